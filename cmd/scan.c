@@ -1,0 +1,116 @@
+/* scan.c - mpf-scan: list serial ports, USB DFU devices, mounted UF2 drives
+ * and CMSIS-DAP probes, one JSON record each (design.md section 3). */
+#include "applet.h"
+#include "filter.h"
+#include "log.h"
+#include "scan.h"
+
+#include <stdlib.h>
+
+static struct mpf_scan_opts so;
+
+static const struct mpf_opt scan_opts[] = {
+	OPT_LIST_HINT('s', "serial", &so.serial, "GLOB", "@serial",
+		      "only serial ports matching GLOB; existing paths are added even if not enumerated"),
+	OPT_LIST_HINT('i', "ignore", &so.ignore, "GLOB", "@serial",
+		      "leave out ports and drives matching GLOB (adds to MPF_IGNORE)"),
+	OPT_SET('k', "kind", &so.kinds, "KINDS", MPF_SCAN_KINDS, "only look for these kinds"),
+	OPT_BOOL(0, "bluetooth", &so.bluetooth, "include Bluetooth serial ports"),
+	OPT_END(),
+};
+
+static const char *port_cell(const struct mpf_record *r, struct mpf_buf *out)
+{
+	const char *s = mpf_rec_str(r, "serial");
+
+	if (!s)
+		s = mpf_rec_str(r, "path");
+	if (!s && mpf_rec_get(r, "bus")) {
+		mpf_buf_addf(out, "usb:%lld:%lld", mpf_rec_int(r, "bus", 0), mpf_rec_int(r, "address", 0));
+		s = out->buf;
+	}
+	return s;
+}
+
+static const char *id_cell(const struct mpf_record *r, struct mpf_buf *out)
+{
+	if (!mpf_rec_str(r, "vid"))
+		return NULL;
+	mpf_buf_addf(out, "%s:%s", mpf_rec_str(r, "vid"), mpf_rec_str(r, "pid"));
+	return out->buf;
+}
+
+static const char *desc_cell(const struct mpf_record *r, struct mpf_buf *out)
+{
+	static const char *const keys[] = { "product", "model", "manufacturer", "access", NULL };
+	int i;
+
+	for (i = 0; keys[i]; i++)
+		if (mpf_rec_str(r, keys[i]))
+			return mpf_rec_str(r, keys[i]);
+	return NULL;
+}
+
+static const struct mpf_column columns[] = {
+	{ "Kind", "kind", NULL },
+	{ "Port", NULL, port_cell },
+	{ "VID:PID", NULL, id_cell },
+	{ "USB serial", "usb_serial", NULL },
+	{ "Location", "location", NULL },
+	{ "Description", NULL, desc_cell },
+	{ NULL, NULL, NULL },
+};
+
+static int scan_main(int argc, char **argv)
+{
+	struct mpf_filter f = { .columns = columns };
+	struct mpf_record *recs = NULL;
+	size_t n = 0;
+	int i, r;
+
+	for (i = 0; i < argc; i++)
+		mpf_strlist_add(&so.serial, argv[i]);
+	mpf_strlist_split(&so.ignore, getenv("MPF_IGNORE"));
+	mpf_scan(&so, &recs, &n);
+	mpf_debug("found %zu", n);
+	r = mpf_filter_list(&f, recs, n);
+	free(recs);
+	mpf_strlist_clear(&so.serial);
+	mpf_strlist_clear(&so.ignore);
+	return r;
+}
+
+const struct mpf_applet scan_applet = {
+	.name = "scan",
+	.summary = "list serial ports, USB DFU devices, UF2 drives and debug probes",
+	.usage = "mpf-scan [options] [PORT...]",
+	.description =
+		"mpf-scan looks for everything a MicroPython board can show up as and "
+		"writes one record per thing found: serial ports (kind serial, with the "
+		"USB vid, pid, usb_serial, manufacturer, product and location of USB ports), "
+		"USB DFU devices (kind dfu, with each alternate setting's name, the DfuSe "
+		"memory layout), mounted UF2 bootloader drives (kind uf2, with the model and "
+		"board_id of INFO_UF2.TXT) and CMSIS-DAP debug probes (kind probe, with "
+		"dap_version 1 for HID or 2 for bulk).\n"
+		"\n"
+		"Ports named with --serial or as arguments are included when they exist, even "
+		"if the system does not enumerate them (a pty, a socat link, a "
+		"/dev/serial/by-id path); globs are expanded. Bluetooth serial ports are left "
+		"out unless --bluetooth is given. A USB device mpf may not open is still listed, "
+		"with \"access\": \"denied\" and a hint naming the udev rule to install. A "
+		"machine with no USB bus is not an error.\n"
+		"\n"
+		"Records go to stdout as JSON Lines, or as a table on a terminal; pipe them "
+		"into mpf-info to identify the boards.",
+	.examples =
+		"$ mpf-scan\n"
+		"List everything attached, as a table.\n"
+		"\n"
+		"$ mpf-scan --kind serial --ignore '/dev/ttyS*' | mpf-info\n"
+		"Identify the MicroPython boards on every serial port but the ttyS ones.\n"
+		"\n"
+		"$ mpf-scan --serial /dev/pts/3 -o jsonl\n"
+		"Include a pseudo-terminal that no enumeration lists.",
+	.opts = scan_opts,
+	.main = scan_main,
+};

@@ -1,0 +1,138 @@
+/* applet.c - common options, --help, and running an applet. */
+#include "applet.h"
+#include "buf.h"
+#include "err.h"
+#include "exitcode.h"
+#include "log.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct mpf_common mpf = { .jobs = 1 };
+
+const struct mpf_opt mpf_common_opts[] = {
+	OPT_BOOL('h', "help", &mpf.help, "show this help and exit"),
+	OPT_BOOL(0, "version", &mpf.version, "print the version and exit"),
+	OPT_BOOL('q', "quiet", &mpf.quiet, "only print errors on stderr"),
+	OPT_COUNT('v', "verbose", &mpf.verbose, "more messages on stderr (-vv: protocol trace)"),
+	OPT_INT('j', "jobs", &mpf.jobs, "N", 1, 256, "handle up to N records at once"),
+	OPT_DOUBLE(0, "timeout", &mpf.timeout, "SEC", 0.001, 86400, "give up on a board after SEC seconds"),
+	OPT_CHOICE('o', "output", &mpf.output, "FORMAT", "jsonl|table|json",
+		   "record format on stdout (default: table on a terminal, else jsonl)"),
+	OPT_CHOICE(0, "progress", &mpf.progress, "MODE", "auto|bar|json|none",
+		   "progress on stderr (default: auto, a bar on a terminal)"),
+	OPT_END(),
+};
+
+/* Only applets that read records take --retry-errors. */
+static const struct mpf_opt filter_opts[] = {
+	OPT_BOOL(0, "retry-errors", &mpf.retry_errors,
+		 "act on records that carry an error instead of passing them on"),
+	OPT_END(),
+};
+
+int mpf_timeout_ms(void)
+{
+	double s = mpf.timeout > 0 ? mpf.timeout
+		   : mpf.applet && mpf.applet->default_timeout > 0 ? mpf.applet->default_timeout
+		   : 3.0;
+
+	return (int)(s * 1000 + 0.5);
+}
+
+static void help_opts(const struct mpf_opt *o, struct mpf_buf *out)
+{
+	struct mpf_buf spell = MPF_BUF_INIT;
+
+	for (; o && o->type != MPF_OPT_END; o++) {
+		mpf_buf_reset(&spell);
+		mpf_opt_spell(o, &spell);
+		mpf_buf_addf(out, "  %-26s %s\n", spell.buf, o->help);
+	}
+	mpf_buf_release(&spell);
+}
+
+void mpf_applet_help(const struct mpf_applet *a, struct mpf_buf *out)
+{
+	const struct mpf_subcmd *s;
+	const char *u = a->usage, *nl;
+
+	for (; u && *u; u = nl + 1) {
+		nl = strchr(u, '\n');
+		mpf_buf_addf(out, "%s %.*s\n", u == a->usage ? "usage:" : "      ",
+			     (int)(nl ? nl - u : (long)strlen(u)), u);
+		if (!nl)
+			break;
+	}
+	mpf_buf_addf(out, "\n%s\n", a->summary);
+	if (a->subcmds) {
+		mpf_buf_addstr(out, "\ncommands:\n");
+		for (s = a->subcmds; s->name; s++) {
+			char left[80];
+
+			snprintf(left, sizeof(left), "%s %s", s->name, s->args ? s->args : "");
+			mpf_buf_addf(out, "  %-26s %s\n", left, s->summary);
+		}
+	}
+	if (a->opts && a->opts->type != MPF_OPT_END) {
+		mpf_buf_addstr(out, "\noptions:\n");
+		help_opts(a->opts, out);
+	}
+	mpf_buf_addstr(out, "\ncommon options:\n");
+	if (a->flags & MPF_APPLET_FILTER)
+		help_opts(filter_opts, out);
+	help_opts(mpf_common_opts, out);
+	mpf_buf_addf(out, "\nSee %s(1) for details, mpf(7) for records and exit codes.\n",
+		     mpf.prog);
+}
+
+static void parse_or_die(const struct mpf_applet *a, int *argc, char **argv)
+{
+	const struct mpf_opt *tables[4];
+	struct mpf_buf err = MPF_BUF_INIT;
+	int n = 0, r;
+
+	if (a->opts)
+		tables[n++] = a->opts;
+	if (a->flags & MPF_APPLET_FILTER)
+		tables[n++] = filter_opts;
+	tables[n++] = mpf_common_opts;
+	tables[n] = NULL;
+	r = mpf_opt_parse(tables, *argc, argv, &err);
+	if (r < 0)
+		mpf_usage_error("%s", err.buf);
+	mpf_buf_release(&err);
+	*argc = r;
+}
+
+int mpf_applet_run(const struct mpf_applet *a, int argc, char **argv)
+{
+	static char prog[64];
+	int r;
+
+	snprintf(prog, sizeof(prog), "mpf-%s", a->name);
+	mpf.applet = a;
+	mpf.prog = prog;
+	if (a->default_jobs > 0)
+		mpf.jobs = a->default_jobs;
+	parse_or_die(a, &argc, argv);
+	if (mpf.help) {
+		struct mpf_buf b = MPF_BUF_INIT;
+
+		mpf_applet_help(a, &b);
+		fputs(b.buf, stdout);
+		mpf_buf_release(&b);
+		return fflush(stdout) ? MPF_EXIT_IOERR : MPF_EXIT_OK;
+	}
+	if (mpf.version) {
+		printf("%s (mpf) %s\n", prog, MPF_VERSION);
+		return fflush(stdout) ? MPF_EXIT_IOERR : MPF_EXIT_OK;
+	}
+	mpf_signals_init();
+	r = a->main(argc, argv);
+	mpf_cleanup_run();
+	if (mpf_interrupted)
+		r = 128 + mpf_interrupted;
+	return r;
+}

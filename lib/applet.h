@@ -1,0 +1,72 @@
+/* applet.h - what an applet declares, and the options every applet shares.
+ *
+ * Each cmd/NAME.c ends with one descriptor:
+ *
+ *   const struct mpf_applet scan_applet = {
+ *           .name = "scan",
+ *           .summary = "enumerate serial ports, DFU devices, UF2 drives, probes",
+ *           .usage = "mpf-scan [options] [PORT...]",
+ *           .description = "...", .examples = "...",
+ *           .opts = scan_opts,
+ *           .main = scan_main,
+ *   };
+ *
+ * The build collects the files in cmd/ into the sorted applet table (cmd/main.c).
+ * .main receives the operands left after option parsing (argv[0] is the
+ * first operand, not the program name) and returns an exit status.
+ */
+#ifndef MPF_APPLET_H
+#define MPF_APPLET_H
+
+#include "opt.h"
+
+struct mpf_subcmd {
+	const char *name;	/* "write" */
+	const char *args;	/* "ADDR FILE [ADDR FILE]..." */
+	const char *summary;
+};
+
+enum {
+	MPF_APPLET_FILTER = 1 << 0,	/* reads records on stdin (accepts --retry-errors) */
+};
+
+struct mpf_applet {
+	const char *name;
+	const char *summary;		/* one line: --list and the man page NAME */
+	const char *usage;		/* synopsis lines separated by '\n' */
+	const char *description;	/* plain text; blank line separates paragraphs */
+	const char *examples;		/* "$ command" lines each followed by text */
+	const struct mpf_opt *opts;	/* applet-specific options */
+	const struct mpf_subcmd *subcmds; /* NULL-name terminated, optional */
+	unsigned flags;
+	double default_timeout;		/* seconds; 0 = no --timeout default */
+	int default_jobs;		/* 0 = 1 */
+	int (*main)(int argc, char **argv);
+};
+
+/* The options every applet accepts, filled in before .main runs. */
+struct mpf_common {
+	const struct mpf_applet *applet;
+	const char *prog;		/* "mpf-scan" */
+	int help, version, quiet, verbose, jobs, retry_errors;
+	double timeout;			/* seconds */
+	const char *output;		/* "jsonl", "table" or "json" */
+	const char *progress;		/* "auto", "bar", "json" or "none" */
+};
+
+extern struct mpf_common mpf;
+extern const struct mpf_opt mpf_common_opts[];
+
+/* Run applet a with the full argv (argv[0] is the program name): parse
+ * the options, handle --help and --version, set up signals and stdout,
+ * call .main, flush. Returns the exit status. */
+int mpf_applet_run(const struct mpf_applet *a, int argc, char **argv);
+
+/* Print the --help text of a to f. */
+struct mpf_buf;
+void mpf_applet_help(const struct mpf_applet *a, struct mpf_buf *out);
+
+/* The timeout in milliseconds (mpf.timeout, or the applet default). */
+int mpf_timeout_ms(void);
+
+#endif

@@ -1,0 +1,35 @@
+/* filter.h - run an applet over a stream of records, in parallel, in order.
+ *
+ * Records come from a file descriptor (stdin) or from a list the applet
+ * made itself (ports given as arguments, a scan of its own). Each record
+ * the applet wants is handed to .run on one of up to mpf.jobs worker
+ * threads; results are written in input order as soon as the oldest is
+ * done, so a pipeline streams. Records the applet does not want, records
+ * that carry an "error" (unless --retry-errors) and records marked
+ * "ignore": true pass through untouched, in their place.
+ */
+#ifndef MPF_FILTER_H
+#define MPF_FILTER_H
+
+#include "output.h"
+#include "record.h"
+
+struct mpf_filter {
+	/* 1 if the applet acts on rec; NULL means every record. */
+	int (*wants)(const struct mpf_record *rec, void *ctx);
+	/* Do the work, changing rec through the mpf_rec_* setters. Return 0,
+	 * or a negative mpf_err after mpf_rec_set_error(). May run on a
+	 * worker thread: touch nothing shared without a lock. */
+	int (*run)(struct mpf_record *rec, void *ctx);
+	void *ctx;
+	const struct mpf_column *columns;	/* for -o table */
+};
+
+/* Read records from fd until end of input and process them. Returns the
+ * exit status: 0 when every wanted record succeeded, 1 when one failed or
+ * an input line was invalid (reported, skipped), 74 when stdout failed. */
+int mpf_filter_fd(const struct mpf_filter *f, int fd, const char *name);
+/* The same over records the applet made (ownership passes to the filter). */
+int mpf_filter_list(const struct mpf_filter *f, struct mpf_record *recs, size_t n);
+
+#endif

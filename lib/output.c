@@ -1,0 +1,172 @@
+/* output.c - write records as JSON Lines, a table or a JSON array. */
+#include "output.h"
+#include "applet.h"
+#include "exitcode.h"
+#include "log.h"
+#include "table.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+enum mode { JSONL, TABLE, JSON };
+
+/* The sink is per process, like stdout itself; a lock keeps lines whole. */
+static struct {
+	pthread_mutex_t lock;
+	enum mode mode;
+	const struct mpf_column *cols;
+	json_t *kept;		/* TABLE/JSON: array of records */
+	int gone;		/* stdout closed (EPIPE) */
+	int failed;		/* a write failed otherwise */
+} out = { PTHREAD_MUTEX_INITIALIZER, JSONL, NULL, NULL, 0, 0 };
+
+void mpf_output_begin(const struct mpf_column *cols)
+{
+	const char *o = mpf.output;
+
+	if (!o)
+		o = isatty(STDOUT_FILENO) ? "table" : "jsonl";
+	out.mode = !strcmp(o, "table") ? TABLE : !strcmp(o, "json") ? JSON : JSONL;
+	out.cols = cols;
+	if (out.mode != JSONL && !out.kept)
+		out.kept = json_array();
+}
+
+static void write_failed(void)
+{
+	if (errno == EPIPE) {
+		if (!out.gone)
+			mpf_debug("stdout closed; records from now on are dropped");
+		out.gone = 1;
+	} else if (!out.failed) {
+		out.failed = 1;
+		mpf_error("cannot write records to stdout: %s", strerror(errno));
+	}
+}
+
+int mpf_output_record(const struct mpf_record *rec)
+{
+	size_t len;
+	char *line;
+
+	pthread_mutex_lock(&out.lock);
+	if (out.mode != JSONL) {
+		json_array_append(out.kept, rec->obj);
+	} else if (!out.gone && !out.failed) {
+		line = mpf_record_dump(rec, &len);
+		line = mpf_xrealloc(line, len + 1);
+		line[len] = '\n';
+		if (fwrite(line, 1, len + 1, stdout) != len + 1 || fflush(stdout))
+			write_failed();
+		free(line);
+	}
+	pthread_mutex_unlock(&out.lock);
+	return out.gone ? -1 : 0;
+}
+
+const char *mpf_output_cell(const struct mpf_record *rec, const struct mpf_column *col,
+			    struct mpf_buf *tmp)
+{
+	json_t *v;
+
+	mpf_buf_reset(tmp);
+	if (col->cell)
+		return col->cell(rec, tmp);
+	v = mpf_rec_get(rec, col->path);
+	if (!v || json_is_null(v))
+		return NULL;
+	if (json_is_string(v))
+		return json_string_value(v);
+	if (json_is_boolean(v))
+		return json_is_true(v) ? "yes" : "no";
+	if (json_is_integer(v))
+		mpf_buf_addf(tmp, "%lld", (long long)json_integer_value(v));
+	else if (json_is_real(v))
+		mpf_buf_addf(tmp, "%g", json_real_value(v));
+	else {
+		char *s = json_dumps(v, JSON_COMPACT);
+
+		mpf_buf_addstr(tmp, s ? s : "");
+		free(s);
+	}
+	return mpf_buf_str(tmp);
+}
+
+static size_t terminal_width(void)
+{
+	struct winsize ws;
+
+	if (isatty(STDOUT_FILENO) && !ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) && ws.ws_col)
+		return ws.ws_col;
+	return 0;
+}
+
+static void render_table(struct mpf_buf *text)
+{
+	static const struct mpf_column errcol = { "Error", "error.message", NULL };
+	struct mpf_table t;
+	struct mpf_buf tmp = MPF_BUF_INIT;
+	size_t ncols = 0, i, c, nrec = json_array_size(out.kept);
+	const char **row;
+	int errors = 0;
+
+	while (out.cols && out.cols[ncols].header)
+		ncols++;
+	for (i = 0; i < nrec; i++)
+		if (json_object_get(json_array_get(out.kept, i), "error"))
+			errors = 1;
+	row = mpf_xcalloc(ncols + 1, sizeof(*row));
+	mpf_table_init(&t, ncols + (size_t)errors);
+	for (c = 0; c < ncols; c++)
+		row[c] = out.cols[c].header;
+	row[ncols] = errcol.header;
+	mpf_table_add(&t, row);
+	for (i = 0; i < nrec; i++) {
+		struct mpf_record r = { json_array_get(out.kept, i), NULL, 0, 0, 1 };
+
+		for (c = 0; c < ncols + (size_t)errors; c++) {
+			const struct mpf_column *col = c < ncols ? &out.cols[c] : &errcol;
+			const char *s = mpf_output_cell(&r, col, &tmp);
+
+			row[c] = s ? mpf_xstrdup(s) : NULL;
+		}
+		mpf_table_add(&t, row);
+		for (c = 0; c < ncols + (size_t)errors; c++)
+			free((char *)row[c]);
+	}
+	/* Very wide cells (long paths) would wrap every line of a narrow
+	 * terminal: cut them at half the width, the table stays readable. */
+	mpf_table_render(&t, terminal_width() / 2, text);
+	mpf_table_release(&t);
+	mpf_buf_release(&tmp);
+	free(row);
+}
+
+int mpf_output_end(void)
+{
+	struct mpf_buf text = MPF_BUF_INIT;
+	char *s;
+
+	pthread_mutex_lock(&out.lock);
+	if (out.mode == TABLE && json_array_size(out.kept)) {
+		render_table(&text);
+	} else if (out.mode == JSON) {
+		s = json_dumps(out.kept, JSON_INDENT(2) | JSON_REAL_PRECISION(16));
+		mpf_buf_addstr(&text, s ? s : "[]");
+		mpf_buf_addch(&text, '\n');
+		free(s);
+	}
+	if (text.len && !out.gone &&
+	    (fwrite(text.buf, 1, text.len, stdout) != text.len || fflush(stdout)))
+		write_failed();
+	json_decref(out.kept);
+	out.kept = NULL;
+	mpf_buf_release(&text);
+	pthread_mutex_unlock(&out.lock);
+	return out.failed ? MPF_EXIT_IOERR : 0;
+}

@@ -1,0 +1,135 @@
+/* progress.c - progress bars and JSON progress events on stderr. */
+#include "progress.h"
+#include "applet.h"
+#include "buf.h"
+
+#include <jansson.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+enum mode { NONE, BAR, JSON };
+
+struct mpf_progress {
+	char *id, *phase;
+	uint64_t total, done;
+	int64_t start, last;
+	enum mode mode;
+};
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+
+int64_t mpf_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static enum mode mode_now(void)
+{
+	const char *m = mpf.progress ? mpf.progress : "auto";
+
+	if (!strcmp(m, "json"))
+		return JSON;
+	if (!strcmp(m, "bar") || (!strcmp(m, "auto") && !mpf.quiet && isatty(STDERR_FILENO)))
+		return BAR;
+	return NONE;
+}
+
+static void emit_json(const struct mpf_progress *p, const char *event, int ok)
+{
+	json_t *o = json_pack("{s:s, s:s, s:s, s:s}", "event", event,
+			      "applet", mpf.prog ? mpf.prog : "mpf",
+			      "id", p->id, "phase", p->phase);
+	char *s;
+
+	if (strcmp(event, "begin"))
+		json_object_set_new(o, "done", json_integer((json_int_t)p->done));
+	if (p->total)
+		json_object_set_new(o, "total", json_integer((json_int_t)p->total));
+	if (!strcmp(event, "end"))
+		json_object_set_new(o, "ok", json_boolean(ok));
+	s = json_dumps(o, JSON_COMPACT);
+	fprintf(stderr, "%s\n", s);
+	fflush(stderr);
+	free(s);
+	json_decref(o);
+}
+
+static void draw_bar(const struct mpf_progress *p, int final, int ok)
+{
+	struct mpf_buf b = MPF_BUF_INIT;
+	int pct = p->total ? (int)(p->done * 100 / p->total) : 0, i, fill = pct / 5;
+	double secs = (double)(mpf_now_ms() - p->start) / 1000.0;
+
+	mpf_buf_addf(&b, "\r%s %s [", p->id, p->phase);
+	for (i = 0; i < 20; i++)
+		mpf_buf_addch(&b, i < fill ? '#' : ' ');
+	if (p->total)
+		mpf_buf_addf(&b, "] %3d%% %llu/%llu KiB %.1fs", pct,
+			     (unsigned long long)(p->done >> 10),
+			     (unsigned long long)(p->total >> 10), secs);
+	else
+		mpf_buf_addf(&b, "] %llu KiB %.1fs", (unsigned long long)(p->done >> 10), secs);
+	if (final)
+		mpf_buf_addstr(&b, ok ? " done\033[K\n" : " failed\033[K\n");
+	else
+		mpf_buf_addstr(&b, "\033[K");
+	fwrite(b.buf, 1, b.len, stderr);
+	fflush(stderr);
+	mpf_buf_release(&b);
+}
+
+struct mpf_progress *mpf_progress_begin(const char *id, const char *phase, uint64_t total)
+{
+	struct mpf_progress *p = mpf_xcalloc(1, sizeof(*p));
+
+	p->id = mpf_xstrdup(id ? id : "-");
+	p->phase = mpf_xstrdup(phase ? phase : "");
+	p->total = total;
+	p->start = p->last = mpf_now_ms();
+	p->mode = mode_now();
+	pthread_mutex_lock(&lock);
+	if (p->mode == JSON)
+		emit_json(p, "begin", 1);
+	else if (p->mode == BAR)
+		draw_bar(p, 0, 1);
+	pthread_mutex_unlock(&lock);
+	return p;
+}
+
+void mpf_progress_update(struct mpf_progress *p, uint64_t done)
+{
+	int64_t now = mpf_now_ms();
+
+	p->done = done;
+	if (p->mode == NONE || now - p->last < 100)
+		return;
+	p->last = now;
+	pthread_mutex_lock(&lock);
+	if (p->mode == JSON)
+		emit_json(p, "progress", 1);
+	else
+		draw_bar(p, 0, 1);
+	pthread_mutex_unlock(&lock);
+}
+
+void mpf_progress_end(struct mpf_progress *p, int ok)
+{
+	if (!p)
+		return;
+	pthread_mutex_lock(&lock);
+	if (p->mode == JSON)
+		emit_json(p, "end", ok);
+	else if (p->mode == BAR)
+		draw_bar(p, 1, ok);
+	pthread_mutex_unlock(&lock);
+	free(p->id);
+	free(p->phase);
+	free(p);
+}

@@ -1,0 +1,238 @@
+/* record.c - JSON Lines push parser and record field helpers. */
+#include "record.h"
+#include "applet.h"
+#include "err.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+void mpf_jsonl_init(struct mpf_jsonl *p, const char *name)
+{
+	memset(p, 0, sizeof(*p));
+	p->name = name ? name : "stdin";
+}
+
+void mpf_jsonl_feed(struct mpf_jsonl *p, const void *data, size_t len)
+{
+	mpf_buf_add(&p->buf, data, len);
+}
+
+void mpf_jsonl_finish(struct mpf_jsonl *p)
+{
+	p->finished = 1;
+}
+
+void mpf_jsonl_release(struct mpf_jsonl *p)
+{
+	mpf_buf_release(&p->buf);
+}
+
+static int is_blank(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strchr(" \t\r", s[i]))
+			return 0;
+	return 1;
+}
+
+/* Parse one line (without its newline) into rec. */
+static int parse_line(struct mpf_jsonl *p, const char *line, size_t len,
+		      struct mpf_record *rec, struct mpf_buf *err)
+{
+	json_error_t je;
+	json_t *obj;
+
+	if (len && line[len - 1] == '\r')
+		len--;
+	obj = json_loadb(line, len, 0, &je);
+	if (!obj)
+		return mpf_errf(err, MPF_ERR_FORMAT, "%s:%lu: invalid JSON: %s",
+				p->name, p->lineno, je.text);
+	if (!json_is_object(obj)) {
+		json_decref(obj);
+		return mpf_errf(err, MPF_ERR_FORMAT, "%s:%lu: not a JSON object",
+				p->name, p->lineno);
+	}
+	rec->obj = obj;
+	rec->raw = mpf_xstrndup(line, len);
+	rec->raw_len = len;
+	rec->lineno = p->lineno;
+	rec->dirty = 0;
+	return 1;
+}
+
+int mpf_jsonl_next(struct mpf_jsonl *p, struct mpf_record *rec, struct mpf_buf *err)
+{
+	for (;;) {
+		char *nl = memchr(p->buf.buf ? p->buf.buf + p->scan : "", '\n',
+				  p->buf.len - p->scan);
+		size_t len;
+		int r;
+
+		if (!nl) {
+			p->scan = p->buf.len;
+			if (p->buf.len > MPF_JSONL_MAX_LINE && !p->skipping) {
+				p->skipping = 1;
+				mpf_buf_reset(&p->buf);
+				p->scan = 0;
+				return mpf_errf(err, MPF_ERR_FORMAT,
+						"%s:%lu: line longer than %u MiB skipped",
+						p->name, p->lineno + 1, MPF_JSONL_MAX_LINE >> 20);
+			}
+			if (p->skipping) {
+				mpf_buf_reset(&p->buf);
+				p->scan = 0;
+			}
+			if (!p->finished || !p->buf.len)
+				return 0;
+			nl = p->buf.buf + p->buf.len;	/* last line, no '\n' */
+		}
+		len = (size_t)(nl - p->buf.buf);
+		p->lineno++;
+		if (p->skipping) {
+			p->skipping = 0;
+			r = 0;
+		} else if (is_blank(p->buf.buf, len)) {
+			r = 0;
+		} else {
+			r = parse_line(p, p->buf.buf, len, rec, err);
+		}
+		mpf_buf_consume(&p->buf, len + (len < p->buf.len));
+		p->scan = 0;
+		if (r)
+			return r;
+	}
+}
+
+void mpf_record_init(struct mpf_record *rec)
+{
+	memset(rec, 0, sizeof(*rec));
+	rec->obj = json_object();
+	rec->dirty = 1;
+}
+
+void mpf_record_from(struct mpf_record *rec, json_t *obj)
+{
+	memset(rec, 0, sizeof(*rec));
+	rec->obj = obj;
+	rec->dirty = 1;
+}
+
+void mpf_record_release(struct mpf_record *rec)
+{
+	json_decref(rec->obj);
+	free(rec->raw);
+	memset(rec, 0, sizeof(*rec));
+}
+
+char *mpf_record_dump(const struct mpf_record *rec, size_t *len)
+{
+	char *s;
+
+	if (!rec->dirty && rec->raw) {
+		*len = rec->raw_len;
+		return mpf_xstrndup(rec->raw, rec->raw_len);
+	}
+	/* 16 significant digits print 22.4 as 22.4, not 22.399999999999999. */
+	s = json_dumps(rec->obj, JSON_COMPACT | JSON_REAL_PRECISION(16));
+	if (!s)
+		s = mpf_xstrdup("{}");
+	*len = strlen(s);
+	return s;
+}
+
+json_t *mpf_rec_get(const struct mpf_record *rec, const char *path)
+{
+	json_t *v = rec->obj;
+	const char *p = path, *dot;
+	char key[128];
+
+	while (v && (dot = strchr(p, '.'))) {
+		size_t n = (size_t)(dot - p);
+
+		if (n >= sizeof(key) || !json_is_object(v))
+			return NULL;
+		memcpy(key, p, n);
+		key[n] = '\0';
+		v = json_object_get(v, key);
+		p = dot + 1;
+	}
+	return json_is_object(v) ? json_object_get(v, p) : NULL;
+}
+
+const char *mpf_rec_str(const struct mpf_record *rec, const char *path)
+{
+	return json_string_value(mpf_rec_get(rec, path));
+}
+
+long long mpf_rec_int(const struct mpf_record *rec, const char *path, long long dflt)
+{
+	json_t *v = mpf_rec_get(rec, path);
+
+	if (json_is_integer(v))
+		return json_integer_value(v);
+	if (json_is_real(v))
+		return (long long)json_real_value(v);
+	return dflt;
+}
+
+int mpf_rec_bool(const struct mpf_record *rec, const char *path, int dflt)
+{
+	json_t *v = mpf_rec_get(rec, path);
+
+	return json_is_boolean(v) ? json_is_true(v) : dflt;
+}
+
+void mpf_rec_set(struct mpf_record *rec, const char *key, json_t *val)
+{
+	rec->dirty = 1;
+	if (val)
+		json_object_set_new(rec->obj, key, val);
+	else
+		json_object_del(rec->obj, key);
+}
+
+void mpf_rec_set_str(struct mpf_record *rec, const char *key, const char *s)
+{
+	mpf_rec_set(rec, key, s ? json_string(s) : NULL);
+}
+
+void mpf_rec_set_int(struct mpf_record *rec, const char *key, long long v)
+{
+	mpf_rec_set(rec, key, json_integer(v));
+}
+
+void mpf_rec_set_bool(struct mpf_record *rec, const char *key, int v)
+{
+	mpf_rec_set(rec, key, json_boolean(v));
+}
+
+void mpf_rec_del(struct mpf_record *rec, const char *key)
+{
+	mpf_rec_set(rec, key, NULL);
+}
+
+void mpf_rec_set_error(struct mpf_record *rec, const char *code, const char *fmt, ...)
+{
+	struct mpf_buf msg = MPF_BUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	mpf_buf_vaddf(&msg, fmt, ap);
+	va_end(ap);
+	mpf_rec_set(rec, "error", json_pack("{s:s, s:s, s:s}",
+					    "applet", mpf.prog ? mpf.prog : "mpf",
+					    "code", code ? code : "error",
+					    "message", mpf_buf_str(&msg)));
+	mpf_buf_release(&msg);
+}
+
+int mpf_rec_has_error(const struct mpf_record *rec)
+{
+	json_t *e = json_object_get(rec->obj, "error");
+
+	return e && !json_is_null(e);
+}

@@ -1,0 +1,45 @@
+/* scan.h - find boards: serial ports, USB DFU devices, mounted UF2 drives
+ * and CMSIS-DAP probes, one record each (design.md section 3). Used by
+ * mpf-scan and by applets that scan for themselves when stdin is a terminal.
+ */
+#ifndef MPF_SCAN_H
+#define MPF_SCAN_H
+
+#include <stddef.h>
+
+#include "opt.h"
+#include "record.h"
+
+enum {
+	MPF_SCAN_SERIAL = 1 << 0,
+	MPF_SCAN_DFU = 1 << 1,
+	MPF_SCAN_UF2 = 1 << 2,
+	MPF_SCAN_PROBE = 1 << 3,
+	MPF_SCAN_ALL = 0xF,
+};
+/* The words of --kind, in bit order. */
+#define MPF_SCAN_KINDS "serial,dfu,uf2,probe"
+
+struct mpf_scan_opts {
+	unsigned kinds;			/* MPF_SCAN_* bits; 0 = all */
+	struct mpf_strlist serial;	/* globs: only ports matching; existing paths are added */
+	struct mpf_strlist ignore;	/* globs of ports and drives to leave out */
+	int bluetooth;			/* include Bluetooth serial ports */
+	const char *mountinfo;		/* NULL: /proc/self/mountinfo */
+};
+
+/* Scan and append one record per thing found to *recs (grown; n updated).
+ * Serial ports come sorted by name, then DFU devices, UF2 drives, probes.
+ * Problems with one device are logged and never fail the scan. */
+int mpf_scan(const struct mpf_scan_opts *o, struct mpf_record **recs, size_t *n);
+
+/* 1 if path (or its base name) matches one of the ignore globs. */
+int mpf_scan_ignored(const struct mpf_strlist *ignore, const char *path);
+
+/* "1-1.3" for a tty from sysfs (/sys/class/tty/NAME/device), "" if not USB. */
+void mpf_tty_location(const char *dev, char *out, size_t cap);
+
+/* Order names the way people count: ttyACM2 before ttyACM10. */
+int mpf_natural_cmp(const char *a, const char *b);
+
+#endif

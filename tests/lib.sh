@@ -1,0 +1,183 @@
+# lib.sh - a small git-style test library for mpf's shell tests (TAP).
+#
+#   #!/bin/sh
+#   test_description='mpf-scan finds a pty named with --serial'
+#   . "${MPF_SRC:-.}/tests/lib.sh"
+#   test_expect_success 'pty shows up' '
+#           mpf-scan --serial "$pty" >out &&
+#           grep -q "\"serial\":\"$pty\"" out
+#   '
+#   test_done
+#
+# Each test body runs in a subshell inside a fresh trash directory shared by
+# the file ($TRASH); the built mpf and applet links are first on PATH.
+# Helpers: test_cmp, test_must_fail, test_expect_code, test_when_finished,
+# test_lazy_prereq/test_have_prereq (skip cleanly), testcmd (toybox's row),
+# json_field (read one field of a record with jq), mpf_sim (path of a
+# simulator), wait_for (poll a condition).
+
+set -u
+MPF_SRC=${MPF_SRC:-$(cd "$(dirname "$0")/.." && pwd)}
+MPF_BUILD=${MPF_BUILD:-$MPF_SRC/build}
+export MPF_SRC MPF_BUILD
+PATH=$MPF_BUILD:$MPF_SRC/scripts:$PATH
+export PATH
+# Tests must not see the user's data, boards or mirror.
+unset MPF_IGNORE MPF_MIRROR
+test_name=$(basename "$0" .sh)
+TRASH=$MPF_SRC/tests/trash.$test_name
+rm -rf "$TRASH" && mkdir -p "$TRASH" || exit 1
+export MPF_HOME=$TRASH/.mpf XDG_CACHE_HOME=$TRASH/.cache XDG_DATA_HOME=$TRASH/.local
+HOME=$TRASH
+export HOME
+cd "$TRASH" || exit 1
+
+test_count=0
+test_failed=0
+test_skip_all=
+_cleanup_file=$TRASH/.cleanup
+_prereqs_ok=" "
+_prereqs_bad=" "
+
+say() { printf '# %s\n' "$*"; }
+
+# Prerequisites: test_lazy_prereq NAME 'script' declares one; the script
+# runs once, on first use. test_expect_success PREREQ 'title' 'body'.
+test_lazy_prereq() { eval "_prereq_script_$1=\$2"; }
+test_have_prereq() {
+	for _p in $(echo "$1" | tr , ' '); do
+		case $_prereqs_ok in *" $_p "*) continue ;; esac
+		case $_prereqs_bad in *" $_p "*) return 1 ;; esac
+		eval "_s=\${_prereq_script_$_p:-false}"
+		if (eval "$_s") >/dev/null 2>&1; then
+			_prereqs_ok="$_prereqs_ok$_p "
+		else
+			_prereqs_bad="$_prereqs_bad$_p "
+			return 1
+		fi
+	done
+	return 0
+}
+
+test_when_finished() { echo "$*" >>"$_cleanup_file"; }
+
+_run_cleanup() {
+	if [ -f "$_cleanup_file" ]; then
+		(cd "$TRASH" && . "$_cleanup_file") >/dev/null 2>&1
+		rm -f "$_cleanup_file"
+	fi
+}
+
+_test_run() {
+	# $1 = expect (success|failure), $2 = title, $3 = body
+	test_count=$((test_count + 1))
+	(cd "$TRASH" && eval "$3") >"$TRASH/.out.$test_count" 2>&1
+	_rc=$?
+	_run_cleanup
+	if [ $_rc -eq 0 ]; then
+		if [ "$1" = failure ]; then
+			echo "ok $test_count - $2 # TODO known breakage vanished"
+		else
+			echo "ok $test_count - $2"
+		fi
+	elif [ "$1" = failure ]; then
+		echo "not ok $test_count - $2 # TODO known breakage"
+	else
+		test_failed=$((test_failed + 1))
+		echo "not ok $test_count - $2"
+		sed 's/^/#   /' "$TRASH/.out.$test_count" | tail -n 40
+	fi
+}
+
+_test_expect() {
+	_expect=$1
+	shift
+	if [ $# -eq 3 ]; then
+		if ! test_have_prereq "$1"; then
+			test_count=$((test_count + 1))
+			echo "ok $test_count # skip $2 (missing $1)"
+			return 0
+		fi
+		shift
+	fi
+	_test_run "$_expect" "$1" "$2"
+}
+
+test_expect_success() { _test_expect success "$@"; }
+test_expect_failure() { _test_expect failure "$@"; }
+
+# Skip the whole file: call before any test.
+skip_all() {
+	echo "1..0 # SKIP $*"
+	exit 0
+}
+
+test_done() {
+	_run_cleanup
+	echo "1..$test_count"
+	[ "$test_failed" -eq 0 ] && [ -z "${MPF_KEEP_TRASH:-}" ] && { cd "$MPF_SRC" && rm -rf "$TRASH"; }
+	[ "$test_failed" -eq 0 ]
+	exit $?
+}
+
+# test_cmp EXPECTED ACTUAL: fail with a diff when they differ.
+test_cmp() { diff -u "$1" "$2"; }
+
+# test_must_fail CMD...: CMD must exit non-zero, but not by a signal or
+# a sanitizer report (those mean a crash, which is never a pass).
+test_must_fail() {
+	"$@"
+	_rc=$?
+	if [ $_rc -eq 0 ]; then
+		echo "test_must_fail: command succeeded: $*" >&2
+		return 1
+	elif [ $_rc -gt 128 ] && [ $_rc -ne 130 ] && [ $_rc -ne 143 ]; then
+		echo "test_must_fail: command died by signal $((_rc - 128)): $*" >&2
+		return 1
+	fi
+	return 0
+}
+
+# test_expect_code CODE CMD...
+test_expect_code() {
+	_want=$1
+	shift
+	"$@"
+	_rc=$?
+	[ $_rc -eq "$_want" ] && return 0
+	echo "test_expect_code: expected $_want, got $_rc: $*" >&2
+	return 1
+}
+
+# testcmd NAME ARGS EXPECTED INPUT STDIN (toybox): run "$CMD ARGS" with a
+# file named 'input' holding INPUT and STDIN on standard input; compare
+# stdout with EXPECTED (printf escapes allowed in all three).
+testcmd() {
+	test_expect_success "$1" "
+		printf '%b' '$4' >input &&
+		printf '%b' '$3' >expected &&
+		printf '%b' '$5' | $CMD $2 >actual &&
+		test_cmp expected actual
+	"
+}
+
+# json_field FILE FIELD [LINE]: print one field of the LINE-th record (1).
+json_field() { sed -n "${3:-1}p" "$1" | jq -r ".$2 // empty"; }
+
+# mpf_sim NAME: the path of a built simulator.
+mpf_sim() { echo "$MPF_BUILD/sim/$1"; }
+
+# wait_for SECONDS CMD...: poll CMD every 50 ms until it succeeds.
+wait_for() {
+	_n=$(( $1 * 20 ))
+	shift
+	while [ $_n -gt 0 ]; do
+		"$@" 2>/dev/null && return 0
+		sleep 0.05
+		_n=$((_n - 1))
+	done
+	return 1
+}
+
+test_lazy_prereq JQ 'command -v jq'
+test_lazy_prereq SANITIZE_OFF 'test "${SANITIZE:-}" != 1'
