@@ -50,7 +50,8 @@ ALL_LDFLAGS = -pthread $(SAN_FLAGS) $(LDFLAGS)
 LIBS = $(PKG_LIBS) -lm
 
 LIB_SRCS := $(wildcard lib/*.c)
-LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o)
+LIB_ASMS := $(wildcard lib/*.S)
+LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o) $(LIB_ASMS:%.S=$(B)/%.o)
 LIB_EXTRA_OBJS :=
 CMD_SRCS := $(filter-out cmd/_%,$(wildcard cmd/*.c))
 CMD_OBJS := $(CMD_SRCS:%.c=$(B)/%.o)
@@ -84,6 +85,11 @@ $(B)/cmd/main.o: $(B)/gen/applets.h
 $(B)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# Data files embedded with .incbin (lib/boards_csv.S) rebuild with them.
+$(B)/%.o: %.S
+	@mkdir -p $(@D)
+	$(CC) $(filter-out -std=c11,$(ALL_CFLAGS)) -c -o $@ $<
 
 $(B)/libmpf.a: $(LIB_OBJS) $(LIB_EXTRA_OBJS)
 	@rm -f $@
