@@ -1,0 +1,172 @@
+/* esp_chip.c - the chip table (see esp_chip.h). Values: magic numbers
+ * from esptool 4.8 targets, chip ids, offsets, size and frequency codes
+ * and MAC addresses from protocols.md 1.6, 1.10, 1.11; SPI controller
+ * register layouts from esptool targets/ (one file per chip). */
+#include "esp_chip.h"
+
+#include <ctype.h>
+#include <string.h>
+#include <strings.h>
+
+static const struct mpf_esp_code sizes_esp8266[] = {
+	{ "512KB", 0x00 }, { "256KB", 0x10 }, { "1MB", 0x20 }, { "2MB", 0x30 },
+	{ "4MB", 0x40 }, { "2MB-c1", 0x50 }, { "4MB-c1", 0x60 }, { "8MB", 0x80 },
+	{ "16MB", 0x90 }, { NULL, 0 },
+};
+
+static const struct mpf_esp_code sizes_esp32[] = {
+	{ "1MB", 0x00 }, { "2MB", 0x10 }, { "4MB", 0x20 }, { "8MB", 0x30 },
+	{ "16MB", 0x40 }, { "32MB", 0x50 }, { "64MB", 0x60 }, { "128MB", 0x70 },
+	{ NULL, 0 },
+};
+
+static const struct mpf_esp_code freqs_esp32[] = {
+	{ "80m", 0xF }, { "40m", 0x0 }, { "26m", 0x1 }, { "20m", 0x2 }, { NULL, 0 },
+};
+static const struct mpf_esp_code freqs_c2[] = {
+	{ "60m", 0xF }, { "30m", 0x0 }, { "20m", 0x1 }, { "15m", 0x2 }, { NULL, 0 },
+};
+static const struct mpf_esp_code freqs_h2[] = {
+	{ "48m", 0xF }, { "24m", 0x0 }, { "16m", 0x1 }, { "12m", 0x2 }, { NULL, 0 },
+};
+static const struct mpf_esp_code freqs_c5[] = {
+	{ "80m", 0xF }, { "40m", 0x0 }, { "20m", 0x2 }, { NULL, 0 },
+};
+/* C6: 80m is written as 0 too, a ROM workaround (esptool targets/esp32c6.py) */
+static const struct mpf_esp_code freqs_c6[] = {
+	{ "80m", 0x0 }, { "40m", 0x0 }, { "20m", 0x2 }, { NULL, 0 },
+};
+
+#define ROM_ESP32 (MPF_ESP_ROM_ATTACH | MPF_ESP_ROM_SPI_PARAMS | MPF_ESP_ROM_BAUD | \
+		   MPF_ESP_ROM_DEFL | MPF_ESP_ROM_MD5 | MPF_ESP_ROM_READ_SLOW)
+#define ROM_NEWER (ROM_ESP32 | MPF_ESP_ROM_SECINFO | MPF_ESP_ROM_BEGIN5)
+/* SPI user-command register offsets of the S2 and later controllers */
+#define SPI_NEW 0x18, 0x1C, 0x20, 0x24, 0x28, 0x58
+
+const struct mpf_esp_chip mpf_esp_chips[] = {
+	{ "ESP8266", "esp8266", -1, { 0xFFF0C101 }, 0x0, MPF_ESP_ROM_ERASE_BUG, 2,
+	  0x60000200, 0x1C, 0x20, 0x24, 0, 0, 0x40,
+	  MPF_ESP_MAC_ESP8266, 0x3FF00050, sizes_esp8266, freqs_esp32, "WiFi", 0 },
+	{ "ESP32", "esp32", 0, { 0x00F01D83 }, 0x1000, ROM_ESP32, 4,
+	  0x3FF42000, 0x1C, 0x20, 0x24, 0x28, 0x2C, 0x80,
+	  MPF_ESP_MAC_ESP32, 0x3FF5A000, sizes_esp32, freqs_esp32, "WiFi, BT", 0 },
+	{ "ESP32-S2", "esp32s2", 2, { 0x000007C6 }, 0x1000, ROM_NEWER, 4,
+	  0x3F402000, SPI_NEW,
+	  MPF_ESP_MAC_EFUSE, 0x3F41A044, sizes_esp32, freqs_esp32, "WiFi", 0 },
+	{ "ESP32-S3", "esp32s3", 9, { 0x00000009 }, 0x0, ROM_NEWER, 4,
+	  0x60002000, SPI_NEW,
+	  MPF_ESP_MAC_EFUSE, 0x60007044, sizes_esp32, freqs_esp32, "WiFi, BLE", 0 },
+	{ "ESP32-C3", "esp32c3", 5, { 0x6921506F, 0x1B31506F, 0x4881606F, 0x4361606F }, 0x0,
+	  ROM_NEWER, 4, 0x60002000, SPI_NEW,
+	  MPF_ESP_MAC_EFUSE, 0x60008844, sizes_esp32, freqs_esp32, "WiFi, BLE", 9 },
+	{ "ESP32-C2", "esp32c2", 12, { 0x6F51306F, 0x7C41A06F }, 0x0, ROM_NEWER, 4,
+	  0x60002000, SPI_NEW,
+	  MPF_ESP_MAC_EFUSE, 0x60008840, sizes_esp32, freqs_c2, "WiFi, BLE", 9 },
+	{ "ESP32-C6", "esp32c6", 13, { 0x2CE0806F }, 0x0, ROM_NEWER, 4,
+	  0x60003000, SPI_NEW,
+	  MPF_ESP_MAC_EFUSE, 0x600B0844, sizes_esp32, freqs_c6, "WiFi 6, BT 5, IEEE802.15.4", 9 },
+	{ "ESP32-H2", "esp32h2", 16, { 0xD7B73E80 }, 0x0, ROM_NEWER, 4,
+	  0x60003000, SPI_NEW,
+	  MPF_ESP_MAC_EFUSE, 0x600B0844, sizes_esp32, freqs_h2, "BLE, IEEE802.15.4", 9 },
+	/* C5 and P4 have no magic value: GET_SECURITY_INFO names them */
+	{ "ESP32-C5", "esp32c5", 23, { 0 }, 0x2000, ROM_NEWER, 4,
+	  0x60003000, SPI_NEW,
+	  MPF_ESP_MAC_EFUSE, 0x600B4844, sizes_esp32, freqs_c5,
+	  "WiFi 6 (dual-band), BT 5, IEEE802.15.4", 28 },
+	{ "ESP32-P4", "esp32p4", 18, { 0 }, 0x2000, ROM_NEWER, 4,
+	  0x5008D000, SPI_NEW,
+	  MPF_ESP_MAC_EFUSE, 0x5012D044, sizes_esp32, freqs_esp32, "High-Performance MCU", 35 },
+};
+
+const size_t mpf_esp_nchips = sizeof(mpf_esp_chips) / sizeof(mpf_esp_chips[0]);
+
+const struct mpf_esp_chip *mpf_esp_chip_by_magic(uint32_t magic)
+{
+	size_t i, j;
+
+	for (i = 0; i < mpf_esp_nchips; i++)
+		for (j = 0; j < 4 && mpf_esp_chips[i].magic[j]; j++)
+			if (mpf_esp_chips[i].magic[j] == magic)
+				return &mpf_esp_chips[i];
+	return NULL;
+}
+
+const struct mpf_esp_chip *mpf_esp_chip_by_id(int chip_id)
+{
+	size_t i;
+
+	for (i = 0; i < mpf_esp_nchips; i++)
+		if (mpf_esp_chips[i].chip_id == chip_id && chip_id >= 0)
+			return &mpf_esp_chips[i];
+	return NULL;
+}
+
+/* "ESP32-S3" -> "esp32s3": lowercase, only letters and digits */
+static void squash(const char *s, char *out, size_t cap)
+{
+	size_t n = 0;
+
+	for (; *s && n + 1 < cap; s++)
+		if (isalnum((unsigned char)*s))
+			out[n++] = (char)tolower((unsigned char)*s);
+	out[n] = 0;
+}
+
+const struct mpf_esp_chip *mpf_esp_chip_by_name(const char *name)
+{
+	char want[32];
+	size_t i;
+
+	if (!name)
+		return NULL;
+	squash(name, want, sizeof(want));
+	for (i = 0; i < mpf_esp_nchips; i++)
+		if (!strcmp(mpf_esp_chips[i].key, want))
+			return &mpf_esp_chips[i];
+	return NULL;
+}
+
+static int code_of(const struct mpf_esp_code *t, const char *name)
+{
+	for (; t && t->name; t++)
+		if (!strcasecmp(t->name, name))
+			return t->code;
+	return -1;
+}
+
+int mpf_esp_size_code(const struct mpf_esp_chip *c, const char *name)
+{
+	return code_of(c->sizes, name);
+}
+
+int mpf_esp_freq_code(const struct mpf_esp_chip *c, const char *name)
+{
+	return code_of(c->freqs, name);
+}
+
+const char *mpf_esp_size_name(uint64_t bytes)
+{
+	static const char *const names[] = {
+		"256KB", "512KB", "1MB", "2MB", "4MB", "8MB", "16MB", "32MB", "64MB", "128MB",
+		"256MB",
+	};
+	uint64_t s = 256 * 1024;
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++, s <<= 1)
+		if (s == bytes)
+			return names[i];
+	return NULL;
+}
+
+uint64_t mpf_esp_jedec_size(uint8_t id)
+{
+	/* protocols.md 1.7 (esptool DETECTED_FLASH_SIZES) */
+	if (id >= 0x12 && id <= 0x1C)
+		return 256ull * 1024 << (id - 0x12);
+	if (id >= 0x20 && id <= 0x22)
+		return 64ull * 1024 * 1024 << (id - 0x20);
+	if (id >= 0x32 && id <= 0x3A)
+		return 256ull * 1024 << (id - 0x32);
+	return 0;
+}
