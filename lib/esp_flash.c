@@ -485,9 +485,13 @@ static int change_baud(struct mpf_esp *e, int baud, struct mpf_buf *err)
 	r = mpf_esp_read_reg(e, MPF_ESP_CHIP_DETECT_MAGIC_REG, &magic, err);
 	if (r == MPF_ERR_SUPP && e->secure_download)
 		r = 0;
-	if (r < 0)
-		return mpf_errf(err, MPF_ERR_IO, "no answer after switching to %d baud (%s)", baud,
-				mpf_buf_str(err));
+	if (r < 0) {
+		char *why = mpf_xstrdup(mpf_buf_str(err));
+
+		r = mpf_errf(err, MPF_ERR_IO, "no answer after switching to %d baud (%s)", baud, why);
+		free(why);
+		return r;
+	}
 	mpf_debug("%s: now at %d baud", e->t->name, baud);
 	return 0;
 }
