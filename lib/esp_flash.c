@@ -790,7 +790,7 @@ int mpf_esp_write(struct mpf_esp *e, uint32_t addr, const uint8_t *data, size_t 
 	}
 	/* compare 64 KiB chunks; write each run of differing chunks at once */
 	while (off < len && r == 0) {
-		size_t start = off, n;
+		size_t start = off, n = 0, same = 0;
 		uint8_t want[16], got[16];
 
 		while (off < len) {
@@ -799,12 +799,13 @@ int mpf_esp_write(struct mpf_esp *e, uint32_t addr, const uint8_t *data, size_t 
 			if ((r = mpf_esp_flash_md5(e, addr + (uint32_t)off, (uint32_t)n, got, err)) < 0)
 				break;
 			if (!memcmp(want, got, 16)) {
+				res->skipped += n;
 				if (off == start) {	/* unchanged: skip it */
-					res->skipped += n;
 					start = off += n;
 					mpf_progress_update(w.prog, off);
 					continue;
 				}
+				same = n;	/* ends the run; already compared */
 				break;
 			}
 			off += n;
@@ -819,6 +820,7 @@ int mpf_esp_write(struct mpf_esp *e, uint32_t addr, const uint8_t *data, size_t 
 		r = write_run(e, &w, &ok, err);
 		v &= ok;
 		res->written += off - start;
+		off += same;
 	}
 	res->verified = r == 0 && v;
 	mpf_progress_end(w.prog, r == 0);

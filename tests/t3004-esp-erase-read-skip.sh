@@ -25,7 +25,7 @@ test_expect_success JQ '--skip-unchanged rewrites only the 64 KiB regions that d
 	: >c3.log &&
 	mpf-esp --serial c3.tty --skip-unchanged write 0 fw2.bin -o jsonl >out &&
 	test "$(jq -r .flashed.verified out)" = true &&
-	test "$(grep -c "BEGIN" c3.log)" = 1 &&
+	test "$(grep -c "BEGIN erase=" c3.log)" = 1 && test "$(grep -c "MD5 0x40000" c3.log)" = 1 &&
 	grep "BEGIN erase=0x10000 blocks=.* offset=0x30000" c3.log &&
 	flash_at c3 0 400000 | cmp - fw2.bin
 '
