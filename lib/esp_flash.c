@@ -602,6 +602,17 @@ static void md5(const uint8_t *p, size_t n, uint8_t out[16])
 	EVP_Digest(p, n, out, &len, EVP_md5(), NULL);
 }
 
+/* What the ROM accepts now: Secure Download Mode (S2 and later) takes
+ * only plain FLASH_BEGIN/DATA/END of the flash commands (1.4). */
+static unsigned rom(const struct mpf_esp *e)
+{
+	unsigned caps = e->chip->rom;
+
+	if (e->secure_download)
+		caps &= ~(unsigned)(MPF_ESP_ROM_DEFL | MPF_ESP_ROM_MD5 | MPF_ESP_ROM_READ_SLOW);
+	return caps;
+}
+
 int mpf_esp_flash_md5(struct mpf_esp *e, uint32_t addr, uint32_t len, uint8_t out[16],
 		      struct mpf_buf *err)
 {
@@ -610,9 +621,9 @@ int mpf_esp_flash_md5(struct mpf_esp *e, uint32_t addr, uint32_t len, uint8_t ou
 	size_t i;
 	int r;
 
-	if (!(e->chip->rom & MPF_ESP_ROM_MD5))
-		return mpf_errf(err, MPF_ERR_SUPP, "the %s ROM has no SPI_FLASH_MD5",
-				e->chip->name);
+	if (!(rom(e) & MPF_ESP_ROM_MD5))
+		return mpf_errf(err, MPF_ERR_SUPP, "the %s ROM has no SPI_FLASH_MD5%s",
+				e->chip->name, e->secure_download ? " in Secure Download Mode" : "");
 	r = command(e, MPF_ESP_SPI_FLASH_MD5, w, 4, mpf_esp_timeout_per_mb(len, MD5_MS_PER_MB),
 		    32, &rep, err);
 	if (r < 0)
@@ -719,7 +730,7 @@ static int write_run(struct mpf_esp *e, struct run *w, int *verified, struct mpf
 		memcpy(padded + pre, data, len);
 		data = padded, len += pre, addr -= pre;
 	}
-	if ((c->rom & MPF_ESP_ROM_DEFL) && !e->o.no_compress) {
+	if ((rom(e) & MPF_ESP_ROM_DEFL) && !e->o.no_compress) {
 		zlen = compressBound(len);
 		z = mpf_xmalloc(zlen);
 		if (compress2(z, &zlen, data, len, 9) == Z_OK && zlen < len)
@@ -745,7 +756,7 @@ static int write_run(struct mpf_esp *e, struct run *w, int *verified, struct mpf
 		if (r == 0)
 			r = write_blocks(e, w, data, len, 0, err);
 	}
-	if (r == 0 && (c->rom & MPF_ESP_ROM_MD5)) {
+	if (r == 0 && (rom(e) & MPF_ESP_ROM_MD5)) {
 		md5(data, len, want);
 		r = mpf_esp_flash_md5(e, addr, (uint32_t)len, got, err);
 		if (r == 0 && memcmp(want, got, 16))
@@ -774,7 +785,7 @@ int mpf_esp_write(struct mpf_esp *e, uint32_t addr, const uint8_t *data, size_t 
 	if ((uint64_t)addr + len > e->flash_size)
 		return mpf_errf(err, MPF_ERR_ARG, "0x%08x+%zu ends beyond the %llu-byte flash", addr,
 				len, (unsigned long long)e->flash_size);
-	if (skip_unchanged && !(e->chip->rom & MPF_ESP_ROM_MD5)) {
+	if (skip_unchanged && !(rom(e) & MPF_ESP_ROM_MD5)) {
 		mpf_warn("%s: the %s ROM has no MD5 command: --skip-unchanged cannot compare, "
 			 "writing everything", e->t->name, e->chip->name);
 		skip_unchanged = 0;
@@ -850,7 +861,7 @@ int mpf_esp_read_flash(struct mpf_esp *e, uint32_t addr, uint8_t *out, size_t le
 	size_t done = 0;
 	int r = 0;
 
-	if (!(e->chip->rom & MPF_ESP_ROM_READ_SLOW))
+	if (!(rom(e) & MPF_ESP_ROM_READ_SLOW))
 		return mpf_errf(err, MPF_ERR_SUPP, "the %s ROM cannot read flash (READ_FLASH_SLOW "
 				"is an ESP32-family ROM command; reading needs a stub, which "
 				"mpf-esp does not upload)", e->chip->name);
