@@ -40,6 +40,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <termios.h>
@@ -66,7 +67,12 @@ static struct {
 	struct mpf_slip slip;
 	int synced, attached, status_len;
 	long uart_baud;			/* 0 until SYNC fixes it (autobaud) */
-	struct timespec rx_t, tx_t;	/* when the wire is next free */
+	/* Virtual time (--pace): rx_t is when the last byte received has
+	 * fully arrived on the wire, rom_t when the ROM is done with what it
+	 * was given (modelled flash time added, no real sleeping), tx_t when
+	 * the last reply byte has left. One real sleep per reply, so the
+	 * simulator's own scheduling jitter does not count as wire time. */
+	struct timespec rx_t, rom_t, tx_t;
 	long data_blocks;		/* data requests seen (fault counter) */
 	int frame_garbled, frame_dropped;
 	/* the write in progress */
@@ -150,12 +156,17 @@ static void sleep_until(struct timespec t)
 		;
 }
 
+/* The ROM is busy for ms (erasing, programming). */
 static void busy_ms(long ms)
 {
-	struct timespec t = now();
+	if (opt.pace) {
+		ts_add_ns(&s.rom_t, ms * 1000000LL);
+	} else {
+		struct timespec t = now();
 
-	ts_add_ns(&t, ms * 1000000LL);
-	sleep_until(t);
+		ts_add_ns(&t, ms * 1000000LL);
+		sleep_until(t);
+	}
 }
 
 /* The rate the host's side of the pty is set to. */
@@ -191,12 +202,12 @@ static void send_bytes(const void *p, size_t n)
 	const uint8_t *b = p;
 
 	if (opt.pace) {
-		struct timespec t = now();
+		struct timespec t = s.rom_t;
 
 		if (ts_before(t, s.tx_t))
 			t = s.tx_t;
 		ts_add_ns(&t, (long long)n * 10 * 1000000000LL / wire_rate());
-		s.tx_t = t;
+		s.tx_t = s.rom_t = t;
 		sleep_until(t);
 	}
 	while (n) {
@@ -805,6 +816,21 @@ static void handle_frame(uint8_t *f, size_t n)
 	mpf_buf_release(&err);
 }
 
+static int only_delims(const uint8_t *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (p[i] != MPF_SLIP_END)
+			return 0;
+	return 1;
+}
+
+static int is_sync(const uint8_t *f, size_t n)
+{
+	return n >= 2 && f[1] == MPF_ESP_SYNC;
+}
+
 static void feed(uint8_t *p, size_t n)
 {
 	struct mpf_buf err = MPF_BUF_INIT;
@@ -839,8 +865,20 @@ static void feed(uint8_t *p, size_t n)
 			violation("%s", mpf_buf_str(&err));
 		}
 		if (r == 1) {
-			if (opt.pace)	/* the frame has not fully arrived before this */
-				sleep_until(s.rx_t);
+			int pending = 0;
+
+			if (opt.pace && ts_before(s.rom_t, s.rx_t))
+				s.rom_t = s.rx_t;	/* starts when the frame is in */
+			if (!opt.stdio_mode)
+				ioctl(s.in, FIONREAD, &pending);
+			/* the ROM takes one command at a time: a frame sent before
+			 * the reply to the last one is lost on a real chip */
+			if ((n && !only_delims(p, n)) || pending > 0) {
+				if (!is_sync((uint8_t *)s.slip.frame.buf, s.slip.frame.len) &&
+				    !s.frame_garbled)
+					violation("a request arrived before the reply to the one "
+						  "before it: the ROM does not take pipelined commands");
+			}
 			handle_frame((uint8_t *)s.slip.frame.buf, s.slip.frame.len);
 			if (!s.uart_baud || host_baud() == s.uart_baud)
 				s.frame_garbled = 0;
@@ -885,7 +923,7 @@ static void session_reset(void)
 	s.synced = s.attached = s.app_running = 0;
 	s.uart_baud = 0;
 	s.frame_garbled = s.frame_dropped = 0;
-	s.rx_t = s.tx_t = now();
+	s.rx_t = s.rom_t = s.tx_t = now();
 	mpf_slip_reset(&s.slip);
 	memset(s.spi, 0, sizeof(s.spi));
 	s.status_len = opt.stub_replies ? 2 : opt.chip->status_len;

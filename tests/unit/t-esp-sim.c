@@ -94,11 +94,18 @@ static void t_recorded(void)
 	n = read_frames(t, got, sizeof(got), 1);
 	check_int(n, ==, sizeof(rep_wire));
 	check_mem(got, rep_wire, sizeof(rep_wire));
-	for (i = 0; i < 2; i++)	/* and again: the sim keeps no stale state */
+	for (i = 0; i < 2; i++) {	/* and again: the sim keeps no stale state */
 		mpf_tr_write(t, req_wire, sizeof(req_wire), 1000);
-	check_int(read_frames(t, got, sizeof(got), 2), ==, 2 * sizeof(rep_wire));
+		check_int(read_frames(t, got, sizeof(got), 1), ==, sizeof(rep_wire));
+	}
+	/* two requests at once: the ROM takes one at a time, a violation */
+	mpf_buf_reset(&b);
+	mpf_buf_add(&b, req_wire, sizeof(req_wire));
+	mpf_buf_add(&b, req_wire, sizeof(req_wire));
+	mpf_tr_write(t, b.buf, b.len, 1000);
+	read_frames(t, got, sizeof(got), 2);
 	mpf_tr_close(t);
-	check_int(finish(pid, -1), ==, 0);
+	check_int(finish(pid, -1), ==, 3);
 	mpf_buf_release(&b);
 }
 
@@ -161,7 +168,7 @@ static void t_detect_all(void)
 int main(void)
 {
 	signal(SIGPIPE, SIG_IGN);
-	TEST(t_recorded(), "simulator answers the recorded READ_REG exactly as recorded");
+	TEST(t_recorded(), "simulator answers the recorded READ_REG exactly as recorded, refuses pipelining");
 	TEST(t_violation(), "simulator exits 3 on a protocol violation");
 	TEST(t_detect_all(), "connect, detect, setup and MAC on every chip in the table");
 	return test_done();
