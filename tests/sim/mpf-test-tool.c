@@ -5,12 +5,14 @@
  *       Run the record filter over stdin like any applet: records with a
  *       "delay_ms" field sleep that long first (to test -j ordering), get
  *       KEY=VALUE set, and fail with an error when they carry --fail-if KEY.
- *       Records with "skip": true are not wanted and pass through.
+ *       Records with "skip": true are not wanted and pass through; records
+ *       with "progress": N report N bytes of progress in 4 steps.
  */
 #include "applet.h"
 #include "err.h"
 #include "filter.h"
 #include "log.h"
+#include "progress.h"
 #include "transport.h"
 
 #include <stdio.h>
@@ -33,10 +35,21 @@ static int wants(const struct mpf_record *rec, void *ctx)
 
 static int run(struct mpf_record *rec, void *ctx)
 {
-	long long ms = mpf_rec_int(rec, "delay_ms", 0);
+	long long ms = mpf_rec_int(rec, "delay_ms", 0), total = mpf_rec_int(rec, "progress", 0);
 
 	if (ms > 0)
 		mpf_sleep_ms((int)ms);
+	if (total > 0) {
+		struct mpf_progress *p = mpf_progress_begin(mpf_rec_str(rec, "serial"), "write",
+							    (uint64_t)total);
+		int i;
+
+		for (i = 1; i <= 4; i++) {
+			mpf_sleep_ms(120);	/* updates are throttled to 10 per second */
+			mpf_progress_update(p, (uint64_t)(total * i / 4));
+		}
+		mpf_progress_end(p, 1);
+	}
 	if (fail_key && mpf_rec_get(rec, fail_key)) {
 		mpf_rec_set_error(rec, "test", "record has '%s'", fail_key);
 		return MPF_ERR_FAIL;
