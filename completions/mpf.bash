@@ -3,6 +3,7 @@
 # _mpf_opts APPLET: the options of an applet
 _mpf_opts() {
 	case $1 in
+	esp) echo ' --serial -s --baud -b --before --after --chip --erase-all --skip-unchanged --no-compress --flash-mode --flash-freq --flash-size --connect-attempts --retry-errors --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	scan) echo ' --serial -s --ignore -i --kind -k --ports-from -f --bluetooth --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	esac
 }
@@ -10,6 +11,7 @@ _mpf_opts() {
 # _mpf_cmds APPLET: its commands, if any
 _mpf_cmds() {
 	case $1 in
+	esp) echo 'write erase erase-region read info chip-id' ;;
 	esac
 }
 
@@ -17,6 +19,22 @@ _mpf_cmds() {
 # (words, @file, @dir, @serial, empty for free text); fails for flags
 _mpf_arg() {
 	case $1 in
+	esp) case $2 in
+	--serial|-s) echo '@serial' ;;
+	--baud|-b) echo '' ;;
+	--before) echo 'default usb-reset no-reset' ;;
+	--after) echo 'hard-reset no-reset' ;;
+	--chip) echo '' ;;
+	--flash-mode) echo 'keep qio qout dio dout' ;;
+	--flash-freq) echo '' ;;
+	--flash-size) echo '' ;;
+	--connect-attempts) echo '' ;;
+	--jobs|-j) echo '' ;;
+	--timeout) echo '' ;;
+	--output|-o) echo 'jsonl table json' ;;
+	--progress) echo 'auto bar json none' ;;
+	*) return 1 ;;
+	esac ;;
 	scan) case $2 in
 	--serial|-s) echo '@serial' ;;
 	--ignore|-i) echo '@serial' ;;
@@ -67,6 +85,6 @@ _mpf() {
 	esac
 }
 
-_mpf_applets() { echo 'scan'; }
+_mpf_applets() { echo 'esp scan'; }
 
-complete -F _mpf mpf mpf-scan
+complete -F _mpf mpf mpf-esp mpf-scan
