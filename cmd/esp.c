@@ -615,6 +615,7 @@ static int esp_main(int argc, char **argv)
 	mpf_rec_set_str(rec, "serial", cli.port);
 	f.run = cli_run;
 	r = mpf_filter_list(&f, rec, 1);
+	free(rec);
 	free(cli.r);
 	return r;
 }

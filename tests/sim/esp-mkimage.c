@@ -120,6 +120,7 @@ int main(int argc, char **argv)
 	}
 	if (boot_only) {
 		fwrite(img, 1, pos, stdout);
+		free(img);
 		return 0;
 	}
 	/* the rest of a merged image: partition-table-like gap, then app data */
