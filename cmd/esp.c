@@ -353,7 +353,7 @@ static int session(struct job *j, int baud, int *fast, struct mpf_buf *err)
 	o.baud = j->op == OP_WRITE || j->op == OP_READ ? baud : 0;
 	o.before = !strcmp(before_opt, "no-reset") ? MPF_ESP_BEFORE_NONE
 		   : !strcmp(before_opt, "usb-reset") ? MPF_ESP_BEFORE_USB : MPF_ESP_BEFORE_DEFAULT;
-	o.usb_jtag = j->usb_jtag;
+	o.usb_jtag = j->usb_jtag || o.before == MPF_ESP_BEFORE_USB;
 	o.attempts = attempts;
 	o.no_compress = no_compress;
 	o.progress_id = j->port;
@@ -390,6 +390,43 @@ static int run_job(struct job *j, struct mpf_buf *err)
 		r = session(j, 115200, &fast, err);
 	}
 	return r;
+}
+
+/* Is this port an Espressif USB-Serial/JTAG (303a:1001)? From sysfs, for
+ * a port named on the command line (records carry vid and pid). */
+static int sysfs_usb_jtag(const char *port)
+{
+	char real[4096], dev[4096], path[4200], id[8];
+	const char *base;
+	int up;
+
+	if (!realpath(port, real) || !(base = strrchr(real, '/')))
+		return 0;
+	snprintf(path, sizeof(path), "/sys/class/tty/%s/device", base + 1);
+	if (!realpath(path, dev))
+		return 0;
+	for (up = 0; up < 4; up++) {
+		FILE *f;
+		char *slash;
+
+		snprintf(path, sizeof(path), "%s/idVendor", dev);
+		if ((f = fopen(path, "r"))) {
+			int is = fgets(id, sizeof(id), f) && !strncmp(id, "303a", 4);
+
+			fclose(f);
+			snprintf(path, sizeof(path), "%s/idProduct", dev);
+			if (is && (f = fopen(path, "r"))) {
+				is = fgets(id, sizeof(id), f) && !strncmp(id, "1001", 4);
+				fclose(f);
+				return is;
+			}
+			return 0;
+		}
+		if (!(slash = strrchr(dev, '/')) || slash == dev)
+			return 0;
+		*slash = 0;
+	}
+	return 0;
 }
 
 /* ---- records ------------------------------------------------------------ */
@@ -481,7 +518,8 @@ static int filter_run(struct mpf_record *rec, void *ctx)
 	g.file = mpf_rec_str(rec, "firmware.file");
 	j.filter = 1;
 	j.expect = chip_opt ? chip_opt : mpf_rec_str(rec, "cpu");
-	j.usb_jtag = vid && pid && !strcmp(vid, "303a") && !strcmp(pid, "1001");
+	j.usb_jtag = vid && pid ? !strcmp(vid, "303a") && !strcmp(pid, "1001")
+				: j.port && sysfs_usb_jtag(j.port);
 	if (!j.port)
 		r = mpf_errf(&err, MPF_ERR_ARG, "record has no serial port");
 	else if (!g.file)
@@ -548,6 +586,7 @@ static void parse_cli(int argc, char **argv)
 		mpf_usage_error("%s needs --serial PORT", c);
 	cli.port = port_opt;
 	cli.expect = chip_opt;
+	cli.usb_jtag = sysfs_usb_jtag(port_opt);
 	if (!strcmp(c, "write")) {
 		if (argc < 3 || (argc - 1) % 2)
 			mpf_usage_error("write needs ADDR FILE pairs");

@@ -35,6 +35,15 @@ struct mpf_esp_code {
 	uint8_t code;
 };
 
+/* Watchdogs that keep running while a USB-Serial/JTAG chip is in its
+ * loader and reset it mid-flash unless disabled (esptool targets,
+ * disable_watchdogs): RTC WDT off, super-watchdog auto-feed on. */
+struct mpf_esp_wdt {
+	uint32_t wprotect, config0;	/* RTC WDT write-protect and config 0 */
+	uint32_t swd_wprotect, swd_conf, swd_feed_bit, swd_key;
+};
+#define MPF_ESP_WDT_KEY 0x50D83AA1u
+
 struct mpf_esp_chip {
 	const char *name;	/* "ESP32-S3": as the user and esptool say it */
 	const char *key;	/* "esp32s3": --chip, and a record's cpu compared loosely */
@@ -52,6 +61,7 @@ struct mpf_esp_chip {
 	const struct mpf_esp_code *freqs;	/* image header freq codes (low nibble) */
 	const char *features;	/* static feature list, comma-separated */
 	int boot_strap_gpio;	/* the pin DTR drives: GPIO0, or 9/28/35 */
+	const struct mpf_esp_wdt *usj_wdt;	/* has USB-Serial/JTAG: its watchdogs */
 };
 
 #define MPF_ESP_CHIP_DETECT_MAGIC_REG 0x40001000u

@@ -561,9 +561,33 @@ static int set_params(struct mpf_esp *e, struct mpf_buf *err)
 	return command(e, MPF_ESP_SPI_SET_PARAMS, w, 6, DEFAULT_MS, 0, NULL, err);
 }
 
+/* USB-Serial/JTAG chips keep their RTC watchdog and super-watchdog
+ * running in the loader; left alone they reset the chip mid-flash. */
+static int disable_watchdogs(struct mpf_esp *e, struct mpf_buf *err)
+{
+	const struct mpf_esp_wdt *w = e->chip->usj_wdt;
+	uint32_t v;
+	int r;
+
+	if ((r = mpf_esp_write_reg(e, w->wprotect, MPF_ESP_WDT_KEY, err)) < 0 ||
+	    (r = mpf_esp_write_reg(e, w->config0, 0, err)) < 0 ||
+	    (r = mpf_esp_write_reg(e, w->wprotect, 0, err)) < 0 ||
+	    (r = mpf_esp_write_reg(e, w->swd_wprotect, w->swd_key, err)) < 0 ||
+	    (r = mpf_esp_read_reg(e, w->swd_conf, &v, err)) < 0 ||
+	    (r = mpf_esp_write_reg(e, w->swd_conf, v | w->swd_feed_bit, err)) < 0 ||
+	    (r = mpf_esp_write_reg(e, w->swd_wprotect, 0, err)) < 0)
+		return r;
+	mpf_debug("%s: USB-Serial/JTAG: RTC watchdog off, super-watchdog auto-fed", e->t->name);
+	return 0;
+}
+
 int mpf_esp_setup(struct mpf_esp *e, struct mpf_buf *err)
 {
 	int r;
+
+	if (e->o.usb_jtag && e->chip->usj_wdt && !e->secure_download &&
+	    (r = disable_watchdogs(e, err)) < 0)
+		return r;
 
 	if (e->o.baud && e->o.baud != e->baud) {
 		if (e->chip->rom & MPF_ESP_ROM_BAUD) {
@@ -674,6 +698,8 @@ static int send_block(struct mpf_esp *e, uint8_t op, uint32_t seq, struct mpf_bu
 		r = await(e, op, DEFAULT_MS, 0, &rep, err);
 		if (r == 0 || r == MPF_ERR_NODEV || r == MPF_ERR_INTR || r == MPF_ERR_IO)
 			return r;
+		if (r == MPF_ERR_TIMEOUT && *junk_hint(e))
+			return r;	/* it rebooted or crashed: the write is lost */
 		if (r == MPF_ERR_PROTO && rep.error != MPF_ESP_ERR_CHECKSUM &&
 		    rep.error != MPF_ESP_ERR_INVALID && rep.status)
 			return r;	/* flash or deflate error: sending again will not help */

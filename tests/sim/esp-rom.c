@@ -3,7 +3,7 @@
  *   esp-rom --chip esp32s3 --flash flash.bin [--flash-size 4MB] [--pace]
  *           [--boot download|strap|silent|deaf] [--fault KIND:N]...
  *           [--log FILE] [--link PATH] [--stdio] [--stub-replies]
- *           [--secure-download] [--flash-timing]
+ *           [--secure-download] [--flash-timing] [--usb-jtag]
  *
  * Prints the pty path on its first line (like QEMU) and serves until
  * killed. Behaviour follows protocols.md section 1 and the chip table in
@@ -23,7 +23,10 @@
  * received, from 1): drop (one byte of the block is lost on the wire),
  * checksum (a payload byte is corrupted), noreply (the block is lost
  * entirely), vanish (the device disappears), baud (CHANGE_BAUDRATE is
- * acknowledged but the UART stays at its old rate).
+ * acknowledged but the UART stays at its old rate). --usb-jtag: the chip
+ * is on its USB-Serial/JTAG port, whose RTC watchdog and super-watchdog
+ * keep running in the loader: unless the host disables them, the chip
+ * resets into its firmware 64 data blocks into a write.
  */
 /* cfmakeraw (glibc: _DEFAULT_SOURCE) and posix_openpt, grantpt, ptsname (XSI) */
 #define _DEFAULT_SOURCE
@@ -55,7 +58,7 @@ static struct {
 	const struct mpf_esp_chip *chip;
 	const char *flash_path, *log_path, *link, *boot;
 	uint64_t flash_size;
-	int pace, stdio_mode, stub_replies, secure_download, flash_timing;
+	int pace, stdio_mode, stub_replies, secure_download, flash_timing, usb_jtag;
 	long fault_at[F_MAX];
 	int fault_baud;
 } opt = { .boot = "download", .flash_size = 4u << 20 };
@@ -74,6 +77,7 @@ static struct {
 	 * simulator's own scheduling jitter does not count as wire time. */
 	struct timespec rx_t, rom_t, tx_t;
 	long data_blocks;		/* data requests seen (fault counter) */
+	long blocks_since_sync;
 	int frame_garbled, frame_dropped;
 	/* the write in progress */
 	enum { W_NONE, W_PLAIN, W_DEFL } wmode;
@@ -83,6 +87,9 @@ static struct {
 	int z_live, z_end;
 	uint32_t spi[64];		/* SPI controller registers, by word offset */
 	int app_running;		/* left the loader: FLASH_END */
+	/* USB-Serial/JTAG watchdogs (--usb-jtag): running until disabled */
+	uint32_t wdt_wprotect, swd_wprotect, swd_conf;
+	int wdt_off, swd_fed;
 } s;
 
 static void logf_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -317,6 +324,8 @@ static uint32_t read_reg(uint32_t a)
 
 	if (a == MPF_ESP_CHIP_DETECT_MAGIC_REG)
 		return c->magic[0];
+	if (c->usj_wdt && a == c->usj_wdt->swd_conf)
+		return s.swd_conf;
 	if (a >= c->spi_base && a < c->spi_base + 4 * 64)
 		return s.spi[(a - c->spi_base) / 4];
 	switch (c->mac_kind) {
@@ -384,10 +393,28 @@ static void spi_user_command(void)
 	logf_("SPI RDID");
 }
 
+static void write_wdt(const struct mpf_esp_wdt *w, uint32_t a, uint32_t v)
+{
+	if (a == w->wprotect)
+		s.wdt_wprotect = v;
+	else if (a == w->swd_wprotect)
+		s.swd_wprotect = v;
+	else if (a == w->config0 && s.wdt_wprotect == MPF_ESP_WDT_KEY && !(v & 1u << 31))
+		s.wdt_off = 1;	/* WDT enable bit cleared while unlocked */
+	else if (a == w->swd_conf && s.swd_wprotect == w->swd_key) {
+		s.swd_conf = v;
+		s.swd_fed = (v & w->swd_feed_bit) != 0;
+	} else if (a != w->config0 && a != w->swd_conf)
+		return;
+	logf_("WDT reg 0x%08x = 0x%08x", a, v);
+}
+
 static void write_reg(uint32_t a, uint32_t v, uint32_t mask)
 {
 	const struct mpf_esp_chip *c = opt.chip;
 
+	if (c->usj_wdt)
+		write_wdt(c->usj_wdt, a, v);
 	if (a >= c->spi_base && a < c->spi_base + 4 * 64) {
 		uint32_t *r = &s.spi[(a - c->spi_base) / 4];
 
@@ -416,6 +443,14 @@ static void need_len(const char *name, size_t len, size_t want)
 static int has(unsigned cap)
 {
 	return (opt.chip->rom & cap) != 0;
+}
+
+static void end_write_check_quiet(void)
+{
+	if (s.z_live)
+		inflateEnd(&s.z);
+	s.z_live = 0;
+	s.wmode = W_NONE;
 }
 
 static void end_write_check(const char *why)
@@ -778,6 +813,16 @@ static void handle_frame(uint8_t *f, size_t n)
 		return;		/* the firmware does not speak SLIP */
 	if (is_data_op(f, n)) {
 		s.data_blocks++;
+		if (opt.usb_jtag && (!s.wdt_off || !s.swd_fed) && ++s.blocks_since_sync == 64) {
+			/* seconds into the write: the RTC watchdog bites and the
+			 * chip boots its firmware */
+			logf_("watchdog reset (RTC WDT %s, SWD %s)", s.wdt_off ? "off" : "running",
+			      s.swd_fed ? "fed" : "starving");
+			end_write_check_quiet();
+			s.app_running = 1;
+			send_bytes("ESP-ROM:rst:0x7 (TG0WDT_HPSYS),boot:0x8 (SPI_FAST_FLASH_BOOT)\r\n", 63);
+			return;
+		}
 		if (s.data_blocks == opt.fault_at[F_VANISH]) {
 			fprintf(stderr, "esp-rom: fault: vanishing at data block %ld\n", s.data_blocks);
 			logf_("fault vanish");
@@ -921,6 +966,9 @@ static void session_reset(void)
 	s.z_live = 0;
 	s.wmode = W_NONE;
 	s.synced = s.attached = s.app_running = 0;
+	s.wdt_wprotect = s.swd_wprotect = s.swd_conf = 0;
+	s.wdt_off = s.swd_fed = 0;
+	s.blocks_since_sync = 0;
 	s.uart_baud = 0;
 	s.frame_garbled = s.frame_dropped = 0;
 	s.rx_t = s.rom_t = s.tx_t = now();
@@ -1039,6 +1087,8 @@ static void parse_args(int argc, char **argv)
 			opt.stub_replies = 1;
 		} else if (!strcmp(a, "--secure-download")) {
 			opt.secure_download = 1;
+		} else if (!strcmp(a, "--usb-jtag")) {
+			opt.usb_jtag = 1;
 		} else if (!strcmp(a, "--flash-timing")) {
 			opt.flash_timing = 1;
 		} else {
@@ -1047,6 +1097,8 @@ static void parse_args(int argc, char **argv)
 	}
 	if (!opt.chip)
 		opt.chip = mpf_esp_chip_by_name("esp32");
+	if (opt.usb_jtag && !opt.chip->usj_wdt)
+		die("%s has no USB-Serial/JTAG", opt.chip->name);
 	if (opt.flash_size < 0x40000 || (opt.flash_size & (opt.flash_size - 1)))
 		die("flash size must be a power of two, at least 256KB");
 }
