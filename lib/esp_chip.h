@@ -62,6 +62,9 @@ struct mpf_esp_chip {
 	const char *features;	/* static feature list, comma-separated */
 	int boot_strap_gpio;	/* the pin DTR drives: GPIO0, or 9/28/35 */
 	const struct mpf_esp_wdt *usj_wdt;	/* has USB-Serial/JTAG: its watchdogs */
+	/* UART_CLKDIV register, on a chip whose ROM assumes a 40 MHz crystal
+	 * even on 26 MHz parts (ESP32-C2): CHANGE_BAUDRATE must be scaled */
+	uint32_t xtal_clkdiv_reg;
 };
 
 #define MPF_ESP_CHIP_DETECT_MAGIC_REG 0x40001000u

@@ -473,6 +473,19 @@ static int change_baud(struct mpf_esp *e, int baud, struct mpf_buf *err)
 	uint32_t w[2] = { (uint32_t)baud, 0 }, magic;
 	int r;
 
+	if (e->chip->xtal_clkdiv_reg && !e->secure_download) {
+		uint32_t div;
+
+		/* the divider the ROM's autobaud chose gives the crystal: a 26
+		 * MHz ESP32-C2 ROM computes rates for 40 MHz (esptool esp32c2.py) */
+		if ((r = mpf_esp_read_reg(e, e->chip->xtal_clkdiv_reg, &div, err)) < 0)
+			return r;
+		if ((double)e->baud * (div & 0xFFFFF) / 1e6 <= 33) {
+			w[0] = (uint32_t)((uint64_t)baud * 40 / 26);
+			mpf_debug("%s: 26 MHz crystal: asking the ROM for %u baud to get %d", e->t->name,
+				  w[0], baud);
+		}
+	}
 	if ((r = command(e, MPF_ESP_CHANGE_BAUDRATE, w, 2, DEFAULT_MS, 0, NULL, err)) < 0)
 		return r;
 	/* the ROM switches after its reply has left; give the UART time */

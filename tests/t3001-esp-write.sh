@@ -87,4 +87,14 @@ test_expect_success 'a write inside a sector erases from the sector start (0xFF-
 	esp_sim_clean ua
 '
 
+test_expect_success JQ 'ESP32-C2 with a 26 MHz crystal: the baud request is scaled for its ROM' '
+	esp_sim_start c2x --chip esp32c2 --xtal 26 &&
+	test_when_finished "esp_sim_stop c2x" &&
+	esp_mkimage --chip esp32c2 --size 100000 >c2.bin &&
+	mpf-esp --serial c2x.tty write 0 c2.bin -o jsonl >out 2>err &&
+	test "$(jq -r .flashed.verified out)" = true &&
+	grep "CHANGE_BAUDRATE 708923" c2x.log &&
+	! grep retrying err && ! grep garbage c2x.log
+'
+
 test_done

@@ -3,7 +3,7 @@
  *   esp-rom --chip esp32s3 --flash flash.bin [--flash-size 4MB] [--pace]
  *           [--boot download|strap|silent|deaf] [--fault KIND:N]...
  *           [--log FILE] [--link PATH] [--stdio] [--stub-replies]
- *           [--secure-download] [--flash-timing] [--usb-jtag]
+ *           [--secure-download] [--flash-timing] [--usb-jtag] [--xtal 26]
  *
  * Prints the pty path on its first line (like QEMU) and serves until
  * killed. Behaviour follows protocols.md section 1 and the chip table in
@@ -59,9 +59,10 @@ static struct {
 	const char *flash_path, *log_path, *link, *boot;
 	uint64_t flash_size;
 	int pace, stdio_mode, stub_replies, secure_download, flash_timing, usb_jtag;
+	int xtal_mhz;			/* 26 or 40 (ESP32-C2: --xtal 26) */
 	long fault_at[F_MAX];
 	int fault_baud;
-} opt = { .boot = "download", .flash_size = 4u << 20 };
+} opt = { .boot = "download", .flash_size = 4u << 20, .xtal_mhz = 40 };
 
 static struct {
 	int in, out;
@@ -326,6 +327,8 @@ static uint32_t read_reg(uint32_t a)
 		return c->magic[0];
 	if (c->usj_wdt && a == c->usj_wdt->swd_conf)
 		return s.swd_conf;
+	if (c->xtal_clkdiv_reg && a == c->xtal_clkdiv_reg)	/* what autobaud chose */
+		return (uint32_t)(opt.xtal_mhz * 1000000L / wire_rate());
 	if (a >= c->spi_base && a < c->spi_base + 4 * 64)
 		return s.spi[(a - c->spi_base) / 4];
 	switch (c->mac_kind) {
@@ -662,6 +665,9 @@ static void cmd_baud(const uint8_t *d, size_t len)
 		violation("CHANGE_BAUDRATE to %u", nb);
 	ok(MPF_ESP_CHANGE_BAUDRATE, 0);
 	logf_("CHANGE_BAUDRATE %u%s", nb, opt.fault_baud ? " (fault: not switching)" : "");
+	/* a C2 ROM computes the divider for 40 MHz whatever the crystal */
+	if (opt.chip->xtal_clkdiv_reg)
+		nb = (uint32_t)((uint64_t)nb * (uint64_t)opt.xtal_mhz / 40);
 	if (!opt.fault_baud)
 		s.uart_baud = nb;
 }
@@ -861,6 +867,26 @@ static void handle_frame(uint8_t *f, size_t n)
 	mpf_buf_release(&err);
 }
 
+/* UARTs tolerate a couple of percent of rate error */
+static int same_rate(long a, long b)
+{
+	return labs(a - b) <= b / 50;
+}
+
+static int has_sync(const uint8_t *p, size_t n)
+{
+	static const uint8_t pat[] = { 0x08, 0x24, 0x00, 0, 0, 0, 0, 0x07, 0x07, 0x12, 0x20,
+				       0x55, 0x55, 0x55, 0x55 };
+	size_t i;
+
+	for (i = 0; i + sizeof(pat) <= n; i++)
+		if (!memcmp(p + i, pat, 3) && !memcmp(p + i + 7, pat + 7, sizeof(pat) - 7))
+			return 1;
+	return 0;
+}
+
+static void session_reset(void);
+
 static int only_delims(const uint8_t *p, size_t n)
 {
 	size_t i;
@@ -883,7 +909,15 @@ static void feed(uint8_t *p, size_t n)
 	long hb = host_baud();
 	int r;
 
-	if (s.uart_baud && hb != s.uart_baud) {
+	if (s.uart_baud && !same_rate(hb, s.uart_baud) && has_sync(p, n)) {
+		/* A pty carries no DTR/RTS, and a quick close and reopen of the
+		 * port is invisible here: a SYNC at another rate stands for the
+		 * reset the host makes before it syncs. */
+		logf_("SYNC at %ld baud while the UART is at %ld: host reset the chip", hb,
+		      s.uart_baud);
+		session_reset();
+	}
+	if (s.uart_baud && !same_rate(hb, s.uart_baud)) {
 		/* host and UART disagree on the rate: framing errors */
 		size_t i;
 
@@ -925,7 +959,7 @@ static void feed(uint8_t *p, size_t n)
 						  "before it: the ROM does not take pipelined commands");
 			}
 			handle_frame((uint8_t *)s.slip.frame.buf, s.slip.frame.len);
-			if (!s.uart_baud || host_baud() == s.uart_baud)
+			if (!s.uart_baud || same_rate(host_baud(), s.uart_baud))
 				s.frame_garbled = 0;
 		}
 	}
@@ -1087,6 +1121,8 @@ static void parse_args(int argc, char **argv)
 			opt.stub_replies = 1;
 		} else if (!strcmp(a, "--secure-download")) {
 			opt.secure_download = 1;
+		} else if (ARG("--xtal")) {
+			opt.xtal_mhz = atoi(v);
 		} else if (!strcmp(a, "--usb-jtag")) {
 			opt.usb_jtag = 1;
 		} else if (!strcmp(a, "--flash-timing")) {
@@ -1097,6 +1133,8 @@ static void parse_args(int argc, char **argv)
 	}
 	if (!opt.chip)
 		opt.chip = mpf_esp_chip_by_name("esp32");
+	if (opt.xtal_mhz != 40 && (opt.xtal_mhz != 26 || !opt.chip->xtal_clkdiv_reg))
+		die("--xtal 26 is for the ESP32-C2");
 	if (opt.usb_jtag && !opt.chip->usj_wdt)
 		die("%s has no USB-Serial/JTAG", opt.chip->name);
 	if (opt.flash_size < 0x40000 || (opt.flash_size & (opt.flash_size - 1)))
