@@ -289,11 +289,14 @@ static int do_info(struct job *j, struct mpf_esp *e, struct mpf_buf *err)
 	json_object_set_new(o, "chip", json_string(e->chip->name));
 	if (e->chip->chip_id >= 0)
 		json_object_set_new(o, "chip_id", json_integer(e->chip->chip_id));
-	if (mpf_esp_esp32_package(e, &pkg, &rev, err) == 0) {
-		if (pkg)
-			json_object_set_new(o, "package", json_string(pkg));
+	if (mpf_esp_esp32_package(e, &pkg, &rev, err) == 0 && pkg)
+		json_object_set_new(o, "package", json_string(pkg));
+	if ((r = mpf_esp_chip_revision(e, &rev, err)) == 0) {
 		snprintf(buf, sizeof(buf), "v%d.%d", rev / 100, rev % 100);
 		json_object_set_new(o, "revision", json_string(buf));
+	} else if (r != MPF_ERR_SUPP) {
+		json_decref(o);
+		return r;
 	}
 	json_object_set_new(o, "features", json_string(e->chip->features));
 	if ((r = mpf_esp_read_mac(e, mac, err)) == 0) {

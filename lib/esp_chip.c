@@ -53,6 +53,25 @@ static const struct mpf_esp_wdt wdt_p4 = {
 	0x50116018, 0x50116000, 0x50116020, 0x5011601C, 1u << 18, MPF_ESP_WDT_KEY,
 };
 
+#define F(w, s, n, a) { w, s, n, a }
+#define NONE { -1, 0, 0, 0 }
+static const struct mpf_esp_rev rev_s2 = {
+	{ F(3, 18, 2, 0), NONE }, { F(3, 20, 1, 3), F(4, 4, 3, 0) }, 0 };
+static const struct mpf_esp_rev rev_s3 = {
+	{ F(5, 24, 2, 0), NONE }, { F(5, 23, 1, 3), F(3, 18, 3, 0) }, 1 };
+static const struct mpf_esp_rev rev_c3 = {
+	{ F(5, 24, 2, 0), NONE }, { F(5, 23, 1, 3), F(3, 18, 3, 0) }, 0 };
+static const struct mpf_esp_rev rev_c2 = {	/* block 2, which holds the C2's MAC */
+	{ F(1, 20, 2, 0), NONE }, { F(1, 16, 4, 0), NONE }, 0 };
+static const struct mpf_esp_rev rev_c6 = {
+	{ F(3, 22, 2, 0), NONE }, { F(3, 18, 4, 0), NONE }, 0 };
+static const struct mpf_esp_rev rev_h2 = {
+	{ F(3, 21, 2, 0), NONE }, { F(3, 18, 3, 0), NONE }, 0 };
+static const struct mpf_esp_rev rev_c5 = {
+	{ F(2, 4, 2, 0), NONE }, { F(2, 0, 4, 0), NONE }, 0 };
+static const struct mpf_esp_rev rev_p4 = {
+	{ F(2, 4, 2, 0), F(2, 23, 1, 2) }, { F(2, 0, 4, 0), NONE }, 0 };
+
 #define ROM_ESP32 (MPF_ESP_ROM_ATTACH | MPF_ESP_ROM_SPI_PARAMS | MPF_ESP_ROM_BAUD | \
 		   MPF_ESP_ROM_DEFL | MPF_ESP_ROM_MD5 | MPF_ESP_ROM_READ_SLOW)
 #define ROM_NEWER (ROM_ESP32 | MPF_ESP_ROM_SECINFO | MPF_ESP_ROM_BEGIN5)
@@ -62,42 +81,64 @@ static const struct mpf_esp_wdt wdt_p4 = {
 const struct mpf_esp_chip mpf_esp_chips[] = {
 	{ "ESP8266", "esp8266", -1, { 0xFFF0C101 }, 0x0, MPF_ESP_ROM_ERASE_BUG, 2,
 	  0x60000200, 0x1C, 0x20, 0x24, 0, 0, 0x40,
-	  MPF_ESP_MAC_ESP8266, 0x3FF00050, sizes_esp8266, freqs_esp32, "WiFi", 0, NULL, 0 },
+	  MPF_ESP_MAC_ESP8266, 0x3FF00050, sizes_esp8266, freqs_esp32, "WiFi", 0, NULL, 0, NULL },
 	{ "ESP32", "esp32", 0, { 0x00F01D83 }, 0x1000, ROM_ESP32, 4,
 	  0x3FF42000, 0x1C, 0x20, 0x24, 0x28, 0x2C, 0x80,
-	  MPF_ESP_MAC_ESP32, 0x3FF5A000, sizes_esp32, freqs_esp32, "WiFi, BT", 0, NULL, 0 },
+	  MPF_ESP_MAC_ESP32, 0x3FF5A000, sizes_esp32, freqs_esp32, "WiFi, BT", 0, NULL, 0, NULL },
 	{ "ESP32-S2", "esp32s2", 2, { 0x000007C6 }, 0x1000, ROM_NEWER, 4,
 	  0x3F402000, SPI_NEW,
-	  MPF_ESP_MAC_EFUSE, 0x3F41A044, sizes_esp32, freqs_esp32, "WiFi", 0, NULL, 0 },
+	  MPF_ESP_MAC_EFUSE, 0x3F41A044, sizes_esp32, freqs_esp32, "WiFi", 0, NULL, 0, &rev_s2 },
 	{ "ESP32-S3", "esp32s3", 9, { 0x00000009 }, 0x0, ROM_NEWER, 4,
 	  0x60002000, SPI_NEW,
-	  MPF_ESP_MAC_EFUSE, 0x60007044, sizes_esp32, freqs_esp32, "WiFi, BLE", 0, &wdt_s3, 0 },
+	  MPF_ESP_MAC_EFUSE, 0x60007044, sizes_esp32, freqs_esp32, "WiFi, BLE", 0, &wdt_s3, 0, &rev_s3 },
 	{ "ESP32-C3", "esp32c3", 5, { 0x6921506F, 0x1B31506F, 0x4881606F, 0x4361606F }, 0x0,
 	  ROM_NEWER, 4, 0x60002000, SPI_NEW,
-	  MPF_ESP_MAC_EFUSE, 0x60008844, sizes_esp32, freqs_esp32, "WiFi, BLE", 9, &wdt_c3, 0 },
+	  MPF_ESP_MAC_EFUSE, 0x60008844, sizes_esp32, freqs_esp32, "WiFi, BLE", 9, &wdt_c3, 0, &rev_c3 },
 	{ "ESP32-C2", "esp32c2", 12, { 0x6F51306F, 0x7C41A06F }, 0x0, ROM_NEWER, 4,
 	  0x60002000, SPI_NEW,
 	  MPF_ESP_MAC_EFUSE, 0x60008840, sizes_esp32, freqs_c2, "WiFi, BLE", 9, NULL,
-	  0x60000014 },
+	  0x60000014, &rev_c2 },
 	{ "ESP32-C6", "esp32c6", 13, { 0x2CE0806F }, 0x0, ROM_NEWER, 4,
 	  0x60003000, SPI_NEW,
 	  MPF_ESP_MAC_EFUSE, 0x600B0844, sizes_esp32, freqs_c6, "WiFi 6, BT 5, IEEE802.15.4", 9,
-	  &wdt_c6, 0 },
+	  &wdt_c6, 0, &rev_c6 },
 	{ "ESP32-H2", "esp32h2", 16, { 0xD7B73E80 }, 0x0, ROM_NEWER, 4,
 	  0x60003000, SPI_NEW,
-	  MPF_ESP_MAC_EFUSE, 0x600B0844, sizes_esp32, freqs_h2, "BLE, IEEE802.15.4", 9, &wdt_h2, 0 },
+	  MPF_ESP_MAC_EFUSE, 0x600B0844, sizes_esp32, freqs_h2, "BLE, IEEE802.15.4", 9, &wdt_h2, 0, &rev_h2 },
 	/* C5 and P4 have no magic value: GET_SECURITY_INFO names them */
 	{ "ESP32-C5", "esp32c5", 23, { 0 }, 0x2000, ROM_NEWER, 4,
 	  0x60003000, SPI_NEW,
 	  MPF_ESP_MAC_EFUSE, 0x600B4844, sizes_esp32, freqs_c5,
-	  "WiFi 6 (dual-band), BT 5, IEEE802.15.4", 28, &wdt_c6, 0 },
+	  "WiFi 6 (dual-band), BT 5, IEEE802.15.4", 28, &wdt_c6, 0, &rev_c5 },
 	{ "ESP32-P4", "esp32p4", 18, { 0 }, 0x2000, ROM_NEWER, 4,
 	  0x5008D000, SPI_NEW,
 	  MPF_ESP_MAC_EFUSE, 0x5012D044, sizes_esp32, freqs_esp32, "High-Performance MCU", 35,
-	  &wdt_p4, 0 },
+	  &wdt_p4, 0, &rev_p4 },
 };
 
 const size_t mpf_esp_nchips = sizeof(mpf_esp_chips) / sizeof(mpf_esp_chips[0]);
+
+static unsigned field(const struct mpf_esp_field *f, const uint32_t w[8])
+{
+	unsigned v = 0;
+	int i;
+
+	for (i = 0; i < 2; i++, f++)
+		if (f->word >= 0 && f->word < 8)
+			v |= ((w[f->word] >> f->shift) & ((1u << f->width) - 1)) << f->at;
+	return v;
+}
+
+int mpf_esp_rev_decode(const struct mpf_esp_rev *r, const uint32_t w[8])
+{
+	unsigned minor = field(r->minor, w);
+
+	/* S3 v0.0: block version 1.1 reuses the major field (esptool
+	 * is_eco0): block-2 word 4 bits 0-1 are passed in w[7] by the caller */
+	if (r->s3_eco0 && (minor & 7) == 0 && ((w[3] >> 24) & 7) == 1 && (w[7] & 3) == 1)
+		return 0;
+	return (int)(field(r->major, w) * 100 + minor);
+}
 
 const struct mpf_esp_chip *mpf_esp_chip_by_magic(uint32_t magic)
 {

@@ -44,6 +44,22 @@ struct mpf_esp_wdt {
 };
 #define MPF_ESP_WDT_KEY 0x50D83AA1u
 
+/* Where the chip revision lives in eFuse (esptool targets,
+ * get_major/minor_chip_version): up to two bit fields each, in words of
+ * eFuse block 1 (the MAC_EFUSE_REG block), placed at bit `at` of the value. */
+struct mpf_esp_field {
+	signed char word;	/* -1: unused */
+	unsigned char shift, width, at;
+};
+struct mpf_esp_rev {
+	struct mpf_esp_field major[2], minor[2];
+	int s3_eco0;		/* ESP32-S3: v0.0 chips reuse the major field */
+};
+
+/* Decode a revision from eFuse words w[0..5] of block 1 (w[7]: ESP32-S3
+ * block 2 word 4, for the eco0 rule): major*100+minor. */
+int mpf_esp_rev_decode(const struct mpf_esp_rev *r, const uint32_t w[8]);
+
 struct mpf_esp_chip {
 	const char *name;	/* "ESP32-S3": as the user and esptool say it */
 	const char *key;	/* "esp32s3": --chip, and a record's cpu compared loosely */
@@ -65,6 +81,7 @@ struct mpf_esp_chip {
 	/* UART_CLKDIV register, on a chip whose ROM assumes a 40 MHz crystal
 	 * even on 26 MHz parts (ESP32-C2): CHANGE_BAUDRATE must be scaled */
 	uint32_t xtal_clkdiv_reg;
+	const struct mpf_esp_rev *rev;	/* NULL: ESP32 (its own rule) and ESP8266 */
 };
 
 #define MPF_ESP_CHIP_DETECT_MAGIC_REG 0x40001000u

@@ -466,6 +466,27 @@ int mpf_esp_esp32_package(struct mpf_esp *e, const char **pkg, int *rev, struct 
 	return 0;
 }
 
+int mpf_esp_chip_revision(struct mpf_esp *e, int *rev, struct mpf_buf *err)
+{
+	const struct mpf_esp_rev *rv = e->chip->rev;
+	uint32_t w[8] = { 0 };
+	const char *pkg;
+	int i, r;
+
+	if (e->chip->mac_kind == MPF_ESP_MAC_ESP32)
+		return mpf_esp_esp32_package(e, &pkg, rev, err);
+	if (!rv || e->secure_download)
+		return MPF_ERR_SUPP;
+	for (i = 0; i < 6; i++)
+		if ((r = mpf_esp_read_reg(e, e->chip->mac_reg + 4u * (uint32_t)i, &w[i], err)) < 0)
+			return r;
+	/* S3: block 2 word 4 (EFUSE_BASE + 0x5C + 16) for the eco0 rule */
+	if (rv->s3_eco0 && (r = mpf_esp_read_reg(e, e->chip->mac_reg - 0x44 + 0x6C, &w[7], err)) < 0)
+		return r;
+	*rev = mpf_esp_rev_decode(rv, w);
+	return 0;
+}
+
 /* ---- flash setup ------------------------------------------------------ */
 
 static int change_baud(struct mpf_esp *e, int baud, struct mpf_buf *err)

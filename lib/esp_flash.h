@@ -97,6 +97,8 @@ int mpf_esp_read_reg(struct mpf_esp *e, uint32_t addr, uint32_t *val, struct mpf
 int mpf_esp_write_reg(struct mpf_esp *e, uint32_t addr, uint32_t val, struct mpf_buf *err);
 /* MAC address as 6 bytes. */
 int mpf_esp_read_mac(struct mpf_esp *e, uint8_t mac[6], struct mpf_buf *err);
+/* major*100+minor from eFuses; MPF_ERR_SUPP on the ESP8266. */
+int mpf_esp_chip_revision(struct mpf_esp *e, int *rev, struct mpf_buf *err);
 /* ESP32 only: "ESP32-D0WD-V3", major*100+minor revision; MPF_ERR_SUPP elsewhere. */
 int mpf_esp_esp32_package(struct mpf_esp *e, const char **pkg, int *rev, struct mpf_buf *err);
 

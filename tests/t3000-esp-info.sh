@@ -26,6 +26,14 @@ test_expect_success JQ 'ESP32 info names the package and revision from eFuses' '
 	test "$(json_field out esp.flash_id)" = 1640ef
 '
 
+test_expect_success JQ 'newer chips: revision from eFuse block 1' '
+	esp_sim_start rv --chip esp32c6 --rev 102 &&
+	test_when_finished "esp_sim_stop rv" &&
+	mpf-esp --serial rv.tty info -o jsonl >out &&
+	test "$(json_field out esp.revision)" = v1.2 &&
+	test "$(json_field out esp.mac)" = 24:0a:c4:12:34:56
+'
+
 test_expect_success JQ 'ESP8266 MAC is built from the OTP words with its OUI' '
 	esp_sim_start e8266 --chip esp8266 &&
 	test_when_finished "esp_sim_stop e8266" &&

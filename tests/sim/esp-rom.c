@@ -4,6 +4,7 @@
  *           [--boot download|strap|silent|deaf] [--fault KIND:N]...
  *           [--log FILE] [--link PATH] [--stdio] [--stub-replies]
  *           [--secure-download] [--flash-timing] [--usb-jtag] [--xtal 26]
+ *           [--rev MAJOR*100+MINOR]
  *
  * Prints the pty path on its first line (like QEMU) and serves until
  * killed. Behaviour follows protocols.md section 1 and the chip table in
@@ -60,9 +61,10 @@ static struct {
 	uint64_t flash_size;
 	int pace, stdio_mode, stub_replies, secure_download, flash_timing, usb_jtag;
 	int xtal_mhz;			/* 26 or 40 (ESP32-C2: --xtal 26) */
+	int rev;			/* chip revision, major*100+minor (--rev) */
 	long fault_at[F_MAX];
 	int fault_baud;
-} opt = { .boot = "download", .flash_size = 4u << 20, .xtal_mhz = 40 };
+} opt = { .boot = "download", .flash_size = 4u << 20, .xtal_mhz = 40, .rev = 1 };
 
 static struct {
 	int in, out;
@@ -318,6 +320,31 @@ static void program(uint64_t addr, const uint8_t *p, size_t n)
 
 static const uint8_t default_mac[6] = { 0x24, 0x0a, 0xc4, 0x12, 0x34, 0x56 };
 
+/* eFuse words holding the revision of --rev (major*100+minor), laid out
+ * by the chip table's fields. */
+static uint32_t put_field(const struct mpf_esp_field *f, unsigned v, int word)
+{
+	uint32_t out = 0;
+	int i;
+
+	for (i = 0; i < 2; i++, f++)
+		if (f->word == word)
+			out |= ((v >> f->at) & ((1u << f->width) - 1)) << f->shift;
+	return out;
+}
+
+static uint32_t rev_word(uint32_t a)
+{
+	const struct mpf_esp_rev *r = opt.chip->rev;
+	int word;
+
+	if (!r || a < opt.chip->mac_reg || a >= opt.chip->mac_reg + 24 || (a - opt.chip->mac_reg) % 4)
+		return 0;
+	word = (int)((a - opt.chip->mac_reg) / 4);
+	return put_field(r->major, (unsigned)opt.rev / 100, word) |
+	       put_field(r->minor, (unsigned)opt.rev % 100, word);
+}
+
 static uint32_t read_reg(uint32_t a)
 {
 	const struct mpf_esp_chip *c = opt.chip;
@@ -352,12 +379,15 @@ static uint32_t read_reg(uint32_t a)
 		if (a == 0x3FF6607C)		/* APB_CTL_DATE: rev bit 2 -> v3.0 */
 			return 1u << 31;
 		break;
-	case MPF_ESP_MAC_EFUSE:
+	case MPF_ESP_MAC_EFUSE: {
+		uint32_t v = rev_word(a);
+
 		if (a == c->mac_reg)
-			return (uint32_t)m[2] << 24 | (uint32_t)m[3] << 16 | m[4] << 8 | m[5];
+			return v | (uint32_t)m[2] << 24 | (uint32_t)m[3] << 16 | m[4] << 8 | m[5];
 		if (a == c->mac_reg + 4)
-			return (uint32_t)m[0] << 8 | m[1];
-		break;
+			return v | (uint32_t)m[0] << 8 | m[1];
+		return v;
+	}
 	}
 	return 0;
 }
@@ -1121,6 +1151,8 @@ static void parse_args(int argc, char **argv)
 			opt.stub_replies = 1;
 		} else if (!strcmp(a, "--secure-download")) {
 			opt.secure_download = 1;
+		} else if (ARG("--rev")) {
+			opt.rev = atoi(v);
 		} else if (ARG("--xtal")) {
 			opt.xtal_mhz = atoi(v);
 		} else if (!strcmp(a, "--usb-jtag")) {

@@ -72,6 +72,43 @@ static void t_jedec(void)
 	check(mpf_esp_size_name(3u << 20) == NULL);
 }
 
+static int rev(const char *chip, int word, uint32_t v, int word2, uint32_t v2)
+{
+	uint32_t w[8] = { 0 };
+
+	w[word] |= v;
+	if (word2 >= 0)
+		w[word2] |= v2;
+	return mpf_esp_rev_decode(mpf_esp_chip_by_name(chip)->rev, w);
+}
+
+/* eFuse words worked by hand from esptool's get_major/minor_chip_version */
+static void t_revision(void)
+{
+	check_int(rev("esp32c3", 3, 4u << 18, -1, 0), ==, 4);
+	check_int(rev("esp32c3", 5, 1u << 24, 3, 1u << 18), ==, 101);
+	check_int(rev("esp32c3", 5, 1u << 23, 3, 3u << 18), ==, 11);
+	check_int(rev("esp32s2", 3, 1u << 18, -1, 0), ==, 100);
+	check_int(rev("esp32s2", 3, 1u << 20, 4, 2u << 4), ==, 10);
+	check_int(rev("esp32c6", 3, 1u << 22 | 2u << 18, -1, 0), ==, 102);
+	check_int(rev("esp32h2", 3, 1u << 21, -1, 0), ==, 100);
+	check_int(rev("esp32h2", 3, 1u << 18, -1, 0), ==, 1);
+	check_int(rev("esp32c5", 2, 1u << 4, -1, 0), ==, 100);
+	check_int(rev("esp32p4", 2, 3u << 4 | 1, -1, 0), ==, 301);
+	check_int(rev("esp32p4", 2, 1u << 23, -1, 0), ==, 400);
+	check_int(rev("esp32c2", 1, 1u << 20 | 1u << 16, -1, 0), ==, 101);
+	check_int(rev("esp32s3", 5, 1u << 24, 3, 2u << 18), ==, 102);
+	/* S3 eco0: block version 1.1, major field reused: v0.0 */
+	check_int(rev("esp32s3", 5, 2u << 24, 3, 1u << 24) , ==, 200);
+	{
+		uint32_t w[8] = { 0 };
+
+		w[5] = 2u << 24, w[3] = 1u << 24, w[7] = 1;
+		check_int(mpf_esp_rev_decode(mpf_esp_chip_by_name("esp32s3")->rev, w), ==, 0);
+	}
+	check(mpf_esp_chip_by_name("esp32")->rev == NULL);
+}
+
 int main(void)
 {
 	TEST(t_lookup(), "chips by magic value, chip id and name");
@@ -79,5 +116,6 @@ int main(void)
 	TEST(t_rom_caps(), "ROM command sets and status layouts");
 	TEST(t_codes(), "image header size and frequency codes per chip");
 	TEST(t_jedec(), "JEDEC capacity bytes to sizes");
+	TEST(t_revision(), "chip revisions from eFuse words, per chip");
 	return test_done();
 }
