@@ -53,6 +53,16 @@ static const struct mpf_esp_wdt wdt_p4 = {
 	0x50116018, 0x50116000, 0x50116020, 0x5011601C, 1u << 18, MPF_ESP_WDT_KEY,
 };
 
+static const struct mpf_esp_otg otg_s2 = {
+	0x3F404038, 1u << 3, 0x3F408128, 0x1, 0x3F4080AC, 0x3F408094, 0x3F408098, 0, 0,
+};
+static const struct mpf_esp_otg otg_s3 = {
+	0x60004038, 1u << 3, 0x6000812C, 0x1, 0x600080B0, 0x60008098, 0x6000809C, 1, 0,
+};
+static const struct mpf_esp_otg otg_p4 = {
+	0x500E0038, 0x8, 0x50110008, 0x4, 0x50116018, 0x50116000, 0x50116004, 0, 1,
+};
+
 #define F(w, s, n, a) { w, s, n, a }
 #define NONE { -1, 0, 0, 0 }
 static const struct mpf_esp_rev rev_s2 = {
@@ -75,45 +85,83 @@ static const struct mpf_esp_rev rev_p4 = {
 #define ROM_ESP32 (MPF_ESP_ROM_ATTACH | MPF_ESP_ROM_SPI_PARAMS | MPF_ESP_ROM_BAUD | \
 		   MPF_ESP_ROM_DEFL | MPF_ESP_ROM_MD5 | MPF_ESP_ROM_READ_SLOW)
 #define ROM_NEWER (ROM_ESP32 | MPF_ESP_ROM_SECINFO | MPF_ESP_ROM_BEGIN5)
-/* SPI user-command register offsets of the S2 and later controllers */
-#define SPI_NEW 0x18, 0x1C, 0x20, 0x24, 0x28, 0x58
+/* SPI user-command registers (offsets from spi_base) */
+#define SPI_OLD .spi_usr = 0x1C, .spi_usr1 = 0x20, .spi_usr2 = 0x24, \
+		.spi_mosi_dlen = 0x28, .spi_miso_dlen = 0x2C, .spi_w0 = 0x80
+#define SPI_NEW .spi_usr = 0x18, .spi_usr1 = 0x1C, .spi_usr2 = 0x20, \
+		.spi_mosi_dlen = 0x24, .spi_miso_dlen = 0x28, .spi_w0 = 0x58
+#define NEWER .rom = ROM_NEWER, .status_len = 4, .sizes = sizes_esp32, \
+		.mac_kind = MPF_ESP_MAC_EFUSE
 
 const struct mpf_esp_chip mpf_esp_chips[] = {
-	{ "ESP8266", "esp8266", -1, { 0xFFF0C101 }, 0x0, MPF_ESP_ROM_ERASE_BUG, 2,
-	  0x60000200, 0x1C, 0x20, 0x24, 0, 0, 0x40,
-	  MPF_ESP_MAC_ESP8266, 0x3FF00050, sizes_esp8266, freqs_esp32, "WiFi", 0, NULL, 0, NULL },
-	{ "ESP32", "esp32", 0, { 0x00F01D83 }, 0x1000, ROM_ESP32, 4,
-	  0x3FF42000, 0x1C, 0x20, 0x24, 0x28, 0x2C, 0x80,
-	  MPF_ESP_MAC_ESP32, 0x3FF5A000, sizes_esp32, freqs_esp32, "WiFi, BT", 0, NULL, 0, NULL },
-	{ "ESP32-S2", "esp32s2", 2, { 0x000007C6 }, 0x1000, ROM_NEWER, 4,
-	  0x3F402000, SPI_NEW,
-	  MPF_ESP_MAC_EFUSE, 0x3F41A044, sizes_esp32, freqs_esp32, "WiFi", 0, NULL, 0, &rev_s2 },
-	{ "ESP32-S3", "esp32s3", 9, { 0x00000009 }, 0x0, ROM_NEWER, 4,
-	  0x60002000, SPI_NEW,
-	  MPF_ESP_MAC_EFUSE, 0x60007044, sizes_esp32, freqs_esp32, "WiFi, BLE", 0, &wdt_s3, 0, &rev_s3 },
-	{ "ESP32-C3", "esp32c3", 5, { 0x6921506F, 0x1B31506F, 0x4881606F, 0x4361606F }, 0x0,
-	  ROM_NEWER, 4, 0x60002000, SPI_NEW,
-	  MPF_ESP_MAC_EFUSE, 0x60008844, sizes_esp32, freqs_esp32, "WiFi, BLE", 9, &wdt_c3, 0, &rev_c3 },
-	{ "ESP32-C2", "esp32c2", 12, { 0x6F51306F, 0x7C41A06F }, 0x0, ROM_NEWER, 4,
-	  0x60002000, SPI_NEW,
-	  MPF_ESP_MAC_EFUSE, 0x60008840, sizes_esp32, freqs_c2, "WiFi, BLE", 9, NULL,
-	  0x60000014, &rev_c2 },
-	{ "ESP32-C6", "esp32c6", 13, { 0x2CE0806F }, 0x0, ROM_NEWER, 4,
-	  0x60003000, SPI_NEW,
-	  MPF_ESP_MAC_EFUSE, 0x600B0844, sizes_esp32, freqs_c6, "WiFi 6, BT 5, IEEE802.15.4", 9,
-	  &wdt_c6, 0, &rev_c6 },
-	{ "ESP32-H2", "esp32h2", 16, { 0xD7B73E80 }, 0x0, ROM_NEWER, 4,
-	  0x60003000, SPI_NEW,
-	  MPF_ESP_MAC_EFUSE, 0x600B0844, sizes_esp32, freqs_h2, "BLE, IEEE802.15.4", 9, &wdt_h2, 0, &rev_h2 },
+	{
+		.name = "ESP8266", .key = "esp8266", .chip_id = -1, .magic = { 0xFFF0C101 },
+		.boot_offset = 0x0, .rom = MPF_ESP_ROM_ERASE_BUG, .status_len = 2,
+		/* no MOSI/MISO length registers: bit lengths go in USR1 */
+		.spi_base = 0x60000200, .spi_usr = 0x1C, .spi_usr1 = 0x20, .spi_usr2 = 0x24,
+		.spi_w0 = 0x40,
+		.mac_kind = MPF_ESP_MAC_ESP8266, .mac_reg = 0x3FF00050,
+		.sizes = sizes_esp8266, .freqs = freqs_esp32, .features = "WiFi",
+	},
+	{
+		.name = "ESP32", .key = "esp32", .chip_id = 0, .magic = { 0x00F01D83 },
+		.boot_offset = 0x1000, .rom = ROM_ESP32, .status_len = 4,
+		.spi_base = 0x3FF42000, SPI_OLD,
+		.mac_kind = MPF_ESP_MAC_ESP32, .mac_reg = 0x3FF5A000,
+		.sizes = sizes_esp32, .freqs = freqs_esp32, .features = "WiFi, BT",
+	},
+	{
+		.name = "ESP32-S2", .key = "esp32s2", .chip_id = 2, .magic = { 0x000007C6 },
+		.boot_offset = 0x1000, NEWER, .spi_base = 0x3F402000, SPI_NEW,
+		.mac_reg = 0x3F41A044, .freqs = freqs_esp32, .features = "WiFi",
+		.rev = &rev_s2, .otg = &otg_s2,
+	},
+	{
+		.name = "ESP32-S3", .key = "esp32s3", .chip_id = 9, .magic = { 0x00000009 },
+		.boot_offset = 0x0, NEWER, .spi_base = 0x60002000, SPI_NEW,
+		.mac_reg = 0x60007044, .freqs = freqs_esp32, .features = "WiFi, BLE",
+		.usj_wdt = &wdt_s3, .rev = &rev_s3, .otg = &otg_s3,
+	},
+	{
+		.name = "ESP32-C3", .key = "esp32c3", .chip_id = 5,
+		.magic = { 0x6921506F, 0x1B31506F, 0x4881606F, 0x4361606F },
+		.boot_offset = 0x0, NEWER, .spi_base = 0x60002000, SPI_NEW,
+		.mac_reg = 0x60008844, .freqs = freqs_esp32, .features = "WiFi, BLE",
+		.boot_strap_gpio = 9, .usj_wdt = &wdt_c3, .rev = &rev_c3,
+	},
+	{
+		.name = "ESP32-C2", .key = "esp32c2", .chip_id = 12,
+		.magic = { 0x6F51306F, 0x7C41A06F },
+		.boot_offset = 0x0, NEWER, .spi_base = 0x60002000, SPI_NEW,
+		.mac_reg = 0x60008840, .freqs = freqs_c2, .features = "WiFi, BLE",
+		.boot_strap_gpio = 9, .xtal_clkdiv_reg = 0x60000014, .rev = &rev_c2,
+	},
+	{
+		.name = "ESP32-C6", .key = "esp32c6", .chip_id = 13, .magic = { 0x2CE0806F },
+		.boot_offset = 0x0, NEWER, .spi_base = 0x60003000, SPI_NEW,
+		.mac_reg = 0x600B0844, .freqs = freqs_c6, .features = "WiFi 6, BT 5, IEEE802.15.4",
+		.boot_strap_gpio = 9, .usj_wdt = &wdt_c6, .rev = &rev_c6,
+	},
+	{
+		.name = "ESP32-H2", .key = "esp32h2", .chip_id = 16, .magic = { 0xD7B73E80 },
+		.boot_offset = 0x0, NEWER, .spi_base = 0x60003000, SPI_NEW,
+		.mac_reg = 0x600B0844, .freqs = freqs_h2, .features = "BLE, IEEE802.15.4",
+		.boot_strap_gpio = 9, .usj_wdt = &wdt_h2, .rev = &rev_h2,
+	},
 	/* C5 and P4 have no magic value: GET_SECURITY_INFO names them */
-	{ "ESP32-C5", "esp32c5", 23, { 0 }, 0x2000, ROM_NEWER, 4,
-	  0x60003000, SPI_NEW,
-	  MPF_ESP_MAC_EFUSE, 0x600B4844, sizes_esp32, freqs_c5,
-	  "WiFi 6 (dual-band), BT 5, IEEE802.15.4", 28, &wdt_c6, 0, &rev_c5 },
-	{ "ESP32-P4", "esp32p4", 18, { 0 }, 0x2000, ROM_NEWER, 4,
-	  0x5008D000, SPI_NEW,
-	  MPF_ESP_MAC_EFUSE, 0x5012D044, sizes_esp32, freqs_esp32, "High-Performance MCU", 35,
-	  &wdt_p4, 0, &rev_p4 },
+	{
+		.name = "ESP32-C5", .key = "esp32c5", .chip_id = 23,
+		.boot_offset = 0x2000, NEWER, .spi_base = 0x60003000, SPI_NEW,
+		.mac_reg = 0x600B4844, .freqs = freqs_c5,
+		.features = "WiFi 6 (dual-band), BT 5, IEEE802.15.4",
+		.boot_strap_gpio = 28, .usj_wdt = &wdt_c6, .rev = &rev_c5,
+	},
+	{
+		.name = "ESP32-P4", .key = "esp32p4", .chip_id = 18,
+		.boot_offset = 0x2000, NEWER, .spi_base = 0x5008D000, SPI_NEW,
+		.mac_reg = 0x5012D044, .freqs = freqs_esp32, .features = "High-Performance MCU",
+		.boot_strap_gpio = 35, .usj_wdt = &wdt_p4, .rev = &rev_p4, .otg = &otg_p4,
+	},
 };
 
 const size_t mpf_esp_nchips = sizeof(mpf_esp_chips) / sizeof(mpf_esp_chips[0]);

@@ -60,6 +60,17 @@ struct mpf_esp_rev {
  * block 2 word 4, for the eco0 rule): major*100+minor. */
 int mpf_esp_rev_decode(const struct mpf_esp_rev *r, const uint32_t w[8]);
 
+/* Leaving the loader over the ROM's own USB-OTG CDC port (VID 303a, PID =
+ * chip id), where RTS resets nothing (esptool hard_reset, watchdog_reset):
+ * with the boot strap low, an RTC watchdog reset boots the firmware. */
+struct mpf_esp_otg {
+	uint32_t strap_reg, strap_spi_boot;	/* bit set: GPIO0 was high */
+	uint32_t option1, force_dl;		/* "force download boot" flag */
+	uint32_t wdt_wprotect, wdt_config0, wdt_config1;
+	int clear_force_dl;	/* S3: clear the flag before resetting */
+	int always_wdt;		/* P4: always the watchdog */
+};
+
 struct mpf_esp_chip {
 	const char *name;	/* "ESP32-S3": as the user and esptool say it */
 	const char *key;	/* "esp32s3": --chip, and a record's cpu compared loosely */
@@ -82,6 +93,7 @@ struct mpf_esp_chip {
 	 * even on 26 MHz parts (ESP32-C2): CHANGE_BAUDRATE must be scaled */
 	uint32_t xtal_clkdiv_reg;
 	const struct mpf_esp_rev *rev;	/* NULL: ESP32 (its own rule) and ESP8266 */
+	const struct mpf_esp_otg *otg;	/* has a ROM USB-OTG CDC port */
 };
 
 #define MPF_ESP_CHIP_DETECT_MAGIC_REG 0x40001000u
