@@ -79,7 +79,7 @@ struct job {
 	const char *out;
 	const char *expect;	/* chip the record or --chip names */
 	int filter;		/* from a record: the image must be an ESP image */
-	int usb_jtag;
+	int usb_jtag, usb_pid;
 	/* results */
 	const struct mpf_esp_chip *chip;
 	uint64_t bytes;
@@ -357,6 +357,7 @@ static int session(struct job *j, int baud, int *fast, struct mpf_buf *err)
 	o.before = !strcmp(before_opt, "no-reset") ? MPF_ESP_BEFORE_NONE
 		   : !strcmp(before_opt, "usb-reset") ? MPF_ESP_BEFORE_USB : MPF_ESP_BEFORE_DEFAULT;
 	o.usb_jtag = j->usb_jtag || o.before == MPF_ESP_BEFORE_USB;
+	o.usb_pid = j->usb_pid;
 	o.attempts = attempts;
 	o.no_compress = no_compress;
 	o.progress_id = j->port;
@@ -395,41 +396,55 @@ static int run_job(struct job *j, struct mpf_buf *err)
 	return r;
 }
 
-/* Is this port an Espressif USB-Serial/JTAG (303a:1001)? From sysfs, for
- * a port named on the command line (records carry vid and pid). */
-static int sysfs_usb_jtag(const char *port)
+/* The USB ids of a port named on the command line (records carry vid and
+ * pid), from sysfs: 0 when it is not a USB port. */
+static int read_hex(const char *dir, const char *file)
 {
-	char real[4096], dev[4096], path[4200], id[8];
+	char path[4200], buf[16];
+	FILE *f;
+	int v = -1;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	if ((f = fopen(path, "r"))) {
+		if (fgets(buf, sizeof(buf), f))
+			v = (int)strtol(buf, NULL, 16);
+		fclose(f);
+	}
+	return v;
+}
+
+static void sysfs_usb_ids(const char *port, int *vid, int *pid)
+{
+	char real[4096], dev[4096], path[4200];
 	const char *base;
 	int up;
 
+	*vid = *pid = 0;
 	if (!realpath(port, real) || !(base = strrchr(real, '/')))
-		return 0;
+		return;
 	snprintf(path, sizeof(path), "/sys/class/tty/%s/device", base + 1);
 	if (!realpath(path, dev))
-		return 0;
-	for (up = 0; up < 4; up++) {
-		FILE *f;
+		return;
+	for (up = 0; up < 4; up++) {	/* interface dir, then the device */
 		char *slash;
 
-		snprintf(path, sizeof(path), "%s/idVendor", dev);
-		if ((f = fopen(path, "r"))) {
-			int is = fgets(id, sizeof(id), f) && !strncmp(id, "303a", 4);
-
-			fclose(f);
-			snprintf(path, sizeof(path), "%s/idProduct", dev);
-			if (is && (f = fopen(path, "r"))) {
-				is = fgets(id, sizeof(id), f) && !strncmp(id, "1001", 4);
-				fclose(f);
-				return is;
-			}
-			return 0;
+		if ((*vid = read_hex(dev, "idVendor")) >= 0) {
+			*pid = read_hex(dev, "idProduct");
+			return;
 		}
+		*vid = 0;
 		if (!(slash = strrchr(dev, '/')) || slash == dev)
-			return 0;
+			return;
 		*slash = 0;
 	}
-	return 0;
+}
+
+static void set_usb(struct job *j, int vid, int pid)
+{
+	if (vid != 0x303a)
+		return;
+	j->usb_jtag = pid == 0x1001;
+	j->usb_pid = pid;
 }
 
 /* ---- records ------------------------------------------------------------ */
@@ -521,8 +536,14 @@ static int filter_run(struct mpf_record *rec, void *ctx)
 	g.file = mpf_rec_str(rec, "firmware.file");
 	j.filter = 1;
 	j.expect = chip_opt ? chip_opt : mpf_rec_str(rec, "cpu");
-	j.usb_jtag = vid && pid ? !strcmp(vid, "303a") && !strcmp(pid, "1001")
-				: j.port && sysfs_usb_jtag(j.port);
+	if (vid && pid) {
+		set_usb(&j, (int)strtol(vid, NULL, 16), (int)strtol(pid, NULL, 16));
+	} else if (j.port) {
+		int v, p;
+
+		sysfs_usb_ids(j.port, &v, &p);
+		set_usb(&j, v, p);
+	}
 	if (!j.port)
 		r = mpf_errf(&err, MPF_ERR_ARG, "record has no serial port");
 	else if (!g.file)
@@ -589,7 +610,12 @@ static void parse_cli(int argc, char **argv)
 		mpf_usage_error("%s needs --serial PORT", c);
 	cli.port = port_opt;
 	cli.expect = chip_opt;
-	cli.usb_jtag = sysfs_usb_jtag(port_opt);
+	{
+		int v, p;
+
+		sysfs_usb_ids(port_opt, &v, &p);
+		set_usb(&cli, v, p);
+	}
 	if (!strcmp(c, "write")) {
 		if (argc < 3 || (argc - 1) % 2)
 			mpf_usage_error("write needs ADDR FILE pairs");

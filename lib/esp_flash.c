@@ -944,9 +944,68 @@ int mpf_esp_read_flash(struct mpf_esp *e, uint32_t addr, uint8_t *out, size_t le
 	return r;
 }
 
+int mpf_esp_on_usb_otg(const struct mpf_esp *e)
+{
+	return e->chip && e->chip->otg && e->o.usb_pid && e->o.usb_pid == e->chip->chip_id;
+}
+
+static int write_reg_mask(struct mpf_esp *e, uint32_t addr, uint32_t val, uint32_t mask,
+			  struct mpf_buf *err)
+{
+	uint32_t w[4] = { addr, val, mask, 0 };
+
+	return command(e, MPF_ESP_WRITE_REG, w, 4, DEFAULT_MS, 0, NULL, err);
+}
+
+/* esptool watchdog_reset: RTC WDT armed with a short timeout; the chip
+ * then boots from flash (the strap is only sampled at power-on/EN). */
+static int watchdog_reset(struct mpf_esp *e, const struct mpf_esp_otg *o, struct mpf_buf *err)
+{
+	int r;
+
+	if ((r = mpf_esp_write_reg(e, o->wdt_wprotect, MPF_ESP_WDT_KEY, err)) < 0 ||
+	    (r = mpf_esp_write_reg(e, o->wdt_config1, 2000, err)) < 0 ||
+	    (r = mpf_esp_write_reg(e, o->wdt_config0,
+				   1u << 31 | 5u << 28 | 1u << 8 | 2, err)) < 0)
+		return r;
+	/* the chip may be gone before it answers the lock */
+	mpf_esp_write_reg(e, o->wdt_wprotect, 0, err);
+	mpf_debug("%s: watchdog reset (USB-OTG)", e->t->name);
+	mpf_sleep_ms(500);
+	return 0;
+}
+
+static int otg_reset(struct mpf_esp *e, int *done)
+{
+	const struct mpf_esp_otg *o = e->chip->otg;
+	struct mpf_buf err = MPF_BUF_INIT;
+	uint32_t strap = 0, opt1 = 0;
+	int r = 0;
+
+	*done = 0;
+	/* S3: a set force-download flag would bring it back to the loader */
+	if (o->clear_force_dl)
+		write_reg_mask(e, o->option1, 0, o->force_dl, &err);
+	if (o->always_wdt ||
+	    ((r = mpf_esp_read_reg(e, o->strap_reg, &strap, &err)) == 0 &&
+	     (r = mpf_esp_read_reg(e, o->option1, &opt1, &err)) == 0 &&
+	     !(strap & o->strap_spi_boot) && !(opt1 & o->force_dl))) {
+		r = watchdog_reset(e, o, &err);
+		*done = r == 0;
+	}
+	if (r < 0)
+		mpf_debug("%s: %s", e->t->name, mpf_buf_str(&err));
+	mpf_buf_release(&err);
+	return r;
+}
+
 int mpf_esp_hard_reset(struct mpf_esp *e)
 {
-	int usb = e->o.usb_jtag, r;
+	int usb = e->o.usb_jtag || mpf_esp_on_usb_otg(e), r, done;
+
+	if (mpf_esp_on_usb_otg(e) && e->synced && !e->secure_download &&
+	    otg_reset(e, &done) == 0 && done)
+		return 0;
 
 	/* DTR released first: with both asserted the auto-reset circuit
 	 * holds EN high and nothing happens */

@@ -49,6 +49,8 @@ struct mpf_esp_opts {
 	int sync_baud;		/* 0: 115200 */
 	enum mpf_esp_before before;
 	int usb_jtag;		/* the port is a USB-Serial/JTAG (303a:1001): try its reset first */
+	int usb_pid;		/* PID of an Espressif (303a) port, 0 otherwise: the ROM's
+				 * USB-OTG CDC port has PID = chip id */
 	int attempts;		/* connect attempts (0: 7) */
 	int no_compress;	/* plain FLASH_DATA blocks even where the ROM inflates */
 	const char *progress_id;	/* names the board in progress events */
@@ -120,7 +122,10 @@ int mpf_esp_flash_md5(struct mpf_esp *e, uint32_t addr, uint32_t len, uint8_t md
 /* Read flash through READ_FLASH_SLOW (64 bytes a round trip). */
 int mpf_esp_read_flash(struct mpf_esp *e, uint32_t addr, uint8_t *out, size_t len,
 		       struct mpf_buf *err);
-/* Leave the loader: RTS pulse (1.9). */
+/* Leave the loader and run the firmware: RTS pulse (1.9); on the ROM's
+ * USB-OTG port, where RTS resets nothing, an RTC watchdog reset. */
 int mpf_esp_hard_reset(struct mpf_esp *e);
+/* The port is the chip's ROM USB-OTG CDC (known after detect). */
+int mpf_esp_on_usb_otg(const struct mpf_esp *e);
 
 #endif

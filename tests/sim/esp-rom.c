@@ -4,7 +4,7 @@
  *           [--boot download|strap|silent|deaf] [--fault KIND:N]...
  *           [--log FILE] [--link PATH] [--stdio] [--stub-replies]
  *           [--secure-download] [--flash-timing] [--usb-jtag] [--xtal 26]
- *           [--rev MAJOR*100+MINOR]
+ *           [--rev MAJOR*100+MINOR] [--usb-otg]
  *
  * Prints the pty path on its first line (like QEMU) and serves until
  * killed. Behaviour follows protocols.md section 1 and the chip table in
@@ -27,7 +27,9 @@
  * acknowledged but the UART stays at its old rate). --usb-jtag: the chip
  * is on its USB-Serial/JTAG port, whose RTC watchdog and super-watchdog
  * keep running in the loader: unless the host disables them, the chip
- * resets into its firmware 64 data blocks into a write.
+ * resets into its firmware 64 data blocks into a write. --usb-otg: the
+ * chip is on its ROM's USB-OTG port, entered with BOOT held: DTR/RTS do
+ * nothing there, an RTC watchdog reset is the way back to the firmware.
  */
 /* cfmakeraw (glibc: _DEFAULT_SOURCE) and posix_openpt, grantpt, ptsname (XSI) */
 #define _DEFAULT_SOURCE
@@ -59,7 +61,7 @@ static struct {
 	const struct mpf_esp_chip *chip;
 	const char *flash_path, *log_path, *link, *boot;
 	uint64_t flash_size;
-	int pace, stdio_mode, stub_replies, secure_download, flash_timing, usb_jtag;
+	int pace, stdio_mode, stub_replies, secure_download, flash_timing, usb_jtag, usb_otg;
 	int xtal_mhz;			/* 26 or 40 (ESP32-C2: --xtal 26) */
 	int rev;			/* chip revision, major*100+minor (--rev) */
 	long fault_at[F_MAX];
@@ -92,7 +94,9 @@ static struct {
 	int app_running;		/* left the loader: FLASH_END */
 	/* USB-Serial/JTAG watchdogs (--usb-jtag): running until disabled */
 	uint32_t wdt_wprotect, swd_wprotect, swd_conf;
+	uint32_t otg_wprotect, option1;	/* --usb-otg: RTC WDT and OPTION1 */
 	int wdt_off, swd_fed;
+	int reset_pending;		/* the armed watchdog fires after the reply */
 } s;
 
 static void logf_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -354,6 +358,10 @@ static uint32_t read_reg(uint32_t a)
 		return c->magic[0];
 	if (c->usj_wdt && a == c->usj_wdt->swd_conf)
 		return s.swd_conf;
+	if (opt.usb_otg && a == c->otg->strap_reg)
+		return 0x20;		/* GPIO0 low (BOOT held), so SPI_BOOT clear */
+	if (opt.usb_otg && a == c->otg->option1)
+		return s.option1;
 	if (c->xtal_clkdiv_reg && a == c->xtal_clkdiv_reg)	/* what autobaud chose */
 		return (uint32_t)(opt.xtal_mhz * 1000000L / wire_rate());
 	if (a >= c->spi_base && a < c->spi_base + 4 * 64)
@@ -442,12 +450,31 @@ static void write_wdt(const struct mpf_esp_wdt *w, uint32_t a, uint32_t v)
 	logf_("WDT reg 0x%08x = 0x%08x", a, v);
 }
 
+static void leave_loader(const char *why);
+
+/* On the ROM's USB-OTG port RTS resets nothing; an RTC watchdog does. */
+static void write_otg(const struct mpf_esp_otg *o, uint32_t a, uint32_t v, uint32_t mask)
+{
+	if (a == o->option1) {
+		s.option1 = (s.option1 & ~mask) | (v & mask);
+		logf_("OPTION1 = 0x%x", s.option1);
+	} else if (a == o->wdt_wprotect) {
+		s.otg_wprotect = v;
+	} else if (a == o->wdt_config0 && s.otg_wprotect == MPF_ESP_WDT_KEY && (v & 1u << 31)) {
+		logf_("watchdog armed: reset, boot:%s", s.option1 & o->force_dl ? "download" : "flash");
+		if (!(s.option1 & o->force_dl))
+			s.reset_pending = 2;	/* fires after the next command (the lock) */
+	}
+}
+
 static void write_reg(uint32_t a, uint32_t v, uint32_t mask)
 {
 	const struct mpf_esp_chip *c = opt.chip;
 
 	if (c->usj_wdt)
 		write_wdt(c->usj_wdt, a, v);
+	if (opt.usb_otg)
+		write_otg(c->otg, a, v, mask);
 	if (a >= c->spi_base && a < c->spi_base + 4 * 64) {
 		uint32_t *r = &s.spi[(a - c->spi_base) / 4];
 
@@ -749,6 +776,10 @@ static void dispatch(uint8_t op, const uint8_t *d, size_t len, uint32_t chk)
 		need_len("WRITE_REG", len, 16);
 		write_reg(word(d, 0), word(d, 1), word(d, 2));
 		ok(op, 0);
+		if (s.reset_pending && --s.reset_pending == 0) {
+			leave_loader("watchdog reset");
+			logf_("running the firmware");
+		}
 		return;
 	case MPF_ESP_FLASH_BEGIN:
 	case MPF_ESP_FLASH_DEFL_BEGIN:
@@ -1031,6 +1062,8 @@ static void session_reset(void)
 	s.wmode = W_NONE;
 	s.synced = s.attached = s.app_running = 0;
 	s.wdt_wprotect = s.swd_wprotect = s.swd_conf = 0;
+	s.otg_wprotect = s.option1 = 0;
+	s.reset_pending = 0;
 	s.wdt_off = s.swd_fed = 0;
 	s.blocks_since_sync = 0;
 	s.uart_baud = 0;
@@ -1155,6 +1188,8 @@ static void parse_args(int argc, char **argv)
 			opt.rev = atoi(v);
 		} else if (ARG("--xtal")) {
 			opt.xtal_mhz = atoi(v);
+		} else if (!strcmp(a, "--usb-otg")) {
+			opt.usb_otg = 1;
 		} else if (!strcmp(a, "--usb-jtag")) {
 			opt.usb_jtag = 1;
 		} else if (!strcmp(a, "--flash-timing")) {
@@ -1167,6 +1202,8 @@ static void parse_args(int argc, char **argv)
 		opt.chip = mpf_esp_chip_by_name("esp32");
 	if (opt.xtal_mhz != 40 && (opt.xtal_mhz != 26 || !opt.chip->xtal_clkdiv_reg))
 		die("--xtal 26 is for the ESP32-C2");
+	if (opt.usb_otg && !opt.chip->otg)
+		die("%s has no ROM USB-OTG port", opt.chip->name);
 	if (opt.usb_jtag && !opt.chip->usj_wdt)
 		die("%s has no USB-Serial/JTAG", opt.chip->name);
 	if (opt.flash_size < 0x40000 || (opt.flash_size & (opt.flash_size - 1)))
