@@ -47,6 +47,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <termios.h>
@@ -170,15 +171,15 @@ static void sleep_until(struct timespec t)
 		;
 }
 
-/* The ROM is busy for ms (erasing, programming). */
-static void busy_ms(long ms)
+/* The ROM is busy for us microseconds (erasing, programming). */
+static void busy_us(long long us)
 {
 	if (opt.pace) {
-		ts_add_ns(&s.rom_t, ms * 1000000LL);
+		ts_add_ns(&s.rom_t, us * 1000LL);
 	} else {
 		struct timespec t = now();
 
-		ts_add_ns(&t, ms * 1000000LL);
+		ts_add_ns(&t, us * 1000LL);
 		sleep_until(t);
 	}
 }
@@ -290,7 +291,7 @@ static void flash_delay_erase(uint32_t off, uint32_t len)
 			off += 0x1000;
 		}
 	}
-	busy_ms(ms);
+	busy_us(ms * 1000LL);
 }
 
 static void erase_sectors(uint32_t first, uint32_t count)
@@ -317,7 +318,7 @@ static void program(uint64_t addr, const uint8_t *p, size_t n)
 	for (i = 0; i < n; i++)
 		s.flash[addr + i] &= p[i];
 	if (opt.flash_timing)	/* page program ~0.7 ms per 256 bytes */
-		busy_ms((long)((n * 7 + 2559) / 2560));
+		busy_us((long long)n * 700 / 256);
 }
 
 /* ---- registers ---------------------------------------------------------- */
@@ -1276,6 +1277,9 @@ static void open_pty(void)
 int main(int argc, char **argv)
 {
 	parse_args(argc, argv);
+	/* wake when the wire time is up, not up to 50 us later (the default
+	 * timer slack): the simulator's lateness would count against the client */
+	prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
 	open_flash();
 	if (opt.log_path && !(s.log = fopen(opt.log_path, "a")))
 		die("%s: %s", opt.log_path, strerror(errno));
