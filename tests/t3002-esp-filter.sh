@@ -78,6 +78,24 @@ test_expect_success JQ 'a file that is no firmware image is refused in filter mo
 	jq -r .error.message out | grep "not a firmware image"
 '
 
+test_expect_success JQ 'two boards flashed in parallel (-j 2), records in input order, progress as JSON events' '
+	esp_mkimage --chip esp32c6 --size 150000 >c6.bin &&
+	esp_sim_start pa --chip esp32c3 &&
+	esp_sim_start pb --chip esp32c6 &&
+	test_when_finished "esp_sim_stop pa; esp_sim_stop pb" &&
+	{
+		printf "{\"serial\":\"%s\",\"n\":1,\"method\":\"esp\",\"firmware\":{\"file\":\"%s\"}}\n" "$PWD/pa.tty" "$PWD/c3.bin"
+		printf "{\"serial\":\"%s\",\"n\":2,\"method\":\"esp\",\"firmware\":{\"file\":\"%s\"}}\n" "$PWD/pb.tty" "$PWD/c6.bin"
+	} >in &&
+	mpf-esp -j 2 --progress json <in >out 2>events &&
+	test "$(jq -r .n out | tr -d "\n")" = 12 &&
+	test "$(jq -r .flashed.verified out | sort -u)" = true &&
+	flash_at pa 0 100000 | cmp - c3.bin &&
+	flash_at pb 0 150000 | cmp - c6.bin &&
+	grep "\"event\":\"begin\"" events | grep -q "pb.tty" &&
+	grep "\"event\":\"end\"" events | grep "\"ok\":true" | grep -q "pa.tty"
+'
+
 test_expect_success JQ 'records for other methods and error records pass through untouched' '
 	cat >in <<-\EOF &&
 	{"serial":"/dev/null","method":"uf2",  "x":1}
