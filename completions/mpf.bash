@@ -3,6 +3,7 @@
 # _mpf_opts APPLET: the options of an applet
 _mpf_opts() {
 	case $1 in
+	dfu) echo ' --device -d --alt -a --address --erase-all --verify --leave --force --wait --retry-errors --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	scan) echo ' --serial -s --ignore -i --kind -k --bluetooth --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	esac
 }
@@ -10,6 +11,7 @@ _mpf_opts() {
 # _mpf_cmds APPLET: its commands, if any
 _mpf_cmds() {
 	case $1 in
+	dfu) echo 'list write read erase leave' ;;
 	esac
 }
 
@@ -17,6 +19,17 @@ _mpf_cmds() {
 # (words, @file, @dir, @serial, empty for free text); fails for flags
 _mpf_arg() {
 	case $1 in
+	dfu) case $2 in
+	--device|-d) echo '' ;;
+	--alt|-a) echo '' ;;
+	--address) echo '@hex' ;;
+	--wait) echo '' ;;
+	--jobs|-j) echo '' ;;
+	--timeout) echo '' ;;
+	--output|-o) echo 'jsonl table json' ;;
+	--progress) echo 'auto bar json none' ;;
+	*) return 1 ;;
+	esac ;;
 	scan) case $2 in
 	--serial|-s) echo '@serial' ;;
 	--ignore|-i) echo '@serial' ;;
@@ -66,6 +79,6 @@ _mpf() {
 	esac
 }
 
-_mpf_applets() { echo 'scan'; }
+_mpf_applets() { echo 'dfu scan'; }
 
-complete -F _mpf mpf mpf-scan
+complete -F _mpf mpf mpf-dfu mpf-scan
