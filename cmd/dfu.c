@@ -102,6 +102,8 @@ static int open_device(const struct mpf_usb_match *m, struct mpf_dfu_usb *d, str
 		return r;
 	r = mpf_dfu_usb_open(dev, d, err);
 	libusb_unref_device(dev);
+	if (r == MPF_OK && mpf.timeout > 0)
+		d->dfu.timeout_ms = (unsigned)(mpf.timeout * 1000 + 0.5);
 	return r;
 }
 
@@ -527,6 +529,10 @@ const struct mpf_applet dfu_applet = {
 		"names them and fails rather than guess. It adds flashed {method, ok, bytes, "
 		"seconds, verified}; other records pass through untouched.\n"
 		"\n"
+		"--timeout is the time one USB control request may take (default 5 s, as "
+		"dfu-util); a device that is busy erasing does not answer until it is done, "
+		"and mpf-dfu keeps asking for up to 20 s (35 s for a mass erase).\n"
+		"\n"
 		"Devices are chosen with --device: vid:pid in hex, a bus-port location "
 		"(1-1.4, as mpf-scan prints it) or a USB serial number. A device mpf may not "
 		"open gives a message naming the udev rule to install ('make install-udev').",
@@ -548,6 +554,5 @@ const struct mpf_applet dfu_applet = {
 	.opts = dfu_opts,
 	.subcmds = dfu_subcmds,
 	.flags = MPF_APPLET_FILTER,
-	.default_timeout = 60,
 	.main = dfu_main,
 };

@@ -488,10 +488,14 @@ int mpf_dfuse_file_parse(const uint8_t *buf, size_t len, struct mpf_dfuse_file *
 				"0x%04x, not 0x011a", s.bcd_dfu);
 	if (len < 11 + 16 || buf[5] != 1)
 		return mpf_errf(err, MPF_ERR_FORMAT, "DfuSe prefix version %u, not 1", buf[5]);
+	/* The image size: MicroPython's dfu.py counts the file without its
+	 * suffix, dfu-util's dfuse-pack with it; dfu-util itself ignores it.
+	 * Accept both, and check the structure against the real length. */
 	image = get32(buf + 6);
-	if (image != len - 16)
+	if (image != len - 16 && image != len)
 		return mpf_errf(err, MPF_ERR_FORMAT, "DfuSe prefix says %u bytes, the file has %zu "
-				"before its suffix", image, len - 16);
+				"(%zu before its suffix)", image, len, len - 16);
+	image = (uint32_t)(len - 16);
 	f->vid = s.vid;
 	f->pid = s.pid;
 	f->bcd_device = s.bcd_device;
