@@ -354,11 +354,13 @@ static const struct mpf_column columns[] = {
 	{ NULL, NULL, NULL },
 };
 
+/* Write the one record of a command; exit 1 when it carries an error. */
 static int emit(struct mpf_record *rec)
 {
 	struct mpf_filter f = { .columns = columns };
+	int failed = mpf_rec_has_error(rec), r = mpf_filter_list(&f, rec, 1);
 
-	return mpf_filter_list(&f, rec, 1);
+	return r ? r : failed ? MPF_EXIT_FAIL : MPF_EXIT_OK;
 }
 
 static int cmd_list(const struct mpf_usb_match *m)
