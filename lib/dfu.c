@@ -229,8 +229,11 @@ int mpf_dfu_wait(struct mpf_dfu *d, const char *what, int mass_erase, struct mpf
 		 struct mpf_buf *err)
 {
 	int64_t start = d->io->now_ms(d->io->ctx);
-	/* pydfu allows 20 s for a status; a mass erase gets the quirk's limit */
-	int64_t limit = mass_erase ? (int64_t)d->mass_erase_ms + d->timeout_ms : 20000;
+	/* pydfu allows 20 s for a status. A device known to under-report its
+	 * mass erase time gets the quirk's limit; any device that asks for a
+	 * longer poll timeout gets it (below). */
+	int64_t limit = mass_erase && (d->quirks & MPF_DFU_QUIRK_MASS_ERASE_POLL)
+				? (int64_t)d->mass_erase_ms + d->timeout_ms : 20000;
 	unsigned last_poll = 0;
 	int zero = 0, stalls = 0, busy_seen = 0, r;
 
@@ -263,6 +266,9 @@ int mpf_dfu_wait(struct mpf_dfu *d, const char *what, int mass_erase, struct mpf
 		if (st->poll_ms)
 			zero = 0;
 		last_poll = st->poll_ms;
+		if (d->io->now_ms(d->io->ctx) - start + st->poll_ms + d->timeout_ms > limit &&
+		    st->poll_ms >= 1000)
+			limit = d->io->now_ms(d->io->ctx) - start + st->poll_ms + d->timeout_ms;
 		if (d->io->now_ms(d->io->ctx) - start + st->poll_ms > limit)
 			return mpf_errf(err, MPF_ERR_TIMEOUT, "%s: device still busy after %lld ms",
 					what, (long long)limit);
