@@ -93,6 +93,29 @@ test_expect_success '-o json prints one array, -o table a table' '
 	grep -q "^b  *v$" out
 '
 
+test_expect_success '--progress json: begin, progress and end events on stderr, stdout untouched' '
+	echo "{\"serial\":\"/dev/ttyX\",\"progress\":4000}" >in &&
+	$tool filter --progress json <in >out 2>events &&
+	test $(wc -l <out) -eq 1 &&
+	jq -se "map(select(.event == \"begin\"))[0] | .id == \"/dev/ttyX\" and .total == 4000" events &&
+	jq -se "map(select(.event == \"end\"))[0] | .ok and .done == 4000 and .applet == \"mpf-test-filter\"" events &&
+	test $(jq -r "select(.event == \"progress\") | .done" events | wc -l) -ge 2
+'
+
+test_expect_success '--progress none is silent; auto is silent when stderr is not a terminal' '
+	echo "{\"serial\":\"x\",\"progress\":100}" >in &&
+	$tool filter --progress none <in >out 2>err && test_cmp /dev/null err &&
+	$tool filter <in >out 2>err && test_cmp /dev/null err
+'
+
+test_lazy_prereq SCRIPT 'command -v script'
+
+test_expect_success SCRIPT 'on a terminal the default output is a table' '
+	echo "{\"serial\":\"a\"}" >in &&
+	script -qec "$tool filter --set value=t <in" /dev/null >out &&
+	grep -q "^Serial  *Value" out
+'
+
 test_expect_success 'a closed stdout (| head) ends quietly, work is not cut short' '
 	printf "{\"serial\":\"a\"}\n{\"serial\":\"b\"}\n{\"serial\":\"c\"}\n" >in &&
 	$tool filter --set value=v <in 2>err | head -n 1 >out &&
