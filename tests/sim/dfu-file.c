@@ -86,6 +86,13 @@ static int pack(int argc, char **argv)
 	}
 	mpf_dfuse_file_write(&f, pad, &out);
 	spill(argv[argc - 1], &out);
+	for (i = 0; i < n; i++)
+		mpf_buf_release(&data[i]);
+	free(data);
+	for (i = 0; i < (int)f.n; i++)
+		free(f.t[i].el);
+	free(f.t);
+	mpf_buf_release(&out);
 	return 0;
 }
 
@@ -98,12 +105,16 @@ static int dump(const char *path)
 	slurp(path, &b);
 	if (mpf_dfuse_file_parse((const uint8_t *)b.buf, b.len, &f, &err) < 0) {
 		fprintf(stderr, "dfu-file: %s\n", err.buf);
+		mpf_buf_release(&err);
+		mpf_buf_release(&b);
 		return 1;
 	}
 	printf("device %04x:%04x\n", f.vid, f.pid);
 	for (i = 0; i < f.n; i++)
 		for (j = 0; j < f.t[i].n; j++)
 			printf("%u 0x%08x %u\n", f.t[i].alt, f.t[i].el[j].addr, f.t[i].el[j].size);
+	mpf_dfuse_file_release(&f);
+	mpf_buf_release(&b);
 	return 0;
 }
 
@@ -119,6 +130,8 @@ static int hex(const char *addr, const char *in, const char *out)
 	s.len = b.len;
 	mpf_ihex_write(&h, &o);
 	spill(out, &o);
+	mpf_buf_release(&b);
+	mpf_buf_release(&o);
 	return 0;
 }
 
