@@ -52,6 +52,7 @@ static const struct mpf_subcmd dfu_subcmds[] = {
 	{ "read", "ADDR SIZE FILE", "read SIZE bytes from ADDR into FILE" },
 	{ "erase", NULL, "mass erase the alt setting's memory" },
 	{ "leave", NULL, "leave DFU mode and start the firmware" },
+	{ "unprotect", NULL, "remove read protection (the device erases all its flash)" },
 	{ NULL, NULL, NULL },
 };
 
@@ -441,6 +442,8 @@ static int cmd_device(const char *cmd, const struct mpf_usb_match *m, char **arg
 		r = cmd_read(m, argv, &rec, &d, &err);
 	else if (!strcmp(cmd, "erase"))
 		r = mpf_dfu_mass_erase(&d, o.alt < 0 ? 0 : o.alt, &err);
+	else if (!strcmp(cmd, "unprotect"))
+		r = mpf_dfu_unprotect(&d, &err);
 	else
 		r = mpf_dfu_leave(&d, addr, o.address != NULL, &err);
 	mpf_dfu_usb_close(&d);
@@ -452,6 +455,7 @@ static int cmd_device(const char *cmd, const struct mpf_usb_match *m, char **arg
 
 static const char *const nargs[][2] = {
 	{ "list", "0" }, { "write", "1" }, { "read", "3" }, { "erase", "0" }, { "leave", "0" },
+	{ "unprotect", "0" },
 };
 
 static void check_args(int argc, char **argv)
@@ -478,7 +482,7 @@ static int dfu_main(int argc, char **argv)
 	if (argc == 0) {
 		if (isatty(0))
 			mpf_usage_error("say what to do: list, write FILE, read ADDR SIZE FILE, "
-					"erase or leave (or pipe records in)");
+					"erase, leave or unprotect (or pipe records in)");
 		return mpf_filter_fd(&f, 0, "stdin");
 	}
 	check_args(argc, argv);
@@ -498,7 +502,7 @@ static int dfu_main(int argc, char **argv)
 const struct mpf_applet dfu_applet = {
 	.name = "dfu",
 	.summary = "flash STM32 and other USB DFU devices (DFU 1.1, ST DfuSe)",
-	.usage = "mpf-dfu [options] list|write FILE|read ADDR SIZE FILE|erase|leave\n"
+	.usage = "mpf-dfu [options] list|write FILE|read ADDR SIZE FILE|erase|leave|unprotect\n"
 		 "mpf-dfu [options] < records",
 	.description =
 		"mpf-dfu talks to a USB device in DFU mode, such as an STM32 in its system "
@@ -534,6 +538,10 @@ const struct mpf_applet dfu_applet = {
 		"--timeout is the time one USB control request may take (default 5 s, as "
 		"dfu-util); a device that is busy erasing does not answer until it is done, "
 		"and mpf-dfu keeps asking for up to 20 s (35 s for a mass erase).\n"
+		"\n"
+		"A read-protected STM32 (RDP level 1) refuses to be written or read "
+		"(errVENDOR); unprotect removes the protection, which makes the chip erase "
+		"all of its flash and reset.\n"
 		"\n"
 		"Devices are chosen with --device: vid:pid in hex, a bus-port location "
 		"(1-1.4, as mpf-scan prints it) or a USB serial number. A device mpf may not "

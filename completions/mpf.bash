@@ -11,7 +11,7 @@ _mpf_opts() {
 # _mpf_cmds APPLET: its commands, if any
 _mpf_cmds() {
 	case $1 in
-	dfu) echo 'list write read erase leave' ;;
+	dfu) echo 'list write read erase leave unprotect' ;;
 	esac
 }
 

@@ -27,6 +27,7 @@ complete -c mpf-dfu -n __fish_use_subcommand -a write -d 'write a .dfu, .hex or 
 complete -c mpf-dfu -n __fish_use_subcommand -a read -d 'read SIZE bytes from ADDR into FILE'
 complete -c mpf-dfu -n __fish_use_subcommand -a erase -d 'mass erase the alt setting\'s memory'
 complete -c mpf-dfu -n __fish_use_subcommand -a leave -d 'leave DFU mode and start the firmware'
+complete -c mpf-dfu -n __fish_use_subcommand -a unprotect -d 'remove read protection (the device erases all its flash)'
 complete -c mpf -n '__fish_seen_subcommand_from dfu' -l device -s d -x -d 'the DFU device: vid:pid, bus-port (a location as mpf-scan shows it) or USB serial number'
 complete -c mpf -n '__fish_seen_subcommand_from dfu' -l alt -s a -x -d 'alternate setting (default 0; a .dfu file\'s targets carry their own)'
 complete -c mpf -n '__fish_seen_subcommand_from dfu' -l address -x -d 'where a .bin goes, or where leave starts the firmware (default: the start of the alt setting\'s memory, 0x08000000 on STM32)'
@@ -49,6 +50,7 @@ complete -c mpf -n '__fish_seen_subcommand_from dfu' -a write -d 'write a .dfu, 
 complete -c mpf -n '__fish_seen_subcommand_from dfu' -a read -d 'read SIZE bytes from ADDR into FILE'
 complete -c mpf -n '__fish_seen_subcommand_from dfu' -a erase -d 'mass erase the alt setting\'s memory'
 complete -c mpf -n '__fish_seen_subcommand_from dfu' -a leave -d 'leave DFU mode and start the firmware'
+complete -c mpf -n '__fish_seen_subcommand_from dfu' -a unprotect -d 'remove read protection (the device erases all its flash)'
 
 # mpf-scan
 complete -c mpf-scan -l serial -s s -r -F -d 'only serial ports matching GLOB; existing paths are added even if not enumerated'

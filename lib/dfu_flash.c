@@ -469,6 +469,13 @@ int mpf_dfu_mass_erase(struct mpf_dfu_usb *d, int alt, struct mpf_buf *err)
 	return r < 0 ? r : mpf_dfuse_command(&d->dfu, MPF_DFUSE_MASS_ERASE, 0, err);
 }
 
+int mpf_dfu_unprotect(struct mpf_dfu_usb *d, struct mpf_buf *err)
+{
+	int r = mpf_dfu_usb_select(d, d->alts[0].alt, err);
+
+	return r < 0 ? r : mpf_dfuse_command(&d->dfu, MPF_DFUSE_READ_UNPROTECT, 0, err);
+}
+
 int mpf_dfu_leave(struct mpf_dfu_usb *d, uint32_t addr, int addr_set, struct mpf_buf *err)
 {
 	struct mpf_dfuse_layout l;

@@ -77,6 +77,9 @@ int mpf_dfu_read(struct mpf_dfu_usb *d, int alt, uint32_t addr, uint8_t *out, ui
 		 const char *id, struct mpf_buf *err);
 /* Mass erase alt's memory. */
 int mpf_dfu_mass_erase(struct mpf_dfu_usb *d, int alt, struct mpf_buf *err);
+/* Remove read protection (DfuSe Read Unprotect): the device mass-erases
+ * and resets, so it is gone afterwards. */
+int mpf_dfu_unprotect(struct mpf_dfu_usb *d, struct mpf_buf *err);
 /* Leave DFU, starting the firmware at addr (addr_set) or at the start of
  * alt 0's memory. */
 int mpf_dfu_leave(struct mpf_dfu_usb *d, uint32_t addr, int addr_set, struct mpf_buf *err);

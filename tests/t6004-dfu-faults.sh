@@ -83,6 +83,16 @@ test_expect_success USBSIM,JQ 'read protection: refused with errVENDOR, said pla
 	json_field out error.message | grep "read protection"
 '
 
+test_expect_success USBSIM,JQ 'unprotect removes read protection (the chip erases itself)' '
+	usbsim_devices "stm32dfu:serial=RDP:time_scale=0.01:rdp=1" &&
+	: >"$MPF_USBSIM_LOG" &&
+	usbsim mpf-dfu unprotect -o jsonl >out &&
+	test "$(json_field out error)" = "" &&
+	test "$(usbsim_count "event: read unprotect")" = 1 &&
+	usbsim mpf-dfu write a.bin --wait 0 -o jsonl >out &&
+	test "$(json_field out flashed.verified)" = true
+'
+
 test_expect_success USBSIM,JQ 'a ROM that starts in dfuERROR is cleared first' '
 	usbsim_devices "$base:start=error" &&
 	usbsim mpf-dfu write a.bin --wait 0 -o jsonl >out &&
