@@ -343,10 +343,19 @@ static int filter_run(struct mpf_record *rec, void *ctx)
 
 /* ---- the other commands -------------------------------------------------- */
 
+static const char *id_cell(const struct mpf_record *r, struct mpf_buf *out)
+{
+	if (!mpf_rec_str(r, "vid") || !mpf_rec_str(r, "pid"))
+		return NULL;
+	mpf_buf_addf(out, "%s:%s", mpf_rec_str(r, "vid"), mpf_rec_str(r, "pid"));
+	return out->buf;
+}
+
 static const struct mpf_column columns[] = {
 	{ "Kind", "kind", NULL },
 	{ "Location", "location", NULL },
-	{ "VID:PID", "vid", NULL },
+	{ "VID:PID", NULL, id_cell },
+	{ "Product", "product", NULL },
 	{ "USB serial", "usb_serial", NULL },
 	{ "Flashed", "flashed.ok", NULL },
 	{ "Bytes", "flashed.bytes", NULL },
