@@ -342,6 +342,27 @@ int mpf_dfu_download(struct mpf_dfu *d, const uint8_t *data, size_t len,
 	return manifest(d, err);
 }
 
+int mpf_dfu_upload_image(struct mpf_dfu *d, uint8_t *out, size_t len, struct mpf_buf *err)
+{
+	size_t off = 0, ts = d->func.transfer_size ? d->func.transfer_size : 1024;
+	uint16_t block = 0;
+	int r;
+
+	while (off < len) {
+		r = mpf_dfu_upload(d, block++, out + off, (uint16_t)ts, err);
+		if (r < 0)
+			return r;
+		off += (size_t)r < len - off ? (size_t)r : len - off;
+		if ((size_t)r < ts && off < len)
+			return mpf_errf(err, MPF_ERR_PROTO, "the device's image is %zu bytes, "
+					"shorter than the %zu written", off, len);
+		if ((size_t)r < ts)
+			return MPF_OK;	/* the short frame ended the upload: dfuIDLE */
+	}
+	/* all read with full frames: end the upload */
+	return mpf_dfu_abort(d, err);
+}
+
 uint32_t mpf_dfu_crc32(const uint8_t *buf, size_t len)
 {
 	uint32_t crc = 0xffffffffu;

@@ -155,6 +155,11 @@ int mpf_dfu_wait(struct mpf_dfu *d, const char *what, int mass_erase, struct mpf
 int mpf_dfu_download(struct mpf_dfu *d, const uint8_t *data, size_t len,
 		     void (*progress)(void *ctx, size_t done), void *pctx, struct mpf_buf *err);
 
+/* Read the first len bytes of the device's image back (UPLOAD blocks 0,
+ * 1, ... of transfer_size; the device is in dfuIDLE) and leave it in
+ * dfuIDLE. MPF_ERR_PROTO when the image is shorter. */
+int mpf_dfu_upload_image(struct mpf_dfu *d, uint8_t *out, size_t len, struct mpf_buf *err);
+
 /* CRC-32 as DFU suffixes use it: the reflected 0xEDB88320 polynomial,
  * init 0xFFFFFFFF, no final inversion (protocols.md 2.4). */
 uint32_t mpf_dfu_crc32(const uint8_t *buf, size_t len);

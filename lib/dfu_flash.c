@@ -385,22 +385,52 @@ static int verify(struct mpf_dfu_usb *d, struct mpf_dfu_image *im, struct prog *
 	return r;
 }
 
-static int flash_std(struct mpf_dfu_usb *d, struct mpf_dfu_image *im, struct prog *pg,
+/* A plain DFU 1.1 device: one download of the whole image, then (when it
+ * stays in DFU after manifestation) read it back; a device that is not
+ * manifestation tolerant waits for a USB reset to start the firmware. */
+static int flash_std(struct mpf_dfu_usb *d, struct mpf_dfu_image *im,
+		     const struct mpf_dfu_flash_opts *o, struct prog *pg,
 		     struct mpf_dfu_flash_result *res, struct mpf_buf *err)
 {
-	int r = mpf_dfu_usb_select(d, im->part[0].alt, err);
+	const struct mpf_dfu_part *p = &im->part[0];
+	int tolerant = d->dfu.func.attributes & MPF_DFU_MANIFEST_TOLERANT;
+	int r = mpf_dfu_usb_select(d, p->alt, err);
 
 	if (r < 0)
 		return r;
 	phase_begin(pg, "write", im->bytes);
-	r = mpf_dfu_download(&d->dfu, im->part[0].data, im->part[0].len,
-			     (void (*)(void *, size_t))NULL, NULL, err);
+	r = mpf_dfu_download(&d->dfu, p->data, p->len, NULL, NULL, err);
 	phase_end(pg, r == MPF_OK);
-	if (r == MPF_OK) {
-		res->bytes = im->bytes;
-		res->left = 1;	/* manifestation starts the new firmware */
+	if (r < 0)
+		return r;
+	res->bytes = im->bytes;
+	if (o->verify && tolerant && (d->dfu.func.attributes & MPF_DFU_CAN_UPLOAD)) {
+		uint8_t *got = mpf_xmalloc(p->len ? p->len : 1);
+
+		phase_begin(pg, "verify", im->bytes);
+		r = mpf_dfu_to_idle(&d->dfu, err);
+		if (r == MPF_OK)
+			r = mpf_dfu_upload_image(&d->dfu, got, p->len, err);
+		if (r == MPF_OK)
+			r = compare(p, got, err);
+		phase_end(pg, r == MPF_OK);
+		free(got);
+		if (r < 0)
+			return r;
+		res->verified = 1;
 	}
-	return r;
+	if (!tolerant && !(d->dfu.func.attributes & MPF_DFU_WILL_DETACH)) {
+		/* dfuMANIFEST-WAIT-RESET: the reset starts the new firmware */
+		libusb_reset_device(d->usb.h);
+		res->left = 1;
+	} else if (!tolerant) {
+		res->left = 1;
+	} else if (o->leave) {
+		/* a tolerant device stays in DFU; a USB reset ends DFU mode */
+		libusb_reset_device(d->usb.h);
+		res->left = 1;
+	}
+	return MPF_OK;
 }
 
 int mpf_dfu_flash(struct mpf_dfu_usb *d, struct mpf_dfu_image *im,
@@ -414,7 +444,7 @@ int mpf_dfu_flash(struct mpf_dfu_usb *d, struct mpf_dfu_image *im,
 	memset(res, 0, sizeof(*res));
 	r = mpf_dfu_image_check(d, im, o, err);
 	if (r == MPF_OK && !is_dfuse(d))
-		r = flash_std(d, im, &pg, res, err);
+		r = flash_std(d, im, o, &pg, res, err);
 	else if (r == MPF_OK) {
 		r = erase(d, im, o, &pg, res, err);
 		if (r == MPF_OK)
