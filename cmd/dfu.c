@@ -71,6 +71,30 @@ static void list_serials(libusb_device **list, int n, struct mpf_buf *out)
 	}
 }
 
+/* A serial number cannot match a device we may not open: say so. */
+static void denied_hint(const struct mpf_usb_match *m, struct mpf_buf *out)
+{
+	struct mpf_usb_match any;
+	libusb_device **list;
+	int n, i, denied = 0;
+
+	if (!m->serial[0])
+		return;
+	mpf_usb_match_init(&any);
+	n = mpf_usb_find(&any, mpf_dfu_usb_accept, NULL, &list);
+	for (i = 0; i < n; i++) {
+		struct mpf_usb_info info;
+
+		mpf_usb_describe(list[i], NULL, &info);
+		if (info.denied && !denied++) {
+			mpf_buf_addstr(out, "; a DFU device could not be opened to read its serial "
+				       "number: ");
+			mpf_usb_access_hint(info.vid, info.pid, out);
+		}
+	}
+	mpf_usb_list_free(list, n);
+}
+
 /* The one DFU device m fits; several is an error, never a guess. */
 static int pick(const struct mpf_usb_match *m, libusb_device **dev, struct mpf_buf *err)
 {
@@ -80,7 +104,9 @@ static int pick(const struct mpf_usb_match *m, libusb_device **dev, struct mpf_b
 
 	mpf_usb_match_describe(m, &what);
 	if (n == 0) {
-		r = mpf_errf(err, MPF_ERR_NODEV, "no DFU device found (%s)", what.buf);
+		denied_hint(m, &which);
+		r = mpf_errf(err, MPF_ERR_NODEV, "no DFU device found (%s)%s", what.buf,
+			     mpf_buf_str(&which));
 	} else if (n > 1) {
 		list_serials(list, n, &which);
 		r = mpf_errf(err, MPF_ERR_ARG, "%d DFU devices fit (%s): %s; name one with "

@@ -43,6 +43,13 @@ test_expect_success USBSIM 'no permission: exit 77 and the udev rule to install'
 	grep "65-mpf-stm32-dfu.rules" err && grep "make install-udev" err
 '
 
+test_expect_success USBSIM 'a serial number we cannot read: the hint says why it is not found' '
+	usbsim_devices "$base:deny=1" &&
+	test_expect_code 69 usbsim mpf-dfu --device F00 write a.bin 2>err &&
+	grep "no DFU device found (serial F00); a DFU device could not be opened" err &&
+	grep "65-mpf-stm32-dfu.rules" err
+'
+
 test_expect_success USBSIM 'interface held by another program: exit 75' '
 	usbsim_devices "$base:busy=1" &&
 	test_expect_code 75 usbsim mpf-dfu write a.bin 2>err &&
