@@ -82,9 +82,9 @@ static const struct mpf_dfu_quirk quirks[] = {
 	  MPF_DFU_QUIRK_MASS_ERASE_POLL | MPF_DFU_QUIRK_EARLY_STALL,
 	  "STM32 system bootloader: F405 reports 100 ms for a mass erase of up to 32 s; "
 	  "some L4 ROMs stall a GETSTATUS sent before the poll timeout is really over" },
-	{ 0x28e9, 0x0189, 0x0000, 0xffff,
-	  MPF_DFU_QUIRK_SETADDR_EACH | MPF_DFU_QUIRK_LEAVE_SILENT,
-	  "GD32VF103 ROM: no block-number addressing; leaves without a status reply" },
+	{ 0x28e9, 0x0189, 0x0000, 0xffff, MPF_DFU_QUIRK_LEAVE_SILENT,
+	  "GigaDevice GD32VF103 ROM: leaves without answering GETSTATUS (dfu-util quirks.c; "
+	  "its wrong page size in the layout is not corrected here)" },
 };
 
 unsigned mpf_dfu_quirks(uint16_t vid, uint16_t pid, uint16_t bcd)

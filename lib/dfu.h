@@ -71,8 +71,9 @@ enum {
 	 * reported a too short poll timeout (some STM32L4 ROMs): retry up to
 	 * 3 times after the previous poll timeout. */
 	MPF_DFU_QUIRK_EARLY_STALL = 1 << 1,
-	/* Needs a Set Address before every data block (the block-number
-	 * address rule is not implemented, e.g. GD32VF103 ROM). */
+	/* Send a Set Address before every data block instead of relying on
+	 * the block-number address rule (what pydfu and dfu-util always do;
+	 * for a device that does not implement the rule). */
 	MPF_DFU_QUIRK_SETADDR_EACH = 1 << 2,
 	/* May leave without answering the GETSTATUS after the leave request. */
 	MPF_DFU_QUIRK_LEAVE_SILENT = 1 << 3,
