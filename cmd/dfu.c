@@ -22,6 +22,7 @@ static struct {
 	const char *device, *address;
 	int alt, erase_all, verify, leave, force;
 	double wait;
+	uint32_t addr;		/* --address, parsed once in dfu_main */
 } o = { .alt = -1, .verify = 1, .leave = 1, .wait = 10 };
 
 static const struct mpf_opt dfu_opts[] = {
@@ -284,12 +285,9 @@ static int write_image(struct mpf_record *rec, const struct mpf_usb_match *m, co
 	struct mpf_dfu_image im;
 	struct mpf_dfu_usb d;
 	char id[64] = "dfu", serial[128] = "";
-	uint32_t addr = 0;
 	int r;
 
-	if (o.address && parse_u32(o.address, &addr) < 0)
-		mpf_usage_error("bad --address '%s'", o.address);
-	r = mpf_dfu_image_load(file, o.alt < 0 ? 0 : o.alt, addr, o.address != NULL, &im, &err);
+	r = mpf_dfu_image_load(file, o.alt < 0 ? 0 : o.alt, o.addr, o.address != NULL, &im, &err);
 	if (r == MPF_OK) {
 		r = open_device(m, &d, &err);
 		if (r < 0)
@@ -464,11 +462,8 @@ static int cmd_device(const char *cmd, const struct mpf_usb_match *m, char **arg
 	struct mpf_buf err = MPF_BUF_INIT;
 	struct mpf_record rec;
 	struct mpf_dfu_usb d;
-	uint32_t addr = 0;
 	int r;
 
-	if (o.address && parse_u32(o.address, &addr) < 0)
-		mpf_usage_error("bad --address '%s'", o.address);
 	r = open_device(m, &d, &err);
 	if (r < 0)
 		mpf_die(mpf_exit_for_err(r == MPF_ERR_ARG ? MPF_ERR_NODEV : r), "%s", err.buf);
@@ -480,7 +475,7 @@ static int cmd_device(const char *cmd, const struct mpf_usb_match *m, char **arg
 	else if (!strcmp(cmd, "unprotect"))
 		r = mpf_dfu_unprotect(&d, &err);
 	else
-		r = mpf_dfu_leave(&d, addr, o.address != NULL, &err);
+		r = mpf_dfu_leave(&d, o.addr, o.address != NULL, &err);
 	mpf_dfu_usb_close(&d);
 	if (r < 0)
 		mpf_rec_set_error(&rec, mpf_err_name(r), "%s", err.buf);
@@ -514,6 +509,8 @@ static int dfu_main(int argc, char **argv)
 	struct mpf_buf err = MPF_BUF_INIT;
 	struct mpf_record rec;
 
+	if (o.address && parse_u32(o.address, &o.addr) < 0)
+		mpf_usage_error("bad --address '%s'", o.address);
 	if (argc == 0) {
 		if (isatty(0))
 			mpf_usage_error("say what to do: list, write FILE, read ADDR SIZE FILE, "
