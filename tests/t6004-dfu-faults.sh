@@ -124,6 +124,21 @@ test_expect_success USBSIM,JQ 'a mass erase longer than the control timeout: kee
 	test "$(usbsim_count " ctrl a1 03 0000 0000 6 -> -7")" -ge 2
 '
 
+test_expect_success USBSIM,JQ 'SIGTERM mid-erase: an interrupted record, exit 143, the interface released' '
+	# (SIGINT is ignored by background jobs of a non-interactive shell)
+	usbsim_devices "stm32dfu:serial=SLOW:time_scale=1" &&
+	: >"$MPF_USBSIM_LOG" || exit 1
+	(LD_LIBRARY_PATH=$USBSIM_LIB_DIR exec mpf-dfu write a.bin -o jsonl >out 2>err) &
+	pid=$! &&
+	wait_for 20 grep -q "event: erase sector 0" "$MPF_USBSIM_LOG" &&
+	kill -TERM $pid &&
+	{ wait $pid; rc=$?; } &&
+	test $rc = 143 &&
+	test "$(json_field out error.code)" = interrupted &&
+	wait_for 5 grep -q "SLOW close" "$MPF_USBSIM_LOG" &&
+	test "$(usbsim_count "event: write")" = 0
+'
+
 test_expect_success USBSIM,JQ 'the board not coming back as a serial port is a warning, not a failure' '
 	usbsim_devices "$base" &&
 	usbsim mpf-dfu write a.bin --wait 0.3 -o jsonl >out &&
