@@ -155,11 +155,38 @@ int mpf_dfuse_layout_check(const struct mpf_dfuse_layout *l, uint32_t addr, uint
 	return MPF_OK;
 }
 
+/* Add page to the sorted set *pages (n entries). The array grows by
+ * doubling (its capacity is the power of two at or above n), and a page
+ * above the last one, the usual case, is appended without a search. */
+static void page_add(uint32_t **pages, size_t *n, uint32_t page)
+{
+	size_t lo = 0, hi = *n;
+
+	if (*n && (*pages)[*n - 1] >= page) {
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+
+			if ((*pages)[mid] < page)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if ((*pages)[lo] == page)
+			return;
+	} else {
+		lo = *n;
+	}
+	if (*n < 16 ? *n == 0 : !(*n & (*n - 1)))
+		*pages = mpf_xrealloc(*pages, (*n < 16 ? 16 : *n * 2) * sizeof(**pages));
+	memmove(*pages + lo + 1, *pages + lo, (*n - lo) * sizeof(**pages));
+	(*pages)[lo] = page;
+	(*n)++;
+}
+
 int mpf_dfuse_plan_erase(const struct mpf_dfuse_layout *l, uint32_t addr, uint32_t len,
 			 uint32_t **pages, size_t *n, struct mpf_buf *err)
 {
 	uint64_t a = addr, end = (uint64_t)addr + len;
-	size_t i;
 
 	while (a < end) {
 		const struct mpf_dfuse_segment *s = mpf_dfuse_layout_find(l, (uint32_t)a);
@@ -169,15 +196,7 @@ int mpf_dfuse_plan_erase(const struct mpf_dfuse_layout *l, uint32_t addr, uint32
 			return mpf_errf(err, MPF_ERR_ARG, "0x%08llx is outside the memory layout",
 					(unsigned long long)a);
 		page = s->addr + ((uint32_t)a - s->addr) / s->page * s->page;
-		for (i = 0; i < *n && (*pages)[i] != page; i++)
-			;
-		if (i == *n) {
-			*pages = mpf_xrealloc(*pages, (*n + 1) * sizeof(**pages));
-			for (i = *n; i > 0 && (*pages)[i - 1] > page; i--)
-				(*pages)[i] = (*pages)[i - 1];
-			(*pages)[i] = page;
-			(*n)++;
-		}
+		page_add(pages, n, page);
 		a = (uint64_t)page + s->page;
 	}
 	return MPF_OK;

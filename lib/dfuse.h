@@ -109,9 +109,10 @@ int mpf_dfuse_command(struct mpf_dfu *d, enum mpf_dfuse_cmd cmd, uint32_t addr,
 		      struct mpf_buf *err);
 
 /* The pages of l that [addr, addr+len) touches, each once and sorted,
- * appended to *pages (grown; *n updated); pages already in the list are
- * not added again, so calling this for every element plans one erase per
- * page. MPF_ERR_ARG when a byte is outside the layout. */
+ * added to *pages (grown; *n updated; start from NULL and 0 and let only
+ * this function grow it); pages already in the list are not added again,
+ * so calling this for every element plans one erase per page.
+ * MPF_ERR_ARG when a byte is outside the layout. */
 int mpf_dfuse_plan_erase(const struct mpf_dfuse_layout *l, uint32_t addr, uint32_t len,
 			 uint32_t **pages, size_t *n, struct mpf_buf *err);
 

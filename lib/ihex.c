@@ -77,7 +77,8 @@ static int build(struct parser *p, struct mpf_ihex *h, struct mpf_buf *err)
 {
 	size_t i;
 
-	qsort(p->c, p->n, sizeof(*p->c), cmp_chunk);
+	if (p->n)
+		qsort(p->c, p->n, sizeof(*p->c), cmp_chunk);
 	for (i = 0; i < p->n; i++) {
 		const struct chunk *c = &p->c[i];
 		struct mpf_ihex_segment *last = h->n ? &h->seg[h->n - 1] : NULL;
