@@ -192,8 +192,9 @@ static void pick_ports(struct ctx *c, struct names *ports)
 		if (k == ports->n)
 			names_add(ports, b.port);
 	}
-	for (i = 0; !ports->n && default_ports[i]; i++)
-		names_add(ports, default_ports[i]);
+	if (!ports->n)
+		for (i = 0; default_ports[i]; i++)
+			names_add(ports, default_ports[i]);
 }
 
 static void conditional(struct ctx *c, struct mpf_http_req *r, const char *url)
