@@ -12,6 +12,7 @@
 #include "transport.h"
 #include "err.h"
 #include "log.h"
+#include "net.h"
 #include "progress.h"
 
 #include <errno.h>
@@ -295,14 +296,30 @@ fail:
 	return r;
 }
 
+/* Which transport a port name means. */
+static const struct {
+	const char *prefix;
+	int (*open)(const char *name, int baud, struct mpf_transport **t, struct mpf_buf *err);
+} schemes[] = {
+	{ "socket://", mpf_net_open },
+	{ "rfc2217://", mpf_net_open },
+};
+
 int mpf_transport_open(const char *name, int baud, struct mpf_transport **t,
 		       struct mpf_buf *err)
 {
+	size_t i;
+
 	*t = NULL;
+	if (baud <= 0)
+		baud = 115200;
+	for (i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++)
+		if (!strncmp(name, schemes[i].prefix, strlen(schemes[i].prefix)))
+			return schemes[i].open(name, baud, t, err);
 	if (strstr(name, "://"))
-		return mpf_errf(err, MPF_ERR_SUPP, "remote port '%s': socket:// and rfc2217:// "
-				"are not supported yet", name);
-	return open_tty(name, baud > 0 ? baud : 115200, t, err);
+		return mpf_errf(err, MPF_ERR_ARG, "unknown port scheme in '%s' "
+				"(socket://host:port or rfc2217://host:port)", name);
+	return open_tty(name, baud, t, err);
 }
 
 void mpf_tr_close(struct mpf_transport *t)
