@@ -596,6 +596,9 @@ int mpf_http_run(struct mpf_http_req *reqs, size_t n, const struct mpf_http_opts
 			break;	/* running transfers end through on_progress */
 		curl_multi_perform(b.m, &running);
 		collect(&b);
+		/* start what the finished transfers made room for before
+		 * sleeping, or an idle batch would wait for the timeout */
+		wait = start_more(&b);
 		if (pending(&b))
 			curl_multi_poll(b.m, NULL, 0, (int)(b.active ? (wait < 100 ? wait : 100) :
 							     wait), NULL);
