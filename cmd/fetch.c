@@ -418,6 +418,7 @@ static int update(struct ctx *c)
 	struct update_result res = { 0 };
 	int64_t t0 = mpf_now_ms();
 	size_t i;
+	int missing;
 
 	for (i = 0; i < o_boards.n; i++)
 		if (!mpf_mirror_valid_id(o_boards.v[i], 1))
@@ -426,8 +427,7 @@ static int update(struct ctx *c)
 	read_indexes(c, &ports, &pb, &res);
 	if (!mpf_interrupted)
 		read_boards(c, &pb, &res);
-	if (!res.failed && check_boards_found(&pb))
-		res.failed++;
+	missing = !res.failed && check_boards_found(&pb);
 	mpf_info("%zu port%s, %zu board%s: %d requests, %d unchanged, %d changed (%d files), "
 		 "%d failed, %lld ms", ports.n, ports.n == 1 ? "" : "s", pb.n / 2,
 		 pb.n / 2 == 1 ? "" : "s", c->stats.requests, res.unchanged, res.changed,
@@ -438,7 +438,7 @@ static int update(struct ctx *c)
 		return mpf_interrupted == 2 ? MPF_EXIT_SIGINT : MPF_EXIT_SIGTERM;
 	if (res.failed)
 		return res.failed == res.pages ? MPF_EXIT_UNAVAILABLE : MPF_EXIT_FAIL;
-	return 0;
+	return missing ? MPF_EXIT_FAIL : 0;
 }
 
 /* ---- downloads (the filter) -------------------------------------------- */

@@ -37,7 +37,7 @@ static void copy_value(char *dst, size_t cap, const char *s, size_t n)
 }
 
 /* Parse the attributes of one tag starting at p (after "<a"); returns the
- * position after '>' (or end). */
+ * position after '>', or NULL when the input ends first. */
 static const char *parse_attrs(const char *p, const char *end, struct tag *t)
 {
 	t->cls[0] = t->href[0] = '\0';
@@ -71,7 +71,7 @@ static const char *parse_attrs(const char *p, const char *end, struct tag *t)
 			p++;	/* stray character such as '/' */
 		}
 	}
-	return p < end ? p + 1 : end;
+	return p < end ? p + 1 : NULL;	/* a tag cut off by the end of input */
 }
 
 /* Call fn for each <a> tag of html. */
@@ -90,6 +90,8 @@ static void each_anchor(const char *html, size_t len,
 		if (lower(p[0]) != 'a' || !isspace((unsigned char)p[1]))
 			continue;
 		p = parse_attrs(p + 1, end, &t);
+		if (!p)
+			break;
 		fn(&t, ctx);
 	}
 }
