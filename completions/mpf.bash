@@ -3,6 +3,8 @@
 # _mpf_opts APPLET: the options of an applet
 _mpf_opts() {
 	case $1 in
+	fetch) echo ' --update -u --port -p --board -b --mirror --add --variant --version --custom --list -l --force -f --retries --retry-errors --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
+	pick) echo ' --version -V --board -b --variant --port -p --method -m --custom --force -f --explain --retry-errors --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	scan) echo ' --serial -s --ignore -i --kind -k --bluetooth --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	esac
 }
@@ -17,6 +19,32 @@ _mpf_cmds() {
 # (words, @file, @dir, @serial, empty for free text); fails for flags
 _mpf_arg() {
 	case $1 in
+	fetch) case $2 in
+	--port|-p) echo 'rp2|esp32|esp8266|stm32|samd|nrf|mimxrt|renesas-ra' ;;
+	--board|-b) echo '' ;;
+	--mirror) echo '' ;;
+	--add) echo '@file' ;;
+	--variant) echo '' ;;
+	--version) echo '' ;;
+	--retries) echo '' ;;
+	--jobs|-j) echo '' ;;
+	--timeout) echo '' ;;
+	--output|-o) echo 'jsonl table json' ;;
+	--progress) echo 'auto bar json none' ;;
+	*) return 1 ;;
+	esac ;;
+	pick) case $2 in
+	--version|-V) echo '' ;;
+	--board|-b) echo '' ;;
+	--variant) echo '' ;;
+	--port|-p) echo '' ;;
+	--method|-m) echo 'uf2 dfu esp swd' ;;
+	--jobs|-j) echo '' ;;
+	--timeout) echo '' ;;
+	--output|-o) echo 'jsonl table json' ;;
+	--progress) echo 'auto bar json none' ;;
+	*) return 1 ;;
+	esac ;;
 	scan) case $2 in
 	--serial|-s) echo '@serial' ;;
 	--ignore|-i) echo '@serial' ;;
@@ -66,6 +94,6 @@ _mpf() {
 	esac
 }
 
-_mpf_applets() { echo 'scan'; }
+_mpf_applets() { echo 'fetch pick scan'; }
 
-complete -F _mpf mpf mpf-scan
+complete -F _mpf mpf mpf-fetch mpf-pick mpf-scan
