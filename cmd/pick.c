@@ -537,7 +537,7 @@ static int pick_main(int argc, char **argv)
 const struct mpf_applet pick_applet = {
 	.name = "pick",
 	.summary = "choose the firmware and flash method for each board",
-	.usage = "mpf-info | mpf-pick [--version stable|preview|latest|X.Y.Z] [options]\n"
+	.usage = "mpf-pick [--version stable|preview|latest|X.Y.Z] [options] <RECORDS\n"
 		 "mpf-pick --board BOARD [--variant V] [--port P] [--version ...]",
 	.description =
 		"mpf-pick chooses, for each board record (from mpf-info) or for each --board, "
