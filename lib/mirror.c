@@ -184,7 +184,10 @@ static void board_tag(const struct tag *t, void *ctx)
 		return;
 	p += sizeof(dir) - 1;
 	snprintf(name, sizeof(name), "%.*s", (int)strcspn(p, "?#"), p);
-	if (name[0] && !strchr(name, '/'))
+	/* file names are [A-Za-z0-9._-]: anything else would need escaping
+	 * in URLs and paths, and no real firmware name has it */
+	if (name[0] && name[0] != '.' && !name[strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			"abcdefghijklmnopqrstuvwxyz0123456789._-")])
 		emit_once(ctx, name);
 }
 

@@ -115,6 +115,8 @@ static void t_board_page(void)
 		"<a href=\"https://micropython.org/resources/firmware/RPI_PICO-20241025-v1.24.0.uf2\">"
 		"<a href=\"/resources/boards/RPI_PICO.jpg\"><a href=\"/download/\">"
 		"<a href=\"/resources/firmware/A&amp;B.uf2\">"
+		"<a href=\"/resources/firmware/..\"><a href=\"/resources/firmware/a%20b.uf2\">"
+		"<a href=\"/resources/firmware/ESP32_GENERIC-20241129-v1.24.1.app-bin\">"
 		"<a href=\"/resources/firmware/RPI_PICO-20241129-v1.24.1.uf2\">again</a>";
 	struct list l = { .n = 0 };
 
@@ -123,7 +125,7 @@ static void t_board_page(void)
 		return;
 	check_str(l.v[0], "RPI_PICO-20241129-v1.24.1.uf2");
 	check_str(l.v[1], "RPI_PICO-20241025-v1.24.0.uf2");
-	check_str(l.v[2], "A&B.uf2");
+	check_str(l.v[2], "ESP32_GENERIC-20241129-v1.24.1.app-bin");
 }
 
 static void t_urls(void)
