@@ -11,6 +11,7 @@
 #define _DEFAULT_SOURCE
 #include "transport.h"
 #include "err.h"
+#include "fault.h"
 #include "log.h"
 #include "progress.h"
 #include "net.h"
@@ -149,6 +150,8 @@ static int net_read(struct mpf_transport *t, void *buf, size_t len, int timeout_
 	int64_t end = mpf_now_ms() + timeout_ms;
 	uint8_t raw[4096];
 
+	if (mpf_fault("read"))
+		return mpf_errf(&t->err, MPF_ERR_IO, "%s: injected read fault", t->name);
 	while (!n->rx.len) {
 		struct pollfd pfd = { n->fd, POLLIN, 0 };
 		int left = (int)(end - mpf_now_ms()), r;
@@ -186,6 +189,8 @@ static int net_write(struct mpf_transport *t, const void *buf, size_t len, int t
 	struct mpf_buf esc = MPF_BUF_INIT;
 	int r;
 
+	if (mpf_fault("write"))
+		return mpf_errf(&t->err, MPF_ERR_IO, "%s: injected write fault", t->name);
 	if (!n->rfc2217)
 		return send_all(t, buf, len, timeout_ms);
 	tn_escape(&esc, buf, len);

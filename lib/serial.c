@@ -11,6 +11,7 @@
 #define _DEFAULT_SOURCE
 #include "transport.h"
 #include "err.h"
+#include "fault.h"
 #include "log.h"
 #include "net.h"
 #include "progress.h"
@@ -52,6 +53,8 @@ static int fd_read(struct mpf_transport *t, void *buf, size_t len, int timeout_m
 	ssize_t n;
 	int r;
 
+	if (mpf_fault("read"))
+		return mpf_errf(&t->err, MPF_ERR_IO, "%s: injected read fault", t->name);
 	for (;;) {
 		int left = (int)(end - mpf_now_ms());
 
@@ -83,6 +86,8 @@ static int fd_write(struct mpf_transport *t, const void *buf, size_t len, int ti
 	const char *b = buf;
 	int64_t end = mpf_now_ms() + timeout_ms;
 
+	if (mpf_fault("write"))
+		return mpf_errf(&t->err, MPF_ERR_IO, "%s: injected write fault", t->name);
 	while (len) {
 		struct pollfd pfd = { p->fd, POLLOUT, 0 };
 		int left = (int)(end - mpf_now_ms());
@@ -313,6 +318,8 @@ int mpf_transport_open(const char *name, int baud, struct mpf_transport **t,
 	*t = NULL;
 	if (baud <= 0)
 		baud = 115200;
+	if (mpf_fault("open"))
+		return mpf_errf(err, MPF_ERR_IO, "cannot open '%s': injected open fault", name);
 	for (i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++)
 		if (!strncmp(name, schemes[i].prefix, strlen(schemes[i].prefix)))
 			return schemes[i].open(name, baud, t, err);
