@@ -62,6 +62,31 @@ test_expect_success CURL '--board reads only that board, found by a former name'
 	grep "1 port, 1 board" err
 '
 
+test_expect_success CURL 'server errors and a dropped page are retried with backoff' '
+	sim_ctl reset &&
+	sim_ctl "fault?name=download/RPI_PICO_W/&kind=500&count=2" &&
+	sim_ctl "fault?name=download/RPI_PICO2/&kind=drop" &&
+	sim_ctl "bump?board=RPI_PICO2" &&
+	mpf-fetch --update --port rp2 2>err &&
+	grep "9 requests, 5 unchanged, 1 changed" err &&
+	test "$(sim_stat requests)" = 9 &&
+	mpf-fetch --list --board RPI_PICO2 --version preview -o jsonl >p &&
+	test "$(jq -r .firmware.build p | sort -n | tail -1)" = 4
+'
+
+test_expect_success CURL 'a page that keeps failing is reported; the others are saved' '
+	sim_ctl reset &&
+	sim_ctl "fault?name=download/RPI_PICO/&kind=500&count=-1" &&
+	sim_ctl "bump?board=RPI_PICO_W" &&
+	test_expect_code 1 mpf-fetch --update --port rp2 --retries 2 2>err &&
+	grep "board RPI_PICO: .*download/RPI_PICO/: HTTP 500" err &&
+	grep "1 changed (.*), 1 failed" err &&
+	test "$(sim_stat requests)" = 8 &&
+	sim_ctl reset &&
+	mpf-fetch --update --port rp2 2>err &&
+	grep "6 requests, 6 unchanged" err
+'
+
 test_expect_success CURL 'a board no index lists is an error' '
 	test_expect_code 1 mpf-fetch --update --port rp2 --board NO_SUCH_BOARD 2>err &&
 	grep "board NO_SUCH_BOARD is not listed" err

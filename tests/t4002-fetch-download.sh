@@ -102,6 +102,15 @@ test_expect_success CURL 'a damaged cached file is downloaded again' '
 	test "$(json_field out firmware.sha256)" = "$(json_field rec firmware.sha256)"
 '
 
+test_expect_success CURL 'a stalled download times out with a clear message' '
+	sim_ctl reset &&
+	sim_ctl "fault?name=RPI_PICO-20240602-v1.23.0.uf2&kind=stall" &&
+	mpf-pick --board RPI_PICO --version 1.23.0 >rec &&
+	test_expect_code 1 mpf-fetch --timeout 1 --retries 0 <rec >out &&
+	test "$(json_field out error.code)" = timeout &&
+	json_field out error.message | grep "RPI_PICO-20240602-v1.23.0.uf2: no data for 1000 ms"
+'
+
 test_expect_success CURL 'up_to_date records and records without firmware pass untouched' '
 	printf "%s\n" "{\"kind\":\"serial\",\"serial\":\"/dev/ttyACM0\"}" \
 		"{\"up_to_date\":true,\"firmware\":{\"url\":\"${MIRROR}resources/firmware/x.uf2\"}}" >in &&

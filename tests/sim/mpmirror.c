@@ -16,7 +16,9 @@
  *
  * Control (for tests): /_sim/fault?name=FILE&kind=KIND&count=N with KIND
  * drop (send half, then close), 404, 500, corrupt (same size, other bytes),
- * size (64 bytes more than before), stall (send half, then nothing);
+ * size (64 bytes more than before), stall (send half, then nothing); a
+ * page is named by its path (name=download/RPI_PICO/) and takes 404, 500
+ * and drop; count -1 means every time;
  * /_sim/bump?board=B adds a preview build to B; /_sim/stats gives counters
  * as JSON; /_sim/reset resets them. Protocol violations get 400 and a line
  * on stderr. --dump DIR writes the same mirror as wget -r would store it
@@ -517,6 +519,28 @@ static int control(int fd, const char *path)
 	return reply(fd, 400, "Bad Request", NULL, "bad control request\n", 20, 0);
 }
 
+/* Faults on pages, named by their path ("download/RPI_PICO/"):
+ * 404, 500, drop (headers and half a body, then close). */
+static int page_fault(int fd, const char *name, int *rc)
+{
+	static const char half[] = "<!DOCTYPE html>\n<html><body><a class=\"board-card\" hr";
+	char kind[16], h[256];
+	int n;
+
+	if (!take_fault(name, kind, sizeof(kind)))
+		return 0;
+	if (!strcmp(kind, "404"))
+		*rc = reply(fd, 404, "Not Found", NULL, "not found\n", 10, 0);
+	else if (!strcmp(kind, "500"))
+		*rc = reply(fd, 500, "Internal Server Error", NULL, "oops\n", 5, 0);
+	else {
+		n = snprintf(h, sizeof(h), "HTTP/1.1 200 OK\r\nContent-Length: 4000\r\n\r\n%s", half);
+		send_all(fd, h, (size_t)n, 0);
+		*rc = -1;
+	}
+	return 1;
+}
+
 static int route(int fd, struct req *r)
 {
 	char port[32], id[160];
@@ -533,6 +557,8 @@ static int route(int fd, struct req *r)
 	pthread_mutex_unlock(&lock);
 	if (latency_ms)
 		usleep((useconds_t)latency_ms * 1000);
+	if (!strncmp(p, "/download", 9) && page_fault(fd, p + 1, &rc))
+		return rc;
 	if ((!strncmp(p, "/download/?", 11) || !strncmp(p, "/download?", 10)) &&
 	    query(p, "port", port, sizeof(port))) {
 		index_page(port, &body);
