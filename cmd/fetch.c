@@ -322,6 +322,18 @@ struct update_result {
 	int failed, pages, changed, unchanged, files;
 };
 
+struct page_progress {
+	struct mpf_progress *p;
+	uint64_t n;
+};
+
+static void page_done(void *ctx, const struct mpf_http_req *r)
+{
+	struct page_progress *pp = ctx;
+
+	mpf_progress_update(pp->p, ++pp->n);
+}
+
 /* Read the index of each port; collect (port, board) pairs to visit. */
 static void read_indexes(struct ctx *c, struct names *ports, struct names *pb,
 			 struct update_result *res)
@@ -330,9 +342,14 @@ static void read_indexes(struct ctx *c, struct names *ports, struct names *pb,
 	struct mpf_http_opts o = http_opts(&c->stats);
 	size_t i, k;
 
+	struct page_progress pp = { mpf_progress_begin("mirror", "index", ports->n), 0 };
+
+	o.done = page_done;
+	o.done_ctx = &pp;
 	for (i = 0; i < ports->n; i++)
 		conditional(c, &reqs[i], mpf_mirror_index_url(c->mirror, ports->v[i]));
 	mpf_http_run(reqs, ports->n, &o);
+	mpf_progress_end(pp.p, !mpf_interrupted);
 	for (i = 0; i < ports->n; i++) {
 		struct names boards = { NULL, 0 };
 		struct mpf_http_req *r = &reqs[i];
@@ -367,9 +384,14 @@ static void read_boards(struct ctx *c, struct names *pb, struct update_result *r
 	struct mpf_http_opts o = http_opts(&c->stats);
 	int64_t gen = now_gen();
 
+	struct page_progress pp = { mpf_progress_begin("mirror", "boards", n), 0 };
+
+	o.done = page_done;
+	o.done_ctx = &pp;
 	for (i = 0; i < n; i++)
 		conditional(c, &reqs[i], mpf_mirror_board_url(c->mirror, pb->v[2 * i + 1]));
 	mpf_http_run(reqs, n, &o);
+	mpf_progress_end(pp.p, !mpf_interrupted);
 	for (i = 0; i < n; i++) {
 		struct mpf_http_req *r = &reqs[i];
 		struct page_job j = { c, pb->v[2 * i], pb->v[2 * i + 1], r->url, gen, 0, 0,

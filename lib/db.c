@@ -284,7 +284,13 @@ int mpf_db_open(const char *path, struct mpf_db **out, struct mpf_buf *err)
 		return r;
 	}
 	sqlite3_busy_timeout(db->h, BUSY_TIMEOUT_MS);
-	r = exec(db, "PRAGMA journal_mode = WAL", err);
+	if (sqlite3_exec(db->h, "PRAGMA journal_mode = WAL", NULL, NULL, NULL) != SQLITE_OK) {
+		r = mpf_errf(err, sqlite3_errcode(db->h) == SQLITE_BUSY ? MPF_ERR_BUSY : MPF_ERR_IO,
+			     "cannot use database %s: %s (move it away; mpf-fetch --update "
+			     "builds a new one)", path, sqlite3_errmsg(db->h));
+		mpf_db_close(db);
+		return r;
+	}
 	if (!r)
 		r = exec(db, "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON", err);
 	if (!r)

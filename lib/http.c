@@ -434,6 +434,8 @@ static int attempt_done(struct xfer *x, CURLcode c, const char *ebuf)
 
 static void xfer_end(struct xfer *x)
 {
+	if (x->o->done)
+		x->o->done(x->o->done_ctx, x->req);
 	if (x->prog)
 		mpf_progress_end(x->prog, !x->req->result);
 	x->prog = NULL;

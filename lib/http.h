@@ -56,6 +56,9 @@ struct mpf_http_opts {
 	int retries;		/* further attempts after a retryable failure */
 	int backoff_ms;		/* first retry delay; doubles each time */
 	struct mpf_http_stats *stats;	/* may be NULL */
+	/* Called as each request ends (for progress); may be NULL. */
+	void (*done)(void *ctx, const struct mpf_http_req *r);
+	void *done_ctx;
 };
 
 /* Once per process, before threads start. */

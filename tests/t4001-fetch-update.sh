@@ -48,8 +48,9 @@ test_expect_success CURL 'an unchanged second update costs one 304 per page' '
 
 test_expect_success CURL 'a changed board page is read again; its new preview appears' '
 	sim_ctl "bump?board=RPI_PICO_W" &&
-	mpf-fetch --update --port rp2 2>err &&
+	mpf-fetch --update --port rp2 --progress json 2>err &&
 	grep "6 requests, 5 unchanged, 1 changed" err &&
+	grep "\"event\":\"end\".*\"phase\":\"boards\",\"done\":5,\"total\":5,\"ok\":true" err &&
 	mpf-fetch --list --board RPI_PICO_W --version preview -o jsonl >p &&
 	test "$(jq -r .firmware.build p | sort -n | tail -1)" = 4
 '
@@ -103,6 +104,17 @@ test_expect_success 'bad names and mirrors are usage errors' '
 	grep "give one" err &&
 	test_expect_code 2 mpf-fetch --update extra 2>err &&
 	grep "unexpected argument" err
+'
+
+test_expect_success 'a broken or unreachable database is a clear error' '
+	mkdir -p bad && echo garbage >bad/mpf.db &&
+	MPF_HOME=$TRASH/bad test_expect_code 74 mpf-fetch --list 2>err &&
+	grep "cannot use database $TRASH/bad/mpf.db: file is not a database (move it away" err &&
+	MPF_HOME=$TRASH/bad test_expect_code 74 mpf-pick --board RPI_PICO 2>err &&
+	grep "file is not a database" err &&
+	echo x >notadir &&
+	MPF_HOME=$TRASH/notadir/home test_expect_code 74 mpf-fetch --list 2>err &&
+	grep "cannot create $TRASH/notadir/home" err
 '
 
 test_expect_success 'an unreachable mirror fails with a clear message after retries' '
