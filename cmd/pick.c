@@ -419,10 +419,15 @@ static int pick_run(struct mpf_record *rec, void *vctx)
 	mcu = mpf_rec_str(rec, "cpu") ? mpf_rec_str(rec, "cpu") : found && db_board.mcu[0] ?
 	      db_board.mcu : NULL;
 	snprintf(name, sizeof(name), "%s%s%s", board, *variant ? "-" : "", variant);
+	if (!port && !o_method) {
+		mpf_rec_set_error(rec, "not-found", "%s: unknown board and the record names no "
+				  "port: give --port, or run mpf-fetch --update to learn new boards",
+				  name);
+		return MPF_ERR_NODEV;
+	}
 	if (!method && !port_method(port)) {
-		mpf_rec_set_error(rec, "unsupported", "%s: %s%s has no flash method in mpf%s", name,
-				  port ? "port " : "unknown port", port ? port : "",
-				  port ? ": give --method swd for a debug probe" : "");
+		mpf_rec_set_error(rec, "unsupported", "%s: port %s has no flash method in mpf: "
+				  "give --method swd for a debug probe", name, port);
 		return MPF_ERR_SUPP;
 	}
 	if (!method)

@@ -130,6 +130,11 @@ test_expect_success CURL '--explain says why each candidate won or lost' '
 	grep "PYBV11 1.25.0 .hex .*lost: the method does not take this format" err
 '
 
+test_expect_success CURL 'an unknown board without a port says what to do' '
+	test_expect_code 1 mpf-pick --board MY_OWN_BOARD >out &&
+	json_field out error.message | grep "MY_OWN_BOARD: unknown board and the record names no port: give --port"
+'
+
 test_expect_success 'bad input gets clear errors' '
 	test_expect_code 2 mpf-pick --board RPI_PICO --version newest 2>err &&
 	grep "bad --version" err &&
