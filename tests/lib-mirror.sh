@@ -10,6 +10,7 @@
 start_mirror() {
 	"$(mpf_sim mpmirror)" "$@" >mirror.port 2>mirror.err &
 	MIRROR_PID=$!
+	trap stop_mirror EXIT	# also when the test file dies early
 	wait_for 20 test -s mirror.port || { echo "mirror did not start" >&2; cat mirror.err >&2; return 1; }
 	MIRROR=http://127.0.0.1:$(cat mirror.port)/
 	MPF_MIRROR=$MIRROR
