@@ -59,6 +59,24 @@ test_expect_success CURL 'an interrupted run leaves a .part that the next run re
 	curl -sf "${MIRROR}resources/firmware/$name" | cmp - "$(json_field out firmware.file)"
 '
 
+test_expect_success CURL 'Ctrl-C keeps the partial file; the next run resumes it' '
+	name=RPI_PICO_W-20240602-v1.23.0.uf2 &&
+	part=$cache/rp2/RPI_PICO_W-v1.23.0.uf2.part &&
+	sim_ctl reset && sim_ctl "rate?bps=20000" &&
+	test_when_finished "sim_ctl rate?bps=0" &&
+	mpf-pick --board RPI_PICO_W --version 1.23.0 >rec &&
+	{ mpf-fetch <rec >out 2>err & } && pid=$! &&
+	wait_for 20 test -s "$part" &&
+	kill -INT $pid &&
+	{ wait $pid; rc=$?; } ; test $rc = 130 &&
+	test "$(json_field out error.code)" = interrupted &&
+	test -s "$part" &&
+	sim_ctl "rate?bps=0" &&
+	mpf-fetch <rec >out &&
+	test "$(sim_stat ranges)" = 1 &&
+	curl -sf "${MIRROR}resources/firmware/$name" | cmp - "$(json_field out firmware.file)"
+'
+
 test_expect_success CURL 'a 500 then success is retried; a 404 is an error record' '
 	sim_ctl reset &&
 	sim_ctl "fault?name=SEEED_WIO_TERMINAL-20241129-v1.24.1.uf2&kind=500&count=2" &&
@@ -119,8 +137,8 @@ test_expect_success CURL 'up_to_date records and records without firmware pass u
 '
 
 test_expect_success CURL 'progress events in JSON on stderr' '
-	mpf-pick --board RPI_PICO_W --version 1.23.0 | mpf-fetch --progress json >out 2>err &&
-	grep "\"event\":\"begin\"" err | grep "RPI_PICO_W-v1.23.0.uf2" &&
+	mpf-pick --board RPI_PICO_W --version 1.22.2 | mpf-fetch --progress json >out 2>err &&
+	grep "\"event\":\"begin\"" err | grep "RPI_PICO_W-v1.22.2.uf2" &&
 	grep "\"event\":\"end\"" err | grep "\"ok\":true"
 '
 

@@ -19,7 +19,8 @@
  * size (64 bytes more than before), stall (send half, then nothing); a
  * page is named by its path (name=download/RPI_PICO/) and takes 404, 500
  * and drop; count -1 means every time;
- * /_sim/bump?board=B adds a preview build to B; /_sim/stats gives counters
+ * /_sim/bump?board=B adds a preview build to B; /_sim/rate?bps=N changes
+ * the pacing (0: none); /_sim/stats gives counters
  * as JSON; /_sim/reset resets them. Protocol violations get 400 and a line
  * on stderr. --dump DIR writes the same mirror as wget -r would store it
  * (for file:// tests) and exits.
@@ -315,21 +316,32 @@ static const char *take_fault(const char *name, char *kind, size_t cap)
 	return NULL;
 }
 
+static long current_rate(void)
+{
+	long r;
+
+	pthread_mutex_lock(&lock);
+	r = rate;
+	pthread_mutex_unlock(&lock);
+	return r;
+}
+
 static int send_all(int fd, const char *p, size_t n, int paced)
 {
 	while (n) {
 		size_t chunk = n;
 		ssize_t w;
+		long bps = current_rate();
 
-		if (paced && rate > 0 && chunk > (size_t)(rate / 50 > 0 ? rate / 50 : 1))
-			chunk = (size_t)(rate / 50 > 0 ? rate / 50 : 1);
+		if (paced && bps > 0 && chunk > (size_t)(bps / 50 > 0 ? bps / 50 : 1))
+			chunk = (size_t)(bps / 50 > 0 ? bps / 50 : 1);
 		w = send(fd, p, chunk, MSG_NOSIGNAL);
 		if (w <= 0)
 			return -1;
 		p += w;
 		n -= (size_t)w;
-		if (paced && rate > 0)
-			usleep((useconds_t)((uint64_t)w * 1000000 / (uint64_t)rate));
+		if (paced && bps > 0)
+			usleep((useconds_t)((uint64_t)w * 1000000 / (uint64_t)bps));
 	}
 	return 0;
 }
@@ -495,6 +507,12 @@ static int control(int fd, const char *path)
 			return reply(fd, 404, "Not Found", NULL, "no such board\n", 14, 0);
 		pthread_mutex_lock(&lock);
 		b->bumps++;
+		pthread_mutex_unlock(&lock);
+		return reply(fd, 200, "OK", NULL, "ok\n", 3, 0);
+	}
+	if (!strncmp(path, "/_sim/rate?", 11) && query(path, "bps", count, sizeof(count))) {
+		pthread_mutex_lock(&lock);
+		rate = atol(count);
 		pthread_mutex_unlock(&lock);
 		return reply(fd, 200, "OK", NULL, "ok\n", 3, 0);
 	}
