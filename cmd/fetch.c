@@ -199,14 +199,33 @@ static void pick_ports(struct ctx *c, struct names *ports)
 
 static void conditional(struct ctx *c, struct mpf_http_req *r, const char *url)
 {
-	char etag[256], lm[64];
+	struct mpf_db_page p;
 
 	mpf_http_req_init(r);
 	r->url = url;
-	if (mpf_db_page_get(c->db, url, etag, sizeof(etag), lm, sizeof(lm))) {
-		r->etag = *etag ? mpf_xstrdup(etag) : NULL;
-		r->last_modified = *lm ? mpf_xstrdup(lm) : NULL;
+	if (mpf_db_page_get(c->db, url, &p)) {
+		r->etag = *p.etag ? mpf_xstrdup(p.etag) : NULL;
+		r->last_modified = *p.last_modified ? mpf_xstrdup(p.last_modified) : NULL;
 	}
+}
+
+/* Is the page what we read last time? A 304 says so; a server that sends
+ * no validators answers 200, and the body's sha256 tells. now gets what to
+ * remember of the page. */
+static int unchanged(struct ctx *c, const struct mpf_http_req *r, struct mpf_db_page *now)
+{
+	struct mpf_db_page old;
+	int same;
+
+	if (r->status == 304)
+		return 1;
+	snprintf(now->etag, sizeof(now->etag), "%s", r->etag_out);
+	snprintf(now->last_modified, sizeof(now->last_modified), "%s", r->lm_out);
+	mpf_sha256_buf(r->body.buf ? r->body.buf : "", r->body.len, now->sha256);
+	same = mpf_db_page_get(c->db, r->url, &old) && !strcmp(old.sha256, now->sha256);
+	if (same && (strcmp(old.etag, now->etag) || strcmp(old.last_modified, now->last_modified)))
+		mpf_db_page_put(c->db, r->url, now, NULL);	/* new validators, same page */
+	return same;
 }
 
 static void req_free(struct mpf_http_req *r)
@@ -219,7 +238,7 @@ static void req_free(struct mpf_http_req *r)
 
 /* Save a changed port index; fills boards. */
 static int save_index(struct ctx *c, const char *port, struct mpf_http_req *r,
-		      struct names *boards)
+		      const struct mpf_db_page *now, struct names *boards)
 {
 	struct mpf_buf err = MPF_BUF_INIT;
 	size_t i;
@@ -234,7 +253,7 @@ static int save_index(struct ctx *c, const char *port, struct mpf_http_req *r,
 	for (i = 0; !rc && i < boards->n; i++)
 		rc = mpf_db_board_learn(c->db, boards->v[i], port, &err);
 	if (!rc)
-		rc = mpf_db_page_put(c->db, r->url, r->etag_out, r->lm_out, &err);
+		rc = mpf_db_page_put(c->db, r->url, now, &err);
 	if (!rc)
 		rc = mpf_db_commit(c->db, &err);
 	else
@@ -286,7 +305,7 @@ static void save_file(void *ctx, const char *name)
 }
 
 /* Save a changed board page: its files replace the page's old rows. */
-static int save_board(struct page_job *j, struct mpf_http_req *r)
+static int save_board(struct page_job *j, struct mpf_http_req *r, const struct mpf_db_page *now)
 {
 	struct mpf_db *db = j->c->db;
 	int pruned = 0;
@@ -297,7 +316,7 @@ static int save_board(struct page_job *j, struct mpf_http_req *r)
 	if (!j->rc && (pruned = mpf_db_fw_prune(db, j->url, j->gen, &j->err)) < 0)
 		j->rc = pruned;
 	if (!j->rc)
-		j->rc = mpf_db_page_put(db, j->url, r->etag_out, r->lm_out, &j->err);
+		j->rc = mpf_db_page_put(db, j->url, now, &j->err);
 	if (!j->rc)
 		j->rc = mpf_db_commit(db, &j->err);
 	else
@@ -353,17 +372,18 @@ static void read_indexes(struct ctx *c, struct names *ports, struct names *pb,
 	for (i = 0; i < ports->n; i++) {
 		struct names boards = { NULL, 0 };
 		struct mpf_http_req *r = &reqs[i];
+		struct mpf_db_page now;
 
 		res->pages++;
 		if (r->result) {
 			mpf_error("port %s: %s", ports->v[i], mpf_buf_str(&r->err));
 			res->failed++;
-		} else if (r->status == 304) {
+		} else if (unchanged(c, r, &now)) {
 			res->unchanged++;
 			mpf_db_listing_each(c->db, ports->v[i], names_add_v, &boards);
 		} else {
 			res->changed++;
-			if (save_index(c, ports->v[i], r, &boards))
+			if (save_index(c, ports->v[i], r, &now, &boards))
 				res->failed++;
 		}
 		for (k = 0; k < boards.n; k++)
@@ -396,16 +416,17 @@ static void read_boards(struct ctx *c, struct names *pb, struct update_result *r
 		struct mpf_http_req *r = &reqs[i];
 		struct page_job j = { c, pb->v[2 * i], pb->v[2 * i + 1], r->url, gen, 0, 0,
 				      MPF_BUF_INIT, 0 };
+		struct mpf_db_page now;
 
 		res->pages++;
 		if (r->result) {
 			mpf_error("board %s: %s", j.board, mpf_buf_str(&r->err));
 			res->failed++;
-		} else if (r->status == 304) {
+		} else if (unchanged(c, r, &now)) {
 			res->unchanged++;
 		} else {
 			res->changed++;
-			if (save_board(&j, r))
+			if (save_board(&j, r, &now))
 				res->failed++;
 			res->files += j.files;
 		}

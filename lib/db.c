@@ -48,8 +48,11 @@ static const char *const migrations[] = {
 	"CREATE TABLE listing(port TEXT NOT NULL, board_id TEXT NOT NULL,"
 	" PRIMARY KEY(port, board_id));"
 	"CREATE TABLE pages(url TEXT PRIMARY KEY, etag TEXT NOT NULL DEFAULT '',"
-	" last_modified TEXT NOT NULL DEFAULT '', checked TEXT NOT NULL);",
+	" last_modified TEXT NOT NULL DEFAULT '', sha256 TEXT NOT NULL DEFAULT '',"
+	" checked TEXT NOT NULL);",
 };
+
+static void col(sqlite3_stmt *st, int i, char *out, size_t cap);
 
 static int db_err(struct mpf_db *db, struct mpf_buf *err, const char *what)
 {
@@ -355,36 +358,38 @@ int mpf_db_paths(char **db_path, char **fw_dir, struct mpf_buf *err)
 	return 0;
 }
 
-int mpf_db_page_get(struct mpf_db *db, const char *url, char *etag, size_t etag_cap,
-		    char *lm, size_t lm_cap)
+int mpf_db_page_get(struct mpf_db *db, const char *url, struct mpf_db_page *p)
 {
-	sqlite3_stmt *st = prep(db, "SELECT etag, last_modified FROM pages WHERE url = ?", NULL);
+	sqlite3_stmt *st = prep(db, "SELECT etag, last_modified, sha256 FROM pages WHERE url = ?",
+				NULL);
 	int found = 0;
 
-	etag[0] = lm[0] = '\0';
+	memset(p, 0, sizeof(*p));
 	if (!st)
 		return 0;
 	bind_text(st, 1, url);
 	if (sqlite3_step(st) == SQLITE_ROW) {
-		snprintf(etag, etag_cap, "%s", (const char *)sqlite3_column_text(st, 0));
-		snprintf(lm, lm_cap, "%s", (const char *)sqlite3_column_text(st, 1));
+		col(st, 0, p->etag, sizeof(p->etag));
+		col(st, 1, p->last_modified, sizeof(p->last_modified));
+		col(st, 2, p->sha256, sizeof(p->sha256));
 		found = 1;
 	}
 	sqlite3_finalize(st);
 	return found;
 }
 
-int mpf_db_page_put(struct mpf_db *db, const char *url, const char *etag, const char *lm,
+int mpf_db_page_put(struct mpf_db *db, const char *url, const struct mpf_db_page *p,
 		    struct mpf_buf *err)
 {
-	sqlite3_stmt *st = prep(db, "INSERT OR REPLACE INTO pages(url, etag, last_modified, checked)"
-				" VALUES(?, ?, ?, datetime('now'))", err);
+	sqlite3_stmt *st = prep(db, "INSERT OR REPLACE INTO pages(url, etag, last_modified, sha256,"
+				" checked) VALUES(?, ?, ?, ?, datetime('now'))", err);
 
 	if (!st)
 		return MPF_ERR_IO;
 	bind_text(st, 1, url);
-	bind_text(st, 2, etag ? etag : "");
-	bind_text(st, 3, lm ? lm : "");
+	bind_text(st, 2, p->etag);
+	bind_text(st, 3, p->last_modified);
+	bind_text(st, 4, p->sha256);
 	return run(db, st, err, "saving page validators");
 }
 

@@ -65,11 +65,16 @@ int mpf_db_begin(struct mpf_db *db, struct mpf_buf *err);
 int mpf_db_commit(struct mpf_db *db, struct mpf_buf *err);
 void mpf_db_rollback(struct mpf_db *db);
 
-/* HTTP validators of a page: 1 found, 0 none. Strings are "" when absent. */
-int mpf_db_page_get(struct mpf_db *db, const char *url, char *etag, size_t etag_cap,
-		    char *last_modified, size_t lm_cap);
-int mpf_db_page_put(struct mpf_db *db, const char *url, const char *etag,
-		    const char *last_modified, struct mpf_buf *err);
+/* What is known of a page: its HTTP validators and the sha256 of its
+ * body (which tells an unchanged page from a server that sends no
+ * validators). Strings are "" when unknown. */
+struct mpf_db_page {
+	char etag[256], last_modified[64], sha256[65];
+};
+/* 1 found, 0 none. */
+int mpf_db_page_get(struct mpf_db *db, const char *url, struct mpf_db_page *p);
+int mpf_db_page_put(struct mpf_db *db, const char *url, const struct mpf_db_page *p,
+		    struct mpf_buf *err);
 
 /* A file listed on a page (source "download"): inserted, or updated
  * keeping its local file and checksum. gen marks the rows seen this time. */

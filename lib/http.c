@@ -54,6 +54,17 @@ void mpf_http_req_release(struct mpf_http_req *r)
 	mpf_buf_release(&r->err);
 }
 
+void mpf_sha256_buf(const void *data, size_t len, char out[65])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0, i;
+
+	EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL);
+	for (i = 0; i < mdlen && i < 32; i++)
+		snprintf(out + 2 * i, 3, "%02x", md[i]);
+	out[64] = '\0';
+}
+
 int mpf_sha256_file(const char *path, char out[65], int64_t *size, struct mpf_buf *err)
 {
 	unsigned char buf[65536], md[EVP_MAX_MD_SIZE];

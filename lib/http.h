@@ -18,6 +18,7 @@
 #ifndef MPF_HTTP_H
 #define MPF_HTTP_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "buf.h"
@@ -71,6 +72,8 @@ void mpf_http_req_release(struct mpf_http_req *r);
 /* Run n requests; returns how many failed (their result and err say why). */
 int mpf_http_run(struct mpf_http_req *reqs, size_t n, const struct mpf_http_opts *o);
 
+/* sha256 (lowercase hex) of a buffer. */
+void mpf_sha256_buf(const void *data, size_t len, char out[65]);
 /* sha256 (lowercase hex) and size of a file. */
 int mpf_sha256_file(const char *path, char out[65], int64_t *size, struct mpf_buf *err);
 

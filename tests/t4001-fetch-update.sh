@@ -88,6 +88,19 @@ test_expect_success CURL 'a page that keeps failing is reported; the others are 
 	grep "6 requests, 6 unchanged" err
 '
 
+test_expect_success CURL 'a server without validators: unchanged pages are not parsed again' '
+	"$(mpf_sim mpmirror)" --no-validators 1 >nv.port 2>nv.err &
+	nv=$! &&
+	test_when_finished "kill $nv" &&
+	wait_for 20 test -s nv.port &&
+	export MPF_HOME=$TRASH/nv MPF_MIRROR=http://127.0.0.1:$(cat nv.port)/ &&
+	mpf-fetch --update --port rp2 --port stm32 2>err &&
+	grep "9 requests, 0 unchanged, 9 changed" err &&
+	mpf-fetch --update --port rp2 --port stm32 2>err &&
+	grep "9 requests, 9 unchanged, 0 changed" err &&
+	test "$(curl -sf "${MPF_MIRROR}_sim/stats" | jq .not_modified)" = 0
+'
+
 test_expect_success CURL 'a board no index lists is an error' '
 	test_expect_code 1 mpf-fetch --update --port rp2 --board NO_SUCH_BOARD 2>err &&
 	grep "board NO_SUCH_BOARD is not listed" err

@@ -3,12 +3,14 @@
  *
  *   mpmirror [--port N] [--rate BYTES/S] [--latency MS] [--previews N]
  *            [--size BYTES] [--extra-boards N] [--pad BYTES] [--dump DIR]
+ *            [--no-validators 1]
  *
  * Prints "PORT" on stdout once listening on 127.0.0.1. Serves
  *   /download/?port=P         the port index (<a class="board-card" href=...>)
  *   /download/BOARD/          the board page, files newest first
  *   /resources/firmware/NAME  the files (UF2 files are valid UF2 blocks)
- * with ETag and Last-Modified (If-None-Match / If-Modified-Since give 304),
+ * with ETag and Last-Modified (If-None-Match / If-Modified-Since give 304;
+ * --no-validators 1 sends neither, as some servers do),
  * byte ranges (206, 416), keep-alive, and each connection paced at --rate.
  * The catalogue has several ports, boards, variants, releases, previews,
  * old file names on a renamed board's page (rp2-pico-...) and a board the
@@ -95,7 +97,7 @@ static struct { long requests, not_modified, pages, files, bytes, ranges; } stat
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 
 static long rate, latency_ms, file_size = 32768, pad = 2000;
-static int previews = 3;
+static int previews = 3, no_validators;
 
 /* A growable string. */
 struct str { char *s; size_t len, cap; };
@@ -387,6 +389,9 @@ static int serve_page(int fd, const struct req *r, struct str *body, const char 
 	http_date(lmdate, lm, sizeof(lm));
 	snprintf(extra, sizeof(extra), "Content-Type: text/html; charset=utf-8\r\nETag: %s\r\n"
 		 "Last-Modified: %s\r\n", etag, lm);
+	if (no_validators)	/* a server that sends neither */
+		return reply(fd, 200, "OK", "Content-Type: text/html; charset=utf-8\r\n", body->s,
+			     body->len, 0);
 	pthread_mutex_lock(&lock);
 	stats.pages++;
 	pthread_mutex_unlock(&lock);
@@ -791,6 +796,7 @@ int main(int argc, char **argv)
 		else if (!strcmp(o, "--pad")) pad = atol(v);
 		else if (!strcmp(o, "--extra-boards")) add_extra(atoi(v));
 		else if (!strcmp(o, "--dump")) dumpto = v;
+		else if (!strcmp(o, "--no-validators")) no_validators = atoi(v);
 		else {
 			fprintf(stderr, "mpmirror: unknown option %s\n", o);
 			return 2;

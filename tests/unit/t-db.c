@@ -159,16 +159,17 @@ static void t_firmware(void)
 static void t_pages(void)
 {
 	struct mpf_db *db;
-	char etag[64], lm[64];
+	struct mpf_db_page p = { "\"e1\"", "Tue, 15 Apr 2025 12:00:00 GMT", "abc" }, q;
 
 	if (!check_int(mpf_db_open(path, &db, NULL), ==, 0))
 		return;
-	check(!mpf_db_page_get(db, "http://x/", etag, sizeof(etag), lm, sizeof(lm)));
-	check_int(mpf_db_page_put(db, "http://x/", "\"e1\"", "Tue, 15 Apr 2025 12:00:00 GMT",
-				  NULL), ==, 0);
-	check(mpf_db_page_get(db, "http://x/", etag, sizeof(etag), lm, sizeof(lm)));
-	check_str(etag, "\"e1\"");
-	check_str(lm, "Tue, 15 Apr 2025 12:00:00 GMT");
+	check(!mpf_db_page_get(db, "http://x/", &q));
+	check_str(q.etag, "");
+	check_int(mpf_db_page_put(db, "http://x/", &p, NULL), ==, 0);
+	check(mpf_db_page_get(db, "http://x/", &q));
+	check_str(q.etag, "\"e1\"");
+	check_str(q.last_modified, "Tue, 15 Apr 2025 12:00:00 GMT");
+	check_str(q.sha256, "abc");
 	mpf_db_close(db);
 }
 
