@@ -325,13 +325,14 @@ static const struct cand *choose(struct ctx *c, const char *board, const struct 
 	return best;
 }
 
-/* Is the board already running x? (info's version, preview, build) */
+/* Is the board already running x? (info's version, preview, build, and
+ * the same variant: another variant of one version must be flashed) */
 static int running(const struct mpf_record *rec, const struct cand *x)
 {
-	const char *ver = mpf_rec_str(rec, "version");
+	const char *ver = mpf_rec_str(rec, "version"), *var = mpf_rec_str(rec, "variant");
 	struct mpf_version v;
 
-	if (!ver || mpf_version_parse(ver, &v))
+	if (!ver || mpf_version_parse(ver, &v) || strcmp(var ? var : "", x->fw.variant))
 		return 0;
 	if (mpf_rec_bool(rec, "preview", v.preview))
 		v.preview = 1;

@@ -109,7 +109,12 @@ test_expect_success CURL 'a board already running the version is up to date, unl
 	test "$(json_field out up_to_date)" = "" &&
 	test "$(json_field out firmware.build)" = 3 &&
 	mpf-pick --version 1.26.0-preview.2 <in >out &&
-	test "$(json_field out up_to_date)" = true
+	test "$(json_field out up_to_date)" = true &&
+	echo "{\"port\":\"esp32\",\"board_id\":\"ESP32_GENERIC\",\"variant\":\"\",\"cpu\":\"ESP32\",\"version\":\"1.25.0\"}" >in &&
+	mpf-pick <in >out && test "$(json_field out up_to_date)" = true &&
+	mpf-pick --variant SPIRAM <in >out &&
+	test "$(json_field out up_to_date)" = "" &&
+	test "$(json_field out method)" = esp
 '
 
 test_expect_success CURL '--method swd takes .hex; ESP and unknown ports are refused' '
