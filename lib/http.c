@@ -31,6 +31,7 @@ struct xfer {
 	int64_t written;
 	long code;		/* status of the current response */
 	int restart;		/* the server ignored Range: start over */
+	int werr;		/* errno of a failed write, or -1: page too large */
 	int64_t next_ms;	/* when a retry may start */
 	enum { ST_NEW, ST_WAIT, ST_RUN, ST_DONE } state;
 	struct mpf_progress *prog;
@@ -270,21 +271,27 @@ static size_t on_body(char *p, size_t size, size_t n, void *ctx)
 	if (x->o->stats)
 		x->o->stats->bytes += (int64_t)len;
 	if (x->fd < 0 || (x->code != 200 && x->code != 206)) {
-		if (r->body.len + len > MAX_PAGE)
+		if (r->body.len + len > MAX_PAGE) {
+			x->werr = -1;
 			return 0;	/* aborts the transfer */
+		}
 		if (x->fd < 0 || r->body.len < 4096)
 			mpf_buf_add(&r->body, p, len);
 		return len;
 	}
 	if (x->code == 200 && x->offset && !x->written) {
 		/* asked for a range, got the whole file: start over */
-		if (ftruncate(x->fd, 0) < 0 || lseek(x->fd, 0, SEEK_SET) < 0)
+		if (ftruncate(x->fd, 0) < 0 || lseek(x->fd, 0, SEEK_SET) < 0) {
+			x->werr = errno;
 			return 0;
+		}
 		x->offset = 0;
 		r->resumed_at = 0;
 	}
-	if (write(x->fd, p, len) != (ssize_t)len)
+	if (write(x->fd, p, len) != (ssize_t)len) {
+		x->werr = errno ? errno : ENOSPC;
 		return 0;
+	}
 	x->written += (int64_t)len;
 	return len;
 }
@@ -344,6 +351,7 @@ static int setup(struct xfer *x)
 
 	x->code = 0;
 	x->written = 0;
+	x->werr = 0;
 	mpf_buf_reset(&r->body);
 	if (!x->h)
 		x->h = curl_easy_init();
@@ -399,7 +407,12 @@ static void fail_curl(struct xfer *x, CURLcode c, const char *ebuf)
 		   c == CURLE_PEER_FAILED_VERIFICATION || c == CURLE_SSL_CACERT_BADFILE ?
 		   MPF_ERR_PERM : MPF_ERR_IO;
 
-	if (c == CURLE_OPERATION_TIMEDOUT)
+	if (c == CURLE_WRITE_ERROR && x->werr > 0)
+		mpf_errf(&r->err, code, "cannot write %s: %s", x->part, strerror(x->werr));
+	else if (c == CURLE_WRITE_ERROR && x->werr < 0)
+		mpf_errf(&r->err, MPF_ERR_FORMAT, "%s: larger than %u MiB, not a download page",
+			 r->url, MAX_PAGE >> 20);
+	else if (c == CURLE_OPERATION_TIMEDOUT)
 		mpf_errf(&r->err, code, "%s: no data for %d ms", r->url, x->o->timeout_ms);
 	else if (c == CURLE_ABORTED_BY_CALLBACK && mpf_interrupted)
 		mpf_errf(&r->err, MPF_ERR_INTR, "%s: interrupted", r->url);

@@ -129,6 +129,15 @@ test_expect_success CURL 'a stalled download times out with a clear message' '
 	json_field out error.message | grep "RPI_PICO-20240602-v1.23.0.uf2: no data for 1000 ms"
 '
 
+test_expect_success CURL 'a full disk is a clear error (the .part is /dev/full)' '
+	mpf-pick --board RPI_PICO_W --version 1.21.0 >rec &&
+	ln -s /dev/full "$cache/rp2/RPI_PICO_W-v1.21.0.uf2.part" &&
+	test_when_finished "rm -f \"$cache/rp2/RPI_PICO_W-v1.21.0.uf2.part\"" &&
+	test_expect_code 1 mpf-fetch --retries 0 <rec >out &&
+	json_field out error.message | grep "cannot write .*RPI_PICO_W-v1.21.0.uf2.part: No space left on device" &&
+	! test -e "$cache/rp2/RPI_PICO_W-v1.21.0.uf2"
+'
+
 test_expect_success CURL 'up_to_date records and records without firmware pass untouched' '
 	printf "%s\n" "{\"kind\":\"serial\",\"serial\":\"/dev/ttyACM0\"}" \
 		"{\"up_to_date\":true,\"firmware\":{\"url\":\"${MIRROR}resources/firmware/x.uf2\"}}" >in &&
