@@ -190,7 +190,8 @@ static void candidates(struct ctx *c, const char *board, const char *variant, co
 		if (mpf_db_fw_each(c->db, &q, collect, l, &err) < 0)
 			mpf_warn("%s", mpf_buf_str(&err));
 		if (l->n && i)
-			mpf_debug("%s: using the firmware of %s (renamed board)", board, names[i]);
+			mpf_log(o_explain ? MPF_LOG_INFO : MPF_LOG_DEBUG,
+				"%s: using the firmware of %s (renamed board)", board, names[i]);
 	}
 	mpf_buf_release(&err);
 }

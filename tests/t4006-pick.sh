@@ -131,6 +131,8 @@ test_expect_success CURL '--explain says why each candidate won or lost' '
 	grep "RPI_PICO2_W 1.25.0 .uf2 (download, 2025-04-15): chosen" err &&
 	grep "RPI_PICO2_W 1.24.1 .uf2 (download, 2024-11-29): lost: older" err &&
 	grep "1.26.0-preview.3 .uf2 .*lost: not a release" err &&
+	mpf-pick --board GENERIC_SPIRAM --port esp32 --explain >out 2>err &&
+	grep "GENERIC_SPIRAM: using the firmware of ESP32_GENERIC-SPIRAM (renamed board)" err &&
 	mpf-pick --board PYBV11 --explain >out 2>err &&
 	grep "PYBV11 1.25.0 .hex .*lost: the method does not take this format" err
 '
