@@ -5,7 +5,7 @@ _mpf_opts() {
 	case $1 in
 	fetch) echo ' --update -u --port -p --board -b --mirror --add --variant --version --custom --list -l --force -f --retries --retry-errors --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	pick) echo ' --version -V --board -b --variant --port -p --method -m --custom --force -f --explain --retry-errors --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
-	scan) echo ' --serial -s --ignore -i --kind -k --bluetooth --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
+	scan) echo ' --serial -s --ignore -i --kind -k --ports-from -f --bluetooth --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	esac
 }
 
@@ -49,6 +49,7 @@ _mpf_arg() {
 	--serial|-s) echo '@serial' ;;
 	--ignore|-i) echo '@serial' ;;
 	--kind|-k) echo 'serial dfu uf2 probe' ;;
+	--ports-from|-f) echo '@file' ;;
 	--jobs|-j) echo '' ;;
 	--timeout) echo '' ;;
 	--output|-o) echo 'jsonl table json' ;;

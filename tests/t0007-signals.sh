@@ -16,7 +16,7 @@ test_expect_success 'SIGINT during the first of three records: exit 130, all thr
 	sleep 0.5 && kill -INT $pid &&
 	test_expect_code 130 wait $pid &&
 	end=$(date +%s%N) &&
-	test $(( (end - start) / 1000000 )) -lt 2500 &&
+	{ test -n "${MPF_VALGRIND:-}" || test $(( (end - start) / 1000000 )) -lt 2500; } &&
 	test $(wc -l <out) -eq 3 &&
 	test "$(jq -r .error.code out | sort -u)" = interrupted &&
 	jq -r .error.message out >msgs &&
