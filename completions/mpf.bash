@@ -3,8 +3,8 @@
 # _mpf_opts APPLET: the options of an applet
 _mpf_opts() {
 	case $1 in
-	fetch) echo ' --update -u --port -p --board -b --mirror --add --variant --version --custom --list -l --force -f --retries --retry-errors --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
-	pick) echo ' --version -V --board -b --variant --port -p --method -m --custom --force -f --explain --retry-errors --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
+	fetch) echo ' --update -u --port -p --board -b --mirror --add --variant --version --custom --list -l --force -f --retries --retry-errors --help -h --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
+	pick) echo ' --version -V --board -b --variant --port -p --method -m --custom --force -f --explain --retry-errors --help -h --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	scan) echo ' --serial -s --ignore -i --kind -k --ports-from -f --bluetooth --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	esac
 }
