@@ -4,6 +4,8 @@
 _mpf_opts() {
 	case $1 in
 	dfu) echo ' --device -d --alt -a --address --erase-all --verify --leave --force --wait --retry-errors --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
+	fetch) echo ' --update -u --port -p --board -b --mirror --add --variant --version --custom --list -l --force -f --retries --retry-errors --help -h --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
+	pick) echo ' --version -V --board -b --variant --port -p --method -m --custom --force -f --explain --retry-errors --help -h --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	scan) echo ' --serial -s --ignore -i --kind -k --ports-from -f --bluetooth --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	esac
 }
@@ -24,6 +26,32 @@ _mpf_arg() {
 	--alt|-a) echo '' ;;
 	--address) echo '@hex' ;;
 	--wait) echo '' ;;
+	--jobs|-j) echo '' ;;
+	--timeout) echo '' ;;
+	--output|-o) echo 'jsonl table json' ;;
+	--progress) echo 'auto bar json none' ;;
+	*) return 1 ;;
+	esac ;;
+	fetch) case $2 in
+	--port|-p) echo 'rp2|esp32|esp8266|stm32|samd|nrf|mimxrt|renesas-ra' ;;
+	--board|-b) echo '' ;;
+	--mirror) echo '' ;;
+	--add) echo '@file' ;;
+	--variant) echo '' ;;
+	--version) echo '' ;;
+	--retries) echo '' ;;
+	--jobs|-j) echo '' ;;
+	--timeout) echo '' ;;
+	--output|-o) echo 'jsonl table json' ;;
+	--progress) echo 'auto bar json none' ;;
+	*) return 1 ;;
+	esac ;;
+	pick) case $2 in
+	--version|-V) echo '' ;;
+	--board|-b) echo '' ;;
+	--variant) echo '' ;;
+	--port|-p) echo '' ;;
+	--method|-m) echo 'uf2 dfu esp swd' ;;
 	--jobs|-j) echo '' ;;
 	--timeout) echo '' ;;
 	--output|-o) echo 'jsonl table json' ;;
@@ -80,6 +108,6 @@ _mpf() {
 	esac
 }
 
-_mpf_applets() { echo 'dfu scan'; }
+_mpf_applets() { echo 'dfu fetch pick scan'; }
 
-complete -F _mpf mpf mpf-dfu mpf-scan
+complete -F _mpf mpf mpf-dfu mpf-fetch mpf-pick mpf-scan
