@@ -102,7 +102,8 @@ test_expect_success JQ 'records for other methods and error records pass through
 	{"serial":"/dev/null","method":"esp","error":{"applet":"mpf-fetch","code":"x","message":"y"}}
 	{"kind":"dfu"}
 	EOF
-	mpf-esp <in >out &&
+	# exit 1: a record that failed upstream still fails the pipeline
+	test_expect_code 1 mpf-esp <in >out &&
 	test_cmp in out
 '
 
