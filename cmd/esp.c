@@ -135,17 +135,25 @@ static int check_image(struct job *j, struct region *r, const struct mpf_esp_chi
 	return 0;
 }
 
+/* The chip the record's cpu (or --chip) names must be the one detected. */
+static int check_chip(const struct job *j, const struct mpf_esp_chip *c, struct mpf_buf *err)
+{
+	const struct mpf_esp_chip *want = j->expect ? mpf_esp_chip_by_name(j->expect) : NULL;
+
+	if (j->expect && !want)
+		mpf_debug("%s: cpu '%s' names no ESP chip; not checked", j->port, j->expect);
+	if (want && want != c)
+		return mpf_errf(err, MPF_ERR_MISMATCH, "expected %s, chip is %s", want->name,
+				c->name);
+	return 0;
+}
+
 static int check_job(struct job *j, struct mpf_esp *e, struct mpf_buf *err)
 {
-	const struct mpf_esp_chip *c = e->chip, *want;
+	const struct mpf_esp_chip *c = e->chip;
 	size_t i;
 	int r;
 
-	if (j->expect && (want = mpf_esp_chip_by_name(j->expect)) && want != c)
-		return mpf_errf(err, MPF_ERR_MISMATCH, "expected %s, chip is %s", want->name,
-				c->name);
-	if (j->expect && !mpf_esp_chip_by_name(j->expect))
-		mpf_debug("%s: cpu '%s' names no ESP chip; not checked", j->port, j->expect);
 	for (i = 0; i < j->nr; i++) {
 		struct region *g = &j->r[i];
 
@@ -364,12 +372,9 @@ static int session(struct job *j, int baud, int *fast, struct mpf_buf *err)
 	mpf_esp_init(&e, t, &o);
 	if ((r = mpf_esp_connect(&e, err)) == 0 && (r = mpf_esp_detect(&e, err)) == 0) {
 		j->chip = e.chip;
-		/* the identity checks need no flash: refuse before touching it */
-		if (j->expect && mpf_esp_chip_by_name(j->expect) &&
-		    mpf_esp_chip_by_name(j->expect) != e.chip)
-			r = mpf_errf(err, MPF_ERR_MISMATCH, "expected %s, chip is %s",
-				     mpf_esp_chip_by_name(j->expect)->name, e.chip->name);
-		else if ((r = mpf_esp_setup(&e, err)) == 0 && (r = check_job(j, &e, err)) == 0)
+		/* the identity check needs no flash: refuse before touching it */
+		if ((r = check_chip(j, e.chip, err)) == 0 && (r = mpf_esp_setup(&e, err)) == 0 &&
+		    (r = check_job(j, &e, err)) == 0)
 			r = do_op(j, &e, err);
 	}
 	*fast = e.baud > 115200 && r != MPF_ERR_MISMATCH && r != MPF_ERR_ARG &&

@@ -135,7 +135,7 @@ static void t_detect_all(void)
 
 	for (i = 0; i < mpf_esp_nchips; i++) {
 		const struct mpf_esp_chip *c = &mpf_esp_chips[i];
-		struct mpf_esp_opts o = { .before = MPF_ESP_BEFORE_NONE, .attempts = 1 };
+		struct mpf_esp_opts o = { .before = MPF_ESP_BEFORE_NONE, .attempts = 3 };
 		struct mpf_buf err = MPF_BUF_INIT;
 		struct mpf_transport *t;
 		struct mpf_esp e;
