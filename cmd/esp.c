@@ -77,7 +77,8 @@ struct job {
 	size_t nr;
 	uint32_t addr, size;
 	const char *out;
-	const char *expect;	/* chip the record or --chip names */
+	const char *expect;	/* chip the record's cpu or --chip names */
+	const char *fw_chip;	/* chip the firmware is for (firmware.chip from mpf-pick) */
 	int filter;		/* from a record: the image must be an ESP image */
 	int usb_jtag, usb_pid;
 	/* results */
@@ -139,11 +140,16 @@ static int check_image(struct job *j, struct region *r, const struct mpf_esp_chi
 static int check_chip(const struct job *j, const struct mpf_esp_chip *c, struct mpf_buf *err)
 {
 	const struct mpf_esp_chip *want = j->expect ? mpf_esp_chip_by_name(j->expect) : NULL;
+	const struct mpf_esp_chip *fw = j->fw_chip ? mpf_esp_chip_by_name(j->fw_chip) : NULL;
 
 	if (j->expect && !want)
 		mpf_debug("%s: cpu '%s' names no ESP chip; not checked", j->port, j->expect);
 	if (want && want != c)
 		return mpf_errf(err, MPF_ERR_MISMATCH, "expected %s, chip is %s", want->name,
+				c->name);
+	/* mpf-pick's firmware.chip: what the firmware was built for */
+	if (fw && fw != c)
+		return mpf_errf(err, MPF_ERR_MISMATCH, "firmware is for %s, chip is %s", fw->name,
 				c->name);
 	return 0;
 }
@@ -541,6 +547,7 @@ static int filter_run(struct mpf_record *rec, void *ctx)
 	g.file = mpf_rec_str(rec, "firmware.file");
 	j.filter = 1;
 	j.expect = chip_opt ? chip_opt : mpf_rec_str(rec, "cpu");
+	j.fw_chip = mpf_rec_str(rec, "firmware.chip");
 	if (vid && pid) {
 		set_usb(&j, (int)strtol(vid, NULL, 16), (int)strtol(pid, NULL, 16));
 	} else if (j.port) {

@@ -47,6 +47,16 @@ test_expect_success JQ 'a record whose cpu is another chip is refused, nothing w
 	cmp s3.flash before.flash
 '
 
+test_expect_success JQ 'firmware.chip from mpf-pick is checked too, nothing written' '
+	esp_sim_start s3b --chip esp32c3 &&
+	test_when_finished "esp_sim_stop s3b" &&
+	printf "{\"serial\":\"%s\",\"method\":\"esp\",\"firmware\":{\"file\":\"%s\",\"chip\":\"esp32c6\",\"offset\":0}}\n" \
+		"$PWD/s3b.tty" "$PWD/c3.bin" >in &&
+	test_expect_code 1 mpf-esp <in >out &&
+	test "$(jq -r .error.message out)" = "firmware is for ESP32-C6, chip is ESP32-C3" &&
+	! grep -E "BEGIN|DATA" s3b.log
+'
+
 test_expect_success JQ 'an image built for another chip is refused: "image is for ESP32-S3, chip is ESP32-C3"' '
 	esp_sim_start s4 --chip esp32c3 &&
 	test_when_finished "esp_sim_stop s4" &&
