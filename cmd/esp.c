@@ -81,6 +81,7 @@ struct job {
 	const char *fw_chip;	/* chip the firmware is for (firmware.chip from mpf-pick) */
 	int filter;		/* from a record: the image must be an ESP image */
 	int usb_jtag, usb_pid;
+	int64_t deadline;	/* --timeout, for both sessions */
 	/* results */
 	const struct mpf_esp_chip *chip;
 	uint64_t bytes;
@@ -375,6 +376,7 @@ static int session(struct job *j, int baud, int *fast, struct mpf_buf *err)
 	o.attempts = attempts;
 	o.no_compress = no_compress;
 	o.progress_id = j->port;
+	o.deadline = j->deadline;
 	mpf_esp_init(&e, t, &o);
 	if ((r = mpf_esp_connect(&e, err)) == 0 && (r = mpf_esp_detect(&e, err)) == 0) {
 		j->chip = e.chip;
@@ -396,9 +398,12 @@ static int session(struct job *j, int baud, int *fast, struct mpf_buf *err)
  * once at 115200 (long or poor USB-serial cables). */
 static int run_job(struct job *j, struct mpf_buf *err)
 {
-	int fast, r = session(j, baud_opt, &fast, err);
+	int fast, r;
 
-	if (r < 0 && fast && !mpf_interrupted) {
+	j->deadline = mpf.timeout > 0 ? mpf_now_ms() + (int64_t)(mpf.timeout * 1000) : 0;
+	r = session(j, baud_opt, &fast, err);
+
+	if (r < 0 && fast && !mpf_interrupted && (!j->deadline || mpf_now_ms() < j->deadline)) {
 		mpf_warn("%s: %s; retrying once at 115200 baud", j->port, mpf_buf_str(err));
 		mpf_buf_reset(err);
 		j->bytes = 0;

@@ -148,6 +148,12 @@ static int await(struct mpf_esp *e, uint8_t op, int timeout_ms, size_t expect,
 	char tmp[8];
 	int i, r;
 
+	if (e->o.deadline && deadline > e->o.deadline) {	/* --timeout */
+		if (e->o.deadline <= mpf_now_ms())
+			return mpf_errf(err, MPF_ERR_TIMEOUT, "gave up: the time allowed for this "
+					"board (--timeout) ran out");
+		deadline = e->o.deadline;
+	}
 	for (i = 0; i < 100; i++) {
 		const uint8_t *f;
 		size_t n;
@@ -165,6 +171,10 @@ static int await(struct mpf_esp *e, uint8_t op, int timeout_ms, size_t expect,
 		if (!sl)	/* before SYNC told us: whatever fits the payload */
 			sl = n >= MPF_ESP_HDR_LEN + expect + 4 ? 4 : 2;
 		r = mpf_esp_decode(f, n, sl, rep, err);
+		if (r == 0 && op != MPF_ESP_FLASH_DEFL_DATA && op != MPF_ESP_FLASH_DATA)
+			mpf_trace("< %s value=0x%08x len=%zu status=%u error=0x%02x",
+				  mpf_esp_op_name(rep->op, tmp), rep->value, rep->len, rep->status,
+				  rep->error);
 		if (r == MPF_ERR_AGAIN || (r == 0 && rep->op != op))
 			continue;	/* an echo, or a late reply to something else */
 		if (r < 0) {
@@ -192,6 +202,12 @@ static int command(struct mpf_esp *e, uint8_t op, const uint32_t *w, size_t nw, 
 
 	mpf_buf_reset(&e->out);
 	mpf_esp_encode_words(&e->out, op, w, nw);
+	if (mpf_log_enabled(MPF_LOG_TRACE)) {
+		char tmp2[8];
+
+		mpf_trace("> %s %08x %08x %08x %08x", mpf_esp_op_name(op, tmp2), nw > 0 ? w[0] : 0,
+			  nw > 1 ? w[1] : 0, nw > 2 ? w[2] : 0, nw > 3 ? w[3] : 0);
+	}
 	if ((r = send_out(e, err)) < 0)
 		return r;
 	return await(e, op, timeout_ms, expect, rep ? rep : &tmp, err);
@@ -200,8 +216,10 @@ static int command(struct mpf_esp *e, uint8_t op, const uint32_t *w, size_t nw, 
 int mpf_esp_read_reg(struct mpf_esp *e, uint32_t addr, uint32_t *val, struct mpf_buf *err)
 {
 	struct mpf_esp_reply rep;
-	int r = command(e, MPF_ESP_READ_REG, &addr, 1, DEFAULT_MS, 0, &rep, err);
+	int r;
 
+	*val = 0;
+	r = command(e, MPF_ESP_READ_REG, &addr, 1, DEFAULT_MS, 0, &rep, err);
 	if (r == 0)
 		*val = rep.value;
 	return r;
@@ -399,7 +417,7 @@ int mpf_esp_detect(struct mpf_esp *e, struct mpf_buf *err)
 int mpf_esp_read_mac(struct mpf_esp *e, uint8_t mac[6], struct mpf_buf *err)
 {
 	const struct mpf_esp_chip *c = e->chip;
-	uint32_t a, b, m3 = 0;
+	uint32_t a = 0, b = 0, m3 = 0;
 	int r;
 
 	if (e->secure_download)

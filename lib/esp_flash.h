@@ -54,6 +54,7 @@ struct mpf_esp_opts {
 	int attempts;		/* connect attempts (0: 7) */
 	int no_compress;	/* plain FLASH_DATA blocks even where the ROM inflates */
 	const char *progress_id;	/* names the board in progress events */
+	int64_t deadline;	/* mpf_now_ms() after which everything fails (0: none) */
 };
 
 struct mpf_esp_secinfo {

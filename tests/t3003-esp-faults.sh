@@ -75,4 +75,12 @@ test_expect_success JQ 'the UART never switches baud: retried once at 115200 and
 	grep "garbage: host at 460800" baud.log
 '
 
+test_expect_success JQ '--timeout gives up on a board that stops answering' '
+	esp_sim_start slow --chip esp32 --fault noreply:3 &&
+	test_when_finished "esp_sim_stop slow" &&
+	test_expect_code 1 mpf-esp --serial slow.tty --timeout 1.5 write 0x1000 e32.bin -o jsonl >out &&
+	test "$(jq -r .error.code out)" = timeout &&
+	test "$(jq -r .flashed out)" = null
+'
+
 test_done
