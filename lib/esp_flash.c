@@ -850,12 +850,58 @@ static int write_run(struct mpf_esp *e, struct run *w, int *verified, struct mpf
 
 #define CHUNK 0x10000
 
+/* --skip-unchanged: compare 64 KiB chunks with the ROM's MD5 and write
+ * each run of differing chunks in one go. */
+static int write_changed(struct mpf_esp *e, struct run *w, struct mpf_esp_write_result *res,
+			 struct mpf_buf *err)
+{
+	const uint8_t *data = w->data;
+	uint32_t addr = w->addr;
+	size_t len = w->len, off = 0;
+	int r = 0, v = 1, ok;
+
+	while (off < len && r == 0) {
+		size_t start = off, n = 0, same = 0;
+		uint8_t want[16], got[16];
+
+		while (off < len) {
+			n = len - off < CHUNK ? len - off : CHUNK;
+			md5(data + off, n, want);
+			if ((r = mpf_esp_flash_md5(e, addr + (uint32_t)off, (uint32_t)n, got, err)) < 0)
+				break;
+			if (memcmp(want, got, 16)) {
+				off += n;
+				continue;
+			}
+			res->skipped += n;
+			if (off != start) {
+				same = n;	/* ends the run; already compared */
+				break;
+			}
+			start = off += n;	/* unchanged: skip it */
+			mpf_progress_update(w->prog, off);
+		}
+		if (r < 0 || off == start)
+			break;
+		w->addr = addr + (uint32_t)start;
+		w->data = data + start;
+		w->len = off - start;
+		w->base = start;
+		ok = 0;
+		r = write_run(e, w, &ok, err);
+		v &= ok;
+		res->written += off - start;
+		off += same;
+	}
+	res->verified = r == 0 && v;
+	return r;
+}
+
 int mpf_esp_write(struct mpf_esp *e, uint32_t addr, const uint8_t *data, size_t len,
 		  int skip_unchanged, struct mpf_esp_write_result *res, struct mpf_buf *err)
 {
 	struct run w = { addr, data, len, NULL, 0 };
-	size_t off = 0;
-	int r = 0, v = 1, ok;
+	int r, ok = 0;
 
 	memset(res, 0, sizeof(*res));
 	e->data_ms = 0;
@@ -869,49 +915,13 @@ int mpf_esp_write(struct mpf_esp *e, uint32_t addr, const uint8_t *data, size_t 
 		skip_unchanged = 0;
 	}
 	w.prog = mpf_progress_begin(e->o.progress_id, "write", len);
-	if (!skip_unchanged) {
-		ok = 0;
+	if (skip_unchanged) {
+		r = write_changed(e, &w, res, err);
+	} else {
 		r = write_run(e, &w, &ok, err);
 		res->written = len;
 		res->verified = r == 0 && ok;
-		mpf_progress_end(w.prog, r == 0);
-		return r;
 	}
-	/* compare 64 KiB chunks; write each run of differing chunks at once */
-	while (off < len && r == 0) {
-		size_t start = off, n = 0, same = 0;
-		uint8_t want[16], got[16];
-
-		while (off < len) {
-			n = len - off < CHUNK ? len - off : CHUNK;
-			md5(data + off, n, want);
-			if ((r = mpf_esp_flash_md5(e, addr + (uint32_t)off, (uint32_t)n, got, err)) < 0)
-				break;
-			if (!memcmp(want, got, 16)) {
-				res->skipped += n;
-				if (off == start) {	/* unchanged: skip it */
-					start = off += n;
-					mpf_progress_update(w.prog, off);
-					continue;
-				}
-				same = n;	/* ends the run; already compared */
-				break;
-			}
-			off += n;
-		}
-		if (r < 0 || off == start)
-			break;
-		w.addr = addr + (uint32_t)start;
-		w.data = data + start;
-		w.len = off - start;
-		w.base = start;
-		ok = 0;
-		r = write_run(e, &w, &ok, err);
-		v &= ok;
-		res->written += off - start;
-		off += same;
-	}
-	res->verified = r == 0 && v;
 	mpf_progress_end(w.prog, r == 0);
 	return r;
 }
