@@ -226,11 +226,12 @@ static int do_write(struct job *j, struct mpf_esp *e, struct mpf_buf *err)
 			return r;
 		if (e->data_ms && res.written)
 			mpf_debug("%s: 0x%x: %zu bytes, %llu sent in %lld ms (%llu wire bytes: "
-				  "%.3f of the wire limit at %d baud), %lu blocks retried", j->port,
-				  g->addr, g->len, (unsigned long long)res.written, (long long)e->data_ms,
+				  "%.3f of the wire limit at %d baud; our turnaround %lld us in all), "
+				  "%lu blocks retried", j->port, g->addr, g->len,
+				  (unsigned long long)res.written, (long long)e->data_ms,
 				  (unsigned long long)e->wire_bytes,
 				  e->wire_bytes * 10.0 / e->baud * 1000.0 / (double)e->data_ms, e->baud,
-				  e->retries);
+				  (long long)e->turnaround_us, e->retries);
 		if (res.skipped)
 			mpf_info("%s: 0x%x: %llu of %zu bytes unchanged, not written", j->port, g->addr,
 				 (unsigned long long)res.skipped, g->len);

@@ -14,6 +14,7 @@
 #include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <zlib.h>
 
 #define DEFAULT_MS 3000
@@ -759,6 +760,14 @@ static int send_block(struct mpf_esp *e, uint8_t op, uint32_t seq, struct mpf_bu
 	return mpf_errf(err, r, "block %u failed %d times: %s", seq, BLOCK_TRIES, mpf_buf_str(err));
 }
 
+static int64_t now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
 struct run {
 	uint32_t addr;
 	const uint8_t *data;
@@ -772,7 +781,7 @@ static int write_blocks(struct mpf_esp *e, struct run *w, const uint8_t *src, si
 {
 	uint8_t op = defl ? MPF_ESP_FLASH_DEFL_DATA : MPF_ESP_FLASH_DATA;
 	uint32_t blocks = (uint32_t)((n + MPF_ESP_ROM_BLOCK - 1) / MPF_ESP_ROM_BLOCK), seq;
-	int64_t t0 = mpf_now_ms();
+	int64_t t0 = mpf_now_ms(), got = 0;
 	int r;
 
 	for (seq = 0; seq < blocks; seq++) {
@@ -784,8 +793,11 @@ static int write_blocks(struct mpf_esp *e, struct run *w, const uint8_t *src, si
 		mpf_buf_reset(&e->out);
 		/* plain blocks are padded to the block size; deflate chunks are not */
 		mpf_esp_encode_data(&e->out, op, src + off, len, seq, defl ? 0 : MPF_ESP_ROM_BLOCK);
+		if (got)	/* our share of the dead time: reply in to next frame out */
+			e->turnaround_us += now_us() - got;
 		if ((r = send_block(e, op, seq, err)) < 0)
 			return r;
+		got = now_us();
 		mpf_progress_update(w->prog, w->base + (uint64_t)w->len * (seq + 1) / blocks);
 	}
 	e->data_ms += mpf_now_ms() - t0;
@@ -906,6 +918,7 @@ int mpf_esp_write(struct mpf_esp *e, uint32_t addr, const uint8_t *data, size_t 
 	memset(res, 0, sizeof(*res));
 	e->data_ms = 0;
 	e->wire_bytes = 0;
+	e->turnaround_us = 0;
 	if ((uint64_t)addr + len > e->flash_size)
 		return mpf_errf(err, MPF_ERR_ARG, "0x%08x+%zu ends beyond the %llu-byte flash", addr,
 				len, (unsigned long long)e->flash_size);

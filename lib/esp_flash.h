@@ -82,6 +82,7 @@ struct mpf_esp {
 	unsigned long retries;	/* blocks sent again after a fault */
 	int64_t data_ms;	/* time in the *_DATA phase of the last write */
 	uint64_t wire_bytes;	/* bytes sent in that phase, SLIP framing included */
+	int64_t turnaround_us;	/* our time from a reply to the next block, summed */
 };
 
 void mpf_esp_init(struct mpf_esp *e, struct mpf_transport *t, const struct mpf_esp_opts *o);
