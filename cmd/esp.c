@@ -474,8 +474,7 @@ static int load_file(struct region *g, struct mpf_buf *err)
 	size_t n;
 
 	if (!f)
-		return mpf_errf(err, errno == ENOENT ? MPF_ERR_NODEV : MPF_ERR_IO, "cannot open "
-				"%s: %s", g->file, strerror(errno));
+		return mpf_errf(err, MPF_ERR_IO, "cannot read '%s': %s", g->file, strerror(errno));
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
 		mpf_buf_add(&b, chunk, n);
 	fclose(f);
