@@ -355,53 +355,66 @@ static int ask_paste(struct mpf_repl *r, unsigned *window, int64_t deadline, str
 	return x;
 }
 
+/* Credit the flow-control bytes in r->rx: 1 when the board sent its end
+ * (0x04, consumed; what follows is output), 0 to go on, <0 error. */
+static int credit(struct mpf_repl *r, struct mpf_repl_window *w, struct mpf_buf *err)
+{
+	int x = mpf_repl_window_feed(w, r->rx.buf, r->rx.len, err);
+	const char *e;
+
+	if (x == 1) {
+		e = memchr(r->rx.buf, 4, r->rx.len);
+		mpf_buf_consume(&r->rx, (size_t)(e - r->rx.buf) + 1);
+	} else if (x == 0) {
+		mpf_buf_reset(&r->rx);
+	}
+	return x;
+}
+
 static int paste_send(struct mpf_repl *r, const char *code, size_t len, unsigned window,
 		      int64_t deadline, struct mpf_buf *err)
 {
 	struct mpf_repl_window w = { window, window };
-	size_t off = 0;
-	int x = 0, ended = 0;
+	size_t off = 0, n;
+	int x, ended = 0;
 
-	while (off < len && !ended) {
-		size_t n = len - off < w.remain ? len - off : w.remain;
-
-		if (n) {
-			x = send(r, code + off, n, deadline, err);
-			off += n;
-			w.remain -= (unsigned)n;
-		}
-		/* Take flow-control bytes as they come; wait only when the
-		 * window is used up. */
-		x = x < 0 ? x : fill(r, w.remain ? 0 : left_ms(deadline), err);
-		if (x < 0)
-			return x;
-		if (!w.remain && !x && !left_ms(deadline))
-			return mpf_errf(err, MPF_ERR_TIMEOUT, "raw paste: board stopped reading");
-		x = mpf_repl_window_feed(&w, r->rx.buf, r->rx.len, err);
-		if (x < 0)
-			return x;
-		ended = x;
-		mpf_buf_reset(&r->rx);
-	}
-	if (!ended) {
-		x = send(r, "\x04", 1, deadline, err);
-		while (x >= 0 && !ended) {
+	while (off < len) {
+		/* the first 0x01 may have come with the window itself */
+		ended = credit(r, &w, err);
+		if (ended < 0)
+			return ended;
+		if (ended)
+			break;
+		if (!w.remain) {
 			x = fill(r, left_ms(deadline), err);
-			if (x == 0 && !left_ms(deadline))
-				return mpf_errf(err, MPF_ERR_TIMEOUT, "raw paste: end not acknowledged");
-			x = x < 0 ? x : mpf_repl_window_feed(&w, r->rx.buf, r->rx.len, err);
-			ended = x > 0;
-			if (x >= 0) {
-				/* bytes after the acknowledgement are output */
-				const char *e = memchr(r->rx.buf ? r->rx.buf : "", 4, r->rx.len);
-
-				mpf_buf_consume(&r->rx, e ? (size_t)(e - r->rx.buf) + 1 : r->rx.len);
-			}
+			if (x < 0)
+				return x;
+			if (!x && !left_ms(deadline))
+				return mpf_errf(err, MPF_ERR_TIMEOUT, "raw paste: board stopped reading");
+			continue;
 		}
-		return x < 0 ? x : 0;
+		n = len - off < w.remain ? len - off : w.remain;
+		x = send(r, code + off, n, deadline, err);
+		if (x < 0)
+			return x;
+		off += n;
+		w.remain -= (unsigned)n;
+		x = fill(r, 0, err);	/* early flow-control bytes, no waiting */
+		if (x < 0)
+			return x;
 	}
-	/* The board ended early (a syntax error): end our side too. */
-	return send(r, "\x04", 1, deadline, err);
+	if (ended) {
+		/* The board stopped reading early (a syntax error, Ctrl-C):
+		 * end our side too; its error output follows. */
+		return send(r, "\x04", 1, deadline, err);
+	}
+	x = send(r, "\x04", 1, deadline, err);
+	while (x >= 0 && (x = credit(r, &w, err)) == 0) {
+		x = fill(r, left_ms(deadline), err);
+		if (x == 0 && !left_ms(deadline))
+			return mpf_errf(err, MPF_ERR_TIMEOUT, "raw paste: end not acknowledged");
+	}
+	return x < 0 ? x : 0;
 }
 
 static int raw_send(struct mpf_repl *r, const char *code, size_t len, int64_t deadline,
