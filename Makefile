@@ -135,13 +135,13 @@ bench: check-deps
 	@$(MAKE) --no-print-directory all $(SIMS) $(CHECK_DEPS)
 	@MPF_BUILD=$(abspath $(B)) MPF_SRC=$(CURDIR) sh tests/bench/run
 
-# Man pages and completions are generated from the option tables in the
-# binary; tests/t0004-docs.sh fails when the committed copies drift.
+# Man pages (but mpf.7, written by hand) and completions are generated from
+# the option tables in the binary; tests/t0004-docs.sh fails when the
+# committed copies drift.
 docs: man completions
 man: all
 	@for a in mpf $(APPLETS:%=mpf-%); do \
 	  $(B)/mpf --man $$a > man/$$a.1.tmp && mv man/$$a.1.tmp man/$$a.1 || exit 1; done
-	@$(B)/mpf --man mpf.7 > man/mpf.7.tmp && mv man/mpf.7.tmp man/mpf.7
 completions: all
 	@$(B)/mpf --completion bash > completions/mpf.bash
 	@$(B)/mpf --completion zsh > completions/_mpf
