@@ -3,6 +3,7 @@
 # _mpf_opts APPLET: the options of an applet
 _mpf_opts() {
 	case $1 in
+	info) echo ' --reset --baud --no-raw-paste --ignore -i --retry-errors --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	scan) echo ' --serial -s --ignore -i --kind -k --bluetooth --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	esac
 }
@@ -17,6 +18,15 @@ _mpf_cmds() {
 # (words, @file, @dir, @serial, empty for free text); fails for flags
 _mpf_arg() {
 	case $1 in
+	info) case $2 in
+	--baud) echo '' ;;
+	--ignore|-i) echo '@serial' ;;
+	--jobs|-j) echo '' ;;
+	--timeout) echo '' ;;
+	--output|-o) echo 'jsonl table json' ;;
+	--progress) echo 'auto bar json none' ;;
+	*) return 1 ;;
+	esac ;;
 	scan) case $2 in
 	--serial|-s) echo '@serial' ;;
 	--ignore|-i) echo '@serial' ;;
@@ -66,6 +76,6 @@ _mpf() {
 	esac
 }
 
-_mpf_applets() { echo 'scan'; }
+_mpf_applets() { echo 'info scan'; }
 
-complete -F _mpf mpf mpf-scan
+complete -F _mpf mpf mpf-info mpf-scan
