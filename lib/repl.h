@@ -28,7 +28,13 @@
  *   mpf_repl_release(&r);                               does not close t
  *
  * Code that never returns (machine.bootloader()) uses mpf_repl_start alone:
- * it returns once the board has taken the whole script.
+ * it returns once the board has taken the whole script ("OK" in plain raw
+ * mode, the end acknowledgement in raw paste). The board then resets and
+ * its port goes away: later reads give MPF_ERR_NODEV, which for a
+ * bootloader activator is the expected outcome, not a failure. Test such
+ * code against tests/sim/mpy-repl by adding a handler to its table.
+ *
+ * Thread safety: one struct mpf_repl per board and thread; no globals.
  */
 #ifndef MPF_REPL_H
 #define MPF_REPL_H
