@@ -13,12 +13,13 @@
 #include "transport.h"
 
 #include <fnmatch.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 static struct {
-	int reset, no_paste, baud;
+	int reset, no_paste, baud, script;
 	struct mpf_strlist ignore;
 } io = { .baud = 115200 };
 
@@ -28,6 +29,8 @@ static const struct mpf_opt info_opts[] = {
 	OPT_INT(0, "baud", &io.baud, "N", 300, 4000000, "serial speed (default 115200; USB ports ignore it)"),
 	OPT_BOOL(0, "no-raw-paste", &io.no_paste,
 		 "send code in plain raw mode even where the board offers raw-paste mode"),
+	OPT_BOOL(0, "script", &io.script,
+		 "print the identification script mpf-info runs on each board, and exit"),
 	OPT_LIST_HINT('i', "ignore", &io.ignore, "GLOB", "@serial",
 		      "when scanning for ports itself, leave out those matching GLOB (adds to MPF_IGNORE)"),
 	OPT_END(),
@@ -99,6 +102,11 @@ static int info_run(struct mpf_record *rec, void *ctx)
 		mpf_rec_set_error(rec, mpf_err_name(x), "%s", err.buf);
 		goto out;
 	}
+	/* DTR and RTS asserted together, as pyserial and mpremote leave
+	 * them: TinyUSB CDC ports (rp2, samd, esp32-s3) send nothing until
+	 * DTR is set, and on ESP32 auto-reset circuits both asserted (or
+	 * both released) means run, never reset or download mode. */
+	mpf_tr_set_lines(t, 1, 1);
 	x = exchange(t, rec, &out, port);
 	mpf_tr_close(t);
 	if (x < 0)
@@ -238,6 +246,10 @@ static int info_main(int argc, char **argv)
 	struct mpf_filter f = { .wants = info_wants, .run = info_run, .columns = columns };
 	int r;
 
+	if (io.script) {
+		fputs(mpf_ident_script, stdout);
+		return 0;
+	}
 	if (argc > 0 || isatty(STDIN_FILENO))
 		r = info_scan(&f, argc, argv);
 	else
@@ -285,7 +297,10 @@ const struct mpf_applet info_applet = {
 		"The ports of all RP2040/RP2350 boards.\n"
 		"\n"
 		"$ mpf-info --reset --timeout 6 /dev/ttyUSB0\n"
-		"Soft-reset a slow ESP32 first and give it longer to answer.",
+		"Soft-reset a slow ESP32 first and give it longer to answer.\n"
+		"\n"
+		"$ mpf-info --script > ident.py && mpremote run ident.py\n"
+		"See for yourself what mpf-info asks a board.",
 	.opts = info_opts,
 	.flags = MPF_APPLET_FILTER,
 	.default_timeout = 3.0,
