@@ -27,9 +27,11 @@
  * handler to that table.
  *
  * Protocol violations by the client (writing past the raw-paste window,
- * code without Ctrl-D, bytes after a soft reset was asked for) are
- * printed on stderr as "mpy-repl: VIOLATION: ..." and counted; the exit
- * status on SIGTERM is 3 when any happened, so a test notices.
+ * a raw line longer than the board holds, a board left in the raw REPL
+ * or raw paste when the simulator stops: a client must leave the board
+ * as it found it) are printed on stderr as "mpy-repl: VIOLATION on PTY:
+ * ..." and counted; the exit status on SIGTERM is then 3, so a test
+ * notices.
  *
  * Fault options (all boards of the process):
  *   --busy         main.py loops printing; Ctrl-C stops it
@@ -709,6 +711,9 @@ static int serve(struct board *bs, int n)
 				feed(&bs[i], buf[j]);
 		}
 	}
+	for (i = 0; i < n; i++)
+		if (bs[i].st == RAW || bs[i].st == PASTE)
+			violation(&bs[i], "left in the raw REPL (no Ctrl-B)");
 	return violations ? 3 : 0;
 }
 
