@@ -117,6 +117,15 @@ test_expect_success JQ 'a record marked ignore (board_info.toml) passes untouche
 	! grep -q "raw REPL" s.err
 '
 
+test_lazy_prereq SCRIPT 'command -v script'
+test_expect_success SCRIPT 'on a terminal the table is the default' '
+	start_sim s &&
+	script -qec "mpf-info $(pty_of s)" /dev/null </dev/null >out &&
+	stop_sim s &&
+	grep "^Serial  *Family  *Port  *Board  *CPU  *Version  *Build" out &&
+	grep "RPI_PICO_W" out
+'
+
 test_lazy_prereq PYTHON3 'command -v python3'
 test_expect_success PYTHON3 '--script prints the on-board script; it is valid Python' '
 	mpf-info --script >ident.py &&
