@@ -246,6 +246,8 @@ static int enter_done(struct mpf_repl *r, long at, int retried, int64_t deadline
 		if (x < 0)
 			return x;
 		at = mpf_repl_find_raw_prompt(r->rx.buf, r->rx.len);
+		if (at < 0)
+			return mpf_errf(err, MPF_ERR_PROTO, "the raw REPL prompt was lost in output");
 	}
 	mpf_buf_reset(&r->seen);
 	mpf_buf_add(&r->seen, r->rx.buf, (size_t)at - strlen(MPF_REPL_RAW_PROMPT));
@@ -461,9 +463,10 @@ int mpf_repl_start(struct mpf_repl *r, const char *code, size_t len, int timeout
 		if (x < 0)
 			return x;
 		r->paste = x;
-		if (x == 1)
-			return paste_send(r, code, len, window, deadline, err);
 	}
+	r->running = 1;
+	if (r->paste == 1)
+		return paste_send(r, code, len, window, deadline, err);
 	return raw_send(r, code, len, deadline, err);
 }
 
@@ -488,6 +491,7 @@ int mpf_repl_finish(struct mpf_repl *r, struct mpf_buf *out, struct mpf_buf *err
 			return x;
 		}
 	}
+	r->running = 0;
 	if (used < 0) {
 		x = proto_err(err, "bad reply framing from the raw REPL", r->rx.buf, r->rx.len);
 	} else {
@@ -515,6 +519,11 @@ int mpf_repl_exec(struct mpf_repl *r, const char *code, struct mpf_buf *out,
 	return x < 0 ? x : mpf_repl_finish(r, out, errout, left_ms(deadline), err);
 }
 
+static long find_reply_end(const char *buf, size_t len)
+{
+	return find_last(buf, len, "\x04>");
+}
+
 int mpf_repl_leave(struct mpf_repl *r, int timeout_ms, struct mpf_buf *err)
 {
 	int64_t deadline = mpf_now_ms() + timeout_ms;
@@ -522,6 +531,15 @@ int mpf_repl_leave(struct mpf_repl *r, int timeout_ms, struct mpf_buf *err)
 
 	if (!r->raw)
 		return 0;
+	if (r->running) {
+		/* Stop our code (KeyboardInterrupt) and let its end go by;
+		 * Ctrl-B follows whatever happens. */
+		x = send(r, "\x03", 1, deadline, err);
+		if (x < 0)
+			return x;
+		wait_for(r, find_reply_end, mpf_now_ms() + left_ms(deadline) / 2, "", NULL);
+		r->running = 0;
+	}
 	x = send(r, "\x02", 1, deadline, err);
 	r->raw = 0;
 	if (x < 0)

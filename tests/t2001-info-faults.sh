@@ -51,6 +51,15 @@ test_expect_success JQ 'an exception on the board: error with the traceback last
 	json_field out error.message | grep "failed on the board: MemoryError: memory allocation failed, allocating 2048 bytes"
 '
 
+test_expect_success JQ 'code that does not finish: error timeout, interrupted (Ctrl-C) and left (Ctrl-B)' '
+	start_sim s -v --exec-ms 5000 &&
+	test_expect_code 1 mpf-info --timeout 0.5 "$(pty_of s)" </dev/null >out &&
+	stop_sim s &&
+	test "$(json_field out error.code)" = timeout &&
+	json_field out error.message | grep "did not finish within 500 ms" &&
+	grep "code interrupted" s.err && grep "friendly REPL" s.err
+'
+
 test_expect_success JQ 'raw paste refused (R\\x00): plain raw mode' '
 	start_sim s -v --no-raw-paste &&
 	mpf-info "$(pty_of s)" </dev/null >out &&

@@ -166,7 +166,7 @@ static int violations;
 
 /* ---- one simulated board ---- */
 
-enum state { BOOT, MAIN, FRIENDLY, RAW, PASTE, ANYKEY, DEAD };
+enum state { BOOT, MAIN, FRIENDLY, RAW, PASTE, EXEC, ANYKEY, DEAD };
 
 struct board {
 	int fd, slave;		/* pty master; our own slave fd keeps it alive */
@@ -176,7 +176,7 @@ struct board {
 	size_t len;
 	unsigned window, remain;	/* raw paste */
 	int interrupts;		/* Ctrl-C seen by a --busy-catch main.py */
-	long long next_tick, boot_until;
+	long long next_tick, boot_until, exec_until;
 	int ticks;
 };
 
@@ -344,27 +344,45 @@ static const struct code_handler {
 	{ "print(1)", run_print1 },
 };
 
+/* The code is in: it "runs" for --exec-ms (ticks finish it), and a
+ * Ctrl-C meanwhile interrupts it, as on a board. */
 static void execute(struct board *b)
 {
-	size_t i;
-	struct timespec ts = { opt.exec_ms / 1000, (long)(opt.exec_ms % 1000) * 1000000L };
-
 	b->line[b->len] = 0;
 	note(b, "running code (%zu bytes)", b->len);
 	if (opt.vanish) {
 		fprintf(stderr, "mpy-repl: %s vanishes (as a board resetting mid-exchange)\n", b->path);
 		exit(0);
 	}
-	nanosleep(&ts, NULL);
-	for (i = 0; i < sizeof(handlers) / sizeof(handlers[0]); i++)
+	b->st = EXEC;
+	b->exec_until = now_ms() + opt.exec_ms;
+}
+
+static void exec_done(struct board *b)
+{
+	size_t i, n = sizeof(handlers) / sizeof(handlers[0]);
+
+	for (i = 0; i < n; i++)
 		if (strstr(b->line, handlers[i].match)) {
 			handlers[i].run(b, b->line);
 			break;
 		}
-	if (i == sizeof(handlers) / sizeof(handlers[0])) {
+	if (i == n) {
 		outs(b, "\x04");
 		traceback(b, "<stdin>", "NotImplementedError: mpy-repl simulator cannot run this code");
 	}
+	outs(b, "\x04>");
+	b->len = 0;
+	b->st = RAW;
+}
+
+static void in_exec(struct board *b, unsigned char c)
+{
+	if (c != 3)
+		return;		/* the code does not read stdin */
+	note(b, "code interrupted");
+	outs(b, "\x04");
+	traceback(b, "<stdin>", "KeyboardInterrupt: ");
 	outs(b, "\x04>");
 	b->len = 0;
 	b->st = RAW;
@@ -546,6 +564,9 @@ static void feed(struct board *b, unsigned char c)
 	case PASTE:
 		in_paste(b, c);
 		return;
+	case EXEC:
+		in_exec(b, c);
+		return;
 	case ANYKEY:
 		banner(b);	/* CircuitPython: the key itself is swallowed */
 		return;
@@ -582,6 +603,8 @@ static void tick(struct board *b)
 			banner(b);
 		}
 	}
+	if (b->st == EXEC && t >= b->exec_until)
+		exec_done(b);
 	if (b->st == MAIN && t >= b->next_tick) {
 		char s[48];
 
@@ -693,12 +716,17 @@ static int serve(struct board *bs, int n)
 	int i;
 
 	while (!stop) {
+		long long wait = 10;
+
 		for (i = 0; i < n; i++) {
 			pfd[i].fd = bs[i].fd;
 			pfd[i].events = POLLIN;
 			tick(&bs[i]);
+			/* wake exactly when running code is due to finish */
+			if (bs[i].st == EXEC && bs[i].exec_until - now_ms() < wait)
+				wait = bs[i].exec_until - now_ms();
 		}
-		if (poll(pfd, (nfds_t)n, 10) < 0 && errno != EINTR)
+		if (poll(pfd, (nfds_t)n, wait > 0 ? (int)wait : 0) < 0 && errno != EINTR)
 			return 1;
 		for (i = 0; i < n; i++) {
 			unsigned char buf[4096];
@@ -712,7 +740,7 @@ static int serve(struct board *bs, int n)
 		}
 	}
 	for (i = 0; i < n; i++)
-		if (bs[i].st == RAW || bs[i].st == PASTE)
+		if (bs[i].st == RAW || bs[i].st == PASTE || bs[i].st == EXEC)
 			violation(&bs[i], "left in the raw REPL (no Ctrl-B)");
 	return violations ? 3 : 0;
 }
