@@ -612,13 +612,16 @@ static int row_newer(const struct mpf_board *a, const struct mpf_board *b)
  * table has in a newer release: never a guess. */
 static void set_current_name(json_t *f)
 {
-	char names[12][64], b[64];
-	const char *id = jstr(f, "board_id"), *var = jstr(f, "variant"), *port = jstr(f, "port");
+	char names[12][64], b[64], id[64], var[32];
+	const char *port = jstr(f, "port");
 	const struct mpf_board *best, *r;
 	size_t n, i;
 
-	if (!id)
+	/* copies: the fields are replaced below */
+	if (!jstr(f, "board_id"))
 		return;
+	snprintf(id, sizeof(id), "%s", jstr(f, "board_id"));
+	snprintf(var, sizeof(var), "%s", jstr(f, "variant") ? jstr(f, "variant") : "");
 	best = mpf_board_find(id, var);
 	n = mpf_board_aliases(id, port, names, 12);
 	for (i = 0; i < n; i++) {

@@ -516,7 +516,12 @@ int mpf_repl_exec(struct mpf_repl *r, const char *code, struct mpf_buf *out,
 	int64_t deadline = mpf_now_ms() + timeout_ms;
 	int x = mpf_repl_start(r, code, strlen(code), timeout_ms, err);
 
-	return x < 0 ? x : mpf_repl_finish(r, out, errout, left_ms(deadline), err);
+	if (x < 0)
+		return x;
+	x = mpf_repl_finish(r, out, errout, left_ms(deadline), err);
+	if (x == MPF_ERR_TIMEOUT && r->running)	/* the whole budget, not what was left */
+		return mpf_errf(err, x, "the code did not finish within %d ms", timeout_ms);
+	return x;
 }
 
 static long find_reply_end(const char *buf, size_t len)

@@ -52,11 +52,12 @@ test_expect_success JQ 'an exception on the board: error with the traceback last
 '
 
 test_expect_success JQ 'code that does not finish: error timeout, interrupted (Ctrl-C) and left (Ctrl-B)' '
-	start_sim s -v --exec-ms 5000 &&
-	test_expect_code 1 mpf-info --timeout 0.5 "$(pty_of s)" </dev/null >out &&
+	start_sim s -v --exec-ms 60000 &&
+	test_expect_code 1 mpf-info --timeout 2 "$(pty_of s)" </dev/null >out &&
 	stop_sim s &&
+	cat out s.err &&
 	test "$(json_field out error.code)" = timeout &&
-	json_field out error.message | grep "did not finish within 500 ms" &&
+	json_field out error.message | grep "did not finish within 2000 ms" &&
 	grep "code interrupted" s.err && grep "friendly REPL" s.err
 '
 
