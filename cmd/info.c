@@ -74,6 +74,15 @@ static int exchange(struct mpf_transport *t, struct mpf_record *rec, struct mpf_
 		x = mpf_repl_soft_reset(&r, tmo, &err);
 	if (x >= 0)
 		x = mpf_repl_exec(&r, mpf_ident_script, out, NULL, tmo, &err);
+	/* Our script has no syntax error: the board lost bytes of it (plain
+	 * raw mode has no flow control). Once more, gently. */
+	if (x == MPF_ERR_FAIL && r.paste != 1 && strstr(mpf_buf_str(&err), "SyntaxError")) {
+		mpf_debug("%s: %s: the board lost bytes, sending again more slowly", port, err.buf);
+		mpf_buf_reset(out);
+		r.chunk = 8;
+		r.chunk_gap_ms = 5;
+		x = mpf_repl_exec(&r, mpf_ident_script, out, NULL, tmo, &err);
+	}
 	if (x == MPF_ERR_FAIL || x == MPF_ERR_NODEV || x == MPF_ERR_TIMEOUT || x == MPF_ERR_PROTO)
 		mpf_repl_leave(&r, 500, NULL);	/* best effort; the error is what matters */
 	else if (x >= 0)

@@ -168,8 +168,12 @@ void mpf_repl_init(struct mpf_repl *r, struct mpf_transport *t)
 	r->t = t;
 	r->paste = -1;
 	r->use_paste = 1;
-	r->chunk = 256;
-	r->chunk_gap_ms = 10;
+	/* Plain raw mode has no flow control: a board whose REPL loop falls
+	 * behind its UART interrupt drops bytes (seen on QEMU's micro:bit).
+	 * 32 bytes every 3 ms is about what a 115200-baud UART delivers
+	 * anyway, so boards on real UARTs lose no time to it. */
+	r->chunk = 32;
+	r->chunk_gap_ms = 3;
 }
 
 void mpf_repl_release(struct mpf_repl *r)
@@ -190,6 +194,26 @@ static int tr_fail(struct mpf_repl *r, int code, struct mpf_buf *err)
 	return mpf_errf(err, code, "%s", r->t->err.len ? r->t->err.buf : mpf_err_name(code));
 }
 
+/* -vv shows every byte exchanged, quoted. */
+static void trace_bytes(struct mpf_repl *r, const char *dir, const char *buf, size_t len)
+{
+	struct mpf_buf q = MPF_BUF_INIT;
+	size_t i;
+
+	if (!mpf_log_enabled(MPF_LOG_TRACE))
+		return;
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)buf[i];
+
+		if (c >= 0x20 && c < 0x7f && c != '\\')
+			mpf_buf_addch(&q, c);
+		else
+			mpf_buf_addf(&q, "\\x%02x", c);
+	}
+	mpf_trace("%s %s %s", r->t->name, dir, mpf_buf_str(&q));
+	mpf_buf_release(&q);
+}
+
 /* Read what is there (waiting up to ms) into r->rx: >0 bytes, 0 nothing. */
 static int fill(struct mpf_repl *r, int ms, struct mpf_buf *err)
 {
@@ -199,6 +223,7 @@ static int fill(struct mpf_repl *r, int ms, struct mpf_buf *err)
 	if (n < 0)
 		return tr_fail(r, n, err);
 	if (n > 0) {
+		trace_bytes(r, "<", tmp, (size_t)n);
 		mpf_buf_add(&r->rx, tmp, (size_t)n);
 		if (r->rx.len > RX_KEEP)
 			mpf_buf_consume(&r->rx, r->rx.len - RX_KEEP / 2);
@@ -209,7 +234,10 @@ static int fill(struct mpf_repl *r, int ms, struct mpf_buf *err)
 static int send(struct mpf_repl *r, const char *s, size_t len, int64_t deadline,
 		struct mpf_buf *err)
 {
-	int x = mpf_tr_write(r->t, s, len, left_ms(deadline) + 100);
+	int x;
+
+	trace_bytes(r, ">", s, len);
+	x = mpf_tr_write(r->t, s, len, left_ms(deadline) + 100);
 
 	return x < 0 ? tr_fail(r, x, err) : 0;
 }

@@ -103,8 +103,8 @@ struct mpf_repl {
 	int raw;		/* in the raw REPL */
 	int paste;		/* raw paste: -1 not asked yet, 0 no, 1 yes */
 	int use_paste;		/* 0 to never ask (default 1) */
-	int chunk;		/* plain raw mode: bytes per write (default 256) */
-	int chunk_gap_ms;	/* pause between chunks (default 10) */
+	int chunk;		/* plain raw mode: bytes per write (default 32) */
+	int chunk_gap_ms;	/* pause between chunks (default 3) */
 	int running;		/* code started and its result not read yet */
 	int64_t waited_ms;	/* how long the last mpf_repl_enter waited */
 	struct mpf_buf seen;	/* what came before the raw prompt (banner, chatter) */

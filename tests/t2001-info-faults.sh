@@ -61,6 +61,15 @@ test_expect_success JQ 'code that does not finish: error timeout, interrupted (C
 	grep "code interrupted" s.err && grep "friendly REPL" s.err
 '
 
+test_expect_success JQ 'plain raw mode: a board that loses bytes gets the script again, more slowly' '
+	start_sim s -v --board microbit-1.9.2 --drop 20 &&
+	mpf-info -v "$(pty_of s)" </dev/null >out 2>err &&
+	stop_sim s &&
+	grep "bytes of the code were lost" s.err &&
+	grep "the board lost bytes, sending again more slowly" err &&
+	test "$(json_field out version)" = 1.9.2
+'
+
 test_expect_success JQ 'raw paste refused (R\\x00): plain raw mode' '
 	start_sim s -v --no-raw-paste &&
 	mpf-info "$(pty_of s)" </dev/null >out &&

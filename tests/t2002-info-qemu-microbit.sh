@@ -59,6 +59,7 @@ test_expect_success 'two mpf-info on the real port: one succeeds, the other repo
 test_expect_success 'piped from records, passing other fields through' '
 	printf "{\"kind\":\"serial\",\"serial\":\"%s\",\"location\":\"qemu\"}\n" "$PTY" |
 	mpf-info >out &&
+	cat out &&
 	test "$(jq -c "[.location, .cpu]" out)" = "[\"qemu\",\"nRF51822\"]"
 '
 

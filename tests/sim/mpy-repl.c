@@ -44,6 +44,10 @@
  *   --toml TEXT    the board_info.toml on the board's file system
  *   --baud N       pace output like a UART at N baud (0: unpaced)
  *   --exec-ms N    time the board spends running code (default 2)
+ *   --drop N       the first code sent in plain raw mode loses N bytes from
+ *                  its middle, as when a UART buffer overflows (the code
+ *                  then fails with a SyntaxError, as on a board); once, so
+ *                  a client that sends again, more slowly, succeeds
  *   -v             say on stderr what the board does (raw REPL, raw paste,
  *                  running code, soft reboot, leaving)
  */
@@ -157,7 +161,7 @@ static const struct profile profiles[] = {
 static struct {
 	const struct profile *p;
 	int count, busy, busy_catch, chatter, silent, vanish, raise, no_paste, verbose;
-	int baud, exec_ms, boot_ms;
+	int baud, exec_ms, boot_ms, drop;
 	const char *toml;
 } opt = { .count = 1, .exec_ms = 2, .boot_ms = 300 };
 
@@ -176,6 +180,8 @@ struct board {
 	size_t len;
 	unsigned window, remain;	/* raw paste */
 	int interrupts;		/* Ctrl-C seen by a --busy-catch main.py */
+	int lost;		/* bytes of this raw line dropped (--drop) */
+	int dropped;		/* --drop done */
 	long long next_tick, boot_until, exec_until;
 	int ticks;
 };
@@ -362,17 +368,24 @@ static void exec_done(struct board *b)
 {
 	size_t i, n = sizeof(handlers) / sizeof(handlers[0]);
 
+	if (b->lost) {
+		note(b, "%d bytes of the code were lost", b->lost);
+		outs(b, "\x04");
+		traceback(b, "<stdin>", "SyntaxError: invalid syntax");
+		n = 0;
+	}
 	for (i = 0; i < n; i++)
 		if (strstr(b->line, handlers[i].match)) {
 			handlers[i].run(b, b->line);
 			break;
 		}
-	if (i == n) {
+	if (i == n && !b->lost) {
 		outs(b, "\x04");
 		traceback(b, "<stdin>", "NotImplementedError: mpy-repl simulator cannot run this code");
 	}
 	outs(b, "\x04>");
 	b->len = 0;
+	b->lost = 0;
 	b->st = RAW;
 }
 
@@ -512,6 +525,13 @@ static void in_raw(struct board *b, unsigned char c)
 		execute(b);
 		return;
 	}
+	/* --drop: bytes 100 to 100+N of the first plain-raw code are lost */
+	if (opt.drop && !b->dropped && b->len + (size_t)b->lost >= 100 && b->lost < opt.drop) {
+		b->lost++;
+		if (b->lost == opt.drop)
+			b->dropped = 1;
+		return;
+	}
 	if (b->len < sizeof(b->line) - 1)
 		b->line[b->len++] = (char)c;
 	else
@@ -645,7 +665,7 @@ static void usage(void)
 
 	fprintf(stderr, "usage: mpy-repl [--board NAME] [--count N] [--busy|--busy-catch] [--chatter]\n"
 		"       [--silent] [--vanish] [--raise] [--no-raw-paste] [--toml TEXT]\n"
-		"       [--baud N] [--exec-ms N] [--boot-ms N] [-v] | --list\nboards:");
+		"       [--baud N] [--exec-ms N] [--boot-ms N] [--drop N] [-v] | --list\nboards:");
 	for (i = 0; i < NPROFILES; i++)
 		fprintf(stderr, " %s", profiles[i].name);
 	fputc('\n', stderr);
@@ -674,7 +694,7 @@ static void parse_args(int argc, char **argv)
 	};
 	static const struct { const char *name; int *val; } ints[] = {
 		{ "--count", &opt.count }, { "--baud", &opt.baud }, { "--exec-ms", &opt.exec_ms },
-		{ "--boot-ms", &opt.boot_ms },
+		{ "--boot-ms", &opt.boot_ms }, { "--drop", &opt.drop },
 	};
 	int i;
 	size_t k;

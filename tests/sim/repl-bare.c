@@ -4,7 +4,7 @@
  *
  * It does on the wire exactly what mpf-info does with a board that has no
  * raw paste (the QEMU micro:bit): Ctrl-C twice and Ctrl-A, the raw-paste
- * probe, the identification script in 256-byte chunks 10 ms apart, Ctrl-D,
+ * probe, the identification script in 32-byte chunks 3 ms apart, Ctrl-D,
  * the reply up to "\x04>", Ctrl-B and the friendly prompt; and nothing else
  * (no options, records, board table or parsing, no lib/repl). The
  * difference between its wall time and mpf-info's is mpf-info's overhead
@@ -53,7 +53,7 @@ static void put(int fd, const char *s, size_t n)
 int main(int argc, char **argv)
 {
 	static const char prompt[] = "raw REPL; CTRL-B to exit\r\n>";
-	struct timespec gap = { 0, 10 * 1000000L };
+	struct timespec gap = { 0, 3 * 1000000L };
 	size_t len = strlen(mpf_ident_script), off;
 	struct termios tio;
 	int fd;
@@ -71,10 +71,10 @@ int main(int argc, char **argv)
 	put(fd, "\x05" "A\x01", 3);
 	if (until(fd, prompt) < 0)
 		return 1;	/* a board with raw paste is not what this measures */
-	for (off = 0; off < len; off += 256) {
+	for (off = 0; off < len; off += 32) {
 		if (off)
 			nanosleep(&gap, NULL);
-		put(fd, mpf_ident_script + off, len - off < 256 ? len - off : 256);
+		put(fd, mpf_ident_script + off, len - off < 32 ? len - off : 32);
 	}
 	put(fd, "\x04", 1);
 	rxlen = 0;
