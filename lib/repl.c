@@ -462,7 +462,16 @@ static int raw_send(struct mpf_repl *r, const char *code, size_t len, int64_t de
 		off += n;
 	}
 	x = x < 0 ? x : send(r, "\x04", 1, deadline, err);
-	while (x >= 0 && r->rx.len < 2) {
+	for (;;) {
+		/* A raw prompt before "OK" is a late answer to an earlier
+		 * Ctrl-A (a slow board that was interrupted more than once). */
+		if (r->rx.len >= sizeof(MPF_REPL_RAW_PROMPT) - 1 &&
+		    !memcmp(r->rx.buf, MPF_REPL_RAW_PROMPT, sizeof(MPF_REPL_RAW_PROMPT) - 1)) {
+			mpf_buf_consume(&r->rx, sizeof(MPF_REPL_RAW_PROMPT) - 1);
+			continue;
+		}
+		if (x < 0 || (r->rx.len >= 2 && memcmp(r->rx.buf, MPF_REPL_RAW_PROMPT, 2)))
+			break;
 		if (!left_ms(deadline))
 			return mpf_errf(err, MPF_ERR_TIMEOUT, "the board did not take the code");
 		x = fill(r, left_ms(deadline), err);
