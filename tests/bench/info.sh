@@ -63,4 +63,6 @@ t1=$(median_ms $N mpf-info $(cat one.ptys))
 t8=$(median_ms $N mpf-info $(cat eight.ptys))
 echo "info_sim_1_board: $t1 ms (mpf-info, one simulated rp2 board, output paced at 115200 baud, median of $N)"
 echo "info_sim_8_boards: $t8 ms (mpf-info, eight simulated boards in one call, same pacing, median of $N)"
+t8s=$(median_ms 5 mpf-info -j 1 $(cat eight.ptys))
 echo "info_sim_8_vs_1: $(awk -v a="$t8" -v b="$t1" 'BEGIN { printf "%.2f", a / b }') x (target <= 1.5)"
+echo "info_sim_8_boards_j1: $t8s ms (the same eight one after another, -j 1, as mpflash does; median of 5)"
