@@ -327,7 +327,7 @@ int mpf_repl_enter(struct mpf_repl *r, int timeout_ms, struct mpf_buf *err)
 	if (x < 0)
 		return x;
 	return mpf_errf(err, MPF_ERR_TIMEOUT, "no REPL prompt within %d ms%s", timeout_ms,
-			r->rx.len ? " (the port sent data, but no prompt)" : " (the port was silent)");
+			r->rx.len ? ": the port sent data, but no prompt" : ": the port was silent");
 }
 
 /* Read until pred finds what it wants in r->rx or the deadline passes. */

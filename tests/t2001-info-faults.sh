@@ -31,7 +31,7 @@ test_expect_success JQ 'a port with no REPL: error no-repl with the time waited,
 	test "$(json_field out error.code)" = no-repl &&
 	test "$(json_field out error.applet)" = mpf-info &&
 	w=$(json_field out error.waited_ms) && test "$w" -ge 500 && test "$w" -lt 3000 &&
-	json_field out error.message | grep "no REPL prompt within 500 ms (the port was silent) (waited [0-9]* ms)" &&
+	json_field out error.message | grep "no REPL prompt within 500 ms: the port was silent (waited [0-9]* ms)" &&
 	test -z "$(json_field out family)"
 '
 
