@@ -24,7 +24,14 @@
  * that writes what the board would print. Unknown code gets a traceback,
  * so a client never mistakes the simulator for a board that ran its code.
  * To teach it a command (machine.bootloader() for mpf-bootloader), add a
- * handler to that table.
+ * handler to that table: it writes stdout, then "\x04", then stderr
+ * (exec_done adds the final "\x04>"); one that resets the board can
+ * exit() as --vanish does, which closes the pty like a USB port going
+ * away. Code "runs" for --exec-ms, asynchronously: a Ctrl-C meanwhile
+ * raises KeyboardInterrupt, as on a board.
+ *
+ * All boards of one process share one thread, so --baud pacing makes
+ * them wait for each other: for timing, run one process per board.
  *
  * Protocol violations by the client (writing past the raw-paste window,
  * a raw line longer than the board holds, a board left in the raw REPL
