@@ -21,6 +21,15 @@ test_expect_success 'the real board: family, version, build, board, cpu' '
 	test "$(jq -c "[.board_id, .variant, .mpy, .arch, .error]" out)" = "[null,null,null,null,null]"
 '
 
+test_expect_success 'the simulator'"'"'s micro:bit profile answers byte for byte as the real board (prompts, raw-paste probe, script, banner)' '
+	"$(mpf_sim repl-bare)" "$PTY" >real &&
+	start_sim s --board microbit-1.9.2 &&
+	"$(mpf_sim repl-bare)" "$(pty_of s)" >simulated &&
+	stop_sim s &&
+	grep -q "OKmpf1 ((name=" real &&
+	test_cmp real simulated
+'
+
 test_expect_success 'the board is left at its friendly REPL (Ctrl-B), not reset' '
 	mpf-info "$PTY" </dev/null >/dev/null &&
 	exec 3<>"$PTY" && stty raw -echo <&3 &&

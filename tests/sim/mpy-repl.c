@@ -413,7 +413,8 @@ static void in_exec(struct board *b, unsigned char c)
 static void soft_reboot(struct board *b, int raw)
 {
 	note(b, "soft reboot");
-	outs(b, "MPY: soft reboot\r\n");
+	/* 1.9.2 (QEMU micro:bit) says "soft reboot"; current ones "MPY: soft reboot" */
+	outs(b, opt.p->paste < 0 ? "soft reboot\r\n" : "MPY: soft reboot\r\n");
 	if (raw)
 		raw_banner(b);
 	else

@@ -1,6 +1,6 @@
 /* repl-bare - the bare raw-REPL exchange of mpf-info, for the benchmark.
  *
- *   build/sim/repl-bare PORT      prints the script's output line
+ *   build/sim/repl-bare PORT      prints every byte the board sent
  *
  * It does on the wire exactly what mpf-info does with a board that has no
  * raw paste (the QEMU micro:bit): Ctrl-C twice and Ctrl-A, the raw-paste
@@ -24,12 +24,13 @@
 static char rx[65536];
 static size_t rxlen;
 
-/* Read until rx ends with pat (at most 5 s); 0 or -1. */
+/* Read until what came since the call ends with pat (at most 5 s); 0 or -1. */
 static int until(int fd, const char *pat)
 {
 	size_t n = strlen(pat);
 	struct pollfd p = { fd, POLLIN, 0 };
 
+	rxlen = 0;
 	for (;;) {
 		ssize_t r;
 
@@ -42,6 +43,15 @@ static int until(int fd, const char *pat)
 			return -1;
 		rxlen++;
 	}
+}
+
+/* until, then keep what came in the transcript on stdout */
+static int expect(int fd, const char *pat)
+{
+	int r = until(fd, pat);
+
+	fwrite(rx, 1, rxlen, stdout);
+	return r;
 }
 
 static void put(int fd, const char *s, size_t n)
@@ -66,10 +76,10 @@ int main(int argc, char **argv)
 	tcsetattr(fd, TCSANOW, &tio);
 	tcflush(fd, TCIFLUSH);
 	put(fd, "\r\x03\x03\r\x01", 5);
-	if (until(fd, prompt) < 0)
+	if (expect(fd, prompt) < 0)
 		return 1;
 	put(fd, "\x05" "A\x01", 3);
-	if (until(fd, prompt) < 0)
+	if (expect(fd, prompt) < 0)
 		return 1;	/* a board with raw paste is not what this measures */
 	for (off = 0; off < len; off += 32) {
 		if (off)
@@ -77,12 +87,10 @@ int main(int argc, char **argv)
 		put(fd, mpf_ident_script + off, len - off < 32 ? len - off : 32);
 	}
 	put(fd, "\x04", 1);
-	rxlen = 0;
-	if (until(fd, "\x04>") < 0)
+	if (expect(fd, "\x04>") < 0)
 		return 1;
-	fwrite(rx, 1, rxlen, stdout);
 	put(fd, "\x02", 1);
-	if (until(fd, ">>> ") < 0)
+	if (expect(fd, ">>> ") < 0)
 		return 1;
 	close(fd);
 	return 0;
