@@ -11,6 +11,7 @@ has_open() { ls -l /proc/$1/fd 2>/dev/null | grep -q " $2\$"; }
 
 # One QEMU for the whole file: it boots slowly.
 trap 'stop_microbit' EXIT
+trap 'exit 1' HUP INT TERM PIPE
 start_microbit || { stop_microbit; echo "Bail out! QEMU micro:bit did not start"; exit 1; }
 PTY=$(cat microbit.pty)
 

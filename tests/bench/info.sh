@@ -26,6 +26,7 @@ cleanup() {
 	cd "$MPF_SRC" && rm -rf "$TRASH"
 }
 trap cleanup EXIT
+trap 'exit 1' HUP INT TERM PIPE
 
 if test_have_prereq QEMU_MICROBIT && start_microbit; then
 	pty=$(cat microbit.pty)
