@@ -6,6 +6,7 @@ _mpf_opts() {
 	dfu) echo ' --device -d --alt -a --address --erase-all --verify --leave --force --wait --retry-errors --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	esp) echo ' --serial -s --baud -b --before --after --chip --erase-all --skip-unchanged --no-compress --flash-mode --flash-freq --flash-size --connect-attempts --retry-errors --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	fetch) echo ' --update -u --port -p --board -b --mirror --add --variant --version --custom --list -l --force -f --retries --retry-errors --help -h --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
+	info) echo ' --reset --baud --no-raw-paste --script --ignore -i --retry-errors --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	pick) echo ' --version -V --board -b --as --variant --port -p --method -m --custom --force -f --explain --retry-errors --help -h --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	scan) echo ' --serial -s --ignore -i --kind -k --ports-from -f --bluetooth --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	esac
@@ -58,6 +59,15 @@ _mpf_arg() {
 	--variant) echo '' ;;
 	--version) echo '' ;;
 	--retries) echo '' ;;
+	--jobs|-j) echo '' ;;
+	--timeout) echo '' ;;
+	--output|-o) echo 'jsonl table json' ;;
+	--progress) echo 'auto bar json none' ;;
+	*) return 1 ;;
+	esac ;;
+	info) case $2 in
+	--baud) echo '' ;;
+	--ignore|-i) echo '@serial' ;;
 	--jobs|-j) echo '' ;;
 	--timeout) echo '' ;;
 	--output|-o) echo 'jsonl table json' ;;
@@ -127,6 +137,6 @@ _mpf() {
 	esac
 }
 
-_mpf_applets() { echo 'dfu esp fetch pick scan'; }
+_mpf_applets() { echo 'dfu esp fetch info pick scan'; }
 
-complete -F _mpf mpf mpf-dfu mpf-esp mpf-fetch mpf-pick mpf-scan
+complete -F _mpf mpf mpf-dfu mpf-esp mpf-fetch mpf-info mpf-pick mpf-scan
