@@ -227,11 +227,26 @@ const struct mpf_esp_chip *mpf_esp_chip_by_name(const char *name)
 
 	if (!name)
 		return NULL;
+	const struct mpf_esp_chip *best = NULL;
+	size_t bl = 0, other = 0;
+
 	squash(name, want, sizeof(want));
-	for (i = 0; i < mpf_esp_nchips; i++)
-		if (!strcmp(mpf_esp_chips[i].key, want))
-			return &mpf_esp_chips[i];
-	return NULL;
+	/* the longest key the name starts with, so that a part number
+	 * ("ESP32-S2FN4R2", "ESP32-D0WD") names its chip; a digit after the
+	 * key means another chip ("ESP32-C61" is not an ESP32-C6) */
+	for (i = 0; i < mpf_esp_nchips; i++) {
+		size_t l = strlen(mpf_esp_chips[i].key);
+
+		if (strncmp(mpf_esp_chips[i].key, want, l))
+			continue;
+		if (isdigit((unsigned char)want[l])) {
+			other = l > other ? l : other;
+		} else if (l > bl) {
+			best = &mpf_esp_chips[i];
+			bl = l;
+		}
+	}
+	return other > bl ? NULL : best;
 }
 
 static int code_of(const struct mpf_esp_code *t, const char *name)

@@ -103,8 +103,9 @@ extern const size_t mpf_esp_nchips;
 
 const struct mpf_esp_chip *mpf_esp_chip_by_magic(uint32_t magic);
 const struct mpf_esp_chip *mpf_esp_chip_by_id(int chip_id);
-/* By key or name, loosely: "esp32s3", "ESP32-S3", "ESP32S3" and a
- * record's cpu field ("ESP32S3", "ESP32-C3", "ESP8266") all match. */
+/* By key or name, loosely: "esp32s3", "ESP32-S3", "ESP32S3", a record's
+ * cpu field ("ESP32S3", "ESP8266") and part numbers ("ESP32-S2FN4R2",
+ * "ESP32-D0WD") all match; "ESP32-C61" or "RP2040" match nothing. */
 const struct mpf_esp_chip *mpf_esp_chip_by_name(const char *name);
 
 /* Image header codes. Return -1 when the chip has no such value. */

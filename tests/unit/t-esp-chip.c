@@ -17,6 +17,12 @@ static void t_lookup(void)
 	check_str(mpf_esp_chip_by_name("ESP32S3")->name, "ESP32-S3");	/* mpf-info's cpu */
 	check_str(mpf_esp_chip_by_name("esp32-c6")->name, "ESP32-C6");
 	check(mpf_esp_chip_by_name("RP2040") == NULL);
+	check_str(mpf_esp_chip_by_name("ESP32-S2FN4R2")->name, "ESP32-S2");
+	check_str(mpf_esp_chip_by_name("ESP32-D0WD")->name, "ESP32");
+	check_str(mpf_esp_chip_by_name("ESP8266EX")->name, "ESP8266");
+	check(mpf_esp_chip_by_name("ESP32-C61") == NULL);
+	check(mpf_esp_chip_by_name("ESP32-H21") == NULL);
+	check(mpf_esp_chip_by_name("") == NULL);
 }
 
 static void t_offsets(void)
