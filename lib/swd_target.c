@@ -205,31 +205,110 @@ static int program(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t add
 	return rc;
 }
 
+/* Segments become blocks of whole programming units, merged where they
+ * share or touch a unit (gaps filled with the erased value), so no unit is
+ * programmed twice. */
+struct block {
+	uint32_t addr;
+	uint8_t *data;
+	size_t len;
+};
+
+static size_t make_blocks(const struct mpf_target *t, const struct mpf_image *img,
+			  struct block **out)
+{
+	struct block *b = NULL;
+	size_t n = 0, i;
+	uint32_t u = t->unit;
+
+	for (i = 0; i < img->n; i++) {
+		const struct mpf_image_seg *s = &img->seg[i];
+		uint64_t start = s->addr & ~(uint64_t)(u - 1);
+		uint64_t end = ((uint64_t)s->addr + s->len + u - 1) & ~(uint64_t)(u - 1);
+
+		if (!s->len)
+			continue;
+		if (n && start <= b[n - 1].addr + b[n - 1].len) {
+			struct block *l = &b[n - 1];
+			size_t nl = end > l->addr + l->len ? (size_t)(end - l->addr) : l->len;
+
+			l->data = mpf_xrealloc(l->data, nl);
+			memset(l->data + l->len, 0xFF, nl - l->len);
+			l->len = nl;
+		} else {
+			b = mpf_xrealloc(b, (n + 1) * sizeof(*b));
+			b[n].addr = (uint32_t)start;
+			b[n].len = (size_t)(end - start);
+			b[n].data = mpf_xmalloc(b[n].len);
+			memset(b[n].data, 0xFF, b[n].len);
+			n++;
+		}
+		memcpy(b[n - 1].data + (s->addr - b[n - 1].addr), s->data, s->len);
+	}
+	*out = b;
+	return n;
+}
+
+static int erase_blocks(struct mpf_adiv5 *a, const struct mpf_target *t, const struct block *b,
+			size_t n, mpf_flash_progress_fn fn, void *ctx, struct mpf_buf *err)
+{
+	uint64_t erased_to = 0, total = 0, done = 0;
+	uint32_t start, size;
+	size_t i;
+	int rc = MPF_OK;
+
+	for (i = 0; i < n; i++)
+		total += b[i].len;
+	for (i = 0; i < n && rc >= 0; i++) {
+		uint64_t pos = b[i].addr, end = (uint64_t)b[i].addr + b[i].len;
+
+		while (pos < end && rc >= 0) {
+			mpf_target_sector(t, (uint32_t)pos, &start, &size);
+			if ((uint64_t)start + size > erased_to) {
+				report(fn, ctx, "erase", done, total);
+				rc = t->drv->erase(a, t, start, err);
+				erased_to = (uint64_t)start + size;
+			}
+			done += ((uint64_t)start + size < end ? (uint64_t)start + size : end) - pos;
+			pos = (uint64_t)start + size;
+		}
+	}
+	if (rc >= 0)
+		report(fn, ctx, "erase", total, total);
+	return rc;
+}
+
+int mpf_flash_write_image(struct mpf_adiv5 *a, const struct mpf_target *t,
+			  const struct mpf_image *img, mpf_flash_progress_fn fn, void *ctx,
+			  struct mpf_buf *err)
+{
+	struct block *b;
+	size_t n = make_blocks(t, img, &b), i;
+	int rc = n ? MPF_OK : mpf_errf(err, MPF_ERR_ARG, "nothing to write");
+
+	for (i = 0; i < n && rc >= 0; i++)
+		rc = check_range(t, b[i].addr, b[i].len, err);
+	if (rc >= 0)
+		rc = erase_blocks(a, t, b, n, fn, ctx, err);
+	for (i = 0; i < n && rc >= 0; i++)
+		rc = program(a, t, b[i].addr, b[i].data, b[i].len, fn, ctx, err);
+	t->drv->lock(a, t, NULL);
+	for (i = 0; i < n && rc >= 0; i++)
+		rc = mpf_flash_verify(a, b[i].addr, b[i].data, b[i].len, fn, ctx, err);
+	for (i = 0; i < n; i++)
+		free(b[i].data);
+	free(b);
+	return rc;
+}
+
 int mpf_flash_write(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t addr,
 		    const uint8_t *data, size_t len, mpf_flash_progress_fn fn, void *ctx,
 		    struct mpf_buf *err)
 {
-	uint32_t base = addr & ~(t->unit - 1);
-	size_t pre = addr - base, total = (pre + len + t->unit - 1) & ~(size_t)(t->unit - 1);
-	uint8_t *img;
-	int rc;
+	struct mpf_image_seg seg = { addr, (uint8_t *)data, len };
+	struct mpf_image img = { &seg, 1, "bin" };
 
-	if ((rc = check_range(t, addr, len, err)) < 0)
-		return rc;
-	if ((rc = check_range(t, base, total, err)) < 0)
-		return rc;
-	/* pad with the erased value to whole programming units */
-	img = mpf_xmalloc(total);
-	memset(img, 0xFF, total);
-	memcpy(img + pre, data, len);
-	rc = mpf_flash_erase(a, t, base, total, fn, ctx, err);
-	if (rc >= 0)
-		rc = program(a, t, base, img, total, fn, ctx, err);
-	t->drv->lock(a, t, NULL);
-	if (rc >= 0)
-		rc = mpf_flash_verify(a, base, img, total, fn, ctx, err);
-	free(img);
-	return rc;
+	return mpf_flash_write_image(a, t, &img, fn, ctx, err);
 }
 
 int mpf_mem_read(struct mpf_adiv5 *a, uint32_t addr, uint8_t *out, size_t len,

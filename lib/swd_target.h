@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "adiv5.h"
+#include "image.h"
 
 struct mpf_flash_driver;
 
@@ -64,6 +65,11 @@ typedef void (*mpf_flash_progress_fn)(void *ctx, const char *phase, uint64_t don
 int mpf_flash_write(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t addr,
 		    const uint8_t *data, size_t len, mpf_flash_progress_fn fn, void *ctx,
 		    struct mpf_buf *err);
+/* The same for every segment of an image: the sectors touched by any
+ * segment are erased once, before anything is programmed. */
+int mpf_flash_write_image(struct mpf_adiv5 *a, const struct mpf_target *t,
+			  const struct mpf_image *img, mpf_flash_progress_fn fn, void *ctx,
+			  struct mpf_buf *err);
 /* Erase [addr, addr+len) rounded out to whole sectors. */
 int mpf_flash_erase(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t addr,
 		    size_t len, mpf_flash_progress_fn fn, void *ctx, struct mpf_buf *err);
