@@ -4,6 +4,9 @@
 # uninstrumented programs such as openocd, gets position-independent
 # objects built without sanitizers (its probe device models in
 # tests/sim/libusb/cmsisdap.c wrap these).
+# (fragments are read before "all:", so keep "all" the default goal)
+.DEFAULT_GOAL := all
+
 DAPSIM_SRCS := $(wildcard tests/sim/dap/*.c)
 DAPSIM_OBJS := $(DAPSIM_SRCS:%.c=$(B)/%.o)
 DAPSIM_PIC_OBJS := $(DAPSIM_SRCS:%.c=$(B)/%.pic.o)
