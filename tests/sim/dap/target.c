@@ -64,6 +64,7 @@ struct dapsim_target {
 	uint32_t dhcsr_c, demcr, dcrdr, dcrsr;
 	uint32_t regs[0x60];
 	struct thumb_cpu cpu;
+	uint64_t ran_to;		/* simulated time the core has run up to */
 	/* flash controller */
 	uint64_t busy_until;
 	uint32_t cr, sr, optr;
@@ -72,6 +73,7 @@ struct dapsim_target {
 	uint32_t dw_addr, dw_lo;
 	uint32_t nvmc_config;
 	int approtect;			/* AHB-AP closed */
+	int own_mem;			/* flash and uicr are ours to free */
 	uint64_t eraseall_until;
 	uint32_t ctrl_reset;
 };
@@ -177,6 +179,7 @@ struct dapsim_target *dapsim_target_new(const char *model)
 	t->uicr = malloc(0x1000);
 	memset(t->uicr, 0xFF, 0x1000);
 	t->scratch = calloc(SCRATCH_MAX, sizeof(*t->scratch));
+	t->own_mem = 1;
 	t->nreset = 1;
 	t->optr = 0xFFEFF8AA;	/* L476 reset value: DUALBANK set */
 	if (c->ctl == CTL_F4) {
@@ -204,13 +207,33 @@ void dapsim_target_free(struct dapsim_target *t)
 {
 	if (!t)
 		return;
-	free(t->flash);
+	if (t->own_mem) {
+		free(t->flash);
+		free(t->uicr);
+	}
 	free(t->ram);
 	free(t->ram2);
 	free(t->info);
-	free(t->uicr);
 	free(t->scratch);
 	free(t);
+}
+
+uint32_t dapsim_flash_size(const struct dapsim_target *t)
+{
+	return t->c->flash_size;
+}
+
+void dapsim_target_use_memory(struct dapsim_target *t, uint8_t *flash, uint8_t *uicr)
+{
+	if (t->own_mem) {
+		free(t->flash);
+		free(t->uicr);
+	}
+	t->own_mem = 0;
+	t->flash = flash;
+	t->uicr = uicr;
+	sysreset(t);
+	t->n.resets = 0;
 }
 
 void dapsim_target_protect(struct dapsim_target *t)
@@ -644,8 +667,10 @@ static void dhcsr_write(struct dapsim_target *t, uint32_t v)
 		/* code in RAM (a debugger's algorithm) is interpreted; the
 		 * application in flash runs unsimulated */
 		if ((pc >= t->c->ram_base && pc - t->c->ram_base < t->c->ram_size) ||
-		    (t->ram2 && pc >= t->c->ram2_base && pc - t->c->ram2_base < t->c->ram2_size))
+		    (t->ram2 && pc >= t->c->ram2_base && pc - t->c->ram2_base < t->c->ram2_size)) {
 			thumb_resume(&t->cpu, t->regs);
+			t->ran_to = t->now;
+		}
 	}
 }
 
@@ -1010,6 +1035,7 @@ static int cpu_write(void *ctx, uint32_t addr, int size, uint32_t v)
 
 void dapsim_run(struct dapsim_target *t, uint64_t now_us)
 {
+	uint64_t budget;
 	int rc;
 
 	if (t->halted || !t->cpu.running || !t->nreset)
@@ -1017,8 +1043,14 @@ void dapsim_run(struct dapsim_target *t, uint64_t now_us)
 	t->cpu.read = cpu_read;
 	t->cpu.write = cpu_write;
 	t->cpu.ctx = t;
-	/* ~100 instructions per microsecond of simulated time, at most 20000 a call */
-	rc = thumb_step(&t->cpu, t->regs, 20000, &t->now);
+	/* ~100 instructions per microsecond of simulated time since the core
+	 * last ran (a 100 MIPS part), at most 20000 a call */
+	budget = now_us > t->ran_to ? (now_us - t->ran_to) * 100 : 0;
+	if (budget > 20000)
+		budget = 20000;
+	t->ran_to = now_us;
+	rc = thumb_step(&t->cpu, t->regs, (unsigned)budget, &t->now);
+	t->ran_to = t->now > t->ran_to ? t->now : t->ran_to;
 	if (rc == THUMB_BKPT) {
 		t->halted = 1;
 	} else if (rc == THUMB_FAULT) {
@@ -1026,5 +1058,4 @@ void dapsim_run(struct dapsim_target *t, uint64_t now_us)
 		t->lockup = 1;
 		t->halted = 1;
 	}
-	(void)now_us;
 }

@@ -24,6 +24,12 @@ struct dapsim_target;
 /* model: "stm32f405", "stm32l476", "nrf52840"; NULL if unknown */
 struct dapsim_target *dapsim_target_new(const char *model);
 void dapsim_target_free(struct dapsim_target *t);
+/* Size of the model's flash. */
+uint32_t dapsim_flash_size(const struct dapsim_target *t);
+/* Keep flash (dapsim_flash_size bytes) and the nRF UICR (4 KiB) in memory
+ * the caller owns (a file mapped shared, so that flash outlives a
+ * process); their contents are used as they are. Then a power-on reset. */
+void dapsim_target_use_memory(struct dapsim_target *t, uint8_t *flash, uint8_t *uicr);
 /* Lock the nRF52 (UICR.APPROTECT = 0, effective from the next reset). */
 void dapsim_target_protect(struct dapsim_target *t);
 
