@@ -162,8 +162,13 @@ static void add_named(const struct mpf_scan_opts *o, struct mpf_strlist *seen)
 	struct stat st;
 
 	for (i = 0; i < o->serial.n; i++) {
-		if (strstr(o->serial.v[i], "://"))
-			continue;	/* remote ports are not files */
+		/* A network port (rfc2217://, socket://) is taken as given:
+		 * checking it would mean connecting, which belongs to mpf-info. */
+		if (strstr(o->serial.v[i], "://")) {
+			if (!mpf_scan_ignored(&o->ignore, o->serial.v[i]))
+				mpf_strlist_add(seen, o->serial.v[i]);
+			continue;
+		}
 		if (glob(o->serial.v[i], GLOB_NOSORT, NULL, &g))
 			continue;
 		for (j = 0; j < g.gl_pathc; j++)
@@ -179,6 +184,8 @@ static int same_device(const char *a, const char *b)
 {
 	struct stat sa, sb;
 
+	if (strstr(a, "://"))
+		return 0;
 	return !strcmp(a, b) || (!stat(a, &sa) && !stat(b, &sb) && sa.st_rdev == sb.st_rdev &&
 				 S_ISCHR(sa.st_mode) && S_ISCHR(sb.st_mode));
 }
@@ -200,7 +207,8 @@ static void scan_serial(const struct mpf_scan_opts *o, struct mpf_record **recs,
 		list = mpf_xrealloc(list, (nlist + 1) * sizeof(*list));
 		list[nlist++] = *pp;
 	}
-	qsort(list, nlist, sizeof(*list), cmp_port);
+	if (nlist)
+		qsort(list, nlist, sizeof(*list), cmp_port);
 	add_named(o, &named);
 	for (i = 0; i < nlist; i++) {
 		const char *name = sp_get_port_name(list[i]);
@@ -213,7 +221,8 @@ static void scan_serial(const struct mpf_scan_opts *o, struct mpf_record **recs,
 		if (j < named.n)
 			named.v[j][0] = '\0';
 	}
-	qsort(named.v, named.n, sizeof(*named.v), cmp_str);
+	if (named.n)
+		qsort(named.v, named.n, sizeof(*named.v), cmp_str);
 	for (j = 0; j < named.n; j++)
 		if (named.v[j][0] && (!j || strcmp(named.v[j], named.v[j - 1])))
 			add_serial(recs, n, named.v[j], NULL);
@@ -360,7 +369,8 @@ static void scan_uf2(const struct mpf_scan_opts *o, struct mpf_record **recs, si
 			continue;
 		r = add(recs, n, "uf2");
 		mpf_rec_set_str(r, "path", d[i].path);
-		set_nonempty(r, "device", d[i].device);
+		if (d[i].device[0] == '/')	/* a block device, not a FUSE tag */
+			mpf_rec_set_str(r, "device", d[i].device);
 		set_nonempty(r, "model", d[i].info.model);
 		set_nonempty(r, "board_id", d[i].info.board_id);
 		set_nonempty(r, "bootloader", d[i].info.bootloader);
