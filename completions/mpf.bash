@@ -4,12 +4,14 @@
 _mpf_opts() {
 	case $1 in
 	scan) echo ' --serial -s --ignore -i --kind -k --bluetooth --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
+	swd) echo ' --probe -p --frequency -f --target -t --unlock --address -a --all --no-reset --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	esac
 }
 
 # _mpf_cmds APPLET: its commands, if any
 _mpf_cmds() {
 	case $1 in
+	swd) echo 'list info write erase read reset' ;;
 	esac
 }
 
@@ -21,6 +23,17 @@ _mpf_arg() {
 	--serial|-s) echo '@serial' ;;
 	--ignore|-i) echo '@serial' ;;
 	--kind|-k) echo 'serial dfu uf2 probe' ;;
+	--jobs|-j) echo '' ;;
+	--timeout) echo '' ;;
+	--output|-o) echo 'jsonl table json' ;;
+	--progress) echo 'auto bar json none' ;;
+	*) return 1 ;;
+	esac ;;
+	swd) case $2 in
+	--probe|-p) echo '' ;;
+	--frequency|-f) echo '' ;;
+	--target|-t) echo 'stm32f4 stm32l4 stm32h7 nrf52' ;;
+	--address|-a) echo '@hex' ;;
 	--jobs|-j) echo '' ;;
 	--timeout) echo '' ;;
 	--output|-o) echo 'jsonl table json' ;;
@@ -66,6 +79,6 @@ _mpf() {
 	esac
 }
 
-_mpf_applets() { echo 'scan'; }
+_mpf_applets() { echo 'scan swd'; }
 
-complete -F _mpf mpf mpf-scan
+complete -F _mpf mpf mpf-scan mpf-swd
