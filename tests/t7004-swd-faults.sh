@@ -1,0 +1,68 @@
+#!/bin/sh
+test_description='mpf-swd when things go wrong
+
+A probe pulled out halfway through a write, a protected nRF52 with and
+without --unlock, an ambiguous --probe, no probe at all: each ends in a
+clear error (in the record, exit 1, or a sysexits code before any record)
+and never in a silent partial success.'
+. "${MPF_SRC:-.}/tests/lib.sh"
+if ! test -e "$MPF_SRC/tests/sim/libusb/env.sh"; then
+	skip_all 'the libusb simulator is not in this tree'
+fi
+. "$MPF_SRC/tests/sim/libusb/env.sh"
+
+test_expect_success USBSIM 'a probe unplugged mid-write fails the record with no-device' '
+	usbsim_devices "cmsisdap:serial=GONE:time_scale=0.01:unplug_after=60" &&
+	head -c 100000 /dev/urandom >fw.bin &&
+	test_expect_code 1 usbsim mpf-swd write fw.bin -o jsonl >out 2>err &&
+	test "$(json_field out error.code)" = no-device &&
+	grep -q "disconnected" out &&
+	test "$(jq -r .flashed.ok out)" = false &&
+	test "$(usbsim_count "unplugged after")" = 1
+'
+
+test_expect_success USBSIM 'a protected nRF52 is refused without --unlock, flash untouched' '
+	usbsim_devices "cmsisdap:serial=LOCKED:target=nrf52840:protect=1:time_scale=0.01" &&
+	test_expect_code 1 usbsim mpf-swd info -o jsonl >out &&
+	test "$(json_field out error.code)" = permission &&
+	grep -q -- "--unlock" out &&
+	test "$(usbsim_count "mass erase")" = 0
+'
+
+test_expect_success USBSIM 'with --unlock it is mass-erased through the CTRL-AP, then written' '
+	usbsim_devices "cmsisdap:serial=LOCKED:target=nrf52840:protect=1:time_scale=0.01" &&
+	head -c 8000 /dev/urandom >nrf.bin &&
+	usbsim mpf-swd --unlock write nrf.bin -o jsonl >out 2>err &&
+	test "$(json_field out flashed.ok)" = true &&
+	test "$(usbsim_count "mass erase")" = 1 &&
+	grep -q "nRF52 is protected" err &&
+	usbsim mpf-swd read 0 8000 back.bin >/dev/null &&
+	cmp nrf.bin back.bin
+'
+
+test_expect_success USBSIM 'an ambiguous --probe substring is an error naming the candidates' '
+	usbsim_devices "cmsisdap:serial=ABC123,cmsisdap:serial=ABC456" &&
+	test_expect_code 1 usbsim mpf-swd --probe ABC info -o jsonl >out &&
+	test "$(json_field out error.code)" = argument &&
+	grep -q "ABC123" out && grep -q "ABC456" out &&
+	usbsim mpf-swd --probe C45 info -o jsonl >out &&
+	test "$(json_field out usb_serial)" = ABC456 &&
+	usbsim mpf-swd --probe ABC123 info -o jsonl >out &&
+	test "$(json_field out usb_serial)" = ABC123
+'
+
+test_expect_success USBSIM 'no probe attached' '
+	usbsim_devices "stm32dfu:serial=X" &&
+	test_expect_code 1 usbsim mpf-swd info -o jsonl >out &&
+	test "$(json_field out error.code)" = no-device &&
+	usbsim mpf-swd list -o jsonl >out &&
+	test ! -s out
+'
+
+test_expect_success USBSIM 'bad arguments are usage errors' '
+	test_expect_code 2 mpf-swd read 0x0 &&
+	test_expect_code 2 mpf-swd frobnicate &&
+	test_expect_code 2 mpf-swd --all info
+'
+
+test_done
