@@ -367,7 +367,9 @@ static int do_erase(struct session *s, struct mpf_record *r, struct mpf_buf *err
 	int rc;
 
 	if (erase_all) {
-		rc = t->drv->mass_erase(&s->swd.a, t, err);
+		rc = t->drv->unlock(&s->swd.a, t, err);
+		if (rc >= 0)
+			rc = t->drv->mass_erase(&s->swd.a, t, err);
 		t->drv->lock(&s->swd.a, t, NULL);
 		start = t->flash_base;
 		size = t->flash_size;

@@ -250,25 +250,26 @@ void mpf_adiv5_q_poll32(struct mpf_adiv5 *a, uint32_t addr, uint32_t mask, uint3
 	mpf_dap_q_match(a->dap, AP_REQ(bd), match);
 }
 
-/* One window at a time: the words that do not fill a whole block packet go
- * as single transfers, packed with the TAR write (and whatever single
- * transfers precede it) into one DAP_Transfer; the rest as full blocks. */
+/* One window at a time: the TAR write, full block packets, then the words
+ * that do not fill a block as single transfers, which share one
+ * DAP_Transfer with the next window's TAR write (or with whatever single
+ * transfers follow, such as a status poll or the CTRL/STAT check). */
 static void q_xfer(struct mpf_adiv5 *a, uint32_t addr, uint32_t *words, uint32_t n, int rd)
 {
 	unsigned bmax = mpf_dap_block_max(a->dap->packet_size, rd);
 
 	while (n) {
 		uint32_t room = (a->wrap - (addr & (a->wrap - 1))) / 4;
-		uint32_t k = n < room ? n : room, head = k % bmax, i;
+		uint32_t k = n < room ? n : room, tail = k % bmax, i;
 
 		q_csw_tar(a, addr);
-		for (i = 0; i < head; i++) {
+		mpf_dap_q_block(a->dap, AP_REQ(AP_DRW) | (rd ? DAP_RnW : 0), words, k - tail);
+		for (i = k - tail; i < k; i++) {
 			if (rd)
 				mpf_dap_q_read(a->dap, AP_REQ(AP_DRW), &words[i]);
 			else
 				mpf_dap_q_write(a->dap, AP_REQ(AP_DRW), words[i]);
 		}
-		mpf_dap_q_block(a->dap, AP_REQ(AP_DRW) | (rd ? DAP_RnW : 0), words + head, k - head);
 		a->tar = tar_after(a, addr, k);
 		addr += 4 * k;
 		words += k;

@@ -185,11 +185,17 @@ static int nrf_program(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t
 	return rc;
 }
 
+/* The NVMC has no lock: CONFIG selects read, write or erase. */
+static int nrf_unlock(struct mpf_adiv5 *a, const struct mpf_target *t, struct mpf_buf *err)
+{
+	return MPF_OK;
+}
+
 static int nrf_lock(struct mpf_adiv5 *a, const struct mpf_target *t, struct mpf_buf *err)
 {
 	return mpf_adiv5_write32(a, NVMC_CONFIG, CONFIG_REN, err);
 }
 
 const struct mpf_flash_driver mpf_flash_nrf52 = {
-	"nrf52", "nRF52 (NVMC pages)", nrf_detect, nrf_erase, nrf_mass_erase, nrf_program, nrf_lock,
+	"nrf52", "nRF52 (NVMC pages)", nrf_detect, nrf_unlock, nrf_erase, nrf_mass_erase, nrf_program, nrf_lock,
 };

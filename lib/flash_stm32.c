@@ -186,10 +186,8 @@ static int f4_wait(struct mpf_adiv5 *a, const struct mpf_target *t, unsigned ms,
 static int f4_erase(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t addr,
 		    struct mpf_buf *err)
 {
-	int rc = unlock(a, F4_KEYR(t), F4_CR(t), F4_CR_LOCK, err);
+	int rc;
 
-	if (rc < 0)
-		return rc;
 	mpf_adiv5_q_write32(a, F4_SR(t), F4_SR_ERR);
 	mpf_adiv5_q_write32(a, F4_CR(t), F4_CR_SER | F4_CR_PSIZE32 | f4_snb(t, addr) << 3);
 	mpf_adiv5_q_write32(a, F4_CR(t), F4_CR_SER | F4_CR_PSIZE32 | f4_snb(t, addr) << 3 | F4_CR_STRT);
@@ -202,10 +200,8 @@ static int f4_erase(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t ad
 static int f4_mass_erase(struct mpf_adiv5 *a, const struct mpf_target *t, struct mpf_buf *err)
 {
 	uint32_t cr = F4_CR_MER | F4_CR_PSIZE32 | (t->bank_size ? F4_CR_MER1 : 0);
-	int rc = unlock(a, F4_KEYR(t), F4_CR(t), F4_CR_LOCK, err);
+	int rc;
 
-	if (rc < 0)
-		return rc;
 	mpf_adiv5_q_write32(a, F4_SR(t), F4_SR_ERR);
 	mpf_adiv5_q_write32(a, F4_CR(t), cr);
 	mpf_adiv5_q_write32(a, F4_CR(t), cr | F4_CR_STRT);
@@ -219,10 +215,8 @@ static int f4_program(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t 
 		      uint32_t *words, uint32_t n, struct mpf_buf *err)
 {
 	uint32_t sr = 0;
-	int rc = unlock(a, F4_KEYR(t), F4_CR(t), F4_CR_LOCK, err);
+	int rc;
 
-	if (rc < 0)
-		return rc;
 	mpf_adiv5_q_write32(a, F4_SR(t), F4_SR_ERR);
 	mpf_adiv5_q_write32(a, F4_CR(t), F4_CR_PG | F4_CR_PSIZE32);
 	mpf_adiv5_q_write(a, addr, words, n);
@@ -234,13 +228,18 @@ static int f4_program(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t 
 	return sr_check(sr, F4_SR_ERR, "programming", addr, err);
 }
 
+static int f4_unlock(struct mpf_adiv5 *a, const struct mpf_target *t, struct mpf_buf *err)
+{
+	return unlock(a, F4_KEYR(t), F4_CR(t), F4_CR_LOCK, err);
+}
+
 static int f4_lock(struct mpf_adiv5 *a, const struct mpf_target *t, struct mpf_buf *err)
 {
 	return mpf_adiv5_write32(a, F4_CR(t), F4_CR_LOCK, err);
 }
 
 const struct mpf_flash_driver mpf_flash_stm32f4 = {
-	"stm32f4", "STM32F2/F4/F7 (sectors)", f4_detect, f4_erase, f4_mass_erase, f4_program, f4_lock,
+	"stm32f4", "STM32F2/F4/F7 (sectors)", f4_detect, f4_unlock, f4_erase, f4_mass_erase, f4_program, f4_lock,
 };
 
 /* ---- L4/G4 ---- */
@@ -292,10 +291,8 @@ static int l4_erase(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t ad
 		    struct mpf_buf *err)
 {
 	uint32_t off = addr - t->flash_base, cr = L4_CR_PER;
-	int rc = unlock(a, L4_KEYR(t), L4_CR(t), L4_CR_LOCK, err);
+	int rc;
 
-	if (rc < 0)
-		return rc;
 	if (t->bank_size && off >= t->bank_size) {
 		off -= t->bank_size;
 		cr |= L4_CR_BKER;
@@ -312,10 +309,8 @@ static int l4_erase(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t ad
 static int l4_mass_erase(struct mpf_adiv5 *a, const struct mpf_target *t, struct mpf_buf *err)
 {
 	uint32_t cr = L4_CR_MER1 | (t->bank_size ? L4_CR_MER2 : 0);
-	int rc = unlock(a, L4_KEYR(t), L4_CR(t), L4_CR_LOCK, err);
+	int rc;
 
-	if (rc < 0)
-		return rc;
 	mpf_adiv5_q_write32(a, L4_SR(t), L4_SR_ERR);
 	mpf_adiv5_q_write32(a, L4_CR(t), cr);
 	mpf_adiv5_q_write32(a, L4_CR(t), cr | L4_CR_STRT);
@@ -329,10 +324,8 @@ static int l4_program(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t 
 		      uint32_t *words, uint32_t n, struct mpf_buf *err)
 {
 	uint32_t sr = 0;
-	int rc = unlock(a, L4_KEYR(t), L4_CR(t), L4_CR_LOCK, err);
+	int rc;
 
-	if (rc < 0)
-		return rc;
 	mpf_adiv5_q_write32(a, L4_SR(t), L4_SR_ERR);
 	mpf_adiv5_q_write32(a, L4_CR(t), L4_CR_PG);
 	mpf_adiv5_q_write(a, addr, words, n);
@@ -344,13 +337,18 @@ static int l4_program(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t 
 	return sr_check(sr, L4_SR_ERR, "programming", addr, err);
 }
 
+static int l4_unlock(struct mpf_adiv5 *a, const struct mpf_target *t, struct mpf_buf *err)
+{
+	return unlock(a, L4_KEYR(t), L4_CR(t), L4_CR_LOCK, err);
+}
+
 static int l4_lock(struct mpf_adiv5 *a, const struct mpf_target *t, struct mpf_buf *err)
 {
 	return mpf_adiv5_write32(a, L4_CR(t), L4_CR_LOCK, err);
 }
 
 const struct mpf_flash_driver mpf_flash_stm32l4 = {
-	"stm32l4", "STM32L4/G4 (pages)", l4_detect, l4_erase, l4_mass_erase, l4_program, l4_lock,
+	"stm32l4", "STM32L4/G4 (pages)", l4_detect, l4_unlock, l4_erase, l4_mass_erase, l4_program, l4_lock,
 };
 
 /* ---- H7 (H74x/75x, H72x/73x) ---- */
@@ -399,10 +397,8 @@ static int h7_erase(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t ad
 {
 	uint32_t bank = H7_BANK(t, addr), cr;
 	uint32_t snb = ((addr - t->flash_base) % (t->bank_size ? t->bank_size : t->flash_size)) / t->page;
-	int rc = unlock(a, bank + H7_KEYR, bank + H7_CR, H7_CR_LOCK, err);
+	int rc;
 
-	if (rc < 0)
-		return rc;
 	cr = H7_CR_SER | H7_CR_PSIZE32 | snb << 8;
 	mpf_adiv5_q_write32(a, bank + H7_CCR, H7_SR_ERR);
 	mpf_adiv5_q_write32(a, bank + H7_CR, cr);
@@ -420,8 +416,6 @@ static int h7_mass_erase(struct mpf_adiv5 *a, const struct mpf_target *t, struct
 	for (b = 0; b < (t->bank_size ? 2u : 1u) && rc >= 0; b++) {
 		uint32_t bank = t->regs + 0x100 * b;
 
-		if ((rc = unlock(a, bank + H7_KEYR, bank + H7_CR, H7_CR_LOCK, err)) < 0)
-			break;
 		mpf_adiv5_q_write32(a, bank + H7_CCR, H7_SR_ERR);
 		mpf_adiv5_q_write32(a, bank + H7_CR, H7_CR_BER | H7_CR_PSIZE32);
 		mpf_adiv5_q_write32(a, bank + H7_CR, H7_CR_BER | H7_CR_PSIZE32 | H7_CR_START);
@@ -435,10 +429,8 @@ static int h7_program(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t 
 		      uint32_t *words, uint32_t n, struct mpf_buf *err)
 {
 	uint32_t bank = H7_BANK(t, addr), sr = 0;
-	int rc = unlock(a, bank + H7_KEYR, bank + H7_CR, H7_CR_LOCK, err);
+	int rc;
 
-	if (rc < 0)
-		return rc;
 	mpf_adiv5_q_write32(a, bank + H7_CCR, H7_SR_ERR);
 	mpf_adiv5_q_write32(a, bank + H7_CR, H7_CR_PG | H7_CR_PSIZE32);
 	mpf_adiv5_q_write(a, addr, words, n);
@@ -450,6 +442,15 @@ static int h7_program(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t 
 	return sr_check(sr, H7_SR_ERR, "programming", addr, err);
 }
 
+static int h7_unlock(struct mpf_adiv5 *a, const struct mpf_target *t, struct mpf_buf *err)
+{
+	int rc = unlock(a, t->regs + H7_KEYR, t->regs + H7_CR, H7_CR_LOCK, err);
+
+	if (rc >= 0 && t->bank_size)
+		rc = unlock(a, t->regs + 0x100 + H7_KEYR, t->regs + 0x100 + H7_CR, H7_CR_LOCK, err);
+	return rc;
+}
+
 static int h7_lock(struct mpf_adiv5 *a, const struct mpf_target *t, struct mpf_buf *err)
 {
 	mpf_adiv5_q_write32(a, t->regs + H7_CR, H7_CR_LOCK);
@@ -459,6 +460,6 @@ static int h7_lock(struct mpf_adiv5 *a, const struct mpf_target *t, struct mpf_b
 }
 
 const struct mpf_flash_driver mpf_flash_stm32h7 = {
-	"stm32h7", "STM32H74x/75x/72x/73x (sectors)", h7_detect, h7_erase, h7_mass_erase,
+	"stm32h7", "STM32H74x/75x/72x/73x (sectors)", h7_detect, h7_unlock, h7_erase, h7_mass_erase,
 	h7_program, h7_lock,
 };

@@ -11,7 +11,7 @@
 #include "progress.h"
 #include "swd_target.h"
 
-#define CHUNK 16384	/* bytes per program/verify step (progress granularity) */
+#define CHUNK 65536	/* bytes per program/verify step (progress granularity) */
 
 const struct mpf_flash_driver *const mpf_flash_drivers[] = {
 	&mpf_flash_nrf52, &mpf_flash_stm32f4, &mpf_flash_stm32l4, &mpf_flash_stm32h7, NULL,
@@ -154,7 +154,7 @@ int mpf_flash_erase(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t ad
 	uint32_t start, size;
 	int rc;
 
-	if ((rc = check_range(t, addr, len, err)) < 0)
+	if ((rc = check_range(t, addr, len, err)) < 0 || (rc = t->drv->unlock(a, t, err)) < 0)
 		return rc;
 	while (pos < end) {
 		mpf_target_sector(t, (uint32_t)pos, &start, &size);
@@ -288,6 +288,8 @@ int mpf_flash_write_image(struct mpf_adiv5 *a, const struct mpf_target *t,
 
 	for (i = 0; i < n && rc >= 0; i++)
 		rc = check_range(t, b[i].addr, b[i].len, err);
+	if (rc >= 0)
+		rc = t->drv->unlock(a, t, err);
 	if (rc >= 0)
 		rc = erase_blocks(a, t, b, n, fn, ctx, err);
 	for (i = 0; i < n && rc >= 0; i++)

@@ -33,6 +33,8 @@ struct mpf_flash_driver {
 	const char *desc;
 	/* 1 when the connected part is ours (t filled), 0 when not, < 0 error */
 	int (*detect)(struct mpf_adiv5 *a, struct mpf_target *t, struct mpf_buf *err);
+	/* open the controller for erase/program (keys); the ops below assume it */
+	int (*unlock)(struct mpf_adiv5 *a, const struct mpf_target *t, struct mpf_buf *err);
 	int (*erase)(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t addr,
 		     struct mpf_buf *err);
 	int (*mass_erase)(struct mpf_adiv5 *a, const struct mpf_target *t, struct mpf_buf *err);

@@ -50,7 +50,7 @@ static int xfer(struct dapsim_probe *p, uint8_t req, uint32_t *data)
 	int ack;
 
 	for (;;) {
-		p->swd_us += (46 + p->idle) * 1000000ull / (p->clock_hz ? p->clock_hz : 1000000) + 1;
+		p->swd_us += (46u + p->idle) * 1000000ull / (p->clock_hz ? p->clock_hz : 1000000) + 1;
 		ack = dapsim_transfer(p->target, req & 0x0F, data, now(p));
 		p->transfers++;
 		if (ack != 2 || tries++ >= p->wait_retry)
@@ -203,10 +203,24 @@ static size_t status(uint8_t *r, int ok)
 	return 2;
 }
 
+static size_t command(struct dapsim_probe *p, const uint8_t *q, size_t len, uint8_t *r);
+
 size_t dapsim_probe_command(struct dapsim_probe *p, const uint8_t *q, size_t len, uint8_t *r)
+{
+	size_t n = command(p, q, len, r);
+
+	if (p->pace) {
+		p->pace(p->clock_ctx, p->swd_us);
+		p->swd_us = 0;
+	}
+	return n;
+}
+
+static size_t command(struct dapsim_probe *p, const uint8_t *q, size_t len, uint8_t *r)
 {
 	p->commands++;
 	memset(r, 0, p->packet_size);
+	dapsim_run(p->target, now(p), 200000);
 	if (!len) {
 		violation(p, "empty command packet");
 		r[0] = 0xFF;

@@ -28,7 +28,11 @@ struct dapsim_probe {
 	/* microseconds now: wall clock scaled, or a test's fake clock */
 	uint64_t (*clock)(void *ctx);
 	void *clock_ctx;
-	uint64_t swd_us;		/* time the SWD wire itself took */
+	uint64_t swd_us;		/* wire time of this command so far */
+	/* called after each command with its wire time (SWCLK cycles at the
+	 * set clock, WAIT retries included): a model paced at real rates
+	 * sleeps it. Without it the wire time just adds to the clock. */
+	void (*pace)(void *ctx, uint64_t wire_us);
 	/* counters */
 	unsigned long commands, transfers, waits, violations;
 };

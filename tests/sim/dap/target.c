@@ -64,7 +64,7 @@ struct dapsim_target {
 	uint32_t dhcsr_c, demcr, dcrdr, dcrsr;
 	uint32_t regs[0x60];
 	struct thumb_cpu cpu;
-	uint64_t ran_to;		/* simulated time the core has run up to */
+	uint64_t run_limit;		/* the core may run up to this time */
 	/* flash controller */
 	uint64_t busy_until;
 	uint32_t cr, sr, optr;
@@ -669,7 +669,6 @@ static void dhcsr_write(struct dapsim_target *t, uint32_t v)
 		if ((pc >= t->c->ram_base && pc - t->c->ram_base < t->c->ram_size) ||
 		    (t->ram2 && pc >= t->c->ram2_base && pc - t->c->ram2_base < t->c->ram2_size)) {
 			thumb_resume(&t->cpu, t->regs);
-			t->ran_to = t->now;
 		}
 	}
 }
@@ -999,9 +998,9 @@ int dapsim_transfer(struct dapsim_target *t, uint8_t req, uint32_t *data, uint64
 	int apndp = req & 1, rnw = req >> 1 & 1, ack;
 	uint8_t a32 = req & 0xC;
 
+	dapsim_run(t, now_us, 2000);
 	if (now_us > t->now)
 		t->now = now_us;
-	dapsim_run(t, t->now);
 	if (!t->swd) {
 		violation(t, "SWD transfer before the JTAG-to-SWD sequence");
 		return 7;
@@ -1023,8 +1022,18 @@ int dapsim_transfer(struct dapsim_target *t, uint8_t req, uint32_t *data, uint64
 
 /* ---- the core running code in RAM (flash algorithms) ---- */
 
+/* A core polling a busy flash controller spins until it is done: the
+ * spin is skipped (its time passes at once, up to the slice's end). */
 static int cpu_read(void *ctx, uint32_t addr, int size, uint32_t *v)
 {
+	struct dapsim_target *t = ctx;
+	uint32_t off = addr - t->c->regs;
+	int status = addr >= t->c->regs && off < 0x1000 &&
+		     (t->c->ctl == CTL_NRF ? off == 0x400 || off == 0x408
+		      : off == (t->c->ctl == CTL_F4 ? 0x0Cu : 0x10u));
+
+	if (status && busy(t))
+		t->now = t->busy_until < t->run_limit ? t->busy_until : t->run_limit;
 	return dapsim_bus_read(ctx, addr, size, v);
 }
 
@@ -1033,24 +1042,19 @@ static int cpu_write(void *ctx, uint32_t addr, int size, uint32_t v)
 	return dapsim_bus_write(ctx, addr, size, v);
 }
 
-void dapsim_run(struct dapsim_target *t, uint64_t now_us)
+void dapsim_run(struct dapsim_target *t, uint64_t now_us, unsigned max)
 {
-	uint64_t budget;
 	int rc;
 
-	if (t->halted || !t->cpu.running || !t->nreset)
+	if (t->halted || !t->cpu.running || !t->nreset || now_us <= t->now)
 		return;
 	t->cpu.read = cpu_read;
 	t->cpu.write = cpu_write;
 	t->cpu.ctx = t;
-	/* ~100 instructions per microsecond of simulated time since the core
-	 * last ran (a 100 MIPS part), at most 20000 a call */
-	budget = now_us > t->ran_to ? (now_us - t->ran_to) * 100 : 0;
-	if (budget > 20000)
-		budget = 20000;
-	t->ran_to = now_us;
-	rc = thumb_step(&t->cpu, t->regs, (unsigned)budget, &t->now);
-	t->ran_to = t->now > t->ran_to ? t->now : t->ran_to;
+	t->run_limit = now_us;
+	/* the core keeps real time as far as max instructions allow; an
+	 * interpreter slower than the part loses the rest of the slice */
+	rc = thumb_step(&t->cpu, t->regs, max, &t->now, now_us);
 	if (rc == THUMB_BKPT) {
 		t->halted = 1;
 	} else if (rc == THUMB_FAULT) {
@@ -1058,4 +1062,6 @@ void dapsim_run(struct dapsim_target *t, uint64_t now_us)
 		t->lockup = 1;
 		t->halted = 1;
 	}
+	if (t->now < now_us)
+		t->now = now_us;
 }

@@ -40,8 +40,11 @@ void dapsim_set_nreset(struct dapsim_target *t, int level);
 /* One SWD transaction: req bits 0 APnDP, 1 RnW, 2-3 A[3:2]. Returns the
  * ACK (1 OK, 2 WAIT, 4 FAULT, 7 none); *data is written or read. */
 int dapsim_transfer(struct dapsim_target *t, uint8_t req, uint32_t *data, uint64_t now_us);
-/* Let a running core execute (a flash algorithm in RAM) up to now_us. */
-void dapsim_run(struct dapsim_target *t, uint64_t now_us);
+/* Let a running core execute (a flash algorithm in RAM) up to now_us, at
+ * most max instructions: the probe gives it a large slice per command and
+ * every transaction a small one, so the core keeps up with the host
+ * without one transfer costing milliseconds of real time. */
+void dapsim_run(struct dapsim_target *t, uint64_t now_us, unsigned max);
 
 /* The bus as the MEM-AP sees it: 0 ok, -1 bus fault, 1 stall. size 1, 2, 4;
  * values in their byte lanes. */

@@ -93,6 +93,7 @@ static int store(struct thumb_cpu *c, uint32_t addr, int size, uint32_t v)
 {
 	int rc = c->write(c->ctx, addr, size, v << (8 * (addr & 3)));
 
+	c->stored = 1;
 	if (rc == 1)
 		return STALL;
 	if (rc < 0) {
@@ -310,11 +311,12 @@ static void it_advance(struct thumb_cpu *c)
 		c->it = (c->it & 0xE0) | ((c->it << 1) & 0x1F);
 }
 
-int thumb_step(struct thumb_cpu *c, uint32_t *regs, unsigned max, uint64_t *now_us)
+int thumb_step(struct thumb_cpu *c, uint32_t *regs, unsigned max, uint64_t *now_us,
+	       uint64_t limit_us)
 {
 	unsigned i;
 
-	for (i = 0; i < max && c->running; i++) {
+	for (i = 0; i < max && c->running && *now_us < limit_us; i++) {
 		uint32_t pc = regs[PC], hw, hw2 = 0, save[17];
 		int wide, rc, exec = 1, k;
 
@@ -341,6 +343,21 @@ int thumb_step(struct thumb_cpu *c, uint32_t *regs, unsigned max, uint64_t *now_
 		}
 		if (c->it && (hw & 0xFF00) != 0xBF00)
 			it_advance(c);	/* an IT itself applies from the next instruction */
+		if (rc == OK && regs[PC] < pc) {	/* a backward branch */
+			if (regs[PC] == c->loop_pc && !c->stored) {
+				if (++c->loop_count > 64) {
+					/* waiting for the host to fill the FIFO:
+					 * the core idles to the end of its slice */
+					c->loop_count = 0;
+					*now_us = limit_us;
+					break;
+				}
+			} else {
+				c->loop_pc = regs[PC];
+				c->loop_count = 0;
+			}
+			c->stored = 0;
+		}
 		if (rc == BKPT) {
 			regs[PC] = pc;
 			c->running = 0;

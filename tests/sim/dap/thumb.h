@@ -18,14 +18,20 @@ struct thumb_cpu {
 	int (*read)(void *ctx, uint32_t addr, int size, uint32_t *v);
 	int (*write)(void *ctx, uint32_t addr, int size, uint32_t v);
 	void *ctx;
+	/* idle detection: a backward branch taken again and again with no
+	 * store in between is a loop waiting for the host */
+	uint32_t loop_pc;
+	unsigned loop_count;
+	int stored;
 	const char *why;
 	char whybuf[80];
 };
 
 /* regs: r0-r15 then xPSR at 16 (the DCRSR numbering). */
 void thumb_resume(struct thumb_cpu *c, uint32_t *regs);
-/* Execute up to max instructions, advancing *now_us (100 per us, and
- * waiting out bus stalls). */
-int thumb_step(struct thumb_cpu *c, uint32_t *regs, unsigned max, uint64_t *now_us);
+/* Execute up to max instructions while *now_us < limit_us, advancing
+ * *now_us (100 instructions per us; a stalled access waits 1 us). */
+int thumb_step(struct thumb_cpu *c, uint32_t *regs, unsigned max, uint64_t *now_us,
+	       uint64_t limit_us);
 
 #endif

@@ -23,11 +23,13 @@
  *   unplug_after=N    the probe drops off the bus after its Nth command
  * Flash (and UICR) persist in $MPF_USBSIM_STATE as MODEL-SERIAL.flash/.uicr.
  */
+#define _POSIX_C_SOURCE 200809L	/* nanosleep */
 #include "usbsim.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../dap/probe.h"
 
@@ -67,6 +69,20 @@ static uint64_t clock_us(void *ctx)
 	double us = (double)usbsim_now_ns() / 1000.0;
 
 	return d->scale > 0 ? (uint64_t)(us / d->scale) : (uint64_t)us * 1000000u;
+}
+
+/* The SWD wire takes real time (scaled like the flash): sleep it. */
+static void pace(void *ctx, uint64_t wire_us)
+{
+	struct dap *d = ctx;
+	double ns = (double)wire_us * 1000.0 * d->scale;
+	struct timespec ts;
+
+	if (ns < 1000.0)
+		return;
+	ts.tv_sec = (time_t)(ns / 1e9);
+	ts.tv_nsec = (long)(ns - (double)ts.tv_sec * 1e9);
+	nanosleep(&ts, NULL);
 }
 
 static void put16(uint8_t *b, unsigned v) { b[0] = v & 0xFF; b[1] = (v >> 8) & 0xFF; }
@@ -140,6 +156,7 @@ static int create_common(struct usbsim_dev *dev, int v1)
 	d->p.product = v1 ? "DAPSim CMSIS-DAP" : "DAPSim CMSIS-DAP";
 	d->p.clock = clock_us;
 	d->p.clock_ctx = d;
+	d->p.pace = pace;
 	descriptors(d, v1 ? 64 : 512);
 	d->strings[1] = "Simulated";
 	d->strings[2] = d->p.product;
