@@ -6,6 +6,7 @@
 
 #include "cortex_m.h"
 #include "err.h"
+#include "log.h"
 #include "progress.h"
 
 static const struct { uint16_t partno; const char *name; } cores[] = {
@@ -63,16 +64,15 @@ int mpf_cm_halt(struct mpf_adiv5 *a, struct mpf_buf *err)
 	return wait_dhcsr(a, DHCSR_S_HALT, DHCSR_S_HALT, 500, "halt", err);
 }
 
-static int sysreset(struct mpf_adiv5 *a, int catch, struct mpf_buf *err)
+static int reset_halt(struct mpf_adiv5 *a, struct mpf_buf *err)
 {
 	uint32_t demcr = 0, v;
 	int rc;
 
 	if ((rc = mpf_adiv5_read32(a, CM_DEMCR, &demcr, err)) < 0)
 		return rc;
-	mpf_adiv5_q_write32(a, CM_DHCSR, DHCSR_KEY | DHCSR_C_DEBUGEN | (catch ? DHCSR_C_HALT : 0));
-	mpf_adiv5_q_write32(a, CM_DEMCR, catch ? demcr | DEMCR_VC_CORERESET
-				       : demcr & ~DEMCR_VC_CORERESET);
+	mpf_adiv5_q_write32(a, CM_DHCSR, DHCSR_KEY | DHCSR_C_DEBUGEN | DHCSR_C_HALT);
+	mpf_adiv5_q_write32(a, CM_DEMCR, demcr | DEMCR_VC_CORERESET);
 	mpf_adiv5_q_read32(a, CM_DHCSR, &v);	/* clears a stale S_RESET_ST */
 	if ((rc = mpf_adiv5_run(a, err)) < 0)
 		return rc;
@@ -85,8 +85,6 @@ static int sysreset(struct mpf_adiv5 *a, int catch, struct mpf_buf *err)
 		rc = MPF_OK;
 	if (rc < 0)
 		return rc;
-	if (!catch)
-		return MPF_OK;
 	if ((rc = wait_dhcsr(a, DHCSR_S_HALT, DHCSR_S_HALT, 500, "halt after reset", err)) < 0)
 		return rc;
 	return mpf_adiv5_write32(a, CM_DEMCR, demcr & ~DEMCR_VC_CORERESET, err);
@@ -94,17 +92,27 @@ static int sysreset(struct mpf_adiv5 *a, int catch, struct mpf_buf *err)
 
 int mpf_cm_reset_halt(struct mpf_adiv5 *a, struct mpf_buf *err)
 {
-	return sysreset(a, 1, err);
+	return reset_halt(a, err);
 }
 
+/* The reset request goes out while debug is still enabled (no vector
+ * catch, so the core runs from the reset vector); then debug is let go of,
+ * best effort: the application may turn SWD off at once, or the part may
+ * drop the debug link in its reset, so losing the target after the reset
+ * request is the expected outcome, not an error. */
 int mpf_cm_reset_run(struct mpf_adiv5 *a, struct mpf_buf *err)
 {
-	int rc = sysreset(a, 0, err);
+	uint32_t demcr = 0;
+	int rc;
 
-	if (rc < 0)
+	if ((rc = mpf_adiv5_read32(a, CM_DEMCR, &demcr, err)) < 0)
 		return rc;
-	/* let go of the core: no debug, so it runs as after power-on */
-	return mpf_adiv5_write32(a, CM_DHCSR, DHCSR_KEY, err);
+	if ((rc = mpf_adiv5_write32(a, CM_DEMCR, demcr & ~DEMCR_VC_CORERESET, err)) < 0)
+		return rc;
+	if (mpf_adiv5_write32(a, CM_AIRCR, AIRCR_SYSRESETREQ, NULL) < 0 ||
+	    mpf_adiv5_write32(a, CM_DHCSR, DHCSR_KEY, NULL) < 0)
+		mpf_debug("target gone after the reset request (its firmware runs)");
+	return MPF_OK;
 }
 
 int mpf_cm_run(struct mpf_adiv5 *a, struct mpf_buf *err)
@@ -132,15 +140,4 @@ int mpf_cm_reg_write(struct mpf_adiv5 *a, unsigned reg, uint32_t v, struct mpf_b
 	if ((rc = mpf_adiv5_run(a, err)) < 0)
 		return rc;
 	return wait_dhcsr(a, DHCSR_S_REGRDY, DHCSR_S_REGRDY, 100, "transfer a register", err);
-}
-
-int mpf_cm_hw_reset(struct mpf_dap *d, unsigned ms, struct mpf_buf *err)
-{
-	int rc = mpf_dap_swj_pins(d, 0, DAP_PIN_nRESET, 0, err);
-
-	if (rc < 0)
-		return rc;
-	nap(ms);
-	rc = mpf_dap_swj_pins(d, DAP_PIN_nRESET, DAP_PIN_nRESET, 100000, err);
-	return rc < 0 ? rc : MPF_OK;
 }

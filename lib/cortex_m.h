@@ -1,5 +1,6 @@
 /* cortex_m.h - Cortex-M debug through a MEM-AP: halt, reset-and-halt,
- * core registers, run, hardware reset (protocols.md 4.5).
+ * core registers, run (protocols.md 4.5). Hardware reset (nRESET through
+ * DAP_SWJ_Pins) is in swd.c: connecting under reset.
  */
 #ifndef MPF_CORTEX_M_H
 #define MPF_CORTEX_M_H
@@ -32,12 +33,11 @@ const char *mpf_cm_core_name(uint32_t cpuid);
 int mpf_cm_halt(struct mpf_adiv5 *a, struct mpf_buf *err);
 /* System reset with the core caught at the reset vector (VC_CORERESET). */
 int mpf_cm_reset_halt(struct mpf_adiv5 *a, struct mpf_buf *err);
-/* System reset and run (debug stays enabled but no catch). */
+/* System reset and run; the target may be unreachable afterwards (its
+ * firmware runs), which is not an error. */
 int mpf_cm_reset_run(struct mpf_adiv5 *a, struct mpf_buf *err);
 int mpf_cm_run(struct mpf_adiv5 *a, struct mpf_buf *err);
 int mpf_cm_reg_read(struct mpf_adiv5 *a, unsigned reg, uint32_t *v, struct mpf_buf *err);
 int mpf_cm_reg_write(struct mpf_adiv5 *a, unsigned reg, uint32_t v, struct mpf_buf *err);
-/* Pulse nRESET through the probe (DAP_SWJ_Pins), ms low. */
-int mpf_cm_hw_reset(struct mpf_dap *d, unsigned ms, struct mpf_buf *err);
 
 #endif

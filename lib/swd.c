@@ -37,6 +37,30 @@ static int nrf_protection(struct mpf_swd *s, const struct mpf_swd_opts *o, struc
 	return MPF_OK;
 }
 
+/* A target whose firmware turned SWD off (or sleeps deeply) still answers
+ * while nRESET is held: connect then, catch the core at the reset vector
+ * (DEMCR.VC_CORERESET) and let go of the pin. */
+static int connect_under_reset(struct mpf_swd *s, struct mpf_buf *err)
+{
+	int rc = mpf_dap_swj_pins(s->dap, 0, DAP_PIN_nRESET, 0, err);
+
+	if (rc < 0)
+		return rc;
+	mpf_swd_nap(20);
+	if ((rc = mpf_adiv5_connect(&s->a, err)) < 0 || (rc = mpf_adiv5_mem_ap(&s->a, 0, err)) < 0)
+		goto release;
+	mpf_adiv5_q_write32(&s->a, CM_DHCSR, DHCSR_KEY | DHCSR_C_DEBUGEN | DHCSR_C_HALT);
+	mpf_adiv5_q_write32(&s->a, CM_DEMCR, DEMCR_VC_CORERESET);
+	rc = mpf_adiv5_run(&s->a, err);
+release:
+	if (mpf_dap_swj_pins(s->dap, DAP_PIN_nRESET, DAP_PIN_nRESET, 100000, rc < 0 ? NULL : err) < 0 &&
+	    rc >= 0)
+		rc = MPF_ERR_IO;
+	if (rc >= 0)
+		mpf_swd_nap(20);
+	return rc;
+}
+
 int mpf_swd_attach(struct mpf_swd *s, struct mpf_dap *dap, const struct mpf_swd_opts *o,
 		   struct mpf_buf *err)
 {
@@ -50,7 +74,13 @@ int mpf_swd_attach(struct mpf_swd *s, struct mpf_dap *dap, const struct mpf_swd_
 		return mpf_errf(err, MPF_ERR_ARG, "unknown target family '%s'", o->target);
 	if ((rc = probe_setup(dap, o->hz ? o->hz : MPF_SWD_DEFAULT_HZ, err)) < 0)
 		return rc;
-	if ((rc = mpf_adiv5_connect(&s->a, err)) < 0)
+	if ((rc = mpf_adiv5_connect(&s->a, err)) == MPF_ERR_NODEV) {
+		mpf_info("no answer on SWD: connecting under reset");
+		if (err)
+			mpf_buf_reset(err);
+		rc = connect_under_reset(s, err);
+	}
+	if (rc < 0)
 		return rc;
 	if ((rc = nrf_protection(s, o, err)) < 0)
 		return rc;

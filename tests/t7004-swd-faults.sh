@@ -40,6 +40,17 @@ test_expect_success USBSIM 'with --unlock it is mass-erased through the CTRL-AP,
 	cmp nrf.bin back.bin
 '
 
+test_expect_success USBSIM 'firmware that turned SWD off: connect under reset (nRESET held)' '
+	usbsim_devices "cmsisdap:serial=BRICK:swd_off=1:time_scale=0.01" &&
+	head -c 20000 /dev/urandom >brick.bin &&
+	usbsim mpf-swd write brick.bin -o jsonl >out 2>err &&
+	test "$(json_field out flashed.ok)" = true &&
+	grep -q "connecting under reset" err &&
+	usbsim mpf-swd read 0x08000000 20000 back.bin >/dev/null 2>&1 &&
+	cmp brick.bin back.bin &&
+	test "$(usbsim_count violation)" = 0
+'
+
 test_expect_success USBSIM 'an ambiguous --probe substring is an error naming the candidates' '
 	usbsim_devices "cmsisdap:serial=ABC123,cmsisdap:serial=ABC456" &&
 	test_expect_code 1 usbsim mpf-swd --probe ABC info -o jsonl >out &&

@@ -74,6 +74,7 @@ struct dapsim_target {
 	uint32_t nvmc_config;
 	int approtect;			/* AHB-AP closed */
 	int own_mem;			/* flash and uicr are ours to free */
+	int swd_off;			/* the application turns the SWD pins into GPIOs */
 	uint64_t eraseall_until;
 	uint32_t ctrl_reset;
 };
@@ -818,10 +819,20 @@ int dapsim_bus_write(struct dapsim_target *t, uint32_t addr, int size, uint32_t 
 
 /* ---- SWD line: line reset, JTAG-to-SWD, DPIDR first ---- */
 
+/* With swd_off, SWD is gone while the application runs: the pins are
+ * GPIOs then. Held in reset, or halted before the application starts,
+ * the debug port answers. */
+static int pins_are_swd(const struct dapsim_target *t)
+{
+	return !t->swd_off || !t->nreset || t->halted || t->cpu.running;
+}
+
 void dapsim_swj_sequence(struct dapsim_target *t, const uint8_t *bits, unsigned n)
 {
 	unsigned i;
 
+	if (!pins_are_swd(t))
+		return;
 	for (i = 0; i < n; i++) {
 		int b = bits[i / 8] >> (i % 8) & 1;
 
@@ -843,12 +854,25 @@ void dapsim_swj_sequence(struct dapsim_target *t, const uint8_t *bits, unsigned 
 	}
 }
 
+/* nRESET resets the system, not the debug domain: DHCSR.C_DEBUGEN and
+ * DEMCR survive, so a debugger can set VC_CORERESET while it holds the
+ * pin and catch the core at the reset vector when it lets go. */
 void dapsim_set_nreset(struct dapsim_target *t, int level)
 {
 	if (!level && t->nreset)
 		sysreset(t);
+	if (level && !t->nreset) {
+		t->halted = (t->dhcsr_c & 1) && (t->demcr & 1);
+		t->reset_st = 1;
+	}
 	t->nreset = level;
 }
+
+void dapsim_target_swd_off(struct dapsim_target *t)
+{
+	t->swd_off = 1;
+}
+
 
 static int mem_ap_enabled(struct dapsim_target *t)
 {
@@ -1001,6 +1025,8 @@ int dapsim_transfer(struct dapsim_target *t, uint8_t req, uint32_t *data, uint64
 	dapsim_run(t, now_us, 2000);
 	if (now_us > t->now)
 		t->now = now_us;
+	if (!pins_are_swd(t))
+		return 7;	/* nobody listens on a GPIO */
 	if (!t->swd) {
 		violation(t, "SWD transfer before the JTAG-to-SWD sequence");
 		return 7;

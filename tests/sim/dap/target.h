@@ -33,6 +33,10 @@ void dapsim_target_use_memory(struct dapsim_target *t, uint8_t *flash, uint8_t *
 /* Lock the nRF52 (UICR.APPROTECT = 0, effective from the next reset). */
 void dapsim_target_protect(struct dapsim_target *t);
 
+/* The application reconfigures the SWD pins (a "bricked" board): the
+ * debug port only answers under reset or with the core halted. */
+void dapsim_target_swd_off(struct dapsim_target *t);
+
 /* Bits clocked on SWDIO with SWCLK (SWJ_Sequence), LSB first. */
 void dapsim_swj_sequence(struct dapsim_target *t, const uint8_t *bits, unsigned n);
 /* nRESET pin: 0 asserted (held in reset), 1 released. */

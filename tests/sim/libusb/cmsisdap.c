@@ -21,6 +21,8 @@
  *   time_scale=F      multiply flash busy times (default 1; 0.01 = 100x faster)
  *   protect=1         nRF52: APPROTECT set in UICR when the state is created
  *   unplug_after=N    the probe drops off the bus after its Nth command
+ *   swd_off=1         the application turns the SWD pins into GPIOs: the
+ *                     target answers only under reset (connect under reset)
  * Flash (and UICR) persist in $MPF_USBSIM_STATE as MODEL-SERIAL.flash/.uicr.
  */
 #define _POSIX_C_SOURCE 200809L	/* nanosleep */
@@ -54,7 +56,7 @@ struct dap {
 
 static const char *const keys[] = {
 	"serial", "target", "packet_size", "packet_count", "time_scale", "protect",
-	"unplug_after", NULL,
+	"unplug_after", "swd_off", NULL,
 };
 
 /* A vendor-defined HID report: 64 bytes in, 64 bytes out, no report id. */
@@ -147,6 +149,8 @@ static int create_common(struct usbsim_dev *dev, int v1)
 	dapsim_target_use_memory(d->t, flash, uicr);
 	if (fresh_u && usbsim_opt_int(dev, "protect", 0))
 		dapsim_target_protect(d->t);
+	if (usbsim_opt_int(dev, "swd_off", 0))
+		dapsim_target_swd_off(d->t);
 	d->scale = usbsim_opt_double(dev, "time_scale", 1.0);
 	d->unplug_after = usbsim_opt_int(dev, "unplug_after", 0);
 	dapsim_probe_init(&d->p, d->t, v1 ? 1 : 2, (unsigned)psize, (unsigned)pcount);
