@@ -55,6 +55,7 @@ struct session {
 	struct mpf_dap dap;
 	struct mpf_swd swd;
 	int open, attached;
+	uint32_t hz;		/* SWD clock asked for */
 };
 
 static int parse_u32(const char *s, uint32_t *v)
@@ -152,6 +153,7 @@ static int session_open(struct session *s, int halt, int attach, struct mpf_buf 
 		return MPF_OK;
 	if (freq_s && parse_hz(freq_s, &o.hz) < 0)
 		return mpf_errf(err, MPF_ERR_ARG, "bad --frequency '%s' (e.g. 4M, 1800k)", freq_s);
+	s->hz = o.hz ? o.hz : MPF_SWD_DEFAULT_HZ;
 	o.target = target_s;
 	o.unlock = unlock;
 	o.halt = halt;
@@ -205,6 +207,7 @@ static json_t *target_json(const struct session *s)
 	set_hex32(o, "idcode", w->t.idcode);
 	set_hex32(o, "flash_base", w->t.flash_base);
 	json_object_set_new(o, "flash_size", json_integer(w->t.flash_size));
+	json_object_set_new(o, "frequency", json_integer(s->hz));
 	json_object_set_new(o, "packet_size", json_integer(s->dap.packet_size));
 	json_object_set_new(o, "packet_count", json_integer(s->dap.packet_count));
 	return o;
@@ -445,7 +448,9 @@ static int do_list(const struct mpf_filter *f)
 		}
 	}
 	mpf_usb_probes_free(p, n);
-	return mpf_filter_list(f, recs, (size_t)n);
+	i = mpf_filter_list(f, recs, (size_t)n);
+	free(recs);
+	return i;
 }
 
 static const char *target_cell(const struct mpf_record *r, struct mpf_buf *out)
@@ -526,7 +531,9 @@ static int swd_main(int argc, char **argv)
 	rec = mpf_xcalloc(1, sizeof(*rec));
 	mpf_record_init(rec);
 	mpf_rec_set_str(rec, "kind", "probe");
-	return mpf_filter_list(&f, rec, 1);
+	i = (size_t)mpf_filter_list(&f, rec, 1);
+	free(rec);
+	return (int)i;
 }
 
 const struct mpf_applet swd_applet = {

@@ -70,6 +70,18 @@ test_expect_success USBSIM 'no probe attached' '
 	test ! -s out
 '
 
+test_expect_success USBSIM '--frequency and --target reach the probe and the driver table' '
+	usbsim_devices "cmsisdap:serial=OPTS" &&
+	usbsim mpf-swd --frequency 1800k info -o jsonl >out &&
+	test "$(json_field out swd.frequency)" = 1800000 &&
+	usbsim mpf-swd --target stm32f4 info -o jsonl >out &&
+	test "$(json_field out swd.family)" = stm32f4 &&
+	test_expect_code 1 usbsim mpf-swd --target nrf52 info -o jsonl >out &&
+	grep -q "not a known nrf52 part" out &&
+	test_expect_code 1 usbsim mpf-swd --frequency 4Q info -o jsonl >out &&
+	grep -q "bad --frequency" out
+'
+
 test_expect_success USBSIM 'bad arguments are usage errors' '
 	test_expect_code 2 mpf-swd read 0x0 &&
 	test_expect_code 2 mpf-swd frobnicate &&

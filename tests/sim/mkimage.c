@@ -143,5 +143,7 @@ int main(int argc, char **argv)
 		write_elf(o, s, n);
 	else
 		write_hex(o, s, n);
+	for (i = 0; i < n; i++)
+		free(s[i].data);
 	return fclose(o) ? 1 : 0;
 }

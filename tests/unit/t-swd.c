@@ -210,6 +210,7 @@ static void t_nrf_protect(void)
 	tgt = dapsim_target_new("nrf52840");
 	dapsim_poke(tgt, 0x2000, b, 4);
 	dapsim_target_protect(tgt);
+	mpf_dap_release(&dap);
 	dapsim_io_init(&io, &dap, tgt, 64, 2);
 	mpf_buf_reset(&err);
 	rc = mpf_swd_attach(&swd, &dap, &o, &err);
