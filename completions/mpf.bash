@@ -3,7 +3,7 @@
 # _mpf_opts APPLET: the options of an applet
 _mpf_opts() {
 	case $1 in
-	scan) echo ' --serial -s --ignore -i --kind -k --bluetooth --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
+	scan) echo ' --serial -s --ignore -i --kind -k --ports-from -f --bluetooth --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	swd) echo ' --probe -p --frequency -f --target -t --unlock --address -a --all --no-reset --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	esac
 }
@@ -23,6 +23,7 @@ _mpf_arg() {
 	--serial|-s) echo '@serial' ;;
 	--ignore|-i) echo '@serial' ;;
 	--kind|-k) echo 'serial dfu uf2 probe' ;;
+	--ports-from|-f) echo '@file' ;;
 	--jobs|-j) echo '' ;;
 	--timeout) echo '' ;;
 	--output|-o) echo 'jsonl table json' ;;

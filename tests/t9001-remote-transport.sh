@@ -42,10 +42,12 @@ test_expect_success SER2NET 'rfc2217 through ser2net: data both ways, 0xFF bytes
 '
 
 test_expect_success SER2NET 'rfc2217 through ser2net: a baud change reaches the real port' '
-	$tool port rfc2217://127.0.0.1:$p_rfc baud:460800 "w:x" r:300 >out &&
-	stty -F "$(readlink -f "$TRASH/board")" speed >speed &&
-	echo 460800 >expect &&
-	test_cmp expect speed
+	# checked while connected: ser2net resets the port when a client leaves
+	$tool port rfc2217://127.0.0.1:$p_rfc baud:460800 sleep:3000 &
+	pid=$! &&
+	dev=$(readlink -f "$TRASH/board") &&
+	wait_for 3 sh -c "stty -F $dev speed | grep -qx 460800" &&
+	wait $pid
 '
 
 test_expect_success SER2NET 'socket:// (raw TCP) through ser2net: data both ways' '
@@ -113,6 +115,17 @@ test_expect_success 'mpf-scan lists network ports named with --serial as given' 
 	jq -r .serial out >names &&
 	printf "%s\n" rfc2217://127.0.0.1:$p_rfc "socket://[::1]:4000" >expect &&
 	test_cmp expect names
+'
+
+test_expect_success 'mpf-scan reads a lab port list with --ports-from' '
+	printf "%s\n" "# lab hosts" "rfc2217://127.0.0.1:$p_rfc   # board 1" "" \
+		"socket://127.0.0.1:$p_raw" >lab.txt &&
+	mpf-scan -k serial --ports-from lab.txt -o jsonl >out &&
+	jq -r .serial out >names &&
+	printf "%s\n" rfc2217://127.0.0.1:$p_rfc socket://127.0.0.1:$p_raw >expect &&
+	test_cmp expect names &&
+	test_expect_code 66 mpf-scan --ports-from no-such-file 2>err &&
+	grep -q "cannot read" err
 '
 
 test_expect_success 'cleanup' '
