@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "err.h"
+#include "log.h"
 #include "progress.h"
 #include "swd_target.h"
 
@@ -105,6 +106,13 @@ int mpf_target_matches_cpu(const struct mpf_target *t, const char *cpu)
 	return 0;
 }
 
+/* A signal stops long operations between steps; the flash controller is
+ * relocked on the way out like on any other error. */
+static int stopped(struct mpf_buf *err)
+{
+	return mpf_interrupted ? mpf_errf(err, MPF_ERR_INTR, "interrupted") : MPF_OK;
+}
+
 int mpf_target_wait(struct mpf_adiv5 *a, uint32_t reg, uint32_t mask, uint32_t want,
 		    unsigned ms, const char *what, uint32_t *last, struct mpf_buf *err)
 {
@@ -120,6 +128,8 @@ int mpf_target_wait(struct mpf_adiv5 *a, uint32_t reg, uint32_t mask, uint32_t w
 			*last = v;
 		if ((v & mask) == want)
 			return MPF_OK;
+		if ((rc = stopped(err)) < 0)
+			return rc;
 		if (mpf_now_ms() > deadline)
 			return mpf_errf(err, MPF_ERR_TIMEOUT, "%s did not finish within %u ms "
 					"(register 0x%08x reads 0x%08x)", what, ms, reg, v);
@@ -156,7 +166,7 @@ int mpf_flash_erase(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t ad
 
 	if ((rc = check_range(t, addr, len, err)) < 0 || (rc = t->drv->unlock(a, t, err)) < 0)
 		return rc;
-	while (pos < end) {
+	while (pos < end && (rc = stopped(err)) >= 0) {
 		mpf_target_sector(t, (uint32_t)pos, &start, &size);
 		report(fn, ctx, "erase", pos - addr, len);
 		if ((rc = t->drv->erase(a, t, start, err)) < 0)
@@ -196,7 +206,8 @@ static int program(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t add
 			n = len - off;
 		to_words(w, img + off, n / 4);
 		report(fn, ctx, "write", off, len);
-		rc = t->drv->program(a, t, addr + off, w, n / 4, err);
+		if ((rc = stopped(err)) >= 0)
+			rc = t->drv->program(a, t, addr + off, w, n / 4, err);
 		off += n;
 	}
 	if (rc >= 0)
@@ -262,7 +273,7 @@ static int erase_blocks(struct mpf_adiv5 *a, const struct mpf_target *t, const s
 	for (i = 0; i < n && rc >= 0; i++) {
 		uint64_t pos = b[i].addr, end = (uint64_t)b[i].addr + b[i].len;
 
-		while (pos < end && rc >= 0) {
+		while (pos < end && rc >= 0 && (rc = stopped(err)) >= 0) {
 			mpf_target_sector(t, (uint32_t)pos, &start, &size);
 			if ((uint64_t)start + size > erased_to) {
 				report(fn, ctx, "erase", done, total);
@@ -326,7 +337,8 @@ int mpf_mem_read(struct mpf_adiv5 *a, uint32_t addr, uint8_t *out, size_t len,
 		uint32_t words = (skip + n + 3) / 4;
 
 		report(fn, ctx, "read", done, len);
-		rc = mpf_adiv5_read(a, base, w, words, err);
+		if ((rc = stopped(err)) >= 0)
+			rc = mpf_adiv5_read(a, base, w, words, err);
 		for (i = 0; rc >= 0 && i < n; i++)
 			out[done + i] = w[(skip + i) / 4] >> (8 * ((skip + i) % 4));
 		done += n;

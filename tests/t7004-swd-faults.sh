@@ -21,6 +21,23 @@ test_expect_success USBSIM 'a probe unplugged mid-write fails the record with no
 	test "$(usbsim_count "unplugged after")" = 1
 '
 
+erase_started() { test "$(usbsim_count "INTR event: erase 1")" = 1; }
+
+test_expect_success USBSIM 'SIGTERM mid-write: the record says interrupted, the flash is relocked' '
+	usbsim_devices "cmsisdap:serial=INTR:time_scale=1" &&
+	head -c 262144 /dev/urandom >big.bin &&
+	LD_LIBRARY_PATH=$USBSIM_LIB_DIR mpf-swd write big.bin -o jsonl >out 2>err &
+	pid=$! &&
+	wait_for 20 erase_started &&
+	kill -TERM $pid &&
+	rc=0 && { wait $pid || rc=$?; } &&
+	test $rc = 143 &&
+	test "$(json_field out error.code)" = interrupted &&
+	test "$(usbsim_count "INTR event: erase")" -lt 6 &&
+	test "$(usbsim_count "INTR event: flash unlocked")" = 1 &&
+	grep -E "INTR event: flash (un)?locked" "$MPF_USBSIM_LOG" | tail -1 | grep -q "flash locked"
+'
+
 test_expect_success USBSIM 'a protected nRF52 is refused without --unlock, flash untouched' '
 	usbsim_devices "cmsisdap:serial=LOCKED:target=nrf52840:protect=1:time_scale=0.01" &&
 	test_expect_code 1 usbsim mpf-swd info -o jsonl >out &&

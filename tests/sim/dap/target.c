@@ -355,6 +355,8 @@ static void f4_cr_write(struct dapsim_target *t, uint32_t v)
 		return;
 	}
 	t->cr = v & 0x8001837Fu;
+	if (v & 0x80000000u)
+		t->n.relocks++;
 	if (!(v & (1u << 16)))
 		return;
 	t->cr &= ~(1u << 16);
@@ -414,6 +416,7 @@ static int f4_reg_write(struct dapsim_target *t, uint32_t off, uint32_t v)
 		} else if (t->keyseq == 1 && v == 0xCDEF89ABu) {
 			t->keyseq = 0;
 			t->cr &= ~0x80000000u;
+			t->n.unlocks++;
 		} else {
 			violation(t, "wrong FLASH_KEYR sequence: locked until reset");
 			t->keylock = 1;
@@ -441,6 +444,8 @@ static void l4_cr_write(struct dapsim_target *t, uint32_t v)
 		return;
 	}
 	t->cr = (v & ~(1u << 16)) | (t->cr & 0x40000000u);
+	if (v & 0x80000000u)
+		t->n.relocks++;
 	if (!(v & (1u << 16)))
 		return;
 	if (busy(t)) {
@@ -526,6 +531,7 @@ static int l4_reg_write(struct dapsim_target *t, uint32_t off, uint32_t v)
 		} else if (t->keyseq == 1 && v == 0xCDEF89ABu) {
 			t->keyseq = 0;
 			t->cr &= ~0x80000000u;
+			t->n.unlocks++;
 		} else {
 			violation(t, "wrong FLASH_KEYR sequence: locked until reset");
 			t->keylock = 1;

@@ -63,6 +63,7 @@ const char *dapsim_model(const struct dapsim_target *t);
 /* Counters for tests: program operations, erase operations, resets. */
 struct dapsim_counts {
 	unsigned long programs, erases, mass_erases, resets, violations, stalls;
+	unsigned long unlocks, relocks;	/* flash controller key sequence / LOCK set again */
 };
 const struct dapsim_counts *dapsim_counts(const struct dapsim_target *t);
 

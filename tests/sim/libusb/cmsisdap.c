@@ -200,6 +200,10 @@ static void log_target(struct usbsim_dev *dev, struct dap *d)
 		usbsim_log(dev, "mass erase");
 	for (; d->seen.resets < c->resets; d->seen.resets++)
 		usbsim_log(dev, "reset");
+	for (; d->seen.unlocks < c->unlocks; d->seen.unlocks++)
+		usbsim_log(dev, "flash unlocked");
+	for (; d->seen.relocks < c->relocks; d->seen.relocks++)
+		usbsim_log(dev, "flash locked");
 	for (; d->seen.violations < c->violations; d->seen.violations++)
 		usbsim_violation(dev, "target model (see the dapsim: line above)");
 	if (d->p.violations > d->seen.stalls) {
