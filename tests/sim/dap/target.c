@@ -15,7 +15,7 @@
 #include "target.h"
 #include "thumb.h"
 
-enum ctl { CTL_F4, CTL_L4, CTL_NRF };
+enum ctl { CTL_F4, CTL_L4, CTL_NRF, CTL_H7 };
 
 struct chip {
 	const char *name;
@@ -25,18 +25,25 @@ struct chip {
 	uint32_t ram_base, ram_size, ram2_base, ram2_size;
 	uint32_t info_base, info_size;	/* read-only system/FICR block */
 	uint32_t regs;			/* flash controller */
+	uint32_t dbgmcu_addr;		/* where DBGMCU_IDCODE reads */
+	uint32_t wrap;			/* MEM-AP TAR auto-increment window */
 };
 
 static const struct chip chips[] = {
 	{ "stm32f405", CTL_F4, 0x2BA01477, 0x410FC241, 0x24770011, 0x10076413,
 	  0x08000000, 0x100000, 0, 0x20000000, 0x20000, 0x10000000, 0x10000,
-	  0x1FFF0000, 0x10000, 0x40023C00 },
+	  0x1FFF0000, 0x10000, 0x40023C00, 0xE0042000, 0x1000 },
 	{ "stm32l476", CTL_L4, 0x2BA01477, 0x410FC241, 0x24770011, 0x10076415,
 	  0x08000000, 0x100000, 2048, 0x20000000, 0x18000, 0x10000000, 0x8000,
-	  0x1FFF0000, 0x10000, 0x40022000 },
+	  0x1FFF0000, 0x10000, 0x40022000, 0xE0042000, 0x1000 },
 	{ "nrf52840", CTL_NRF, 0x2BA01477, 0x410FC241, 0x24770011, 0,
 	  0x00000000, 0x100000, 4096, 0x20000000, 0x40000, 0, 0,
-	  0x10000000, 0x1000, 0x4001E000 },
+	  0x10000000, 0x1000, 0x4001E000, 0, 0x1000 },
+	/* STM32H743: Cortex-M7 whose AHB-AP increments TAR within 1 KiB only;
+	 * AXI SRAM as the main RAM, DTCM as the second */
+	{ "stm32h743", CTL_H7, 0x6BA02477, 0x411FC271, 0x84770001, 0x10036450,
+	  0x08000000, 0x200000, 0x20000, 0x24000000, 0x80000, 0x20000000, 0x20000,
+	  0x1FF1E000, 0x1000, 0x52002000, 0x5C001000, 0x400 },
 };
 
 #define SCRATCH_MAX 65536	/* words of peripheral/PPB space remembered */
@@ -72,6 +79,15 @@ struct dapsim_target {
 	int dw_pending;
 	uint32_t dw_addr, dw_lo;
 	uint32_t nvmc_config;
+	/* H7: per bank CR, SR, key state, 256-bit write buffer */
+	struct h7bank {
+		uint32_t cr, sr;
+		int keyseq;
+		uint64_t busy_until;
+		uint32_t wb_addr;	/* flash word being filled, ~0 none */
+		uint8_t wb[32];
+		uint32_t wb_mask;	/* bytes written */
+	} h7[2];
 	int approtect;			/* AHB-AP closed */
 	int own_mem;			/* flash and uicr are ours to free */
 	int swd_off;			/* the application turns the SWD pins into GPIOs */
@@ -146,6 +162,9 @@ static void sysreset(struct dapsim_target *t)
 	t->dw_pending = 0;
 	t->busy_until = 0;
 	t->nvmc_config = 0;
+	memset(t->h7, 0, sizeof(t->h7));
+	t->h7[0].cr = t->h7[1].cr = 0x31;	/* LOCK, PSIZE x64 */
+	t->h7[0].wb_addr = t->h7[1].wb_addr = ~0u;
 	memset(t->regs, 0, sizeof(t->regs));
 	t->regs[13] = t->regs[17] = rd32(t->flash);
 	t->regs[15] = rd32(t->flash + 4) & ~1u;
@@ -187,6 +206,8 @@ struct dapsim_target *dapsim_target_new(const char *model)
 		memset(t->info + 0x7800, 0xFF, 0x210);	/* OTP */
 		wr32(t->info + 0x7A10, 0x00330021);	/* unique id */
 		wr32(t->info + 0x7A20, 0x0400u << 16);	/* flash size: 1024 KiB at 0x1FFF7A22 */
+	} else if (c->ctl == CTL_H7) {
+		wr32(t->info + 0x880, 0x0800);		/* flash size: 2048 KiB at 0x1FF1E880 */
 	} else if (c->ctl == CTL_L4) {
 		wr32(t->info + 0x7590, 0x00210045);
 		wr32(t->info + 0x75E0, 0x0400);		/* flash size register */
@@ -292,7 +313,8 @@ int dapsim_poke(struct dapsim_target *t, uint32_t addr, const uint8_t *in, size_
 
 static int busy(const struct dapsim_target *t)
 {
-	return t->now < t->busy_until;
+	return t->now < t->busy_until || t->now < t->h7[0].busy_until ||
+	       t->now < t->h7[1].busy_until;
 }
 
 static int in_flash(const struct dapsim_target *t, uint32_t addr)
@@ -609,6 +631,126 @@ static int nrf_reg_write(struct dapsim_target *t, uint32_t off, uint32_t v)
 	return 0;
 }
 
+/* ---- STM32H7 (RM0433): two banks, 256-bit flash words ---- */
+
+#define H7_PROG_US	100
+#define H7_SECTOR_US	2000000
+#define H7_BANK_US	8000000
+
+static struct h7bank *h7_bank_of(struct dapsim_target *t, uint32_t addr)
+{
+	return &t->h7[addr - t->c->flash_base >= t->c->flash_size / 2];
+}
+
+static void h7_cr_write(struct dapsim_target *t, int b, uint32_t v)
+{
+	struct h7bank *k = &t->h7[b];
+	uint32_t half = t->c->flash_size / 2, snb = (v >> 8) & 7;
+
+	if (k->cr & 1) {
+		if (v != (k->cr | 1))
+			violation(t, "FLASH_CR%d written while locked (0x%08x ignored)", b + 1, v);
+		return;
+	}
+	k->cr = v & ~(1u << 7);
+	if (v & 1)
+		t->n.relocks++;
+	if (!(v & (1u << 7)))
+		return;
+	if (t->now < k->busy_until) {
+		violation(t, "FLASH_CR%d.START while busy", b + 1);
+		return;
+	}
+	if (v & (1u << 3)) {			/* BER */
+		memset(t->flash + b * half, 0xFF, half);
+		t->n.mass_erases++;
+		k->busy_until = t->now + H7_BANK_US;
+	} else if (v & (1u << 2)) {		/* SER */
+		memset(t->flash + b * half + snb * t->c->page, 0xFF, t->c->page);
+		t->n.erases++;
+		k->busy_until = t->now + H7_SECTOR_US;
+	} else {
+		k->sr |= 1u << 18;		/* PGSERR */
+	}
+}
+
+static int h7_reg_write(struct dapsim_target *t, uint32_t off, uint32_t v)
+{
+	int b = off >= 0x100;
+	struct h7bank *k = &t->h7[b];
+
+	switch (off & 0xFF) {
+	case 0x04:	/* KEYR */
+		if (k->keyseq == 0 && v == 0x45670123u) {
+			k->keyseq = 1;
+		} else if (k->keyseq == 1 && v == 0xCDEF89ABu) {
+			k->keyseq = 0;
+			k->cr &= ~1u;
+			t->n.unlocks++;
+		} else {
+			violation(t, "wrong FLASH_KEYR%d sequence: locked until reset", b + 1);
+			k->keyseq = 2;
+			return -1;
+		}
+		return 0;
+	case 0x0C: h7_cr_write(t, b, v); return 0;
+	case 0x14: k->sr &= ~(v & 0x07EE0000u); return 0;	/* CCR */
+	}
+	return 0;
+}
+
+static int h7_reg_read(struct dapsim_target *t, uint32_t off, uint32_t *v)
+{
+	struct h7bank *k = &t->h7[off >= 0x100];
+	int bsy = t->now < k->busy_until;
+
+	switch (off & 0xFF) {
+	case 0x0C: *v = k->cr; break;
+	case 0x10: *v = k->sr | (bsy ? 5u : 0) | (k->wb_addr != ~0u ? 2u : 0); break;
+	default: *v = 0;
+	}
+	return 0;
+}
+
+/* Words gather in the bank's write buffer; the eighth word of a 32-byte
+ * flash word programs it. A word for another flash word first is INCERR. */
+static int h7_flash_write(struct dapsim_target *t, uint32_t addr, int size, uint32_t v)
+{
+	struct h7bank *k = h7_bank_of(t, addr);
+	uint32_t fw = addr & ~31u, i;
+	uint8_t *p;
+
+	if (!(k->cr & 2)) {
+		violation(t, "write to flash 0x%08x without FLASH_CR.PG of its bank", addr);
+		k->sr |= 1u << 18;
+		return 0;
+	}
+	if (k->wb_addr != ~0u && k->wb_addr != fw) {
+		violation(t, "flash word 0x%08x left half written for 0x%08x", k->wb_addr, addr);
+		k->sr |= 1u << 21;	/* INCERR */
+		k->wb_addr = ~0u;
+		return 0;
+	}
+	if (k->wb_addr == ~0u) {
+		k->wb_addr = fw;
+		k->wb_mask = 0;
+		memset(k->wb, 0xFF, 32);
+	}
+	lane_put(k->wb + (addr & 31), addr, size, v);
+	k->wb_mask |= ((1u << size) - 1) << (addr & 31);
+	if (k->wb_mask != 0xFFFFFFFFu)
+		return 0;
+	p = t->flash + (fw - t->c->flash_base);
+	for (i = 0; i < 32 && p[i] == 0xFF; i++)
+		;
+	if (i < 32)
+		violation(t, "flash word 0x%08x programmed twice without erase (ECC)", fw);
+	flash_and(t, fw, k->wb, 32);
+	k->wb_addr = ~0u;
+	k->busy_until = t->now + H7_PROG_US;
+	return 0;
+}
+
 static int flashctl_read(struct dapsim_target *t, uint32_t off, uint32_t *v)
 {
 	*v = 0;
@@ -629,6 +771,8 @@ static int flashctl_read(struct dapsim_target *t, uint32_t off, uint32_t *v)
 		else if (off == 0x20)
 			*v = t->optr;
 		return 0;
+	case CTL_H7:
+		return h7_reg_read(t, off, v);
 	case CTL_NRF:
 		if (off == 0x400 || off == 0x408)
 			*v = !busy(t);
@@ -645,6 +789,7 @@ static int flashctl_write(struct dapsim_target *t, uint32_t off, uint32_t v)
 	case CTL_F4: return f4_reg_write(t, off, v);
 	case CTL_L4: return l4_reg_write(t, off, v);
 	case CTL_NRF: return nrf_reg_write(t, off, v);
+	case CTL_H7: return h7_reg_write(t, off, v);
 	}
 	return 0;
 }
@@ -698,7 +843,7 @@ static int scs_read(struct dapsim_target *t, uint32_t addr, uint32_t *v)
 	case 0xE000EF40: *v = 0x10110021; return 0;	/* MVFR0: FPv4-SP */
 	case 0xE000EF44: *v = 0x11000011; return 0;	/* MVFR1 */
 	}
-	if (t->c->dbgmcu && addr == 0xE0042000) {
+	if (t->c->dbgmcu && addr == t->c->dbgmcu_addr) {
 		*v = t->c->dbgmcu;
 		return 0;
 	}
@@ -734,7 +879,7 @@ static int scs_write(struct dapsim_target *t, uint32_t addr, uint32_t v)
 	case 0xE000EDF8: t->dcrdr = v; return 0;
 	case 0xE000EDFC: t->demcr = v & 0x010F07F1u; return 0;
 	}
-	if (t->c->dbgmcu && addr == 0xE0042000)
+	if (t->c->dbgmcu && addr == t->c->dbgmcu_addr)
 		return 0;	/* read-only */
 	if ((s = scratch(t, addr, 1)))
 		*s = v;
@@ -748,6 +893,8 @@ static int periph_read(struct dapsim_target *t, uint32_t addr, uint32_t *v)
 	if (addr >= t->c->regs && addr < t->c->regs + 0x1000)
 		return flashctl_read(t, addr - t->c->regs, v);
 	if (addr >= 0xE0000000u && addr < 0xE0100000u)
+		return scs_read(t, addr, v);
+	if (t->c->dbgmcu && addr == t->c->dbgmcu_addr)
 		return scs_read(t, addr, v);
 	if (addr >= 0x40000000u && addr < 0x60000000u) {
 		s = scratch(t, addr, 0);
@@ -763,7 +910,8 @@ static int periph_write(struct dapsim_target *t, uint32_t addr, uint32_t v)
 
 	if (addr >= t->c->regs && addr < t->c->regs + 0x1000)
 		return flashctl_write(t, addr - t->c->regs, v);
-	if (addr >= 0xE0000000u && addr < 0xE0100000u)
+	if ((addr >= 0xE0000000u && addr < 0xE0100000u) ||
+	    (t->c->dbgmcu && addr == t->c->dbgmcu_addr))
 		return scs_write(t, addr, v);
 	if (addr >= 0x40000000u && addr < 0x60000000u) {
 		if ((s = scratch(t, addr, 1)))
@@ -809,6 +957,7 @@ int dapsim_bus_write(struct dapsim_target *t, uint32_t addr, int size, uint32_t 
 		case CTL_F4: return f4_flash_write(t, addr, size, v);
 		case CTL_L4: return l4_flash_write(t, addr, size, v);
 		case CTL_NRF: return nrf_flash_write(t, addr, size, v);
+		case CTL_H7: return h7_flash_write(t, addr, size, v);
 		}
 	}
 	if ((p = direct(t, addr, size, &ro))) {
@@ -894,8 +1043,8 @@ static void tar_advance(struct dapsim_target *t)
 {
 	uint32_t inc = (t->csw >> 4) & 3;
 
-	if (inc == 1)	/* the Cortex-M4 AHB-AP increments within 4 KiB */
-		t->tar = (t->tar & ~0xFFFu) | ((t->tar + size_of_csw(t->csw)) & 0xFFFu);
+	if (inc == 1)	/* TAR increments within the AP's window (M4 4 KiB, M7 1 KiB) */
+		t->tar = (t->tar & ~(t->c->wrap - 1)) | ((t->tar + size_of_csw(t->csw)) & (t->c->wrap - 1));
 }
 
 /* A data access through DRW or BDn; returns ACK. */
@@ -1062,6 +1211,7 @@ static int cpu_read(void *ctx, uint32_t addr, int size, uint32_t *v)
 	uint32_t off = addr - t->c->regs;
 	int status = addr >= t->c->regs && off < 0x1000 &&
 		     (t->c->ctl == CTL_NRF ? off == 0x400 || off == 0x408
+		      : t->c->ctl == CTL_H7 ? (off & 0xFF) == 0x10
 		      : off == (t->c->ctl == CTL_F4 ? 0x0Cu : 0x10u));
 
 	if (status && busy(t))

@@ -6,6 +6,8 @@
  *   stm32f405  F4 controller, sectors 4x16K/64K/7x128K, x8..x32 program
  *   stm32l476  L4 controller, dual bank of 256 x 2 KiB pages, double words
  *   nrf52840   NVMC, 256 x 4 KiB pages, CTRL-AP (ERASEALL, APPROTECT)
+ *   stm32h743  H7 controller, 2 banks of 8 x 128 KiB sectors, 256-bit flash
+ *              words through a write buffer; Cortex-M7 with a 1 KiB TAR window
  *
  * Pure: transactions in, ACKs and values out, time passed in (us). Protocol
  * violations (AP access before power-up, no DPIDR read after line reset,
@@ -21,7 +23,7 @@
 
 struct dapsim_target;
 
-/* model: "stm32f405", "stm32l476", "nrf52840"; NULL if unknown */
+/* model: "stm32f405", "stm32l476", "nrf52840", "stm32h743"; NULL if unknown */
 struct dapsim_target *dapsim_target_new(const char *model);
 void dapsim_target_free(struct dapsim_target *t);
 /* Size of the model's flash. */

@@ -15,7 +15,7 @@
  *
  * Options (MPF_USBSIM="cmsisdap:KEY=VAL:..."):
  *   serial=S          iSerialNumber (default DAPSIM0001 / DAPSIM1001)
- *   target=M          stm32f405 (default), stm32l476, nrf52840
+ *   target=M          stm32f405 (default), stm32l476, nrf52840, stm32h743
  *   packet_size=N     DAP packet size reported (v2: 64..1024, default 512)
  *   packet_count=N    DAP packet count (default 4)
  *   time_scale=F      multiply flash busy times (default 1; 0.01 = 100x faster)
@@ -133,7 +133,8 @@ static int create_common(struct usbsim_dev *dev, int v1)
 		return -1;
 	d->v1 = v1;
 	if (!(d->t = dapsim_target_new(model))) {
-		fprintf(stderr, "usbsim: %s: target=%s: want stm32f405, stm32l476 or nrf52840\n",
+		fprintf(stderr, "usbsim: %s: target=%s: want stm32f405, stm32l476, nrf52840 "
+			"or stm32h743\n",
 			dev->name, model);
 		return -1;
 	}
@@ -301,7 +302,7 @@ static int control(struct usbsim_dev *dev, const struct libusb_control_setup *s,
 
 static const struct usbsim_model cmsisdap_model = {
 	.name = "cmsisdap",
-	.summary = "CMSIS-DAP v2 (bulk) probe with an STM32F405/STM32L476/nRF52840 target",
+	.summary = "CMSIS-DAP v2 (bulk) probe with an STM32F405/L476/H743 or nRF52840 target",
 	.keys = keys,
 	.create = create_v2,
 	.destroy = destroy,
@@ -312,7 +313,7 @@ USBSIM_MODEL(cmsisdap_model);
 
 static const struct usbsim_model cmsisdap1_model = {
 	.name = "cmsisdap1",
-	.summary = "CMSIS-DAP v1 (HID) probe with an STM32F405/STM32L476/nRF52840 target",
+	.summary = "CMSIS-DAP v1 (HID) probe with an STM32F405/L476/H743 or nRF52840 target",
 	.keys = keys,
 	.create = create_v1,
 	.destroy = destroy,
