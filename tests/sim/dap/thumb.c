@@ -104,6 +104,47 @@ static int store(struct thumb_cpu *c, uint32_t addr, int size, uint32_t v)
 	return OK;
 }
 
+/* LDM/STM/PUSH/POP: list is a register bitmap, base the start address;
+ * registers go in ascending order at ascending addresses. */
+static int ldm(struct thumb_cpu *c, uint32_t *r, uint32_t base, unsigned list)
+{
+	unsigned k;
+	int rc;
+
+	for (k = 0; k < 16; k++)
+		if (list >> k & 1) {
+			if ((rc = load(c, base, 4, 0, &r[k])) != OK)
+				return rc;
+			base += 4;
+		}
+	if (list >> PC & 1)
+		r[PC] &= ~1u;	/* interworking: bit 0 is the Thumb bit */
+	return OK;
+}
+
+static int stm(struct thumb_cpu *c, uint32_t *r, uint32_t base, unsigned list)
+{
+	unsigned k;
+	int rc;
+
+	for (k = 0; k < 16; k++)
+		if (list >> k & 1) {
+			if ((rc = store(c, base, 4, r[k])) != OK)
+				return rc;
+			base += 4;
+		}
+	return OK;
+}
+
+static unsigned popcount16(unsigned v)
+{
+	unsigned n = 0;
+
+	for (; v; v &= v - 1)
+		n++;
+	return n;
+}
+
 /* ThumbExpandImm_C */
 static uint32_t expand_imm(uint32_t i12, int *carry)
 {
@@ -238,6 +279,61 @@ static int exec16(struct thumb_cpu *c, uint32_t *r, uint16_t op, uint32_t pc)
 	}
 	if ((op & 0xFF00) == 0xBE00)
 		return BKPT;
+	if ((op & 0xFE00) == 0xB400) {		/* PUSH {list, lr} */
+		unsigned list = (op & 0xFF) | ((op & 0x100) ? 1u << 14 : 0);
+		uint32_t sp = r[13] - 4 * popcount16(list);
+		int rc2 = stm(c, r, sp, list);
+
+		if (rc2 == OK)
+			r[13] = sp;
+		return rc2;
+	}
+	if ((op & 0xFE00) == 0xBC00) {		/* POP {list, pc} */
+		unsigned list = (op & 0xFF) | ((op & 0x100) ? 1u << PC : 0);
+		uint32_t sp = r[13];
+		int rc2 = ldm(c, r, sp, list);
+
+		if (rc2 == OK)
+			r[13] = sp + 4 * popcount16(list);
+		return rc2;
+	}
+	if ((op & 0xF000) == 0xC000) {		/* STMIA/LDMIA Rn!, {list} */
+		unsigned n = (op >> 8) & 7, list = op & 0xFF;
+		uint32_t base = r[n];
+		int rc2 = op & 0x800 ? ldm(c, r, base, list) : stm(c, r, base, list);
+
+		if (rc2 == OK && !((op & 0x800) && (list >> n & 1)))
+			r[n] = base + 4 * popcount16(list);
+		return rc2;
+	}
+	if ((op & 0xFF80) == 0x4700) {		/* BX Rm */
+		r[PC] = r[(op >> 3) & 15] & ~1u;
+		return OK;
+	}
+	if ((op & 0xFF00) == 0xB200) {		/* SXTH/SXTB/UXTH/UXTB */
+		uint32_t m = r[rn];
+
+		switch ((op >> 6) & 3) {
+		case 0: r[rd] = (uint32_t)(int32_t)(int16_t)m; break;
+		case 1: r[rd] = (uint32_t)(int32_t)(int8_t)m; break;
+		case 2: r[rd] = m & 0xFFFF; break;
+		case 3: r[rd] = m & 0xFF; break;
+		}
+		return OK;
+	}
+	if ((op & 0xF800) == 0xA800) {		/* ADD Rd, SP, #imm */
+		r[(op >> 8) & 7] = r[13] + (op & 0xFF) * 4;
+		return OK;
+	}
+	if ((op & 0xFF00) == 0xB000) {		/* ADD/SUB SP, #imm */
+		r[13] += (op & 0x80) ? -(uint32_t)((op & 0x7F) * 4) : (op & 0x7F) * 4;
+		return OK;
+	}
+	if ((op & 0xF000) == 0x9000) {		/* STR/LDR Rt, [SP, #imm] */
+		uint32_t a2 = r[13] + (op & 0xFF) * 4;
+
+		return op & 0x800 ? load(c, a2, 4, 0, &r[(op >> 8) & 7]) : store(c, a2, 4, r[(op >> 8) & 7]);
+	}
 	(void)rc;
 	return undefined(c, op, 0);
 }
@@ -249,6 +345,94 @@ static int exec32(struct thumb_cpu *c, uint32_t *r, uint32_t op, uint32_t pc)
 
 	if ((op & 0xFFF0FFF0u) == 0xF3B08F40u)	/* DSB/DMB/ISB */
 		return OK;
+	if ((op & 0xFE400000u) == 0xE8000000u && ((op >> 23) & 3) == 1) {	/* LDMIA/STMIA.W */
+		unsigned list = op & 0xFFFF, w = (op >> 21) & 1, l = (op >> 20) & 1;
+		uint32_t base = r[rn];
+		int rc = l ? ldm(c, r, base, list) : stm(c, r, base, list);
+
+		if (rc == OK && w && !(l && (list >> rn & 1)))
+			r[rn] = base + 4 * popcount16(list);
+		return rc;
+	}
+	if ((op & 0xFE400000u) == 0xE8000000u && ((op >> 23) & 3) == 2) {	/* LDMDB/STMDB (PUSH.W) */
+		unsigned list = op & 0xFFFF, w = (op >> 21) & 1, l = (op >> 20) & 1;
+		uint32_t base = r[rn] - 4 * popcount16(list);
+		int rc = l ? ldm(c, r, base, list) : stm(c, r, base, list);
+
+		if (rc == OK && w)
+			r[rn] = base;
+		return rc;
+	}
+	if ((op & 0xFE400000u) == 0xE8400000u && (op & 0x01200000u)) {	/* LDRD/STRD imm */
+		unsigned p = (op >> 24) & 1, u = (op >> 23) & 1, w = (op >> 21) & 1, l = (op >> 20) & 1;
+		unsigned rt2 = (op >> 8) & 15;
+		uint32_t off = (op & 0xFF) * 4, wb = u ? r[rn] + off : r[rn] - off, a2 = p ? wb : r[rn];
+		int rc;
+
+		if (l) {
+			if ((rc = load(c, a2, 4, 0, &r[rt])) == OK)
+				rc = load(c, a2 + 4, 4, 0, &r[rt2]);
+		} else if ((rc = store(c, a2, 4, r[rt])) == OK) {
+			rc = store(c, a2 + 4, 4, r[rt2]);
+		}
+		if (rc == OK && w)
+			r[rn] = wb;
+		return rc;
+	}
+	if ((op & 0xF800D000u) == 0xF000D000u || (op & 0xF800D000u) == 0xF0009000u) {	/* BL / B.W */
+		uint32_t sgn = (op >> 26) & 1, j1 = (op >> 13) & 1, j2 = (op >> 11) & 1;
+		uint32_t i1 = !(j1 ^ sgn), i2 = !(j2 ^ sgn);
+		uint32_t imm = sgn << 24 | i1 << 23 | i2 << 22 | ((op >> 16) & 0x3FF) << 12 | (op & 0x7FF) << 1;
+		int32_t off = (int32_t)(imm << 7) >> 7;
+
+		if (op & 0x4000)
+			r[14] = (pc + 4) | 1;
+		r[PC] = pc + 4 + off;
+		return OK;
+	}
+	if ((op & 0xFBF08000u) == 0xF2400000u || (op & 0xFBF08000u) == 0xF2C00000u) {	/* MOVW/MOVT */
+		uint32_t imm = ((op >> 16) & 15) << 12 | ((op >> 26) & 1) << 11 | ((op >> 12) & 7) << 8 | (op & 0xFF);
+		unsigned rd = (op >> 8) & 15;
+
+		r[rd] = (op & 0x00800000u) ? (r[rd] & 0xFFFF) | imm << 16 : imm;
+		return OK;
+	}
+	if ((op & 0xFE000000u) == 0xEA000000u) {	/* data processing, shifted register */
+		unsigned opc = (op >> 21) & 15, s = (op >> 20) & 1, rd = (op >> 8) & 15;
+		unsigned sh = ((op >> 12) & 7) << 2 | ((op >> 6) & 3), type = (op >> 4) & 3;
+		uint32_t m = r[op & 15], n = r[rn], res;
+		int carry = !!(r[XPSR] & C_FLAG);
+
+		if (sh || type) {
+			switch (type) {
+			case 0: if (sh) { carry = m >> (32 - sh) & 1; m <<= sh; } break;
+			case 1: sh = sh ? sh : 32; carry = (uint64_t)m >> (sh - 1) & 1; m = sh == 32 ? 0 : m >> sh; break;
+			case 2: sh = sh ? sh : 32; carry = (uint64_t)m >> (sh - 1) & 1;
+				m = (uint32_t)((int64_t)(int32_t)m >> sh); break;
+			case 3: if (sh) { carry = m >> (sh - 1) & 1; m = m >> sh | m << (32 - sh); } break;
+			}
+		}
+		switch (opc) {
+		case 0: res = n & m; break;
+		case 1: res = n & ~m; break;
+		case 2: res = (rn == 15 ? 0 : n) | m; break;
+		case 3: res = (rn == 15 ? 0 : n) | ~m; break;
+		case 4: res = n ^ m; break;
+		case 8: res = addc(r, n, m, 0, s); break;
+		case 10: res = addc(r, n, m, !!(r[XPSR] & C_FLAG), s); break;
+		case 11: res = addc(r, n, ~m, !!(r[XPSR] & C_FLAG), s); break;
+		case 13: res = addc(r, n, ~m, 1, s); break;
+		case 14: res = addc(r, m, ~n, 1, s); break;
+		default: return undefined(c, op, 1);
+		}
+		if (s && opc < 8) {
+			nz(r, res);
+			flag(r, C_FLAG, carry);
+		}
+		if (rd != 15)
+			r[rd] = res;
+		return OK;
+	}
 	if ((op & 0xFF000000u) == 0xF8000000u) {	/* load/store single */
 		unsigned size = 1u << ((op >> 21) & 3), l = (op >> 20) & 1, sign = 0;
 		int rc;
