@@ -497,6 +497,7 @@ static int swd_main(int argc, char **argv)
 	struct cmd_ctx c;
 	struct mpf_record *rec;
 	size_t i;
+	int rc;
 
 	if (!argc) {
 		if (isatty(0)) {
@@ -531,9 +532,9 @@ static int swd_main(int argc, char **argv)
 	rec = mpf_xcalloc(1, sizeof(*rec));
 	mpf_record_init(rec);
 	mpf_rec_set_str(rec, "kind", "probe");
-	i = (size_t)mpf_filter_list(&f, rec, 1);
+	rc = mpf_filter_list(&f, rec, 1);
 	free(rec);
-	return (int)i;
+	return rc;
 }
 
 const struct mpf_applet swd_applet = {
