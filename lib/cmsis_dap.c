@@ -138,6 +138,22 @@ int mpf_dap_info_str(struct mpf_dap *d, uint8_t id, char *out, size_t cap, struc
 	return (int)len;
 }
 
+/* Does the probe take DAP_ExecuteCommands? Ask for the packet count
+ * through it: firmware without it answers 0xFF. */
+static int probe_execute(struct mpf_dap *d, struct mpf_buf *err)
+{
+	uint8_t req[4] = { DAP_EXECUTE_COMMANDS, 1, DAP_INFO, DAP_ID_PACKET_COUNT }, r[1024];
+	int rc = send(d, req, sizeof(req), err), n;
+
+	if (rc < 0)
+		return rc;
+	if ((n = d->io.read(d->io.ctx, r, sizeof(r), d->timeout_ms, err)) < 0)
+		return n;
+	d->exec = n >= 4 && r[0] == DAP_EXECUTE_COMMANDS && r[1] == 1 && r[2] == DAP_INFO &&
+		  r[3] == 1;
+	return MPF_OK;
+}
+
 int mpf_dap_setup(struct mpf_dap *d, struct mpf_buf *err)
 {
 	uint8_t v[4];
@@ -156,7 +172,7 @@ int mpf_dap_setup(struct mpf_dap *d, struct mpf_buf *err)
 		d->packet_size = get16(v) < 1024 ? get16(v) : 1024;
 	if (!(d->caps & 1))
 		return mpf_errf(err, MPF_ERR_SUPP, "probe does not support SWD");
-	return MPF_OK;
+	return probe_execute(d, err);
 }
 
 int mpf_dap_connect_swd(struct mpf_dap *d, struct mpf_buf *err)
@@ -297,11 +313,22 @@ void mpf_dap_discard(struct mpf_dap *d)
 	d->nops = 0;
 }
 
-/* A packet in flight: which ops (or which slice of a block op) it carries. */
-struct pkt {
-	size_t op, end;		/* ops [op, end) for DAP_Transfer */
-	uint32_t off, n;	/* block slice */
+/* One command of a packet: ops [op, end) as a DAP_Transfer, or a slice
+ * of a block op as a DAP_TransferBlock; rlen is its reply's length. */
+struct part {
+	size_t op, end;
+	uint32_t off, n;
 	int block;
+	size_t rlen;
+};
+
+#define MAX_PARTS 8
+
+/* A packet in flight: one command, or several in a DAP_ExecuteCommands. */
+struct pkt {
+	struct part part[MAX_PARTS];
+	unsigned nparts;
+	int wrapped;
 };
 
 static int op_has_wdata(const struct mpf_dap_op *o)
@@ -314,21 +341,27 @@ static int op_has_rdata(const struct mpf_dap_op *o)
 	return (o->req & DAP_RnW) && !(o->req & DAP_MATCH_VALUE);
 }
 
-/* Encode the next packet from ops[*i] (block offset *off); advance. */
-static size_t build(struct mpf_dap *d, size_t *i, uint32_t *off, struct pkt *p, uint8_t *buf)
+/* Encode one command from ops[*i] (block offset *off) into at most qroom
+ * request and rroom reply bytes; advance. 0 when nothing fits. */
+static size_t build_part(struct mpf_dap *d, size_t *i, uint32_t *off, struct part *pt,
+			 uint8_t *buf, size_t qroom, size_t rroom)
 {
 	const struct mpf_dap_op *o = &d->ops[*i];
 	size_t len, rlen;
 	unsigned cnt = 0;
 
-	memset(p, 0, sizeof(*p));
-	p->op = *i;
+	memset(pt, 0, sizeof(*pt));
+	pt->op = *i;
 	if (o->block) {
 		int rd = o->req & DAP_RnW;
-		uint32_t n = o->n - *off, max = mpf_dap_block_max(d->packet_size, rd), k;
+		uint32_t n = o->n - *off, k;
+		size_t max = rd ? (rroom < 4 || qroom < 5 ? 0 : (rroom - 4) / 4)
+				: (rroom < 4 || qroom < 5 ? 0 : (qroom - 5) / 4);
 
 		if (n > max)
-			n = max;
+			n = (uint32_t)max;
+		if (!n)
+			return 0;
 		buf[0] = DAP_TRANSFER_BLOCK;
 		buf[1] = 0;
 		put16(buf + 2, n);
@@ -336,25 +369,26 @@ static size_t build(struct mpf_dap *d, size_t *i, uint32_t *off, struct pkt *p, 
 		len = 5;
 		for (k = 0; !rd && k < n; k++, len += 4)
 			put32(buf + len, o->data[*off + k]);
-		p->block = 1;
-		p->off = *off;
-		p->n = n;
+		pt->block = 1;
+		pt->off = *off;
+		pt->n = n;
+		pt->rlen = 4 + (rd ? 4 * (size_t)n : 0);
 		*off += n;
 		if (*off == o->n) {
 			(*i)++;
 			*off = 0;
 		}
-		d->stats.transfers += n;
 		return len;
 	}
+	if (qroom < 4 || rroom < 3)
+		return 0;
 	buf[0] = DAP_TRANSFER;
 	buf[1] = 0;
 	len = 3;
 	rlen = 3;
 	for (; *i < d->nops && !d->ops[*i].block && cnt < 255; (*i)++, cnt++) {
 		o = &d->ops[*i];
-		if (len + 1 + 4 * op_has_wdata(o) > d->packet_size ||
-		    rlen + 4 * op_has_rdata(o) > d->packet_size)
+		if (len + 1 + 4 * op_has_wdata(o) > qroom || rlen + 4 * op_has_rdata(o) > rroom)
 			break;
 		buf[len++] = o->req;
 		if (op_has_wdata(o)) {
@@ -363,10 +397,43 @@ static size_t build(struct mpf_dap *d, size_t *i, uint32_t *off, struct pkt *p, 
 		}
 		rlen += 4 * op_has_rdata(o);
 	}
+	if (!cnt)
+		return 0;
 	buf[2] = cnt;
-	p->end = *i;
-	d->stats.transfers += cnt;
+	pt->end = *i;
+	pt->rlen = rlen;
 	return len;
+}
+
+/* The next packet. With DAP_ExecuteCommands a packet that one command
+ * leaves part empty (a short DAP_Transfer before a block, the end of a
+ * block before the next TAR write) is filled with the commands after it. */
+static size_t build(struct mpf_dap *d, size_t *i, uint32_t *off, struct pkt *p, uint8_t *buf)
+{
+	size_t i0 = *i, ps = d->packet_size, len, pos, rpos;
+	uint32_t off0 = *off;
+
+	memset(p, 0, sizeof(*p));
+	p->nparts = 1;
+	len = build_part(d, i, off, &p->part[0], buf, ps, ps);
+	if (!d->exec || *i >= d->nops || ps - len < 24 || ps - p->part[0].rlen < 24)
+		return len;
+	*i = i0;
+	*off = off0;
+	p->wrapped = 1;
+	p->nparts = 0;
+	buf[0] = DAP_EXECUTE_COMMANDS;
+	for (pos = rpos = 2; p->nparts < MAX_PARTS && *i < d->nops; p->nparts++) {
+		struct part *pt = &p->part[p->nparts];
+		size_t n = build_part(d, i, off, pt, buf + pos, ps - pos, ps - rpos);
+
+		if (!n)
+			break;
+		pos += n;
+		rpos += pt->rlen;
+	}
+	buf[1] = (uint8_t)p->nparts;
+	return pos;
 }
 
 static int fail(struct mpf_dap *d, size_t op, uint8_t resp, struct mpf_buf *err)
@@ -378,43 +445,73 @@ static int fail(struct mpf_dap *d, size_t op, uint8_t resp, struct mpf_buf *err)
 	return mpf_errf(err, MPF_ERR_PROTO, "SWD transfer failed: %s", mpf_dap_ack_name(resp));
 }
 
-static int decode(struct mpf_dap *d, const struct pkt *p, const uint8_t *r, int n,
-		  struct mpf_buf *err)
+/* Decode one command's reply at r (n bytes left); *used gets its length. */
+static int decode_part(struct mpf_dap *d, const struct part *p, const uint8_t *r, size_t n,
+		       size_t *used, struct mpf_buf *err)
 {
 	size_t k, pos;
 	uint32_t cnt, j;
 
 	if (p->block) {
 		struct mpf_dap_op *o = &d->ops[p->op];
+		int rd = o->req & DAP_RnW;
 
-		if (n < 4)
-			return mpf_errf(err, MPF_ERR_PROTO, "short DAP_TransferBlock reply");
+		if (n < 4 || r[0] != DAP_TRANSFER_BLOCK)
+			return mpf_errf(err, MPF_ERR_PROTO, "bad DAP_TransferBlock reply");
 		cnt = get16(r + 1);
-		if ((o->req & DAP_RnW) && (cnt > p->n || n < 4 + 4 * (int)cnt))
+		if (cnt > p->n || (rd && n < 4 + 4 * (size_t)cnt))
 			return mpf_errf(err, MPF_ERR_PROTO, "DAP_TransferBlock reply shorter than its count");
-		for (j = 0; (o->req & DAP_RnW) && j < cnt; j++)
+		for (j = 0; rd && j < cnt; j++)
 			o->data[p->off + j] = get32(r + 4 + 4 * j);
+		*used = 4 + (rd ? 4 * (size_t)cnt : 0);
+		d->stats.transfers += cnt;
 		if (cnt != p->n || (r[3] & 0x0F) != DAP_ACK_OK)
 			return fail(d, p->op, r[3] ? r[3] : DAP_ACK_NONE, err);
 		return MPF_OK;
 	}
-	if (n < 3)
-		return mpf_errf(err, MPF_ERR_PROTO, "short DAP_Transfer reply");
+	if (n < 3 || r[0] != DAP_TRANSFER)
+		return mpf_errf(err, MPF_ERR_PROTO, "bad DAP_Transfer reply");
 	cnt = r[1];
 	if (cnt > p->end - p->op)
 		return mpf_errf(err, MPF_ERR_PROTO, "DAP_Transfer reply counts more than was sent");
 	for (k = p->op, pos = 3; k < p->op + cnt; k++) {
 		if (!op_has_rdata(&d->ops[k]))
 			continue;
-		if (pos + 4 > (size_t)n)
+		if (pos + 4 > n)
 			return mpf_errf(err, MPF_ERR_PROTO, "DAP_Transfer reply shorter than its count");
 		if (d->ops[k].data)
 			*d->ops[k].data = get32(r + pos);
 		pos += 4;
 	}
+	*used = pos;
+	d->stats.transfers += cnt;
 	if (cnt != p->end - p->op || (r[2] & 0x1F) != DAP_ACK_OK)
 		return fail(d, p->op + cnt, r[2] ? r[2] : DAP_ACK_NONE, err);
 	return MPF_OK;
+}
+
+static int decode(struct mpf_dap *d, const struct pkt *p, const uint8_t *r, int n,
+		  struct mpf_buf *err)
+{
+	size_t pos = 0, used = 0;
+	unsigned k;
+	int rc;
+
+	if (p->wrapped) {
+		if (n < 2 || r[1] != p->nparts)
+			return mpf_errf(err, MPF_ERR_PROTO, "DAP_ExecuteCommands reply for %d of %u commands",
+					n < 2 ? -1 : r[1], p->nparts);
+		pos = 2;
+	}
+	for (k = 0; k < p->nparts; k++, pos += used)
+		if ((rc = decode_part(d, &p->part[k], r + pos, (size_t)n - pos, &used, err)) < 0)
+			return rc;
+	return MPF_OK;
+}
+
+static uint8_t pkt_cmd(const struct pkt *p)
+{
+	return p->wrapped ? DAP_EXECUTE_COMMANDS : p->part[0].block ? DAP_TRANSFER_BLOCK : DAP_TRANSFER;
 }
 
 int mpf_dap_run(struct mpf_dap *d, struct mpf_buf *err)
@@ -435,8 +532,7 @@ int mpf_dap_run(struct mpf_dap *d, struct mpf_buf *err)
 			count++;
 			continue;
 		}
-		n = recv(d, fly[head].block ? DAP_TRANSFER_BLOCK : DAP_TRANSFER, resp,
-			 sizeof(resp), rc == MPF_OK ? err : NULL);
+		n = recv(d, pkt_cmd(&fly[head]), resp, sizeof(resp), rc == MPF_OK ? err : NULL);
 		if (n < 0) {
 			if (rc == MPF_OK)
 				rc = n;

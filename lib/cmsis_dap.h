@@ -10,7 +10,10 @@
  * far as the packet size allows (request and reply both), block transfers
  * become DAP_TransferBlock commands of the largest size that fits, and up
  * to "packet count" commands are kept in flight before the first reply is
- * read (pipelining; DAP_Info 0xFE).
+ * read (pipelining; DAP_Info 0xFE). When the probe takes
+ * DAP_ExecuteCommands, a packet one command would leave part empty carries
+ * the following commands too, so a block's end, the next TAR write and the
+ * next block's start share a packet.
  */
 #ifndef MPF_CMSIS_DAP_H
 #define MPF_CMSIS_DAP_H
@@ -25,7 +28,7 @@ enum {
 	DAP_TRANSFER_CONFIGURE = 0x04, DAP_TRANSFER = 0x05, DAP_TRANSFER_BLOCK = 0x06,
 	DAP_TRANSFER_ABORT = 0x07, DAP_WRITE_ABORT = 0x08, DAP_DELAY = 0x09,
 	DAP_RESET_TARGET = 0x0A, DAP_SWJ_PINS = 0x10, DAP_SWJ_CLOCK = 0x11,
-	DAP_SWJ_SEQUENCE = 0x12, DAP_SWD_CONFIGURE = 0x13,
+	DAP_SWJ_SEQUENCE = 0x12, DAP_SWD_CONFIGURE = 0x13, DAP_EXECUTE_COMMANDS = 0x7F,
 };
 enum {
 	DAP_ID_VENDOR = 1, DAP_ID_PRODUCT = 2, DAP_ID_SERIAL = 3, DAP_ID_PROTOCOL = 4,
@@ -84,6 +87,7 @@ struct mpf_dap {
 	unsigned packet_count;		/* DAP_Info 0xFE; 1 until known */
 	unsigned caps;			/* DAP_Info 0xF0 byte 0 */
 	int version;			/* 1 HID, 2 bulk */
+	int exec;			/* DAP_ExecuteCommands works: packets carry several commands */
 	int timeout_ms;			/* per reply */
 	struct mpf_dap_op *ops;
 	size_t nops, aops;

@@ -92,6 +92,18 @@ test_expect_success USBSIM 'a CMSIS-DAP v1 (HID) probe writes and verifies too' 
 	cmp v1.bin back.bin
 '
 
+usbsim_devices "cmsisdap:serial=NOEXEC:execute=0:time_scale=0.01"
+
+test_expect_success USBSIM 'a probe without DAP_ExecuteCommands: one command a packet, same result' '
+	head -c 40000 /dev/urandom >ne.bin &&
+	usbsim mpf-swd write ne.bin -o jsonl >rec &&
+	test "$(json_field rec flashed.ok)" = true &&
+	usbsim mpf-swd read 0x08000000 40000 back.bin >/dev/null &&
+	cmp ne.bin back.bin &&
+	test "$(usbsim_count "NOEXEC bulk 01 ")" -gt 0 &&
+	test "$(usbsim_count violation)" = 0
+'
+
 test_expect_success USBSIM 'a raw binary outside the flash is refused before anything is erased' '
 	before=$(erases) &&
 	test_expect_code 1 usbsim mpf-swd --address 0x080FF000 write v1.bin -o jsonl >rec &&

@@ -197,6 +197,42 @@ static size_t transfer_block(struct dapsim_probe *p, const uint8_t *q, size_t le
 	return out;
 }
 
+/* Bytes a command occupies in a request (for DAP_ExecuteCommands, which
+ * strings several together); 0 when it cannot be told. */
+static size_t request_len(const uint8_t *q, size_t len)
+{
+	static const uint8_t fixed[0x14] = {
+		[0x00] = 2, [0x01] = 3, [0x02] = 2, [0x03] = 1, [0x04] = 6, [0x07] = 1,
+		[0x08] = 6, [0x09] = 3, [0x0A] = 1, [0x10] = 7, [0x11] = 5, [0x13] = 2,
+	};
+	size_t pos, k;
+
+	if (!len)
+		return 0;
+	switch (q[0]) {
+	case 0x05:
+		if (len < 3)
+			return 0;
+		for (pos = 3, k = 0; k < q[2]; k++) {
+			if (pos >= len)
+				return 0;
+			pos += 1 + ((!(q[pos] & 0x02) || (q[pos] & 0x10)) ? 4 : 0);
+		}
+		return pos <= len ? pos : 0;
+	case 0x06:
+		if (len < 5)
+			return 0;
+		pos = 5 + ((q[4] & 0x02) ? 0 : 4 * (size_t)get16(q + 2));
+		return pos <= len ? pos : 0;
+	case 0x12:
+		if (len < 2)
+			return 0;
+		pos = 2 + ((q[1] ? q[1] : 256) + 7) / 8;
+		return pos <= len ? pos : 0;
+	}
+	return q[0] < sizeof(fixed) && fixed[q[0]] && fixed[q[0]] <= len ? fixed[q[0]] : 0;
+}
+
 static size_t status(uint8_t *r, int ok)
 {
 	r[1] = ok ? 0x00 : 0xFF;
@@ -204,6 +240,31 @@ static size_t status(uint8_t *r, int ok)
 }
 
 static size_t command(struct dapsim_probe *p, const uint8_t *q, size_t len, uint8_t *r);
+
+/* DAP_ExecuteCommands: [0x7F, n, command...] -> [0x7F, n, reply...] */
+static size_t execute(struct dapsim_probe *p, const uint8_t *q, size_t len, uint8_t *r)
+{
+	uint8_t tmp[1024];
+	size_t pos = 2, out = 2, n, m;
+	unsigned k;
+
+	r[1] = q[1];
+	for (k = 0; k < q[1]; k++) {
+		if (!(n = request_len(q + pos, len - pos)) || q[pos] == 0x7F) {
+			violation(p, "DAP_ExecuteCommands: command %u of %u is malformed", k + 1, q[1]);
+			break;
+		}
+		m = command(p, q + pos, n, tmp);
+		if (out + m > p->packet_size) {
+			violation(p, "DAP_ExecuteCommands reply exceeds the packet size %u", p->packet_size);
+			break;
+		}
+		memcpy(r + out, tmp, m);
+		out += m;
+		pos += n;
+	}
+	return out;
+}
 
 size_t dapsim_probe_command(struct dapsim_probe *p, const uint8_t *q, size_t len, uint8_t *r)
 {
@@ -286,6 +347,12 @@ static size_t command(struct dapsim_probe *p, const uint8_t *q, size_t len, uint
 			return violation(p, "short DAP_SWD_Configure"), status(r, 0);
 		p->swd_turnaround = (q[1] & 3) + 1;
 		return status(r, 1);
+	}
+	if (q[0] == 0x7F && len >= 2 && !p->no_execute)
+		return execute(p, q, len, r);
+	if (q[0] == 0x7F) {	/* answered as unknown by firmware without it: not a violation */
+		r[0] = 0xFF;
+		return 1;
 	}
 	violation(p, "command 0x%02x not implemented", q[0]);
 	r[0] = 0xFF;

@@ -18,6 +18,7 @@ struct dapsim_probe {
 	unsigned packet_size, packet_count;
 	int version;			/* 1 HID, 2 bulk */
 	const char *serial, *product;
+	int no_execute;			/* firmware without DAP_ExecuteCommands */
 	/* state set by the host */
 	int connected;
 	uint32_t clock_hz;

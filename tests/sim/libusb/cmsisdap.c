@@ -21,6 +21,7 @@
  *   time_scale=F      multiply flash busy times (default 1; 0.01 = 100x faster)
  *   protect=1         nRF52: APPROTECT set in UICR when the state is created
  *   unplug_after=N    the probe drops off the bus after its Nth command
+ *   execute=0         firmware without DAP_ExecuteCommands (replies 0xFF)
  *   swd_off=1         the application turns the SWD pins into GPIOs: the
  *                     target answers only under reset (connect under reset)
  * Flash (and UICR) persist in $MPF_USBSIM_STATE as MODEL-SERIAL.flash/.uicr.
@@ -56,7 +57,7 @@ struct dap {
 
 static const char *const keys[] = {
 	"serial", "target", "packet_size", "packet_count", "time_scale", "protect",
-	"unplug_after", "swd_off", NULL,
+	"unplug_after", "swd_off", "execute", NULL,
 };
 
 /* A vendor-defined HID report: 64 bytes in, 64 bytes out, no report id. */
@@ -162,6 +163,7 @@ static int create_common(struct usbsim_dev *dev, int v1)
 	d->p.clock = clock_us;
 	d->p.clock_ctx = d;
 	d->p.pace = pace;
+	d->p.no_execute = !usbsim_opt_int(dev, "execute", 1);
 	descriptors(d, v1 ? 64 : 512);
 	d->strings[1] = "Simulated";
 	d->strings[2] = d->p.product;
