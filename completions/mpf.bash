@@ -3,6 +3,9 @@
 # _mpf_opts APPLET: the options of an applet
 _mpf_opts() {
 	case $1 in
+	dfu) echo ' --device -d --alt -a --address --erase-all --verify --leave --force --wait --retry-errors --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
+	fetch) echo ' --update -u --port -p --board -b --mirror --add --variant --version --custom --list -l --force -f --retries --retry-errors --help -h --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
+	pick) echo ' --version -V --board -b --as --variant --port -p --method -m --custom --force -f --explain --retry-errors --help -h --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	scan) echo ' --serial -s --ignore -i --kind -k --ports-from -f --bluetooth --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	swd) echo ' --probe -p --frequency -f --target -t --unlock --address -a --all --no-reset --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	esac
@@ -11,6 +14,7 @@ _mpf_opts() {
 # _mpf_cmds APPLET: its commands, if any
 _mpf_cmds() {
 	case $1 in
+	dfu) echo 'list write read erase leave unprotect' ;;
 	swd) echo 'list info write erase read reset' ;;
 	esac
 }
@@ -19,6 +23,44 @@ _mpf_cmds() {
 # (words, @file, @dir, @serial, empty for free text); fails for flags
 _mpf_arg() {
 	case $1 in
+	dfu) case $2 in
+	--device|-d) echo '' ;;
+	--alt|-a) echo '' ;;
+	--address) echo '@hex' ;;
+	--wait) echo '' ;;
+	--jobs|-j) echo '' ;;
+	--timeout) echo '' ;;
+	--output|-o) echo 'jsonl table json' ;;
+	--progress) echo 'auto bar json none' ;;
+	*) return 1 ;;
+	esac ;;
+	fetch) case $2 in
+	--port|-p) echo 'rp2|esp32|esp8266|stm32|samd|nrf|mimxrt|renesas-ra' ;;
+	--board|-b) echo '' ;;
+	--mirror) echo '' ;;
+	--add) echo '@file' ;;
+	--variant) echo '' ;;
+	--version) echo '' ;;
+	--retries) echo '' ;;
+	--jobs|-j) echo '' ;;
+	--timeout) echo '' ;;
+	--output|-o) echo 'jsonl table json' ;;
+	--progress) echo 'auto bar json none' ;;
+	*) return 1 ;;
+	esac ;;
+	pick) case $2 in
+	--version|-V) echo '' ;;
+	--board|-b) echo '' ;;
+	--as) echo '' ;;
+	--variant) echo '' ;;
+	--port|-p) echo '' ;;
+	--method|-m) echo 'uf2 dfu esp swd' ;;
+	--jobs|-j) echo '' ;;
+	--timeout) echo '' ;;
+	--output|-o) echo 'jsonl table json' ;;
+	--progress) echo 'auto bar json none' ;;
+	*) return 1 ;;
+	esac ;;
 	scan) case $2 in
 	--serial|-s) echo '@serial' ;;
 	--ignore|-i) echo '@serial' ;;
@@ -80,6 +122,6 @@ _mpf() {
 	esac
 }
 
-_mpf_applets() { echo 'scan swd'; }
+_mpf_applets() { echo 'dfu fetch pick scan swd'; }
 
-complete -F _mpf mpf mpf-scan mpf-swd
+complete -F _mpf mpf mpf-dfu mpf-fetch mpf-pick mpf-scan mpf-swd
