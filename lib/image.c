@@ -6,13 +6,8 @@
 
 #include "elf.h"
 #include "err.h"
-#include "image.h"
-#if defined(__has_include)
-#if __has_include("ihex.h")
 #include "ihex.h"
-#define HAVE_IHEX 1
-#endif
-#endif
+#include "image.h"
 
 #define MAX_FILE (64u << 20)
 
@@ -81,7 +76,6 @@ static int load_elf(const uint8_t *buf, size_t len, struct mpf_image *img, struc
 
 static int load_hex(const uint8_t *buf, size_t len, struct mpf_image *img, struct mpf_buf *err)
 {
-#ifdef HAVE_IHEX
 	struct mpf_ihex h;
 	size_t i;
 	int rc = mpf_ihex_parse((const char *)buf, len, &h, err);
@@ -92,9 +86,6 @@ static int load_hex(const uint8_t *buf, size_t len, struct mpf_image *img, struc
 		add(img, h.seg[i].addr, h.seg[i].data, h.seg[i].len);
 	mpf_ihex_release(&h);
 	return MPF_OK;
-#else
-	return mpf_errf(err, MPF_ERR_SUPP, "Intel HEX images need lib/ihex (not in this build)");
-#endif
 }
 
 static int is_hex(const uint8_t *buf, size_t len)

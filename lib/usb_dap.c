@@ -148,46 +148,26 @@ int mpf_usb_probe_select(const struct mpf_usb_probe *p, int n, const char *sel,
 	return MPF_ERR_ARG;
 }
 
-static int usb_err(int rc, const char *what, struct mpf_buf *err)
-{
-	switch (rc) {
-	case LIBUSB_ERROR_TIMEOUT:
-		return mpf_errf(err, MPF_ERR_TIMEOUT, "probe did not answer (%s timed out)", what);
-	case LIBUSB_ERROR_NO_DEVICE:
-		return mpf_errf(err, MPF_ERR_NODEV, "probe disconnected (%s)", what);
-	case LIBUSB_ERROR_ACCESS:
-		return mpf_errf(err, MPF_ERR_PERM, "%s: permission denied", what);
-	case LIBUSB_ERROR_BUSY:
-		return mpf_errf(err, MPF_ERR_BUSY, "%s: the probe is in use by another program", what);
-	}
-	return mpf_errf(err, MPF_ERR_IO, "%s failed: %s", what, libusb_strerror(rc));
-}
-
 static int bulk_write(void *ctx, const uint8_t *pkt, size_t len, int timeout_ms,
 		      struct mpf_buf *err)
 {
 	struct mpf_usb_probe *p = ctx;
-	int done = 0, rc;
+	int rc = mpf_usb_bulk(&p->ud, p->ep_out, (uint8_t *)pkt, (int)len, (unsigned)timeout_ms, err);
 
-	rc = libusb_bulk_transfer(p->h, p->ep_out, (uint8_t *)pkt, (int)len, &done, timeout_ms);
 	if (rc < 0)
-		return usb_err(rc, "command write", err);
+		return rc;
 	/* a command that fills whole USB packets but not the DAP packet is
 	 * ended by a zero-length one (as pyOCD does) */
-	if (len % p->max_packet == 0 && len < p->dap->packet_size) {
-		rc = libusb_bulk_transfer(p->h, p->ep_out, (uint8_t *)pkt, 0, &done, timeout_ms);
-		if (rc < 0)
-			return usb_err(rc, "zero-length packet", err);
-	}
-	return MPF_OK;
+	if (len % p->max_packet == 0 && len < p->dap->packet_size)
+		rc = mpf_usb_bulk(&p->ud, p->ep_out, (uint8_t *)pkt, 0, (unsigned)timeout_ms, err);
+	return rc < 0 ? rc : MPF_OK;
 }
 
 static int bulk_read(void *ctx, uint8_t *pkt, size_t cap, int timeout_ms, struct mpf_buf *err)
 {
 	struct mpf_usb_probe *p = ctx;
-	int done = 0, rc = libusb_bulk_transfer(p->h, p->ep_in, pkt, (int)cap, &done, timeout_ms);
 
-	return rc < 0 ? usb_err(rc, "reply read", err) : done;
+	return mpf_usb_bulk(&p->ud, p->ep_in, pkt, (int)cap, (unsigned)timeout_ms, err);
 }
 
 /* HID reports have a fixed size: commands are zero-padded to it. */
@@ -196,28 +176,26 @@ static int hid_write(void *ctx, const uint8_t *pkt, size_t len, int timeout_ms,
 {
 	struct mpf_usb_probe *p = ctx;
 	uint8_t rep[1024] = { 0 };
-	int done = 0, rc;
+	int rc;
 
 	if (len > p->max_packet)
 		return mpf_errf(err, MPF_ERR_ARG, "command of %zu bytes exceeds the %u-byte report",
 				len, p->max_packet);
 	memcpy(rep, pkt, len);
 	if (p->ep_out)
-		rc = libusb_interrupt_transfer(p->h, p->ep_out, rep, p->max_packet, &done, timeout_ms);
+		rc = mpf_usb_interrupt(&p->ud, p->ep_out, rep, p->max_packet, (unsigned)timeout_ms, err);
 	else
-		rc = libusb_control_transfer(p->h, 0x21, 0x09 /* SET_REPORT */, 0x0200,
-					     (uint16_t)p->iface, rep, p->max_packet, timeout_ms);
-	return rc < 0 ? usb_err(rc, "report write", err) : MPF_OK;
+		rc = mpf_usb_control(&p->ud, 0x21, 0x09 /* SET_REPORT */, 0x0200, (uint16_t)p->iface,
+				     rep, p->max_packet, (unsigned)timeout_ms, err);
+	return rc < 0 ? rc : MPF_OK;
 }
 
 static int hid_read(void *ctx, uint8_t *pkt, size_t cap, int timeout_ms, struct mpf_buf *err)
 {
 	struct mpf_usb_probe *p = ctx;
-	int done = 0, rc = libusb_interrupt_transfer(p->h, p->ep_in, pkt,
-						     cap < p->max_packet ? (int)cap : p->max_packet,
-						     &done, timeout_ms);
 
-	return rc < 0 ? usb_err(rc, "report read", err) : done;
+	return mpf_usb_interrupt(&p->ud, p->ep_in, pkt, cap < p->max_packet ? (int)cap : p->max_packet,
+				 (unsigned)timeout_ms, err);
 }
 
 int mpf_usb_probe_open(struct mpf_usb_probe *p, struct mpf_dap *d, struct mpf_buf *err)
@@ -230,20 +208,14 @@ int mpf_usb_probe_open(struct mpf_usb_probe *p, struct mpf_dap *d, struct mpf_bu
 		mpf_usb_access_hint(p->u.vid, p->u.pid, err);
 		return MPF_ERR_PERM;
 	}
-	if ((rc = libusb_open(p->dev, &p->h)) < 0) {
-		p->h = NULL;
-		if (rc == LIBUSB_ERROR_ACCESS) {
-			mpf_buf_reset(err);
-			mpf_usb_access_hint(p->u.vid, p->u.pid, err);
-			return MPF_ERR_PERM;
-		}
-		return usb_err(rc, "opening the probe", err);
-	}
-	libusb_set_auto_detach_kernel_driver(p->h, 1);	/* usbhid holds v1 probes */
-	if ((rc = libusb_claim_interface(p->h, p->iface)) < 0) {
-		libusb_close(p->h);
-		p->h = NULL;
-		return usb_err(rc, "claiming the probe's interface", err);
+	/* lib/usb turns EACCES into the udev hint, detaches usbhid (v1 probes)
+	 * and releases the claim however the program ends */
+	if ((rc = mpf_usb_open(p->dev, &p->ud, err)) < 0)
+		return rc;
+	p->open = 1;
+	if ((rc = mpf_usb_claim(&p->ud, p->iface, err)) < 0) {
+		mpf_usb_probe_close(p);
+		return rc;
 	}
 	if (p->version == 1) {
 		io.write = hid_write;
@@ -258,9 +230,8 @@ int mpf_usb_probe_open(struct mpf_usb_probe *p, struct mpf_dap *d, struct mpf_bu
 
 void mpf_usb_probe_close(struct mpf_usb_probe *p)
 {
-	if (!p->h)
+	if (!p->open)
 		return;
-	libusb_release_interface(p->h, p->iface);
-	libusb_close(p->h);
-	p->h = NULL;
+	mpf_usb_close(&p->ud);
+	p->open = 0;
 }

@@ -19,7 +19,8 @@ struct mpf_usb_probe {
 	uint8_t ep_out, ep_in;	/* ep_out 0: HID output reports through EP0 */
 	uint16_t max_packet;	/* wMaxPacketSize of ep_in (the HID report size) */
 	libusb_device *dev;	/* referenced */
-	libusb_device_handle *h;	/* while open */
+	struct mpf_usb_dev ud;	/* open and claimed (lib/usb: released on any exit) */
+	int open;
 	const struct mpf_dap *dap;	/* the session on it (its packet size) */
 };
 

@@ -16,7 +16,7 @@ test_expect_success USBSIM 'a probe unplugged mid-write fails the record with no
 	head -c 100000 /dev/urandom >fw.bin &&
 	test_expect_code 1 usbsim mpf-swd write fw.bin -o jsonl >out 2>err &&
 	test "$(json_field out error.code)" = no-device &&
-	grep -q "disconnected" out &&
+	grep -q "gone" out &&
 	test "$(jq -r .flashed.ok out)" = false &&
 	test "$(usbsim_count "unplugged after")" = 1
 '
