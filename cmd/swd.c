@@ -4,6 +4,7 @@
  */
 #define _DEFAULT_SOURCE	/* mkstemp, fsync */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +56,7 @@ struct session {
 	struct mpf_dap dap;
 	struct mpf_swd swd;
 	int open, attached;
+	int released;		/* the target was reset to run */
 	uint32_t hz;		/* SWD clock asked for */
 };
 
@@ -127,6 +129,9 @@ static void probe_fields(struct mpf_record *r, const struct mpf_usb_probe *p)
 
 static void session_close(struct session *s)
 {
+	/* a target caught under reset is let go, to run its firmware again */
+	if (s->attached && s->swd.under_reset && !s->released)
+		mpf_cm_reset_run(&s->swd.a, NULL);
 	if (s->attached)
 		mpf_dap_disconnect(&s->dap, NULL);
 	if (s->open)
@@ -251,8 +256,10 @@ static int flash_file(struct session *s, struct mpf_record *r, const char *file,
 		return rc;
 	rc = mpf_flash_write_image(&s->swd.a, &s->swd.t, &img, on_progress, &g, err);
 	prog_end(&g, rc >= 0);
-	if (rc >= 0 && !no_reset)
+	if (rc >= 0 && !no_reset) {
 		rc = mpf_cm_reset_run(&s->swd.a, err);
+		s->released = 1;
+	}
 	set_flashed(r, s, mpf_image_size(&img), t0, rc >= 0);
 	mpf_image_release(&img);
 	return rc;
@@ -266,6 +273,9 @@ static int wants_swd(const struct mpf_record *r, void *ctx)
 
 	return m && !strcmp(m, "swd");
 }
+
+/* One probe, one target: records take turns even with --jobs. */
+static pthread_mutex_t probe_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static int run_record(struct mpf_record *r, void *ctx)
 {
@@ -283,6 +293,7 @@ static int run_record(struct mpf_record *r, void *ctx)
 				  "(run mpf-info first)");
 		return MPF_ERR_ARG;
 	}
+	pthread_mutex_lock(&probe_lock);
 	rc = session_open(&s, 1, 1, &err);
 	if (rc >= 0 && !mpf_target_matches_cpu(&s.swd.t, cpu))
 		rc = mpf_errf(&err, MPF_ERR_MISMATCH, "the probe's target is %s but the board is a %s: "
@@ -292,6 +303,7 @@ static int run_record(struct mpf_record *r, void *ctx)
 	if (rc < 0)
 		fail(r, rc, &err);
 	session_close(&s);
+	pthread_mutex_unlock(&probe_lock);
 	mpf_buf_release(&err);
 	return rc < 0 ? rc : 0;
 }
@@ -386,8 +398,10 @@ static int do_erase(struct session *s, struct mpf_record *r, struct mpf_buf *err
 		rc = mpf_flash_erase(&s->swd.a, t, start, size, on_progress, &g, err);
 		prog_end(&g, rc >= 0);
 	}
-	if (rc >= 0 && !no_reset)
+	if (rc >= 0 && !no_reset) {
 		rc = mpf_cm_reset_run(&s->swd.a, err);
+		s->released = 1;
+	}
 	if (rc < 0)
 		return rc;
 	o = json_object();
@@ -419,8 +433,10 @@ static int run_cmd(struct mpf_record *r, void *ctx)
 		rc = do_erase(&s, r, &err);
 	else if (!strcmp(c->cmd, "read"))
 		rc = do_read(&s, r, c->argv, &err);
-	else if (reset && (rc = mpf_cm_reset_run(&s.swd.a, &err)) >= 0)
+	else if (reset && (rc = mpf_cm_reset_run(&s.swd.a, &err)) >= 0) {
+		s.released = 1;
 		mpf_rec_set_bool(r, "reset", 1);
+	}
 	if (rc < 0)
 		fail(r, rc, &err);
 	session_close(&s);

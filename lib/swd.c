@@ -79,6 +79,7 @@ int mpf_swd_attach(struct mpf_swd *s, struct mpf_dap *dap, const struct mpf_swd_
 		if (err)
 			mpf_buf_reset(err);
 		rc = connect_under_reset(s, err);
+		s->under_reset = rc >= 0;
 	}
 	if (rc < 0)
 		return rc;

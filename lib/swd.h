@@ -23,6 +23,8 @@ struct mpf_swd {
 	struct mpf_target t;
 	uint32_t cpuid;
 	int unlocked;		/* --unlock erased a protected nRF52 */
+	int under_reset;	/* reached only by connecting under reset: the core
+				 * waits at its reset vector until let go */
 };
 
 int mpf_swd_attach(struct mpf_swd *s, struct mpf_dap *dap, const struct mpf_swd_opts *o,

@@ -65,6 +65,10 @@ test_expect_success USBSIM 'firmware that turned SWD off: connect under reset (n
 	grep -q "connecting under reset" err &&
 	usbsim mpf-swd read 0x08000000 20000 back.bin >/dev/null 2>&1 &&
 	cmp brick.bin back.bin &&
+	resets=$(usbsim_count "BRICK event: reset") &&
+	usbsim mpf-swd info -o jsonl >out 2>err &&
+	test "$(json_field out swd.target)" = "STM32F405/407/415/417" &&
+	test "$(usbsim_count "BRICK event: reset")" -ge $((resets + 2)) &&
 	test "$(usbsim_count violation)" = 0
 '
 
