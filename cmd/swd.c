@@ -224,9 +224,15 @@ static int load_image(const char *file, const struct mpf_target *t, struct mpf_i
 {
 	uint32_t addr = t->flash_base;
 
+	int rc;
+
 	if (addr_s && parse_u32(addr_s, &addr) < 0)
 		return mpf_errf(err, MPF_ERR_ARG, "bad --address '%s'", addr_s);
-	return mpf_image_load(file, addr, 1, img, err);
+	rc = mpf_image_load(file, addr, 1, img, err);
+	if (rc >= 0 && addr_s && strcmp(img->format, "bin"))
+		mpf_warn("%s is %s: its own addresses are used, --address is ignored",
+			 file, img->format);
+	return rc;
 }
 
 static void set_flashed(struct mpf_record *r, const struct session *s, size_t bytes,
