@@ -83,6 +83,16 @@ test_expect_success USBSIM 'an ambiguous --probe substring is an error naming th
 	test "$(json_field out usb_serial)" = ABC123
 '
 
+test_expect_success USBSIM 'a probe we may not open: listed as denied, the udev rule named' '
+	usbsim_devices "cmsisdap:serial=DENY:deny=1" &&
+	usbsim mpf-swd list -o jsonl >out &&
+	test "$(json_field out access)" = denied &&
+	grep -q "50-mpf-cmsis-dap.rules" out &&
+	test_expect_code 1 usbsim mpf-swd info -o jsonl >out &&
+	test "$(json_field out error.code)" = permission &&
+	grep -q "50-mpf-cmsis-dap.rules" out
+'
+
 test_expect_success USBSIM 'no probe attached' '
 	usbsim_devices "stm32dfu:serial=X" &&
 	test_expect_code 1 usbsim mpf-swd info -o jsonl >out &&
