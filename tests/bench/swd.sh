@@ -16,7 +16,7 @@ if ! [ -e "$lib/libusb-1.0.so.0" ]; then
 	echo "swd: skipped (the libusb simulator is not built)"
 	exit 0
 fi
-tmp=$(bench_tmp)
+bench_tmp tmp
 export MPF_USBSIM_STATE=$tmp/state MPF_USBSIM_LOG=$tmp/log
 mkdir -p "$MPF_USBSIM_STATE"
 kib=256
