@@ -13,12 +13,13 @@
 #include "transport.h"
 
 #include <fnmatch.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 static struct {
-	int reset, no_paste, baud;
+	int reset, no_paste, baud, script;
 	struct mpf_strlist ignore;
 } io = { .baud = 115200 };
 
@@ -28,6 +29,8 @@ static const struct mpf_opt info_opts[] = {
 	OPT_INT(0, "baud", &io.baud, "N", 300, 4000000, "serial speed (default 115200; USB ports ignore it)"),
 	OPT_BOOL(0, "no-raw-paste", &io.no_paste,
 		 "send code in plain raw mode even where the board offers raw-paste mode"),
+	OPT_BOOL(0, "script", &io.script,
+		 "print the identification script mpf-info runs on each board, and exit"),
 	OPT_LIST_HINT('i', "ignore", &io.ignore, "GLOB", "@serial",
 		      "when scanning for ports itself, leave out those matching GLOB (adds to MPF_IGNORE)"),
 	OPT_END(),
@@ -47,6 +50,20 @@ static void set_fields(struct mpf_record *rec, json_t *fields)
 
 	json_object_foreach(fields, k, v)
 		mpf_rec_set(rec, k, json_incref(v));
+}
+
+/* After a flash, keep what the board ran before ("previous": {version,
+ * build}), so the identification that ends a flash pipeline can show
+ * before and after side by side (mpf-update's table). */
+static void remember_previous(struct mpf_record *rec)
+{
+	json_t *ver = mpf_rec_get(rec, "version"), *build = mpf_rec_get(rec, "build");
+
+	if (!mpf_rec_get(rec, "flashed") || !json_is_string(ver))
+		return;
+	mpf_rec_set(rec, "previous", json_pack("{s:O}", "version", ver));
+	if (build)
+		json_object_set(mpf_rec_get(rec, "previous"), "build", build);
 }
 
 /* Open, enter the raw REPL, run the script, leave. On success *out holds
@@ -71,6 +88,15 @@ static int exchange(struct mpf_transport *t, struct mpf_record *rec, struct mpf_
 		x = mpf_repl_soft_reset(&r, tmo, &err);
 	if (x >= 0)
 		x = mpf_repl_exec(&r, mpf_ident_script, out, NULL, tmo, &err);
+	/* Our script has no syntax error: the board lost bytes of it (plain
+	 * raw mode has no flow control). Once more, gently. */
+	if (x == MPF_ERR_FAIL && r.paste != 1 && strstr(mpf_buf_str(&err), "SyntaxError")) {
+		mpf_debug("%s: %s: the board lost bytes, sending again more slowly", port, err.buf);
+		mpf_buf_reset(out);
+		r.chunk = 8;
+		r.chunk_gap_ms = 5;
+		x = mpf_repl_exec(&r, mpf_ident_script, out, NULL, tmo, &err);
+	}
 	if (x == MPF_ERR_FAIL || x == MPF_ERR_NODEV || x == MPF_ERR_TIMEOUT || x == MPF_ERR_PROTO)
 		mpf_repl_leave(&r, 500, NULL);	/* best effort; the error is what matters */
 	else if (x >= 0)
@@ -99,6 +125,11 @@ static int info_run(struct mpf_record *rec, void *ctx)
 		mpf_rec_set_error(rec, mpf_err_name(x), "%s", err.buf);
 		goto out;
 	}
+	/* DTR and RTS asserted together, as pyserial and mpremote leave
+	 * them: TinyUSB CDC ports (rp2, samd, esp32-s3) send nothing until
+	 * DTR is set, and on ESP32 auto-reset circuits both asserted (or
+	 * both released) means run, never reset or download mode. */
+	mpf_tr_set_lines(t, 1, 1);
 	x = exchange(t, rec, &out, port);
 	mpf_tr_close(t);
 	if (x < 0)
@@ -111,6 +142,7 @@ static int info_run(struct mpf_record *rec, void *ctx)
 	}
 	if (warn.len)
 		mpf_warn("%s: board_info.toml ignored: %s", port, warn.buf);
+	remember_previous(rec);
 	set_fields(rec, fields);
 	json_decref(fields);
 	mpf_debug("%s: identified in %lld ms", port, (long long)(mpf_now_ms() - t0));
@@ -150,15 +182,45 @@ static const char *build_cell(const struct mpf_record *r, struct mpf_buf *out)
 	return out->buf;
 }
 
+/* After a flash pipeline: what ran before (the same version when the
+ * board was up to date), and how the flash went. */
+static const char *before_cell(const struct mpf_record *r, struct mpf_buf *out)
+{
+	const char *v = mpf_rec_str(r, "previous.version");
+
+	if (!v && (mpf_rec_get(r, "up_to_date") || mpf_rec_get(r, "firmware")))
+		v = mpf_rec_str(r, "version");
+	return v;
+}
+
+static const char *result_cell(const struct mpf_record *r, struct mpf_buf *out)
+{
+	json_t *f = mpf_rec_get(r, "flashed"), *s = mpf_rec_get(r, "flashed.seconds");
+
+	if (f) {
+		mpf_buf_addf(out, "%s %s", mpf_rec_str(r, "flashed.method") ?
+			     mpf_rec_str(r, "flashed.method") : "", mpf_rec_bool(r, "flashed.ok", 0) ?
+			     "ok" : "failed");
+		if (json_is_number(s))
+			mpf_buf_addf(out, " %.1fs", json_number_value(s));
+		return out->buf;
+	}
+	if (mpf_rec_bool(r, "up_to_date", 0))
+		return "up to date";
+	return NULL;
+}
+
 static const struct mpf_column columns[] = {
-	{ "Serial", "serial", NULL },
-	{ "Family", "family", NULL },
-	{ "Port", "port", NULL },
-	{ "Board", NULL, board_cell },
-	{ "CPU", "cpu", NULL },
-	{ "Version", "version", NULL },
-	{ "Build", NULL, build_cell },
-	{ NULL, NULL, NULL },
+	{ "Serial", "serial", NULL, 0 },
+	{ "Family", "family", NULL, 0 },
+	{ "Port", "port", NULL, 0 },
+	{ "Board", NULL, board_cell, 0 },
+	{ "CPU", "cpu", NULL, 0 },
+	{ "Before", NULL, before_cell, 1 },
+	{ "Version", "version", NULL, 0 },
+	{ "Build", NULL, build_cell, 0 },
+	{ "Flashed", NULL, result_cell, 1 },
+	{ NULL, NULL, NULL, 0 },
 };
 
 /* ---- main ---- */
@@ -238,6 +300,10 @@ static int info_main(int argc, char **argv)
 	struct mpf_filter f = { .wants = info_wants, .run = info_run, .columns = columns };
 	int r;
 
+	if (io.script) {
+		fputs(mpf_ident_script, stdout);
+		return 0;
+	}
 	if (argc > 0 || isatty(STDIN_FILENO))
 		r = info_scan(&f, argc, argv);
 	else
@@ -285,7 +351,10 @@ const struct mpf_applet info_applet = {
 		"The ports of all RP2040/RP2350 boards.\n"
 		"\n"
 		"$ mpf-info --reset --timeout 6 /dev/ttyUSB0\n"
-		"Soft-reset a slow ESP32 first and give it longer to answer.",
+		"Soft-reset a slow ESP32 first and give it longer to answer.\n"
+		"\n"
+		"$ mpf-info --script > ident.py && mpremote run ident.py\n"
+		"See for yourself what mpf-info asks a board.",
 	.opts = info_opts,
 	.flags = MPF_APPLET_FILTER,
 	.default_timeout = 3.0,

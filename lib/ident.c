@@ -594,6 +594,49 @@ static void set_board_id(const char *id, json_t *f)
 	json_object_set_new(f, "variant", json_string(var));
 }
 
+static int row_newer(const struct mpf_board *a, const struct mpf_board *b)
+{
+	struct mpf_version va, vb;
+
+	if (!b)
+		return 1;
+	if (mpf_version_parse(a->version, &va) || mpf_version_parse(b->version, &vb))
+		return 0;
+	return mpf_version_cmp(&va, &vb) > 0;
+}
+
+/* A board renamed since (PICO -> RPI_PICO at 1.21, GENERIC_S3 ->
+ * ESP32_GENERIC_S3, GENERIC_SPIRAM -> ESP32_GENERIC-SPIRAM) is written
+ * with its current name, the one later firmware is published under. Only
+ * the documented renames of mpf_board_aliases, and only to a name the
+ * table has in a newer release: never a guess. */
+static void set_current_name(json_t *f)
+{
+	char names[12][64], b[64], id[64], var[32];
+	const char *port = jstr(f, "port");
+	const struct mpf_board *best, *r;
+	size_t n, i;
+
+	/* copies: the fields are replaced below */
+	if (!jstr(f, "board_id"))
+		return;
+	snprintf(id, sizeof(id), "%s", jstr(f, "board_id"));
+	snprintf(var, sizeof(var), "%s", jstr(f, "variant") ? jstr(f, "variant") : "");
+	best = mpf_board_find(id, var);
+	n = mpf_board_aliases(id, port, names, 12);
+	for (i = 0; i < n; i++) {
+		const char *dash = strchr(names[i], '-');
+
+		snprintf(b, sizeof(b), "%.*s", dash ? (int)(dash - names[i]) : 63, names[i]);
+		r = mpf_board_find(b, dash ? dash + 1 : var);
+		if (r && row_newer(r, best)) {
+			best = r;
+			json_object_set_new(f, "board_id", json_string(r->board_name));
+			json_object_set_new(f, "variant", json_string(r->variant));
+		}
+	}
+}
+
 static void resolve_board_id(json_t *impl, const char *given, json_t *f)
 {
 	const char *build = jstr(impl, "_build"), *family = jstr(f, "family");
@@ -609,6 +652,7 @@ static void resolve_board_id(json_t *impl, const char *given, json_t *f)
 			return;
 		}
 		set_board_id(given, f);
+		set_current_name(f);
 		return;
 	}
 	if (!family || strcmp(family, "micropython") || !jstr(f, "board"))
@@ -619,6 +663,7 @@ static void resolve_board_id(json_t *impl, const char *given, json_t *f)
 	if (row) {
 		json_object_set_new(f, "board_id", json_string(row->board_name));
 		json_object_set_new(f, "variant", json_string(""));
+		set_current_name(f);
 	}
 }
 

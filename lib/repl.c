@@ -168,8 +168,12 @@ void mpf_repl_init(struct mpf_repl *r, struct mpf_transport *t)
 	r->t = t;
 	r->paste = -1;
 	r->use_paste = 1;
-	r->chunk = 256;
-	r->chunk_gap_ms = 10;
+	/* Plain raw mode has no flow control: a board whose REPL loop falls
+	 * behind its UART interrupt drops bytes (seen on QEMU's micro:bit).
+	 * 32 bytes every 3 ms is about what a 115200-baud UART delivers
+	 * anyway, so boards on real UARTs lose no time to it. */
+	r->chunk = 32;
+	r->chunk_gap_ms = 3;
 }
 
 void mpf_repl_release(struct mpf_repl *r)
@@ -190,6 +194,26 @@ static int tr_fail(struct mpf_repl *r, int code, struct mpf_buf *err)
 	return mpf_errf(err, code, "%s", r->t->err.len ? r->t->err.buf : mpf_err_name(code));
 }
 
+/* -vv shows every byte exchanged, quoted. */
+static void trace_bytes(struct mpf_repl *r, const char *dir, const char *buf, size_t len)
+{
+	struct mpf_buf q = MPF_BUF_INIT;
+	size_t i;
+
+	if (!mpf_log_enabled(MPF_LOG_TRACE))
+		return;
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)buf[i];
+
+		if (c >= 0x20 && c < 0x7f && c != '\\')
+			mpf_buf_addch(&q, c);
+		else
+			mpf_buf_addf(&q, "\\x%02x", c);
+	}
+	mpf_trace("%s %s %s", r->t->name, dir, mpf_buf_str(&q));
+	mpf_buf_release(&q);
+}
+
 /* Read what is there (waiting up to ms) into r->rx: >0 bytes, 0 nothing. */
 static int fill(struct mpf_repl *r, int ms, struct mpf_buf *err)
 {
@@ -199,6 +223,7 @@ static int fill(struct mpf_repl *r, int ms, struct mpf_buf *err)
 	if (n < 0)
 		return tr_fail(r, n, err);
 	if (n > 0) {
+		trace_bytes(r, "<", tmp, (size_t)n);
 		mpf_buf_add(&r->rx, tmp, (size_t)n);
 		if (r->rx.len > RX_KEEP)
 			mpf_buf_consume(&r->rx, r->rx.len - RX_KEEP / 2);
@@ -209,7 +234,10 @@ static int fill(struct mpf_repl *r, int ms, struct mpf_buf *err)
 static int send(struct mpf_repl *r, const char *s, size_t len, int64_t deadline,
 		struct mpf_buf *err)
 {
-	int x = mpf_tr_write(r->t, s, len, left_ms(deadline) + 100);
+	int x;
+
+	trace_bytes(r, ">", s, len);
+	x = mpf_tr_write(r->t, s, len, left_ms(deadline) + 100);
 
 	return x < 0 ? tr_fail(r, x, err) : 0;
 }
@@ -246,6 +274,8 @@ static int enter_done(struct mpf_repl *r, long at, int retried, int64_t deadline
 		if (x < 0)
 			return x;
 		at = mpf_repl_find_raw_prompt(r->rx.buf, r->rx.len);
+		if (at < 0)
+			return mpf_errf(err, MPF_ERR_PROTO, "the raw REPL prompt was lost in output");
 	}
 	mpf_buf_reset(&r->seen);
 	mpf_buf_add(&r->seen, r->rx.buf, (size_t)at - strlen(MPF_REPL_RAW_PROMPT));
@@ -297,7 +327,7 @@ int mpf_repl_enter(struct mpf_repl *r, int timeout_ms, struct mpf_buf *err)
 	if (x < 0)
 		return x;
 	return mpf_errf(err, MPF_ERR_TIMEOUT, "no REPL prompt within %d ms%s", timeout_ms,
-			r->rx.len ? " (the port sent data, but no prompt)" : " (the port was silent)");
+			r->rx.len ? ": the port sent data, but no prompt" : ": the port was silent");
 }
 
 /* Read until pred finds what it wants in r->rx or the deadline passes. */
@@ -432,7 +462,16 @@ static int raw_send(struct mpf_repl *r, const char *code, size_t len, int64_t de
 		off += n;
 	}
 	x = x < 0 ? x : send(r, "\x04", 1, deadline, err);
-	while (x >= 0 && r->rx.len < 2) {
+	for (;;) {
+		/* A raw prompt before "OK" is a late answer to an earlier
+		 * Ctrl-A (a slow board that was interrupted more than once). */
+		if (r->rx.len >= sizeof(MPF_REPL_RAW_PROMPT) - 1 &&
+		    !memcmp(r->rx.buf, MPF_REPL_RAW_PROMPT, sizeof(MPF_REPL_RAW_PROMPT) - 1)) {
+			mpf_buf_consume(&r->rx, sizeof(MPF_REPL_RAW_PROMPT) - 1);
+			continue;
+		}
+		if (x < 0 || (r->rx.len >= 2 && memcmp(r->rx.buf, MPF_REPL_RAW_PROMPT, 2)))
+			break;
 		if (!left_ms(deadline))
 			return mpf_errf(err, MPF_ERR_TIMEOUT, "the board did not take the code");
 		x = fill(r, left_ms(deadline), err);
@@ -461,9 +500,10 @@ int mpf_repl_start(struct mpf_repl *r, const char *code, size_t len, int timeout
 		if (x < 0)
 			return x;
 		r->paste = x;
-		if (x == 1)
-			return paste_send(r, code, len, window, deadline, err);
 	}
+	r->running = 1;
+	if (r->paste == 1)
+		return paste_send(r, code, len, window, deadline, err);
 	return raw_send(r, code, len, deadline, err);
 }
 
@@ -488,6 +528,7 @@ int mpf_repl_finish(struct mpf_repl *r, struct mpf_buf *out, struct mpf_buf *err
 			return x;
 		}
 	}
+	r->running = 0;
 	if (used < 0) {
 		x = proto_err(err, "bad reply framing from the raw REPL", r->rx.buf, r->rx.len);
 	} else {
@@ -512,7 +553,17 @@ int mpf_repl_exec(struct mpf_repl *r, const char *code, struct mpf_buf *out,
 	int64_t deadline = mpf_now_ms() + timeout_ms;
 	int x = mpf_repl_start(r, code, strlen(code), timeout_ms, err);
 
-	return x < 0 ? x : mpf_repl_finish(r, out, errout, left_ms(deadline), err);
+	if (x < 0)
+		return x;
+	x = mpf_repl_finish(r, out, errout, left_ms(deadline), err);
+	if (x == MPF_ERR_TIMEOUT && r->running)	/* the whole budget, not what was left */
+		return mpf_errf(err, x, "the code did not finish within %d ms", timeout_ms);
+	return x;
+}
+
+static long find_reply_end(const char *buf, size_t len)
+{
+	return find_last(buf, len, "\x04>");
 }
 
 int mpf_repl_leave(struct mpf_repl *r, int timeout_ms, struct mpf_buf *err)
@@ -522,6 +573,15 @@ int mpf_repl_leave(struct mpf_repl *r, int timeout_ms, struct mpf_buf *err)
 
 	if (!r->raw)
 		return 0;
+	if (r->running) {
+		/* Stop our code (KeyboardInterrupt) and let its end go by;
+		 * Ctrl-B follows whatever happens. */
+		x = send(r, "\x03", 1, deadline, err);
+		if (x < 0)
+			return x;
+		wait_for(r, find_reply_end, mpf_now_ms() + left_ms(deadline) / 2, "", NULL);
+		r->running = 0;
+	}
 	x = send(r, "\x02", 1, deadline, err);
 	r->raw = 0;
 	if (x < 0)

@@ -103,8 +103,9 @@ struct mpf_repl {
 	int raw;		/* in the raw REPL */
 	int paste;		/* raw paste: -1 not asked yet, 0 no, 1 yes */
 	int use_paste;		/* 0 to never ask (default 1) */
-	int chunk;		/* plain raw mode: bytes per write (default 256) */
-	int chunk_gap_ms;	/* pause between chunks (default 10) */
+	int chunk;		/* plain raw mode: bytes per write (default 32) */
+	int chunk_gap_ms;	/* pause between chunks (default 3) */
+	int running;		/* code started and its result not read yet */
 	int64_t waited_ms;	/* how long the last mpf_repl_enter waited */
 	struct mpf_buf seen;	/* what came before the raw prompt (banner, chatter) */
 };
@@ -129,7 +130,8 @@ int mpf_repl_finish(struct mpf_repl *r, struct mpf_buf *out, struct mpf_buf *err
 /* mpf_repl_start + mpf_repl_finish. */
 int mpf_repl_exec(struct mpf_repl *r, const char *code, struct mpf_buf *out,
 		  struct mpf_buf *errout, int timeout_ms, struct mpf_buf *err);
-/* Ctrl-B: back to the friendly REPL, as the board was found. */
+/* Ctrl-B: back to the friendly REPL, as the board was found. Code still
+ * running (a finish that timed out) is interrupted with Ctrl-C first. */
 int mpf_repl_leave(struct mpf_repl *r, int timeout_ms, struct mpf_buf *err);
 /* Free buffers (the transport stays open: the caller owns it). */
 void mpf_repl_release(struct mpf_repl *r);

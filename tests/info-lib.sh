@@ -9,6 +9,8 @@ start_sim() {
 	rm -f "$_sim.ptys" "$_sim.err" "$_sim.pid"
 	"$(mpf_sim mpy-repl)" "$@" >"$_sim.ptys" 2>"$_sim.err" &
 	echo $! >"$_sim.pid"
+	# a failing test never reaches stop_sim: do not leave it running
+	test_when_finished "kill $! 2>/dev/null"
 	# the simulator writes all its paths in one write
 	wait_for 10 test -s "$_sim.ptys"
 }
@@ -32,11 +34,14 @@ test_lazy_prereq QEMU_MICROBIT 'command -v qemu-system-arm && test -f "$MICROBIT
 # pty (design.md 6); its path in microbit.pty, its pid in microbit.pid.
 # Waits until the emulated board answers: it boots slowly, and QEMU
 # notices a client on its pty only by polling once a second.
+# The caller stops it with stop_microbit, also on its way out:
+#   trap stop_microbit EXIT; trap 'exit 1' HUP INT TERM PIPE
 start_microbit() {
 	rm -f microbit.out microbit.pid microbit.pty
 	qemu-system-arm -M microbit -nographic -monitor none -serial pty \
 		-device loader,file="$MICROBIT_HEX" >microbit.out 2>&1 </dev/null &
-	echo $! >microbit.pid
+	MICROBIT_PID=$!
+	echo $MICROBIT_PID >microbit.pid
 	wait_for 20 grep -q "redirected to /dev/" microbit.out || return 1
 	sed -n 's|.*redirected to \(/dev/[^ ]*\).*|\1|p' microbit.out | head -1 >microbit.pty
 	_i=0
@@ -49,6 +54,6 @@ start_microbit() {
 }
 
 stop_microbit() {
-	[ -f microbit.pid ] && kill "$(cat microbit.pid)" 2>/dev/null
-	rm -f microbit.pid
+	[ -n "${MICROBIT_PID:-}" ] && kill "$MICROBIT_PID" 2>/dev/null
+	MICROBIT_PID=
 }

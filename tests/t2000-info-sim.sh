@@ -108,4 +108,29 @@ test_expect_success JQ '--reset soft-resets in the raw REPL first' '
 	test "$(json_field out board_id)" = RPI_PICO_W
 '
 
+test_expect_success JQ 'a record marked ignore (board_info.toml) passes untouched' '
+	start_sim s -v &&
+	printf "{\"kind\":\"serial\",\"serial\":\"%s\",\"ignore\":true}\n" "$(pty_of s)" >in &&
+	mpf-info <in >out &&
+	stop_sim s &&
+	test_cmp in out &&
+	! grep -q "raw REPL" s.err
+'
+
+test_lazy_prereq SCRIPT 'command -v script'
+test_expect_success SCRIPT 'on a terminal the table is the default' '
+	start_sim s &&
+	script -qec "mpf-info $(pty_of s)" /dev/null </dev/null >out &&
+	stop_sim s &&
+	grep "^Serial  *Family  *Port  *Board  *CPU  *Version  *Build" out &&
+	grep "RPI_PICO_W" out
+'
+
+test_lazy_prereq PYTHON3 'command -v python3'
+test_expect_success PYTHON3 '--script prints the on-board script; it is valid Python' '
+	mpf-info --script >ident.py &&
+	grep -q "^print\|print(.mpf1" ident.py &&
+	python3 -c "import sys; compile(open(sys.argv[1]).read(), \"ident.py\", \"exec\")" ident.py
+'
+
 test_done

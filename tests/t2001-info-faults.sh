@@ -31,7 +31,7 @@ test_expect_success JQ 'a port with no REPL: error no-repl with the time waited,
 	test "$(json_field out error.code)" = no-repl &&
 	test "$(json_field out error.applet)" = mpf-info &&
 	w=$(json_field out error.waited_ms) && test "$w" -ge 500 && test "$w" -lt 3000 &&
-	json_field out error.message | grep "no REPL prompt within 500 ms (the port was silent) (waited [0-9]* ms)" &&
+	json_field out error.message | grep "no REPL prompt within 500 ms: the port was silent (waited [0-9]* ms)" &&
 	test -z "$(json_field out family)"
 '
 
@@ -49,6 +49,25 @@ test_expect_success JQ 'an exception on the board: error with the traceback last
 	stop_sim s &&
 	test "$(json_field out error.code)" = script &&
 	json_field out error.message | grep "failed on the board: MemoryError: memory allocation failed, allocating 2048 bytes"
+'
+
+test_expect_success JQ 'code that does not finish: error timeout, interrupted (Ctrl-C) and left (Ctrl-B)' '
+	start_sim s -v --exec-ms 60000 &&
+	test_expect_code 1 mpf-info --timeout 2 "$(pty_of s)" </dev/null >out &&
+	stop_sim s &&
+	cat out s.err &&
+	test "$(json_field out error.code)" = timeout &&
+	json_field out error.message | grep "did not finish within 2000 ms" &&
+	grep "code interrupted" s.err && grep "friendly REPL" s.err
+'
+
+test_expect_success JQ 'plain raw mode: a board that loses bytes gets the script again, more slowly' '
+	start_sim s -v --board microbit-1.9.2 --drop 20 &&
+	mpf-info -v "$(pty_of s)" </dev/null >out 2>err &&
+	stop_sim s &&
+	grep "bytes of the code were lost" s.err &&
+	grep "the board lost bytes, sending again more slowly" err &&
+	test "$(json_field out version)" = 1.9.2
 '
 
 test_expect_success JQ 'raw paste refused (R\\x00): plain raw mode' '

@@ -6,11 +6,13 @@ test_description='mpf-info against real MicroPython: QEMU micro:bit running Debi
 test_have_prereq QEMU_MICROBIT || skip_all "qemu-system-arm or firmware-microbit-micropython missing"
 test_have_prereq JQ || skip_all "jq missing"
 
-# has_open PID PATH: the process has PATH open (it got past its open()).
-has_open() { ls -l /proc/$1/fd 2>/dev/null | grep -q " $2\$"; }
+# has_lock PID: the process holds a flock (mpf's exclusive claim on a port,
+# taken right after open(); waiting for the open alone would race).
+has_lock() { grep -q "FLOCK  *ADVISORY  *WRITE $1 " /proc/locks; }
 
 # One QEMU for the whole file: it boots slowly.
 trap 'stop_microbit' EXIT
+trap 'exit 1' HUP INT TERM PIPE
 start_microbit || { stop_microbit; echo "Bail out! QEMU micro:bit did not start"; exit 1; }
 PTY=$(cat microbit.pty)
 
@@ -19,6 +21,15 @@ test_expect_success 'the real board: family, version, build, board, cpu' '
 	test "$(jq -c "[.family, .version, .build, .preview, .port, .board, .cpu]" out)" = \
 		"[\"micropython\",\"1.9.2\",34,true,\"microbit\",\"micro:bit with nRF51822\",\"nRF51822\"]" &&
 	test "$(jq -c "[.board_id, .variant, .mpy, .arch, .error]" out)" = "[null,null,null,null,null]"
+'
+
+test_expect_success 'the simulator'"'"'s micro:bit profile answers byte for byte as the real board (prompts, raw-paste probe, script, banner)' '
+	"$(mpf_sim repl-bare)" "$PTY" >real &&
+	start_sim s --board microbit-1.9.2 &&
+	"$(mpf_sim repl-bare)" "$(pty_of s)" >simulated &&
+	stop_sim s &&
+	grep -q "OKmpf1 ((name=" real &&
+	test_cmp real simulated
 '
 
 test_expect_success 'the board is left at its friendly REPL (Ctrl-B), not reset' '
@@ -48,7 +59,7 @@ test_expect_success 'two mpf-info on the real port: one succeeds, the other repo
 	test_when_finished "kill -CONT $(cat microbit.pid)" &&
 	{ mpf-info --timeout 8 "$PTY" </dev/null >first & } &&
 	first=$! &&
-	wait_for 10 has_open $first "$PTY" &&
+	wait_for 10 has_lock $first &&
 	test_expect_code 1 mpf-info "$PTY" </dev/null >second &&
 	kill -CONT "$(cat microbit.pid)" &&
 	wait $first &&
@@ -59,6 +70,7 @@ test_expect_success 'two mpf-info on the real port: one succeeds, the other repo
 test_expect_success 'piped from records, passing other fields through' '
 	printf "{\"kind\":\"serial\",\"serial\":\"%s\",\"location\":\"qemu\"}\n" "$PTY" |
 	mpf-info >out &&
+	cat out &&
 	test "$(jq -c "[.location, .cpu]" out)" = "[\"qemu\",\"nRF51822\"]"
 '
 

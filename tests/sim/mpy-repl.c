@@ -24,12 +24,21 @@
  * that writes what the board would print. Unknown code gets a traceback,
  * so a client never mistakes the simulator for a board that ran its code.
  * To teach it a command (machine.bootloader() for mpf-bootloader), add a
- * handler to that table.
+ * handler to that table: it writes stdout, then "\x04", then stderr
+ * (exec_done adds the final "\x04>"); one that resets the board can
+ * exit() as --vanish does, which closes the pty like a USB port going
+ * away. Code "runs" for --exec-ms, asynchronously: a Ctrl-C meanwhile
+ * raises KeyboardInterrupt, as on a board.
+ *
+ * All boards of one process share one thread, so --baud pacing makes
+ * them wait for each other: for timing, run one process per board.
  *
  * Protocol violations by the client (writing past the raw-paste window,
- * code without Ctrl-D, bytes after a soft reset was asked for) are
- * printed on stderr as "mpy-repl: VIOLATION: ..." and counted; the exit
- * status on SIGTERM is 3 when any happened, so a test notices.
+ * a raw line longer than the board holds, a board left in the raw REPL
+ * or raw paste when the simulator stops: a client must leave the board
+ * as it found it) are printed on stderr as "mpy-repl: VIOLATION on PTY:
+ * ..." and counted; the exit status on SIGTERM is then 3, so a test
+ * notices.
  *
  * Fault options (all boards of the process):
  *   --busy         main.py loops printing; Ctrl-C stops it
@@ -42,6 +51,10 @@
  *   --toml TEXT    the board_info.toml on the board's file system
  *   --baud N       pace output like a UART at N baud (0: unpaced)
  *   --exec-ms N    time the board spends running code (default 2)
+ *   --drop N       the first code sent in plain raw mode loses N bytes from
+ *                  its middle, as when a UART buffer overflows (the code
+ *                  then fails with a SyntaxError, as on a board); once, so
+ *                  a client that sends again, more slowly, succeeds
  *   -v             say on stderr what the board does (raw REPL, raw paste,
  *                  running code, soft reboot, leaving)
  */
@@ -155,7 +168,7 @@ static const struct profile profiles[] = {
 static struct {
 	const struct profile *p;
 	int count, busy, busy_catch, chatter, silent, vanish, raise, no_paste, verbose;
-	int baud, exec_ms, boot_ms;
+	int baud, exec_ms, boot_ms, drop;
 	const char *toml;
 } opt = { .count = 1, .exec_ms = 2, .boot_ms = 300 };
 
@@ -164,7 +177,7 @@ static int violations;
 
 /* ---- one simulated board ---- */
 
-enum state { BOOT, MAIN, FRIENDLY, RAW, PASTE, ANYKEY, DEAD };
+enum state { BOOT, MAIN, FRIENDLY, RAW, PASTE, EXEC, ANYKEY, DEAD };
 
 struct board {
 	int fd, slave;		/* pty master; our own slave fd keeps it alive */
@@ -174,7 +187,9 @@ struct board {
 	size_t len;
 	unsigned window, remain;	/* raw paste */
 	int interrupts;		/* Ctrl-C seen by a --busy-catch main.py */
-	long long next_tick, boot_until;
+	int lost;		/* bytes of this raw line dropped (--drop) */
+	int dropped;		/* --drop done */
+	long long next_tick, boot_until, exec_until;
 	int ticks;
 };
 
@@ -342,27 +357,52 @@ static const struct code_handler {
 	{ "print(1)", run_print1 },
 };
 
+/* The code is in: it "runs" for --exec-ms (ticks finish it), and a
+ * Ctrl-C meanwhile interrupts it, as on a board. */
 static void execute(struct board *b)
 {
-	size_t i;
-	struct timespec ts = { opt.exec_ms / 1000, (long)(opt.exec_ms % 1000) * 1000000L };
-
 	b->line[b->len] = 0;
 	note(b, "running code (%zu bytes)", b->len);
 	if (opt.vanish) {
 		fprintf(stderr, "mpy-repl: %s vanishes (as a board resetting mid-exchange)\n", b->path);
 		exit(0);
 	}
-	nanosleep(&ts, NULL);
-	for (i = 0; i < sizeof(handlers) / sizeof(handlers[0]); i++)
+	b->st = EXEC;
+	b->exec_until = now_ms() + opt.exec_ms;
+}
+
+static void exec_done(struct board *b)
+{
+	size_t i, n = sizeof(handlers) / sizeof(handlers[0]);
+
+	if (b->lost) {
+		note(b, "%d bytes of the code were lost", b->lost);
+		outs(b, "\x04");
+		traceback(b, "<stdin>", "SyntaxError: invalid syntax");
+		n = 0;
+	}
+	for (i = 0; i < n; i++)
 		if (strstr(b->line, handlers[i].match)) {
 			handlers[i].run(b, b->line);
 			break;
 		}
-	if (i == sizeof(handlers) / sizeof(handlers[0])) {
+	if (i == n && !b->lost) {
 		outs(b, "\x04");
 		traceback(b, "<stdin>", "NotImplementedError: mpy-repl simulator cannot run this code");
 	}
+	outs(b, "\x04>");
+	b->len = 0;
+	b->lost = 0;
+	b->st = RAW;
+}
+
+static void in_exec(struct board *b, unsigned char c)
+{
+	if (c != 3)
+		return;		/* the code does not read stdin */
+	note(b, "code interrupted");
+	outs(b, "\x04");
+	traceback(b, "<stdin>", "KeyboardInterrupt: ");
 	outs(b, "\x04>");
 	b->len = 0;
 	b->st = RAW;
@@ -373,7 +413,8 @@ static void execute(struct board *b)
 static void soft_reboot(struct board *b, int raw)
 {
 	note(b, "soft reboot");
-	outs(b, "MPY: soft reboot\r\n");
+	/* 1.9.2 (QEMU micro:bit) says "soft reboot"; current ones "MPY: soft reboot" */
+	outs(b, opt.p->paste < 0 ? "soft reboot\r\n" : "MPY: soft reboot\r\n");
 	if (raw)
 		raw_banner(b);
 	else
@@ -492,6 +533,13 @@ static void in_raw(struct board *b, unsigned char c)
 		execute(b);
 		return;
 	}
+	/* --drop: bytes 100 to 100+N of the first plain-raw code are lost */
+	if (opt.drop && !b->dropped && b->len + (size_t)b->lost >= 100 && b->lost < opt.drop) {
+		b->lost++;
+		if (b->lost == opt.drop)
+			b->dropped = 1;
+		return;
+	}
 	if (b->len < sizeof(b->line) - 1)
 		b->line[b->len++] = (char)c;
 	else
@@ -544,6 +592,9 @@ static void feed(struct board *b, unsigned char c)
 	case PASTE:
 		in_paste(b, c);
 		return;
+	case EXEC:
+		in_exec(b, c);
+		return;
 	case ANYKEY:
 		banner(b);	/* CircuitPython: the key itself is swallowed */
 		return;
@@ -580,6 +631,8 @@ static void tick(struct board *b)
 			banner(b);
 		}
 	}
+	if (b->st == EXEC && t >= b->exec_until)
+		exec_done(b);
 	if (b->st == MAIN && t >= b->next_tick) {
 		char s[48];
 
@@ -620,7 +673,7 @@ static void usage(void)
 
 	fprintf(stderr, "usage: mpy-repl [--board NAME] [--count N] [--busy|--busy-catch] [--chatter]\n"
 		"       [--silent] [--vanish] [--raise] [--no-raw-paste] [--toml TEXT]\n"
-		"       [--baud N] [--exec-ms N] [--boot-ms N] [-v] | --list\nboards:");
+		"       [--baud N] [--exec-ms N] [--boot-ms N] [--drop N] [-v] | --list\nboards:");
 	for (i = 0; i < NPROFILES; i++)
 		fprintf(stderr, " %s", profiles[i].name);
 	fputc('\n', stderr);
@@ -649,7 +702,7 @@ static void parse_args(int argc, char **argv)
 	};
 	static const struct { const char *name; int *val; } ints[] = {
 		{ "--count", &opt.count }, { "--baud", &opt.baud }, { "--exec-ms", &opt.exec_ms },
-		{ "--boot-ms", &opt.boot_ms },
+		{ "--boot-ms", &opt.boot_ms }, { "--drop", &opt.drop },
 	};
 	int i;
 	size_t k;
@@ -691,12 +744,17 @@ static int serve(struct board *bs, int n)
 	int i;
 
 	while (!stop) {
+		long long wait = 10;
+
 		for (i = 0; i < n; i++) {
 			pfd[i].fd = bs[i].fd;
 			pfd[i].events = POLLIN;
 			tick(&bs[i]);
+			/* wake exactly when running code is due to finish */
+			if (bs[i].st == EXEC && bs[i].exec_until - now_ms() < wait)
+				wait = bs[i].exec_until - now_ms();
 		}
-		if (poll(pfd, (nfds_t)n, 10) < 0 && errno != EINTR)
+		if (poll(pfd, (nfds_t)n, wait > 0 ? (int)wait : 0) < 0 && errno != EINTR)
 			return 1;
 		for (i = 0; i < n; i++) {
 			unsigned char buf[4096];
@@ -709,6 +767,9 @@ static int serve(struct board *bs, int n)
 				feed(&bs[i], buf[j]);
 		}
 	}
+	for (i = 0; i < n; i++)
+		if (bs[i].st == RAW || bs[i].st == PASTE || bs[i].st == EXEC)
+			violation(&bs[i], "left in the raw REPL (no Ctrl-B)");
 	return violations ? 3 : 0;
 }
 

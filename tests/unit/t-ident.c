@@ -107,6 +107,26 @@ static void t_by_description(void)
 		     "\"preview\":false,\"variant\":\"\",\"version\":\"1.19.1\"}");
 }
 
+static void t_renamed(void)
+{
+	/* 1.20 boards by description, written with today's names */
+	check_fields("mpf1 ((name='micropython', version=(1, 20, 0), _machine='Raspberry Pi Pico with RP2040', "
+		     "_mpy=4614), None, 'rp2', '', None, None, None)",
+		     "{\"arch\":\"armv6m\",\"board\":\"Raspberry Pi Pico with RP2040\",\"board_id\":\"RPI_PICO\","
+		     "\"cpu\":\"RP2040\",\"family\":\"micropython\",\"mpy\":\"v6.2\",\"port\":\"rp2\","
+		     "\"preview\":false,\"variant\":\"\",\"version\":\"1.20.0\"}");
+	check_fields("mpf1 ((name='micropython', version=(1, 20, 0), _machine='ESP32S3 module with ESP32S3'), "
+		     "None, 'esp32', '', None, None, None)",
+		     "{\"board\":\"ESP32S3 module with ESP32S3\",\"board_id\":\"ESP32_GENERIC_S3\",\"cpu\":"
+		     "\"ESP32S3\",\"family\":\"micropython\",\"port\":\"esp32\",\"preview\":false,"
+		     "\"variant\":\"\",\"version\":\"1.20.0\"}");
+	/* boardname.py of an old SPIRAM build: the rename made it a variant */
+	check_fields("mpf1 ((name='micropython', version=(1, 19, 1)), None, 'esp32', '', None, "
+		     "'GENERIC_SPIRAM', None)",
+		     "{\"board_id\":\"ESP32_GENERIC\",\"family\":\"micropython\",\"port\":\"esp32\","
+		     "\"preview\":false,\"variant\":\"SPIRAM\",\"version\":\"1.19.1\"}");
+}
+
 static void t_circuitpython(void)
 {
 	check_fields("mpf1 ((name='circuitpython', version=(9, 0, 0), _machine='Raspberry Pi Pico with "
@@ -220,6 +240,7 @@ int main(void)
 	TEST(t_dev_build(), "-N-g development build, old .mpy field, id by description");
 	TEST(t_variant(), "variant from _build (1.25+)");
 	TEST(t_by_description(), "board_id by description; unknown stays absent; boardname.py");
+	TEST(t_renamed(), "renamed boards get their current name (PICO, GENERIC_S3, GENERIC_SPIRAM)");
 	TEST(t_circuitpython(), "CircuitPython board_id, pycom family");
 	TEST(t_toml(), "board_info.toml: description, [mpflash]/[mpf] ignore and board_id; bad file");
 	TEST(t_pylit(), "Python literal parser: escapes, nesting, errors");

@@ -239,6 +239,63 @@ static void t_client_paste(void)
 	mpf_buf_release(&err);
 }
 
+static void t_client_late_prompt(void)
+{
+	/* a slow board answers an earlier Ctrl-A after we sent the code */
+	static const struct step steps[] = {
+		{ "\x01", S("\r\n>>> \r\nraw REPL; CTRL-B to exit\r\n>") },
+		{ "\x05" "A\x01", S("raw REPL; CTRL-B to exit\r\n>") },
+		{ "x=1\x04", S("raw REPL; CTRL-B to exit\r\n>OK\x04\x04>") },
+		{ NULL, NULL, 0 },
+	};
+	struct mpf_buf out = MPF_BUF_INIT, err = MPF_BUF_INIT;
+	struct peer p;
+	pthread_t th;
+	struct mpf_transport *t = start_peer(&p, &th, steps);
+	struct mpf_repl r;
+
+	if (!check(t != NULL))
+		return;
+	mpf_repl_init(&r, t);
+	check_int(mpf_repl_enter(&r, 2000, &err), ==, 0);
+	if (!check_int(mpf_repl_exec(&r, "x=1", &out, NULL, 2000, &err), ==, 0))
+		test_msg("%s", mpf_buf_str(&err));
+	check_int(out.len, ==, 0);
+	stop_peer(&p, th, t);
+	mpf_repl_release(&r);
+	mpf_buf_release(&out);
+	mpf_buf_release(&err);
+}
+
+static void t_client_vanish(void)
+{
+	/* the board resets (machine.bootloader(), a crash) mid-exchange */
+	static const struct step steps[] = {
+		{ "\x01", S("\r\n>>> \r\nraw REPL; CTRL-B to exit\r\n>") },
+		{ "\x05" "A\x01", S("R\x01\x80\x00\x01") },
+		{ "\x04", S("\x04") },
+		{ NULL, NULL, 0 },
+	};
+	struct mpf_buf err = MPF_BUF_INIT;
+	struct peer p;
+	pthread_t th;
+	struct mpf_transport *t = start_peer(&p, &th, steps);
+	struct mpf_repl r;
+
+	if (!check(t != NULL))
+		return;
+	mpf_repl_init(&r, t);
+	check_int(mpf_repl_enter(&r, 2000, &err), ==, 0);
+	/* start returns once the board took the code, as a bootloader
+	 * activator needs; then the line goes dead */
+	check_int(mpf_repl_start(&r, "import machine;machine.bootloader()", 35, 2000, &err), ==, 0);
+	shutdown(p.fd, SHUT_RDWR);
+	check_int(mpf_repl_finish(&r, NULL, NULL, 2000, &err), ==, MPF_ERR_NODEV);
+	stop_peer(&p, th, t);
+	mpf_repl_release(&r);
+	mpf_buf_release(&err);
+}
+
 static void t_client_silent(void)
 {
 	static const struct step steps[] = { { "never sent", NULL, 0 }, { NULL, NULL, 0 } };
@@ -267,6 +324,8 @@ int main(void)
 	TEST(t_window(), "raw paste flow control window");
 	TEST(t_client_microbit(), "client replays a micro:bit 1.9.2 session (plain raw mode)");
 	TEST(t_client_paste(), "client keeps to the raw paste window");
+	TEST(t_client_late_prompt(), "a late raw prompt before OK is skipped");
+	TEST(t_client_vanish(), "start returns once the code is taken; a vanished board is no-device");
 	TEST(t_client_silent(), "client gives up on a silent port with how long it waited");
 	return test_done();
 }
