@@ -55,6 +55,9 @@ fi
 mpf_write cmsisdap "time_scale=0.001:latency_us=125"
 n=$(packets); min=$(minimum 512)
 echo "swd_roundtrips_v2: $(ratio "$n" $kib) per KiB (mpf-swd write+verify, 512-byte packets; minimum $min; $(ratio "$n" "$(awk -v m="$min" -v k=$kib 'BEGIN{print m*k}')") x minimum; $n packets incl. connect, erase polls, reset)"
+mpf_write cmsisdap "time_scale=0.001:latency_us=125:execute=0"
+n=$(packets)
+echo "swd_roundtrips_v2_noexec: $(ratio "$n" $kib) per KiB (the same with a probe without DAP_ExecuteCommands: one command a packet, 9 packets per 4 KiB TAR window; $(ratio "$n" "$(awk -v m="$min" -v k=$kib 'BEGIN{print m*k}')") x minimum)"
 if command -v openocd >/dev/null && oocd_write "time_scale=0.001:latency_us=125"; then
 	n=$(packets)
 	echo "swd_roundtrips_v2_openocd: $(ratio "$n" $kib) per KiB (openocd program+verify, same simulator; verify is a CRC run on the target)"
