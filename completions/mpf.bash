@@ -9,6 +9,7 @@ _mpf_opts() {
 	info) echo ' --reset --baud --no-raw-paste --script --ignore -i --retry-errors --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	pick) echo ' --version -V --board -b --as --variant --port -p --method -m --custom --force -f --explain --retry-errors --help -h --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	scan) echo ' --serial -s --ignore -i --kind -k --ports-from -f --bluetooth --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
+	swd) echo ' --probe -p --frequency -f --target -t --unlock --address -a --all --no-reset --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	esac
 }
 
@@ -17,6 +18,7 @@ _mpf_cmds() {
 	case $1 in
 	dfu) echo 'list write read erase leave unprotect' ;;
 	esp) echo 'write erase erase-region read info chip-id' ;;
+	swd) echo 'list info write erase read reset' ;;
 	esac
 }
 
@@ -98,6 +100,17 @@ _mpf_arg() {
 	--progress) echo 'auto bar json none' ;;
 	*) return 1 ;;
 	esac ;;
+	swd) case $2 in
+	--probe|-p) echo '' ;;
+	--frequency|-f) echo '' ;;
+	--target|-t) echo 'stm32f4 stm32l4 stm32h7 nrf52' ;;
+	--address|-a) echo '@hex' ;;
+	--jobs|-j) echo '' ;;
+	--timeout) echo '' ;;
+	--output|-o) echo 'jsonl table json' ;;
+	--progress) echo 'auto bar json none' ;;
+	*) return 1 ;;
+	esac ;;
 	esac
 }
 
@@ -137,6 +150,6 @@ _mpf() {
 	esac
 }
 
-_mpf_applets() { echo 'dfu esp fetch info pick scan'; }
+_mpf_applets() { echo 'dfu esp fetch info pick scan swd'; }
 
-complete -F _mpf mpf mpf-dfu mpf-esp mpf-fetch mpf-info mpf-pick mpf-scan
+complete -F _mpf mpf mpf-dfu mpf-esp mpf-fetch mpf-info mpf-pick mpf-scan mpf-swd
