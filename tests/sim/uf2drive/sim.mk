@@ -4,6 +4,9 @@
 FUSE3_CFLAGS := $(shell pkg-config --cflags fuse3 2>/dev/null)
 FUSE3_LIBS := $(shell pkg-config --libs fuse3 2>/dev/null)
 
+# Fragments are read before "all:" is defined; keep it the default goal.
+.DEFAULT_GOAL := all
+
 ifneq ($(FUSE3_LIBS),)
 SIMS += $(B)/sim/uf2drive-sim
 
