@@ -50,7 +50,8 @@ ALL_LDFLAGS = -pthread $(SAN_FLAGS) $(LDFLAGS)
 LIBS = $(PKG_LIBS) -lm
 
 LIB_SRCS := $(wildcard lib/*.c)
-LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o)
+LIB_ASMS := $(wildcard lib/*.S)
+LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o) $(LIB_ASMS:%.S=$(B)/%.o)
 LIB_EXTRA_OBJS :=
 CMD_SRCS := $(filter-out cmd/_%,$(wildcard cmd/*.c))
 CMD_OBJS := $(CMD_SRCS:%.c=$(B)/%.o)
@@ -84,6 +85,11 @@ $(B)/cmd/main.o: $(B)/gen/applets.h
 $(B)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# Data files embedded with .incbin (lib/boards_csv.S) rebuild with them.
+$(B)/%.o: %.S
+	@mkdir -p $(@D)
+	$(CC) $(filter-out -std=c11,$(ALL_CFLAGS)) -c -o $@ $<
 
 $(B)/libmpf.a: $(LIB_OBJS) $(LIB_EXTRA_OBJS)
 	@rm -f $@
@@ -129,13 +135,13 @@ bench: check-deps
 	@$(MAKE) --no-print-directory all $(SIMS) $(CHECK_DEPS)
 	@MPF_BUILD=$(abspath $(B)) MPF_SRC=$(CURDIR) sh tests/bench/run
 
-# Man pages and completions are generated from the option tables in the
-# binary; tests/t0004-docs.sh fails when the committed copies drift.
+# Man pages (but mpf.7, written by hand) and completions are generated from
+# the option tables in the binary; tests/t0004-docs.sh fails when the
+# committed copies drift.
 docs: man completions
 man: all
 	@for a in mpf $(APPLETS:%=mpf-%); do \
 	  $(B)/mpf --man $$a > man/$$a.1.tmp && mv man/$$a.1.tmp man/$$a.1 || exit 1; done
-	@$(B)/mpf --man mpf.7 > man/mpf.7.tmp && mv man/mpf.7.tmp man/mpf.7
 completions: all
 	@$(B)/mpf --completion bash > completions/mpf.bash
 	@$(B)/mpf --completion zsh > completions/_mpf

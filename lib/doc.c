@@ -53,7 +53,7 @@ static void roffs(struct mpf_buf *out, const char *s)
 static void roff_text(struct mpf_buf *out, const char *text)
 {
 	const char *p = text, *nl;
-	int in_lit = 0, in_par = 0;
+	int in_lit = 0, in_par = 0, first = 1;	/* no .PP right after .SH */
 
 	while (p && *p) {
 		size_t n;
@@ -76,12 +76,13 @@ static void roff_text(struct mpf_buf *out, const char *text)
 			mpf_buf_addch(out, '\n');
 			in_par = 1;
 		} else {
-			if (!in_par)
+			if (!in_par && !first)
 				mpf_buf_addstr(out, ".PP\n");
 			in_par = 1;
 			roff(out, p, n);
 			mpf_buf_addch(out, '\n');
 		}
+		first = 0;
 		p = nl ? nl + 1 : NULL;
 	}
 	if (in_lit)

@@ -47,7 +47,7 @@ static int parse_line(struct mpf_jsonl *p, const char *line, size_t len,
 
 	if (len && line[len - 1] == '\r')
 		len--;
-	obj = json_loadb(line, len, 0, &je);
+	obj = json_loadb(line, len, JSON_DECODE_ANY, &je);
 	if (!obj)
 		return mpf_errf(err, MPF_ERR_FORMAT, "%s:%lu: invalid JSON: %s",
 				p->name, p->lineno, je.text);

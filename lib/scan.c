@@ -200,7 +200,8 @@ static void scan_serial(const struct mpf_scan_opts *o, struct mpf_record **recs,
 		list = mpf_xrealloc(list, (nlist + 1) * sizeof(*list));
 		list[nlist++] = *pp;
 	}
-	qsort(list, nlist, sizeof(*list), cmp_port);
+	if (nlist)
+		qsort(list, nlist, sizeof(*list), cmp_port);
 	add_named(o, &named);
 	for (i = 0; i < nlist; i++) {
 		const char *name = sp_get_port_name(list[i]);
@@ -213,7 +214,8 @@ static void scan_serial(const struct mpf_scan_opts *o, struct mpf_record **recs,
 		if (j < named.n)
 			named.v[j][0] = '\0';
 	}
-	qsort(named.v, named.n, sizeof(*named.v), cmp_str);
+	if (named.n)
+		qsort(named.v, named.n, sizeof(*named.v), cmp_str);
 	for (j = 0; j < named.n; j++)
 		if (named.v[j][0] && (!j || strcmp(named.v[j], named.v[j - 1])))
 			add_serial(recs, n, named.v[j], NULL);
@@ -360,7 +362,8 @@ static void scan_uf2(const struct mpf_scan_opts *o, struct mpf_record **recs, si
 			continue;
 		r = add(recs, n, "uf2");
 		mpf_rec_set_str(r, "path", d[i].path);
-		set_nonempty(r, "device", d[i].device);
+		if (d[i].device[0] == '/')	/* a block device, not a FUSE tag */
+			mpf_rec_set_str(r, "device", d[i].device);
 		set_nonempty(r, "model", d[i].info.model);
 		set_nonempty(r, "board_id", d[i].info.board_id);
 		set_nonempty(r, "bootloader", d[i].info.bootloader);

@@ -8,6 +8,8 @@
 #include <string.h>
 
 static int count, failed_tests, cur_failed;
+intmax_t test__ia, test__ib;
+uintmax_t test__ua, test__ub;
 
 void test__run_begin(void)
 {

@@ -23,14 +23,21 @@
 	test__run_end((test__run_begin(), (t), 1), TEST_LOCATION(), __VA_ARGS__)
 
 #define check(x) check_bool_loc(TEST_LOCATION(), #x, (x))
+/* Each operand is evaluated exactly once (through the test__ temporaries,
+ * as git does), so checks may call functions with side effects. */
 #define check_int(a, op, b) \
-	check_int_loc(TEST_LOCATION(), #a " " #op " " #b, \
-		      ((intmax_t)(a)) op ((intmax_t)(b)), (intmax_t)(a), (intmax_t)(b))
+	(test__ia = (intmax_t)(a), test__ib = (intmax_t)(b), \
+	 check_int_loc(TEST_LOCATION(), #a " " #op " " #b, test__ia op test__ib, \
+		       test__ia, test__ib))
 #define check_uint(a, op, b) \
-	check_uint_loc(TEST_LOCATION(), #a " " #op " " #b, \
-		       ((uintmax_t)(a)) op ((uintmax_t)(b)), (uintmax_t)(a), (uintmax_t)(b))
+	(test__ua = (uintmax_t)(a), test__ub = (uintmax_t)(b), \
+	 check_uint_loc(TEST_LOCATION(), #a " " #op " " #b, test__ua op test__ub, \
+			test__ua, test__ub))
 #define check_str(a, b) check_str_loc(TEST_LOCATION(), #a " == " #b, (a), (b))
 #define check_mem(a, b, n) check_mem_loc(TEST_LOCATION(), #a " == " #b, (a), (b), (n))
+
+extern intmax_t test__ia, test__ib;
+extern uintmax_t test__ua, test__ub;
 
 void test__run_begin(void);
 int test__run_end(int, const char *file, int line, const char *fmt, ...)
