@@ -4,12 +4,14 @@
 _mpf_opts() {
 	case $1 in
 	scan) echo ' --serial -s --ignore -i --kind -k --bluetooth --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
+	uf2) echo ' --drive --device --force --no-wait --family --base --retry-errors --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	esac
 }
 
 # _mpf_cmds APPLET: its commands, if any
 _mpf_cmds() {
 	case $1 in
+	uf2) echo 'info convert' ;;
 	esac
 }
 
@@ -21,6 +23,17 @@ _mpf_arg() {
 	--serial|-s) echo '@serial' ;;
 	--ignore|-i) echo '@serial' ;;
 	--kind|-k) echo 'serial dfu uf2 probe' ;;
+	--jobs|-j) echo '' ;;
+	--timeout) echo '' ;;
+	--output|-o) echo 'jsonl table json' ;;
+	--progress) echo 'auto bar json none' ;;
+	*) return 1 ;;
+	esac ;;
+	uf2) case $2 in
+	--drive) echo '@dir' ;;
+	--device) echo '@file' ;;
+	--family) echo '' ;;
+	--base) echo '@hex' ;;
 	--jobs|-j) echo '' ;;
 	--timeout) echo '' ;;
 	--output|-o) echo 'jsonl table json' ;;
@@ -66,6 +79,6 @@ _mpf() {
 	esac
 }
 
-_mpf_applets() { echo 'scan'; }
+_mpf_applets() { echo 'scan uf2'; }
 
-complete -F _mpf mpf mpf-scan
+complete -F _mpf mpf mpf-scan mpf-uf2
