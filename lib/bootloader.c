@@ -52,11 +52,14 @@ static int expect(struct mpf_transport *t, const char *what, int ms, struct mpf_
 /* The raw REPL (MicroPython docs, "raw mode"): Ctrl-C twice stops what
  * runs, Ctrl-A enters raw mode ("raw REPL; CTRL-B to exit\r\n>"), the code
  * ends with Ctrl-D and is acknowledged with "OK". machine.bootloader()
- * then resets into the bootloader, so the port goes away instead of the
- * usual "\x04\x04>" ending. */
+ * then resets into the bootloader, so the port goes away (or just falls
+ * silent) instead of sending the usual "stdout \x04 stderr \x04 >". A
+ * reply means it failed: a port without machine.bootloader() answers
+ * with a traceback, whose last line is the message. */
 static int raw_bootloader(struct mpf_transport *t, struct mpf_buf *err)
 {
 	static const char code[] = "import machine\nmachine.bootloader()\n\x04";
+	static const char *const end[] = { "\x04>", NULL };
 	struct mpf_buf got = MPF_BUF_INIT;
 	int r = mpf_tr_write(t, "\r\x03\x03", 3, 1000);
 
@@ -65,14 +68,27 @@ static int raw_bootloader(struct mpf_transport *t, struct mpf_buf *err)
 	if (!r)
 		r = mpf_tr_flush_input(t);
 	if (!r)
-		r = mpf_tr_write(t, "\x01", 1, 1000);
+		r = mpf_tr_write(t, "\r\x01", 2, 1000);
 	if (!r && (r = expect(t, "raw REPL; CTRL-B to exit\r\n>", 3000, &got)) < 0 && !vanished(r))
-		mpf_errf(err, r, "no raw REPL prompt (is MicroPython running? got \"%.40s\")",
-			 mpf_buf_str(&got));
+		mpf_errf(err, r, "no raw REPL prompt (is MicroPython running?)");
 	if (r >= 0)
 		r = mpf_tr_write(t, code, sizeof(code) - 1, 1000);
 	if (!r && (r = expect(t, "OK", 2000, &got)) < 0 && !vanished(r))
 		mpf_errf(err, r, "machine.bootloader() was not accepted");
+	if (r >= 0) {
+		mpf_buf_reset(&got);
+		r = mpf_tr_read_until(t, end, &got, 1500);
+		if (r >= 0) {
+			const char *tb = got.buf, *e;
+
+			while ((e = strstr(tb, "\r\n")) && e[2] && e[2] != '\x04')
+				tb = e + 2;	/* the traceback's last line */
+			r = mpf_errf(err, MPF_ERR_SUPP, "machine.bootloader() failed: %.*s",
+				     (int)strcspn(tb, "\r\n\x04"), tb);
+		} else if (r == MPF_ERR_TIMEOUT) {
+			r = 0;	/* silent: resetting */
+		}
+	}
 	mpf_buf_release(&got);
 	return r < 0 ? r : 0;
 }
