@@ -303,8 +303,11 @@ static int enter(struct board *b)
 
 	activator_list(b, &list);
 	snapshot(b);
-	for (i = 0; i < list.n && r == 0; i++)
+	/* Once the port is gone the board has reset: no other activator. */
+	for (i = 0; i < list.n && r == 0 && !b->port_gone; i++)
 		r = try_activator(b, list.v[i], end_all);
+	for (; i < list.n && b->port_gone; i++)
+		mpf_debug("%s: not trying %s: the port is gone", b->port, list.v[i]);
 	if (r == 0 && b->port_gone)
 		r = mpf_errf(&b->err, MPF_ERR_TIMEOUT, "the board left %s but no %s that fits it "
 			     "appeared within %d s", b->port, kind_word(b->kind),

@@ -3,6 +3,7 @@
 # _mpf_opts APPLET: the options of an applet
 _mpf_opts() {
 	case $1 in
+	bootloader) echo ' --using -u --wait --kind --retry-errors --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	scan) echo ' --serial -s --ignore -i --kind -k --bluetooth --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	uf2) echo ' --drive --device --force --no-wait --family --base --retry-errors --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	esac
@@ -19,6 +20,16 @@ _mpf_cmds() {
 # (words, @file, @dir, @serial, empty for free text); fails for flags
 _mpf_arg() {
 	case $1 in
+	bootloader) case $2 in
+	--using|-u) echo '' ;;
+	--wait) echo '' ;;
+	--kind) echo 'uf2 dfu' ;;
+	--jobs|-j) echo '' ;;
+	--timeout) echo '' ;;
+	--output|-o) echo 'jsonl table json' ;;
+	--progress) echo 'auto bar json none' ;;
+	*) return 1 ;;
+	esac ;;
 	scan) case $2 in
 	--serial|-s) echo '@serial' ;;
 	--ignore|-i) echo '@serial' ;;
@@ -79,6 +90,6 @@ _mpf() {
 	esac
 }
 
-_mpf_applets() { echo 'scan uf2'; }
+_mpf_applets() { echo 'bootloader scan uf2'; }
 
-complete -F _mpf mpf mpf-scan mpf-uf2
+complete -F _mpf mpf mpf-bootloader mpf-scan mpf-uf2

@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <time.h>
@@ -123,6 +124,10 @@ static void bootloader(const char *why)
 	port_down();
 	logev("bootloader");
 	sleep_ms(enter_ms);
+	if (stop) {
+		free(argv);
+		return;
+	}
 	argv[i++] = (char *)drive_sim;
 	argv[i++] = "--flash-in";
 	argv[i++] = (char *)flash;
@@ -136,9 +141,14 @@ static void bootloader(const char *why)
 		execv(drive_sim, argv);
 		_exit(127);
 	}
-	while (pid > 0 && waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		if (stop)
+	/* the drive goes with the board: a SIGTERM to us ends it too */
+	while (pid > 0 && waitpid(pid, &st, stop ? 0 : WNOHANG) == 0) {
+		if (stop) {
 			kill(pid, SIGTERM);
+			umount2(drive, MNT_DETACH);
+		}
+		sleep_ms(10);
+	}
 	free(argv);
 	sleep_ms(back_ms);
 	if (stop)
