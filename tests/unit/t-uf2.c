@@ -195,7 +195,7 @@ static void t_e10_block(void)
 {
 	struct mpf_buf f = MPF_BUF_INIT, err = MPF_BUF_INIT;
 	struct mpf_uf2_summary s;
-	uint8_t ef[256];
+	uint8_t ef[512];
 
 	/* picotool's RP2350-E10 block: numBlocks 2 but alone in its family */
 	memset(ef, 0xEF, sizeof(ef));
