@@ -10,6 +10,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <fnmatch.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -185,6 +186,9 @@ static int pseudo_fs(const char *t)
 int mpf_uf2_find_drives(const char *mountinfo, struct mpf_uf2_drive **drives, size_t *n)
 {
 	FILE *f = fopen(mountinfo ? mountinfo : "/proc/self/mountinfo", "re");
+	/* Tests running side by side each see only their own simulated drives
+	 * (a glob of mount points); the mount table is shared by all. */
+	const char *only = getenv("MPF_TEST_DRIVES");
 	char *line = NULL, mnt[4096], fstype[64], source[4096];
 	size_t cap = 0;
 	struct mpf_uf2_info info;
@@ -198,6 +202,8 @@ int mpf_uf2_find_drives(const char *mountinfo, struct mpf_uf2_drive **drives, si
 
 		if (mpf_mountinfo_parse(line, mnt, sizeof(mnt), fstype, sizeof(fstype),
 					source, sizeof(source)) || pseudo_fs(fstype))
+			continue;
+		if (only && *only && fnmatch(only, mnt, 0))
 			continue;
 		if (mpf_uf2_read_info(mnt, &info))
 			continue;
