@@ -162,8 +162,13 @@ static void add_named(const struct mpf_scan_opts *o, struct mpf_strlist *seen)
 	struct stat st;
 
 	for (i = 0; i < o->serial.n; i++) {
-		if (strstr(o->serial.v[i], "://"))
-			continue;	/* remote ports are not files */
+		/* A network port (rfc2217://, socket://) is taken as given:
+		 * checking it would mean connecting, which belongs to mpf-info. */
+		if (strstr(o->serial.v[i], "://")) {
+			if (!mpf_scan_ignored(&o->ignore, o->serial.v[i]))
+				mpf_strlist_add(seen, o->serial.v[i]);
+			continue;
+		}
 		if (glob(o->serial.v[i], GLOB_NOSORT, NULL, &g))
 			continue;
 		for (j = 0; j < g.gl_pathc; j++)
@@ -179,6 +184,8 @@ static int same_device(const char *a, const char *b)
 {
 	struct stat sa, sb;
 
+	if (strstr(a, "://"))
+		return 0;
 	return !strcmp(a, b) || (!stat(a, &sa) && !stat(b, &sb) && sa.st_rdev == sb.st_rdev &&
 				 S_ISCHR(sa.st_mode) && S_ISCHR(sb.st_mode));
 }

@@ -11,7 +11,9 @@
 #define _DEFAULT_SOURCE
 #include "transport.h"
 #include "err.h"
+#include "fault.h"
 #include "log.h"
+#include "net.h"
 #include "progress.h"
 
 #include <errno.h>
@@ -51,6 +53,8 @@ static int fd_read(struct mpf_transport *t, void *buf, size_t len, int timeout_m
 	ssize_t n;
 	int r;
 
+	if (mpf_fault("read"))
+		return mpf_errf(&t->err, MPF_ERR_IO, "%s: injected read fault", t->name);
 	for (;;) {
 		int left = (int)(end - mpf_now_ms());
 
@@ -82,6 +86,8 @@ static int fd_write(struct mpf_transport *t, const void *buf, size_t len, int ti
 	const char *b = buf;
 	int64_t end = mpf_now_ms() + timeout_ms;
 
+	if (mpf_fault("write"))
+		return mpf_errf(&t->err, MPF_ERR_IO, "%s: injected write fault", t->name);
 	while (len) {
 		struct pollfd pfd = { p->fd, POLLOUT, 0 };
 		int left = (int)(end - mpf_now_ms());
@@ -295,14 +301,32 @@ fail:
 	return r;
 }
 
+/* Which transport a port name means. */
+static const struct {
+	const char *prefix;
+	int (*open)(const char *name, int baud, struct mpf_transport **t, struct mpf_buf *err);
+} schemes[] = {
+	{ "socket://", mpf_net_open },
+	{ "rfc2217://", mpf_net_open },
+};
+
 int mpf_transport_open(const char *name, int baud, struct mpf_transport **t,
 		       struct mpf_buf *err)
 {
+	size_t i;
+
 	*t = NULL;
+	if (baud <= 0)
+		baud = 115200;
+	if (mpf_fault("open"))
+		return mpf_errf(err, MPF_ERR_IO, "cannot open '%s': injected open fault", name);
+	for (i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++)
+		if (!strncmp(name, schemes[i].prefix, strlen(schemes[i].prefix)))
+			return schemes[i].open(name, baud, t, err);
 	if (strstr(name, "://"))
-		return mpf_errf(err, MPF_ERR_SUPP, "remote port '%s': socket:// and rfc2217:// "
-				"are not supported yet", name);
-	return open_tty(name, baud > 0 ? baud : 115200, t, err);
+		return mpf_errf(err, MPF_ERR_ARG, "unknown port scheme in '%s' "
+				"(socket://host:port or rfc2217://host:port)", name);
+	return open_tty(name, baud, t, err);
 }
 
 void mpf_tr_close(struct mpf_transport *t)

@@ -45,7 +45,8 @@ struct mpf_transport {
 };
 
 /* Open a port by name: a device path (exclusive: TIOCEXCL + flock, raw
- * mode, restored on every exit path), later socket:// and rfc2217:// URIs. */
+ * mode, restored on every exit path), socket://host:port (raw TCP) or
+ * rfc2217://host:port (Telnet COM-PORT-OPTION: baud, DTR and RTS follow). */
 int mpf_transport_open(const char *name, int baud, struct mpf_transport **t,
 		       struct mpf_buf *err);
 /* Wrap an already open file descriptor (a socketpair or pipe in tests, a

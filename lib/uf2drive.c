@@ -110,13 +110,19 @@ int mpf_uf2_read_info(const char *dir, struct mpf_uf2_info *info)
 	return mpf_uf2_info_parse(text, (size_t)n, info);
 }
 
+static int octal(char c)
+{
+	return c >= '0' && c <= '7';
+}
+
 /* Undo mountinfo's octal escapes (\040 space, \011 tab, \012, \134). */
 static void unescape(char *dst, size_t cap, const char *s, size_t n)
 {
 	size_t o = 0, i;
 
 	for (i = 0; i < n && o + 1 < cap; i++) {
-		if (s[i] == '\\' && i + 3 < n && s[i + 1] >= '0' && s[i + 1] <= '3') {
+		if (s[i] == '\\' && i + 3 < n && s[i + 1] >= '0' && s[i + 1] <= '3' &&
+		    octal(s[i + 2]) && octal(s[i + 3])) {
 			dst[o++] = (char)(((s[i + 1] - '0') << 6) | ((s[i + 2] - '0') << 3) |
 					  (s[i + 3] - '0'));
 			i += 3;

@@ -7,7 +7,22 @@
  *       KEY=VALUE set, and fail with an error when they carry --fail-if KEY.
  *       Records with "skip": true are not wanted and pass through; records
  *       with "progress": N report N bytes of progress in 4 steps.
+ *
+ *   mpf-test-tool port NAME STEP...
+ *       Open NAME with mpf_transport_open (a tty, socket://, rfc2217://) and
+ *       run the steps in order: w:TEXT (write, \xHH escapes), r:MS (read for
+ *       MS ms, print what came as hex), baud:N, dtr:0|1, rts:0|1,
+ *       lines:D,R (both at once), flush, sleep:MS. Exit 0, or the error.
+ *
+ *   mpf-test-tool pty-echo LINK
+ *       A board that echoes every byte: a pty whose slave path is linked at
+ *       LINK. It keeps its own slave open, so a client closing the port (as
+ *       ser2net does when its connection ends) is no hang-up. Runs until
+ *       killed.
  */
+/* posix_openpt, ptsname, cfmakeraw, usleep, symlink */
+#define _DEFAULT_SOURCE
+#define _XOPEN_SOURCE 700
 #include "applet.h"
 #include "err.h"
 #include "filter.h"
@@ -15,9 +30,11 @@
 #include "progress.h"
 #include "transport.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <unistd.h>
 
 static const char *set_kv, *fail_key;
@@ -84,10 +101,119 @@ static const struct mpf_applet filter_applet = {
 	.main = filter_main,
 };
 
+/* "a\xffb" -> bytes */
+static size_t unescape(const char *s, char *out)
+{
+	size_t n = 0;
+
+	while (*s) {
+		if (s[0] == '\\' && s[1] == 'x' && s[2] && s[3]) {
+			char hex[3] = { s[2], s[3], 0 };
+
+			out[n++] = (char)strtol(hex, NULL, 16);
+			s += 4;
+		} else {
+			out[n++] = *s++;
+		}
+	}
+	return n;
+}
+
+static int step(struct mpf_transport *t, const char *st)
+{
+	const char *arg = strchr(st, ':');
+	char buf[4096];
+	int r = 0, i, n;
+
+	arg = arg ? arg + 1 : "";
+	if (!strncmp(st, "w:", 2)) {
+		n = (int)unescape(arg, buf);
+		r = mpf_tr_write(t, buf, (size_t)n, 2000);
+	} else if (!strncmp(st, "r:", 2)) {
+		int64_t end = mpf_now_ms() + atoi(arg);
+
+		while ((n = mpf_tr_read(t, buf, sizeof(buf), (int)(end - mpf_now_ms()))) > 0)
+			for (i = 0; i < n; i++)
+				printf("%02x", (unsigned char)buf[i]);
+		printf("\n");
+		r = n < 0 ? n : 0;
+	} else if (!strncmp(st, "baud:", 5)) {
+		r = mpf_tr_set_baud(t, atoi(arg));
+	} else if (!strncmp(st, "dtr:", 4)) {
+		r = mpf_tr_set_lines(t, atoi(arg), -1);
+	} else if (!strncmp(st, "rts:", 4)) {
+		r = mpf_tr_set_lines(t, -1, atoi(arg));
+	} else if (!strncmp(st, "lines:", 6)) {
+		r = mpf_tr_set_lines(t, atoi(arg), atoi(strchr(arg, ',') ? strchr(arg, ',') + 1 : "0"));
+	} else if (!strcmp(st, "flush")) {
+		r = mpf_tr_flush_input(t);
+	} else if (!strncmp(st, "sleep:", 6)) {
+		r = mpf_sleep_ms(atoi(arg));
+	} else {
+		fprintf(stderr, "mpf-test-tool: unknown step '%s'\n", st);
+		return MPF_ERR_ARG;
+	}
+	fflush(stdout);
+	if (r < 0)
+		fprintf(stderr, "mpf-test-tool: %s: %s\n", st, mpf_buf_str(&t->err));
+	return r;
+}
+
+static int port_main(int argc, char **argv)
+{
+	struct mpf_buf err = MPF_BUF_INIT;
+	struct mpf_transport *t;
+	int i, r;
+
+	if (argc < 3)
+		return 2;
+	r = mpf_transport_open(argv[2], 115200, &t, &err);
+	if (r < 0) {
+		fprintf(stderr, "mpf-test-tool: %s\n", err.buf);
+		mpf_buf_release(&err);
+		return 1;
+	}
+	for (i = 3; i < argc && r >= 0; i++)
+		r = step(t, argv[i]);
+	mpf_tr_close(t);
+	mpf_buf_release(&err);
+	return r < 0 ? 1 : 0;
+}
+
+static int pty_echo_main(const char *link)
+{
+	int m = posix_openpt(O_RDWR | O_NOCTTY), keep;
+	char buf[4096];
+	struct termios tio;
+	ssize_t n;
+
+	if (m < 0 || grantpt(m) || unlockpt(m))
+		return 1;
+	keep = open(ptsname(m), O_RDWR | O_NOCTTY);
+	if (keep < 0 || tcgetattr(keep, &tio))
+		return 1;
+	cfmakeraw(&tio);
+	tcsetattr(keep, TCSANOW, &tio);
+	unlink(link);
+	if (symlink(ptsname(m), link))
+		return 1;
+	for (;;) {
+		n = read(m, buf, sizeof(buf));
+		if (n > 0 && write(m, buf, (size_t)n) < 0)
+			return 1;
+		if (n <= 0)
+			usleep(10000);
+	}
+}
+
 int main(int argc, char **argv)
 {
+	if (argc > 2 && !strcmp(argv[1], "pty-echo"))
+		return pty_echo_main(argv[2]);
 	if (argc > 1 && !strcmp(argv[1], "filter"))
 		return mpf_applet_run(&filter_applet, argc - 1, argv + 1);
-	fprintf(stderr, "usage: mpf-test-tool filter [options]\n");
+	if (argc > 1 && !strcmp(argv[1], "port"))
+		return port_main(argc, argv);
+	fprintf(stderr, "usage: mpf-test-tool filter [options] | port NAME STEP...\n");
 	return 2;
 }

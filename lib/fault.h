@@ -1,0 +1,17 @@
+/* fault.h - fault injection for tests (after SQLite's io_error_pending).
+ *
+ * MPF_FAULT="read:7" makes the 7th read through any transport fail, as if
+ * the device had returned EIO; "open:1", "write:3", "usb:12" (libusb
+ * transfers), "http:2" (downloads) likewise, several separated by commas.
+ * A test walks N = 1, 2, ... through a whole flash and checks that each
+ * run ends in success or an honest error record, never ok after a failure.
+ * Unset, it costs one branch per call.
+ */
+#ifndef MPF_FAULT_H
+#define MPF_FAULT_H
+
+/* 1 if this call of operation op ("open", "read", "write", "usb", "http")
+ * is the one to fail. Thread-safe; counts every call. */
+int mpf_fault(const char *op);
+
+#endif

@@ -1,0 +1,14 @@
+/* net.h - network serial ports: socket://host:port and rfc2217://host:port
+ * (see lib/net.c). Use mpf_transport_open(), which picks the transport. */
+#ifndef MPF_NET_H
+#define MPF_NET_H
+
+#include <stddef.h>
+
+#include "transport.h"
+
+int mpf_net_open(const char *name, int baud, struct mpf_transport **out, struct mpf_buf *err);
+/* Split "scheme://host:port" (host may be "[v6]") into host and port. */
+int mpf_net_parse(const char *uri, char *host, size_t hcap, char *port, size_t pcap);
+
+#endif
