@@ -2,10 +2,6 @@
 test_description='mpf-uf2 flashes a UF2 bootloader drive (FUSE simulator of the RP2040 boot ROM drive)'
 . "${MPF_SRC:-.}/tests/lib.sh"
 
-# Only this test's simulated drives count: others may be mounted meanwhile.
-MPF_TEST_DRIVES="$TRASH/*"
-export MPF_TEST_DRIVES
-
 test_lazy_prereq FUSE '
 	test -x "$(mpf_sim uf2drive-sim)" && test -c /dev/fuse && test -w /dev/fuse &&
 	{ test "$(id -u)" = 0 || command -v fusermount3; }
