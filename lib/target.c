@@ -39,8 +39,9 @@ int mpf_board_match(const struct mpf_record *cand, const struct mpf_record *boar
 		return 0;	/* two different boards */
 	if (same(cand, board, "location"))
 		return 2;
-	if (!mpf_board_has_identity(cand) && !mpf_board_has_identity(board) &&
-	    same(cand, board, "serial"))
+	/* the same path, and nothing about the port says otherwise (a pty,
+	 * a link, a port whose USB details the OS does not give) */
+	if (!mpf_board_has_identity(cand) && same(cand, board, "serial"))
 		return 1;
 	return 0;
 }
@@ -52,7 +53,8 @@ static void sleep_ms(int ms)
 	nanosleep(&ts, NULL);
 }
 
-/* The best-matching serial port now, or NULL. */
+/* The best-matching serial port now, or NULL: every enumerated port, and
+ * the board's old path (a pty or link no enumeration lists). */
 static char *find_port(const struct mpf_record *rec)
 {
 	struct mpf_scan_opts so = { .kinds = MPF_SCAN_SERIAL };
@@ -62,9 +64,12 @@ static char *find_port(const struct mpf_record *rec)
 	size_t n = 0, i;
 	int best = 0;
 
-	if (path && !mpf_board_has_identity(rec))
-		mpf_strlist_add(&so.serial, path);	/* a pty or link: only its path tells */
-	mpf_scan(&so, &recs, &n);
+	if (mpf_board_has_identity(rec))
+		mpf_scan(&so, &recs, &n);
+	if (path) {
+		mpf_strlist_add(&so.serial, path);
+		mpf_scan(&so, &recs, &n);
+	}
 	for (i = 0; i < n; i++) {
 		int m = mpf_board_match(&recs[i], rec);
 

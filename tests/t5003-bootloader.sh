@@ -95,6 +95,34 @@ test_expect_success FUSE,JQ 'two boards at once (-j 2): each gets its own drive'
 	wait_for 10 grep -q "^back 1.24.1" b6.log
 '
 
+# usb_disk N: sysfs as Linux shows a USB mass-storage disk /dev/uf2simN on
+# hub port 1-1.N, so a drive mounted from it has that location.
+usb_disk() {
+	_u=$PWD/sys/devices/pci0000:00/usb1/1-1/1-1.$1
+	mkdir -p "$_u/1-1.$1:1.0/host$1/target$1:0:0/block/uf2sim$1" sys/class/block &&
+	echo 1 >"$_u/busnum" && echo "E6614103E7$1" >"$_u/serial" &&
+	ln -sf "$_u/1-1.$1:1.0/host$1/target$1:0:0/block/uf2sim$1" sys/class/block/uf2sim$1
+}
+
+test_expect_success FUSE,JQ 'four boards with USB locations (-j 4): each takes the drive at its location' '
+	for n in 10 11 12 13; do
+		usb_disk $n && board $n -- --fsname /dev/uf2sim$n || return 1
+	done &&
+	for n in 10 11 12 13; do
+		rec $n | sed "s/}\$/,\"location\":\"1-1.$n\"}/" || return 1
+	done >in4 &&
+	MPF_TEST_SYSFS=$PWD/sys mpf-bootloader -j 4 <in4 >out4 &&
+	i=1 && for n in 10 11 12 13; do
+		test "$(json_field out4 target.path $i)" = "$PWD/drv$n" &&
+		test "$(json_field out4 target.location $i)" = "1-1.$n" &&
+		test "$(json_field out4 target.usb_serial $i)" = "E6614103E7$n" &&
+		i=$((i + 1)) || return 1
+	done &&
+	mpf-uf2 -j 4 <out4 >out4b &&
+	test $(jq -r ".flashed.ok" out4b | grep -c true) = 4 &&
+	for n in 10 11 12 13; do wait_for 10 grep -q "^back 1.24.1" b$n.log || return 1; done
+'
+
 test_expect_success JQ 'ESP records and records without a bootloader list pass through untouched' '
 	cat >in <<-\IN &&
 	{"serial":"/dev/ttyUSB0","port":"esp32","method":"esp","bootloader":["touch1200"]}

@@ -40,17 +40,20 @@ static long enter_ms = 300, back_ms = 300;
 static volatile sig_atomic_t manual, stop;
 static int master = -1, slave = -1;
 
+/* Each event ends with " @MS", wall-clock milliseconds, for benchmarks. */
 static void logev(const char *fmt, ...)
 {
 	FILE *f = log_path ? fopen(log_path, "a") : NULL;
+	struct timespec ts;
 	va_list ap;
 
 	if (!f)
 		return;
+	clock_gettime(CLOCK_REALTIME, &ts);
 	va_start(ap, fmt);
 	vfprintf(f, fmt, ap);
 	va_end(ap);
-	fputc('\n', f);
+	fprintf(f, " @%lld\n", (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
 	fclose(f);
 }
 

@@ -57,7 +57,7 @@ struct file {
 };
 
 static struct {
-	const char *mnt, *flash_out, *log, *board_id, *model, *bootloader;
+	const char *mnt, *flash_out, *log, *board_id, *model, *bootloader, *fsname;
 	uint32_t fams[8];
 	size_t nfams;
 	uint32_t base, size;
@@ -75,16 +75,19 @@ static struct {
 	pthread_mutex_t lock;
 } d;
 
+/* Each event ends with " @MS", wall-clock milliseconds, for benchmarks. */
 static void logev(const char *fmt, ...)
 {
+	struct timespec ts;
 	va_list ap;
 
 	if (!d.logf)
 		return;
+	clock_gettime(CLOCK_REALTIME, &ts);
 	va_start(ap, fmt);
 	vfprintf(d.logf, fmt, ap);
 	va_end(ap);
-	fputc('\n', d.logf);
+	fprintf(d.logf, " @%lld\n", (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
 	fflush(d.logf);
 }
 
@@ -491,7 +494,7 @@ static void usage(void)
 {
 	fputs("usage: uf2drive-sim [--board-id ID] [--model M] [--family ID]... [--flash-in FILE]\n"
 	      "         [--flash FILE] [--flash-size N] [--base ADDR] [--reboot-ms MS]\n"
-	      "         [--block-us US] [--vanish-after N] [--log FILE] MOUNTPOINT\n"
+	      "         [--block-us US] [--vanish-after N] [--fsname DEV] [--log FILE] MOUNTPOINT\n"
 	      "       uf2drive-sim [...] --parse DEVICE-IMAGE\n", stderr);
 	exit(2);
 }
@@ -554,10 +557,14 @@ static int parse_device(const char *path)
 
 static int serve(void)
 {
-	char *argv[] = { "uf2drive-sim", NULL };
-	struct fuse_args args = FUSE_ARGS_INIT(1, argv);
-	struct fuse *fuse = fuse_new(&args, &ops, sizeof(ops), NULL);
+	char fsopt[300];
+	char *argv[] = { "uf2drive-sim", "-o", fsopt, NULL };
+	/* fsname: the mount table's source, as a real drive shows /dev/sdb1 */
+	struct fuse_args args = FUSE_ARGS_INIT(d.fsname ? 3 : 1, argv);
+	struct fuse *fuse;
 
+	snprintf(fsopt, sizeof(fsopt), "fsname=%s", d.fsname ? d.fsname : "uf2drive-sim");
+	fuse = fuse_new(&args, &ops, sizeof(ops), NULL);
 	if (!fuse || fuse_mount(fuse, d.mnt)) {
 		fprintf(stderr, "uf2drive-sim: cannot mount on %s\n", d.mnt);
 		return 1;
@@ -613,6 +620,8 @@ int main(int argc, char **argv)
 			d.vanish_after = strtol(arg(argc, argv, &i), NULL, 0);
 		else if (!strcmp(a, "--log"))
 			d.log = arg(argc, argv, &i);
+		else if (!strcmp(a, "--fsname"))
+			d.fsname = arg(argc, argv, &i);
 		else if (!strcmp(a, "--parse"))
 			parse = arg(argc, argv, &i);
 		else if (a[0] == '-' || d.mnt)
