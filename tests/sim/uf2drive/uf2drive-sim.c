@@ -471,7 +471,17 @@ static int fs_statfs(const char *path, struct statvfs *s)
 	return 0;
 }
 
+/* As over a real drive, the kernel keeps what it read (a mounted vfat's
+ * page cache): reading INFO_UF2.TXT does not wait behind a long write. */
+static void *fs_init(struct fuse_conn_info *conn, struct fuse_config *cfg)
+{
+	cfg->kernel_cache = 1;
+	cfg->entry_timeout = cfg->attr_timeout = 1.0;
+	return NULL;
+}
+
 static const struct fuse_operations ops = {
+	.init = fs_init,
 	.getattr = fs_getattr,
 	.readdir = fs_readdir,
 	.open = fs_open,
