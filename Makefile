@@ -5,6 +5,8 @@
 #   make check SANITIZE=1   the same with AddressSanitizer + UBSan (in build/asan)
 #   make demo          the whole pipeline against emulated and simulated boards
 #   make bench         benchmarks, one line per figure
+#   make valgrind      the shell tests with every mpf run under valgrind memcheck
+#   make fuzz          libFuzzer harnesses for every parser (tests/fuzz.mk)
 #   make docs          regenerate man/*.1 and completions/* from the option tables
 #   make install PREFIX=/usr/local DESTDIR=...   /  make uninstall
 #   make deps          install the Debian packages that are missing
@@ -67,7 +69,7 @@ SCRIPTS := $(filter-out scripts/install-deps scripts/gen-%,$(wildcard scripts/mp
 -include $(wildcard lib/*.mk cmd/*.mk tests/*.mk tests/sim/*/sim.mk)
 
 .PHONY: all check test unit demo bench docs man completions install uninstall \
-	deps check-deps clean install-udev FORCE
+	deps check-deps clean install-udev valgrind FORCE
 .DELETE_ON_ERROR:
 
 all: $(B)/mpf $(APPLET_LINKS)
@@ -126,6 +128,22 @@ check: check-deps
 	$(PROVE) -j$(PROVE_JOBS) --exec tests/run-test.sh $(T)
 
 test: check
+
+# The end-to-end tests again with every mpf run under valgrind's memcheck:
+# build/valgrind holds wrappers named like the applets that exec the real
+# binary under valgrind; a memcheck error exits 99 and fails the test.
+VALGRIND ?= valgrind --quiet --error-exitcode=99 --leak-check=full \
+	--errors-for-leak-kinds=definite --show-leak-kinds=definite \
+	--suppressions=$(CURDIR)/tests/valgrind.supp
+valgrind: check-deps
+	@$(MAKE) --no-print-directory all $(SIMS) $(CHECK_DEPS)
+	@rm -rf build/valgrind && mkdir -p build/valgrind
+	@for a in mpf $(APPLETS:%=mpf-%); do \
+	  printf '#!/bin/sh\nexec $(VALGRIND) %s "$$@"\n' "$(CURDIR)/build/$$a" >build/valgrind/$$a; \
+	  chmod +x build/valgrind/$$a; done
+	@ln -s $(CURDIR)/build/sim build/valgrind/sim
+	MPF_BUILD=$(CURDIR)/build/valgrind MPF_SRC=$(CURDIR) MPF_VALGRIND=1 \
+	$(PROVE) -j$(PROVE_JOBS) --exec tests/run-test.sh $(sort $(wildcard tests/t[0-9]*.sh))
 
 demo: check-deps
 	@$(MAKE) --no-print-directory all $(SIMS) $(CHECK_DEPS)

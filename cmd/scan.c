@@ -1,13 +1,18 @@
 /* scan.c - mpf-scan: list serial ports, USB DFU devices, mounted UF2 drives
  * and CMSIS-DAP probes, one JSON record each (design.md section 3). */
 #include "applet.h"
+#include "exitcode.h"
 #include "filter.h"
 #include "log.h"
 #include "scan.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static struct mpf_scan_opts so;
+static const char *ports_from;
 
 static const struct mpf_opt scan_opts[] = {
 	OPT_LIST_HINT('s', "serial", &so.serial, "GLOB", "@serial",
@@ -15,6 +20,8 @@ static const struct mpf_opt scan_opts[] = {
 	OPT_LIST_HINT('i', "ignore", &so.ignore, "GLOB", "@serial",
 		      "leave out ports and drives matching GLOB (adds to MPF_IGNORE)"),
 	OPT_SET('k', "kind", &so.kinds, "KINDS", MPF_SCAN_KINDS, "only look for these kinds"),
+	OPT_FILE('f', "ports-from", &ports_from, "FILE",
+		 "add the ports or globs listed in FILE, one per line (# comments)"),
 	OPT_BOOL(0, "bluetooth", &so.bluetooth, "include Bluetooth serial ports"),
 	OPT_END(),
 };
@@ -61,6 +68,33 @@ static const struct mpf_column columns[] = {
 	{ NULL, NULL, NULL },
 };
 
+/* A lab's port list: one name or glob per line; blank lines and # comments
+ * are skipped. */
+static int read_ports(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+
+	if (!f) {
+		mpf_error("cannot read '%s': %s", path, strerror(errno));
+		return MPF_EXIT_NOINPUT;
+	}
+	while ((n = getline(&line, &cap, f)) > 0) {
+		char *p = line + strspn(line, " \t"), *e = p + strcspn(p, "#\r\n");
+
+		while (e > p && (e[-1] == ' ' || e[-1] == '\t'))
+			e--;
+		*e = '\0';
+		if (*p)
+			mpf_strlist_add(&so.serial, p);
+	}
+	free(line);
+	fclose(f);
+	return 0;
+}
+
 static int scan_main(int argc, char **argv)
 {
 	struct mpf_filter f = { .columns = columns };
@@ -70,6 +104,8 @@ static int scan_main(int argc, char **argv)
 
 	for (i = 0; i < argc; i++)
 		mpf_strlist_add(&so.serial, argv[i]);
+	if (ports_from && (r = read_ports(ports_from)))
+		return r;
 	mpf_strlist_split(&so.ignore, getenv("MPF_IGNORE"));
 	mpf_scan(&so, &recs, &n);
 	mpf_debug("found %zu", n);
@@ -110,7 +146,11 @@ const struct mpf_applet scan_applet = {
 		"Identify the MicroPython boards on every serial port but the ttyS ones.\n"
 		"\n"
 		"$ mpf-scan --serial /dev/pts/3 -o jsonl\n"
-		"Include a pseudo-terminal that no enumeration lists.",
+		"Include a pseudo-terminal that no enumeration lists.\n"
+		"\n"
+		"$ mpf-scan --ports-from lab.txt | mpf-info -j 16\n"
+		"Identify every board a lab exports with ser2net (lab.txt lists "
+		"rfc2217://host:port lines).",
 	.opts = scan_opts,
 	.main = scan_main,
 };

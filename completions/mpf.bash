@@ -4,7 +4,7 @@
 _mpf_opts() {
 	case $1 in
 	bootloader) echo ' --using -u --wait --kind --retry-errors --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
-	scan) echo ' --serial -s --ignore -i --kind -k --bluetooth --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
+	scan) echo ' --serial -s --ignore -i --kind -k --ports-from -f --bluetooth --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	uf2) echo ' --drive --device --force --no-wait --family --base --retry-errors --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	esac
 }
@@ -34,6 +34,7 @@ _mpf_arg() {
 	--serial|-s) echo '@serial' ;;
 	--ignore|-i) echo '@serial' ;;
 	--kind|-k) echo 'serial dfu uf2 probe' ;;
+	--ports-from|-f) echo '@file' ;;
 	--jobs|-j) echo '' ;;
 	--timeout) echo '' ;;
 	--output|-o) echo 'jsonl table json' ;;

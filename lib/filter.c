@@ -8,14 +8,17 @@
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 struct job {
 	struct mpf_record rec;
 	int work;		/* needs .run */
 	int started;
+	int thread_made;
 	int done;
 	int result;
 	pthread_t thread;
@@ -30,6 +33,7 @@ struct runner {
 	pthread_cond_t cond;
 	struct job *head, *tail;	/* in input order */
 	int running, jobs, status;
+	int woken;		/* workers were told about an interrupt */
 };
 
 static int passes_through(const struct mpf_filter *f, const struct mpf_record *rec)
@@ -73,14 +77,29 @@ static void enqueue(struct runner *rn, struct mpf_record *rec)
 	rn->tail = j;
 }
 
+/* After SIGINT/SIGTERM nothing new starts: each waiting record goes on
+ * with an error saying so, so the output still holds every record. */
+static void cancel(struct job *j)
+{
+	mpf_rec_set_error(&j->rec, "interrupted", "not started: interrupted by %s",
+			  mpf_interrupted == SIGTERM ? "SIGTERM" : "SIGINT");
+	j->started = 1;
+	j->done = 1;
+	j->result = MPF_ERR_INTR;
+}
+
 /* Start queued jobs while fewer than mpf.jobs run. Called with lock held. */
 static void start_jobs(struct runner *rn)
 {
 	struct job *j;
 
-	for (j = rn->head; j && rn->running < rn->jobs; j = j->next) {
+	for (j = rn->head; j && (rn->running < rn->jobs || mpf_interrupted); j = j->next) {
 		if (!j->work || j->started)
 			continue;
+		if (mpf_interrupted) {
+			cancel(j);
+			continue;
+		}
 		j->started = 1;
 		rn->running++;
 		if (rn->jobs == 1) {
@@ -90,10 +109,13 @@ static void start_jobs(struct runner *rn)
 			pthread_mutex_lock(&rn->lock);
 			j->done = 1;
 			rn->running--;
+			break;	/* let the caller write it before the next starts */
 		} else if (pthread_create(&j->thread, NULL, worker, j)) {
 			j->started = 0;
 			rn->running--;
 			break;
+		} else {
+			j->thread_made = 1;
 		}
 	}
 }
@@ -104,7 +126,7 @@ static void flush_done(struct runner *rn)
 	struct job *j;
 
 	while ((j = rn->head) && j->done) {
-		if (j->started && rn->jobs > 1)
+		if (j->started && j->thread_made)
 			pthread_join(j->thread, NULL);
 		if (j->work && j->result < 0)
 			rn->status = MPF_EXIT_FAIL;
@@ -127,6 +149,38 @@ static void runner_init(struct runner *rn, const struct mpf_filter *f)
 	mpf_output_begin(f->columns);
 }
 
+/* Signals land on one thread; workers blocked in poll() on another are
+ * woken with SIGURG (a no-op handler, see mpf_signals_init) so their
+ * reads return EINTR, see mpf_interrupted and end with an error. */
+static void wake_workers(struct runner *rn)
+{
+	struct job *j;
+
+	if (rn->woken)
+		return;
+	rn->woken = 1;
+	for (j = rn->head; j; j = j->next)
+		if (j->thread_made && !j->done)
+			pthread_kill(j->thread, SIGURG);
+}
+
+/* Wait for a job to finish, at most 100 ms (a condition wait is not
+ * interrupted by signals, so an interrupt must be noticed by polling). */
+static void wait_some(struct runner *rn)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_nsec += 100000000;
+	if (ts.tv_nsec >= 1000000000) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000;
+	}
+	pthread_cond_timedwait(&rn->cond, &rn->lock, &ts);
+	if (mpf_interrupted)
+		wake_workers(rn);
+}
+
 /* Run everything queued to completion. */
 static void drain(struct runner *rn)
 {
@@ -136,7 +190,7 @@ static void drain(struct runner *rn)
 		flush_done(rn);
 		if (!rn->head)
 			break;
-		pthread_cond_wait(&rn->cond, &rn->lock);
+		wait_some(rn);
 	}
 	pthread_mutex_unlock(&rn->lock);
 }
@@ -200,7 +254,11 @@ int mpf_filter_fd(const struct mpf_filter *f, int fd, const char *name)
 		start_jobs(&rn);
 		flush_done(&rn);
 		busy = rn.head != NULL;
+		if (mpf_interrupted)
+			wake_workers(&rn);
 		pthread_mutex_unlock(&rn.lock);
+		if (mpf_interrupted)
+			break;
 		/* While work is in flight wake up now and then to write what
 		 * finished; otherwise block on input. */
 		if (poll(&pfd, 1, busy ? 20 : -1) == 0)

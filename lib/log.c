@@ -137,9 +137,14 @@ static void on_signal(int sig)
 	_exit(128 + sig);
 }
 
+static void on_wake(int sig)
+{
+	(void)sig;
+}
+
 void mpf_signals_init(void)
 {
-	struct sigaction sa;
+	struct sigaction sa, old;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
@@ -147,7 +152,12 @@ void mpf_signals_init(void)
 	/* No SA_RESTART: a blocking read returns EINTR so the loop sees the flag. */
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	/* nohup: an ignored SIGHUP stays ignored */
+	if (sigaction(SIGHUP, NULL, &old) || old.sa_handler != SIG_IGN)
+		sigaction(SIGHUP, &sa, NULL);
+	/* SIGURG only wakes a worker thread out of a blocking call (EINTR). */
+	sa.sa_handler = on_wake;
+	sigaction(SIGURG, &sa, NULL);
 	/* A closed pipe is reported by write() as EPIPE and ends us quietly. */
 	signal(SIGPIPE, SIG_IGN);
 }

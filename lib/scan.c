@@ -269,10 +269,13 @@ static int add_dfu(libusb_device *dev, const struct libusb_config_descriptor *cf
 			if (d->bInterfaceClass != 0xFE || d->bInterfaceSubClass != 1)
 				continue;
 			found = 1;
-			mpf_usb_string(h, d->iInterface, name, sizeof(name));
-			json_array_append_new(alts, json_pack("{s:i, s:i, s:s}", "interface",
-							      d->bInterfaceNumber, "alt",
-							      d->bAlternateSetting, "name", name));
+			json_t *alt = json_pack("{s:i, s:i}", "interface", d->bInterfaceNumber,
+						"alt", d->bAlternateSetting);
+
+			/* a name we could not read (access denied) is absent, not "" */
+			if (mpf_usb_string(h, d->iInterface, name, sizeof(name)) > 0 && name[0])
+				json_object_set_new(alt, "name", json_string(name));
+			json_array_append_new(alts, alt);
 		}
 	if (!found) {
 		json_decref(alts);

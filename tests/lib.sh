@@ -185,3 +185,5 @@ wait_for() {
 
 test_lazy_prereq JQ 'command -v jq'
 test_lazy_prereq SANITIZE_OFF 'test "${SANITIZE:-}" != 1'
+# Timing checks mean nothing under valgrind (make valgrind), which is ~30x slower.
+test_lazy_prereq NOT_VALGRIND 'test -z "${MPF_VALGRIND:-}"'

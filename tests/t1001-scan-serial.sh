@@ -17,7 +17,7 @@ test_expect_success SOCAT 'setup: a pty pair' '
 '
 
 test_expect_success SOCAT 'a pty given with --serial shows up as a serial record' '
-	mpf-scan --serial "$TRASH/ttyA" -o jsonl >out &&
+	mpf-scan -k serial --serial "$TRASH/ttyA" -o jsonl >out &&
 	test $(wc -l <out) -eq 1 &&
 	test "$(json_field out kind)" = serial &&
 	test "$(json_field out serial)" = "$TRASH/ttyA"
@@ -25,28 +25,28 @@ test_expect_success SOCAT 'a pty given with --serial shows up as a serial record
 
 test_expect_success SOCAT 'the real device path works too, and operands act like --serial' '
 	dev=$(readlink -f "$TRASH/ttyA") &&
-	mpf-scan "$dev" -o jsonl >out &&
+	mpf-scan -k serial "$dev" -o jsonl >out &&
 	test "$(json_field out serial)" = "$dev"
 '
 
 test_expect_success SOCAT 'a glob names several ports, sorted' '
-	mpf-scan --serial "$TRASH/tty?" -o jsonl >out &&
+	mpf-scan -k serial --serial "$TRASH/tty?" -o jsonl >out &&
 	jq -r .serial out >names &&
 	printf "%s\n" "$TRASH/ttyA" "$TRASH/ttyB" >expect &&
 	test_cmp expect names
 '
 
 test_expect_success SOCAT '--ignore and MPF_IGNORE leave ports out (path or base name)' '
-	mpf-scan --serial "$TRASH/tty?" --ignore "$TRASH/ttyA" -o jsonl >out &&
+	mpf-scan -k serial --serial "$TRASH/tty?" --ignore "$TRASH/ttyA" -o jsonl >out &&
 	test "$(jq -r .serial out)" = "$TRASH/ttyB" &&
-	MPF_IGNORE="ttyB other" mpf-scan --serial "$TRASH/tty?" -o jsonl >out &&
+	MPF_IGNORE="ttyB other" mpf-scan -k serial --serial "$TRASH/tty?" -o jsonl >out &&
 	test "$(jq -r .serial out)" = "$TRASH/ttyA" &&
-	MPF_IGNORE="ttyB" mpf-scan --serial "$TRASH/tty?" --ignore "*A" -o jsonl >out &&
+	MPF_IGNORE="ttyB" mpf-scan -k serial --serial "$TRASH/tty?" --ignore "*A" -o jsonl >out &&
 	test ! -s out
 '
 
 test_expect_success 'a missing port is not listed' '
-	mpf-scan --serial /dev/no-such-tty -o jsonl >out &&
+	mpf-scan -k serial --serial /dev/no-such-tty -o jsonl >out &&
 	test ! -s out
 '
 

@@ -117,6 +117,17 @@ test_expect_success 'mpf-scan lists network ports named with --serial as given' 
 	test_cmp expect names
 '
 
+test_expect_success 'mpf-scan reads a lab port list with --ports-from' '
+	printf "%s\n" "# lab hosts" "rfc2217://127.0.0.1:$p_rfc   # board 1" "" \
+		"socket://127.0.0.1:$p_raw" >lab.txt &&
+	mpf-scan -k serial --ports-from lab.txt -o jsonl >out &&
+	jq -r .serial out >names &&
+	printf "%s\n" rfc2217://127.0.0.1:$p_rfc socket://127.0.0.1:$p_raw >expect &&
+	test_cmp expect names &&
+	test_expect_code 66 mpf-scan --ports-from no-such-file 2>err &&
+	grep -q "cannot read" err
+'
+
 test_expect_success 'cleanup' '
 	kill $(cat pids) 2>/dev/null; true
 '

@@ -54,8 +54,10 @@ static int run(struct mpf_record *rec, void *ctx)
 {
 	long long ms = mpf_rec_int(rec, "delay_ms", 0), total = mpf_rec_int(rec, "progress", 0);
 
-	if (ms > 0)
-		mpf_sleep_ms((int)ms);
+	if (ms > 0 && mpf_sleep_ms((int)ms) < 0) {
+		mpf_rec_set_error(rec, "interrupted", "interrupted after %lld ms", ms);
+		return MPF_ERR_INTR;
+	}
 	if (total > 0) {
 		struct mpf_progress *p = mpf_progress_begin(mpf_rec_str(rec, "serial"), "write",
 							    (uint64_t)total);

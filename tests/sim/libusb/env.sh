@@ -1,0 +1,27 @@
+# env.sh - sourced by shell tests after tests/lib.sh: run programs against
+# the libusb simulator (README here).
+#
+#   usbsim_devices "stm32dfu:serial=A:time_scale=0.01"   choose the devices
+#   usbsim dfu-util -l                                   run one command on them
+#
+# State (flash contents) persists in $TRASH/usbsim between commands of one
+# test file; the trace of every transfer goes to $TRASH/usbsim.log.
+USBSIM_LIB_DIR=$MPF_BUILD/sim/libusb
+MPF_USBSIM_STATE=$TRASH/usbsim
+MPF_USBSIM_LOG=$TRASH/usbsim.log
+export MPF_USBSIM_STATE MPF_USBSIM_LOG
+mkdir -p "$MPF_USBSIM_STATE"
+
+usbsim_devices() { MPF_USBSIM=$1; export MPF_USBSIM; }
+
+# usbsim CMD...: CMD with the simulator in place of libusb.
+usbsim() { LD_LIBRARY_PATH=$USBSIM_LIB_DIR${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH} "$@"; }
+
+# usbsim_reset: forget every device's state and the trace.
+usbsim_reset() { rm -rf "$MPF_USBSIM_STATE" "$MPF_USBSIM_LOG" && mkdir -p "$MPF_USBSIM_STATE"; }
+
+# usbsim_count PATTERN: trace lines matching the extended regex PATTERN.
+usbsim_count() { grep -c -E "$1" "$MPF_USBSIM_LOG" 2>/dev/null || true; }
+
+test_lazy_prereq USBSIM 'test -e "$USBSIM_LIB_DIR/libusb-1.0.so.0"'
+test_lazy_prereq DFU_UTIL 'command -v dfu-util'
