@@ -7,6 +7,7 @@ test_lazy_prereq FUSE '
 	{ test "$(id -u)" = 0 || command -v fusermount3; }
 '
 test_lazy_prereq LOOP 'test "$(id -u)" = 0 && command -v losetup && losetup -f'
+test_lazy_prereq FUSEFAT 'command -v fusefat && command -v mcopy && test -c /dev/fuse'
 test_lazy_prereq NOBODY 'test "$(id -u)" = 0 && command -v setpriv && id nobody'
 
 sim=$(mpf_sim uf2drive-sim)
@@ -83,6 +84,31 @@ test_expect_success FUSE,JQ 'a drive that takes the copy but never resets is rep
 	grep -q "copying anyway (--force)" err &&
 	test "$(json_field out error.code)" = timeout &&
 	json_field out error.message | grep -q "did not take the image"
+'
+
+# A real FAT implementation as the peer (fusefat over an mkfs.vfat image):
+# the copy must land byte for byte through it. A plain FAT drive never
+# resets, which mpf-uf2 must report rather than call success.
+test_expect_success FUSEFAT,JQ 'a real FAT drive: the file lands whole; no reset is an error' '
+	mkfs.vfat -C -n RPI-RP2 fat.img 4096 >/dev/null &&
+	printf "UF2 Bootloader v3.0\r\nModel: Raspberry Pi RP2\r\nBoard-ID: RPI-RP2\r\n" >info.txt &&
+	mcopy -i fat.img info.txt ::INFO_UF2.TXT &&
+	mkdir -p fat && fusefat -o rw+ fat.img fat >/dev/null 2>&1 &&
+	test_when_finished "fusermount -u $TRASH/fat" &&
+	test_expect_code 1 mpf-uf2 --timeout 1 --drive fat --progress json fw.uf2 >out 2>err &&
+	test "$(json_field out error.code)" = timeout &&
+	grep -q "\"event\":\"end\".*\"ok\":true" err &&
+	fusermount -u "$TRASH/fat" &&
+	mcopy -i fat.img ::FW.UF2 back.uf2 &&
+	cmp back.uf2 fw.uf2
+'
+
+test_expect_success FUSE 'alone with two fitting drives mounted: name one' '
+	test_when_finished "stop_drive d12; stop_drive d13" &&
+	start_drive d12 && start_drive d13 &&
+	test_expect_code 2 mpf-uf2 fw.uf2 >out 2>err &&
+	grep -q "several UF2 drives fit, name one with --drive: .*/d12" err &&
+	! grep -q "^block" d12.log && ! grep -q "^block" d13.log
 '
 
 test_expect_success FUSE,JQ 'records: flash the target, wait for the port, pass others through' '
