@@ -627,8 +627,12 @@ int mpf_uf2_copy(const char *dir, const char *name, const unsigned char *data, s
 		e = errno;
 	if (!e)
 		return 0;
-	if (vanish_errno(e) && gone_soon(dir)) {
-		*vanished = 1;
+	/* The reset can fail the last write or sync (tinyuf2 PR #88); over a
+	 * kernel vfat the mount may linger a while: the caller waits for the
+	 * drive to go, and only a drive that stays makes this an error. */
+	if (vanish_errno(e)) {
+		mpf_debug("%s: %s on the last block", path, strerror(e));
+		*vanished = gone_soon(dir);
 		return 0;
 	}
 	return mpf_errf(err, MPF_ERR_IO, "writing the last block to %s: %s", path, strerror(e));

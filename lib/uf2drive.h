@@ -77,9 +77,10 @@ void mpf_uf2_unmount(const char *path);
  * back, the data synced to the device as it goes (fdatasync every 64
  * blocks), the last block written and synced on its own. A bootloader
  * resets as soon as it holds every block, so an error on that last step
- * with the drive gone is success; an error before it is not: "the drive
+ * is success if the drive goes; an error before it is not: "the drive
  * went away after 37 of 2048 blocks". Returns 0 (*vanished set when the
- * drive already went away) or a negative mpf_err with err set. */
+ * drive already went away; else the caller waits for it to go, which
+ * decides) or a negative mpf_err with err set. */
 int mpf_uf2_copy(const char *dir, const char *name, const unsigned char *data, size_t len,
 		 struct mpf_progress *pr, int *vanished, struct mpf_buf *err);
 /* Write the blocks straight to a block device (or a file standing in for
