@@ -83,6 +83,17 @@ test_expect_success FUSE,JQ 'manual: nobody presses anything, the wait ends at t
 	! grep -q bootloader b4.log
 '
 
+test_lazy_prereq SCRIPT 'command -v script'
+
+test_expect_success SCRIPT 'manual on a terminal: Enter ends the wait at once' '
+	start=$(date +%s) &&
+	{ sleep 1; printf "\n"; sleep 2; } |
+	test_expect_code 1 script -qec "mpf-bootloader --using manual --timeout 60 /dev/null" /dev/null >tty.out &&
+	grep -q "(Enter when done)" tty.out &&
+	grep -q "no UF2 drive appeared after trying manual" tty.out &&
+	test $(( $(date +%s) - start )) -lt 30
+'
+
 test_expect_success FUSE,JQ 'two boards at once (-j 2): each gets its own drive' '
 	board 5 && board 6 &&
 	{ rec 5; rec 6; } | mpf-bootloader -j 2 >out &&
