@@ -303,6 +303,12 @@ static int enter(struct board *b)
 
 	activator_list(b, &list);
 	snapshot(b);
+	if (b->port && !exists(b->port)) {
+		/* gone before we asked: already in its bootloader, or unplugged */
+		mpf_debug("%s: not there: waiting for its bootloader device", b->port);
+		b->port_gone = 1;
+		r = wait_target(b, mpf_activator_find("none"), end_all);
+	}
 	/* Once the port is gone the board has reset: no other activator. */
 	for (i = 0; i < list.n && r == 0 && !b->port_gone; i++)
 		r = try_activator(b, list.v[i], end_all);

@@ -153,11 +153,18 @@ test_expect_success JQ 'an unknown activator is an error in the record' '
 test_expect_success FUSE,JQ 'none: a board already in BOOTSEL, its drive is taken as it is' '
 	mkdir -p drv7 &&
 	{ "$(mpf_sim uf2drive-sim)" "$PWD/drv7" & } && echo $! >d7.pid &&
-	test_when_finished "kill \$(cat d7.pid); umount -l drv7" &&
 	wait_for 10 test -f drv7/INFO_UF2.TXT &&
 	echo "{\"port\":\"rp2\",\"method\":\"uf2\",\"bootloader\":[\"none\"]}" |
 	mpf-bootloader >out &&
 	test "$(json_field out target.path)" = "$PWD/drv7"
+'
+
+test_expect_success FUSE,JQ 'a port already gone: the drive that is there is the board s' '
+	test_when_finished "kill \$(cat d7.pid); umount -l drv7" &&
+	echo "{\"serial\":\"$PWD/ttyGONE\",\"port\":\"rp2\",\"method\":\"uf2\",\"bootloader\":[\"mpy\",\"touch1200\"]}" |
+	mpf-bootloader -v >out 2>err &&
+	test "$(json_field out target.path)" = "$PWD/drv7" &&
+	! grep -q "touch1200 sent" err
 '
 
 test_expect_success FUSE,JQ 'a samd board does not take an RP2 drive' '
