@@ -4,6 +4,9 @@
 _mpf_opts() {
 	case $1 in
 	bootloader) echo ' --using -u --wait --kind --retry-errors --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
+	dfu) echo ' --device -d --alt -a --address --erase-all --verify --leave --force --wait --retry-errors --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
+	fetch) echo ' --update -u --port -p --board -b --mirror --add --variant --version --custom --list -l --force -f --retries --retry-errors --help -h --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
+	pick) echo ' --version -V --board -b --variant --port -p --method -m --custom --force -f --explain --retry-errors --help -h --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	scan) echo ' --serial -s --ignore -i --kind -k --ports-from -f --bluetooth --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	uf2) echo ' --drive --device --force --no-wait --family --base --retry-errors --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	esac
@@ -12,6 +15,7 @@ _mpf_opts() {
 # _mpf_cmds APPLET: its commands, if any
 _mpf_cmds() {
 	case $1 in
+	dfu) echo 'list write read erase leave unprotect' ;;
 	uf2) echo 'info convert' ;;
 	esac
 }
@@ -24,6 +28,43 @@ _mpf_arg() {
 	--using|-u) echo '' ;;
 	--wait) echo '' ;;
 	--kind) echo 'uf2 dfu' ;;
+	--jobs|-j) echo '' ;;
+	--timeout) echo '' ;;
+	--output|-o) echo 'jsonl table json' ;;
+	--progress) echo 'auto bar json none' ;;
+	*) return 1 ;;
+	esac ;;
+	dfu) case $2 in
+	--device|-d) echo '' ;;
+	--alt|-a) echo '' ;;
+	--address) echo '@hex' ;;
+	--wait) echo '' ;;
+	--jobs|-j) echo '' ;;
+	--timeout) echo '' ;;
+	--output|-o) echo 'jsonl table json' ;;
+	--progress) echo 'auto bar json none' ;;
+	*) return 1 ;;
+	esac ;;
+	fetch) case $2 in
+	--port|-p) echo 'rp2|esp32|esp8266|stm32|samd|nrf|mimxrt|renesas-ra' ;;
+	--board|-b) echo '' ;;
+	--mirror) echo '' ;;
+	--add) echo '@file' ;;
+	--variant) echo '' ;;
+	--version) echo '' ;;
+	--retries) echo '' ;;
+	--jobs|-j) echo '' ;;
+	--timeout) echo '' ;;
+	--output|-o) echo 'jsonl table json' ;;
+	--progress) echo 'auto bar json none' ;;
+	*) return 1 ;;
+	esac ;;
+	pick) case $2 in
+	--version|-V) echo '' ;;
+	--board|-b) echo '' ;;
+	--variant) echo '' ;;
+	--port|-p) echo '' ;;
+	--method|-m) echo 'uf2 dfu esp swd' ;;
 	--jobs|-j) echo '' ;;
 	--timeout) echo '' ;;
 	--output|-o) echo 'jsonl table json' ;;
@@ -91,6 +132,6 @@ _mpf() {
 	esac
 }
 
-_mpf_applets() { echo 'bootloader scan uf2'; }
+_mpf_applets() { echo 'bootloader dfu fetch pick scan uf2'; }
 
-complete -F _mpf mpf mpf-bootloader mpf-scan mpf-uf2
+complete -F _mpf mpf mpf-bootloader mpf-dfu mpf-fetch mpf-pick mpf-scan mpf-uf2

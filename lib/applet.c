@@ -41,11 +41,24 @@ int mpf_timeout_ms(void)
 	return (int)(s * 1000 + 0.5);
 }
 
-static void help_opts(const struct mpf_opt *o, struct mpf_buf *out)
+int mpf_common_shadowed(const struct mpf_applet *a, const struct mpf_opt *o)
+{
+	const struct mpf_opt *x;
+
+	for (x = a->opts; x && x->type != MPF_OPT_END; x++)
+		if (o->long_name && x->long_name && !strcmp(o->long_name, x->long_name))
+			return 1;
+	return 0;
+}
+
+static void help_opts(const struct mpf_applet *a, const struct mpf_opt *o,
+		      struct mpf_buf *out)
 {
 	struct mpf_buf spell = MPF_BUF_INIT;
 
 	for (; o && o->type != MPF_OPT_END; o++) {
+		if (a && mpf_common_shadowed(a, o))
+			continue;
 		mpf_buf_reset(&spell);
 		mpf_opt_spell(o, &spell);
 		mpf_buf_addf(out, "  %-26s %s\n", spell.buf, o->help);
@@ -77,12 +90,12 @@ void mpf_applet_help(const struct mpf_applet *a, struct mpf_buf *out)
 	}
 	if (a->opts && a->opts->type != MPF_OPT_END) {
 		mpf_buf_addstr(out, "\noptions:\n");
-		help_opts(a->opts, out);
+		help_opts(NULL, a->opts, out);
 	}
 	mpf_buf_addstr(out, "\ncommon options:\n");
 	if (a->flags & MPF_APPLET_FILTER)
-		help_opts(filter_opts, out);
-	help_opts(mpf_common_opts, out);
+		help_opts(a, filter_opts, out);
+	help_opts(a, mpf_common_opts, out);
 	mpf_buf_addf(out, "\nSee %s(1) for details, mpf(7) for records and exit codes.\n",
 		     mpf.prog);
 }

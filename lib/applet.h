@@ -66,6 +66,11 @@ int mpf_applet_run(const struct mpf_applet *a, int argc, char **argv);
 struct mpf_buf;
 void mpf_applet_help(const struct mpf_applet *a, struct mpf_buf *out);
 
+/* 1 if common option o is shadowed by an applet option of the same long
+ * name (mpf-pick --version VERSION): the applet's wins when parsing, and
+ * help, man page and completions show only the applet's. */
+int mpf_common_shadowed(const struct mpf_applet *a, const struct mpf_opt *o);
+
 /* The timeout in milliseconds (mpf.timeout, or the applet default). */
 int mpf_timeout_ms(void);
 

@@ -89,12 +89,14 @@ static void roff_text(struct mpf_buf *out, const char *text)
 		mpf_buf_addstr(out, ".fi\n.RE\n");
 }
 
-static void man_opts(struct mpf_buf *out, const struct mpf_opt *o)
+static void man_opts(struct mpf_buf *out, const struct mpf_applet *a, const struct mpf_opt *o)
 {
 	char word[64];
 	int i;
 
 	for (; o && o->type != MPF_OPT_END; o++) {
+		if (a && mpf_common_shadowed(a, o))
+			continue;
 		mpf_buf_addstr(out, ".TP\n");
 		if (o->long_name) {
 			mpf_buf_addstr(out, "\\fB\\-\\-");
@@ -199,13 +201,13 @@ void mpf_doc_man(const struct mpf_applet *a, struct mpf_buf *out)
 	}
 	if (a->opts && a->opts->type != MPF_OPT_END) {
 		mpf_buf_addstr(out, ".SH OPTIONS\n");
-		man_opts(out, a->opts);
+		man_opts(out, NULL, a->opts);
 	}
 	mpf_buf_addstr(out, ".SH COMMON OPTIONS\n");
 	if (a->flags & MPF_APPLET_FILTER)
 		mpf_buf_addstr(out, ".TP\n\\fB\\-\\-retry\\-errors\\fR\nact on records that "
 			       "carry an error instead of passing them on.\n");
-	man_opts(out, mpf_common_opts);
+	man_opts(out, a, mpf_common_opts);
 	if (a->examples) {
 		mpf_buf_addstr(out, ".SH EXAMPLES\n");
 		roff_text(out, a->examples);
@@ -285,7 +287,8 @@ static void each_opt(struct mpf_buf *out, const struct mpf_applet *a, int cmd_fo
 	if (a->flags & MPF_APPLET_FILTER)
 		fn(out, a, retry, cmd_form);
 	for (o = mpf_common_opts; o->type != MPF_OPT_END; o++)
-		fn(out, a, o, cmd_form);
+		if (!mpf_common_shadowed(a, o))
+			fn(out, a, o, cmd_form);
 }
 
 static void bash_word(struct mpf_buf *out, const struct mpf_applet *a,

@@ -45,4 +45,66 @@ void mpf_usb_access_hint(uint16_t vid, uint16_t pid, struct mpf_buf *out);
 /* A known CMSIS-DAP probe (by vid:pid), for listing probes we may not open. */
 int mpf_usb_known_probe(uint16_t vid, uint16_t pid);
 
+/* ---- finding and driving one device ---- */
+
+/* Which device: --device "vid:pid" (hex), "bus-port[.port...]" (a
+ * location as mpf-scan prints it), anything else a USB serial number; a
+ * target record gives bus and address. Unset fields match anything. */
+struct mpf_usb_match {
+	int vid, pid;		/* -1 = any */
+	int bus, address;	/* -1 = any */
+	char location[32];	/* "" = any */
+	char serial[128];	/* "" = any */
+};
+
+void mpf_usb_match_init(struct mpf_usb_match *m);
+/* Parse a --device word. MPF_ERR_ARG with a message on a bad vid:pid. */
+int mpf_usb_match_parse(const char *s, struct mpf_usb_match *m, struct mpf_buf *err);
+/* Does info match? (serial only compared when the device's was readable) */
+int mpf_usb_match_info(const struct mpf_usb_match *m, const struct mpf_usb_info *info);
+/* "0483:df11 serial 315A28A0B956", for messages. */
+void mpf_usb_match_describe(const struct mpf_usb_match *m, struct mpf_buf *out);
+
+/* An open device with at most one claimed interface. */
+struct mpf_usb_dev {
+	libusb_device *dev;		/* referenced */
+	libusb_device_handle *h;
+	struct mpf_usb_info info;
+	int iface;			/* claimed interface, -1 none */
+	int reattach;			/* a kernel driver was detached from iface */
+	int cleanup;			/* mpf_cleanup_push handle, -1 none */
+};
+
+/* Open dev (taking a reference) and read its description. A permission
+ * error becomes MPF_ERR_PERM with the udev hint as the message. */
+int mpf_usb_open(libusb_device *dev, struct mpf_usb_dev *u, struct mpf_buf *err);
+/* Detach a kernel driver bound to iface (remembered, re-attached on
+ * close) and claim it; the claim is released on any exit (cleanup). */
+int mpf_usb_claim(struct mpf_usb_dev *u, int iface, struct mpf_buf *err);
+int mpf_usb_set_alt(struct mpf_usb_dev *u, int alt, struct mpf_buf *err);
+/* Release, re-attach, close; safe on a half-opened or closed u. */
+void mpf_usb_close(struct mpf_usb_dev *u);
+
+/* Transfers with a timeout. Return bytes transferred or a negative
+ * mpf_err with a message: MPF_ERR_TIMEOUT, MPF_ERR_PROTO (the endpoint
+ * stalled), MPF_ERR_NODEV (unplugged), MPF_ERR_PERM, MPF_ERR_BUSY, or
+ * MPF_ERR_IO. */
+int mpf_usb_control(struct mpf_usb_dev *u, uint8_t request_type, uint8_t request,
+		    uint16_t value, uint16_t index, uint8_t *data, uint16_t len,
+		    unsigned timeout_ms, struct mpf_buf *err);
+int mpf_usb_bulk(struct mpf_usb_dev *u, uint8_t ep, uint8_t *data, int len,
+		 unsigned timeout_ms, struct mpf_buf *err);
+int mpf_usb_interrupt(struct mpf_usb_dev *u, uint8_t ep, uint8_t *data, int len,
+		      unsigned timeout_ms, struct mpf_buf *err);
+
+/* A libusb error as an mpf_err (with a message naming what failed). */
+int mpf_usb_err(int libusb_err, const char *what, struct mpf_buf *err);
+
+/* The devices that match m and that accept() takes (NULL: all), each
+ * referenced, into *out (free with mpf_usb_list_free). Returns the count. */
+int mpf_usb_find(const struct mpf_usb_match *m,
+		 int (*accept)(libusb_device *dev, void *ctx), void *ctx,
+		 libusb_device ***out);
+void mpf_usb_list_free(libusb_device **list, int n);
+
 #endif

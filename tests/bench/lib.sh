@@ -15,9 +15,11 @@ median_ms() {
 	done | sort -n | awk '{ a[NR] = $1 } END { printf "%.3f\n", a[int((NR + 1) / 2)] / 1000 }'
 }
 
-# bench_tmp: a scratch directory removed on exit.
+# bench_tmp VAR: make a scratch directory, store its path in VAR and remove
+# it when the benchmark exits. (Not $(bench_tmp): a trap set in a command
+# substitution's subshell fires as soon as it ends.)
 bench_tmp() {
-	_d=$(mktemp -d "${TMPDIR:-/tmp}/mpf-bench.XXXXXX")
+	_d=$(mktemp -d "${TMPDIR:-/tmp}/mpf-bench.XXXXXX") || return 1
+	eval "$1=\$_d"
 	trap 'rm -rf "$_d"' EXIT
-	echo "$_d"
 }

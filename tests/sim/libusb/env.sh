@@ -25,3 +25,9 @@ usbsim_count() { grep -c -E "$1" "$MPF_USBSIM_LOG" 2>/dev/null || true; }
 
 test_lazy_prereq USBSIM 'test -e "$USBSIM_LIB_DIR/libusb-1.0.so.0"'
 test_lazy_prereq DFU_UTIL 'command -v dfu-util'
+
+# dfu_readback ADDR SIZE FILE: read flash with Debian's dfu-util, a reader
+# independent of mpf.
+dfu_readback() { rm -f "$3" && usbsim dfu-util -a 0 -s "$1:$2" -U "$3" >/dev/null 2>&1; }
+# dfu_fill ADDR FILE: write with dfu-util (no leave), to set up contents.
+dfu_fill() { usbsim dfu-util -a 0 -s "$1" -D "$2" >/dev/null 2>&1; }

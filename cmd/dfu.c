@@ -1,0 +1,600 @@
+/* dfu.c - mpf-dfu: USB DFU 1.1 and ST DfuSe flashing over libusb
+ * (shared/reference/protocols.md section 2; lib/dfu, lib/dfuse,
+ * lib/dfu_flash). */
+#include "applet.h"
+#include "dfu_flash.h"
+#include "err.h"
+#include "exitcode.h"
+#include "filter.h"
+#include "log.h"
+#include "progress.h"
+#include "scan.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static struct {
+	const char *device, *address;
+	int alt, erase_all, verify, leave, force;
+	double wait;
+	uint32_t addr;		/* --address, parsed once in dfu_main */
+} o = { .alt = -1, .verify = 1, .leave = 1, .wait = 10 };
+
+static const struct mpf_opt dfu_opts[] = {
+	OPT_STRING('d', "device", &o.device, "DEV",
+		   "the DFU device: vid:pid, bus-port (a location as mpf-scan shows it) or "
+		   "USB serial number"),
+	OPT_INT('a', "alt", &o.alt, "N", 0, 255,
+		"alternate setting (default 0; a .dfu file's targets carry their own)"),
+	OPT_HINT(0, "address", &o.address, "ADDR", "@hex",
+		 "where a .bin goes, or where leave starts the firmware (default: the start "
+		 "of the alt setting's memory, 0x08000000 on STM32)"),
+	OPT_BOOL(0, "erase-all", &o.erase_all,
+		 "one mass erase instead of erasing the sectors the image touches"),
+	OPT_BOOL(0, "verify", &o.verify,
+		 "read back and compare after writing (default; --no-verify skips it)"),
+	OPT_BOOL(0, "leave", &o.leave,
+		 "leave DFU and start the firmware after writing (default; --no-leave stays)"),
+	OPT_BOOL(0, "force", &o.force, "write a file whose DFU suffix names another vid:pid"),
+	OPT_DOUBLE(0, "wait", &o.wait, "SEC", 0, 3600,
+		   "after leaving, wait up to SEC for the board to come back as a serial "
+		   "port (default 10; 0 does not wait)"),
+	OPT_END(),
+};
+
+static const struct mpf_subcmd dfu_subcmds[] = {
+	{ "list", NULL, "list the DFU devices with their alt settings" },
+	{ "write", "FILE", "write a .dfu, .hex or .bin image, verify it and leave DFU" },
+	{ "read", "ADDR SIZE FILE", "read SIZE bytes from ADDR into FILE" },
+	{ "erase", NULL, "mass erase the alt setting's memory" },
+	{ "leave", NULL, "leave DFU mode and start the firmware" },
+	{ "unprotect", NULL, "remove read protection (the device erases all its flash)" },
+	{ NULL, NULL, NULL },
+};
+
+/* ---- finding the device -------------------------------------------------- */
+
+static void list_serials(libusb_device **list, int n, struct mpf_buf *out)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		struct mpf_usb_info info;
+
+		mpf_usb_describe(list[i], NULL, &info);
+		mpf_buf_addf(out, "%s%s (%s)", i ? ", " : "", info.serial[0] ? info.serial : "?",
+			     info.location);
+	}
+}
+
+/* A serial number cannot match a device we may not open: say so. */
+static void denied_hint(const struct mpf_usb_match *m, struct mpf_buf *out)
+{
+	struct mpf_usb_match any;
+	libusb_device **list;
+	int n, i, denied = 0;
+
+	if (!m->serial[0])
+		return;
+	mpf_usb_match_init(&any);
+	n = mpf_usb_find(&any, mpf_dfu_usb_accept, NULL, &list);
+	for (i = 0; i < n; i++) {
+		struct mpf_usb_info info;
+
+		mpf_usb_describe(list[i], NULL, &info);
+		if (info.denied && !denied++) {
+			mpf_buf_addstr(out, "; a DFU device could not be opened to read its serial "
+				       "number: ");
+			mpf_usb_access_hint(info.vid, info.pid, out);
+		}
+	}
+	mpf_usb_list_free(list, n);
+}
+
+/* The one DFU device m fits; several is an error, never a guess. */
+static int pick(const struct mpf_usb_match *m, libusb_device **dev, struct mpf_buf *err)
+{
+	struct mpf_buf what = MPF_BUF_INIT, which = MPF_BUF_INIT;
+	libusb_device **list;
+	int n = mpf_usb_find(m, mpf_dfu_usb_accept, NULL, &list), r = MPF_OK;
+
+	mpf_usb_match_describe(m, &what);
+	if (n == 0) {
+		denied_hint(m, &which);
+		r = mpf_errf(err, MPF_ERR_NODEV, "no DFU device found (%s)%s", what.buf,
+			     mpf_buf_str(&which));
+	} else if (n > 1) {
+		list_serials(list, n, &which);
+		r = mpf_errf(err, MPF_ERR_ARG, "%d DFU devices fit (%s): %s; name one with "
+			     "--device SERIAL", n, what.buf, which.buf);
+	} else {
+		*dev = libusb_ref_device(list[0]);
+	}
+	mpf_usb_list_free(list, n);
+	mpf_buf_release(&what);
+	mpf_buf_release(&which);
+	return r;
+}
+
+static int open_device(const struct mpf_usb_match *m, struct mpf_dfu_usb *d, struct mpf_buf *err)
+{
+	libusb_device *dev = NULL;
+	int r = pick(m, &dev, err);
+
+	if (r < 0)
+		return r;
+	r = mpf_dfu_usb_open(dev, d, err);
+	libusb_unref_device(dev);
+	if (r == MPF_OK && mpf.timeout > 0)
+		d->dfu.timeout_ms = (unsigned)(mpf.timeout * 1000 + 0.5);
+	return r;
+}
+
+static void set_hex4(struct mpf_record *r, const char *key, unsigned v)
+{
+	char s[8];
+
+	snprintf(s, sizeof(s), "%04x", v & 0xffff);
+	mpf_rec_set_str(r, key, s);
+}
+
+static void set_nonempty(struct mpf_record *r, const char *key, const char *v)
+{
+	if (v && *v)
+		mpf_rec_set_str(r, key, v);
+}
+
+/* A dfu record for a device opened directly (not from stdin). */
+static void device_record(struct mpf_record *r, const struct mpf_usb_info *u)
+{
+	mpf_record_init(r);
+	mpf_rec_set_str(r, "kind", "dfu");
+	set_hex4(r, "vid", u->vid);
+	set_hex4(r, "pid", u->pid);
+	mpf_rec_set_int(r, "bus", u->bus);
+	mpf_rec_set_int(r, "address", u->address);
+	set_nonempty(r, "location", u->location);
+	set_nonempty(r, "usb_serial", u->serial);
+	set_nonempty(r, "manufacturer", u->manufacturer);
+	set_nonempty(r, "product", u->product);
+}
+
+static void device_id(const struct mpf_usb_info *u, char *out, size_t cap)
+{
+	snprintf(out, cap, "usb:%s", u->location);
+}
+
+/* ---- after leaving: the board comes back as a serial port ------------- */
+
+static int find_port(const char *usb_serial, char *port, size_t cap)
+{
+	struct mpf_scan_opts so = { .kinds = MPF_SCAN_SERIAL };
+	struct mpf_record *recs = NULL;
+	size_t n = 0, i;
+	int found = 0;
+
+	mpf_scan(&so, &recs, &n);
+	for (i = 0; i < n; i++) {
+		const char *s = mpf_rec_str(&recs[i], "usb_serial");
+
+		if (!found && s && !strcmp(s, usb_serial) && mpf_rec_str(&recs[i], "serial")) {
+			snprintf(port, cap, "%s", mpf_rec_str(&recs[i], "serial"));
+			found = 1;
+		}
+		mpf_record_release(&recs[i]);
+	}
+	free(recs);
+	return found;
+}
+
+static int wait_port(const char *usb_serial, double sec, char *port, size_t cap)
+{
+	int64_t end = mpf_now_ms() + (int64_t)(sec * 1000);
+	struct timespec ts = { 0, 200 * 1000000L };
+
+	do {
+		if (find_port(usb_serial, port, cap))
+			return 1;
+		nanosleep(&ts, NULL);
+	} while (mpf_now_ms() < end && !mpf_interrupted);
+	return 0;
+}
+
+/* Not coming back is a warning, not a failed flash: the firmware is
+ * written and verified; it may simply not enumerate as USB CDC. */
+static void wait_return(struct mpf_record *rec, const char *usb_serial)
+{
+	char port[256];
+	json_t *w;
+
+	if (!usb_serial || o.wait <= 0)
+		return;
+	if (wait_port(usb_serial, o.wait, port, sizeof(port))) {
+		mpf_rec_set_str(rec, "serial", port);
+		return;
+	}
+	w = json_pack("{s:s, s:s, s:o}", "applet", mpf.prog, "code", "timeout", "message",
+		      json_sprintf("the board did not come back as a serial port (USB serial "
+				   "%s) within %g s", usb_serial, o.wait));
+	mpf_rec_set(rec, "warning", w);
+	mpf_warn("%s: flashed, but the board did not come back as a serial port within %g s",
+		 usb_serial, o.wait);
+}
+
+/* ---- write ------------------------------------------------------------------ */
+
+static int parse_u32(const char *s, uint32_t *v)
+{
+	char *end;
+	unsigned long long x;
+
+	errno = 0;
+	x = strtoull(s, &end, 0);
+	if (end == s || errno || x > 0xffffffffull)
+		return -1;
+	if (*end == 'K' || *end == 'k')
+		x *= 1024, end++;
+	else if (*end == 'M')
+		x *= 1024 * 1024, end++;
+	if (*end || x > 0xffffffffull)
+		return -1;
+	*v = (uint32_t)x;
+	return 0;
+}
+
+static void flash_opts(struct mpf_dfu_flash_opts *fo, const char *id)
+{
+	fo->erase_all = o.erase_all;
+	fo->verify = o.verify;
+	fo->leave = o.leave;
+	fo->force = o.force;
+	fo->id = id;
+}
+
+static void set_flashed(struct mpf_record *rec, int ok, const struct mpf_dfu_flash_result *res)
+{
+	mpf_rec_set(rec, "flashed",
+		    json_pack("{s:s, s:b, s:I, s:f, s:b}", "method", "dfu", "ok", ok, "bytes",
+			      (json_int_t)res->bytes, "seconds",
+			      (double)(long long)(res->seconds * 100 + 0.5) / 100, "verified",
+			      res->verified));
+}
+
+static void report_stats(const struct mpf_dfu_usb *d, const struct mpf_dfu_flash_result *res)
+{
+	const struct mpf_dfu_stats *s = &d->dfu.stats;
+
+	mpf_debug("dfu: %llu bytes in %.2f s; %lu control transfers (%lu DNLOAD, %lu UPLOAD, "
+		  "%lu GETSTATUS), %lu pages erased%s", (unsigned long long)res->bytes,
+		  res->seconds, s->control, s->dnload, s->upload, s->getstatus, res->pages,
+		  res->mass_erased ? ", mass erase" : "");
+}
+
+/* Write file to the device m fits; the result goes into rec. */
+static int write_image(struct mpf_record *rec, const struct mpf_usb_match *m, const char *file,
+		       int direct)
+{
+	struct mpf_buf err = MPF_BUF_INIT;
+	struct mpf_dfu_flash_result res = { 0 };
+	struct mpf_dfu_flash_opts fo = { 0 };
+	struct mpf_dfu_image im;
+	struct mpf_dfu_usb d;
+	char id[64] = "dfu", serial[128] = "";
+	int r;
+
+	r = mpf_dfu_image_load(file, o.alt < 0 ? 0 : o.alt, o.addr, o.address != NULL, &im, &err);
+	if (r == MPF_OK) {
+		r = open_device(m, &d, &err);
+		if (r < 0)
+			mpf_dfu_image_release(&im);
+	}
+	if (r < 0 && direct)	/* nothing to put a record on: no device yet */
+		mpf_die(mpf_exit_for_err(r), "%s", err.buf);
+	if (r < 0) {
+		mpf_rec_set_error(rec, mpf_err_name(r), "%s", err.buf);
+		mpf_buf_release(&err);
+		return r;
+	}
+	if (direct) {
+		mpf_record_release(rec);
+		device_record(rec, &d.usb.info);
+	}
+	device_id(&d.usb.info, id, sizeof(id));
+	snprintf(serial, sizeof(serial), "%s", d.usb.info.serial);
+	flash_opts(&fo, id);
+	r = mpf_dfu_flash(&d, &im, &fo, &res, &err);
+	report_stats(&d, &res);
+	mpf_dfu_usb_close(&d);
+	mpf_dfu_image_release(&im);
+	set_flashed(rec, r == MPF_OK, &res);
+	if (r < 0)
+		mpf_rec_set_error(rec, mpf_err_name(r), "%s", err.buf);
+	else if (res.left)
+		wait_return(rec, mpf_rec_str(rec, "usb_serial") ? mpf_rec_str(rec, "usb_serial")
+								: serial[0] ? serial : NULL);
+	mpf_buf_release(&err);
+	return r;
+}
+
+/* ---- filter mode: records from mpf-pick / mpf-fetch / mpf-bootloader ----- */
+
+static int filter_wants(const struct mpf_record *rec, void *ctx)
+{
+	const char *m = mpf_rec_str(rec, "method");
+
+	return m && !strcmp(m, "dfu");
+}
+
+/* Which device a record means: mpf-bootloader's target, a dfu record's
+ * own bus and address, else the board's USB serial number; --device
+ * narrows it further. With none of these, the only DFU device there is. */
+static void record_match(const struct mpf_record *rec, struct mpf_usb_match *m)
+{
+	const char *tk = mpf_rec_str(rec, "target.kind"), *kind = mpf_rec_str(rec, "kind");
+	const char *serial = mpf_rec_str(rec, "usb_serial");
+
+	if (!o.device || mpf_usb_match_parse(o.device, m, NULL) < 0)
+		mpf_usb_match_init(m);
+	if (tk && !strcmp(tk, "dfu") && mpf_rec_get(rec, "target.bus")) {
+		m->bus = (int)mpf_rec_int(rec, "target.bus", -1);
+		m->address = (int)mpf_rec_int(rec, "target.address", -1);
+	} else if (kind && !strcmp(kind, "dfu") && mpf_rec_get(rec, "bus")) {
+		m->bus = (int)mpf_rec_int(rec, "bus", -1);
+		m->address = (int)mpf_rec_int(rec, "address", -1);
+	} else if (serial && !m->serial[0]) {
+		snprintf(m->serial, sizeof(m->serial), "%s", serial);
+	}
+}
+
+static int filter_run(struct mpf_record *rec, void *ctx)
+{
+	const char *file = mpf_rec_str(rec, "firmware.file");
+	struct mpf_usb_match m;
+
+	if (!file) {
+		mpf_rec_set_error(rec, "argument", "no firmware.file in the record (run mpf-fetch "
+				  "before mpf-dfu)");
+		return MPF_ERR_ARG;
+	}
+	record_match(rec, &m);
+	return write_image(rec, &m, file, 0);
+}
+
+/* ---- the other commands -------------------------------------------------- */
+
+static const char *id_cell(const struct mpf_record *r, struct mpf_buf *out)
+{
+	if (!mpf_rec_str(r, "vid") || !mpf_rec_str(r, "pid"))
+		return NULL;
+	mpf_buf_addf(out, "%s:%s", mpf_rec_str(r, "vid"), mpf_rec_str(r, "pid"));
+	return out->buf;
+}
+
+static const struct mpf_column columns[] = {
+	{ "Kind", "kind", NULL },
+	{ "Location", "location", NULL },
+	{ "VID:PID", NULL, id_cell },
+	{ "Product", "product", NULL },
+	{ "USB serial", "usb_serial", NULL },
+	{ "Flashed", "flashed.ok", NULL },
+	{ "Bytes", "flashed.bytes", NULL },
+	{ "Seconds", "flashed.seconds", NULL },
+	{ "Serial", "serial", NULL },
+	{ NULL, NULL, NULL },
+};
+
+/* Write the one record of a command; exit 1 when it carries an error. */
+static int emit(struct mpf_record *rec)
+{
+	struct mpf_filter f = { .columns = columns };
+	int failed = mpf_rec_has_error(rec), r = mpf_filter_list(&f, rec, 1);
+
+	return r ? r : failed ? MPF_EXIT_FAIL : MPF_EXIT_OK;
+}
+
+static int cmd_list(const struct mpf_usb_match *m)
+{
+	struct mpf_scan_opts so = { .kinds = MPF_SCAN_DFU };
+	struct mpf_filter f = { .columns = columns };
+	struct mpf_record *recs = NULL, *keep;
+	size_t n = 0, i, k = 0;
+	int r;
+
+	mpf_scan(&so, &recs, &n);
+	keep = mpf_xcalloc(n ? n : 1, sizeof(*keep));
+	for (i = 0; i < n; i++) {
+		struct mpf_usb_info u = { 0 };
+		const char *s = mpf_rec_str(&recs[i], "usb_serial"), *l = mpf_rec_str(&recs[i],
+										      "location");
+
+		u.vid = (uint16_t)strtoul(mpf_rec_str(&recs[i], "vid"), NULL, 16);
+		u.pid = (uint16_t)strtoul(mpf_rec_str(&recs[i], "pid"), NULL, 16);
+		u.bus = (uint8_t)mpf_rec_int(&recs[i], "bus", 0);
+		u.address = (uint8_t)mpf_rec_int(&recs[i], "address", 0);
+		snprintf(u.serial, sizeof(u.serial), "%s", s ? s : "");
+		snprintf(u.location, sizeof(u.location), "%s", l ? l : "");
+		if (mpf_usb_match_info(m, &u))
+			keep[k++] = recs[i];
+		else
+			mpf_record_release(&recs[i]);
+	}
+	free(recs);
+	r = mpf_filter_list(&f, keep, k);
+	free(keep);
+	return r;
+}
+
+static int cmd_read(const struct mpf_usb_match *m, char **argv, struct mpf_record *rec,
+		    struct mpf_dfu_usb *d, struct mpf_buf *err)
+{
+	uint32_t addr, size;
+	uint8_t *buf;
+	char tmp[4096], id[64];
+	int fd, r;
+
+	if (parse_u32(argv[1], &addr) < 0 || parse_u32(argv[2], &size) < 0 || !size)
+		mpf_usage_error("read: bad ADDR or SIZE ('%s' '%s')", argv[1], argv[2]);
+	device_id(&d->usb.info, id, sizeof(id));
+	buf = mpf_xmalloc(size);
+	r = mpf_dfu_read(d, o.alt < 0 ? 0 : o.alt, addr, buf, size, id, err);
+	if (r == MPF_OK) {
+		/* atomic: a temporary name, fsync, rename */
+		snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", argv[3], (long)getpid());
+		fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		if (fd < 0 || write(fd, buf, size) != (ssize_t)size || fsync(fd) ||
+		    close(fd) || rename(tmp, argv[3])) {
+			r = mpf_errf(err, MPF_ERR_IO, "cannot write '%s': %s", argv[3],
+				     strerror(errno));
+			unlink(tmp);
+		}
+	}
+	free(buf);
+	return r;
+}
+
+static int cmd_device(const char *cmd, const struct mpf_usb_match *m, char **argv)
+{
+	struct mpf_buf err = MPF_BUF_INIT;
+	struct mpf_record rec;
+	struct mpf_dfu_usb d;
+	int r;
+
+	r = open_device(m, &d, &err);
+	if (r < 0)
+		mpf_die(mpf_exit_for_err(r == MPF_ERR_ARG ? MPF_ERR_NODEV : r), "%s", err.buf);
+	device_record(&rec, &d.usb.info);
+	if (!strcmp(cmd, "read"))
+		r = cmd_read(m, argv, &rec, &d, &err);
+	else if (!strcmp(cmd, "erase"))
+		r = mpf_dfu_mass_erase(&d, o.alt < 0 ? 0 : o.alt, &err);
+	else if (!strcmp(cmd, "unprotect"))
+		r = mpf_dfu_unprotect(&d, &err);
+	else
+		r = mpf_dfu_leave(&d, o.addr, o.address != NULL, &err);
+	mpf_dfu_usb_close(&d);
+	if (r < 0)
+		mpf_rec_set_error(&rec, mpf_err_name(r), "%s", err.buf);
+	mpf_buf_release(&err);
+	return emit(&rec);
+}
+
+static const char *const nargs[][2] = {
+	{ "list", "0" }, { "write", "1" }, { "read", "3" }, { "erase", "0" }, { "leave", "0" },
+	{ "unprotect", "0" },
+};
+
+static void check_args(int argc, char **argv)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(nargs) / sizeof(nargs[0]); i++)
+		if (!strcmp(argv[0], nargs[i][0])) {
+			if (argc - 1 != atoi(nargs[i][1]))
+				mpf_usage_error("%s takes %s operand%s", argv[0], nargs[i][1],
+						nargs[i][1][0] == '1' ? "" : "s");
+			return;
+		}
+	mpf_usage_error("unknown command '%s'", argv[0]);
+}
+
+static int dfu_main(int argc, char **argv)
+{
+	struct mpf_filter f = { .wants = filter_wants, .run = filter_run, .columns = columns };
+	struct mpf_usb_match m;
+	struct mpf_buf err = MPF_BUF_INIT;
+	struct mpf_record rec;
+
+	if (o.address && parse_u32(o.address, &o.addr) < 0)
+		mpf_usage_error("bad --address '%s'", o.address);
+	if (argc == 0) {
+		if (isatty(0))
+			mpf_usage_error("say what to do: list, write FILE, read ADDR SIZE FILE, "
+					"erase, leave or unprotect (or pipe records in)");
+		return mpf_filter_fd(&f, 0, "stdin");
+	}
+	check_args(argc, argv);
+	mpf_usb_match_init(&m);
+	if (o.device && mpf_usb_match_parse(o.device, &m, &err) < 0)
+		mpf_usage_error("%s", err.buf);
+	mpf_buf_release(&err);
+	if (!strcmp(argv[0], "list"))
+		return cmd_list(&m);
+	if (strcmp(argv[0], "write"))
+		return cmd_device(argv[0], &m, argv);
+	mpf_record_init(&rec);
+	write_image(&rec, &m, argv[1], 1);
+	return emit(&rec);
+}
+
+const struct mpf_applet dfu_applet = {
+	.name = "dfu",
+	.summary = "flash STM32 and other USB DFU devices (DFU 1.1, ST DfuSe)",
+	.usage = "mpf-dfu [options] list|write FILE|read ADDR SIZE FILE|erase|leave|unprotect\n"
+		 "mpf-dfu [options] < records",
+	.description =
+		"mpf-dfu talks to a USB device in DFU mode, such as an STM32 in its system "
+		"bootloader (0483:df11, ST's DfuSe variant of DFU 1.1) or MicroPython's mboot, "
+		"through libusb.\n"
+		"\n"
+		"write takes a DfuSe .dfu file (which carries its addresses and alt settings), "
+		"an Intel .hex file or a raw .bin (written at --address, by default the start "
+		"of the alt setting's memory: 0x08000000 on STM32). Before anything is written "
+		"the image is checked against the device's memory layout (the alt setting's "
+		"name): a part outside it or in memory that is not writable and erasable is "
+		"refused, as is a .dfu file whose structure or CRC is wrong or whose suffix "
+		"names another vid:pid (unless --force). Then only the sectors the image "
+		"touches are erased, each once (--erase-all: one mass erase instead), the "
+		"data is written in blocks of the device's transfer size, read back and "
+		"compared (--no-verify skips this), and the device leaves DFU and starts the "
+		"firmware (--no-leave stays in DFU).\n"
+		"\n"
+		"After leaving, mpf-dfu waits up to --wait seconds for the board to come back "
+		"as a serial port with the same USB serial number, and sets the record's "
+		"serial field to it. A board that does not come back is not a failed flash: "
+		"the firmware was written and verified, so the record gets a \"warning\" "
+		"field ({applet, code, message}, like error) and the exit status stays 0.\n"
+		"\n"
+		"With records on stdin (no command), mpf-dfu flashes firmware.file for every "
+		"record with method \"dfu\", on the device mpf-bootloader put in its target "
+		"({\"kind\":\"dfu\",\"bus\":N,\"address\":M}), or a dfu record's own bus and "
+		"address, or the DFU device whose USB serial number is the record's "
+		"usb_serial, or the only DFU device there is. When several devices fit, it "
+		"names them and fails rather than guess. It adds flashed {method, ok, bytes, "
+		"seconds, verified}; other records pass through untouched.\n"
+		"\n"
+		"--timeout is the time one USB control request may take (default 5 s, as "
+		"dfu-util); a device that is busy erasing does not answer until it is done, "
+		"and mpf-dfu keeps asking for up to 20 s (35 s for a mass erase).\n"
+		"\n"
+		"A read-protected STM32 (RDP level 1) refuses to be written or read "
+		"(errVENDOR); unprotect removes the protection, which makes the chip erase "
+		"all of its flash and reset.\n"
+		"\n"
+		"Devices are chosen with --device: vid:pid in hex, a bus-port location "
+		"(1-1.4, as mpf-scan prints it) or a USB serial number. A device mpf may not "
+		"open gives a message naming the udev rule to install ('make install-udev').",
+	.examples =
+		"$ mpf-dfu list\n"
+		"List the DFU devices and their memory layouts.\n"
+		"\n"
+		"$ mpf-dfu write firmware.dfu\n"
+		"Erase the sectors firmware.dfu needs, write, verify and start it.\n"
+		"\n"
+		"$ mpf-dfu --device 315A28A0B956 --address 0x08000000 write fw.bin\n"
+		"Write a raw image to the board with this USB serial number.\n"
+		"\n"
+		"$ mpf-dfu read 0x08000000 1M backup.bin\n"
+		"Save the whole internal flash of an STM32F405.\n"
+		"\n"
+		"$ mpf-scan | mpf-info | mpf-pick | mpf-fetch | mpf-bootloader | mpf-dfu\n"
+		"Flash every STM32 board the pipeline chose DFU for.",
+	.opts = dfu_opts,
+	.subcmds = dfu_subcmds,
+	.flags = MPF_APPLET_FILTER,
+	.main = dfu_main,
+};

@@ -1,0 +1,524 @@
+/* dfu_flash.c - load, check, erase, write, verify, leave (dfu_flash.h). */
+#include "dfu_flash.h"
+#include "err.h"
+#include "log.h"
+#include "progress.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* ---- images --------------------------------------------------------------- */
+
+static int read_file(const char *path, struct mpf_buf *out, struct mpf_buf *err)
+{
+	FILE *f = fopen(path, "rb");
+	char buf[65536];
+	size_t n;
+
+	if (!f)
+		return mpf_errf(err, MPF_ERR_IO, "cannot read '%s': %s", path, strerror(errno));
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		mpf_buf_add(out, buf, n);
+	if (ferror(f)) {
+		fclose(f);
+		return mpf_errf(err, MPF_ERR_IO, "cannot read '%s': %s", path, strerror(errno));
+	}
+	fclose(f);
+	return MPF_OK;
+}
+
+static void add_part(struct mpf_dfu_image *im, int alt, uint32_t addr, uint32_t len,
+		     const uint8_t *data)
+{
+	im->part = mpf_xrealloc(im->part, (im->n + 1) * sizeof(*im->part));
+	im->part[im->n++] = (struct mpf_dfu_part){ alt, addr, len, data };
+	im->bytes += len;
+}
+
+static int load_dfuse(struct mpf_dfu_image *im, struct mpf_buf *err)
+{
+	size_t i, j;
+	int r = mpf_dfuse_file_parse((const uint8_t *)im->raw.buf, im->raw.len, &im->dfuse, err);
+
+	if (r < 0)
+		return r;
+	im->format = "dfu";
+	im->has_ids = 1;
+	im->vid = im->dfuse.vid;
+	im->pid = im->dfuse.pid;
+	for (i = 0; i < im->dfuse.n; i++)
+		for (j = 0; j < im->dfuse.t[i].n; j++) {
+			const struct mpf_dfuse_element *e = &im->dfuse.t[i].el[j];
+
+			if (e->size)
+				add_part(im, im->dfuse.t[i].alt, e->addr, e->size, e->data);
+		}
+	return MPF_OK;
+}
+
+static int load_hex(struct mpf_dfu_image *im, int alt, struct mpf_buf *err)
+{
+	size_t i;
+	int r = mpf_ihex_parse(im->raw.buf, im->raw.len, &im->hex, err);
+
+	if (r < 0)
+		return r;
+	im->format = "hex";
+	for (i = 0; i < im->hex.n; i++) {
+		if (im->hex.seg[i].len > UINT32_MAX)
+			return mpf_errf(err, MPF_ERR_FORMAT, "a segment over 4 GiB");
+		add_part(im, alt, im->hex.seg[i].addr, (uint32_t)im->hex.seg[i].len,
+			 im->hex.seg[i].data);
+	}
+	return MPF_OK;
+}
+
+static int load_bin(struct mpf_dfu_image *im, int alt, uint32_t addr, int addr_set,
+		    struct mpf_buf *err)
+{
+	struct mpf_dfu_suffix s;
+	size_t len = im->raw.len;
+	int r = mpf_dfu_suffix_parse((const uint8_t *)im->raw.buf, len, &s, err);
+
+	if (r < 0)
+		return r;
+	if (r > 0) {
+		/* A raw image with a DFU suffix: the suffix is not firmware. */
+		len -= 16;
+		im->has_ids = s.vid != 0xffff;
+		im->vid = s.vid;
+		im->pid = s.pid;
+	}
+	if (len > UINT32_MAX)
+		return mpf_errf(err, MPF_ERR_FORMAT, "image over 4 GiB");
+	im->format = "bin";
+	im->bin_addr_set = addr_set;
+	add_part(im, alt, addr, (uint32_t)len, (const uint8_t *)im->raw.buf);
+	return MPF_OK;
+}
+
+static int looks_hex(const char *path, const struct mpf_buf *raw)
+{
+	const char *dot = strrchr(path, '.');
+	size_t i;
+
+	if (dot && !strcasecmp(dot, ".hex"))
+		return 1;
+	for (i = 0; i < raw->len && (raw->buf[i] == ' ' || raw->buf[i] == '\n' ||
+				     raw->buf[i] == '\r'); i++)
+		;
+	if (i >= raw->len || raw->buf[i] != ':')
+		return 0;
+	/* only text: a binary that starts with ':' is still a binary */
+	for (i = 0; i < raw->len && i < 4096; i++)
+		if ((unsigned char)raw->buf[i] >= 0x80 || (!raw->buf[i]))
+			return 0;
+	return 1;
+}
+
+int mpf_dfu_image_load(const char *path, int alt, uint32_t addr, int addr_set,
+		       struct mpf_dfu_image *im, struct mpf_buf *err)
+{
+	struct mpf_buf e = MPF_BUF_INIT;
+	int r;
+
+	memset(im, 0, sizeof(*im));
+	r = read_file(path, &im->raw, err);
+	if (r < 0)
+		return r;
+	if (mpf_dfuse_file_is((const uint8_t *)im->raw.buf, im->raw.len))
+		r = load_dfuse(im, &e);
+	else if (looks_hex(path, &im->raw))
+		r = load_hex(im, alt, &e);
+	else
+		r = load_bin(im, alt, addr, addr_set, &e);
+	if (r == MPF_OK && !im->bytes)
+		r = mpf_errf(&e, MPF_ERR_FORMAT, "no data to write");
+	if (r < 0) {
+		mpf_errf(err, r, "'%s': %s", path, mpf_buf_str(&e));
+		mpf_dfu_image_release(im);
+	}
+	mpf_buf_release(&e);
+	return r;
+}
+
+void mpf_dfu_image_release(struct mpf_dfu_image *im)
+{
+	mpf_dfuse_file_release(&im->dfuse);
+	mpf_ihex_release(&im->hex);
+	free(im->part);
+	mpf_buf_release(&im->raw);
+	memset(im, 0, sizeof(*im));
+}
+
+/* ---- device side ------------------------------------------------------ */
+
+int mpf_dfu_layout(struct mpf_dfu_usb *d, int alt, struct mpf_dfuse_layout *l,
+		   struct mpf_buf *err)
+{
+	const struct mpf_dfu_alt *a = mpf_dfu_usb_alt(d, alt);
+	struct mpf_buf e = MPF_BUF_INIT;
+	int r;
+
+	if (!a)
+		return mpf_errf(err, MPF_ERR_ARG, "the device has no alt setting %d", alt);
+	r = mpf_dfuse_layout_parse(a->name, l, &e);
+	if (r < 0)
+		mpf_errf(err, MPF_ERR_PROTO, "alt setting %d: \"%s\": %s", alt, a->name,
+			 mpf_buf_str(&e));
+	mpf_buf_release(&e);
+	return r;
+}
+
+static int is_dfuse(const struct mpf_dfu_usb *d)
+{
+	return d->dfu.func.version == MPF_DFU_VERSION_DFUSE;
+}
+
+static int check_part(struct mpf_dfu_usb *d, struct mpf_dfu_part *p,
+		      const struct mpf_dfu_flash_opts *o, int bin_addr_set, struct mpf_buf *err)
+{
+	struct mpf_dfuse_layout l;
+	struct mpf_buf e = MPF_BUF_INIT;
+	unsigned need = MPF_DFUSE_WRITE | (o->erase_all ? 0 : MPF_DFUSE_ERASE);
+	int r = mpf_dfu_layout(d, p->alt, &l, err);
+
+	if (r < 0)
+		return r;
+	if (!bin_addr_set)
+		p->addr = l.seg[0].addr;
+	r = mpf_dfuse_layout_check(&l, p->addr, p->len, need, &e);
+	if (r < 0)
+		mpf_errf(err, MPF_ERR_ARG, "refusing to write 0x%08x..0x%08x (alt %d): %s",
+			 p->addr, (unsigned)(p->addr + p->len - 1), p->alt, mpf_buf_str(&e));
+	mpf_buf_release(&e);
+	mpf_dfuse_layout_release(&l);
+	return r;
+}
+
+int mpf_dfu_image_check(struct mpf_dfu_usb *d, struct mpf_dfu_image *im,
+			const struct mpf_dfu_flash_opts *o, struct mpf_buf *err)
+{
+	const struct mpf_usb_info *u = &d->usb.info;
+	size_t i;
+	int r;
+
+	if (im->has_ids && !o->force && (im->vid != 0xffff || im->pid != 0xffff) &&
+	    ((im->vid != 0xffff && im->vid != u->vid) || (im->pid != 0xffff && im->pid != u->pid)))
+		return mpf_errf(err, MPF_ERR_ARG, "the file is made for %04x:%04x, the device is "
+				"%04x:%04x (--force writes it anyway)", im->vid, im->pid, u->vid,
+				u->pid);
+	if (!(d->dfu.func.attributes & MPF_DFU_CAN_DNLOAD))
+		return mpf_errf(err, MPF_ERR_SUPP, "the device does not accept downloads");
+	if (!is_dfuse(d)) {
+		if (strcmp(im->format, "bin") || im->n != 1)
+			return mpf_errf(err, MPF_ERR_ARG, "a DFU %x.%02x device takes a .bin image "
+					"only (it has no addresses)", d->dfu.func.version >> 8,
+					d->dfu.func.version & 0xff);
+		return mpf_dfu_usb_alt(d, im->part[0].alt) ? MPF_OK :
+			mpf_errf(err, MPF_ERR_ARG, "the device has no alt setting %d",
+				 im->part[0].alt);
+	}
+	for (i = 0; i < im->n; i++) {
+		r = check_part(d, &im->part[i], o, !!strcmp(im->format, "bin") || im->bin_addr_set,
+			       err);
+		if (r < 0)
+			return r;
+	}
+	return MPF_OK;
+}
+
+struct prog {
+	struct mpf_progress *p;
+	const char *id;
+	const char *phase;
+};
+
+static void prog_fn(void *ctx, const char *phase, uint64_t done, uint64_t total)
+{
+	struct prog *pg = ctx;
+
+	mpf_progress_update(pg->p, done);
+}
+
+static void phase_begin(struct prog *pg, const char *phase, uint64_t total)
+{
+	pg->p = mpf_progress_begin(pg->id, phase, total);
+}
+
+static void phase_end(struct prog *pg, int ok)
+{
+	mpf_progress_end(pg->p, ok);
+	pg->p = NULL;
+}
+
+/* Erase every page the parts of alt touch, each once. */
+static int erase_pages(struct mpf_dfu_usb *d, struct mpf_dfu_image *im, int alt,
+		       struct prog *pg, struct mpf_dfu_flash_result *res, struct mpf_buf *err)
+{
+	struct mpf_dfuse_layout l;
+	uint32_t *pages = NULL;
+	size_t n = 0, i;
+	int r;
+
+	memset(&l, 0, sizeof(l));
+	r = mpf_dfu_layout(d, alt, &l, err);
+
+	for (i = 0; r == MPF_OK && i < im->n; i++)
+		if (im->part[i].alt == alt)
+			r = mpf_dfuse_plan_erase(&l, im->part[i].addr, im->part[i].len, &pages, &n,
+						 err);
+	if (r == MPF_OK) {
+		phase_begin(pg, "erase", n);
+		for (i = 0; r == MPF_OK && i < n; i++) {
+			r = mpf_dfuse_command(&d->dfu, MPF_DFUSE_ERASE_PAGE, pages[i], err);
+			mpf_progress_update(pg->p, i + 1);
+		}
+		phase_end(pg, r == MPF_OK);
+		res->pages += r == MPF_OK ? n : 0;
+	}
+	free(pages);
+	if (l.n)
+		mpf_dfuse_layout_release(&l);
+	return r;
+}
+
+static int alt_seen(const struct mpf_dfu_image *im, size_t upto, int alt)
+{
+	size_t i;
+
+	for (i = 0; i < upto; i++)
+		if (im->part[i].alt == alt)
+			return 1;
+	return 0;
+}
+
+static int erase(struct mpf_dfu_usb *d, struct mpf_dfu_image *im,
+		 const struct mpf_dfu_flash_opts *o, struct prog *pg,
+		 struct mpf_dfu_flash_result *res, struct mpf_buf *err)
+{
+	size_t i;
+	int r = MPF_OK;
+
+	for (i = 0; r == MPF_OK && i < im->n; i++) {
+		int alt = im->part[i].alt;
+
+		if (alt_seen(im, i, alt))
+			continue;
+		r = mpf_dfu_usb_select(d, alt, err);
+		if (r < 0)
+			break;
+		if (o->erase_all) {
+			phase_begin(pg, "erase", 1);
+			r = mpf_dfuse_command(&d->dfu, MPF_DFUSE_MASS_ERASE, 0, err);
+			phase_end(pg, r == MPF_OK);
+			res->mass_erased = r == MPF_OK;
+		} else {
+			r = erase_pages(d, im, alt, pg, res, err);
+		}
+	}
+	return r;
+}
+
+static int write_parts(struct mpf_dfu_usb *d, struct mpf_dfu_image *im, struct prog *pg,
+		       struct mpf_dfu_flash_result *res, struct mpf_buf *err)
+{
+	struct mpf_dfuse_progress pr = { prog_fn, pg };
+	uint64_t done = 0;
+	size_t i;
+	int r = MPF_OK;
+
+	phase_begin(pg, "write", im->bytes);
+	for (i = 0; r == MPF_OK && i < im->n; i++) {
+		const struct mpf_dfu_part *p = &im->part[i];
+
+		r = mpf_dfu_usb_select(d, p->alt, err);
+		if (r == MPF_OK)
+			r = mpf_dfuse_write(&d->dfu, p->addr, p->data, p->len, &pr, done, im->bytes,
+					    err);
+		done += p->len;
+	}
+	phase_end(pg, r == MPF_OK);
+	res->bytes = r == MPF_OK ? im->bytes : 0;
+	return r;
+}
+
+static int compare(const struct mpf_dfu_part *p, const uint8_t *got, struct mpf_buf *err)
+{
+	uint32_t i, bad = 0, first = 0;
+
+	for (i = 0; i < p->len; i++)
+		if (got[i] != p->data[i] && !bad++)
+			first = i;
+	if (!bad)
+		return MPF_OK;
+	return mpf_errf(err, MPF_ERR_MISMATCH, "verify failed: %u byte%s differ, the first at "
+			"0x%08x (wrote 0x%02x, read 0x%02x)", bad, bad == 1 ? "" : "s",
+			p->addr + first, p->data[first], got[first]);
+}
+
+static int verify(struct mpf_dfu_usb *d, struct mpf_dfu_image *im, struct prog *pg,
+		  struct mpf_buf *err)
+{
+	struct mpf_dfuse_progress pr = { prog_fn, pg };
+	uint64_t done = 0;
+	size_t i;
+	int r = MPF_OK;
+
+	phase_begin(pg, "verify", im->bytes);
+	for (i = 0; r == MPF_OK && i < im->n; i++) {
+		const struct mpf_dfu_part *p = &im->part[i];
+		uint8_t *got = mpf_xmalloc(p->len);
+
+		r = mpf_dfu_usb_select(d, p->alt, err);
+		if (r == MPF_OK)
+			r = mpf_dfuse_read(&d->dfu, p->addr, got, p->len, &pr, done, im->bytes, err);
+		if (r == MPF_OK)
+			r = compare(p, got, err);
+		free(got);
+		done += p->len;
+	}
+	phase_end(pg, r == MPF_OK);
+	return r;
+}
+
+/* A plain DFU 1.1 device: one download of the whole image, then (when it
+ * stays in DFU after manifestation) read it back; a device that is not
+ * manifestation tolerant waits for a USB reset to start the firmware. */
+static int flash_std(struct mpf_dfu_usb *d, struct mpf_dfu_image *im,
+		     const struct mpf_dfu_flash_opts *o, struct prog *pg,
+		     struct mpf_dfu_flash_result *res, struct mpf_buf *err)
+{
+	const struct mpf_dfu_part *p = &im->part[0];
+	int tolerant = d->dfu.func.attributes & MPF_DFU_MANIFEST_TOLERANT;
+	int r = mpf_dfu_usb_select(d, p->alt, err);
+
+	if (r < 0)
+		return r;
+	phase_begin(pg, "write", im->bytes);
+	r = mpf_dfu_download(&d->dfu, p->data, p->len, NULL, NULL, err);
+	phase_end(pg, r == MPF_OK);
+	if (r < 0)
+		return r;
+	res->bytes = im->bytes;
+	if (o->verify && tolerant && (d->dfu.func.attributes & MPF_DFU_CAN_UPLOAD)) {
+		uint8_t *got = mpf_xmalloc(p->len ? p->len : 1);
+
+		phase_begin(pg, "verify", im->bytes);
+		r = mpf_dfu_to_idle(&d->dfu, err);
+		if (r == MPF_OK)
+			r = mpf_dfu_upload_image(&d->dfu, got, p->len, err);
+		if (r == MPF_OK)
+			r = compare(p, got, err);
+		phase_end(pg, r == MPF_OK);
+		free(got);
+		if (r < 0)
+			return r;
+		res->verified = 1;
+	}
+	if (!tolerant && !(d->dfu.func.attributes & MPF_DFU_WILL_DETACH)) {
+		/* dfuMANIFEST-WAIT-RESET: the reset starts the new firmware */
+		libusb_reset_device(d->usb.h);
+		res->left = 1;
+	} else if (!tolerant) {
+		res->left = 1;
+	} else if (o->leave) {
+		/* a tolerant device stays in DFU; a USB reset ends DFU mode */
+		libusb_reset_device(d->usb.h);
+		res->left = 1;
+	}
+	return MPF_OK;
+}
+
+int mpf_dfu_flash(struct mpf_dfu_usb *d, struct mpf_dfu_image *im,
+		  const struct mpf_dfu_flash_opts *o, struct mpf_dfu_flash_result *res,
+		  struct mpf_buf *err)
+{
+	struct prog pg = { NULL, o->id, NULL };
+	int64_t t0 = mpf_now_ms();
+	int r;
+
+	memset(res, 0, sizeof(*res));
+	r = mpf_dfu_image_check(d, im, o, err);
+	if (r == MPF_OK && !is_dfuse(d))
+		r = flash_std(d, im, o, &pg, res, err);
+	else if (r == MPF_OK) {
+		r = erase(d, im, o, &pg, res, err);
+		if (r == MPF_OK)
+			r = write_parts(d, im, &pg, res, err);
+		if (r == MPF_OK && o->verify) {
+			r = verify(d, im, &pg, err);
+			res->verified = r == MPF_OK;
+		}
+		if (r == MPF_OK && o->leave) {
+			r = mpf_dfu_leave(d, 0, 0, err);
+			res->left = r == MPF_OK;
+		}
+	}
+	res->seconds = (double)(mpf_now_ms() - t0) / 1000.0;
+	return r;
+}
+
+int mpf_dfu_read(struct mpf_dfu_usb *d, int alt, uint32_t addr, uint8_t *out, uint32_t len,
+		 const char *id, struct mpf_buf *err)
+{
+	struct mpf_dfuse_layout l;
+	struct prog pg = { NULL, id, NULL };
+	struct mpf_dfuse_progress pr = { prog_fn, &pg };
+	struct mpf_buf e = MPF_BUF_INIT;
+	int r = mpf_dfu_layout(d, alt, &l, err);
+
+	if (r < 0)
+		return r;
+	r = mpf_dfuse_layout_check(&l, addr, len, MPF_DFUSE_READ, &e);
+	mpf_dfuse_layout_release(&l);
+	if (r < 0) {
+		mpf_errf(err, r, "refusing to read: %s", mpf_buf_str(&e));
+		mpf_buf_release(&e);
+		return r;
+	}
+	mpf_buf_release(&e);
+	if (!(d->dfu.func.attributes & MPF_DFU_CAN_UPLOAD))
+		return mpf_errf(err, MPF_ERR_SUPP, "the device does not allow uploads");
+	r = mpf_dfu_usb_select(d, alt, err);
+	if (r < 0)
+		return r;
+	phase_begin(&pg, "read", len);
+	r = mpf_dfuse_read(&d->dfu, addr, out, len, &pr, 0, len, err);
+	phase_end(&pg, r == MPF_OK);
+	return r;
+}
+
+int mpf_dfu_mass_erase(struct mpf_dfu_usb *d, int alt, struct mpf_buf *err)
+{
+	int r = mpf_dfu_usb_select(d, alt, err);
+
+	return r < 0 ? r : mpf_dfuse_command(&d->dfu, MPF_DFUSE_MASS_ERASE, 0, err);
+}
+
+int mpf_dfu_unprotect(struct mpf_dfu_usb *d, struct mpf_buf *err)
+{
+	int r = mpf_dfu_usb_select(d, d->alts[0].alt, err);
+
+	return r < 0 ? r : mpf_dfuse_command(&d->dfu, MPF_DFUSE_READ_UNPROTECT, 0, err);
+}
+
+int mpf_dfu_leave(struct mpf_dfu_usb *d, uint32_t addr, int addr_set, struct mpf_buf *err)
+{
+	struct mpf_dfuse_layout l;
+	int r;
+
+	if (!addr_set) {
+		/* the vector table at the start of the main memory (alt 0) */
+		r = mpf_dfu_layout(d, d->alts[0].alt, &l, err);
+		if (r < 0)
+			return r;
+		addr = l.seg[0].addr;
+		mpf_dfuse_layout_release(&l);
+	}
+	r = mpf_dfu_usb_select(d, d->alts[0].alt, err);
+	return r < 0 ? r : mpf_dfuse_leave(&d->dfu, addr, err);
+}

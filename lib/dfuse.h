@@ -1,0 +1,141 @@
+/* dfuse.h - ST DfuSe ("DFU 1.1a"): the memory layout in the alt-setting
+ * names, the commands sent as DNLOAD block 0, the .dfu file format, and
+ * the write / read / erase / leave operations built on lib/dfu.
+ *
+ * Facts: shared/reference/protocols.md sections 2.2 - 2.4 (AN3156 via
+ * dfu-programmer, dfu-util dfuse.c / dfuse_mem.c / dfu_file.c, pydfu).
+ */
+#ifndef MPF_DFUSE_H
+#define MPF_DFUSE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "dfu.h"
+
+/* ---- memory layout: "@Internal Flash  /0x08000000/04*016Kg,01*064Kg" ---- */
+
+enum { MPF_DFUSE_READ = 1, MPF_DFUSE_ERASE = 2, MPF_DFUSE_WRITE = 4 };
+
+struct mpf_dfuse_segment {
+	uint32_t addr;		/* first byte */
+	uint32_t size;		/* bytes: pages * page */
+	uint32_t page;		/* erase unit */
+	unsigned flags;		/* MPF_DFUSE_READ | ERASE | WRITE */
+};
+
+struct mpf_dfuse_layout {
+	char name[64];		/* "Internal Flash", trailing blanks removed */
+	struct mpf_dfuse_segment *seg;	/* sorted by address */
+	size_t n;
+};
+
+/* Parse a layout string. MPF_ERR_FORMAT with the offending part in err.
+ * Release with mpf_dfuse_layout_release. */
+int mpf_dfuse_layout_parse(const char *s, struct mpf_dfuse_layout *l, struct mpf_buf *err);
+void mpf_dfuse_layout_release(struct mpf_dfuse_layout *l);
+/* The segment holding addr, or NULL. */
+const struct mpf_dfuse_segment *mpf_dfuse_layout_find(const struct mpf_dfuse_layout *l,
+						      uint32_t addr);
+/* Every byte of [addr, addr+len) lies in segments with all of flags.
+ * MPF_OK, or MPF_ERR_ARG with a message naming the first bad address. */
+int mpf_dfuse_layout_check(const struct mpf_dfuse_layout *l, uint32_t addr, uint32_t len,
+			   unsigned flags, struct mpf_buf *err);
+/* "rew" for flags (readable, erasable, writable), into out[4]. */
+const char *mpf_dfuse_flags_str(unsigned flags, char out[4]);
+
+/* ---- commands (DNLOAD block 0) ---- */
+
+enum mpf_dfuse_cmd {
+	MPF_DFUSE_SET_ADDRESS,
+	MPF_DFUSE_ERASE_PAGE,
+	MPF_DFUSE_MASS_ERASE,
+	MPF_DFUSE_READ_UNPROTECT,
+};
+
+/* Encode cmd into buf (5 bytes); returns its length (5 or 1). */
+size_t mpf_dfuse_cmd_encode(enum mpf_dfuse_cmd cmd, uint32_t addr, uint8_t buf[5]);
+
+/* ---- .dfu files ---- */
+
+struct mpf_dfuse_element {
+	uint32_t addr;
+	uint32_t size;
+	const uint8_t *data;	/* into the file's buffer (reader) or the caller's */
+};
+
+struct mpf_dfuse_target {
+	uint8_t alt;
+	char name[256];		/* "" when not named */
+	struct mpf_dfuse_element *el;
+	size_t n;
+};
+
+struct mpf_dfuse_file {
+	uint16_t vid, pid, bcd_device;	/* from the suffix; 0xffff = any */
+	struct mpf_dfuse_target *t;
+	size_t n;
+};
+
+/* Parse and validate a DfuSe file held in buf (which must outlive f):
+ * prefix signature and version, image size, target and element sizes
+ * (every byte accounted for, nothing past the end), suffix "UFD", length
+ * and CRC, bcdDFU 0x011a. MPF_ERR_FORMAT with a precise message. */
+int mpf_dfuse_file_parse(const uint8_t *buf, size_t len, struct mpf_dfuse_file *f,
+			 struct mpf_buf *err);
+void mpf_dfuse_file_release(struct mpf_dfuse_file *f);
+/* Serialise f (elements padded to 8 bytes as dfu.py does when pad8) with
+ * prefix, targets and suffix. */
+void mpf_dfuse_file_write(const struct mpf_dfuse_file *f, int pad8, struct mpf_buf *out);
+/* 1 if buf starts with the DfuSe prefix "DfuSe". */
+int mpf_dfuse_file_is(const uint8_t *buf, size_t len);
+
+/* A plain DFU suffix (16 bytes at the end of a raw image): 1 and the ids
+ * filled when present and its CRC is right, 0 when absent, MPF_ERR_FORMAT
+ * when present with a bad CRC or length. */
+struct mpf_dfu_suffix {
+	uint16_t bcd_device, pid, vid, bcd_dfu;
+};
+int mpf_dfu_suffix_parse(const uint8_t *buf, size_t len, struct mpf_dfu_suffix *s,
+			 struct mpf_buf *err);
+/* Append a suffix (with CRC over buf + suffix) to out, which holds the image. */
+void mpf_dfu_suffix_append(struct mpf_buf *out, const struct mpf_dfu_suffix *s);
+
+/* ---- operations on a device in DFU mode ---- */
+
+/* Send a command and wait for it (dfuDNBUSY, then not busy, status OK). */
+int mpf_dfuse_command(struct mpf_dfu *d, enum mpf_dfuse_cmd cmd, uint32_t addr,
+		      struct mpf_buf *err);
+
+/* The pages of l that [addr, addr+len) touches, each once and sorted,
+ * added to *pages (grown; *n updated; start from NULL and 0 and let only
+ * this function grow it); pages already in the list are not added again,
+ * so calling this for every element plans one erase per page.
+ * MPF_ERR_ARG when a byte is outside the layout. */
+int mpf_dfuse_plan_erase(const struct mpf_dfuse_layout *l, uint32_t addr, uint32_t len,
+			 uint32_t **pages, size_t *n, struct mpf_buf *err);
+
+struct mpf_dfuse_progress {
+	void (*fn)(void *ctx, const char *phase, uint64_t done, uint64_t total);
+	void *ctx;
+};
+
+/* Write data at addr (the device is in dfuIDLE on the right alt setting,
+ * the pages already erased): one Set Address, then data blocks 2, 3, ...
+ * of func.transfer_size (the address rule of protocols.md 2.2), or a Set
+ * Address before every block with MPF_DFU_QUIRK_SETADDR_EACH. */
+int mpf_dfuse_write(struct mpf_dfu *d, uint32_t addr, const uint8_t *data, uint32_t len,
+		    const struct mpf_dfuse_progress *pr, uint64_t done, uint64_t total,
+		    struct mpf_buf *err);
+/* Read len bytes from addr into out (UPLOAD blocks 2, 3, ...); leaves the
+ * device in dfuIDLE. */
+int mpf_dfuse_read(struct mpf_dfu *d, uint32_t addr, uint8_t *out, uint32_t len,
+		   const struct mpf_dfuse_progress *pr, uint64_t done, uint64_t total,
+		   struct mpf_buf *err);
+/* Leave DFU: Set Address (the jump target) and a zero-length DNLOAD, then
+ * one GETSTATUS (dfuMANIFEST); the device may drop off the bus before it
+ * answers, which is success. */
+int mpf_dfuse_leave(struct mpf_dfu *d, uint32_t addr, struct mpf_buf *err);
+
+#endif

@@ -1,0 +1,646 @@
+/* http.c - pages and files over HTTP(S) with libcurl multi, and file://. */
+#define _DEFAULT_SOURCE		/* flock(2) for the .part lock */
+#include "http.h"
+#include "err.h"
+#include "log.h"
+#include "progress.h"
+
+#include <curl/curl.h>
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define MAX_PAGE (32u << 20)	/* a download page larger than this is not one */
+
+struct xfer {
+	struct mpf_http_req *req;
+	const struct mpf_http_opts *o;
+	CURL *h;
+	struct curl_slist *hdrs;
+	int fd;			/* .part of a download, -1 for pages */
+	char *part;
+	int64_t offset;		/* bytes in .part when this attempt started */
+	int64_t written;
+	long code;		/* status of the current response */
+	int restart;		/* the server ignored Range: start over */
+	int werr;		/* errno of a failed write, or -1: page too large */
+	int64_t next_ms;	/* when a retry may start */
+	enum { ST_NEW, ST_WAIT, ST_RUN, ST_DONE } state;
+	struct mpf_progress *prog;
+	uint64_t total;
+};
+
+void mpf_http_global_init(void)
+{
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+void mpf_http_req_init(struct mpf_http_req *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->expect_size = -1;
+}
+
+void mpf_http_req_release(struct mpf_http_req *r)
+{
+	mpf_buf_release(&r->body);
+	mpf_buf_release(&r->err);
+}
+
+void mpf_sha256_buf(const void *data, size_t len, char out[65])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0, i;
+
+	EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL);
+	for (i = 0; i < mdlen && i < 32; i++)
+		snprintf(out + 2 * i, 3, "%02x", md[i]);
+	out[64] = '\0';
+}
+
+int mpf_sha256_file(const char *path, char out[65], int64_t *size, struct mpf_buf *err)
+{
+	unsigned char buf[65536], md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0, i;
+	EVP_MD_CTX *c;
+	int64_t total = 0;
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), r = 0;
+
+	if (fd < 0)
+		return mpf_errf(err, MPF_ERR_IO, "cannot read %s: %s", path, strerror(errno));
+	c = EVP_MD_CTX_new();
+	EVP_DigestInit_ex(c, EVP_sha256(), NULL);
+	while ((n = read(fd, buf, sizeof(buf))) > 0) {
+		EVP_DigestUpdate(c, buf, (size_t)n);
+		total += n;
+	}
+	if (n < 0)
+		r = mpf_errf(err, MPF_ERR_IO, "cannot read %s: %s", path, strerror(errno));
+	EVP_DigestFinal_ex(c, md, &mdlen);
+	EVP_MD_CTX_free(c);
+	close(fd);
+	for (i = 0; i < mdlen && i < 32; i++)
+		snprintf(out + 2 * i, 3, "%02x", md[i]);
+	if (size)
+		*size = total;
+	return r;
+}
+
+static int is_file_url(const char *url)
+{
+	return !strncasecmp(url, "file://", 7);
+}
+
+/* "file:///a/b%20c" -> "/a/b c" (malloc'ed), NULL if not a local path. */
+static char *file_path(const char *url)
+{
+	const char *p = url + 7;
+	char *out, *o;
+
+	if (!strncasecmp(p, "localhost/", 10))
+		p += 9;
+	if (*p != '/')
+		return NULL;
+	out = o = mpf_xmalloc(strlen(p) + 1);
+	for (; *p; p++) {
+		if (*p == '%' && isxdigit((unsigned char)p[1]) && isxdigit((unsigned char)p[2])) {
+			char hex[3] = { p[1], p[2], 0 };
+
+			*o++ = (char)strtol(hex, NULL, 16);
+			p += 2;
+		} else {
+			*o++ = *p;
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
+/* Open and lock "<path>.part". Another writer holding it finishes first;
+ * if it renamed the file meanwhile (the download is complete) returns 1. */
+static int open_part(struct xfer *x, struct mpf_buf *err)
+{
+	struct stat a, b;
+
+	for (;;) {
+		x->fd = open(x->part, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+		if (x->fd < 0)
+			return mpf_errf(err, errno == EACCES ? MPF_ERR_PERM : MPF_ERR_IO,
+					"cannot create %s: %s", x->part, strerror(errno));
+		if (flock(x->fd, LOCK_EX) < 0) {
+			close(x->fd);
+			x->fd = -1;
+			return mpf_errf(err, MPF_ERR_IO, "cannot lock %s: %s", x->part,
+					strerror(errno));
+		}
+		if (!fstat(x->fd, &a) && !stat(x->part, &b) && a.st_ino == b.st_ino &&
+		    a.st_dev == b.st_dev)
+			return 0;
+		close(x->fd);	/* the other writer renamed or removed it */
+		x->fd = -1;
+		if (!access(x->req->path, F_OK))
+			return 1;
+	}
+}
+
+static int fsync_dir(const char *path)
+{
+	char *d = mpf_xstrdup(path), *s = strrchr(d, '/');
+	int fd;
+
+	if (s)
+		s[s == d] = '\0';
+	fd = open(s ? d : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	free(d);
+	if (fd < 0)
+		return -1;
+	fsync(fd);
+	close(fd);
+	return 0;
+}
+
+/* The .part is complete: check it and move it into place. */
+static int finish_file(struct xfer *x)
+{
+	struct mpf_http_req *r = x->req;
+
+	if (fsync(x->fd) < 0)
+		return mpf_errf(&r->err, MPF_ERR_IO, "cannot write %s: %s", x->part, strerror(errno));
+	if (mpf_sha256_file(x->part, r->sha256, &r->size, &r->err))
+		return MPF_ERR_IO;
+	if ((r->expect_size >= 0 && r->size != r->expect_size) ||
+	    (r->expect_sha256 && *r->expect_sha256 && strcasecmp(r->sha256, r->expect_sha256))) {
+		unlink(x->part);	/* wrong data: do not resume from it */
+		if (r->expect_size >= 0 && r->size != r->expect_size)
+			return mpf_errf(&r->err, MPF_ERR_MISMATCH,
+					"%s: got %lld bytes, expected %lld", r->url,
+					(long long)r->size, (long long)r->expect_size);
+		return mpf_errf(&r->err, MPF_ERR_MISMATCH, "%s: sha256 %s, expected %s", r->url,
+				r->sha256, r->expect_sha256);
+	}
+	if (rename(x->part, r->path) < 0)
+		return mpf_errf(&r->err, MPF_ERR_IO, "cannot rename %s: %s", x->part,
+				strerror(errno));
+	fsync_dir(r->path);
+	return 0;
+}
+
+/* A file:// request, done at once (no validators but mtime and size). */
+static void run_file(struct xfer *x)
+{
+	struct mpf_http_req *r = x->req;
+	char *src = file_path(r->url), tag[64], buf[65536];
+	struct stat st;
+	ssize_t n;
+	int fd;
+
+	r->attempts = 1;
+	if (!src || (fd = open(src, O_RDONLY | O_CLOEXEC)) < 0 || fstat(fd, &st) < 0) {
+		r->status = 404;
+		r->result = mpf_errf(&r->err, MPF_ERR_NODEV, "%s: %s", r->url,
+				     src ? strerror(errno) : "not a local path");
+		free(src);
+		return;
+	}
+	free(src);
+	snprintf(tag, sizeof(tag), "\"%llx-%llx\"", (long long)st.st_mtime, (long long)st.st_size);
+	snprintf(r->etag_out, sizeof(r->etag_out), "%s", tag);
+	r->status = 200;
+	if (!r->path && r->etag && !strcmp(r->etag, tag)) {
+		r->status = 304;
+		close(fd);
+		return;
+	}
+	if (r->path && ftruncate(x->fd, 0) < 0)
+		r->result = mpf_errf(&r->err, MPF_ERR_IO, "%s: %s", x->part, strerror(errno));
+	while (!r->result && (n = read(fd, buf, sizeof(buf))) > 0) {
+		if (!r->path)
+			mpf_buf_add(&r->body, buf, (size_t)n);
+		else if (write(x->fd, buf, (size_t)n) != n)
+			r->result = mpf_errf(&r->err, MPF_ERR_IO, "cannot write %s: %s", x->part,
+					     strerror(errno));
+	}
+	close(fd);
+	if (!r->result && r->path)
+		r->result = finish_file(x);
+}
+
+static size_t on_header(char *p, size_t size, size_t n, void *ctx)
+{
+	struct xfer *x = ctx;
+	size_t len = size * n, k;
+	char *dst = NULL;
+	size_t cap = 0;
+
+	if (len > 5 && !strncmp(p, "HTTP/", 5)) {
+		x->req->etag_out[0] = x->req->lm_out[0] = '\0';
+		return len;
+	}
+	if (len > 5 && !strncasecmp(p, "ETag:", 5)) {
+		dst = x->req->etag_out, cap = sizeof(x->req->etag_out), k = 5;
+	} else if (len > 14 && !strncasecmp(p, "Last-Modified:", 14)) {
+		dst = x->req->lm_out, cap = sizeof(x->req->lm_out), k = 14;
+	} else {
+		return len;
+	}
+	while (k < len && (p[k] == ' ' || p[k] == '\t'))
+		k++;
+	while (len > k && isspace((unsigned char)p[len - 1]))
+		len--;
+	snprintf(dst, cap, "%.*s", (int)(len - k), p + k);
+	return size * n;
+}
+
+static size_t on_body(char *p, size_t size, size_t n, void *ctx)
+{
+	struct xfer *x = ctx;
+	struct mpf_http_req *r = x->req;
+	size_t len = size * n;
+
+	if (!x->code)
+		curl_easy_getinfo(x->h, CURLINFO_RESPONSE_CODE, &x->code);
+	if (x->o->stats)
+		x->o->stats->bytes += (int64_t)len;
+	if (x->fd < 0 || (x->code != 200 && x->code != 206)) {
+		if (r->body.len + len > MAX_PAGE) {
+			x->werr = -1;
+			return 0;	/* aborts the transfer */
+		}
+		if (x->fd < 0 || r->body.len < 4096)
+			mpf_buf_add(&r->body, p, len);
+		return len;
+	}
+	if (x->code == 200 && x->offset && !x->written) {
+		/* asked for a range, got the whole file: start over */
+		if (ftruncate(x->fd, 0) < 0 || lseek(x->fd, 0, SEEK_SET) < 0) {
+			x->werr = errno;
+			return 0;
+		}
+		x->offset = 0;
+		r->resumed_at = 0;
+	}
+	if (write(x->fd, p, len) != (ssize_t)len) {
+		x->werr = errno ? errno : ENOSPC;
+		return 0;
+	}
+	x->written += (int64_t)len;
+	return len;
+}
+
+static int on_progress(void *ctx, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ult,
+		       curl_off_t ulnow)
+{
+	struct xfer *x = ctx;
+
+	if (mpf_interrupted)
+		return 1;
+	if (!x->req->progress_id || dltotal <= 0 || (x->code && x->code != 200 && x->code != 206))
+		return 0;
+	if (!x->prog) {
+		x->total = (uint64_t)(dltotal + x->offset);
+		x->prog = mpf_progress_begin(x->req->progress_id, "download", x->total);
+	}
+	mpf_progress_update(x->prog, (uint64_t)(dlnow + x->offset));
+	return 0;
+}
+
+static void set_common(struct xfer *x)
+{
+	const struct mpf_http_opts *o = x->o;
+	long secs = (o->timeout_ms + 999) / 1000;
+	CURL *h = x->h;
+
+	curl_easy_setopt(h, CURLOPT_URL, x->req->url);
+	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
+	curl_easy_setopt(h, CURLOPT_MAXREDIRS, 5L);
+	curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
+	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, (long)o->timeout_ms);
+	curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
+	curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, secs > 0 ? secs : 1L);
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(h, CURLOPT_USERAGENT, "mpf/" MPF_VERSION);
+	if (!x->req->path)
+		curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
+	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(h, CURLOPT_HEADERDATA, x);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, x);
+	curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
+	curl_easy_setopt(h, CURLOPT_XFERINFODATA, x);
+	curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+}
+
+/* Prepare an attempt; returns 0 to go, 1 done without a transfer. */
+static int setup(struct xfer *x)
+{
+	struct mpf_http_req *r = x->req;
+	struct stat st;
+	char line[400];
+
+	x->code = 0;
+	x->written = 0;
+	x->werr = 0;
+	mpf_buf_reset(&r->body);
+	if (!x->h)
+		x->h = curl_easy_init();
+	else
+		curl_easy_reset(x->h);
+	set_common(x);
+	curl_slist_free_all(x->hdrs);
+	x->hdrs = NULL;
+	if (!r->path) {
+		if (r->etag && *r->etag) {
+			snprintf(line, sizeof(line), "If-None-Match: %s", r->etag);
+			x->hdrs = curl_slist_append(x->hdrs, line);
+		}
+		if (r->last_modified && *r->last_modified) {
+			snprintf(line, sizeof(line), "If-Modified-Since: %s", r->last_modified);
+			x->hdrs = curl_slist_append(x->hdrs, line);
+		}
+		curl_easy_setopt(x->h, CURLOPT_HTTPHEADER, x->hdrs);
+		return 0;
+	}
+	if (x->restart && ftruncate(x->fd, 0) < 0)
+		return -1;
+	x->restart = 0;
+	x->offset = fstat(x->fd, &st) ? 0 : st.st_size;
+	if (lseek(x->fd, 0, SEEK_END) < 0)
+		return -1;
+	if (x->offset > 0) {
+		r->resumed_at = x->offset;
+		curl_easy_setopt(x->h, CURLOPT_RESUME_FROM_LARGE, (curl_off_t)x->offset);
+	}
+	return 0;
+}
+
+static int retryable(CURLcode c, long code)
+{
+	switch (c) {
+	case CURLE_OK:
+		return code >= 500 && code <= 599;
+	case CURLE_COULDNT_CONNECT: case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_PARTIAL_FILE: case CURLE_RECV_ERROR: case CURLE_SEND_ERROR:
+	case CURLE_OPERATION_TIMEDOUT: case CURLE_GOT_NOTHING: case CURLE_HTTP2:
+	case CURLE_HTTP2_STREAM:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static void fail_curl(struct xfer *x, CURLcode c, const char *ebuf)
+{
+	struct mpf_http_req *r = x->req;
+	int code = c == CURLE_OPERATION_TIMEDOUT ? MPF_ERR_TIMEOUT :
+		   c == CURLE_PEER_FAILED_VERIFICATION || c == CURLE_SSL_CACERT_BADFILE ?
+		   MPF_ERR_PERM : MPF_ERR_IO;
+
+	if (c == CURLE_WRITE_ERROR && x->werr > 0)
+		mpf_errf(&r->err, code, "cannot write %s: %s", x->part, strerror(x->werr));
+	else if (c == CURLE_WRITE_ERROR && x->werr < 0)
+		mpf_errf(&r->err, MPF_ERR_FORMAT, "%s: larger than %u MiB, not a download page",
+			 r->url, MAX_PAGE >> 20);
+	else if (c == CURLE_OPERATION_TIMEDOUT)
+		mpf_errf(&r->err, code, "%s: no data for %d ms", r->url, x->o->timeout_ms);
+	else if (c == CURLE_ABORTED_BY_CALLBACK && mpf_interrupted)
+		mpf_errf(&r->err, MPF_ERR_INTR, "%s: interrupted", r->url);
+	else
+		mpf_errf(&r->err, code, "%s: %s", r->url, *ebuf ? ebuf : curl_easy_strerror(c));
+	r->result = mpf_interrupted ? MPF_ERR_INTR : code;
+}
+
+/* One attempt ended: decide done, retry or fail. Returns 1 to retry. */
+static int attempt_done(struct xfer *x, CURLcode c, const char *ebuf)
+{
+	struct mpf_http_req *r = x->req;
+	long code = 0;
+
+	curl_easy_getinfo(x->h, CURLINFO_RESPONSE_CODE, &code);
+	r->status = code;
+	if (c == CURLE_RANGE_ERROR || (c == CURLE_OK && code == 416)) {
+		x->restart = 1;		/* the .part is unusable: fetch it whole */
+		return r->attempts <= x->o->retries + 1;
+	}
+	if (retryable(c, code) && r->attempts <= x->o->retries && !mpf_interrupted) {
+		x->next_ms = mpf_now_ms() + ((int64_t)x->o->backoff_ms << (r->attempts - 1));
+		if (x->o->stats)
+			x->o->stats->retries++;
+		mpf_debug("%s: %s, retrying (attempt %d)", r->url,
+			  c ? curl_easy_strerror(c) : "server error", r->attempts + 1);
+		return 1;
+	}
+	if (c != CURLE_OK) {
+		fail_curl(x, c, ebuf);
+	} else if (code == 304) {
+		if (x->o->stats)
+			x->o->stats->not_modified++;
+	} else if (code != 200 && code != 206) {
+		r->result = mpf_errf(&r->err, code == 404 || code == 410 ? MPF_ERR_NODEV :
+				     code == 401 || code == 403 ? MPF_ERR_PERM : MPF_ERR_PROTO,
+				     "%s: HTTP %ld", r->url, code);
+	} else if (r->path) {
+		r->result = finish_file(x);
+	}
+	return 0;
+}
+
+static void xfer_end(struct xfer *x)
+{
+	if (x->o->done)
+		x->o->done(x->o->done_ctx, x->req);
+	if (x->prog)
+		mpf_progress_end(x->prog, !x->req->result);
+	x->prog = NULL;
+	if (x->fd >= 0)
+		close(x->fd);
+	x->fd = -1;
+	if (x->h)
+		curl_easy_cleanup(x->h);
+	x->h = NULL;
+	curl_slist_free_all(x->hdrs);
+	x->hdrs = NULL;
+	free(x->part);
+	x->part = NULL;
+	x->state = ST_DONE;
+}
+
+/* Before the first attempt: locks, file:// and sanity. Returns 1 if done. */
+static int prepare(struct xfer *x)
+{
+	struct mpf_http_req *r = x->req;
+	int rc;
+
+	x->fd = -1;
+	if (strncasecmp(r->url, "http://", 7) && strncasecmp(r->url, "https://", 8) &&
+	    !is_file_url(r->url)) {
+		r->result = mpf_errf(&r->err, MPF_ERR_ARG,
+				     "%s: not an http, https or file URL", r->url);
+		return 1;
+	}
+	if (r->path) {
+		x->part = mpf_xasprintf("%s.part", r->path);
+		rc = open_part(x, &r->err);
+		if (rc < 0) {
+			r->result = rc;
+			return 1;
+		}
+		if (rc == 1) {	/* someone else downloaded it meanwhile */
+			r->status = 200;
+			r->result = mpf_sha256_file(r->path, r->sha256, &r->size, &r->err);
+			return 1;
+		}
+	}
+	if (is_file_url(r->url)) {
+		run_file(x);
+		return 1;
+	}
+	return 0;
+}
+
+struct batch {
+	struct xfer *x;
+	size_t n, next;
+	int active;
+	CURLM *m;
+	const struct mpf_http_opts *o;
+	char (*ebuf)[CURL_ERROR_SIZE];
+};
+
+static void start(struct batch *b, size_t i)
+{
+	struct xfer *x = &b->x[i];
+
+	if (setup(x) < 0) {
+		x->req->result = mpf_errf(&x->req->err, MPF_ERR_IO, "%s: %s", x->part,
+					  strerror(errno));
+		xfer_end(x);
+		return;
+	}
+	b->ebuf[i][0] = '\0';
+	curl_easy_setopt(x->h, CURLOPT_ERRORBUFFER, b->ebuf[i]);
+	curl_easy_setopt(x->h, CURLOPT_PRIVATE, x);
+	x->state = ST_RUN;
+	x->req->attempts++;
+	if (b->o->stats)
+		b->o->stats->requests++;
+	curl_multi_add_handle(b->m, x->h);
+	b->active++;
+}
+
+/* Start whatever may start now; returns ms until the next retry is due. */
+static long start_more(struct batch *b)
+{
+	int64_t now = mpf_now_ms(), wait = 1000;
+	size_t i;
+
+	for (i = 0; i < b->n; i++) {
+		struct xfer *x = &b->x[i];
+
+		if (x->state == ST_NEW) {
+			if (b->active >= b->o->parallel)
+				break;
+			x->state = ST_WAIT;
+			if (prepare(x)) {
+				xfer_end(x);
+				continue;
+			}
+		}
+		if (x->state != ST_WAIT)
+			continue;
+		if (x->next_ms > now) {
+			wait = wait < x->next_ms - now ? wait : x->next_ms - now;
+			continue;
+		}
+		if (b->active < b->o->parallel)
+			start(b, i);
+	}
+	return (long)wait;
+}
+
+static void collect(struct batch *b)
+{
+	CURLMsg *msg;
+	int left;
+
+	while ((msg = curl_multi_info_read(b->m, &left))) {
+		struct xfer *x = NULL;
+
+		if (msg->msg != CURLMSG_DONE)
+			continue;
+		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&x);
+		curl_multi_remove_handle(b->m, x->h);
+		b->active--;
+		x->next_ms = 0;
+		if (attempt_done(x, msg->data.result, b->ebuf[x - b->x]))
+			x->state = ST_WAIT;
+		else
+			xfer_end(x);
+	}
+}
+
+static int pending(const struct batch *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->n; i++)
+		if (b->x[i].state != ST_DONE)
+			return 1;
+	return 0;
+}
+
+int mpf_http_run(struct mpf_http_req *reqs, size_t n, const struct mpf_http_opts *o)
+{
+	struct batch b = { mpf_xcalloc(n ? n : 1, sizeof(struct xfer)), n, 0, 0, NULL, o, NULL };
+	size_t i;
+	int failed = 0, running;
+
+	b.ebuf = mpf_xcalloc(n ? n : 1, CURL_ERROR_SIZE);
+	b.m = curl_multi_init();
+	for (i = 0; i < n; i++) {
+		b.x[i].req = &reqs[i];
+		b.x[i].o = o;
+		b.x[i].fd = -1;
+		reqs[i].result = 0;
+		reqs[i].attempts = 0;
+	}
+	while (pending(&b)) {
+		long wait = start_more(&b);
+
+		if (mpf_interrupted && !b.active)
+			break;	/* running transfers end through on_progress */
+		curl_multi_perform(b.m, &running);
+		collect(&b);
+		/* start what the finished transfers made room for before
+		 * sleeping, or an idle batch would wait for the timeout */
+		wait = start_more(&b);
+		if (pending(&b))
+			curl_multi_poll(b.m, NULL, 0, (int)(b.active ? (wait < 100 ? wait : 100) :
+							     wait), NULL);
+	}
+	for (i = 0; i < n; i++) {
+		if (b.x[i].state != ST_DONE) {
+			reqs[i].result = mpf_errf(&reqs[i].err, MPF_ERR_INTR, "%s: interrupted",
+						  reqs[i].url);
+			if (b.x[i].state == ST_RUN)
+				curl_multi_remove_handle(b.m, b.x[i].h);
+			xfer_end(&b.x[i]);
+		}
+		failed += reqs[i].result != 0;
+	}
+	curl_multi_cleanup(b.m);
+	free(b.ebuf);
+	free(b.x);
+	return failed;
+}
