@@ -346,10 +346,33 @@ static int wants(const struct mpf_record *rec, void *ctx)
 	return record_kind(rec) != MPF_TARGET_NONE;
 }
 
+/* A UF2 drive record (mpf-scan found the board in its bootloader already)
+ * is its own target. */
+static int drive_record(struct mpf_record *rec)
+{
+	const char *kind = mpf_rec_str(rec, "kind"), *path = mpf_rec_str(rec, "path");
+	struct mpf_uf2_info info;
+	json_t *t;
+
+	if (!kind || strcmp(kind, "uf2") || !path || mpf_uf2_read_info(path, &info))
+		return 0;
+	t = json_pack("{s:s,s:s}", "kind", "uf2", "path", path);
+	if (info.board_id[0])
+		json_object_set_new(t, "board_id", json_string(info.board_id));
+	if (info.model[0])
+		json_object_set_new(t, "model", json_string(info.model));
+	json_object_set_new(t, "activator", json_string("none"));
+	mpf_rec_set(rec, "target", t);
+	return 1;
+}
+
 static int run(struct mpf_record *rec, void *ctx)
 {
 	struct board b = { .rec = rec, .st = ctx, .err = MPF_BUF_INIT, .fails = MPF_BUF_INIT };
 	int r;
+
+	if (drive_record(rec))
+		return 0;
 
 	b.kind = record_kind(rec);
 	b.port = mpf_rec_str(rec, "serial");

@@ -159,6 +159,16 @@ test_expect_success FUSE,JQ 'none: a board already in BOOTSEL, its drive is take
 	test "$(json_field out target.path)" = "$PWD/drv7"
 '
 
+test_expect_success FUSE,JQ 'a drive record from mpf-scan is its own target' '
+	mpf-scan --kind uf2 -o jsonl >scan &&
+	grep -q drv7 scan &&
+	jq -c ". + {port:\"rp2\",method:\"uf2\",bootloader:[\"mpy\",\"touch1200\",\"manual\"]}" scan |
+	mpf-bootloader >out 2>err &&
+	test "$(json_field out target.path)" = "$PWD/drv7" &&
+	test "$(json_field out target.activator)" = none &&
+	! grep -q "put the board" err
+'
+
 test_expect_success FUSE,JQ 'a port already gone: the drive that is there is the board s' '
 	test_when_finished "kill \$(cat d7.pid); umount -l drv7" &&
 	echo "{\"serial\":\"$PWD/ttyGONE\",\"port\":\"rp2\",\"method\":\"uf2\",\"bootloader\":[\"mpy\",\"touch1200\"]}" |
