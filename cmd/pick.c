@@ -16,7 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static const char *o_version = "stable", *o_variant, *o_port, *o_method;
+static const char *o_version = "stable", *o_variant, *o_port, *o_method, *o_as;
 static struct mpf_strlist o_boards;
 static int o_custom, o_force, o_explain;
 
@@ -25,6 +25,8 @@ static const struct mpf_opt pick_opts[] = {
 		   "stable (default), preview, latest, or X.Y.Z[-preview[.N]]"),
 	OPT_LIST('b', "board", &o_boards, "BOARD",
 		 "pick for this board instead of records on stdin (repeatable)"),
+	OPT_STRING(0, "as", &o_as, "BOARD",
+		   "treat every board on stdin as BOARD[-VARIANT] (one mpf-info could not tell)"),
 	OPT_STRING(0, "variant", &o_variant, "VARIANT",
 		   "this variant instead of the board's own ('-' for none)"),
 	OPT_STRING('p', "port", &o_port, "PORT", "the MicroPython port of --board (default: from the board table)"),
@@ -385,7 +387,8 @@ static int set_firmware(struct ctx *c, struct mpf_record *rec, const struct cand
 /* Board and variant of a record, with --variant applied. */
 static void board_of(const struct mpf_record *rec, char *board, char *variant)
 {
-	const char *b = mpf_rec_str(rec, "board_id"), *v = mpf_rec_str(rec, "variant");
+	const char *b = o_as ? o_as : mpf_rec_str(rec, "board_id");
+	const char *v = o_as ? NULL : mpf_rec_str(rec, "variant");
 	const char *dash = b ? strchr(b, '-') : NULL;
 	size_t n = b ? strlen(b) : 0;
 
@@ -466,6 +469,9 @@ static int pick_wants(const struct mpf_record *rec, void *ctx)
 {
 	const char *b = mpf_rec_str(rec, "board_id");
 
+	/* --as takes every MicroPython board mpf-info saw, known or not */
+	if (o_as)
+		return mpf_rec_str(rec, "family") != NULL;
 	return b && *b;
 }
 

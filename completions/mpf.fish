@@ -125,6 +125,7 @@ complete -c mpf -n '__fish_seen_subcommand_from fetch' -l progress -x -a 'auto b
 # mpf-pick
 complete -c mpf-pick -l version -s V -x -d 'stable (default), preview, latest, or X.Y.Z[-preview[.N]]'
 complete -c mpf-pick -l board -s b -x -d 'pick for this board instead of records on stdin (repeatable)'
+complete -c mpf-pick -l as -x -d 'treat every board on stdin as BOARD[-VARIANT] (one mpf-info could not tell)'
 complete -c mpf-pick -l variant -x -d 'this variant instead of the board\'s own (\'-\' for none)'
 complete -c mpf-pick -l port -s p -x -d 'the MicroPython port of --board (default: from the board table)'
 complete -c mpf-pick -l method -s m -x -a 'uf2 dfu esp swd' -d 'flash method (default: the port\'s own; swd takes .hex/.elf/.bin)'
@@ -141,6 +142,7 @@ complete -c mpf-pick -l output -s o -x -a 'jsonl table json' -d 'record format o
 complete -c mpf-pick -l progress -x -a 'auto bar json none' -d 'progress on stderr (default: auto, a bar on a terminal)'
 complete -c mpf -n '__fish_seen_subcommand_from pick' -l version -s V -x -d 'stable (default), preview, latest, or X.Y.Z[-preview[.N]]'
 complete -c mpf -n '__fish_seen_subcommand_from pick' -l board -s b -x -d 'pick for this board instead of records on stdin (repeatable)'
+complete -c mpf -n '__fish_seen_subcommand_from pick' -l as -x -d 'treat every board on stdin as BOARD[-VARIANT] (one mpf-info could not tell)'
 complete -c mpf -n '__fish_seen_subcommand_from pick' -l variant -x -d 'this variant instead of the board\'s own (\'-\' for none)'
 complete -c mpf -n '__fish_seen_subcommand_from pick' -l port -s p -x -d 'the MicroPython port of --board (default: from the board table)'
 complete -c mpf -n '__fish_seen_subcommand_from pick' -l method -s m -x -a 'uf2 dfu esp swd' -d 'flash method (default: the port\'s own; swd takes .hex/.elf/.bin)'

@@ -128,7 +128,9 @@ static void flush_done(struct runner *rn)
 	while ((j = rn->head) && j->done) {
 		if (j->started && j->thread_made)
 			pthread_join(j->thread, NULL);
-		if (j->work && j->result < 0)
+		/* A record that failed here or upstream makes the exit status 1,
+		 * so the last applet of a pipeline tells the shell the truth. */
+		if ((j->work && j->result < 0) || mpf_rec_has_error(&j->rec))
 			rn->status = MPF_EXIT_FAIL;
 		mpf_output_record(&j->rec);
 		mpf_record_release(&j->rec);

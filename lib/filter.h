@@ -26,8 +26,9 @@ struct mpf_filter {
 };
 
 /* Read records from fd until end of input and process them. Returns the
- * exit status: 0 when every wanted record succeeded, 1 when one failed or
- * an input line was invalid (reported, skipped), 74 when stdout failed. */
+ * exit status: 0 when no record written carries an error, 1 when one does
+ * (failed here or upstream) or an input line was invalid (reported,
+ * skipped), 74 when stdout failed. */
 int mpf_filter_fd(const struct mpf_filter *f, int fd, const char *name);
 /* The same over records the applet made (ownership passes to the filter). */
 int mpf_filter_list(const struct mpf_filter *f, struct mpf_record *recs, size_t n);

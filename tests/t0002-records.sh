@@ -40,7 +40,8 @@ test_expect_success 'a 2 MiB line is one record' '
 
 test_expect_success 'records with an error pass through untouched unless --retry-errors' '
 	echo "{\"serial\":\"a\",\"error\":{\"code\":\"timeout\"}}" >in &&
-	$tool filter --set value=1 <in >out &&
+	# untouched, but the exit status still says a board failed upstream
+	test_expect_code 1 $tool filter --set value=1 <in >out &&
 	test_cmp in out &&
 	$tool filter --set value=1 --retry-errors <in >out &&
 	test "$(json_field out value)" = 1 &&

@@ -91,9 +91,9 @@ test_expect_success USBSIM,JQ 'two boards flashed in parallel (-j2), output in i
 	test "$(json_field out n 2):$(json_field out flashed.bytes 2)" = 2:3000
 '
 
-test_expect_success USBSIM,JQ 'records with an error pass through untouched' '
+test_expect_success USBSIM,JQ 'records with an error pass through untouched (exit 1: a board failed upstream)' '
 	echo "{\"method\":\"dfu\",\"firmware\":{\"file\":\"fw.bin\"},\"error\":{\"applet\":\"mpf-fetch\",\"code\":\"io\",\"message\":\"x\"}}" >in &&
-	usbsim mpf-dfu <in >out &&
+	test_expect_code 1 usbsim mpf-dfu <in >out &&
 	test_cmp in out
 '
 
