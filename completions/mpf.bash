@@ -6,6 +6,7 @@ _mpf_opts() {
 	bootloader) echo ' --using -u --wait --kind --retry-errors --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	dfu) echo ' --device -d --alt -a --address --erase-all --verify --leave --force --wait --retry-errors --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	fetch) echo ' --update -u --port -p --board -b --mirror --add --variant --version --custom --list -l --force -f --retries --retry-errors --help -h --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
+	info) echo ' --reset --baud --no-raw-paste --script --ignore -i --retry-errors --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	pick) echo ' --version -V --board -b --as --variant --port -p --method -m --custom --force -f --explain --retry-errors --help -h --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	scan) echo ' --serial -s --ignore -i --kind -k --ports-from -f --bluetooth --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	uf2) echo ' --drive --device --force --no-wait --family --base --retry-errors --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
@@ -53,6 +54,15 @@ _mpf_arg() {
 	--variant) echo '' ;;
 	--version) echo '' ;;
 	--retries) echo '' ;;
+	--jobs|-j) echo '' ;;
+	--timeout) echo '' ;;
+	--output|-o) echo 'jsonl table json' ;;
+	--progress) echo 'auto bar json none' ;;
+	*) return 1 ;;
+	esac ;;
+	info) case $2 in
+	--baud) echo '' ;;
+	--ignore|-i) echo '@serial' ;;
 	--jobs|-j) echo '' ;;
 	--timeout) echo '' ;;
 	--output|-o) echo 'jsonl table json' ;;
@@ -133,6 +143,6 @@ _mpf() {
 	esac
 }
 
-_mpf_applets() { echo 'bootloader dfu fetch pick scan uf2'; }
+_mpf_applets() { echo 'bootloader dfu fetch info pick scan uf2'; }
 
-complete -F _mpf mpf mpf-bootloader mpf-dfu mpf-fetch mpf-pick mpf-scan mpf-uf2
+complete -F _mpf mpf mpf-bootloader mpf-dfu mpf-fetch mpf-info mpf-pick mpf-scan mpf-uf2

@@ -192,7 +192,9 @@ static void drain(struct runner *rn)
 		flush_done(rn);
 		if (!rn->head)
 			break;
-		wait_some(rn);
+		/* with -j 1 the job ran inline: nothing to wait for */
+		if (rn->running)
+			wait_some(rn);
 	}
 	pthread_mutex_unlock(&rn->lock);
 }

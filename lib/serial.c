@@ -191,9 +191,13 @@ static void restore(void *arg)
 {
 	struct fdport *p = arg;
 
-	/* signal-safe: tcsetattr and close only */
-	if (p->is_tty)
+	/* signal-safe: tcsetattr, ioctl and close only. TIOCEXCL outlives
+	 * our close while another process holds the tty open (a getty, a
+	 * modem manager), and would lock everyone else out: clear it. */
+	if (p->is_tty) {
 		tcsetattr(p->fd, TCSANOW, &p->saved);
+		ioctl(p->fd, TIOCNXCL);
+	}
 	close(p->fd);
 	p->fd = -1;
 }

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 static int master = -1;
@@ -58,6 +59,28 @@ static void t_busy(void)
 	/* free again after close */
 	check_int(mpf_transport_open(slave, 115200, &b, &err), ==, 0);
 	mpf_tr_close(b);
+	mpf_buf_release(&err);
+}
+
+static void t_excl_cleared(void)
+{
+	struct mpf_buf err = MPF_BUF_INIT;
+	struct mpf_transport *t;
+	int other, excl = -1;
+
+	if (!check_int(mpf_transport_open(slave, 115200, &t, &err), ==, 0))
+		return;
+	/* root may open an exclusive tty; others may not */
+	other = open(slave, O_RDWR | O_NOCTTY);
+	if (!check(other >= 0))
+		return;
+	check_int(ioctl(other, TIOCGEXCL, &excl), ==, 0);
+	check_int(excl, ==, 1);
+	mpf_tr_close(t);
+	/* still open elsewhere: the exclusive flag must not linger */
+	check_int(ioctl(other, TIOCGEXCL, &excl), ==, 0);
+	check_int(excl, ==, 0);
+	close(other);
 	mpf_buf_release(&err);
 }
 
@@ -114,6 +137,7 @@ int main(void)
 	}
 	TEST(t_open_read_write(), "a pty opens raw, reads and writes, times out");
 	TEST(t_busy(), "a second open of the same port is refused as busy");
+	TEST(t_excl_cleared(), "closing clears TIOCEXCL though another process holds the tty");
 	TEST(t_read_until(), "read_until stops right after the prompt, chatter kept");
 	TEST(t_vanish(), "a port whose other side vanished reads as no-device");
 	TEST(t_missing(), "missing ports and non-ttys give clear errors");

@@ -1,0 +1,798 @@
+/* mpy-repl - a MicroPython board's REPL on a pseudo-terminal.
+ *
+ *   build/sim/mpy-repl [--board NAME] [--count N] [fault options] > sim.out &
+ *   pty=$(head -1 sim.out)       # one pty path per board, one per line
+ *   mpf-info "$pty"
+ *   kill $!
+ *
+ *   build/sim/mpy-repl --list    # the board profiles
+ *
+ * What it stands for: a board on USB CDC or a UART, as MicroPython's
+ * shared/runtime/pyexec.c drives it: the friendly REPL (echo, Ctrl-C
+ * clears the line, Ctrl-B banner, Ctrl-D soft reboot), the raw REPL
+ * (Ctrl-A, "OK", output 0x04 errors 0x04 ">"), raw-paste mode ("\x05A\x01"
+ * -> "R\x01" + window, 0x01 per window consumed, 0x04 to end) or its
+ * absence ("R\x00" from boards built without it, the raw banner again from
+ * boards before 1.14), a main.py busy in a loop, ESP-style boot chatter,
+ * CircuitPython's "Press any key to enter the REPL". The profiles hold
+ * sys.implementation and os.uname() as real boards print them; the
+ * micro:bit one is the QEMU recording of Debian's firmware (MicroPython
+ * 1.9.2), whose bytes the unit tests also use.
+ *
+ * It cannot run Python: code sent for execution is matched against a
+ * table of known snippets (struct code_handler), each a small function
+ * that writes what the board would print. Unknown code gets a traceback,
+ * so a client never mistakes the simulator for a board that ran its code.
+ * To teach it a command (machine.bootloader() for mpf-bootloader), add a
+ * handler to that table: it writes stdout, then "\x04", then stderr
+ * (exec_done adds the final "\x04>"); one that resets the board can
+ * exit() as --vanish does, which closes the pty like a USB port going
+ * away. Code "runs" for --exec-ms, asynchronously: a Ctrl-C meanwhile
+ * raises KeyboardInterrupt, as on a board.
+ *
+ * All boards of one process share one thread, so --baud pacing makes
+ * them wait for each other: for timing, run one process per board.
+ *
+ * Protocol violations by the client (writing past the raw-paste window,
+ * a raw line longer than the board holds, a board left in the raw REPL
+ * or raw paste when the simulator stops: a client must leave the board
+ * as it found it) are printed on stderr as "mpy-repl: VIOLATION on PTY:
+ * ..." and counted; the exit status on SIGTERM is then 3, so a test
+ * notices.
+ *
+ * Fault options (all boards of the process):
+ *   --busy         main.py loops printing; Ctrl-C stops it
+ *   --busy-catch   main.py catches the first KeyboardInterrupt
+ *   --chatter      ESP ROM boot messages, input ignored for --boot-ms
+ *   --silent       never answers (a port with no REPL)
+ *   --vanish       the port disappears once code starts running
+ *   --raise        the identification code raises an exception
+ *   --no-raw-paste raw paste understood but not built in ("R\x00")
+ *   --toml TEXT    the board_info.toml on the board's file system
+ *   --baud N       pace output like a UART at N baud (0: unpaced)
+ *   --exec-ms N    time the board spends running code (default 2)
+ *   --drop N       the first code sent in plain raw mode loses N bytes from
+ *                  its middle, as when a UART buffer overflows (the code
+ *                  then fails with a SyntaxError, as on a board); once, so
+ *                  a client that sends again, more slowly, succeeds
+ *   -v             say on stderr what the board does (raw REPL, raw paste,
+ *                  running code, soft reboot, leaving)
+ */
+/* posix_openpt & co. are XSI; cfmakeraw is a BSD extension */
+#define _XOPEN_SOURCE 700
+#define _DEFAULT_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+/* ---- board profiles ---- */
+
+struct profile {
+	const char *name;
+	const char *impl;	/* repr(sys.implementation) */
+	const char *uname;	/* repr(os.uname()) */
+	const char *platform;	/* sys.platform */
+	const char *version;	/* sys.version */
+	const char *banner;	/* the friendly REPL's first line */
+	int paste;		/* raw paste: window bytes, 0 "R\x00", -1 unknown command */
+	const char *board_id;	/* CircuitPython board.board_id */
+	int circuitpython;
+};
+
+static const struct profile profiles[] = {
+	{ "microbit-1.9.2",	/* recorded from QEMU + firmware-microbit-micropython */
+	  "(name='micropython', version=(1, 9, 2))",
+	  "(sysname='microbit', nodename='microbit', release='1.0.1', version='micro:bit v1.0.1+unknown "
+	  "on 2023-02-24; MicroPython v1.9.2-34-gd64154c73 on 2017-09-01', machine='micro:bit with nRF51822')",
+	  "microbit", "3.4.0",
+	  "MicroPython v1.9.2-34-gd64154c73 on 2017-09-01; micro:bit v1.0.1 with nRF51822", -1, NULL, 0 },
+	{ "esp32-1.20.0",
+	  "(name='micropython', version=(1, 20, 0), _machine='ESP32 module with ESP32', _mpy=10502)",
+	  "(sysname='esp32', nodename='esp32', release='1.20.0', version='v1.20.0 on 2023-04-26', "
+	  "machine='ESP32 module with ESP32')",
+	  "esp32", "3.4.0; MicroPython v1.20.0 on 2023-04-26",
+	  "MicroPython v1.20.0 on 2023-04-26; ESP32 module with ESP32", 128, NULL, 0 },
+	{ "samd-1.21.0",
+	  "(name='micropython', version=(1, 21, 0), _machine='Wio Terminal D51R with SAMD51P19A', _mpy=7686)",
+	  "(sysname='samd', nodename='samd', release='1.21.0', version='v1.21.0 on 2023-10-06', "
+	  "machine='Wio Terminal D51R with SAMD51P19A')",
+	  "samd", "3.4.0; MicroPython v1.21.0 on 2023-10-06",
+	  "MicroPython v1.21.0 on 2023-10-06; Wio Terminal D51R with SAMD51P19A", 32, NULL, 0 },
+	{ "stm32-1.22.2",
+	  "(name='micropython', version=(1, 22, 2, ''), _machine='PYBv1.1 with STM32F405RG', _mpy=7686)",
+	  "(sysname='pyboard', nodename='pyboard', release='1.22.2', version='v1.22.2 on 2024-02-22', "
+	  "machine='PYBv1.1 with STM32F405RG')",
+	  "pyboard", "3.4.0; MicroPython v1.22.2 on 2024-02-22",
+	  "MicroPython v1.22.2 on 2024-02-22; PYBv1.1 with STM32F405RG", 128, NULL, 0 },
+	{ "esp8266-1.23.0",
+	  "(name='micropython', version=(1, 23, 0, ''), _machine='ESP module with ESP8266', _mpy=9990)",
+	  "(sysname='esp8266', nodename='esp8266', release='1.23.0', version='v1.23.0 on 2024-06-02', "
+	  "machine='ESP module with ESP8266')",
+	  "esp8266", "3.4.0; MicroPython v1.23.0 on 2024-06-02",
+	  "MicroPython v1.23.0 on 2024-06-02; ESP module with ESP8266", 0, NULL, 0 },
+	{ "rp2-1.24.1",
+	  "(name='micropython', version=(1, 24, 1, ''), _machine='Raspberry Pi Pico W with RP2040', _mpy=4870)",
+	  "(sysname='rp2', nodename='rp2', release='1.24.1', version='v1.24.1 on 2024-11-29 (GNU 14.1.0 "
+	  "MinSizeRel)', machine='Raspberry Pi Pico W with RP2040')",
+	  "rp2", "3.4.0; MicroPython v1.24.1 on 2024-11-29",
+	  "MicroPython v1.24.1 on 2024-11-29; Raspberry Pi Pico W with RP2040", 128, NULL, 0 },
+	{ "esp32-spiram-1.25.0",	/* a variant, named by _build (1.25+) */
+	  "(name='micropython', version=(1, 25, 0, ''), _machine='Generic ESP32 module with SPIRAM with "
+	  "ESP32', _mpy=11014, _build='ESP32_GENERIC-SPIRAM')",
+	  "(sysname='esp32', nodename='esp32', release='1.25.0', version='v1.25.0 on 2025-04-15', "
+	  "machine='Generic ESP32 module with SPIRAM with ESP32')",
+	  "esp32", "3.4.0; MicroPython v1.25.0 on 2025-04-15",
+	  "MicroPython v1.25.0 on 2025-04-15; Generic ESP32 module with SPIRAM with ESP32", 128, NULL, 0 },
+	{ "mimxrt-1.26.1",
+	  "(name='micropython', version=(1, 26, 1, ''), _machine='Teensy 4.1 with MIMXRT1062DVJ6A', "
+	  "_mpy=7942, _build='TEENSY41')",
+	  "(sysname='mimxrt', nodename='mimxrt', release='1.26.1', version='v1.26.1 on 2025-09-11', "
+	  "machine='Teensy 4.1 with MIMXRT1062DVJ6A')",
+	  "mimxrt", "3.4.0; MicroPython v1.26.1 on 2025-09-11",
+	  "MicroPython v1.26.1 on 2025-09-11; Teensy 4.1 with MIMXRT1062DVJ6A", 256, NULL, 0 },
+	{ "rp2-1.27.0",
+	  "(name='micropython', version=(1, 27, 0, ''), _machine='Raspberry Pi Pico2 with RP2350', "
+	  "_mpy=7942, _build='RPI_PICO2')",
+	  "(sysname='rp2', nodename='rp2', release='1.27.0', version='v1.27.0 on 2025-12-09 (GNU 14.2.0 "
+	  "MinSizeRel)', machine='Raspberry Pi Pico2 with RP2350')",
+	  "rp2", "3.4.0; MicroPython v1.27.0 on 2025-12-09",
+	  "MicroPython v1.27.0 on 2025-12-09; Raspberry Pi Pico2 with RP2350", 128, NULL, 0 },
+	{ "rp2-preview",
+	  "(name='micropython', version=(1, 28, 0, 'preview'), _machine='Raspberry Pi Pico W with RP2040', "
+	  "_mpy=4870, _build='RPI_PICO_W')",
+	  "(sysname='rp2', nodename='rp2', release='1.28.0-preview', version='v1.28.0-preview.236.g2c8dab7ab "
+	  "on 2026-02-10 (GNU 14.2.0 MinSizeRel)', machine='Raspberry Pi Pico W with RP2040')",
+	  "rp2", "3.4.0; MicroPython v1.28.0-preview.236.g2c8dab7ab on 2026-02-10",
+	  "MicroPython v1.28.0-preview.236.g2c8dab7ab on 2026-02-10; Raspberry Pi Pico W with RP2040",
+	  128, NULL, 0 },
+	{ "circuitpython-9.0.0",
+	  "(name='circuitpython', version=(9, 0, 0), _machine='Raspberry Pi Pico with rp2040', _mpy=517)",
+	  "(sysname='rp2040', nodename='rp2040', release='9.0.0', version='9.0.0 on 2024-03-19', "
+	  "machine='Raspberry Pi Pico with rp2040')",
+	  "RP2040", "3.4.0; CircuitPython 9.0.0 on 2024-03-19",
+	  "Adafruit CircuitPython 9.0.0 on 2024-03-19; Raspberry Pi Pico with rp2040", 128,
+	  "raspberry_pi_pico", 1 },
+};
+#define NPROFILES (sizeof(profiles) / sizeof(profiles[0]))
+
+/* ---- options ---- */
+
+static struct {
+	const struct profile *p;
+	int count, busy, busy_catch, chatter, silent, vanish, raise, no_paste, verbose;
+	int baud, exec_ms, boot_ms, drop;
+	const char *toml;
+} opt = { .count = 1, .exec_ms = 2, .boot_ms = 300 };
+
+static volatile sig_atomic_t stop;
+static int violations;
+
+/* ---- one simulated board ---- */
+
+enum state { BOOT, MAIN, FRIENDLY, RAW, PASTE, EXEC, ANYKEY, DEAD };
+
+struct board {
+	int fd, slave;		/* pty master; our own slave fd keeps it alive */
+	char path[64];
+	enum state st;
+	char line[16384];	/* raw REPL line or paste data */
+	size_t len;
+	unsigned window, remain;	/* raw paste */
+	int interrupts;		/* Ctrl-C seen by a --busy-catch main.py */
+	int lost;		/* bytes of this raw line dropped (--drop) */
+	int dropped;		/* --drop done */
+	long long next_tick, boot_until, exec_until;
+	int ticks;
+};
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void violation(struct board *b, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "mpy-repl: VIOLATION on %s: ", b->path);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	violations++;
+}
+
+/* With -v, what the board does, one line each on stderr (tests grep it). */
+static void note(struct board *b, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!opt.verbose)
+		return;
+	fprintf(stderr, "mpy-repl: %s: ", b->path);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/* Output as a UART would send it: paced at --baud; dropped when nobody
+ * reads and the pty is full, as a USB CDC port drops it. */
+static void out(struct board *b, const char *s, size_t n)
+{
+	while (n) {
+		size_t k = opt.baud ? (n < 64 ? n : 64) : n;
+		ssize_t w = write(b->fd, s, k);
+
+		if (w < 0)
+			return;
+		if (opt.baud) {
+			long long us = (long long)w * 10 * 1000000 / opt.baud;
+			struct timespec ts = { (time_t)(us / 1000000), (long)(us % 1000000) * 1000 };
+
+			nanosleep(&ts, NULL);
+		}
+		s += w;
+		n -= (size_t)w;
+	}
+}
+
+static void outs(struct board *b, const char *s)
+{
+	out(b, s, strlen(s));
+}
+
+static void banner(struct board *b)
+{
+	outs(b, b->st == ANYKEY ? "\r\n" : "");
+	outs(b, opt.p->banner);
+	outs(b, opt.p->circuitpython ? "\r\n" : "\r\nType \"help()\" for more information.\r\n");
+	outs(b, ">>> ");
+	b->st = FRIENDLY;
+}
+
+static void raw_banner(struct board *b)
+{
+	note(b, "raw REPL");
+	outs(b, "raw REPL; CTRL-B to exit\r\n>");
+	b->st = RAW;
+	b->len = 0;
+}
+
+/* ---- code the board "runs" ---- */
+
+/* Python's repr() of a str: single quotes unless it holds ' and no ". */
+static void py_repr(char *dst, size_t cap, const char *s)
+{
+	char q = strchr(s, '\'') && !strchr(s, '"') ? '"' : '\'';
+	size_t o = 0;
+
+	dst[o++] = q;
+	for (; *s && o + 8 < cap; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == (unsigned char)q || c == '\\')
+			o += (size_t)snprintf(dst + o, cap - o, "\\%c", c);
+		else if (c == '\n')
+			o += (size_t)snprintf(dst + o, cap - o, "\\n");
+		else if (c == '\r')
+			o += (size_t)snprintf(dst + o, cap - o, "\\r");
+		else if (c == '\t')
+			o += (size_t)snprintf(dst + o, cap - o, "\\t");
+		else if (c < 0x20 || c == 0x7f)
+			o += (size_t)snprintf(dst + o, cap - o, "\\x%02x", c);
+		else
+			dst[o++] = (char)c;
+	}
+	dst[o++] = q;
+	dst[o] = 0;
+}
+
+static void traceback(struct board *b, const char *file, const char *exc)
+{
+	char t[512];
+
+	snprintf(t, sizeof(t), "Traceback (most recent call last):\r\n  File \"%s\", line 1, in "
+		 "<module>\r\n%s\r\n", file, exc);
+	outs(b, t);
+}
+
+/* print('mpf1', repr((sys.implementation, u, sys.platform, sys.version, f, b, t))) */
+static int run_ident(struct board *b, const char *code)
+{
+	char plat[64], ver[256], bid[128], toml[8192], line[12288];
+
+	if (opt.raise) {
+		outs(b, "\x04");
+		traceback(b, "<stdin>", "MemoryError: memory allocation failed, allocating 2048 bytes");
+		return 0;
+	}
+	py_repr(plat, sizeof(plat), opt.p->platform);
+	py_repr(ver, sizeof(ver), opt.p->version);
+	if (opt.p->board_id)
+		py_repr(bid, sizeof(bid), opt.p->board_id);
+	else
+		strcpy(bid, "None");
+	if (opt.toml)
+		py_repr(toml, sizeof(toml), opt.toml);
+	else
+		strcpy(toml, "None");
+	snprintf(line, sizeof(line), "mpf1 (%s, %s, %s, %s, None, %s, %s)\r\n", opt.p->impl,
+		 opt.p->uname, plat, ver, bid, toml);
+	outs(b, line);
+	outs(b, "\x04");
+	return 0;
+}
+
+static int run_zerodiv(struct board *b, const char *code)
+{
+	outs(b, "\x04");
+	traceback(b, "<stdin>", "ZeroDivisionError: divide by zero");
+	return 0;
+}
+
+static int run_print1(struct board *b, const char *code)
+{
+	outs(b, "1\r\n\x04");
+	return 0;
+}
+
+static const struct code_handler {
+	const char *match;	/* a substring of the code */
+	int (*run)(struct board *b, const char *code);	/* writes stdout, 0x04, stderr */
+} handlers[] = {
+	{ "print('mpf1'", run_ident },
+	{ "1/0", run_zerodiv },
+	{ "print(1)", run_print1 },
+};
+
+/* The code is in: it "runs" for --exec-ms (ticks finish it), and a
+ * Ctrl-C meanwhile interrupts it, as on a board. */
+static void execute(struct board *b)
+{
+	b->line[b->len] = 0;
+	note(b, "running code (%zu bytes)", b->len);
+	if (opt.vanish) {
+		fprintf(stderr, "mpy-repl: %s vanishes (as a board resetting mid-exchange)\n", b->path);
+		exit(0);
+	}
+	b->st = EXEC;
+	b->exec_until = now_ms() + opt.exec_ms;
+}
+
+static void exec_done(struct board *b)
+{
+	size_t i, n = sizeof(handlers) / sizeof(handlers[0]);
+
+	if (b->lost) {
+		note(b, "%d bytes of the code were lost", b->lost);
+		outs(b, "\x04");
+		traceback(b, "<stdin>", "SyntaxError: invalid syntax");
+		n = 0;
+	}
+	for (i = 0; i < n; i++)
+		if (strstr(b->line, handlers[i].match)) {
+			handlers[i].run(b, b->line);
+			break;
+		}
+	if (i == n && !b->lost) {
+		outs(b, "\x04");
+		traceback(b, "<stdin>", "NotImplementedError: mpy-repl simulator cannot run this code");
+	}
+	outs(b, "\x04>");
+	b->len = 0;
+	b->lost = 0;
+	b->st = RAW;
+}
+
+static void in_exec(struct board *b, unsigned char c)
+{
+	if (c != 3)
+		return;		/* the code does not read stdin */
+	note(b, "code interrupted");
+	outs(b, "\x04");
+	traceback(b, "<stdin>", "KeyboardInterrupt: ");
+	outs(b, "\x04>");
+	b->len = 0;
+	b->st = RAW;
+}
+
+/* ---- input per state ---- */
+
+static void soft_reboot(struct board *b, int raw)
+{
+	note(b, "soft reboot");
+	/* 1.9.2 (QEMU micro:bit) says "soft reboot"; current ones "MPY: soft reboot" */
+	outs(b, opt.p->paste < 0 ? "soft reboot\r\n" : "MPY: soft reboot\r\n");
+	if (raw)
+		raw_banner(b);
+	else
+		banner(b);
+}
+
+static void main_interrupted(struct board *b)
+{
+	outs(b, "Traceback (most recent call last):\r\n  File \"main.py\", line 7, in <module>\r\n"
+		"KeyboardInterrupt: \r\n");
+	if (opt.p->circuitpython) {
+		outs(b, "\r\nCode done running.\r\n\r\nPress any key to enter the REPL. "
+			"Use CTRL-D to reload.\r\n");
+		b->st = ANYKEY;
+		return;
+	}
+	banner(b);	/* as after main.py ends */
+}
+
+static void in_main(struct board *b, unsigned char c)
+{
+	if (c != 3)
+		return;		/* main.py does not read stdin */
+	if (opt.busy_catch && !b->interrupts++) {
+		outs(b, "caught KeyboardInterrupt, carrying on\r\n");
+		return;
+	}
+	main_interrupted(b);
+}
+
+static void in_friendly(struct board *b, unsigned char c)
+{
+	char e[2] = { (char)c, 0 };
+
+	switch (c) {
+	case 1:
+		outs(b, "\r\n");
+		raw_banner(b);
+		break;
+	case 2:
+		outs(b, "\r\n");
+		banner(b);
+		break;
+	case 3:
+		outs(b, "\r\n>>> ");
+		b->len = 0;
+		break;
+	case 4:
+		if (b->len == 0) {
+			outs(b, "\r\n");
+			soft_reboot(b, 0);
+		}
+		break;
+	case '\r':
+		/* a line of Python is beyond us: echo it and prompt again */
+		outs(b, "\r\n>>> ");
+		b->len = 0;
+		break;
+	default:
+		if (c >= 0x20 && b->len < sizeof(b->line) - 1) {
+			b->line[b->len++] = (char)c;
+			outs(b, e);
+		}
+	}
+}
+
+static void start_paste(struct board *b)
+{
+	unsigned w = (unsigned)opt.p->paste;
+	char reply[5] = { 'R', 1, (char)(w & 0xff), (char)(w >> 8), 1 };
+
+	if (opt.p->paste == 0 || opt.no_paste) {
+		out(b, "R\x00>", 3);
+		b->len = 0;
+		return;
+	}
+	note(b, "raw paste, window %d", opt.p->paste);
+	/* the window, then 0x01: "two windows free" (pyexec.c) */
+	out(b, reply, 5);
+	b->window = w;
+	b->remain = 2 * w;
+	b->len = 0;
+	b->st = PASTE;
+}
+
+static void in_raw(struct board *b, unsigned char c)
+{
+	switch (c) {
+	case 1:
+		if (b->len == 2 && b->line[0] == 5 && opt.p->paste >= 0) {
+			if (b->line[1] == 'A') {
+				start_paste(b);
+			} else {
+				out(b, "R\x00>", 3);
+				b->len = 0;
+			}
+			return;
+		}
+		raw_banner(b);
+		return;
+	case 2:
+		note(b, "friendly REPL");
+		outs(b, "\r\n");
+		banner(b);
+		return;
+	case 3:
+		b->len = 0;
+		return;
+	case 4:
+		outs(b, "OK");
+		if (b->len == 0) {
+			outs(b, "\r\n");
+			soft_reboot(b, 1);
+			return;
+		}
+		execute(b);
+		return;
+	}
+	/* --drop: bytes 100 to 100+N of the first plain-raw code are lost */
+	if (opt.drop && !b->dropped && b->len + (size_t)b->lost >= 100 && b->lost < opt.drop) {
+		b->lost++;
+		if (b->lost == opt.drop)
+			b->dropped = 1;
+		return;
+	}
+	if (b->len < sizeof(b->line) - 1)
+		b->line[b->len++] = (char)c;
+	else
+		violation(b, "raw REPL line longer than %zu bytes", sizeof(b->line) - 1);
+}
+
+static void in_paste(struct board *b, unsigned char c)
+{
+	if (c == 4 || c == 3) {
+		outs(b, "\x04");
+		if (c == 3) {
+			traceback(b, "<stdin>", "KeyboardInterrupt: ");
+			outs(b, "\x04>");
+			b->st = RAW;
+			b->len = 0;
+			return;
+		}
+		execute(b);
+		return;
+	}
+	if (b->remain == 0) {
+		violation(b, "host wrote past the raw-paste window (%u bytes)", b->window);
+		return;		/* a real board's buffer overflows: byte lost */
+	}
+	b->remain--;
+	if (b->len < sizeof(b->line) - 1)
+		b->line[b->len++] = (char)c;
+	/* every window's worth consumed frees one: tell the host */
+	if ((b->len % b->window) == 0) {
+		outs(b, "\x01");
+		b->remain += b->window;
+	}
+}
+
+static void feed(struct board *b, unsigned char c)
+{
+	switch (b->st) {
+	case BOOT:
+	case DEAD:
+		return;
+	case MAIN:
+		in_main(b, c);
+		return;
+	case FRIENDLY:
+		in_friendly(b, c);
+		return;
+	case RAW:
+		in_raw(b, c);
+		return;
+	case PASTE:
+		in_paste(b, c);
+		return;
+	case EXEC:
+		in_exec(b, c);
+		return;
+	case ANYKEY:
+		banner(b);	/* CircuitPython: the key itself is swallowed */
+		return;
+	}
+}
+
+/* ---- time-driven behaviour ---- */
+
+static void boot(struct board *b)
+{
+	b->st = opt.silent ? DEAD : BOOT;
+	if (opt.chatter)
+		outs(b, "ets Jun  8 2016 00:22:57\r\n\r\nrst:0x1 (POWERON_RESET),boot:0x13 "
+			"(SPI_FAST_FLASH_BOOT)\r\nconfigsip: 0, SPIWP:0xee\r\nclk_drv:0x00,q_drv:0x00,"
+			"d_drv:0x00,cs0_drv:0x00,hd_drv:0x00,wp_drv:0x00\r\nmode:DIO, clock div:2\r\n"
+			"load:0x3fff0030,len:4540\r\nentry 0x400805e8\r\n");
+	b->boot_until = now_ms() + (opt.chatter ? opt.boot_ms : 0);
+}
+
+static void tick(struct board *b)
+{
+	long long t = now_ms();
+
+	if (b->st == BOOT && t >= b->boot_until) {
+		if (opt.busy || opt.busy_catch) {
+			b->st = MAIN;
+			b->next_tick = t;
+		} else if (opt.p->circuitpython) {
+			outs(b, "Auto-reload is on. Simply save files over USB to run them or enter "
+				"REPL to disable.\r\ncode.py output:\r\nHello World!\r\n\r\nCode done "
+				"running.\r\n\r\nPress any key to enter the REPL. Use CTRL-D to reload.\r\n");
+			b->st = ANYKEY;
+		} else {
+			banner(b);
+		}
+	}
+	if (b->st == EXEC && t >= b->exec_until)
+		exec_done(b);
+	if (b->st == MAIN && t >= b->next_tick) {
+		char s[48];
+
+		snprintf(s, sizeof(s), "sensor reading %d\r\n", b->ticks++);
+		outs(b, s);
+		b->next_tick = t + 50;
+	}
+}
+
+/* ---- setup and main loop ---- */
+
+static int open_board(struct board *b)
+{
+	struct termios tio;
+	const char *name;
+
+	b->fd = posix_openpt(O_RDWR | O_NOCTTY);
+	if (b->fd < 0 || grantpt(b->fd) < 0 || unlockpt(b->fd) < 0 || !(name = ptsname(b->fd)))
+		return -1;
+	snprintf(b->path, sizeof(b->path), "%s", name);
+	b->slave = open(b->path, O_RDWR | O_NOCTTY);
+	if (b->slave < 0 || tcgetattr(b->slave, &tio) < 0)
+		return -1;
+	cfmakeraw(&tio);
+	tcsetattr(b->slave, TCSANOW, &tio);
+	fcntl(b->fd, F_SETFL, fcntl(b->fd, F_GETFL) | O_NONBLOCK);
+	return 0;
+}
+
+static void on_signal(int sig)
+{
+	stop = 1;
+}
+
+static void usage(void)
+{
+	size_t i;
+
+	fprintf(stderr, "usage: mpy-repl [--board NAME] [--count N] [--busy|--busy-catch] [--chatter]\n"
+		"       [--silent] [--vanish] [--raise] [--no-raw-paste] [--toml TEXT]\n"
+		"       [--baud N] [--exec-ms N] [--boot-ms N] [--drop N] [-v] | --list\nboards:");
+	for (i = 0; i < NPROFILES; i++)
+		fprintf(stderr, " %s", profiles[i].name);
+	fputc('\n', stderr);
+	exit(2);
+}
+
+static const struct profile *find_profile(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NPROFILES; i++)
+		if (!strcmp(profiles[i].name, name))
+			return &profiles[i];
+	fprintf(stderr, "mpy-repl: no board profile '%s'\n", name);
+	usage();
+	return NULL;
+}
+
+static void parse_args(int argc, char **argv)
+{
+	static const struct { const char *name; int *flag; } flags[] = {
+		{ "--busy", &opt.busy }, { "--busy-catch", &opt.busy_catch },
+		{ "--chatter", &opt.chatter }, { "--silent", &opt.silent },
+		{ "--vanish", &opt.vanish }, { "--raise", &opt.raise },
+		{ "--no-raw-paste", &opt.no_paste }, { "-v", &opt.verbose },
+	};
+	static const struct { const char *name; int *val; } ints[] = {
+		{ "--count", &opt.count }, { "--baud", &opt.baud }, { "--exec-ms", &opt.exec_ms },
+		{ "--boot-ms", &opt.boot_ms }, { "--drop", &opt.drop },
+	};
+	int i;
+	size_t k;
+
+	opt.p = &profiles[5];
+	for (i = 1; i < argc; i++) {
+		for (k = 0; k < sizeof(flags) / sizeof(flags[0]); k++)
+			if (!strcmp(argv[i], flags[k].name))
+				break;
+		if (k < sizeof(flags) / sizeof(flags[0])) {
+			*flags[k].flag = 1;
+			continue;
+		}
+		for (k = 0; k < sizeof(ints) / sizeof(ints[0]); k++)
+			if (!strcmp(argv[i], ints[k].name) && i + 1 < argc)
+				break;
+		if (k < sizeof(ints) / sizeof(ints[0])) {
+			*ints[k].val = atoi(argv[++i]);
+			continue;
+		}
+		if (!strcmp(argv[i], "--board") && i + 1 < argc)
+			opt.p = find_profile(argv[++i]);
+		else if (!strcmp(argv[i], "--toml") && i + 1 < argc)
+			opt.toml = argv[++i];
+		else if (!strcmp(argv[i], "--list")) {
+			for (k = 0; k < NPROFILES; k++)
+				printf("%s\n", profiles[k].name);
+			exit(0);
+		} else
+			usage();
+	}
+	if (opt.count < 1 || opt.count > 64)
+		usage();
+}
+
+static int serve(struct board *bs, int n)
+{
+	struct pollfd pfd[64];
+	int i;
+
+	while (!stop) {
+		long long wait = 10;
+
+		for (i = 0; i < n; i++) {
+			pfd[i].fd = bs[i].fd;
+			pfd[i].events = POLLIN;
+			tick(&bs[i]);
+			/* wake exactly when running code is due to finish */
+			if (bs[i].st == EXEC && bs[i].exec_until - now_ms() < wait)
+				wait = bs[i].exec_until - now_ms();
+		}
+		if (poll(pfd, (nfds_t)n, wait > 0 ? (int)wait : 0) < 0 && errno != EINTR)
+			return 1;
+		for (i = 0; i < n; i++) {
+			unsigned char buf[4096];
+			ssize_t r, j;
+
+			if (!(pfd[i].revents & POLLIN))
+				continue;
+			r = read(bs[i].fd, buf, sizeof(buf));
+			for (j = 0; j < r; j++)
+				feed(&bs[i], buf[j]);
+		}
+	}
+	for (i = 0; i < n; i++)
+		if (bs[i].st == RAW || bs[i].st == PASTE || bs[i].st == EXEC)
+			violation(&bs[i], "left in the raw REPL (no Ctrl-B)");
+	return violations ? 3 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	static struct board bs[64];
+	struct sigaction sa;
+	int i;
+
+	parse_args(argc, argv);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	for (i = 0; i < opt.count; i++) {
+		if (open_board(&bs[i]) < 0) {
+			perror("mpy-repl: cannot make a pty");
+			return 1;
+		}
+		printf("%s\n", bs[i].path);
+		boot(&bs[i]);
+	}
+	fflush(stdout);
+	return serve(bs, opt.count);
+}
