@@ -4,6 +4,7 @@
 #include "buf.h"
 #include "err.h"
 #include "log.h"
+#include "repl.h"
 #include "target.h"
 #include "transport.h"
 #include "uf2.h"
@@ -42,67 +43,51 @@ int mpf_touch1200(const char *port, struct mpf_buf *err)
 	return r == MPF_ERR_INTR ? mpf_errf(err, r, "interrupted") : 0;
 }
 
-static int expect(struct mpf_transport *t, const char *what, int ms, struct mpf_buf *got)
+/* machine.bootloader() over the raw REPL (lib/repl). The board resets
+ * into its bootloader, so the port goes away (or just falls silent)
+ * instead of answering; an answer means it failed: a port without
+ * machine.bootloader() replies with a traceback, whose last line is the
+ * reason. The board is left in the raw REPL only when it reset. */
+static int repl_bootloader(struct mpf_repl *r, struct mpf_buf *err)
 {
-	const char *pat[] = { what, NULL };
+	static const char code[] = "import machine\nmachine.bootloader()\n";
+	int x = mpf_repl_enter(r, 3000, err);
 
-	return mpf_tr_read_until(t, pat, got, ms);
-}
+	if (x == MPF_ERR_TIMEOUT)
+		return mpf_errf(err, x, "no raw REPL prompt (is MicroPython running?)");
+	if (!x)
+		x = mpf_repl_start(r, code, sizeof(code) - 1, 2000, err);
+	if (!x) {
+		x = mpf_repl_finish(r, NULL, NULL, 1500, err);
+		if (x == MPF_ERR_TIMEOUT)
+			return 0;	/* silent: resetting */
+		if (!x)
+			x = mpf_errf(err, MPF_ERR_PROTO, "machine.bootloader() returned");
+		else if (x == MPF_ERR_FAIL) {
+			char *why = mpf_xstrdup(mpf_buf_str(err));
 
-/* The raw REPL (MicroPython docs, "raw mode"): Ctrl-C twice stops what
- * runs, Ctrl-A enters raw mode ("raw REPL; CTRL-B to exit\r\n>"), the code
- * ends with Ctrl-D and is acknowledged with "OK". machine.bootloader()
- * then resets into the bootloader, so the port goes away (or just falls
- * silent) instead of sending the usual "stdout \x04 stderr \x04 >". A
- * reply means it failed: a port without machine.bootloader() answers
- * with a traceback, whose last line is the message. */
-static int raw_bootloader(struct mpf_transport *t, struct mpf_buf *err)
-{
-	static const char code[] = "import machine\nmachine.bootloader()\n\x04";
-	static const char *const end[] = { "\x04>", NULL };
-	struct mpf_buf got = MPF_BUF_INIT;
-	int r = mpf_tr_write(t, "\r\x03\x03", 3, 1000);
-
-	if (!r)
-		r = mpf_sleep_ms(100);
-	if (!r)
-		r = mpf_tr_flush_input(t);
-	if (!r)
-		r = mpf_tr_write(t, "\r\x01", 2, 1000);
-	if (!r && (r = expect(t, "raw REPL; CTRL-B to exit\r\n>", 3000, &got)) < 0 && !vanished(r))
-		mpf_errf(err, r, "no raw REPL prompt (is MicroPython running?)");
-	if (r >= 0)
-		r = mpf_tr_write(t, code, sizeof(code) - 1, 1000);
-	if (!r && (r = expect(t, "OK", 2000, &got)) < 0 && !vanished(r))
-		mpf_errf(err, r, "machine.bootloader() was not accepted");
-	if (r >= 0) {
-		mpf_buf_reset(&got);
-		r = mpf_tr_read_until(t, end, &got, 1500);
-		if (r >= 0) {
-			const char *tb = got.buf, *e;
-
-			while ((e = strstr(tb, "\r\n")) && e[2] && e[2] != '\x04')
-				tb = e + 2;	/* the traceback's last line */
-			r = mpf_errf(err, MPF_ERR_SUPP, "machine.bootloader() failed: %.*s",
-				     (int)strcspn(tb, "\r\n\x04"), tb);
-		} else if (r == MPF_ERR_TIMEOUT) {
-			r = 0;	/* silent: resetting */
+			x = mpf_errf(err, MPF_ERR_SUPP, "machine.bootloader() failed: %s", why);
+			free(why);
 		}
+		if (x != MPF_ERR_NODEV)
+			mpf_repl_leave(r, 1000, NULL);
 	}
-	mpf_buf_release(&got);
-	return r < 0 ? r : 0;
+	return x;
 }
 
 int mpf_mpy_bootloader(const char *port, struct mpf_buf *err)
 {
 	struct mpf_transport *t;
-	int r = mpf_transport_open(port, 115200, &t, err);
+	struct mpf_repl r;
+	int x = mpf_transport_open(port, 115200, &t, err);
 
-	if (r)
-		return r;
-	r = raw_bootloader(t, err);
+	if (x)
+		return x;
+	mpf_repl_init(&r, t);
+	x = repl_bootloader(&r, err);
+	mpf_repl_release(&r);
 	mpf_tr_close(t);
-	return vanished(r) ? 0 : r;
+	return vanished(x) ? 0 : x;
 }
 
 static int nothing(const char *port, struct mpf_buf *err)
