@@ -45,7 +45,7 @@ CFLAGS ?= -O2 -g
 # Warnings are errors in CI (CI=true) and whenever WERROR=1.
 WERROR_FLAG := $(if $(filter true 1,$(CI) $(WERROR)),-Werror)
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Wshadow \
-	-Wno-unused-parameter -Wstrict-prototypes -Wmissing-prototypes \
+	-Wno-unused-parameter -Wno-missing-field-initializers -Wstrict-prototypes -Wmissing-prototypes \
 	$(WERROR_FLAG) -pthread -MMD -MP -Ilib -I$(B)/gen \
 	-DMPF_VERSION='"$(VERSION)"' $(PKG_CFLAGS) $(SAN_FLAGS) $(CFLAGS)
 ALL_LDFLAGS = -pthread $(SAN_FLAGS) $(LDFLAGS)

@@ -52,6 +52,20 @@ static void set_fields(struct mpf_record *rec, json_t *fields)
 		mpf_rec_set(rec, k, json_incref(v));
 }
 
+/* After a flash, keep what the board ran before ("previous": {version,
+ * build}), so the identification that ends a flash pipeline can show
+ * before and after side by side (mpf-update's table). */
+static void remember_previous(struct mpf_record *rec)
+{
+	json_t *ver = mpf_rec_get(rec, "version"), *build = mpf_rec_get(rec, "build");
+
+	if (!mpf_rec_get(rec, "flashed") || !json_is_string(ver))
+		return;
+	mpf_rec_set(rec, "previous", json_pack("{s:O}", "version", ver));
+	if (build)
+		json_object_set(mpf_rec_get(rec, "previous"), "build", build);
+}
+
 /* Open, enter the raw REPL, run the script, leave. On success *out holds
  * the script's stdout. */
 static int exchange(struct mpf_transport *t, struct mpf_record *rec, struct mpf_buf *out,
@@ -128,6 +142,7 @@ static int info_run(struct mpf_record *rec, void *ctx)
 	}
 	if (warn.len)
 		mpf_warn("%s: board_info.toml ignored: %s", port, warn.buf);
+	remember_previous(rec);
 	set_fields(rec, fields);
 	json_decref(fields);
 	mpf_debug("%s: identified in %lld ms", port, (long long)(mpf_now_ms() - t0));
@@ -167,15 +182,45 @@ static const char *build_cell(const struct mpf_record *r, struct mpf_buf *out)
 	return out->buf;
 }
 
+/* After a flash pipeline: what ran before (the same version when the
+ * board was up to date), and how the flash went. */
+static const char *before_cell(const struct mpf_record *r, struct mpf_buf *out)
+{
+	const char *v = mpf_rec_str(r, "previous.version");
+
+	if (!v && (mpf_rec_get(r, "up_to_date") || mpf_rec_get(r, "firmware")))
+		v = mpf_rec_str(r, "version");
+	return v;
+}
+
+static const char *result_cell(const struct mpf_record *r, struct mpf_buf *out)
+{
+	json_t *f = mpf_rec_get(r, "flashed"), *s = mpf_rec_get(r, "flashed.seconds");
+
+	if (f) {
+		mpf_buf_addf(out, "%s %s", mpf_rec_str(r, "flashed.method") ?
+			     mpf_rec_str(r, "flashed.method") : "", mpf_rec_bool(r, "flashed.ok", 0) ?
+			     "ok" : "failed");
+		if (json_is_number(s))
+			mpf_buf_addf(out, " %.1fs", json_number_value(s));
+		return out->buf;
+	}
+	if (mpf_rec_bool(r, "up_to_date", 0))
+		return "up to date";
+	return NULL;
+}
+
 static const struct mpf_column columns[] = {
-	{ "Serial", "serial", NULL },
-	{ "Family", "family", NULL },
-	{ "Port", "port", NULL },
-	{ "Board", NULL, board_cell },
-	{ "CPU", "cpu", NULL },
-	{ "Version", "version", NULL },
-	{ "Build", NULL, build_cell },
-	{ NULL, NULL, NULL },
+	{ "Serial", "serial", NULL, 0 },
+	{ "Family", "family", NULL, 0 },
+	{ "Port", "port", NULL, 0 },
+	{ "Board", NULL, board_cell, 0 },
+	{ "CPU", "cpu", NULL, 0 },
+	{ "Before", NULL, before_cell, 1 },
+	{ "Version", "version", NULL, 0 },
+	{ "Build", NULL, build_cell, 0 },
+	{ "Flashed", NULL, result_cell, 1 },
+	{ NULL, NULL, NULL, 0 },
 };
 
 /* ---- main ---- */

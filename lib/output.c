@@ -106,12 +106,36 @@ static size_t terminal_width(void)
 	return 0;
 }
 
+/* The columns to show: every column, less optional ones no record fills. */
+static size_t pick_columns(const struct mpf_column **show, size_t ncols, int errors)
+{
+	static const struct mpf_column errcol = { "Error", "error.message", NULL, 0 };
+	struct mpf_buf tmp = MPF_BUF_INIT;
+	size_t c, i, n = 0, nrec = json_array_size(out.kept);
+
+	for (c = 0; c < ncols; c++) {
+		int used = !out.cols[c].optional;
+
+		for (i = 0; i < nrec && !used; i++) {
+			struct mpf_record r = { json_array_get(out.kept, i), NULL, 0, 0, 1 };
+
+			used = mpf_output_cell(&r, &out.cols[c], &tmp) != NULL;
+		}
+		if (used)
+			show[n++] = &out.cols[c];
+	}
+	if (errors)
+		show[n++] = &errcol;
+	mpf_buf_release(&tmp);
+	return n;
+}
+
 static void render_table(struct mpf_buf *text)
 {
-	static const struct mpf_column errcol = { "Error", "error.message", NULL };
 	struct mpf_table t;
 	struct mpf_buf tmp = MPF_BUF_INIT;
-	size_t ncols = 0, i, c, nrec = json_array_size(out.kept);
+	size_t ncols = 0, nshow, i, c, nrec = json_array_size(out.kept);
+	const struct mpf_column **show;
 	const char **row;
 	int errors = 0;
 
@@ -120,23 +144,23 @@ static void render_table(struct mpf_buf *text)
 	for (i = 0; i < nrec; i++)
 		if (json_object_get(json_array_get(out.kept, i), "error"))
 			errors = 1;
-	row = mpf_xcalloc(ncols + 1, sizeof(*row));
-	mpf_table_init(&t, ncols + (size_t)errors);
-	for (c = 0; c < ncols; c++)
-		row[c] = out.cols[c].header;
-	row[ncols] = errcol.header;
+	show = mpf_xcalloc(ncols + 1, sizeof(*show));
+	nshow = pick_columns(show, ncols, errors);
+	row = mpf_xcalloc(nshow + 1, sizeof(*row));
+	mpf_table_init(&t, nshow);
+	for (c = 0; c < nshow; c++)
+		row[c] = show[c]->header;
 	mpf_table_add(&t, row);
 	for (i = 0; i < nrec; i++) {
 		struct mpf_record r = { json_array_get(out.kept, i), NULL, 0, 0, 1 };
 
-		for (c = 0; c < ncols + (size_t)errors; c++) {
-			const struct mpf_column *col = c < ncols ? &out.cols[c] : &errcol;
-			const char *s = mpf_output_cell(&r, col, &tmp);
+		for (c = 0; c < nshow; c++) {
+			const char *s = mpf_output_cell(&r, show[c], &tmp);
 
 			row[c] = s ? mpf_xstrdup(s) : NULL;
 		}
 		mpf_table_add(&t, row);
-		for (c = 0; c < ncols + (size_t)errors; c++)
+		for (c = 0; c < nshow; c++)
 			free((char *)row[c]);
 	}
 	/* Very wide cells (long paths) would wrap every line of a narrow
@@ -144,6 +168,7 @@ static void render_table(struct mpf_buf *text)
 	mpf_table_render(&t, terminal_width() / 2, text);
 	mpf_table_release(&t);
 	mpf_buf_release(&tmp);
+	free(show);
 	free(row);
 }
 

@@ -17,6 +17,7 @@ struct mpf_column {
 	const char *header;
 	const char *path;
 	const char *(*cell)(const struct mpf_record *rec, struct mpf_buf *out);
+	int optional;	/* left out when no record has a value for it */
 };
 
 /* Choose the mode from mpf.output (or the terminal) with these columns

@@ -6,8 +6,9 @@ test_description='mpf-info against real MicroPython: QEMU micro:bit running Debi
 test_have_prereq QEMU_MICROBIT || skip_all "qemu-system-arm or firmware-microbit-micropython missing"
 test_have_prereq JQ || skip_all "jq missing"
 
-# has_open PID PATH: the process has PATH open (it got past its open()).
-has_open() { ls -l /proc/$1/fd 2>/dev/null | grep -q " $2\$"; }
+# has_lock PID: the process holds a flock (mpf's exclusive claim on a port,
+# taken right after open(); waiting for the open alone would race).
+has_lock() { grep -q "FLOCK  *ADVISORY  *WRITE $1 " /proc/locks; }
 
 # One QEMU for the whole file: it boots slowly.
 trap 'stop_microbit' EXIT
@@ -58,7 +59,7 @@ test_expect_success 'two mpf-info on the real port: one succeeds, the other repo
 	test_when_finished "kill -CONT $(cat microbit.pid)" &&
 	{ mpf-info --timeout 8 "$PTY" </dev/null >first & } &&
 	first=$! &&
-	wait_for 10 has_open $first "$PTY" &&
+	wait_for 10 has_lock $first &&
 	test_expect_code 1 mpf-info "$PTY" </dev/null >second &&
 	kill -CONT "$(cat microbit.pid)" &&
 	wait $first &&
