@@ -56,40 +56,70 @@ static const char *target_key(const struct mpf_record *c, struct mpf_buf *b)
 	mpf_buf_reset(b);
 	if (mpf_rec_str(c, "path"))
 		mpf_buf_addstr(b, mpf_rec_str(c, "path"));
+	else if (mpf_rec_str(c, "device"))
+		mpf_buf_addstr(b, mpf_rec_str(c, "device"));
 	else
 		mpf_buf_addf(b, "usb:%lld:%lld", mpf_rec_int(c, "bus", 0), mpf_rec_int(c, "address", 0));
 	return b->buf;
 }
 
-/* UF2 drives, with the USB identity of their block device when the OS
- * has one (a FUSE or network mount has none). */
-static void scan_uf2(struct mpf_record **recs, size_t *n)
+static struct mpf_record *add_rec(struct mpf_record **recs, size_t *n)
 {
-	struct mpf_uf2_drive *d;
-	size_t nd, i;
+	struct mpf_record *r;
+
+	*recs = mpf_xrealloc(*recs, (*n + 1) * sizeof(**recs));
+	r = &(*recs)[(*n)++];
+	mpf_record_init(r);
+	mpf_rec_set_str(r, "kind", "uf2");
+	return r;
+}
+
+/* The USB identity of a block device, when the OS has one (a FUSE or
+ * network mount has none). */
+static void set_identity(struct mpf_record *r, const char *dev)
+{
 	char serial[128], loc[64];
 
-	if (mpf_uf2_find_drives(NULL, &d, &nd))
+	if (strncmp(dev, "/dev/", 5) || !strcmp(dev, "/dev/fuse") ||
+	    !mpf_blockdev_usb_identity(getenv("MPF_TEST_SYSFS"), dev, serial, sizeof(serial), loc,
+				       sizeof(loc)))
 		return;
-	for (i = 0; i < nd; i++) {
-		struct mpf_record *r;
+	mpf_rec_set_str(r, "device", dev);
+	if (serial[0])
+		mpf_rec_set_str(r, "usb_serial", serial);
+	mpf_rec_set_str(r, "location", loc);
+}
 
-		*recs = mpf_xrealloc(*recs, (*n + 1) * sizeof(**recs));
-		r = &(*recs)[(*n)++];
-		mpf_record_init(r);
-		mpf_rec_set_str(r, "kind", "uf2");
+/* UF2 drives: mounted ones (INFO_UF2.TXT), and bootloader block devices
+ * nobody mounted (no automounter: a CI runner, a headless Pi), which
+ * mpf-uf2 mounts. */
+static void scan_uf2(struct mpf_record **recs, size_t *n)
+{
+	struct mpf_uf2_blockdev bd[16];
+	struct mpf_uf2_drive *d = NULL;
+	size_t nd = 0, i, j;
+	int nb;
+
+	mpf_uf2_find_drives(NULL, &d, &nd);
+	for (i = 0; i < nd; i++) {
+		struct mpf_record *r = add_rec(recs, n);
+
 		mpf_rec_set_str(r, "path", d[i].path);
 		if (d[i].info.board_id[0])
 			mpf_rec_set_str(r, "board_id", d[i].info.board_id);
 		if (d[i].info.model[0])
 			mpf_rec_set_str(r, "model", d[i].info.model);
-		if (!strncmp(d[i].device, "/dev/", 5) && strcmp(d[i].device, "/dev/fuse") &&
-		    mpf_blockdev_usb_identity(getenv("MPF_TEST_SYSFS"), d[i].device, serial,
-					      sizeof(serial), loc, sizeof(loc))) {
-			mpf_rec_set_str(r, "device", d[i].device);
-			if (serial[0])
-				mpf_rec_set_str(r, "usb_serial", serial);
-			mpf_rec_set_str(r, "location", loc);
+		set_identity(r, d[i].device);
+	}
+	nb = mpf_uf2_find_blockdevs(getenv("MPF_TEST_SYSFS"), bd, 16);
+	for (i = 0; i < (size_t)nb; i++) {
+		for (j = 0; j < nd && strcmp(d[j].device, bd[i].dev); j++)
+			;
+		if (j == nd) {
+			struct mpf_record *r = add_rec(recs, n);
+
+			mpf_rec_set_str(r, "device", bd[i].dev);
+			set_identity(r, bd[i].dev);
 		}
 	}
 	mpf_uf2_drives_free(d, nd);
@@ -389,7 +419,8 @@ static int run(struct mpf_record *rec, void *ctx)
 		mpf_rec_set_error(rec, mpf_err_name(r), "%s", b.err.buf);
 	else
 		mpf_info("%s: %s %s", b.port ? b.port : "board", kind_word(b.kind),
-			 mpf_rec_str(rec, "target.path") ? mpf_rec_str(rec, "target.path") : "found");
+			 mpf_rec_str(rec, "target.path") ? mpf_rec_str(rec, "target.path")
+			 : mpf_rec_str(rec, "target.device") ? mpf_rec_str(rec, "target.device") : "found");
 	mpf_strlist_clear(&b.before);
 	mpf_buf_release(&b.err);
 	mpf_buf_release(&b.fails);
@@ -400,6 +431,8 @@ static const char *target_cell(const struct mpf_record *r, struct mpf_buf *out)
 {
 	if (mpf_rec_str(r, "target.path"))
 		return mpf_rec_str(r, "target.path");
+	if (mpf_rec_str(r, "target.device"))
+		return mpf_rec_str(r, "target.device");
 	if (!mpf_rec_get(r, "target.bus"))
 		return NULL;
 	mpf_buf_addf(out, "usb:%lld:%lld", mpf_rec_int(r, "target.bus", 0),

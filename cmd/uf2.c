@@ -21,12 +21,14 @@
 #include <unistd.h>
 
 static const char *drive_opt, *device_opt, *family_opt, *base_opt;
-static int force, no_wait;
+static int force, no_wait, raw;
 
 static const struct mpf_opt uf2_opts[] = {
 	OPT_DIR(0, "drive", &drive_opt, "PATH", "copy to the bootloader drive mounted at PATH"),
 	OPT_HINT(0, "device", &device_opt, "DEV", "@file",
 		 "write the blocks straight to block device DEV (/dev/sdb), unmounted"),
+	OPT_BOOL(0, "raw", &raw,
+		 "write to the target's block device itself when it is not mounted, instead of mounting it"),
 	OPT_BOOL(0, "force", &force, "flash even when the image's family does not fit the drive"),
 	OPT_BOOL(0, "no-wait", &no_wait, "do not wait for the board to come back as a serial port"),
 	OPT_STRING(0, "family", &family_opt, "NAME",
@@ -376,6 +378,27 @@ static int flash_record(struct mpf_record *rec, struct flash *f)
 	return wait_back(rec);
 }
 
+/* A target that is a block device nobody mounted (no automounter):
+ * mount it for the copy, as alone (udisksctl, or mount(8) as root). */
+static int flash_mounted(struct mpf_record *rec, struct flash *f)
+{
+	char *dir = NULL;
+	const char *dev = f->device;
+	int ours = 0, r = mpf_uf2_mount(dev, NULL, &dir, &ours, &f->err);
+
+	if (r) {
+		mpf_rec_set_error(rec, mpf_err_name(r), "%s", f->err.buf);
+		return r;
+	}
+	f->drive = dir;
+	f->device = NULL;
+	r = flash_record(rec, f);
+	if (ours)
+		mpf_uf2_unmount(dir);
+	free(dir);
+	return r;
+}
+
 static int wants(const struct mpf_record *rec, void *ctx)
 {
 	const char *m = mpf_rec_str(rec, "method");
@@ -408,7 +431,7 @@ static int record_run(struct mpf_record *rec, void *ctx)
 				  "first, or name the drive with --drive)");
 		return MPF_ERR_ARG;
 	}
-	r = flash_record(rec, &f);
+	r = f.device && !device_opt && !raw ? flash_mounted(rec, &f) : flash_record(rec, &f);
 	mpf_buf_release(&f.err);
 	return r;
 }

@@ -9,7 +9,7 @@ _mpf_opts() {
 	info) echo ' --reset --baud --no-raw-paste --script --ignore -i --retry-errors --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	pick) echo ' --version -V --board -b --as --variant --port -p --method -m --custom --force -f --explain --retry-errors --help -h --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	scan) echo ' --serial -s --ignore -i --kind -k --ports-from -f --bluetooth --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
-	uf2) echo ' --drive --device --force --no-wait --family --base --retry-errors --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
+	uf2) echo ' --drive --device --raw --force --no-wait --family --base --retry-errors --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	esac
 }
 

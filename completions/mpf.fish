@@ -220,6 +220,7 @@ complete -c mpf -n '__fish_seen_subcommand_from scan' -l progress -x -a 'auto ba
 # mpf-uf2
 complete -c mpf-uf2 -l drive -r -F -d 'copy to the bootloader drive mounted at PATH'
 complete -c mpf-uf2 -l device -r -F -d 'write the blocks straight to block device DEV (/dev/sdb), unmounted'
+complete -c mpf-uf2 -l raw -d 'write to the target\'s block device itself when it is not mounted, instead of mounting it'
 complete -c mpf-uf2 -l force -d 'flash even when the image\'s family does not fit the drive'
 complete -c mpf-uf2 -l no-wait -d 'do not wait for the board to come back as a serial port'
 complete -c mpf-uf2 -l family -x -d 'convert: the UF2 family (RP2040, SAMD51, 0xe48bff56, ...)'
@@ -237,6 +238,7 @@ complete -c mpf-uf2 -n __fish_use_subcommand -a info -d 'check UF2 files and des
 complete -c mpf-uf2 -n __fish_use_subcommand -a convert -d 'make a UF2 file from a raw binary'
 complete -c mpf -n '__fish_seen_subcommand_from uf2' -l drive -r -F -d 'copy to the bootloader drive mounted at PATH'
 complete -c mpf -n '__fish_seen_subcommand_from uf2' -l device -r -F -d 'write the blocks straight to block device DEV (/dev/sdb), unmounted'
+complete -c mpf -n '__fish_seen_subcommand_from uf2' -l raw -d 'write to the target\'s block device itself when it is not mounted, instead of mounting it'
 complete -c mpf -n '__fish_seen_subcommand_from uf2' -l force -d 'flash even when the image\'s family does not fit the drive'
 complete -c mpf -n '__fish_seen_subcommand_from uf2' -l no-wait -d 'do not wait for the board to come back as a serial port'
 complete -c mpf -n '__fish_seen_subcommand_from uf2' -l family -x -d 'convert: the UF2 family (RP2040, SAMD51, 0xe48bff56, ...)'

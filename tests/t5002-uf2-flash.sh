@@ -205,6 +205,18 @@ test_expect_success FUSE,JQ 'no automounter: mounted with udisksctl when it is t
 	cmp -n $(wc -c <fw.bin) img11 fw.bin
 '
 
+test_expect_success FUSE,JQ 'pipeline without an automounter: a bootloader block device is the target, mpf-uf2 mounts it' '
+	echo "{\"port\":\"rp2\",\"method\":\"uf2\",\"bootloader\":[\"none\"],\"firmware\":{\"file\":\"fw.uf2\"}}" |
+	MPF_TEST_SYSFS=$PWD/sys mpf-bootloader --timeout 2 >bl &&
+	test "$(json_field bl target.device)" = /dev/sdz1 &&
+	rm -f mount.args img10 &&
+	PATH=$PWD/bin:$PATH MPF_TEST_SYSFS=$PWD/sys mpf-uf2 <bl >out &&
+	test_when_finished "umount -l \$(cut -d\" \" -f4 mount.args)" &&
+	grep -q "^-t vfat /dev/sdz1 /tmp/mpf-uf2\." mount.args &&
+	test "$(json_field out flashed.ok)" = true &&
+	cmp -n $(wc -c <fw.bin) img10 fw.bin
+'
+
 test_expect_success NOBODY 'without root or udisksctl the message names what is missing' '
 	chmod 755 "$TRASH" && chmod -R a+rX sys fw.uf2 &&
 	test_expect_code 77 setpriv --reuid=nobody --regid=nogroup --clear-groups \
