@@ -104,3 +104,32 @@ four=$(cat total.4)
 echo "uf2 four boards / one board: $(awk -v a="$four" -v b="$one" 'BEGIN { printf "%.2f", a / b }') x (goal < 1.5; boards told apart by USB location go in parallel)"
 run "four boards -j 4, no USB identity" 4 no
 echo "uf2 four boards without identity / one board: $(awk -v a="$(cat total.4)" -v b="$one" 'BEGIN { printf "%.2f", a / b }') x (bootloader entry one board at a time, copies overlap)"
+
+# The mpy activator (machine.bootloader() over the raw REPL) on the REPL
+# simulator: same pacing; phases from the drive's log, the end is mpf-uf2
+# seeing the port back.
+if [ -x "$sim/mpy-repl" ]; then
+	rm -rf drvm*
+	printf "MicroPython v1.22.2 on 2024-02-22; Raspberry Pi Pico W with RP2040\0" >m.img
+	mkdir drvm
+	"$sim/mpy-repl" --board rp2-1.22.2 --link "$d/ttym" --uf2 "$d/drvm" --flash m.img \
+		--drive-sim "$sim/uf2drive-sim" --reset-ms $ENTER_MS --back-ms $BACK_MS \
+		--drive-arg --log --drive-arg "$d/drvm.log" --drive-arg --block-us \
+		--drive-arg $BLOCK_US >/dev/null 2>&1 &
+	echo $! >m.pid
+	i=0
+	while ! [ -e ttym ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+	printf '{"serial":"%s","port":"rp2","method":"uf2","bootloader":["mpy"],"firmware":{"file":"fw.uf2"}}\n' \
+		"$d/ttym" >inm
+	t0=$(now_ms)
+	mpf-bootloader <inm 2>/dev/null | mpf-uf2 >outm 2>/dev/null
+	t1=$(now_ms)
+	kill "$(cat m.pid)" 2>/dev/null
+	echo "$(at drvm.log mounted) $(at drvm.log block) $(at drvm.log all) $(at drvm.log reboot)" |
+	awk -v t0="$t0" -v t1="$t1" -v ok="$(grep -c '"ok":true' outm)" -v how="$how" '{
+		printf "uf2 one board, mpy activator: request to the board back on its port: %.2f s (%d of 1 flashed; mpy-repl, %s)\n", (t1 - t0) / 1000, ok, how
+		printf "uf2 one board, mpy activator: phase request to drive mounted: %.3f s (raw REPL, machine.bootloader(), %d ms simulated reset)\n", ($1 - t0) / 1000, '"$ENTER_MS"'
+		printf "uf2 one board, mpy activator: phase copy: %.3f s\n", ($3 - $2) / 1000
+		printf "uf2 one board, mpy activator: phase drive gone to port seen by mpf-uf2: %.3f s (%d ms simulated)\n", (t1 - $4) / 1000, '"$BACK_MS"'
+	}'
+fi
