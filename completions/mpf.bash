@@ -9,6 +9,7 @@ _mpf_opts() {
 	info) echo ' --reset --baud --no-raw-paste --script --ignore -i --retry-errors --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	pick) echo ' --version -V --board -b --as --variant --port -p --method -m --custom --force -f --explain --retry-errors --help -h --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	scan) echo ' --serial -s --ignore -i --kind -k --ports-from -f --bluetooth --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
+	swd) echo ' --probe -p --frequency -f --target -t --unlock --address -a --all --no-reset --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	uf2) echo ' --drive --device --raw --force --no-wait --family --base --retry-errors --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	esac
 }
@@ -17,6 +18,7 @@ _mpf_opts() {
 _mpf_cmds() {
 	case $1 in
 	dfu) echo 'list write read erase leave unprotect' ;;
+	swd) echo 'list info write erase read reset' ;;
 	uf2) echo 'info convert' ;;
 	esac
 }
@@ -93,6 +95,17 @@ _mpf_arg() {
 	--progress) echo 'auto bar json none' ;;
 	*) return 1 ;;
 	esac ;;
+	swd) case $2 in
+	--probe|-p) echo '' ;;
+	--frequency|-f) echo '' ;;
+	--target|-t) echo 'stm32f4 stm32l4 stm32h7 nrf52' ;;
+	--address|-a) echo '@hex' ;;
+	--jobs|-j) echo '' ;;
+	--timeout) echo '' ;;
+	--output|-o) echo 'jsonl table json' ;;
+	--progress) echo 'auto bar json none' ;;
+	*) return 1 ;;
+	esac ;;
 	uf2) case $2 in
 	--drive) echo '@dir' ;;
 	--device) echo '@file' ;;
@@ -143,6 +156,6 @@ _mpf() {
 	esac
 }
 
-_mpf_applets() { echo 'bootloader dfu fetch info pick scan uf2'; }
+_mpf_applets() { echo 'bootloader dfu fetch info pick scan swd uf2'; }
 
-complete -F _mpf mpf mpf-bootloader mpf-dfu mpf-fetch mpf-info mpf-pick mpf-scan mpf-uf2
+complete -F _mpf mpf mpf-bootloader mpf-dfu mpf-fetch mpf-info mpf-pick mpf-scan mpf-swd mpf-uf2

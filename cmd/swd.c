@@ -1,0 +1,622 @@
+/* swd.c - mpf-swd: program STM32 and nRF52 boards through a CMSIS-DAP debug
+ * probe over SWD, register-level, without Python or CMSIS packs
+ * (protocols.md sections 4-5; lib/cmsis_dap, adiv5, cortex_m, swd_target).
+ */
+#define _DEFAULT_SOURCE	/* mkstemp, fsync */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "applet.h"
+#include "cortex_m.h"
+#include "err.h"
+#include "exitcode.h"
+#include "filter.h"
+#include "image.h"
+#include "log.h"
+#include "progress.h"
+#include "swd.h"
+#include "usb_dap.h"
+
+static const char *probe_sel, *freq_s, *target_s, *addr_s;
+static int unlock, erase_all, no_reset;
+
+static const struct mpf_opt swd_opts[] = {
+	OPT_STRING('p', "probe", &probe_sel, "SERIAL",
+		   "the probe with this USB serial, or the one whose serial or product contains it"),
+	OPT_STRING('f', "frequency", &freq_s, "HZ", "SWD clock, e.g. 4M, 1000k (default 4M)"),
+	OPT_CHOICE('t', "target", &target_s, "FAMILY", "stm32f4|stm32l4|stm32h7|nrf52",
+		   "use this flash driver instead of detecting the part"),
+	OPT_BOOL(0, "unlock", &unlock,
+		 "nRF52: mass-erase a protected chip (APPROTECT) through the CTRL-AP"),
+	OPT_HINT('a', "address", &addr_s, "ADDR", "@hex",
+		 "where a raw .bin goes (default: the start of flash)"),
+	OPT_BOOL(0, "all", &erase_all, "erase: the whole flash (mass erase)"),
+	OPT_BOOL(0, "no-reset", &no_reset, "leave the core halted after writing or erasing"),
+	OPT_END(),
+};
+
+static const struct mpf_subcmd swd_subcmds[] = {
+	{ "list", "", "list CMSIS-DAP probes" },
+	{ "info", "", "probe, DPIDR, core, target part and flash size" },
+	{ "write", "FILE", "erase the touched sectors, program FILE (.bin, .hex, .elf), verify, run" },
+	{ "erase", "--address ADDR | --all", "erase the sector holding ADDR, or the whole flash" },
+	{ "read", "ADDR SIZE FILE", "read target memory into FILE" },
+	{ "reset", "", "reset the target and let it run" },
+	{ NULL, NULL, NULL },
+};
+
+struct session {
+	struct mpf_usb_probe *probes;
+	int n, idx;
+	struct mpf_dap dap;
+	struct mpf_swd swd;
+	int open, attached;
+	int released;		/* the target was reset to run */
+	uint32_t hz;		/* SWD clock asked for */
+};
+
+static int parse_u32(const char *s, uint32_t *v)
+{
+	char *end;
+	unsigned long long x;
+
+	errno = 0;
+	x = strtoull(s, &end, 0);
+	if (errno || end == s || *end || x > 0xFFFFFFFFull)
+		return -1;
+	*v = (uint32_t)x;
+	return 0;
+}
+
+static int parse_hz(const char *s, uint32_t *hz)
+{
+	char *end;
+	double v = strtod(s, &end);
+
+	if (end == s)
+		return -1;
+	if (*end == 'k' || *end == 'K')
+		v *= 1e3, end++;
+	else if (*end == 'M' || *end == 'm')
+		v *= 1e6, end++;
+	if (*end == 'H' || *end == 'h')
+		end += strncasecmp(end, "hz", 2) ? 1 : 2;
+	if (*end || v < 1000 || v > 100e6)
+		return -1;
+	*hz = (uint32_t)v;
+	return 0;
+}
+
+static void set_hex4(struct mpf_record *r, const char *k, unsigned v)
+{
+	char s[8];
+
+	snprintf(s, sizeof(s), "%04x", v & 0xFFFF);
+	mpf_rec_set_str(r, k, s);
+}
+
+static void set_hex32(json_t *o, const char *k, uint32_t v)
+{
+	char s[16];
+
+	snprintf(s, sizeof(s), "0x%08x", v);
+	json_object_set_new(o, k, json_string(s));
+}
+
+static void probe_fields(struct mpf_record *r, const struct mpf_usb_probe *p)
+{
+	mpf_rec_set_str(r, "kind", "probe");
+	set_hex4(r, "vid", p->u.vid);
+	set_hex4(r, "pid", p->u.pid);
+	mpf_rec_set_int(r, "bus", p->u.bus);
+	mpf_rec_set_int(r, "address", p->u.address);
+	if (p->u.location[0])
+		mpf_rec_set_str(r, "location", p->u.location);
+	if (p->u.serial[0])
+		mpf_rec_set_str(r, "usb_serial", p->u.serial);
+	if (p->u.manufacturer[0])
+		mpf_rec_set_str(r, "manufacturer", p->u.manufacturer);
+	if (p->u.product[0])
+		mpf_rec_set_str(r, "product", p->u.product);
+	if (p->version)
+		mpf_rec_set_int(r, "dap_version", p->version);
+}
+
+static void session_close(struct session *s)
+{
+	/* a target caught under reset is let go, to run its firmware again */
+	if (s->attached && s->swd.under_reset && !s->released)
+		mpf_cm_reset_run(&s->swd.a, NULL);
+	if (s->attached)
+		mpf_dap_disconnect(&s->dap, NULL);
+	if (s->open)
+		mpf_dap_release(&s->dap);
+	mpf_usb_probes_free(s->probes, s->n);
+	memset(s, 0, sizeof(*s));
+}
+
+/* Find, open and attach; the probe goes into the record whatever happens. */
+static int session_open(struct session *s, int halt, int attach, struct mpf_buf *err)
+{
+	struct mpf_swd_opts o = { 0 };
+	int rc;
+
+	memset(s, 0, sizeof(*s));
+	s->n = mpf_usb_probes(&s->probes);
+	if ((s->idx = mpf_usb_probe_select(s->probes, s->n, probe_sel, err)) < 0)
+		return s->idx;
+	if ((rc = mpf_usb_probe_open(&s->probes[s->idx], &s->dap, err)) < 0)
+		return rc;
+	s->open = 1;
+	s->dap.timeout_ms = mpf_timeout_ms();
+	if (!attach)
+		return MPF_OK;
+	if (freq_s && parse_hz(freq_s, &o.hz) < 0)
+		return mpf_errf(err, MPF_ERR_ARG, "bad --frequency '%s' (e.g. 4M, 1800k)", freq_s);
+	s->hz = o.hz ? o.hz : MPF_SWD_DEFAULT_HZ;
+	o.target = target_s;
+	o.unlock = unlock;
+	o.halt = halt;
+	s->attached = 1;
+	return mpf_swd_attach(&s->swd, &s->dap, &o, err);
+}
+
+static int fail(struct mpf_record *r, int rc, struct mpf_buf *err)
+{
+	mpf_rec_set_error(r, mpf_err_name(rc), "%s", err->len ? err->buf : "failed");
+	return rc;
+}
+
+struct prog {
+	const char *id;
+	struct mpf_progress *p;
+	const char *phase;
+};
+
+static void on_progress(void *ctx, const char *phase, uint64_t done, uint64_t total)
+{
+	struct prog *g = ctx;
+
+	if (g->phase != phase && (!g->phase || strcmp(g->phase, phase))) {
+		if (g->p)
+			mpf_progress_end(g->p, 1);
+		g->p = mpf_progress_begin(g->id, phase, total);
+		g->phase = phase;
+	}
+	mpf_progress_update(g->p, done);
+}
+
+static void prog_end(struct prog *g, int ok)
+{
+	if (g->p)
+		mpf_progress_end(g->p, ok);
+	g->p = NULL;
+}
+
+static json_t *target_json(const struct session *s)
+{
+	const struct mpf_swd *w = &s->swd;
+	json_t *o = json_object();
+
+	set_hex32(o, "dpidr", w->a.dpidr);
+	set_hex32(o, "cpuid", w->cpuid);
+	if (*mpf_cm_core_name(w->cpuid))
+		json_object_set_new(o, "core", json_string(mpf_cm_core_name(w->cpuid)));
+	json_object_set_new(o, "target", json_string(w->t.name));
+	json_object_set_new(o, "family", json_string(w->t.drv->name));
+	set_hex32(o, "idcode", w->t.idcode);
+	set_hex32(o, "flash_base", w->t.flash_base);
+	json_object_set_new(o, "flash_size", json_integer(w->t.flash_size));
+	json_object_set_new(o, "frequency", json_integer(s->hz));
+	json_object_set_new(o, "packet_size", json_integer(s->dap.packet_size));
+	json_object_set_new(o, "packet_count", json_integer(s->dap.packet_count));
+	return o;
+}
+
+/* The image of a record or of the command line, ready to flash on t. */
+static int load_image(const char *file, const struct mpf_target *t, struct mpf_image *img,
+		      struct mpf_buf *err)
+{
+	uint32_t addr = t->flash_base;
+
+	int rc;
+
+	if (addr_s && parse_u32(addr_s, &addr) < 0)
+		return mpf_errf(err, MPF_ERR_ARG, "bad --address '%s'", addr_s);
+	rc = mpf_image_load(file, addr, 1, img, err);
+	if (rc >= 0 && addr_s && strcmp(img->format, "bin"))
+		mpf_warn("%s is %s: its own addresses are used, --address is ignored",
+			 file, img->format);
+	return rc;
+}
+
+static void set_flashed(struct mpf_record *r, const struct session *s, size_t bytes,
+			int64_t t0, int ok)
+{
+	json_t *f = json_object();
+
+	json_object_set_new(f, "method", json_string("swd"));
+	json_object_set_new(f, "ok", json_boolean(ok));
+	json_object_set_new(f, "bytes", json_integer((json_int_t)bytes));
+	json_object_set_new(f, "seconds", json_real((double)(mpf_now_ms() - t0) / 1000.0));
+	json_object_set_new(f, "verified", json_boolean(ok));
+	json_object_set_new(f, "target", json_string(s->swd.t.name));
+	mpf_rec_set(r, "flashed", f);
+}
+
+/* Write file to the attached target; reset and run unless --no-reset. */
+static int flash_file(struct session *s, struct mpf_record *r, const char *file,
+		      const char *id, struct mpf_buf *err)
+{
+	struct prog g = { id, NULL, NULL };
+	struct mpf_image img;
+	int64_t t0 = mpf_now_ms();
+	int rc = load_image(file, &s->swd.t, &img, err);
+
+	if (rc < 0)
+		return rc;
+	rc = mpf_flash_write_image(&s->swd.a, &s->swd.t, &img, on_progress, &g, err);
+	prog_end(&g, rc >= 0);
+	if (rc >= 0 && !no_reset) {
+		rc = mpf_cm_reset_run(&s->swd.a, err);
+		s->released = 1;
+	}
+	set_flashed(r, s, mpf_image_size(&img), t0, rc >= 0);
+	mpf_image_release(&img);
+	return rc;
+}
+
+/* ---- filter mode: records with method "swd" ---- */
+
+static int wants_swd(const struct mpf_record *r, void *ctx)
+{
+	const char *m = mpf_rec_str(r, "method");
+
+	return m && !strcmp(m, "swd");
+}
+
+/* One probe, one target: records take turns even with --jobs. */
+static pthread_mutex_t probe_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int run_record(struct mpf_record *r, void *ctx)
+{
+	struct mpf_buf err = MPF_BUF_INIT;
+	const char *file = mpf_rec_str(r, "firmware.file"), *cpu = mpf_rec_str(r, "cpu");
+	struct session s;
+	int rc;
+
+	if (!file) {
+		mpf_rec_set_error(r, "argument", "record has no firmware.file (run mpf-fetch first)");
+		return MPF_ERR_ARG;
+	}
+	if (!cpu) {
+		mpf_rec_set_error(r, "argument", "record has no cpu to check the target against "
+				  "(run mpf-info first)");
+		return MPF_ERR_ARG;
+	}
+	pthread_mutex_lock(&probe_lock);
+	rc = session_open(&s, 1, 1, &err);
+	if (rc >= 0 && !mpf_target_matches_cpu(&s.swd.t, cpu))
+		rc = mpf_errf(&err, MPF_ERR_MISMATCH, "the probe's target is %s but the board is a %s: "
+			      "nothing written", s.swd.t.name, cpu);
+	if (rc >= 0)
+		rc = flash_file(&s, r, file, cpu, &err);
+	if (rc < 0)
+		fail(r, rc, &err);
+	session_close(&s);
+	pthread_mutex_unlock(&probe_lock);
+	mpf_buf_release(&err);
+	return rc < 0 ? rc : 0;
+}
+
+/* ---- subcommands ---- */
+
+struct cmd_ctx {
+	const char *cmd;
+	char **argv;
+	int argc;
+};
+
+static int write_atomic(const char *path, const uint8_t *data, size_t len, struct mpf_buf *err)
+{
+	char *tmp = mpf_xasprintf("%s.XXXXXX", path);
+	int fd = mkstemp(tmp), rc = MPF_OK;
+	size_t off = 0;
+
+	if (fd < 0) {
+		rc = mpf_errf(err, MPF_ERR_IO, "cannot create %s: %s", tmp, strerror(errno));
+		free(tmp);
+		return rc;
+	}
+	while (off < len && rc == MPF_OK) {
+		ssize_t n = write(fd, data + off, len - off);
+
+		if (n < 0 && errno != EINTR)
+			rc = mpf_errf(err, MPF_ERR_IO, "writing %s: %s", tmp, strerror(errno));
+		else if (n > 0)
+			off += (size_t)n;
+	}
+	if (rc == MPF_OK && fsync(fd) < 0)
+		rc = mpf_errf(err, MPF_ERR_IO, "fsync %s: %s", tmp, strerror(errno));
+	close(fd);
+	if (rc == MPF_OK && rename(tmp, path) < 0)
+		rc = mpf_errf(err, MPF_ERR_IO, "renaming %s to %s: %s", tmp, path, strerror(errno));
+	if (rc != MPF_OK)
+		unlink(tmp);
+	free(tmp);
+	return rc;
+}
+
+static int do_read(struct session *s, struct mpf_record *r, char **argv, struct mpf_buf *err)
+{
+	struct prog g = { argv[2], NULL, NULL };
+	uint32_t addr, size;
+	uint8_t *buf;
+	json_t *o;
+	int rc;
+
+	if (parse_u32(argv[0], &addr) < 0 || parse_u32(argv[1], &size) < 0 || !size ||
+	    (uint64_t)addr + size > 0x100000000ull)
+		return mpf_errf(err, MPF_ERR_ARG, "read: bad address or size '%s %s'", argv[0], argv[1]);
+	buf = mpf_xmalloc(size);
+	rc = mpf_mem_read(&s->swd.a, addr, buf, size, on_progress, &g, err);
+	prog_end(&g, rc >= 0);
+	if (rc >= 0)
+		rc = write_atomic(argv[2], buf, size, err);
+	free(buf);
+	if (rc < 0)
+		return rc;
+	o = json_object();
+	set_hex32(o, "address", addr);
+	json_object_set_new(o, "size", json_integer(size));
+	json_object_set_new(o, "file", json_string(argv[2]));
+	mpf_rec_set(r, "read", o);
+	return MPF_OK;
+}
+
+static int do_erase(struct session *s, struct mpf_record *r, struct mpf_buf *err)
+{
+	const struct mpf_target *t = &s->swd.t;
+	struct prog g = { t->name, NULL, NULL };
+	uint32_t addr = t->flash_base, start, size;
+	json_t *o;
+	int rc;
+
+	if (erase_all) {
+		rc = t->drv->unlock(&s->swd.a, t, err);
+		if (rc >= 0)
+			rc = t->drv->mass_erase(&s->swd.a, t, err);
+		t->drv->lock(&s->swd.a, t, NULL);
+		start = t->flash_base;
+		size = t->flash_size;
+	} else {
+		if (addr_s && parse_u32(addr_s, &addr) < 0)
+			return mpf_errf(err, MPF_ERR_ARG, "bad --address '%s'", addr_s);
+		if (!addr_s)
+			return mpf_errf(err, MPF_ERR_ARG, "erase: give --address (a sector) or --all");
+		if (mpf_target_sector(t, addr, &start, &size) < 0)
+			return mpf_errf(err, MPF_ERR_ARG, "0x%08x is not in the flash of %s", addr, t->name);
+		rc = mpf_flash_erase(&s->swd.a, t, start, size, on_progress, &g, err);
+		prog_end(&g, rc >= 0);
+	}
+	if (rc >= 0 && !no_reset) {
+		rc = mpf_cm_reset_run(&s->swd.a, err);
+		s->released = 1;
+	}
+	if (rc < 0)
+		return rc;
+	o = json_object();
+	set_hex32(o, "address", start);
+	json_object_set_new(o, "size", json_integer(size));
+	json_object_set_new(o, "all", json_boolean(erase_all));
+	mpf_rec_set(r, "erased", o);
+	return MPF_OK;
+}
+
+static int run_cmd(struct mpf_record *r, void *ctx)
+{
+	const struct cmd_ctx *c = ctx;
+	struct mpf_buf err = MPF_BUF_INIT;
+	int write = !strcmp(c->cmd, "write"), erase = !strcmp(c->cmd, "erase");
+	int reset = !strcmp(c->cmd, "reset");
+	struct session s;
+	int rc = session_open(&s, write || erase || reset, 1, &err);
+
+	if (s.probes && s.idx >= 0 && s.idx < s.n)
+		probe_fields(r, &s.probes[s.idx]);
+	if (rc >= 0 && !reset)
+		mpf_rec_set(r, "swd", target_json(&s));
+	if (rc < 0)
+		(void)0;	/* the record gets the error below */
+	else if (write)
+		rc = flash_file(&s, r, c->argv[0], c->argv[0], &err);
+	else if (erase)
+		rc = do_erase(&s, r, &err);
+	else if (!strcmp(c->cmd, "read"))
+		rc = do_read(&s, r, c->argv, &err);
+	else if (reset && (rc = mpf_cm_reset_run(&s.swd.a, &err)) >= 0) {
+		s.released = 1;
+		mpf_rec_set_bool(r, "reset", 1);
+	}
+	if (rc < 0)
+		fail(r, rc, &err);
+	session_close(&s);
+	mpf_buf_release(&err);
+	return rc < 0 ? rc : 0;
+}
+
+static int do_list(const struct mpf_filter *f)
+{
+	struct mpf_usb_probe *p;
+	struct mpf_record *recs;
+	int n = mpf_usb_probes(&p), i;
+
+	recs = mpf_xcalloc(n ? n : 1, sizeof(*recs));
+	for (i = 0; i < n; i++) {
+		mpf_record_init(&recs[i]);
+		probe_fields(&recs[i], &p[i]);
+		if (p[i].u.denied) {
+			struct mpf_buf hint = MPF_BUF_INIT;
+
+			mpf_usb_access_hint(p[i].u.vid, p[i].u.pid, &hint);
+			mpf_rec_set_str(&recs[i], "access", "denied");
+			mpf_rec_set_str(&recs[i], "hint", mpf_buf_str(&hint));
+			mpf_buf_release(&hint);
+		}
+	}
+	mpf_usb_probes_free(p, n);
+	i = mpf_filter_list(f, recs, (size_t)n);
+	free(recs);
+	return i;
+}
+
+static const char *target_cell(const struct mpf_record *r, struct mpf_buf *out)
+{
+	const char *t = mpf_rec_str(r, "swd.target");
+
+	return t ? t : mpf_rec_str(r, "flashed.target");
+}
+
+static const char *result_cell(const struct mpf_record *r, struct mpf_buf *out)
+{
+	if (mpf_rec_get(r, "flashed")) {
+		mpf_buf_addf(out, "flashed %lld bytes", mpf_rec_int(r, "flashed.bytes", 0));
+		return out->buf;
+	}
+	if (mpf_rec_get(r, "erased"))
+		return "erased";
+	if (mpf_rec_get(r, "read"))
+		return "read";
+	if (mpf_rec_get(r, "swd.flash_size")) {
+		mpf_buf_addf(out, "%lld KiB flash", mpf_rec_int(r, "swd.flash_size", 0) / 1024);
+		return out->buf;
+	}
+	return NULL;
+}
+
+static const struct mpf_column columns[] = {
+	{ "Probe", "usb_serial", NULL },
+	{ "Product", "product", NULL },
+	{ "DAP", "dap_version", NULL },
+	{ "Target", NULL, target_cell },
+	{ "Core", "swd.core", NULL },
+	{ "Result", NULL, result_cell },
+	{ NULL, NULL, NULL },
+};
+
+static const struct { const char *name; int argc; } arity[] = {
+	{ "list", 0 }, { "info", 0 }, { "write", 1 }, { "erase", 0 }, { "read", 3 }, { "reset", 0 },
+};
+
+static int swd_main(int argc, char **argv)
+{
+	struct mpf_filter f = { .columns = columns };
+	struct cmd_ctx c;
+	struct mpf_record *rec;
+	size_t i;
+	int rc;
+
+	if (!argc) {
+		if (isatty(0)) {
+			mpf_error("give a command (list, info, write, erase, read, reset) or records on stdin");
+			return MPF_EXIT_USAGE;
+		}
+		f.wants = wants_swd;
+		f.run = run_record;
+		return mpf_filter_fd(&f, 0, "stdin");
+	}
+	for (i = 0; i < sizeof(arity) / sizeof(arity[0]) && strcmp(arity[i].name, argv[0]); i++)
+		;
+	if (i == sizeof(arity) / sizeof(arity[0])) {
+		mpf_error("unknown command '%s'", argv[0]);
+		return MPF_EXIT_USAGE;
+	}
+	if (argc - 1 != arity[i].argc) {
+		mpf_error("%s takes %d argument%s", argv[0], arity[i].argc, arity[i].argc == 1 ? "" : "s");
+		return MPF_EXIT_USAGE;
+	}
+	if (erase_all && strcmp(argv[0], "erase")) {
+		mpf_error("--all goes with erase");
+		return MPF_EXIT_USAGE;
+	}
+	if (!strcmp(argv[0], "list"))
+		return do_list(&f);
+	c.cmd = argv[0];
+	c.argv = argv + 1;
+	c.argc = argc - 1;
+	f.run = run_cmd;
+	f.ctx = &c;
+	rec = mpf_xcalloc(1, sizeof(*rec));
+	mpf_record_init(rec);
+	mpf_rec_set_str(rec, "kind", "probe");
+	rc = mpf_filter_list(&f, rec, 1);
+	free(rec);
+	return rc;
+}
+
+const struct mpf_applet swd_applet = {
+	.name = "swd",
+	.summary = "program STM32 and nRF52 boards through a CMSIS-DAP probe (SWD)",
+	.usage = "mpf-swd [options] list|info|reset\n"
+		 "mpf-swd [options] write FILE\n"
+		 "mpf-swd [options] erase --address ADDR | --all\n"
+		 "mpf-swd [options] read ADDR SIZE FILE\n"
+		 "mpf-swd [options] < records",
+	.description =
+		"mpf-swd talks to a CMSIS-DAP debug probe (v2 over USB bulk endpoints, or v1 "
+		"over HID) and programs the target's flash at register level: STM32F2/F4/F7, "
+		"STM32L4/G4 and STM32H74x/72x through their flash controllers, nRF52 through "
+		"the NVMC. It needs no bootloader on the board, so it also revives boards "
+		"whose firmware is broken.\n"
+		"\n"
+		"The target is identified by its DBGMCU idcode and flash size register "
+		"(STM32) or FICR (nRF52); --target picks the flash driver instead. write "
+		"takes .elf (PT_LOAD segments at their load addresses), Intel .hex, or a raw "
+		".bin placed at --address (default: the start of flash). Only the sectors "
+		"or pages the image touches are erased; everything written is read back and "
+		"compared, then the target is reset and runs (--no-reset leaves it halted).\n"
+		"\n"
+		"A target that does not answer (firmware that turned the SWD pins into GPIOs "
+		"or sleeps deeply) is reached by connecting under reset: nRESET is held low "
+		"through the probe while the debug port is set up and the core is caught at "
+		"its reset vector. A protected nRF52 (APPROTECT) is refused unless --unlock "
+		"is given, which mass-erases it through the CTRL-AP: all flash and UICR are "
+		"lost.\n"
+		"\n"
+		"Transfers are batched into full packets and pipelined up to the probe's "
+		"packet count; probes that take DAP_ExecuteCommands get several commands a "
+		"packet. The SWD clock is 4 MHz unless --frequency says otherwise.\n"
+		"\n"
+		"Without a command, records are read on stdin: those with \"method\": \"swd\" "
+		"are flashed with their firmware.file through the probe chosen by --probe (or "
+		"the only one attached), after checking that the part found is the record's "
+		"cpu; nothing is written otherwise. The record gets \"flashed\"; other records "
+		"pass through untouched.",
+	.examples =
+		"$ mpf-swd list\n"
+		"Show the attached probes.\n"
+		"\n"
+		"$ mpf-swd info\n"
+		"Identify the target: DPIDR, core, part, flash size.\n"
+		"\n"
+		"$ mpf-swd --probe E6614103 write build-PYBV11/firmware.elf\n"
+		"Flash an ELF through the probe whose serial contains E6614103.\n"
+		"\n"
+		"$ mpf-swd --address 0x08000000 write firmware.bin\n"
+		"Flash a raw binary at the start of STM32 flash.\n"
+		"\n"
+		"$ mpf-swd --unlock erase --all\n"
+		"Recover a protected nRF52 and erase it.\n"
+		"\n"
+		"$ mpf-swd read 0x08000000 0x100000 backup.bin\n"
+		"Save 1 MiB of flash.",
+	.opts = swd_opts,
+	.subcmds = swd_subcmds,
+	.default_timeout = 5,
+	.main = swd_main,
+};

@@ -1,0 +1,326 @@
+/* adiv5.c - ADIv5 debug port and MEM-AP access through CMSIS-DAP.
+ *
+ * Facts: protocols.md 4.3 (SWD line setup, after pyOCD swj.py and
+ * OpenOCD arm_adi_v5.h) and 4.4 (DP/AP registers, the TAR window).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "adiv5.h"
+#include "err.h"
+#include "progress.h"
+
+#define AP_REQ(reg)	(DAP_APnDP | DAP_A(reg))
+#define DP_REQ(reg)	DAP_A(reg)
+
+void mpf_adiv5_init(struct mpf_adiv5 *a, struct mpf_dap *dap)
+{
+	memset(a, 0, sizeof(*a));
+	a->dap = dap;
+	a->select = a->csw = a->tar = ~0u;
+	a->wrap = 0x400;
+}
+
+static void forget(struct mpf_adiv5 *a)
+{
+	a->select = a->csw = a->tar = ~0u;
+}
+
+/* Bits appended LSB first. */
+static void bits_add(uint8_t *seq, unsigned *pos, uint32_t v, unsigned n)
+{
+	unsigned i;
+
+	for (i = 0; i < n; i++, (*pos)++)
+		if (v >> i & 1)
+			seq[*pos / 8] |= 1u << (*pos % 8);
+}
+
+int mpf_adiv5_line_reset(struct mpf_adiv5 *a, struct mpf_buf *err)
+{
+	uint8_t seq[32] = { 0 };
+	unsigned pos = 0;
+	int rc;
+
+	/* line reset (>= 50 ones), JTAG-to-SWD 0xE79E, line reset, 8 idle */
+	bits_add(seq, &pos, ~0u, 32);
+	bits_add(seq, &pos, ~0u, 19);
+	bits_add(seq, &pos, 0xE79E, 16);
+	bits_add(seq, &pos, ~0u, 32);
+	bits_add(seq, &pos, ~0u, 19);
+	bits_add(seq, &pos, 0, 8);
+	if ((rc = mpf_dap_swj_sequence(a->dap, pos, seq, err)) < 0)
+		return rc;
+	forget(a);
+	/* after a line reset the first transfer must read DPIDR */
+	mpf_dap_q_read(a->dap, DP_REQ(DP_DPIDR), &a->dpidr);
+	if ((rc = mpf_dap_run(a->dap, err)) < 0) {
+		if (err) {
+			mpf_buf_reset(err);
+			mpf_buf_addf(err, "no SWD target answers (DPIDR read: %s); check wiring, "
+				     "target power and --frequency", mpf_dap_ack_name(a->dap->last_resp));
+		}
+		return MPF_ERR_NODEV;
+	}
+	return MPF_OK;
+}
+
+int mpf_adiv5_connect(struct mpf_adiv5 *a, struct mpf_buf *err)
+{
+	int64_t deadline;
+	uint32_t cs = 0;
+	int rc;
+
+	if ((rc = mpf_adiv5_line_reset(a, err)) < 0)
+		return rc;
+	mpf_dap_q_write(a->dap, DP_REQ(DP_ABORT), ABORT_CLEAR_ALL);
+	mpf_dap_q_write(a->dap, DP_REQ(DP_SELECT), 0);
+	mpf_dap_q_write(a->dap, DP_REQ(DP_CTRL_STAT), CS_CDBGPWRUPREQ | CS_CSYSPWRUPREQ);
+	if ((rc = mpf_dap_run(a->dap, err)) < 0)
+		return rc;
+	a->select = 0;
+	deadline = mpf_now_ms() + 1000;
+	do {
+		if ((rc = mpf_adiv5_dp_read(a, DP_CTRL_STAT, &cs, err)) < 0)
+			return rc;
+		if ((cs & (CS_CDBGPWRUPACK | CS_CSYSPWRUPACK)) == (CS_CDBGPWRUPACK | CS_CSYSPWRUPACK))
+			return MPF_OK;
+	} while (mpf_now_ms() < deadline);
+	return mpf_errf(err, MPF_ERR_TIMEOUT, "debug power-up not acknowledged within 1 s "
+			"(CTRL/STAT 0x%08x)", cs);
+}
+
+int mpf_adiv5_recover(struct mpf_adiv5 *a, struct mpf_buf *err)
+{
+	uint8_t resp = a->dap->last_resp;
+	uint32_t cs = 0;
+	int rc;
+
+	mpf_dap_discard(a->dap);
+	forget(a);
+	/* a transfer still stalled (WAIT) is cancelled with DAPABORT */
+	mpf_dap_q_write(a->dap, DP_REQ(DP_ABORT),
+			ABORT_CLEAR_ALL | ((resp & 7) == DAP_ACK_WAIT ? 1 : 0));
+	mpf_dap_q_read(a->dap, DP_REQ(DP_CTRL_STAT), &cs);
+	rc = mpf_dap_run(a->dap, NULL);
+	if (rc < 0 && (rc = mpf_adiv5_connect(a, NULL)) < 0)
+		return mpf_errf(err, rc, "target lost: no reply after a line reset");
+	a->dap->last_resp = resp;
+	return MPF_OK;
+}
+
+static void q_select(struct mpf_adiv5 *a, uint8_t ap, uint8_t reg)
+{
+	uint32_t sel = (uint32_t)ap << 24 | (reg & 0xF0);
+
+	if (sel != a->select) {
+		mpf_dap_q_write(a->dap, DP_REQ(DP_SELECT), sel);
+		a->select = sel;
+	}
+}
+
+/* A bus error on a MEM-AP access only sets STICKYERR (the AP write is
+ * posted), so every batch ends by reading CTRL/STAT: one more transfer in
+ * the last packet, and no fault goes unnoticed. */
+static int run(struct mpf_adiv5 *a, struct mpf_buf *err)
+{
+	uint32_t cs = 0;
+	int rc;
+
+	if (!mpf_dap_queued(a->dap))
+		return MPF_OK;
+	mpf_dap_q_read(a->dap, DP_REQ(DP_CTRL_STAT), &cs);
+	rc = mpf_dap_run(a->dap, err);
+	if (rc == MPF_OK && (cs & (CS_STICKYERR | CS_STICKYORUN | CS_WDATAERR))) {
+		a->dap->last_resp = DAP_ACK_FAULT;
+		rc = mpf_errf(err, MPF_ERR_PROTO, "target bus error (CTRL/STAT 0x%08x)", cs);
+	}
+	if (rc < 0 && rc != MPF_ERR_IO && rc != MPF_ERR_NODEV && rc != MPF_ERR_TIMEOUT)
+		mpf_adiv5_recover(a, NULL);
+	else if (rc < 0)
+		forget(a);
+	return rc;
+}
+
+int mpf_adiv5_run(struct mpf_adiv5 *a, struct mpf_buf *err)
+{
+	return run(a, err);
+}
+
+int mpf_adiv5_dp_read(struct mpf_adiv5 *a, uint8_t reg, uint32_t *v, struct mpf_buf *err)
+{
+	mpf_dap_q_read(a->dap, DP_REQ(reg), v);
+	return run(a, err);
+}
+
+int mpf_adiv5_dp_write(struct mpf_adiv5 *a, uint8_t reg, uint32_t v, struct mpf_buf *err)
+{
+	mpf_dap_q_write(a->dap, DP_REQ(reg), v);
+	if (reg == DP_SELECT)
+		a->select = v;
+	return run(a, err);
+}
+
+void mpf_adiv5_q_ap_read(struct mpf_adiv5 *a, uint8_t ap, uint8_t reg, uint32_t *v)
+{
+	q_select(a, ap, reg);
+	mpf_dap_q_read(a->dap, AP_REQ(reg), v);
+}
+
+void mpf_adiv5_q_ap_write(struct mpf_adiv5 *a, uint8_t ap, uint8_t reg, uint32_t v)
+{
+	q_select(a, ap, reg);
+	mpf_dap_q_write(a->dap, AP_REQ(reg), v);
+	if (ap == a->ap && reg == AP_CSW)
+		a->csw = v;
+	if (ap == a->ap && reg == AP_TAR)
+		a->tar = v;
+}
+
+int mpf_adiv5_ap_read(struct mpf_adiv5 *a, uint8_t ap, uint8_t reg, uint32_t *v,
+		      struct mpf_buf *err)
+{
+	mpf_adiv5_q_ap_read(a, ap, reg, v);
+	return run(a, err);
+}
+
+int mpf_adiv5_ap_write(struct mpf_adiv5 *a, uint8_t ap, uint8_t reg, uint32_t v,
+		       struct mpf_buf *err)
+{
+	mpf_adiv5_q_ap_write(a, ap, reg, v);
+	return run(a, err);
+}
+
+/* The auto-increment window by AP identity (pyOCD ap.py): the AHB-AP of
+ * Cortex-M3/M4 (IDR 0x24770011) increments across 4 KiB, others 1 KiB. */
+int mpf_adiv5_mem_ap(struct mpf_adiv5 *a, uint8_t ap, struct mpf_buf *err)
+{
+	int rc = mpf_adiv5_ap_read(a, ap, AP_IDR, &a->ap_idr, err);
+
+	if (rc < 0)
+		return rc;
+	if (!a->ap_idr || ((a->ap_idr >> 13) & 0xF) != 0x8 || ((a->ap_idr >> 16) & 1) != 1)
+		return mpf_errf(err, MPF_ERR_NODEV, "AP %u is not a MEM-AP (IDR 0x%08x)",
+				ap, a->ap_idr);
+	a->ap = ap;
+	a->csw = a->tar = ~0u;
+	a->wrap = (a->ap_idr & 0x0FFFFFFF) == 0x04770011 ? 0x1000 : 0x400;
+	return MPF_OK;
+}
+
+static void q_csw_tar(struct mpf_adiv5 *a, uint32_t addr)
+{
+	uint32_t csw = CSW_AHB_DEFAULT | CSW_ADDRINC_SINGLE | CSW_SIZE32;
+
+	if (a->csw != csw)
+		mpf_adiv5_q_ap_write(a, a->ap, AP_CSW, csw);
+	if (a->tar != addr)
+		mpf_adiv5_q_ap_write(a, a->ap, AP_TAR, addr);
+	q_select(a, a->ap, AP_DRW);
+}
+
+/* TAR after n word accesses from addr: it wraps inside the window. */
+static uint32_t tar_after(const struct mpf_adiv5 *a, uint32_t addr, uint32_t n)
+{
+	return (addr & ~(a->wrap - 1)) | ((addr + 4 * n) & (a->wrap - 1));
+}
+
+void mpf_adiv5_q_write32(struct mpf_adiv5 *a, uint32_t addr, uint32_t v)
+{
+	q_csw_tar(a, addr);
+	mpf_dap_q_write(a->dap, AP_REQ(AP_DRW), v);
+	a->tar = tar_after(a, addr, 1);
+}
+
+void mpf_adiv5_q_read32(struct mpf_adiv5 *a, uint32_t addr, uint32_t *v)
+{
+	q_csw_tar(a, addr);
+	mpf_dap_q_read(a->dap, AP_REQ(AP_DRW), v);
+	a->tar = tar_after(a, addr, 1);
+}
+
+/* Polling goes through the banked data registers, which do not move TAR. */
+void mpf_adiv5_q_poll32(struct mpf_adiv5 *a, uint32_t addr, uint32_t mask, uint32_t match)
+{
+	uint8_t bd = AP_BD0 + (addr & 0xC);
+
+	q_csw_tar(a, addr & ~0xFu);
+	q_select(a, a->ap, bd);
+	mpf_dap_q_write(a->dap, DAP_MATCH_MASK | AP_REQ(bd), mask);
+	mpf_dap_q_match(a->dap, AP_REQ(bd), match);
+}
+
+/* One window at a time: the TAR write, full block packets, then the words
+ * that do not fill a block as single transfers, which share one
+ * DAP_Transfer with the next window's TAR write (or with whatever single
+ * transfers follow, such as a status poll or the CTRL/STAT check). */
+static void q_xfer(struct mpf_adiv5 *a, uint32_t addr, uint32_t *words, uint32_t n, int rd)
+{
+	unsigned bmax = mpf_dap_block_max(a->dap->packet_size, rd);
+
+	while (n) {
+		uint32_t room = (a->wrap - (addr & (a->wrap - 1))) / 4;
+		uint32_t k = n < room ? n : room, tail = k % bmax, i;
+
+		q_csw_tar(a, addr);
+		mpf_dap_q_block(a->dap, AP_REQ(AP_DRW) | (rd ? DAP_RnW : 0), words, k - tail);
+		for (i = k - tail; i < k; i++) {
+			if (rd)
+				mpf_dap_q_read(a->dap, AP_REQ(AP_DRW), &words[i]);
+			else
+				mpf_dap_q_write(a->dap, AP_REQ(AP_DRW), words[i]);
+		}
+		a->tar = tar_after(a, addr, k);
+		addr += 4 * k;
+		words += k;
+		n -= k;
+	}
+}
+
+void mpf_adiv5_q_write(struct mpf_adiv5 *a, uint32_t addr, uint32_t *words, uint32_t n)
+{
+	q_xfer(a, addr, words, n, 0);
+}
+
+void mpf_adiv5_q_read(struct mpf_adiv5 *a, uint32_t addr, uint32_t *words, uint32_t n)
+{
+	q_xfer(a, addr, words, n, 1);
+}
+
+static int mem_err(struct mpf_adiv5 *a, int rc, const char *what, uint32_t addr,
+		   struct mpf_buf *err)
+{
+	if (rc < 0 && err && rc == MPF_ERR_PROTO) {
+		char *m = mpf_buf_detach(err);
+
+		mpf_buf_addf(err, "%s 0x%08x: %s", what, addr, m);
+		free(m);
+	}
+	return rc;
+}
+
+int mpf_adiv5_read32(struct mpf_adiv5 *a, uint32_t addr, uint32_t *v, struct mpf_buf *err)
+{
+	mpf_adiv5_q_read32(a, addr, v);
+	return mem_err(a, run(a, err), "reading", addr, err);
+}
+
+int mpf_adiv5_write32(struct mpf_adiv5 *a, uint32_t addr, uint32_t v, struct mpf_buf *err)
+{
+	mpf_adiv5_q_write32(a, addr, v);
+	return mem_err(a, run(a, err), "writing", addr, err);
+}
+
+int mpf_adiv5_read(struct mpf_adiv5 *a, uint32_t addr, uint32_t *words, uint32_t n,
+		   struct mpf_buf *err)
+{
+	mpf_adiv5_q_read(a, addr, words, n);
+	return mem_err(a, run(a, err), "reading from", addr, err);
+}
+
+int mpf_adiv5_write(struct mpf_adiv5 *a, uint32_t addr, uint32_t *words, uint32_t n,
+		    struct mpf_buf *err)
+{
+	mpf_adiv5_q_write(a, addr, words, n);
+	return mem_err(a, run(a, err), "writing to", addr, err);
+}

@@ -1,0 +1,97 @@
+/* adiv5.h - ARM Debug Interface v5 over CMSIS-DAP: SWD line setup, the
+ * debug port, access ports and MEM-AP memory access (protocols.md 4.3-4.4).
+ *
+ * Memory transfers are planned around the MEM-AP auto-increment window
+ * (TAR only increments within 1 KiB, or 4 KiB on the Cortex-M3/M4 AHB-AP)
+ * and queued on the dap, so a whole range goes out as full, pipelined
+ * packets with one TAR write per window.
+ */
+#ifndef MPF_ADIV5_H
+#define MPF_ADIV5_H
+
+#include <stdint.h>
+
+#include "cmsis_dap.h"
+
+/* DP registers (A[3:2]) */
+#define DP_DPIDR	0x0
+#define DP_ABORT	0x0
+#define DP_CTRL_STAT	0x4
+#define DP_SELECT	0x8
+#define DP_RDBUFF	0xC
+
+#define ABORT_CLEAR_ALL	0x1E	/* STKCMPCLR | STKERRCLR | WDERRCLR | ORUNERRCLR */
+#define CS_STICKYORUN	(1u << 1)
+#define CS_STICKYCMP	(1u << 4)
+#define CS_STICKYERR	(1u << 5)
+#define CS_WDATAERR	(1u << 7)
+#define CS_CDBGPWRUPREQ	(1u << 28)
+#define CS_CDBGPWRUPACK	(1u << 29)
+#define CS_CSYSPWRUPREQ	(1u << 30)
+#define CS_CSYSPWRUPACK	(1u << 31)
+
+/* MEM-AP registers */
+#define AP_CSW	0x00
+#define AP_TAR	0x04
+#define AP_DRW	0x0C
+#define AP_BD0	0x10
+#define AP_CFG	0xF4
+#define AP_BASE	0xF8
+#define AP_IDR	0xFC
+
+#define CSW_SIZE32	0x2
+#define CSW_ADDRINC_SINGLE 0x10
+#define CSW_DEVICEEN	(1u << 6)
+/* HPROT1 (privileged) | MasterType debug | DbgSwEnable: what the AHB-AP of
+ * a Cortex-M expects from a debugger (OpenOCD's default). */
+#define CSW_AHB_DEFAULT	0xA2000000u
+
+struct mpf_adiv5 {
+	struct mpf_dap *dap;
+	uint32_t dpidr;
+	uint32_t select;	/* cached SELECT, ~0 when unknown */
+	uint32_t csw;		/* cached CSW of the MEM-AP, ~0 when unknown */
+	uint32_t tar;		/* cached TAR, ~0 when unknown */
+	uint8_t ap;		/* the MEM-AP in use */
+	uint32_t wrap;		/* auto-increment window of that AP */
+	uint32_t ap_idr;
+};
+
+void mpf_adiv5_init(struct mpf_adiv5 *a, struct mpf_dap *dap);
+/* Line reset, JTAG-to-SWD, line reset, idle, then DPIDR. */
+int mpf_adiv5_line_reset(struct mpf_adiv5 *a, struct mpf_buf *err);
+/* The above, clear sticky errors and power up the debug domain. */
+int mpf_adiv5_connect(struct mpf_adiv5 *a, struct mpf_buf *err);
+/* After a failed transfer: read CTRL/STAT, clear sticky errors, forget
+ * the caches. Describes the state in err (appended). */
+int mpf_adiv5_recover(struct mpf_adiv5 *a, struct mpf_buf *err);
+
+int mpf_adiv5_dp_read(struct mpf_adiv5 *a, uint8_t reg, uint32_t *v, struct mpf_buf *err);
+int mpf_adiv5_dp_write(struct mpf_adiv5 *a, uint8_t reg, uint32_t v, struct mpf_buf *err);
+int mpf_adiv5_ap_read(struct mpf_adiv5 *a, uint8_t ap, uint8_t reg, uint32_t *v,
+		      struct mpf_buf *err);
+int mpf_adiv5_ap_write(struct mpf_adiv5 *a, uint8_t ap, uint8_t reg, uint32_t v,
+		       struct mpf_buf *err);
+/* Queue forms (run with mpf_adiv5_run). */
+void mpf_adiv5_q_ap_read(struct mpf_adiv5 *a, uint8_t ap, uint8_t reg, uint32_t *v);
+void mpf_adiv5_q_ap_write(struct mpf_adiv5 *a, uint8_t ap, uint8_t reg, uint32_t v);
+int mpf_adiv5_run(struct mpf_adiv5 *a, struct mpf_buf *err);
+
+/* Select ap as the MEM-AP: read its IDR, set the auto-increment window. */
+int mpf_adiv5_mem_ap(struct mpf_adiv5 *a, uint8_t ap, struct mpf_buf *err);
+
+/* Word access to target memory (addresses 4-byte aligned). */
+void mpf_adiv5_q_write32(struct mpf_adiv5 *a, uint32_t addr, uint32_t v);
+void mpf_adiv5_q_read32(struct mpf_adiv5 *a, uint32_t addr, uint32_t *v);
+/* Queue a read that the probe repeats until (value & mask) == match. */
+void mpf_adiv5_q_poll32(struct mpf_adiv5 *a, uint32_t addr, uint32_t mask, uint32_t match);
+void mpf_adiv5_q_write(struct mpf_adiv5 *a, uint32_t addr, uint32_t *words, uint32_t n);
+void mpf_adiv5_q_read(struct mpf_adiv5 *a, uint32_t addr, uint32_t *words, uint32_t n);
+int mpf_adiv5_read32(struct mpf_adiv5 *a, uint32_t addr, uint32_t *v, struct mpf_buf *err);
+int mpf_adiv5_write32(struct mpf_adiv5 *a, uint32_t addr, uint32_t v, struct mpf_buf *err);
+int mpf_adiv5_read(struct mpf_adiv5 *a, uint32_t addr, uint32_t *words, uint32_t n,
+		   struct mpf_buf *err);
+int mpf_adiv5_write(struct mpf_adiv5 *a, uint32_t addr, uint32_t *words, uint32_t n,
+		    struct mpf_buf *err);
+
+#endif

@@ -1,0 +1,201 @@
+/* flash_nrf5.c - nRF52 NVMC programming and APPROTECT recovery through the
+ * CTRL-AP (protocols.md 5.5, after the nRF52840 product specification as
+ * summarised from OpenOCD nrf5.c and pyOCD target_nRF52.py).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "err.h"
+#include "nrf52.h"
+#include "progress.h"
+#include "swd_target.h"
+
+#define FICR		0x10000000u
+#define FICR_CODEPAGESIZE (FICR + 0x10)
+#define FICR_CODESIZE	(FICR + 0x14)
+#define FICR_PART	(FICR + 0x100)
+#define FICR_VARIANT	(FICR + 0x104)
+#define FICR_RAM	(FICR + 0x10C)
+#define NVMC		0x4001E000u
+#define NVMC_READY	(NVMC + 0x400)
+#define NVMC_CONFIG	(NVMC + 0x504)
+#define NVMC_ERASEPAGE	(NVMC + 0x508)
+#define NVMC_ERASEALL	(NVMC + 0x50C)
+#define CONFIG_REN 0
+#define CONFIG_WEN 1
+#define CONFIG_EEN 2
+
+#define CTRL_AP		1
+#define CTRL_RESET	0x000
+#define CTRL_ERASEALL	0x004
+#define CTRL_ERASEALLSTATUS 0x008
+#define CTRL_APPROTECTSTATUS 0x00C
+#define CTRL_AP_IDR_NRF52 0x02880000u
+
+static const struct { uint32_t part; const char *cpus; } parts[] = {
+	{ 0x52805, "NRF52805" }, { 0x52810, "NRF52810" }, { 0x52811, "NRF52811" },
+	{ 0x52820, "NRF52820" }, { 0x52832, "NRF52832" }, { 0x52833, "NRF52833" },
+	{ 0x52840, "NRF52840" },
+};
+
+int mpf_nrf52_ctrl_ap(struct mpf_adiv5 *a, struct mpf_buf *err)
+{
+	uint32_t idr = 0;
+	int rc = mpf_adiv5_ap_read(a, CTRL_AP, AP_IDR, &idr, err);
+
+	if (rc < 0)
+		return rc == MPF_ERR_PROTO ? 0 : rc;
+	return (idr & 0x0FFFFFFF) == CTRL_AP_IDR_NRF52;
+}
+
+int mpf_nrf52_locked(struct mpf_adiv5 *a, struct mpf_buf *err)
+{
+	uint32_t st = 0;
+	int rc = mpf_nrf52_ctrl_ap(a, err);
+
+	if (rc <= 0)
+		return rc;
+	if ((rc = mpf_adiv5_ap_read(a, CTRL_AP, CTRL_APPROTECTSTATUS, &st, err)) < 0)
+		return rc;
+	return (st & 1) == 0;	/* 0: protection enabled */
+}
+
+/* ERASEALL through the CTRL-AP erases flash, UICR and RAM, which clears
+ * APPROTECT; a CTRL-AP reset then lets the AHB-AP in. */
+int mpf_nrf52_recover(struct mpf_adiv5 *a, struct mpf_buf *err)
+{
+	int rc;
+
+	if ((rc = mpf_adiv5_ap_write(a, CTRL_AP, CTRL_ERASEALL, 1, err)) < 0)
+		return rc;
+	for (int64_t t0 = mpf_now_ms();;) {
+		uint32_t st = 1;
+
+		if ((rc = mpf_adiv5_ap_read(a, CTRL_AP, CTRL_ERASEALLSTATUS, &st, err)) < 0)
+			return rc;
+		if (!st)
+			break;
+		if (mpf_now_ms() - t0 > 15000)
+			return mpf_errf(err, MPF_ERR_TIMEOUT, "nRF52 ERASEALL did not finish in 15 s");
+		mpf_swd_nap(10);
+	}
+	mpf_adiv5_q_ap_write(a, CTRL_AP, CTRL_ERASEALL, 0);
+	mpf_adiv5_q_ap_write(a, CTRL_AP, CTRL_RESET, 1);
+	mpf_adiv5_q_ap_write(a, CTRL_AP, CTRL_RESET, 0);
+	if ((rc = mpf_adiv5_run(a, err)) < 0)
+		return rc;
+	if ((rc = mpf_adiv5_connect(a, err)) < 0)
+		return rc;
+	if ((rc = mpf_nrf52_locked(a, err)) < 0)
+		return rc;
+	if (rc)
+		return mpf_errf(err, MPF_ERR_FAIL, "nRF52 still protected after ERASEALL "
+				"(APPROTECT enforced in hardware on this revision?)");
+	return MPF_OK;
+}
+
+static int nrf_detect(struct mpf_adiv5 *a, struct mpf_target *t, struct mpf_buf *err)
+{
+	uint32_t part, pgsz, npg, ram, variant;
+	size_t i;
+	int rc = mpf_nrf52_ctrl_ap(a, err);
+
+	if (rc <= 0)
+		return rc;
+	mpf_adiv5_q_read32(a, FICR_PART, &part);
+	mpf_adiv5_q_read32(a, FICR_VARIANT, &variant);
+	mpf_adiv5_q_read32(a, FICR_CODEPAGESIZE, &pgsz);
+	mpf_adiv5_q_read32(a, FICR_CODESIZE, &npg);
+	mpf_adiv5_q_read32(a, FICR_RAM, &ram);
+	if ((rc = mpf_adiv5_run(a, err)) < 0)
+		return rc;
+	for (i = 0; i < sizeof(parts) / sizeof(parts[0]) && parts[i].part != part; i++)
+		;
+	if (i == sizeof(parts) / sizeof(parts[0]))
+		return mpf_errf(err, MPF_ERR_SUPP, "unknown nRF52 part 0x%x in FICR", part);
+	if (pgsz != 4096 || !npg || npg > 1024)
+		return mpf_errf(err, MPF_ERR_PROTO, "nRF%x FICR: implausible flash geometry "
+				"%u pages of %u bytes", part, npg, pgsz);
+	snprintf(t->name, sizeof(t->name), "nRF%x", part);
+	t->cpus = parts[i].cpus;
+	t->idcode = part;
+	t->flash_base = 0;
+	t->flash_size = pgsz * npg;
+	t->page = pgsz;
+	t->unit = 4;
+	t->regs = NVMC;
+	t->ram_base = 0x20000000;
+	t->ram_size = ram < 0x10000 ? ram * 1024 : 0;
+	return 1;
+}
+
+static int nvmc_wait(struct mpf_adiv5 *a, unsigned ms, const char *what, struct mpf_buf *err)
+{
+	return mpf_target_wait(a, NVMC_READY, 1, 1, ms, what, NULL, err);
+}
+
+static int nrf_erase(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t addr,
+		     struct mpf_buf *err)
+{
+	int rc;
+
+	mpf_adiv5_q_write32(a, NVMC_CONFIG, CONFIG_EEN);
+	mpf_adiv5_q_write32(a, NVMC_ERASEPAGE, addr);
+	if ((rc = mpf_adiv5_run(a, err)) < 0)
+		return rc;
+	rc = nvmc_wait(a, 1000, "page erase", err);	/* 85 ms max on nRF52840 */
+	mpf_adiv5_write32(a, NVMC_CONFIG, CONFIG_REN, NULL);
+	return rc;
+}
+
+static int nrf_mass_erase(struct mpf_adiv5 *a, const struct mpf_target *t, struct mpf_buf *err)
+{
+	int rc;
+
+	mpf_adiv5_q_write32(a, NVMC_CONFIG, CONFIG_EEN);
+	mpf_adiv5_q_write32(a, NVMC_ERASEALL, 1);
+	if ((rc = mpf_adiv5_run(a, err)) < 0)
+		return rc;
+	rc = nvmc_wait(a, 15000, "erase all", err);
+	mpf_adiv5_write32(a, NVMC_CONFIG, CONFIG_REN, NULL);
+	return rc;
+}
+
+/* The NVMC wants READY before each word (41 us per word on nRF52840).
+ * Auto-increment is switched off so that one DAP_Transfer carries, per
+ * word: TAR = address, DRW = word, TAR = READY, and a value-match read of
+ * DRW until READY is 1, the probe doing the polling. */
+static int nrf_program(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t addr,
+		       uint32_t *words, uint32_t n, struct mpf_buf *err)
+{
+	uint32_t i;
+	int rc;
+
+	mpf_adiv5_q_write32(a, NVMC_CONFIG, CONFIG_WEN);
+	mpf_adiv5_q_ap_write(a, a->ap, AP_CSW, CSW_AHB_DEFAULT | CSW_SIZE32);
+	mpf_dap_q_write(a->dap, DAP_MATCH_MASK | DAP_APnDP | DAP_A(AP_DRW), 1);
+	for (i = 0; i < n; i++) {
+		mpf_adiv5_q_ap_write(a, a->ap, AP_TAR, addr + 4 * i);
+		mpf_adiv5_q_ap_write(a, a->ap, AP_DRW, words[i]);
+		mpf_adiv5_q_ap_write(a, a->ap, AP_TAR, NVMC_READY);
+		mpf_dap_q_match(a->dap, DAP_APnDP | DAP_A(AP_DRW), 1);
+	}
+	rc = mpf_adiv5_run(a, err);
+	mpf_adiv5_write32(a, NVMC_CONFIG, CONFIG_REN, rc < 0 ? NULL : err);
+	return rc;
+}
+
+/* The NVMC has no lock: CONFIG selects read, write or erase. */
+static int nrf_unlock(struct mpf_adiv5 *a, const struct mpf_target *t, struct mpf_buf *err)
+{
+	return MPF_OK;
+}
+
+static int nrf_lock(struct mpf_adiv5 *a, const struct mpf_target *t, struct mpf_buf *err)
+{
+	return mpf_adiv5_write32(a, NVMC_CONFIG, CONFIG_REN, err);
+}
+
+const struct mpf_flash_driver mpf_flash_nrf52 = {
+	"nrf52", "nRF52 (NVMC pages)", nrf_detect, nrf_unlock, nrf_erase, nrf_mass_erase, nrf_program, nrf_lock,
+};

@@ -1,0 +1,465 @@
+/* flash_stm32.c - STM32 flash controllers at register level: F2/F4/F7,
+ * L4/G4 and H7 (protocols.md 5.1-5.4, after RM0090/RM0351/RM0433 as
+ * summarised from OpenOCD stm32f2x.c, stm32l4x.c, stm32h7x.c).
+ *
+ * Programming streams words straight into flash through the MEM-AP: while
+ * the controller is busy the AHB stalls the next write, which the probe
+ * sees as WAIT and retries (DAP_TransferConfigure), so no per-word poll
+ * is needed; each chunk ends with a value-match poll of BSY and an error
+ * check of SR.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "err.h"
+#include "swd_target.h"
+
+#define KEY1 0x45670123u
+#define KEY2 0xCDEF89ABu
+#define DBGMCU_IDCODE		0xE0042000u
+#define DBGMCU_IDCODE_H7	0x5C001000u
+
+struct stm32_part {
+	uint16_t dev;
+	const char *name, *cpus;
+	uint32_t fsize_reg;	/* u16 KiB */
+	uint32_t sector0;	/* F2/F4/F7 first-sector size; L4/G4/H7 page or sector size */
+	uint32_t ram_size;
+	int dual;		/* 1: dual bank at half the flash; 2: from option bytes */
+};
+
+static const struct stm32_part f4_parts[] = {
+	{ 0x411, "STM32F2xx", "STM32F2", 0x1FFF7A22, 16384, 0x20000, 0 },
+	{ 0x413, "STM32F405/407/415/417", "STM32F405,STM32F407,STM32F415,STM32F417",
+	  0x1FFF7A22, 16384, 0x20000, 0 },
+	{ 0x419, "STM32F42x/43x", "STM32F427,STM32F429,STM32F437,STM32F439",
+	  0x1FFF7A22, 16384, 0x30000, 1 },
+	{ 0x423, "STM32F401xB/C", "STM32F401", 0x1FFF7A22, 16384, 0x10000, 0 },
+	{ 0x433, "STM32F401xD/E", "STM32F401", 0x1FFF7A22, 16384, 0x18000, 0 },
+	{ 0x431, "STM32F411", "STM32F411", 0x1FFF7A22, 16384, 0x20000, 0 },
+	{ 0x421, "STM32F446", "STM32F446", 0x1FFF7A22, 16384, 0x20000, 0 },
+	{ 0x441, "STM32F412", "STM32F412", 0x1FFF7A22, 16384, 0x40000, 0 },
+	{ 0x458, "STM32F410", "STM32F410", 0x1FFF7A22, 16384, 0x8000, 0 },
+	{ 0x463, "STM32F413/423", "STM32F413,STM32F423", 0x1FFF7A22, 16384, 0x50000, 0 },
+	{ 0x434, "STM32F469/479", "STM32F469,STM32F479", 0x1FFF7A22, 16384, 0x60000, 1 },
+	{ 0x449, "STM32F74x/75x", "STM32F745,STM32F746,STM32F756", 0x1FF0F442, 32768, 0x50000, 0 },
+	{ 0x451, "STM32F76x/77x", "STM32F765,STM32F767,STM32F769,STM32F777,STM32F779",
+	  0x1FF0F442, 32768, 0x80000, 0 },
+	{ 0x452, "STM32F72x/73x", "STM32F722,STM32F723,STM32F730,STM32F732,STM32F733",
+	  0x1FF07A22, 16384, 0x40000, 0 },
+	{ 0 }
+};
+
+static const struct stm32_part l4_parts[] = {
+	{ 0x415, "STM32L47x/48x", "STM32L47,STM32L48", 0x1FFF75E0, 2048, 0x18000, 1 },
+	{ 0x435, "STM32L43x/44x", "STM32L43,STM32L44", 0x1FFF75E0, 2048, 0xC000, 0 },
+	{ 0x462, "STM32L45x/46x", "STM32L45,STM32L46", 0x1FFF75E0, 2048, 0x20000, 0 },
+	{ 0x464, "STM32L41x/42x", "STM32L41,STM32L42", 0x1FFF75E0, 2048, 0xA000, 0 },
+	{ 0x461, "STM32L49x/4Ax", "STM32L49,STM32L4A", 0x1FFF75E0, 2048, 0x40000, 2 },
+	{ 0x468, "STM32G43x/44x", "STM32G43,STM32G44", 0x1FFF75E0, 2048, 0x8000, 0 },
+	{ 0x469, "STM32G47x/48x", "STM32G47,STM32G48", 0x1FFF75E0, 4096, 0x20000, 2 },
+	{ 0x479, "STM32G49x/4Ax", "STM32G49,STM32G4A", 0x1FFF75E0, 2048, 0x1C000, 0 },
+	{ 0 }
+};
+
+static const struct stm32_part h7_parts[] = {
+	{ 0x450, "STM32H74x/75x", "STM32H742,STM32H743,STM32H745,STM32H747,STM32H750,STM32H753,"
+	  "STM32H755,STM32H757", 0x1FF1E880, 0x20000, 0x20000, 1 },
+	{ 0x483, "STM32H72x/73x", "STM32H723,STM32H725,STM32H730,STM32H733,STM32H735",
+	  0x1FF1E880, 0x20000, 0x20000, 0 },
+	{ 0 }
+};
+
+static const struct stm32_part *find_part(const struct stm32_part *p, uint16_t dev)
+{
+	for (; p->dev; p++)
+		if (p->dev == dev)
+			return p;
+	return NULL;
+}
+
+/* Read the DBGMCU idcode and the flash size register. A part without the
+ * register readable (protected system memory) is refused rather than guessed. */
+static int stm32_ident(struct mpf_adiv5 *a, const struct stm32_part *table, uint32_t idreg,
+		       struct mpf_target *t, const struct stm32_part **part, struct mpf_buf *err)
+{
+	uint32_t id, fs;
+	int rc;
+
+	if ((rc = mpf_adiv5_read32(a, idreg, &id, err)) < 0)
+		return rc == MPF_ERR_PROTO ? 0 : rc;
+	if (!(*part = find_part(table, id & 0xFFF)))
+		return 0;
+	if ((rc = mpf_adiv5_read32(a, (*part)->fsize_reg & ~3u, &fs, err)) < 0)
+		return rc;
+	fs = ((*part)->fsize_reg & 2) ? fs >> 16 : fs & 0xFFFF;
+	if (!fs || fs == 0xFFFF)
+		return mpf_errf(err, MPF_ERR_PROTO, "%s: flash size register reads 0x%04x",
+				(*part)->name, fs);
+	t->idcode = id;
+	snprintf(t->name, sizeof(t->name), "%s", (*part)->name);
+	t->cpus = (*part)->cpus;
+	t->flash_base = 0x08000000;
+	t->flash_size = fs * 1024;
+	t->ram_base = 0x20000000;
+	t->ram_size = (*part)->ram_size;
+	return 1;
+}
+
+static int unlock(struct mpf_adiv5 *a, uint32_t keyr, uint32_t cr, uint32_t lockbit,
+		  struct mpf_buf *err)
+{
+	uint32_t v;
+	int rc;
+
+	if ((rc = mpf_adiv5_read32(a, cr, &v, err)) < 0 || !(v & lockbit))
+		return rc;
+	mpf_adiv5_q_write32(a, keyr, KEY1);
+	mpf_adiv5_q_write32(a, keyr, KEY2);
+	mpf_adiv5_q_read32(a, cr, &v);
+	rc = mpf_adiv5_run(a, err);
+	if (rc == MPF_ERR_PROTO || (rc >= 0 && (v & lockbit)))
+		return mpf_errf(err, MPF_ERR_FAIL, "flash controller stays locked after the key "
+				"sequence (a wrong key locks it until reset: try `mpf-swd reset`)");
+	return rc;
+}
+
+static int sr_check(uint32_t sr, uint32_t mask, const char *what, uint32_t addr,
+		    struct mpf_buf *err)
+{
+	if (!(sr & mask))
+		return MPF_OK;
+	return mpf_errf(err, MPF_ERR_FAIL, "%s at 0x%08x failed: flash SR 0x%08x%s", what, addr,
+			sr, (sr & (1u << 4)) ? " (write protected)" : "");
+}
+
+/* ---- F2/F4/F7 ---- */
+#define F4_KEYR(t)	((t)->regs + 0x04)
+#define F4_SR(t)	((t)->regs + 0x0C)
+#define F4_CR(t)	((t)->regs + 0x10)
+#define F4_CR_PG	(1u << 0)
+#define F4_CR_SER	(1u << 1)
+#define F4_CR_MER	(1u << 2)
+#define F4_CR_PSIZE32	(2u << 8)
+#define F4_CR_MER1	(1u << 15)
+#define F4_CR_STRT	(1u << 16)
+#define F4_CR_LOCK	(1u << 31)
+#define F4_SR_BSY	(1u << 16)
+#define F4_SR_ERR	0x1F2u	/* OPERR WRPERR PGAERR PGPERR PGSERR RDERR */
+
+static int f4_detect(struct mpf_adiv5 *a, struct mpf_target *t, struct mpf_buf *err)
+{
+	const struct stm32_part *p;
+	int rc = stm32_ident(a, f4_parts, DBGMCU_IDCODE, t, &p, err);
+
+	if (rc <= 0)
+		return rc;
+	t->regs = 0x40023C00;
+	t->unit = 4;
+	t->sector0 = p->sector0;
+	/* 2 MiB F42x/F469: bank 2 repeats the layout at 0x08100000 */
+	t->bank_size = p->dual && t->flash_size == 2 * 1024 * 1024 ? t->flash_size / 2 : 0;
+	return 1;
+}
+
+static uint32_t f4_snb(const struct mpf_target *t, uint32_t addr)
+{
+	uint32_t off = addr - t->flash_base, bank = 0, s = t->sector0, n;
+
+	if (t->bank_size && off >= t->bank_size) {
+		bank = 0x10;
+		off -= t->bank_size;
+	}
+	n = off < 4 * s ? off / s : off < 8 * s ? 4 : 5 + (off - 8 * s) / (8 * s);
+	return bank | n;
+}
+
+static int f4_wait(struct mpf_adiv5 *a, const struct mpf_target *t, unsigned ms, const char *what,
+		   uint32_t addr, struct mpf_buf *err)
+{
+	uint32_t sr;
+	int rc = mpf_target_wait(a, F4_SR(t), F4_SR_BSY, 0, ms, what, &sr, err);
+
+	return rc < 0 ? rc : sr_check(sr, F4_SR_ERR, what, addr, err);
+}
+
+static int f4_erase(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t addr,
+		    struct mpf_buf *err)
+{
+	int rc;
+
+	mpf_adiv5_q_write32(a, F4_SR(t), F4_SR_ERR);
+	mpf_adiv5_q_write32(a, F4_CR(t), F4_CR_SER | F4_CR_PSIZE32 | f4_snb(t, addr) << 3);
+	mpf_adiv5_q_write32(a, F4_CR(t), F4_CR_SER | F4_CR_PSIZE32 | f4_snb(t, addr) << 3 | F4_CR_STRT);
+	if ((rc = mpf_adiv5_run(a, err)) < 0)
+		return rc;
+	/* OpenOCD allows 10 s: a 128 KiB sector takes 1-2 s, 256 KiB (F7) 2-4 s */
+	return f4_wait(a, t, 10000, "sector erase", addr, err);
+}
+
+static int f4_mass_erase(struct mpf_adiv5 *a, const struct mpf_target *t, struct mpf_buf *err)
+{
+	uint32_t cr = F4_CR_MER | F4_CR_PSIZE32 | (t->bank_size ? F4_CR_MER1 : 0);
+	int rc;
+
+	mpf_adiv5_q_write32(a, F4_SR(t), F4_SR_ERR);
+	mpf_adiv5_q_write32(a, F4_CR(t), cr);
+	mpf_adiv5_q_write32(a, F4_CR(t), cr | F4_CR_STRT);
+	if ((rc = mpf_adiv5_run(a, err)) < 0)
+		return rc;
+	return f4_wait(a, t, 33000, "mass erase", t->flash_base, err);
+}
+
+/* PSIZE x32: the 2.7-3.6 V range every MicroPython board runs in. */
+static int f4_program(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t addr,
+		      uint32_t *words, uint32_t n, struct mpf_buf *err)
+{
+	uint32_t sr = 0;
+	int rc;
+
+	mpf_adiv5_q_write32(a, F4_SR(t), F4_SR_ERR);
+	mpf_adiv5_q_write32(a, F4_CR(t), F4_CR_PG | F4_CR_PSIZE32);
+	mpf_adiv5_q_write(a, addr, words, n);
+	mpf_adiv5_q_poll32(a, F4_SR(t), F4_SR_BSY, 0);
+	mpf_adiv5_q_read32(a, F4_SR(t), &sr);
+	mpf_adiv5_q_write32(a, F4_CR(t), 0);
+	if ((rc = mpf_adiv5_run(a, err)) < 0)
+		return rc;
+	return sr_check(sr, F4_SR_ERR, "programming", addr, err);
+}
+
+static int f4_unlock(struct mpf_adiv5 *a, const struct mpf_target *t, struct mpf_buf *err)
+{
+	return unlock(a, F4_KEYR(t), F4_CR(t), F4_CR_LOCK, err);
+}
+
+static int f4_lock(struct mpf_adiv5 *a, const struct mpf_target *t, struct mpf_buf *err)
+{
+	return mpf_adiv5_write32(a, F4_CR(t), F4_CR_LOCK, err);
+}
+
+const struct mpf_flash_driver mpf_flash_stm32f4 = {
+	"stm32f4", "STM32F2/F4/F7 (sectors)", f4_detect, f4_unlock, f4_erase, f4_mass_erase, f4_program, f4_lock,
+};
+
+/* ---- L4/G4 ---- */
+#define L4_KEYR(t)	((t)->regs + 0x08)
+#define L4_SR(t)	((t)->regs + 0x10)
+#define L4_CR(t)	((t)->regs + 0x14)
+#define L4_OPTR(t)	((t)->regs + 0x20)
+#define L4_CR_PG	(1u << 0)
+#define L4_CR_PER	(1u << 1)
+#define L4_CR_MER1	(1u << 2)
+#define L4_CR_BKER	(1u << 11)
+#define L4_CR_MER2	(1u << 15)
+#define L4_CR_STRT	(1u << 16)
+#define L4_CR_LOCK	(1u << 31)
+#define L4_SR_BSY	(1u << 16)
+#define L4_SR_ERR	0xC3FAu	/* OPERR PROGERR WRPERR PGAERR SIZERR PGSERR MISSERR FASTERR RDERR OPTVERR */
+
+static int l4_detect(struct mpf_adiv5 *a, struct mpf_target *t, struct mpf_buf *err)
+{
+	const struct stm32_part *p;
+	uint32_t optr = 0;
+	int rc = stm32_ident(a, l4_parts, DBGMCU_IDCODE, t, &p, err);
+
+	if (rc <= 0)
+		return rc;
+	t->regs = 0x40022000;
+	t->unit = 8;
+	t->page = p->sector0;
+	if (p->dual == 2 && (rc = mpf_adiv5_read32(a, L4_OPTR(t), &optr, err)) < 0)
+		return rc;
+	if (p->dual == 1 || (p->dev == 0x461 && (optr & (1u << 21))) ||
+	    (p->dev == 0x469 && (optr & (1u << 22)))) {
+		t->bank_size = t->flash_size / 2;
+		t->page = 2048;	/* G47x/48x: 2 KiB pages in dual-bank mode */
+	}
+	return 1;
+}
+
+static int l4_wait(struct mpf_adiv5 *a, const struct mpf_target *t, unsigned ms, const char *what,
+		   uint32_t addr, struct mpf_buf *err)
+{
+	uint32_t sr;
+	int rc = mpf_target_wait(a, L4_SR(t), L4_SR_BSY, 0, ms, what, &sr, err);
+
+	return rc < 0 ? rc : sr_check(sr, L4_SR_ERR, what, addr, err);
+}
+
+static int l4_erase(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t addr,
+		    struct mpf_buf *err)
+{
+	uint32_t off = addr - t->flash_base, cr = L4_CR_PER;
+	int rc;
+
+	if (t->bank_size && off >= t->bank_size) {
+		off -= t->bank_size;
+		cr |= L4_CR_BKER;
+	}
+	cr |= (off / t->page) << 3;
+	mpf_adiv5_q_write32(a, L4_SR(t), L4_SR_ERR);
+	mpf_adiv5_q_write32(a, L4_CR(t), cr);
+	mpf_adiv5_q_write32(a, L4_CR(t), cr | L4_CR_STRT);
+	if ((rc = mpf_adiv5_run(a, err)) < 0)
+		return rc;
+	return l4_wait(a, t, 1000, "page erase", addr, err);	/* 22-25 ms typical */
+}
+
+static int l4_mass_erase(struct mpf_adiv5 *a, const struct mpf_target *t, struct mpf_buf *err)
+{
+	uint32_t cr = L4_CR_MER1 | (t->bank_size ? L4_CR_MER2 : 0);
+	int rc;
+
+	mpf_adiv5_q_write32(a, L4_SR(t), L4_SR_ERR);
+	mpf_adiv5_q_write32(a, L4_CR(t), cr);
+	mpf_adiv5_q_write32(a, L4_CR(t), cr | L4_CR_STRT);
+	if ((rc = mpf_adiv5_run(a, err)) < 0)
+		return rc;
+	return l4_wait(a, t, 30000, "mass erase", t->flash_base, err);
+}
+
+/* Double words: two consecutive 32-bit writes each. */
+static int l4_program(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t addr,
+		      uint32_t *words, uint32_t n, struct mpf_buf *err)
+{
+	uint32_t sr = 0;
+	int rc;
+
+	mpf_adiv5_q_write32(a, L4_SR(t), L4_SR_ERR);
+	mpf_adiv5_q_write32(a, L4_CR(t), L4_CR_PG);
+	mpf_adiv5_q_write(a, addr, words, n);
+	mpf_adiv5_q_poll32(a, L4_SR(t), L4_SR_BSY, 0);
+	mpf_adiv5_q_read32(a, L4_SR(t), &sr);
+	mpf_adiv5_q_write32(a, L4_CR(t), 0);
+	if ((rc = mpf_adiv5_run(a, err)) < 0)
+		return rc;
+	return sr_check(sr, L4_SR_ERR, "programming", addr, err);
+}
+
+static int l4_unlock(struct mpf_adiv5 *a, const struct mpf_target *t, struct mpf_buf *err)
+{
+	return unlock(a, L4_KEYR(t), L4_CR(t), L4_CR_LOCK, err);
+}
+
+static int l4_lock(struct mpf_adiv5 *a, const struct mpf_target *t, struct mpf_buf *err)
+{
+	return mpf_adiv5_write32(a, L4_CR(t), L4_CR_LOCK, err);
+}
+
+const struct mpf_flash_driver mpf_flash_stm32l4 = {
+	"stm32l4", "STM32L4/G4 (pages)", l4_detect, l4_unlock, l4_erase, l4_mass_erase, l4_program, l4_lock,
+};
+
+/* ---- H7 (H74x/75x, H72x/73x) ---- */
+#define H7_BANK(t, addr) ((t)->regs + ((t)->bank_size && (addr) - (t)->flash_base >= \
+				       (t)->bank_size ? 0x100 : 0))
+#define H7_KEYR	0x04
+#define H7_CR	0x0C
+#define H7_SR	0x10
+#define H7_CCR	0x14
+#define H7_CR_LOCK	(1u << 0)
+#define H7_CR_PG	(1u << 1)
+#define H7_CR_SER	(1u << 2)
+#define H7_CR_BER	(1u << 3)
+#define H7_CR_PSIZE32	(2u << 4)
+#define H7_CR_START	(1u << 7)
+#define H7_SR_BSY	(1u << 0)
+#define H7_SR_QW	(1u << 2)
+#define H7_SR_ERR	0x07EE0000u	/* WRPERR PGSERR STRBERR INCERR OPERR RDPERR RDSERR SNECCERR DBECCERR */
+
+static int h7_detect(struct mpf_adiv5 *a, struct mpf_target *t, struct mpf_buf *err)
+{
+	const struct stm32_part *p;
+	int rc = stm32_ident(a, h7_parts, DBGMCU_IDCODE_H7, t, &p, err);
+
+	if (rc <= 0)
+		return rc;
+	t->regs = 0x52002000;
+	t->unit = 32;	/* 256-bit flash word */
+	t->page = p->sector0;
+	t->ram_base = 0x24000000;	/* AXI SRAM */
+	t->bank_size = p->dual && t->flash_size > 0x100000 ? t->flash_size / 2 : 0;
+	return 1;
+}
+
+static int h7_wait(struct mpf_adiv5 *a, uint32_t bank, unsigned ms, const char *what,
+		   uint32_t addr, struct mpf_buf *err)
+{
+	uint32_t sr;
+	int rc = mpf_target_wait(a, bank + H7_SR, H7_SR_BSY | H7_SR_QW, 0, ms, what, &sr, err);
+
+	return rc < 0 ? rc : sr_check(sr, H7_SR_ERR, what, addr, err);
+}
+
+static int h7_erase(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t addr,
+		    struct mpf_buf *err)
+{
+	uint32_t bank = H7_BANK(t, addr), cr;
+	uint32_t snb = ((addr - t->flash_base) % (t->bank_size ? t->bank_size : t->flash_size)) / t->page;
+	int rc;
+
+	cr = H7_CR_SER | H7_CR_PSIZE32 | snb << 8;
+	mpf_adiv5_q_write32(a, bank + H7_CCR, H7_SR_ERR);
+	mpf_adiv5_q_write32(a, bank + H7_CR, cr);
+	mpf_adiv5_q_write32(a, bank + H7_CR, cr | H7_CR_START);
+	if ((rc = mpf_adiv5_run(a, err)) < 0)
+		return rc;
+	return h7_wait(a, bank, 10000, "sector erase", addr, err);	/* ~2 s per 128 KiB */
+}
+
+static int h7_mass_erase(struct mpf_adiv5 *a, const struct mpf_target *t, struct mpf_buf *err)
+{
+	uint32_t b;
+	int rc = MPF_OK;
+
+	for (b = 0; b < (t->bank_size ? 2u : 1u) && rc >= 0; b++) {
+		uint32_t bank = t->regs + 0x100 * b;
+
+		mpf_adiv5_q_write32(a, bank + H7_CCR, H7_SR_ERR);
+		mpf_adiv5_q_write32(a, bank + H7_CR, H7_CR_BER | H7_CR_PSIZE32);
+		mpf_adiv5_q_write32(a, bank + H7_CR, H7_CR_BER | H7_CR_PSIZE32 | H7_CR_START);
+		if ((rc = mpf_adiv5_run(a, err)) >= 0)
+			rc = h7_wait(a, bank, 40000, "bank erase", t->flash_base, err);
+	}
+	return rc;
+}
+
+static int h7_program(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t addr,
+		      uint32_t *words, uint32_t n, struct mpf_buf *err)
+{
+	uint32_t bank = H7_BANK(t, addr), sr = 0;
+	int rc;
+
+	mpf_adiv5_q_write32(a, bank + H7_CCR, H7_SR_ERR);
+	mpf_adiv5_q_write32(a, bank + H7_CR, H7_CR_PG | H7_CR_PSIZE32);
+	mpf_adiv5_q_write(a, addr, words, n);
+	mpf_adiv5_q_poll32(a, bank + H7_SR, H7_SR_BSY | H7_SR_QW, 0);
+	mpf_adiv5_q_read32(a, bank + H7_SR, &sr);
+	mpf_adiv5_q_write32(a, bank + H7_CR, 0);
+	if ((rc = mpf_adiv5_run(a, err)) < 0)
+		return rc;
+	return sr_check(sr, H7_SR_ERR, "programming", addr, err);
+}
+
+static int h7_unlock(struct mpf_adiv5 *a, const struct mpf_target *t, struct mpf_buf *err)
+{
+	int rc = unlock(a, t->regs + H7_KEYR, t->regs + H7_CR, H7_CR_LOCK, err);
+
+	if (rc >= 0 && t->bank_size)
+		rc = unlock(a, t->regs + 0x100 + H7_KEYR, t->regs + 0x100 + H7_CR, H7_CR_LOCK, err);
+	return rc;
+}
+
+static int h7_lock(struct mpf_adiv5 *a, const struct mpf_target *t, struct mpf_buf *err)
+{
+	mpf_adiv5_q_write32(a, t->regs + H7_CR, H7_CR_LOCK);
+	if (t->bank_size)
+		mpf_adiv5_q_write32(a, t->regs + 0x100 + H7_CR, H7_CR_LOCK);
+	return mpf_adiv5_run(a, err);
+}
+
+const struct mpf_flash_driver mpf_flash_stm32h7 = {
+	"stm32h7", "STM32H74x/75x/72x/73x (sectors)", h7_detect, h7_unlock, h7_erase, h7_mass_erase,
+	h7_program, h7_lock,
+};

@@ -1,0 +1,92 @@
+/* swd_target.h - target families for SWD flashing: a table of flash
+ * drivers (like OpenOCD's struct flash_driver), each detecting its parts
+ * and erasing/programming them at register level (protocols.md section 5).
+ */
+#ifndef MPF_SWD_TARGET_H
+#define MPF_SWD_TARGET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "adiv5.h"
+#include "image.h"
+
+struct mpf_flash_driver;
+
+struct mpf_target {
+	const struct mpf_flash_driver *drv;
+	char name[48];		/* "STM32F405/407/415/417" */
+	const char *cpus;	/* comma-separated cpu prefixes it stands for */
+	uint32_t idcode;	/* DBGMCU_IDCODE, or FICR INFO.PART on nRF */
+	uint32_t flash_base, flash_size;
+	uint32_t ram_base, ram_size;
+	uint32_t unit;		/* programming unit in bytes (4, 8, 32) */
+	/* layout, filled by detect */
+	uint32_t page;		/* uniform page/sector size; 0 = F2/F4/F7 layout */
+	uint32_t sector0;	/* F2/F4/F7: size of the first sectors (16 or 32 KiB) */
+	uint32_t bank_size;	/* > 0: dual bank, bank 2 at flash_base + bank_size */
+	uint32_t regs;		/* flash controller base */
+};
+
+struct mpf_flash_driver {
+	const char *name;	/* "stm32f4": what --target accepts */
+	const char *desc;
+	/* 1 when the connected part is ours (t filled), 0 when not, < 0 error */
+	int (*detect)(struct mpf_adiv5 *a, struct mpf_target *t, struct mpf_buf *err);
+	/* open the controller for erase/program (keys); the ops below assume it */
+	int (*unlock)(struct mpf_adiv5 *a, const struct mpf_target *t, struct mpf_buf *err);
+	int (*erase)(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t addr,
+		     struct mpf_buf *err);
+	int (*mass_erase)(struct mpf_adiv5 *a, const struct mpf_target *t, struct mpf_buf *err);
+	/* words into erased flash at addr; n a multiple of unit/4 */
+	int (*program)(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t addr,
+		       uint32_t *words, uint32_t n, struct mpf_buf *err);
+	/* relock the controller (also on error paths) */
+	int (*lock)(struct mpf_adiv5 *a, const struct mpf_target *t, struct mpf_buf *err);
+};
+
+extern const struct mpf_flash_driver mpf_flash_stm32f4, mpf_flash_stm32l4,
+	mpf_flash_stm32h7, mpf_flash_nrf52;
+/* NULL-terminated, in detection order */
+extern const struct mpf_flash_driver *const mpf_flash_drivers[];
+
+const struct mpf_flash_driver *mpf_flash_driver_find(const char *name);
+/* Try every driver (or only drv): fills t. MPF_ERR_NODEV when none knows the part. */
+int mpf_target_detect(struct mpf_adiv5 *a, const struct mpf_flash_driver *drv,
+		      struct mpf_target *t, struct mpf_buf *err);
+/* The page or sector holding addr: start and size; -1 outside flash. */
+int mpf_target_sector(const struct mpf_target *t, uint32_t addr, uint32_t *start, uint32_t *size);
+/* 1 when cpu (as mpf-info reports it, "STM32F405RG") is one of the parts t stands for. */
+int mpf_target_matches_cpu(const struct mpf_target *t, const char *cpu);
+
+/* Progress of long operations: phase "erase", "write", "verify". */
+typedef void (*mpf_flash_progress_fn)(void *ctx, const char *phase, uint64_t done, uint64_t total);
+
+/* Erase the touched sectors, program, verify by read-back. data is
+ * padded with 0xFF to the programming unit. */
+int mpf_flash_write(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t addr,
+		    const uint8_t *data, size_t len, mpf_flash_progress_fn fn, void *ctx,
+		    struct mpf_buf *err);
+/* The same for every segment of an image: the sectors touched by any
+ * segment are erased once, before anything is programmed. */
+int mpf_flash_write_image(struct mpf_adiv5 *a, const struct mpf_target *t,
+			  const struct mpf_image *img, mpf_flash_progress_fn fn, void *ctx,
+			  struct mpf_buf *err);
+/* Erase [addr, addr+len) rounded out to whole sectors. */
+int mpf_flash_erase(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t addr,
+		    size_t len, mpf_flash_progress_fn fn, void *ctx, struct mpf_buf *err);
+/* Compare memory with data; MPF_ERR_MISMATCH names the first difference. */
+int mpf_flash_verify(struct mpf_adiv5 *a, uint32_t addr, const uint8_t *data, size_t len,
+		     mpf_flash_progress_fn fn, void *ctx, struct mpf_buf *err);
+/* Read any memory (unaligned allowed). */
+int mpf_mem_read(struct mpf_adiv5 *a, uint32_t addr, uint8_t *out, size_t len,
+		 mpf_flash_progress_fn fn, void *ctx, struct mpf_buf *err);
+
+/* Poll a register until (v & mask) == want, within ms (1 ms naps). */
+int mpf_target_wait(struct mpf_adiv5 *a, uint32_t reg, uint32_t mask, uint32_t want,
+		    unsigned ms, const char *what, uint32_t *last, struct mpf_buf *err);
+
+/* Sleep ms milliseconds (between polls). */
+void mpf_swd_nap(unsigned ms);
+
+#endif

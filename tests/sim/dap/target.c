@@ -1,0 +1,1249 @@
+/* target.c - the Cortex-M target model (see target.h).
+ *
+ * Facts: DP/AP and MEM-AP behaviour from ADIv5 as summarised in
+ * protocols.md 4.4; core debug registers 4.5; flash controllers 5.2, 5.4,
+ * 5.5 with busy times from the parts' datasheets (typical values):
+ * STM32F405 x32 word 16 us, sector 16K/64K/128K 250/550/1000 ms, mass 8 s;
+ * STM32L476 double word 82 us, page 22 ms, mass 22 ms;
+ * nRF52840 word 41 us, page 85 ms, erase all 200 ms.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "target.h"
+#include "thumb.h"
+
+enum ctl { CTL_F4, CTL_L4, CTL_NRF, CTL_H7 };
+
+struct chip {
+	const char *name;
+	enum ctl ctl;
+	uint32_t dpidr, cpuid, ap_idr, dbgmcu;
+	uint32_t flash_base, flash_size, page;
+	uint32_t ram_base, ram_size, ram2_base, ram2_size;
+	uint32_t info_base, info_size;	/* read-only system/FICR block */
+	uint32_t regs;			/* flash controller */
+	uint32_t dbgmcu_addr;		/* where DBGMCU_IDCODE reads */
+	uint32_t wrap;			/* MEM-AP TAR auto-increment window */
+};
+
+static const struct chip chips[] = {
+	{ "stm32f405", CTL_F4, 0x2BA01477, 0x410FC241, 0x24770011, 0x10076413,
+	  0x08000000, 0x100000, 0, 0x20000000, 0x20000, 0x10000000, 0x10000,
+	  0x1FFF0000, 0x10000, 0x40023C00, 0xE0042000, 0x1000 },
+	{ "stm32l476", CTL_L4, 0x2BA01477, 0x410FC241, 0x24770011, 0x10076415,
+	  0x08000000, 0x100000, 2048, 0x20000000, 0x18000, 0x10000000, 0x8000,
+	  0x1FFF0000, 0x10000, 0x40022000, 0xE0042000, 0x1000 },
+	{ "nrf52840", CTL_NRF, 0x2BA01477, 0x410FC241, 0x24770011, 0,
+	  0x00000000, 0x100000, 4096, 0x20000000, 0x40000, 0, 0,
+	  0x10000000, 0x1000, 0x4001E000, 0, 0x1000 },
+	/* STM32H743: Cortex-M7 whose AHB-AP increments TAR within 1 KiB only;
+	 * AXI SRAM as the main RAM, DTCM as the second */
+	{ "stm32h743", CTL_H7, 0x6BA02477, 0x411FC271, 0x84770001, 0x10036450,
+	  0x08000000, 0x200000, 0x20000, 0x24000000, 0x80000, 0x20000000, 0x20000,
+	  0x1FF1E000, 0x1000, 0x52002000, 0x5C001000, 0x400 },
+};
+
+#define SCRATCH_MAX 65536	/* words of peripheral/PPB space remembered */
+
+struct dapsim_target {
+	const struct chip *c;
+	struct dapsim_counts n;
+	uint8_t *flash, *ram, *ram2, *info, *uicr;
+	struct { uint32_t addr, val; } *scratch;
+	size_t nscratch;
+	uint64_t now;
+	/* SWD line */
+	int swd, need_dpidr, armed;
+	unsigned ones;
+	uint16_t shift;
+	unsigned shift_bits;
+	int nreset;
+	/* DP */
+	uint32_t ctrl, select;
+	uint32_t last_ap_read;
+	/* MEM-AP */
+	uint32_t csw, tar;
+	/* core */
+	int halted, lockup, reset_st, retire;
+	uint32_t dhcsr_c, demcr, dcrdr, dcrsr;
+	uint32_t regs[0x60];
+	struct thumb_cpu cpu;
+	uint64_t run_limit;		/* the core may run up to this time */
+	/* flash controller */
+	uint64_t busy_until;
+	uint32_t cr, sr, optr;
+	int keyseq, keylock;
+	int dw_pending;
+	uint32_t dw_addr, dw_lo;
+	uint32_t nvmc_config;
+	/* H7: per bank CR, SR, key state, 256-bit write buffer */
+	struct h7bank {
+		uint32_t cr, sr;
+		int keyseq;
+		uint64_t busy_until;
+		uint32_t wb_addr;	/* flash word being filled, ~0 none */
+		uint8_t wb[32];
+		uint32_t wb_mask;	/* bytes written */
+	} h7[2];
+	int approtect;			/* AHB-AP closed */
+	int own_mem;			/* flash and uicr are ours to free */
+	int swd_off;			/* the application turns the SWD pins into GPIOs */
+	uint64_t eraseall_until;
+	uint32_t ctrl_reset;
+};
+
+static void violation(struct dapsim_target *t, const char *fmt, ...)
+{
+	va_list ap;
+
+	t->n.violations++;
+	fprintf(stderr, "dapsim: %s: ", t->c->name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/* ---- sparse word store for peripherals and the PPB ---- */
+
+static uint32_t *scratch(struct dapsim_target *t, uint32_t addr, int create)
+{
+	size_t i;
+
+	for (i = 0; i < t->nscratch; i++)
+		if (t->scratch[i].addr == addr)
+			return &t->scratch[i].val;
+	if (!create || t->nscratch == SCRATCH_MAX)
+		return NULL;
+	t->scratch[t->nscratch].addr = addr;
+	t->scratch[t->nscratch].val = 0;
+	return &t->scratch[t->nscratch++].val;
+}
+
+/* ---- reset ---- */
+
+static uint32_t rd32(const uint8_t *p)
+{
+	return p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static void wr32(uint8_t *p, uint32_t v)
+{
+	p[0] = v; p[1] = v >> 8; p[2] = v >> 16; p[3] = v >> 24;
+}
+
+static uint32_t lane_get(const uint8_t *p, uint32_t addr, int size)
+{
+	uint32_t v = 0;
+	int i;
+
+	for (i = 0; i < size; i++)
+		v |= (uint32_t)p[i] << (8 * ((addr + i) & 3));
+	return v;
+}
+
+static void lane_put(uint8_t *p, uint32_t addr, int size, uint32_t v)
+{
+	int i;
+
+	for (i = 0; i < size; i++)
+		p[i] = v >> (8 * ((addr + i) & 3));
+}
+
+static void sysreset(struct dapsim_target *t)
+{
+	t->n.resets++;
+	t->cr = t->c->ctl == CTL_F4 ? 0x80000000u : 0xC0000000u;	/* LOCK (| OPTLOCK) */
+	t->sr = 0;
+	t->keyseq = t->keylock = 0;
+	t->dw_pending = 0;
+	t->busy_until = 0;
+	t->nvmc_config = 0;
+	memset(t->h7, 0, sizeof(t->h7));
+	t->h7[0].cr = t->h7[1].cr = 0x31;	/* LOCK, PSIZE x64 */
+	t->h7[0].wb_addr = t->h7[1].wb_addr = ~0u;
+	memset(t->regs, 0, sizeof(t->regs));
+	t->regs[13] = t->regs[17] = rd32(t->flash);
+	t->regs[15] = rd32(t->flash + 4) & ~1u;
+	t->regs[16] = 0x01000000;
+	t->reset_st = 1;
+	t->lockup = 0;
+	t->cpu.running = 0;
+	/* the core is caught at the reset vector when asked, else it runs */
+	t->halted = (t->dhcsr_c & 1) && (t->demcr & 1);
+	if (t->c->ctl == CTL_NRF)
+		t->approtect = rd32(t->uicr + 0x208) != 0xFFFFFFFFu;
+}
+
+struct dapsim_target *dapsim_target_new(const char *model)
+{
+	struct dapsim_target *t;
+	const struct chip *c = NULL;
+	size_t i;
+
+	for (i = 0; i < sizeof(chips) / sizeof(chips[0]); i++)
+		if (!strcmp(chips[i].name, model))
+			c = &chips[i];
+	if (!c)
+		return NULL;
+	t = calloc(1, sizeof(*t));
+	t->c = c;
+	t->flash = malloc(c->flash_size);
+	memset(t->flash, 0xFF, c->flash_size);
+	t->ram = calloc(1, c->ram_size);
+	t->ram2 = c->ram2_size ? calloc(1, c->ram2_size) : NULL;
+	t->info = calloc(1, c->info_size);
+	t->uicr = malloc(0x1000);
+	memset(t->uicr, 0xFF, 0x1000);
+	t->scratch = calloc(SCRATCH_MAX, sizeof(*t->scratch));
+	t->own_mem = 1;
+	t->nreset = 1;
+	t->optr = 0xFFEFF8AA;	/* L476 reset value: DUALBANK set */
+	if (c->ctl == CTL_F4) {
+		memset(t->info + 0x7800, 0xFF, 0x210);	/* OTP */
+		wr32(t->info + 0x7A10, 0x00330021);	/* unique id */
+		wr32(t->info + 0x7A20, 0x0400u << 16);	/* flash size: 1024 KiB at 0x1FFF7A22 */
+	} else if (c->ctl == CTL_H7) {
+		wr32(t->info + 0x880, 0x0800);		/* flash size: 2048 KiB at 0x1FF1E880 */
+	} else if (c->ctl == CTL_L4) {
+		wr32(t->info + 0x7590, 0x00210045);
+		wr32(t->info + 0x75E0, 0x0400);		/* flash size register */
+	} else {
+		wr32(t->info + 0x10, 4096);		/* CODEPAGESIZE */
+		wr32(t->info + 0x14, 256);		/* CODESIZE */
+		wr32(t->info + 0x100, 0x52840);		/* INFO.PART */
+		wr32(t->info + 0x104, 0x41414430);	/* "AAD0" */
+		wr32(t->info + 0x108, 0x2004);
+		wr32(t->info + 0x10C, 256);
+		wr32(t->info + 0x110, 1024);
+	}
+	sysreset(t);
+	t->n.resets = 0;
+	return t;
+}
+
+void dapsim_target_free(struct dapsim_target *t)
+{
+	if (!t)
+		return;
+	if (t->own_mem) {
+		free(t->flash);
+		free(t->uicr);
+	}
+	free(t->ram);
+	free(t->ram2);
+	free(t->info);
+	free(t->scratch);
+	free(t);
+}
+
+uint32_t dapsim_flash_size(const struct dapsim_target *t)
+{
+	return t->c->flash_size;
+}
+
+void dapsim_target_use_memory(struct dapsim_target *t, uint8_t *flash, uint8_t *uicr)
+{
+	if (t->own_mem) {
+		free(t->flash);
+		free(t->uicr);
+	}
+	t->own_mem = 0;
+	t->flash = flash;
+	t->uicr = uicr;
+	sysreset(t);
+	t->n.resets = 0;
+}
+
+void dapsim_target_protect(struct dapsim_target *t)
+{
+	wr32(t->uicr + 0x208, 0);
+	t->approtect = t->c->ctl == CTL_NRF;
+}
+
+const char *dapsim_model(const struct dapsim_target *t) { return t->c->name; }
+int dapsim_halted(const struct dapsim_target *t) { return t->halted; }
+const struct dapsim_counts *dapsim_counts(const struct dapsim_target *t) { return &t->n; }
+
+/* ---- memory map ---- */
+
+static uint8_t *direct(struct dapsim_target *t, uint32_t addr, uint32_t len, int *ro)
+{
+	const struct chip *c = t->c;
+
+	*ro = 0;
+	if (addr >= c->ram_base && addr - c->ram_base + (uint64_t)len <= c->ram_size)
+		return t->ram + (addr - c->ram_base);
+	if (c->ram2_size && addr >= c->ram2_base && addr - c->ram2_base + (uint64_t)len <= c->ram2_size)
+		return t->ram2 + (addr - c->ram2_base);
+	*ro = 1;
+	if (addr >= c->flash_base && addr - c->flash_base + (uint64_t)len <= c->flash_size)
+		return t->flash + (addr - c->flash_base);
+	if (addr >= c->info_base && addr - c->info_base + (uint64_t)len <= c->info_size)
+		return t->info + (addr - c->info_base);
+	if (c->ctl == CTL_NRF && addr >= 0x10001000 && addr - 0x10001000 + (uint64_t)len <= 0x1000)
+		return t->uicr + (addr - 0x10001000);
+	return NULL;
+}
+
+int dapsim_peek(struct dapsim_target *t, uint32_t addr, uint8_t *out, size_t len)
+{
+	int ro;
+	uint8_t *p = direct(t, addr, (uint32_t)len, &ro);
+
+	if (!p)
+		return -1;
+	memcpy(out, p, len);
+	return 0;
+}
+
+int dapsim_poke(struct dapsim_target *t, uint32_t addr, const uint8_t *in, size_t len)
+{
+	int ro;
+	uint8_t *p = direct(t, addr, (uint32_t)len, &ro);
+
+	if (!p)
+		return -1;
+	memcpy(p, in, len);
+	return 0;
+}
+
+static int busy(const struct dapsim_target *t)
+{
+	return t->now < t->busy_until || t->now < t->h7[0].busy_until ||
+	       t->now < t->h7[1].busy_until;
+}
+
+static int in_flash(const struct dapsim_target *t, uint32_t addr)
+{
+	return addr >= t->c->flash_base && addr - t->c->flash_base < t->c->flash_size;
+}
+
+static int is_nrf_uicr(const struct dapsim_target *t, uint32_t addr)
+{
+	return t->c->ctl == CTL_NRF && addr >= 0x10001000 && addr < 0x10002000;
+}
+
+static void sysreset(struct dapsim_target *t);
+
+/* ---- flash controllers ---- */
+
+#define F4_PROG_US	16
+#define L4_PROG_US	82
+#define NRF_PROG_US	41
+
+static void flash_and(struct dapsim_target *t, uint32_t addr, const uint8_t *src, int size)
+{
+	uint8_t *p = t->flash + (addr - t->c->flash_base);
+	int i;
+
+	for (i = 0; i < size; i++)
+		p[i] &= src[i];	/* programming only clears bits */
+	t->n.programs++;
+}
+
+static void set_busy(struct dapsim_target *t, uint64_t us)
+{
+	t->busy_until = t->now + us;
+}
+
+static uint64_t f4_sector_us(uint32_t snb, uint32_t *start, uint32_t *size)
+{
+	if (snb < 4) {
+		*start = snb * 0x4000;
+		*size = 0x4000;
+		return 250000;
+	}
+	if (snb == 4) {
+		*start = 0x10000;
+		*size = 0x10000;
+		return 550000;
+	}
+	*start = 0x20000 * (snb - 4);
+	*size = 0x20000;
+	return 1000000;
+}
+
+static void f4_cr_write(struct dapsim_target *t, uint32_t v)
+{
+	uint32_t start, size, snb = (v >> 3) & 0x1F;
+
+	if (t->cr & 0x80000000u) {
+		if (v != 0x80000000u)	/* locking again is harmless */
+			violation(t, "FLASH_CR written while locked (0x%08x ignored)", v);
+		return;
+	}
+	t->cr = v & 0x8001837Fu;
+	if (v & 0x80000000u)
+		t->n.relocks++;
+	if (!(v & (1u << 16)))
+		return;
+	t->cr &= ~(1u << 16);
+	if (busy(t)) {
+		violation(t, "FLASH_CR.STRT while BSY");
+		return;
+	}
+	if (v & (1u << 2)) {			/* MER */
+		memset(t->flash, 0xFF, t->c->flash_size);
+		t->n.mass_erases++;
+		set_busy(t, 8000000);
+	} else if (v & (1u << 1)) {		/* SER */
+		if (snb > 11) {
+			violation(t, "sector erase of SNB %u: no such sector", snb);
+			t->sr |= 1u << 7;	/* PGSERR */
+			return;
+		}
+		set_busy(t, f4_sector_us(snb, &start, &size));
+		memset(t->flash + start, 0xFF, size);
+		t->n.erases++;
+	} else {
+		t->sr |= 1u << 7;
+	}
+}
+
+/* F4: the access width must equal PSIZE (PGPERR), be aligned (PGAERR), and
+ * PG must be set (PGSERR). */
+static int f4_flash_write(struct dapsim_target *t, uint32_t addr, int size, uint32_t v)
+{
+	int psize = 1 << ((t->cr >> 8) & 3);
+	uint8_t b[4];
+
+	if (!(t->cr & 1)) {
+		violation(t, "write to flash 0x%08x without FLASH_CR.PG", addr);
+		t->sr |= 1u << 7;
+		return 0;
+	}
+	if (size != psize) {
+		violation(t, "%d-byte write to flash with PSIZE %d bytes", size, psize);
+		t->sr |= 1u << 6;
+		return 0;
+	}
+	lane_put(b, addr, size, v);
+	flash_and(t, addr, b, size);
+	set_busy(t, size == 4 ? F4_PROG_US : 16);
+	return 0;
+}
+
+static int f4_reg_write(struct dapsim_target *t, uint32_t off, uint32_t v)
+{
+	switch (off) {
+	case 0x04:	/* KEYR */
+		if (t->keylock)
+			return -1;
+		if (t->keyseq == 0 && v == 0x45670123u) {
+			t->keyseq = 1;
+		} else if (t->keyseq == 1 && v == 0xCDEF89ABu) {
+			t->keyseq = 0;
+			t->cr &= ~0x80000000u;
+			t->n.unlocks++;
+		} else {
+			violation(t, "wrong FLASH_KEYR sequence: locked until reset");
+			t->keylock = 1;
+			return -1;	/* bus error */
+		}
+		return 0;
+	case 0x0C:
+		t->sr &= ~(v & 0x1F3u);
+		return 0;
+	case 0x10:
+		f4_cr_write(t, v);
+		return 0;
+	}
+	return 0;	/* ACR, OPTKEYR, OPTCR: accepted, not modelled */
+}
+
+static void l4_cr_write(struct dapsim_target *t, uint32_t v)
+{
+	uint32_t bank = t->c->flash_size / 2, page = (v >> 3) & 0xFF, base;
+
+	if (t->cr & 0x80000000u) {
+		if (!(v & ~0xC0000000u))
+			return;
+		violation(t, "FLASH_CR written while locked (0x%08x ignored)", v);
+		return;
+	}
+	t->cr = (v & ~(1u << 16)) | (t->cr & 0x40000000u);
+	if (v & 0x80000000u)
+		t->n.relocks++;
+	if (!(v & (1u << 16)))
+		return;
+	if (busy(t)) {
+		violation(t, "FLASH_CR.STRT while BSY");
+		return;
+	}
+	if (t->sr & 0x3FA) {
+		violation(t, "FLASH_CR.STRT with error flags set (SR 0x%08x)", t->sr);
+		t->sr |= 1u << 7;
+		return;
+	}
+	if (v & ((1u << 2) | (1u << 15))) {	/* MER1 / MER2 */
+		if (v & (1u << 2))
+			memset(t->flash, 0xFF, bank);
+		if (v & (1u << 15))
+			memset(t->flash + bank, 0xFF, bank);
+		t->n.mass_erases++;
+		set_busy(t, 22000);
+	} else if (v & (1u << 1)) {		/* PER */
+		base = (v & (1u << 11) ? bank : 0) + page * 2048;
+		memset(t->flash + base, 0xFF, 2048);
+		t->n.erases++;
+		set_busy(t, 22000);
+	} else {
+		t->sr |= 1u << 7;
+	}
+}
+
+/* L4: 64-bit double words, two word writes in a row to an erased double
+ * word; anything else is SIZERR / PGAERR / PROGERR / PGSERR. */
+static int l4_flash_write(struct dapsim_target *t, uint32_t addr, int size, uint32_t v)
+{
+	uint8_t b[8];
+
+	if (!(t->cr & 1)) {
+		violation(t, "write to flash 0x%08x without FLASH_CR.PG", addr);
+		t->sr |= 1u << 7;
+		return 0;
+	}
+	if (size != 4) {
+		violation(t, "%d-byte write to flash (double words only)", size);
+		t->sr |= 1u << 6;
+		return 0;
+	}
+	if (!t->dw_pending) {
+		if (addr & 7) {
+			violation(t, "flash double word starts at 0x%08x (not 8-aligned)", addr);
+			t->sr |= 1u << 5;
+			return 0;
+		}
+		t->dw_pending = 1;
+		t->dw_addr = addr;
+		t->dw_lo = v;
+		return 0;
+	}
+	t->dw_pending = 0;
+	if (addr != t->dw_addr + 4) {
+		violation(t, "second word at 0x%08x does not follow 0x%08x", addr, t->dw_addr);
+		t->sr |= 1u << 5;
+		return 0;
+	}
+	if (rd32(t->flash + (t->dw_addr - t->c->flash_base)) != 0xFFFFFFFFu ||
+	    rd32(t->flash + (addr - t->c->flash_base)) != 0xFFFFFFFFu) {
+		violation(t, "double word 0x%08x programmed twice without erase", t->dw_addr);
+		t->sr |= 1u << 3;	/* PROGERR */
+		return 0;
+	}
+	wr32(b, t->dw_lo);
+	wr32(b + 4, v);
+	flash_and(t, t->dw_addr, b, 8);
+	set_busy(t, L4_PROG_US);
+	return 0;
+}
+
+static int l4_reg_write(struct dapsim_target *t, uint32_t off, uint32_t v)
+{
+	switch (off) {
+	case 0x08:	/* KEYR */
+		if (t->keylock)
+			return -1;
+		if (t->keyseq == 0 && v == 0x45670123u) {
+			t->keyseq = 1;
+		} else if (t->keyseq == 1 && v == 0xCDEF89ABu) {
+			t->keyseq = 0;
+			t->cr &= ~0x80000000u;
+			t->n.unlocks++;
+		} else {
+			violation(t, "wrong FLASH_KEYR sequence: locked until reset");
+			t->keylock = 1;
+			return -1;
+		}
+		return 0;
+	case 0x10:
+		t->sr &= ~(v & 0xC3FBu);
+		return 0;
+	case 0x14:
+		l4_cr_write(t, v);
+		return 0;
+	}
+	return 0;
+}
+
+static int nrf_flash_write(struct dapsim_target *t, uint32_t addr, int size, uint32_t v)
+{
+	uint8_t b[4], *p;
+
+	if (t->nvmc_config != 1) {
+		violation(t, "write to flash 0x%08x with NVMC.CONFIG %u (not WEN)", addr, t->nvmc_config);
+		return -1;
+	}
+	if (size != 4 || (addr & 3)) {
+		violation(t, "%d-byte write to flash 0x%08x (NVMC writes whole words)", size, addr);
+		return -1;
+	}
+	wr32(b, v);
+	if (is_nrf_uicr(t, addr)) {
+		p = t->uicr + (addr - 0x10001000);
+		p[0] &= b[0]; p[1] &= b[1]; p[2] &= b[2]; p[3] &= b[3];
+		t->n.programs++;
+	} else {
+		flash_and(t, addr, b, 4);
+	}
+	set_busy(t, NRF_PROG_US);
+	return 0;
+}
+
+static int nrf_reg_write(struct dapsim_target *t, uint32_t off, uint32_t v)
+{
+	switch (off) {
+	case 0x504:
+		if (busy(t))
+			violation(t, "NVMC.CONFIG changed while busy");
+		t->nvmc_config = v & 3;
+		return 0;
+	case 0x508:	/* ERASEPAGE */
+	case 0x50C:	/* ERASEALL */
+	case 0x514:	/* ERASEUICR */
+		if (t->nvmc_config != 2) {
+			violation(t, "NVMC erase with CONFIG %u (not EEN)", t->nvmc_config);
+			return 0;
+		}
+		if (off == 0x508) {
+			if (!in_flash(t, v) || (v & 0xFFF)) {
+				violation(t, "ERASEPAGE 0x%08x is not a page", v);
+				return 0;
+			}
+			memset(t->flash + v, 0xFF, 4096);
+			t->n.erases++;
+			set_busy(t, 85000);
+		} else if (off == 0x50C && (v & 1)) {
+			memset(t->flash, 0xFF, t->c->flash_size);
+			memset(t->uicr, 0xFF, 0x1000);
+			t->n.mass_erases++;
+			set_busy(t, 200000);
+		} else if (off == 0x514 && (v & 1)) {
+			memset(t->uicr, 0xFF, 0x1000);
+			set_busy(t, 85000);
+		}
+		return 0;
+	}
+	return 0;
+}
+
+/* ---- STM32H7 (RM0433): two banks, 256-bit flash words ---- */
+
+#define H7_PROG_US	100
+#define H7_SECTOR_US	2000000
+#define H7_BANK_US	8000000
+
+static struct h7bank *h7_bank_of(struct dapsim_target *t, uint32_t addr)
+{
+	return &t->h7[addr - t->c->flash_base >= t->c->flash_size / 2];
+}
+
+static void h7_cr_write(struct dapsim_target *t, int b, uint32_t v)
+{
+	struct h7bank *k = &t->h7[b];
+	uint32_t half = t->c->flash_size / 2, snb = (v >> 8) & 7;
+
+	if (k->cr & 1) {
+		if (v != (k->cr | 1))
+			violation(t, "FLASH_CR%d written while locked (0x%08x ignored)", b + 1, v);
+		return;
+	}
+	k->cr = v & ~(1u << 7);
+	if (v & 1)
+		t->n.relocks++;
+	if (!(v & (1u << 7)))
+		return;
+	if (t->now < k->busy_until) {
+		violation(t, "FLASH_CR%d.START while busy", b + 1);
+		return;
+	}
+	if (v & (1u << 3)) {			/* BER */
+		memset(t->flash + b * half, 0xFF, half);
+		t->n.mass_erases++;
+		k->busy_until = t->now + H7_BANK_US;
+	} else if (v & (1u << 2)) {		/* SER */
+		memset(t->flash + b * half + snb * t->c->page, 0xFF, t->c->page);
+		t->n.erases++;
+		k->busy_until = t->now + H7_SECTOR_US;
+	} else {
+		k->sr |= 1u << 18;		/* PGSERR */
+	}
+}
+
+static int h7_reg_write(struct dapsim_target *t, uint32_t off, uint32_t v)
+{
+	int b = off >= 0x100;
+	struct h7bank *k = &t->h7[b];
+
+	switch (off & 0xFF) {
+	case 0x04:	/* KEYR */
+		if (k->keyseq == 0 && v == 0x45670123u) {
+			k->keyseq = 1;
+		} else if (k->keyseq == 1 && v == 0xCDEF89ABu) {
+			k->keyseq = 0;
+			k->cr &= ~1u;
+			t->n.unlocks++;
+		} else {
+			violation(t, "wrong FLASH_KEYR%d sequence: locked until reset", b + 1);
+			k->keyseq = 2;
+			return -1;
+		}
+		return 0;
+	case 0x0C: h7_cr_write(t, b, v); return 0;
+	case 0x14: k->sr &= ~(v & 0x07EE0000u); return 0;	/* CCR */
+	}
+	return 0;
+}
+
+static int h7_reg_read(struct dapsim_target *t, uint32_t off, uint32_t *v)
+{
+	struct h7bank *k = &t->h7[off >= 0x100];
+	int bsy = t->now < k->busy_until;
+
+	switch (off & 0xFF) {
+	case 0x0C: *v = k->cr; break;
+	case 0x10: *v = k->sr | (bsy ? 5u : 0) | (k->wb_addr != ~0u ? 2u : 0); break;
+	default: *v = 0;
+	}
+	return 0;
+}
+
+/* Words gather in the bank's write buffer; the eighth word of a 32-byte
+ * flash word programs it. A word for another flash word first is INCERR. */
+static int h7_flash_write(struct dapsim_target *t, uint32_t addr, int size, uint32_t v)
+{
+	struct h7bank *k = h7_bank_of(t, addr);
+	uint32_t fw = addr & ~31u, i;
+	uint8_t *p;
+
+	if (!(k->cr & 2)) {
+		violation(t, "write to flash 0x%08x without FLASH_CR.PG of its bank", addr);
+		k->sr |= 1u << 18;
+		return 0;
+	}
+	if (k->wb_addr != ~0u && k->wb_addr != fw) {
+		violation(t, "flash word 0x%08x left half written for 0x%08x", k->wb_addr, addr);
+		k->sr |= 1u << 21;	/* INCERR */
+		k->wb_addr = ~0u;
+		return 0;
+	}
+	if (k->wb_addr == ~0u) {
+		k->wb_addr = fw;
+		k->wb_mask = 0;
+		memset(k->wb, 0xFF, 32);
+	}
+	lane_put(k->wb + (addr & 31), addr, size, v);
+	k->wb_mask |= ((1u << size) - 1) << (addr & 31);
+	if (k->wb_mask != 0xFFFFFFFFu)
+		return 0;
+	p = t->flash + (fw - t->c->flash_base);
+	for (i = 0; i < 32 && p[i] == 0xFF; i++)
+		;
+	if (i < 32)
+		violation(t, "flash word 0x%08x programmed twice without erase (ECC)", fw);
+	flash_and(t, fw, k->wb, 32);
+	k->wb_addr = ~0u;
+	k->busy_until = t->now + H7_PROG_US;
+	return 0;
+}
+
+static int flashctl_read(struct dapsim_target *t, uint32_t off, uint32_t *v)
+{
+	*v = 0;
+	switch (t->c->ctl) {
+	case CTL_F4:
+		if (off == 0x0C)
+			*v = t->sr | (busy(t) ? 1u << 16 : 0);
+		else if (off == 0x10)
+			*v = t->cr;
+		else if (off == 0x14)
+			*v = 0x0FFFAAEDu;	/* OPTCR reset value */
+		return 0;
+	case CTL_L4:
+		if (off == 0x10)
+			*v = t->sr | (busy(t) ? 1u << 16 : 0);
+		else if (off == 0x14)
+			*v = t->cr;
+		else if (off == 0x20)
+			*v = t->optr;
+		return 0;
+	case CTL_H7:
+		return h7_reg_read(t, off, v);
+	case CTL_NRF:
+		if (off == 0x400 || off == 0x408)
+			*v = !busy(t);
+		else if (off == 0x504)
+			*v = t->nvmc_config;
+		return 0;
+	}
+	return 0;
+}
+
+static int flashctl_write(struct dapsim_target *t, uint32_t off, uint32_t v)
+{
+	switch (t->c->ctl) {
+	case CTL_F4: return f4_reg_write(t, off, v);
+	case CTL_L4: return l4_reg_write(t, off, v);
+	case CTL_NRF: return nrf_reg_write(t, off, v);
+	case CTL_H7: return h7_reg_write(t, off, v);
+	}
+	return 0;
+}
+
+/* ---- System control space and the rest of the PPB ---- */
+
+static void dhcsr_write(struct dapsim_target *t, uint32_t v)
+{
+	if ((v >> 16) != 0xA05F)
+		return;		/* DBGKEY missing: ignored, as the core does */
+	t->dhcsr_c = v & 0x2F;
+	if (!(v & 1)) {
+		t->halted = 0;
+		t->cpu.running = 0;	/* runs the (unsimulated) application */
+		return;
+	}
+	if (v & 2) {
+		t->halted = 1;
+		t->cpu.running = 0;
+		return;
+	}
+	if (t->halted) {
+		uint32_t pc = t->regs[15];
+
+		t->halted = 0;
+		t->retire = 1;
+		/* code in RAM (a debugger's algorithm) is interpreted; the
+		 * application in flash runs unsimulated */
+		if ((pc >= t->c->ram_base && pc - t->c->ram_base < t->c->ram_size) ||
+		    (t->ram2 && pc >= t->c->ram2_base && pc - t->c->ram2_base < t->c->ram2_size)) {
+			thumb_resume(&t->cpu, t->regs);
+		}
+	}
+}
+
+static int scs_read(struct dapsim_target *t, uint32_t addr, uint32_t *v)
+{
+	uint32_t *s;
+
+	switch (addr) {
+	case 0xE000ED00: *v = t->c->cpuid; return 0;
+	case 0xE000ED0C: *v = 0xFA050000u; return 0;
+	case 0xE000EDF0:
+		*v = t->dhcsr_c | 1u << 16 | (t->halted ? 1u << 17 : 0) | (t->lockup ? 1u << 19 : 0) |
+		     (t->retire ? 1u << 24 : 0) | (t->reset_st ? 1u << 25 : 0);
+		t->reset_st = 0;	/* S_RESET_ST and S_RETIRE_ST clear on read */
+		t->retire = 0;
+		return 0;
+	case 0xE000EDF8: *v = t->dcrdr; return 0;
+	case 0xE000EDFC: *v = t->demcr; return 0;
+	case 0xE000EF40: *v = 0x10110021; return 0;	/* MVFR0: FPv4-SP */
+	case 0xE000EF44: *v = 0x11000011; return 0;	/* MVFR1 */
+	}
+	if (t->c->dbgmcu && addr == t->c->dbgmcu_addr) {
+		*v = t->c->dbgmcu;
+		return 0;
+	}
+	s = scratch(t, addr, 0);
+	*v = s ? *s : 0;
+	return 0;
+}
+
+static int scs_write(struct dapsim_target *t, uint32_t addr, uint32_t v)
+{
+	uint32_t *s;
+	unsigned r;
+
+	switch (addr) {
+	case 0xE000ED0C:
+		if ((v >> 16) == 0x05FA && (v & 4))
+			sysreset(t);
+		return 0;
+	case 0xE000EDF0: dhcsr_write(t, v); return 0;
+	case 0xE000EDF4:
+		r = v & 0x7F;
+		if (!t->halted) {
+			violation(t, "DCRSR access while the core runs");
+			return 0;
+		}
+		if (r >= sizeof(t->regs) / sizeof(t->regs[0]))
+			return 0;
+		if (v & (1u << 16))
+			t->regs[r] = r == 15 ? t->dcrdr & ~1u : t->dcrdr;
+		else
+			t->dcrdr = t->regs[r];
+		return 0;
+	case 0xE000EDF8: t->dcrdr = v; return 0;
+	case 0xE000EDFC: t->demcr = v & 0x010F07F1u; return 0;
+	}
+	if (t->c->dbgmcu && addr == t->c->dbgmcu_addr)
+		return 0;	/* read-only */
+	if ((s = scratch(t, addr, 1)))
+		*s = v;
+	return 0;
+}
+
+static int periph_read(struct dapsim_target *t, uint32_t addr, uint32_t *v)
+{
+	uint32_t *s;
+
+	if (addr >= t->c->regs && addr < t->c->regs + 0x1000)
+		return flashctl_read(t, addr - t->c->regs, v);
+	if (addr >= 0xE0000000u && addr < 0xE0100000u)
+		return scs_read(t, addr, v);
+	if (t->c->dbgmcu && addr == t->c->dbgmcu_addr)
+		return scs_read(t, addr, v);
+	if (addr >= 0x40000000u && addr < 0x60000000u) {
+		s = scratch(t, addr, 0);
+		*v = s ? *s : 0;
+		return 0;
+	}
+	return -1;
+}
+
+static int periph_write(struct dapsim_target *t, uint32_t addr, uint32_t v)
+{
+	uint32_t *s;
+
+	if (addr >= t->c->regs && addr < t->c->regs + 0x1000)
+		return flashctl_write(t, addr - t->c->regs, v);
+	if ((addr >= 0xE0000000u && addr < 0xE0100000u) ||
+	    (t->c->dbgmcu && addr == t->c->dbgmcu_addr))
+		return scs_write(t, addr, v);
+	if (addr >= 0x40000000u && addr < 0x60000000u) {
+		if ((s = scratch(t, addr, 1)))
+			*s = v;
+		return 0;
+	}
+	return -1;
+}
+
+/* ---- the bus, as the MEM-AP (and the simulated core) see it ---- */
+
+/* 0 ok, -1 bus fault, 1 stall (the AHB holds the access: WAIT on the DP) */
+int dapsim_bus_read(struct dapsim_target *t, uint32_t addr, int size, uint32_t *v)
+{
+	int ro;
+	uint8_t *p;
+
+	if (addr & (size - 1))
+		return -1;
+	if ((in_flash(t, addr) || is_nrf_uicr(t, addr)) && busy(t))
+		return 1;	/* reads of flash wait for the operation */
+	if ((p = direct(t, addr, size, &ro))) {
+		*v = lane_get(p, addr, size);
+		return 0;
+	}
+	return periph_read(t, addr & ~3u, v);
+}
+
+int dapsim_bus_write(struct dapsim_target *t, uint32_t addr, int size, uint32_t v)
+{
+	int ro;
+	uint8_t *p;
+	uint32_t old, mask;
+
+	if (addr & (size - 1))
+		return -1;
+	if (in_flash(t, addr) || is_nrf_uicr(t, addr)) {
+		if (busy(t)) {
+			t->n.stalls++;
+			return 1;
+		}
+		switch (t->c->ctl) {
+		case CTL_F4: return f4_flash_write(t, addr, size, v);
+		case CTL_L4: return l4_flash_write(t, addr, size, v);
+		case CTL_NRF: return nrf_flash_write(t, addr, size, v);
+		case CTL_H7: return h7_flash_write(t, addr, size, v);
+		}
+	}
+	if ((p = direct(t, addr, size, &ro))) {
+		if (ro)
+			return -1;
+		lane_put(p, addr, size, v);
+		return 0;
+	}
+	mask = size == 4 ? ~0u : ((1u << (8 * size)) - 1) << (8 * (addr & 3));
+	if (size != 4 && periph_read(t, addr & ~3u, &old) == 0)
+		v = (old & ~mask) | (v & mask);
+	return periph_write(t, addr & ~3u, v);
+}
+
+/* ---- SWD line: line reset, JTAG-to-SWD, DPIDR first ---- */
+
+/* With swd_off, SWD is gone while the application runs: the pins are
+ * GPIOs then. Held in reset, or halted before the application starts,
+ * the debug port answers. */
+static int pins_are_swd(const struct dapsim_target *t)
+{
+	return !t->swd_off || !t->nreset || t->halted || t->cpu.running;
+}
+
+void dapsim_swj_sequence(struct dapsim_target *t, const uint8_t *bits, unsigned n)
+{
+	unsigned i;
+
+	if (!pins_are_swd(t))
+		return;
+	for (i = 0; i < n; i++) {
+		int b = bits[i / 8] >> (i % 8) & 1;
+
+		if (b) {
+			if (++t->ones == 50) {	/* a line reset */
+				if (t->armed)
+					t->swd = 1;
+				if (t->swd)
+					t->need_dpidr = 1;
+			}
+		} else {
+			t->ones = 0;
+		}
+		t->shift = (uint16_t)(t->shift >> 1 | (unsigned)b << 15);
+		if (t->shift == 0xE79E)
+			t->armed = 1;	/* JTAG-to-SWD seen: the next line reset selects SWD */
+		else if (t->shift == 0xE73C)
+			t->armed = t->swd = 0;
+	}
+}
+
+/* nRESET resets the system, not the debug domain: DHCSR.C_DEBUGEN and
+ * DEMCR survive, so a debugger can set VC_CORERESET while it holds the
+ * pin and catch the core at the reset vector when it lets go. */
+void dapsim_set_nreset(struct dapsim_target *t, int level)
+{
+	if (!level && t->nreset)
+		sysreset(t);
+	if (level && !t->nreset) {
+		t->halted = (t->dhcsr_c & 1) && (t->demcr & 1);
+		t->reset_st = 1;
+	}
+	t->nreset = level;
+}
+
+void dapsim_target_swd_off(struct dapsim_target *t)
+{
+	t->swd_off = 1;
+}
+
+
+static int mem_ap_enabled(struct dapsim_target *t)
+{
+	return !(t->c->ctl == CTL_NRF && t->approtect);
+}
+
+static int size_of_csw(uint32_t csw)
+{
+	return (csw & 7) == 0 ? 1 : (csw & 7) == 1 ? 2 : 4;
+}
+
+static void tar_advance(struct dapsim_target *t)
+{
+	uint32_t inc = (t->csw >> 4) & 3;
+
+	if (inc == 1)	/* TAR increments within the AP's window (M4 4 KiB, M7 1 KiB) */
+		t->tar = (t->tar & ~(t->c->wrap - 1)) | ((t->tar + size_of_csw(t->csw)) & (t->c->wrap - 1));
+}
+
+/* A data access through DRW or BDn; returns ACK. */
+static int mem_access(struct dapsim_target *t, uint32_t addr, int rnw, uint32_t *data, int drw)
+{
+	int size = size_of_csw(t->csw), rc;
+
+	if (!mem_ap_enabled(t)) {
+		t->ctrl |= 1u << 5;
+		return 4;
+	}
+	rc = rnw ? dapsim_bus_read(t, addr, size, data) : dapsim_bus_write(t, addr, size, *data);
+	if (rc == 1)
+		return 2;	/* WAIT: the probe retries */
+	if (rc < 0) {
+		if (rnw)
+			*data = 0;
+		t->ctrl |= 1u << 5;	/* STICKYERR: the next AP access FAULTs */
+	}
+	if (drw)
+		tar_advance(t);
+	return 1;
+}
+
+static int ctrl_ap(struct dapsim_target *t, uint8_t reg, int rnw, uint32_t *data)
+{
+	if (rnw) {
+		switch (reg) {
+		case 0x00: *data = t->ctrl_reset; break;
+		case 0x08: *data = t->now < t->eraseall_until; break;
+		case 0x0C: *data = !t->approtect; break;
+		case 0xFC: *data = 0x12880000; break;
+		default: *data = 0;
+		}
+		return 1;
+	}
+	if (reg == 0x00) {
+		if (t->ctrl_reset && !(*data & 1))
+			sysreset(t);	/* the reset pulse ends */
+		t->ctrl_reset = *data & 1;
+	} else if (reg == 0x04 && (*data & 1) && t->now >= t->eraseall_until) {
+		memset(t->flash, 0xFF, t->c->flash_size);
+		memset(t->uicr, 0xFF, 0x1000);
+		memset(t->ram, 0, t->c->ram_size);
+		t->n.mass_erases++;
+		t->eraseall_until = t->now + 200000;
+	}
+	return 1;
+}
+
+static int ap_access(struct dapsim_target *t, uint8_t a32, int rnw, uint32_t *data)
+{
+	uint8_t ap = t->select >> 24, reg = (t->select & 0xF0) | a32;
+
+	if (t->ctrl & ((1u << 5) | (1u << 1) | (1u << 7)))
+		return 4;	/* sticky error: FAULT until cleared through ABORT */
+	if ((t->ctrl & 0x50000000u) != 0x50000000u) {
+		violation(t, "AP access with the debug domain powered down (CTRL/STAT 0x%08x)", t->ctrl);
+		t->ctrl |= 1u << 5;
+		return 4;
+	}
+	if (ap == 1 && t->c->ctl == CTL_NRF)
+		return ctrl_ap(t, reg, rnw, data);
+	if (ap != 0) {
+		if (rnw)
+			*data = 0;	/* no AP there: reads as zero */
+		return 1;
+	}
+	switch (reg) {
+	case 0x00:
+		if (rnw) {
+			*data = t->csw | (mem_ap_enabled(t) ? 1u << 6 : 0);
+		} else {
+			/* packed transfers are not implemented: AddrInc 2 reads back as off */
+			t->csw = *data & 0xFF00FF37u;
+			if (((t->csw >> 4) & 3) >= 2)
+				t->csw &= ~0x30u;
+			if ((t->csw & 7) > 2)
+				t->csw &= ~7u;
+		}
+		return 1;
+	case 0x04:
+		if (rnw)
+			*data = t->tar;
+		else
+			t->tar = *data;
+		return 1;
+	case 0x0C:
+		return mem_access(t, t->tar, rnw, data, 1);
+	case 0x10: case 0x14: case 0x18: case 0x1C:
+		return mem_access(t, (t->tar & ~0xFu) | (reg & 0xC), rnw, data, 0);
+	case 0xF4: if (rnw) *data = 0; return 1;		/* CFG: 32-bit, little endian */
+	case 0xF8: if (rnw) *data = 0xE00FF003; return 1;	/* BASE: ROM table */
+	case 0xFC: if (rnw) *data = t->c->ap_idr; return 1;
+	}
+	if (rnw)
+		*data = 0;
+	return 1;
+}
+
+static int dp_access(struct dapsim_target *t, uint8_t a32, int rnw, uint32_t *data)
+{
+	if (!rnw) {
+		switch (a32) {
+		case 0x0:	/* ABORT */
+			if (*data & 0x04) t->ctrl &= ~(1u << 5);
+			if (*data & 0x08) t->ctrl &= ~(1u << 7);
+			if (*data & 0x10) t->ctrl &= ~(1u << 1);
+			if (*data & 0x02) t->ctrl &= ~(1u << 4);
+			return 1;
+		case 0x4:	/* the power requests are acknowledged at once */
+			t->ctrl = (t->ctrl & 0x000000B2u) | (*data & 0x54000F01u);
+			t->ctrl |= (*data & 0x50000000u) << 1 | (*data & 0x04000000u) << 1;
+			return 1;
+		case 0x8: t->select = *data; return 1;
+		}
+		return 1;	/* TARGETSEL: single-drop, ignored */
+	}
+	switch (a32) {
+	case 0x0: *data = t->c->dpidr; break;
+	case 0x4: *data = (t->select & 0xF) ? 0 : t->ctrl | 0x40; break;
+	case 0x8: *data = t->last_ap_read; break;
+	case 0xC: *data = t->last_ap_read; break;
+	}
+	return 1;
+}
+
+int dapsim_transfer(struct dapsim_target *t, uint8_t req, uint32_t *data, uint64_t now_us)
+{
+	int apndp = req & 1, rnw = req >> 1 & 1, ack;
+	uint8_t a32 = req & 0xC;
+
+	dapsim_run(t, now_us, 2000);
+	if (now_us > t->now)
+		t->now = now_us;
+	if (!pins_are_swd(t))
+		return 7;	/* nobody listens on a GPIO */
+	if (!t->swd) {
+		violation(t, "SWD transfer before the JTAG-to-SWD sequence");
+		return 7;
+	}
+	if (t->need_dpidr) {
+		if (apndp || !rnw || a32 != 0) {
+			violation(t, "first transfer after a line reset is not a DPIDR read");
+			return 7;
+		}
+		t->need_dpidr = 0;
+	}
+	if (!apndp)
+		return dp_access(t, a32, rnw, data);
+	ack = ap_access(t, a32, rnw, data);
+	if (ack == 1 && rnw)
+		t->last_ap_read = *data;
+	return ack;
+}
+
+/* ---- the core running code in RAM (flash algorithms) ---- */
+
+/* A core polling a busy flash controller spins until it is done: the
+ * spin is skipped (its time passes at once, up to the slice's end). */
+static int cpu_read(void *ctx, uint32_t addr, int size, uint32_t *v)
+{
+	struct dapsim_target *t = ctx;
+	uint32_t off = addr - t->c->regs;
+	int status = addr >= t->c->regs && off < 0x1000 &&
+		     (t->c->ctl == CTL_NRF ? off == 0x400 || off == 0x408
+		      : t->c->ctl == CTL_H7 ? (off & 0xFF) == 0x10
+		      : off == (t->c->ctl == CTL_F4 ? 0x0Cu : 0x10u));
+
+	if (status && busy(t))
+		t->now = t->busy_until < t->run_limit ? t->busy_until : t->run_limit;
+	return dapsim_bus_read(ctx, addr, size, v);
+}
+
+static int cpu_write(void *ctx, uint32_t addr, int size, uint32_t v)
+{
+	return dapsim_bus_write(ctx, addr, size, v);
+}
+
+void dapsim_run(struct dapsim_target *t, uint64_t now_us, unsigned max)
+{
+	int rc;
+
+	if (t->halted || !t->cpu.running || !t->nreset || now_us <= t->now)
+		return;
+	t->cpu.read = cpu_read;
+	t->cpu.write = cpu_write;
+	t->cpu.ctx = t;
+	t->run_limit = now_us;
+	/* the core keeps real time as far as max instructions allow; an
+	 * interpreter slower than the part loses the rest of the slice */
+	rc = thumb_step(&t->cpu, t->regs, max, &t->now, now_us);
+	if (rc == THUMB_BKPT) {
+		t->halted = 1;
+	} else if (rc == THUMB_FAULT) {
+		violation(t, "core fault at pc 0x%08x: %s", t->regs[15], t->cpu.why);
+		t->lockup = 1;
+		t->halted = 1;
+	}
+	if (t->now < now_us)
+		t->now = now_us;
+}

@@ -1,0 +1,72 @@
+/* target.h - a Cortex-M target behind an SWD debug port, for the CMSIS-DAP
+ * probe simulator: DP and AP registers with sticky errors and WAIT, MEM-AP
+ * memory, DHCSR/DEMCR/AIRCR, and the flash controllers of three parts with
+ * their locks, keys, busy times and error flags (protocols.md 4.4-5.5):
+ *
+ *   stm32f405  F4 controller, sectors 4x16K/64K/7x128K, x8..x32 program
+ *   stm32l476  L4 controller, dual bank of 256 x 2 KiB pages, double words
+ *   nrf52840   NVMC, 256 x 4 KiB pages, CTRL-AP (ERASEALL, APPROTECT)
+ *   stm32h743  H7 controller, 2 banks of 8 x 128 KiB sectors, 256-bit flash
+ *              words through a write buffer; Cortex-M7 with a 1 KiB TAR window
+ *
+ * Pure: transactions in, ACKs and values out, time passed in (us). Protocol
+ * violations (AP access before power-up, no DPIDR read after line reset,
+ * writes to flash without the controller set up) are logged on stderr as
+ * "dapsim: ..." and answered the way the hardware answers (FAULT, no ACK,
+ * error flags), never silently accepted.
+ */
+#ifndef DAPSIM_TARGET_H
+#define DAPSIM_TARGET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct dapsim_target;
+
+/* model: "stm32f405", "stm32l476", "nrf52840", "stm32h743"; NULL if unknown */
+struct dapsim_target *dapsim_target_new(const char *model);
+void dapsim_target_free(struct dapsim_target *t);
+/* Size of the model's flash. */
+uint32_t dapsim_flash_size(const struct dapsim_target *t);
+/* Keep flash (dapsim_flash_size bytes) and the nRF UICR (4 KiB) in memory
+ * the caller owns (a file mapped shared, so that flash outlives a
+ * process); their contents are used as they are. Then a power-on reset. */
+void dapsim_target_use_memory(struct dapsim_target *t, uint8_t *flash, uint8_t *uicr);
+/* Lock the nRF52 (UICR.APPROTECT = 0, effective from the next reset). */
+void dapsim_target_protect(struct dapsim_target *t);
+
+/* The application reconfigures the SWD pins (a "bricked" board): the
+ * debug port only answers under reset or with the core halted. */
+void dapsim_target_swd_off(struct dapsim_target *t);
+
+/* Bits clocked on SWDIO with SWCLK (SWJ_Sequence), LSB first. */
+void dapsim_swj_sequence(struct dapsim_target *t, const uint8_t *bits, unsigned n);
+/* nRESET pin: 0 asserted (held in reset), 1 released. */
+void dapsim_set_nreset(struct dapsim_target *t, int level);
+/* One SWD transaction: req bits 0 APnDP, 1 RnW, 2-3 A[3:2]. Returns the
+ * ACK (1 OK, 2 WAIT, 4 FAULT, 7 none); *data is written or read. */
+int dapsim_transfer(struct dapsim_target *t, uint8_t req, uint32_t *data, uint64_t now_us);
+/* Let a running core execute (a flash algorithm in RAM) up to now_us, at
+ * most max instructions: the probe gives it a large slice per command and
+ * every transaction a small one, so the core keeps up with the host
+ * without one transfer costing milliseconds of real time. */
+void dapsim_run(struct dapsim_target *t, uint64_t now_us, unsigned max);
+
+/* The bus as the MEM-AP sees it: 0 ok, -1 bus fault, 1 stall. size 1, 2, 4;
+ * values in their byte lanes. */
+int dapsim_bus_read(struct dapsim_target *t, uint32_t addr, int size, uint32_t *v);
+int dapsim_bus_write(struct dapsim_target *t, uint32_t addr, int size, uint32_t v);
+
+/* Direct access for tests: memory as the bus sees it (no side effects). */
+int dapsim_peek(struct dapsim_target *t, uint32_t addr, uint8_t *out, size_t len);
+int dapsim_poke(struct dapsim_target *t, uint32_t addr, const uint8_t *in, size_t len);
+int dapsim_halted(const struct dapsim_target *t);
+const char *dapsim_model(const struct dapsim_target *t);
+/* Counters for tests: program operations, erase operations, resets. */
+struct dapsim_counts {
+	unsigned long programs, erases, mass_erases, resets, violations, stalls;
+	unsigned long unlocks, relocks;	/* flash controller key sequence / LOCK set again */
+};
+const struct dapsim_counts *dapsim_counts(const struct dapsim_target *t);
+
+#endif

@@ -1,0 +1,37 @@
+/* thumb.h - a small Thumb/Thumb-2 interpreter, enough to run the flash and
+ * checksum algorithms debuggers load into RAM (OpenOCD's stm32f2x and
+ * armv7m_crc loaders use about 30 encodings). An instruction outside the
+ * subset faults loudly instead of doing something plausible.
+ */
+#ifndef DAPSIM_THUMB_H
+#define DAPSIM_THUMB_H
+
+#include <stdint.h>
+
+enum { THUMB_RUNNING, THUMB_BKPT, THUMB_FAULT };
+
+struct thumb_cpu {
+	int running;
+	uint8_t it;		/* ITSTATE */
+	unsigned sub;		/* instructions in the current microsecond */
+	/* 0 ok, -1 bus fault, 1 stall */
+	int (*read)(void *ctx, uint32_t addr, int size, uint32_t *v);
+	int (*write)(void *ctx, uint32_t addr, int size, uint32_t v);
+	void *ctx;
+	/* idle detection: a backward branch taken again and again with no
+	 * store in between is a loop waiting for the host */
+	uint32_t loop_pc;
+	unsigned loop_count;
+	int stored;
+	const char *why;
+	char whybuf[80];
+};
+
+/* regs: r0-r15 then xPSR at 16 (the DCRSR numbering). */
+void thumb_resume(struct thumb_cpu *c, uint32_t *regs);
+/* Execute up to max instructions while *now_us < limit_us, advancing
+ * *now_us (100 instructions per us; a stalled access waits 1 us). */
+int thumb_step(struct thumb_cpu *c, uint32_t *regs, unsigned max, uint64_t *now_us,
+	       uint64_t limit_us);
+
+#endif

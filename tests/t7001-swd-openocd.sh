@@ -1,0 +1,73 @@
+#!/bin/sh
+test_description='the CMSIS-DAP probe simulator holds up against Debian openocd
+
+mpf-swd is tested against the cmsisdap device model (a CMSIS-DAP v2 probe
+with an STM32F405 behind it), so the model is first checked against a real
+peer: openocd 0.12 must program, verify and reset through it exactly as it
+does a real board, running its own flash loader and CRC algorithm on the
+simulated core (STM32F405 with the exact command of issue 8, and the
+STM32L476 and nRF52840 models with their openocd drivers too). Then each side checks the other: mpf-swd reads back what
+openocd wrote, and openocd verifies what mpf-swd wrote.'
+. "${MPF_SRC:-.}/tests/lib.sh"
+if ! test -e "$MPF_SRC/tests/sim/libusb/env.sh"; then
+	skip_all 'the libusb simulator is not in this tree'
+fi
+. "$MPF_SRC/tests/sim/libusb/env.sh"
+test_lazy_prereq OPENOCD 'command -v openocd'
+
+usbsim_devices "cmsisdap:serial=OOCD01"
+
+test_expect_success USBSIM,OPENOCD 'openocd programs, verifies and resets the simulated STM32F405' '
+	head -c 20000 /dev/urandom >x.bin &&
+	usbsim openocd -f interface/cmsis-dap.cfg -f target/stm32f4x.cfg \
+		-c "program x.bin 0x08000000 verify reset exit" >out 2>&1 &&
+	grep "SWD DPIDR 0x2ba01477" out &&
+	grep "Cortex-M4 r0p1 processor detected" out &&
+	grep "device id = 0x10076413" out &&
+	grep "flash size = 1024 KiB" out &&
+	grep "Verified OK" out &&
+	test "$(usbsim_count "erase [0-9]")" = 2 &&
+	test "$(usbsim_count violation)" = 0
+'
+
+test_expect_success USBSIM,OPENOCD 'mpf-swd reads back what openocd wrote' '
+	usbsim mpf-swd read 0x08000000 20000 y.bin -o jsonl >rec &&
+	cmp x.bin y.bin &&
+	test "$(json_field rec swd.target)" = "STM32F405/407/415/417"
+'
+
+test_expect_success USBSIM,OPENOCD 'openocd verifies what mpf-swd wrote' '
+	head -c 30000 /dev/urandom >z.bin &&
+	usbsim mpf-swd write z.bin -o jsonl >rec &&
+	test "$(json_field rec flashed.ok)" = true &&
+	usbsim openocd -f interface/cmsis-dap.cfg -f target/stm32f4x.cfg \
+		-c "init; reset halt; puts [capture {verify_image z.bin 0x08000000}]; exit" >out 2>&1 &&
+	grep "verified 30000 bytes" out &&
+	test "$(usbsim_count violation)" = 0 || {
+		cat rec; tail -n 15 out; grep violation "$MPF_USBSIM_LOG"; false
+	}
+'
+
+test_expect_success USBSIM,OPENOCD 'openocd programs the simulated STM32L476 (its C-compiled loader)' '
+	usbsim_devices "cmsisdap:serial=OOCDL4:target=stm32l476" &&
+	usbsim openocd -f interface/cmsis-dap.cfg -f target/stm32l4x.cfg \
+		-c "program x.bin 0x08000000 verify reset exit" >out 2>&1 &&
+	grep "Verified OK" out &&
+	test "$(usbsim_count "OOCDL4 event: erase [0-9]")" = 10 &&
+	test "$(usbsim_count "OOCDL4 violation")" = 0 &&
+	usbsim mpf-swd read 0x08000000 20000 y.bin >/dev/null &&
+	cmp x.bin y.bin
+'
+
+test_expect_success USBSIM,OPENOCD 'openocd programs the simulated nRF52840 (NVMC, its loader)' '
+	usbsim_devices "cmsisdap:serial=OOCDNRF:target=nrf52840" &&
+	usbsim openocd -f interface/cmsis-dap.cfg -f target/nrf52.cfg \
+		-c "program x.bin 0x0 verify reset exit" >out 2>&1 &&
+	grep "Verified OK" out &&
+	test "$(usbsim_count "OOCDNRF event: erase [0-9]")" = 5 &&
+	test "$(usbsim_count "OOCDNRF violation")" = 0 &&
+	usbsim mpf-swd read 0 20000 y.bin >/dev/null &&
+	cmp x.bin y.bin
+'
+
+test_done
