@@ -145,10 +145,12 @@ static void bootloader(const char *why)
 		_exit(127);
 	}
 	/* the drive goes with the board: a SIGTERM to us ends it too */
-	while (pid > 0 && waitpid(pid, &st, stop ? 0 : WNOHANG) == 0) {
+	while (pid > 0 && waitpid(pid, &st, WNOHANG) == 0) {
 		if (stop) {
 			kill(pid, SIGTERM);
 			umount2(drive, MNT_DETACH);
+			waitpid(pid, &st, 0);
+			break;
 		}
 		sleep_ms(10);
 	}
