@@ -47,6 +47,7 @@ usb_disk() {
 
 # run NAME N IDENTITY(yes|no): prints the figures of one pipeline run
 run() {
+	for p in $(cat b*.pid 2>/dev/null); do kill "$p" 2>/dev/null; done
 	rm -rf b* drv* in out sys
 	n=0
 	while [ $n -lt "$2" ]; do
