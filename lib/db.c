@@ -1,5 +1,7 @@
 /* db.c - the firmware catalogue in sqlite3 (see db.h). */
 #include "db.h"
+#include "progress.h"
+#include "transport.h"
 #include "boards.h"
 #include "buf.h"
 #include "err.h"
@@ -269,6 +271,23 @@ static int mkdirs(const char *path, struct mpf_buf *err)
 	return r;
 }
 
+/* Switching to WAL takes an exclusive lock, and sqlite's busy handler does
+ * not wait for it: while another process creates or migrates a new
+ * database this fails at once with SQLITE_BUSY. Wait here instead, up to
+ * the busy timeout. (Once a database is in WAL mode the switch is a no-op.) */
+static int set_wal(struct mpf_db *db)
+{
+	int64_t end = mpf_now_ms() + BUSY_TIMEOUT_MS;
+	int r;
+
+	for (;;) {
+		r = sqlite3_exec(db->h, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
+		if ((r != SQLITE_BUSY && r != SQLITE_LOCKED) || mpf_now_ms() >= end ||
+		    mpf_sleep_ms(20) < 0)
+			return r;
+	}
+}
+
 int mpf_db_open(const char *path, struct mpf_db **out, struct mpf_buf *err)
 {
 	struct mpf_db *db = mpf_xcalloc(1, sizeof(*db));
@@ -287,10 +306,15 @@ int mpf_db_open(const char *path, struct mpf_db **out, struct mpf_buf *err)
 		return r;
 	}
 	sqlite3_busy_timeout(db->h, BUSY_TIMEOUT_MS);
-	if (sqlite3_exec(db->h, "PRAGMA journal_mode = WAL", NULL, NULL, NULL) != SQLITE_OK) {
-		r = mpf_errf(err, sqlite3_errcode(db->h) == SQLITE_BUSY ? MPF_ERR_BUSY : MPF_ERR_IO,
-			     "cannot use database %s: %s (move it away; mpf-fetch --update "
-			     "builds a new one)", path, sqlite3_errmsg(db->h));
+	r = set_wal(db);
+	if (r != SQLITE_OK) {
+		if (r == SQLITE_BUSY || r == SQLITE_LOCKED)
+			r = mpf_errf(err, MPF_ERR_BUSY, "database %s is busy: %s", path,
+				     sqlite3_errmsg(db->h));
+		else
+			r = mpf_errf(err, MPF_ERR_IO, "cannot use database %s: %s (move it away; "
+				     "mpf-fetch --update builds a new one)", path,
+				     sqlite3_errmsg(db->h));
 		mpf_db_close(db);
 		return r;
 	}

@@ -181,7 +181,7 @@ int mpf_output_end(void)
 	if (out.mode == TABLE && json_array_size(out.kept)) {
 		render_table(&text);
 	} else if (out.mode == JSON) {
-		s = json_dumps(out.kept, JSON_INDENT(2) | JSON_REAL_PRECISION(16));
+		s = json_dumps(out.kept, JSON_INDENT(2) | JSON_REAL_PRECISION(15));
 		mpf_buf_addstr(&text, s ? s : "[]");
 		mpf_buf_addch(&text, '\n');
 		free(s);

@@ -136,8 +136,9 @@ char *mpf_record_dump(const struct mpf_record *rec, size_t *len)
 		*len = rec->raw_len;
 		return mpf_xstrndup(rec->raw, rec->raw_len);
 	}
-	/* 16 significant digits print 22.4 as 22.4, not 22.399999999999999. */
-	s = json_dumps(rec->obj, JSON_COMPACT | JSON_REAL_PRECISION(16));
+	/* 15 significant digits print 22.4 and 0.07 as such, not 22.399999999999999
+	 * or 0.07000000000000001; untouched records keep their own digits. */
+	s = json_dumps(rec->obj, JSON_COMPACT | JSON_REAL_PRECISION(15));
 	if (!s)
 		s = mpf_xstrdup("{}");
 	*len = strlen(s);
