@@ -1,0 +1,34 @@
+#!/bin/sh
+test_description='make demo: mpf-list and mpf-update over a micro:bit (QEMU), a Pico W (UF2 drive), a pyboard (DFU), an nRF52840 (CMSIS-DAP) and the loopback mirror
+Stands for a user running mpf-update over a mix of UF2, DFU and SWD boards in
+one pipeline: each flashed by its own applet, the before/after table, exit 0.'
+. "${MPF_SRC:-.}/tests/lib.sh"
+
+test_lazy_prereq DEMO '
+	test -c /dev/fuse && test -w /dev/fuse && test -x "$(mpf_sim uf2drive-sim)" &&
+	test -e "$MPF_BUILD/sim/libusb/libusb-1.0.so.0" && command -v fusermount
+'
+
+test_expect_success DEMO 'scripts/demo flashes the Pico W, the pyboard and the nRF52840 and cleans up' '
+	TMPDIR=$PWD MPF_BUILD=$MPF_BUILD "$MPF_SRC/scripts/demo" >out 2>err &&
+	grep -q "RPI_PICO_W .*1\.22\.2  *1\.25\.0 .*uf2 ok" out &&
+	grep -q "PYBV11 .*dfu ok" out &&
+	grep -q "ARDUINO_NANO_33_BLE_SENSE .*nRF52840 .*swd ok" out &&
+	grep -q "exit status 0" out &&
+	! ls -d mpf-demo.* 2>/dev/null
+'
+
+test_expect_success 'mpf-update exits 1 when a board fails (a DFU device named as a board no catalogue has)' '
+	test -e "$MPF_BUILD/sim/libusb/libusb-1.0.so.0" || return 0
+	"$(mpf_sim mpmirror)" >port 2>/dev/null & mirror=$! &&
+	test_when_finished "kill $mirror" &&
+	wait_for 10 test -s port &&
+	MPF_MIRROR=http://127.0.0.1:$(cat port)/ MPF_TEST_DRIVES="$PWD/none" \
+	LD_LIBRARY_PATH=$MPF_BUILD/sim/libusb MPF_USBSIM=stm32dfu:serial=X1:time_scale=0.01 \
+	test_expect_code 1 mpf-update --serial "$PWD/none*" --board X1=NO_SUCH_BOARD -o jsonl >out 2>err &&
+	grep -q "\"error\"" out &&
+	test_expect_code 2 mpf-update --method nfc 2>err &&
+	grep -q "unknown method" err
+'
+
+test_done
