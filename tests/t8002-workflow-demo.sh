@@ -1,21 +1,36 @@
 #!/bin/sh
-test_description='make demo: mpf-list and mpf-update over a micro:bit (QEMU), a Pico W (UF2 drive), a pyboard (DFU), an nRF52840 (CMSIS-DAP) and the loopback mirror
-Stands for a user running mpf-update over a mix of UF2, DFU and SWD boards in
-one pipeline: each flashed by its own applet, the before/after table, exit 0.'
+test_description='make demo: mpf-list and mpf-update over a micro:bit (QEMU), a Pico W (UF2 drive), an ESP32 (REPL + ROM loader), a pyboard (DFU), an nRF52840 (CMSIS-DAP) and the loopback mirror
+Stands for a user running mpf-update over a mix of UF2, ESP, DFU and SWD
+boards in one pipeline: each flashed by its own applet, the before/after
+table, exit 0, and nothing left running or mounted.'
 . "${MPF_SRC:-.}/tests/lib.sh"
 
 test_lazy_prereq DEMO '
 	test -c /dev/fuse && test -w /dev/fuse && test -x "$(mpf_sim uf2drive-sim)" &&
-	test -e "$MPF_BUILD/sim/libusb/libusb-1.0.so.0" && command -v fusermount
+	test -e "$MPF_BUILD/sim/libusb/libusb-1.0.so.0" &&
+	{ test "$(id -u)" = 0 || command -v fusermount3; }
 '
 
-test_expect_success DEMO 'scripts/demo flashes the Pico W, the pyboard and the nRF52840 and cleans up' '
+test_expect_success DEMO 'scripts/demo flashes the Pico W, the ESP32, the pyboard and the nRF52840 and cleans up' '
 	TMPDIR=$PWD MPF_BUILD=$MPF_BUILD "$MPF_SRC/scripts/demo" >out 2>err &&
 	grep -q "RPI_PICO_W .*1\.22\.2  *1\.25\.0 .*uf2 ok" out &&
+	grep -q "ESP32_GENERIC .*1\.20\.0  *1\.25\.0 .*esp ok" out &&
 	grep -q "PYBV11 .*dfu ok" out &&
 	grep -q "ARDUINO_NANO_33_BLE_SENSE .*nRF52840 .*swd ok" out &&
 	grep -q "exit status 0" out &&
-	! ls -d mpf-demo.* 2>/dev/null
+	! ls -d mpf-demo.* 2>/dev/null &&
+	! grep -q "$PWD/mpf-demo" /proc/self/mountinfo
+'
+
+test_expect_success DEMO 'interrupted midway (TERM), the demo still stops and removes everything it started' '
+	mkdir t && TMPDIR=$PWD/t MPF_BUILD=$MPF_BUILD "$MPF_SRC/scripts/demo" >out2 2>&1 &
+	demo=$! &&
+	wait_for 30 grep -q "mpf-list" out2 &&
+	kill -TERM $demo &&
+	{ wait $demo; test $? = 143; } &&
+	test -z "$(ls t)" &&
+	! grep -q "$PWD/t/" /proc/self/mountinfo &&
+	! pgrep -f "$PWD/t/mpf-demo" >/dev/null
 '
 
 test_expect_success 'mpf-update exits 1 when a board fails (a DFU device named as a board no catalogue has)' '
