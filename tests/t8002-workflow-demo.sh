@@ -33,17 +33,25 @@ test_expect_success DEMO 'interrupted midway (TERM), the demo still stops and re
 	! pgrep -f "$PWD/t/mpf-demo" >/dev/null
 '
 
-test_expect_success 'mpf-update exits 1 when a board fails (a DFU device named as a board no catalogue has)' '
+test_expect_success 'mpf-update: one board fails, the others are still flashed, the exit status is 1' '
 	test -e "$MPF_BUILD/sim/libusb/libusb-1.0.so.0" || return 0
 	"$(mpf_sim mpmirror)" >port 2>/dev/null & mirror=$! &&
 	test_when_finished "kill $mirror" &&
-	wait_for 10 test -s port &&
+	wait_for 10 test -s port && mkdir -p usbsim &&
 	MPF_MIRROR=http://127.0.0.1:$(cat port)/ MPF_TEST_DRIVES="$PWD/none" \
-	LD_LIBRARY_PATH=$MPF_BUILD/sim/libusb MPF_USBSIM=stm32dfu:serial=X1:time_scale=0.01 \
-	test_expect_code 1 mpf-update --serial "$PWD/none*" --board X1=NO_SUCH_BOARD -o jsonl >out 2>err &&
-	grep -q "\"error\"" out &&
+	LD_LIBRARY_PATH=$MPF_BUILD/sim/libusb \
+	MPF_USBSIM=stm32dfu:serial=X1:time_scale=0.01,stm32dfu:serial=X2:time_scale=0.01 \
+	MPF_USBSIM_STATE=$PWD/usbsim \
+	test_expect_code 1 mpf-update --serial "$PWD/none*" --board X1=NO_SUCH_BOARD --board X2=PYBV11 \
+		-o jsonl >out 2>err &&
+	test "$(json_field out board_id 1)" = NO_SUCH_BOARD &&
+	test "$(json_field out error.applet 1)" = mpf-pick &&
+	test "$(json_field out board_id 2)" = PYBV11 &&
+	test "$(json_field out flashed.ok 2)" = true &&
 	test_expect_code 2 mpf-update --method nfc 2>err &&
-	grep -q "unknown method" err
+	grep -q "unknown method" err &&
+	test_expect_code 2 mpf-update --board 2>err &&
+	grep -q "needs a value" err
 '
 
 test_done
