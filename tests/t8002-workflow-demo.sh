@@ -12,12 +12,18 @@ test_lazy_prereq DEMO '
 '
 
 test_expect_success DEMO 'scripts/demo flashes the Pico W, the ESP32, the pyboard and the nRF52840 and cleans up' '
-	TMPDIR=$PWD MPF_BUILD=$MPF_BUILD "$MPF_SRC/scripts/demo" >out 2>err &&
+	TMPDIR=$PWD MPF_BUILD=$MPF_BUILD "$MPF_SRC/scripts/demo" >out 2>err ||
+		{ cat out err; false; } &&
 	grep -q "RPI_PICO_W .*1\.22\.2  *1\.25\.0 .*uf2 ok" out &&
 	grep -q "ESP32_GENERIC .*1\.20\.0  *1\.25\.0 .*esp ok" out &&
 	grep -q "PYBV11 .*dfu ok" out &&
 	grep -q "ARDUINO_NANO_33_BLE_SENSE .*nRF52840 .*swd ok" out &&
 	grep -q "exit status 0" out &&
+	if command -v qemu-system-arm >/dev/null &&
+	   test -f /usr/share/firmware-microbit-micropython/firmware.hex; then
+		grep -q "ttyACM-microbit .*micro:bit with nRF51822 .*1\.9\.2" out &&
+		grep -q "micro:bit: skipped (--ignore)" out
+	fi &&
 	! ls -d mpf-demo.* 2>/dev/null &&
 	! grep -q "$PWD/mpf-demo" /proc/self/mountinfo
 '
