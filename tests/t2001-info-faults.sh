@@ -5,7 +5,8 @@ test_description='mpf-info against boards that misbehave: busy main.py, boot cha
 
 test_expect_success JQ 'a main.py busy in a loop is interrupted (Ctrl-C)' '
 	start_sim s --busy &&
-	mpf-info "$(pty_of s)" </dev/null >out &&
+	# (not a timing test: room for a loaded machine and the sanitizer build)
+	mpf-info --timeout 10 "$(pty_of s)" </dev/null >out &&
 	stop_sim s &&
 	test "$(json_field out board_id)" = RPI_PICO_W
 '

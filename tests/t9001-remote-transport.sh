@@ -36,7 +36,7 @@ test_expect_success 'setup: an echoing board on a pty, ser2net in front of it, R
 '
 
 test_expect_success SER2NET 'rfc2217 through ser2net: data both ways, 0xFF bytes intact' '
-	$tool port rfc2217://127.0.0.1:$p_rfc "w:ab\xffc\x00d" r:500 >out &&
+	$tool port rfc2217://127.0.0.1:$p_rfc "w:ab\xffc\x00d" r:5000:6 >out &&
 	echo 6162ff630064 >expect &&
 	test_cmp expect out
 '
@@ -51,7 +51,7 @@ test_expect_success SER2NET 'rfc2217 through ser2net: a baud change reaches the 
 '
 
 test_expect_success SER2NET 'socket:// (raw TCP) through ser2net: data both ways' '
-	$tool port socket://127.0.0.1:$p_raw "w:raw\xff" r:500 >out &&
+	$tool port socket://127.0.0.1:$p_raw "w:raw\xff" r:5000:4 >out &&
 	echo 726177ff >expect &&
 	test_cmp expect out
 '

@@ -10,8 +10,8 @@
  *
  *   mpf-test-tool port NAME STEP...
  *       Open NAME with mpf_transport_open (a tty, socket://, rfc2217://) and
- *       run the steps in order: w:TEXT (write, \xHH escapes), r:MS (read for
- *       MS ms, print what came as hex), baud:N, dtr:0|1, rts:0|1,
+ *       run the steps in order: w:TEXT (write, \xHH escapes), r:MS[:N] (read
+ *       for MS ms, or until N bytes came; print them as hex), baud:N, dtr:0|1, rts:0|1,
  *       lines:D,R (both at once), flush, sleep:MS. Exit 0, or the error.
  *
  *   mpf-test-tool pty-echo LINK
@@ -125,17 +125,21 @@ static int step(struct mpf_transport *t, const char *st)
 {
 	const char *arg = strchr(st, ':');
 	char buf[4096];
-	int r = 0, i, n;
+	int r = 0, i, n = 0;
 
 	arg = arg ? arg + 1 : "";
 	if (!strncmp(st, "w:", 2)) {
 		n = (int)unescape(arg, buf);
 		r = mpf_tr_write(t, buf, (size_t)n, 2000);
 	} else if (!strncmp(st, "r:", 2)) {
+		/* r:MS reads for MS ms; r:MS:N stops early once N bytes came */
 		int64_t end = mpf_now_ms() + atoi(arg);
+		const char *c = strchr(arg, ':');
+		long want = c ? atol(c + 1) : -1, got = 0;
 
-		while ((n = mpf_tr_read(t, buf, sizeof(buf), (int)(end - mpf_now_ms()))) > 0)
-			for (i = 0; i < n; i++)
+		while ((want < 0 || got < want) &&
+		       (n = mpf_tr_read(t, buf, sizeof(buf), (int)(end - mpf_now_ms()))) > 0)
+			for (i = 0; i < n; i++, got++)
 				printf("%02x", (unsigned char)buf[i]);
 		printf("\n");
 		r = n < 0 ? n : 0;
