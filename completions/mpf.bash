@@ -4,6 +4,7 @@
 _mpf_opts() {
 	case $1 in
 	dfu) echo ' --device -d --alt -a --address --erase-all --verify --leave --force --wait --retry-errors --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
+	esp) echo ' --serial -s --baud -b --before --after --chip --erase-all --skip-unchanged --no-compress --flash-mode --flash-freq --flash-size --connect-attempts --retry-errors --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	fetch) echo ' --update -u --port -p --board -b --mirror --add --variant --version --custom --list -l --force -f --retries --retry-errors --help -h --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	info) echo ' --reset --baud --no-raw-paste --script --ignore -i --retry-errors --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	pick) echo ' --version -V --board -b --as --variant --port -p --method -m --custom --force -f --explain --retry-errors --help -h --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
@@ -16,6 +17,7 @@ _mpf_opts() {
 _mpf_cmds() {
 	case $1 in
 	dfu) echo 'list write read erase leave unprotect' ;;
+	esp) echo 'write erase erase-region read info chip-id' ;;
 	swd) echo 'list info write erase read reset' ;;
 	esac
 }
@@ -29,6 +31,22 @@ _mpf_arg() {
 	--alt|-a) echo '' ;;
 	--address) echo '@hex' ;;
 	--wait) echo '' ;;
+	--jobs|-j) echo '' ;;
+	--timeout) echo '' ;;
+	--output|-o) echo 'jsonl table json' ;;
+	--progress) echo 'auto bar json none' ;;
+	*) return 1 ;;
+	esac ;;
+	esp) case $2 in
+	--serial|-s) echo '@serial' ;;
+	--baud|-b) echo '' ;;
+	--before) echo 'default usb-reset no-reset' ;;
+	--after) echo 'hard-reset no-reset' ;;
+	--chip) echo '' ;;
+	--flash-mode) echo 'keep qio qout dio dout' ;;
+	--flash-freq) echo '' ;;
+	--flash-size) echo '' ;;
+	--connect-attempts) echo '' ;;
 	--jobs|-j) echo '' ;;
 	--timeout) echo '' ;;
 	--output|-o) echo 'jsonl table json' ;;
@@ -132,6 +150,6 @@ _mpf() {
 	esac
 }
 
-_mpf_applets() { echo 'dfu fetch info pick scan swd'; }
+_mpf_applets() { echo 'dfu esp fetch info pick scan swd'; }
 
-complete -F _mpf mpf mpf-dfu mpf-fetch mpf-info mpf-pick mpf-scan mpf-swd
+complete -F _mpf mpf mpf-dfu mpf-esp mpf-fetch mpf-info mpf-pick mpf-scan mpf-swd

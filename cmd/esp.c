@@ -1,0 +1,756 @@
+/* esp.c - mpf-esp: flash ESP8266 and ESP32-family chips through their
+ * serial ROM loader (protocols.md section 1), as a pipeline filter or alone.
+ *
+ * Nothing is uploaded to the chip: every command is one its mask ROM has.
+ * Checks that can refuse a job (wrong chip, image for another chip, region
+ * past the end of flash) all run before the first erase, so a refused job
+ * leaves the flash as it was. */
+#define _DEFAULT_SOURCE		/* fsync, mkstemp */
+#include "applet.h"
+#include "err.h"
+#include "esp_flash.h"
+#include "esp_image.h"
+#include "esp_loader.h"
+#include "exitcode.h"
+#include "filter.h"
+#include "log.h"
+#include "progress.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char *port_opt, *before_opt = "default", *after_opt = "hard-reset", *chip_opt;
+static const char *mode_opt = "keep", *freq_opt = "keep", *size_opt = "keep";
+static int baud_opt = 460800, erase_all, skip_unchanged, no_compress, attempts = 7;
+
+static const struct mpf_opt esp_opts[] = {
+	OPT_HINT('s', "serial", &port_opt, "PORT", "@serial", "the serial port of the board"),
+	OPT_INT('b', "baud", &baud_opt, "RATE", 9600, 5000000,
+		"baud rate after connecting (default 460800; 115200 is retried once on failure)"),
+	OPT_CHOICE(0, "before", &before_opt, "HOW", "default|usb-reset|no-reset",
+		   "how to enter the ROM loader (default: DTR/RTS resets)"),
+	OPT_CHOICE(0, "after", &after_opt, "HOW", "hard-reset|no-reset",
+		   "what to do when done (default: hard-reset, leaving the firmware running)"),
+	OPT_STRING(0, "chip", &chip_opt, "CHIP", "refuse unless the chip is CHIP (esp32s3, ...)"),
+	OPT_BOOL(0, "erase-all", &erase_all, "erase the whole flash before writing"),
+	OPT_BOOL(0, "skip-unchanged", &skip_unchanged,
+		 "compare 64 KiB regions by MD5 first and write only those that differ"),
+	OPT_BOOL(0, "no-compress", &no_compress, "send plain blocks even where the ROM inflates"),
+	OPT_CHOICE(0, "flash-mode", &mode_opt, "MODE", "keep|qio|qout|dio|dout",
+		   "flash mode written into the bootloader header"),
+	OPT_STRING(0, "flash-freq", &freq_opt, "FREQ",
+		   "flash frequency written into the bootloader header (80m, 40m, ...; keep)"),
+	OPT_STRING(0, "flash-size", &size_opt, "SIZE",
+		   "flash size written into the bootloader header (4MB, ...; detect; keep)"),
+	OPT_INT(0, "connect-attempts", &attempts, "N", 1, 100,
+		"reset-and-sync attempts before giving up (default 7)"),
+	OPT_END(),
+};
+
+static const struct mpf_subcmd esp_subcmds[] = {
+	{ "write", "ADDR FILE [ADDR FILE]...", "write files at flash addresses, verify by MD5" },
+	{ "erase", NULL, "erase the whole flash" },
+	{ "erase-region", "ADDR SIZE", "erase SIZE bytes from ADDR (4 KiB multiples)" },
+	{ "read", "ADDR SIZE FILE", "read flash into FILE (ESP32 family ROMs)" },
+	{ "info", NULL, "chip, revision, features, MAC, flash size, security flags" },
+	{ "chip-id", NULL, "the same as info" },
+	{ NULL, NULL, NULL },
+};
+
+enum op { OP_WRITE, OP_ERASE, OP_ERASE_REGION, OP_READ, OP_INFO };
+
+struct region {
+	uint32_t addr;
+	int at_boot;		/* "the chip's bootloader offset", resolved after detect */
+	const char *file;
+	uint8_t *data;
+	size_t len;
+};
+
+struct job {
+	enum op op;
+	const char *port;
+	struct region *r;
+	size_t nr;
+	uint32_t addr, size;
+	const char *out;
+	const char *expect;	/* chip the record's cpu or --chip names */
+	const char *fw_chip;	/* chip the firmware is for (firmware.chip from mpf-pick) */
+	int filter;		/* from a record: the image must be an ESP image */
+	int usb_jtag, usb_pid;
+	int64_t deadline;	/* --timeout, for both sessions */
+	/* results */
+	const struct mpf_esp_chip *chip;
+	uint64_t bytes;
+	int verified;
+	json_t *info;
+};
+
+/* ---- checks before anything is written --------------------------------- */
+
+static int check_image(struct job *j, struct region *r, const struct mpf_esp_chip *c,
+		       struct mpf_buf *err)
+{
+	struct mpf_esp_image img;
+	struct mpf_buf why = MPF_BUF_INIT;
+	const struct mpf_esp_chip *for_chip = NULL;
+	int is8266 = c->chip_id < 0, ok;
+
+	ok = mpf_esp_image_parse(r->data, r->len, is8266, &img, &why) == 0;
+	if (ok && !is8266) {
+		for_chip = mpf_esp_chip_by_id(img.chip_id);
+		if (img.chip_id != c->chip_id) {
+			mpf_buf_release(&why);
+			if (for_chip)
+				return mpf_errf(err, MPF_ERR_MISMATCH, "image is for %s, chip is %s "
+						"(%s)", for_chip->name, c->name, r->file);
+			return mpf_errf(err, MPF_ERR_MISMATCH, "image is for chip id %d, chip is "
+					"%s (%s)", img.chip_id, c->name, r->file);
+		}
+	}
+	if (!ok && r->addr == c->boot_offset) {
+		/* an image of the other layout: ESP8266 vs the ESP32 family */
+		struct mpf_esp_image other;
+		struct mpf_buf ignore = MPF_BUF_INIT;
+
+		if (mpf_esp_image_parse(r->data, r->len, !is8266, &other, &ignore) == 0) {
+			for_chip = is8266 ? mpf_esp_chip_by_id(other.chip_id)
+					  : mpf_esp_chip_by_name("esp8266");
+			mpf_buf_release(&ignore);
+			mpf_buf_release(&why);
+			return mpf_errf(err, MPF_ERR_MISMATCH, "image is for %s, chip is %s (%s)",
+					for_chip ? for_chip->name : "another chip", c->name, r->file);
+		}
+		mpf_buf_release(&ignore);
+		if (j->filter) {
+			int rc = mpf_errf(err, MPF_ERR_FORMAT, "%s is not a firmware image for %s "
+					  "at 0x%x: %s", r->file, c->name, r->addr, why.buf);
+
+			mpf_buf_release(&why);
+			return rc;
+		}
+	}
+	mpf_buf_release(&why);
+	return 0;
+}
+
+/* The chip the record's cpu (or --chip) names must be the one detected. */
+static int check_chip(const struct job *j, const struct mpf_esp_chip *c, struct mpf_buf *err)
+{
+	const struct mpf_esp_chip *want = j->expect ? mpf_esp_chip_by_name(j->expect) : NULL;
+	const struct mpf_esp_chip *fw = j->fw_chip ? mpf_esp_chip_by_name(j->fw_chip) : NULL;
+
+	if (j->expect && !want)
+		mpf_debug("%s: cpu '%s' names no ESP chip; not checked", j->port, j->expect);
+	if (want && want != c)
+		return mpf_errf(err, MPF_ERR_MISMATCH, "expected %s, chip is %s", want->name,
+				c->name);
+	/* mpf-pick's firmware.chip: what the firmware was built for */
+	if (fw && fw != c)
+		return mpf_errf(err, MPF_ERR_MISMATCH, "firmware is for %s, chip is %s", fw->name,
+				c->name);
+	return 0;
+}
+
+static int check_job(struct job *j, struct mpf_esp *e, struct mpf_buf *err)
+{
+	const struct mpf_esp_chip *c = e->chip;
+	size_t i;
+	int r;
+
+	for (i = 0; i < j->nr; i++) {
+		struct region *g = &j->r[i];
+
+		if (g->at_boot)
+			g->addr = c->boot_offset;
+		if ((uint64_t)g->addr + g->len > e->flash_size)
+			return mpf_errf(err, MPF_ERR_ARG, "%s at 0x%x ends at 0x%llx, past the end "
+					"of the %s flash", g->file, g->addr,
+					(unsigned long long)(g->addr + g->len),
+					mpf_esp_size_name(e->flash_size) ? mpf_esp_size_name(e->flash_size) : "");
+		if ((r = check_image(j, g, c, err)) < 0)
+			return r;
+		if (i && g->addr < j->r[i - 1].addr + j->r[i - 1].len)
+			return mpf_errf(err, MPF_ERR_ARG, "%s at 0x%x overlaps %s", g->file, g->addr,
+					j->r[i - 1].file);
+	}
+	if (j->op == OP_ERASE_REGION && (uint64_t)j->addr + j->size > e->flash_size)
+		return mpf_errf(err, MPF_ERR_ARG, "region ends past the end of flash");
+	if (j->op == OP_READ && (uint64_t)j->addr + j->size > e->flash_size)
+		return mpf_errf(err, MPF_ERR_ARG, "read ends past the end of flash");
+	return 0;
+}
+
+/* ---- the jobs ----------------------------------------------------------- */
+
+static int patch_regions(struct job *j, struct mpf_esp *e, struct mpf_buf *err)
+{
+	struct mpf_esp_flash_params p = { mode_opt, size_opt, freq_opt };
+	int secure = e->secure_download || (e->sec.valid && (e->sec.flags & 1));
+	size_t i;
+	int r;
+
+	if (!strcasecmp(size_opt, "detect"))
+		p.size = mpf_esp_size_name(e->flash_size);
+	for (i = 0; i < j->nr; i++) {
+		r = mpf_esp_image_patch(j->r[i].data, j->r[i].len, j->r[i].addr, e->chip, &p, secure,
+					err);
+		if (r < 0)
+			return r;
+		if (r)
+			mpf_info("%s: flash parameters patched in the header at 0x%x", j->port,
+				 j->r[i].addr);
+	}
+	return 0;
+}
+
+static int do_write(struct job *j, struct mpf_esp *e, struct mpf_buf *err)
+{
+	struct mpf_esp_write_result res;
+	size_t i;
+	int r, v = 1;
+
+	if ((r = patch_regions(j, e, err)) < 0)
+		return r;
+	if (erase_all && (r = mpf_esp_erase(e, 0, (uint32_t)e->flash_size, err)) < 0)
+		return r;
+	for (i = 0; i < j->nr; i++) {
+		struct region *g = &j->r[i];
+
+		r = mpf_esp_write(e, g->addr, g->data, g->len, skip_unchanged && !erase_all, &res,
+				  err);
+		if (r < 0)
+			return r;
+		if (e->data_ms && res.written)
+			mpf_debug("%s: 0x%x: %zu bytes, %llu sent in %lld ms (%llu wire bytes: "
+				  "%.3f of the wire limit at %d baud; our turnaround %lld us in all), "
+				  "%lu blocks retried", j->port, g->addr, g->len,
+				  (unsigned long long)res.written, (long long)e->data_ms,
+				  (unsigned long long)e->wire_bytes,
+				  e->wire_bytes * 10.0 / e->baud * 1000.0 / (double)e->data_ms, e->baud,
+				  (long long)e->turnaround_us, e->retries);
+		if (res.skipped)
+			mpf_info("%s: 0x%x: %llu of %zu bytes unchanged, not written", j->port, g->addr,
+				 (unsigned long long)res.skipped, g->len);
+		j->bytes += g->len;
+		v &= res.verified;
+	}
+	j->verified = v;
+	return 0;
+}
+
+static int write_file_atomic(const char *path, const uint8_t *d, size_t n, struct mpf_buf *err)
+{
+	char *tmp = mpf_xasprintf("%s.XXXXXX", path);
+	int fd = mkstemp(tmp), r = 0;
+	size_t done = 0;
+
+	if (fd < 0) {
+		r = mpf_errf(err, MPF_ERR_IO, "cannot create %s: %s", tmp, strerror(errno));
+		free(tmp);
+		return r;
+	}
+	while (done < n) {
+		ssize_t w = write(fd, d + done, n - done);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			break;
+		done += (size_t)w;
+	}
+	if (done != n || fsync(fd) < 0 || close(fd) < 0 || rename(tmp, path) < 0) {
+		r = mpf_errf(err, MPF_ERR_IO, "cannot write %s: %s", path, strerror(errno));
+		unlink(tmp);
+	}
+	free(tmp);
+	return r;
+}
+
+static int do_read(struct job *j, struct mpf_esp *e, struct mpf_buf *err)
+{
+	uint8_t *buf = mpf_xmalloc(j->size ? j->size : 1);
+	int r = mpf_esp_read_flash(e, j->addr, buf, j->size, err);
+
+	if (r == 0)
+		r = write_file_atomic(j->out, buf, j->size, err);
+	j->bytes = j->size;
+	free(buf);
+	return r;
+}
+
+static void mac_str(const uint8_t m[6], char out[18])
+{
+	snprintf(out, 18, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
+}
+
+static int do_info(struct job *j, struct mpf_esp *e, struct mpf_buf *err)
+{
+	static const char *const flag_names[] = {
+		"secure_boot", "secure_boot_aggressive_revoke", "secure_download",
+		"secure_boot_key_revoke0", "secure_boot_key_revoke1", "secure_boot_key_revoke2",
+		"soft_dis_jtag", "hard_dis_jtag", "dis_usb", "dis_download_dcache",
+		"dis_download_icache",
+	};
+	json_t *o = json_object(), *sec;
+	const char *pkg, *sz = mpf_esp_size_name(e->flash_size);
+	uint8_t mac[6];
+	char buf[32];
+	int rev, r;
+	size_t i;
+
+	json_object_set_new(o, "chip", json_string(e->chip->name));
+	if (e->chip->chip_id >= 0)
+		json_object_set_new(o, "chip_id", json_integer(e->chip->chip_id));
+	if (mpf_esp_esp32_package(e, &pkg, &rev, err) == 0 && pkg)
+		json_object_set_new(o, "package", json_string(pkg));
+	if ((r = mpf_esp_chip_revision(e, &rev, err)) == 0) {
+		snprintf(buf, sizeof(buf), "v%d.%d", rev / 100, rev % 100);
+		json_object_set_new(o, "revision", json_string(buf));
+	} else if (r != MPF_ERR_SUPP) {
+		json_decref(o);
+		return r;
+	}
+	json_object_set_new(o, "features", json_string(e->chip->features));
+	if ((r = mpf_esp_read_mac(e, mac, err)) == 0) {
+		mac_str(mac, buf);
+		json_object_set_new(o, "mac", json_string(buf));
+	} else if (r != MPF_ERR_SUPP) {
+		json_decref(o);
+		return r;
+	}
+	if (e->flash_id) {
+		snprintf(buf, sizeof(buf), "%06x", e->flash_id);
+		json_object_set_new(o, "flash_id", json_string(buf));
+	}
+	if (!e->flash_size_guessed && sz)
+		json_object_set_new(o, "flash_size", json_string(sz));
+	if (e->sec.valid) {
+		sec = json_object();
+		for (i = 0; i < sizeof(flag_names) / sizeof(flag_names[0]); i++)
+			json_object_set_new(sec, flag_names[i], json_boolean(e->sec.flags >> i & 1));
+		json_object_set_new(sec, "flash_crypt_cnt", json_integer(e->sec.crypt_cnt));
+		json_object_set_new(o, "security", sec);
+	}
+	mpf_buf_reset(err);
+	j->info = o;
+	return 0;
+}
+
+static int do_op(struct job *j, struct mpf_esp *e, struct mpf_buf *err)
+{
+	switch (j->op) {
+	case OP_WRITE:
+		return do_write(j, e, err);
+	case OP_ERASE:
+		return mpf_esp_erase(e, 0, (uint32_t)e->flash_size, err);
+	case OP_ERASE_REGION:
+		return mpf_esp_erase(e, j->addr, j->size, err);
+	case OP_READ:
+		return do_read(j, e, err);
+	case OP_INFO:
+		return do_info(j, e, err);
+	}
+	return MPF_ERR_ARG;
+}
+
+/* One connection: open, reset, sync, detect, check, set up, work, leave.
+ * *fast is set when the failure came after a switch above 115200. */
+static int session(struct job *j, int baud, int *fast, struct mpf_buf *err)
+{
+	struct mpf_esp_opts o = { 0 };
+	struct mpf_transport *t;
+	struct mpf_esp e;
+	int r;
+
+	*fast = 0;
+	if ((r = mpf_transport_open(j->port, 115200, &t, err)) < 0)
+		return r;
+	o.baud = j->op == OP_WRITE || j->op == OP_READ ? baud : 0;
+	o.before = !strcmp(before_opt, "no-reset") ? MPF_ESP_BEFORE_NONE
+		   : !strcmp(before_opt, "usb-reset") ? MPF_ESP_BEFORE_USB : MPF_ESP_BEFORE_DEFAULT;
+	o.usb_jtag = j->usb_jtag || o.before == MPF_ESP_BEFORE_USB;
+	o.usb_pid = j->usb_pid;
+	o.attempts = attempts;
+	o.no_compress = no_compress;
+	o.progress_id = j->port;
+	o.deadline = j->deadline;
+	mpf_esp_init(&e, t, &o);
+	if ((r = mpf_esp_connect(&e, err)) == 0 && (r = mpf_esp_detect(&e, err)) == 0) {
+		j->chip = e.chip;
+		/* the identity check needs no flash: refuse before touching it */
+		if ((r = check_chip(j, e.chip, err)) == 0 && (r = mpf_esp_setup(&e, err)) == 0 &&
+		    (r = check_job(j, &e, err)) == 0)
+			r = do_op(j, &e, err);
+	}
+	*fast = e.baud > 115200 && r != MPF_ERR_MISMATCH && r != MPF_ERR_ARG &&
+		r != MPF_ERR_FORMAT && r != MPF_ERR_NODEV && r != MPF_ERR_INTR;
+	if (r == 0 && !strcmp(after_opt, "hard-reset"))
+		mpf_esp_hard_reset(&e);
+	mpf_esp_release(&e);
+	mpf_tr_close(t);
+	return r;
+}
+
+/* The whole job, with mpflash's rule: a failure at a high rate is retried
+ * once at 115200 (long or poor USB-serial cables). */
+static int run_job(struct job *j, struct mpf_buf *err)
+{
+	int fast, r;
+
+	j->deadline = mpf.timeout > 0 ? mpf_now_ms() + (int64_t)(mpf.timeout * 1000) : 0;
+	r = session(j, baud_opt, &fast, err);
+
+	if (r < 0 && fast && !mpf_interrupted && (!j->deadline || mpf_now_ms() < j->deadline)) {
+		mpf_warn("%s: %s; retrying once at 115200 baud", j->port, mpf_buf_str(err));
+		mpf_buf_reset(err);
+		j->bytes = 0;
+		r = session(j, 115200, &fast, err);
+	}
+	return r;
+}
+
+/* The USB ids of a port named on the command line (records carry vid and
+ * pid), from sysfs: 0 when it is not a USB port. */
+static int read_hex(const char *dir, const char *file)
+{
+	char path[4200], buf[16];
+	FILE *f;
+	int v = -1;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	if ((f = fopen(path, "r"))) {
+		if (fgets(buf, sizeof(buf), f))
+			v = (int)strtol(buf, NULL, 16);
+		fclose(f);
+	}
+	return v;
+}
+
+static void sysfs_usb_ids(const char *port, int *vid, int *pid)
+{
+	char real[4096], dev[4096], path[4200];
+	const char *base;
+	int up;
+
+	*vid = *pid = 0;
+	if (!realpath(port, real) || !(base = strrchr(real, '/')))
+		return;
+	snprintf(path, sizeof(path), "/sys/class/tty/%s/device", base + 1);
+	if (!realpath(path, dev))
+		return;
+	for (up = 0; up < 4; up++) {	/* interface dir, then the device */
+		char *slash;
+
+		if ((*vid = read_hex(dev, "idVendor")) >= 0) {
+			*pid = read_hex(dev, "idProduct");
+			return;
+		}
+		*vid = 0;
+		if (!(slash = strrchr(dev, '/')) || slash == dev)
+			return;
+		*slash = 0;
+	}
+}
+
+static void set_usb(struct job *j, int vid, int pid)
+{
+	if (vid != 0x303a)
+		return;
+	j->usb_jtag = pid == 0x1001;
+	j->usb_pid = pid;
+}
+
+/* ---- records ------------------------------------------------------------ */
+
+static int load_file(struct region *g, struct mpf_buf *err)
+{
+	FILE *f = fopen(g->file, "rb");
+	struct mpf_buf b = MPF_BUF_INIT;
+	char chunk[65536];
+	size_t n;
+
+	if (!f)
+		return mpf_errf(err, MPF_ERR_IO, "cannot read '%s': %s", g->file, strerror(errno));
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		mpf_buf_add(&b, chunk, n);
+	fclose(f);
+	if (!b.len) {
+		mpf_buf_release(&b);
+		return mpf_errf(err, MPF_ERR_FORMAT, "%s is empty", g->file);
+	}
+	while (b.len % 4)	/* the ROM writes words: pad as esptool does */
+		mpf_buf_addch(&b, 0xFF);
+	g->len = b.len;
+	g->data = (uint8_t *)mpf_buf_detach(&b);
+	return 0;
+}
+
+static void set_flashed(struct mpf_record *rec, const struct job *j, double secs)
+{
+	json_t *f = json_object();
+
+	json_object_set_new(f, "method", json_string("esp"));
+	json_object_set_new(f, "ok", json_true());
+	json_object_set_new(f, "bytes", json_integer((json_int_t)j->bytes));
+	json_object_set_new(f, "seconds", json_real((double)(long long)(secs * 100 + 0.5) / 100));
+	json_object_set_new(f, "verified", json_boolean(j->verified));
+	mpf_rec_set(rec, "flashed", f);
+}
+
+static int finish(struct mpf_record *rec, struct job *j, int r, struct mpf_buf *err,
+		  int64_t t0)
+{
+	size_t i;
+
+	if (r < 0)
+		mpf_rec_set_error(rec, mpf_err_name(r), "%s", mpf_buf_str(err));
+	else if (j->op == OP_WRITE)
+		set_flashed(rec, j, (double)(mpf_now_ms() - t0) / 1000.0);
+	if (j->info)
+		mpf_rec_set(rec, "esp", j->info);
+	else if (j->chip && !j->filter)
+		mpf_rec_set(rec, "esp", json_pack("{ss}", "chip", j->chip->name));
+	for (i = 0; i < j->nr; i++)
+		free(j->r[i].data);
+	mpf_buf_release(err);
+	return r < 0 ? r : 0;
+}
+
+static int wants(const struct mpf_record *rec, void *ctx)
+{
+	const char *m = mpf_rec_str(rec, "method");
+
+	return m && !strcmp(m, "esp");
+}
+
+static long long rec_offset(const struct mpf_record *rec)
+{
+	json_t *v = mpf_rec_get(rec, "firmware.offset");
+
+	if (json_is_integer(v))
+		return json_integer_value(v);
+	if (json_is_string(v))
+		return strtoll(json_string_value(v), NULL, 0);
+	return -1;
+}
+
+static int filter_run(struct mpf_record *rec, void *ctx)
+{
+	struct mpf_buf err = MPF_BUF_INIT;
+	struct region g = { 0 };
+	struct job j = { OP_WRITE };
+	int64_t t0 = mpf_now_ms();
+	long long off = rec_offset(rec);
+	const char *vid = mpf_rec_str(rec, "vid"), *pid = mpf_rec_str(rec, "pid");
+	int r;
+
+	j.port = port_opt ? port_opt : mpf_rec_str(rec, "serial");
+	g.file = mpf_rec_str(rec, "firmware.file");
+	j.filter = 1;
+	j.expect = chip_opt ? chip_opt : mpf_rec_str(rec, "cpu");
+	j.fw_chip = mpf_rec_str(rec, "firmware.chip");
+	if (vid && pid) {
+		set_usb(&j, (int)strtol(vid, NULL, 16), (int)strtol(pid, NULL, 16));
+	} else if (j.port) {
+		int v, p;
+
+		sysfs_usb_ids(j.port, &v, &p);
+		set_usb(&j, v, p);
+	}
+	if (!j.port)
+		r = mpf_errf(&err, MPF_ERR_ARG, "record has no serial port");
+	else if (!g.file)
+		r = mpf_errf(&err, MPF_ERR_ARG, "record has no firmware.file (run mpf-fetch first)");
+	else
+		r = load_file(&g, &err);
+	if (r == 0) {
+		g.at_boot = off < 0;
+		g.addr = off < 0 ? 0 : (uint32_t)off;
+		j.r = &g;
+		j.nr = 1;
+		r = run_job(&j, &err);
+	}
+	return finish(rec, &j, r, &err, t0);
+}
+
+/* ---- standalone --------------------------------------------------------- */
+
+static struct job cli;
+
+static int cli_run(struct mpf_record *rec, void *ctx)
+{
+	struct mpf_buf err = MPF_BUF_INIT;
+	int64_t t0 = mpf_now_ms();
+	size_t i;
+	int r = 0;
+
+	for (i = 0; i < cli.nr && r == 0; i++)
+		r = load_file(&cli.r[i], &err);
+	if (r == 0)
+		r = run_job(&cli, &err);
+	return finish(rec, &cli, r, &err, t0);
+}
+
+static uint32_t parse_num(const char *s, const char *what)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (*end == 'k' || *end == 'K')
+		v <<= 10, end++;
+	else if (*end == 'M' || *end == 'm')
+		v <<= 20, end++;
+	if (errno || *end || end == s || v > 0xFFFFFFFFull)
+		mpf_usage_error("bad %s '%s'", what, s);
+	return (uint32_t)v;
+}
+
+static int cmp_region(const void *a, const void *b)
+{
+	const struct region *x = a, *y = b;
+
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+static void parse_cli(int argc, char **argv)
+{
+	const char *c = argv[0];
+	int i;
+
+	if (!port_opt)
+		mpf_usage_error("%s needs --serial PORT", c);
+	cli.port = port_opt;
+	cli.expect = chip_opt;
+	{
+		int v, p;
+
+		sysfs_usb_ids(port_opt, &v, &p);
+		set_usb(&cli, v, p);
+	}
+	if (!strcmp(c, "write")) {
+		if (argc < 3 || (argc - 1) % 2)
+			mpf_usage_error("write needs ADDR FILE pairs");
+		cli.op = OP_WRITE;
+		cli.nr = (size_t)(argc - 1) / 2;
+		cli.r = mpf_xcalloc(cli.nr, sizeof(*cli.r));
+		for (i = 0; i < (int)cli.nr; i++) {
+			cli.r[i].addr = parse_num(argv[1 + 2 * i], "address");
+			cli.r[i].file = argv[2 + 2 * i];
+		}
+		qsort(cli.r, cli.nr, sizeof(*cli.r), cmp_region);
+	} else if (!strcmp(c, "erase") && argc == 1) {
+		cli.op = OP_ERASE;
+	} else if (!strcmp(c, "erase-region") && argc == 3) {
+		cli.op = OP_ERASE_REGION;
+		cli.addr = parse_num(argv[1], "address");
+		cli.size = parse_num(argv[2], "size");
+		if (cli.addr % 4096 || cli.size % 4096 || !cli.size)
+			mpf_usage_error("erase-region needs a 4 KiB aligned address and size");
+	} else if (!strcmp(c, "read") && argc == 4) {
+		cli.op = OP_READ;
+		cli.addr = parse_num(argv[1], "address");
+		cli.size = parse_num(argv[2], "size");
+		cli.out = argv[3];
+	} else if ((!strcmp(c, "info") || !strcmp(c, "chip-id")) && argc == 1) {
+		cli.op = OP_INFO;
+	} else {
+		mpf_usage_error("unknown command or wrong arguments: %s", c);
+	}
+}
+
+static const char *mac_cell(const struct mpf_record *r, struct mpf_buf *out)
+{
+	return mpf_rec_str(r, "esp.mac");
+}
+
+static const struct mpf_column columns[] = {
+	{ "Port", "serial", NULL },
+	{ "Chip", "esp.chip", NULL },
+	{ "MAC", NULL, mac_cell },
+	{ "Flash", "esp.flash_size", NULL },
+	{ "Bytes", "flashed.bytes", NULL },
+	{ "Seconds", "flashed.seconds", NULL },
+	{ "Verified", "flashed.verified", NULL },
+	{ NULL, NULL, NULL },
+};
+
+static int esp_main(int argc, char **argv)
+{
+	struct mpf_filter f = { .columns = columns };
+	struct mpf_record *rec;
+	int r;
+
+	if (argc == 0) {
+		if (isatty(STDIN_FILENO))
+			mpf_usage_error("no records on stdin and no command: try "
+					"'mpf-esp --serial PORT info'");
+		f.wants = wants;
+		f.run = filter_run;
+		return mpf_filter_fd(&f, STDIN_FILENO, "stdin");
+	}
+	parse_cli(argc, argv);
+	rec = mpf_xcalloc(1, sizeof(*rec));
+	mpf_record_init(rec);
+	mpf_rec_set_str(rec, "serial", cli.port);
+	f.run = cli_run;
+	r = mpf_filter_list(&f, rec, 1);
+	free(rec);
+	free(cli.r);
+	return r;
+}
+
+const struct mpf_applet esp_applet = {
+	.name = "esp",
+	.summary = "flash ESP8266 and ESP32-family chips through their serial ROM loader",
+	.usage = "mpf-esp [options] < records\n"
+		 "mpf-esp --serial PORT [options] write ADDR FILE [ADDR FILE]...\n"
+		 "mpf-esp --serial PORT [options] erase | erase-region ADDR SIZE | "
+		 "read ADDR SIZE FILE | info",
+	.description =
+		"mpf-esp speaks Espressif's serial ROM loader protocol directly to the mask "
+		"ROM of ESP8266, ESP32, ESP32-S2, S3, C2, C3, C6, H2, C5 and P4 chips. It resets "
+		"the board into the loader with the DTR/RTS sequences esptool uses (tight, "
+		"classic, USB-Serial/JTAG), syncs, detects the chip, attaches and sizes the "
+		"flash (JEDEC id), switches to --baud and writes deflate-compressed blocks "
+		"where the ROM can inflate them (plain blocks on the ESP8266), then checks every "
+		"region with the ROM's MD5. No flasher stub is uploaded: erasing goes through "
+		"the ROM's FLASH_BEGIN, reading through READ_FLASH_SLOW (64 bytes per round "
+		"trip, ESP32 family only); the ESP8266 ROM can neither read nor verify.\n"
+		"\n"
+		"As a filter it flashes each record with \"method\": \"esp\": firmware.file goes "
+		"to firmware.offset, or to the chip's bootloader offset (0x1000 on ESP32 and "
+		"ESP32-S2, 0x2000 on C5 and P4, 0 elsewhere). It refuses, before anything is "
+		"erased, when the detected chip differs from the record's cpu or from "
+		"firmware.chip, or when the image's header names another chip (\"image is "
+		"for ESP32-S3, chip is ESP32-C3\"). The record gains \"flashed\" {method, ok, bytes, seconds, "
+		"verified}; the board is hard-reset and left running.\n"
+		"\n"
+		"A failure after switching above 115200 baud is retried once at 115200. "
+		"--skip-unchanged compares each 64 KiB region with the ROM's MD5 and writes "
+		"only the ones that differ, so re-flashing the same firmware takes seconds. "
+		"--flash-mode, --flash-freq and --flash-size rewrite the bootloader header "
+		"(only at the bootloader offset, only in a valid image, never under secure "
+		"boot), recomputing its SHA-256.",
+	.examples =
+		"$ mpf-esp --serial /dev/ttyUSB0 info\n"
+		"Chip, revision, MAC, flash size and security flags.\n"
+		"\n"
+		"$ mpf-esp --serial /dev/ttyUSB0 write 0x1000 ESP32_GENERIC-20241129-v1.24.1.bin\n"
+		"Flash a MicroPython release for ESP32 (esptool write_flash -z 0x1000 ...).\n"
+		"\n"
+		"$ mpf-esp -s /dev/ttyACM0 write 0x0 bootloader.bin 0x8000 part.bin 0x10000 app.bin\n"
+		"Write a vendor image set in one session.\n"
+		"\n"
+		"$ mpf-scan | mpf-info | mpf-pick | mpf-fetch | mpf-esp --skip-unchanged\n"
+		"Bring every ESP board to the chosen firmware, skipping what is already there.",
+	.opts = esp_opts,
+	.subcmds = esp_subcmds,
+	.flags = MPF_APPLET_FILTER,
+	.main = esp_main,
+};
