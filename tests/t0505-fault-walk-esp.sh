@@ -1,0 +1,39 @@
+#!/bin/sh
+test_description='fault walk: an ESP flash with its Nth serial open, read or write failing (EIO)
+
+Stands for a USB-serial adapter that returns EIO mid-transfer (a loose
+cable, a hub reset, the board browning out) at any point of an ESP32-S3
+write through the ROM loader simulator: sync, chip detection, the baud
+switch, compressed blocks, the MD5 check, the reset. Each run must end
+with the image in the simulated flash and flashed.ok true, or with an
+error record, exit 1 and nothing claimed as flashed; faults the loader
+protocol can absorb (a lost reply: the block is sent again) may succeed.
+The simulator must see no protocol violation, and the run past the last
+operation succeeds.'
+. "${MPF_SRC:-.}/tests/lib.sh"
+. "$MPF_SRC/tests/sim/esp-sim.sh"
+. "$MPF_SRC/tests/lib-faultwalk.sh"
+
+size=30000
+walk_run() { mpf-esp --serial w.tty write 0 fw.bin -o jsonl; }
+walk_ok() {
+	test "$(jq -r .flashed.ok out)" = true &&
+	test "$(jq -r .flashed.verified out)" = true &&
+	flash_at w 0 $size | cmp - fw.bin
+}
+walk_failed() { test "$(jq -r .flashed.verified out)" != true; }
+
+test_expect_success 'setup: an ESP32-S3 in its ROM loader' '
+	esp_mkimage --chip esp32s3 --size $size >fw.bin &&
+	esp_sim_start w --chip esp32s3
+'
+
+for w in open:4 read:120 write:60; do
+	test_expect_success JQ "every failing serial ${w%:*} ends in an honest record; then it works" "
+		fault_walk ${w%:*} ${w#*:} && esp_sim_clean w
+	"
+done
+
+test_expect_success 'stop the simulator' 'esp_sim_stop w'
+
+test_done
