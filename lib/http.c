@@ -170,14 +170,33 @@ static int fsync_dir(const char *path)
 	return 0;
 }
 
-/* write(2) to a .part; MPF_FAULT=fwrite:N fails the Nth as a full disk. */
+/* All of len to a .part, or -1 with errno. A short write (the disk or
+ * a file size limit reached part way) is continued, so the next call
+ * says why (ENOSPC, EFBIG). MPF_FAULT=fwrite:N fails the Nth as a full
+ * disk. */
 static ssize_t part_write(int fd, const void *p, size_t len)
 {
+	const char *c = p;
+	size_t done = 0;
+	ssize_t n;
+
 	if (mpf_fault("fwrite")) {
 		errno = ENOSPC;
 		return -1;
 	}
-	return write(fd, p, len);
+	while (done < len) {
+		n = write(fd, c + done, len - done);
+		if (n < 0 && errno == EINTR && !mpf_interrupted)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0) {
+			errno = ENOSPC;
+			return -1;
+		}
+		done += (size_t)n;
+	}
+	return (ssize_t)len;
 }
 
 /* The .part is complete: check it and move it into place. */
