@@ -30,7 +30,8 @@ test_expect_success 'setup: an ESP32-S3 in its ROM loader' '
 
 for w in open:4 read:120 write:60; do
 	test_expect_success JQ "every failing serial ${w%:*} ends in an honest record; then it works" "
-		fault_walk ${w%:*} ${w#*:} && esp_sim_clean w
+		{ fault_walk ${w%:*} ${w#*:} || { tail -n 20 w.err; esp_sim_gone \$(cat w.pid) && echo simulator died; false; }; } &&
+		esp_sim_clean w
 	"
 done
 
