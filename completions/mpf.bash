@@ -3,6 +3,7 @@
 # _mpf_opts APPLET: the options of an applet
 _mpf_opts() {
 	case $1 in
+	bootloader) echo ' --using -u --wait --kind --retry-errors --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	dfu) echo ' --device -d --alt -a --address --erase-all --verify --leave --force --wait --retry-errors --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	esp) echo ' --serial -s --baud -b --before --after --chip --erase-all --skip-unchanged --no-compress --flash-mode --flash-freq --flash-size --connect-attempts --retry-errors --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	fetch) echo ' --update -u --port -p --board -b --mirror --add --variant --version --custom --list -l --force -f --retries --retry-errors --help -h --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
@@ -10,6 +11,7 @@ _mpf_opts() {
 	pick) echo ' --version -V --board -b --as --variant --port -p --method -m --custom --force -f --explain --retry-errors --help -h --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	scan) echo ' --serial -s --ignore -i --kind -k --ports-from -f --bluetooth --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	swd) echo ' --probe -p --frequency -f --target -t --unlock --address -a --all --no-reset --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
+	uf2) echo ' --drive --device --raw --force --no-wait --family --base --retry-errors --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	esac
 }
 
@@ -19,6 +21,7 @@ _mpf_cmds() {
 	dfu) echo 'list write read erase leave unprotect' ;;
 	esp) echo 'write erase erase-region read info chip-id' ;;
 	swd) echo 'list info write erase read reset' ;;
+	uf2) echo 'info convert' ;;
 	esac
 }
 
@@ -26,6 +29,16 @@ _mpf_cmds() {
 # (words, @file, @dir, @serial, empty for free text); fails for flags
 _mpf_arg() {
 	case $1 in
+	bootloader) case $2 in
+	--using|-u) echo '' ;;
+	--wait) echo '' ;;
+	--kind) echo 'uf2 dfu' ;;
+	--jobs|-j) echo '' ;;
+	--timeout) echo '' ;;
+	--output|-o) echo 'jsonl table json' ;;
+	--progress) echo 'auto bar json none' ;;
+	*) return 1 ;;
+	esac ;;
 	dfu) case $2 in
 	--device|-d) echo '' ;;
 	--alt|-a) echo '' ;;
@@ -111,6 +124,17 @@ _mpf_arg() {
 	--progress) echo 'auto bar json none' ;;
 	*) return 1 ;;
 	esac ;;
+	uf2) case $2 in
+	--drive) echo '@dir' ;;
+	--device) echo '@file' ;;
+	--family) echo '' ;;
+	--base) echo '@hex' ;;
+	--jobs|-j) echo '' ;;
+	--timeout) echo '' ;;
+	--output|-o) echo 'jsonl table json' ;;
+	--progress) echo 'auto bar json none' ;;
+	*) return 1 ;;
+	esac ;;
 	esac
 }
 
@@ -150,6 +174,6 @@ _mpf() {
 	esac
 }
 
-_mpf_applets() { echo 'dfu esp fetch info pick scan swd'; }
+_mpf_applets() { echo 'bootloader dfu esp fetch info pick scan swd uf2'; }
 
-complete -F _mpf mpf mpf-dfu mpf-esp mpf-fetch mpf-info mpf-pick mpf-scan mpf-swd
+complete -F _mpf mpf mpf-bootloader mpf-dfu mpf-esp mpf-fetch mpf-info mpf-pick mpf-scan mpf-swd mpf-uf2

@@ -18,6 +18,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/serial.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +34,7 @@ struct fdport {
 	int lines_ok;		/* the port took a modem-line request */
 	int cleanup;		/* mpf_cleanup_push handle */
 	struct termios saved;
+	int low_latency_set;	/* we turned ASYNC_LOW_LATENCY on: turn it off */
 };
 
 int mpf_sleep_ms(int ms)
@@ -187,6 +189,25 @@ static int fd_flush_input(struct mpf_transport *t)
 	return 0;
 }
 
+/* USB-serial adapters batch input for up to 16 ms (FTDI's latency timer)
+ * unless told otherwise; a ROM loader answering each 1 KiB block would
+ * wait that long every time. Ports without the setting (ptys, CDC ACM)
+ * refuse the ioctl, which is fine. */
+static void low_latency(struct fdport *p, int on)
+{
+	struct serial_struct ss;
+
+	if (ioctl(p->fd, TIOCGSERIAL, &ss) < 0)
+		return;
+	if (on && !(ss.flags & ASYNC_LOW_LATENCY)) {
+		ss.flags |= ASYNC_LOW_LATENCY;
+		p->low_latency_set = ioctl(p->fd, TIOCSSERIAL, &ss) == 0;
+	} else if (!on && p->low_latency_set) {
+		ss.flags &= ~ASYNC_LOW_LATENCY;
+		ioctl(p->fd, TIOCSSERIAL, &ss);
+	}
+}
+
 static void restore(void *arg)
 {
 	struct fdport *p = arg;
@@ -195,6 +216,7 @@ static void restore(void *arg)
 	 * our close while another process holds the tty open (a getty, a
 	 * modem manager), and would lock everyone else out: clear it. */
 	if (p->is_tty) {
+		low_latency(p, 0);
 		tcsetattr(p->fd, TCSANOW, &p->saved);
 		ioctl(p->fd, TIOCNXCL);
 	}
@@ -293,6 +315,7 @@ static int open_tty(const char *name, int baud, struct mpf_transport **out, stru
 		goto fail;
 	}
 	p->cleanup = mpf_cleanup_push(restore, p);
+	low_latency(p, 1);
 	r = tty_set_baud(t, baud);
 	if (r < 0) {
 		mpf_errf(err, r, "%s", t->err.buf);

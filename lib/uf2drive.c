@@ -1,16 +1,26 @@
-/* uf2drive.c - find UF2 bootloader drives through the mount table. */
+/* uf2drive.c - UF2 bootloader drives: find them through the mount table
+ * and sysfs, mount them, copy images onto them, write block devices. */
+#define _DEFAULT_SOURCE		/* mkdtemp, fdatasync, umount2 */
 #include "uf2drive.h"
 #include "buf.h"
 #include "err.h"
 #include "log.h"
+#include "progress.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <fnmatch.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 static void copy_value(char *dst, size_t cap, const char *s, size_t n)
@@ -182,6 +192,9 @@ static int pseudo_fs(const char *t)
 int mpf_uf2_find_drives(const char *mountinfo, struct mpf_uf2_drive **drives, size_t *n)
 {
 	FILE *f = fopen(mountinfo ? mountinfo : "/proc/self/mountinfo", "re");
+	/* Tests running side by side each see only their own simulated drives
+	 * (a glob of mount points); the mount table is shared by all. */
+	const char *only = getenv("MPF_TEST_DRIVES");
 	char *line = NULL, mnt[4096], fstype[64], source[4096];
 	size_t cap = 0;
 	struct mpf_uf2_info info;
@@ -195,6 +208,8 @@ int mpf_uf2_find_drives(const char *mountinfo, struct mpf_uf2_drive **drives, si
 
 		if (mpf_mountinfo_parse(line, mnt, sizeof(mnt), fstype, sizeof(fstype),
 					source, sizeof(source)) || pseudo_fs(fstype))
+			continue;
+		if (only && *only && fnmatch(only, mnt, 0))
 			continue;
 		if (mpf_uf2_read_info(mnt, &info))
 			continue;
@@ -220,4 +235,438 @@ void mpf_uf2_drives_free(struct mpf_uf2_drive *drives, size_t n)
 		free(drives[i].fstype);
 	}
 	free(drives);
+}
+
+/* ---- block devices in sysfs ---- */
+
+/* SCSI INQUIRY strings of UF2 bootloaders' mass-storage interfaces. The
+ * RP2040 and RP2350 boot ROMs answer vendor "RPI", product "RP2" / "RP2350"
+ * (the strings mpflash users see in lsblk); TinyUF2 and the Adafruit
+ * bootloaders put "UF2" in the product string. */
+static const struct { const char *vendor, *model; } msc_ids[] = {
+	{ "RPI", "RP2" },
+	{ NULL, "UF2" },
+};
+
+/* sysfs pads SCSI strings with spaces: trim both ends. */
+static void trim(char *s)
+{
+	size_t n = strlen(s), i = 0;
+
+	while (n && strchr(" \t\r\n", s[n - 1]))
+		s[--n] = '\0';
+	while (s[i] == ' ')
+		i++;
+	memmove(s, s + i, n - i + 1);
+}
+
+int mpf_uf2_msc_match(const char *vendor, const char *model)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(msc_ids) / sizeof(msc_ids[0]); i++) {
+		if (msc_ids[i].vendor ? strcasecmp(vendor, msc_ids[i].vendor) ||
+					strncasecmp(model, msc_ids[i].model, strlen(msc_ids[i].model))
+				      : !strstr(model, msc_ids[i].model))
+			continue;
+		return 1;
+	}
+	return 0;
+}
+
+static int read_line(const char *path, char *out, size_t cap)
+{
+	FILE *f = fopen(path, "re");
+	int ok = f && fgets(out, (int)cap, f);
+
+	if (f)
+		fclose(f);
+	if (!ok)
+		out[0] = '\0';
+	trim(out);
+	return ok;
+}
+
+/* The first partition of disk (sysfs dir "sdb1" under "sdb"), if any. */
+static int first_partition(const char *diskdir, const char *disk, char *out, size_t cap)
+{
+	DIR *d = opendir(diskdir);
+	struct dirent *e;
+	size_t n = strlen(disk);
+	int found = 0;
+
+	if (!d)
+		return 0;
+	while ((e = readdir(d)))
+		if (!strncmp(e->d_name, disk, n) && e->d_name[n] &&
+		    (!found || strcmp(e->d_name, out) < 0)) {
+			snprintf(out, cap, "%s", e->d_name);
+			found = 1;
+		}
+	closedir(d);
+	return found;
+}
+
+int mpf_uf2_find_blockdevs(const char *sysroot, struct mpf_uf2_blockdev *out, size_t cap)
+{
+	char dir[4096], path[4096 + 300], part[256];
+	DIR *d;
+	struct dirent *e;
+	int n = 0;
+
+	snprintf(dir, sizeof(dir), "%s/block", sysroot ? sysroot : "/sys");
+	if (!(d = opendir(dir)))
+		return 0;
+	while ((e = readdir(d)) && (size_t)n < cap) {
+		struct mpf_uf2_blockdev *b = &out[n];
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s/device/vendor", dir, e->d_name);
+		read_line(path, b->vendor, sizeof(b->vendor));
+		snprintf(path, sizeof(path), "%s/%s/device/model", dir, e->d_name);
+		read_line(path, b->model, sizeof(b->model));
+		if (!mpf_uf2_msc_match(b->vendor, b->model))
+			continue;
+		snprintf(b->disk, sizeof(b->disk), "/dev/%.58s", e->d_name);
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if (first_partition(path, e->d_name, part, sizeof(part)))
+			snprintf(b->dev, sizeof(b->dev), "/dev/%.58s", part);
+		else
+			snprintf(b->dev, sizeof(b->dev), "%s", b->disk);
+		n++;
+	}
+	closedir(d);
+	return n;
+}
+
+/* ---- mounting ---- */
+
+/* Run argv, collecting stdout and stderr in out; returns the exit status,
+ * 127 when it could not run, -1 after timeout_ms (the child is killed).
+ * Ends when the child does, even if something it started still holds the
+ * pipe (a FUSE mount helper's daemon). */
+static int run(char *const argv[], struct mpf_buf *out, int timeout_ms)
+{
+	int fds[2], st = 0, done = 0;
+	int64_t end = mpf_now_ms() + timeout_ms;
+	pid_t pid;
+	char buf[512];
+
+	if (pipe(fds))
+		return 127;
+	pid = fork();
+	if (pid < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return 127;
+	}
+	if (!pid) {
+		dup2(fds[1], 1);
+		dup2(fds[1], 2);
+		close(fds[0]);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	close(fds[1]);
+	while (!done) {
+		struct pollfd p = { fds[0], POLLIN, 0 };
+		ssize_t n;
+
+		done = waitpid(pid, &st, WNOHANG) == pid;
+		if (!done && mpf_now_ms() >= end) {
+			kill(pid, SIGKILL);
+			waitpid(pid, NULL, 0);
+			close(fds[0]);
+			return -1;
+		}
+		while (poll(&p, 1, done ? 0 : 50) > 0 && (n = read(fds[0], buf, sizeof(buf))) > 0)
+			mpf_buf_add(out, buf, (size_t)n);
+	}
+	close(fds[0]);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 127;
+}
+
+static int on_path(const char *cmd)
+{
+	const char *p = getenv("PATH");
+	char path[4096];
+
+	while (p && *p) {
+		size_t n = strcspn(p, ":");
+
+		snprintf(path, sizeof(path), "%.*s/%s", (int)n, p, cmd);
+		if (!access(path, X_OK))
+			return 1;
+		p += n + (p[n] == ':');
+	}
+	return 0;
+}
+
+/* Where dev is mounted now, from the mount table (malloc'ed) or NULL. */
+static char *mounted_at(const char *dev, const char *mountinfo)
+{
+	FILE *f = fopen(mountinfo ? mountinfo : "/proc/self/mountinfo", "re");
+	char *line = NULL, mnt[4096], fstype[64], source[4096], *found = NULL;
+	size_t cap = 0;
+
+	if (!f)
+		return NULL;
+	while (!found && getline(&line, &cap, f) > 0)
+		if (!mpf_mountinfo_parse(line, mnt, sizeof(mnt), fstype, sizeof(fstype), source,
+					 sizeof(source)) && !strcmp(source, dev))
+			found = mpf_xstrdup(mnt);
+	free(line);
+	fclose(f);
+	return found;
+}
+
+/* udisksctl mount prints "Mounted /dev/sdb1 at /media/u/RPI-RP2" (some
+ * versions end it with '.'). */
+static char *udisks_mount(const char *dev, struct mpf_buf *msg)
+{
+	char *argv[] = { "udisksctl", "mount", "--no-user-interaction", "-b", (char *)dev, NULL };
+	const char *at;
+	char *path;
+	size_t n;
+
+	if (run(argv, msg, 30000) != 0 || !(at = strstr(mpf_buf_str(msg), " at ")))
+		return NULL;
+	at += 4;
+	n = strcspn(at, "\n");
+	while (n && (at[n - 1] == '.' || at[n - 1] == ' ' || at[n - 1] == '\r'))
+		n--;
+	path = mpf_xstrndup(at, n);
+	return path;
+}
+
+static char *root_mount(const char *dev, struct mpf_buf *msg)
+{
+	char tmpl[] = "/tmp/mpf-uf2.XXXXXX";
+	char *argv[] = { "mount", "-t", "vfat", (char *)dev, tmpl, NULL };
+
+	if (!mkdtemp(tmpl)) {
+		mpf_buf_addf(msg, "mkdtemp: %s", strerror(errno));
+		return NULL;
+	}
+	if (run(argv, msg, 30000) != 0) {
+		rmdir(tmpl);
+		return NULL;
+	}
+	return mpf_xstrdup(tmpl);
+}
+
+static void chomp(struct mpf_buf *b)
+{
+	while (b->len && strchr("\n\r .", b->buf[b->len - 1]))
+		b->buf[--b->len] = '\0';
+}
+
+int mpf_uf2_mount(const char *dev, const char *mountinfo, char **path, int *ours,
+		  struct mpf_buf *err)
+{
+	struct mpf_buf umsg = MPF_BUF_INIT, mmsg = MPF_BUF_INIT;
+	int have_udisks = on_path("udisksctl"), root = geteuid() == 0, r = 0;
+
+	*ours = 0;
+	if ((*path = mounted_at(dev, mountinfo)))
+		return 0;
+	if (have_udisks && (*path = udisks_mount(dev, &umsg))) {
+		*ours = 1;
+		goto out;
+	}
+	chomp(&umsg);
+	if (root && (*path = root_mount(dev, &mmsg))) {
+		*ours = 2;
+		goto out;
+	}
+	chomp(&mmsg);
+	if (!have_udisks && !root)
+		r = mpf_errf(err, MPF_ERR_PERM, "cannot mount %s: udisksctl is not installed "
+			     "(Debian package udisks2) and mount(8) needs root; install udisks2, "
+			     "mount it yourself, or write the blocks directly with --device %s "
+			     "(needs write access to it: group disk)", dev, dev);
+	else if (!root)
+		r = mpf_errf(err, MPF_ERR_PERM, "cannot mount %s: udisksctl: %s; mount(8) needs "
+			     "root; or write the blocks directly with --device %s (needs write "
+			     "access to it: group disk)", dev, umsg.buf, dev);
+	else
+		r = mpf_errf(err, MPF_ERR_SUPP, "cannot mount %s: %s%s%s%s; or write the blocks "
+			     "directly with --device %s", dev,
+			     have_udisks ? "udisksctl: " : "udisksctl is not installed (udisks2)",
+			     have_udisks ? umsg.buf : "", "; mount: ", mmsg.len ? mmsg.buf : "failed",
+			     dev);
+out:
+	mpf_buf_release(&umsg);
+	mpf_buf_release(&mmsg);
+	return r;
+}
+
+void mpf_uf2_unmount(const char *path)
+{
+	/* The bootloader has usually reset already: a lazy unmount detaches
+	 * what is left of the mount; our own mount point goes too. */
+	if (umount2(path, MNT_DETACH) && errno != EINVAL && errno != ENOENT) {
+		struct mpf_buf msg = MPF_BUF_INIT;
+		char *argv[] = { "umount", "-l", (char *)path, NULL };
+
+		run(argv, &msg, 10000);
+		mpf_buf_release(&msg);
+	}
+	if (!strncmp(path, "/tmp/mpf-uf2.", 13))
+		rmdir(path);
+}
+
+/* ---- writing ---- */
+
+int mpf_uf2_drive_gone(const char *dir)
+{
+	struct mpf_uf2_info info;
+
+	return mpf_uf2_read_info(dir, &info) != 0;
+}
+
+static void sleep_ms(int ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+int mpf_uf2_wait_gone(const char *dir, int timeout_ms)
+{
+	int64_t end = mpf_now_ms() + timeout_ms;
+
+	while (!mpf_uf2_drive_gone(dir)) {
+		if (mpf_interrupted)
+			return MPF_ERR_INTR;
+		if (mpf_now_ms() >= end)
+			return MPF_ERR_TIMEOUT;
+		sleep_ms(20);
+	}
+	return 0;
+}
+
+/* Errors a write gets when the device left the bus under it. */
+static int vanish_errno(int e)
+{
+	return e == ENOTCONN || e == ENODEV || e == ENXIO || e == EIO || e == ENOENT ||
+	       e == ESTALE || e == ECONNABORTED;
+}
+
+#define SYNC_BLOCKS 64
+
+/* Write len bytes at fd's offset, syncing every SYNC_BLOCKS blocks;
+ * *done counts the bytes the device took. Returns 0 or errno. */
+static int write_synced(int fd, const unsigned char *p, size_t len, size_t *done,
+			struct mpf_progress *pr, size_t base)
+{
+	size_t chunk = SYNC_BLOCKS * 512;
+
+	while (len) {
+		size_t n = len < chunk ? len : chunk, off = 0;
+
+		while (off < n) {
+			ssize_t w = write(fd, p + off, n - off);
+
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w < 0)
+				return errno;
+			off += (size_t)w;
+			*done += (size_t)w;
+		}
+		if (fdatasync(fd) && errno != EINVAL)
+			return errno;
+		p += n;
+		len -= n;
+		if (pr)
+			mpf_progress_update(pr, base + *done);
+		if (mpf_interrupted)
+			return EINTR;
+	}
+	return 0;
+}
+
+static int gone_soon(const char *dir)
+{
+	return !mpf_uf2_wait_gone(dir, 1000);
+}
+
+int mpf_uf2_copy(const char *dir, const char *name, const unsigned char *data, size_t len,
+		 struct mpf_progress *pr, int *vanished, struct mpf_buf *err)
+{
+	char path[4096];
+	size_t done = 0, nb = len / 512, head = len - 512;
+	int fd, e;
+
+	*vanished = 0;
+	if (len < 512 || len % 512)
+		return mpf_errf(err, MPF_ERR_ARG, "%zu bytes is not a UF2 image", len);
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return mpf_errf(err, errno == EACCES || errno == EROFS ? MPF_ERR_PERM : MPF_ERR_IO,
+				"cannot create %s: %s", path, strerror(errno));
+	e = write_synced(fd, data, head, &done, pr, 0);
+	if (e) {
+		close(fd);
+		if (e == EINTR)
+			return mpf_errf(err, MPF_ERR_INTR, "interrupted after %zu of %zu blocks",
+					done / 512, nb);
+		if (vanish_errno(e) && gone_soon(dir))
+			return mpf_errf(err, MPF_ERR_NODEV, "the drive went away after %zu of %zu "
+					"blocks (unplugged or reset?): the board is not flashed",
+					done / 512, nb);
+		return mpf_errf(err, MPF_ERR_IO, "writing %s: %s (after %zu of %zu blocks)", path,
+				strerror(e), done / 512, nb);
+	}
+	/* The last block: the bootloader may reset as soon as it has it. */
+	e = write_synced(fd, data + head, 512, &done, pr, 0);
+	if (close(fd) && !e)
+		e = errno;
+	if (!e)
+		return 0;
+	/* The reset can fail the last write or sync (tinyuf2 PR #88); over a
+	 * kernel vfat the mount may linger a while: the caller waits for the
+	 * drive to go, and only a drive that stays makes this an error. */
+	if (vanish_errno(e)) {
+		mpf_debug("%s: %s on the last block", path, strerror(e));
+		*vanished = gone_soon(dir);
+		return 0;
+	}
+	return mpf_errf(err, MPF_ERR_IO, "writing the last block to %s: %s", path, strerror(e));
+}
+
+int mpf_uf2_write_device(const char *dev, const unsigned char *data, size_t len,
+			 struct mpf_progress *pr, struct mpf_buf *err)
+{
+	struct stat st;
+	size_t done = 0;
+	int fd = open(dev, O_WRONLY | O_EXCL | O_CLOEXEC), e;
+
+	if (fd < 0 && (errno == EACCES || errno == EPERM))
+		return mpf_errf(err, MPF_ERR_PERM, "cannot open %s: permission denied (writing a "
+				"block device needs root or membership of its group, usually disk)", dev);
+	if (fd < 0 && errno == EBUSY)
+		return mpf_errf(err, MPF_ERR_BUSY, "%s is mounted or in use: flash the mounted "
+				"drive with --drive instead", dev);
+	if (fd < 0)
+		return mpf_errf(err, errno == ENOENT || errno == ENXIO ? MPF_ERR_NODEV : MPF_ERR_IO,
+				"cannot open %s: %s", dev, strerror(errno));
+	if (fstat(fd, &st) || !(S_ISBLK(st.st_mode) || S_ISREG(st.st_mode))) {
+		close(fd);
+		return mpf_errf(err, MPF_ERR_ARG, "%s is not a block device", dev);
+	}
+	e = write_synced(fd, data, len, &done, pr, 0);
+	if (close(fd) && !e)
+		e = errno;
+	if (!e)
+		return 0;
+	if (e == EINTR)
+		return mpf_errf(err, MPF_ERR_INTR, "interrupted after %zu of %zu blocks",
+				done / 512, len / 512);
+	return mpf_errf(err, vanish_errno(e) ? MPF_ERR_NODEV : MPF_ERR_IO,
+			"writing %s: %s (after %zu of %zu blocks)", dev, strerror(e), done / 512,
+			len / 512);
 }

@@ -43,4 +43,55 @@ void mpf_uf2_drives_free(struct mpf_uf2_drive *drives, size_t n);
 int mpf_mountinfo_parse(const char *line, char *mnt, size_t mntcap, char *fstype,
 			size_t fscap, char *source, size_t srccap);
 
+/* ---- finding, mounting and writing a bootloader drive ---- */
+
+struct mpf_buf;
+struct mpf_progress;
+
+/* A UF2 bootloader's block device, found in sysfs by the SCSI vendor and
+ * model its mass-storage interface reports ("RPI" "RP2" for the RP2040 and
+ * RP2350 boot ROMs), whether mounted or not. */
+struct mpf_uf2_blockdev {
+	char dev[64];		/* "/dev/sdb1": the first partition, else the disk */
+	char disk[64];		/* "/dev/sdb" */
+	char vendor[32], model[64];
+};
+
+/* Scan sysroot/block (sysroot NULL: "/sys") for bootloader block devices;
+ * returns how many were stored in out (at most cap). */
+int mpf_uf2_find_blockdevs(const char *sysroot, struct mpf_uf2_blockdev *out, size_t cap);
+/* 1 if a SCSI vendor/model pair is a UF2 bootloader's (pure). */
+int mpf_uf2_msc_match(const char *vendor, const char *model);
+
+/* Make dev a mounted directory: where it is already mounted, else with
+ * udisksctl (as the user, through polkit), else mount(8) when root. *path
+ * (malloc'ed) is the mount point; *ours is 1 when we mounted it, and then
+ * mpf_uf2_unmount must be called. On failure err says which permission or
+ * package is missing: MPF_ERR_PERM or MPF_ERR_SUPP. */
+int mpf_uf2_mount(const char *dev, const char *mountinfo, char **path, int *ours,
+		  struct mpf_buf *err);
+/* Undo mpf_uf2_mount (the device may be gone already: lazy). */
+void mpf_uf2_unmount(const char *path);
+
+/* Copy a UF2 image to dir/name the way a bootloader wants it: front to
+ * back, the data synced to the device as it goes (fdatasync every 64
+ * blocks), the last block written and synced on its own. A bootloader
+ * resets as soon as it holds every block, so an error on that last step
+ * is success if the drive goes; an error before it is not: "the drive
+ * went away after 37 of 2048 blocks". Returns 0 (*vanished set when the
+ * drive already went away; else the caller waits for it to go, which
+ * decides) or a negative mpf_err with err set. */
+int mpf_uf2_copy(const char *dir, const char *name, const unsigned char *data, size_t len,
+		 struct mpf_progress *pr, int *vanished, struct mpf_buf *err);
+/* Write the blocks straight to a block device (or a file standing in for
+ * one) from sector 0: UF2 bootloaders look at every sector written, at any
+ * address, and ignore what is not a UF2 block. Opened O_EXCL, so a mounted
+ * device is refused. Returns 0 or a negative mpf_err. */
+int mpf_uf2_write_device(const char *dev, const unsigned char *data, size_t len,
+			 struct mpf_progress *pr, struct mpf_buf *err);
+/* 1 once dir no longer shows INFO_UF2.TXT (the bootloader reset). */
+int mpf_uf2_drive_gone(const char *dir);
+/* Wait up to timeout_ms for that; 0 or MPF_ERR_TIMEOUT / MPF_ERR_INTR. */
+int mpf_uf2_wait_gone(const char *dir, int timeout_ms);
+
 #endif

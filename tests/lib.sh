@@ -26,6 +26,10 @@ export PATH
 unset MPF_IGNORE MPF_MIRROR
 test_name=$(basename "$0" .sh)
 TRASH=$MPF_SRC/tests/trash.$test_name
+# The mount table is shared by every test and worktree on the machine: each
+# test sees only the UF2 drives mounted under its own trash directory.
+MPF_TEST_DRIVES="$TRASH/*"
+export MPF_TEST_DRIVES
 rm -rf "$TRASH" && mkdir -p "$TRASH" || exit 1
 export MPF_HOME=$TRASH/.mpf XDG_CACHE_HOME=$TRASH/.cache XDG_DATA_HOME=$TRASH/.local
 HOME=$TRASH

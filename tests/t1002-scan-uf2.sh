@@ -28,7 +28,7 @@ test_expect_success FUSEFAT 'a mounted UF2 drive is a uf2 record with its INFO_U
 	test "$(json_field mine kind)" = uf2 &&
 	test "$(json_field mine board_id)" = RPI-RP2 &&
 	test "$(json_field mine model)" = "Raspberry Pi RP2" &&
-	test "$(json_field mine bootloader)" = "UF2 Bootloader v3.0"
+	test "$(json_field mine uf2_bootloader)" = "UF2 Bootloader v3.0"
 '
 
 test_expect_success FUSEFAT 'a lowercase info_uf2.txt counts too; a drive without it does not' '

@@ -21,6 +21,7 @@ test_expect_success JQ 'every profile: the fields real boards give (raw paste, p
 	{"family":"micropython","version":"1.21.0","build":null,"preview":false,"port":"samd","board":"Wio Terminal D51R with SAMD51P19A","cpu":"SAMD51P19A","arch":"armv7emsp","mpy":"v6.2","board_id":"SEEED_WIO_TERMINAL","variant":""}
 	{"family":"micropython","version":"1.22.2","build":null,"preview":false,"port":"stm32","board":"PYBv1.1 with STM32F405RG","cpu":"STM32F405RG","arch":"armv7emsp","mpy":"v6.2","board_id":"PYBV11","variant":""}
 	{"family":"micropython","version":"1.23.0","build":null,"preview":false,"port":"esp8266","board":"ESP module with ESP8266","cpu":"ESP8266","arch":"xtensa","mpy":"v6.3","board_id":"ESP8266_GENERIC","variant":""}
+	{"family":"micropython","version":"1.22.2","build":null,"preview":false,"port":"rp2","board":"Raspberry Pi Pico W with RP2040","cpu":"RP2040","arch":"armv6m","mpy":"v6.2","board_id":"RPI_PICO_W","variant":""}
 	{"family":"micropython","version":"1.24.1","build":null,"preview":false,"port":"rp2","board":"Raspberry Pi Pico W with RP2040","cpu":"RP2040","arch":"armv6m","mpy":"v6.3","board_id":"RPI_PICO_W","variant":""}
 	{"family":"micropython","version":"1.25.0","build":null,"preview":false,"port":"esp32","board":"Generic ESP32 module with SPIRAM with ESP32","cpu":"ESP32","arch":"xtensawin","mpy":"v6.3","board_id":"ESP32_GENERIC","variant":"SPIRAM"}
 	{"family":"micropython","version":"1.26.1","build":null,"preview":false,"port":"mimxrt","board":"Teensy 4.1 with MIMXRT1062DVJ6A","cpu":"MIMXRT1062DVJ6A","arch":"armv7emsp","mpy":"v6.3","board_id":"TEENSY41","variant":""}
@@ -29,7 +30,7 @@ test_expect_success JQ 'every profile: the fields real boards give (raw paste, p
 	{"family":"circuitpython","version":"9.0.0","build":null,"preview":false,"port":"RP2040","board":"Raspberry Pi Pico with rp2040","cpu":"rp2040","arch":null,"mpy":"v5.2","board_id":"raspberry_pi_pico","variant":null}
 	EOT
 	"$(mpf_sim mpy-repl)" --list >profiles &&
-	test $(wc -l <profiles) -eq 11 &&
+	test $(wc -l <profiles) -eq 12 &&
 	while read p; do identify $p && fields $p.json >>actual || exit 1; done <profiles &&
 	test_cmp expect actual
 '

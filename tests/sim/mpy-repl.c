@@ -57,6 +57,24 @@
  *                  a client that sends again, more slowly, succeeds
  *   -v             say on stderr what the board does (raw REPL, raw paste,
  *                  running code, soft reboot, leaving)
+ *
+ * The bootloader round trip (for mpf-bootloader and mpf-uf2), with --uf2:
+ *   --link PATH    a symlink to the board's pty that survives its resets
+ *                  (as /dev/serial/by-id/... does); PATH0, PATH1... with --count
+ *   --uf2 DIR      where the board's UF2 bootloader drive appears (DIR0...)
+ *   --flash FILE   the board's flash image (FILE0...), what the drive writes
+ *   --drive-sim P  the drive simulator (build/sim/uf2drive-sim)
+ *   --drive-arg A  one more argument for it (--block-us 4200, --fsname ...)
+ *   --reset-ms N   from the reset to the drive (default 300)
+ *   --back-ms N    from the drive's reboot to the port back (default 300)
+ * machine.bootloader() in the raw REPL, or the 1200-baud touch (the line
+ * coding set to 1200, which a pty master sees in the slave's termios; a
+ * pty cannot show DTR), resets the board into its bootloader: the pty
+ * closes and the link goes, then the drive appears at DIR. When the drive
+ * reboots the board comes back on a new pty behind the link, running what
+ * the flash image holds: the version in its "MicroPython vX.Y.Z on DATE;
+ * MACHINE" banner (a profile with that banner if there is one). An image
+ * without the banner does not boot: the port stays away.
  */
 /* posix_openpt & co. are XSI; cfmakeraw is a BSD extension */
 #define _XOPEN_SOURCE 700
@@ -69,6 +87,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
+#include <sys/wait.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
@@ -118,6 +138,12 @@ static const struct profile profiles[] = {
 	  "machine='ESP module with ESP8266')",
 	  "esp8266", "3.4.0; MicroPython v1.23.0 on 2024-06-02",
 	  "MicroPython v1.23.0 on 2024-06-02; ESP module with ESP8266", 0, NULL, 0 },
+	{ "rp2-1.22.2",
+	  "(name='micropython', version=(1, 22, 2, ''), _machine='Raspberry Pi Pico W with RP2040', _mpy=4614)",
+	  "(sysname='rp2', nodename='rp2', release='1.22.2', version='v1.22.2 on 2024-02-22 (GNU 13.2.0 "
+	  "MinSizeRel)', machine='Raspberry Pi Pico W with RP2040')",
+	  "rp2", "3.4.0; MicroPython v1.22.2 on 2024-02-22",
+	  "MicroPython v1.22.2 on 2024-02-22; Raspberry Pi Pico W with RP2040", 128, NULL, 0 },
 	{ "rp2-1.24.1",
 	  "(name='micropython', version=(1, 24, 1, ''), _machine='Raspberry Pi Pico W with RP2040', _mpy=4870)",
 	  "(sysname='rp2', nodename='rp2', release='1.24.1', version='v1.24.1 on 2024-11-29 (GNU 14.1.0 "
@@ -170,14 +196,17 @@ static struct {
 	int count, busy, busy_catch, chatter, silent, vanish, raise, no_paste, verbose;
 	int baud, exec_ms, boot_ms, drop;
 	const char *toml;
-} opt = { .count = 1, .exec_ms = 2, .boot_ms = 300 };
+	const char *link, *uf2, *flash, *drive_sim;	/* the bootloader round trip */
+	const char *drive_args[16];
+	int ndrive_args, reset_ms, back_ms;
+} opt = { .count = 1, .exec_ms = 2, .boot_ms = 300, .reset_ms = 300, .back_ms = 300 };
 
 static volatile sig_atomic_t stop;
 static int violations;
 
 /* ---- one simulated board ---- */
 
-enum state { BOOT, MAIN, FRIENDLY, RAW, PASTE, EXEC, ANYKEY, DEAD };
+enum state { BOOT, MAIN, FRIENDLY, RAW, PASTE, EXEC, ANYKEY, DEAD, BOOTSEL };
 
 struct board {
 	int fd, slave;		/* pty master; our own slave fd keeps it alive */
@@ -191,6 +220,13 @@ struct board {
 	int dropped;		/* --drop done */
 	long long next_tick, boot_until, exec_until;
 	int ticks;
+	const struct profile *p;	/* what the board runs now */
+	int idx;
+	char link[4096], uf2[4096], flash[4096];
+	pid_t drive;		/* the UF2 drive simulator while in BOOTSEL, -1 after */
+	long long drive_at, back_at;
+	struct profile own;	/* made from a flashed image no profile matches */
+	char *own_s[4];
 };
 
 static long long now_ms(void)
@@ -256,8 +292,8 @@ static void outs(struct board *b, const char *s)
 static void banner(struct board *b)
 {
 	outs(b, b->st == ANYKEY ? "\r\n" : "");
-	outs(b, opt.p->banner);
-	outs(b, opt.p->circuitpython ? "\r\n" : "\r\nType \"help()\" for more information.\r\n");
+	outs(b, b->p->banner);
+	outs(b, b->p->circuitpython ? "\r\n" : "\r\nType \"help()\" for more information.\r\n");
 	outs(b, ">>> ");
 	b->st = FRIENDLY;
 }
@@ -318,18 +354,18 @@ static int run_ident(struct board *b, const char *code)
 		traceback(b, "<stdin>", "MemoryError: memory allocation failed, allocating 2048 bytes");
 		return 0;
 	}
-	py_repr(plat, sizeof(plat), opt.p->platform);
-	py_repr(ver, sizeof(ver), opt.p->version);
-	if (opt.p->board_id)
-		py_repr(bid, sizeof(bid), opt.p->board_id);
+	py_repr(plat, sizeof(plat), b->p->platform);
+	py_repr(ver, sizeof(ver), b->p->version);
+	if (b->p->board_id)
+		py_repr(bid, sizeof(bid), b->p->board_id);
 	else
 		strcpy(bid, "None");
 	if (opt.toml)
 		py_repr(toml, sizeof(toml), opt.toml);
 	else
 		strcpy(toml, "None");
-	snprintf(line, sizeof(line), "mpf1 (%s, %s, %s, %s, None, %s, %s)\r\n", opt.p->impl,
-		 opt.p->uname, plat, ver, bid, toml);
+	snprintf(line, sizeof(line), "mpf1 (%s, %s, %s, %s, None, %s, %s)\r\n", b->p->impl,
+		 b->p->uname, plat, ver, bid, toml);
 	outs(b, line);
 	outs(b, "\x04");
 	return 0;
@@ -348,10 +384,26 @@ static int run_print1(struct board *b, const char *code)
 	return 0;
 }
 
+static void enter_bootsel(struct board *b, const char *why);
+
+/* machine.bootloader(): never returns; the port goes (--uf2). */
+static int run_bootloader(struct board *b, const char *code)
+{
+	if (!opt.uf2) {
+		outs(b, "\x04");
+		traceback(b, "<stdin>", "NotImplementedError: mpy-repl needs --uf2 DIR for machine.bootloader()");
+		return 0;
+	}
+	enter_bootsel(b, "machine.bootloader()");
+	return 1;
+}
+
 static const struct code_handler {
 	const char *match;	/* a substring of the code */
-	int (*run)(struct board *b, const char *code);	/* writes stdout, 0x04, stderr */
+	/* writes stdout, 0x04, stderr; returns 1 when the board left */
+	int (*run)(struct board *b, const char *code);
 } handlers[] = {
+	{ "machine.bootloader()", run_bootloader },
 	{ "print('mpf1'", run_ident },
 	{ "1/0", run_zerodiv },
 	{ "print(1)", run_print1 },
@@ -383,7 +435,8 @@ static void exec_done(struct board *b)
 	}
 	for (i = 0; i < n; i++)
 		if (strstr(b->line, handlers[i].match)) {
-			handlers[i].run(b, b->line);
+			if (handlers[i].run(b, b->line))
+				return;	/* the board left (machine.bootloader()) */
 			break;
 		}
 	if (i == n && !b->lost) {
@@ -414,7 +467,7 @@ static void soft_reboot(struct board *b, int raw)
 {
 	note(b, "soft reboot");
 	/* 1.9.2 (QEMU micro:bit) says "soft reboot"; current ones "MPY: soft reboot" */
-	outs(b, opt.p->paste < 0 ? "soft reboot\r\n" : "MPY: soft reboot\r\n");
+	outs(b, b->p->paste < 0 ? "soft reboot\r\n" : "MPY: soft reboot\r\n");
 	if (raw)
 		raw_banner(b);
 	else
@@ -425,7 +478,7 @@ static void main_interrupted(struct board *b)
 {
 	outs(b, "Traceback (most recent call last):\r\n  File \"main.py\", line 7, in <module>\r\n"
 		"KeyboardInterrupt: \r\n");
-	if (opt.p->circuitpython) {
+	if (b->p->circuitpython) {
 		outs(b, "\r\nCode done running.\r\n\r\nPress any key to enter the REPL. "
 			"Use CTRL-D to reload.\r\n");
 		b->st = ANYKEY;
@@ -483,15 +536,15 @@ static void in_friendly(struct board *b, unsigned char c)
 
 static void start_paste(struct board *b)
 {
-	unsigned w = (unsigned)opt.p->paste;
+	unsigned w = (unsigned)b->p->paste;
 	char reply[5] = { 'R', 1, (char)(w & 0xff), (char)(w >> 8), 1 };
 
-	if (opt.p->paste == 0 || opt.no_paste) {
+	if (b->p->paste == 0 || opt.no_paste) {
 		out(b, "R\x00>", 3);
 		b->len = 0;
 		return;
 	}
-	note(b, "raw paste, window %d", opt.p->paste);
+	note(b, "raw paste, window %d", b->p->paste);
 	/* the window, then 0x01: "two windows free" (pyexec.c) */
 	out(b, reply, 5);
 	b->window = w;
@@ -504,7 +557,7 @@ static void in_raw(struct board *b, unsigned char c)
 {
 	switch (c) {
 	case 1:
-		if (b->len == 2 && b->line[0] == 5 && opt.p->paste >= 0) {
+		if (b->len == 2 && b->line[0] == 5 && b->p->paste >= 0) {
 			if (b->line[1] == 'A') {
 				start_paste(b);
 			} else {
@@ -579,6 +632,7 @@ static void feed(struct board *b, unsigned char c)
 	switch (b->st) {
 	case BOOT:
 	case DEAD:
+	case BOOTSEL:
 		return;
 	case MAIN:
 		in_main(b, c);
@@ -614,15 +668,26 @@ static void boot(struct board *b)
 	b->boot_until = now_ms() + (opt.chatter ? opt.boot_ms : 0);
 }
 
+static void bootsel_tick(struct board *b, long long t);
+static int touched(struct board *b);
+
 static void tick(struct board *b)
 {
 	long long t = now_ms();
 
+	if (b->st == BOOTSEL) {
+		bootsel_tick(b, t);
+		return;
+	}
+	if (opt.uf2 && touched(b)) {
+		enter_bootsel(b, "1200-baud touch");
+		return;
+	}
 	if (b->st == BOOT && t >= b->boot_until) {
 		if (opt.busy || opt.busy_catch) {
 			b->st = MAIN;
 			b->next_tick = t;
-		} else if (opt.p->circuitpython) {
+		} else if (b->p->circuitpython) {
 			outs(b, "Auto-reload is on. Simply save files over USB to run them or enter "
 				"REPL to disable.\r\ncode.py output:\r\nHello World!\r\n\r\nCode done "
 				"running.\r\n\r\nPress any key to enter the REPL. Use CTRL-D to reload.\r\n");
@@ -662,6 +727,213 @@ static int open_board(struct board *b)
 	return 0;
 }
 
+/* ---- the bootloader round trip (--uf2) ---- */
+
+/* The link as /dev/serial/by-id keeps it: replaced atomically. */
+static void make_link(struct board *b)
+{
+	char tmp[4200];
+
+	if (!b->link[0])
+		return;
+	snprintf(tmp, sizeof(tmp), "%s.tmp", b->link);
+	unlink(tmp);
+	if (symlink(b->path, tmp) || rename(tmp, b->link))
+		perror("mpy-repl: link");
+}
+
+/* The 1200-baud touch: the host set the line coding to 1200. */
+static int touched(struct board *b)
+{
+	struct termios tio;
+
+	return b->fd >= 0 && !tcgetattr(b->slave, &tio) && cfgetospeed(&tio) == B1200;
+}
+
+/* Reset into the bootloader: the USB CDC port leaves the bus. */
+static void enter_bootsel(struct board *b, const char *why)
+{
+	note(b, "%s: resetting into the UF2 bootloader", why);
+	if (b->link[0])
+		unlink(b->link);
+	close(b->fd);
+	close(b->slave);
+	b->fd = b->slave = -1;
+	b->st = BOOTSEL;
+	b->len = 0;
+	b->drive = 0;
+	b->drive_at = now_ms() + opt.reset_ms;
+}
+
+static void start_drive(struct board *b)
+{
+	const char *argv[32];
+	int i = 0, k;
+
+	argv[i++] = opt.drive_sim;
+	argv[i++] = "--flash-in";
+	argv[i++] = b->flash;
+	argv[i++] = "--flash";
+	argv[i++] = b->flash;
+	for (k = 0; k < opt.ndrive_args; k++)
+		argv[i++] = opt.drive_args[k];
+	argv[i++] = b->uf2;
+	argv[i] = NULL;
+	b->drive = fork();
+	if (b->drive == 0) {
+		execv(opt.drive_sim, (char *const *)argv);
+		_exit(127);
+	}
+}
+
+/* The "MicroPython vX.Y.Z on DATE; MACHINE" banner in the flash image. */
+static int image_banner(const char *path, char *out, size_t cap)
+{
+	static const char tag[] = "MicroPython v";
+	FILE *f = fopen(path, "rb");
+	size_t n = 0, i, max = 16u << 20;
+	char *buf = malloc(max);
+
+	if (f && buf)
+		n = fread(buf, 1, max - 1, f);
+	if (f)
+		fclose(f);
+	out[0] = 0;
+	for (i = 0; buf && i + sizeof(tag) < n && !out[0]; i++)
+		if (!memcmp(buf + i, tag, sizeof(tag) - 1))
+			snprintf(out, cap, "%.*s", (int)strnlen(buf + i, n - i < cap ? n - i : cap - 1),
+				 buf + i);
+	free(buf);
+	return out[0] ? 0 : -1;
+}
+
+static char *replace(const char *s, const char *from, const char *to)
+{
+	size_t fl = strlen(from), tl = strlen(to), n = 0;
+	const char *p;
+	char *r, *o;
+
+	for (p = s; fl && (p = strstr(p, from)); p += fl)
+		n++;
+	r = o = malloc(strlen(s) + n * (tl + 1) + 1);
+	for (p = s; fl && (p = strstr(s, from)); s = p + fl) {
+		memcpy(o, s, (size_t)(p - s));
+		o += p - s;
+		memcpy(o, to, tl);
+		o += tl;
+	}
+	strcpy(o, s);
+	return r;
+}
+
+/* "1.24.1 on 2024-11-29" out of a banner: version, date, tuple "1, 24, 1". */
+static int banner_parts(const char *banner, char *ver, char *date, char *tuple)
+{
+	const char *v = strstr(banner, "MicroPython v"), *on;
+	int a, b2, c;
+
+	if (!v || !(on = strstr(v, " on ")))
+		return -1;
+	v += 13;
+	snprintf(ver, 64, "%.*s", (int)(on - v), v);
+	snprintf(date, 64, "%.*s", (int)strcspn(on + 4, ";"), on + 4);
+	if (sscanf(ver, "%d.%d.%d", &a, &b2, &c) != 3)
+		return -1;
+	snprintf(tuple, 64, "%d, %d, %d", a, b2, c);
+	return 0;
+}
+
+/* What the board runs after booting the image with this banner: the
+ * profile with that banner, else the old one with version and date
+ * replaced. */
+static void retarget(struct board *b, const char *banner)
+{
+	char ov[64], od[64], ot[64], nv[64], nd[64], nt[64];
+	char *t;
+	size_t i;
+	int k;
+
+	for (i = 0; i < NPROFILES; i++)
+		if (!strcmp(profiles[i].banner, banner)) {
+			b->p = &profiles[i];
+			return;
+		}
+	if (banner_parts(b->p->banner, ov, od, ot) || banner_parts(banner, nv, nd, nt))
+		return;
+	b->own = *b->p;
+	b->own.impl = replace(b->own.impl, ot, nt);
+	t = replace(b->own.uname, ov, nv);
+	b->own.uname = replace(t, od, nd);
+	free(t);
+	t = replace(b->own.version, ov, nv);
+	b->own.version = replace(t, od, nd);
+	free(t);
+	b->own.banner = strdup(banner);
+	for (k = 0; k < 4; k++)
+		free(b->own_s[k]);
+	b->own_s[0] = (char *)b->own.impl, b->own_s[1] = (char *)b->own.uname;
+	b->own_s[2] = (char *)b->own.version, b->own_s[3] = (char *)b->own.banner;
+	b->p = &b->own;
+}
+
+static void come_back(struct board *b)
+{
+	char banner[256];
+
+	b->drive = -1;
+	if (image_banner(b->flash, banner, sizeof(banner))) {
+		note(b, "no MicroPython in the flashed image: the port stays away");
+		b->st = DEAD;
+		b->back_at = 0;
+		return;
+	}
+	retarget(b, banner);
+	if (open_board(b) < 0) {
+		perror("mpy-repl: cannot make a pty");
+		exit(1);
+	}
+	make_link(b);
+	printf("%s\n", b->path);
+	fflush(stdout);
+	note(b, "back from the bootloader: %s", b->p->banner);
+	boot(b);
+}
+
+static void bootsel_tick(struct board *b, long long t)
+{
+	int st;
+
+	if (b->drive == 0 && t >= b->drive_at)
+		start_drive(b);
+	if (b->drive > 0 && waitpid(b->drive, &st, WNOHANG) == b->drive) {
+		b->drive = -1;	/* the drive rebooted */
+		b->back_at = t + opt.back_ms;
+	}
+	if (b->drive == -1 && t >= b->back_at)
+		come_back(b);
+}
+
+/* On exit a board in its bootloader takes its drive along. */
+static void stop_drive(struct board *b)
+{
+	if (b->st != BOOTSEL || b->drive <= 0)
+		return;
+	kill(b->drive, SIGTERM);
+	waitpid(b->drive, NULL, 0);
+	umount2(b->uf2, MNT_DETACH);
+}
+
+/* NAME, or NAMEi when the process simulates several boards. */
+static void per_board(char *out, size_t cap, const char *name, int i)
+{
+	if (!name)
+		out[0] = 0;
+	else if (opt.count == 1)
+		snprintf(out, cap, "%s", name);
+	else
+		snprintf(out, cap, "%s%d", name, i);
+}
+
 static void on_signal(int sig)
 {
 	stop = 1;
@@ -673,7 +945,9 @@ static void usage(void)
 
 	fprintf(stderr, "usage: mpy-repl [--board NAME] [--count N] [--busy|--busy-catch] [--chatter]\n"
 		"       [--silent] [--vanish] [--raise] [--no-raw-paste] [--toml TEXT]\n"
-		"       [--baud N] [--exec-ms N] [--boot-ms N] [--drop N] [-v] | --list\nboards:");
+		"       [--baud N] [--exec-ms N] [--boot-ms N] [--drop N] [-v]\n"
+		"       [--link PATH --uf2 DIR --flash FILE --drive-sim PATH [--drive-arg ARG]...\n"
+		"        [--reset-ms N] [--back-ms N]] | --list\nboards:");
 	for (i = 0; i < NPROFILES; i++)
 		fprintf(stderr, " %s", profiles[i].name);
 	fputc('\n', stderr);
@@ -703,11 +977,16 @@ static void parse_args(int argc, char **argv)
 	static const struct { const char *name; int *val; } ints[] = {
 		{ "--count", &opt.count }, { "--baud", &opt.baud }, { "--exec-ms", &opt.exec_ms },
 		{ "--boot-ms", &opt.boot_ms }, { "--drop", &opt.drop },
+		{ "--reset-ms", &opt.reset_ms }, { "--back-ms", &opt.back_ms },
+	};
+	static const struct { const char *name; const char **val; } strs[] = {
+		{ "--toml", &opt.toml }, { "--link", &opt.link }, { "--uf2", &opt.uf2 },
+		{ "--flash", &opt.flash }, { "--drive-sim", &opt.drive_sim },
 	};
 	int i;
 	size_t k;
 
-	opt.p = &profiles[5];
+	opt.p = find_profile("rp2-1.24.1");
 	for (i = 1; i < argc; i++) {
 		for (k = 0; k < sizeof(flags) / sizeof(flags[0]); k++)
 			if (!strcmp(argv[i], flags[k].name))
@@ -723,10 +1002,17 @@ static void parse_args(int argc, char **argv)
 			*ints[k].val = atoi(argv[++i]);
 			continue;
 		}
+		for (k = 0; k < sizeof(strs) / sizeof(strs[0]); k++)
+			if (!strcmp(argv[i], strs[k].name) && i + 1 < argc)
+				break;
+		if (k < sizeof(strs) / sizeof(strs[0])) {
+			*strs[k].val = argv[++i];
+			continue;
+		}
 		if (!strcmp(argv[i], "--board") && i + 1 < argc)
 			opt.p = find_profile(argv[++i]);
-		else if (!strcmp(argv[i], "--toml") && i + 1 < argc)
-			opt.toml = argv[++i];
+		else if (!strcmp(argv[i], "--drive-arg") && i + 1 < argc && opt.ndrive_args < 16)
+			opt.drive_args[opt.ndrive_args++] = argv[++i];
 		else if (!strcmp(argv[i], "--list")) {
 			for (k = 0; k < NPROFILES; k++)
 				printf("%s\n", profiles[k].name);
@@ -734,7 +1020,7 @@ static void parse_args(int argc, char **argv)
 		} else
 			usage();
 	}
-	if (opt.count < 1 || opt.count > 64)
+	if (opt.count < 1 || opt.count > 64 || (opt.uf2 && (!opt.flash || !opt.drive_sim)))
 		usage();
 }
 
@@ -747,7 +1033,7 @@ static int serve(struct board *bs, int n)
 		long long wait = 10;
 
 		for (i = 0; i < n; i++) {
-			pfd[i].fd = bs[i].fd;
+			pfd[i].fd = bs[i].fd;	/* -1 (ignored) while in the bootloader */
 			pfd[i].events = POLLIN;
 			tick(&bs[i]);
 			/* wake exactly when running code is due to finish */
@@ -760,16 +1046,20 @@ static int serve(struct board *bs, int n)
 			unsigned char buf[4096];
 			ssize_t r, j;
 
-			if (!(pfd[i].revents & POLLIN))
+			if (!(pfd[i].revents & POLLIN) || bs[i].fd < 0)
 				continue;
 			r = read(bs[i].fd, buf, sizeof(buf));
 			for (j = 0; j < r; j++)
 				feed(&bs[i], buf[j]);
 		}
 	}
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		if (bs[i].st == RAW || bs[i].st == PASTE || bs[i].st == EXEC)
 			violation(&bs[i], "left in the raw REPL (no Ctrl-B)");
+		stop_drive(&bs[i]);
+		if (bs[i].link[0])
+			unlink(bs[i].link);
+	}
 	return violations ? 3 : 0;
 }
 
@@ -786,10 +1076,16 @@ int main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	for (i = 0; i < opt.count; i++) {
+		bs[i].p = opt.p;
+		bs[i].idx = i;
+		per_board(bs[i].link, sizeof(bs[i].link), opt.link, i);
+		per_board(bs[i].uf2, sizeof(bs[i].uf2), opt.uf2, i);
+		per_board(bs[i].flash, sizeof(bs[i].flash), opt.flash, i);
 		if (open_board(&bs[i]) < 0) {
 			perror("mpy-repl: cannot make a pty");
 			return 1;
 		}
+		make_link(&bs[i]);
 		printf("%s\n", bs[i].path);
 		boot(&bs[i]);
 	}

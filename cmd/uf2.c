@@ -1,0 +1,618 @@
+/* uf2.c - mpf-uf2: copy UF2 images onto UF2 bootloader drives (RP2040,
+ * RP2350, SAMD, nRF52, ...), describe and make UF2 files (protocols.md 3,
+ * mpflash.md 5.2). */
+#include "applet.h"
+#include "err.h"
+#include "exitcode.h"
+#include "filter.h"
+#include "log.h"
+#include "progress.h"
+#include "target.h"
+#include "uf2.h"
+#include "uf2drive.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char *drive_opt, *device_opt, *family_opt, *base_opt;
+static int force, no_wait, raw;
+
+static const struct mpf_opt uf2_opts[] = {
+	OPT_DIR(0, "drive", &drive_opt, "PATH", "copy to the bootloader drive mounted at PATH"),
+	OPT_HINT(0, "device", &device_opt, "DEV", "@file",
+		 "write the blocks straight to block device DEV (/dev/sdb), unmounted"),
+	OPT_BOOL(0, "raw", &raw,
+		 "write to the target's block device itself when it is not mounted, instead of mounting it"),
+	OPT_BOOL(0, "force", &force, "flash even when the image's family does not fit the drive"),
+	OPT_BOOL(0, "no-wait", &no_wait, "do not wait for the board to come back as a serial port"),
+	OPT_STRING(0, "family", &family_opt, "NAME",
+		   "convert: the UF2 family (RP2040, SAMD51, 0xe48bff56, ...)"),
+	OPT_HINT(0, "base", &base_opt, "ADDR", "@hex",
+		 "convert: address of the first byte (default: the family's usual base)"),
+	OPT_END(),
+};
+
+static const struct mpf_subcmd uf2_subcmds[] = {
+	{ "info", "FILE...", "check UF2 files and describe them: families, blocks, addresses" },
+	{ "convert", "--family NAME [--base ADDR] IN.bin OUT.uf2", "make a UF2 file from a raw binary" },
+	{ NULL, NULL, NULL },
+};
+
+#define MAX_FILE (256u << 20)
+
+/* The whole of path in out. Returns 0 or a negative mpf_err with err set. */
+static int load(const char *path, struct mpf_buf *out, struct mpf_buf *err)
+{
+	char buf[65536];
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return mpf_errf(err, errno == ENOENT ? MPF_ERR_NODEV : MPF_ERR_IO, "%s: %s", path,
+				strerror(errno));
+	while ((n = read(fd, buf, sizeof(buf))) > 0) {
+		if (out->len + (size_t)n > MAX_FILE) {
+			close(fd);
+			return mpf_errf(err, MPF_ERR_FORMAT, "%s: larger than %u MiB", path,
+					MAX_FILE >> 20);
+		}
+		mpf_buf_add(out, buf, (size_t)n);
+	}
+	close(fd);
+	if (n < 0)
+		return mpf_errf(err, MPF_ERR_IO, "%s: %s", path, strerror(errno));
+	return 0;
+}
+
+static int load_uf2(const char *path, struct mpf_buf *data, struct mpf_uf2_summary *s,
+		    struct mpf_buf *err)
+{
+	struct mpf_buf why = MPF_BUF_INIT;
+	int r = load(path, data, err);
+
+	if (!r && (r = mpf_uf2_validate((const uint8_t *)data->buf, data->len, s, &why)))
+		mpf_errf(err, r, "%s: %s", path, why.buf);
+	mpf_buf_release(&why);
+	return r;
+}
+
+static json_t *hex32(uint32_t v)
+{
+	char b[16];
+
+	snprintf(b, sizeof(b), "0x%08x", (unsigned)v);
+	return json_string(b);
+}
+
+static json_t *parts_json(const struct mpf_uf2_summary *s)
+{
+	json_t *a = json_array();
+	char fb[16];
+	size_t i;
+
+	for (i = 0; i < s->nparts; i++) {
+		const struct mpf_uf2_part *p = &s->parts[i];
+		json_t *o = json_object();
+
+		if (p->has_family) {
+			json_object_set_new(o, "family", json_string(mpf_uf2_family_name(p->family, fb, sizeof(fb))));
+			json_object_set_new(o, "id", hex32(p->family));
+		}
+		json_object_set_new(o, "blocks", json_integer(p->blocks));
+		json_object_set_new(o, "start", hex32(p->start));
+		json_object_set_new(o, "end", hex32(p->end));
+		json_object_set_new(o, "bytes", json_integer((json_int_t)p->bytes));
+		json_object_set_new(o, "payload", json_integer(p->payload));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+/* ---- info ---- */
+
+static const char *families_cell(const struct mpf_record *r, struct mpf_buf *out)
+{
+	json_t *a = mpf_rec_get(r, "families"), *v;
+	size_t i;
+
+	json_array_foreach(a, i, v) {
+		const char *f = json_string_value(json_object_get(v, "family"));
+
+		mpf_buf_addf(out, "%s%s %s-%s", i ? ", " : "", f ? f : "(none)",
+			     json_string_value(json_object_get(v, "start")),
+			     json_string_value(json_object_get(v, "end")));
+	}
+	return out->len ? out->buf : NULL;
+}
+
+static const struct mpf_column info_columns[] = {
+	{ "File", "file", NULL },
+	{ "Blocks", "blocks", NULL },
+	{ "Families and ranges", NULL, families_cell },
+	{ NULL, NULL, NULL },
+};
+
+static int info_run(struct mpf_record *rec, void *ctx)
+{
+	struct mpf_buf data = MPF_BUF_INIT, err = MPF_BUF_INIT;
+	struct mpf_uf2_summary s;
+	const char *file = mpf_rec_str(rec, "file");
+	int r = load_uf2(file, &data, &s, &err);
+
+	if (!r) {
+		mpf_rec_set_int(rec, "size", (long long)data.len);
+		mpf_rec_set_int(rec, "blocks", (long long)s.blocks);
+		mpf_rec_set(rec, "families", parts_json(&s));
+		if (s.skipped)
+			mpf_rec_set_int(rec, "not_main_flash", (long long)s.skipped);
+		if (s.ignored)
+			mpf_rec_set_int(rec, "ignore_blocks", (long long)s.ignored);
+	} else {
+		mpf_rec_set_error(rec, mpf_err_name(r), "%s", err.buf);
+	}
+	mpf_buf_release(&data);
+	mpf_buf_release(&err);
+	return r;
+}
+
+static int cmd_info(int argc, char **argv)
+{
+	struct mpf_filter f = { .run = info_run, .columns = info_columns };
+	struct mpf_record *recs;
+	int i;
+
+	if (argc < 1)
+		mpf_usage_error("info needs at least one FILE");
+	recs = mpf_xcalloc((size_t)argc, sizeof(*recs));
+	for (i = 0; i < argc; i++) {
+		mpf_record_init(&recs[i]);
+		mpf_rec_set_str(&recs[i], "file", argv[i]);
+	}
+	i = mpf_filter_list(&f, recs, (size_t)argc);
+	free(recs);
+	return i;
+}
+
+/* ---- convert ---- */
+
+/* Write data to path atomically: a temporary name, fsync, rename. */
+static int write_atomic(const char *path, const void *data, size_t len, struct mpf_buf *err)
+{
+	char *tmp = mpf_xasprintf("%s.tmp.%ld", path, (long)getpid());
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644), r = 0;
+
+	if (fd < 0) {
+		r = mpf_errf(err, MPF_ERR_IO, "cannot create %s: %s", tmp, strerror(errno));
+	} else if (write(fd, data, len) != (ssize_t)len || fsync(fd)) {
+		r = mpf_errf(err, MPF_ERR_IO, "writing %s: %s", tmp, strerror(errno));
+		close(fd);
+		unlink(tmp);
+	} else if (close(fd) || rename(tmp, path)) {
+		r = mpf_errf(err, MPF_ERR_IO, "writing %s: %s", path, strerror(errno));
+		unlink(tmp);
+	}
+	free(tmp);
+	return r;
+}
+
+static int parse_addr(const char *s, uint32_t *v)
+{
+	char *end;
+	unsigned long long x;
+
+	errno = 0;
+	x = strtoull(s, &end, 0);
+	if (errno || end == s || *end || x > UINT32_MAX)
+		return -1;
+	*v = (uint32_t)x;
+	return 0;
+}
+
+static int cmd_convert(int argc, char **argv)
+{
+	const struct mpf_uf2_family *fam;
+	struct mpf_buf in = MPF_BUF_INIT, out = MPF_BUF_INIT, err = MPF_BUF_INIT;
+	uint32_t base;
+	int n;
+
+	if (argc != 2)
+		mpf_usage_error("convert needs IN.bin and OUT.uf2");
+	if (!family_opt)
+		mpf_usage_error("convert needs --family (RP2040, RP2350_ARM_S, SAMD21, SAMD51, "
+				"NRF52840, ... or a number)");
+	if (!(fam = mpf_uf2_family_find(family_opt)))
+		mpf_usage_error("unknown family '%s' (see mpf-uf2(1) for the names)", family_opt);
+	if (base_opt ? parse_addr(base_opt, &base) : !(base = fam->base))
+		mpf_usage_error(base_opt ? "bad --base '%s'" : "--base is needed for %s",
+				base_opt ? base_opt : fam->name);
+	if (load(argv[0], &in, &err))
+		mpf_die(MPF_EXIT_NOINPUT, "%s", err.buf);
+	n = mpf_uf2_convert((const uint8_t *)in.buf, in.len, base, fam->id, 256, &out, &err);
+	if (n < 0)
+		mpf_die(MPF_EXIT_DATAERR, "%s: %s", argv[0], err.buf);
+	if (write_atomic(argv[1], out.buf, out.len, &err))
+		mpf_die(MPF_EXIT_CANTCREAT, "%s", err.buf);
+	mpf_info("%s: %d blocks of %s at 0x%08x-0x%08x", argv[1], n, fam->name, (unsigned)base,
+		 (unsigned)(base + in.len));
+	mpf_buf_release(&in);
+	mpf_buf_release(&out);
+	mpf_buf_release(&err);
+	return 0;
+}
+
+/* ---- flashing ---- */
+
+struct flash {
+	const char *file, *drive, *device, *port;
+	double seconds;
+	int vanished;
+	struct mpf_uf2_summary s;
+	struct mpf_buf err;
+};
+
+static void set_flashed(struct mpf_record *rec, const struct flash *f, const char *where)
+{
+	json_t *o = json_object();
+	uint64_t bytes = 0;
+	char fb[16];
+	size_t i;
+
+	for (i = 0; i < f->s.nparts; i++)
+		bytes += f->s.parts[i].bytes;
+	json_object_set_new(o, "method", json_string("uf2"));
+	json_object_set_new(o, "ok", json_true());
+	json_object_set_new(o, "bytes", json_integer((json_int_t)bytes));
+	json_object_set_new(o, "blocks", json_integer((json_int_t)f->s.blocks));
+	json_object_set_new(o, "seconds", json_real((double)(int64_t)(f->seconds * 1000) / 1000));
+	if (f->s.nparts && f->s.parts[0].has_family)
+		json_object_set_new(o, "family", json_string(mpf_uf2_family_name(f->s.parts[0].family, fb, sizeof(fb))));
+	json_object_set_new(o, f->device ? "device" : "drive", json_string(where));
+	mpf_rec_set(rec, "flashed", o);
+}
+
+static const char *base_name(const char *p)
+{
+	const char *s = strrchr(p, '/');
+
+	return s ? s + 1 : p;
+}
+
+static int check_family(struct flash *f, const char *dir)
+{
+	struct mpf_uf2_info info;
+	int r;
+
+	if (mpf_uf2_read_info(dir, &info))
+		return mpf_errf(&f->err, MPF_ERR_NODEV, "%s is not a UF2 bootloader drive (no "
+				"readable INFO_UF2.TXT)", dir);
+	r = mpf_uf2_check_target(&f->s, &info, f->port, &f->err);
+	if (r == 1)
+		mpf_warn("%s: cannot tell whether %s fits (Board-ID '%s'): copying anyway", dir,
+			 base_name(f->file), info.board_id);
+	if (r < 0 && force) {
+		mpf_warn("%s: %s; copying anyway (--force)", dir, f->err.buf);
+		r = 0;
+	}
+	return r < 0 ? r : 0;
+}
+
+static int copy_to_drive(struct flash *f, const struct mpf_buf *data)
+{
+	struct mpf_progress *pr;
+	int r = check_family(f, f->drive);
+
+	if (r)
+		return r;
+	pr = mpf_progress_begin(f->drive, "copy", data->len);
+	r = mpf_uf2_copy(f->drive, base_name(f->file), (const unsigned char *)data->buf, data->len,
+			 pr, &f->vanished, &f->err);
+	mpf_progress_end(pr, !r);
+	if (r || f->vanished)
+		return r;
+	/* The bootloader resets once it holds every block: the drive goes. */
+	r = mpf_uf2_wait_gone(f->drive, mpf_timeout_ms());
+	if (r == MPF_ERR_TIMEOUT)
+		return mpf_errf(&f->err, r, "%s is still there %d s after the copy: the bootloader "
+				"did not take the image", f->drive, (mpf_timeout_ms() + 999) / 1000);
+	return r ? mpf_errf(&f->err, r, "interrupted") : 0;
+}
+
+static int flash_file(struct flash *f)
+{
+	struct mpf_buf data = MPF_BUF_INIT;
+	int64_t t0 = mpf_now_ms();
+	int r = load_uf2(f->file, &data, &f->s, &f->err);
+
+	if (!r && f->device) {
+		struct mpf_progress *pr = mpf_progress_begin(f->device, "write", data.len);
+
+		r = mpf_uf2_write_device(f->device, (const unsigned char *)data.buf, data.len, pr,
+					 &f->err);
+		mpf_progress_end(pr, !r);
+	} else if (!r) {
+		r = copy_to_drive(f, &data);
+	}
+	f->seconds = (double)(mpf_now_ms() - t0) / 1000;
+	mpf_buf_release(&data);
+	return r;
+}
+
+/* The board is back when it shows up as a serial port again. */
+static int wait_back(struct mpf_record *rec)
+{
+	struct mpf_buf err = MPF_BUF_INIT;
+	char *port;
+	int r;
+
+	if (no_wait || (!mpf_board_has_identity(rec) && !mpf_rec_str(rec, "serial")))
+		return 0;
+	r = mpf_wait_serial(rec, mpf_timeout_ms(), &port, &err);
+	if (!r) {
+		mpf_debug("%s: back on %s", mpf_rec_str(rec, "serial"), port);
+		mpf_rec_set_str(rec, "serial", port);
+		free(port);
+	} else {
+		mpf_rec_set_error(rec, mpf_err_name(r), "flashed, but %s", err.buf);
+	}
+	mpf_buf_release(&err);
+	return r;
+}
+
+static int flash_record(struct mpf_record *rec, struct flash *f)
+{
+	const char *where = f->device ? f->device : f->drive;
+	int r = flash_file(f);
+
+	if (r) {
+		mpf_rec_set_error(rec, mpf_err_name(r), "%s", f->err.buf);
+		return r;
+	}
+	mpf_info("%s: %s flashed in %.1f s", where, base_name(f->file), f->seconds);
+	set_flashed(rec, f, where);
+	return wait_back(rec);
+}
+
+/* A target that is a block device nobody mounted (no automounter):
+ * mount it for the copy, as alone (udisksctl, or mount(8) as root). */
+static int flash_mounted(struct mpf_record *rec, struct flash *f)
+{
+	char *dir = NULL;
+	const char *dev = f->device;
+	int ours = 0, r = mpf_uf2_mount(dev, NULL, &dir, &ours, &f->err);
+
+	if (r) {
+		mpf_rec_set_error(rec, mpf_err_name(r), "%s", f->err.buf);
+		return r;
+	}
+	f->drive = dir;
+	f->device = NULL;
+	r = flash_record(rec, f);
+	if (ours)
+		mpf_uf2_unmount(dir);
+	free(dir);
+	return r;
+}
+
+static int wants(const struct mpf_record *rec, void *ctx)
+{
+	const char *m = mpf_rec_str(rec, "method");
+
+	return m && !strcmp(m, "uf2");
+}
+
+static int record_run(struct mpf_record *rec, void *ctx)
+{
+	struct flash f = { .err = MPF_BUF_INIT };
+	const char *tkind = mpf_rec_str(rec, "target.kind"), *kind = mpf_rec_str(rec, "kind");
+	int r;
+
+	f.file = mpf_rec_str(rec, "firmware.file");
+	f.port = mpf_rec_str(rec, "port");
+	f.drive = drive_opt;
+	f.device = device_opt;
+	if (!f.drive && !f.device && tkind && !strcmp(tkind, "uf2")) {
+		f.drive = mpf_rec_str(rec, "target.path");
+		f.device = f.drive ? NULL : mpf_rec_str(rec, "target.device");
+	} else if (!f.drive && !f.device && kind && !strcmp(kind, "uf2")) {
+		f.drive = mpf_rec_str(rec, "path");
+	}
+	if (!f.file) {
+		mpf_rec_set_error(rec, "argument", "no firmware.file in the record (run mpf-fetch first)");
+		return MPF_ERR_ARG;
+	}
+	if (!f.drive && !f.device) {
+		mpf_rec_set_error(rec, "argument", "no UF2 target in the record (run mpf-bootloader "
+				  "first, or name the drive with --drive)");
+		return MPF_ERR_ARG;
+	}
+	r = f.device && !device_opt && !raw ? flash_mounted(rec, &f) : flash_record(rec, &f);
+	mpf_buf_release(&f.err);
+	return r;
+}
+
+static const char *flashed_cell(const struct mpf_record *r, struct mpf_buf *out)
+{
+	if (!mpf_rec_get(r, "flashed.ok"))
+		return NULL;
+	mpf_buf_addf(out, "%s %.1f s", mpf_rec_bool(r, "flashed.ok", 0) ? "ok" : "failed",
+		     json_number_value(mpf_rec_get(r, "flashed.seconds")));
+	return out->buf;
+}
+
+static const struct mpf_column flash_columns[] = {
+	{ "Port", "serial", NULL },
+	{ "Drive", "flashed.drive", NULL },
+	{ "Firmware", "firmware.file", NULL },
+	{ "Family", "flashed.family", NULL },
+	{ "Flashed", NULL, flashed_cell },
+	{ NULL, NULL, NULL },
+};
+
+/* ---- standalone: mpf-uf2 [--drive PATH | --device DEV] FILE ---- */
+
+/* Every mounted UF2 drive whose family fits the image. */
+static int fitting_drives(const struct mpf_uf2_summary *s, struct mpf_buf *paths)
+{
+	struct mpf_uf2_drive *d;
+	size_t n, i;
+	int fit = 0;
+
+	if (mpf_uf2_find_drives(NULL, &d, &n))
+		return 0;
+	for (i = 0; i < n; i++)
+		if (mpf_uf2_check_target(s, &d[i].info, NULL, NULL) >= 0) {
+			mpf_buf_addf(paths, "%s%s", fit++ ? "\n" : "", d[i].path);
+		}
+	mpf_uf2_drives_free(d, n);
+	return fit;
+}
+
+/* Find the drive for file: one mounted drive that fits, else a bootloader
+ * block device (sysfs) that we mount. Polls until the timeout, as the user
+ * may still be holding BOOTSEL. */
+static int find_drive(const char *file, char **drive, int *ours, struct mpf_buf *err)
+{
+	struct mpf_buf data = MPF_BUF_INIT, paths = MPF_BUF_INIT;
+	struct mpf_uf2_summary s;
+	struct mpf_uf2_blockdev bd[8];
+	int64_t end = mpf_now_ms() + mpf_timeout_ms();
+	int r = load_uf2(file, &data, &s, err), n;
+
+	while (!r) {
+		mpf_buf_reset(&paths);
+		if ((n = fitting_drives(&s, &paths)) == 1) {
+			*drive = mpf_buf_detach(&paths);
+			break;
+		}
+		if (n > 1) {
+			r = mpf_errf(err, MPF_ERR_ARG, "several UF2 drives fit, name one with --drive: %s",
+				     paths.buf);
+			break;
+		}
+		if ((n = mpf_uf2_find_blockdevs(getenv("MPF_TEST_SYSFS"), bd, 8)) > 0) {
+			r = mpf_uf2_mount(bd[0].dev, NULL, drive, ours, err);
+			break;
+		}
+		if (mpf_now_ms() >= end || mpf_interrupted)
+			r = mpf_errf(err, MPF_ERR_NODEV, "no UF2 bootloader drive found (mounted, or "
+				     "in /sys/block); put the board in its bootloader (mpf-bootloader) "
+				     "or name it with --drive or --device");
+		else
+			nanosleep(&(struct timespec){ 0, 100000000L }, NULL);
+	}
+	mpf_buf_release(&data);
+	mpf_buf_release(&paths);
+	return r;
+}
+
+static int cmd_flash(const char *file)
+{
+	struct mpf_filter fl = { .columns = flash_columns };
+	struct flash f = { .file = file, .drive = drive_opt, .device = device_opt, .err = MPF_BUF_INIT };
+	struct mpf_record rec;
+	char *found = NULL;
+	int ours = 0, r = 0;
+
+	if (drive_opt && device_opt)
+		mpf_usage_error("--drive and --device exclude each other");
+	if (!f.drive && !f.device && (r = find_drive(file, &found, &ours, &f.err)))
+		mpf_die(mpf_exit_for_err(r), "%s", f.err.buf);
+	if (found)
+		f.drive = found;
+	mpf_record_init(&rec);
+	mpf_rec_set_str(&rec, "kind", "uf2");
+	mpf_rec_set_str(&rec, f.device ? "device" : "path", f.device ? f.device : f.drive);
+	mpf_rec_set(&rec, "firmware", json_pack("{s:s}", "file", file));
+	r = flash_record(&rec, &f);
+	if (ours)
+		mpf_uf2_unmount(f.drive);
+	free(found);
+	mpf_buf_release(&f.err);
+	r = mpf_filter_list(&fl, &rec, 1) ? MPF_EXIT_FAIL : r ? MPF_EXIT_FAIL : 0;
+	return r;
+}
+
+static int uf2_main(int argc, char **argv)
+{
+	struct mpf_filter f = { .wants = wants, .run = record_run, .columns = flash_columns };
+
+	if (argc && !strcmp(argv[0], "info"))
+		return cmd_info(argc - 1, argv + 1);
+	if (argc && !strcmp(argv[0], "convert"))
+		return cmd_convert(argc - 1, argv + 1);
+	if (argc > 1)
+		mpf_usage_error("one FILE at a time (a drive takes one image)");
+	if (argc == 1)
+		return cmd_flash(argv[0]);
+	if (drive_opt && device_opt)
+		mpf_usage_error("--drive and --device exclude each other");
+	if (isatty(STDIN_FILENO))
+		mpf_usage_error("give a FILE, or records on stdin");
+	return mpf_filter_fd(&f, STDIN_FILENO, "stdin");
+}
+
+const struct mpf_applet uf2_applet = {
+	.name = "uf2",
+	.summary = "copy UF2 images onto UF2 bootloader drives; check and make UF2 files",
+	.usage = "mpf-uf2 [options] < records\n"
+		 "mpf-uf2 [options] [--drive PATH | --device DEV] FILE\n"
+		 "mpf-uf2 info FILE...\n"
+		 "mpf-uf2 convert --family NAME [--base ADDR] IN.bin OUT.uf2",
+	.description =
+		"mpf-uf2 flashes boards whose bootloader shows a UF2 drive (RP2040, RP2350, "
+		"SAMD21/51, nRF52840, ...). For each record with \"method\": \"uf2\" it copies "
+		"firmware.file onto the drive named by the record's target (from "
+		"mpf-bootloader), waits for the bootloader to reset, then for the board to come "
+		"back as a serial port (same USB serial number or location, else the same path), "
+		"and adds \"flashed\" and the new \"serial\" to the record. Other records pass "
+		"through untouched.\n"
+		"\n"
+		"Before copying, the image is validated block by block (magic numbers, payload "
+		"size, numbering, overlaps) and its family IDs are checked against the drive's "
+		"INFO_UF2.TXT Board-ID and the board's port: an RP2350 image is refused for an "
+		"RP2040 drive (--force overrides). The copy goes front to back with the data "
+		"synced to the device; the last block is written and synced on its own, because "
+		"a bootloader resets as soon as it holds every block: the drive disappearing "
+		"then is success, the drive disappearing earlier is an error.\n"
+		"\n"
+		"Alone, mpf-uf2 FILE looks for the one mounted UF2 drive that fits the image; "
+		"with no automounter (a CI runner, a headless Pi) it finds the bootloader's "
+		"block device under /sys/block by its SCSI vendor and model and mounts it with "
+		"udisksctl, or with mount(8) as root; in a pipeline a target that is such an "
+		"unmounted block device (from mpf-bootloader) is mounted the same way. --device "
+		"writes the UF2 blocks straight to an unmounted block device instead (--raw: the "
+		"target's), which UF2 bootloaders accept at any sector.\n"
+		"\n"
+		"mpf-uf2 info checks UF2 files and lists their families and address ranges; "
+		"mpf-uf2 convert makes a UF2 file from a raw binary (256-byte payloads, as "
+		"uf2conv and the Pico SDK write them). Family names: RP2040, RP2XXX_ABSOLUTE, "
+		"RP2XXX_DATA, RP2350_ARM_S, RP2350_RISCV, RP2350_ARM_NS, SAMD21, SAMD51, "
+		"NRF52840, NRF52, NRF52833, ESP32S2, ESP32S3, STM32F4, MIMXRT10XX and others "
+		"from uf2families.json, or a number.",
+	.examples =
+		"$ mpf-scan | mpf-info | mpf-pick --version 1.24.1 | mpf-fetch | mpf-bootloader | mpf-uf2 | mpf-info\n"
+		"Update every RP2040 board attached and show what runs afterwards.\n"
+		"\n"
+		"$ mpf-uf2 --drive /media/$USER/RPI-RP2 RPI_PICO_W-20241129-v1.24.1.uf2\n"
+		"Copy an image to a board already in BOOTSEL mode.\n"
+		"\n"
+		"$ sudo mpf-uf2 --device /dev/sdb firmware.uf2\n"
+		"Flash without mounting anything.\n"
+		"\n"
+		"$ mpf-uf2 info firmware.uf2\n"
+		"Check a UF2 file and show its families and address ranges.\n"
+		"\n"
+		"$ mpf-uf2 convert --family SAMD51 --base 0x4000 firmware.bin firmware.uf2\n"
+		"Make a UF2 file for a SAMD51 board behind the UF2 bootloader.",
+	.opts = uf2_opts,
+	.subcmds = uf2_subcmds,
+	.flags = MPF_APPLET_FILTER,
+	.default_timeout = 30,
+	.main = uf2_main,
+};

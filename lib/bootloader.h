@@ -1,0 +1,76 @@
+/* bootloader.h - putting a board into its bootloader (mpflash.md 5.1).
+ *
+ * Activators are a table: touch1200 (open at 1200 baud, drop DTR and RTS,
+ * close: pico-sdk's stdio_usb and MicroPython's
+ * MICROPY_HW_USB_CDC_1200BPS_TOUCH reset into the bootloader on it), mpy
+ * (machine.bootloader() over the raw REPL), manual (a person presses the
+ * buttons) and none (the board is there already). Which bootloader device
+ * to wait for, and which of those present is this board's, is decided
+ * here too, purely, from scan records.
+ */
+#ifndef MPF_BOOTLOADER_H
+#define MPF_BOOTLOADER_H
+
+#include <stddef.h>
+
+#include "record.h"
+
+struct mpf_buf;
+
+struct mpf_activator {
+	const char *name;
+	const char *summary;
+	int needs_port;		/* talks to the board's serial port */
+	/* Ask the board on port to enter its bootloader. 0, or a negative
+	 * mpf_err with err set. The port vanishing while we talk is success. */
+	int (*activate)(const char *port, struct mpf_buf *err);
+};
+
+extern const struct mpf_activator mpf_activators[];	/* NULL-name terminated */
+const struct mpf_activator *mpf_activator_find(const char *name);
+
+/* The activators themselves, for tests. */
+int mpf_touch1200(const char *port, struct mpf_buf *err);
+int mpf_mpy_bootloader(const char *port, struct mpf_buf *err);
+
+/* What a person does to start the bootloader of a MicroPython port
+ * ("rp2", "samd", ...; NULL or unknown gives the generic advice). */
+const char *mpf_manual_instructions(const char *port);
+
+/* The activators to try when a record says nothing: mpflash's orders. */
+const char *mpf_default_activators(const char *port, const char *method);
+
+enum mpf_target_kind { MPF_TARGET_NONE, MPF_TARGET_UF2, MPF_TARGET_DFU };
+
+/* What bootloader device this board shows: by its method ("uf2", "dfu")
+ * or else by its MicroPython port (rp2/samd/nrf/mimxrt: UF2; stm32: DFU).
+ * ESP boards (esp32, esp8266, method "esp") give NONE: mpf-esp resets
+ * those itself. */
+enum mpf_target_kind mpf_target_kind_for(const char *method, const char *port);
+
+/* A bootloader device seen by a scan (kind "uf2" with path, board_id,
+ * model, and usb_serial/location where the OS tells them; kind "dfu"
+ * with vid, pid, bus, address, usb_serial, location). */
+struct mpf_boot_cand {
+	const struct mpf_record *rec;
+	int old;		/* there before the board was asked */
+	int claimed;		/* another board already took it */
+};
+
+/* Which candidate is this board's target (pure), or -1. A candidate of the
+ * wrong kind, claimed, or not fitting the board (a UF2 drive whose
+ * Board-ID belongs to another chip; a DFU device that is neither the ST
+ * system bootloader 0483:df11 nor carries the board's serial number) is
+ * never taken. One matching by USB serial number or location is taken.
+ * Otherwise, only when solo (no other board is entering its bootloader
+ * now), the first new one, or an old one when take_old (activator none). */
+int mpf_boot_pick(const struct mpf_record *board, enum mpf_target_kind kind,
+		  const struct mpf_boot_cand *c, size_t n, int solo, int take_old);
+
+/* The identity the OS keeps for a block device's USB device ("/dev/sdb1"):
+ * its serial number and location (port path "1-1.3"), from sysroot
+ * (NULL: /sys)/class/block. Returns 1 when found. */
+int mpf_blockdev_usb_identity(const char *sysroot, const char *dev, char *serial, size_t scap,
+			      char *location, size_t lcap);
+
+#endif

@@ -1,0 +1,121 @@
+/* target.c - recognise a board after it re-enumerated (target.h). */
+#include "target.h"
+#include "buf.h"
+#include "err.h"
+#include "log.h"
+#include "progress.h"
+#include "scan.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+static int same(const struct mpf_record *a, const struct mpf_record *b, const char *key)
+{
+	const char *x = mpf_rec_str(a, key), *y = mpf_rec_str(b, key);
+
+	return x && y && *x && !strcmp(x, y);
+}
+
+static int has(const struct mpf_record *r, const char *key)
+{
+	const char *s = mpf_rec_str(r, key);
+
+	return s && *s;
+}
+
+int mpf_board_has_identity(const struct mpf_record *board)
+{
+	return has(board, "usb_serial") || has(board, "location");
+}
+
+int mpf_board_match(const struct mpf_record *cand, const struct mpf_record *board)
+{
+	if (same(cand, board, "usb_serial"))
+		return 3;
+	if (has(cand, "usb_serial") && has(board, "usb_serial"))
+		return 0;	/* two different boards */
+	if (same(cand, board, "location"))
+		return 2;
+	/* the same path, and nothing about the port says otherwise (a pty,
+	 * a link, a port whose USB details the OS does not give) */
+	if (!mpf_board_has_identity(cand) && same(cand, board, "serial"))
+		return 1;
+	return 0;
+}
+
+static void sleep_ms(int ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+/* The best-matching serial port now, or NULL: every enumerated port, and
+ * the board's old path (a pty or link no enumeration lists). */
+static char *find_port(const struct mpf_record *rec)
+{
+	struct mpf_scan_opts so = { .kinds = MPF_SCAN_SERIAL };
+	struct mpf_record *recs = NULL;
+	const char *path = mpf_rec_str(rec, "serial");
+	char *port = NULL;
+	size_t n = 0, i;
+	int best = 0;
+
+	if (mpf_board_has_identity(rec))
+		mpf_scan(&so, &recs, &n);
+	if (path) {
+		mpf_strlist_add(&so.serial, path);
+		mpf_scan(&so, &recs, &n);
+	}
+	for (i = 0; i < n; i++) {
+		int m = mpf_board_match(&recs[i], rec);
+
+		if (m > best && mpf_rec_str(&recs[i], "serial")) {
+			best = m;
+			free(port);
+			port = mpf_xstrdup(mpf_rec_str(&recs[i], "serial"));
+		}
+		mpf_record_release(&recs[i]);
+	}
+	free(recs);
+	mpf_strlist_clear(&so.serial);
+	return port;
+}
+
+int mpf_wait_serial(const struct mpf_record *rec, int timeout_ms, char **port,
+		    struct mpf_buf *err)
+{
+	int64_t end = mpf_now_ms() + timeout_ms;
+
+	*port = NULL;
+	if (!mpf_board_has_identity(rec) && !has(rec, "serial"))
+		return mpf_errf(err, MPF_ERR_ARG, "the record has no serial, usb_serial or location "
+				"to recognise the board by");
+	while (!(*port = find_port(rec))) {
+		if (mpf_interrupted)
+			return mpf_errf(err, MPF_ERR_INTR, "interrupted");
+		if (mpf_now_ms() >= end)
+			return mpf_errf(err, MPF_ERR_TIMEOUT, "the board did not come back as a serial "
+					"port within %d s", (timeout_ms + 999) / 1000);
+		sleep_ms(50);
+	}
+	return 0;
+}
+
+int mpf_wait_path_gone(const char *path, int timeout_ms)
+{
+	int64_t end = mpf_now_ms() + timeout_ms;
+	struct stat st;
+
+	while (!stat(path, &st)) {
+		if (mpf_interrupted)
+			return MPF_ERR_INTR;
+		if (mpf_now_ms() >= end)
+			return MPF_ERR_TIMEOUT;
+		sleep_ms(20);
+	}
+	return 0;
+}

@@ -1,0 +1,480 @@
+/* uf2.c - UF2 blocks, file validation, bin-to-UF2 conversion, the family
+ * table and which families a drive or a port accepts (protocols.md 3). */
+#include "uf2.h"
+#include "buf.h"
+#include "err.h"
+#include "uf2drive.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+const struct mpf_uf2_family mpf_uf2_families[] = {
+	{ "RP2040", 0xE48BFF56, "rp2", 0x10000000, "Raspberry Pi RP2040" },
+	{ "RP2XXX_ABSOLUTE", 0xE48BFF57, "rp2", 0x10000000, "Raspberry Pi RP2xxx, unpartitioned" },
+	{ "RP2XXX_DATA", 0xE48BFF58, "rp2", 0, "Raspberry Pi RP2xxx data partition" },
+	{ "RP2350_ARM_S", 0xE48BFF59, "rp2", 0x10000000, "Raspberry Pi RP2350, Arm Secure" },
+	{ "RP2350_RISCV", 0xE48BFF5A, "rp2", 0x10000000, "Raspberry Pi RP2350, RISC-V" },
+	{ "RP2350_ARM_NS", 0xE48BFF5B, "rp2", 0x10000000, "Raspberry Pi RP2350, Arm Non-secure" },
+	{ "CYW43", 0xE48BFF55, NULL, 0, "CYW43 Wi-Fi firmware (Pico SDK)" },
+	{ "SAMD21", 0x68ED2B88, "samd", 0x2000, "Microchip SAMD21" },
+	{ "SAMD51", 0x55114460, "samd", 0x4000, "Microchip SAMD51" },
+	{ "NRF52840", 0xADA52840, "nrf", 0, "Nordic nRF52840" },
+	{ "NRF52", 0x1B57745F, "nrf", 0, "Nordic nRF52" },
+	{ "NRF52833", 0x621E937A, "nrf", 0, "Nordic nRF52833" },
+	{ "ESP32", 0x1C5F21B0, "esp32", 0, "Espressif ESP32" },
+	{ "ESP32S2", 0xBFDD4EEE, "esp32", 0, "Espressif ESP32-S2" },
+	{ "ESP32S3", 0xC47E5767, "esp32", 0, "Espressif ESP32-S3" },
+	{ "ESP32C3", 0xD42BA06C, "esp32", 0, "Espressif ESP32-C3" },
+	{ "ESP32C6", 0x540DDF62, "esp32", 0, "Espressif ESP32-C6" },
+	{ "ESP8266", 0x7EAB61ED, "esp8266", 0, "Espressif ESP8266" },
+	{ "STM32F4", 0x57755A57, "stm32", 0x08000000, "ST STM32F4xx" },
+	{ "STM32F407", 0x6D0922FA, "stm32", 0x08000000, "ST STM32F407" },
+	{ "STM32F407VG", 0x8FB060FE, "stm32", 0x08000000, "ST STM32F407VG" },
+	{ "STM32F411xE", 0x2DC309C5, "stm32", 0x08000000, "ST STM32F411xE" },
+	{ "STM32F411xC", 0x06D1097B, "stm32", 0x08000000, "ST STM32F411xC" },
+	{ "STM32F7", 0x53B80F00, "stm32", 0x08000000, "ST STM32F7xx" },
+	{ "STM32H7", 0x6DB66082, "stm32", 0x08000000, "ST STM32H7xx" },
+	{ "STM32L4", 0x00FF6919, "stm32", 0x08000000, "ST STM32L4xx" },
+	{ "STM32G4", 0x4C71240A, "stm32", 0x08000000, "ST STM32G4xx" },
+	{ "MIMXRT10XX", 0x4FB2D5BD, "mimxrt", 0, "NXP i.MX RT10xx" },
+	{ NULL, 0, NULL, 0, NULL },
+};
+
+static uint32_t get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+	p[2] = (uint8_t)(v >> 16);
+	p[3] = (uint8_t)(v >> 24);
+}
+
+int mpf_uf2_is_block(const uint8_t *blk)
+{
+	return get32(blk) == MPF_UF2_MAGIC0 && get32(blk + 4) == MPF_UF2_MAGIC1 &&
+	       get32(blk + 508) == MPF_UF2_MAGIC_END;
+}
+
+/* Extension tags start 4-byte aligned after the payload: byte 0 the tag's
+ * size (header included), bytes 1..3 its type; size 0 ends the list. They
+ * must end inside the data area (before an MD5 trailer if there is one). */
+static int check_tags(const struct mpf_uf2_block *b, uint32_t room, struct mpf_buf *err)
+{
+	uint32_t off = (b->size + 3) & ~3u;
+
+	for (;;) {
+		uint32_t sz;
+
+		if (off + 4 > room)
+			return mpf_errf(err, MPF_ERR_FORMAT, "extension tags run past the data area");
+		sz = b->data[off];
+		if (!sz)
+			return 0;
+		if (sz < 4)
+			return mpf_errf(err, MPF_ERR_FORMAT, "extension tag of %u bytes", (unsigned)sz);
+		off += (sz + 3) & ~3u;
+	}
+}
+
+int mpf_uf2_block_decode(const uint8_t *blk, struct mpf_uf2_block *b, struct mpf_buf *err)
+{
+	uint32_t room = MPF_UF2_DATA;
+
+	if (!mpf_uf2_is_block(blk))
+		return mpf_errf(err, MPF_ERR_FORMAT, "bad magic numbers (not a UF2 block)");
+	b->flags = get32(blk + 8);
+	b->addr = get32(blk + 12);
+	b->size = get32(blk + 16);
+	b->no = get32(blk + 20);
+	b->count = get32(blk + 24);
+	b->family = get32(blk + 28);
+	b->data = blk + 32;
+	if (b->flags & MPF_UF2_MD5_PRESENT)
+		room -= 24;
+	if (!b->size || b->size > room)
+		return mpf_errf(err, MPF_ERR_FORMAT, "payload size %u (must be 1..%u)",
+				(unsigned)b->size, (unsigned)room);
+	if (!b->count || b->no >= b->count)
+		return mpf_errf(err, MPF_ERR_FORMAT, "block number %u of %u", (unsigned)b->no,
+				(unsigned)b->count);
+	if ((b->addr | b->size) & 3)
+		return mpf_errf(err, MPF_ERR_FORMAT, "address 0x%08x or size %u not 4-byte aligned",
+				(unsigned)b->addr, (unsigned)b->size);
+	if ((uint64_t)b->addr + b->size > 0x100000000ull)
+		return mpf_errf(err, MPF_ERR_FORMAT, "payload runs past the 4 GiB address space");
+	if (b->flags & MPF_UF2_EXT_TAGS)
+		return check_tags(b, room, err);
+	return 0;
+}
+
+void mpf_uf2_block_encode(const struct mpf_uf2_block *b, uint8_t *blk)
+{
+	memset(blk, 0, MPF_UF2_BLOCK);
+	put32(blk, MPF_UF2_MAGIC0);
+	put32(blk + 4, MPF_UF2_MAGIC1);
+	put32(blk + 8, b->flags);
+	put32(blk + 12, b->addr);
+	put32(blk + 16, b->size);
+	put32(blk + 20, b->no);
+	put32(blk + 24, b->count);
+	put32(blk + 28, b->family);
+	memcpy(blk + 32, b->data, b->size);
+	put32(blk + 508, MPF_UF2_MAGIC_END);
+}
+
+/* The RP2350-E10 workaround block: a family ABSOLUTE block at 0x10FFFF00
+ * of 256 x 0xEF that the boot ROM uses only to reset its state machine. */
+static int e10_block(const struct mpf_uf2_block *b)
+{
+	uint32_t i;
+
+	if (!(b->flags & MPF_UF2_FAMILY_PRESENT) || b->family != MPF_UF2_RP2_ABSOLUTE ||
+	    b->addr != MPF_UF2_E10_ADDR || b->size != 256)
+		return 0;
+	for (i = 0; i < 256; i++)
+		if (b->data[i] != 0xEF)
+			return 0;
+	return 1;
+}
+
+/* Per-family state while validating: which block numbers were seen and
+ * every block's range for the overlap check. */
+struct part_state {
+	uint8_t *seen;
+	uint32_t (*ranges)[2];
+};
+
+static int rp2_family(uint32_t id)
+{
+	return (id & 0xFFFFFFF0u) == 0xE48BFF50u;
+}
+
+static int part_index(struct mpf_uf2_summary *s, struct part_state *st,
+		      const struct mpf_uf2_block *b, size_t nblocks, struct mpf_buf *err)
+{
+	int hf = !!(b->flags & MPF_UF2_FAMILY_PRESENT);
+	uint32_t fam = hf ? b->family : 0;
+	struct mpf_uf2_part *p;
+	size_t i;
+
+	for (i = 0; i < s->nparts; i++)
+		if (s->parts[i].has_family == hf && s->parts[i].family == fam)
+			return (int)i;
+	if (s->nparts == MPF_UF2_MAX_PARTS)
+		return mpf_errf(err, MPF_ERR_FORMAT, "more than %d families", MPF_UF2_MAX_PARTS);
+	if (b->count > nblocks)
+		return mpf_errf(err, MPF_ERR_FORMAT, "declares %u blocks but the file has %zu",
+				(unsigned)b->count, nblocks);
+	p = &s->parts[s->nparts];
+	memset(p, 0, sizeof(*p));
+	p->family = fam;
+	p->has_family = hf;
+	p->num_blocks = b->count;
+	p->start = b->addr;
+	p->payload = b->size;
+	st[s->nparts].seen = mpf_xcalloc(b->count, 1);
+	st[s->nparts].ranges = mpf_xcalloc(b->count, sizeof(*st->ranges));
+	return (int)s->nparts++;
+}
+
+static int add_block(struct mpf_uf2_summary *s, struct part_state *st,
+		     const struct mpf_uf2_block *b, size_t nblocks, struct mpf_buf *err)
+{
+	int i = part_index(s, st, b, nblocks, err);
+	struct mpf_uf2_part *p;
+
+	if (i < 0)
+		return i;
+	p = &s->parts[i];
+	if (b->count != p->num_blocks)
+		return mpf_errf(err, MPF_ERR_FORMAT, "numBlocks %u differs from the %u of earlier blocks",
+				(unsigned)b->count, (unsigned)p->num_blocks);
+	if (st[i].seen[b->no])
+		return mpf_errf(err, MPF_ERR_FORMAT, "block number %u appears twice", (unsigned)b->no);
+	if (p->has_family && rp2_family(p->family) && (b->size != 256 || (b->addr & 255)))
+		return mpf_errf(err, MPF_ERR_FORMAT, "RP2 boot ROMs take only 256-byte payloads on "
+				"256-byte boundaries (payload %u at 0x%08x)",
+				(unsigned)b->size, (unsigned)b->addr);
+	st[i].seen[b->no] = 1;
+	st[i].ranges[b->no][0] = b->addr;
+	st[i].ranges[b->no][1] = b->addr + b->size;
+	p->blocks++;
+	p->bytes += b->size;
+	if (b->addr < p->start)
+		p->start = b->addr;
+	if (b->addr + b->size > p->end)
+		p->end = b->addr + b->size;
+	return 0;
+}
+
+static int cmp_range(const void *a, const void *b)
+{
+	const uint32_t *x = a, *y = b;
+
+	return x[0] < y[0] ? -1 : x[0] > y[0];
+}
+
+static int check_part(const struct mpf_uf2_part *p, struct part_state *st, struct mpf_buf *err)
+{
+	char fb[16];
+	const char *name = p->has_family ? mpf_uf2_family_name(p->family, fb, sizeof(fb)) : "no family";
+	uint32_t i;
+
+	if (p->blocks != p->num_blocks) {
+		for (i = 0; st->seen[i]; i++)
+			;
+		return mpf_errf(err, MPF_ERR_FORMAT, "%s: %u of %u blocks missing (first: block %u)",
+				name, (unsigned)(p->num_blocks - p->blocks),
+				(unsigned)p->num_blocks, (unsigned)i);
+	}
+	qsort(st->ranges, p->num_blocks, sizeof(*st->ranges), cmp_range);
+	for (i = 1; i < p->num_blocks; i++)
+		if (st->ranges[i][0] < st->ranges[i - 1][1])
+			return mpf_errf(err, MPF_ERR_FORMAT, "%s: blocks overlap at 0x%08x", name,
+					(unsigned)st->ranges[i][0]);
+	return 0;
+}
+
+static int validate_blocks(const uint8_t *data, size_t nb, struct mpf_uf2_summary *s,
+			   struct part_state *st, struct mpf_buf *err)
+{
+	struct mpf_buf why = MPF_BUF_INIT;
+	struct mpf_uf2_block b;
+	size_t i;
+	int r = 0;
+
+	for (i = 0; i < nb; i++) {
+		r = mpf_uf2_block_decode(data + i * MPF_UF2_BLOCK, &b, &why);
+		if (!r && (b.flags & MPF_UF2_FILE_CONTAINER))
+			r = mpf_errf(&why, MPF_ERR_FORMAT, "a file-container block, not flash contents");
+		if (r)
+			break;
+		s->flags |= b.flags;
+		if (b.flags & MPF_UF2_NOT_MAIN_FLASH)
+			s->skipped++;
+		else if (e10_block(&b))
+			s->ignored++;
+		else if ((r = add_block(s, st, &b, nb, &why)))
+			break;
+	}
+	if (r)
+		mpf_errf(err, r, "block %zu (offset %zu): %s", i, i * MPF_UF2_BLOCK, mpf_buf_str(&why));
+	for (i = 0; !r && i < s->nparts; i++)
+		r = check_part(&s->parts[i], &st[i], err);
+	mpf_buf_release(&why);
+	return r;
+}
+
+int mpf_uf2_validate(const uint8_t *data, size_t len, struct mpf_uf2_summary *s,
+		     struct mpf_buf *err)
+{
+	struct part_state st[MPF_UF2_MAX_PARTS];
+	size_t i;
+	int r;
+
+	memset(s, 0, sizeof(*s));
+	if (!len)
+		return mpf_errf(err, MPF_ERR_FORMAT, "empty file");
+	if (len % MPF_UF2_BLOCK)
+		return mpf_errf(err, MPF_ERR_FORMAT, "size %zu is not a multiple of 512 bytes", len);
+	s->blocks = len / MPF_UF2_BLOCK;
+	r = validate_blocks(data, s->blocks, s, st, err);
+	for (i = 0; i < s->nparts; i++) {
+		free(st[i].seen);
+		free(st[i].ranges);
+	}
+	if (!r && !s->nparts)
+		r = mpf_errf(err, MPF_ERR_FORMAT, "no block is meant for main flash");
+	return r;
+}
+
+int mpf_uf2_convert(const uint8_t *bin, size_t len, uint32_t base, uint32_t family,
+		    uint32_t payload, struct mpf_buf *out, struct mpf_buf *err)
+{
+	uint8_t blk[MPF_UF2_BLOCK], chunk[MPF_UF2_DATA];
+	struct mpf_uf2_block b = { 0 };
+	size_t n, i;
+
+	if (!len)
+		return mpf_errf(err, MPF_ERR_ARG, "the input is empty");
+	if (payload < 4 || payload > MPF_UF2_DATA || payload % 4)
+		return mpf_errf(err, MPF_ERR_ARG, "payload size %u (must be a multiple of 4, 4..476)",
+				(unsigned)payload);
+	if (base % 4 || (rp2_family(family) && (base % 256 || payload != 256)))
+		return mpf_errf(err, MPF_ERR_ARG, "base 0x%08x or payload %u not aligned for this family",
+				(unsigned)base, (unsigned)payload);
+	if ((uint64_t)base + len > 0x100000000ull)
+		return mpf_errf(err, MPF_ERR_ARG, "%zu bytes at 0x%08x run past 4 GiB", len, (unsigned)base);
+	n = (len + payload - 1) / payload;
+	if (n > UINT32_MAX)
+		return mpf_errf(err, MPF_ERR_ARG, "input too large");
+	b.flags = family ? MPF_UF2_FAMILY_PRESENT : 0;
+	b.family = family ? family : (uint32_t)len;	/* uf2conv: file size when no family */
+	b.count = (uint32_t)n;
+	b.size = payload;
+	b.data = chunk;
+	for (i = 0; i < n; i++) {
+		size_t off = i * payload, k = len - off < payload ? len - off : payload;
+
+		memset(chunk, 0, sizeof(chunk));	/* the last block is padded with zeros */
+		memcpy(chunk, bin + off, k);
+		b.addr = base + (uint32_t)off;
+		b.no = (uint32_t)i;
+		mpf_uf2_block_encode(&b, blk);
+		mpf_buf_add(out, blk, sizeof(blk));
+	}
+	return (int)n;
+}
+
+const struct mpf_uf2_family *mpf_uf2_family_by_id(uint32_t id)
+{
+	const struct mpf_uf2_family *f;
+
+	for (f = mpf_uf2_families; f->name; f++)
+		if (f->id == id)
+			return f;
+	return NULL;
+}
+
+const struct mpf_uf2_family *mpf_uf2_family_find(const char *name)
+{
+	const struct mpf_uf2_family *f;
+	char *end;
+	unsigned long v;
+
+	for (f = mpf_uf2_families; f->name; f++)
+		if (!strcasecmp(f->name, name))
+			return f;
+	if (strncasecmp(name, "0x", 2))
+		return NULL;
+	v = strtoul(name, &end, 16);
+	if (*end || v > UINT32_MAX)
+		return NULL;
+	return mpf_uf2_family_by_id((uint32_t)v);
+}
+
+const char *mpf_uf2_family_name(uint32_t id, char *buf, size_t cap)
+{
+	const struct mpf_uf2_family *f = mpf_uf2_family_by_id(id);
+
+	if (f)
+		return f->name;
+	snprintf(buf, cap, "0x%08x", (unsigned)id);
+	return buf;
+}
+
+/* What a bootloader drive accepts, by INFO_UF2.TXT. Board-IDs are
+ * "CPU-board-revision" (UF2 README), so the CPU token leads; the RP2040
+ * boot ROM writes "RPI-RP2", the RP2350 one "RP2350". */
+static const struct drive_rule {
+	const char *board_id;	/* Board-ID prefix, case-insensitive */
+	const char *model;	/* or a Model substring */
+	uint32_t ids[6];
+} drive_rules[] = {
+	{ "RPI-RP2", "Raspberry Pi RP2", { 0xE48BFF56 } },
+	{ "RP2350", "RP2350", { 0xE48BFF59, 0xE48BFF5A, 0xE48BFF5B, 0xE48BFF57, 0xE48BFF58 } },
+	{ "SAMD21", NULL, { 0x68ED2B88 } },
+	{ "SAMD51", NULL, { 0x55114460 } },
+	{ "SAME5", NULL, { 0x55114460 } },
+	{ "NRF52840", NULL, { 0xADA52840, 0x1B57745F } },
+	{ "NRF52833", NULL, { 0x621E937A, 0x1B57745F } },
+	{ "ESP32S2", NULL, { 0xBFDD4EEE } },
+	{ "ESP32S3", NULL, { 0xC47E5767 } },
+	{ "STM32F4", NULL, { 0x57755A57, 0x6D0922FA, 0x8FB060FE, 0x2DC309C5, 0x06D1097B } },
+	{ "MIMXRT10", NULL, { 0x4FB2D5BD } },
+};
+
+static size_t copy_ids(const uint32_t *src, size_t max, uint32_t *ids, size_t cap)
+{
+	size_t n = 0;
+
+	while (n < max && src[n] && n < cap) {
+		ids[n] = src[n];
+		n++;
+	}
+	return n;
+}
+
+size_t mpf_uf2_drive_families(const struct mpf_uf2_info *info, uint32_t *ids, size_t cap)
+{
+	const struct drive_rule *r;
+
+	for (r = drive_rules; r < drive_rules + N(drive_rules); r++)
+		if (!strncasecmp(info->board_id, r->board_id, strlen(r->board_id)))
+			return copy_ids(r->ids, N(r->ids), ids, cap);
+	for (r = drive_rules; r < drive_rules + N(drive_rules); r++)
+		if (!info->board_id[0] && r->model && strstr(info->model, r->model))
+			return copy_ids(r->ids, N(r->ids), ids, cap);
+	return 0;
+}
+
+size_t mpf_uf2_port_families(const char *port, uint32_t *ids, size_t cap)
+{
+	const struct mpf_uf2_family *f;
+	size_t n = 0;
+
+	for (f = mpf_uf2_families; f->name && n < cap; f++)
+		if (f->port && !strcmp(f->port, port))
+			ids[n++] = f->id;
+	return n;
+}
+
+static int has_any(const struct mpf_uf2_summary *s, const uint32_t *ids, size_t n)
+{
+	size_t i, j;
+
+	for (i = 0; i < s->nparts; i++)
+		for (j = 0; j < n; j++)
+			if (s->parts[i].has_family && s->parts[i].family == ids[j])
+				return 1;
+	return 0;
+}
+
+static void families_of(const struct mpf_uf2_summary *s, struct mpf_buf *out)
+{
+	char fb[16];
+	size_t i;
+
+	for (i = 0; i < s->nparts; i++)
+		if (s->parts[i].has_family)
+			mpf_buf_addf(out, "%s%s", out->len ? ", " : "",
+				     mpf_uf2_family_name(s->parts[i].family, fb, sizeof(fb)));
+}
+
+int mpf_uf2_check_target(const struct mpf_uf2_summary *s, const struct mpf_uf2_info *drive,
+			 const char *port, struct mpf_buf *err)
+{
+	uint32_t ids[32];
+	struct mpf_buf fams = MPF_BUF_INIT;
+	size_t n;
+	int checked = 0, r = 0;
+
+	families_of(s, &fams);
+	if (!fams.len) {
+		mpf_buf_release(&fams);
+		return 1;
+	}
+	if (drive && (n = mpf_uf2_drive_families(drive, ids, N(ids)))) {
+		checked = 1;
+		if (!has_any(s, ids, n))
+			r = mpf_errf(err, MPF_ERR_MISMATCH, "the image is for %s but the drive is %s (%s)",
+				     fams.buf, drive->board_id[0] ? drive->board_id : drive->model,
+				     mpf_uf2_family_by_id(ids[0]) ? mpf_uf2_family_by_id(ids[0])->name : "?");
+	}
+	if (!r && port && (n = mpf_uf2_port_families(port, ids, N(ids)))) {
+		checked = 1;
+		if (!has_any(s, ids, n))
+			r = mpf_errf(err, MPF_ERR_MISMATCH, "the image is for %s, not for a %s board",
+				     fams.buf, port);
+	}
+	mpf_buf_release(&fams);
+	return r ? r : !checked;
+}
