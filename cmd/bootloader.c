@@ -223,11 +223,15 @@ static int find_target(struct board *b, const char *activator, int take_old)
 	return k >= 0;
 }
 
+/* Is the board's port still there? A network port (rfc2217://) cannot be
+ * stat()ed and connecting to check would take it from the activator: it
+ * counts as present, and its activators tell a vanished board by the
+ * server refusing the device (MPF_ERR_NODEV). */
 static int exists(const char *path)
 {
 	struct stat st;
 
-	return !stat(path, &st);
+	return strstr(path, "://") || !stat(path, &st);
 }
 
 /* On a terminal, Enter ends a manual wait early. */

@@ -40,6 +40,7 @@ struct netport {
 	int rfc2217;
 	int comport;		/* server agreed to COM-PORT-OPTION */
 	int refused;		/* server refused it */
+	int baud_acked;		/* server answered SET-BAUDRATE (RFC 2217 says it must) */
 	struct tn_decoder dec;
 	struct mpf_buf rx;	/* decoded data not yet returned */
 	unsigned agreed[256 / 32];	/* options we answered, to stop loops */
@@ -124,6 +125,9 @@ static void on_event(void *ctx, const struct tn_event *ev)
 		if (ev->opt == TN_OPT_COMPORT && ev->len >= 1 && ev->data[0] > CPO_SERVER_OFFSET)
 			mpf_trace("%s: rfc2217 ack of command %u", n->t->name,
 				  ev->data[0] - CPO_SERVER_OFFSET);
+		if (ev->opt == TN_OPT_COMPORT && ev->len >= 1 &&
+		    ev->data[0] == CPO_SET_BAUDRATE + CPO_SERVER_OFFSET)
+			n->baud_acked = 1;
 		return;
 	}
 	if (ev->opt == TN_OPT_COMPORT) {
@@ -142,6 +146,22 @@ static void on_event(void *ctx, const struct tn_event *ev)
 	if (out.len)
 		send_buf(n->t, &out);
 	mpf_buf_release(&out);
+}
+
+/* A server that sends small segments with Nagle on (ser2net does) waits
+ * for our ACK before its next one, and Linux delays ACKs by up to 40 ms:
+ * every REPL reply of more than one segment paid that (t9002's bench saw
+ * 43 ms gaps). Ask for an immediate ACK after each receive; the kernel
+ * clears the flag again by itself, hence every time. */
+static void quick_ack(int fd)
+{
+#ifdef TCP_QUICKACK
+	int one = 1;
+
+	setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof(one));
+#else
+	(void)fd;
+#endif
 }
 
 static int net_read(struct mpf_transport *t, void *buf, size_t len, int timeout_ms)
@@ -166,6 +186,7 @@ static int net_read(struct mpf_transport *t, void *buf, size_t len, int timeout_
 		if (r == 0)
 			return 0;
 		got = recv(n->fd, raw, sizeof(raw), 0);
+		quick_ack(n->fd);
 		if (got < 0 && (errno == EAGAIN || errno == EINTR))
 			continue;
 		if (got <= 0)
@@ -326,6 +347,23 @@ static int tcp_connect(const char *name, int *fd, struct mpf_buf *err)
 	return 0;
 }
 
+/* The server closed during negotiation: ser2net says why in text. */
+static int closed_early(struct mpf_transport *t, struct mpf_buf *err)
+{
+	struct netport *n = t->priv;
+	const char *said = mpf_buf_str(&n->rx);
+	size_t len = strcspn(said, "\r\n");
+
+	if (strstr(said, "in use"))
+		return mpf_errf(err, MPF_ERR_BUSY, "port '%s' is busy: the server says \"%.*s\"",
+				t->name, (int)len, said);
+	if (*said)
+		return mpf_errf(err, MPF_ERR_NODEV, "%s: the remote port is not there (a board "
+				"rebooting or unplugged): the server says \"%.*s\"", t->name,
+				(int)len, said);
+	return mpf_errf(err, MPF_ERR_NODEV, "%s: the server closed the connection", t->name);
+}
+
 /* Offer our options and set the line up, then wait for the server to
  * agree to COM-PORT-OPTION; data that arrives meanwhile is kept. */
 static int negotiate(struct mpf_transport *t, int baud, struct mpf_buf *err)
@@ -348,8 +386,12 @@ static int negotiate(struct mpf_transport *t, int baud, struct mpf_buf *err)
 	r = send_buf(t, &b);
 	if (r < 0)
 		return mpf_errf(err, r, "%s", t->err.buf);
+	/* Done when the server has agreed to COM-PORT-OPTION and answered our
+	 * SET-BAUDRATE: only then has it opened the device. ser2net that
+	 * cannot open it, or that serves another client, says so in text and
+	 * closes instead. */
 	end = mpf_now_ms() + NEGOTIATE_MS;
-	while (!n->comport && !n->refused) {
+	while (!(n->comport && n->baud_acked) && !n->refused) {
 		struct pollfd pfd = { n->fd, POLLIN, 0 };
 		uint8_t raw[512];
 		int left = (int)(end - mpf_now_ms());
@@ -360,9 +402,9 @@ static int negotiate(struct mpf_transport *t, int baud, struct mpf_buf *err)
 					"(is it a telnet(rfc2217) port? use socket:// for raw TCP)",
 					t->name, NEGOTIATE_MS);
 		got = recv(n->fd, raw, sizeof(raw), 0);
+		quick_ack(n->fd);
 		if (got <= 0)
-			return mpf_errf(err, MPF_ERR_BUSY, "%s: the server closed the connection "
-					"(port in use by another client?)", t->name);
+			return closed_early(t, err);
 		tn_decode(&n->dec, raw, (size_t)got, &n->rx, on_event, n);
 	}
 	if (n->refused)
@@ -372,7 +414,28 @@ static int negotiate(struct mpf_transport *t, int baud, struct mpf_buf *err)
 	return 0;
 }
 
+/* ser2net lets go of a client asynchronously: right after one connection
+ * closes (mpf-uf2 checking the board is back, then mpf-info), the next may
+ * hear "Port already in use". A port that stays busy is reported after
+ * this grace period. */
+#define BUSY_GRACE_MS 1500
+
+static int open_once(const char *name, int baud, struct mpf_transport **out,
+		     struct mpf_buf *err);
+
 int mpf_net_open(const char *name, int baud, struct mpf_transport **out, struct mpf_buf *err)
+{
+	int64_t end = mpf_now_ms() + BUSY_GRACE_MS;
+	int r;
+
+	while ((r = open_once(name, baud, out, err)) == MPF_ERR_BUSY && mpf_now_ms() < end)
+		if (mpf_sleep_ms(100) < 0)
+			break;
+	return r;
+}
+
+static int open_once(const char *name, int baud, struct mpf_transport **out,
+		     struct mpf_buf *err)
 {
 	struct mpf_transport *t;
 	struct netport *n;

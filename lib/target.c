@@ -1,5 +1,6 @@
 /* target.c - recognise a board after it re-enumerated (target.h). */
 #include "target.h"
+#include "transport.h"
 #include "buf.h"
 #include "err.h"
 #include "log.h"
@@ -55,6 +56,18 @@ static void sleep_ms(int ms)
 
 /* The best-matching serial port now, or NULL: every enumerated port, and
  * the board's old path (a pty or link no enumeration lists). */
+/* A network port is back when its server opens the device for us again:
+ * ser2net refuses (says "Device open failure") while the board reboots. */
+static char *find_net_port(const char *uri)
+{
+	struct mpf_transport *t;
+
+	if (mpf_transport_open(uri, 115200, &t, NULL) < 0)
+		return NULL;
+	mpf_tr_close(t);
+	return mpf_xstrdup(uri);
+}
+
 static char *find_port(const struct mpf_record *rec)
 {
 	struct mpf_scan_opts so = { .kinds = MPF_SCAN_SERIAL };
@@ -63,6 +76,9 @@ static char *find_port(const struct mpf_record *rec)
 	char *port = NULL;
 	size_t n = 0, i;
 	int best = 0;
+
+	if (path && strstr(path, "://"))
+		return find_net_port(path);
 
 	if (mpf_board_has_identity(rec))
 		mpf_scan(&so, &recs, &n);

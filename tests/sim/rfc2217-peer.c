@@ -99,7 +99,7 @@ int main(int argc, char **argv)
 		else if (!strcmp(argv[i], "--close-after") && i + 1 < argc)
 			close_after = atol(argv[++i]);
 	}
-	logfile = fopen(argv[2], "w");
+	logfile = fopen(argv[2], "a");	/* tests truncate it between checks */
 	srv = socket(AF_INET, SOCK_STREAM, 0);
 	setsockopt(srv, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	a.sin_port = htons((uint16_t)atoi(argv[1]));
