@@ -18,8 +18,10 @@ fault_walk() {
 		rc=0
 		MPF_FAULT=$op:$n walk_run >out 2>err || rc=$?
 		runs=$((runs + 1))
-		if grep -E "Sanitizer|runtime error:|definitely lost" err >/dev/null; then
-			echo "MPF_FAULT=$op:$n: sanitizer report"; cat err; return 1
+		# ASan/UBSan/LSan reports, or valgrind's (quiet: it prints only
+		# errors, each line starting ==PID==)
+		if grep -E "Sanitizer|runtime error:|^==[0-9]+== " err >/dev/null; then
+			echo "MPF_FAULT=$op:$n: sanitizer or valgrind report"; cat err; return 1
 		fi
 		if test $rc = 0; then
 			walk_ok || { echo "MPF_FAULT=$op:$n: exit 0 but no success"; cat out err; return 1; }
