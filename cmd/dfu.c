@@ -135,33 +135,12 @@ static int open_device(const struct mpf_usb_match *m, struct mpf_dfu_usb *d, str
 	return r;
 }
 
-static void set_hex4(struct mpf_record *r, const char *key, unsigned v)
-{
-	char s[8];
-
-	snprintf(s, sizeof(s), "%04x", v & 0xffff);
-	mpf_rec_set_str(r, key, s);
-}
-
-static void set_nonempty(struct mpf_record *r, const char *key, const char *v)
-{
-	if (v && *v)
-		mpf_rec_set_str(r, key, v);
-}
-
 /* A dfu record for a device opened directly (not from stdin). */
 static void device_record(struct mpf_record *r, const struct mpf_usb_info *u)
 {
 	mpf_record_init(r);
 	mpf_rec_set_str(r, "kind", "dfu");
-	set_hex4(r, "vid", u->vid);
-	set_hex4(r, "pid", u->pid);
-	mpf_rec_set_int(r, "bus", u->bus);
-	mpf_rec_set_int(r, "address", u->address);
-	set_nonempty(r, "location", u->location);
-	set_nonempty(r, "usb_serial", u->serial);
-	set_nonempty(r, "manufacturer", u->manufacturer);
-	set_nonempty(r, "product", u->product);
+	mpf_scan_usb_fields(r, u);
 }
 
 static void device_id(const struct mpf_usb_info *u, char *out, size_t cap)

@@ -8,6 +8,7 @@
 #include "err.h"
 #include "exitcode.h"
 #include "filter.h"
+#include "fsutil.h"
 #include "http.h"
 #include "log.h"
 #include "mirror.h"
@@ -97,24 +98,6 @@ static void open_db(struct ctx *c)
 		mpf_die(mpf_exit_for_err(r), "%s", mpf_buf_str(&err));
 	free(path);
 	mpf_buf_release(&err);
-}
-
-/* mkdir -p of the directory part of path. */
-static int make_parent(const char *path, struct mpf_buf *err)
-{
-	char *p = mpf_xstrdup(path), *s;
-	int r = 0;
-
-	for (s = p + 1; *s && !r; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(p, 0755) && errno != EEXIST)
-			r = mpf_errf(err, MPF_ERR_IO, "cannot create %s: %s", p, strerror(errno));
-		*s = '/';
-	}
-	free(p);
-	return r;
 }
 
 /* ---- --update ---------------------------------------------------------- */
@@ -584,7 +567,7 @@ static int download(struct ctx *c, struct mpf_record *rec, const char *url)
 		mpf_warn("%s is damaged (sha256 %s): downloading it again", dest, sha);
 		unlink(dest);
 	}
-	if ((rc = make_parent(dest, &err))) {
+	if ((rc = mpf_mkdir_parents(dest, &err))) {
 		mpf_rec_set_error(rec, "io", "%s", mpf_buf_str(&err));
 		goto out;
 	}

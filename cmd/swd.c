@@ -18,6 +18,7 @@
 #include "filter.h"
 #include "image.h"
 #include "log.h"
+#include "scan.h"
 #include "progress.h"
 #include "swd.h"
 #include "usb_dap.h"
@@ -92,14 +93,6 @@ static int parse_hz(const char *s, uint32_t *hz)
 	return 0;
 }
 
-static void set_hex4(struct mpf_record *r, const char *k, unsigned v)
-{
-	char s[8];
-
-	snprintf(s, sizeof(s), "%04x", v & 0xFFFF);
-	mpf_rec_set_str(r, k, s);
-}
-
 static void set_hex32(json_t *o, const char *k, uint32_t v)
 {
 	char s[16];
@@ -111,18 +104,7 @@ static void set_hex32(json_t *o, const char *k, uint32_t v)
 static void probe_fields(struct mpf_record *r, const struct mpf_usb_probe *p)
 {
 	mpf_rec_set_str(r, "kind", "probe");
-	set_hex4(r, "vid", p->u.vid);
-	set_hex4(r, "pid", p->u.pid);
-	mpf_rec_set_int(r, "bus", p->u.bus);
-	mpf_rec_set_int(r, "address", p->u.address);
-	if (p->u.location[0])
-		mpf_rec_set_str(r, "location", p->u.location);
-	if (p->u.serial[0])
-		mpf_rec_set_str(r, "usb_serial", p->u.serial);
-	if (p->u.manufacturer[0])
-		mpf_rec_set_str(r, "manufacturer", p->u.manufacturer);
-	if (p->u.product[0])
-		mpf_rec_set_str(r, "product", p->u.product);
+	mpf_scan_usb_fields(r, &p->u);
 	if (p->version)
 		mpf_rec_set_int(r, "dap_version", p->version);
 }

@@ -67,7 +67,7 @@ const struct mpf_board *mpf_boards(size_t *n)
 	return rows;
 }
 
-static int newer(const struct mpf_board *a, const struct mpf_board *b)
+int mpf_board_newer(const struct mpf_board *a, const struct mpf_board *b)
 {
 	struct mpf_version va, vb;
 
@@ -87,7 +87,7 @@ const struct mpf_board *mpf_board_find(const char *board, const char *variant)
 		variant = "";
 	for (i = 0; i < nrows; i++)
 		if (!strcmp(r[i].board_name, board) && !strcmp(r[i].variant, variant) &&
-		    newer(&r[i], best))
+		    mpf_board_newer(&r[i], best))
 			best = &r[i];
 	return best;
 }
@@ -196,7 +196,7 @@ const struct mpf_board *mpf_board_by_description(const char *descr, const char *
 				continue;
 			if (same_release(r[i].version, version))
 				exact = exact ? exact : &r[i];
-			if (newer(&r[i], any))
+			if (mpf_board_newer(&r[i], any))
 				any = &r[i];
 		}
 		if (exact || any)

@@ -20,6 +20,9 @@ struct mpf_board {
  * use, thread-safe. */
 const struct mpf_board *mpf_boards(size_t *n);
 
+/* 1 if row a is of a newer release than row b (b may be NULL). */
+int mpf_board_newer(const struct mpf_board *a, const struct mpf_board *b);
+
 /* The newest row of board (a board name) with variant ("" or NULL: the
  * base board); NULL when the table has none. */
 const struct mpf_board *mpf_board_find(const char *board, const char *variant);

@@ -1,5 +1,6 @@
 /* db.c - the firmware catalogue in sqlite3 (see db.h). */
 #include "db.h"
+#include "fsutil.h"
 #include "progress.h"
 #include "transport.h"
 #include "boards.h"
@@ -253,24 +254,6 @@ static int load_boards(struct mpf_db *db, struct mpf_buf *err)
 	return mpf_db_commit(db, err);
 }
 
-static int mkdirs(const char *path, struct mpf_buf *err)
-{
-	char *p = mpf_xstrdup(path), *s;
-	int r = 0;
-
-	for (s = p + 1; *s && !r; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(p, 0755) && errno != EEXIST)
-			r = mpf_errf(err, errno == EACCES ? MPF_ERR_PERM : MPF_ERR_IO,
-				     "cannot create %s: %s", p, strerror(errno));
-		*s = '/';
-	}
-	free(p);
-	return r;
-}
-
 /* Switching to WAL takes an exclusive lock, and sqlite's busy handler does
  * not wait for it: while another process creates or migrates a new
  * database this fails at once with SQLITE_BUSY. Wait here instead, up to
@@ -294,7 +277,7 @@ int mpf_db_open(const char *path, struct mpf_db **out, struct mpf_buf *err)
 	int r;
 
 	*out = NULL;
-	if ((r = mkdirs(path, err))) {
+	if ((r = mpf_mkdir_parents(path, err))) {
 		free(db);
 		return r;
 	}

@@ -594,17 +594,6 @@ static void set_board_id(const char *id, json_t *f)
 	json_object_set_new(f, "variant", json_string(var));
 }
 
-static int row_newer(const struct mpf_board *a, const struct mpf_board *b)
-{
-	struct mpf_version va, vb;
-
-	if (!b)
-		return 1;
-	if (mpf_version_parse(a->version, &va) || mpf_version_parse(b->version, &vb))
-		return 0;
-	return mpf_version_cmp(&va, &vb) > 0;
-}
-
 /* A board renamed since (PICO -> RPI_PICO at 1.21, GENERIC_S3 ->
  * ESP32_GENERIC_S3, GENERIC_SPIRAM -> ESP32_GENERIC-SPIRAM) is written
  * with its current name, the one later firmware is published under. Only
@@ -629,7 +618,7 @@ static void set_current_name(json_t *f)
 
 		snprintf(b, sizeof(b), "%.*s", dash ? (int)(dash - names[i]) : 63, names[i]);
 		r = mpf_board_find(b, dash ? dash + 1 : var);
-		if (r && row_newer(r, best)) {
+		if (r && mpf_board_newer(r, best)) {
 			best = r;
 			json_object_set_new(f, "board_id", json_string(r->board_name));
 			json_object_set_new(f, "variant", json_string(r->variant));

@@ -231,7 +231,7 @@ static void scan_serial(const struct mpf_scan_opts *o, struct mpf_record **recs,
 	sp_free_port_list(ports);
 }
 
-static void add_usb_common(struct mpf_record *r, const struct mpf_usb_info *u)
+void mpf_scan_usb_fields(struct mpf_record *r, const struct mpf_usb_info *u)
 {
 	set_hex4(r, "vid", u->vid);
 	set_hex4(r, "pid", u->pid);
@@ -282,7 +282,7 @@ static int add_dfu(libusb_device *dev, const struct libusb_config_descriptor *cf
 		return 0;
 	}
 	r = add(recs, n, "dfu");
-	add_usb_common(r, u);
+	mpf_scan_usb_fields(r, u);
 	mpf_rec_set(r, "alts", alts);
 	return 1;
 }
@@ -313,7 +313,7 @@ static void add_probe(const struct mpf_usb_info *u, int version,
 {
 	struct mpf_record *r = add(recs, n, "probe");
 
-	add_usb_common(r, u);
+	mpf_scan_usb_fields(r, u);
 	if (version)
 		mpf_rec_set_int(r, "dap_version", version);
 }

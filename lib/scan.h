@@ -33,6 +33,12 @@ struct mpf_scan_opts {
  * Problems with one device are logged and never fail the scan. */
 int mpf_scan(const struct mpf_scan_opts *o, struct mpf_record **recs, size_t *n);
 
+struct mpf_usb_info;
+/* Set a USB device's fields in a record as mpf-scan writes them: vid, pid
+ * (4 hex digits), bus, address, and location, usb_serial, manufacturer,
+ * product when known; access "denied" plus the udev hint when it is. */
+void mpf_scan_usb_fields(struct mpf_record *r, const struct mpf_usb_info *u);
+
 /* 1 if path (or its base name) matches one of the ignore globs. */
 int mpf_scan_ignored(const struct mpf_strlist *ignore, const char *path);
 
