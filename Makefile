@@ -182,6 +182,11 @@ install: all
 	install -m 644 completions/mpf.bash $(DESTDIR)$(DATADIR)/bash-completion/completions/mpf
 	install -m 644 completions/_mpf $(DESTDIR)$(DATADIR)/zsh/vendor-completions/_mpf
 	install -m 644 completions/mpf.fish $(DESTDIR)$(DATADIR)/fish/vendor_completions.d/mpf.fish
+	install -m 644 completions/mpf-scripts.bash $(DESTDIR)$(DATADIR)/bash-completion/completions/mpf-scripts
+	install -m 644 completions/_mpf-scripts $(DESTDIR)$(DATADIR)/zsh/vendor-completions/_mpf-scripts
+	for s in $(SCRIPTS:scripts/%=%); do \
+	  ln -sf mpf-scripts $(DESTDIR)$(DATADIR)/bash-completion/completions/$$s; \
+	  install -m 644 completions/mpf-scripts.fish $(DESTDIR)$(DATADIR)/fish/vendor_completions.d/$$s.fish; done
 	$(if $(wildcard scripts/udev/*.rules),install -m 644 $(wildcard scripts/udev/*.rules) $(DESTDIR)$(DATADIR)/mpf/udev/)
 
 uninstall:
@@ -191,7 +196,11 @@ uninstall:
 	  $(DESTDIR)$(DATADIR)/bash-completion/completions/mpf \
 	  $(APPLETS:%=$(DESTDIR)$(DATADIR)/bash-completion/completions/mpf-%) \
 	  $(DESTDIR)$(DATADIR)/zsh/vendor-completions/_mpf \
-	  $(DESTDIR)$(DATADIR)/fish/vendor_completions.d/mpf.fish
+	  $(DESTDIR)$(DATADIR)/fish/vendor_completions.d/mpf.fish \
+	  $(DESTDIR)$(DATADIR)/bash-completion/completions/mpf-scripts \
+	  $(SCRIPTS:scripts/%=$(DESTDIR)$(DATADIR)/bash-completion/completions/%) \
+	  $(DESTDIR)$(DATADIR)/zsh/vendor-completions/_mpf-scripts \
+	  $(SCRIPTS:scripts/%=$(DESTDIR)$(DATADIR)/fish/vendor_completions.d/%.fish)
 	rm -rf $(DESTDIR)$(DATADIR)/mpf
 
 # udev rules for DFU bootloaders and debug probes (needs root).

@@ -19,7 +19,7 @@ usbsim_devices "cmsisdap:serial=OOCD01"
 
 test_expect_success USBSIM,OPENOCD 'openocd programs, verifies and resets the simulated STM32F405' '
 	head -c 20000 /dev/urandom >x.bin &&
-	usbsim openocd -f interface/cmsis-dap.cfg -f target/stm32f4x.cfg \
+	usbsim openocd -c "gdb_port disabled; tcl_port disabled; telnet_port disabled" -f interface/cmsis-dap.cfg -f target/stm32f4x.cfg \
 		-c "program x.bin 0x08000000 verify reset exit" >out 2>&1 &&
 	grep "SWD DPIDR 0x2ba01477" out &&
 	grep "Cortex-M4 r0p1 processor detected" out &&
@@ -40,7 +40,7 @@ test_expect_success USBSIM,OPENOCD 'openocd verifies what mpf-swd wrote' '
 	head -c 30000 /dev/urandom >z.bin &&
 	usbsim mpf-swd write z.bin -o jsonl >rec &&
 	test "$(json_field rec flashed.ok)" = true &&
-	usbsim openocd -f interface/cmsis-dap.cfg -f target/stm32f4x.cfg \
+	usbsim openocd -c "gdb_port disabled; tcl_port disabled; telnet_port disabled" -f interface/cmsis-dap.cfg -f target/stm32f4x.cfg \
 		-c "init; reset halt; puts [capture {verify_image z.bin 0x08000000}]; exit" >out 2>&1 &&
 	grep "verified 30000 bytes" out &&
 	test "$(usbsim_count violation)" = 0 || {
@@ -50,7 +50,7 @@ test_expect_success USBSIM,OPENOCD 'openocd verifies what mpf-swd wrote' '
 
 test_expect_success USBSIM,OPENOCD 'openocd programs the simulated STM32L476 (its C-compiled loader)' '
 	usbsim_devices "cmsisdap:serial=OOCDL4:target=stm32l476" &&
-	usbsim openocd -f interface/cmsis-dap.cfg -f target/stm32l4x.cfg \
+	usbsim openocd -c "gdb_port disabled; tcl_port disabled; telnet_port disabled" -f interface/cmsis-dap.cfg -f target/stm32l4x.cfg \
 		-c "program x.bin 0x08000000 verify reset exit" >out 2>&1 &&
 	grep "Verified OK" out &&
 	test "$(usbsim_count "OOCDL4 event: erase [0-9]")" = 10 &&
@@ -61,7 +61,7 @@ test_expect_success USBSIM,OPENOCD 'openocd programs the simulated STM32L476 (it
 
 test_expect_success USBSIM,OPENOCD 'openocd programs the simulated nRF52840 (NVMC, its loader)' '
 	usbsim_devices "cmsisdap:serial=OOCDNRF:target=nrf52840" &&
-	usbsim openocd -f interface/cmsis-dap.cfg -f target/nrf52.cfg \
+	usbsim openocd -c "gdb_port disabled; tcl_port disabled; telnet_port disabled" -f interface/cmsis-dap.cfg -f target/nrf52.cfg \
 		-c "program x.bin 0x0 verify reset exit" >out 2>&1 &&
 	grep "Verified OK" out &&
 	test "$(usbsim_count "OOCDNRF event: erase [0-9]")" = 5 &&

@@ -35,7 +35,7 @@ mpf_write() {	# MODEL OPTS
 }
 oocd_write() {	# OPTS
 	rm -f "$MPF_USBSIM_LOG"
-	MPF_USBSIM="cmsisdap:$1" sim openocd -f interface/cmsis-dap.cfg -f target/stm32f4x.cfg \
+	MPF_USBSIM="cmsisdap:$1" sim openocd -c "gdb_port disabled; tcl_port disabled; telnet_port disabled" -f interface/cmsis-dap.cfg -f target/stm32f4x.cfg \
 		-c "program $tmp/fw.bin 0x08000000 verify reset exit" >"$tmp/oocd" 2>&1 &&
 	grep -q "Verified OK" "$tmp/oocd"
 }

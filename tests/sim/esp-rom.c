@@ -4,7 +4,7 @@
  *           [--boot download|strap|silent|deaf] [--fault KIND:N]...
  *           [--log FILE] [--link PATH] [--stdio] [--stub-replies]
  *           [--secure-download] [--flash-timing] [--usb-jtag] [--xtal 26]
- *           [--rev MAJOR*100+MINOR] [--usb-otg]
+ *           [--rev MAJOR*100+MINOR] [--usb-otg] [--pty-fd N]
  *
  * Prints the pty path on its first line (like QEMU) and serves until
  * killed. Behaviour follows protocols.md section 1 and the chip table in
@@ -30,6 +30,12 @@
  * resets into its firmware 64 data blocks into a write. --usb-otg: the
  * chip is on its ROM's USB-OTG port, entered with BOOT held: DTR/RTS do
  * nothing there, an RTC watchdog reset is the way back to the firmware.
+ *
+ * --pty-fd N: serve on the pty master N inherited from another simulator
+ * instead of making a pty, and exit when the host closes the port. This is
+ * how tests/sim/mpy-repl --esp-rom hands an ESP32 board's port to the ROM
+ * loader when the host resets it into download mode, and takes it back
+ * (running what the flash now holds) when the host is done (make demo).
  */
 /* cfmakeraw (glibc: _DEFAULT_SOURCE) and posix_openpt, grantpt, ptsname (XSI) */
 #define _DEFAULT_SOURCE
@@ -62,12 +68,13 @@ static struct {
 	const struct mpf_esp_chip *chip;
 	const char *flash_path, *log_path, *link, *boot;
 	uint64_t flash_size;
+	int pty_fd;			/* --pty-fd: inherited master, -1: our own pty */
 	int pace, stdio_mode, stub_replies, secure_download, flash_timing, usb_jtag, usb_otg;
 	int xtal_mhz;			/* 26 or 40 (ESP32-C2: --xtal 26) */
 	int rev;			/* chip revision, major*100+minor (--rev) */
 	long fault_at[F_MAX];
 	int fault_baud;
-} opt = { .boot = "download", .flash_size = 4u << 20, .xtal_mhz = 40, .rev = 1 };
+} opt = { .pty_fd = -1, .boot = "download", .flash_size = 4u << 20, .xtal_mhz = 40, .rev = 1 };
 
 static struct {
 	int in, out;
@@ -1096,6 +1103,8 @@ static void serve(void)
 		if (!opt.stdio_mode && (pfd.revents & POLLHUP) && !(pfd.revents & POLLIN)) {
 			if (present)
 				logf_("port closed");
+			if (present && opt.pty_fd >= 0)
+				return;		/* back to the simulator that lent the port */
 			present = 0;
 			usleep(5000);
 			continue;
@@ -1171,6 +1180,8 @@ static void parse_args(int argc, char **argv)
 			opt.flash_size = parse_size(v);
 		} else if (ARG("--log")) {
 			opt.log_path = v;
+		} else if (ARG("--pty-fd")) {
+			opt.pty_fd = atoi(v);
 		} else if (ARG("--link")) {
 			opt.link = v;
 		} else if (ARG("--boot")) {
@@ -1288,6 +1299,9 @@ int main(int argc, char **argv)
 		s.in = 0;
 		s.out = 1;
 		opt.pace = 0;
+	} else if (opt.pty_fd >= 0) {
+		s.in = s.out = opt.pty_fd;
+		fcntl(opt.pty_fd, F_SETFL, fcntl(opt.pty_fd, F_GETFL) | O_NONBLOCK);
 	} else {
 		open_pty();
 	}

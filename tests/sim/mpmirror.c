@@ -3,7 +3,7 @@
  *
  *   mpmirror [--port N] [--rate BYTES/S] [--latency MS] [--previews N]
  *            [--size BYTES] [--extra-boards N] [--pad BYTES] [--dump DIR]
- *            [--no-validators 1]
+ *            [--no-validators 1] [--banners 1]
  *
  * Prints "PORT" on stdout once listening on 127.0.0.1. Serves
  *   /download/?port=P         the port index (<a class="board-card" href=...>)
@@ -25,7 +25,11 @@
  * the pacing (0: none); /_sim/stats gives counters
  * as JSON; /_sim/reset resets them. Protocol violations get 400 and a line
  * on stderr. --dump DIR writes the same mirror as wget -r would store it
- * (for file:// tests) and exits.
+ * (for file:// tests) and exits. --banners 1: the first block of each
+ * UF2 file starts with the banner a MicroPython image holds ("MicroPython
+ * vX.Y.Z on DATE; MACHINE\0", version from the file name), so a
+ * simulated board (tests/sim/mpy-repl --flash) flashed with it comes back
+ * running that version (make demo).
  */
 #define _GNU_SOURCE		/* memmem, timegm, usleep */
 #include <arpa/inet.h>
@@ -97,7 +101,7 @@ static struct { long requests, not_modified, pages, files, bytes, ranges; } stat
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 
 static long rate, latency_ms, file_size = 32768, pad = 2000;
-static int previews = 3, no_validators;
+static int previews = 3, no_validators, banners;
 
 /* A growable string. */
 struct str { char *s; size_t len, cap; };
@@ -253,6 +257,26 @@ static int board_page(const struct board *b, struct str *o)
 	return 0;
 }
 
+/* --banners: "MicroPython vX.Y.Z on DATE; MACHINE\0" for a file named
+ * BOARD-DATE-vX.Y.Z.uf2 (or BOARD-vX.Y.Z.uf2); MACHINE as the rp2 boards
+ * print it, the board id for others. */
+static void banner_of(const char *name, char *out, size_t n)
+{
+	const char *v = strstr(name, "-v"), *dot = strrchr(name, '.');
+	const char *machine = !strncmp(name, "RPI_PICO_W-", 11) ? "Raspberry Pi Pico W with RP2040" :
+			      !strncmp(name, "RPI_PICO-", 9) ? "Raspberry Pi Pico with RP2040" : NULL;
+	int blen = (int)strcspn(name, "-");
+
+	if (!v || !dot || dot < v)
+		return;
+	memset(out, 0, n);
+	if (machine)
+		snprintf(out, n, "MicroPython v%.*s on 2025-01-01; %s", (int)(dot - v - 2), v + 2, machine);
+	else
+		snprintf(out, n, "MicroPython v%.*s on 2025-01-01; %.*s", (int)(dot - v - 2), v + 2,
+			 blen, name);
+}
+
 /* The bytes of a file: deterministic; UF2 images are real UF2 blocks. */
 static void file_body(const char *name, long size, struct str *o, int corrupt)
 {
@@ -284,6 +308,8 @@ static void file_body(const char *name, long size, struct str *o, int corrupt)
 				x = x * 6364136223846793005ull + 1442695040888963407ull;
 				blk[k] = (uint32_t)(x >> 32);
 			}
+			if (i == 0 && banners)
+				banner_of(name, (char *)&blk[8], 256);
 			blk[127] = 0x0AB16F30;
 			add(o, blk, 512);
 		}
@@ -797,6 +823,7 @@ int main(int argc, char **argv)
 		else if (!strcmp(o, "--extra-boards")) add_extra(atoi(v));
 		else if (!strcmp(o, "--dump")) dumpto = v;
 		else if (!strcmp(o, "--no-validators")) no_validators = atoi(v);
+		else if (!strcmp(o, "--banners")) banners = atoi(v);
 		else {
 			fprintf(stderr, "mpmirror: unknown option %s\n", o);
 			return 2;

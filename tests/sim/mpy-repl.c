@@ -75,6 +75,20 @@
  * the flash image holds: the version in its "MicroPython vX.Y.Z on DATE;
  * MACHINE" banner (a profile with that banner if there is one). An image
  * without the banner does not boot: the port stays away.
+ *
+ * An ESP32 behind a USB-UART with the auto-reset circuit, with --esp-rom:
+ *   --esp-rom PATH the ESP ROM loader simulator (build/sim/esp-rom)
+ *   --esp-arg A    one more argument for it (--chip esp32, --pace ...)
+ *   --flash FILE   the chip's flash, shared with esp-rom (FILE0...)
+ * The host resets such a board into its ROM loader with DTR/RTS, which a
+ * pty cannot show; what it sends next, a SLIP frame with the SYNC command
+ * (C0 00 08), can only follow that reset, so it stands for it: the board
+ * lends its pty to esp-rom --pty-fd (the SYNC is lost, as the first SYNCs
+ * after a reset are on a real chip; the host sends more) and waits for it.
+ * When the host closes the port (after its hard reset) the board boots what
+ * the flash holds: the version in its "MicroPython vX.Y.Z on DATE; MACHINE"
+ * banner, or a dead port without one. All boards of the process wait
+ * meanwhile: give each ESP32 its own process.
  */
 /* posix_openpt & co. are XSI; cfmakeraw is a BSD extension */
 #define _XOPEN_SOURCE 700
@@ -199,6 +213,8 @@ static struct {
 	const char *link, *uf2, *flash, *drive_sim;	/* the bootloader round trip */
 	const char *drive_args[16];
 	int ndrive_args, reset_ms, back_ms;
+	const char *esp_rom, *esp_args[16];		/* --esp-rom */
+	int nesp_args;
 } opt = { .count = 1, .exec_ms = 2, .boot_ms = 300, .reset_ms = 300, .back_ms = 300 };
 
 static volatile sig_atomic_t stop;
@@ -947,7 +963,8 @@ static void usage(void)
 		"       [--silent] [--vanish] [--raise] [--no-raw-paste] [--toml TEXT]\n"
 		"       [--baud N] [--exec-ms N] [--boot-ms N] [--drop N] [-v]\n"
 		"       [--link PATH --uf2 DIR --flash FILE --drive-sim PATH [--drive-arg ARG]...\n"
-		"        [--reset-ms N] [--back-ms N]] | --list\nboards:");
+		"        [--reset-ms N] [--back-ms N]]\n"
+		"       [--esp-rom PATH --flash FILE [--esp-arg ARG]...] | --list\nboards:");
 	for (i = 0; i < NPROFILES; i++)
 		fprintf(stderr, " %s", profiles[i].name);
 	fputc('\n', stderr);
@@ -982,6 +999,7 @@ static void parse_args(int argc, char **argv)
 	static const struct { const char *name; const char **val; } strs[] = {
 		{ "--toml", &opt.toml }, { "--link", &opt.link }, { "--uf2", &opt.uf2 },
 		{ "--flash", &opt.flash }, { "--drive-sim", &opt.drive_sim },
+		{ "--esp-rom", &opt.esp_rom },
 	};
 	int i;
 	size_t k;
@@ -1013,6 +1031,8 @@ static void parse_args(int argc, char **argv)
 			opt.p = find_profile(argv[++i]);
 		else if (!strcmp(argv[i], "--drive-arg") && i + 1 < argc && opt.ndrive_args < 16)
 			opt.drive_args[opt.ndrive_args++] = argv[++i];
+		else if (!strcmp(argv[i], "--esp-arg") && i + 1 < argc && opt.nesp_args < 14)
+			opt.esp_args[opt.nesp_args++] = argv[++i];
 		else if (!strcmp(argv[i], "--list")) {
 			for (k = 0; k < NPROFILES; k++)
 				printf("%s\n", profiles[k].name);
@@ -1020,8 +1040,67 @@ static void parse_args(int argc, char **argv)
 		} else
 			usage();
 	}
-	if (opt.count < 1 || opt.count > 64 || (opt.uf2 && (!opt.flash || !opt.drive_sim)))
+	if (opt.count < 1 || opt.count > 64 || (opt.uf2 && (!opt.flash || !opt.drive_sim)) ||
+	    (opt.esp_rom && !opt.flash))
 		usage();
+}
+
+/* --esp-rom: a SLIP frame carrying the ROM loader's SYNC command */
+static int esp_sync(const unsigned char *buf, ssize_t n)
+{
+	ssize_t i;
+
+	for (i = 0; i + 2 < n; i++)
+		if (buf[i] == 0xC0 && buf[i + 1] == 0x00 && buf[i + 2] == 0x08)
+			return 1;
+	return 0;
+}
+
+/* The host reset the ESP32 into its ROM loader: esp-rom serves the port
+ * until the host closes it; then the chip boots what its flash holds. */
+static void esp_download(struct board *b)
+{
+	char fd[16], banner[256];
+	const char *argv[24];
+	int i = 0, k, st;
+	pid_t pid;
+
+	note(b, "SYNC after a reset into download mode: the ROM loader (esp-rom) has the port");
+	snprintf(fd, sizeof(fd), "%d", b->fd);
+	argv[i++] = opt.esp_rom;
+	argv[i++] = "--pty-fd";
+	argv[i++] = fd;
+	argv[i++] = "--flash";
+	argv[i++] = b->flash;
+	for (k = 0; k < opt.nesp_args; k++)
+		argv[i++] = opt.esp_args[k];
+	argv[i] = NULL;
+	close(b->slave);	/* so esp-rom sees the host close the port */
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		dup2(2, 1);	/* esp-rom prints no pty path here, but keep stdout ours */
+		execv(opt.esp_rom, (char *const *)argv);
+		perror("mpy-repl: esp-rom");
+		_exit(127);
+	}
+	while (pid > 0 && waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	b->slave = open(b->path, O_RDWR | O_NOCTTY);
+	if (pid < 0 || b->slave < 0 || !WIFEXITED(st) || WEXITSTATUS(st)) {
+		note(b, "esp-rom failed or found a protocol violation: the board is dead");
+		violations++;
+		b->st = DEAD;
+		return;
+	}
+	if (image_banner(b->flash, banner, sizeof(banner))) {
+		note(b, "no MicroPython in the flash: the port stays silent");
+		b->st = DEAD;
+		return;
+	}
+	retarget(b, banner);
+	note(b, "reset: running %s", b->p->banner);
+	boot(b);
 }
 
 static int serve(struct board *bs, int n)
@@ -1049,6 +1128,10 @@ static int serve(struct board *bs, int n)
 			if (!(pfd[i].revents & POLLIN) || bs[i].fd < 0)
 				continue;
 			r = read(bs[i].fd, buf, sizeof(buf));
+			if (opt.esp_rom && esp_sync(buf, r)) {
+				esp_download(&bs[i]);
+				continue;
+			}
 			for (j = 0; j < r; j++)
 				feed(&bs[i], buf[j]);
 		}

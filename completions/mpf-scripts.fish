@@ -1,0 +1,23 @@
+# fish completion for the mpf workflow scripts: mpf-list, mpf-download,
+# mpf-update (written by hand; see mpf-scripts.bash). make install puts a
+# copy under each script's name, as fish loads completions by command.
+
+function __mpf_scripts_catalogue
+	mpf-fetch --list -o jsonl 2>/dev/null | sed -n "s/.*\"$argv[1]\":\"\([^\"]*\)\".*/\1/p" | sort -u
+end
+
+for c in mpf-list mpf-download mpf-update
+	complete -c $c -s s -l serial -r -d 'only serial ports matching GLOB' -a '(__fish_complete_path /dev/tty)'
+	complete -c $c -s i -l ignore -r -d 'leave out ports matching GLOB' -a '(__fish_complete_path /dev/tty)'
+	complete -c $c -s j -l jobs -x -d 'boards handled at once'
+	complete -c $c -s o -l output -x -a 'table jsonl json' -d 'output format'
+	complete -c $c -s h -l help -d 'show the help and exit'
+end
+for c in mpf-download mpf-update
+	complete -c $c -s V -l version -x -a 'stable preview latest (__mpf_scripts_catalogue version)' -d 'stable, preview, latest or X.Y.Z'
+	complete -c $c -s b -l board -x -a '(__mpf_scripts_catalogue board_id)' -d 'board'
+end
+complete -c mpf-update -s m -l method -x -a 'uf2 dfu esp swd' -d 'flash method'
+complete -c mpf-update -l erase -d 'erase the whole flash before writing'
+complete -c mpf-update -s f -l force -d 'flash boards already running the chosen version'
+complete -c mpf-update -l custom -d 'prefer builds registered with mpf-fetch --add'
