@@ -158,6 +158,7 @@ struct prog {
 	const char *id;
 	struct mpf_progress *p;
 	const char *phase;
+	uint64_t written;	/* bytes programmed so far (phase "write") */
 };
 
 static void on_progress(void *ctx, const char *phase, uint64_t done, uint64_t total)
@@ -170,6 +171,8 @@ static void on_progress(void *ctx, const char *phase, uint64_t done, uint64_t to
 		g->p = mpf_progress_begin(g->id, phase, total);
 		g->phase = phase;
 	}
+	if (!strcmp(phase, "write") && done > g->written)
+		g->written = done;
 	mpf_progress_update(g->p, done);
 }
 
@@ -218,7 +221,7 @@ static int load_image(const char *file, const struct mpf_target *t, struct mpf_i
 }
 
 static void set_flashed(struct mpf_record *r, const struct session *s, size_t bytes,
-			int64_t t0, int ok)
+			int64_t t0, int ok, int verified)
 {
 	json_t *f = json_object();
 
@@ -226,7 +229,7 @@ static void set_flashed(struct mpf_record *r, const struct session *s, size_t by
 	json_object_set_new(f, "ok", json_boolean(ok));
 	json_object_set_new(f, "bytes", json_integer((json_int_t)bytes));
 	json_object_set_new(f, "seconds", json_real((double)(mpf_now_ms() - t0) / 1000.0));
-	json_object_set_new(f, "verified", json_boolean(ok));
+	json_object_set_new(f, "verified", json_boolean(verified));
 	json_object_set_new(f, "target", json_string(s->swd.t.name));
 	mpf_rec_set(r, "flashed", f);
 }
@@ -235,20 +238,24 @@ static void set_flashed(struct mpf_record *r, const struct session *s, size_t by
 static int flash_file(struct session *s, struct mpf_record *r, const char *file,
 		      const char *id, struct mpf_buf *err)
 {
-	struct prog g = { id, NULL, NULL };
+	struct prog g = { id, NULL, NULL, 0 };
 	struct mpf_image img;
 	int64_t t0 = mpf_now_ms();
-	int rc = load_image(file, &s->swd.t, &img, err);
+	int rc = load_image(file, &s->swd.t, &img, err), written;
 
 	if (rc < 0)
 		return rc;
 	rc = mpf_flash_write_image(&s->swd.a, &s->swd.t, &img, on_progress, &g, err);
 	prog_end(&g, rc >= 0);
+	written = rc >= 0;	/* programmed and read back equal */
 	if (rc >= 0 && !no_reset) {
 		rc = mpf_cm_reset_run(&s->swd.a, err);
 		s->released = 1;
 	}
-	set_flashed(r, s, mpf_image_size(&img), t0, rc >= 0);
+	/* After a failure, say what the flash holds: the bytes programmed
+	 * before it, not the image size (the rest is erased or old). */
+	set_flashed(r, s, written ? mpf_image_size(&img) : (size_t)g.written, t0, rc >= 0,
+		    written);
 	mpf_image_release(&img);
 	return rc;
 }

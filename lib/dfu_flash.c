@@ -235,18 +235,21 @@ struct prog {
 	struct mpf_progress *p;
 	const char *id;
 	const char *phase;
+	uint64_t done;		/* bytes the device confirmed in this phase */
 };
 
 static void prog_fn(void *ctx, const char *phase, uint64_t done, uint64_t total)
 {
 	struct prog *pg = ctx;
 
+	pg->done = done;
 	mpf_progress_update(pg->p, done);
 }
 
 static void phase_begin(struct prog *pg, const char *phase, uint64_t total)
 {
 	pg->p = mpf_progress_begin(pg->id, phase, total);
+	pg->done = 0;
 }
 
 static void phase_end(struct prog *pg, int ok)
@@ -342,7 +345,9 @@ static int write_parts(struct mpf_dfu_usb *d, struct mpf_dfu_image *im, struct p
 		done += p->len;
 	}
 	phase_end(pg, r == MPF_OK);
-	res->bytes = r == MPF_OK ? im->bytes : 0;
+	/* On failure, what the board holds: the blocks it confirmed (the
+	 * erased rest is not "0 bytes flashed"). */
+	res->bytes = r == MPF_OK ? im->bytes : pg->done;
 	return r;
 }
 

@@ -2,7 +2,10 @@
  *
  * MPF_FAULT="read:7" makes the 7th read through any transport fail, as if
  * the device had returned EIO; "open:1", "write:3", "usb:12" (libusb
- * transfers), "http:2" (downloads) likewise, several separated by commas.
+ * control, bulk and interrupt transfers), "http:2" (the 2nd piece of a
+ * response body: the connection drops there, and is retried as a real
+ * drop would be) and "fwrite:3" (the 3rd write into a download's .part
+ * fails with ENOSPC) likewise, several separated by commas.
  * A test walks N = 1, 2, ... through a whole flash and checks that each
  * run ends in success or an honest error record, never ok after a failure.
  * Unset, it costs one branch per call.

@@ -2,6 +2,7 @@
 #define _DEFAULT_SOURCE		/* flock(2) for the .part lock */
 #include "http.h"
 #include "err.h"
+#include "fault.h"
 #include "log.h"
 #include "progress.h"
 
@@ -31,7 +32,8 @@ struct xfer {
 	int64_t written;
 	long code;		/* status of the current response */
 	int restart;		/* the server ignored Range: start over */
-	int werr;		/* errno of a failed write, or -1: page too large */
+	int werr;		/* errno of a failed write, -1: page too large,
+				 * -2: injected connection drop (MPF_FAULT=http:N) */
 	int64_t next_ms;	/* when a retry may start */
 	enum { ST_NEW, ST_WAIT, ST_RUN, ST_DONE } state;
 	struct mpf_progress *prog;
@@ -168,6 +170,35 @@ static int fsync_dir(const char *path)
 	return 0;
 }
 
+/* All of len to a .part, or -1 with errno. A short write (the disk or
+ * a file size limit reached part way) is continued, so the next call
+ * says why (ENOSPC, EFBIG). MPF_FAULT=fwrite:N fails the Nth as a full
+ * disk. */
+static ssize_t part_write(int fd, const void *p, size_t len)
+{
+	const char *c = p;
+	size_t done = 0;
+	ssize_t n;
+
+	if (mpf_fault("fwrite")) {
+		errno = ENOSPC;
+		return -1;
+	}
+	while (done < len) {
+		n = write(fd, c + done, len - done);
+		if (n < 0 && errno == EINTR && !mpf_interrupted)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0) {
+			errno = ENOSPC;
+			return -1;
+		}
+		done += (size_t)n;
+	}
+	return (ssize_t)len;
+}
+
 /* The .part is complete: check it and move it into place. */
 static int finish_file(struct xfer *x)
 {
@@ -223,9 +254,12 @@ static void run_file(struct xfer *x)
 	if (r->path && ftruncate(x->fd, 0) < 0)
 		r->result = mpf_errf(&r->err, MPF_ERR_IO, "%s: %s", x->part, strerror(errno));
 	while (!r->result && (n = read(fd, buf, sizeof(buf))) > 0) {
-		if (!r->path)
+		if (mpf_fault("http"))
+			r->result = mpf_errf(&r->err, MPF_ERR_IO, "%s: injected http fault",
+					     r->url);
+		else if (!r->path)
 			mpf_buf_add(&r->body, buf, (size_t)n);
-		else if (write(x->fd, buf, (size_t)n) != n)
+		else if (part_write(x->fd, buf, (size_t)n) != n)
 			r->result = mpf_errf(&r->err, MPF_ERR_IO, "cannot write %s: %s", x->part,
 					     strerror(errno));
 	}
@@ -268,6 +302,10 @@ static size_t on_body(char *p, size_t size, size_t n, void *ctx)
 
 	if (!x->code)
 		curl_easy_getinfo(x->h, CURLINFO_RESPONSE_CODE, &x->code);
+	if (mpf_fault("http")) {
+		x->werr = -2;		/* as if the connection dropped here */
+		return 0;
+	}
 	if (x->o->stats)
 		x->o->stats->bytes += (int64_t)len;
 	if (x->fd < 0 || (x->code != 200 && x->code != 206)) {
@@ -288,7 +326,7 @@ static size_t on_body(char *p, size_t size, size_t n, void *ctx)
 		x->offset = 0;
 		r->resumed_at = 0;
 	}
-	if (write(x->fd, p, len) != (ssize_t)len) {
+	if (part_write(x->fd, p, len) != (ssize_t)len) {
 		x->werr = errno ? errno : ENOSPC;
 		return 0;
 	}
@@ -429,6 +467,10 @@ static int attempt_done(struct xfer *x, CURLcode c, const char *ebuf)
 
 	curl_easy_getinfo(x->h, CURLINFO_RESPONSE_CODE, &code);
 	r->status = code;
+	if (c == CURLE_WRITE_ERROR && x->werr == -2) {
+		c = CURLE_RECV_ERROR;	/* injected: retried like a real drop */
+		ebuf = "injected http fault (connection dropped)";
+	}
 	if (c == CURLE_RANGE_ERROR || (c == CURLE_OK && code == 416)) {
 		x->restart = 1;		/* the .part is unusable: fetch it whole */
 		return r->attempts <= x->o->retries + 1;

@@ -160,4 +160,7 @@ void mpf_signals_init(void)
 	sigaction(SIGURG, &sa, NULL);
 	/* A closed pipe is reported by write() as EPIPE and ends us quietly. */
 	signal(SIGPIPE, SIG_IGN);
+	/* A file size limit (ulimit -f) must fail the write with EFBIG, which
+	 * the writer reports, not kill us before a record is out. */
+	signal(SIGXFSZ, SIG_IGN);
 }

@@ -4,6 +4,7 @@
 #include "uf2drive.h"
 #include "buf.h"
 #include "err.h"
+#include "fault.h"
 #include "log.h"
 #include "progress.h"
 
@@ -567,7 +568,10 @@ static int write_synced(int fd, const unsigned char *p, size_t len, size_t *done
 		size_t n = len < chunk ? len : chunk, off = 0;
 
 		while (off < n) {
-			ssize_t w = write(fd, p + off, n - off);
+			/* MPF_FAULT=fwrite:N: the Nth write fails as a drive
+			 * that went bad would (EIO) */
+			ssize_t w = mpf_fault("fwrite") ? (errno = EIO, -1) :
+				    write(fd, p + off, n - off);
 
 			if (w < 0 && errno == EINTR)
 				continue;

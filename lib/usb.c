@@ -1,6 +1,7 @@
 /* usb.c - libusb context, device descriptions, udev hints. */
 #include "usb.h"
 #include "err.h"
+#include "fault.h"
 #include "log.h"
 
 #include <ctype.h>
@@ -335,13 +336,17 @@ int mpf_usb_control(struct mpf_usb_dev *u, uint8_t request_type, uint8_t request
 		    uint16_t value, uint16_t index, uint8_t *data, uint16_t len,
 		    unsigned timeout_ms, struct mpf_buf *err)
 {
-	int r = libusb_control_transfer(u->h, request_type, request, value, index, data, len,
-					timeout_ms);
+	int r;
 	char what[64];
 
+	snprintf(what, sizeof(what), "control request %02x/%u", request_type, request);
+	/* MPF_FAULT=usb:N: the Nth transfer fails as a yanked cable would */
+	if (mpf_fault("usb"))
+		return mpf_errf(err, MPF_ERR_IO, "%s: injected usb fault", what);
+	r = libusb_control_transfer(u->h, request_type, request, value, index, data, len,
+				    timeout_ms);
 	if (r >= 0)
 		return r;
-	snprintf(what, sizeof(what), "control request %02x/%u", request_type, request);
 	return mpf_usb_err(r, what, err);
 }
 
@@ -351,12 +356,14 @@ static int data_xfer(struct mpf_usb_dev *u, int intr, uint8_t ep, uint8_t *data,
 	int n = 0, r;
 	char what[64];
 
+	snprintf(what, sizeof(what), "%s transfer on endpoint %02x", intr ? "interrupt" : "bulk",
+		 ep);
+	if (mpf_fault("usb"))
+		return mpf_errf(err, MPF_ERR_IO, "%s: injected usb fault", what);
 	r = intr ? libusb_interrupt_transfer(u->h, ep, data, len, &n, timeout_ms)
 		 : libusb_bulk_transfer(u->h, ep, data, len, &n, timeout_ms);
 	if (r == 0 || (r == LIBUSB_ERROR_TIMEOUT && n > 0))
 		return n;
-	snprintf(what, sizeof(what), "%s transfer on endpoint %02x", intr ? "interrupt" : "bulk",
-		 ep);
 	return mpf_usb_err(r, what, err);
 }
 

@@ -3,8 +3,12 @@ test_description='make install DESTDIR=... produces a working tree; make uninsta
 . "${MPF_SRC:-.}/tests/lib.sh"
 
 dest=$TRASH/root
+# Under make valgrind $MPF_BUILD holds the valgrind wrappers, not a build:
+# building there replaced them with plain binaries for every later test.
+build=$MPF_BUILD
+test -z "${MPF_VALGRIND:-}" || build=$MPF_SRC/build
 inst() {
-	make -s -C "$MPF_SRC" "$@" DESTDIR="$dest" PREFIX=/usr B="$MPF_BUILD" \
+	make -s -C "$MPF_SRC" "$@" DESTDIR="$dest" PREFIX=/usr B="$build" \
 		SANITIZE="${SANITIZE:-}" >make.log 2>&1
 }
 
