@@ -93,6 +93,21 @@ static void drop_input(struct mpf_esp *e)
 	mpf_slip_reset(&e->slip);
 }
 
+/* After a failed read (EIO) the ROM may still be sending its reply, and a
+ * retry sent now would cross it on the wire (the ROM is half duplex in
+ * practice, the simulator rejects it). Wait for the line to be quiet:
+ * 30 ms without a byte, 500 ms at most; what came is dropped. */
+static void settle(struct mpf_esp *e)
+{
+	int64_t end = mpf_now_ms() + 500;
+	char junk[256];
+
+	while (mpf_now_ms() < end && mpf_tr_read(e->t, junk, sizeof(junk), 30) > 0)
+		;
+	e->rpos = e->rlen = 0;
+	mpf_slip_reset(&e->slip);
+}
+
 static int tr_error(struct mpf_esp *e, int r, struct mpf_buf *err)
 {
 	return mpf_errf(err, r, "%s", e->t->err.len ? e->t->err.buf : mpf_err_name(r));
@@ -164,8 +179,11 @@ static int await(struct mpf_esp *e, uint8_t op, int timeout_ms, size_t expect,
 		if (r == MPF_ERR_TIMEOUT)
 			return mpf_errf(err, r, "no reply to %s within %d ms%s",
 					mpf_esp_op_name(op, tmp), timeout_ms, junk_hint(e));
-		if (r < 0)
+		if (r < 0) {
+			if (r != MPF_ERR_NODEV && r != MPF_ERR_INTR)
+				settle(e);
 			return r;
+		}
 		f = (const uint8_t *)e->slip.frame.buf;
 		n = e->slip.frame.len;
 		sl = e->status_len;

@@ -40,13 +40,11 @@ for w in open:4 write:60; do
 	"
 done
 
-# Known breakage (open, found by this walk): after a read error while it
-# waits for a reply (during SYNC or a command), mpf-esp may send its next
-# request at once, while the ROM is still answering the last one; the
-# simulator, like the ROM, takes no pipelined commands and reports a
-# violation, and the chip is lost for the later runs. Which read fails
-# depends on timing, so this walk passes on some runs and not on others.
-test_expect_failure JQ "every failing serial read ends in an honest record; then it works" "
+# A read that fails while mpf-esp waits for a reply (SYNC, a command, the
+# CHANGE_BAUDRATE answer) used to be followed at once by the next request
+# while the ROM was still answering, which no ROM takes (the simulator
+# reports the violation); mpf-esp now waits for the line to go quiet first.
+test_expect_success JQ "every failing serial read ends in an honest record; then it works" "
 	{ fault_walk read 120 || { tail -n 20 w.err; false; }; } &&
 	esp_sim_clean w
 "
