@@ -69,7 +69,7 @@ SCRIPTS := $(filter-out scripts/install-deps scripts/gen-%,$(wildcard scripts/mp
 -include $(wildcard lib/*.mk cmd/*.mk tests/*.mk tests/sim/*/sim.mk)
 
 .PHONY: all check test unit demo bench docs man completions install uninstall \
-	deps check-deps clean install-udev valgrind FORCE
+	deps check-deps clean install-udev valgrind build-for-tests build-for-demo FORCE
 .DELETE_ON_ERROR:
 
 all: $(B)/mpf $(APPLET_LINKS)
@@ -120,8 +120,15 @@ PROVE ?= prove
 PROVE_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 T ?= $(UNIT_BINS) $(sort $(wildcard tests/t[0-9]*.sh))
 
+# The targets that build what the tests, the demo and the benchmarks need
+# are named by a child make: it reads this file after check-deps has
+# installed the packages, so SIMS and CHECK_DEPS (which depend on them:
+# FUSE, clang, ...) are right on a fresh machine too.
+build-for-tests: all unit $(SIMS) $(CHECK_DEPS)
+build-for-demo: all $(SIMS) $(CHECK_DEPS)
+
 check: check-deps
-	@$(MAKE) --no-print-directory all unit $(SIMS) $(CHECK_DEPS)
+	@$(MAKE) --no-print-directory build-for-tests
 	MPF_BUILD=$(abspath $(B)) MPF_SRC=$(CURDIR) SANITIZE=$(SANITIZE) \
 	ASAN_OPTIONS=abort_on_error=0:detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
@@ -136,7 +143,7 @@ VALGRIND ?= valgrind --quiet --error-exitcode=99 --leak-check=full \
 	--errors-for-leak-kinds=definite --show-leak-kinds=definite \
 	--suppressions=$(CURDIR)/tests/valgrind.supp
 valgrind: check-deps
-	@$(MAKE) --no-print-directory all $(SIMS) $(CHECK_DEPS)
+	@$(MAKE) --no-print-directory build-for-demo
 	@rm -rf build/valgrind && mkdir -p build/valgrind
 	@for a in mpf $(APPLETS:%=mpf-%); do \
 	  printf '#!/bin/sh\nexec $(VALGRIND) %s "$$@"\n' "$(CURDIR)/build/$$a" >build/valgrind/$$a; \
@@ -146,11 +153,11 @@ valgrind: check-deps
 	$(PROVE) -j$(PROVE_JOBS) --exec tests/run-test.sh $(sort $(wildcard tests/t[0-9]*.sh))
 
 demo: check-deps
-	@$(MAKE) --no-print-directory all $(SIMS) $(CHECK_DEPS)
+	@$(MAKE) --no-print-directory build-for-demo
 	@MPF_BUILD=$(abspath $(B)) MPF_SRC=$(CURDIR) scripts/demo
 
 bench: check-deps
-	@$(MAKE) --no-print-directory all $(SIMS) $(CHECK_DEPS)
+	@$(MAKE) --no-print-directory build-for-demo
 	@MPF_BUILD=$(abspath $(B)) MPF_SRC=$(CURDIR) sh tests/bench/run
 
 # Man pages (but mpf.7, written by hand) and completions are generated from
