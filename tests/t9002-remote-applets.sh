@@ -29,7 +29,11 @@ start_ser2net() {
 	sleep 0.5
 }
 
-trap 'stop_microbit; kill $(cat s2n.ppid peer.pid 2>/dev/null) 2>/dev/null' EXIT
+# test_done removes the trash directory (and the pid files in it) before
+# the shell exits: stop everything in a last test, the trap is for a file
+# that dies early
+stop_all() { stop_microbit; kill $(cat "$TRASH/microbit.pid" "$TRASH/s2n.ppid" "$TRASH/peer.pid" 2>/dev/null) 2>/dev/null; }
+trap stop_all EXIT
 
 test_expect_success SER2NET,QEMU_MICROBIT,JQ 'setup: QEMU micro:bit and ser2net in front of it' '
 	start_microbit &&
@@ -92,6 +96,10 @@ test_expect_success 'mpf-esp reset sequence over rfc2217: the lines reach the wi
 	# low, EN high: download mode) -> (0,0), then DTR=0; each pair sent DTR first
 	printf "dtr 0 rts 0 dtr 1 rts 1 dtr 0 rts 1 dtr 1 rts 0 dtr 0 rts 0 dtr 0 " >want &&
 	test_cmp want got
+'
+
+test_expect_success 'cleanup: QEMU, ser2net and the peer are stopped' '
+	stop_all; true
 '
 
 test_done
