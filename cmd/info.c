@@ -88,9 +88,12 @@ static int exchange(struct mpf_transport *t, struct mpf_record *rec, struct mpf_
 		x = mpf_repl_soft_reset(&r, tmo, &err);
 	if (x >= 0)
 		x = mpf_repl_exec(&r, mpf_ident_script, out, NULL, tmo, &err);
-	/* Our script has no syntax error: the board lost bytes of it (plain
-	 * raw mode has no flow control). Once more, gently. */
-	if (x == MPF_ERR_FAIL && r.paste != 1 && strstr(mpf_buf_str(&err), "SyntaxError")) {
+	/* Our script catches every exception a board may raise: one that
+	 * escapes means the board lost bytes of it (plain raw mode has no
+	 * flow control), a SyntaxError, or a NameError or AttributeError when
+	 * one letter of a name went missing (seen on QEMU's micro:bit under
+	 * load: 'implementatin'). Once more, gently. */
+	if (x == MPF_ERR_FAIL && r.paste != 1) {
 		mpf_debug("%s: %s: the board lost bytes, sending again more slowly", port, err.buf);
 		mpf_buf_reset(out);
 		r.chunk = 8;

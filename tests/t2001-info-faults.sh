@@ -71,6 +71,26 @@ test_expect_success JQ 'plain raw mode: a board that loses bytes gets the script
 	test "$(json_field out version)" = 1.9.2
 '
 
+# QEMU's micro:bit under load lost one letter of the script
+# ("implementatin"): not a SyntaxError, yet the same lost bytes.
+test_expect_success JQ 'plain raw mode: one letter lost (AttributeError) is sent again too' '
+	start_sim s -v --board microbit-1.9.2 --drop 1 \
+		--drop-error "AttributeError: '"'"'module'"'"' object has no attribute '"'"'implementatin'"'"'" &&
+	mpf-info -v "$(pty_of s)" </dev/null >out 2>err &&
+	stop_sim s &&
+	grep "the board lost bytes, sending again more slowly" err &&
+	grep "implementatin" err &&
+	test "$(json_field out version)" = 1.9.2
+'
+
+test_expect_success JQ 'a script that fails on every try is an error record, after one retry' '
+	start_sim s -v --board microbit-1.9.2 --raise &&
+	test_expect_code 1 mpf-info -v "$(pty_of s)" </dev/null >out 2>err &&
+	stop_sim s &&
+	test $(grep -c "sending again more slowly" err) = 1 &&
+	json_field out error.message | grep "identification script failed on the board"
+'
+
 test_expect_success JQ 'raw paste refused (R\\x00): plain raw mode' '
 	start_sim s -v --no-raw-paste &&
 	mpf-info "$(pty_of s)" </dev/null >out &&

@@ -17,14 +17,21 @@ start_microbit || { stop_microbit; echo "Bail out! QEMU micro:bit did not start"
 PTY=$(cat microbit.pty)
 
 test_expect_success 'the real board: family, version, build, board, cpu' '
-	mpf-info "$PTY" </dev/null >out &&
+	mpf-info "$PTY" </dev/null >out1 &&
+	cp out1 out &&
 	test "$(jq -c "[.family, .version, .build, .preview, .port, .board, .cpu]" out)" = \
 		"[\"micropython\",\"1.9.2\",34,true,\"microbit\",\"micro:bit with nRF51822\",\"nRF51822\"]" &&
 	test "$(jq -c "[.board_id, .variant, .mpy, .arch, .error]" out)" = "[null,null,null,null,null]"
 '
 
 test_expect_success 'the simulator'"'"'s micro:bit profile answers byte for byte as the real board (prompts, raw-paste probe, script, banner)' '
-	"$(mpf_sim repl-bare)" "$PTY" >real &&
+	# Plain raw mode has no flow control and the emulated board, starved
+	# of CPU on a loaded machine, can lose a byte of the script (then it
+	# answers with a traceback, which mpf-info retries but repl-bare,
+	# doing the bare exchange, does not): take the first clean transcript.
+	for i in 1 2 3; do
+		"$(mpf_sim repl-bare)" "$PTY" >real && grep -q "OKmpf1 ((name=" real && break
+	done &&
 	start_sim s --board microbit-1.9.2 &&
 	"$(mpf_sim repl-bare)" "$(pty_of s)" >simulated &&
 	stop_sim s &&
@@ -41,7 +48,8 @@ test_expect_success 'the board is left at its friendly REPL (Ctrl-B), not reset'
 	for i in 1 2 3 4 5 6 7 8 9 10; do
 		printf "\r" >&3 && sleep 1 && grep -q ">>> " seen && break
 	done;
-	kill $cat_pid 2>/dev/null; exec 3<&- &&
+	# cat must be gone before the next test: it would read its bytes
+	kill $cat_pid 2>/dev/null; wait $cat_pid; exec 3<&- &&
 	grep -q ">>> " seen && ! grep -q "raw REPL" seen
 '
 

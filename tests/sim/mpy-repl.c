@@ -55,6 +55,8 @@
  *                  its middle, as when a UART buffer overflows (the code
  *                  then fails with a SyntaxError, as on a board); once, so
  *                  a client that sends again, more slowly, succeeds
+ *   --drop-error E the exception line the lost bytes cause instead (one
+ *                  letter lost from a name: "AttributeError: ...")
  *   -v             say on stderr what the board does (raw REPL, raw paste,
  *                  running code, soft reboot, leaving)
  *
@@ -209,7 +211,7 @@ static struct {
 	const struct profile *p;
 	int count, busy, busy_catch, chatter, silent, vanish, raise, no_paste, verbose;
 	int baud, exec_ms, boot_ms, drop;
-	const char *toml;
+	const char *toml, *drop_error;
 	const char *link, *uf2, *flash, *drive_sim;	/* the bootloader round trip */
 	const char *drive_args[16];
 	int ndrive_args, reset_ms, back_ms;
@@ -446,7 +448,7 @@ static void exec_done(struct board *b)
 	if (b->lost) {
 		note(b, "%d bytes of the code were lost", b->lost);
 		outs(b, "\x04");
-		traceback(b, "<stdin>", "SyntaxError: invalid syntax");
+		traceback(b, "<stdin>", opt.drop_error ? opt.drop_error : "SyntaxError: invalid syntax");
 		n = 0;
 	}
 	for (i = 0; i < n; i++)
@@ -961,7 +963,7 @@ static void usage(void)
 
 	fprintf(stderr, "usage: mpy-repl [--board NAME] [--count N] [--busy|--busy-catch] [--chatter]\n"
 		"       [--silent] [--vanish] [--raise] [--no-raw-paste] [--toml TEXT]\n"
-		"       [--baud N] [--exec-ms N] [--boot-ms N] [--drop N] [-v]\n"
+		"       [--baud N] [--exec-ms N] [--boot-ms N] [--drop N] [--drop-error E] [-v]\n"
 		"       [--link PATH --uf2 DIR --flash FILE --drive-sim PATH [--drive-arg ARG]...\n"
 		"        [--reset-ms N] [--back-ms N]]\n"
 		"       [--esp-rom PATH --flash FILE [--esp-arg ARG]...] | --list\nboards:");
@@ -999,7 +1001,7 @@ static void parse_args(int argc, char **argv)
 	static const struct { const char *name; const char **val; } strs[] = {
 		{ "--toml", &opt.toml }, { "--link", &opt.link }, { "--uf2", &opt.uf2 },
 		{ "--flash", &opt.flash }, { "--drive-sim", &opt.drive_sim },
-		{ "--esp-rom", &opt.esp_rom },
+		{ "--esp-rom", &opt.esp_rom }, { "--drop-error", &opt.drop_error },
 	};
 	int i;
 	size_t k;
