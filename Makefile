@@ -38,7 +38,9 @@ endif
 
 PKGS := libserialport libusb-1.0 libcurl sqlite3 jansson zlib libcrypto
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# libcurl is not linked: lib/http.c loads it (dlopen) when a download
+# starts, which keeps its 30 libraries out of every start-up.
+PKG_LIBS := $(shell pkg-config --libs $(filter-out libcurl,$(PKGS)) 2>/dev/null) -ldl
 
 CC ?= cc
 CFLAGS ?= -O2 -g

@@ -157,6 +157,8 @@ static void man_tail(struct mpf_buf *out, const char *see_also)
 	mpf_buf_addstr(out, ".SH ENVIRONMENT\n"
 		".TP\n.B MPF_HOME\ndata root; the database and firmware cache live below it\n"
 		".TP\n.B MPF_MIRROR\nfirmware base URL (default https://micropython.org/; file:// works)\n"
+		".TP\n.B MPF_LIBCURL\nthe libcurl to load for downloads (default libcurl.so.4, else "
+		"libcurl\\-gnutls.so.4); mpf loads it only when a download starts\n"
 		".TP\n.B MPF_IGNORE\nspace\\-separated globs of ports to skip\n"
 		".TP\n.B XDG_CACHE_HOME, XDG_DATA_HOME\n"
 		"firmware cache and database locations when MPF_HOME is not set\n");

@@ -8,9 +8,11 @@
 
 #include <curl/curl.h>
 #include <ctype.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <openssl/evp.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,9 +42,86 @@ struct xfer {
 	uint64_t total;
 };
 
+/* libcurl is loaded when the first applet that downloads starts, not with
+ * the binary: it pulls in some 30 libraries (TLS, LDAP, Kerberos, SSH...)
+ * whose loading took 4 of the 6 ms every mpf start-up cost, mpf-scan's
+ * included. file:// URLs work without it. */
+static struct curl_api {
+	CURLcode (*global_init)(long);
+	CURL *(*easy_init)(void);
+	void (*easy_reset)(CURL *);
+	void (*easy_cleanup)(CURL *);
+	CURLcode (*easy_setopt)(CURL *, CURLoption, ...);
+	CURLcode (*easy_getinfo)(CURL *, CURLINFO, ...);
+	const char *(*easy_strerror)(CURLcode);
+	struct curl_slist *(*slist_append)(struct curl_slist *, const char *);
+	void (*slist_free_all)(struct curl_slist *);
+	CURLM *(*multi_init)(void);
+	CURLMcode (*multi_cleanup)(CURLM *);
+	CURLMcode (*multi_add_handle)(CURLM *, CURL *);
+	CURLMcode (*multi_remove_handle)(CURLM *, CURL *);
+	CURLMcode (*multi_perform)(CURLM *, int *);
+	CURLMcode (*multi_poll)(CURLM *, struct curl_waitfd *, unsigned, int, int *);
+	CURLMsg *(*multi_info_read)(CURLM *, int *);
+} libcurl;
+
+#define SYM(f) { "curl_" #f, offsetof(struct curl_api, f) }
+static const struct { const char *name; size_t off; } libcurl_syms[] = {
+	SYM(global_init), SYM(easy_init), SYM(easy_reset), SYM(easy_cleanup),
+	SYM(easy_setopt), SYM(easy_getinfo), SYM(easy_strerror), SYM(slist_append),
+	SYM(slist_free_all), SYM(multi_init), SYM(multi_cleanup), SYM(multi_add_handle),
+	SYM(multi_remove_handle), SYM(multi_perform), SYM(multi_poll), SYM(multi_info_read),
+};
+#undef SYM
+
+/* The sonames of Debian's OpenSSL and GnuTLS builds: same ABI. */
+static const char *const libcurl_names[] = { "libcurl.so.4", "libcurl-gnutls.so.4" };
+
+static char libcurl_err[512];	/* why it is not loaded; "" once it is */
+
+static int libcurl_load(void)
+{
+	const char *want = getenv("MPF_LIBCURL");	/* a libcurl of one's own */
+	void *h = NULL;
+	size_t i;
+
+	if (want && *want)
+		h = dlopen(want, RTLD_NOW | RTLD_LOCAL);
+	for (i = 0; i < sizeof(libcurl_names) / sizeof(libcurl_names[0]) && !h && !(want && *want);
+	     i++)
+		h = dlopen(libcurl_names[i], RTLD_NOW | RTLD_LOCAL);
+	if (!h) {
+		snprintf(libcurl_err, sizeof(libcurl_err),
+			 "cannot load libcurl (install libcurl4, or libcurl4-openssl-dev to build): %s",
+			 dlerror());
+		return -1;
+	}
+	for (i = 0; i < sizeof(libcurl_syms) / sizeof(libcurl_syms[0]); i++) {
+		void *f = dlsym(h, libcurl_syms[i].name);
+
+		if (!f) {
+			snprintf(libcurl_err, sizeof(libcurl_err), "libcurl too old: no %s",
+				 libcurl_syms[i].name);
+			dlclose(h);
+			return -1;
+		}
+		/* POSIX: a dlsym result converts to the function pointer it is */
+		memcpy((char *)&libcurl + libcurl_syms[i].off, &f, sizeof(f));
+	}
+	if (libcurl.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		snprintf(libcurl_err, sizeof(libcurl_err), "libcurl failed to initialise");
+		return -1;
+	}
+	libcurl_err[0] = '\0';
+	return 0;
+}
+
 void mpf_http_global_init(void)
 {
-	curl_global_init(CURL_GLOBAL_DEFAULT);
+	static int done;
+
+	if (!done++ && libcurl_load() < 0)
+		mpf_debug("%s", libcurl_err);
 }
 
 void mpf_http_req_init(struct mpf_http_req *r)
@@ -301,7 +380,7 @@ static size_t on_body(char *p, size_t size, size_t n, void *ctx)
 	size_t len = size * n;
 
 	if (!x->code)
-		curl_easy_getinfo(x->h, CURLINFO_RESPONSE_CODE, &x->code);
+		libcurl.easy_getinfo(x->h, CURLINFO_RESPONSE_CODE, &x->code);
 	if (mpf_fault("http")) {
 		x->werr = -2;		/* as if the connection dropped here */
 		return 0;
@@ -357,27 +436,27 @@ static void set_common(struct xfer *x)
 	long secs = (o->timeout_ms + 999) / 1000;
 	CURL *h = x->h;
 
-	curl_easy_setopt(h, CURLOPT_URL, x->req->url);
-	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
-	curl_easy_setopt(h, CURLOPT_MAXREDIRS, 5L);
-	curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
-	curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
-	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, (long)o->timeout_ms);
-	curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
-	curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, secs > 0 ? secs : 1L);
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_USERAGENT, "mpf/" MPF_VERSION);
+	libcurl.easy_setopt(h, CURLOPT_URL, x->req->url);
+	libcurl.easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+	libcurl.easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	libcurl.easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
+	libcurl.easy_setopt(h, CURLOPT_MAXREDIRS, 5L);
+	libcurl.easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
+	libcurl.easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
+	libcurl.easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, (long)o->timeout_ms);
+	libcurl.easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
+	libcurl.easy_setopt(h, CURLOPT_LOW_SPEED_TIME, secs > 0 ? secs : 1L);
+	libcurl.easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	libcurl.easy_setopt(h, CURLOPT_USERAGENT, "mpf/" MPF_VERSION);
 	if (!x->req->path)
-		curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
-	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(h, CURLOPT_HEADERDATA, x);
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, x);
-	curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
-	curl_easy_setopt(h, CURLOPT_XFERINFODATA, x);
-	curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+		libcurl.easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
+	libcurl.easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+	libcurl.easy_setopt(h, CURLOPT_HEADERDATA, x);
+	libcurl.easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+	libcurl.easy_setopt(h, CURLOPT_WRITEDATA, x);
+	libcurl.easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
+	libcurl.easy_setopt(h, CURLOPT_XFERINFODATA, x);
+	libcurl.easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
 }
 
 /* Prepare an attempt; returns 0 to go, 1 done without a transfer. */
@@ -392,22 +471,22 @@ static int setup(struct xfer *x)
 	x->werr = 0;
 	mpf_buf_reset(&r->body);
 	if (!x->h)
-		x->h = curl_easy_init();
+		x->h = libcurl.easy_init();
 	else
-		curl_easy_reset(x->h);
+		libcurl.easy_reset(x->h);
 	set_common(x);
-	curl_slist_free_all(x->hdrs);
+	libcurl.slist_free_all(x->hdrs);
 	x->hdrs = NULL;
 	if (!r->path) {
 		if (r->etag && *r->etag) {
 			snprintf(line, sizeof(line), "If-None-Match: %s", r->etag);
-			x->hdrs = curl_slist_append(x->hdrs, line);
+			x->hdrs = libcurl.slist_append(x->hdrs, line);
 		}
 		if (r->last_modified && *r->last_modified) {
 			snprintf(line, sizeof(line), "If-Modified-Since: %s", r->last_modified);
-			x->hdrs = curl_slist_append(x->hdrs, line);
+			x->hdrs = libcurl.slist_append(x->hdrs, line);
 		}
-		curl_easy_setopt(x->h, CURLOPT_HTTPHEADER, x->hdrs);
+		libcurl.easy_setopt(x->h, CURLOPT_HTTPHEADER, x->hdrs);
 		return 0;
 	}
 	if (x->restart && ftruncate(x->fd, 0) < 0)
@@ -418,7 +497,7 @@ static int setup(struct xfer *x)
 		return -1;
 	if (x->offset > 0) {
 		r->resumed_at = x->offset;
-		curl_easy_setopt(x->h, CURLOPT_RESUME_FROM_LARGE, (curl_off_t)x->offset);
+		libcurl.easy_setopt(x->h, CURLOPT_RESUME_FROM_LARGE, (curl_off_t)x->offset);
 	}
 	return 0;
 }
@@ -455,7 +534,7 @@ static void fail_curl(struct xfer *x, CURLcode c, const char *ebuf)
 	else if (c == CURLE_ABORTED_BY_CALLBACK && mpf_interrupted)
 		mpf_errf(&r->err, MPF_ERR_INTR, "%s: interrupted", r->url);
 	else
-		mpf_errf(&r->err, code, "%s: %s", r->url, *ebuf ? ebuf : curl_easy_strerror(c));
+		mpf_errf(&r->err, code, "%s: %s", r->url, *ebuf ? ebuf : libcurl.easy_strerror(c));
 	r->result = mpf_interrupted ? MPF_ERR_INTR : code;
 }
 
@@ -465,7 +544,7 @@ static int attempt_done(struct xfer *x, CURLcode c, const char *ebuf)
 	struct mpf_http_req *r = x->req;
 	long code = 0;
 
-	curl_easy_getinfo(x->h, CURLINFO_RESPONSE_CODE, &code);
+	libcurl.easy_getinfo(x->h, CURLINFO_RESPONSE_CODE, &code);
 	r->status = code;
 	if (c == CURLE_WRITE_ERROR && x->werr == -2) {
 		c = CURLE_RECV_ERROR;	/* injected: retried like a real drop */
@@ -480,7 +559,7 @@ static int attempt_done(struct xfer *x, CURLcode c, const char *ebuf)
 		if (x->o->stats)
 			x->o->stats->retries++;
 		mpf_debug("%s: %s, retrying (attempt %d)", r->url,
-			  c ? curl_easy_strerror(c) : "server error", r->attempts + 1);
+			  c ? libcurl.easy_strerror(c) : "server error", r->attempts + 1);
 		return 1;
 	}
 	if (c != CURLE_OK) {
@@ -509,9 +588,10 @@ static void xfer_end(struct xfer *x)
 		close(x->fd);
 	x->fd = -1;
 	if (x->h)
-		curl_easy_cleanup(x->h);
+		libcurl.easy_cleanup(x->h);
 	x->h = NULL;
-	curl_slist_free_all(x->hdrs);
+	if (x->hdrs)
+		libcurl.slist_free_all(x->hdrs);
 	x->hdrs = NULL;
 	free(x->part);
 	x->part = NULL;
@@ -548,6 +628,11 @@ static int prepare(struct xfer *x)
 		run_file(x);
 		return 1;
 	}
+	if (!libcurl.easy_init) {
+		r->result = mpf_errf(&r->err, MPF_ERR_FAIL, "%s: %s", r->url,
+				     *libcurl_err ? libcurl_err : "mpf_http_global_init not called");
+		return 1;
+	}
 	return 0;
 }
 
@@ -571,13 +656,13 @@ static void start(struct batch *b, size_t i)
 		return;
 	}
 	b->ebuf[i][0] = '\0';
-	curl_easy_setopt(x->h, CURLOPT_ERRORBUFFER, b->ebuf[i]);
-	curl_easy_setopt(x->h, CURLOPT_PRIVATE, x);
+	libcurl.easy_setopt(x->h, CURLOPT_ERRORBUFFER, b->ebuf[i]);
+	libcurl.easy_setopt(x->h, CURLOPT_PRIVATE, x);
 	x->state = ST_RUN;
 	x->req->attempts++;
 	if (b->o->stats)
 		b->o->stats->requests++;
-	curl_multi_add_handle(b->m, x->h);
+	libcurl.multi_add_handle(b->m, x->h);
 	b->active++;
 }
 
@@ -616,13 +701,13 @@ static void collect(struct batch *b)
 	CURLMsg *msg;
 	int left;
 
-	while ((msg = curl_multi_info_read(b->m, &left))) {
+	while ((msg = libcurl.multi_info_read(b->m, &left))) {
 		struct xfer *x = NULL;
 
 		if (msg->msg != CURLMSG_DONE)
 			continue;
-		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&x);
-		curl_multi_remove_handle(b->m, x->h);
+		libcurl.easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&x);
+		libcurl.multi_remove_handle(b->m, x->h);
 		b->active--;
 		x->next_ms = 0;
 		if (attempt_done(x, msg->data.result, b->ebuf[x - b->x]))
@@ -649,7 +734,7 @@ int mpf_http_run(struct mpf_http_req *reqs, size_t n, const struct mpf_http_opts
 	int failed = 0, running;
 
 	b.ebuf = mpf_xcalloc(n ? n : 1, CURL_ERROR_SIZE);
-	b.m = curl_multi_init();
+	b.m = libcurl.multi_init ? libcurl.multi_init() : NULL;
 	for (i = 0; i < n; i++) {
 		b.x[i].req = &reqs[i];
 		b.x[i].o = o;
@@ -662,13 +747,15 @@ int mpf_http_run(struct mpf_http_req *reqs, size_t n, const struct mpf_http_opts
 
 		if (mpf_interrupted && !b.active)
 			break;	/* running transfers end through on_progress */
-		curl_multi_perform(b.m, &running);
+		if (!b.m)
+			continue;	/* no libcurl: only file:// URLs ran */
+		libcurl.multi_perform(b.m, &running);
 		collect(&b);
 		/* start what the finished transfers made room for before
 		 * sleeping, or an idle batch would wait for the timeout */
 		wait = start_more(&b);
 		if (pending(&b))
-			curl_multi_poll(b.m, NULL, 0, (int)(b.active ? (wait < 100 ? wait : 100) :
+			libcurl.multi_poll(b.m, NULL, 0, (int)(b.active ? (wait < 100 ? wait : 100) :
 							     wait), NULL);
 	}
 	for (i = 0; i < n; i++) {
@@ -676,12 +763,13 @@ int mpf_http_run(struct mpf_http_req *reqs, size_t n, const struct mpf_http_opts
 			reqs[i].result = mpf_errf(&reqs[i].err, MPF_ERR_INTR, "%s: interrupted",
 						  reqs[i].url);
 			if (b.x[i].state == ST_RUN)
-				curl_multi_remove_handle(b.m, b.x[i].h);
+				libcurl.multi_remove_handle(b.m, b.x[i].h);
 			xfer_end(&b.x[i]);
 		}
 		failed += reqs[i].result != 0;
 	}
-	curl_multi_cleanup(b.m);
+	if (b.m)
+		libcurl.multi_cleanup(b.m);
 	free(b.ebuf);
 	free(b.x);
 	return failed;

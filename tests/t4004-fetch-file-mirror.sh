@@ -24,6 +24,17 @@ test_expect_success 'an unchanged copy is not parsed again' '
 	grep "9 unchanged, 0 changed" err
 '
 
+# mpf loads libcurl only when a download starts (start-up speed): a
+# machine without it still works from a file:// copy.
+test_expect_success 'without libcurl: file:// works, http is a clear error' '
+	MPF_LIBCURL=$TRASH/no/libcurl.so.4 MPF_MIRROR=file://$TRASH/copy/ \
+		mpf-fetch --update --port rp2 2>err &&
+	grep "0 failed" err &&
+	test_expect_code 69 env MPF_LIBCURL=$TRASH/no/libcurl.so.4 \
+		mpf-fetch --update --port rp2 --retries 0 --mirror http://127.0.0.1:1/ 2>err &&
+	grep "cannot load libcurl (install libcurl4.*no/libcurl.so.4" err
+'
+
 test_expect_success 'a missing copy is a clear error' '
 	test_expect_code 69 mpf-fetch --update --port rp2 --mirror "file://$TRASH/nowhere/" 2>err &&
 	grep "nowhere/download/index.html?port=rp2: No such file" err
