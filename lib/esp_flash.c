@@ -754,6 +754,7 @@ static int begin(struct mpf_esp *e, uint8_t op, uint32_t erase, uint32_t blocks,
 static int send_block(struct mpf_esp *e, uint8_t op, uint32_t seq, struct mpf_buf *err)
 {
 	struct mpf_esp_reply rep;
+	char *last;
 	int tries, r = 0;
 
 	for (tries = 0; tries < BLOCK_TRIES; tries++) {
@@ -771,11 +772,16 @@ static int send_block(struct mpf_esp *e, uint8_t op, uint32_t seq, struct mpf_bu
 			return r;
 		if (r == MPF_ERR_TIMEOUT && *junk_hint(e))
 			return r;	/* it rebooted or crashed: the write is lost */
+		if (r == MPF_ERR_TIMEOUT && e->o.deadline && mpf_now_ms() >= e->o.deadline)
+			return r;	/* --timeout ran out: no point sending again */
 		if (r == MPF_ERR_PROTO && rep.error != MPF_ESP_ERR_CHECKSUM &&
 		    rep.error != MPF_ESP_ERR_INVALID && rep.status)
 			return r;	/* flash or deflate error: sending again will not help */
 	}
-	return mpf_errf(err, r, "block %u failed %d times: %s", seq, BLOCK_TRIES, mpf_buf_str(err));
+	last = mpf_xstrdup(mpf_buf_str(err));	/* err is both message and argument */
+	mpf_errf(err, r, "block %u failed %d times: %s", seq, BLOCK_TRIES, last);
+	free(last);
+	return r;
 }
 
 static int64_t now_us(void)
