@@ -9,6 +9,7 @@
 #include "log.h"
 #include "progress.h"
 #include "scan.h"
+#include "target.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -150,59 +151,42 @@ static void device_id(const struct mpf_usb_info *u, char *out, size_t cap)
 
 /* ---- after leaving: the board comes back as a serial port ------------- */
 
-static int find_port(const char *usb_serial, char *port, size_t cap)
-{
-	struct mpf_scan_opts so = { .kinds = MPF_SCAN_SERIAL };
-	struct mpf_record *recs = NULL;
-	size_t n = 0, i;
-	int found = 0;
-
-	mpf_scan(&so, &recs, &n);
-	for (i = 0; i < n; i++) {
-		const char *s = mpf_rec_str(&recs[i], "usb_serial");
-
-		if (!found && s && !strcmp(s, usb_serial) && mpf_rec_str(&recs[i], "serial")) {
-			snprintf(port, cap, "%s", mpf_rec_str(&recs[i], "serial"));
-			found = 1;
-		}
-		mpf_record_release(&recs[i]);
-	}
-	free(recs);
-	return found;
-}
-
-static int wait_port(const char *usb_serial, double sec, char *port, size_t cap)
-{
-	int64_t end = mpf_now_ms() + (int64_t)(sec * 1000);
-	struct timespec ts = { 0, 200 * 1000000L };
-
-	do {
-		if (find_port(usb_serial, port, cap))
-			return 1;
-		nanosleep(&ts, NULL);
-	} while (mpf_now_ms() < end && !mpf_interrupted);
-	return 0;
-}
-
 /* Not coming back is a warning, not a failed flash: the firmware is
- * written and verified; it may simply not enumerate as USB CDC. */
-static void wait_return(struct mpf_record *rec, const char *usb_serial)
+ * written and verified; it may simply not enumerate as USB CDC. The board
+ * is recognised as mpf-uf2 does (target.h): by the port it had (a path,
+ * a link, rfc2217://), its USB serial number or its USB location; a
+ * record without a USB serial number gets the DFU device's (the STM32
+ * bootloader and MicroPython both derive theirs from the chip's UID). */
+static void wait_return(struct mpf_record *rec, const char *dev_serial)
 {
-	char port[256];
+	struct mpf_buf err = MPF_BUF_INIT;
+	struct mpf_record board;
+	char *port = NULL;
 	json_t *w;
+	int r;
 
-	if (!usb_serial || o.wait <= 0)
+	if (o.wait <= 0)
 		return;
-	if (wait_port(usb_serial, o.wait, port, sizeof(port))) {
-		mpf_rec_set_str(rec, "serial", port);
+	mpf_record_from(&board, json_deep_copy(rec->obj));
+	if (!mpf_rec_str(&board, "usb_serial") && dev_serial && *dev_serial)
+		mpf_rec_set_str(&board, "usb_serial", dev_serial);
+	if (!mpf_board_has_identity(&board) && !mpf_rec_str(&board, "serial")) {
+		mpf_record_release(&board);
 		return;
 	}
-	w = json_pack("{s:s, s:s, s:o}", "applet", mpf.prog, "code", "timeout", "message",
-		      json_sprintf("the board did not come back as a serial port (USB serial "
-				   "%s) within %g s", usb_serial, o.wait));
-	mpf_rec_set(rec, "warning", w);
-	mpf_warn("%s: flashed, but the board did not come back as a serial port within %g s",
-		 usb_serial, o.wait);
+	r = mpf_wait_serial(&board, (int)(o.wait * 1000), &port, &err);
+	mpf_record_release(&board);
+	if (!r) {
+		mpf_rec_set_str(rec, "serial", port);
+		free(port);
+	} else if (r != MPF_ERR_INTR) {
+		w = json_pack("{s:s, s:s, s:s}", "applet", mpf.prog, "code", mpf_err_name(r),
+			      "message", err.buf);
+		mpf_rec_set(rec, "warning", w);
+		mpf_warn("%s: flashed, but %s", dev_serial && *dev_serial ? dev_serial : "dfu",
+			 err.buf);
+	}
+	mpf_buf_release(&err);
 }
 
 /* ---- write ------------------------------------------------------------------ */
@@ -294,8 +278,7 @@ static int write_image(struct mpf_record *rec, const struct mpf_usb_match *m, co
 	if (r < 0)
 		mpf_rec_set_error(rec, mpf_err_name(r), "%s", err.buf);
 	else if (res.left)
-		wait_return(rec, mpf_rec_str(rec, "usb_serial") ? mpf_rec_str(rec, "usb_serial")
-								: serial[0] ? serial : NULL);
+		wait_return(rec, serial);
 	mpf_buf_release(&err);
 	return r;
 }
@@ -533,8 +516,10 @@ const struct mpf_applet dfu_applet = {
 		"firmware (--no-leave stays in DFU).\n"
 		"\n"
 		"After leaving, mpf-dfu waits up to --wait seconds for the board to come back "
-		"as a serial port with the same USB serial number, and sets the record's "
-		"serial field to it. A board that does not come back is not a failed flash: "
+		"as a serial port, recognised as mpf-uf2 does: the port the record had before "
+		"the bootloader (a path, a by-id link, rfc2217://), the same USB serial number "
+		"(the DFU device's when the record has none) or the same USB location; it sets "
+		"the record's serial field to it. A board that does not come back is not a failed flash: "
 		"the firmware was written and verified, so the record gets a \"warning\" "
 		"field ({applet, code, message}, like error) and the exit status stays 0.\n"
 		"\n"

@@ -148,4 +148,24 @@ test_expect_success USBSIM,JQ 'the board not coming back as a serial port is a w
 	test "$(json_field out error)" = ""
 '
 
+# A pyboard sent to its bootloader from /dev/ttyACM0 (or a by-id link, or
+# rfc2217://) leaves that port; after DFU's leave MicroPython starts and
+# the port comes back. mpf-dfu waits for that path, as mpf-uf2 does.
+test_expect_success USBSIM,JQ 'a board that left its serial port for DFU is found back on it' '
+	usbsim_devices "$base" &&
+	: >"$MPF_USBSIM_LOG" &&
+	echo "{\"kind\":\"serial\",\"serial\":\"$TRASH/ttyACM-pyb\",\"board_id\":\"PYBV11\",\"method\":\"dfu\",\"firmware\":{\"file\":\"a.bin\"},\"target\":{\"kind\":\"dfu\",\"usb_serial\":\"F00\"}}" >in &&
+	{ usbsim mpf-dfu --wait 10 <in >out 2>err & } &&
+	dfu=$! &&
+	wait_for 20 grep -q "event: leave" "$MPF_USBSIM_LOG" &&
+	{ "$(mpf_sim mpf-test-tool)" pty-echo "$TRASH/ttyACM-pyb" & } &&
+	echo_pid=$! &&
+	test_when_finished "kill $echo_pid" &&
+	wait $dfu &&
+	test "$(json_field out flashed.ok)" = true &&
+	test "$(json_field out serial)" = "$TRASH/ttyACM-pyb" &&
+	test "$(json_field out warning)" = "" &&
+	! grep "did not come back" err
+'
+
 test_done
