@@ -119,6 +119,21 @@ static int looks_hex(const char *path, const struct mpf_buf *raw)
 	return 1;
 }
 
+static int named_dfu(const char *path)
+{
+	const char *dot = strrchr(path, '.');
+
+	return dot && !strcasecmp(dot, ".dfu");
+}
+
+/* A suffix that is there, right or wrong (load_bin reports a wrong one). */
+static int has_suffix(const struct mpf_buf *raw)
+{
+	struct mpf_dfu_suffix s;
+
+	return mpf_dfu_suffix_parse((const uint8_t *)raw->buf, raw->len, &s, NULL) != 0;
+}
+
 int mpf_dfu_image_load(const char *path, int alt, uint32_t addr, int addr_set,
 		       struct mpf_dfu_image *im, struct mpf_buf *err)
 {
@@ -133,6 +148,11 @@ int mpf_dfu_image_load(const char *path, int alt, uint32_t addr, int addr_set,
 		r = load_dfuse(im, &e);
 	else if (looks_hex(path, &im->raw))
 		r = load_hex(im, alt, &e);
+	else if (named_dfu(path) && !has_suffix(&im->raw))
+		/* a .dfu is DfuSe or a raw image with a DFU suffix: one with
+		 * neither is damaged or not firmware at all (an error page
+		 * saved under the name), never something to write raw */
+		r = mpf_errf(&e, MPF_ERR_FORMAT, "not a DFU file: no DfuSe prefix and no DFU suffix");
 	else
 		r = load_bin(im, alt, addr, addr_set, &e);
 	if (r == MPF_OK && !im->bytes)

@@ -60,6 +60,20 @@ test_expect_success USBSIM 'a cut-short .dfu is refused' '
 	grep "cut.dfu" err
 '
 
+# A .dfu is DfuSe or a raw image with a DFU suffix; with neither it is
+# not firmware (an HTML error page saved under the name, a truncated
+# download): written raw to 0x08000000 it would leave the board unbootable.
+test_expect_success USBSIM,JQ 'a .dfu that is neither DfuSe nor suffixed is refused, not written raw' '
+	: >"$MPF_USBSIM_LOG" &&
+	printf "<html><body>502 Bad Gateway</body></html>\n" >page.dfu &&
+	test_expect_code 65 usbsim mpf-dfu write page.dfu 2>err &&
+	grep "page.dfu.: not a DFU file: no DfuSe prefix and no DFU suffix" err &&
+	nothing_written &&
+	cp a.bin raw.bin &&
+	usbsim mpf-dfu write raw.bin --wait 0 -o jsonl >out &&
+	test "$(json_field out flashed.ok)" = true
+'
+
 test_expect_success USBSIM 'a .dfu whose element runs past its target is refused' '
 	# element size field (after the 11-byte prefix, the 274-byte target
 	# prefix and the element address) made larger than the data

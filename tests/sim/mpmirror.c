@@ -29,9 +29,13 @@
  * UF2 file starts with the banner a MicroPython image holds ("MicroPython
  * vX.Y.Z on DATE; MACHINE\0", version from the file name), so a
  * simulated board (tests/sim/mpy-repl --flash) flashed with it comes back
- * running that version (make demo).
+ * running that version (make demo). .dfu files are real DfuSe files (one
+ * element at 0x08000000), as micropython.org's stm32 files are.
  */
 #define _GNU_SOURCE		/* memmem, timegm, usleep */
+#include "buf.h"
+#include "dfuse.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -277,7 +281,40 @@ static void banner_of(const char *name, char *out, size_t n)
 			 blen, name);
 }
 
-/* The bytes of a file: deterministic; UF2 images are real UF2 blocks. */
+/* A real DfuSe file, as MicroPython's stm32 builds ship: one target, one
+ * element at the start of flash holding deterministic bytes (the banner
+ * first with --banners), the ST bootloader's ids in the suffix; size
+ * counts the whole file. */
+static void dfu_body(const char *name, long size, struct str *o, uint64_t x)
+{
+	long n = size - (11 + 274 + 8 + 16), i;
+	struct mpf_dfuse_target t = { 0 };
+	struct mpf_dfuse_file f = { 0x0483, 0xdf11, 0xffff, &t, 1 };
+	struct mpf_dfuse_element el;
+	struct mpf_buf out = MPF_BUF_INIT;
+	unsigned char *data;
+
+	if (n < 256)
+		n = 256;
+	data = mpf_xcalloc((size_t)n, 1);
+	for (i = 0; i < n; i++) {
+		x = x * 6364136223846793005ull + 1442695040888963407ull;
+		data[i] = (unsigned char)(x >> 56);
+	}
+	if (banners)
+		banner_of(name, (char *)data, 256);
+	el = (struct mpf_dfuse_element){ 0x08000000, (uint32_t)n, data };
+	snprintf(t.name, sizeof(t.name), "ST...");
+	t.el = &el;
+	t.n = 1;
+	mpf_dfuse_file_write(&f, 0, &out);
+	add(o, out.buf, out.len);
+	mpf_buf_release(&out);
+	free(data);
+}
+
+/* The bytes of a file: deterministic; UF2 images are real UF2 blocks,
+ * .dfu files real DfuSe files. */
 static void file_body(const char *name, long size, struct str *o, int corrupt)
 {
 	static const struct { const char *port; uint32_t family; } fams[] = {
@@ -313,6 +350,10 @@ static void file_body(const char *name, long size, struct str *o, int corrupt)
 			blk[127] = 0x0AB16F30;
 			add(o, blk, 512);
 		}
+		return;
+	}
+	if (dot && !strcmp(dot, ".dfu")) {
+		dfu_body(name, size, o, x);
 		return;
 	}
 	for (i = 0; i < size; i++) {
