@@ -400,12 +400,33 @@ static int drive_record(struct mpf_record *rec)
 	return 1;
 }
 
+/* So is a DFU device record (a board found in its DFU bootloader): no
+ * activator to run, no BOOT0 to ask for. */
+static int dfu_record(struct mpf_record *rec)
+{
+	static const char *const keep[] = { "vid", "pid", "bus", "address", "usb_serial",
+					    "location", NULL };
+	const char *kind = mpf_rec_str(rec, "kind");
+	json_t *t;
+	int i;
+
+	if (!kind || strcmp(kind, "dfu") || !mpf_rec_get(rec, "bus") || !mpf_rec_get(rec, "address"))
+		return 0;
+	t = json_pack("{s:s}", "kind", "dfu");
+	for (i = 0; keep[i]; i++)
+		if (mpf_rec_get(rec, keep[i]))
+			json_object_set(t, keep[i], mpf_rec_get(rec, keep[i]));
+	json_object_set_new(t, "activator", json_string("none"));
+	mpf_rec_set(rec, "target", t);
+	return 1;
+}
+
 static int run(struct mpf_record *rec, void *ctx)
 {
 	struct board b = { .rec = rec, .st = ctx, .err = MPF_BUF_INIT, .fails = MPF_BUF_INIT };
 	int r;
 
-	if (drive_record(rec))
+	if (drive_record(rec) || dfu_record(rec))
 		return 0;
 
 	b.kind = record_kind(rec);
@@ -512,6 +533,9 @@ const struct mpf_applet bootloader_applet = {
 		"-j, boards the OS tells apart by USB serial number or location enter their "
 		"bootloaders together and each takes the device with its own identity; boards "
 		"without one go one at a time.\n"
+		"\n"
+		"A board mpf-scan found already in its bootloader (a UF2 drive record, a DFU "
+		"device record) is its own target: no activator runs.\n"
 		"\n"
 		"ESP boards pass through (mpf-esp resets them itself), as do records without a "
 		"\"bootloader\" field unless --using is given.",

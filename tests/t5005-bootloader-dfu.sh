@@ -21,6 +21,20 @@ test_expect_success USBSIM,JQ 'two DFU devices: the board takes the one with its
 	test "$(json_field out target.address)" = 6
 '
 
+# mpf-scan found the board already in its bootloader (BOOT0 held at
+# power-up): the record is the device; nothing to press, nothing to wait.
+test_expect_success USBSIM,JQ 'a DFU device record from mpf-scan is its own target, no activator run' '
+	usbsim_devices "stm32dfu:serial=PYB0001:port=1.4:address=9" &&
+	usbsim mpf-scan --kind dfu -o jsonl >scan &&
+	jq -c ". + {port: \"stm32\", method: \"dfu\", bootloader: [\"touch1200\", \"mpy\", \"manual\"]}" scan >in &&
+	usbsim mpf-bootloader --timeout 2 <in >out 2>err &&
+	test "$(json_field out target.kind)" = dfu &&
+	test "$(json_field out target.address)" = 9 &&
+	test "$(json_field out target.usb_serial)" = PYB0001 &&
+	test "$(json_field out target.activator)" = none &&
+	! grep -i "BOOT0" err
+'
+
 test_expect_success USBSIM,JQ 'no DFU device: a timeout that says what was awaited' '
 	usbsim_devices "" &&
 	echo "{\"port\":\"stm32\",\"bootloader\":[\"none\"]}" |
