@@ -38,7 +38,11 @@ static const struct mpf_opt pick_opts[] = {
 	OPT_END(),
 };
 
-/* Each port's flash method and bootloader activation order (mpflash.md 5.1). */
+/* Each port's flash method and bootloader activation order (mpflash.md 5.1),
+ * except stm32: mpflash tries touch1200 first there, but MicroPython's stm32
+ * port only honours the 1200-baud touch on a few Arduino boards
+ * (MICROPY_HW_USB_CDC_1200BPS_TOUCH), so a pyboard would spend the whole
+ * activator wait on it; machine.bootloader() answers at once. */
 static const struct port_method {
 	const char *port, *method;
 	const char *bootloader[4];
@@ -46,7 +50,7 @@ static const struct port_method {
 	{ "rp2", "uf2", { "mpy", "touch1200", "manual" } },
 	{ "samd", "uf2", { "touch1200", "mpy", "manual" } },
 	{ "nrf", "uf2", { "touch1200", "mpy", "manual" } },
-	{ "stm32", "dfu", { "touch1200", "mpy", "manual" } },
+	{ "stm32", "dfu", { "mpy", "touch1200", "manual" } },
 	{ "esp32", "esp", { "none" } },
 	{ "esp8266", "esp", { "none" } },
 };
@@ -567,7 +571,8 @@ const struct mpf_applet pick_applet = {
 		"P4), method (uf2 for rp2, samd and nrf; esp for esp32 and esp8266; dfu for "
 		"stm32; swd with --method swd, taking .hex, .elf or .bin) and bootloader, the "
 		"order in which mpf-bootloader tries to start the bootloader (rp2: mpy, "
-		"touch1200, manual; samd, nrf and stm32: touch1200, mpy, manual; esp and swd: "
+		"touch1200, manual; samd and nrf: touch1200, mpy, manual; stm32: mpy, touch1200, manual "
+		"(its MicroPython rarely honours the 1200-baud touch); esp and swd: "
 		"none).\n"
 		"\n"
 		"A board already running the chosen version gets \"up_to_date\": true and no "

@@ -24,7 +24,7 @@ test_expect_success CURL 'each port gets its method, format and bootloader order
 	"RPI_PICO_W  1.25.0 - uf2 uf2 mpy,touch1200,manual - -"
 	"SEEED_WIO_TERMINAL  1.25.0 - uf2 uf2 touch1200,mpy,manual - -"
 	"ARDUINO_NANO_33_BLE_SENSE  1.25.0 - uf2 uf2 touch1200,mpy,manual - -"
-	"PYBV11  1.25.0 - dfu dfu touch1200,mpy,manual - -"
+	"PYBV11  1.25.0 - dfu dfu mpy,touch1200,manual - -"
 	"ESP32_GENERIC  1.25.0 - bin esp none esp32 4096"
 	"ESP32_GENERIC_S2  1.25.0 - bin esp none esp32s2 4096"
 	"ESP32_GENERIC_S3  1.25.0 - bin esp none esp32s3 0"
