@@ -262,13 +262,14 @@ static int board_page(const struct board *b, struct str *o)
 }
 
 /* --banners: "MicroPython vX.Y.Z on DATE; MACHINE\0" for a file named
- * BOARD-DATE-vX.Y.Z.uf2 (or BOARD-vX.Y.Z.uf2); MACHINE as the rp2 boards
- * print it, the board id for others. */
+ * BOARD-DATE-vX.Y.Z.uf2 (or BOARD-vX.Y.Z.uf2); MACHINE as the Picos and
+ * the pyboard print it, the board id for others. */
 static void banner_of(const char *name, char *out, size_t n)
 {
 	const char *v = strstr(name, "-v"), *dot = strrchr(name, '.');
 	const char *machine = !strncmp(name, "RPI_PICO_W-", 11) ? "Raspberry Pi Pico W with RP2040" :
-			      !strncmp(name, "RPI_PICO-", 9) ? "Raspberry Pi Pico with RP2040" : NULL;
+			      !strncmp(name, "RPI_PICO-", 9) ? "Raspberry Pi Pico with RP2040" :
+			      !strncmp(name, "PYBV11-", 7) ? "PYBv1.1 with STM32F405RG" : NULL;
 	int blen = (int)strcspn(name, "-");
 
 	if (!v || !dot || dot < v)

@@ -78,6 +78,15 @@
  * MACHINE" banner (a profile with that banner if there is one). An image
  * without the banner does not boot: the port stays away.
  *
+ * A pyboard and its STM32 DFU bootloader, with --dfu (and --flash):
+ *   --dfu FILE     the libusb simulator's plugged= file of the board's DFU
+ *                  device (FILE0... with --count)
+ *   --flash FILE   that device's flash state (MPF_USBSIM_STATE/...mem)
+ * machine.bootloader() resets the board into DFU: the port goes, and after
+ * --reset-ms FILE is created, which plugs the DFU device in. The device
+ * removes FILE when the host makes it leave DFU; --back-ms later the board
+ * is back behind the link, running what the flash holds (its banner).
+ *
  * An ESP32 behind a USB-UART with the auto-reset circuit, with --esp-rom:
  *   --esp-rom PATH the ESP ROM loader simulator (build/sim/esp-rom)
  *   --esp-arg A    one more argument for it (--chip esp32, --pace ...)
@@ -211,7 +220,7 @@ static struct {
 	const struct profile *p;
 	int count, busy, busy_catch, chatter, silent, vanish, raise, no_paste, verbose;
 	int baud, exec_ms, boot_ms, drop;
-	const char *toml, *drop_error;
+	const char *toml, *drop_error, *dfu;
 	const char *link, *uf2, *flash, *drive_sim;	/* the bootloader round trip */
 	const char *drive_args[16];
 	int ndrive_args, reset_ms, back_ms;
@@ -240,7 +249,8 @@ struct board {
 	int ticks;
 	const struct profile *p;	/* what the board runs now */
 	int idx;
-	char link[4096], uf2[4096], flash[4096];
+	char link[4096], uf2[4096], flash[4096], dfu[4096];
+	int in_dfu;		/* 1 resetting into DFU, 2 DFU device plugged, 3 left */
 	pid_t drive;		/* the UF2 drive simulator while in BOOTSEL, -1 after */
 	long long drive_at, back_at;
 	struct profile own;	/* made from a flashed image no profile matches */
@@ -407,6 +417,11 @@ static void enter_bootsel(struct board *b, const char *why);
 /* machine.bootloader(): never returns; the port goes (--uf2). */
 static int run_bootloader(struct board *b, const char *code)
 {
+	if (opt.dfu) {
+		enter_bootsel(b, "machine.bootloader()");
+		b->in_dfu = 1;
+		return 1;
+	}
 	if (!opt.uf2) {
 		outs(b, "\x04");
 		traceback(b, "<stdin>", "NotImplementedError: mpy-repl needs --uf2 DIR for machine.bootloader()");
@@ -771,7 +786,7 @@ static int touched(struct board *b)
 /* Reset into the bootloader: the USB CDC port leaves the bus. */
 static void enter_bootsel(struct board *b, const char *why)
 {
-	note(b, "%s: resetting into the UF2 bootloader", why);
+	note(b, "%s: resetting into the %s bootloader", why, opt.dfu ? "DFU" : "UF2");
 	if (b->link[0])
 		unlink(b->link);
 	close(b->fd);
@@ -917,9 +932,35 @@ static void come_back(struct board *b)
 	boot(b);
 }
 
+/* --dfu: plug the DFU device in; the board is back once it left DFU. */
+static void dfu_tick(struct board *b, long long t)
+{
+	int fd;
+
+	if (b->in_dfu == 1 && t >= b->drive_at) {
+		fd = open(b->dfu, O_WRONLY | O_CREAT, 0644);
+		if (fd >= 0)
+			close(fd);
+		note(b, "in the DFU bootloader: %s", b->dfu);
+		b->in_dfu = 2;
+	} else if (b->in_dfu == 2 && access(b->dfu, F_OK)) {
+		note(b, "left DFU");
+		b->in_dfu = 3;
+		b->back_at = t + opt.back_ms;
+	} else if (b->in_dfu == 3 && t >= b->back_at) {
+		b->in_dfu = 0;
+		come_back(b);
+	}
+}
+
 static void bootsel_tick(struct board *b, long long t)
 {
 	int st;
+
+	if (b->in_dfu) {
+		dfu_tick(b, t);
+		return;
+	}
 
 	if (b->drive == 0 && t >= b->drive_at)
 		start_drive(b);
@@ -934,6 +975,8 @@ static void bootsel_tick(struct board *b, long long t)
 /* On exit a board in its bootloader takes its drive along. */
 static void stop_drive(struct board *b)
 {
+	if (b->st == BOOTSEL && b->in_dfu == 2)
+		unlink(b->dfu);	/* unplug the DFU device with the board */
 	if (b->st != BOOTSEL || b->drive <= 0)
 		return;
 	kill(b->drive, SIGTERM);
@@ -966,6 +1009,7 @@ static void usage(void)
 		"       [--baud N] [--exec-ms N] [--boot-ms N] [--drop N] [--drop-error E] [-v]\n"
 		"       [--link PATH --uf2 DIR --flash FILE --drive-sim PATH [--drive-arg ARG]...\n"
 		"        [--reset-ms N] [--back-ms N]]\n"
+		"       [--link PATH --dfu FILE --flash FILE [--reset-ms N] [--back-ms N]]\n"
 		"       [--esp-rom PATH --flash FILE [--esp-arg ARG]...] | --list\nboards:");
 	for (i = 0; i < NPROFILES; i++)
 		fprintf(stderr, " %s", profiles[i].name);
@@ -1002,6 +1046,7 @@ static void parse_args(int argc, char **argv)
 		{ "--toml", &opt.toml }, { "--link", &opt.link }, { "--uf2", &opt.uf2 },
 		{ "--flash", &opt.flash }, { "--drive-sim", &opt.drive_sim },
 		{ "--esp-rom", &opt.esp_rom }, { "--drop-error", &opt.drop_error },
+		{ "--dfu", &opt.dfu },
 	};
 	int i;
 	size_t k;
@@ -1043,7 +1088,7 @@ static void parse_args(int argc, char **argv)
 			usage();
 	}
 	if (opt.count < 1 || opt.count > 64 || (opt.uf2 && (!opt.flash || !opt.drive_sim)) ||
-	    (opt.esp_rom && !opt.flash))
+	    (opt.esp_rom && !opt.flash) || (opt.dfu && (!opt.flash || opt.uf2)))
 		usage();
 }
 
@@ -1166,6 +1211,7 @@ int main(int argc, char **argv)
 		per_board(bs[i].link, sizeof(bs[i].link), opt.link, i);
 		per_board(bs[i].uf2, sizeof(bs[i].uf2), opt.uf2, i);
 		per_board(bs[i].flash, sizeof(bs[i].flash), opt.flash, i);
+		per_board(bs[i].dfu, sizeof(bs[i].dfu), opt.dfu, i);
 		if (open_board(&bs[i]) < 0) {
 			perror("mpy-repl: cannot make a pty");
 			return 1;

@@ -78,7 +78,7 @@ extern const struct usbsim_model *const __stop_usbsim_models[];
 
 static const char *const core_keys[] = {
 	"serial", "bus", "port", "address", "deny", "busy", "kdriver", "stall",
-	"timeout", "gone", "fault_req", "latency_us", "bytes_per_ms", NULL,
+	"timeout", "gone", "fault_req", "latency_us", "bytes_per_ms", "plugged", NULL,
 };
 
 /* ---- small helpers ---------------------------------------------------- */
@@ -563,6 +563,25 @@ void LIBUSB_CALL libusb_exit(libusb_context *ctx)
 	pthread_mutex_unlock(&lock);
 }
 
+/* plugged=FILE: the device is on the bus only while FILE exists; another
+ * program (tests/sim/mpy-repl --dfu, a board entering its bootloader)
+ * plugs it in by creating FILE, and the device unplugs itself by removing
+ * it when it leaves the bus (DFU leave). */
+static int plugged(struct libusb_device *d)
+{
+	const char *f = usbsim_opt(&d->sim, "plugged", NULL);
+
+	return !f || !access(f, F_OK);
+}
+
+static void unplug(struct libusb_device *d)
+{
+	const char *f = usbsim_opt(&d->sim, "plugged", NULL);
+
+	if (f && d->sim.gone && !unlink(f))
+		usbsim_log(&d->sim, "unplugged: %s removed", f);
+}
+
 ssize_t LIBUSB_CALL libusb_get_device_list(libusb_context *ctx, libusb_device ***list)
 {
 	libusb_device **l = calloc((size_t)ndevs + 1, sizeof(*l));
@@ -571,7 +590,7 @@ ssize_t LIBUSB_CALL libusb_get_device_list(libusb_context *ctx, libusb_device **
 
 	pthread_mutex_lock(&lock);
 	for (i = 0; i < ndevs; i++)
-		if (!devs[i].sim.gone) {
+		if (!devs[i].sim.gone && plugged(&devs[i])) {
 			devs[i].refs++;
 			l[n++] = &devs[i];
 		}
@@ -975,6 +994,7 @@ static int do_control(struct libusb_device_handle *h, struct libusb_control_setu
 			r = d->sim.model->control(&d->sim, st, data);
 		else
 			r = LIBUSB_ERROR_PIPE;
+		unplug(d);
 	}
 	if (r > st->wLength)
 		r = st->wLength;
