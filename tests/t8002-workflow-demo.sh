@@ -16,7 +16,7 @@ test_expect_success DEMO 'scripts/demo flashes the Pico W, the ESP32, the pyboar
 		{ cat out err; false; } &&
 	grep -q "RPI_PICO_W .*1\.22\.2  *1\.25\.0 .*uf2 ok" out &&
 	grep -q "ESP32_GENERIC .*1\.20\.0  *1\.25\.0 .*esp ok" out &&
-	grep -q "PYBV11 .*dfu ok" out &&
+	grep -q "ttyACM-pyboard .*PYBV11 .*1\.22\.2  *1\.25\.0 .*dfu ok" out &&
 	grep -q "ARDUINO_NANO_33_BLE_SENSE .*nRF52840 .*swd ok" out &&
 	grep -q "exit status 0" out &&
 	if command -v qemu-system-arm >/dev/null &&
