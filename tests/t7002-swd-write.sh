@@ -34,6 +34,7 @@ check_target() {
 		before=\$(erases) &&
 		addr=\$(printf 0x%08x \$(($base + $off))) &&
 		usbsim mpf-swd --address \$addr write $model.bin -o jsonl >rec &&
+		{ cat rec; echo \"erases \$before -> \$(erases)\"; grep violation \"\$MPF_USBSIM_LOG\" || :; } >&2 &&
 		test \"\$(json_field rec flashed.ok)\" = true &&
 		test \"\$(json_field rec flashed.verified)\" = true &&
 		test \"\$(json_field rec flashed.bytes)\" = $len &&
