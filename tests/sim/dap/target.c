@@ -75,7 +75,7 @@ struct dapsim_target {
 	/* flash controller */
 	uint64_t busy_until;
 	uint32_t cr, sr, optr;
-	int keyseq, keylock;
+	int keyseq;			/* KEYR: 0, 1 after KEY1, 2 locked until reset */
 	int dw_pending;
 	uint32_t dw_addr, dw_lo;
 	uint32_t nvmc_config;
@@ -158,7 +158,7 @@ static void sysreset(struct dapsim_target *t)
 	t->n.resets++;
 	t->cr = t->c->ctl == CTL_F4 ? 0x80000000u : 0xC0000000u;	/* LOCK (| OPTLOCK) */
 	t->sr = 0;
-	t->keyseq = t->keylock = 0;
+	t->keyseq = 0;
 	t->dw_pending = 0;
 	t->busy_until = 0;
 	t->nvmc_config = 0;
@@ -427,24 +427,32 @@ static int f4_flash_write(struct dapsim_target *t, uint32_t addr, int size, uint
 	return 0;
 }
 
+/* The flash key sequence of every STM32 controller here (RM0090 3.6.1 and
+ * its L4/H7 twins): KEY1 then KEY2 clears the LOCK bit of *cr; any other
+ * write is a bus error and locks KEYR until reset (*seq 2). */
+static int keyr_write(struct dapsim_target *t, int *seq, uint32_t *cr, uint32_t lock, uint32_t v,
+		      const char *name)
+{
+	if (*seq == 0 && v == 0x45670123u) {
+		*seq = 1;
+	} else if (*seq == 1 && v == 0xCDEF89ABu) {
+		*seq = 0;
+		*cr &= ~lock;
+		t->n.unlocks++;
+	} else {
+		if (*seq != 2)
+			violation(t, "wrong %s sequence: locked until reset", name);
+		*seq = 2;
+		return -1;	/* bus error */
+	}
+	return 0;
+}
+
 static int f4_reg_write(struct dapsim_target *t, uint32_t off, uint32_t v)
 {
 	switch (off) {
 	case 0x04:	/* KEYR */
-		if (t->keylock)
-			return -1;
-		if (t->keyseq == 0 && v == 0x45670123u) {
-			t->keyseq = 1;
-		} else if (t->keyseq == 1 && v == 0xCDEF89ABu) {
-			t->keyseq = 0;
-			t->cr &= ~0x80000000u;
-			t->n.unlocks++;
-		} else {
-			violation(t, "wrong FLASH_KEYR sequence: locked until reset");
-			t->keylock = 1;
-			return -1;	/* bus error */
-		}
-		return 0;
+		return keyr_write(t, &t->keyseq, &t->cr, 0x80000000u, v, "FLASH_KEYR");
 	case 0x0C:
 		t->sr &= ~(v & 0x1F3u);
 		return 0;
@@ -546,20 +554,7 @@ static int l4_reg_write(struct dapsim_target *t, uint32_t off, uint32_t v)
 {
 	switch (off) {
 	case 0x08:	/* KEYR */
-		if (t->keylock)
-			return -1;
-		if (t->keyseq == 0 && v == 0x45670123u) {
-			t->keyseq = 1;
-		} else if (t->keyseq == 1 && v == 0xCDEF89ABu) {
-			t->keyseq = 0;
-			t->cr &= ~0x80000000u;
-			t->n.unlocks++;
-		} else {
-			violation(t, "wrong FLASH_KEYR sequence: locked until reset");
-			t->keylock = 1;
-			return -1;
-		}
-		return 0;
+		return keyr_write(t, &t->keyseq, &t->cr, 0x80000000u, v, "FLASH_KEYR");
 	case 0x10:
 		t->sr &= ~(v & 0xC3FBu);
 		return 0;
@@ -681,18 +676,7 @@ static int h7_reg_write(struct dapsim_target *t, uint32_t off, uint32_t v)
 
 	switch (off & 0xFF) {
 	case 0x04:	/* KEYR */
-		if (k->keyseq == 0 && v == 0x45670123u) {
-			k->keyseq = 1;
-		} else if (k->keyseq == 1 && v == 0xCDEF89ABu) {
-			k->keyseq = 0;
-			k->cr &= ~1u;
-			t->n.unlocks++;
-		} else {
-			violation(t, "wrong FLASH_KEYR%d sequence: locked until reset", b + 1);
-			k->keyseq = 2;
-			return -1;
-		}
-		return 0;
+		return keyr_write(t, &k->keyseq, &k->cr, 1u, v, b ? "FLASH_KEYR2" : "FLASH_KEYR1");
 	case 0x0C: h7_cr_write(t, b, v); return 0;
 	case 0x14: k->sr &= ~(v & 0x07EE0000u); return 0;	/* CCR */
 	}
