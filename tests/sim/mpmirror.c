@@ -282,6 +282,13 @@ static void banner_of(const char *name, char *out, size_t n)
 			 blen, name);
 }
 
+/* The deterministic bytes of the files (Knuth's MMIX LCG). */
+static uint64_t lcg(uint64_t *x)
+{
+	*x = *x * 6364136223846793005ull + 1442695040888963407ull;
+	return *x;
+}
+
 /* A real DfuSe file, as MicroPython's stm32 builds ship: one target, one
  * element at the start of flash holding deterministic bytes (the banner
  * first with --banners), the ST bootloader's ids in the suffix; size
@@ -298,10 +305,8 @@ static void dfu_body(const char *name, long size, struct str *o, uint64_t x)
 	if (n < 256)
 		n = 256;
 	data = mpf_xcalloc((size_t)n, 1);
-	for (i = 0; i < n; i++) {
-		x = x * 6364136223846793005ull + 1442695040888963407ull;
-		data[i] = (unsigned char)(x >> 56);
-	}
+	for (i = 0; i < n; i++)
+		data[i] = (unsigned char)(lcg(&x) >> 56);
 	if (banners)
 		banner_of(name, (char *)data, 256);
 	el = (struct mpf_dfuse_element){ 0x08000000, (uint32_t)n, data };
@@ -342,10 +347,8 @@ static void file_body(const char *name, long size, struct str *o, int corrupt)
 			blk[0] = 0x0A324655, blk[1] = 0x9E5D5157, blk[2] = 0x2000;
 			blk[3] = 0x10000000u + (uint32_t)i * 256, blk[4] = 256;
 			blk[5] = (uint32_t)i, blk[6] = (uint32_t)nblk, blk[7] = fam;
-			for (k = 8; k < 8 + 64; k++) {
-				x = x * 6364136223846793005ull + 1442695040888963407ull;
-				blk[k] = (uint32_t)(x >> 32);
-			}
+			for (k = 8; k < 8 + 64; k++)
+				blk[k] = (uint32_t)(lcg(&x) >> 32);
 			if (i == 0 && banners)
 				banner_of(name, (char *)&blk[8], 256);
 			blk[127] = 0x0AB16F30;
@@ -358,10 +361,8 @@ static void file_body(const char *name, long size, struct str *o, int corrupt)
 		return;
 	}
 	for (i = 0; i < size; i++) {
-		unsigned char c;
+		unsigned char c = (unsigned char)(lcg(&x) >> 56);
 
-		x = x * 6364136223846793005ull + 1442695040888963407ull;
-		c = (unsigned char)(x >> 56);
 		if (i == 0 && dot && !strcmp(dot, ".bin"))
 			c = 0xE9;	/* the ESP image magic */
 		add(o, &c, 1);
