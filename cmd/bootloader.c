@@ -180,7 +180,8 @@ static int listed(const struct mpf_strlist *l, const char *s)
 	return 0;
 }
 
-static void set_target(struct board *b, const struct mpf_record *c, const char *activator)
+/* The device record c becomes rec's target. */
+static void set_target(struct mpf_record *rec, const struct mpf_record *c, const char *activator)
 {
 	static const char *const keep[] = { "kind", "path", "board_id", "model", "device", "vid",
 					    "pid", "bus", "address", "usb_serial", "location", NULL };
@@ -191,7 +192,7 @@ static void set_target(struct board *b, const struct mpf_record *c, const char *
 		if (mpf_rec_get(c, keep[i]))
 			json_object_set(t, keep[i], mpf_rec_get(c, keep[i]));
 	json_object_set_new(t, "activator", json_string(activator));
-	mpf_rec_set(b->rec, "target", t);
+	mpf_rec_set(rec, "target", t);
 }
 
 /* Look once for this board's bootloader device; claim and record it. */
@@ -214,7 +215,7 @@ static int find_target(struct board *b, const char *activator, int take_old)
 	k = mpf_boot_pick(b->rec, b->kind, c, n, b->solo, take_old);
 	if (k >= 0) {
 		mpf_strlist_add(&b->st->claimed, target_key(&recs[k], &key));
-		set_target(b, &recs[k], activator);
+		set_target(b->rec, &recs[k], activator);
 	}
 	pthread_mutex_unlock(&b->st->lock);
 	free(c);
@@ -404,20 +405,11 @@ static int drive_record(struct mpf_record *rec)
  * activator to run, no BOOT0 to ask for. */
 static int dfu_record(struct mpf_record *rec)
 {
-	static const char *const keep[] = { "vid", "pid", "bus", "address", "usb_serial",
-					    "location", NULL };
 	const char *kind = mpf_rec_str(rec, "kind");
-	json_t *t;
-	int i;
 
 	if (!kind || strcmp(kind, "dfu") || !mpf_rec_get(rec, "bus") || !mpf_rec_get(rec, "address"))
 		return 0;
-	t = json_pack("{s:s}", "kind", "dfu");
-	for (i = 0; keep[i]; i++)
-		if (mpf_rec_get(rec, keep[i]))
-			json_object_set(t, keep[i], mpf_rec_get(rec, keep[i]));
-	json_object_set_new(t, "activator", json_string("none"));
-	mpf_rec_set(rec, "target", t);
+	set_target(rec, rec, "none");
 	return 1;
 }
 

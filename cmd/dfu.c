@@ -170,16 +170,12 @@ static void wait_return(struct mpf_record *rec, const char *dev_serial)
 	mpf_record_from(&board, json_deep_copy(rec->obj));
 	if (!mpf_rec_str(&board, "usb_serial") && dev_serial && *dev_serial)
 		mpf_rec_set_str(&board, "usb_serial", dev_serial);
-	if (!mpf_board_has_identity(&board) && !mpf_rec_str(&board, "serial")) {
-		mpf_record_release(&board);
-		return;
-	}
 	r = mpf_wait_serial(&board, (int)(o.wait * 1000), &port, &err);
 	mpf_record_release(&board);
 	if (!r) {
 		mpf_rec_set_str(rec, "serial", port);
 		free(port);
-	} else if (r != MPF_ERR_INTR) {
+	} else if (r != MPF_ERR_INTR && r != MPF_ERR_ARG) {	/* ARG: nothing to know it by */
 		w = json_pack("{s:s, s:s, s:s}", "applet", mpf.prog, "code", mpf_err_name(r),
 			      "message", err.buf);
 		mpf_rec_set(rec, "warning", w);

@@ -82,14 +82,14 @@ static char libcurl_err[512];	/* why it is not loaded; "" once it is */
 static int libcurl_load(void)
 {
 	const char *want = getenv("MPF_LIBCURL");	/* a libcurl of one's own */
+	const char *const *names = libcurl_names;
+	size_t i, n = sizeof(libcurl_names) / sizeof(libcurl_names[0]);
 	void *h = NULL;
-	size_t i;
 
 	if (want && *want)
-		h = dlopen(want, RTLD_NOW | RTLD_LOCAL);
-	for (i = 0; i < sizeof(libcurl_names) / sizeof(libcurl_names[0]) && !h && !(want && *want);
-	     i++)
-		h = dlopen(libcurl_names[i], RTLD_NOW | RTLD_LOCAL);
+		names = &want, n = 1;
+	for (i = 0; i < n && !h; i++)
+		h = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
 	if (!h) {
 		snprintf(libcurl_err, sizeof(libcurl_err),
 			 "cannot load libcurl (install libcurl4, or libcurl4-openssl-dev to build): %s",
