@@ -5,7 +5,6 @@ echo "scan_nothing_attached: $ms ms (median of 51 runs of mpf-scan -o jsonl, all
 ms=$(median_ms 51 mpf --version)
 echo "startup_version: $ms ms (median of 51 runs of mpf --version: process start-up floor)"
 # libcurl (and its ~30 libraries) loads only when a download starts.
-ldd "$MPF_BUILD/mpf" >"${TMPDIR:-/tmp}/mpf-ldd.$$" 2>/dev/null
-echo "startup_libs: $(wc -l <"${TMPDIR:-/tmp}/mpf-ldd.$$") shared objects mapped at start," \
-	"$(grep -c libcurl "${TMPDIR:-/tmp}/mpf-ldd.$$") of them libcurl (ldd build/mpf)"
-rm -f "${TMPDIR:-/tmp}/mpf-ldd.$$"
+libs=$(ldd "$MPF_BUILD/mpf" 2>/dev/null)
+echo "startup_libs: $(printf '%s\n' "$libs" | wc -l) shared objects mapped at start," \
+	"$(printf '%s\n' "$libs" | grep -c libcurl) of them libcurl (ldd build/mpf)"
