@@ -13,7 +13,7 @@
 #
 # Everything is found by wildcard, so adding a module, an applet, a unit test
 # or a simulator needs no edit here:
-#   lib/*.c            -> $(B)/libmpf.a
+#   lib/LAYER/*.c      -> $(B)/libmpf.a (layers: see LAYERS and README)
 #   cmd/*.c            -> applets of $(B)/mpf (cmd/main.c is the dispatcher,
 #                         cmd/_*.c are templates and not built)
 #   tests/unit/t-*.c   -> $(B)/tests/unit/t-* (TAP, linked with libmpf.a)
@@ -38,7 +38,7 @@ endif
 
 PKGS := libserialport libusb-1.0 libcurl sqlite3 jansson zlib libcrypto
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-# libcurl is not linked: lib/http.c loads it (dlopen) when a download
+# libcurl is not linked: lib/board/http.c loads it (dlopen) when a download
 # starts, which keeps its 30 libraries out of every start-up.
 PKG_LIBS := $(shell pkg-config --libs $(filter-out libcurl,$(PKGS)) 2>/dev/null) -ldl
 
@@ -48,13 +48,18 @@ CFLAGS ?= -O2 -g
 WERROR_FLAG := $(if $(filter true 1,$(CI) $(WERROR)),-Werror)
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Wshadow \
 	-Wno-unused-parameter -Wno-missing-field-initializers -Wstrict-prototypes -Wmissing-prototypes \
-	$(WERROR_FLAG) -pthread -MMD -MP -Ilib -I$(B)/gen \
+	$(WERROR_FLAG) -pthread -MMD -MP $(LIB_INCLUDES) -I$(B)/gen \
 	-DMPF_VERSION='"$(VERSION)"' $(PKG_CFLAGS) $(SAN_FLAGS) $(CFLAGS)
 ALL_LDFLAGS = -pthread $(SAN_FLAGS) $(LDFLAGS)
 LIBS = $(PKG_LIBS) -lm
 
-LIB_SRCS := $(wildcard lib/*.c)
-LIB_ASMS := $(wildcard lib/*.S)
+# lib/ is in layers, lowest first; a module includes headers of its own
+# layer and the ones below it only (tests/check-layers checks it). Header
+# names are unique across layers, so one -I per folder serves them all.
+LAYERS := core proto transport flash board
+LIB_INCLUDES := $(LAYERS:%=-Ilib/%)
+LIB_SRCS := $(foreach l,$(LAYERS),$(wildcard lib/$(l)/*.c))
+LIB_ASMS := $(foreach l,$(LAYERS),$(wildcard lib/$(l)/*.S))
 LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o) $(LIB_ASMS:%.S=$(B)/%.o)
 LIB_EXTRA_OBJS :=
 CMD_SRCS := $(filter-out cmd/_%,$(wildcard cmd/*.c))
@@ -68,7 +73,7 @@ SIMS := $(SIM_SRCS:tests/sim/%.c=$(B)/sim/%)
 CHECK_DEPS :=
 SCRIPTS := $(filter-out scripts/install-deps scripts/gen-%,$(wildcard scripts/mpf-*))
 
--include $(wildcard lib/*.mk cmd/*.mk tests/*.mk tests/sim/*/sim.mk)
+-include $(wildcard lib/*/*.mk cmd/*.mk tests/*.mk tests/sim/*/sim.mk)
 
 .PHONY: all check test unit demo bench docs man completions install uninstall \
 	deps check-deps clean install-udev valgrind build-for-tests build-for-demo FORCE
@@ -90,7 +95,7 @@ $(B)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-# Data files embedded with .incbin (lib/boards_csv.S) rebuild with them.
+# Data files embedded with .incbin (lib/board/boards_csv.S) rebuild with them.
 $(B)/%.o: %.S
 	@mkdir -p $(@D)
 	$(CC) $(filter-out -std=c11,$(ALL_CFLAGS)) -c -o $@ $<

@@ -1,6 +1,6 @@
 /* dfu.c - mpf-dfu: USB DFU 1.1 and ST DfuSe flashing over libusb
- * (shared/reference/protocols.md section 2; lib/dfu, lib/dfuse,
- * lib/dfu_flash). */
+ * (shared/reference/protocols.md section 2; lib/proto/dfu, lib/proto/dfuse,
+ * lib/flash/dfu_flash). */
 #include "applet.h"
 #include "dfu_flash.h"
 #include "err.h"

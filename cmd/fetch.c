@@ -1,4 +1,4 @@
-/* fetch.c - mpf-fetch: keep the firmware catalogue (lib/db.h) up to date
+/* fetch.c - mpf-fetch: keep the firmware catalogue (lib/board/db.h) up to date
  * from micropython.org or a mirror, download firmware files into the
  * cache, and register local builds. */
 #define _DEFAULT_SOURCE		/* realpath(3) */

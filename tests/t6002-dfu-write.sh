@@ -66,7 +66,7 @@ test_expect_success USBSIM,DFU_UTIL,DFUSE_PACK,JQ '.dfu made by dfu-util dfuse-p
 	dfu_readback 0x08060000 5000 b2.bin && cmp b.bin b2.bin
 '
 
-test_expect_success USBSIM,DFU_UTIL,JQ '.dfu made by lib/dfuse is accepted by dfu-util and by mpf-dfu' '
+test_expect_success USBSIM,DFU_UTIL,JQ '.dfu made by lib/proto/dfuse is accepted by dfu-util and by mpf-dfu' '
 	"$DFU_FILE" pack -D 0483:df11 0x08004000:a.bin 0x08010000:b.bin ours.dfu &&
 	"$DFU_FILE" dump ours.dfu >dump &&
 	printf "device 0483:df11\n0 0x08004000 3000\n0 0x08010000 5000\n" >expect &&

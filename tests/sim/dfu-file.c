@@ -1,5 +1,5 @@
-/* dfu-file - make and inspect DfuSe and Intel HEX files with lib/dfuse
- * and lib/ihex, for the shell tests (which hold them against dfu-util's
+/* dfu-file - make and inspect DfuSe and Intel HEX files with lib/proto/dfuse
+ * and lib/proto/ihex, for the shell tests (which hold them against dfu-util's
  * dfuse-pack, dfu-util itself and binutils' objcopy). Never installed.
  *
  *   dfu-file pack [-D VID:PID] [-8] ADDR[@ALT]:FILE... OUT.dfu

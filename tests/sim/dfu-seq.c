@@ -8,7 +8,7 @@
  *                             + GETSTATUS until idle (protocols.md 6.2),
  *                             then its exit: Set Address, zero-length
  *                             DNLOAD block 0, GETSTATUS.
- * Uses lib/dfu_usb (the only DFU device there is).
+ * Uses lib/transport/dfu_usb (the only DFU device there is).
  */
 #include "dfu_flash.h"
 #include "err.h"

@@ -8,7 +8,7 @@
  *
  * Prints the pty path on its first line (like QEMU) and serves until
  * killed. Behaviour follows protocols.md section 1 and the chip table in
- * lib/esp_chip.c: each chip's ROM command set and status layout, the
+ * lib/proto/esp_chip.c: each chip's ROM command set and status layout, the
  * ESP8266 FLASH_BEGIN over-erase, deflate blocks inflated with zlib,
  * MD5 over the flash file with libcrypto, NOR semantics (a write only
  * clears bits, so writing unerased flash corrupts it as real flash does).

@@ -6,7 +6,7 @@
  * raw paste (the QEMU micro:bit): Ctrl-C twice and Ctrl-A, the raw-paste
  * probe, the identification script in 32-byte chunks 3 ms apart, Ctrl-D,
  * the reply up to "\x04>", Ctrl-B and the friendly prompt; and nothing else
- * (no options, records, board table or parsing, no lib/repl). The
+ * (no options, records, board table or parsing, no lib/flash/repl). The
  * difference between its wall time and mpf-info's is mpf-info's overhead
  * (tests/bench/info.sh). Only the script text comes from libmpf.
  */

@@ -1,5 +1,5 @@
 /* t-uf2mount.c - finding an unmounted UF2 bootloader under /sys/block and
- * using where it is mounted already (lib/uf2drive). */
+ * using where it is mounted already (lib/flash/uf2drive). */
 #define _DEFAULT_SOURCE		/* mkdtemp */
 #include "test-lib.h"
 

@@ -9,7 +9,7 @@
  * process opens it first.
  *
  * Tables:
- *   boards    the board table compiled into mpf (lib/boards.h), loaded
+ *   boards    the board table compiled into mpf (lib/board/boards.h), loaded
  *             once per table content (meta "boards_table"), plus boards the
  *             mirror lists that the table lacks (source "mirror")
  *   firmware  one row per firmware file: board_id, variant, version,

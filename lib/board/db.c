@@ -16,7 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* The compiled-in board table (lib/boards_csv.S), hashed to tell when the
+/* The compiled-in board table (lib/board/boards_csv.S), hashed to tell when the
  * boards rows must be reloaded. */
 extern const char mpf_boards_csv[], mpf_boards_csv_end[];
 

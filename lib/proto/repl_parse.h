@@ -1,5 +1,5 @@
-/* repl.h - the MicroPython raw REPL: parsing what a board sends (pure) and a
- * client that drives a board through a transport.
+/* repl_parse.h - the MicroPython raw REPL: parsing what a board sends (pure;
+ * the client that drives a board is repl.h).
  *
  * The exchange (MicroPython shared/runtime/pyexec.c, docs "raw mode"):
  *
@@ -36,14 +36,13 @@
  *
  * Thread safety: one struct mpf_repl per board and thread; no globals.
  */
-#ifndef MPF_REPL_H
-#define MPF_REPL_H
+#ifndef MPF_REPL_PARSE_H
+#define MPF_REPL_PARSE_H
 
 #include <stddef.h>
 #include <stdint.h>
 
 #include "buf.h"
-#include "transport.h"
 
 /* The byte strings of the protocol. */
 #define MPF_REPL_RAW_BANNER "raw REPL; CTRL-B to exit\r\n"
@@ -51,8 +50,6 @@
 #define MPF_REPL_FRIENDLY_PROMPT ">>> "
 /* CircuitPython after Ctrl-C in code.py waits for a key first. */
 #define MPF_REPL_CP_ANYKEY "Press any key to enter the REPL"
-
-/* ---- pure parsing (no I/O) ---- */
 
 /* Offset just past the last complete raw REPL prompt (banner + ">") in
  * buf, or -1 when there is none. */
@@ -95,45 +92,10 @@ struct mpf_repl_window {
 int mpf_repl_window_feed(struct mpf_repl_window *w, const char *buf, size_t len,
 			 struct mpf_buf *err);
 
-/* ---- the client ---- */
-
-struct mpf_repl {
-	struct mpf_transport *t;
-	struct mpf_buf rx;	/* received, not yet consumed */
-	int raw;		/* in the raw REPL */
-	int paste;		/* raw paste: -1 not asked yet, 0 no, 1 yes */
-	int use_paste;		/* 0 to never ask (default 1) */
-	int chunk;		/* plain raw mode: bytes per write (default 32) */
-	int chunk_gap_ms;	/* pause between chunks (default 3) */
-	int running;		/* code started and its result not read yet */
-	int64_t waited_ms;	/* how long the last mpf_repl_enter waited */
-	struct mpf_buf seen;	/* what came before the raw prompt (banner, chatter) */
-};
-
-void mpf_repl_init(struct mpf_repl *r, struct mpf_transport *t);
-/* Stop what runs, enter the raw REPL. MPF_ERR_TIMEOUT ("no REPL prompt
- * within N ms") when the board never answered as a REPL;
- * MPF_ERR_NODEV when the port went away. */
-int mpf_repl_enter(struct mpf_repl *r, int timeout_ms, struct mpf_buf *err);
-/* Soft reset from the raw REPL (Ctrl-D on an empty line); back in the raw
- * REPL afterwards. */
-int mpf_repl_soft_reset(struct mpf_repl *r, int timeout_ms, struct mpf_buf *err);
-/* Send code (raw paste where offered, else plain raw mode) and wait until
- * the board has accepted it. */
-int mpf_repl_start(struct mpf_repl *r, const char *code, size_t len, int timeout_ms,
-		   struct mpf_buf *err);
-/* Wait for the result of mpf_repl_start: stdout to out, stderr to errout
- * (either may be NULL). A Python exception returns MPF_ERR_FAIL with the
- * traceback's last line in err. */
-int mpf_repl_finish(struct mpf_repl *r, struct mpf_buf *out, struct mpf_buf *errout,
-		    int timeout_ms, struct mpf_buf *err);
-/* mpf_repl_start + mpf_repl_finish. */
-int mpf_repl_exec(struct mpf_repl *r, const char *code, struct mpf_buf *out,
-		  struct mpf_buf *errout, int timeout_ms, struct mpf_buf *err);
-/* Ctrl-B: back to the friendly REPL, as the board was found. Code still
- * running (a finish that timed out) is interrupted with Ctrl-C first. */
-int mpf_repl_leave(struct mpf_repl *r, int timeout_ms, struct mpf_buf *err);
-/* Free buffers (the transport stays open: the caller owns it). */
-void mpf_repl_release(struct mpf_repl *r);
+/* Offset just past the last end of a reply ("\x04>"), or -1. */
+long mpf_repl_find_reply_end(const char *buf, size_t len);
+/* Set err to MPF_ERR_PROTO "what, got \"...\"" with the start of buf
+ * quoted; returns MPF_ERR_PROTO. */
+int mpf_repl_bad_reply(struct mpf_buf *err, const char *what, const char *buf, size_t len);
 
 #endif

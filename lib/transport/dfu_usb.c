@@ -1,4 +1,4 @@
-/* dfu_usb.c - lib/dfu over lib/usb (see dfu_usb.h). */
+/* dfu_usb.c - lib/proto/dfu over lib/transport/usb (see dfu_usb.h). */
 #include "dfu_usb.h"
 #include "err.h"
 #include "log.h"

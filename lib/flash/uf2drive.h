@@ -11,16 +11,7 @@
 
 #include <stddef.h>
 
-struct mpf_uf2_info {
-	char bootloader[128];	/* first line, "UF2 Bootloader v3.0" */
-	char model[128];	/* "Model:" */
-	char board_id[128];	/* "Board-ID:" */
-	char date[64];		/* "Date:" (TinyUF2) */
-};
-
-/* Parse the text of INFO_UF2.TXT (pure; CRLF or LF; unknown keys ignored).
- * Returns 0, or MPF_ERR_FORMAT when it has neither a Board-ID nor a Model. */
-int mpf_uf2_info_parse(const char *text, size_t len, struct mpf_uf2_info *info);
+#include "uf2.h"
 
 struct mpf_uf2_drive {
 	char *path;		/* mount point */

@@ -1,5 +1,5 @@
 /* net.h - network serial ports: socket://host:port and rfc2217://host:port
- * (see lib/net.c). Use mpf_transport_open(), which picks the transport. */
+ * (see lib/transport/net.c). Use mpf_transport_open(), which picks the transport. */
 #ifndef MPF_NET_H
 #define MPF_NET_H
 

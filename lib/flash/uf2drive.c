@@ -24,52 +24,6 @@
 #include <time.h>
 #include <unistd.h>
 
-static void copy_value(char *dst, size_t cap, const char *s, size_t n)
-{
-	while (n && (*s == ' ' || *s == '\t')) {
-		s++;
-		n--;
-	}
-	while (n && strchr(" \t\r", s[n - 1]))
-		n--;
-	if (n >= cap)
-		n = cap - 1;
-	memcpy(dst, s, n);
-	dst[n] = '\0';
-}
-
-int mpf_uf2_info_parse(const char *text, size_t len, struct mpf_uf2_info *info)
-{
-#define KEY(k, f) { k, offsetof(struct mpf_uf2_info, f), sizeof(info->f) }
-	const struct { const char *key; size_t off, cap; } keys[] = {
-		KEY("Model:", model), KEY("Board-ID:", board_id), KEY("Date:", date),
-	};
-#undef KEY
-	const char *p = text, *end = text + len;
-	size_t i;
-	int first = 1;
-
-	memset(info, 0, sizeof(*info));
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
-
-		for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-			size_t kl = strlen(keys[i].key);
-
-			if (n >= kl && !strncasecmp(p, keys[i].key, kl)) {
-				copy_value((char *)info + keys[i].off, keys[i].cap, p + kl, n - kl);
-				break;
-			}
-		}
-		if (first && i == sizeof(keys) / sizeof(keys[0]))
-			copy_value(info->bootloader, sizeof(info->bootloader), p, n);
-		first = 0;
-		p = nl ? nl + 1 : end;
-	}
-	return info->board_id[0] || info->model[0] ? 0 : MPF_ERR_FORMAT;
-}
-
 /* The real name of INFO_UF2.TXT in dir, matched without case. */
 static int find_info_name(const char *dir, char *name, size_t cap)
 {

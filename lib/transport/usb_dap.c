@@ -208,7 +208,7 @@ int mpf_usb_probe_open(struct mpf_usb_probe *p, struct mpf_dap *d, struct mpf_bu
 		mpf_usb_access_hint(p->u.vid, p->u.pid, err);
 		return MPF_ERR_PERM;
 	}
-	/* lib/usb turns EACCES into the udev hint, detaches usbhid (v1 probes)
+	/* lib/transport/usb turns EACCES into the udev hint, detaches usbhid (v1 probes)
 	 * and releases the claim however the program ends */
 	if ((rc = mpf_usb_open(p->dev, &p->ud, err)) < 0)
 		return rc;

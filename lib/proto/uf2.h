@@ -120,4 +120,20 @@ size_t mpf_uf2_port_families(const char *port, uint32_t *ids, size_t cap);
 int mpf_uf2_check_target(const struct mpf_uf2_summary *s, const struct mpf_uf2_info *drive,
 			 const char *port, struct mpf_buf *err);
 
+/* INFO_UF2.TXT, the file at the root of a UF2 bootloader drive:
+ *   UF2 Bootloader v3.0
+ *   Model: Raspberry Pi RP2
+ *   Board-ID: RPI-RP2
+ */
+struct mpf_uf2_info {
+	char bootloader[128];	/* first line, "UF2 Bootloader v3.0" */
+	char model[128];	/* "Model:" */
+	char board_id[128];	/* "Board-ID:" */
+	char date[64];		/* "Date:" (TinyUF2) */
+};
+
+/* Parse the text of INFO_UF2.TXT (pure; CRLF or LF; unknown keys ignored).
+ * Returns 0, or MPF_ERR_FORMAT when it has neither a Board-ID nor a Model. */
+int mpf_uf2_info_parse(const char *text, size_t len, struct mpf_uf2_info *info);
+
 #endif

@@ -1,6 +1,6 @@
 /* dfuse.h - ST DfuSe ("DFU 1.1a"): the memory layout in the alt-setting
  * names, the commands sent as DNLOAD block 0, the .dfu file format, and
- * the write / read / erase / leave operations built on lib/dfu.
+ * the write / read / erase / leave operations built on lib/proto/dfu.
  *
  * Facts: shared/reference/protocols.md sections 2.2 - 2.4 (AN3156 via
  * dfu-programmer, dfu-util dfuse.c / dfuse_mem.c / dfu_file.c, pydfu).

@@ -1,7 +1,7 @@
 /* dfu_usb.h - a USB device in DFU mode, driven through lib/usb: finds
  * the DFU interface, its alternate settings (with their DfuSe memory
  * layouts) and functional descriptor, applies the quirk table, claims the
- * interface and gives lib/dfu its transport (struct mpf_dfu_io).
+ * interface and gives lib/proto/dfu its transport (struct mpf_dfu_io).
  */
 #ifndef MPF_DFU_USB_H
 #define MPF_DFU_USB_H

@@ -1,4 +1,4 @@
-/* boards.h - the MicroPython board table (lib/micropython_boards.csv,
+/* boards.h - the MicroPython board table (lib/board/micropython_boards.csv,
  * compiled in), and the rules that find a board by id or description.
  *
  * Rows are per release: version ("v1.24.1"), board_id ("BOARD" or

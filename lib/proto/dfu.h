@@ -3,7 +3,7 @@
  *
  * Facts: shared/reference/protocols.md section 2.1 (DFU 1.1 spec, dfu-util,
  * pydfu). The protocol code never touches USB: it talks through struct
- * mpf_dfu_io (a control transfer, a sleep and a clock), which lib/usb
+ * mpf_dfu_io (a control transfer, a sleep and a clock), which lib/transport/usb
  * provides for real devices and unit tests provide as recorded exchanges.
  */
 #ifndef MPF_DFU_H

@@ -43,7 +43,7 @@ int mpf_touch1200(const char *port, struct mpf_buf *err)
 	return r == MPF_ERR_INTR ? mpf_errf(err, r, "interrupted") : 0;
 }
 
-/* machine.bootloader() over the raw REPL (lib/repl). The board resets
+/* machine.bootloader() over the raw REPL (lib/flash/repl). The board resets
  * into its bootloader, so the port goes away (or just falls silent)
  * instead of answering; an answer means it failed: a port without
  * machine.bootloader() replies with a traceback, whose last line is the

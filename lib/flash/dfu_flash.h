@@ -1,7 +1,7 @@
 /* dfu_flash.h - what mpf-dfu does to a device: load an image (.dfu, .hex,
  * .bin), check it against the device's memory layout, erase what it
  * touches (or mass erase), write, verify by reading back, leave DFU.
- * Built on lib/dfuse and lib/dfu over lib/dfu_usb.
+ * Built on lib/proto/dfuse and lib/proto/dfu over lib/transport/dfu_usb.
  */
 #ifndef MPF_DFU_FLASH_H
 #define MPF_DFU_FLASH_H

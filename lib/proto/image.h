@@ -1,6 +1,6 @@
 /* image.h - a firmware image as address + bytes segments, from a raw
- * binary (placed at a given address), Intel HEX (lib/ihex) or ELF
- * (PT_LOAD segments at their physical addresses, lib/elf).
+ * binary (placed at a given address), Intel HEX (lib/proto/ihex) or ELF
+ * (PT_LOAD segments at their physical addresses, lib/proto/elf).
  */
 #ifndef MPF_IMAGE_H
 #define MPF_IMAGE_H
