@@ -9,6 +9,7 @@
 #   make fuzz          libFuzzer harnesses for every parser (tests/fuzz.mk)
 #   make docs          regenerate man/*.1 and completions/* from the option tables
 #   make install PREFIX=/usr/local DESTDIR=...   /  make uninstall
+#   make deb           a Debian binary package in build/deb (lintian-clean)
 #   make deps          install the Debian packages that are missing
 #
 # Everything is found by wildcard, so adding a module, an applet, a unit test
@@ -75,7 +76,7 @@ SCRIPTS := $(filter-out scripts/install-deps scripts/gen-%,$(wildcard scripts/mp
 
 -include $(wildcard lib/*/*.mk cmd/*.mk tests/*.mk tests/sim/*/sim.mk)
 
-.PHONY: all check test unit demo bench docs man completions install uninstall \
+.PHONY: all check test unit demo bench docs man completions install uninstall deb \
 	deps check-deps clean install-udev valgrind build-for-tests build-for-demo FORCE
 .DELETE_ON_ERROR:
 
@@ -217,6 +218,14 @@ uninstall:
 	  $(SCRIPTS:scripts/%=$(DESTDIR)$(DATADIR)/fish/vendor_completions.d/%.fish)
 	rm -rf $(DESTDIR)$(DATADIR)/mpf
 
+# A Debian binary package of what make install puts under /usr, in
+# DEB_DIR (scripts/mkdeb; debian/ holds control, changelog, copyright).
+DEB_DIR ?= $(B)/deb
+deb: all
+	@rm -rf $(DEB_DIR)
+	@$(MAKE) --no-print-directory -s install DESTDIR=$(abspath $(DEB_DIR))/root PREFIX=/usr >/dev/null
+	@scripts/mkdeb $(DEB_DIR)/root $(DEB_DIR) $(VERSION)
+
 # udev rules for DFU bootloaders and debug probes (needs root).
 install-udev:
 	install -m 644 scripts/udev/*.rules /etc/udev/rules.d/
@@ -225,4 +234,4 @@ install-udev:
 clean:
 	rm -rf build tests/trash*
 
--include $(shell find $(B) -name '*.d' 2>/dev/null)
+-include $(shell find $(B) -name '*.d' -type f 2>/dev/null)
