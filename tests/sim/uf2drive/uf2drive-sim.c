@@ -23,7 +23,7 @@
  * - --vanish-after N makes the device disappear after N accepted blocks
  *   (a cable pulled half way), without writing the image.
  * - --block-us paces each accepted block (the RP2040 takes about 4 ms per
- *   256-byte block: 32 blocks per 130-140 ms in pico-bootrom-rp2040 #21).
+ *   256-byte block: 32 blocks per 130-140 ms in raspberrypi/pico-bootrom-rp2040#21).
  * Events go to --log (one line each) so tests can check what the device saw.
  */
 #define FUSE_USE_VERSION 31
