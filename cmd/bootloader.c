@@ -1,5 +1,6 @@
 /* bootloader.c - mpf-bootloader: put boards into their bootloader and find
- * the bootloader device each one becomes (mpflash.md 5.1, protocols.md 3.3).
+ * the bootloader device each one becomes (doc/boards.md 5,
+ * doc/protocols.md 3.3).
  */
 #include "applet.h"
 #include "bootloader.h"

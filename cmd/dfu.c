@@ -1,5 +1,5 @@
 /* dfu.c - mpf-dfu: USB DFU 1.1 and ST DfuSe flashing over libusb
- * (shared/reference/protocols.md section 2; lib/proto/dfu, lib/proto/dfuse,
+ * (DFU 1.1, ST AN3156; doc/protocols.md 2; lib/proto/dfu, lib/proto/dfuse,
  * lib/flash/dfu_flash). */
 #include "applet.h"
 #include "dfu_flash.h"

@@ -1,5 +1,6 @@
 /* esp.c - mpf-esp: flash ESP8266 and ESP32-family chips through their
- * serial ROM loader (protocols.md section 1), as a pipeline filter or alone.
+ * serial ROM loader (esptool's "Serial Protocol" documentation;
+ * doc/protocols.md 1), as a pipeline filter or alone.
  *
  * Nothing is uploaded to the chip: every command is one its mask ROM has.
  * Checks that can refuse a job (wrong chip, image for another chip, region

@@ -1,5 +1,5 @@
 /* info.c - mpf-info: identify MicroPython boards over the raw REPL, all
- * ports at once, results in input order (design.md section 3: family,
+ * ports at once, results in input order (the fields of mpf(7), RECORDS: family,
  * version, build, preview, port, board, cpu, arch, mpy, board_id, variant,
  * and description / ignore from board_info.toml). */
 #include "applet.h"

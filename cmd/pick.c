@@ -1,5 +1,5 @@
 /* pick.c - mpf-pick: choose the firmware, the flash method and the
- * bootloader activation order for each board (mpflash.md 4 and 5.1). */
+ * bootloader activation order for each board (doc/boards.md 5). */
 #include "applet.h"
 #include "boards.h"
 #include "db.h"
@@ -38,7 +38,7 @@ static const struct mpf_opt pick_opts[] = {
 	OPT_END(),
 };
 
-/* Each port's flash method and bootloader activation order (mpflash.md 5.1),
+/* Each port's flash method and bootloader activation order (doc/boards.md 5),
  * except stm32: mpflash tries touch1200 first there, but MicroPython's stm32
  * port only honours the 1200-baud touch on a few Arduino boards
  * (MICROPY_HW_USB_CDC_1200BPS_TOUCH), so a pyboard would spend the whole

@@ -1,5 +1,5 @@
 /* scan.c - mpf-scan: list serial ports, USB DFU devices, mounted UF2 drives
- * and CMSIS-DAP probes, one JSON record each (design.md section 3). */
+ * and CMSIS-DAP probes, one JSON record each (mpf(7), RECORDS). */
 #include "applet.h"
 #include "exitcode.h"
 #include "filter.h"

@@ -1,6 +1,7 @@
 /* swd.c - mpf-swd: program STM32 and nRF52 boards through a CMSIS-DAP debug
  * probe over SWD, register-level, without Python or CMSIS packs
- * (protocols.md sections 4-5; lib/proto/cmsis_dap, adiv5, cortex_m, swd_target).
+ * (Arm CMSIS-DAP, ADIv5; doc/protocols.md 4-5; lib/proto/cmsis_dap, lib/flash/
+ * adiv5, cortex_m, swd_target).
  */
 #define _DEFAULT_SOURCE	/* mkstemp, fsync */
 #include <errno.h>

@@ -1,6 +1,6 @@
 /* uf2.c - mpf-uf2: copy UF2 images onto UF2 bootloader drives (RP2040,
- * RP2350, SAMD, nRF52, ...), describe and make UF2 files (protocols.md 3,
- * mpflash.md 5.2). */
+ * RP2350, SAMD, nRF52, ...), describe and make UF2 files (Microsoft's uf2
+ * README; doc/protocols.md 3, doc/boards.md 6). */
 #include "applet.h"
 #include "err.h"
 #include "exitcode.h"

@@ -31,7 +31,8 @@ MICROBIT_HEX=/usr/share/firmware-microbit-micropython/firmware.hex
 test_lazy_prereq QEMU_MICROBIT 'command -v qemu-system-arm && test -f "$MICROBIT_HEX"'
 
 # start_microbit: QEMU's micro:bit running Debian's MicroPython 1.9.2 on a
-# pty (design.md 6); its path in microbit.pty, its pid in microbit.pid.
+# pty (a real peer, README's Development section); its path in
+# microbit.pty, its pid in microbit.pid.
 # Waits until the emulated board answers: it boots slowly, and QEMU
 # notices a client on its pty only by polling once a second.
 # The caller stops it with stop_microbit, also on its way out:

@@ -30,7 +30,7 @@ stop_drive() {
 }
 esp_gone() { ! test -d "/proc/$1" || grep -q '^[0-9]* ([^)]*) Z' "/proc/$1/stat"; }
 
-# --timeout 3: an error on the last block may be the reset (tinyuf2 #88),
+# --timeout 3: an error on the last block may be the reset (adafruit/tinyuf2#88),
 # so mpf-uf2 waits for the drive to go; here it never does.
 walk_run() {
 	rm -f img && start_drive d --flash img || return 99

@@ -1,5 +1,5 @@
 #!/bin/sh
-test_description='mpf-uf2 info and convert: UF2 files checked block by block (protocols.md 3.1)'
+test_description='mpf-uf2 info and convert: UF2 files checked block by block (doc/protocols.md 3.1)'
 . "${MPF_SRC:-.}/tests/lib.sh"
 
 test_lazy_prereq SIM 'test -x "$(mpf_sim uf2drive-sim)"'

@@ -5,7 +5,7 @@ mpf-swd is tested against the cmsisdap device model (a CMSIS-DAP v2 probe
 with an STM32F405 behind it), so the model is first checked against a real
 peer: openocd 0.12 must program, verify and reset through it exactly as it
 does a real board, running its own flash loader and CRC algorithm on the
-simulated core (STM32F405 with the exact command of issue 8, and the
+simulated core (STM32F405 with the stock interface/cmsis-dap.cfg and target/stm32f4x.cfg, and the
 STM32L476 and nRF52840 models with their openocd drivers too). Then each side checks the other: mpf-swd reads back what
 openocd wrote, and openocd verifies what mpf-swd wrote.'
 . "${MPF_SRC:-.}/tests/lib.sh"

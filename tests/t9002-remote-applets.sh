@@ -87,7 +87,7 @@ test_expect_success 'touch1200 over rfc2217: 1200 baud, then DTR dropped, reach 
 	grep -q "^dtr 0" order
 '
 
-test_expect_success 'mpf-esp reset sequence over rfc2217: the lines reach the wire in the order of protocols.md 1.9' '
+test_expect_success 'mpf-esp reset sequence over rfc2217: the lines reach the wire in the order of doc/protocols.md 1.9' '
 	: >peer.log &&
 	test_must_fail mpf-esp --serial rfc2217://127.0.0.1:$p_peer --connect-attempts 1 --timeout 3 info >out 2>err &&
 	wait_for 3 grep -q closed peer.log &&

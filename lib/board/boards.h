@@ -27,7 +27,7 @@ int mpf_board_newer(const struct mpf_board *a, const struct mpf_board *b);
  * base board); NULL when the table has none. */
 const struct mpf_board *mpf_board_find(const char *board, const char *variant);
 
-/* Names a renamed board went by (mpflash.md 2.4): PICO <-> RPI_PICO,
+/* Names a renamed board went by (doc/boards.md 2): PICO <-> RPI_PICO,
  * GENERIC[_X] -> <PORT>_GENERIC[_X] (ESP32 and ESP8266 when port is NULL),
  * ESP32_/ESP8266_ prefixes dropped, _SPIRAM/_THREAD suffixes dropped.
  * Writes up to cap names (board itself excluded) into out; returns count. */

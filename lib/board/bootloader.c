@@ -28,7 +28,7 @@ static int vanished(int r)
  * RTS (SET_CONTROL_LINE_STATE 0), hold it a moment, close. pico-sdk
  * resets on the line coding alone; MicroPython's
  * MICROPY_HW_USB_CDC_1200BPS_TOUCH wants 1200 with DTR=RTS=0
- * (protocols.md 3.3). */
+ * (doc/protocols.md 3.3). */
 int mpf_touch1200(const char *port, struct mpf_buf *err)
 {
 	struct mpf_transport *t;
@@ -133,7 +133,7 @@ const char *mpf_manual_instructions(const char *port)
 	return "press RESET while holding the board's boot button";
 }
 
-/* mpflash's preferred orders (mpflash.md 5.1). */
+/* mpflash's preferred orders (doc/boards.md 5). */
 const char *mpf_default_activators(const char *port, const char *method)
 {
 	if (port && !strcmp(port, "rp2"))

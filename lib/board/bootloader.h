@@ -1,4 +1,4 @@
-/* bootloader.h - putting a board into its bootloader (mpflash.md 5.1).
+/* bootloader.h - putting a board into its bootloader (doc/boards.md 5).
  *
  * Activators are a table: touch1200 (open at 1200 baud, drop DTR and RTS,
  * close: pico-sdk's stdio_usb and MicroPython's

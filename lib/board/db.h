@@ -17,7 +17,7 @@
  *             source ("download", "local" or "custom")
  *   pages     the HTTP validators (ETag, Last-Modified) of each page
  *
- * Paths (design.md 4): $MPF_HOME/mpf.db and $MPF_HOME/firmware when
+ * Paths (mpf(7), ENVIRONMENT): $MPF_HOME/mpf.db and $MPF_HOME/firmware when
  * MPF_HOME is set, else $XDG_DATA_HOME/mpf/mpf.db and
  * $XDG_CACHE_HOME/mpf/firmware (~/.local/share and ~/.cache by default).
  */

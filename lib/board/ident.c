@@ -1,6 +1,6 @@
 /* ident.c - the identification script and the host side that reads its
  * output (see ident.h). Rules follow mpflash's mpy_fw_info.py and
- * board-id resolution (reference/mpflash.md 2.3, 2.4) with its known
+ * board-id resolution (doc/boards.md 1, 2) with its known
  * mistakes fixed: build numbers come from "-preview.N.g" and "-N-g" forms
  * explicitly, and a board that cannot be resolved stays without board_id.
  */

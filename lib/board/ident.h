@@ -11,7 +11,7 @@
  * interpretation happens here, on the host, where it is unit-tested:
  *
  *   family, version, build, preview, port, board, cpu, arch, mpy,
- *   board_id, variant (design.md section 3), and from board_info.toml:
+ *   board_id, variant (mpf(7), RECORDS), and from board_info.toml:
  *   description, ignore and a board_id override.
  */
 #ifndef MPF_IDENT_H

@@ -1,5 +1,5 @@
 /* mirror.h - the micropython.org download pages and firmware file names
- * (pure: buffers in, values out; mpflash.md section 3).
+ * (pure: buffers in, values out; doc/boards.md 3).
  *
  * Layout of a mirror rooted at BASE (https://micropython.org/):
  *   BASE download/?port=<port>   the port index: one <a class="board-card"
@@ -30,7 +30,7 @@ struct mpf_fwname {
 	char board[64];		/* "ESP32_GENERIC" */
 	char variant[64];	/* "SPIRAM", "" for the base board */
 	char date[11];		/* "2024-11-29" */
-	char version[32];	/* "1.24.1", "1.25.0-preview" (design.md 3) */
+	char version[32];	/* "1.24.1", "1.25.0-preview" (mpf(7), RECORDS) */
 	struct mpf_version v;	/* preview, build, hash */
 	char format[8];		/* "uf2", "bin", "dfu", "hex", "elf" */
 	int legacy;		/* an old name that does not start with the board */

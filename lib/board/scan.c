@@ -376,7 +376,7 @@ static void scan_uf2(const struct mpf_scan_opts *o, struct mpf_record **recs, si
 			mpf_rec_set_str(r, "device", d[i].device);
 		set_nonempty(r, "model", d[i].info.model);
 		set_nonempty(r, "board_id", d[i].info.board_id);
-		/* not "bootloader": that field is the list of activators (design.md 3) */
+		/* not "bootloader": that field is the list of activators (mpf(7), RECORDS) */
 		set_nonempty(r, "uf2_bootloader", d[i].info.bootloader);
 	}
 	mpf_uf2_drives_free(d, nd);

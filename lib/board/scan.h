@@ -1,5 +1,5 @@
 /* scan.h - find boards: serial ports, USB DFU devices, mounted UF2 drives
- * and CMSIS-DAP probes, one record each (design.md section 3). Used by
+ * and CMSIS-DAP probes, one record each (mpf(7), RECORDS). Used by
  * mpf-scan and by applets that scan for themselves when stdin is a terminal.
  */
 #ifndef MPF_SCAN_H

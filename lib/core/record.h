@@ -1,4 +1,4 @@
-/* record.h - JSON Lines records (design.md section 3).
+/* record.h - JSON Lines records (mpf(7), RECORDS).
  *
  * A record is one JSON object per line. Applets add or change the fields
  * they own through the mpf_rec_* setters, which mark the record dirty; a

@@ -6,7 +6,7 @@
  *   1.24.0-preview               a preview with no build number
  *   v1.19.1-123-gabcdef          123 commits after 1.19.1 (before 1.22)
  *   1.9.2, 1.20                  short forms (patch 0)
- * Written back without the "v": "1.24.1", "1.25.0-preview" (design.md 3);
+ * Written back without the "v": "1.24.1", "1.25.0-preview" (mpf(7), RECORDS);
  * a "-N-g" build is written as its base release ("1.19.1") with preview
  * set and build N, as the board itself reports (1, 19, 1).
  */

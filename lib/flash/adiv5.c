@@ -1,7 +1,7 @@
 /* adiv5.c - ADIv5 debug port and MEM-AP access through CMSIS-DAP.
  *
- * Facts: protocols.md 4.3 (SWD line setup, after pyOCD swj.py and
- * OpenOCD arm_adi_v5.h) and 4.4 (DP/AP registers, the TAR window).
+ * Facts: ARM ADIv5 (IHI 0031) B5 (SWD line setup, as pyOCD swj.py does it)
+ * and B2, C2 (DP/AP registers, the TAR window); doc/protocols.md 4.3-4.4.
  */
 #include <stdlib.h>
 #include <string.h>

@@ -1,5 +1,5 @@
 /* adiv5.h - ARM Debug Interface v5 over CMSIS-DAP: SWD line setup, the
- * debug port, access ports and MEM-AP memory access (protocols.md 4.3-4.4).
+ * debug port, access ports and MEM-AP memory access (doc/protocols.md 4.3-4.4).
  *
  * Memory transfers are planned around the MEM-AP auto-increment window
  * (TAR only increments within 1 KiB, or 4 KiB on the Cortex-M3/M4 AHB-AP)

@@ -1,6 +1,7 @@
 /* cortex_m.c - halt, reset, run and core registers of a Cortex-M core.
  *
- * Facts: protocols.md 4.5 (ARMv7-M ARM C1.6, pyOCD cortex_m.py).
+ * Facts: ARMv7-M Architecture Reference Manual C1.6, pyOCD cortex_m.py
+ * (doc/protocols.md 4.5).
  */
 #include <time.h>
 

@@ -1,5 +1,5 @@
 /* cortex_m.h - Cortex-M debug through a MEM-AP: halt, reset-and-halt,
- * core registers, run (protocols.md 4.5). Hardware reset (nRESET through
+ * core registers, run (doc/protocols.md 4.5). Hardware reset (nRESET through
  * DAP_SWJ_Pins) is in swd.c: connecting under reset.
  */
 #ifndef MPF_CORTEX_M_H

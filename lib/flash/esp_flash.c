@@ -24,7 +24,7 @@
 #define ERASE_MS_PER_MB 40000
 #define MD5_MS_PER_MB 8000
 
-/* protocols.md 1.9. Classic and USB-JTAG change one line per call, as
+/* doc/protocols.md 1.9. Classic and USB-JTAG change one line per call, as
  * esptool does; tight uses TIOCMSET so the 2-transistor circuit never
  * sees an intermediate state. */
 static const struct mpf_esp_step classic[] = {
@@ -492,7 +492,7 @@ int mpf_esp_esp32_package(struct mpf_esp *e, const char **pkg, int *rev, struct 
 	    (r = mpf_esp_read_reg(e, base + 20, &w5, err)) < 0 ||
 	    (r = mpf_esp_read_reg(e, 0x3FF6607C, &apb, err)) < 0)
 		return r;
-	/* protocols.md 1.11: major revision from three scattered bits */
+	/* doc/protocols.md 1.11: major revision from three scattered bits */
 	bits = ((apb >> 31) & 1) << 2 | ((w5 >> 20) & 1) << 1 | ((w3 >> 15) & 1);
 	major = bits == 1 ? 1 : bits == 3 ? 2 : bits == 7 ? 3 : 0;
 	*rev = (int)(major * 100 + ((w5 >> 24) & 3));

@@ -22,7 +22,7 @@
 #include "slip.h"
 #include "transport.h"
 
-/* One line-change step of a reset sequence (protocols.md 1.9). dtr/rts:
+/* One line-change step of a reset sequence (doc/protocols.md 1.9). dtr/rts:
  * 1 asserted, 0 released, -1 unchanged; both given = one TIOCMSET.
  * ms: sleep afterwards; MPF_ESP_DELAY = the sequence's reset delay. */
 struct mpf_esp_step {

@@ -1,6 +1,7 @@
 /* flash_nrf5.c - nRF52 NVMC programming and APPROTECT recovery through the
- * CTRL-AP (protocols.md 5.5, after the nRF52840 product specification as
- * summarised from OpenOCD nrf5.c and pyOCD target_nRF52.py).
+ * CTRL-AP (nRF52840 Product Specification, NVMC and CTRL-AP chapters, as
+ * OpenOCD nrf5.c and pyOCD target_nRF52.py apply them; doc/protocols.md
+ * 5.5).
  */
 #include <stdio.h>
 #include <string.h>

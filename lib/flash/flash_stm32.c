@@ -1,6 +1,7 @@
 /* flash_stm32.c - STM32 flash controllers at register level: F2/F4/F7,
- * L4/G4 and H7 (protocols.md 5.1-5.4, after RM0090/RM0351/RM0433 as
- * summarised from OpenOCD stm32f2x.c, stm32l4x.c, stm32h7x.c).
+ * L4/G4 and H7 (ST RM0090, RM0351, RM0440 and RM0433, "Embedded Flash
+ * memory", as OpenOCD stm32f2x.c, stm32l4x.c, stm32h7x.c apply them;
+ * doc/protocols.md 5.1-5.4).
  *
  * Programming streams words straight into flash through the MEM-AP: while
  * the controller is busy the AHB stalls the next write, which the probe

@@ -1,6 +1,6 @@
 /* swd_target.h - target families for SWD flashing: a table of flash
  * drivers (like OpenOCD's struct flash_driver), each detecting its parts
- * and erasing/programming them at register level (protocols.md section 5).
+ * and erasing/programming them at register level (doc/protocols.md section 5).
  */
 #ifndef MPF_SWD_TARGET_H
 #define MPF_SWD_TARGET_H

@@ -585,7 +585,7 @@ int mpf_uf2_copy(const char *dir, const char *name, const unsigned char *data, s
 		e = errno;
 	if (!e)
 		return 0;
-	/* The reset can fail the last write or sync (tinyuf2 PR #88); over a
+	/* The reset can fail the last write or sync (adafruit/tinyuf2#88); over a
 	 * kernel vfat the mount may linger a while: the caller waits for the
 	 * drive to go, and only a drive that stays makes this an error. */
 	if (vanish_errno(e)) {

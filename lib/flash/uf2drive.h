@@ -1,7 +1,7 @@
 /* uf2drive.h - UF2 bootloader drives: INFO_UF2.TXT and mounted drives.
  *
  * A UF2 bootloader shows a small FAT drive whose root holds INFO_UF2.TXT
- * (protocols.md section 3.1):
+ * (doc/protocols.md section 3.1):
  *   UF2 Bootloader v3.0
  *   Model: Raspberry Pi RP2
  *   Board-ID: RPI-RP2

@@ -1,6 +1,7 @@
 /* cmsis_dap.c - CMSIS-DAP commands, transfer batching and pipelining.
  *
- * Command and reply layouts: ARM CMSIS-DAP ref_dap.txt (protocols.md 4.2).
+ * Command and reply layouts: Arm CMSIS-DAP documentation, Command
+ * Reference (doc/protocols.md 4.2).
  */
 #include <stdlib.h>
 #include <string.h>

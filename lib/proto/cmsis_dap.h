@@ -1,4 +1,5 @@
-/* cmsis_dap.h - CMSIS-DAP command layer (protocols.md section 4.1-4.2).
+/* cmsis_dap.h - CMSIS-DAP command layer (Arm CMSIS-DAP documentation;
+ * doc/protocols.md 4.1-4.2).
  *
  * Pure: commands are encoded into packets and replies decoded from them;
  * the bytes travel through a small backend (v2 bulk endpoints or v1 HID

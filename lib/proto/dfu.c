@@ -1,5 +1,5 @@
 /* dfu.c - USB DFU 1.1 requests, the status poll with device workarounds,
- * recovery to dfuIDLE and the standard download (protocols.md 2.1). */
+ * recovery to dfuIDLE and the standard download (doc/protocols.md 2.1). */
 #include "dfu.h"
 #include "err.h"
 #include "log.h"
@@ -76,7 +76,7 @@ int mpf_dfu_func_parse(const uint8_t *extra, size_t len, struct mpf_dfu_func *f)
 	return 0;
 }
 
-/* Workarounds (dfu-util quirks.c and dfuse.c, protocols.md 2.1). */
+/* Workarounds (dfu-util quirks.c and dfuse.c; doc/protocols.md 2.1). */
 static const struct mpf_dfu_quirk quirks[] = {
 	{ 0x0483, 0xdf11, 0x0000, 0xffff,
 	  MPF_DFU_QUIRK_MASS_ERASE_POLL | MPF_DFU_QUIRK_EARLY_STALL,

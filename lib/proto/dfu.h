@@ -1,8 +1,9 @@
 /* dfu.h - USB DFU 1.1: requests, states, status codes, the GETSTATUS poll,
  * device workarounds, and the standard (non-DfuSe) download.
  *
- * Facts: shared/reference/protocols.md section 2.1 (DFU 1.1 spec, dfu-util,
- * pydfu). The protocol code never touches USB: it talks through struct
+ * Facts: the USB DFU 1.1 specification, sections 3, 4 and 6, as dfu-util
+ * and pydfu apply it (doc/protocols.md 2.1). The protocol code never
+ * touches USB: it talks through struct
  * mpf_dfu_io (a control transfer, a sleep and a clock), which lib/transport/usb
  * provides for real devices and unit tests provide as recorded exchanges.
  */
@@ -162,7 +163,8 @@ int mpf_dfu_download(struct mpf_dfu *d, const uint8_t *data, size_t len,
 int mpf_dfu_upload_image(struct mpf_dfu *d, uint8_t *out, size_t len, struct mpf_buf *err);
 
 /* CRC-32 as DFU suffixes use it: the reflected 0xEDB88320 polynomial,
- * init 0xFFFFFFFF, no final inversion (protocols.md 2.4). */
+ * init 0xFFFFFFFF, no final inversion (DFU 1.1 appendix B, the file
+ * suffix; doc/protocols.md 2.4). */
 uint32_t mpf_dfu_crc32(const uint8_t *buf, size_t len);
 
 #endif

@@ -1,5 +1,5 @@
 /* dfuse.c - ST DfuSe: memory layout, commands, .dfu files, write/read/leave
- * (protocols.md 2.2 - 2.4). */
+ * (doc/protocols.md 2.2 - 2.4). */
 #include "dfuse.h"
 #include "err.h"
 #include "log.h"

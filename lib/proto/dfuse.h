@@ -2,8 +2,9 @@
  * names, the commands sent as DNLOAD block 0, the .dfu file format, and
  * the write / read / erase / leave operations built on lib/proto/dfu.
  *
- * Facts: shared/reference/protocols.md sections 2.2 - 2.4 (AN3156 via
- * dfu-programmer, dfu-util dfuse.c / dfuse_mem.c / dfu_file.c, pydfu).
+ * Facts: ST AN3156 (USB DFU protocol used in the STM32 bootloader) and
+ * UM0391 (DfuSe file format), as dfu-util dfuse.c / dfuse_mem.c /
+ * dfu_file.c and pydfu apply them (doc/protocols.md 2.2 - 2.4).
  */
 #ifndef MPF_DFUSE_H
 #define MPF_DFUSE_H
@@ -123,7 +124,7 @@ struct mpf_dfuse_progress {
 
 /* Write data at addr (the device is in dfuIDLE on the right alt setting,
  * the pages already erased): one Set Address, then data blocks 2, 3, ...
- * of func.transfer_size (the address rule of protocols.md 2.2), or a Set
+ * of func.transfer_size (AN3156's address rule, doc/protocols.md 2.2), or a Set
  * Address before every block with MPF_DFU_QUIRK_SETADDR_EACH. */
 int mpf_dfuse_write(struct mpf_dfu *d, uint32_t addr, const uint8_t *data, uint32_t len,
 		    const struct mpf_dfuse_progress *pr, uint64_t done, uint64_t total,

@@ -1,6 +1,6 @@
 /* esp_chip.c - the chip table (see esp_chip.h). Values: magic numbers
  * from esptool 4.8 targets, chip ids, offsets, size and frequency codes
- * and MAC addresses from protocols.md 1.6, 1.10, 1.11; SPI controller
+ * and MAC addresses from doc/protocols.md 1.6, 1.10, 1.11; SPI controller
  * register layouts from esptool targets/ (one file per chip). */
 #include "esp_chip.h"
 
@@ -284,7 +284,7 @@ const char *mpf_esp_size_name(uint64_t bytes)
 
 uint64_t mpf_esp_jedec_size(uint8_t id)
 {
-	/* protocols.md 1.7 (esptool DETECTED_FLASH_SIZES) */
+	/* doc/protocols.md 1.7 (esptool DETECTED_FLASH_SIZES) */
 	if (id >= 0x12 && id <= 0x1C)
 		return 256ull * 1024 << (id - 0x12);
 	if (id >= 0x20 && id <= 0x22)

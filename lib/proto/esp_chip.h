@@ -1,5 +1,5 @@
 /* esp_chip.h - the Espressif chips mpf-esp knows, one table entry each
- * (protocols.md 1.4, 1.6, 1.10, 1.11; register layouts from esptool's
+ * (doc/protocols.md 1.4, 1.6, 1.10, 1.11; register layouts from esptool's
  * targets/ (one file per chip)). Adding a chip is adding an entry in esp_chip.c.
  *
  * Everything here is about the chip's mask ROM loader: we never upload a

@@ -1,5 +1,5 @@
 /* esp_image.h - Espressif application/bootloader image headers
- * (protocols.md 1.10): parse and validate, read the extended header's
+ * (doc/protocols.md 1.10): parse and validate, read the extended header's
  * chip id, patch flash mode/size/frequency the way the ROM will read them,
  * recomputing the appended SHA-256.
  *

@@ -1,5 +1,5 @@
 /* esp_loader.h - Espressif serial ROM loader commands, encoded and decoded
- * over buffers (protocols.md 1.2-1.4). No I/O here: esp_flash.c moves the
+ * over buffers (doc/protocols.md 1.2-1.4). No I/O here: esp_flash.c moves the
  * bytes, tests feed recorded ones.
  *
  * Request (inside SLIP): u8 0x00, u8 op, u16 size, u32 checksum, data.

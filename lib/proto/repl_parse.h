@@ -1,7 +1,8 @@
 /* repl_parse.h - the MicroPython raw REPL: parsing what a board sends (pure;
  * the client that drives a board is repl.h).
  *
- * The exchange (MicroPython shared/runtime/pyexec.c, docs "raw mode"):
+ * The exchange (MicroPython shared/runtime/pyexec.c, docs "raw mode";
+ * doc/protocols.md 6):
  *
  *   host: "\r\x03\x03"      Ctrl-C twice: stop main.py or whatever runs
  *   host: "\r\x01"          Ctrl-A: enter the raw REPL

@@ -1,5 +1,5 @@
 /* slip.h - SLIP framing (RFC 1055) as the Espressif ROM loader uses it
- * (protocols.md 1.1): frames start and end with 0xC0; inside, 0xC0 is sent
+ * (doc/protocols.md 1.1): frames start and end with 0xC0; inside, 0xC0 is sent
  * as 0xDB 0xDC and 0xDB as 0xDB 0xDD. Anything else after 0xDB is a
  * framing error. Bytes outside frames are not SLIP: the ROM's boot banner
  * or a panic message; the decoder keeps the last of them for the caller

@@ -1,5 +1,5 @@
 /* uf2.c - UF2 blocks, file validation, bin-to-UF2 conversion, the family
- * table and which families a drive or a port accepts (protocols.md 3). */
+ * table and which families a drive or a port accepts (doc/protocols.md 3). */
 #include "uf2.h"
 #include "buf.h"
 #include "err.h"

@@ -1,6 +1,6 @@
 /* uf2.h - the UF2 file format: blocks, validation, conversion, families.
  *
- * A UF2 file is a sequence of 512-byte blocks (protocols.md section 3.1,
+ * A UF2 file is a sequence of 512-byte blocks (doc/protocols.md section 3.1,
  * microsoft/uf2 README):
  *   u32 magicStart0 0x0A324655 | u32 magicStart1 0x9E5D5157 | u32 flags |
  *   u32 targetAddr | u32 payloadSize | u32 blockNo | u32 numBlocks |
@@ -32,7 +32,7 @@ enum {
 };
 
 /* RP2350-E10: picotool puts one "ignore" block in front of RP2350 images
- * (family ABSOLUTE, target 0x10FFFF00, 256 x 0xEF; protocols.md 3.3). */
+ * (family ABSOLUTE, target 0x10FFFF00, 256 x 0xEF; doc/protocols.md 3.3). */
 #define MPF_UF2_RP2_ABSOLUTE 0xE48BFF57u
 #define MPF_UF2_E10_ADDR 0x10FFFF00u
 
@@ -89,7 +89,7 @@ int mpf_uf2_validate(const uint8_t *data, size_t len, struct mpf_uf2_summary *s,
 int mpf_uf2_convert(const uint8_t *bin, size_t len, uint32_t base, uint32_t family,
 		    uint32_t payload, struct mpf_buf *out, struct mpf_buf *err);
 
-/* The family table (protocols.md section 3.2, uf2families.json names). */
+/* The family table (doc/protocols.md section 3.2, uf2families.json names). */
 struct mpf_uf2_family {
 	const char *name;	/* "RP2040" */
 	uint32_t id;

@@ -108,8 +108,8 @@ int mpf_usb_describe(libusb_device *dev, libusb_device_handle **handle,
 	return MPF_OK;
 }
 
-/* Probes from the vendors' and mpflash's udev rules (mpflash.md section 6,
- * protocols.md section 4.1). */
+/* Probes from the vendors' and mpflash's udev rules (doc/boards.md 7,
+ * doc/protocols.md 4.1). */
 static const struct { uint16_t vid, pid; } probes[] = {
 	{ 0x03eb, 0x2111 }, { 0x03eb, 0x2140 }, { 0x03eb, 0x2141 }, { 0x03eb, 0x2144 },
 	{ 0x03eb, 0x2145 }, { 0x03eb, 0x216c }, { 0x03eb, 0x2175 },

@@ -1,5 +1,5 @@
 /* usb_dap.h - CMSIS-DAP probes on USB: finding them and the two transports
- * behind struct mpf_dap_io (protocols.md 4.1):
+ * behind struct mpf_dap_io (doc/protocols.md 4.1):
  *   v2  a vendor interface whose name contains "CMSIS-DAP", bulk OUT then
  *       bulk IN endpoints, replies as short packets;
  *   v1  a HID interface: fixed-size reports without report id over the

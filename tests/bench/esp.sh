@@ -60,7 +60,7 @@ run() {
 	load=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null)
 	echo "esp_${label}_data_phase: $(echo "$ms" | awk '{ printf "%.2f", $1 / 1000 }') s (median of $runs; FLASH_DEFL_DATA phase, $z deflated bytes, $wire bytes on the wire incl. headers and SLIP; simulator paced at 460800 baud, load average $load)"
 	echo "esp_${label}_wire_fraction: $frac (wire limit $(echo "$wire" | awk '{ printf "%.2f", $1 * 10 / 460800 }') s / data phase, median of $runs, best $best; goal >= 0.95; ROM replies cost 0.013 of it)"
-	# the issue's definition: the deflated bytes with SLIP escaping, without
+	# the payload alone: the deflated bytes with SLIP escaping, without
 	# the 24-byte command headers and 2 delimiters each 0x400 block carries
 	blocks=$(( (z + 1023) / 1024 ))
 	echo "esp_${label}_payload_fraction: $(echo "$wire $blocks $ms" | awk '{ printf "%.3f", ($1 - 26 * $2) * 10 / 460800 * 1000 / $3 }') (payload-only wire limit $(echo "$wire $blocks" | awk '{ printf "%.2f", ($1 - 26 * $2) * 10 / 460800 }') s / data phase, median run; one-block-at-a-time ROM protocol caps this at $(echo "$wire $blocks" | awk '{ p = $1 - 26 * $2; printf "%.3f", p / ($1 + 14 * $2) }'))"

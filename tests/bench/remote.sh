@@ -1,5 +1,5 @@
 #!/bin/sh
-# remote.sh - issue 11: the cost of reaching a board through ser2net.
+# remote.sh - the cost of reaching a board through ser2net.
 # mpf-info on the QEMU micro:bit (real MicroPython 1.9.2) directly on its
 # pty and through Debian's ser2net (rfc2217:// on loopback), alternated in
 # the same run: once with ser2net's defaults and once with its chardelay

@@ -1,4 +1,4 @@
-# scan.sh - wall time of mpf-scan with nothing attached (issue 2: < 20 ms).
+# scan.sh - wall time of mpf-scan with nothing attached (goal: < 20 ms).
 . "$MPF_SRC/tests/bench/lib.sh"
 ms=$(median_ms 51 mpf-scan -o jsonl)
 echo "scan_nothing_attached: $ms ms (median of 51 runs of mpf-scan -o jsonl, all kinds)"

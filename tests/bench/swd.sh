@@ -1,4 +1,4 @@
-# swd.sh - mpf-swd against the CMSIS-DAP probe simulator (issue 8), with
+# swd.sh - mpf-swd against the CMSIS-DAP probe simulator, with
 # openocd's figures on the same simulator in the same run.
 #
 # The simulated probe is paced at real rates: every USB transfer costs a

@@ -7,7 +7,7 @@
 # against usbboard-sim (a CDC board on a pty; touch1200 resets it) and
 # uf2drive-sim (its BOOTSEL drive in FUSE), paced at real rates:
 #   - 4.2 ms per 256-byte block: the RP2040 boot ROM took 32 blocks per
-#     130-140 ms (pico-bootrom-rp2040 #21, protocols.md 6.4)
+#     130-140 ms (a user's log, raspberrypi/pico-bootrom-rp2040#21)
 #   - 1.0 s from reset to the drive mounted and 1.0 s from the drive's
 #     reboot to the serial port back: assumed (USB enumeration, SCSI probe,
 #     MicroPython boot), not measured on hardware

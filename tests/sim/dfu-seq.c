@@ -5,7 +5,7 @@
  *                             write a .bin at 0x08000000: erase each page
  *                             the image covers, then for every chunk of
  *                             wTransferSize a Set Address + DNLOAD block 2
- *                             + GETSTATUS until idle (protocols.md 6.2),
+ *                             + GETSTATUS until idle (tools/pydfu.py),
  *                             then its exit: Set Address, zero-length
  *                             DNLOAD block 0, GETSTATUS.
  * Uses lib/transport/dfu_usb (the only DFU device there is).

@@ -1,5 +1,5 @@
 /* esp-mkimage.c - make deterministic ESP firmware images for tests and
- * benchmarks, built by the format's rules (protocols.md 1.10): header,
+ * benchmarks, built by the format's rules (doc/protocols.md 1.10): header,
  * extended header with the chip id (not for ESP8266), segments, XOR
  * checksum at the end of the 16-byte-aligned image, appended SHA-256.
  *

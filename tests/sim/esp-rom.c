@@ -7,7 +7,7 @@
  *           [--rev MAJOR*100+MINOR] [--usb-otg] [--pty-fd N]
  *
  * Prints the pty path on its first line (like QEMU) and serves until
- * killed. Behaviour follows protocols.md section 1 and the chip table in
+ * killed. Behaviour follows doc/protocols.md section 1 and the chip table in
  * lib/proto/esp_chip.c: each chip's ROM command set and status layout, the
  * ESP8266 FLASH_BEGIN over-erase, deflate blocks inflated with zlib,
  * MD5 over the flash file with libcrypto, NOR semantics (a write only

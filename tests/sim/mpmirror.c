@@ -1,5 +1,5 @@
 /* mpmirror.c - a loopback HTTP/1.1 server shaped like micropython.org's
- * download area (mpflash.md 3.2), for mpf-fetch's tests and benchmarks.
+ * download area (doc/boards.md 3), for mpf-fetch's tests and benchmarks.
  *
  *   mpmirror [--port N] [--rate BYTES/S] [--latency MS] [--previews N]
  *            [--size BYTES] [--extra-boards N] [--pad BYTES] [--dump DIR]

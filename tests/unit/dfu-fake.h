@@ -1,6 +1,6 @@
 /* dfu-fake.h - a scripted DFU transport for unit tests: each expected
  * control request with the reply the device gives (after dfu-util's and
- * pydfu's exchanges with an STM32 ROM, protocols.md 2.1-2.2). The clock
+ * pydfu's exchanges with an STM32 ROM, doc/protocols.md 2.1-2.2). The clock
  * only moves when the protocol code sleeps, plus each step's "takes". */
 #ifndef DFU_FAKE_H
 #define DFU_FAKE_H

@@ -1,5 +1,5 @@
 /* t-boards.c - the compiled-in board table and the lookup rules mpf-info
- * and mpf-pick share (mpflash.md 2.4, 3.5). */
+ * and mpf-pick share (doc/boards.md 2, 4). */
 #include "test-lib.h"
 #include "boards.h"
 
@@ -10,7 +10,7 @@ static void t_table(void)
 	size_t n, i, variants = 0;
 	const struct mpf_board *b = mpf_boards(&n);
 
-	/* 3,557 data rows, 624 with a variant (mpflash.md 3.5) */
+	/* 3,557 data rows, 624 with a variant (doc/boards.md 4) */
 	check_uint(n, ==, 3557);
 	for (i = 0; i < n; i++)
 		variants += b[i].variant[0] != '\0';

@@ -1,5 +1,5 @@
 /* t-dfu.c - DFU 1.1 decoding, the status poll and its quirks, recovery to
- * dfuIDLE, the standard download (protocols.md 2.1). */
+ * dfuIDLE, the standard download (doc/protocols.md 2.1). */
 #include "dfu-fake.h"
 
 #define N(a) (sizeof(a) / sizeof(a[0]))

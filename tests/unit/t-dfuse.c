@@ -1,5 +1,5 @@
 /* t-dfuse.c - DfuSe memory layouts, erase planning, commands, .dfu files,
- * and the write/read/leave exchanges (protocols.md 2.2 - 2.4). */
+ * and the write/read/leave exchanges (doc/protocols.md 2.2 - 2.4). */
 #include "dfu-fake.h"
 #include "dfuse.h"
 

@@ -1,4 +1,4 @@
-/* t-esp-chip.c - the chip table against protocols.md 1.6, 1.7, 1.10. */
+/* t-esp-chip.c - the chip table against doc/protocols.md 1.6, 1.7, 1.10. */
 #include "test-lib.h"
 #include "esp_chip.h"
 

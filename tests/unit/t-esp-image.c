@@ -1,4 +1,4 @@
-/* t-esp-image.c - image headers (protocols.md 1.10): parse and validate,
+/* t-esp-image.c - image headers (doc/protocols.md 1.10): parse and validate,
  * the extended header's chip id, and the flash-parameter patch rule with
  * its SHA-256 recomputation. Images are built here by the format's rules. */
 #include "test-lib.h"

@@ -1,4 +1,4 @@
-/* t-esp-loader.c - ROM loader commands over buffers (protocols.md 1.2-1.4):
+/* t-esp-loader.c - ROM loader commands over buffers (doc/protocols.md 1.2-1.4):
  * the recorded READ_REG exchange, both status layouts, unsupported-command
  * detection, data-block checksums, the ESP8266 erase-size workaround. */
 #include "test-lib.h"

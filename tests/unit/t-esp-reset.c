@@ -1,4 +1,4 @@
-/* t-esp-reset.c - the reset sequences (protocols.md 1.9) against a model of
+/* t-esp-reset.c - the reset sequences (doc/protocols.md 1.9) against a model of
  * the dev-board auto-reset circuit: RTS drives EN and DTR drives the boot
  * strap through two cross-coupled transistors, so asserting both at once
  * changes neither; EN has an RC delay, and the chip samples the strap

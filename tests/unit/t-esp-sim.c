@@ -1,5 +1,5 @@
 /* t-esp-sim.c - hold the ROM simulator against the recorded esptool
- * exchange (protocols.md 1.1), then run the flasher's connect and detect
+ * exchange (doc/protocols.md 1.1), then run the flasher's connect and detect
  * against it for every chip in the table, over a socketpair. */
 #define _DEFAULT_SOURCE		/* socketpair, kill */
 #include "test-lib.h"

@@ -1,6 +1,6 @@
 /* t-ident.c - the identification line as boards print it, turned into
- * record fields (mpflash.md 2.3/2.4 rules, with its build-number and
- * UNKNOWN_BOARD mistakes fixed). The micro:bit line is recorded from QEMU
+ * record fields (doc/boards.md 1 and 2: mpflash's rules, with its
+ * build-number and UNKNOWN_BOARD mistakes fixed). The micro:bit line is recorded from QEMU
  * running Debian's firmware-microbit-micropython (1.9.2). */
 #include "test-lib.h"
 #include "ident.h"

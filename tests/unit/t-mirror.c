@@ -1,5 +1,5 @@
 /* t-mirror.c - micropython.org pages and firmware file names, with the
- * quirks mpflash.md 3.2 lists (variants, previews, old names, dates). */
+ * quirks of doc/boards.md 3 (variants, previews, old names, dates). */
 #include "test-lib.h"
 #include "mirror.h"
 #include "err.h"

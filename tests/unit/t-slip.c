@@ -1,4 +1,4 @@
-/* t-slip.c - SLIP framing as the ESP ROM loader uses it (protocols.md 1.1),
+/* t-slip.c - SLIP framing as the ESP ROM loader uses it (doc/protocols.md 1.1),
  * checked against the recorded esptool READ_REG exchange. */
 #include "test-lib.h"
 #include "slip.h"
@@ -6,7 +6,7 @@
 
 #include <string.h>
 
-/* recorded: READ_REG 0x40001000 and its reply (protocols.md 1.1) */
+/* recorded: READ_REG 0x40001000 and its reply (doc/protocols.md 1.1) */
 static const uint8_t req_wire[] = { 0xc0, 0x00, 0x0a, 0x04, 0x00, 0x00, 0x00, 0x00, 0x00,
 				    0x00, 0x10, 0x00, 0x40, 0xc0 };
 static const uint8_t rep_wire[] = { 0xc0, 0x01, 0x0a, 0x02, 0x00, 0x09, 0x00, 0x00, 0x00,

@@ -1,5 +1,5 @@
 /* t-uf2.c - UF2 blocks, validation, conversion and family matching
- * (protocols.md section 3). */
+ * (doc/protocols.md section 3). */
 #include "test-lib.h"
 
 #include "buf.h"

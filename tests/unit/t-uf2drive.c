@@ -10,7 +10,7 @@ static void t_info(void)
 {
 	/* Raspberry Pi RP2040 boot ROM (CRLF) */
 	const char *rp2 = "UF2 Bootloader v3.0\r\nModel: Raspberry Pi RP2\r\nBoard-ID: RPI-RP2\r\n";
-	/* TinyUF2 (adafruit/tinyuf2 #147) */
+	/* TinyUF2 (adafruit/tinyuf2#147) */
 	const char *tiny = "TinyUF2 Bootloader 0.10.2 - tinyusb (0.12.0-145-g9775e7691)\n"
 			   "Model: LOLIN S2 Mini\nBoard-ID: ESP32S2FN4R2-S2Mini-1-0-0\n"
 			   "Date: Jun 30 2022\n";

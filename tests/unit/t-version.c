@@ -1,5 +1,5 @@
 /* t-version.c - version strings as boards and firmware names carry them
- * (mpflash.md 2.3 notes it gets the preview build number wrong). */
+ * (doc/boards.md 1: mpflash gets the preview build number wrong). */
 #include "test-lib.h"
 #include "version.h"
 #include "err.h"

@@ -1,6 +1,6 @@
 /* probe.h - a CMSIS-DAP probe's firmware as a function: one command packet
  * in, one reply packet out, driving a dapsim target (ARM CMSIS-DAP
- * ref_dap.txt; protocols.md 4.1-4.2). It does what DAPLink does for the
+ * ref_dap.txt; doc/protocols.md 4.1-4.2). It does what DAPLink does for the
  * host: WAIT retries, value-match retries, posted reads hidden.
  * Commands that break the protocol (short, too long, unknown) are logged
  * on stderr as "dapsim: probe: ..." and answered with DAP_ERROR or 0xFF.

@@ -1,7 +1,7 @@
 /* target.c - the Cortex-M target model (see target.h).
  *
  * Facts: DP/AP and MEM-AP behaviour from ADIv5 as summarised in
- * protocols.md 4.4; core debug registers 4.5; flash controllers 5.2, 5.4,
+ * doc/protocols.md 4.4; core debug registers 4.5; flash controllers 5.2, 5.4,
  * 5.5 with busy times from the parts' datasheets (typical values):
  * STM32F405 x32 word 16 us, sector 16K/64K/128K 250/550/1000 ms, mass 8 s;
  * STM32L476 double word 82 us, page 22 ms, mass 22 ms;

@@ -1,7 +1,7 @@
 /* target.h - a Cortex-M target behind an SWD debug port, for the CMSIS-DAP
  * probe simulator: DP and AP registers with sticky errors and WAIT, MEM-AP
  * memory, DHCSR/DEMCR/AIRCR, and the flash controllers of three parts with
- * their locks, keys, busy times and error flags (protocols.md 4.4-5.5):
+ * their locks, keys, busy times and error flags (doc/protocols.md 4.4-5.5):
  *
  *   stm32f405  F4 controller, sectors 4x16K/64K/7x128K, x8..x32 program
  *   stm32l476  L4 controller, dual bank of 256 x 2 KiB pages, double words

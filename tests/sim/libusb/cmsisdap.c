@@ -1,7 +1,7 @@
 /* cmsisdap.c - CMSIS-DAP debug probes with a Cortex-M target behind them,
  * as libusb simulator device models. The probe firmware and the target
  * are the models of tests/sim/dap (probe.c, target.c, thumb.c); this file
- * puts them on USB the two ways real probes do (protocols.md 4.1):
+ * puts them on USB the two ways real probes do (doc/protocols.md 4.1):
  *
  *   cmsisdap    CMSIS-DAP v2: vendor interface 0xFF/0/0 named "CMSIS-DAP v2",
  *               bulk OUT 0x01 then bulk IN 0x81 (512-byte high-speed packets);

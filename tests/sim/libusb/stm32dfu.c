@@ -1,6 +1,6 @@
 /* stm32dfu.c - the STM32F405 system bootloader in DFU mode (DfuSe 1.1a).
  *
- * Facts (shared/reference/protocols.md section 2):
+ * Facts (DFU 1.1, ST AN3156 and AN2606; doc/protocols.md 2):
  * - descriptors as lsusb shows a real F4 ROM (dfu-util device-logs/
  *   stm32f4discovery.lsusb): 0483:df11, bcdDevice 0x2100, one interface with
  *   four alternate settings whose names carry the memory layout, and the
@@ -65,7 +65,7 @@ enum {
 #define FLASH_SIZE (1024u * 1024u)
 #define HDR 4096u
 
-/* What the ROM can do to a memory (layout type letters, protocols.md 2.3). */
+/* What the ROM can do to a memory (layout type letters, doc/protocols.md 2.3). */
 enum { M_READ = 1, M_ERASE = 2, M_WRITE = 4 };
 
 struct region {

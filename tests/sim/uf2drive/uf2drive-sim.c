@@ -5,7 +5,7 @@
  *   uf2drive-sim [options] --parse FILE   feed FILE's sectors to the bootloader
  *                                         (a raw block device written with --device)
  *
- * What it does, with the facts it rests on (protocols.md section 3, the UF2
+ * What it does, with the facts it rests on (doc/protocols.md section 3, the UF2
  * README, the RP2040 datasheet section 2.8.4 on the boot ROM's USB MSC):
  * - The root holds INFO_UF2.TXT, INDEX.HTM and CURRENT.UF2 (the flash
  *   contents as UF2, generated on read), plus whatever the host writes.
@@ -23,7 +23,7 @@
  * - --vanish-after N makes the device disappear after N accepted blocks
  *   (a cable pulled half way), without writing the image.
  * - --block-us paces each accepted block (the RP2040 takes about 4 ms per
- *   256-byte block: 32 blocks per 130-140 ms in pico-bootrom-rp2040 #21).
+ *   256-byte block: 32 blocks per 130-140 ms in raspberrypi/pico-bootrom-rp2040#21).
  * Events go to --log (one line each) so tests can check what the device saw.
  */
 #define FUSE_USE_VERSION 31

@@ -1,0 +1,35 @@
+#!/bin/sh
+test_description='the tree cites only what it holds or a primary source; every doc/ citation names a section that exists'
+. "${MPF_SRC:-.}/tests/lib.sh"
+
+test_lazy_prereq GIT 'git -C "$MPF_SRC" rev-parse --git-dir'
+
+# Files in the tree (tracked), without the fuzz corpus's binary inputs.
+tree_grep() {
+	git -C "$MPF_SRC" grep -I -E "$@" -- . ':!tests/fuzz/corpus' ':!tests/t0021-citations.sh'
+}
+
+test_expect_success GIT 'no citation of documents that are not in the repository' '
+	tree_grep -n -i "(^|[^/a-z])(protocols|design|mpflash)\.md|shared/reference|\.\./shared" >hits || :
+	test_cmp /dev/null hits
+'
+
+test_expect_success GIT 'no notes to teammates and no project issue numbers' '
+	tree_grep -n -i "merge note|for the lead|issue [0-9]+[:)]|\(issue [0-9]+|on branch \`" >hits || :
+	test_cmp /dev/null hits
+'
+
+test_expect_success GIT 'every doc/ file cited exists and every section cited is one of its headings' '
+	tree_grep -o -h "doc/[a-z]+\.md( section)? [0-9]+(\.[0-9]+)?" >cites || :
+	test -s cites &&
+	sed "s/ section//" cites | sort -u | while read -r file sec; do
+		test -f "$MPF_SRC/$file" || { echo "$file is cited but missing"; return 1; }
+		case $sec in
+		*.*) pat="^### $sec " ;;
+		*) pat="^## $sec\\. " ;;
+		esac
+		grep -q "$pat" "$MPF_SRC/$file" || { echo "$file has no section $sec"; return 1; }
+	done
+'
+
+test_done
