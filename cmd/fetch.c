@@ -12,6 +12,7 @@
 #include "http.h"
 #include "log.h"
 #include "mirror.h"
+#include "ports.h"
 #include "progress.h"
 
 #include <errno.h>
@@ -31,7 +32,7 @@ static const char *o_mirror, *o_add, *o_variant, *o_version;
 
 static const struct mpf_opt fetch_opts[] = {
 	OPT_BOOL('u', "update", &o_update, "refresh the catalogue from the mirror"),
-	OPT_LIST_HINT('p', "port", &o_ports, "PORT", "rp2|esp32|esp8266|stm32|samd|nrf|mimxrt|renesas-ra",
+	OPT_LIST_HINT('p', "port", &o_ports, "PORT", MPF_CATALOG_PORTS,
 		      "with --update or --list: only this port (repeatable)"),
 	OPT_LIST('b', "board", &o_boards, "BOARD",
 		 "with --update or --list: only this board (repeatable); with --add: the board"),
@@ -46,10 +47,6 @@ static const struct mpf_opt fetch_opts[] = {
 	OPT_BOOL('f', "force", &o_force, "download again even when the cached file is intact"),
 	OPT_INT(0, "retries", &o_retries, "N", 0, 20, "retries after network errors and 5xx replies (default 3)"),
 	OPT_END(),
-};
-
-static const char *const default_ports[] = {
-	"rp2", "esp32", "esp8266", "stm32", "samd", "nrf", "mimxrt", "renesas-ra", NULL,
 };
 
 struct ctx {
@@ -176,8 +173,9 @@ static void pick_ports(struct ctx *c, struct names *ports)
 			names_add(ports, b.port);
 	}
 	if (!ports->n)
-		for (i = 0; default_ports[i]; i++)
-			names_add(ports, default_ports[i]);
+		for (i = 0; mpf_ports[i].name; i++)
+			if (mpf_ports[i].catalog)
+				names_add(ports, mpf_ports[i].name);
 }
 
 static void conditional(struct ctx *c, struct mpf_http_req *r, const char *url)
