@@ -157,18 +157,24 @@ static int version_in_file(const char *path, struct mpf_version *v)
 	return found;
 }
 
-/* .../ports/<port>/build-<BOARD[-VARIANT]>/firmware.<ext> */
+/* .../ports/<port>/build-<BOARD[-VARIANT]>/firmware.<ext>: the last such
+ * part of the path, as the checkout may itself lie below a folder named
+ * ports. */
 static void infer_from_path(const char *path, struct mpf_fw *fw)
 {
-	const char *p = strstr(path, "/ports/"), *b;
+	const char *p = NULL, *q, *b;
 	char bv[128];
-	size_t n;
+	size_t n = 0;
 
+	for (q = strstr(path, "/ports/"); q; q = strstr(q + 1, "/ports/")) {
+		size_t k = strcspn(q + 7, "/");
+
+		if (!strncmp(q + 7 + k, "/build-", 7)) {
+			p = q + 7;
+			n = k;
+		}
+	}
 	if (!p)
-		return;
-	p += 7;
-	n = strcspn(p, "/");
-	if (!p[n] || strncmp(p + n, "/build-", 7))
 		return;
 	snprintf(fw->port, sizeof(fw->port), "%.*s", (int)n, p);
 	b = p + n + 7;
