@@ -8,7 +8,7 @@
 #include "log.h"
 #include "progress.h"
 #include "scan.h"
-#include "target.h"
+#include "reappear.h"
 #include "uf2drive.h"
 
 #include <fcntl.h>

@@ -5,7 +5,7 @@
 #include "err.h"
 #include "log.h"
 #include "repl.h"
-#include "target.h"
+#include "reappear.h"
 #include "transport.h"
 #include "uf2.h"
 #include "uf2drive.h"
