@@ -4,7 +4,6 @@
 
 #include "bootloader.h"
 #include "buf.h"
-#include "esp_chip.h"
 #include "ports.h"
 
 #include <string.h>
@@ -96,17 +95,6 @@ static void t_catalog(void)
 	mpf_buf_release(&b);
 }
 
-/* mpf-pick's chip and offset for an ESP board come from the chip table. */
-static void t_esp_offsets(void)
-{
-	check_uint(mpf_esp_chip_by_name("ESP32")->boot_offset, ==, 0x1000);
-	check_uint(mpf_esp_chip_by_name("ESP32S2")->boot_offset, ==, 0x1000);
-	check_uint(mpf_esp_chip_by_name("ESP32-S3")->boot_offset, ==, 0);
-	check_uint(mpf_esp_chip_by_name("esp32c5")->boot_offset, ==, 0x2000);
-	check_uint(mpf_esp_chip_by_name("ESP32P4")->boot_offset, ==, 0x2000);
-	check_str(mpf_esp_chip_by_name("ESP32S3")->key, "esp32s3");
-}
-
 int main(void)
 {
 	TEST(t_activators(), "bootloader activators by port and method");
@@ -114,6 +102,5 @@ int main(void)
 	TEST(t_methods(), "flash methods and their formats");
 	TEST(t_manual(), "manual steps by port");
 	TEST(t_catalog(), "the ports the catalogue carries");
-	TEST(t_esp_offsets(), "ESP chips and boot offsets");
 	return test_done();
 }
