@@ -359,7 +359,7 @@ static int flash_record(struct mpf_record *rec, struct flash *f)
 	return 0;
 }
 
-/* A target that is a block device nobody mounted (no automounter):
+/* A record whose target is a block device nobody mounted (no automounter):
  * mount it for the copy, as alone (udisksctl, or mount(8) as root). */
 static int flash_mounted(struct mpf_record *rec, struct flash *f)
 {
