@@ -8,7 +8,6 @@
 #include "err.h"
 #include "exitcode.h"
 #include "filter.h"
-#include "fsutil.h"
 #include "http.h"
 #include "log.h"
 #include "mirror.h"
@@ -122,135 +121,26 @@ static int fetch_run(struct mpf_record *rec, void *c)
 
 /* ---- --add and --list -------------------------------------------------- */
 
-/* The version MicroPython's banner string carries inside the image:
- * "MicroPython v1.24.1 on 2024-11-29" (or a preview "v1.25.0-preview.1.gabc"). */
-static int version_in_file(const char *path, struct mpf_version *v)
-{
-	static const char key[] = "MicroPython v";
-	FILE *f = fopen(path, "rb");
-	char buf[65536 + 64];
-	size_t have = 0, n, i;
-	int found = 0;
-
-	if (!f)
-		return 0;
-	while (!found && (n = fread(buf + have, 1, sizeof(buf) - have - 1, f)) > 0) {
-		have += n;
-		for (i = 0; i + sizeof(key) + 8 < have && !found; i++) {
-			char ver[48];
-			size_t k = 0;
-
-			if (memcmp(buf + i, key, sizeof(key) - 1))
-				continue;
-			for (const char *p = buf + i + sizeof(key) - 2;
-			     p < buf + have && k < sizeof(ver) - 1 && *p > ' ' && *p < 127; p++)
-				ver[k++] = *p;
-			ver[k] = '\0';
-			found = !mpf_version_parse(ver, v);
-		}
-		if (have > 64) {	/* keep a tail so a banner across reads is found */
-			memmove(buf, buf + have - 64, 64);
-			have = 64;
-		}
-	}
-	fclose(f);
-	return found;
-}
-
-/* .../ports/<port>/build-<BOARD[-VARIANT]>/firmware.<ext>: the last such
- * part of the path, as the checkout may itself lie below a folder named
- * ports. */
-static void infer_from_path(const char *path, struct mpf_fw *fw)
-{
-	const char *p = NULL, *q, *b;
-	char bv[128];
-	size_t n = 0;
-
-	for (q = strstr(path, "/ports/"); q; q = strstr(q + 1, "/ports/")) {
-		size_t k = strcspn(q + 7, "/");
-
-		if (!strncmp(q + 7 + k, "/build-", 7)) {
-			p = q + 7;
-			n = k;
-		}
-	}
-	if (!p)
-		return;
-	snprintf(fw->port, sizeof(fw->port), "%.*s", (int)n, p);
-	b = p + n + 7;
-	snprintf(bv, sizeof(bv), "%.*s", (int)strcspn(b, "/"), b);
-	n = strcspn(bv, "-");
-	snprintf(fw->board_id, sizeof(fw->board_id), "%.*s", (int)n, bv);
-	snprintf(fw->variant, sizeof(fw->variant), "%s", bv[n] ? bv + n + 1 : "");
-}
-
-static int add_fill(struct mpf_catalog *c, const char *file, struct mpf_fw *fw)
-{
-	const char *base = strrchr(file, '/') ? strrchr(file, '/') + 1 : file, *dot;
-	struct mpf_fwname n;
-	struct mpf_version v;
-	struct mpf_db_board b;
-	int official = !mpf_mirror_parse_name(base, o_boards.n ? o_boards.v[0] : NULL, &n);
-
-	memset(fw, 0, sizeof(*fw));
-	if (official) {
-		snprintf(fw->board_id, sizeof(fw->board_id), "%s", n.board);
-		snprintf(fw->variant, sizeof(fw->variant), "%s", n.variant);
-		snprintf(fw->date, sizeof(fw->date), "%s", n.date);
-		v = n.v;
-	}
-	infer_from_path(file, fw);
-	if (o_boards.n)
-		snprintf(fw->board_id, sizeof(fw->board_id), "%s", o_boards.v[0]);
-	if (o_variant)
-		snprintf(fw->variant, sizeof(fw->variant), "%s", o_variant);
-	if (o_ports.n)
-		snprintf(fw->port, sizeof(fw->port), "%s", o_ports.v[0]);
-	if (o_version && mpf_version_parse(o_version, &v))
-		mpf_usage_error("bad version '%s' (want X.Y.Z or X.Y.Z-preview.N)", o_version);
-	if (!o_version && !official && !version_in_file(file, &v))
-		mpf_die(MPF_EXIT_DATAERR, "cannot tell the MicroPython version of %s: give --version",
-			file);
-	if (!fw->board_id[0])
-		mpf_die(MPF_EXIT_DATAERR, "cannot tell the board of %s: give --board", file);
-	if (!mpf_mirror_valid_id(fw->board_id, 0) ||
-	    (fw->variant[0] && !mpf_mirror_valid_id(fw->variant, 0)))
-		mpf_usage_error("bad board or variant name '%s' '%s'", fw->board_id, fw->variant);
-	if (!fw->port[0] && mpf_db_board_get(c->db, fw->board_id, "", &b))
-		snprintf(fw->port, sizeof(fw->port), "%s", b.port);
-	if (!fw->port[0])
-		mpf_die(MPF_EXIT_DATAERR, "cannot tell the port of board %s: give --port", fw->board_id);
-	mpf_version_format(&v, fw->version, sizeof(fw->version));
-	fw->preview = v.preview;
-	fw->build = v.build;
-	dot = strrchr(base, '.');
-	snprintf(fw->format, sizeof(fw->format), "%s", dot ? dot + 1 : "");
-	snprintf(fw->source, sizeof(fw->source), "%s", official && !o_custom ? "local" : "custom");
-	return 0;
-}
-
 static int add(struct mpf_catalog *c, struct mpf_record **recs, size_t *nrec)
 {
-	static const char *const formats[] = { "uf2", "bin", "dfu", "hex", "elf", NULL };
+	struct mpf_catalog_build b = { .variant = o_variant, .version = o_version,
+				       .custom = o_custom };
 	struct mpf_buf err = MPF_BUF_INIT;
 	struct mpf_fw fw;
 	char real[PATH_MAX];
 	struct stat st;
-	int i, r;
+	int r;
 
 	if (stat(o_add, &st) || !S_ISREG(st.st_mode))
 		mpf_die(MPF_EXIT_NOINPUT, "%s: %s", o_add, errno ? strerror(errno) : "not a file");
 	if (!realpath(o_add, real))
 		mpf_die(MPF_EXIT_NOINPUT, "%s: %s", o_add, strerror(errno));
-	add_fill(c, real, &fw);
-	for (i = 0; formats[i] && strcmp(formats[i], fw.format); i++)
-		;
-	if (!formats[i])
-		mpf_die(MPF_EXIT_DATAERR, "%s: format '%s' is not a firmware image mpf flashes "
-			"(uf2, bin, dfu, hex, elf)", o_add, fw.format);
-	snprintf(fw.file, sizeof(fw.file), "%s", real);
-	if ((r = mpf_sha256_file(real, fw.sha256, &fw.size, &err)) ||
-	    (r = mpf_db_fw_add(c->db, &fw, &err)))
+	b.board = o_boards.n ? o_boards.v[0] : NULL;
+	b.port = o_ports.n ? o_ports.v[0] : NULL;
+	r = mpf_catalog_add(c, real, &b, &fw, &err);
+	if (r == MPF_ERR_ARG)
+		mpf_usage_error("%s", mpf_buf_str(&err));
+	if (r)
 		mpf_die(mpf_exit_for_err(r), "%s", mpf_buf_str(&err));
 	*recs = mpf_xcalloc(1, sizeof(**recs));
 	mpf_record_init(*recs);

@@ -582,3 +582,139 @@ int mpf_catalog_list(struct mpf_catalog *c, const struct mpf_strlist *boards,
 	*n = l.n;
 	return r < 0 ? r : 0;
 }
+
+/* ---- registering builds ------------------------------------------------- */
+
+/* The version MicroPython's banner string carries inside the image:
+ * "MicroPython v1.24.1 on 2024-11-29" (or a preview "v1.25.0-preview.1.gabc"). */
+static int version_in_file(const char *path, struct mpf_version *v)
+{
+	static const char key[] = "MicroPython v";
+	FILE *f = fopen(path, "rb");
+	char buf[65536 + 64];
+	size_t have = 0, n, i;
+	int found = 0;
+
+	if (!f)
+		return 0;
+	while (!found && (n = fread(buf + have, 1, sizeof(buf) - have - 1, f)) > 0) {
+		have += n;
+		for (i = 0; i + sizeof(key) + 8 < have && !found; i++) {
+			char ver[48];
+			size_t k = 0;
+
+			if (memcmp(buf + i, key, sizeof(key) - 1))
+				continue;
+			for (const char *p = buf + i + sizeof(key) - 2;
+			     p < buf + have && k < sizeof(ver) - 1 && *p > ' ' && *p < 127; p++)
+				ver[k++] = *p;
+			ver[k] = '\0';
+			found = !mpf_version_parse(ver, v);
+		}
+		if (have > 64) {	/* keep a tail so a banner across reads is found */
+			memmove(buf, buf + have - 64, 64);
+			have = 64;
+		}
+	}
+	fclose(f);
+	return found;
+}
+
+/* .../ports/<port>/build-<BOARD[-VARIANT]>/firmware.<ext>: the last such
+ * part of the path, as the checkout may itself lie below a folder named
+ * ports. */
+static void infer_from_path(const char *path, struct mpf_fw *fw)
+{
+	const char *p = NULL, *q, *b;
+	char bv[128];
+	size_t n = 0;
+
+	for (q = strstr(path, "/ports/"); q; q = strstr(q + 1, "/ports/")) {
+		size_t k = strcspn(q + 7, "/");
+
+		if (!strncmp(q + 7 + k, "/build-", 7)) {
+			p = q + 7;
+			n = k;
+		}
+	}
+	if (!p)
+		return;
+	snprintf(fw->port, sizeof(fw->port), "%.*s", (int)n, p);
+	b = p + n + 7;
+	snprintf(bv, sizeof(bv), "%.*s", (int)strcspn(b, "/"), b);
+	n = strcspn(bv, "-");
+	snprintf(fw->board_id, sizeof(fw->board_id), "%.*s", (int)n, bv);
+	snprintf(fw->variant, sizeof(fw->variant), "%s", bv[n] ? bv + n + 1 : "");
+}
+
+/* What the build's name, path and banner tell, b's fields first. */
+static int describe_build(struct mpf_catalog *c, const char *file,
+			  const struct mpf_catalog_build *b, struct mpf_fw *fw, struct mpf_buf *err)
+{
+	const char *base = strrchr(file, '/') ? strrchr(file, '/') + 1 : file, *dot;
+	struct mpf_fwname n;
+	struct mpf_version v;
+	struct mpf_db_board row;
+	int official = !mpf_mirror_parse_name(base, b->board, &n);
+
+	memset(fw, 0, sizeof(*fw));
+	if (official) {
+		snprintf(fw->board_id, sizeof(fw->board_id), "%s", n.board);
+		snprintf(fw->variant, sizeof(fw->variant), "%s", n.variant);
+		snprintf(fw->date, sizeof(fw->date), "%s", n.date);
+		v = n.v;
+	}
+	infer_from_path(file, fw);
+	if (b->board)
+		snprintf(fw->board_id, sizeof(fw->board_id), "%s", b->board);
+	if (b->variant)
+		snprintf(fw->variant, sizeof(fw->variant), "%s", b->variant);
+	if (b->port)
+		snprintf(fw->port, sizeof(fw->port), "%s", b->port);
+	if (b->version && mpf_version_parse(b->version, &v))
+		return mpf_errf(err, MPF_ERR_ARG, "bad version '%s' (want X.Y.Z or "
+				"X.Y.Z-preview.N)", b->version);
+	if (!b->version && !official && !version_in_file(file, &v))
+		return mpf_errf(err, MPF_ERR_FORMAT, "cannot tell the MicroPython version of %s: "
+				"give --version", file);
+	if (!fw->board_id[0])
+		return mpf_errf(err, MPF_ERR_FORMAT, "cannot tell the board of %s: give --board",
+				file);
+	if (!mpf_mirror_valid_id(fw->board_id, 0) ||
+	    (fw->variant[0] && !mpf_mirror_valid_id(fw->variant, 0)))
+		return mpf_errf(err, MPF_ERR_ARG, "bad board or variant name '%s' '%s'",
+				fw->board_id, fw->variant);
+	if (!fw->port[0] && mpf_db_board_get(c->db, fw->board_id, "", &row))
+		snprintf(fw->port, sizeof(fw->port), "%s", row.port);
+	if (!fw->port[0])
+		return mpf_errf(err, MPF_ERR_FORMAT, "cannot tell the port of board %s: give --port",
+				fw->board_id);
+	mpf_version_format(&v, fw->version, sizeof(fw->version));
+	fw->preview = v.preview;
+	fw->build = v.build;
+	dot = strrchr(base, '.');
+	snprintf(fw->format, sizeof(fw->format), "%s", dot ? dot + 1 : "");
+	snprintf(fw->source, sizeof(fw->source), "%s", official && !b->custom ? "local" : "custom");
+	return 0;
+}
+
+int mpf_catalog_add(struct mpf_catalog *c, const char *file, const struct mpf_catalog_build *b,
+		    struct mpf_fw *fw, struct mpf_buf *err)
+{
+	struct mpf_buf formats = MPF_BUF_INIT;
+	int r = describe_build(c, file, b, fw, err);
+
+	if (r)
+		return r;
+	if (!mpf_format_flashable(fw->format)) {
+		mpf_flashable_formats(&formats);
+		r = mpf_errf(err, MPF_ERR_FORMAT, "%s: format '%s' is not a firmware image mpf "
+			     "flashes (%s)", file, fw->format, mpf_buf_str(&formats));
+		mpf_buf_release(&formats);
+		return r;
+	}
+	snprintf(fw->file, sizeof(fw->file), "%s", file);
+	if ((r = mpf_sha256_file(file, fw->sha256, &fw->size, err)))
+		return r;
+	return mpf_db_fw_add(c->db, fw, err);
+}

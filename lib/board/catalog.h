@@ -1,7 +1,7 @@
 /* catalog.h - the firmware catalogue engine behind mpf-fetch: reading a
  * mirror's download pages (micropython.org's layout, see mirror.h) into
- * the database (db.h), downloading firmware files into the cache, and
- * listing the catalogue as records.
+ * the database (db.h), downloading firmware files into the cache,
+ * registering local builds, and listing the catalogue as records.
  *
  * A page read before is asked for conditionally (ETag, Last-Modified), so
  * an unchanged page costs one 304 reply; a server that sends no validators
@@ -62,5 +62,22 @@ int mpf_catalog_fetch(struct mpf_catalog *c, struct mpf_record *rec);
 int mpf_catalog_list(struct mpf_catalog *c, const struct mpf_strlist *boards,
 		     const struct mpf_strlist *ports, const char *version,
 		     struct mpf_record **recs, size_t *n, struct mpf_buf *err);
+
+struct mpf_catalog_build {
+	const char *board, *variant, *port;	/* NULL: tell from the file */
+	const char *version;			/* NULL: tell from the file */
+	int custom;		/* a custom build even when the name looks official */
+};
+
+/* Register the firmware file (an absolute path) in the catalogue as a
+ * local build (named as micropython.org names its files) or a custom one.
+ * Board, variant and port: b's, else the file name's, else its
+ * .../ports/PORT/build-BOARD[-VARIANT]/ path (the port else from the board
+ * table); the version: b's, else the file name's, else the MicroPython
+ * banner inside the image. fw gets the row. Returns 0, MPF_ERR_ARG (a bad
+ * name or version), MPF_ERR_FORMAT (something it cannot tell, a format no
+ * method flashes) or a file or database error, with err set. */
+int mpf_catalog_add(struct mpf_catalog *c, const char *file, const struct mpf_catalog_build *b,
+		    struct mpf_fw *fw, struct mpf_buf *err);
 
 #endif

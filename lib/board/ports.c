@@ -1,5 +1,6 @@
 /* ports.c - the MicroPython port table (ports.h). */
 #include "ports.h"
+#include "buf.h"
 
 #include <stddef.h>
 #include <string.h>
@@ -10,6 +11,7 @@ static const struct mpf_method methods[] = {
 	{ .name = "esp", .bootdev = MPF_BOOTDEV_ESP_ROM, .formats = { "bin" } },
 	{ .name = "swd", .bootdev = MPF_BOOTDEV_PROBE, .formats = { "hex", "elf", "bin" } },
 };
+#define NMETHODS (sizeof(methods) / sizeof(methods[0]))
 
 /* mpf-fetch --update reads the ports in the table's order.
  *
@@ -68,14 +70,49 @@ const struct mpf_port *mpf_port_find(const char *port)
 	return NULL;
 }
 
+int mpf_method_writes(const struct mpf_method *m, const char *format)
+{
+	int i;
+
+	for (i = 0; i < 4 && m->formats[i]; i++)
+		if (!strcmp(m->formats[i], format))
+			return 1;
+	return 0;
+}
+
 const struct mpf_method *mpf_method_find(const char *method)
 {
 	size_t i;
 
-	for (i = 0; method && i < sizeof(methods) / sizeof(methods[0]); i++)
+	for (i = 0; method && i < NMETHODS; i++)
 		if (!strcmp(methods[i].name, method))
 			return &methods[i];
 	return NULL;
+}
+
+int mpf_format_flashable(const char *format)
+{
+	size_t i;
+
+	for (i = 0; i < NMETHODS; i++)
+		if (mpf_method_writes(&methods[i], format))
+			return 1;
+	return 0;
+}
+
+void mpf_flashable_formats(struct mpf_buf *out)
+{
+	size_t i, j, k;
+
+	for (i = 0; i < NMETHODS; i++)
+		for (j = 0; j < 4 && methods[i].formats[j]; j++) {
+			const char *f = methods[i].formats[j];
+
+			for (k = 0; k < i && !mpf_method_writes(&methods[k], f); k++)
+				;	/* each format once */
+			if (k == i)
+				mpf_buf_addf(out, "%s%s", out->len ? ", " : "", f);
+		}
 }
 
 /* A record's method, else its port's. */

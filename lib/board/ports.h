@@ -8,6 +8,8 @@
 #ifndef MPF_PORTS_H
 #define MPF_PORTS_H
 
+struct mpf_buf;
+
 /* What a board becomes to be flashed: its bootloader device. */
 enum mpf_bootdev {
 	MPF_BOOTDEV_NONE,	/* unknown: no flash method */
@@ -44,6 +46,13 @@ extern const struct mpf_port mpf_ports[];	/* NULL-name terminated */
 const struct mpf_port *mpf_port_find(const char *port);
 /* The row of method, or NULL. */
 const struct mpf_method *mpf_method_find(const char *method);
+/* 1 if method m writes firmware of format. */
+int mpf_method_writes(const struct mpf_method *m, const char *format);
+
+/* 1 if some flash method writes firmware of format ("uf2", "hex"). */
+int mpf_format_flashable(const char *format);
+/* Those formats, "uf2, dfu, bin, hex, elf", into out. */
+void mpf_flashable_formats(struct mpf_buf *out);
 
 /* What a board becomes in its bootloader: by its method, else by its
  * port's method. NONE when neither is known. */

@@ -62,6 +62,8 @@ static void t_bootdev(void)
 
 static void t_methods(void)
 {
+	struct mpf_buf b = MPF_BUF_INIT;
+
 	check_str(mpf_port_find("mimxrt")->method, "uf2");
 	check(mpf_port_find("renesas-ra")->method == NULL);
 	check(mpf_port_find("unix") == NULL);
@@ -69,6 +71,13 @@ static void t_methods(void)
 	check_str(mpf_method_find("swd")->formats[0], "hex");
 	check_str(mpf_method_find("esp")->formats[0], "bin");
 	check(mpf_method_find("jtag") == NULL);
+	/* mpf-fetch --add registers what some method flashes */
+	check(mpf_format_flashable("elf"));
+	check(mpf_format_flashable("bin"));
+	check(!mpf_format_flashable("map"));
+	mpf_flashable_formats(&b);
+	check_str(mpf_buf_str(&b), "uf2, dfu, bin, hex, elf");
+	mpf_buf_release(&b);
 	/* every method a port names is a method */
 	for (const struct mpf_port *p = mpf_ports; p->name; p++)
 		check(!p->method || mpf_method_find(p->method) != NULL);
