@@ -9,7 +9,7 @@
 #include "log.h"
 #include "progress.h"
 #include "scan.h"
-#include "target.h"
+#include "reappear.h"
 #include "uf2drive.h"
 
 #include <fcntl.h>
@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 static const char *using_opt, *kind_opt;
+static int bare_ports;		/* boards named by PORT operands, not records */
 static double wait_opt = 5;
 
 static const struct mpf_opt bl_opts[] = {
@@ -42,7 +43,7 @@ static const struct mpf_opt bl_opts[] = {
 struct bl_state {
 	pthread_rwlock_t solo;
 	pthread_mutex_t lock;
-	struct mpf_strlist claimed;	/* target keys taken */
+	struct mpf_strlist claimed;	/* bootloader device keys taken */
 };
 
 static void sleep_ms(int ms)
@@ -52,7 +53,7 @@ static void sleep_ms(int ms)
 	nanosleep(&ts, NULL);
 }
 
-static const char *target_key(const struct mpf_record *c, struct mpf_buf *b)
+static const char *bootdev_key(const struct mpf_record *c, struct mpf_buf *b)
 {
 	mpf_buf_reset(b);
 	if (mpf_rec_str(c, "path"))
@@ -126,13 +127,13 @@ static void scan_uf2(struct mpf_record **recs, size_t *n)
 	mpf_uf2_drives_free(d, nd);
 }
 
-static void scan_targets(enum mpf_target_kind kind, struct mpf_record **recs, size_t *n)
+static void scan_bootdevs(enum mpf_bootdev kind, struct mpf_record **recs, size_t *n)
 {
 	struct mpf_scan_opts so = { .kinds = MPF_SCAN_DFU };
 
 	*recs = NULL;
 	*n = 0;
-	if (kind == MPF_TARGET_UF2)
+	if (kind == MPF_BOOTDEV_UF2)
 		scan_uf2(recs, n);
 	else
 		mpf_scan(&so, recs, n);
@@ -150,10 +151,10 @@ static void free_recs(struct mpf_record *recs, size_t n)
 struct board {
 	struct mpf_record *rec;
 	struct bl_state *st;
-	enum mpf_target_kind kind;
+	enum mpf_bootdev kind;
 	const char *port;		/* serial path, or NULL */
 	int solo, port_gone;
-	struct mpf_strlist before;	/* target keys there before we asked */
+	struct mpf_strlist before;	/* device keys there before we asked */
 	struct mpf_buf err;
 	struct mpf_buf fails;		/* "mpy: ...; touch1200: ..." */
 };
@@ -164,9 +165,9 @@ static void snapshot(struct board *b)
 	struct mpf_buf key = MPF_BUF_INIT;
 	size_t n, i;
 
-	scan_targets(b->kind, &recs, &n);
+	scan_bootdevs(b->kind, &recs, &n);
 	for (i = 0; i < n; i++)
-		mpf_strlist_add(&b->before, target_key(&recs[i], &key));
+		mpf_strlist_add(&b->before, bootdev_key(&recs[i], &key));
 	free_recs(recs, n);
 	mpf_buf_release(&key);
 }
@@ -181,7 +182,7 @@ static int listed(const struct mpf_strlist *l, const char *s)
 	return 0;
 }
 
-/* The device record c becomes rec's target. */
+/* The device record c goes into rec's target field. */
 static void set_target(struct mpf_record *rec, const struct mpf_record *c, const char *activator)
 {
 	static const char *const keep[] = { "kind", "path", "board_id", "model", "device", "vid",
@@ -197,7 +198,7 @@ static void set_target(struct mpf_record *rec, const struct mpf_record *c, const
 }
 
 /* Look once for this board's bootloader device; claim and record it. */
-static int find_target(struct board *b, const char *activator, int take_old)
+static int find_bootdev(struct board *b, const char *activator, int take_old)
 {
 	struct mpf_record *recs;
 	struct mpf_boot_cand *c;
@@ -205,17 +206,17 @@ static int find_target(struct board *b, const char *activator, int take_old)
 	size_t n, i;
 	int k;
 
-	scan_targets(b->kind, &recs, &n);
+	scan_bootdevs(b->kind, &recs, &n);
 	c = mpf_xcalloc(n + 1, sizeof(*c));
 	pthread_mutex_lock(&b->st->lock);
 	for (i = 0; i < n; i++) {
 		c[i].rec = &recs[i];
-		c[i].old = listed(&b->before, target_key(&recs[i], &key));
+		c[i].old = listed(&b->before, bootdev_key(&recs[i], &key));
 		c[i].claimed = listed(&b->st->claimed, key.buf);
 	}
 	k = mpf_boot_pick(b->rec, b->kind, c, n, b->solo, take_old);
 	if (k >= 0) {
-		mpf_strlist_add(&b->st->claimed, target_key(&recs[k], &key));
+		mpf_strlist_add(&b->st->claimed, bootdev_key(&recs[k], &key));
 		set_target(b->rec, &recs[k], activator);
 	}
 	pthread_mutex_unlock(&b->st->lock);
@@ -248,7 +249,7 @@ static int enter_pressed(int tty)
 /* After activator a: wait for the board's device. The activator has
  * --wait to show an effect (the port leaving, or the device appearing);
  * once the port is gone, the device has the rest of --timeout. */
-static int wait_target(struct board *b, const struct mpf_activator *a, int64_t end_all)
+static int wait_bootdev(struct board *b, const struct mpf_activator *a, int64_t end_all)
 {
 	int manual = !strcmp(a->name, "manual"), none = !strcmp(a->name, "none");
 	int64_t end = manual || none ? end_all : mpf_now_ms() + (int64_t)(wait_opt * 1000);
@@ -256,7 +257,7 @@ static int wait_target(struct board *b, const struct mpf_activator *a, int64_t e
 	int found = 0, enter = 0;
 
 	while (!mpf_interrupted) {
-		if ((found = find_target(b, a->name, none)) || enter)
+		if ((found = find_bootdev(b, a->name, none)) || enter)
 			break;
 		if (b->port && !b->port_gone && !exists(b->port)) {
 			b->port_gone = 1;	/* reset: from now on only the device counts */
@@ -273,9 +274,9 @@ static int wait_target(struct board *b, const struct mpf_activator *a, int64_t e
 	return found;
 }
 
-static const char *kind_word(enum mpf_target_kind k)
+static const char *kind_word(enum mpf_bootdev k)
 {
-	return k == MPF_TARGET_UF2 ? "UF2 drive" : "DFU device";
+	return k == MPF_BOOTDEV_UF2 ? "UF2 drive" : "DFU device";
 }
 
 static int try_activator(struct board *b, const char *name, int64_t end_all)
@@ -305,34 +306,46 @@ static int try_activator(struct board *b, const char *name, int64_t end_all)
 		return 0;
 	}
 	mpf_debug("%s: %s sent", b->port ? b->port : "board", name);
-	return wait_target(b, a, end_all) ? 1 : 0;
+	return wait_bootdev(b, a, end_all) ? 1 : 0;
 }
 
-/* The activators to try: --using, the record's list, or the default. */
+/* The activators to try: --using, the record's list, or the port's. */
 static void activator_list(struct board *b, struct mpf_strlist *l)
 {
 	json_t *a = mpf_rec_get(b->rec, "bootloader"), *v;
-	const char *s = using_opt;
+	const char *const *d;
 	size_t i;
 	char *copy, *tok, *save;
 
-	if (!s && json_is_array(a)) {
+	if (using_opt) {
+		copy = mpf_xstrdup(using_opt);
+		for (tok = strtok_r(copy, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save))
+			mpf_strlist_add(l, tok);
+		free(copy);
+	} else if (json_is_array(a)) {
 		json_array_foreach(a, i, v)
 			if (json_is_string(v))
 				mpf_strlist_add(l, json_string_value(v));
-		return;
+	} else {
+		for (d = mpf_port_activators(mpf_rec_str(b->rec, "port"),
+					     mpf_rec_str(b->rec, "method")); *d; d++)
+			mpf_strlist_add(l, *d);
 	}
-	if (!s)
-		s = mpf_default_activators(mpf_rec_str(b->rec, "port"), mpf_rec_str(b->rec, "method"));
-	copy = mpf_xstrdup(s);
-	for (tok = strtok_r(copy, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save))
-		mpf_strlist_add(l, tok);
-	free(copy);
+}
+
+static const char *joined(const struct mpf_strlist *l, struct mpf_buf *out)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		mpf_buf_addf(out, "%s%s", i ? "," : "", l->v[i]);
+	return mpf_buf_str(out);
 }
 
 static int enter(struct board *b)
 {
 	struct mpf_strlist list = { 0 };
+	struct mpf_buf tried = MPF_BUF_INIT;
 	int64_t end_all = mpf_now_ms() + mpf_timeout_ms();
 	size_t i;
 	int r = 0;
@@ -343,7 +356,7 @@ static int enter(struct board *b)
 		/* gone before we asked: already in its bootloader, or unplugged */
 		mpf_debug("%s: not there: waiting for its bootloader device", b->port);
 		b->port_gone = 1;
-		r = wait_target(b, mpf_activator_find("none"), end_all);
+		r = wait_bootdev(b, mpf_activator_find("none"), end_all);
 	}
 	/* Once the port is gone the board has reset: no other activator. */
 	for (i = 0; i < list.n && r == 0 && !b->port_gone; i++)
@@ -358,28 +371,31 @@ static int enter(struct board *b)
 		r = mpf_errf(&b->err, MPF_ERR_ARG, "no activator to try");
 	else if (r == 0)
 		r = mpf_errf(&b->err, MPF_ERR_TIMEOUT, "no %s appeared after trying %s%s%s%s",
-			     kind_word(b->kind), using_opt ? using_opt : "the record's bootloader list",
-			     b->fails.len ? " (" : "", mpf_buf_str(&b->fails), b->fails.len ? ")" : "");
+			     kind_word(b->kind), joined(&list, &tried), b->fails.len ? " (" : "",
+			     mpf_buf_str(&b->fails), b->fails.len ? ")" : "");
 	mpf_strlist_clear(&list);
+	mpf_buf_release(&tried);
 	return r < 0 ? r : 0;
 }
 
-static enum mpf_target_kind record_kind(const struct mpf_record *rec)
+static enum mpf_bootdev record_kind(const struct mpf_record *rec)
 {
 	if (kind_opt)
-		return !strcmp(kind_opt, "dfu") ? MPF_TARGET_DFU : MPF_TARGET_UF2;
-	return mpf_target_kind_for(mpf_rec_str(rec, "method"), mpf_rec_str(rec, "port"));
+		return !strcmp(kind_opt, "dfu") ? MPF_BOOTDEV_DFU : MPF_BOOTDEV_UF2;
+	return mpf_bootdev_for(mpf_rec_str(rec, "method"), mpf_rec_str(rec, "port"));
 }
 
 static int wants(const struct mpf_record *rec, void *ctx)
 {
 	const char *m = mpf_rec_str(rec, "method"), *p = mpf_rec_str(rec, "port");
+	enum mpf_bootdev k = record_kind(rec);
 
-	if ((m && !strcmp(m, "esp")) || (p && !strncmp(p, "esp", 3)))
+	if (mpf_bootdev_for(m, NULL) == MPF_BOOTDEV_ESP_ROM ||
+	    mpf_bootdev_for(NULL, p) == MPF_BOOTDEV_ESP_ROM)
 		return 0;	/* mpf-esp resets ESP chips itself */
-	if (!mpf_rec_get(rec, "bootloader") && !using_opt)
+	if (!mpf_rec_get(rec, "bootloader") && !using_opt && !bare_ports)
 		return 0;
-	return record_kind(rec) != MPF_TARGET_NONE;
+	return k == MPF_BOOTDEV_UF2 || k == MPF_BOOTDEV_DFU;
 }
 
 /* A UF2 drive record (mpf-scan found the board in its bootloader already)
@@ -488,8 +504,7 @@ static int bl_main(int argc, char **argv)
 		}
 		if (!kind_opt)
 			kind_opt = "uf2";	/* a bare port says nothing: the common case */
-		if (!using_opt)
-			using_opt = "touch1200,mpy,manual";
+		bare_ports = 1;		/* and gets the generic activators */
 		r = mpf_filter_list(&f, recs, (size_t)argc);
 		free(recs);
 	}

@@ -9,7 +9,7 @@
 #include "log.h"
 #include "progress.h"
 #include "scan.h"
-#include "target.h"
+#include "reappear.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -149,42 +149,6 @@ static void device_id(const struct mpf_usb_info *u, char *out, size_t cap)
 	snprintf(out, cap, "usb:%s", u->location);
 }
 
-/* ---- after leaving: the board comes back as a serial port ------------- */
-
-/* Not coming back is a warning, not a failed flash: the firmware is
- * written and verified; it may simply not enumerate as USB CDC. The board
- * is recognised as mpf-uf2 does (target.h): by the port it had (a path,
- * a link, rfc2217://), its USB serial number or its USB location; a
- * record without a USB serial number gets the DFU device's (the STM32
- * bootloader and MicroPython both derive theirs from the chip's UID). */
-static void wait_return(struct mpf_record *rec, const char *dev_serial)
-{
-	struct mpf_buf err = MPF_BUF_INIT;
-	struct mpf_record board;
-	char *port = NULL;
-	json_t *w;
-	int r;
-
-	if (o.wait <= 0)
-		return;
-	mpf_record_from(&board, json_deep_copy(rec->obj));
-	if (!mpf_rec_str(&board, "usb_serial") && dev_serial && *dev_serial)
-		mpf_rec_set_str(&board, "usb_serial", dev_serial);
-	r = mpf_wait_serial(&board, (int)(o.wait * 1000), &port, &err);
-	mpf_record_release(&board);
-	if (!r) {
-		mpf_rec_set_str(rec, "serial", port);
-		free(port);
-	} else if (r != MPF_ERR_INTR && r != MPF_ERR_ARG) {	/* ARG: nothing to know it by */
-		w = json_pack("{s:s, s:s, s:s}", "applet", mpf.prog, "code", mpf_err_name(r),
-			      "message", err.buf);
-		mpf_rec_set(rec, "warning", w);
-		mpf_warn("%s: flashed, but %s", dev_serial && *dev_serial ? dev_serial : "dfu",
-			 err.buf);
-	}
-	mpf_buf_release(&err);
-}
-
 /* ---- write ------------------------------------------------------------------ */
 
 static int parse_u32(const char *s, uint32_t *v)
@@ -273,8 +237,8 @@ static int write_image(struct mpf_record *rec, const struct mpf_usb_match *m, co
 	set_flashed(rec, r == MPF_OK, &res);
 	if (r < 0)
 		mpf_rec_set_error(rec, mpf_err_name(r), "%s", err.buf);
-	else if (res.left)
-		wait_return(rec, serial);
+	else if (res.left && o.wait > 0)
+		mpf_board_reappear(rec, serial, (int)(o.wait * 1000));
 	mpf_buf_release(&err);
 	return r;
 }
@@ -513,12 +477,8 @@ const struct mpf_applet dfu_applet = {
 		"firmware (--no-leave stays in DFU).\n"
 		"\n"
 		"After leaving, mpf-dfu waits up to --wait seconds for the board to come back "
-		"as a serial port, recognised as mpf-uf2 does: the port the record had before "
-		"the bootloader (a path, a by-id link, rfc2217://), the same USB serial number "
-		"(the DFU device's when the record has none) or the same USB location; it sets "
-		"the record's serial field to it. A board that does not come back is not a failed flash: "
-		"the firmware was written and verified, so the record gets a \"warning\" "
-		"field ({applet, code, message}, like error) and the exit status stays 0.\n"
+		"as a serial port, as every flash applet does (see AFTER FLASHING in mpf(7)); "
+		"the DFU device's USB serial number stands in for a record without one.\n"
 		"\n"
 		"With records on stdin (no command), mpf-dfu flashes firmware.file for every "
 		"record with method \"dfu\", on the device mpf-bootloader put in its target "

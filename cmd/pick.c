@@ -4,13 +4,14 @@
 #include "boards.h"
 #include "db.h"
 #include "err.h"
+#include "esp_chip.h"
 #include "exitcode.h"
 #include "filter.h"
 #include "log.h"
 #include "mirror.h"
+#include "ports.h"
 #include "version.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,48 +39,6 @@ static const struct mpf_opt pick_opts[] = {
 	OPT_END(),
 };
 
-/* Each port's flash method and bootloader activation order (doc/boards.md 5),
- * except stm32: mpflash tries touch1200 first there, but MicroPython's stm32
- * port only honours the 1200-baud touch on a few Arduino boards
- * (MICROPY_HW_USB_CDC_1200BPS_TOUCH), so a pyboard would spend the whole
- * activator wait on it; machine.bootloader() answers at once. */
-static const struct port_method {
-	const char *port, *method;
-	const char *bootloader[4];
-} port_methods[] = {
-	{ "rp2", "uf2", { "mpy", "touch1200", "manual" } },
-	{ "samd", "uf2", { "touch1200", "mpy", "manual" } },
-	{ "nrf", "uf2", { "touch1200", "mpy", "manual" } },
-	{ "stm32", "dfu", { "mpy", "touch1200", "manual" } },
-	{ "esp32", "esp", { "none" } },
-	{ "esp8266", "esp", { "none" } },
-};
-
-/* Formats each method writes, best first. */
-static const struct method_formats {
-	const char *method;
-	const char *formats[4];
-} method_formats[] = {
-	{ "uf2", { "uf2" } },
-	{ "esp", { "bin" } },
-	{ "dfu", { "dfu" } },
-	{ "swd", { "hex", "elf", "bin" } },
-};
-
-/* ESP chips by the board table's mcu: where the image starts in flash.
- * The ROM bootloader's second stage sits at 0x1000 on the ESP32 and S2,
- * at 0x0 on the newer chips and the ESP8266, at 0x2000 on the C5 and P4. */
-static const struct esp_chip {
-	const char *mcu;
-	unsigned offset;
-} esp_chips[] = {
-	{ "esp32", 0x1000 }, { "esp32s2", 0x1000 }, { "esp32s3", 0x0 }, { "esp32c3", 0x0 },
-	{ "esp32c6", 0x0 }, { "esp32c2", 0x0 }, { "esp32h2", 0x0 }, { "esp8266", 0x0 },
-	{ "esp32c5", 0x2000 }, { "esp32p4", 0x2000 },
-};
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
 struct ctx {
 	struct mpf_db *db;
 	char *fw_dir;
@@ -89,28 +48,8 @@ struct ctx {
 
 enum { KW_STABLE, KW_PREVIEW, KW_LATEST, KW_VERSION };
 
-static const struct port_method *port_method(const char *port)
-{
-	size_t i;
-
-	for (i = 0; port && i < ARRAY_SIZE(port_methods); i++)
-		if (!strcmp(port_methods[i].port, port))
-			return &port_methods[i];
-	return NULL;
-}
-
-static const struct method_formats *formats_of(const char *method)
-{
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(method_formats); i++)
-		if (!strcmp(method_formats[i].method, method))
-			return &method_formats[i];
-	return NULL;
-}
-
 /* Rank of a format for a method (lower is better), -1 if it does not fit. */
-static int format_rank(const struct method_formats *mf, const char *format)
+static int format_rank(const struct mpf_method *mf, const char *format)
 {
 	int i;
 
@@ -118,29 +57,6 @@ static int format_rank(const struct method_formats *mf, const char *format)
 		if (!strcmp(mf->formats[i], format))
 			return i;
 	return -1;
-}
-
-/* "ESP32-S3", "ESP32S3" and "esp32s3" all become "esp32s3". */
-static void chip_key(const char *s, char *out, size_t cap)
-{
-	size_t o = 0;
-
-	for (; s && *s && o + 1 < cap; s++)
-		if (isalnum((unsigned char)*s))
-			out[o++] = (char)tolower((unsigned char)*s);
-	out[o] = '\0';
-}
-
-static const struct esp_chip *esp_chip(const char *mcu)
-{
-	char key[32];
-	size_t i;
-
-	chip_key(mcu, key, sizeof(key));
-	for (i = 0; i < ARRAY_SIZE(esp_chips); i++)
-		if (!strcmp(esp_chips[i].mcu, key))
-			return &esp_chips[i];
-	return NULL;
 }
 
 struct cand {
@@ -227,7 +143,7 @@ static int version_fits(const struct ctx *c, const struct cand *x, const struct 
 
 /* Better of two candidates of the same version: --custom builds, a file
  * already on disk, the newer build date, the method's preferred format. */
-static int better(const struct cand *a, const struct cand *b, const struct method_formats *mf)
+static int better(const struct cand *a, const struct cand *b, const struct mpf_method *mf)
 {
 	int ca = strcmp(a->fw.source, "download") != 0, cb = strcmp(b->fw.source, "download") != 0;
 
@@ -249,7 +165,7 @@ static void version_text(const struct cand *x, char *out, size_t cap)
 }
 
 /* "1.24.0, 1.24.1, 1.25.0" and the newest preview of what fits the method. */
-static void available(const struct cands *l, const struct method_formats *mf, struct mpf_buf *out)
+static void available(const struct cands *l, const struct mpf_method *mf, struct mpf_buf *out)
 {
 	const struct cand *prev = NULL, *newest_pre = NULL;
 	size_t i;
@@ -291,7 +207,7 @@ static void explain(const char *board, const struct cand *x, const char *verdict
 
 /* Choose among the candidates; NULL when none fits. */
 static const struct cand *choose(struct ctx *c, const char *board, const struct cands *l,
-				 const struct method_formats *mf)
+				 const struct mpf_method *mf)
 {
 	const struct cand *best = NULL;
 	size_t i;
@@ -352,13 +268,10 @@ static int set_firmware(struct ctx *c, struct mpf_record *rec, const struct cand
 			const char *port, const char *method, const char *mcu)
 {
 	json_t *fw = mpf_fw_json(&x->fw, c->fw_dir), *bl;
-	const struct port_method *pm = port_method(port);
-	const char *const none[] = { "none", NULL };
-	const char *const *order = pm && strcmp(method, "swd") ? pm->bootloader : none;
-	int i;
+	const char *const *order = mpf_port_activators(port, method);
 
 	if (!strcmp(method, "esp")) {
-		const struct esp_chip *ch = esp_chip(mcu);
+		const struct mpf_esp_chip *ch = mpf_esp_chip_by_name(mcu);
 
 		if (!ch) {
 			json_decref(fw);
@@ -368,8 +281,8 @@ static int set_firmware(struct ctx *c, struct mpf_record *rec, const struct cand
 					  mcu ? mcu : "");
 			return MPF_ERR_SUPP;
 		}
-		json_object_set_new(fw, "chip", json_string(ch->mcu));
-		json_object_set_new(fw, "offset", json_integer(ch->offset));
+		json_object_set_new(fw, "chip", json_string(ch->key));
+		json_object_set_new(fw, "offset", json_integer(ch->boot_offset));
 	}
 	mpf_rec_set(rec, "firmware", fw);
 	if (!mpf_rec_str(rec, "port"))
@@ -382,8 +295,8 @@ static int set_firmware(struct ctx *c, struct mpf_record *rec, const struct cand
 		mpf_rec_set_bool(rec, "up_to_date", 0);
 	mpf_rec_set_str(rec, "method", method);
 	bl = json_array();
-	for (i = 0; i < 4 && order[i]; i++)
-		json_array_append_new(bl, json_string(order[i]));
+	for (; *order; order++)
+		json_array_append_new(bl, json_string(*order));
 	mpf_rec_set(rec, "bootloader", bl);
 	return 0;
 }
@@ -416,7 +329,8 @@ static int pick_run(struct mpf_record *rec, void *vctx)
 	struct mpf_buf avail = MPF_BUF_INIT;
 	char board[64], variant[64], name[140];
 	const char *port = mpf_rec_str(rec, "port"), *method = o_method, *mcu;
-	const struct method_formats *mf;
+	const struct mpf_port *pt;
+	const struct mpf_method *mf;
 	const struct cand *x;
 	int found = 0, r = 0;
 
@@ -434,18 +348,19 @@ static int pick_run(struct mpf_record *rec, void *vctx)
 				  name);
 		return MPF_ERR_NODEV;
 	}
-	if (!method && !port_method(port)) {
+	pt = mpf_port_find(port);
+	if (!method && !(pt && pt->method)) {
 		mpf_rec_set_error(rec, "unsupported", "%s: port %s has no flash method in mpf: "
 				  "give --method swd for a debug probe", name, port);
 		return MPF_ERR_SUPP;
 	}
 	if (!method)
-		method = port_method(port)->method;
-	if (!strcmp(method, "swd") && port && !strncmp(port, "esp", 3)) {
+		method = pt->method;
+	if (!strcmp(method, "swd") && mpf_bootdev_for(NULL, port) == MPF_BOOTDEV_ESP_ROM) {
 		mpf_rec_set_error(rec, "unsupported", "%s: ESP chips are not flashed over SWD", name);
 		return MPF_ERR_SUPP;
 	}
-	mf = formats_of(method);
+	mf = mpf_method_find(method);
 	candidates(c, board, variant, port, &l);
 	x = choose(c, name, &l, mf);
 	if (!x) {
@@ -568,10 +483,10 @@ const struct mpf_applet pick_applet = {
 		"It sets firmware (board_id, variant, version, preview, build, format, url or "
 		"file, and for ESP boards the chip and the flash offset: 0x1000 on the ESP32 "
 		"and ESP32-S2, 0x0 on the S3, C2, C3, C6, H2 and ESP8266, 0x2000 on the C5 and "
-		"P4), method (uf2 for rp2, samd and nrf; esp for esp32 and esp8266; dfu for "
+		"P4), method (uf2 for rp2, samd, nrf and mimxrt; esp for esp32 and esp8266; dfu for "
 		"stm32; swd with --method swd, taking .hex, .elf or .bin) and bootloader, the "
 		"order in which mpf-bootloader tries to start the bootloader (rp2: mpy, "
-		"touch1200, manual; samd and nrf: touch1200, mpy, manual; stm32: mpy, touch1200, manual "
+		"touch1200, manual; samd, nrf and mimxrt: touch1200, mpy, manual; stm32: mpy, touch1200, manual "
 		"(its MicroPython rarely honours the 1200-baud touch); esp and swd: "
 		"none).\n"
 		"\n"

@@ -7,7 +7,7 @@
 #include "filter.h"
 #include "log.h"
 #include "progress.h"
-#include "target.h"
+#include "reappear.h"
 #include "uf2.h"
 #include "uf2drive.h"
 
@@ -343,27 +343,6 @@ static int flash_file(struct flash *f)
 	return r;
 }
 
-/* The board is back when it shows up as a serial port again. */
-static int wait_back(struct mpf_record *rec)
-{
-	struct mpf_buf err = MPF_BUF_INIT;
-	char *port;
-	int r;
-
-	if (no_wait || (!mpf_board_has_identity(rec) && !mpf_rec_str(rec, "serial")))
-		return 0;
-	r = mpf_wait_serial(rec, mpf_timeout_ms(), &port, &err);
-	if (!r) {
-		mpf_debug("%s: back on %s", mpf_rec_str(rec, "serial"), port);
-		mpf_rec_set_str(rec, "serial", port);
-		free(port);
-	} else {
-		mpf_rec_set_error(rec, mpf_err_name(r), "flashed, but %s", err.buf);
-	}
-	mpf_buf_release(&err);
-	return r;
-}
-
 static int flash_record(struct mpf_record *rec, struct flash *f)
 {
 	const char *where = f->device ? f->device : f->drive;
@@ -375,10 +354,12 @@ static int flash_record(struct mpf_record *rec, struct flash *f)
 	}
 	mpf_info("%s: %s flashed in %.1f s", where, base_name(f->file), f->seconds);
 	set_flashed(rec, f, where);
-	return wait_back(rec);
+	if (!no_wait)
+		mpf_board_reappear(rec, mpf_rec_str(rec, "target.usb_serial"), mpf_timeout_ms());
+	return 0;
 }
 
-/* A target that is a block device nobody mounted (no automounter):
+/* A record whose target is a block device nobody mounted (no automounter):
  * mount it for the copy, as alone (udisksctl, or mount(8) as root). */
 static int flash_mounted(struct mpf_record *rec, struct flash *f)
 {
@@ -568,9 +549,9 @@ const struct mpf_applet uf2_applet = {
 		"mpf-uf2 flashes boards whose bootloader shows a UF2 drive (RP2040, RP2350, "
 		"SAMD21/51, nRF52840, ...). For each record with \"method\": \"uf2\" it copies "
 		"firmware.file onto the drive named by the record's target (from "
-		"mpf-bootloader), waits for the bootloader to reset, then for the board to come "
-		"back as a serial port (same USB serial number or location, else the same path), "
-		"and adds \"flashed\" and the new \"serial\" to the record. Other records pass "
+		"mpf-bootloader), waits for the bootloader to reset, adds \"flashed\" to the "
+		"record, then waits up to --timeout for the board to come back as a serial port "
+		"(see AFTER FLASHING in mpf(7); --no-wait skips it). Other records pass "
 		"through untouched.\n"
 		"\n"
 		"Before copying, the image is validated block by block (magic numbers, payload "

@@ -50,6 +50,14 @@ test_expect_success CURL 'a variant build and explicit --version' '
 	test "$(json_field out firmware.version)" = 1.25.0
 '
 
+test_expect_success CURL 'a checkout below a folder named ports: the build folder tells' '
+	fake_build "$TRASH/ports/mp/ports/samd/build-SEEED_WIO_TERMINAL/firmware.uf2" v1.25.0 &&
+	mpf-fetch --add ports/mp/ports/samd/build-SEEED_WIO_TERMINAL/firmware.uf2 >out &&
+	test "$(json_field out port)" = samd &&
+	test "$(json_field out firmware.board_id)" = SEEED_WIO_TERMINAL &&
+	test "$(json_field out firmware.variant)" = ""
+'
+
 test_expect_success CURL 'a copy of an official file keeps its name facts (source local)' '
 	curl -sf -o ESP32_GENERIC_S3-SPIRAM_OCT-20241129-v1.24.1.bin \
 		"${MIRROR}resources/firmware/ESP32_GENERIC_S3-SPIRAM_OCT-20241129-v1.24.1.bin" &&

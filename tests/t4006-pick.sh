@@ -118,13 +118,24 @@ test_expect_success CURL 'a board already running the version is up to date, unl
 	test "$(json_field out method)" = esp
 '
 
-test_expect_success CURL '--method swd takes .hex; ESP and unknown ports are refused' '
+test_expect_success CURL '--method swd takes .hex; ESP and ports without a method are refused' '
 	pick --board PYBV11 --method swd >got &&
 	echo "\"PYBV11  1.25.0 - hex swd none - -\"" >want && test_cmp want got &&
 	test_expect_code 1 mpf-pick --board ESP32_GENERIC --method swd >out &&
 	json_field out error.message | grep "not flashed over SWD" &&
-	test_expect_code 1 mpf-pick --board MIMXRT1060_EVK >out &&
-	json_field out error.message | grep "port mimxrt has no flash method in mpf: give --method swd"
+	test_expect_code 1 mpf-pick --board EK_RA6M2 >out &&
+	json_field out error.message | grep "port renesas-ra has no flash method in mpf: give --method swd"
+'
+
+test_expect_success CURL 'mimxrt boards are flashed as UF2, as mpf-bootloader expects' '
+	test_expect_code 1 mpf-pick --board OLIMEX_RT1010 >out &&
+	test "$(json_field out error.code)" = not-found &&
+	json_field out error.message | grep "no firmware for OLIMEX_RT1010 on port mimxrt in the catalogue" &&
+	printf "MicroPython v1.25.0 on 2025-04-15\0" >OLIMEX_RT1010.uf2 &&
+	mpf-fetch --add OLIMEX_RT1010.uf2 --board OLIMEX_RT1010 2>err &&
+	pick --board OLIMEX_RT1010 --custom >got &&
+	echo "\"OLIMEX_RT1010  1.25.0 - uf2 uf2 touch1200,mpy,manual - -\"" >want &&
+	test_cmp want got
 '
 
 test_expect_success CURL '--explain says why each candidate won or lost' '

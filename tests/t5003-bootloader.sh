@@ -94,6 +94,12 @@ test_expect_success SCRIPT 'manual on a terminal: Enter ends the wait at once' '
 	test $(( $(date +%s) - start )) -lt 30
 '
 
+test_expect_success JQ 'a bare PORT gets the generic activators, and the error lists them' '
+	test_expect_code 1 mpf-bootloader --timeout 1 --wait 0.2 /dev/null >out 2>err &&
+	json_field out error.message | grep -q "no UF2 drive appeared after trying touch1200,mpy,manual (touch1200: " &&
+	grep -q "press RESET while holding the board.s boot button" err
+'
+
 test_expect_success FUSE,JQ 'two boards at once (-j 2): each gets its own drive' '
 	board 5 && board 6 &&
 	{ rec 5; rec 6; } | mpf-bootloader -j 2 >out &&

@@ -1,11 +1,11 @@
-/* bootloader.c - activators and bootloader target matching (bootloader.h). */
+/* bootloader.c - activators and bootloader device matching (bootloader.h). */
 #define _DEFAULT_SOURCE		/* realpath */
 #include "bootloader.h"
 #include "buf.h"
 #include "err.h"
 #include "log.h"
 #include "repl.h"
-#include "target.h"
+#include "reappear.h"
 #include "transport.h"
 #include "uf2.h"
 #include "uf2drive.h"
@@ -113,54 +113,6 @@ const struct mpf_activator *mpf_activator_find(const char *name)
 	return NULL;
 }
 
-static const struct { const char *port, *text; } manual[] = {
-	{ "rp2", "hold the BOOTSEL button while plugging the board in (or hold BOOTSEL and "
-		 "press RESET/RUN)" },
-	{ "samd", "double-press the RESET button quickly" },
-	{ "nrf", "double-press RESET (Adafruit nRF52 bootloader), or hold the user button "
-		 "while pressing RESET" },
-	{ "mimxrt", "double-press RESET, or set the boot switches to serial downloader" },
-	{ "stm32", "hold BOOT0 high (button or jumper) and press RESET" },
-};
-
-const char *mpf_manual_instructions(const char *port)
-{
-	size_t i;
-
-	for (i = 0; port && i < N(manual); i++)
-		if (!strcmp(manual[i].port, port))
-			return manual[i].text;
-	return "press RESET while holding the board's boot button";
-}
-
-/* mpflash's preferred orders (doc/boards.md 5). */
-const char *mpf_default_activators(const char *port, const char *method)
-{
-	if (port && !strcmp(port, "rp2"))
-		return "mpy,touch1200,manual";
-	return "touch1200,mpy,manual";
-}
-
-enum mpf_target_kind mpf_target_kind_for(const char *method, const char *port)
-{
-	static const struct { const char *port; enum mpf_target_kind kind; } ports[] = {
-		{ "rp2", MPF_TARGET_UF2 }, { "samd", MPF_TARGET_UF2 }, { "nrf", MPF_TARGET_UF2 },
-		{ "mimxrt", MPF_TARGET_UF2 }, { "stm32", MPF_TARGET_DFU },
-	};
-	size_t i;
-
-	if (method && !strcmp(method, "uf2"))
-		return MPF_TARGET_UF2;
-	if (method && !strcmp(method, "dfu"))
-		return MPF_TARGET_DFU;
-	if (method)
-		return MPF_TARGET_NONE;	/* esp, swd: no bootloader step */
-	for (i = 0; port && i < N(ports); i++)
-		if (!strcmp(ports[i].port, port))
-			return ports[i].kind;
-	return MPF_TARGET_NONE;
-}
-
 /* A UF2 drive fits the board when it accepts a family of the board's port
  * (an unknown drive or port cannot be ruled out). */
 static int uf2_fits(const struct mpf_record *cand, const char *port)
@@ -196,20 +148,20 @@ static int dfu_fits(const struct mpf_record *cand, const struct mpf_record *boar
 }
 
 static int fits(const struct mpf_boot_cand *c, const struct mpf_record *board,
-		enum mpf_target_kind kind)
+		enum mpf_bootdev kind)
 {
 	const char *k = mpf_rec_str(c->rec, "kind");
 
 	if (c->claimed || !k)
 		return 0;
-	if (kind == MPF_TARGET_UF2)
+	if (kind == MPF_BOOTDEV_UF2)
 		return !strcmp(k, "uf2") && uf2_fits(c->rec, mpf_rec_str(board, "port"));
-	if (kind == MPF_TARGET_DFU)
+	if (kind == MPF_BOOTDEV_DFU)
 		return !strcmp(k, "dfu") && dfu_fits(c->rec, board);
 	return 0;
 }
 
-int mpf_boot_pick(const struct mpf_record *board, enum mpf_target_kind kind,
+int mpf_boot_pick(const struct mpf_record *board, enum mpf_bootdev kind,
 		  const struct mpf_boot_cand *c, size_t n, int solo, int take_old)
 {
 	int best = -1, score = 0, fresh = -1, old = -1;

@@ -4,15 +4,16 @@
  * close: pico-sdk's stdio_usb and MicroPython's
  * MICROPY_HW_USB_CDC_1200BPS_TOUCH reset into the bootloader on it), mpy
  * (machine.bootloader() over the raw REPL), manual (a person presses the
- * buttons) and none (the board is there already). Which bootloader device
- * to wait for, and which of those present is this board's, is decided
- * here too, purely, from scan records.
+ * buttons) and none (the board is there already). Which of the bootloader
+ * devices present is this board's is decided here too, purely, from scan
+ * records; which kind of device to wait for is the port table's (ports.h).
  */
 #ifndef MPF_BOOTLOADER_H
 #define MPF_BOOTLOADER_H
 
 #include <stddef.h>
 
+#include "ports.h"
 #include "record.h"
 
 struct mpf_buf;
@@ -33,21 +34,6 @@ const struct mpf_activator *mpf_activator_find(const char *name);
 int mpf_touch1200(const char *port, struct mpf_buf *err);
 int mpf_mpy_bootloader(const char *port, struct mpf_buf *err);
 
-/* What a person does to start the bootloader of a MicroPython port
- * ("rp2", "samd", ...; NULL or unknown gives the generic advice). */
-const char *mpf_manual_instructions(const char *port);
-
-/* The activators to try when a record says nothing: mpflash's orders. */
-const char *mpf_default_activators(const char *port, const char *method);
-
-enum mpf_target_kind { MPF_TARGET_NONE, MPF_TARGET_UF2, MPF_TARGET_DFU };
-
-/* What bootloader device this board shows: by its method ("uf2", "dfu")
- * or else by its MicroPython port (rp2/samd/nrf/mimxrt: UF2; stm32: DFU).
- * ESP boards (esp32, esp8266, method "esp") give NONE: mpf-esp resets
- * those itself. */
-enum mpf_target_kind mpf_target_kind_for(const char *method, const char *port);
-
 /* A bootloader device seen by a scan (kind "uf2" with path, board_id,
  * model, and usb_serial/location where the OS tells them; kind "dfu"
  * with vid, pid, bus, address, usb_serial, location). */
@@ -57,14 +43,14 @@ struct mpf_boot_cand {
 	int claimed;		/* another board already took it */
 };
 
-/* Which candidate is this board's target (pure), or -1. A candidate of the
+/* Which candidate is this board's bootloader device (pure), or -1. A candidate of the
  * wrong kind, claimed, or not fitting the board (a UF2 drive whose
  * Board-ID belongs to another chip; a DFU device that is neither the ST
  * system bootloader 0483:df11 nor carries the board's serial number) is
  * never taken. One matching by USB serial number or location is taken.
  * Otherwise, only when solo (no other board is entering its bootloader
  * now), the first new one, or an old one when take_old (activator none). */
-int mpf_boot_pick(const struct mpf_record *board, enum mpf_target_kind kind,
+int mpf_boot_pick(const struct mpf_record *board, enum mpf_bootdev kind,
 		  const struct mpf_boot_cand *c, size_t n, int solo, int take_old);
 
 /* The identity the OS keeps for a block device's USB device ("/dev/sdb1"):

@@ -1,4 +1,4 @@
-/* t-bootloader.c - activator table, target kinds, picking each board's
+/* t-bootloader.c - activator table, picking each board's
  * bootloader device, sysfs identity of a drive, touch1200 on a pty. */
 #define _DEFAULT_SOURCE		/* mkdtemp, symlink, usleep */
 #define _XOPEN_SOURCE 700	/* posix_openpt, ptsname */
@@ -32,22 +32,6 @@ static void t_table(void)
 	check(!mpf_activator_find("manual")->needs_port);
 	check(mpf_activator_find("none") != NULL);
 	check(mpf_activator_find("reset") == NULL);
-	check(strstr(mpf_manual_instructions("rp2"), "BOOTSEL") != NULL);
-	check(strstr(mpf_manual_instructions("samd"), "double-press") != NULL);
-	check(strstr(mpf_manual_instructions(NULL), "RESET") != NULL);
-	check_str(mpf_default_activators("rp2", "uf2"), "mpy,touch1200,manual");
-	check_str(mpf_default_activators("samd", "uf2"), "touch1200,mpy,manual");
-}
-
-static void t_kinds(void)
-{
-	check_int(mpf_target_kind_for("uf2", NULL), ==, MPF_TARGET_UF2);
-	check_int(mpf_target_kind_for("dfu", "stm32"), ==, MPF_TARGET_DFU);
-	check_int(mpf_target_kind_for("esp", "esp32"), ==, MPF_TARGET_NONE);
-	check_int(mpf_target_kind_for(NULL, "rp2"), ==, MPF_TARGET_UF2);
-	check_int(mpf_target_kind_for(NULL, "stm32"), ==, MPF_TARGET_DFU);
-	check_int(mpf_target_kind_for(NULL, "esp8266"), ==, MPF_TARGET_NONE);
-	check_int(mpf_target_kind_for(NULL, NULL), ==, MPF_TARGET_NONE);
 }
 
 static void t_pick(void)
@@ -69,23 +53,23 @@ static void t_pick(void)
 	for (i = 0; i < 5; i++)
 		c[i].rec = &d[i];
 	/* identity wins, even while other boards are entering theirs */
-	check_int(mpf_boot_pick(&b1, MPF_TARGET_UF2, c, 5, 0, 0), ==, 1);
-	check_int(mpf_boot_pick(&b2, MPF_TARGET_UF2, c, 5, 0, 0), ==, 0);
+	check_int(mpf_boot_pick(&b1, MPF_BOOTDEV_UF2, c, 5, 0, 0), ==, 1);
+	check_int(mpf_boot_pick(&b2, MPF_BOOTDEV_UF2, c, 5, 0, 0), ==, 0);
 	/* a board without identity takes a fresh fitting drive only alone */
-	check_int(mpf_boot_pick(&anon, MPF_TARGET_UF2, c, 5, 0, 0), ==, -1);
-	check_int(mpf_boot_pick(&anon, MPF_TARGET_UF2, c, 5, 1, 0), ==, 0);
+	check_int(mpf_boot_pick(&anon, MPF_BOOTDEV_UF2, c, 5, 0, 0), ==, -1);
+	check_int(mpf_boot_pick(&anon, MPF_BOOTDEV_UF2, c, 5, 1, 0), ==, 0);
 	c[0].old = c[1].old = c[3].old = 1;	/* there before we asked */
-	check_int(mpf_boot_pick(&anon, MPF_TARGET_UF2, c, 5, 1, 0), ==, -1);
-	check_int(mpf_boot_pick(&anon, MPF_TARGET_UF2, c, 5, 1, 1), ==, 0);
+	check_int(mpf_boot_pick(&anon, MPF_BOOTDEV_UF2, c, 5, 1, 0), ==, -1);
+	check_int(mpf_boot_pick(&anon, MPF_BOOTDEV_UF2, c, 5, 1, 1), ==, 0);
 	c[0].old = c[1].old = 0;
 	c[0].claimed = 1;
-	check_int(mpf_boot_pick(&anon, MPF_TARGET_UF2, c, 5, 1, 0), ==, 1);
+	check_int(mpf_boot_pick(&anon, MPF_BOOTDEV_UF2, c, 5, 1, 0), ==, 1);
 	c[1].claimed = 1;
-	check_int(mpf_boot_pick(&anon, MPF_TARGET_UF2, c, 5, 1, 0), ==, -1);
+	check_int(mpf_boot_pick(&anon, MPF_BOOTDEV_UF2, c, 5, 1, 0), ==, -1);
 	/* the samd board never takes an RP2 drive */
-	check_int(mpf_boot_pick(&samd, MPF_TARGET_UF2, c, 5, 1, 0), ==, 2);
-	check_int(mpf_boot_pick(&b1, MPF_TARGET_UF2, c, 5, 1, 0), ==, -1);
-	check_int(mpf_boot_pick(&anon, MPF_TARGET_DFU, c, 5, 1, 0), ==, 4);
+	check_int(mpf_boot_pick(&samd, MPF_BOOTDEV_UF2, c, 5, 1, 0), ==, 2);
+	check_int(mpf_boot_pick(&b1, MPF_BOOTDEV_UF2, c, 5, 1, 0), ==, -1);
+	check_int(mpf_boot_pick(&anon, MPF_BOOTDEV_DFU, c, 5, 1, 0), ==, 4);
 	mpf_record_release(&b1);
 	mpf_record_release(&b2);
 	mpf_record_release(&anon);
@@ -175,8 +159,7 @@ static void t_touch1200(void)
 
 int main(void)
 {
-	TEST(t_table(), "the activator table and manual instructions");
-	TEST(t_kinds(), "which bootloader device a board shows");
+	TEST(t_table(), "the activator table");
 	TEST(t_pick(), "each board gets its own bootloader device");
 	TEST(t_identity(), "a drive's USB serial and location from sysfs");
 	TEST(t_touch1200(), "touch1200 sets 1200 baud on the port");

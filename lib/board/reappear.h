@@ -1,4 +1,6 @@
-/* target.h - recognising a board across its bootloader round trip.
+/* reappear.h - recognising a board across its bootloader round trip, and
+ * the step every flash applet ends with: the board reappearing as a
+ * serial port.
  *
  * A board entering its bootloader leaves its serial port and comes back
  * as something else (a UF2 drive, a DFU device); after flashing it comes
@@ -8,8 +10,8 @@
  * location (the hub port path, "1-1.3"). Used by mpf-bootloader and the
  * flashing applets.
  */
-#ifndef MPF_TARGET_H
-#define MPF_TARGET_H
+#ifndef MPF_REAPPEAR_H
+#define MPF_REAPPEAR_H
 
 #include "record.h"
 
@@ -27,11 +29,18 @@ int mpf_board_has_identity(const struct mpf_record *board);
 /* Wait up to timeout_ms for the board of rec to show up as a serial port
  * again; *port (malloc'ed) is its path. Returns 0, MPF_ERR_TIMEOUT,
  * MPF_ERR_INTR, or MPF_ERR_ARG when rec says nothing to recognise it by. */
-int mpf_wait_serial(const struct mpf_record *rec, int timeout_ms, char **port,
-		    struct mpf_buf *err);
+int mpf_board_wait_serial(const struct mpf_record *rec, int timeout_ms, char **port,
+			  struct mpf_buf *err);
 
-/* Wait up to timeout_ms for path to disappear (a board leaving its serial
- * port as it resets). Returns 0, MPF_ERR_TIMEOUT or MPF_ERR_INTR. */
-int mpf_wait_path_gone(const char *path, int timeout_ms);
+/* The step after a flash that restarts the board (mpf(7), AFTER
+ * FLASHING): wait up to timeout_ms for the board of rec to reappear as a
+ * serial port, recognised as mpf_board_match() says; dev_serial (the
+ * bootloader device's USB serial number, or NULL) stands in for a record
+ * without one. Back: the record's serial is the port it is on now. Not
+ * back, or interrupted while waiting: the record gets a warning ({applet,
+ * code, message}, as an error), never an error, since the flash itself
+ * succeeded. A record with nothing to recognise the board by is left as
+ * it is. */
+void mpf_board_reappear(struct mpf_record *rec, const char *dev_serial, int timeout_ms);
 
 #endif

@@ -1,11 +1,11 @@
-/* t-target.c - recognising a board after it re-enumerated. */
+/* t-reappear.c - recognising a board after it re-enumerated. */
 #define _XOPEN_SOURCE 700	/* posix_openpt, ptsname */
 #include "test-lib.h"
 
 #include "buf.h"
 #include "err.h"
 #include "record.h"
-#include "target.h"
+#include "reappear.h"
 
 #include <fcntl.h>
 #include <stdlib.h>
@@ -50,7 +50,7 @@ static void t_wait_pty(void)
 		return;
 	mpf_buf_addf(&j, "{\"serial\":\"%s\",\"location\":\"9-9.9\"}", ptsname(m));
 	rec(&b, j.buf);
-	check_int(mpf_wait_serial(&b, 2000, &port, &err), ==, 0);
+	check_int(mpf_board_wait_serial(&b, 2000, &port, &err), ==, 0);
 	check_str(port, ptsname(m));
 	free(port);
 	close(m);
@@ -59,9 +59,29 @@ static void t_wait_pty(void)
 	mpf_buf_release(&j);
 }
 
+/* The step: back sets serial; not back is a warning, never an error. */
+static void t_reappear(void)
+{
+	struct mpf_record gone, none;
+
+	rec(&gone, "{\"serial\":\"/dev/t-reappear-gone\",\"flashed\":{\"ok\":true}}");
+	mpf_board_reappear(&gone, NULL, 100);
+	check_str(mpf_rec_str(&gone, "warning.code"), "timeout");
+	check(strstr(mpf_rec_str(&gone, "warning.message"), "did not come back") != NULL);
+	check(!mpf_rec_has_error(&gone));
+	check_str(mpf_rec_str(&gone, "serial"), "/dev/t-reappear-gone");
+	/* nothing to know the board by: no wait, no warning */
+	rec(&none, "{\"flashed\":{\"ok\":true}}");
+	mpf_board_reappear(&none, NULL, 100);
+	check(mpf_rec_get(&none, "warning") == NULL);
+	mpf_record_release(&gone);
+	mpf_record_release(&none);
+}
+
 int main(void)
 {
 	TEST(t_match(), "USB serial, then location, then the path");
 	TEST(t_wait_pty(), "a board on a pty is back when its path is");
+	TEST(t_reappear(), "a board not back after a flash is a warning");
 	return test_done();
 }

@@ -1,5 +1,6 @@
-/* target.c - recognise a board after it re-enumerated (target.h). */
-#include "target.h"
+/* reappear.c - recognise a board after it re-enumerated (reappear.h). */
+#include "reappear.h"
+#include "applet.h"
 #include "transport.h"
 #include "buf.h"
 #include "err.h"
@@ -9,7 +10,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -101,8 +101,8 @@ static char *find_port(const struct mpf_record *rec)
 	return port;
 }
 
-int mpf_wait_serial(const struct mpf_record *rec, int timeout_ms, char **port,
-		    struct mpf_buf *err)
+int mpf_board_wait_serial(const struct mpf_record *rec, int timeout_ms, char **port,
+			  struct mpf_buf *err)
 {
 	int64_t end = mpf_now_ms() + timeout_ms;
 
@@ -121,17 +121,29 @@ int mpf_wait_serial(const struct mpf_record *rec, int timeout_ms, char **port,
 	return 0;
 }
 
-int mpf_wait_path_gone(const char *path, int timeout_ms)
+void mpf_board_reappear(struct mpf_record *rec, const char *dev_serial, int timeout_ms)
 {
-	int64_t end = mpf_now_ms() + timeout_ms;
-	struct stat st;
+	struct mpf_buf err = MPF_BUF_INIT;
+	struct mpf_record board;
+	const char *was = mpf_rec_str(rec, "serial");
+	char *port = NULL;
+	int r;
 
-	while (!stat(path, &st)) {
-		if (mpf_interrupted)
-			return MPF_ERR_INTR;
-		if (mpf_now_ms() >= end)
-			return MPF_ERR_TIMEOUT;
-		sleep_ms(20);
+	mpf_record_from(&board, json_deep_copy(rec->obj));
+	if (!mpf_rec_str(&board, "usb_serial") && dev_serial && *dev_serial)
+		mpf_rec_set_str(&board, "usb_serial", dev_serial);
+	r = mpf_board_wait_serial(&board, timeout_ms, &port, &err);
+	mpf_record_release(&board);
+	if (!r) {
+		mpf_debug("%s: back on %s", was ? was : "board", port);
+		mpf_rec_set_str(rec, "serial", port);
+		free(port);
+	} else if (r != MPF_ERR_ARG) {	/* ARG: nothing to know it by */
+		mpf_rec_set(rec, "warning", json_pack("{s:s, s:s, s:s}", "applet", mpf.prog ?
+						      mpf.prog : "mpf", "code", mpf_err_name(r),
+						      "message", mpf_buf_str(&err)));
+		mpf_warn("%s: flashed, but %s", was ? was : dev_serial && *dev_serial ?
+			 dev_serial : "board", mpf_buf_str(&err));
 	}
-	return 0;
+	mpf_buf_release(&err);
 }
