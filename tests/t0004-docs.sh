@@ -2,9 +2,6 @@
 test_description='man pages and completions match the option tables; they lint clean'
 . "${MPF_SRC:-.}/tests/lib.sh"
 
-test_lazy_prereq MANDOC 'command -v mandoc'
-test_lazy_prereq GROFF 'command -v groff'
-test_lazy_prereq BASH 'command -v bash'
 
 applets=$(mpf --list | awk '{print $1}')
 
