@@ -23,7 +23,7 @@ struct usb_id {
 };
 
 static const struct usb_id probes[] = {
-	{ 0x0d28, 0x0204, "Arm DAPLink", 1 },
+	{ .vid = 0x0d28, .pid = 0x0204, .name = "Arm DAPLink", .hidraw = 1 },
 	{ 0x2e8a, 0x000c, "Raspberry Pi Debug Probe and picoprobe" }, { 0x2e8a, 0x0004 },
 	{ 0x1fc9, 0x0090, "NXP LPC-Link2, MCU-Link" }, { 0x1fc9, 0x0143 },
 	{ 0x04b4, 0xf138, "Cypress/Infineon KitProg3 and MiniProg4" }, { 0x04b4, 0xf148 },
