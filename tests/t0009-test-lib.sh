@@ -1,8 +1,10 @@
 #!/bin/sh
-test_description='the tests keep their own promises: a prerequisite is declared once, a missing tool is a skip and never a pass'
+test_description='the tests keep their promises: one declaration per prerequisite; missing is a skip, never a pass'
 . "${MPF_SRC:-.}/tests/lib.sh"
 
-test_files() { ls "$MPF_SRC"/tests/*.sh "$MPF_SRC"/tests/sim/*.sh "$MPF_SRC"/tests/sim/*/*.sh 2>/dev/null; }
+test_files() {
+	ls "$MPF_SRC"/tests/*.sh "$MPF_SRC"/tests/sim/*.sh "$MPF_SRC"/tests/sim/*/*.sh 2>/dev/null
+}
 
 test_expect_success 'every prerequisite is declared in one place' '
 	test_files >files &&

@@ -48,8 +48,8 @@ static const struct udev_file {
 } files[] = {
 	{
 		.name = "50-mpf-cmsis-dap.rules",
-		.about = "# mpf: access to common CMSIS-DAP debug probes for members of plugdev and\n"
-			 "# the logged-in user (hidraw for CMSIS-DAP v1, usb for v2).\n",
+		.about = "# mpf: access to common CMSIS-DAP debug probes for members of plugdev\n"
+			 "# and the logged-in user (hidraw for CMSIS-DAP v1, usb for v2).\n",
 		.ids = probes, .n = N(probes),
 	},
 	{
@@ -101,7 +101,8 @@ const char *mpf_usb_udev_file(size_t i)
 static void add_rule(struct mpf_buf *out, const char *match, const struct usb_id *id)
 {
 	mpf_buf_addf(out, "%s, ATTRS{idVendor}==\"%04x\", ATTRS{idProduct}==\"%04x\", "
-		     "MODE=\"0660\", GROUP=\"plugdev\", TAG+=\"uaccess\"\n", match, id->vid, id->pid);
+		     "MODE=\"0660\", GROUP=\"plugdev\", TAG+=\"uaccess\"\n",
+		     match, id->vid, id->pid);
 }
 
 int mpf_usb_udev_rules(const char *name, struct mpf_buf *out)
