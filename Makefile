@@ -7,7 +7,8 @@
 #   make bench         benchmarks, one line per figure
 #   make valgrind      the shell tests with every mpf run under valgrind memcheck
 #   make fuzz          libFuzzer harnesses for every parser (tests/fuzz.mk)
-#   make docs          regenerate man/*.1 and completions/* from the option tables
+#   make docs          regenerate man/*.1 and completions/* from the option tables,
+#                      scripts/udev/*.rules from the USB id tables
 #   make install PREFIX=/usr/local DESTDIR=...   /  make uninstall
 #   make deb           a Debian binary package in build/deb (lintian-clean)
 #   make deps          install the Debian packages that are missing
@@ -77,7 +78,7 @@ SCRIPTS := $(filter-out scripts/install-deps scripts/gen-%,$(wildcard scripts/mp
 -include $(wildcard lib/*/*.mk cmd/*.mk tests/*.mk tests/sim/*/sim.mk)
 
 .PHONY: all check test unit demo bench docs man completions install uninstall deb \
-	deps check-deps clean install-udev valgrind build-for-tests build-for-demo FORCE
+	deps check-deps clean install-udev udev-rules valgrind build-for-tests build-for-demo FORCE
 .DELETE_ON_ERROR:
 
 all: $(B)/mpf $(APPLET_LINKS)
@@ -171,9 +172,10 @@ bench: check-deps
 	@MPF_BUILD=$(abspath $(B)) MPF_SRC=$(CURDIR) sh tests/bench/run
 
 # Man pages (but mpf.7, written by hand) and completions are generated from
-# the option tables in the binary; tests/t0004-docs.sh fails when the
-# committed copies drift.
-docs: man completions
+# the option tables in the binary, the udev rules from the USB id tables
+# (lib/transport/usb_ids.c); tests/t0004-docs.sh fails when the committed
+# copies drift.
+docs: man completions udev-rules
 man: all
 	@for a in mpf $(APPLETS:%=mpf-%); do \
 	  $(B)/mpf --man $$a > man/$$a.1.tmp && mv man/$$a.1.tmp man/$$a.1 || exit 1; done
@@ -181,6 +183,10 @@ completions: all
 	@$(B)/mpf --completion bash > completions/mpf.bash
 	@$(B)/mpf --completion zsh > completions/_mpf
 	@$(B)/mpf --completion fish > completions/mpf.fish
+udev-rules: $(B)/sim/mpf-test-tool
+	@for f in $$($(B)/sim/mpf-test-tool udev-rules); do \
+	  $(B)/sim/mpf-test-tool udev-rules $$f > scripts/udev/$$f.tmp && \
+	  mv scripts/udev/$$f.tmp scripts/udev/$$f || exit 1; done
 
 deps:
 	@scripts/install-deps

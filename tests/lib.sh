@@ -183,7 +183,27 @@ wait_for() {
 	return 1
 }
 
+# Prerequisites used by more than one file are declared here, once
+# (tests/t0009-test-lib.sh fails on a second declaration).
+test_lazy_prereq BASH 'command -v bash'
+test_lazy_prereq GROFF 'command -v groff'
 test_lazy_prereq JQ 'command -v jq'
+test_lazy_prereq MANDOC 'command -v mandoc'
+test_lazy_prereq PYTHON 'command -v python3'
+test_lazy_prereq SCRIPT 'command -v script'
+test_lazy_prereq SER2NET 'command -v ser2net'
+test_lazy_prereq SOCAT 'command -v socat'
+# The simulators that stand for hardware: a UF2 drive (FUSE: the device,
+# and fusermount3 when not root) and USB devices (a libusb look-alike).
+test_lazy_prereq FUSE '
+	test -x "$(mpf_sim uf2drive-sim)" && test -c /dev/fuse && test -w /dev/fuse &&
+	{ test "$(id -u)" = 0 || command -v fusermount3; }
+'
+test_lazy_prereq USBSIM 'test -e "$MPF_BUILD/sim/libusb/libusb-1.0.so.0"'
+# fusefat mounts a FAT image for real (a drive that is not a simulator).
+test_lazy_prereq FUSEFAT 'command -v fusefat && command -v mcopy && test -c /dev/fuse &&
+	mkdir -p "$TRASH/probe" && mkfs.vfat -C "$TRASH/probe.img" 64 &&
+	fusefat -o ro "$TRASH/probe.img" "$TRASH/probe" && fusermount -u "$TRASH/probe"'
 test_lazy_prereq SANITIZE_OFF 'test "${SANITIZE:-}" != 1'
 # Timing checks mean nothing under valgrind (make valgrind), which is ~30x slower.
 test_lazy_prereq NOT_VALGRIND 'test -z "${MPF_VALGRIND:-}"'

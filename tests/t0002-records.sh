@@ -109,7 +109,6 @@ test_expect_success '--progress none is silent; auto is silent when stderr is no
 	$tool filter <in >out 2>err && test_cmp /dev/null err
 '
 
-test_lazy_prereq SCRIPT 'command -v script'
 
 test_expect_success SCRIPT 'on a terminal the default output is a table' '
 	echo "{\"serial\":\"a\"}" >in &&

@@ -2,9 +2,6 @@
 test_description='man pages and completions match the option tables; they lint clean'
 . "${MPF_SRC:-.}/tests/lib.sh"
 
-test_lazy_prereq MANDOC 'command -v mandoc'
-test_lazy_prereq GROFF 'command -v groff'
-test_lazy_prereq BASH 'command -v bash'
 
 applets=$(mpf --list | awk '{print $1}')
 
@@ -20,6 +17,18 @@ test_expect_success 'completions are what the binary generates (make docs)' '
 	mpf --completion bash >bash.gen && test_cmp "$MPF_SRC/completions/mpf.bash" bash.gen &&
 	mpf --completion zsh >zsh.gen && test_cmp "$MPF_SRC/completions/_mpf" zsh.gen &&
 	mpf --completion fish >fish.gen && test_cmp "$MPF_SRC/completions/mpf.fish" fish.gen
+'
+
+test_expect_success 'the udev rules are what the USB id tables generate (make docs)' '
+	tool=$(mpf_sim mpf-test-tool) &&
+	"$tool" udev-rules >names && test -s names &&
+	(cd "$MPF_SRC/scripts/udev" && ls *.rules) >files &&
+	test_cmp names files &&
+	while read f; do
+		"$tool" udev-rules "$f" >gen.$f &&
+		test_cmp "$MPF_SRC/scripts/udev/$f" gen.$f || {
+			echo "scripts/udev/$f is stale: run make docs"; return 1; }
+	done <names
 '
 
 test_expect_success 'no man page or completion for an applet that does not exist' '

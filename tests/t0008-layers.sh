@@ -39,4 +39,16 @@ test_expect_success 'a module outside the layers fails' '
 	grep -q "^stray.c: not in a layer" out
 '
 
+test_lazy_prereq LIBMPF 'command -v nm && test -f "$MPF_BUILD/libmpf.a"'
+
+# One namespace for the library: a name a program linking libmpf.a could
+# collide with is a name without the prefix. "mpf" itself is the common
+# options every applet shares.
+test_expect_success LIBMPF 'every global symbol libmpf.a defines is named mpf_...' '
+	nm -g --defined-only "$MPF_BUILD/libmpf.a" | awk "NF == 3 { print \$3 }" >syms &&
+	test -s syms &&
+	grep -v -e "^mpf_" -e "^mpf\$" -e "^__" syms >bad;
+	test_cmp /dev/null bad
+'
+
 test_done

@@ -9,9 +9,6 @@ error record, exit 1 and flashed.ok false; the run after the last
 transfer must succeed on the target the failures left (never locked up,
 never left halted for good).'
 . "${MPF_SRC:-.}/tests/lib.sh"
-if ! test -e "$MPF_SRC/tests/sim/libusb/env.sh"; then
-	skip_all 'the libusb simulator is not in this tree'
-fi
 . "$MPF_SRC/tests/sim/libusb/env.sh"
 . "$MPF_SRC/tests/lib-faultwalk.sh"
 

@@ -2,7 +2,6 @@
 test_description='mpf-scan: serial ports named explicitly, globs, ignore lists, kinds'
 . "${MPF_SRC:-.}/tests/lib.sh"
 
-test_lazy_prereq SOCAT 'command -v socat'
 
 # A socat pty pair stands for a USB CDC port that no enumeration lists
 # (a pty, or a link in /dev/serial/by-id): real ttys, opened by nobody.

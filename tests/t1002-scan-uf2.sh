@@ -6,9 +6,6 @@ test_description='mpf-scan finds a UF2 drive mounted with FUSE through the real 
 # real FAT image (mkfs.vfat) with the RP2040 boot ROM's INFO_UF2.TXT is
 # mounted through FUSE (fusefat), so detection goes through
 # /proc/self/mountinfo exactly as with a real drive.
-test_lazy_prereq FUSEFAT 'command -v fusefat && command -v mcopy && test -c /dev/fuse &&
-	mkdir -p "$TRASH/probe" && mkfs.vfat -C "$TRASH/probe.img" 64 &&
-	fusefat -o ro "$TRASH/probe.img" "$TRASH/probe" && fusermount -u "$TRASH/probe"'
 
 make_drive() {
 	# $1 dir name, $2 board-id, $3 model

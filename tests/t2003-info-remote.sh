@@ -3,7 +3,6 @@ test_description='mpf-info on network serial ports: rfc2217:// and socket:// thr
 . "${MPF_SRC:-.}/tests/lib.sh"
 . "$MPF_SRC/tests/info-lib.sh"
 
-test_lazy_prereq SER2NET 'command -v ser2net'
 # clear of t9001's 20000-39999
 base=$(( 40000 + ($$ % 20000) ))
 p_rfc=$base p_raw=$((base + 1))

@@ -3,7 +3,6 @@ test_description='mpf-esp through a network serial port: Debian ser2net (RFC 221
 . "${MPF_SRC:-.}/tests/lib.sh"
 . "$MPF_SRC/tests/sim/esp-sim.sh"
 
-test_lazy_prereq SER2NET 'command -v ser2net'
 port=$(( 40000 + ($$ % 20000) ))
 
 test_expect_success SER2NET 'setup: ESP32-S3 simulator behind ser2net' '

@@ -7,7 +7,6 @@ test_description='mpf-fetch against real servers: Python http.server (no ranges)
 # 200 with the whole file), so a resumed download must start over instead
 # of appending; and openssl s_server with a self-signed certificate must be
 # refused, because TLS verification is always on.
-test_lazy_prereq PYTHON 'command -v python3'
 test_lazy_prereq TLSPEER 'command -v openssl && command -v python3'
 
 # free_port: an unused TCP port on 127.0.0.1.

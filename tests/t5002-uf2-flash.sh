@@ -2,12 +2,7 @@
 test_description='mpf-uf2 flashes a UF2 bootloader drive (FUSE simulator of the RP2040 boot ROM drive)'
 . "${MPF_SRC:-.}/tests/lib.sh"
 
-test_lazy_prereq FUSE '
-	test -x "$(mpf_sim uf2drive-sim)" && test -c /dev/fuse && test -w /dev/fuse &&
-	{ test "$(id -u)" = 0 || command -v fusermount3; }
-'
 test_lazy_prereq LOOP 'test "$(id -u)" = 0 && command -v losetup && losetup -f'
-test_lazy_prereq FUSEFAT 'command -v fusefat && command -v mcopy && test -c /dev/fuse'
 test_lazy_prereq NOBODY 'test "$(id -u)" = 0 && command -v setpriv && id nobody'
 
 sim=$(mpf_sim uf2drive-sim)

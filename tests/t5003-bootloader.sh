@@ -2,10 +2,6 @@
 test_description='mpf-bootloader: activators, waiting for each board s UF2 drive, pass-through'
 . "${MPF_SRC:-.}/tests/lib.sh"
 
-test_lazy_prereq FUSE '
-	test -x "$(mpf_sim uf2drive-sim)" && test -x "$(mpf_sim usbboard-sim)" &&
-	test -c /dev/fuse && test -w /dev/fuse && { test "$(id -u)" = 0 || command -v fusermount3; }
-'
 
 # board N [usbboard-sim options]: an RP2040 board on MicroPython 1.22.2
 # behind the link ttyN; its BOOTSEL drive will appear at drvN.
@@ -83,7 +79,6 @@ test_expect_success FUSE,JQ 'manual: nobody presses anything, the wait ends at t
 	! grep -q bootloader b4.log
 '
 
-test_lazy_prereq SCRIPT 'command -v script'
 
 test_expect_success SCRIPT 'manual on a terminal: Enter ends the wait at once' '
 	start=$(date +%s) &&

@@ -9,9 +9,6 @@ than its link address, and as Intel HEX; what is read back through a
 second process must equal the image, and only the sectors or pages the
 image touches may be erased.'
 . "${MPF_SRC:-.}/tests/lib.sh"
-if ! test -e "$MPF_SRC/tests/sim/libusb/env.sh"; then
-	skip_all 'the libusb simulator is not in this tree'
-fi
 . "$MPF_SRC/tests/sim/libusb/env.sh"
 mkimage=$(mpf_sim mkimage)
 

@@ -6,9 +6,6 @@ without --unlock, an ambiguous --probe, no probe at all: each ends in a
 clear error (in the record, exit 1, or a sysexits code before any record)
 and never in a silent partial success.'
 . "${MPF_SRC:-.}/tests/lib.sh"
-if ! test -e "$MPF_SRC/tests/sim/libusb/env.sh"; then
-	skip_all 'the libusb simulator is not in this tree'
-fi
 . "$MPF_SRC/tests/sim/libusb/env.sh"
 
 test_expect_success USBSIM 'a probe unplugged mid-write fails the record with no-device' '

@@ -8,10 +8,6 @@ test_description='end to end: a Pico W on 1.22.2 is updated to 1.24.1 through mp
 # BOOTSEL drive (uf2drive-sim, in FUSE) appears over its flash image, and
 # after the drive's reboot it comes back behind the same link running the
 # version the image holds.
-test_lazy_prereq FUSE '
-	test -x "$(mpf_sim uf2drive-sim)" && test -c /dev/fuse && test -w /dev/fuse &&
-	{ test "$(id -u)" = 0 || command -v fusermount3; }
-'
 
 # pico NAME [mpy-repl options]: a Pico W on 1.22.2 behind the link NAME.tty
 pico() {

@@ -6,11 +6,8 @@ its page or a completion is not updated, and drives the bash completion with
 compgen as a user pressing TAB would.'
 . "${MPF_SRC:-.}/tests/lib.sh"
 
-test_lazy_prereq BASH 'command -v bash'
 test_lazy_prereq ZSH 'command -v zsh'
 test_lazy_prereq FISH 'command -v fish'
-test_lazy_prereq MANDOC 'command -v mandoc'
-test_lazy_prereq GROFF 'command -v groff'
 
 scripts="mpf-list mpf-download mpf-update"
 man_opt() { echo "$1" | sed 's/-/\\\\-/g'; }	# --serial -> \-\-serial, as in roff

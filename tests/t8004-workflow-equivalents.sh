@@ -11,10 +11,6 @@ row titles are the README rows.'
 . "$MPF_SRC/tests/lib-mirror.sh"
 . "$MPF_SRC/tests/sim/libusb/env.sh"
 
-test_lazy_prereq FUSE '
-	test -x "$(mpf_sim uf2drive-sim)" && test -c /dev/fuse && test -w /dev/fuse &&
-	{ test "$(id -u)" = 0 || command -v fusermount3; }
-'
 
 start_mirror || exit 1
 # one DfuSe bootloader and one probe for the whole file (test bodies run in subshells)

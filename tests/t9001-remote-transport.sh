@@ -4,8 +4,6 @@ test_description='network serial ports: rfc2217:// and socket:// against ser2net
 
 tool=$(mpf_sim mpf-test-tool)
 peer=$(mpf_sim rfc2217-peer)
-test_lazy_prereq SER2NET 'command -v ser2net'
-test_lazy_prereq SOCAT 'command -v socat'
 
 # Loopback ports, distinct per test run to survive parallel runs.
 base=$(( 20000 + ($$ % 20000) ))

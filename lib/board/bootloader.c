@@ -96,11 +96,15 @@ static int nothing(const char *port, struct mpf_buf *err)
 }
 
 const struct mpf_activator mpf_activators[] = {
-	{ "touch1200", "open the port at 1200 baud and drop DTR", 1, mpf_touch1200 },
-	{ "mpy", "run machine.bootloader() over the raw REPL", 1, mpf_mpy_bootloader },
-	{ "manual", "tell the user which buttons to press, then wait", 0, nothing },
-	{ "none", "the board is in its bootloader already: only wait", 0, nothing },
-	{ NULL, NULL, 0, NULL },
+	{ .name = "touch1200", .summary = "open the port at 1200 baud and drop DTR",
+	  .needs_port = 1, .activate = mpf_touch1200 },
+	{ .name = "mpy", .summary = "run machine.bootloader() over the raw REPL",
+	  .needs_port = 1, .activate = mpf_mpy_bootloader },
+	{ .name = "manual", .summary = "tell the user which buttons to press, then wait",
+	  .needs_port = 0, .activate = nothing },
+	{ .name = "none", .summary = "the board is in its bootloader already: only wait",
+	  .needs_port = 0, .activate = nothing },
+	{ .name = NULL },
 };
 
 const struct mpf_activator *mpf_activator_find(const char *name)

@@ -42,13 +42,13 @@ static const struct mpf_esp_step usb_jtag[] = {
 static const struct mpf_esp_step no_steps[] = { { -1, -1, 0 } };
 
 const struct mpf_esp_reset mpf_esp_resets[] = {
-	{ "tight", 50, tight },
-	{ "tight", 550, tight },
-	{ "classic", 50, classic },
-	{ "classic", 550, classic },
-	{ "usb-jtag", 100, usb_jtag },
-	{ "none", 0, no_steps },
-	{ NULL, 0, NULL },
+	{ .name = "tight", .delay_ms = 50, .steps = tight },
+	{ .name = "tight", .delay_ms = 550, .steps = tight },
+	{ .name = "classic", .delay_ms = 50, .steps = classic },
+	{ .name = "classic", .delay_ms = 550, .steps = classic },
+	{ .name = "usb-jtag", .delay_ms = 100, .steps = usb_jtag },
+	{ .name = "none", .delay_ms = 0, .steps = no_steps },
+	{ .name = NULL },
 };
 enum { R_TIGHT50, R_TIGHT550, R_CLASSIC50, R_CLASSIC550, R_USB, R_NONE };
 

@@ -198,5 +198,7 @@ static int nrf_lock(struct mpf_adiv5 *a, const struct mpf_target *t, struct mpf_
 }
 
 const struct mpf_flash_driver mpf_flash_nrf52 = {
-	"nrf52", "nRF52 (NVMC pages)", nrf_detect, nrf_unlock, nrf_erase, nrf_mass_erase, nrf_program, nrf_lock,
+	.name = "nrf52", .desc = "nRF52 (NVMC pages)",
+	.detect = nrf_detect, .unlock = nrf_unlock, .erase = nrf_erase,
+	.mass_erase = nrf_mass_erase, .program = nrf_program, .lock = nrf_lock,
 };

@@ -30,44 +30,67 @@ struct stm32_part {
 };
 
 static const struct stm32_part f4_parts[] = {
-	{ 0x411, "STM32F2xx", "STM32F2", 0x1FFF7A22, 16384, 0x20000, 0 },
-	{ 0x413, "STM32F405/407/415/417", "STM32F405,STM32F407,STM32F415,STM32F417",
-	  0x1FFF7A22, 16384, 0x20000, 0 },
-	{ 0x419, "STM32F42x/43x", "STM32F427,STM32F429,STM32F437,STM32F439",
-	  0x1FFF7A22, 16384, 0x30000, 1 },
-	{ 0x423, "STM32F401xB/C", "STM32F401", 0x1FFF7A22, 16384, 0x10000, 0 },
-	{ 0x433, "STM32F401xD/E", "STM32F401", 0x1FFF7A22, 16384, 0x18000, 0 },
-	{ 0x431, "STM32F411", "STM32F411", 0x1FFF7A22, 16384, 0x20000, 0 },
-	{ 0x421, "STM32F446", "STM32F446", 0x1FFF7A22, 16384, 0x20000, 0 },
-	{ 0x441, "STM32F412", "STM32F412", 0x1FFF7A22, 16384, 0x40000, 0 },
-	{ 0x458, "STM32F410", "STM32F410", 0x1FFF7A22, 16384, 0x8000, 0 },
-	{ 0x463, "STM32F413/423", "STM32F413,STM32F423", 0x1FFF7A22, 16384, 0x50000, 0 },
-	{ 0x434, "STM32F469/479", "STM32F469,STM32F479", 0x1FFF7A22, 16384, 0x60000, 1 },
-	{ 0x449, "STM32F74x/75x", "STM32F745,STM32F746,STM32F756", 0x1FF0F442, 32768, 0x50000, 0 },
-	{ 0x451, "STM32F76x/77x", "STM32F765,STM32F767,STM32F769,STM32F777,STM32F779",
-	  0x1FF0F442, 32768, 0x80000, 0 },
-	{ 0x452, "STM32F72x/73x", "STM32F722,STM32F723,STM32F730,STM32F732,STM32F733",
-	  0x1FF07A22, 16384, 0x40000, 0 },
+	{ .dev = 0x411, .name = "STM32F2xx", .cpus = "STM32F2",
+	  .fsize_reg = 0x1FFF7A22, .sector0 = 16384, .ram_size = 0x20000 },
+	{ .dev = 0x413, .name = "STM32F405/407/415/417",
+	  .cpus = "STM32F405,STM32F407,STM32F415,STM32F417",
+	  .fsize_reg = 0x1FFF7A22, .sector0 = 16384, .ram_size = 0x20000 },
+	{ .dev = 0x419, .name = "STM32F42x/43x", .cpus = "STM32F427,STM32F429,STM32F437,STM32F439",
+	  .fsize_reg = 0x1FFF7A22, .sector0 = 16384, .ram_size = 0x30000, .dual = 1 },
+	{ .dev = 0x423, .name = "STM32F401xB/C", .cpus = "STM32F401",
+	  .fsize_reg = 0x1FFF7A22, .sector0 = 16384, .ram_size = 0x10000 },
+	{ .dev = 0x433, .name = "STM32F401xD/E", .cpus = "STM32F401",
+	  .fsize_reg = 0x1FFF7A22, .sector0 = 16384, .ram_size = 0x18000 },
+	{ .dev = 0x431, .name = "STM32F411", .cpus = "STM32F411",
+	  .fsize_reg = 0x1FFF7A22, .sector0 = 16384, .ram_size = 0x20000 },
+	{ .dev = 0x421, .name = "STM32F446", .cpus = "STM32F446",
+	  .fsize_reg = 0x1FFF7A22, .sector0 = 16384, .ram_size = 0x20000 },
+	{ .dev = 0x441, .name = "STM32F412", .cpus = "STM32F412",
+	  .fsize_reg = 0x1FFF7A22, .sector0 = 16384, .ram_size = 0x40000 },
+	{ .dev = 0x458, .name = "STM32F410", .cpus = "STM32F410",
+	  .fsize_reg = 0x1FFF7A22, .sector0 = 16384, .ram_size = 0x8000 },
+	{ .dev = 0x463, .name = "STM32F413/423", .cpus = "STM32F413,STM32F423",
+	  .fsize_reg = 0x1FFF7A22, .sector0 = 16384, .ram_size = 0x50000 },
+	{ .dev = 0x434, .name = "STM32F469/479", .cpus = "STM32F469,STM32F479",
+	  .fsize_reg = 0x1FFF7A22, .sector0 = 16384, .ram_size = 0x60000, .dual = 1 },
+	{ .dev = 0x449, .name = "STM32F74x/75x", .cpus = "STM32F745,STM32F746,STM32F756",
+	  .fsize_reg = 0x1FF0F442, .sector0 = 32768, .ram_size = 0x50000 },
+	{ .dev = 0x451, .name = "STM32F76x/77x",
+	  .cpus = "STM32F765,STM32F767,STM32F769,STM32F777,STM32F779",
+	  .fsize_reg = 0x1FF0F442, .sector0 = 32768, .ram_size = 0x80000 },
+	{ .dev = 0x452, .name = "STM32F72x/73x",
+	  .cpus = "STM32F722,STM32F723,STM32F730,STM32F732,STM32F733",
+	  .fsize_reg = 0x1FF07A22, .sector0 = 16384, .ram_size = 0x40000 },
 	{ 0 }
 };
 
 static const struct stm32_part l4_parts[] = {
-	{ 0x415, "STM32L47x/48x", "STM32L47,STM32L48", 0x1FFF75E0, 2048, 0x18000, 1 },
-	{ 0x435, "STM32L43x/44x", "STM32L43,STM32L44", 0x1FFF75E0, 2048, 0xC000, 0 },
-	{ 0x462, "STM32L45x/46x", "STM32L45,STM32L46", 0x1FFF75E0, 2048, 0x20000, 0 },
-	{ 0x464, "STM32L41x/42x", "STM32L41,STM32L42", 0x1FFF75E0, 2048, 0xA000, 0 },
-	{ 0x461, "STM32L49x/4Ax", "STM32L49,STM32L4A", 0x1FFF75E0, 2048, 0x40000, 2 },
-	{ 0x468, "STM32G43x/44x", "STM32G43,STM32G44", 0x1FFF75E0, 2048, 0x8000, 0 },
-	{ 0x469, "STM32G47x/48x", "STM32G47,STM32G48", 0x1FFF75E0, 4096, 0x20000, 2 },
-	{ 0x479, "STM32G49x/4Ax", "STM32G49,STM32G4A", 0x1FFF75E0, 2048, 0x1C000, 0 },
+	{ .dev = 0x415, .name = "STM32L47x/48x", .cpus = "STM32L47,STM32L48",
+	  .fsize_reg = 0x1FFF75E0, .sector0 = 2048, .ram_size = 0x18000, .dual = 1 },
+	{ .dev = 0x435, .name = "STM32L43x/44x", .cpus = "STM32L43,STM32L44",
+	  .fsize_reg = 0x1FFF75E0, .sector0 = 2048, .ram_size = 0xC000 },
+	{ .dev = 0x462, .name = "STM32L45x/46x", .cpus = "STM32L45,STM32L46",
+	  .fsize_reg = 0x1FFF75E0, .sector0 = 2048, .ram_size = 0x20000 },
+	{ .dev = 0x464, .name = "STM32L41x/42x", .cpus = "STM32L41,STM32L42",
+	  .fsize_reg = 0x1FFF75E0, .sector0 = 2048, .ram_size = 0xA000 },
+	{ .dev = 0x461, .name = "STM32L49x/4Ax", .cpus = "STM32L49,STM32L4A",
+	  .fsize_reg = 0x1FFF75E0, .sector0 = 2048, .ram_size = 0x40000, .dual = 2 },
+	{ .dev = 0x468, .name = "STM32G43x/44x", .cpus = "STM32G43,STM32G44",
+	  .fsize_reg = 0x1FFF75E0, .sector0 = 2048, .ram_size = 0x8000 },
+	{ .dev = 0x469, .name = "STM32G47x/48x", .cpus = "STM32G47,STM32G48",
+	  .fsize_reg = 0x1FFF75E0, .sector0 = 4096, .ram_size = 0x20000, .dual = 2 },
+	{ .dev = 0x479, .name = "STM32G49x/4Ax", .cpus = "STM32G49,STM32G4A",
+	  .fsize_reg = 0x1FFF75E0, .sector0 = 2048, .ram_size = 0x1C000 },
 	{ 0 }
 };
 
 static const struct stm32_part h7_parts[] = {
-	{ 0x450, "STM32H74x/75x", "STM32H742,STM32H743,STM32H745,STM32H747,STM32H750,STM32H753,"
-	  "STM32H755,STM32H757", 0x1FF1E880, 0x20000, 0x20000, 1 },
-	{ 0x483, "STM32H72x/73x", "STM32H723,STM32H725,STM32H730,STM32H733,STM32H735",
-	  0x1FF1E880, 0x20000, 0x20000, 0 },
+	{ .dev = 0x450, .name = "STM32H74x/75x",
+	  .cpus = "STM32H742,STM32H743,STM32H745,STM32H747,STM32H750,STM32H753,STM32H755,STM32H757",
+	  .fsize_reg = 0x1FF1E880, .sector0 = 0x20000, .ram_size = 0x20000, .dual = 1 },
+	{ .dev = 0x483, .name = "STM32H72x/73x",
+	  .cpus = "STM32H723,STM32H725,STM32H730,STM32H733,STM32H735",
+	  .fsize_reg = 0x1FF1E880, .sector0 = 0x20000, .ram_size = 0x20000 },
 	{ 0 }
 };
 
@@ -240,7 +263,9 @@ static int f4_lock(struct mpf_adiv5 *a, const struct mpf_target *t, struct mpf_b
 }
 
 const struct mpf_flash_driver mpf_flash_stm32f4 = {
-	"stm32f4", "STM32F2/F4/F7 (sectors)", f4_detect, f4_unlock, f4_erase, f4_mass_erase, f4_program, f4_lock,
+	.name = "stm32f4", .desc = "STM32F2/F4/F7 (sectors)",
+	.detect = f4_detect, .unlock = f4_unlock, .erase = f4_erase,
+	.mass_erase = f4_mass_erase, .program = f4_program, .lock = f4_lock,
 };
 
 /* ---- L4/G4 ---- */
@@ -349,7 +374,9 @@ static int l4_lock(struct mpf_adiv5 *a, const struct mpf_target *t, struct mpf_b
 }
 
 const struct mpf_flash_driver mpf_flash_stm32l4 = {
-	"stm32l4", "STM32L4/G4 (pages)", l4_detect, l4_unlock, l4_erase, l4_mass_erase, l4_program, l4_lock,
+	.name = "stm32l4", .desc = "STM32L4/G4 (pages)",
+	.detect = l4_detect, .unlock = l4_unlock, .erase = l4_erase,
+	.mass_erase = l4_mass_erase, .program = l4_program, .lock = l4_lock,
 };
 
 /* ---- H7 (H74x/75x, H72x/73x) ---- */
@@ -461,6 +488,7 @@ static int h7_lock(struct mpf_adiv5 *a, const struct mpf_target *t, struct mpf_b
 }
 
 const struct mpf_flash_driver mpf_flash_stm32h7 = {
-	"stm32h7", "STM32H74x/75x/72x/73x (sectors)", h7_detect, h7_unlock, h7_erase, h7_mass_erase,
-	h7_program, h7_lock,
+	.name = "stm32h7", .desc = "STM32H74x/75x/72x/73x (sectors)",
+	.detect = h7_detect, .unlock = h7_unlock, .erase = h7_erase,
+	.mass_erase = h7_mass_erase, .program = h7_program, .lock = h7_lock,
 };

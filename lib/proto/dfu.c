@@ -78,13 +78,14 @@ int mpf_dfu_func_parse(const uint8_t *extra, size_t len, struct mpf_dfu_func *f)
 
 /* Workarounds (dfu-util quirks.c and dfuse.c; doc/protocols.md 2.1). */
 static const struct mpf_dfu_quirk quirks[] = {
-	{ 0x0483, 0xdf11, 0x0000, 0xffff,
-	  MPF_DFU_QUIRK_MASS_ERASE_POLL | MPF_DFU_QUIRK_EARLY_STALL,
-	  "STM32 system bootloader: F405 reports 100 ms for a mass erase of up to 32 s; "
-	  "some L4 ROMs stall a GETSTATUS sent before the poll timeout is really over" },
-	{ 0x28e9, 0x0189, 0x0000, 0xffff, MPF_DFU_QUIRK_LEAVE_SILENT,
-	  "GigaDevice GD32VF103 ROM: leaves without answering GETSTATUS (dfu-util quirks.c; "
-	  "its wrong page size in the layout is not corrected here)" },
+	{ .vid = 0x0483, .pid = 0xdf11, .bcd_lo = 0x0000, .bcd_hi = 0xffff,
+	  .flags = MPF_DFU_QUIRK_MASS_ERASE_POLL | MPF_DFU_QUIRK_EARLY_STALL,
+	  .why = "STM32 system bootloader: F405 reports 100 ms for a mass erase of up to 32 s; "
+		 "some L4 ROMs stall a GETSTATUS sent before the poll timeout is really over" },
+	{ .vid = 0x28e9, .pid = 0x0189, .bcd_lo = 0x0000, .bcd_hi = 0xffff,
+	  .flags = MPF_DFU_QUIRK_LEAVE_SILENT,
+	  .why = "GigaDevice GD32VF103 ROM: leaves without answering GETSTATUS (dfu-util quirks.c; "
+		 "its wrong page size in the layout is not corrected here)" },
 };
 
 unsigned mpf_dfu_quirks(uint16_t vid, uint16_t pid, uint16_t bcd)

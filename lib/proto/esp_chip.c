@@ -38,29 +38,44 @@ static const struct mpf_esp_code freqs_c6[] = {
 };
 
 static const struct mpf_esp_wdt wdt_c3 = {
-	0x600080A8, 0x60008090, 0x600080B0, 0x600080AC, 1u << 31, 0x8F1D312A,
+	.wprotect = 0x600080A8, .config0 = 0x60008090,
+	.swd_wprotect = 0x600080B0, .swd_conf = 0x600080AC,
+	.swd_feed_bit = 1u << 31, .swd_key = 0x8F1D312A,
 };
 static const struct mpf_esp_wdt wdt_s3 = {
-	0x600080B0, 0x60008098, 0x600080B8, 0x600080B4, 1u << 31, 0x8F1D312A,
+	.wprotect = 0x600080B0, .config0 = 0x60008098,
+	.swd_wprotect = 0x600080B8, .swd_conf = 0x600080B4,
+	.swd_feed_bit = 1u << 31, .swd_key = 0x8F1D312A,
 };
 static const struct mpf_esp_wdt wdt_c6 = {	/* LP_WDT; the C5 inherits it */
-	0x600B1C18, 0x600B1C00, 0x600B1C20, 0x600B1C1C, 1u << 18, MPF_ESP_WDT_KEY,
+	.wprotect = 0x600B1C18, .config0 = 0x600B1C00,
+	.swd_wprotect = 0x600B1C20, .swd_conf = 0x600B1C1C,
+	.swd_feed_bit = 1u << 18, .swd_key = MPF_ESP_WDT_KEY,
 };
 static const struct mpf_esp_wdt wdt_h2 = {
-	0x600B1C1C, 0x600B1C00, 0x600B1C24, 0x600B1C20, 1u << 18, MPF_ESP_WDT_KEY,
+	.wprotect = 0x600B1C1C, .config0 = 0x600B1C00,
+	.swd_wprotect = 0x600B1C24, .swd_conf = 0x600B1C20,
+	.swd_feed_bit = 1u << 18, .swd_key = MPF_ESP_WDT_KEY,
 };
 static const struct mpf_esp_wdt wdt_p4 = {
-	0x50116018, 0x50116000, 0x50116020, 0x5011601C, 1u << 18, MPF_ESP_WDT_KEY,
+	.wprotect = 0x50116018, .config0 = 0x50116000,
+	.swd_wprotect = 0x50116020, .swd_conf = 0x5011601C,
+	.swd_feed_bit = 1u << 18, .swd_key = MPF_ESP_WDT_KEY,
 };
 
 static const struct mpf_esp_otg otg_s2 = {
-	0x3F404038, 1u << 3, 0x3F408128, 0x1, 0x3F4080AC, 0x3F408094, 0x3F408098, 0, 0,
+	.strap_reg = 0x3F404038, .strap_spi_boot = 1u << 3, .option1 = 0x3F408128, .force_dl = 0x1,
+	.wdt_wprotect = 0x3F4080AC, .wdt_config0 = 0x3F408094, .wdt_config1 = 0x3F408098,
 };
 static const struct mpf_esp_otg otg_s3 = {
-	0x60004038, 1u << 3, 0x6000812C, 0x1, 0x600080B0, 0x60008098, 0x6000809C, 1, 0,
+	.strap_reg = 0x60004038, .strap_spi_boot = 1u << 3, .option1 = 0x6000812C, .force_dl = 0x1,
+	.wdt_wprotect = 0x600080B0, .wdt_config0 = 0x60008098, .wdt_config1 = 0x6000809C,
+	.clear_force_dl = 1,
 };
 static const struct mpf_esp_otg otg_p4 = {
-	0x500E0038, 0x8, 0x50110008, 0x4, 0x50116018, 0x50116000, 0x50116004, 0, 1,
+	.strap_reg = 0x500E0038, .strap_spi_boot = 0x8, .option1 = 0x50110008, .force_dl = 0x4,
+	.wdt_wprotect = 0x50116018, .wdt_config0 = 0x50116000, .wdt_config1 = 0x50116004,
+	.always_wdt = 1,
 };
 
 #define F(w, s, n, a) { w, s, n, a }

@@ -41,7 +41,7 @@ struct netport {
 	int comport;		/* server agreed to COM-PORT-OPTION */
 	int refused;		/* server refused it */
 	int baud_acked;		/* server answered SET-BAUDRATE (RFC 2217 says it must) */
-	struct tn_decoder dec;
+	struct mpf_telnet_decoder dec;
 	struct mpf_buf rx;	/* decoded data not yet returned */
 	unsigned agreed[256 / 32];	/* options we answered, to stop loops */
 	struct mpf_transport *t;
@@ -113,7 +113,7 @@ static int send_buf(struct mpf_transport *t, struct mpf_buf *b)
 /* Answer the server's negotiations: we speak binary both ways, suppress
  * go-ahead, and COM-PORT-OPTION; we refuse everything else (echo above all:
  * an echoing server would corrupt every protocol we run). */
-static void on_event(void *ctx, const struct tn_event *ev)
+static void on_event(void *ctx, const struct mpf_telnet_event *ev)
 {
 	struct netport *n = ctx;
 	struct mpf_buf out = MPF_BUF_INIT;
@@ -140,9 +140,9 @@ static void on_event(void *ctx, const struct tn_event *ev)
 		return;		/* answered once already: no negotiation loops */
 	*seen |= bit;
 	if (ev->cmd == TN_WILL)
-		tn_negotiate(&out, ok ? TN_DO : TN_DONT, ev->opt);
+		mpf_telnet_negotiate(&out, ok ? TN_DO : TN_DONT, ev->opt);
 	else if (ev->cmd == TN_DO && ev->opt != TN_OPT_COMPORT)
-		tn_negotiate(&out, ok ? TN_WILL : TN_WONT, ev->opt);
+		mpf_telnet_negotiate(&out, ok ? TN_WILL : TN_WONT, ev->opt);
 	if (out.len)
 		send_buf(n->t, &out);
 	mpf_buf_release(&out);
@@ -193,7 +193,7 @@ static int net_read(struct mpf_transport *t, void *buf, size_t len, int timeout_
 			return mpf_errf(&t->err, MPF_ERR_NODEV, "%s: connection closed%s%s", t->name,
 					got < 0 ? ": " : " by the server", got < 0 ? strerror(errno) : "");
 		if (n->rfc2217)
-			tn_decode(&n->dec, raw, (size_t)got, &n->rx, on_event, n);
+			mpf_telnet_decode(&n->dec, raw, (size_t)got, &n->rx, on_event, n);
 		else
 			mpf_buf_add(&n->rx, raw, (size_t)got);
 	}
@@ -214,7 +214,7 @@ static int net_write(struct mpf_transport *t, const void *buf, size_t len, int t
 		return mpf_errf(&t->err, MPF_ERR_IO, "%s: injected write fault", t->name);
 	if (!n->rfc2217)
 		return send_all(t, buf, len, timeout_ms);
-	tn_escape(&esc, buf, len);
+	mpf_telnet_escape(&esc, buf, len);
 	r = send_all(t, esc.buf, esc.len, timeout_ms);
 	mpf_buf_release(&esc);
 	return r;
@@ -230,7 +230,7 @@ static int net_set_baud(struct mpf_transport *t, int baud)
 		mpf_debug("%s: raw TCP cannot change the baud rate (use rfc2217://)", t->name);
 		return 0;
 	}
-	tn_comport(&b, CPO_SET_BAUDRATE, (uint32_t)baud, 4);
+	mpf_telnet_comport(&b, CPO_SET_BAUDRATE, (uint32_t)baud, 4);
 	return send_buf(t, &b);
 }
 
@@ -246,9 +246,11 @@ static int net_set_lines(struct mpf_transport *t, int dtr, int rts)
 		return 0;
 	}
 	if (dtr >= 0)
-		tn_comport(&b, CPO_SET_CONTROL, dtr ? CPO_CONTROL_DTR_ON : CPO_CONTROL_DTR_OFF, 1);
+		mpf_telnet_comport(&b, CPO_SET_CONTROL,
+				   dtr ? CPO_CONTROL_DTR_ON : CPO_CONTROL_DTR_OFF, 1);
 	if (rts >= 0)
-		tn_comport(&b, CPO_SET_CONTROL, rts ? CPO_CONTROL_RTS_ON : CPO_CONTROL_RTS_OFF, 1);
+		mpf_telnet_comport(&b, CPO_SET_CONTROL,
+				   rts ? CPO_CONTROL_RTS_ON : CPO_CONTROL_RTS_OFF, 1);
 	return b.len ? send_buf(t, &b) : 0;
 }
 
@@ -263,7 +265,7 @@ static int net_flush_input(struct mpf_transport *t)
 	mpf_buf_reset(&n->rx);
 	if (!n->rfc2217)
 		return 0;
-	tn_comport(&b, CPO_PURGE_DATA, CPO_PURGE_RX, 1);
+	mpf_telnet_comport(&b, CPO_PURGE_DATA, CPO_PURGE_RX, 1);
 	return send_buf(t, &b);
 }
 
@@ -373,16 +375,16 @@ static int negotiate(struct mpf_transport *t, int baud, struct mpf_buf *err)
 	int64_t end;
 	int r;
 
-	tn_negotiate(&b, TN_WILL, TN_OPT_BINARY);
-	tn_negotiate(&b, TN_DO, TN_OPT_BINARY);
-	tn_negotiate(&b, TN_WILL, TN_OPT_SGA);
-	tn_negotiate(&b, TN_DO, TN_OPT_SGA);
-	tn_negotiate(&b, TN_WILL, TN_OPT_COMPORT);
-	tn_comport(&b, CPO_SET_BAUDRATE, (uint32_t)baud, 4);
-	tn_comport(&b, CPO_SET_DATASIZE, 8, 1);
-	tn_comport(&b, CPO_SET_PARITY, 1, 1);		/* none */
-	tn_comport(&b, CPO_SET_STOPSIZE, 1, 1);		/* one */
-	tn_comport(&b, CPO_SET_CONTROL, CPO_CONTROL_NOFLOW, 1);
+	mpf_telnet_negotiate(&b, TN_WILL, TN_OPT_BINARY);
+	mpf_telnet_negotiate(&b, TN_DO, TN_OPT_BINARY);
+	mpf_telnet_negotiate(&b, TN_WILL, TN_OPT_SGA);
+	mpf_telnet_negotiate(&b, TN_DO, TN_OPT_SGA);
+	mpf_telnet_negotiate(&b, TN_WILL, TN_OPT_COMPORT);
+	mpf_telnet_comport(&b, CPO_SET_BAUDRATE, (uint32_t)baud, 4);
+	mpf_telnet_comport(&b, CPO_SET_DATASIZE, 8, 1);
+	mpf_telnet_comport(&b, CPO_SET_PARITY, 1, 1);		/* none */
+	mpf_telnet_comport(&b, CPO_SET_STOPSIZE, 1, 1);		/* one */
+	mpf_telnet_comport(&b, CPO_SET_CONTROL, CPO_CONTROL_NOFLOW, 1);
 	r = send_buf(t, &b);
 	if (r < 0)
 		return mpf_errf(err, r, "%s", t->err.buf);
@@ -405,7 +407,7 @@ static int negotiate(struct mpf_transport *t, int baud, struct mpf_buf *err)
 		quick_ack(n->fd);
 		if (got <= 0)
 			return closed_early(t, err);
-		tn_decode(&n->dec, raw, (size_t)got, &n->rx, on_event, n);
+		mpf_telnet_decode(&n->dec, raw, (size_t)got, &n->rx, on_event, n);
 	}
 	if (n->refused)
 		return mpf_errf(err, MPF_ERR_SUPP, "%s: the server refuses RFC 2217 (use socket://)",

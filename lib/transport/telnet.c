@@ -3,8 +3,9 @@
 
 enum { S_DATA, S_IAC, S_OPT, S_SB_OPT, S_SB, S_SB_IAC };
 
-void tn_decode(struct tn_decoder *d, const uint8_t *in, size_t len, struct mpf_buf *out,
-	       void (*on_event)(void *ctx, const struct tn_event *ev), void *ctx)
+void mpf_telnet_decode(struct mpf_telnet_decoder *d, const uint8_t *in, size_t len,
+		       struct mpf_buf *out,
+		       void (*on_event)(void *ctx, const struct mpf_telnet_event *ev), void *ctx)
 {
 	size_t i;
 
@@ -66,7 +67,7 @@ void tn_decode(struct tn_decoder *d, const uint8_t *in, size_t len, struct mpf_b
 	}
 }
 
-void tn_escape(struct mpf_buf *out, const void *data, size_t len)
+void mpf_telnet_escape(struct mpf_buf *out, const void *data, size_t len)
 {
 	const uint8_t *p = data;
 	size_t i, start = 0;
@@ -80,14 +81,14 @@ void tn_escape(struct mpf_buf *out, const void *data, size_t len)
 	mpf_buf_add(out, p + start, len - start);
 }
 
-void tn_negotiate(struct mpf_buf *out, uint8_t cmd, uint8_t opt)
+void mpf_telnet_negotiate(struct mpf_buf *out, uint8_t cmd, uint8_t opt)
 {
 	uint8_t b[3] = { TN_IAC, cmd, opt };
 
 	mpf_buf_add(out, b, 3);
 }
 
-void tn_comport(struct mpf_buf *out, uint8_t command, uint32_t value, int nbytes)
+void mpf_telnet_comport(struct mpf_buf *out, uint8_t command, uint32_t value, int nbytes)
 {
 	uint8_t head[4] = { TN_IAC, TN_SB, TN_OPT_COMPORT, command }, v[4], tail[2] = { TN_IAC, TN_SE };
 	int i;
@@ -95,6 +96,6 @@ void tn_comport(struct mpf_buf *out, uint8_t command, uint32_t value, int nbytes
 	for (i = 0; i < nbytes; i++)
 		v[i] = (uint8_t)(value >> (8 * (nbytes - 1 - i)));
 	mpf_buf_add(out, head, 4);
-	tn_escape(out, v, (size_t)nbytes);
+	mpf_telnet_escape(out, v, (size_t)nbytes);
 	mpf_buf_add(out, tail, 2);
 }

@@ -32,29 +32,30 @@ enum {
 };
 
 /* A decoded event other than data: a negotiation or a sub-negotiation. */
-struct tn_event {
+struct mpf_telnet_event {
 	uint8_t cmd;		/* TN_WILL..TN_DONT, or TN_SB */
 	uint8_t opt;
 	uint8_t data[16];	/* SB payload after the option byte */
 	size_t len;
 };
 
-struct tn_decoder {
+struct mpf_telnet_decoder {
 	int state;
-	struct tn_event ev;
+	struct mpf_telnet_event ev;
 };
 
 /* Decode received bytes: data goes to out (IAC IAC undone), each complete
  * command to on_event(ctx, ev). Splits anywhere are fine. */
-void tn_decode(struct tn_decoder *d, const uint8_t *in, size_t len, struct mpf_buf *out,
-	       void (*on_event)(void *ctx, const struct tn_event *ev), void *ctx);
+void mpf_telnet_decode(struct mpf_telnet_decoder *d, const uint8_t *in, size_t len,
+		       struct mpf_buf *out,
+		       void (*on_event)(void *ctx, const struct mpf_telnet_event *ev), void *ctx);
 
 /* Append data with IAC doubled. */
-void tn_escape(struct mpf_buf *out, const void *data, size_t len);
+void mpf_telnet_escape(struct mpf_buf *out, const void *data, size_t len);
 /* Append IAC <cmd> <opt>. */
-void tn_negotiate(struct mpf_buf *out, uint8_t cmd, uint8_t opt);
+void mpf_telnet_negotiate(struct mpf_buf *out, uint8_t cmd, uint8_t opt);
 /* Append a COM-PORT-OPTION sub-negotiation with a value of n bytes (big
  * endian, IAC doubled). */
-void tn_comport(struct mpf_buf *out, uint8_t command, uint32_t value, int nbytes);
+void mpf_telnet_comport(struct mpf_buf *out, uint8_t command, uint32_t value, int nbytes);
 
 #endif

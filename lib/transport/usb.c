@@ -1,4 +1,4 @@
-/* usb.c - libusb context, device descriptions, udev hints. */
+/* usb.c - libusb context, device descriptions, finding and driving a device. */
 #include "usb.h"
 #include "err.h"
 #include "fault.h"
@@ -106,44 +106,6 @@ int mpf_usb_describe(libusb_device *dev, libusb_device_handle **handle,
 	else if (opened)
 		libusb_close(h);
 	return MPF_OK;
-}
-
-/* Probes from the vendors' and mpflash's udev rules (doc/boards.md 7,
- * doc/protocols.md 4.1). */
-static const struct { uint16_t vid, pid; } probes[] = {
-	{ 0x03eb, 0x2111 }, { 0x03eb, 0x2140 }, { 0x03eb, 0x2141 }, { 0x03eb, 0x2144 },
-	{ 0x03eb, 0x2145 }, { 0x03eb, 0x216c }, { 0x03eb, 0x2175 },
-	{ 0x0483, 0x572a }, { 0x04b4, 0xf138 }, { 0x04b4, 0xf148 }, { 0x04b4, 0xf151 },
-	{ 0x04b4, 0xf152 }, { 0x04b4, 0xf154 }, { 0x04b4, 0xf155 }, { 0x04b4, 0xf166 },
-	{ 0x0d28, 0x0204 }, { 0x1a86, 0x8011 }, { 0x1fc9, 0x0090 }, { 0x1fc9, 0x0143 },
-	{ 0x2e8a, 0x0004 }, { 0x2e8a, 0x000c }, { 0xc251, 0x2750 },
-};
-
-int mpf_usb_known_probe(uint16_t vid, uint16_t pid)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(probes) / sizeof(probes[0]); i++)
-		if (probes[i].vid == vid && probes[i].pid == pid)
-			return 1;
-	return 0;
-}
-
-const char *mpf_usb_udev_rule(uint16_t vid, uint16_t pid)
-{
-	if (vid == 0x0483 && pid == 0xdf11)
-		return "65-mpf-stm32-dfu.rules";
-	if (mpf_usb_known_probe(vid, pid))
-		return "50-mpf-cmsis-dap.rules";
-	return "65-mpf-stm32-dfu.rules";
-}
-
-void mpf_usb_access_hint(uint16_t vid, uint16_t pid, struct mpf_buf *out)
-{
-	mpf_buf_addf(out, "no permission for USB device %04x:%04x: install the udev rule "
-		     "%s ('make install-udev', or copy it from share/mpf/udev to "
-		     "/etc/udev/rules.d) and replug the device", vid, pid,
-		     mpf_usb_udev_rule(vid, pid));
 }
 
 /* ---- finding and driving one device ---------------------------------- */

@@ -45,6 +45,11 @@ void mpf_usb_access_hint(uint16_t vid, uint16_t pid, struct mpf_buf *out);
 /* A known CMSIS-DAP probe (by vid:pid), for listing probes we may not open. */
 int mpf_usb_known_probe(uint16_t vid, uint16_t pid);
 
+/* The udev rule files (usb_ids.c): the name of the i-th (NULL past the
+ * last), and the text of one (-1 for a name that is none of them). */
+const char *mpf_usb_udev_file(size_t i);
+int mpf_usb_udev_rules(const char *name, struct mpf_buf *out);
+
 /* ---- finding and driving one device ---- */
 
 /* Which device: --device "vid:pid" (hex), "bus-port[.port...]" (a

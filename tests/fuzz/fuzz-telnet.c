@@ -6,7 +6,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static void on_event(void *ctx, const struct tn_event *ev)
+static void on_event(void *ctx, const struct mpf_telnet_event *ev)
 {
 	(void)ctx;
 	(void)ev;
@@ -14,11 +14,11 @@ static void on_event(void *ctx, const struct tn_event *ev)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct tn_decoder d = { 0 };
+	struct mpf_telnet_decoder d = { 0 };
 	struct mpf_buf out = MPF_BUF_INIT, enc = MPF_BUF_INIT;
 
-	tn_decode(&d, data, size, &out, on_event, NULL);
-	tn_escape(&enc, data, size);
+	mpf_telnet_decode(&d, data, size, &out, on_event, NULL);
+	mpf_telnet_escape(&enc, data, size);
 	mpf_buf_release(&out);
 	mpf_buf_release(&enc);
 	return 0;

@@ -19,6 +19,11 @@
  *       LINK. It keeps its own slave open, so a client closing the port (as
  *       ser2net does when its connection ends) is no hang-up. Runs until
  *       killed.
+ *
+ *   mpf-test-tool udev-rules [FILE]
+ *       Print the udev rule file FILE as generated from the USB id tables
+ *       (make docs writes scripts/udev/ with it), or without FILE the names
+ *       of the files, one a line.
  */
 /* posix_openpt, ptsname, cfmakeraw, usleep, symlink */
 #define _DEFAULT_SOURCE
@@ -29,6 +34,7 @@
 #include "log.h"
 #include "progress.h"
 #include "transport.h"
+#include "usb.h"
 
 #include <fcntl.h>
 #include <stdio.h>
@@ -212,6 +218,25 @@ static int pty_echo_main(const char *link)
 	}
 }
 
+static int udev_rules_main(const char *name)
+{
+	struct mpf_buf b = MPF_BUF_INIT;
+	size_t i;
+
+	if (!name) {
+		for (i = 0; mpf_usb_udev_file(i); i++)
+			puts(mpf_usb_udev_file(i));
+		return 0;
+	}
+	if (mpf_usb_udev_rules(name, &b) < 0) {
+		fprintf(stderr, "mpf-test-tool: no udev rule file '%s'\n", name);
+		return 2;
+	}
+	fputs(mpf_buf_str(&b), stdout);
+	mpf_buf_release(&b);
+	return fflush(stdout) ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 2 && !strcmp(argv[1], "pty-echo"))
@@ -220,6 +245,9 @@ int main(int argc, char **argv)
 		return mpf_applet_run(&filter_applet, argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "port"))
 		return port_main(argc, argv);
-	fprintf(stderr, "usage: mpf-test-tool filter [options] | port NAME STEP...\n");
+	if (argc > 1 && !strcmp(argv[1], "udev-rules"))
+		return udev_rules_main(argv[2]);
+	fprintf(stderr, "usage: mpf-test-tool filter [options] | port NAME STEP... | "
+		"pty-echo LINK | udev-rules [FILE]\n");
 	return 2;
 }

@@ -35,7 +35,7 @@ static void reply(const void *b, size_t n)
 		return;	/* the client left; its acks have nowhere to go */
 }
 
-static uint32_t value(const struct tn_event *ev)
+static uint32_t value(const struct mpf_telnet_event *ev)
 {
 	uint32_t v = 0;
 	size_t i;
@@ -45,7 +45,7 @@ static uint32_t value(const struct tn_event *ev)
 	return v;
 }
 
-static void on_event(void *ctx, const struct tn_event *ev)
+static void on_event(void *ctx, const struct mpf_telnet_event *ev)
 {
 	static const char *const control[] = {
 		[CPO_CONTROL_NOFLOW] = "flow none", [CPO_CONTROL_DTR_ON] = "dtr 1",
@@ -57,9 +57,10 @@ static void on_event(void *ctx, const struct tn_event *ev)
 
 	(void)ctx;
 	if (ev->cmd == TN_WILL)
-		tn_negotiate(&out, ev->opt == TN_OPT_COMPORT && refuse ? TN_DONT : TN_DO, ev->opt);
+		mpf_telnet_negotiate(&out, ev->opt == TN_OPT_COMPORT && refuse ? TN_DONT : TN_DO,
+				     ev->opt);
 	else if (ev->cmd == TN_DO)
-		tn_negotiate(&out, TN_WILL, ev->opt);
+		mpf_telnet_negotiate(&out, TN_WILL, ev->opt);
 	else if (ev->cmd == TN_SB && ev->opt == TN_OPT_COMPORT && ev->len >= 1) {
 		v = value(ev);
 		switch (ev->data[0]) {
@@ -75,7 +76,7 @@ static void on_event(void *ctx, const struct tn_event *ev)
 		default: fprintf(logfile, "command %u %u\n", ev->data[0], v); break;
 		}
 		fflush(logfile);
-		tn_comport(&out, (uint8_t)(ev->data[0] + CPO_SERVER_OFFSET), v,
+		mpf_telnet_comport(&out, (uint8_t)(ev->data[0] + CPO_SERVER_OFFSET), v,
 			   (int)(ev->len > 1 ? ev->len - 1 : 1));
 	}
 	if (out.len)
@@ -109,7 +110,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	for (;;) {
-		struct tn_decoder dec = { 0 };
+		struct mpf_telnet_decoder dec = { 0 };
 		uint8_t buf[4096];
 		ssize_t n;
 
@@ -119,13 +120,13 @@ int main(int argc, char **argv)
 		while ((n = recv(client, buf, sizeof(buf), 0)) > 0) {
 			struct mpf_buf data = MPF_BUF_INIT, esc = MPF_BUF_INIT;
 
-			tn_decode(&dec, buf, (size_t)n, &data, on_event, NULL);
+			mpf_telnet_decode(&dec, buf, (size_t)n, &data, on_event, NULL);
 			seen += (long)data.len;
 			if (close_after >= 0 && seen >= close_after) {
 				mpf_buf_release(&data);
 				break;
 			}
-			tn_escape(&esc, data.buf ? data.buf : "", data.len);
+			mpf_telnet_escape(&esc, data.buf ? data.buf : "", data.len);
 			if (esc.len)
 				reply(esc.buf, esc.len);
 			mpf_buf_release(&data);

@@ -5,10 +5,10 @@
 
 #include <string.h>
 
-static struct tn_event evs[8];
+static struct mpf_telnet_event evs[8];
 static int nev;
 
-static void on_event(void *ctx, const struct tn_event *ev)
+static void on_event(void *ctx, const struct mpf_telnet_event *ev)
 {
 	(void)ctx;
 	if (nev < 8)
@@ -23,13 +23,13 @@ static void t_decode(void)
 		'a', 0xFF, 0xFF, 'b', 0xFF, 0xFD, 44, 0xFF, 0xFA, 44, 101, 0x00, 0x01, 0xC2,
 		0x00, 0xFF, 0xF0, 'c',
 	};
-	struct tn_decoder d = { 0 };
+	struct mpf_telnet_decoder d = { 0 };
 	struct mpf_buf out = MPF_BUF_INIT;
 	size_t i;
 
 	nev = 0;
 	for (i = 0; i < sizeof(wire); i++)
-		tn_decode(&d, wire + i, 1, &out, on_event, NULL);
+		mpf_telnet_decode(&d, wire + i, 1, &out, on_event, NULL);
 	check_uint(out.len, ==, 4);
 	check_mem(out.buf, "a\xff" "bc", 4);
 	if (!check_int(nev, ==, 2))
@@ -49,14 +49,14 @@ static void t_encode(void)
 	static const unsigned char want[] = { 0xFF, 0xFA, 44, 1, 0x00, 0x01, 0xC2, 0xFF, 0xFF,
 					      0xFF, 0xF0 };
 
-	tn_comport(&b, CPO_SET_BAUDRATE, 0x0001C2FF, 4);
+	mpf_telnet_comport(&b, CPO_SET_BAUDRATE, 0x0001C2FF, 4);
 	check_uint(b.len, ==, sizeof(want));
 	check_mem(b.buf, want, sizeof(want));
 	mpf_buf_reset(&b);
-	tn_comport(&b, CPO_SET_CONTROL, CPO_CONTROL_DTR_ON, 1);
+	mpf_telnet_comport(&b, CPO_SET_CONTROL, CPO_CONTROL_DTR_ON, 1);
 	check_mem(b.buf, "\xff\xfa\x2c\x05\x08\xff\xf0", 7);
 	mpf_buf_reset(&b);
-	tn_escape(&b, "\xff\xff", 2);
+	mpf_telnet_escape(&b, "\xff\xff", 2);
 	check_uint(b.len, ==, 4);
 	mpf_buf_release(&b);
 }

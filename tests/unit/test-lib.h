@@ -9,6 +9,8 @@
  * prints a "# check ... failed at file:line" diagnostic with both values.
  * Checks return true when they pass, so a test can stop early:
  *   if (!check(p != NULL)) return;
+ * A test that makes no check fails ("# BUG: test has no checks"), unless
+ * it calls test_skip("why"), which prints "ok N - desc # SKIP why".
  */
 #ifndef TEST_LIB_H
 #define TEST_LIB_H
@@ -51,6 +53,8 @@ int check_str_loc(const char *file, int line, const char *expr,
 		  const char *a, const char *b);
 int check_mem_loc(const char *file, int line, const char *expr,
 		  const void *a, const void *b, size_t n);
+/* Mark the running test skipped: it passes without a check. */
+void test_skip(const char *why);
 /* Print a TAP diagnostic line ("# ..."). */
 void test_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Path of a file under tests/fixtures (uses $MPF_SRC when set). */

@@ -23,7 +23,6 @@ usbsim_reset() { rm -rf "$MPF_USBSIM_STATE" "$MPF_USBSIM_LOG" && mkdir -p "$MPF_
 # usbsim_count PATTERN: trace lines matching the extended regex PATTERN.
 usbsim_count() { grep -c -E "$1" "$MPF_USBSIM_LOG" 2>/dev/null || true; }
 
-test_lazy_prereq USBSIM 'test -e "$USBSIM_LIB_DIR/libusb-1.0.so.0"'
 test_lazy_prereq DFU_UTIL 'command -v dfu-util'
 
 # dfu_readback ADDR SIZE FILE: read flash with Debian's dfu-util, a reader
