@@ -3,11 +3,6 @@ test_description='after flashing, a board that never comes back as a serial port
 . "${MPF_SRC:-.}/tests/lib.sh"
 . "$MPF_SRC/tests/sim/libusb/env.sh"
 
-test_lazy_prereq FUSE '
-	test -x "$(mpf_sim uf2drive-sim)" && test -c /dev/fuse && test -w /dev/fuse &&
-	{ test "$(id -u)" = 0 || command -v fusermount3; }
-'
-
 # What a pipeline sees of the step: the exit status, flashed.ok, the
 # warning's code and applet-independent message, the error, the serial.
 seen() { # RC FILE
