@@ -9,6 +9,7 @@
 #include "transport.h"
 #include "uf2.h"
 #include "uf2drive.h"
+#include "usb.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -146,8 +147,9 @@ static int dfu_fits(const struct mpf_record *cand, const struct mpf_record *boar
 {
 	const char *vid = mpf_rec_str(cand, "vid"), *pid = mpf_rec_str(cand, "pid");
 
-	if (vid && pid && !strcmp(vid, "0483") && !strcmp(pid, "df11"))
-		return 1;	/* the STM32 system-memory bootloader */
+	if (vid && pid &&
+	    mpf_usb_dfu_bootloader((uint16_t)strtoul(vid, NULL, 16), (uint16_t)strtoul(pid, NULL, 16)))
+		return 1;
 	return mpf_board_match(cand, board) == 3;
 }
 

@@ -44,6 +44,9 @@ void mpf_usb_access_hint(uint16_t vid, uint16_t pid, struct mpf_buf *out);
 
 /* A known CMSIS-DAP probe (by vid:pid), for listing probes we may not open. */
 int mpf_usb_known_probe(uint16_t vid, uint16_t pid);
+/* A system DFU bootloader that serves any board of its family, whatever
+ * serial number it reports (the STM32 one). */
+int mpf_usb_dfu_bootloader(uint16_t vid, uint16_t pid);
 
 /* The udev rule files (usb_ids.c): the name of the i-th (NULL past the
  * last), and the text of one (-1 for a name that is none of them). */

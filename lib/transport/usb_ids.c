@@ -76,6 +76,11 @@ int mpf_usb_known_probe(uint16_t vid, uint16_t pid)
 	return file_of(vid, pid) == &files[0];
 }
 
+int mpf_usb_dfu_bootloader(uint16_t vid, uint16_t pid)
+{
+	return file_of(vid, pid) == &files[1];
+}
+
 /* Any other device we may not open is a DFU device found by its interface
  * class: the DFU rules are the ones to start from. */
 const char *mpf_usb_udev_rule(uint16_t vid, uint16_t pid)
