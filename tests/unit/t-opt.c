@@ -5,6 +5,7 @@
 #include "err.h"
 
 #include <string.h>
+#include <strings.h>
 
 static int flag, count, num;
 static double secs;
@@ -110,12 +111,207 @@ static void t_split(void)
 	mpf_strlist_clear(&l);
 }
 
+/* Each parser on the spellings the applets have taken, and the ones that
+ * used to slip through one of the five private parsers they replace. */
+static void t_addr(void)
+{
+	uint32_t v = 7;
+
+	check_int(mpf_parse_addr("0x08000000", &v), ==, 0);
+	check_uint(v, ==, 0x08000000);
+	check_int(mpf_parse_addr("0XfFfFfFfF", &v), ==, 0);
+	check_uint(v, ==, 0xffffffff);
+	check_int(mpf_parse_addr("4096", &v), ==, 0);
+	check_uint(v, ==, 4096);
+	check_int(mpf_parse_addr("010", &v), ==, 0);	/* decimal, not octal */
+	check_uint(v, ==, 10);
+	check_int(mpf_parse_addr("0", &v), ==, 0);
+	check_uint(v, ==, 0);
+	v = 7;
+	check_int(mpf_parse_addr("0x100000000", &v), ==, -1);
+	check_int(mpf_parse_addr("4294967296", &v), ==, -1);
+	check_int(mpf_parse_addr("-1", &v), ==, -1);	/* strtoul takes it as 2^64-1 */
+	check_int(mpf_parse_addr(" 1", &v), ==, -1);
+	check_int(mpf_parse_addr("", &v), ==, -1);
+	check_int(mpf_parse_addr("0x", &v), ==, -1);
+	check_int(mpf_parse_addr("1M", &v), ==, -1);	/* an address has no suffix */
+	check_int(mpf_parse_addr("0x1g", &v), ==, -1);
+	check_uint(v, ==, 7);	/* left alone on error */
+}
+
+static void t_size(void)
+{
+	uint32_t v = 0;
+
+	check_int(mpf_parse_size("1M", &v), ==, 0);
+	check_uint(v, ==, 1048576);
+	check_int(mpf_parse_size("1m", &v), ==, 0);
+	check_uint(v, ==, 1048576);
+	check_int(mpf_parse_size("64K", &v), ==, 0);
+	check_uint(v, ==, 65536);
+	check_int(mpf_parse_size("4k", &v), ==, 0);
+	check_uint(v, ==, 4096);
+	check_int(mpf_parse_size("0x100000", &v), ==, 0);
+	check_uint(v, ==, 0x100000);
+	check_int(mpf_parse_size("4095M", &v), ==, 0);
+	check_uint(v, ==, 4095u << 20);
+	check_int(mpf_parse_size("4096M", &v), ==, -1);
+	check_int(mpf_parse_size("4194304K", &v), ==, -1);
+	check_int(mpf_parse_size("1MB", &v), ==, -1);
+	check_int(mpf_parse_size("1G", &v), ==, -1);
+	check_int(mpf_parse_size("M", &v), ==, -1);
+	check_int(mpf_parse_size("1.5M", &v), ==, -1);
+}
+
+static void t_hz(void)
+{
+	uint32_t v = 0;
+
+	check_int(mpf_parse_hz("4M", &v), ==, 0);
+	check_uint(v, ==, 4000000);
+	check_int(mpf_parse_hz("1800k", &v), ==, 0);
+	check_uint(v, ==, 1800000);
+	check_int(mpf_parse_hz("1.8MHz", &v), ==, 0);
+	check_uint(v, ==, 1800000);
+	check_int(mpf_parse_hz("400khz", &v), ==, 0);
+	check_uint(v, ==, 400000);
+	check_int(mpf_parse_hz("100000", &v), ==, 0);
+	check_uint(v, ==, 100000);
+	check_int(mpf_parse_hz("4m", &v), ==, 0);
+	check_uint(v, ==, 4000000);
+	check_int(mpf_parse_hz("fast", &v), ==, -1);
+	check_int(mpf_parse_hz("4MH", &v), ==, -1);
+	check_int(mpf_parse_hz("1e6", &v), ==, -1);
+	check_int(mpf_parse_hz("-4M", &v), ==, -1);
+	check_int(mpf_parse_hz("5000M", &v), ==, -1);
+}
+
+static void t_duration(void)
+{
+	double s = 0;
+
+	check_int(mpf_parse_duration("1.5", &s), ==, 0);
+	check(s == 1.5);
+	check_int(mpf_parse_duration("500ms", &s), ==, 0);
+	check(s == 0.5);
+	check_int(mpf_parse_duration("2s", &s), ==, 0);
+	check(s == 2);
+	check_int(mpf_parse_duration(".25", &s), ==, 0);
+	check(s == 0.25);
+	check_int(mpf_parse_duration("0", &s), ==, 0);
+	check(s == 0);
+	check_int(mpf_parse_duration("1.2.3", &s), ==, -1);
+	check_int(mpf_parse_duration(".", &s), ==, -1);
+	check_int(mpf_parse_duration("nan", &s), ==, -1);
+	check_int(mpf_parse_duration("inf", &s), ==, -1);
+	check_int(mpf_parse_duration("-1", &s), ==, -1);
+	check_int(mpf_parse_duration("1e3", &s), ==, -1);
+	check_int(mpf_parse_duration("5m", &s), ==, -1);
+	check_int(mpf_parse_duration("5 s", &s), ==, -1);
+}
+
+static struct mpf_u32 addr, size, freq;
+static double wait_s;
+static const char *family;
+
+static const char *family_word(int i)
+{
+	static const char *const w[] = { "RP2040", "SAMD51", NULL };
+
+	return i < 2 ? w[i] : NULL;
+}
+
+static int family_accept(const char *arg)
+{
+	uint32_t v;
+
+	return !strcasecmp(arg, "samd51") || !mpf_parse_addr(arg, &v);
+}
+
+static const struct mpf_opt typed[] = {
+	OPT_ADDR('a', "address", &addr, "ADDR", "an address"),
+	OPT_SIZE(0, "size", &size, "SIZE", 1, 0xffffffff, "a size"),
+	OPT_FREQ('f', "frequency", &freq, "HZ", 1000, 100e6, "a clock"),
+	OPT_DURATION(0, "wait", &wait_s, "SEC", 0, 60, "a wait"),
+	OPT_CHOICE_FN(0, "family", &family, "NAME", family_word, family_accept, "a family"),
+	OPT_END(),
+};
+
+static int parse_typed(struct mpf_buf *err, int argc, char **argv)
+{
+	const struct mpf_opt *tables[] = { typed, NULL };
+
+	addr = size = freq = (struct mpf_u32){ 0, 0 };
+	wait_s = 0;
+	family = NULL;
+	mpf_buf_reset(err);
+	return mpf_opt_parse(tables, argc, argv, err);
+}
+
+static void t_typed(void)
+{
+	char *good[] = { "prog", "--address", "0x08000000", "--size=1M", "-f", "1800k",
+			 "--wait", "250ms", "--family", "samd51", NULL };
+	char *by_id[] = { "prog", "--family", "0x5ee21073", NULL };
+	struct mpf_buf err = MPF_BUF_INIT;
+	char *b[4] = { "prog", NULL, NULL, NULL };
+	static const char *const refused[][3] = {
+		{ "--address", "1M", "expects an address" },
+		{ "--address", "-1", "expects an address" },
+		{ "--size", "0", "out of range" },
+		{ "--size", "4096M", "expects a size" },
+		{ "--frequency", "100", "out of range" },
+		{ "--frequency", "fast", "expects a frequency" },
+		{ "--wait", "61", "out of range" },
+		{ "--wait", "soon", "expects a duration" },
+		{ "--family", "Z80", "takes one of 'RP2040|SAMD51', not 'Z80'" },
+	};
+	size_t i;
+
+	check_int(parse_typed(&err, 10, good), ==, 0);
+	check_uint(addr.v, ==, 0x08000000);
+	check_int(addr.given, ==, 1);
+	check_uint(size.v, ==, 1048576);
+	check_uint(freq.v, ==, 1800000);
+	check(wait_s == 0.25);
+	check_str(family, "samd51");
+	check_int(parse_typed(&err, 3, by_id), ==, 0);
+	check_str(family, "0x5ee21073");
+	check_int(addr.given, ==, 0);
+	for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		b[1] = (char *)refused[i][0];
+		b[2] = (char *)refused[i][1];
+		check_int(parse_typed(&err, 3, b), ==, MPF_ERR_ARG);
+		if (!check(strstr(mpf_buf_str(&err), refused[i][2]) != NULL))
+			test_msg("%s %s: %s", b[1], b[2], mpf_buf_str(&err));
+	}
+	mpf_buf_release(&err);
+}
+
+static void t_words(void)
+{
+	char w[16];
+
+	check_int(mpf_opt_word(&typed[4], 1, w, sizeof(w)), ==, 6);
+	check_str(w, "SAMD51");
+	check_int(mpf_opt_word(&typed[4], 2, w, sizeof(w)), ==, -1);
+	check_int(mpf_opt_word(&opts[5], 2, w, sizeof(w)), ==, 4);
+	check_str(w, "json");
+	check_int(mpf_opt_word(&opts[0], 0, w, sizeof(w)), ==, -1);
+}
+
 int main(void)
 {
 	TEST(t_good(), "long, short, clustered, =value, operands mixed and after --");
 	TEST(t_bad(), "bad options give one clear message each");
 	TEST(t_negate(), "--no-FLAG clears a flag");
 	TEST(t_split(), "MPF_IGNORE-style space-separated globs");
+	TEST(t_addr(), "addresses: 0x hex or decimal, 32 bits, nothing else");
+	TEST(t_size(), "sizes: an address or K/M multiples, 32 bits");
+	TEST(t_hz(), "frequencies: k/M and an optional Hz");
+	TEST(t_duration(), "durations: seconds, fractions, ms and s");
+	TEST(t_typed(), "typed options parse and refuse with one message each");
+	TEST(t_words(), "choice words from a list or from a table function");
 	mpf_strlist_clear(&list);
 	return test_done();
 }
