@@ -21,15 +21,15 @@
 #include <time.h>
 #include <unistd.h>
 
-static const char *using_opt, *kind_opt;
-static double wait_opt = 5;
+static const char *o_using, *o_kind;
+static double o_wait = 5;
 
 static const struct mpf_opt bl_opts[] = {
-	OPT_STRING('u', "using", &using_opt, "LIST",
+	OPT_STRING('u', "using", &o_using, "LIST",
 		   "activators to try in order (touch1200,mpy,manual,none) instead of the record's"),
-	OPT_DOUBLE(0, "wait", &wait_opt, "SEC", 0.1, 600,
+	OPT_DURATION(0, "wait", &o_wait, "SEC", 0.1, 600,
 		   "time an activator has to show an effect before the next is tried (5)"),
-	OPT_CHOICE(0, "kind", &kind_opt, "KIND", "uf2|dfu",
+	OPT_CHOICE(0, "kind", &o_kind, "KIND", "uf2|dfu",
 		   "the bootloader device to wait for, when the record does not tell"),
 	OPT_END(),
 };
@@ -250,7 +250,7 @@ static int enter_pressed(int tty)
 static int wait_target(struct board *b, const struct mpf_activator *a, int64_t end_all)
 {
 	int manual = !strcmp(a->name, "manual"), none = !strcmp(a->name, "none");
-	int64_t end = manual || none ? end_all : mpf_now_ms() + (int64_t)(wait_opt * 1000);
+	int64_t end = manual || none ? end_all : mpf_now_ms() + (int64_t)(o_wait * 1000);
 	int tty = manual && isatty(STDERR_FILENO) ? open("/dev/tty", O_RDONLY | O_NONBLOCK | O_CLOEXEC) : -1;
 	int found = 0, enter = 0;
 
@@ -311,7 +311,7 @@ static int try_activator(struct board *b, const char *name, int64_t end_all)
 static void activator_list(struct board *b, struct mpf_strlist *l)
 {
 	json_t *a = mpf_rec_get(b->rec, "bootloader"), *v;
-	const char *s = using_opt;
+	const char *s = o_using;
 	size_t i;
 	char *copy, *tok, *save;
 
@@ -357,7 +357,7 @@ static int enter(struct board *b)
 		r = mpf_errf(&b->err, MPF_ERR_ARG, "no activator to try");
 	else if (r == 0)
 		r = mpf_errf(&b->err, MPF_ERR_TIMEOUT, "no %s appeared after trying %s%s%s%s",
-			     kind_word(b->kind), using_opt ? using_opt : "the record's bootloader list",
+			     kind_word(b->kind), o_using ? o_using : "the record's bootloader list",
 			     b->fails.len ? " (" : "", mpf_buf_str(&b->fails), b->fails.len ? ")" : "");
 	mpf_strlist_clear(&list);
 	return r < 0 ? r : 0;
@@ -365,8 +365,8 @@ static int enter(struct board *b)
 
 static enum mpf_target_kind record_kind(const struct mpf_record *rec)
 {
-	if (kind_opt)
-		return !strcmp(kind_opt, "dfu") ? MPF_TARGET_DFU : MPF_TARGET_UF2;
+	if (o_kind)
+		return !strcmp(o_kind, "dfu") ? MPF_TARGET_DFU : MPF_TARGET_UF2;
 	return mpf_target_kind_for(mpf_rec_str(rec, "method"), mpf_rec_str(rec, "port"));
 }
 
@@ -376,7 +376,7 @@ static int wants(const struct mpf_record *rec, void *ctx)
 
 	if ((m && !strcmp(m, "esp")) || (p && !strncmp(p, "esp", 3)))
 		return 0;	/* mpf-esp resets ESP chips itself */
-	if (!mpf_rec_get(rec, "bootloader") && !using_opt)
+	if (!mpf_rec_get(rec, "bootloader") && !o_using)
 		return 0;
 	return record_kind(rec) != MPF_TARGET_NONE;
 }
@@ -485,10 +485,10 @@ static int bl_main(int argc, char **argv)
 			mpf_rec_set_str(&recs[i], "kind", "serial");
 			mpf_rec_set_str(&recs[i], "serial", argv[i]);
 		}
-		if (!kind_opt)
-			kind_opt = "uf2";	/* a bare port says nothing: the common case */
-		if (!using_opt)
-			using_opt = "touch1200,mpy,manual";
+		if (!o_kind)
+			o_kind = "uf2";	/* a bare port says nothing: the common case */
+		if (!o_using)
+			o_using = "touch1200,mpy,manual";
 		r = mpf_filter_list(&f, recs, (size_t)argc);
 		free(recs);
 	}
