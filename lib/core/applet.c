@@ -90,18 +90,24 @@ void mpf_applet_usage(const struct mpf_applet *a, void (*fn)(const char *line, s
 	}
 }
 
+struct usage_lines {
+	struct mpf_buf *out;
+	int n;
+};
+
 static void help_usage(const char *line, size_t len, void *ctx)
 {
-	struct mpf_buf *out = ctx;
+	struct usage_lines *u = ctx;
 
-	mpf_buf_addf(out, "%s %.*s\n", out->len ? "      " : "usage:", (int)len, line);
+	mpf_buf_addf(u->out, "%s %.*s\n", u->n++ ? "      " : "usage:", (int)len, line);
 }
 
 void mpf_applet_help(const struct mpf_applet *a, struct mpf_buf *out)
 {
+	struct usage_lines lines = { out, 0 };
 	const struct mpf_subcmd *s;
 
-	mpf_applet_usage(a, help_usage, out);
+	mpf_applet_usage(a, help_usage, &lines);
 	mpf_buf_addf(out, "\n%s\n", a->summary);
 	if (a->subcmds) {
 		mpf_buf_addstr(out, "\ncommands:\n");
