@@ -37,6 +37,79 @@ static int chip_accept(const char *arg)
 	return mpf_esp_chip_by_name(arg) != NULL;
 }
 
+/* --flash-size and --flash-freq: the image header names of the chip table
+ * (sizes or freqs), each once, after the words that are not sizes. Whether
+ * the chip found has that value is checked when it is known, before erasing. */
+static const struct mpf_esp_code *codes(size_t chip, int freq)
+{
+	return freq ? mpf_esp_chips[chip].freqs : mpf_esp_chips[chip].sizes;
+}
+
+static int header_has(const char *arg, int freq)
+{
+	size_t c;
+
+	for (c = 0; c < mpf_esp_nchips; c++)
+		if ((freq ? mpf_esp_freq_code : mpf_esp_size_code)(&mpf_esp_chips[c], arg) >= 0)
+			return 1;
+	return 0;
+}
+
+/* 1 if t's name came earlier: in a chip before c, or before t in c's table */
+static int seen_before(size_t c, const struct mpf_esp_code *t, int freq)
+{
+	const struct mpf_esp_code *u;
+	size_t d;
+
+	for (d = 0; d < c; d++)
+		for (u = codes(d, freq); u && u->name; u++)
+			if (!strcmp(u->name, t->name))
+				return 1;
+	for (u = codes(c, freq); u != t; u++)
+		if (!strcmp(u->name, t->name))
+			return 1;
+	return 0;
+}
+
+static const char *header_word(int i, int freq, const char *const *fixed)
+{
+	const struct mpf_esp_code *t;
+	size_t c;
+
+	for (; *fixed; fixed++)
+		if (i-- == 0)
+			return *fixed;
+	for (c = 0; c < mpf_esp_nchips; c++)
+		for (t = codes(c, freq); t && t->name; t++)
+			if (!seen_before(c, t, freq) && i-- == 0)
+				return t->name;
+	return NULL;
+}
+
+static const char *size_word(int i)
+{
+	static const char *const fixed[] = { "keep", "detect", NULL };
+
+	return header_word(i, 0, fixed);
+}
+
+static const char *freq_word(int i)
+{
+	static const char *const fixed[] = { "keep", NULL };
+
+	return header_word(i, 1, fixed);
+}
+
+static int size_accept(const char *arg)
+{
+	return !strcasecmp(arg, "keep") || !strcasecmp(arg, "detect") || header_has(arg, 0);
+}
+
+static int freq_accept(const char *arg)
+{
+	return !strcasecmp(arg, "keep") || header_has(arg, 1);
+}
+
 static const struct mpf_opt esp_opts[] = {
 	OPT_HINT('s', "serial", &o_serial, "PORT", "@serial", "the serial port of the board"),
 	OPT_INT('b', "baud", &o_baud, "RATE", 9600, 5000000,
@@ -53,10 +126,11 @@ static const struct mpf_opt esp_opts[] = {
 	OPT_BOOL(0, "no-compress", &o_no_compress, "send plain blocks even where the ROM inflates"),
 	OPT_CHOICE(0, "flash-mode", &o_flash_mode, "MODE", "keep|qio|qout|dio|dout",
 		   "flash mode written into the bootloader header"),
-	OPT_STRING(0, "flash-freq", &o_flash_freq, "FREQ",
-		   "flash frequency written into the bootloader header (80m, 40m, ...; keep)"),
-	OPT_STRING(0, "flash-size", &o_flash_size, "SIZE",
-		   "flash size written into the bootloader header (4MB, ...; detect; keep)"),
+	OPT_CHOICE_FN(0, "flash-freq", &o_flash_freq, "FREQ", freq_word, freq_accept,
+		      "flash frequency written into the bootloader header (default keep)"),
+	OPT_CHOICE_FN(0, "flash-size", &o_flash_size, "SIZE", size_word, size_accept,
+		      "flash size written into the bootloader header (detect: the size found; "
+		      "default keep)"),
 	OPT_INT(0, "connect-attempts", &o_connect_attempts, "N", 1, 100,
 		"reset-and-sync attempts before giving up (default 7)"),
 	OPT_END(),

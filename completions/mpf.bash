@@ -57,8 +57,8 @@ _mpf_arg() {
 	--after) echo 'hard-reset no-reset' ;;
 	--chip) echo 'esp8266 esp32 esp32s2 esp32s3 esp32c3 esp32c2 esp32c6 esp32h2 esp32c5 esp32p4' ;;
 	--flash-mode) echo 'keep qio qout dio dout' ;;
-	--flash-freq) echo '' ;;
-	--flash-size) echo '' ;;
+	--flash-freq) echo 'keep 80m 40m 26m 20m 60m 30m 15m 48m 24m 16m 12m' ;;
+	--flash-size) echo 'keep detect 512KB 256KB 1MB 2MB 4MB 2MB-c1 4MB-c1 8MB 16MB 32MB 64MB 128MB' ;;
 	--connect-attempts) echo '' ;;
 	--jobs|-j) echo '' ;;
 	--timeout) echo '' ;;

@@ -107,6 +107,8 @@ ADDR FILE pairs @ mpf-esp --serial fifo write 0x1000 fifo 0x2000
 4 KiB aligned @ mpf-esp --serial fifo erase-region 0x1000 0x800
 SIZE .1X. is no size @ mpf-esp --serial fifo read 0 1X fifo
 needs --serial @ mpf-esp info
+not .3MB. @ mpf-esp --serial fifo --flash-size 3MB write 0 fifo
+not .81m. @ mpf-esp --serial fifo --flash-freq 81m write 0 fifo
 takes one of .RP2040|.*, not .Z80. @ mpf-uf2 convert --family Z80 fifo x.uf2
 expects an address @ mpf-uf2 convert --family RP2040 --base 1M fifo x.uf2
 base is needed for 0x5ee21073 @ mpf-uf2 convert --family 0x5ee21073 fifo x.uf2
