@@ -112,102 +112,80 @@ static void t_split(void)
 }
 
 /* Each parser on the spellings the applets have taken, and the ones that
- * used to slip through one of the five private parsers they replace. */
+ * used to slip through one of the five private parsers they replace.
+ * want < 0: refused, and the value left alone. */
+struct num_case {
+	const char *s;
+	double want;
+};
+
+static const struct num_case addrs[] = {
+	{ "0x08000000", 0x08000000 }, { "0XfFfFfFfF", 0xffffffff }, { "4096", 4096 },
+	{ "010", 10 } /* decimal, not octal */, { "0", 0 },
+	{ "0x100000000", -1 }, { "4294967296", -1 }, { "-1", -1 } /* strtoul: 2^64-1 */,
+	{ " 1", -1 }, { "", -1 }, { "0x", -1 }, { "1M", -1 } /* no suffix */, { "0x1g", -1 },
+};
+
+static const struct num_case sizes[] = {
+	{ "1M", 1048576 }, { "1m", 1048576 }, { "64K", 65536 }, { "4k", 4096 },
+	{ "0x100000", 0x100000 }, { "4095M", 4095.0 * 1048576 },
+	{ "4096M", -1 }, { "4194304K", -1 }, { "1MB", -1 }, { "1G", -1 }, { "M", -1 },
+	{ "1.5M", -1 },
+};
+
+static const struct num_case hzs[] = {
+	{ "4M", 4e6 }, { "1800k", 1.8e6 }, { "1.8MHz", 1.8e6 }, { "400khz", 4e5 },
+	{ "100000", 1e5 }, { "4m", 4e6 } /* as esptool and OpenOCD users write it */,
+	{ "fast", -1 }, { "4MH", -1 }, { "1e6", -1 }, { "-4M", -1 }, { "5000M", -1 },
+};
+
+static const struct num_case durations[] = {
+	{ "1.5", 1.5 }, { "500ms", 0.5 }, { "2s", 2 }, { ".25", 0.25 }, { "0", 0 },
+	{ "1.2.3", -1 }, { ".", -1 }, { "nan", -1 }, { "inf", -1 }, { "-1", -1 },
+	{ "1e3", -1 }, { "5m", -1 }, { "5 s", -1 },
+};
+
+static void check_u32(int (*fn)(const char *, uint32_t *), const struct num_case *c,
+		      size_t n)
+{
+	uint32_t v;
+
+	for (; n--; c++) {
+		v = 7;
+		if (!check_int(fn(c->s, &v), ==, c->want < 0 ? -1 : 0) ||
+		    !check_uint(v, ==, c->want < 0 ? 7 : (uint32_t)c->want))
+			test_msg("input '%s'", c->s);
+	}
+}
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
 static void t_addr(void)
 {
-	uint32_t v = 7;
-
-	check_int(mpf_parse_addr("0x08000000", &v), ==, 0);
-	check_uint(v, ==, 0x08000000);
-	check_int(mpf_parse_addr("0XfFfFfFfF", &v), ==, 0);
-	check_uint(v, ==, 0xffffffff);
-	check_int(mpf_parse_addr("4096", &v), ==, 0);
-	check_uint(v, ==, 4096);
-	check_int(mpf_parse_addr("010", &v), ==, 0);	/* decimal, not octal */
-	check_uint(v, ==, 10);
-	check_int(mpf_parse_addr("0", &v), ==, 0);
-	check_uint(v, ==, 0);
-	v = 7;
-	check_int(mpf_parse_addr("0x100000000", &v), ==, -1);
-	check_int(mpf_parse_addr("4294967296", &v), ==, -1);
-	check_int(mpf_parse_addr("-1", &v), ==, -1);	/* strtoul takes it as 2^64-1 */
-	check_int(mpf_parse_addr(" 1", &v), ==, -1);
-	check_int(mpf_parse_addr("", &v), ==, -1);
-	check_int(mpf_parse_addr("0x", &v), ==, -1);
-	check_int(mpf_parse_addr("1M", &v), ==, -1);	/* an address has no suffix */
-	check_int(mpf_parse_addr("0x1g", &v), ==, -1);
-	check_uint(v, ==, 7);	/* left alone on error */
+	check_u32(mpf_parse_addr, addrs, N(addrs));
 }
 
 static void t_size(void)
 {
-	uint32_t v = 0;
-
-	check_int(mpf_parse_size("1M", &v), ==, 0);
-	check_uint(v, ==, 1048576);
-	check_int(mpf_parse_size("1m", &v), ==, 0);
-	check_uint(v, ==, 1048576);
-	check_int(mpf_parse_size("64K", &v), ==, 0);
-	check_uint(v, ==, 65536);
-	check_int(mpf_parse_size("4k", &v), ==, 0);
-	check_uint(v, ==, 4096);
-	check_int(mpf_parse_size("0x100000", &v), ==, 0);
-	check_uint(v, ==, 0x100000);
-	check_int(mpf_parse_size("4095M", &v), ==, 0);
-	check_uint(v, ==, 4095u << 20);
-	check_int(mpf_parse_size("4096M", &v), ==, -1);
-	check_int(mpf_parse_size("4194304K", &v), ==, -1);
-	check_int(mpf_parse_size("1MB", &v), ==, -1);
-	check_int(mpf_parse_size("1G", &v), ==, -1);
-	check_int(mpf_parse_size("M", &v), ==, -1);
-	check_int(mpf_parse_size("1.5M", &v), ==, -1);
+	check_u32(mpf_parse_size, sizes, N(sizes));
 }
 
 static void t_hz(void)
 {
-	uint32_t v = 0;
-
-	check_int(mpf_parse_hz("4M", &v), ==, 0);
-	check_uint(v, ==, 4000000);
-	check_int(mpf_parse_hz("1800k", &v), ==, 0);
-	check_uint(v, ==, 1800000);
-	check_int(mpf_parse_hz("1.8MHz", &v), ==, 0);
-	check_uint(v, ==, 1800000);
-	check_int(mpf_parse_hz("400khz", &v), ==, 0);
-	check_uint(v, ==, 400000);
-	check_int(mpf_parse_hz("100000", &v), ==, 0);
-	check_uint(v, ==, 100000);
-	check_int(mpf_parse_hz("4m", &v), ==, 0);
-	check_uint(v, ==, 4000000);
-	check_int(mpf_parse_hz("fast", &v), ==, -1);
-	check_int(mpf_parse_hz("4MH", &v), ==, -1);
-	check_int(mpf_parse_hz("1e6", &v), ==, -1);
-	check_int(mpf_parse_hz("-4M", &v), ==, -1);
-	check_int(mpf_parse_hz("5000M", &v), ==, -1);
+	check_u32(mpf_parse_hz, hzs, N(hzs));
 }
 
 static void t_duration(void)
 {
-	double s = 0;
+	const struct num_case *c;
+	double v;
 
-	check_int(mpf_parse_duration("1.5", &s), ==, 0);
-	check(s == 1.5);
-	check_int(mpf_parse_duration("500ms", &s), ==, 0);
-	check(s == 0.5);
-	check_int(mpf_parse_duration("2s", &s), ==, 0);
-	check(s == 2);
-	check_int(mpf_parse_duration(".25", &s), ==, 0);
-	check(s == 0.25);
-	check_int(mpf_parse_duration("0", &s), ==, 0);
-	check(s == 0);
-	check_int(mpf_parse_duration("1.2.3", &s), ==, -1);
-	check_int(mpf_parse_duration(".", &s), ==, -1);
-	check_int(mpf_parse_duration("nan", &s), ==, -1);
-	check_int(mpf_parse_duration("inf", &s), ==, -1);
-	check_int(mpf_parse_duration("-1", &s), ==, -1);
-	check_int(mpf_parse_duration("1e3", &s), ==, -1);
-	check_int(mpf_parse_duration("5m", &s), ==, -1);
-	check_int(mpf_parse_duration("5 s", &s), ==, -1);
+	for (c = durations; c < durations + N(durations); c++) {
+		v = 7;
+		if (!check_int(mpf_parse_duration(c->s, &v), ==, c->want < 0 ? -1 : 0) ||
+		    !check(v == (c->want < 0 ? 7 : c->want)))
+			test_msg("input '%s'", c->s);
+	}
 }
 
 static struct mpf_u32 addr, size, freq;
@@ -278,7 +256,7 @@ static void t_typed(void)
 	check_int(parse_typed(&err, 3, by_id), ==, 0);
 	check_str(family, "0x5ee21073");
 	check_int(addr.given, ==, 0);
-	for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+	for (i = 0; i < N(refused); i++) {
 		b[1] = (char *)refused[i][0];
 		b[2] = (char *)refused[i][1];
 		check_int(parse_typed(&err, 3, b), ==, MPF_ERR_ARG);
