@@ -75,7 +75,7 @@ test_expect_success 'an unknown command names the ones there are' '
 
 # PATTERN @ APPLET ARG...: each typed option and typed operand, bad
 while IFS="@" read pat cmd; do
-	pat=${pat% }
+	pat=${pat% } cmd=${cmd# }
 	test_expect_success "refused before opening: $cmd" "
 		refused \"$pat\" $cmd
 	"
