@@ -22,16 +22,16 @@
 #include <time.h>
 #include <unistd.h>
 
-static const char *using_opt, *kind_opt;
+static const char *o_using, *o_kind;
 static int bare_ports;		/* boards named by PORT operands, not records */
-static double wait_opt = 5;
+static double o_wait = 5;
 
 static const struct mpf_opt bl_opts[] = {
-	OPT_STRING('u', "using", &using_opt, "LIST",
+	OPT_STRING('u', "using", &o_using, "LIST",
 		   "activators to try in order (touch1200,mpy,manual,none) instead of the record's"),
-	OPT_DOUBLE(0, "wait", &wait_opt, "SEC", 0.1, 600,
+	OPT_DURATION(0, "wait", &o_wait, "SEC", 0.1, 600,
 		   "time an activator has to show an effect before the next is tried (5)"),
-	OPT_CHOICE(0, "kind", &kind_opt, "KIND", "uf2|dfu",
+	OPT_CHOICE(0, "kind", &o_kind, "KIND", "uf2|dfu",
 		   "the bootloader device to wait for, when the record does not tell"),
 	OPT_END(),
 };
@@ -252,7 +252,7 @@ static int enter_pressed(int tty)
 static int wait_bootdev(struct board *b, const struct mpf_activator *a, int64_t end_all)
 {
 	int manual = !strcmp(a->name, "manual"), none = !strcmp(a->name, "none");
-	int64_t end = manual || none ? end_all : mpf_now_ms() + (int64_t)(wait_opt * 1000);
+	int64_t end = manual || none ? end_all : mpf_now_ms() + (int64_t)(o_wait * 1000);
 	int tty = manual && isatty(STDERR_FILENO) ? open("/dev/tty", O_RDONLY | O_NONBLOCK | O_CLOEXEC) : -1;
 	int found = 0, enter = 0;
 
@@ -317,8 +317,8 @@ static void activator_list(struct board *b, struct mpf_strlist *l)
 	size_t i;
 	char *copy, *tok, *save;
 
-	if (using_opt) {
-		copy = mpf_xstrdup(using_opt);
+	if (o_using) {
+		copy = mpf_xstrdup(o_using);
 		for (tok = strtok_r(copy, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save))
 			mpf_strlist_add(l, tok);
 		free(copy);
@@ -380,8 +380,8 @@ static int enter(struct board *b)
 
 static enum mpf_bootdev record_kind(const struct mpf_record *rec)
 {
-	if (kind_opt)
-		return !strcmp(kind_opt, "dfu") ? MPF_BOOTDEV_DFU : MPF_BOOTDEV_UF2;
+	if (o_kind)
+		return !strcmp(o_kind, "dfu") ? MPF_BOOTDEV_DFU : MPF_BOOTDEV_UF2;
 	return mpf_bootdev_for(mpf_rec_str(rec, "method"), mpf_rec_str(rec, "port"));
 }
 
@@ -393,7 +393,7 @@ static int wants(const struct mpf_record *rec, void *ctx)
 	if (mpf_bootdev_for(m, NULL) == MPF_BOOTDEV_ESP_ROM ||
 	    mpf_bootdev_for(NULL, p) == MPF_BOOTDEV_ESP_ROM)
 		return 0;	/* mpf-esp resets ESP chips itself */
-	if (!mpf_rec_get(rec, "bootloader") && !using_opt && !bare_ports)
+	if (!mpf_rec_get(rec, "bootloader") && !o_using && !bare_ports)
 		return 0;
 	return k == MPF_BOOTDEV_UF2 || k == MPF_BOOTDEV_DFU;
 }
@@ -502,8 +502,8 @@ static int bl_main(int argc, char **argv)
 			mpf_rec_set_str(&recs[i], "kind", "serial");
 			mpf_rec_set_str(&recs[i], "serial", argv[i]);
 		}
-		if (!kind_opt)
-			kind_opt = "uf2";	/* a bare port says nothing: the common case */
+		if (!o_kind)
+			o_kind = "uf2";	/* a bare port says nothing: the common case */
 		bare_ports = 1;		/* and gets the generic activators */
 		r = mpf_filter_list(&f, recs, (size_t)argc);
 		free(recs);

@@ -19,43 +19,31 @@
 #include <time.h>
 #include <unistd.h>
 
-static struct {
-	const char *device, *address;
-	int alt, erase_all, verify, leave, force;
-	double wait;
-	uint32_t addr;		/* --address, parsed once in dfu_main */
-} o = { .alt = -1, .verify = 1, .leave = 1, .wait = 10 };
+static const char *o_device;
+static struct mpf_u32 o_address;
+static int o_alt = -1, o_erase_all, o_verify = 1, o_leave = 1, o_force;
+static double o_wait = 10;
 
 static const struct mpf_opt dfu_opts[] = {
-	OPT_STRING('d', "device", &o.device, "DEV",
+	OPT_STRING('d', "device", &o_device, "DEV",
 		   "the DFU device: vid:pid, bus-port (a location as mpf-scan shows it) or "
 		   "USB serial number"),
-	OPT_INT('a', "alt", &o.alt, "N", 0, 255,
+	OPT_INT('a', "alt", &o_alt, "N", 0, 255,
 		"alternate setting (default 0; a .dfu file's targets carry their own)"),
-	OPT_HINT(0, "address", &o.address, "ADDR", "@hex",
+	OPT_ADDR(0, "address", &o_address, "ADDR",
 		 "where a .bin goes, or where leave starts the firmware (default: the start "
 		 "of the alt setting's memory, 0x08000000 on STM32)"),
-	OPT_BOOL(0, "erase-all", &o.erase_all,
+	OPT_BOOL(0, "erase-all", &o_erase_all,
 		 "one mass erase instead of erasing the sectors the image touches"),
-	OPT_BOOL(0, "verify", &o.verify,
+	OPT_BOOL(0, "verify", &o_verify,
 		 "read back and compare after writing (default; --no-verify skips it)"),
-	OPT_BOOL(0, "leave", &o.leave,
+	OPT_BOOL(0, "leave", &o_leave,
 		 "leave DFU and start the firmware after writing (default; --no-leave stays)"),
-	OPT_BOOL(0, "force", &o.force, "write a file whose DFU suffix names another vid:pid"),
-	OPT_DOUBLE(0, "wait", &o.wait, "SEC", 0, 3600,
+	OPT_BOOL(0, "force", &o_force, "write a file whose DFU suffix names another vid:pid"),
+	OPT_DURATION(0, "wait", &o_wait, "SEC", 0, 3600,
 		   "after leaving, wait up to SEC for the board to come back as a serial "
 		   "port (default 10; 0 does not wait)"),
 	OPT_END(),
-};
-
-static const struct mpf_subcmd dfu_subcmds[] = {
-	{ "list", NULL, "list the DFU devices with their alt settings" },
-	{ "write", "FILE", "write a .dfu, .hex or .bin image, verify it and leave DFU" },
-	{ "read", "ADDR SIZE FILE", "read SIZE bytes from ADDR into FILE" },
-	{ "erase", NULL, "mass erase the alt setting's memory" },
-	{ "leave", NULL, "leave DFU mode and start the firmware" },
-	{ "unprotect", NULL, "remove read protection (the device erases all its flash)" },
-	{ NULL, NULL, NULL },
 };
 
 /* ---- finding the device -------------------------------------------------- */
@@ -151,31 +139,12 @@ static void device_id(const struct mpf_usb_info *u, char *out, size_t cap)
 
 /* ---- write ------------------------------------------------------------------ */
 
-static int parse_u32(const char *s, uint32_t *v)
-{
-	char *end;
-	unsigned long long x;
-
-	errno = 0;
-	x = strtoull(s, &end, 0);
-	if (end == s || errno || x > 0xffffffffull)
-		return -1;
-	if (*end == 'K' || *end == 'k')
-		x *= 1024, end++;
-	else if (*end == 'M')
-		x *= 1024 * 1024, end++;
-	if (*end || x > 0xffffffffull)
-		return -1;
-	*v = (uint32_t)x;
-	return 0;
-}
-
 static void flash_opts(struct mpf_dfu_flash_opts *fo, const char *id)
 {
-	fo->erase_all = o.erase_all;
-	fo->verify = o.verify;
-	fo->leave = o.leave;
-	fo->force = o.force;
+	fo->erase_all = o_erase_all;
+	fo->verify = o_verify;
+	fo->leave = o_leave;
+	fo->force = o_force;
 	fo->id = id;
 }
 
@@ -210,7 +179,7 @@ static int write_image(struct mpf_record *rec, const struct mpf_usb_match *m, co
 	char id[64] = "dfu", serial[128] = "";
 	int r;
 
-	r = mpf_dfu_image_load(file, o.alt < 0 ? 0 : o.alt, o.addr, o.address != NULL, &im, &err);
+	r = mpf_dfu_image_load(file, o_alt < 0 ? 0 : o_alt, o_address.v, o_address.given, &im, &err);
 	if (r == MPF_OK) {
 		r = open_device(m, &d, &err);
 		if (r < 0)
@@ -237,8 +206,8 @@ static int write_image(struct mpf_record *rec, const struct mpf_usb_match *m, co
 	set_flashed(rec, r == MPF_OK, &res);
 	if (r < 0)
 		mpf_rec_set_error(rec, mpf_err_name(r), "%s", err.buf);
-	else if (res.left && o.wait > 0)
-		mpf_board_reappear(rec, serial, (int)(o.wait * 1000));
+	else if (res.left && o_wait > 0)
+		mpf_board_reappear(rec, serial, (int)(o_wait * 1000));
 	mpf_buf_release(&err);
 	return r;
 }
@@ -260,7 +229,7 @@ static void record_match(const struct mpf_record *rec, struct mpf_usb_match *m)
 	const char *tk = mpf_rec_str(rec, "target.kind"), *kind = mpf_rec_str(rec, "kind");
 	const char *serial = mpf_rec_str(rec, "usb_serial");
 
-	if (!o.device || mpf_usb_match_parse(o.device, m, NULL) < 0)
+	if (!o_device || mpf_usb_match_parse(o_device, m, NULL) < 0)
 		mpf_usb_match_init(m);
 	if (tk && !strcmp(tk, "dfu") && mpf_rec_get(rec, "target.bus")) {
 		m->bus = (int)mpf_rec_int(rec, "target.bus", -1);
@@ -319,7 +288,7 @@ static int emit(struct mpf_record *rec)
 	return r ? r : failed ? MPF_EXIT_FAIL : MPF_EXIT_OK;
 }
 
-static int cmd_list(const struct mpf_usb_match *m)
+static int list_devices(const struct mpf_usb_match *m)
 {
 	struct mpf_scan_opts so = { .kinds = MPF_SCAN_DFU };
 	struct mpf_filter f = { .columns = columns };
@@ -351,26 +320,63 @@ static int cmd_list(const struct mpf_usb_match *m)
 	return r;
 }
 
-static int cmd_read(const struct mpf_usb_match *m, char **argv, struct mpf_record *rec,
-		    struct mpf_dfu_usb *d, struct mpf_buf *err)
+/* The device --device names (or the only one), as a match. */
+static void device_match(struct mpf_usb_match *m)
 {
+	struct mpf_buf err = MPF_BUF_INIT;
+
+	mpf_usb_match_init(m);
+	if (o_device && mpf_usb_match_parse(o_device, m, &err) < 0)
+		mpf_usage_error("%s", err.buf);
+	mpf_buf_release(&err);
+}
+
+typedef int (*device_op)(struct mpf_dfu_usb *d, void *ctx, struct mpf_buf *err);
+
+/* Open the device, run op on it and write its record. */
+static int on_device(device_op op, void *ctx)
+{
+	struct mpf_buf err = MPF_BUF_INIT;
+	struct mpf_usb_match m;
+	struct mpf_record rec;
+	struct mpf_dfu_usb d;
+	int r;
+
+	device_match(&m);
+	r = open_device(&m, &d, &err);
+	if (r < 0)
+		mpf_die(mpf_exit_for_err(r == MPF_ERR_ARG ? MPF_ERR_NODEV : r), "%s", err.buf);
+	device_record(&rec, &d.usb.info);
+	r = op(&d, ctx, &err);
+	mpf_dfu_usb_close(&d);
+	if (r < 0)
+		mpf_rec_set_error(&rec, mpf_err_name(r), "%s", err.buf);
+	mpf_buf_release(&err);
+	return emit(&rec);
+}
+
+struct read_job {
 	uint32_t addr, size;
+	const char *file;
+};
+
+static int read_op(struct mpf_dfu_usb *d, void *ctx, struct mpf_buf *err)
+{
+	const struct read_job *j = ctx;
 	uint8_t *buf;
 	char tmp[4096], id[64];
 	int fd, r;
 
-	if (parse_u32(argv[1], &addr) < 0 || parse_u32(argv[2], &size) < 0 || !size)
-		mpf_usage_error("read: bad ADDR or SIZE ('%s' '%s')", argv[1], argv[2]);
 	device_id(&d->usb.info, id, sizeof(id));
-	buf = mpf_xmalloc(size);
-	r = mpf_dfu_read(d, o.alt < 0 ? 0 : o.alt, addr, buf, size, id, err);
+	buf = mpf_xmalloc(j->size);
+	r = mpf_dfu_read(d, o_alt < 0 ? 0 : o_alt, j->addr, buf, j->size, id, err);
 	if (r == MPF_OK) {
 		/* atomic: a temporary name, fsync, rename */
-		snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", argv[3], (long)getpid());
+		snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", j->file, (long)getpid());
 		fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		if (fd < 0 || write(fd, buf, size) != (ssize_t)size || fsync(fd) ||
-		    close(fd) || rename(tmp, argv[3])) {
-			r = mpf_errf(err, MPF_ERR_IO, "cannot write '%s': %s", argv[3],
+		if (fd < 0 || write(fd, buf, j->size) != (ssize_t)j->size || fsync(fd) ||
+		    close(fd) || rename(tmp, j->file)) {
+			r = mpf_errf(err, MPF_ERR_IO, "cannot write '%s': %s", j->file,
 				     strerror(errno));
 			unlink(tmp);
 		}
@@ -379,85 +385,86 @@ static int cmd_read(const struct mpf_usb_match *m, char **argv, struct mpf_recor
 	return r;
 }
 
-static int cmd_device(const char *cmd, const struct mpf_usb_match *m, char **argv)
+static int erase_op(struct mpf_dfu_usb *d, void *ctx, struct mpf_buf *err)
 {
-	struct mpf_buf err = MPF_BUF_INIT;
-	struct mpf_record rec;
-	struct mpf_dfu_usb d;
-	int r;
+	return mpf_dfu_mass_erase(d, o_alt < 0 ? 0 : o_alt, err);
+}
 
-	r = open_device(m, &d, &err);
-	if (r < 0)
-		mpf_die(mpf_exit_for_err(r == MPF_ERR_ARG ? MPF_ERR_NODEV : r), "%s", err.buf);
-	device_record(&rec, &d.usb.info);
-	if (!strcmp(cmd, "read"))
-		r = cmd_read(m, argv, &rec, &d, &err);
-	else if (!strcmp(cmd, "erase"))
-		r = mpf_dfu_mass_erase(&d, o.alt < 0 ? 0 : o.alt, &err);
-	else if (!strcmp(cmd, "unprotect"))
-		r = mpf_dfu_unprotect(&d, &err);
-	else
-		r = mpf_dfu_leave(&d, o.addr, o.address != NULL, &err);
-	mpf_dfu_usb_close(&d);
-	if (r < 0)
-		mpf_rec_set_error(&rec, mpf_err_name(r), "%s", err.buf);
-	mpf_buf_release(&err);
+static int unprotect_op(struct mpf_dfu_usb *d, void *ctx, struct mpf_buf *err)
+{
+	return mpf_dfu_unprotect(d, err);
+}
+
+static int leave_op(struct mpf_dfu_usb *d, void *ctx, struct mpf_buf *err)
+{
+	return mpf_dfu_leave(d, o_address.v, o_address.given, err);
+}
+
+static int cmd_read(int argc, char **argv)
+{
+	struct read_job j = { mpf_arg_addr("ADDR", argv[0]), mpf_arg_size("SIZE", argv[1]),
+			      argv[2] };
+
+	return on_device(read_op, &j);
+}
+
+static int cmd_erase(int argc, char **argv)
+{
+	return on_device(erase_op, NULL);
+}
+
+static int cmd_unprotect(int argc, char **argv)
+{
+	return on_device(unprotect_op, NULL);
+}
+
+static int cmd_leave(int argc, char **argv)
+{
+	return on_device(leave_op, NULL);
+}
+
+static int cmd_write(int argc, char **argv)
+{
+	struct mpf_usb_match m;
+	struct mpf_record rec;
+
+	device_match(&m);
+	mpf_record_init(&rec);
+	write_image(&rec, &m, argv[0], 1);
 	return emit(&rec);
 }
 
-static const char *const nargs[][2] = {
-	{ "list", "0" }, { "write", "1" }, { "read", "3" }, { "erase", "0" }, { "leave", "0" },
-	{ "unprotect", "0" },
-};
-
-static void check_args(int argc, char **argv)
+static int cmd_list(int argc, char **argv)
 {
-	size_t i;
+	struct mpf_usb_match m;
 
-	for (i = 0; i < sizeof(nargs) / sizeof(nargs[0]); i++)
-		if (!strcmp(argv[0], nargs[i][0])) {
-			if (argc - 1 != atoi(nargs[i][1]))
-				mpf_usage_error("%s takes %s operand%s", argv[0], nargs[i][1],
-						nargs[i][1][0] == '1' ? "" : "s");
-			return;
-		}
-	mpf_usage_error("unknown command '%s'", argv[0]);
+	device_match(&m);
+	return list_devices(&m);
 }
 
 static int dfu_main(int argc, char **argv)
 {
 	struct mpf_filter f = { .wants = filter_wants, .run = filter_run, .columns = columns };
-	struct mpf_usb_match m;
-	struct mpf_buf err = MPF_BUF_INIT;
-	struct mpf_record rec;
 
-	if (o.address && parse_u32(o.address, &o.addr) < 0)
-		mpf_usage_error("bad --address '%s'", o.address);
-	if (argc == 0) {
-		if (isatty(0))
-			mpf_usage_error("say what to do: list, write FILE, read ADDR SIZE FILE, "
-					"erase, leave or unprotect (or pipe records in)");
-		return mpf_filter_fd(&f, 0, "stdin");
-	}
-	check_args(argc, argv);
-	mpf_usb_match_init(&m);
-	if (o.device && mpf_usb_match_parse(o.device, &m, &err) < 0)
-		mpf_usage_error("%s", err.buf);
-	mpf_buf_release(&err);
-	if (!strcmp(argv[0], "list"))
-		return cmd_list(&m);
-	if (strcmp(argv[0], "write"))
-		return cmd_device(argv[0], &m, argv);
-	mpf_record_init(&rec);
-	write_image(&rec, &m, argv[1], 1);
-	return emit(&rec);
+	return mpf_filter_fd(&f, 0, "stdin");
 }
+
+static const struct mpf_subcmd dfu_subcmds[] = {
+	SUBCMD("list", NULL, 0, 0, cmd_list, "list the DFU devices with their alt settings"),
+	SUBCMD("write", "FILE", 1, 1, cmd_write,
+	       "write a .dfu, .hex or .bin image, verify it and leave DFU"),
+	SUBCMD("read", "ADDR SIZE FILE", 3, 3, cmd_read, "read SIZE bytes from ADDR into FILE"),
+	SUBCMD("erase", NULL, 0, 0, cmd_erase, "mass erase the alt setting's memory"),
+	SUBCMD("leave", NULL, 0, 0, cmd_leave, "leave DFU mode and start the firmware"),
+	SUBCMD("unprotect", NULL, 0, 0, cmd_unprotect,
+	       "remove read protection (the device erases all its flash)"),
+	SUBCMD_END(),
+};
 
 const struct mpf_applet dfu_applet = {
 	.name = "dfu",
 	.summary = "flash STM32 and other USB DFU devices (DFU 1.1, ST DfuSe)",
-	.usage = "mpf-dfu [options] list|write FILE|read ADDR SIZE FILE|erase|leave|unprotect\n"
-		 "mpf-dfu [options] < records",
+	.usage = "mpf-dfu [options] < records",
 	.description =
 		"mpf-dfu talks to a USB device in DFU mode, such as an STM32 in its system "
 		"bootloader (0483:df11, ST's DfuSe variant of DFU 1.1) or MicroPython's mboot, "

@@ -23,42 +23,118 @@
 #include <string.h>
 #include <unistd.h>
 
-static const char *port_opt, *before_opt = "default", *after_opt = "hard-reset", *chip_opt;
-static const char *mode_opt = "keep", *freq_opt = "keep", *size_opt = "keep";
-static int baud_opt = 460800, erase_all, skip_unchanged, no_compress, attempts = 7;
+static const char *o_serial, *o_before = "default", *o_after = "hard-reset", *o_chip;
+static const char *o_flash_mode = "keep", *o_flash_freq = "keep", *o_flash_size = "keep";
+static int o_baud = 460800, o_erase_all, o_skip_unchanged, o_no_compress, o_connect_attempts = 7;
+
+/* --chip: the chip table's keys; other spellings of a chip are taken too */
+static const char *chip_word(int i)
+{
+	return i >= 0 && (size_t)i < mpf_esp_nchips ? mpf_esp_chips[i].key : NULL;
+}
+
+static int chip_accept(const char *arg)
+{
+	return mpf_esp_chip_by_name(arg) != NULL;
+}
+
+/* --flash-size and --flash-freq: the image header names of the chip table
+ * (sizes or freqs), each once, after the words that are not sizes. Whether
+ * the chip found has that value is checked when it is known, before erasing. */
+static const struct mpf_esp_code *codes(size_t chip, int freq)
+{
+	return freq ? mpf_esp_chips[chip].freqs : mpf_esp_chips[chip].sizes;
+}
+
+static int header_has(const char *arg, int freq)
+{
+	size_t c;
+
+	for (c = 0; c < mpf_esp_nchips; c++)
+		if ((freq ? mpf_esp_freq_code : mpf_esp_size_code)(&mpf_esp_chips[c], arg) >= 0)
+			return 1;
+	return 0;
+}
+
+/* 1 if t's name came earlier: in a chip before c, or before t in c's table */
+static int seen_before(size_t c, const struct mpf_esp_code *t, int freq)
+{
+	const struct mpf_esp_code *u;
+	size_t d;
+
+	for (d = 0; d < c; d++)
+		for (u = codes(d, freq); u && u->name; u++)
+			if (!strcmp(u->name, t->name))
+				return 1;
+	for (u = codes(c, freq); u != t; u++)
+		if (!strcmp(u->name, t->name))
+			return 1;
+	return 0;
+}
+
+static const char *header_word(int i, int freq, const char *const *fixed)
+{
+	const struct mpf_esp_code *t;
+	size_t c;
+
+	for (; *fixed; fixed++)
+		if (i-- == 0)
+			return *fixed;
+	for (c = 0; c < mpf_esp_nchips; c++)
+		for (t = codes(c, freq); t && t->name; t++)
+			if (!seen_before(c, t, freq) && i-- == 0)
+				return t->name;
+	return NULL;
+}
+
+static const char *size_word(int i)
+{
+	static const char *const fixed[] = { "keep", "detect", NULL };
+
+	return header_word(i, 0, fixed);
+}
+
+static const char *freq_word(int i)
+{
+	static const char *const fixed[] = { "keep", NULL };
+
+	return header_word(i, 1, fixed);
+}
+
+static int size_accept(const char *arg)
+{
+	return !strcasecmp(arg, "keep") || !strcasecmp(arg, "detect") || header_has(arg, 0);
+}
+
+static int freq_accept(const char *arg)
+{
+	return !strcasecmp(arg, "keep") || header_has(arg, 1);
+}
 
 static const struct mpf_opt esp_opts[] = {
-	OPT_HINT('s', "serial", &port_opt, "PORT", "@serial", "the serial port of the board"),
-	OPT_INT('b', "baud", &baud_opt, "RATE", 9600, 5000000,
+	OPT_HINT('s', "serial", &o_serial, "PORT", "@serial", "the serial port of the board"),
+	OPT_INT('b', "baud", &o_baud, "RATE", 9600, 5000000,
 		"baud rate after connecting (default 460800; 115200 is retried once on failure)"),
-	OPT_CHOICE(0, "before", &before_opt, "HOW", "default|usb-reset|no-reset",
+	OPT_CHOICE(0, "before", &o_before, "HOW", "default|usb-reset|no-reset",
 		   "how to enter the ROM loader (default: DTR/RTS resets)"),
-	OPT_CHOICE(0, "after", &after_opt, "HOW", "hard-reset|no-reset",
+	OPT_CHOICE(0, "after", &o_after, "HOW", "hard-reset|no-reset",
 		   "what to do when done (default: hard-reset, leaving the firmware running)"),
-	OPT_STRING(0, "chip", &chip_opt, "CHIP", "refuse unless the chip is CHIP (esp32s3, ...)"),
-	OPT_BOOL(0, "erase-all", &erase_all, "erase the whole flash before writing"),
-	OPT_BOOL(0, "skip-unchanged", &skip_unchanged,
+	OPT_CHOICE_FN(0, "chip", &o_chip, "CHIP", chip_word, chip_accept,
+		      "refuse unless the chip is CHIP"),
+	OPT_BOOL(0, "erase-all", &o_erase_all, "erase the whole flash before writing"),
+	OPT_BOOL(0, "skip-unchanged", &o_skip_unchanged,
 		 "compare 64 KiB regions by MD5 first and write only those that differ"),
-	OPT_BOOL(0, "no-compress", &no_compress, "send plain blocks even where the ROM inflates"),
-	OPT_CHOICE(0, "flash-mode", &mode_opt, "MODE", "keep|qio|qout|dio|dout",
+	OPT_BOOL(0, "no-compress", &o_no_compress, "send plain blocks even where the ROM inflates"),
+	OPT_CHOICE(0, "flash-mode", &o_flash_mode, "MODE", "keep|qio|qout|dio|dout",
 		   "flash mode written into the bootloader header"),
-	OPT_STRING(0, "flash-freq", &freq_opt, "FREQ",
-		   "flash frequency written into the bootloader header (80m, 40m, ...; keep)"),
-	OPT_STRING(0, "flash-size", &size_opt, "SIZE",
-		   "flash size written into the bootloader header (4MB, ...; detect; keep)"),
-	OPT_INT(0, "connect-attempts", &attempts, "N", 1, 100,
+	OPT_CHOICE_FN(0, "flash-freq", &o_flash_freq, "FREQ", freq_word, freq_accept,
+		      "flash frequency written into the bootloader header (default keep)"),
+	OPT_CHOICE_FN(0, "flash-size", &o_flash_size, "SIZE", size_word, size_accept,
+		      "flash size written into the bootloader header (detect: the size found; "
+		      "default keep)"),
+	OPT_INT(0, "connect-attempts", &o_connect_attempts, "N", 1, 100,
 		"reset-and-sync attempts before giving up (default 7)"),
 	OPT_END(),
-};
-
-static const struct mpf_subcmd esp_subcmds[] = {
-	{ "write", "ADDR FILE [ADDR FILE]...", "write files at flash addresses, verify by MD5" },
-	{ "erase", NULL, "erase the whole flash" },
-	{ "erase-region", "ADDR SIZE", "erase SIZE bytes from ADDR (4 KiB multiples)" },
-	{ "read", "ADDR SIZE FILE", "read flash into FILE (ESP32 family ROMs)" },
-	{ "info", NULL, "chip, revision, features, MAC, flash size, security flags" },
-	{ "chip-id", NULL, "the same as info" },
-	{ NULL, NULL, NULL },
 };
 
 enum op { OP_WRITE, OP_ERASE, OP_ERASE_REGION, OP_READ, OP_INFO };
@@ -189,12 +265,12 @@ static int check_job(struct job *j, struct mpf_esp *e, struct mpf_buf *err)
 
 static int patch_regions(struct job *j, struct mpf_esp *e, struct mpf_buf *err)
 {
-	struct mpf_esp_flash_params p = { mode_opt, size_opt, freq_opt };
+	struct mpf_esp_flash_params p = { o_flash_mode, o_flash_size, o_flash_freq };
 	int secure = e->secure_download || (e->sec.valid && (e->sec.flags & 1));
 	size_t i;
 	int r;
 
-	if (!strcasecmp(size_opt, "detect"))
+	if (!strcasecmp(o_flash_size, "detect"))
 		p.size = mpf_esp_size_name(e->flash_size);
 	for (i = 0; i < j->nr; i++) {
 		r = mpf_esp_image_patch(j->r[i].data, j->r[i].len, j->r[i].addr, e->chip, &p, secure,
@@ -216,12 +292,12 @@ static int do_write(struct job *j, struct mpf_esp *e, struct mpf_buf *err)
 
 	if ((r = patch_regions(j, e, err)) < 0)
 		return r;
-	if (erase_all && (r = mpf_esp_erase(e, 0, (uint32_t)e->flash_size, err)) < 0)
+	if (o_erase_all && (r = mpf_esp_erase(e, 0, (uint32_t)e->flash_size, err)) < 0)
 		return r;
 	for (i = 0; i < j->nr; i++) {
 		struct region *g = &j->r[i];
 
-		r = mpf_esp_write(e, g->addr, g->data, g->len, skip_unchanged && !erase_all, &res,
+		r = mpf_esp_write(e, g->addr, g->data, g->len, o_skip_unchanged && !o_erase_all, &res,
 				  err);
 		if (r < 0)
 			return r;
@@ -371,12 +447,12 @@ static int session(struct job *j, int baud, int *fast, struct mpf_buf *err)
 	if ((r = mpf_transport_open(j->port, 115200, &t, err)) < 0)
 		return r;
 	o.baud = j->op == OP_WRITE || j->op == OP_READ ? baud : 0;
-	o.before = !strcmp(before_opt, "no-reset") ? MPF_ESP_BEFORE_NONE
-		   : !strcmp(before_opt, "usb-reset") ? MPF_ESP_BEFORE_USB : MPF_ESP_BEFORE_DEFAULT;
+	o.before = !strcmp(o_before, "no-reset") ? MPF_ESP_BEFORE_NONE
+		   : !strcmp(o_before, "usb-reset") ? MPF_ESP_BEFORE_USB : MPF_ESP_BEFORE_DEFAULT;
 	o.usb_jtag = j->usb_jtag || o.before == MPF_ESP_BEFORE_USB;
 	o.usb_pid = j->usb_pid;
-	o.attempts = attempts;
-	o.no_compress = no_compress;
+	o.attempts = o_connect_attempts;
+	o.no_compress = o_no_compress;
 	o.progress_id = j->port;
 	o.deadline = j->deadline;
 	mpf_esp_init(&e, t, &o);
@@ -389,7 +465,7 @@ static int session(struct job *j, int baud, int *fast, struct mpf_buf *err)
 	}
 	*fast = e.baud > 115200 && r != MPF_ERR_MISMATCH && r != MPF_ERR_ARG &&
 		r != MPF_ERR_FORMAT && r != MPF_ERR_NODEV && r != MPF_ERR_INTR;
-	if (r == 0 && !strcmp(after_opt, "hard-reset"))
+	if (r == 0 && !strcmp(o_after, "hard-reset"))
 		mpf_esp_hard_reset(&e);
 	mpf_esp_release(&e);
 	mpf_tr_close(t);
@@ -403,7 +479,7 @@ static int run_job(struct job *j, struct mpf_buf *err)
 	int fast, r;
 
 	j->deadline = mpf.timeout > 0 ? mpf_now_ms() + (int64_t)(mpf.timeout * 1000) : 0;
-	r = session(j, baud_opt, &fast, err);
+	r = session(j, o_baud, &fast, err);
 
 	if (r < 0 && fast && !mpf_interrupted && (!j->deadline || mpf_now_ms() < j->deadline)) {
 		mpf_warn("%s: %s; retrying once at 115200 baud", j->port, mpf_buf_str(err));
@@ -549,10 +625,10 @@ static int filter_run(struct mpf_record *rec, void *ctx)
 	const char *vid = mpf_rec_str(rec, "vid"), *pid = mpf_rec_str(rec, "pid");
 	int r;
 
-	j.port = port_opt ? port_opt : mpf_rec_str(rec, "serial");
+	j.port = o_serial ? o_serial : mpf_rec_str(rec, "serial");
 	g.file = mpf_rec_str(rec, "firmware.file");
 	j.filter = 1;
-	j.expect = chip_opt ? chip_opt : mpf_rec_str(rec, "cpu");
+	j.expect = o_chip ? o_chip : mpf_rec_str(rec, "cpu");
 	j.fw_chip = mpf_rec_str(rec, "firmware.chip");
 	if (vid && pid) {
 		set_usb(&j, (int)strtol(vid, NULL, 16), (int)strtol(pid, NULL, 16));
@@ -596,73 +672,11 @@ static int cli_run(struct mpf_record *rec, void *ctx)
 	return finish(rec, &cli, r, &err, t0);
 }
 
-static uint32_t parse_num(const char *s, const char *what)
-{
-	char *end;
-	unsigned long long v;
-
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (*end == 'k' || *end == 'K')
-		v <<= 10, end++;
-	else if (*end == 'M' || *end == 'm')
-		v <<= 20, end++;
-	if (errno || *end || end == s || v > 0xFFFFFFFFull)
-		mpf_usage_error("bad %s '%s'", what, s);
-	return (uint32_t)v;
-}
-
 static int cmp_region(const void *a, const void *b)
 {
 	const struct region *x = a, *y = b;
 
 	return x->addr < y->addr ? -1 : x->addr > y->addr;
-}
-
-static void parse_cli(int argc, char **argv)
-{
-	const char *c = argv[0];
-	int i;
-
-	if (!port_opt)
-		mpf_usage_error("%s needs --serial PORT", c);
-	cli.port = port_opt;
-	cli.expect = chip_opt;
-	{
-		int v, p;
-
-		sysfs_usb_ids(port_opt, &v, &p);
-		set_usb(&cli, v, p);
-	}
-	if (!strcmp(c, "write")) {
-		if (argc < 3 || (argc - 1) % 2)
-			mpf_usage_error("write needs ADDR FILE pairs");
-		cli.op = OP_WRITE;
-		cli.nr = (size_t)(argc - 1) / 2;
-		cli.r = mpf_xcalloc(cli.nr, sizeof(*cli.r));
-		for (i = 0; i < (int)cli.nr; i++) {
-			cli.r[i].addr = parse_num(argv[1 + 2 * i], "address");
-			cli.r[i].file = argv[2 + 2 * i];
-		}
-		qsort(cli.r, cli.nr, sizeof(*cli.r), cmp_region);
-	} else if (!strcmp(c, "erase") && argc == 1) {
-		cli.op = OP_ERASE;
-	} else if (!strcmp(c, "erase-region") && argc == 3) {
-		cli.op = OP_ERASE_REGION;
-		cli.addr = parse_num(argv[1], "address");
-		cli.size = parse_num(argv[2], "size");
-		if (cli.addr % 4096 || cli.size % 4096 || !cli.size)
-			mpf_usage_error("erase-region needs a 4 KiB aligned address and size");
-	} else if (!strcmp(c, "read") && argc == 4) {
-		cli.op = OP_READ;
-		cli.addr = parse_num(argv[1], "address");
-		cli.size = parse_num(argv[2], "size");
-		cli.out = argv[3];
-	} else if ((!strcmp(c, "info") || !strcmp(c, "chip-id")) && argc == 1) {
-		cli.op = OP_INFO;
-	} else {
-		mpf_usage_error("unknown command or wrong arguments: %s", c);
-	}
 }
 
 static const char *mac_cell(const struct mpf_record *r, struct mpf_buf *out)
@@ -681,38 +695,108 @@ static const struct mpf_column columns[] = {
 	{ NULL, NULL, NULL },
 };
 
-static int esp_main(int argc, char **argv)
+/* The board --serial names, for every command. */
+static void cli_port(const char *cmd, enum op op)
 {
-	struct mpf_filter f = { .columns = columns };
-	struct mpf_record *rec;
+	int v, p;
+
+	if (!o_serial)
+		mpf_usage_error("%s needs --serial PORT", cmd);
+	cli.op = op;
+	cli.port = o_serial;
+	cli.expect = o_chip;
+	sysfs_usb_ids(o_serial, &v, &p);
+	set_usb(&cli, v, p);
+}
+
+/* Run the command cli holds on the board, as one record. */
+static int cli_job(void)
+{
+	struct mpf_filter f = { .columns = columns, .run = cli_run };
+	struct mpf_record *rec = mpf_xcalloc(1, sizeof(*rec));
 	int r;
 
-	if (argc == 0) {
-		if (isatty(STDIN_FILENO))
-			mpf_usage_error("no records on stdin and no command: try "
-					"'mpf-esp --serial PORT info'");
-		f.wants = wants;
-		f.run = filter_run;
-		return mpf_filter_fd(&f, STDIN_FILENO, "stdin");
-	}
-	parse_cli(argc, argv);
-	rec = mpf_xcalloc(1, sizeof(*rec));
 	mpf_record_init(rec);
 	mpf_rec_set_str(rec, "serial", cli.port);
-	f.run = cli_run;
 	r = mpf_filter_list(&f, rec, 1);
 	free(rec);
 	free(cli.r);
 	return r;
 }
 
+static int cmd_write(int argc, char **argv)
+{
+	int i;
+
+	if (argc % 2)
+		mpf_usage_error("write needs ADDR FILE pairs");
+	cli_port("write", OP_WRITE);
+	cli.nr = (size_t)argc / 2;
+	cli.r = mpf_xcalloc(cli.nr, sizeof(*cli.r));
+	for (i = 0; i < (int)cli.nr; i++) {
+		cli.r[i].addr = mpf_arg_addr("ADDR", argv[2 * i]);
+		cli.r[i].file = argv[2 * i + 1];
+	}
+	qsort(cli.r, cli.nr, sizeof(*cli.r), cmp_region);
+	return cli_job();
+}
+
+static int cmd_erase(int argc, char **argv)
+{
+	cli_port("erase", OP_ERASE);
+	return cli_job();
+}
+
+static int cmd_erase_region(int argc, char **argv)
+{
+	cli_port("erase-region", OP_ERASE_REGION);
+	cli.addr = mpf_arg_addr("ADDR", argv[0]);
+	cli.size = mpf_arg_size("SIZE", argv[1]);
+	if (cli.addr % 4096 || cli.size % 4096)
+		mpf_usage_error("erase-region needs a 4 KiB aligned address and size");
+	return cli_job();
+}
+
+static int cmd_read(int argc, char **argv)
+{
+	cli_port("read", OP_READ);
+	cli.addr = mpf_arg_addr("ADDR", argv[0]);
+	cli.size = mpf_arg_size("SIZE", argv[1]);
+	cli.out = argv[2];
+	return cli_job();
+}
+
+static int cmd_info(int argc, char **argv)
+{
+	cli_port("info", OP_INFO);
+	return cli_job();
+}
+
+static int esp_main(int argc, char **argv)
+{
+	struct mpf_filter f = { .columns = columns, .wants = wants, .run = filter_run };
+
+	return mpf_filter_fd(&f, STDIN_FILENO, "stdin");
+}
+
+static const struct mpf_subcmd esp_subcmds[] = {
+	SUBCMD("write", "ADDR FILE [ADDR FILE]...", 2, -1, cmd_write,
+	       "write files at flash addresses, verify by MD5"),
+	SUBCMD("erase", NULL, 0, 0, cmd_erase, "erase the whole flash"),
+	SUBCMD("erase-region", "ADDR SIZE", 2, 2, cmd_erase_region,
+	       "erase SIZE bytes from ADDR (4 KiB multiples)"),
+	SUBCMD("read", "ADDR SIZE FILE", 3, 3, cmd_read, "read flash into FILE (ESP32 family ROMs)"),
+	SUBCMD("info", NULL, 0, 0, cmd_info,
+	       "chip, revision, features, MAC, flash size, security flags"),
+	SUBCMD("chip-id", NULL, 0, 0, cmd_info, "the same as info"),
+	SUBCMD_END(),
+};
+
 const struct mpf_applet esp_applet = {
 	.name = "esp",
 	.summary = "flash ESP8266 and ESP32-family chips through their serial ROM loader",
-	.usage = "mpf-esp [options] < records\n"
-		 "mpf-esp --serial PORT [options] write ADDR FILE [ADDR FILE]...\n"
-		 "mpf-esp --serial PORT [options] erase | erase-region ADDR SIZE | "
-		 "read ADDR SIZE FILE | info",
+	.usage = "mpf-esp [options] < records",
+	.cmd_options = "--serial PORT [options]",
 	.description =
 		"mpf-esp speaks Espressif's serial ROM loader protocol directly to the mask "
 		"ROM of ESP8266, ESP32, ESP32-S2, S3, C2, C3, C6, H2, C5 and P4 chips. It resets "

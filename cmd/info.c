@@ -18,20 +18,18 @@
 #include <string.h>
 #include <unistd.h>
 
-static struct {
-	int reset, no_paste, baud, script;
-	struct mpf_strlist ignore;
-} io = { .baud = 115200 };
+static int o_reset, o_no_raw_paste, o_baud = 115200, o_script;
+static struct mpf_strlist o_ignore;
 
 static const struct mpf_opt info_opts[] = {
-	OPT_BOOL(0, "reset", &io.reset,
+	OPT_BOOL(0, "reset", &o_reset,
 		 "soft-reset the board (Ctrl-D) before identifying it; by default it is left as found"),
-	OPT_INT(0, "baud", &io.baud, "N", 300, 4000000, "serial speed (default 115200; USB ports ignore it)"),
-	OPT_BOOL(0, "no-raw-paste", &io.no_paste,
+	OPT_INT(0, "baud", &o_baud, "N", 300, 4000000, "serial speed (default 115200; USB ports ignore it)"),
+	OPT_BOOL(0, "no-raw-paste", &o_no_raw_paste,
 		 "send code in plain raw mode even where the board offers raw-paste mode"),
-	OPT_BOOL(0, "script", &io.script,
+	OPT_BOOL(0, "script", &o_script,
 		 "print the identification script mpf-info runs on each board, and exit"),
-	OPT_LIST_HINT('i', "ignore", &io.ignore, "GLOB", "@serial",
+	OPT_LIST_HINT('i', "ignore", &o_ignore, "GLOB", "@serial",
 		      "when scanning for ports itself, leave out those matching GLOB (adds to MPF_IGNORE)"),
 	OPT_END(),
 };
@@ -76,7 +74,7 @@ static int exchange(struct mpf_transport *t, struct mpf_record *rec, struct mpf_
 	int tmo = mpf_timeout_ms(), x;
 
 	mpf_repl_init(&r, t);
-	r.use_paste = !io.no_paste;
+	r.use_paste = !o_no_raw_paste;
 	x = mpf_repl_enter(&r, tmo, &err);
 	if (x == MPF_ERR_TIMEOUT) {
 		mpf_rec_set_error(rec, "no-repl", "%s: %s (waited %lld ms)", port, err.buf,
@@ -84,7 +82,7 @@ static int exchange(struct mpf_transport *t, struct mpf_record *rec, struct mpf_
 		json_object_set_new(mpf_rec_get(rec, "error"), "waited_ms", json_integer(r.waited_ms));
 		goto out;
 	}
-	if (x >= 0 && io.reset)
+	if (x >= 0 && o_reset)
 		x = mpf_repl_soft_reset(&r, tmo, &err);
 	if (x >= 0)
 		x = mpf_repl_exec(&r, mpf_ident_script, out, NULL, tmo, &err);
@@ -123,7 +121,7 @@ static int info_run(struct mpf_record *rec, void *ctx)
 	json_t *fields;
 	int x;
 
-	x = mpf_transport_open(port, io.baud, &t, &err);
+	x = mpf_transport_open(port, o_baud, &t, &err);
 	if (x < 0) {
 		mpf_rec_set_error(rec, mpf_err_name(x), "%s", err.buf);
 		goto out;
@@ -276,7 +274,7 @@ static int info_scan(const struct mpf_filter *f, int argc, char **argv)
 
 	for (a = 0; a < argc; a++)
 		mpf_strlist_add(&so.serial, argv[a]);
-	so.ignore = io.ignore;
+	so.ignore = o_ignore;
 	mpf_strlist_split(&so.ignore, getenv("MPF_IGNORE"));
 	mpf_scan(&so, &recs, &n);
 	mpf_strlist_clear(&so.serial);
@@ -303,7 +301,7 @@ static int info_main(int argc, char **argv)
 	struct mpf_filter f = { .wants = info_wants, .run = info_run, .columns = columns };
 	int r;
 
-	if (io.script) {
+	if (o_script) {
 		fputs(mpf_ident_script, stdout);
 		return 0;
 	}
@@ -311,7 +309,7 @@ static int info_main(int argc, char **argv)
 		r = info_scan(&f, argc, argv);
 	else
 		r = mpf_filter_fd(&f, STDIN_FILENO, "stdin");
-	mpf_strlist_clear(&io.ignore);
+	mpf_strlist_clear(&o_ignore);
 	return r;
 }
 

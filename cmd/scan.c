@@ -11,18 +11,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-static struct mpf_scan_opts so;
-static const char *ports_from;
+static struct mpf_strlist o_serial, o_ignore;
+static unsigned o_kind;
+static const char *o_ports_from;
+static int o_bluetooth;
 
 static const struct mpf_opt scan_opts[] = {
-	OPT_LIST_HINT('s', "serial", &so.serial, "GLOB", "@serial",
+	OPT_LIST_HINT('s', "serial", &o_serial, "GLOB", "@serial",
 		      "only serial ports matching GLOB; existing paths are added even if not enumerated"),
-	OPT_LIST_HINT('i', "ignore", &so.ignore, "GLOB", "@serial",
+	OPT_LIST_HINT('i', "ignore", &o_ignore, "GLOB", "@serial",
 		      "leave out ports and drives matching GLOB (adds to MPF_IGNORE)"),
-	OPT_SET('k', "kind", &so.kinds, "KINDS", MPF_SCAN_KINDS, "only look for these kinds"),
-	OPT_FILE('f', "ports-from", &ports_from, "FILE",
+	OPT_SET('k', "kind", &o_kind, "KINDS", MPF_SCAN_KINDS, "only look for these kinds"),
+	OPT_FILE('f', "ports-from", &o_ports_from, "FILE",
 		 "add the ports or globs listed in FILE, one per line (# comments)"),
-	OPT_BOOL(0, "bluetooth", &so.bluetooth, "include Bluetooth serial ports"),
+	OPT_BOOL(0, "bluetooth", &o_bluetooth, "include Bluetooth serial ports"),
 	OPT_END(),
 };
 
@@ -88,7 +90,7 @@ static int read_ports(const char *path)
 			e--;
 		*e = '\0';
 		if (*p)
-			mpf_strlist_add(&so.serial, p);
+			mpf_strlist_add(&o_serial, p);
 	}
 	free(line);
 	fclose(f);
@@ -98,21 +100,24 @@ static int read_ports(const char *path)
 static int scan_main(int argc, char **argv)
 {
 	struct mpf_filter f = { .columns = columns };
+	struct mpf_scan_opts so = { .kinds = o_kind, .bluetooth = o_bluetooth };
 	struct mpf_record *recs = NULL;
 	size_t n = 0;
 	int i, r;
 
 	for (i = 0; i < argc; i++)
-		mpf_strlist_add(&so.serial, argv[i]);
-	if (ports_from && (r = read_ports(ports_from)))
+		mpf_strlist_add(&o_serial, argv[i]);
+	if (o_ports_from && (r = read_ports(o_ports_from)))
 		return r;
-	mpf_strlist_split(&so.ignore, getenv("MPF_IGNORE"));
+	mpf_strlist_split(&o_ignore, getenv("MPF_IGNORE"));
+	so.serial = o_serial;
+	so.ignore = o_ignore;
 	mpf_scan(&so, &recs, &n);
 	mpf_debug("found %zu", n);
 	r = mpf_filter_list(&f, recs, n);
 	free(recs);
-	mpf_strlist_clear(&so.serial);
-	mpf_strlist_clear(&so.ignore);
+	mpf_strlist_clear(&o_serial);
+	mpf_strlist_clear(&o_ignore);
 	return r;
 }
 

@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <unistd.h>
 
 #include "applet.h"
@@ -24,32 +23,35 @@
 #include "swd.h"
 #include "usb_dap.h"
 
-static const char *probe_sel, *freq_s, *target_s, *addr_s;
-static int unlock, erase_all, no_reset;
+static const char *o_probe, *o_target;
+static struct mpf_u32 o_frequency = { MPF_SWD_DEFAULT_HZ }, o_address;
+static int o_unlock, o_all, o_no_reset;
+
+/* --target: the flash driver table's names */
+static const char *target_word(int i)
+{
+	int n;
+
+	for (n = 0; mpf_flash_drivers[n]; n++)
+		if (n == i)
+			return mpf_flash_drivers[n]->name;
+	return NULL;
+}
 
 static const struct mpf_opt swd_opts[] = {
-	OPT_STRING('p', "probe", &probe_sel, "SERIAL",
+	OPT_STRING('p', "probe", &o_probe, "SERIAL",
 		   "the probe with this USB serial, or the one whose serial or product contains it"),
-	OPT_STRING('f', "frequency", &freq_s, "HZ", "SWD clock, e.g. 4M, 1000k (default 4M)"),
-	OPT_CHOICE('t', "target", &target_s, "FAMILY", "stm32f4|stm32l4|stm32h7|nrf52",
-		   "use this flash driver instead of detecting the part"),
-	OPT_BOOL(0, "unlock", &unlock,
+	OPT_FREQ('f', "frequency", &o_frequency, "HZ", 1000, 100e6,
+		 "SWD clock, e.g. 4M, 1000k (default 4M)"),
+	OPT_CHOICE_FN('t', "target", &o_target, "FAMILY", target_word, NULL,
+		      "use this flash driver instead of detecting the part"),
+	OPT_BOOL(0, "unlock", &o_unlock,
 		 "nRF52: mass-erase a protected chip (APPROTECT) through the CTRL-AP"),
-	OPT_HINT('a', "address", &addr_s, "ADDR", "@hex",
+	OPT_ADDR('a', "address", &o_address, "ADDR",
 		 "where a raw .bin goes (default: the start of flash)"),
-	OPT_BOOL(0, "all", &erase_all, "erase: the whole flash (mass erase)"),
-	OPT_BOOL(0, "no-reset", &no_reset, "leave the core halted after writing or erasing"),
+	OPT_BOOL(0, "all", &o_all, "erase: the whole flash (mass erase)"),
+	OPT_BOOL(0, "no-reset", &o_no_reset, "leave the core halted after writing or erasing"),
 	OPT_END(),
-};
-
-static const struct mpf_subcmd swd_subcmds[] = {
-	{ "list", "", "list CMSIS-DAP probes" },
-	{ "info", "", "probe, DPIDR, core, target part and flash size" },
-	{ "write", "FILE", "erase the touched sectors, program FILE (.bin, .hex, .elf), verify, run" },
-	{ "erase", "--address ADDR | --all", "erase the sector holding ADDR, or the whole flash" },
-	{ "read", "ADDR SIZE FILE", "read target memory into FILE" },
-	{ "reset", "", "reset the target and let it run" },
-	{ NULL, NULL, NULL },
 };
 
 struct session {
@@ -61,38 +63,6 @@ struct session {
 	int released;		/* the target was reset to run */
 	uint32_t hz;		/* SWD clock asked for */
 };
-
-static int parse_u32(const char *s, uint32_t *v)
-{
-	char *end;
-	unsigned long long x;
-
-	errno = 0;
-	x = strtoull(s, &end, 0);
-	if (errno || end == s || *end || x > 0xFFFFFFFFull)
-		return -1;
-	*v = (uint32_t)x;
-	return 0;
-}
-
-static int parse_hz(const char *s, uint32_t *hz)
-{
-	char *end;
-	double v = strtod(s, &end);
-
-	if (end == s)
-		return -1;
-	if (*end == 'k' || *end == 'K')
-		v *= 1e3, end++;
-	else if (*end == 'M' || *end == 'm')
-		v *= 1e6, end++;
-	if (*end == 'H' || *end == 'h')
-		end += strncasecmp(end, "hz", 2) ? 1 : 2;
-	if (*end || v < 1000 || v > 100e6)
-		return -1;
-	*hz = (uint32_t)v;
-	return 0;
-}
 
 static void set_hex32(json_t *o, const char *k, uint32_t v)
 {
@@ -131,7 +101,7 @@ static int session_open(struct session *s, int halt, int attach, struct mpf_buf 
 
 	memset(s, 0, sizeof(*s));
 	s->n = mpf_usb_probes(&s->probes);
-	if ((s->idx = mpf_usb_probe_select(s->probes, s->n, probe_sel, err)) < 0)
+	if ((s->idx = mpf_usb_probe_select(s->probes, s->n, o_probe, err)) < 0)
 		return s->idx;
 	if ((rc = mpf_usb_probe_open(&s->probes[s->idx], &s->dap, err)) < 0)
 		return rc;
@@ -139,11 +109,9 @@ static int session_open(struct session *s, int halt, int attach, struct mpf_buf 
 	s->dap.timeout_ms = mpf_timeout_ms();
 	if (!attach)
 		return MPF_OK;
-	if (freq_s && parse_hz(freq_s, &o.hz) < 0)
-		return mpf_errf(err, MPF_ERR_ARG, "bad --frequency '%s' (e.g. 4M, 1800k)", freq_s);
-	s->hz = o.hz ? o.hz : MPF_SWD_DEFAULT_HZ;
-	o.target = target_s;
-	o.unlock = unlock;
+	s->hz = o.hz = o_frequency.v;
+	o.target = o_target;
+	o.unlock = o_unlock;
 	o.halt = halt;
 	s->attached = 1;
 	return mpf_swd_attach(&s->swd, &s->dap, &o, err);
@@ -208,14 +176,10 @@ static json_t *target_json(const struct session *s)
 static int load_image(const char *file, const struct mpf_target *t, struct mpf_image *img,
 		      struct mpf_buf *err)
 {
-	uint32_t addr = t->flash_base;
+	uint32_t addr = o_address.given ? o_address.v : t->flash_base;
+	int rc = mpf_image_load(file, addr, 1, img, err);
 
-	int rc;
-
-	if (addr_s && parse_u32(addr_s, &addr) < 0)
-		return mpf_errf(err, MPF_ERR_ARG, "bad --address '%s'", addr_s);
-	rc = mpf_image_load(file, addr, 1, img, err);
-	if (rc >= 0 && addr_s && strcmp(img->format, "bin"))
+	if (rc >= 0 && o_address.given && strcmp(img->format, "bin"))
 		mpf_warn("%s is %s: its own addresses are used, --address is ignored",
 			 file, img->format);
 	return rc;
@@ -249,7 +213,7 @@ static int flash_file(struct session *s, struct mpf_record *r, const char *file,
 	rc = mpf_flash_write_image(&s->swd.a, &s->swd.t, &img, on_progress, &g, err);
 	prog_end(&g, rc >= 0);
 	written = rc >= 0;	/* programmed and read back equal */
-	if (rc >= 0 && !no_reset) {
+	if (rc >= 0 && !o_no_reset) {
 		rc = mpf_cm_reset_run(&s->swd.a, err);
 		s->released = 1;
 	}
@@ -306,10 +270,15 @@ static int run_record(struct mpf_record *r, void *ctx)
 
 /* ---- subcommands ---- */
 
+/* One command on the attached target: what to do and its operands,
+ * parsed before the probe is opened. */
 struct cmd_ctx {
-	const char *cmd;
-	char **argv;
-	int argc;
+	int (*op)(struct session *s, struct mpf_record *r, const struct cmd_ctx *c,
+		  struct mpf_buf *err);
+	int halt;		/* catch the core at attach */
+	int info;		/* put the target's description in the record */
+	const char *file;
+	uint32_t addr, size;
 };
 
 static int write_atomic(const char *path, const uint8_t *data, size_t len, struct mpf_buf *err)
@@ -342,42 +311,39 @@ static int write_atomic(const char *path, const uint8_t *data, size_t len, struc
 	return rc;
 }
 
-static int do_read(struct session *s, struct mpf_record *r, char **argv, struct mpf_buf *err)
+static int do_read(struct session *s, struct mpf_record *r, const struct cmd_ctx *c,
+		   struct mpf_buf *err)
 {
-	struct prog g = { argv[2], NULL, NULL };
-	uint32_t addr, size;
-	uint8_t *buf;
+	struct prog g = { c->file, NULL, NULL };
+	uint8_t *buf = mpf_xmalloc(c->size);
 	json_t *o;
 	int rc;
 
-	if (parse_u32(argv[0], &addr) < 0 || parse_u32(argv[1], &size) < 0 || !size ||
-	    (uint64_t)addr + size > 0x100000000ull)
-		return mpf_errf(err, MPF_ERR_ARG, "read: bad address or size '%s %s'", argv[0], argv[1]);
-	buf = mpf_xmalloc(size);
-	rc = mpf_mem_read(&s->swd.a, addr, buf, size, on_progress, &g, err);
+	rc = mpf_mem_read(&s->swd.a, c->addr, buf, c->size, on_progress, &g, err);
 	prog_end(&g, rc >= 0);
 	if (rc >= 0)
-		rc = write_atomic(argv[2], buf, size, err);
+		rc = write_atomic(c->file, buf, c->size, err);
 	free(buf);
 	if (rc < 0)
 		return rc;
 	o = json_object();
-	set_hex32(o, "address", addr);
-	json_object_set_new(o, "size", json_integer(size));
-	json_object_set_new(o, "file", json_string(argv[2]));
+	set_hex32(o, "address", c->addr);
+	json_object_set_new(o, "size", json_integer(c->size));
+	json_object_set_new(o, "file", json_string(c->file));
 	mpf_rec_set(r, "read", o);
 	return MPF_OK;
 }
 
-static int do_erase(struct session *s, struct mpf_record *r, struct mpf_buf *err)
+static int do_erase(struct session *s, struct mpf_record *r, const struct cmd_ctx *c,
+		    struct mpf_buf *err)
 {
 	const struct mpf_target *t = &s->swd.t;
 	struct prog g = { t->name, NULL, NULL };
-	uint32_t addr = t->flash_base, start, size;
+	uint32_t start, size;
 	json_t *o;
 	int rc;
 
-	if (erase_all) {
+	if (o_all) {
 		rc = t->drv->unlock(&s->swd.a, t, err);
 		if (rc >= 0)
 			rc = t->drv->mass_erase(&s->swd.a, t, err);
@@ -385,16 +351,13 @@ static int do_erase(struct session *s, struct mpf_record *r, struct mpf_buf *err
 		start = t->flash_base;
 		size = t->flash_size;
 	} else {
-		if (addr_s && parse_u32(addr_s, &addr) < 0)
-			return mpf_errf(err, MPF_ERR_ARG, "bad --address '%s'", addr_s);
-		if (!addr_s)
-			return mpf_errf(err, MPF_ERR_ARG, "erase: give --address (a sector) or --all");
-		if (mpf_target_sector(t, addr, &start, &size) < 0)
-			return mpf_errf(err, MPF_ERR_ARG, "0x%08x is not in the flash of %s", addr, t->name);
+		if (mpf_target_sector(t, o_address.v, &start, &size) < 0)
+			return mpf_errf(err, MPF_ERR_ARG, "0x%08x is not in the flash of %s",
+					o_address.v, t->name);
 		rc = mpf_flash_erase(&s->swd.a, t, start, size, on_progress, &g, err);
 		prog_end(&g, rc >= 0);
 	}
-	if (rc >= 0 && !no_reset) {
+	if (rc >= 0 && !o_no_reset) {
 		rc = mpf_cm_reset_run(&s->swd.a, err);
 		s->released = 1;
 	}
@@ -403,36 +366,42 @@ static int do_erase(struct session *s, struct mpf_record *r, struct mpf_buf *err
 	o = json_object();
 	set_hex32(o, "address", start);
 	json_object_set_new(o, "size", json_integer(size));
-	json_object_set_new(o, "all", json_boolean(erase_all));
+	json_object_set_new(o, "all", json_boolean(o_all));
 	mpf_rec_set(r, "erased", o);
 	return MPF_OK;
+}
+
+static int do_write(struct session *s, struct mpf_record *r, const struct cmd_ctx *c,
+		    struct mpf_buf *err)
+{
+	return flash_file(s, r, c->file, c->file, err);
+}
+
+static int do_reset(struct session *s, struct mpf_record *r, const struct cmd_ctx *c,
+		    struct mpf_buf *err)
+{
+	int rc = mpf_cm_reset_run(&s->swd.a, err);
+
+	if (rc >= 0) {
+		s->released = 1;
+		mpf_rec_set_bool(r, "reset", 1);
+	}
+	return rc;
 }
 
 static int run_cmd(struct mpf_record *r, void *ctx)
 {
 	const struct cmd_ctx *c = ctx;
 	struct mpf_buf err = MPF_BUF_INIT;
-	int write = !strcmp(c->cmd, "write"), erase = !strcmp(c->cmd, "erase");
-	int reset = !strcmp(c->cmd, "reset");
 	struct session s;
-	int rc = session_open(&s, write || erase || reset, 1, &err);
+	int rc = session_open(&s, c->halt, 1, &err);
 
 	if (s.probes && s.idx >= 0 && s.idx < s.n)
 		probe_fields(r, &s.probes[s.idx]);
-	if (rc >= 0 && !reset)
+	if (rc >= 0 && c->info)
 		mpf_rec_set(r, "swd", target_json(&s));
-	if (rc < 0)
-		(void)0;	/* the record gets the error below */
-	else if (write)
-		rc = flash_file(&s, r, c->argv[0], c->argv[0], &err);
-	else if (erase)
-		rc = do_erase(&s, r, &err);
-	else if (!strcmp(c->cmd, "read"))
-		rc = do_read(&s, r, c->argv, &err);
-	else if (reset && (rc = mpf_cm_reset_run(&s.swd.a, &err)) >= 0) {
-		s.released = 1;
-		mpf_rec_set_bool(r, "reset", 1);
-	}
+	if (rc >= 0 && c->op)
+		rc = c->op(&s, r, c, &err);
 	if (rc < 0)
 		fail(r, rc, &err);
 	session_close(&s);
@@ -499,49 +468,20 @@ static const struct mpf_column columns[] = {
 	{ NULL, NULL, NULL },
 };
 
-static const struct { const char *name; int argc; } arity[] = {
-	{ "list", 0 }, { "info", 0 }, { "write", 1 }, { "erase", 0 }, { "read", 3 }, { "reset", 0 },
-};
-
-static int swd_main(int argc, char **argv)
+static void all_goes_with_erase(const struct cmd_ctx *c)
 {
-	struct mpf_filter f = { .columns = columns };
-	struct cmd_ctx c;
-	struct mpf_record *rec;
-	size_t i;
+	if (o_all && (!c || c->op != do_erase))
+		mpf_usage_error("--all goes with erase");
+}
+
+/* Run c once, on a record of the probe and its target. */
+static int on_target(const struct cmd_ctx *c)
+{
+	struct mpf_filter f = { .columns = columns, .run = run_cmd, .ctx = (void *)c };
+	struct mpf_record *rec = mpf_xcalloc(1, sizeof(*rec));
 	int rc;
 
-	if (!argc) {
-		if (isatty(0)) {
-			mpf_error("give a command (list, info, write, erase, read, reset) or records on stdin");
-			return MPF_EXIT_USAGE;
-		}
-		f.wants = wants_swd;
-		f.run = run_record;
-		return mpf_filter_fd(&f, 0, "stdin");
-	}
-	for (i = 0; i < sizeof(arity) / sizeof(arity[0]) && strcmp(arity[i].name, argv[0]); i++)
-		;
-	if (i == sizeof(arity) / sizeof(arity[0])) {
-		mpf_error("unknown command '%s'", argv[0]);
-		return MPF_EXIT_USAGE;
-	}
-	if (argc - 1 != arity[i].argc) {
-		mpf_error("%s takes %d argument%s", argv[0], arity[i].argc, arity[i].argc == 1 ? "" : "s");
-		return MPF_EXIT_USAGE;
-	}
-	if (erase_all && strcmp(argv[0], "erase")) {
-		mpf_error("--all goes with erase");
-		return MPF_EXIT_USAGE;
-	}
-	if (!strcmp(argv[0], "list"))
-		return do_list(&f);
-	c.cmd = argv[0];
-	c.argv = argv + 1;
-	c.argc = argc - 1;
-	f.run = run_cmd;
-	f.ctx = &c;
-	rec = mpf_xcalloc(1, sizeof(*rec));
+	all_goes_with_erase(c);
 	mpf_record_init(rec);
 	mpf_rec_set_str(rec, "kind", "probe");
 	rc = mpf_filter_list(&f, rec, 1);
@@ -549,14 +489,72 @@ static int swd_main(int argc, char **argv)
 	return rc;
 }
 
+static int cmd_list(int argc, char **argv)
+{
+	struct mpf_filter f = { .columns = columns };
+
+	all_goes_with_erase(NULL);
+	return do_list(&f);
+}
+
+static int cmd_info(int argc, char **argv)
+{
+	return on_target(&(struct cmd_ctx){ .info = 1 });
+}
+
+static int cmd_write(int argc, char **argv)
+{
+	return on_target(&(struct cmd_ctx){ .op = do_write, .halt = 1, .info = 1,
+					    .file = argv[0] });
+}
+
+static int cmd_erase(int argc, char **argv)
+{
+	if (!o_all && !o_address.given)
+		mpf_usage_error("erase: give --address (a sector) or --all");
+	return on_target(&(struct cmd_ctx){ .op = do_erase, .halt = 1, .info = 1 });
+}
+
+static int cmd_read(int argc, char **argv)
+{
+	struct cmd_ctx c = { .op = do_read, .info = 1, .file = argv[2] };
+
+	c.addr = mpf_arg_addr("ADDR", argv[0]);
+	c.size = mpf_arg_size("SIZE", argv[1]);
+	if ((uint64_t)c.addr + c.size > 0x100000000ull)
+		mpf_usage_error("read: 0x%08x + %u is past the 4 GiB address space", c.addr,
+				c.size);
+	return on_target(&c);
+}
+
+static int cmd_reset(int argc, char **argv)
+{
+	return on_target(&(struct cmd_ctx){ .op = do_reset, .halt = 1 });
+}
+
+static int swd_main(int argc, char **argv)
+{
+	struct mpf_filter f = { .columns = columns, .wants = wants_swd, .run = run_record };
+
+	return mpf_filter_fd(&f, 0, "stdin");
+}
+
+static const struct mpf_subcmd swd_subcmds[] = {
+	SUBCMD("list", NULL, 0, 0, cmd_list, "list CMSIS-DAP probes"),
+	SUBCMD("info", NULL, 0, 0, cmd_info, "probe, DPIDR, core, target part and flash size"),
+	SUBCMD("write", "FILE", 1, 1, cmd_write,
+	       "erase the touched sectors, program FILE (.bin, .hex, .elf), verify, run"),
+	SUBCMD("erase", "--address ADDR | --all", 0, 0, cmd_erase,
+	       "erase the sector holding ADDR, or the whole flash"),
+	SUBCMD("read", "ADDR SIZE FILE", 3, 3, cmd_read, "read target memory into FILE"),
+	SUBCMD("reset", NULL, 0, 0, cmd_reset, "reset the target and let it run"),
+	SUBCMD_END(),
+};
+
 const struct mpf_applet swd_applet = {
 	.name = "swd",
 	.summary = "program STM32 and nRF52 boards through a CMSIS-DAP probe (SWD)",
-	.usage = "mpf-swd [options] list|info|reset\n"
-		 "mpf-swd [options] write FILE\n"
-		 "mpf-swd [options] erase --address ADDR | --all\n"
-		 "mpf-swd [options] read ADDR SIZE FILE\n"
-		 "mpf-swd [options] < records",
+	.usage = "mpf-swd [options] < records",
 	.description =
 		"mpf-swd talks to a CMSIS-DAP debug probe (v2 over USB bulk endpoints, or v1 "
 		"over HID) and programs the target's flash at register level: STM32F2/F4/F7, "

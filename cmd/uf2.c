@@ -20,28 +20,40 @@
 #include <time.h>
 #include <unistd.h>
 
-static const char *drive_opt, *device_opt, *family_opt, *base_opt;
-static int force, no_wait, raw;
+static const char *o_drive, *o_device, *o_family;
+static struct mpf_u32 o_base;
+static int o_force, o_no_wait, o_raw;
+
+/* --family: the family table's names, any case, or a family ID number */
+static const char *family_word(int i)
+{
+	const struct mpf_uf2_family *f;
+
+	for (f = mpf_uf2_families; f->name && i > 0; f++, i--)
+		;
+	return f->name;
+}
+
+static int family_accept(const char *arg)
+{
+	uint32_t id;
+
+	return mpf_uf2_family_find(arg) || !mpf_parse_addr(arg, &id);
+}
 
 static const struct mpf_opt uf2_opts[] = {
-	OPT_DIR(0, "drive", &drive_opt, "PATH", "copy to the bootloader drive mounted at PATH"),
-	OPT_HINT(0, "device", &device_opt, "DEV", "@file",
+	OPT_DIR(0, "drive", &o_drive, "PATH", "copy to the bootloader drive mounted at PATH"),
+	OPT_HINT(0, "device", &o_device, "DEV", "@file",
 		 "write the blocks straight to block device DEV (/dev/sdb), unmounted"),
-	OPT_BOOL(0, "raw", &raw,
+	OPT_BOOL(0, "raw", &o_raw,
 		 "write to the target's block device itself when it is not mounted, instead of mounting it"),
-	OPT_BOOL(0, "force", &force, "flash even when the image's family does not fit the drive"),
-	OPT_BOOL(0, "no-wait", &no_wait, "do not wait for the board to come back as a serial port"),
-	OPT_STRING(0, "family", &family_opt, "NAME",
-		   "convert: the UF2 family (RP2040, SAMD51, 0xe48bff56, ...)"),
-	OPT_HINT(0, "base", &base_opt, "ADDR", "@hex",
+	OPT_BOOL(0, "force", &o_force, "flash even when the image's family does not fit the drive"),
+	OPT_BOOL(0, "no-wait", &o_no_wait, "do not wait for the board to come back as a serial port"),
+	OPT_CHOICE_FN(0, "family", &o_family, "NAME", family_word, family_accept,
+		      "convert: the UF2 family, as its ID (0xe48bff56) or by name"),
+	OPT_ADDR(0, "base", &o_base, "ADDR",
 		 "convert: address of the first byte (default: the family's usual base)"),
 	OPT_END(),
-};
-
-static const struct mpf_subcmd uf2_subcmds[] = {
-	{ "info", "FILE...", "check UF2 files and describe them: families, blocks, addresses" },
-	{ "convert", "--family NAME [--base ADDR] IN.bin OUT.uf2", "make a UF2 file from a raw binary" },
-	{ NULL, NULL, NULL },
 };
 
 #define MAX_FILE (256u << 20)
@@ -167,8 +179,6 @@ static int cmd_info(int argc, char **argv)
 	struct mpf_record *recs;
 	int i;
 
-	if (argc < 1)
-		mpf_usage_error("info needs at least one FILE");
 	recs = mpf_xcalloc((size_t)argc, sizeof(*recs));
 	for (i = 0; i < argc; i++) {
 		mpf_record_init(&recs[i]);
@@ -201,44 +211,30 @@ static int write_atomic(const char *path, const void *data, size_t len, struct m
 	return r;
 }
 
-static int parse_addr(const char *s, uint32_t *v)
-{
-	char *end;
-	unsigned long long x;
-
-	errno = 0;
-	x = strtoull(s, &end, 0);
-	if (errno || end == s || *end || x > UINT32_MAX)
-		return -1;
-	*v = (uint32_t)x;
-	return 0;
-}
-
 static int cmd_convert(int argc, char **argv)
 {
-	const struct mpf_uf2_family *fam;
+	struct mpf_uf2_family fam = { .name = o_family };
 	struct mpf_buf in = MPF_BUF_INIT, out = MPF_BUF_INIT, err = MPF_BUF_INIT;
 	uint32_t base;
 	int n;
 
-	if (argc != 2)
-		mpf_usage_error("convert needs IN.bin and OUT.uf2");
-	if (!family_opt)
+	if (!o_family)
 		mpf_usage_error("convert needs --family (RP2040, RP2350_ARM_S, SAMD21, SAMD51, "
 				"NRF52840, ... or a number)");
-	if (!(fam = mpf_uf2_family_find(family_opt)))
-		mpf_usage_error("unknown family '%s' (see mpf-uf2(1) for the names)", family_opt);
-	if (base_opt ? parse_addr(base_opt, &base) : !(base = fam->base))
-		mpf_usage_error(base_opt ? "bad --base '%s'" : "--base is needed for %s",
-				base_opt ? base_opt : fam->name);
+	if (mpf_uf2_family_find(o_family))
+		fam = *mpf_uf2_family_find(o_family);
+	else
+		mpf_parse_addr(o_family, &fam.id);	/* a number: --family took it */
+	if (!(base = o_base.given ? o_base.v : fam.base))
+		mpf_usage_error("--base is needed for %s", fam.name);
 	if (load(argv[0], &in, &err))
 		mpf_die(MPF_EXIT_NOINPUT, "%s", err.buf);
-	n = mpf_uf2_convert((const uint8_t *)in.buf, in.len, base, fam->id, 256, &out, &err);
+	n = mpf_uf2_convert((const uint8_t *)in.buf, in.len, base, fam.id, 256, &out, &err);
 	if (n < 0)
 		mpf_die(MPF_EXIT_DATAERR, "%s: %s", argv[0], err.buf);
 	if (write_atomic(argv[1], out.buf, out.len, &err))
 		mpf_die(MPF_EXIT_CANTCREAT, "%s", err.buf);
-	mpf_info("%s: %d blocks of %s at 0x%08x-0x%08x", argv[1], n, fam->name, (unsigned)base,
+	mpf_info("%s: %d blocks of %s at 0x%08x-0x%08x", argv[1], n, fam.name, (unsigned)base,
 		 (unsigned)(base + in.len));
 	mpf_buf_release(&in);
 	mpf_buf_release(&out);
@@ -295,7 +291,7 @@ static int check_family(struct flash *f, const char *dir)
 	if (r == 1)
 		mpf_warn("%s: cannot tell whether %s fits (Board-ID '%s'): copying anyway", dir,
 			 base_name(f->file), info.board_id);
-	if (r < 0 && force) {
+	if (r < 0 && o_force) {
 		mpf_warn("%s: %s; copying anyway (--force)", dir, f->err.buf);
 		r = 0;
 	}
@@ -354,7 +350,7 @@ static int flash_record(struct mpf_record *rec, struct flash *f)
 	}
 	mpf_info("%s: %s flashed in %.1f s", where, base_name(f->file), f->seconds);
 	set_flashed(rec, f, where);
-	if (!no_wait)
+	if (!o_no_wait)
 		mpf_board_reappear(rec, mpf_rec_str(rec, "target.usb_serial"), mpf_timeout_ms());
 	return 0;
 }
@@ -395,8 +391,8 @@ static int record_run(struct mpf_record *rec, void *ctx)
 
 	f.file = mpf_rec_str(rec, "firmware.file");
 	f.port = mpf_rec_str(rec, "port");
-	f.drive = drive_opt;
-	f.device = device_opt;
+	f.drive = o_drive;
+	f.device = o_device;
 	if (!f.drive && !f.device && tkind && !strcmp(tkind, "uf2")) {
 		f.drive = mpf_rec_str(rec, "target.path");
 		f.device = f.drive ? NULL : mpf_rec_str(rec, "target.device");
@@ -412,7 +408,7 @@ static int record_run(struct mpf_record *rec, void *ctx)
 				  "first, or name the drive with --drive)");
 		return MPF_ERR_ARG;
 	}
-	r = f.device && !device_opt && !raw ? flash_mounted(rec, &f) : flash_record(rec, &f);
+	r = f.device && !o_device && !o_raw ? flash_mounted(rec, &f) : flash_record(rec, &f);
 	mpf_buf_release(&f.err);
 	return r;
 }
@@ -495,12 +491,12 @@ static int find_drive(const char *file, char **drive, int *ours, struct mpf_buf 
 static int cmd_flash(const char *file)
 {
 	struct mpf_filter fl = { .columns = flash_columns };
-	struct flash f = { .file = file, .drive = drive_opt, .device = device_opt, .err = MPF_BUF_INIT };
+	struct flash f = { .file = file, .drive = o_drive, .device = o_device, .err = MPF_BUF_INIT };
 	struct mpf_record rec;
 	char *found = NULL;
 	int ours = 0, r = 0;
 
-	if (drive_opt && device_opt)
+	if (o_drive && o_device)
 		mpf_usage_error("--drive and --device exclude each other");
 	if (!f.drive && !f.device && (r = find_drive(file, &found, &ours, &f.err)))
 		mpf_die(mpf_exit_for_err(r), "%s", f.err.buf);
@@ -523,28 +519,30 @@ static int uf2_main(int argc, char **argv)
 {
 	struct mpf_filter f = { .wants = wants, .run = record_run, .columns = flash_columns };
 
-	if (argc && !strcmp(argv[0], "info"))
-		return cmd_info(argc - 1, argv + 1);
-	if (argc && !strcmp(argv[0], "convert"))
-		return cmd_convert(argc - 1, argv + 1);
 	if (argc > 1)
 		mpf_usage_error("one FILE at a time (a drive takes one image)");
 	if (argc == 1)
 		return cmd_flash(argv[0]);
-	if (drive_opt && device_opt)
+	if (o_drive && o_device)
 		mpf_usage_error("--drive and --device exclude each other");
 	if (isatty(STDIN_FILENO))
 		mpf_usage_error("give a FILE, or records on stdin");
 	return mpf_filter_fd(&f, STDIN_FILENO, "stdin");
 }
 
+static const struct mpf_subcmd uf2_subcmds[] = {
+	SUBCMD("info", "FILE...", 1, -1, cmd_info,
+	       "check UF2 files and describe them: families, blocks, addresses"),
+	SUBCMD("convert", "--family NAME [--base ADDR] IN.bin OUT.uf2", 2, 2, cmd_convert,
+	       "make a UF2 file from a raw binary"),
+	SUBCMD_END(),
+};
+
 const struct mpf_applet uf2_applet = {
 	.name = "uf2",
 	.summary = "copy UF2 images onto UF2 bootloader drives; check and make UF2 files",
 	.usage = "mpf-uf2 [options] < records\n"
-		 "mpf-uf2 [options] [--drive PATH | --device DEV] FILE\n"
-		 "mpf-uf2 info FILE...\n"
-		 "mpf-uf2 convert --family NAME [--base ADDR] IN.bin OUT.uf2",
+		 "mpf-uf2 [options] [--drive PATH | --device DEV] FILE",
 	.description =
 		"mpf-uf2 flashes boards whose bootloader shows a UF2 drive (RP2040, RP2350, "
 		"SAMD21/51, nRF52840, ...). For each record with \"method\": \"uf2\" it copies "
@@ -593,7 +591,7 @@ const struct mpf_applet uf2_applet = {
 		"Make a UF2 file for a SAMD51 board behind the UF2 bootloader.",
 	.opts = uf2_opts,
 	.subcmds = uf2_subcmds,
-	.flags = MPF_APPLET_FILTER,
+	.flags = MPF_APPLET_FILTER | MPF_APPLET_OPERANDS,
 	.default_timeout = 30,
 	.main = uf2_main,
 };

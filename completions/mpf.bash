@@ -55,10 +55,10 @@ _mpf_arg() {
 	--baud|-b) echo '' ;;
 	--before) echo 'default usb-reset no-reset' ;;
 	--after) echo 'hard-reset no-reset' ;;
-	--chip) echo '' ;;
+	--chip) echo 'esp8266 esp32 esp32s2 esp32s3 esp32c3 esp32c2 esp32c6 esp32h2 esp32c5 esp32p4' ;;
 	--flash-mode) echo 'keep qio qout dio dout' ;;
-	--flash-freq) echo '' ;;
-	--flash-size) echo '' ;;
+	--flash-freq) echo 'keep 80m 40m 26m 20m 60m 30m 15m 48m 24m 16m 12m' ;;
+	--flash-size) echo 'keep detect 512KB 256KB 1MB 2MB 4MB 2MB-c1 4MB-c1 8MB 16MB 32MB 64MB 128MB' ;;
 	--connect-attempts) echo '' ;;
 	--jobs|-j) echo '' ;;
 	--timeout) echo '' ;;
@@ -116,7 +116,7 @@ _mpf_arg() {
 	swd) case $2 in
 	--probe|-p) echo '' ;;
 	--frequency|-f) echo '' ;;
-	--target|-t) echo 'stm32f4 stm32l4 stm32h7 nrf52' ;;
+	--target|-t) echo 'nrf52 stm32f4 stm32l4 stm32h7' ;;
 	--address|-a) echo '@hex' ;;
 	--jobs|-j) echo '' ;;
 	--timeout) echo '' ;;
@@ -127,7 +127,7 @@ _mpf_arg() {
 	uf2) case $2 in
 	--drive) echo '@dir' ;;
 	--device) echo '@file' ;;
-	--family) echo '' ;;
+	--family) echo 'RP2040 RP2XXX_ABSOLUTE RP2XXX_DATA RP2350_ARM_S RP2350_RISCV RP2350_ARM_NS CYW43 SAMD21 SAMD51 NRF52840 NRF52 NRF52833 ESP32 ESP32S2 ESP32S3 ESP32C3 ESP32C6 ESP8266 STM32F4 STM32F407 STM32F407VG STM32F411xE STM32F411xC STM32F7 STM32H7 STM32L4 STM32G4 MIMXRT10XX' ;;
 	--base) echo '@hex' ;;
 	--jobs|-j) echo '' ;;
 	--timeout) echo '' ;;

@@ -89,4 +89,16 @@ test_expect_success BASH 'bash completion: applets, options and option values (c
 	complete_words mpf pick -m s >out && grep -qx swd out && test $(wc -l <out) -eq 1
 '
 
+test_expect_success BASH 'bash completion: subcommands and choices from the driver tables' '
+	complete_words mpf-dfu r >out && printf "%s\n" read >want && test_cmp want out &&
+	complete_words mpf esp erase >out && printf "%s\n" erase erase-region >want &&
+	test_cmp want out &&
+	complete_words mpf-esp --chip esp32s >out && printf "%s\n" esp32s2 esp32s3 >want &&
+	test_cmp want out &&
+	complete_words mpf-swd --target "" >out && printf "%s\n" nrf52 stm32f4 stm32l4 stm32h7 >want &&
+	test_cmp want out &&
+	complete_words mpf-uf2 --family RP2350_A >out &&
+	printf "%s\n" RP2350_ARM_S RP2350_ARM_NS >want && test_cmp want out
+'
+
 test_done

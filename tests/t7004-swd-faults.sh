@@ -106,8 +106,10 @@ test_expect_success USBSIM '--frequency and --target reach the probe and the dri
 	test "$(json_field out swd.family)" = stm32f4 &&
 	test_expect_code 1 usbsim mpf-swd --target nrf52 info -o jsonl >out &&
 	grep -q "not a known nrf52 part" out &&
-	test_expect_code 1 usbsim mpf-swd --frequency 4Q info -o jsonl >out &&
-	grep -q "bad --frequency" out
+	: >"$MPF_USBSIM_LOG" &&
+	test_expect_code 2 usbsim mpf-swd --frequency 4Q info -o jsonl >out 2>err &&
+	grep -q "expects a frequency" err && test ! -s out &&
+	test "$(usbsim_count " open")" = 0
 '
 
 test_expect_success USBSIM 'bad arguments are usage errors' '

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 struct mpf_common mpf = { .jobs = 1 };
 
@@ -17,7 +18,8 @@ const struct mpf_opt mpf_common_opts[] = {
 	OPT_BOOL('q', "quiet", &mpf.quiet, "only print errors on stderr"),
 	OPT_COUNT('v', "verbose", &mpf.verbose, "more messages on stderr (-vv: protocol trace)"),
 	OPT_INT('j', "jobs", &mpf.jobs, "N", 1, 256, "handle up to N records at once"),
-	OPT_DOUBLE(0, "timeout", &mpf.timeout, "SEC", 0.001, 86400, "give up on a board after SEC seconds"),
+	OPT_DURATION(0, "timeout", &mpf.timeout, "SEC", 0.001, 86400,
+		     "give up on a board after SEC seconds"),
 	OPT_CHOICE('o', "output", &mpf.output, "FORMAT", "jsonl|table|json",
 		   "record format on stdout (default: table on a terminal, else jsonl)"),
 	OPT_CHOICE(0, "progress", &mpf.progress, "MODE", "auto|bar|json|none",
@@ -66,18 +68,46 @@ static void help_opts(const struct mpf_applet *a, const struct mpf_opt *o,
 	mpf_buf_release(&spell);
 }
 
-void mpf_applet_help(const struct mpf_applet *a, struct mpf_buf *out)
+void mpf_applet_usage(const struct mpf_applet *a, void (*fn)(const char *line, size_t len,
+							     void *ctx), void *ctx)
 {
 	const struct mpf_subcmd *s;
-	const char *u = a->usage, *nl;
+	const char *u, *nl;
+	char line[256];
+	int n;
 
-	for (; u && *u; u = nl + 1) {
+	for (s = a->subcmds; s && s->name; s++) {
+		n = snprintf(line, sizeof(line), "mpf-%s %s %s%s%s", a->name,
+			     a->cmd_options ? a->cmd_options : "[options]", s->name,
+			     s->args ? " " : "", s->args ? s->args : "");
+		fn(line, n < (int)sizeof(line) ? (size_t)n : sizeof(line) - 1, ctx);
+	}
+	for (u = a->usage; u && *u; u = nl + 1) {
 		nl = strchr(u, '\n');
-		mpf_buf_addf(out, "%s %.*s\n", u == a->usage ? "usage:" : "      ",
-			     (int)(nl ? nl - u : (long)strlen(u)), u);
+		fn(u, nl ? (size_t)(nl - u) : strlen(u), ctx);
 		if (!nl)
 			break;
 	}
+}
+
+struct usage_lines {
+	struct mpf_buf *out;
+	int n;
+};
+
+static void help_usage(const char *line, size_t len, void *ctx)
+{
+	struct usage_lines *u = ctx;
+
+	mpf_buf_addf(u->out, "%s %.*s\n", u->n++ ? "      " : "usage:", (int)len, line);
+}
+
+void mpf_applet_help(const struct mpf_applet *a, struct mpf_buf *out)
+{
+	struct usage_lines lines = { out, 0 };
+	const struct mpf_subcmd *s;
+
+	mpf_applet_usage(a, help_usage, &lines);
 	mpf_buf_addf(out, "\n%s\n", a->summary);
 	if (a->subcmds) {
 		mpf_buf_addstr(out, "\ncommands:\n");
@@ -98,6 +128,61 @@ void mpf_applet_help(const struct mpf_applet *a, struct mpf_buf *out)
 	help_opts(a, mpf_common_opts, out);
 	mpf_buf_addf(out, "\nSee %s(1) for details, mpf(7) for records and exit codes.\n",
 		     mpf.prog);
+}
+
+uint32_t mpf_arg_addr(const char *what, const char *s)
+{
+	uint32_t v;
+
+	if (mpf_parse_addr(s, &v) < 0)
+		mpf_usage_error("%s '%s' is no address (0x... or decimal)", what, s);
+	return v;
+}
+
+uint32_t mpf_arg_size(const char *what, const char *s)
+{
+	uint32_t v;
+
+	if (mpf_parse_size(s, &v) < 0 || !v)
+		mpf_usage_error("%s '%s' is no size (0x..., decimal, K or M after it; not 0)",
+				what, s);
+	return v;
+}
+
+/* The names of a's subcommands, "list, write, read or erase". */
+static void subcmd_names(const struct mpf_applet *a, struct mpf_buf *out)
+{
+	const struct mpf_subcmd *s;
+
+	for (s = a->subcmds; s->name; s++)
+		mpf_buf_addf(out, "%s%s", s == a->subcmds ? "" : s[1].name ? ", " : " or ",
+			     s->name);
+}
+
+/* Run the subcommand argv[0] names, its operand count checked first. */
+static int dispatch(const struct mpf_applet *a, int argc, char **argv)
+{
+	struct mpf_buf names = MPF_BUF_INIT;
+	const struct mpf_subcmd *s;
+	int n = argc - 1;
+
+	for (s = a->subcmds; s && s->name && argc; s++) {
+		if (strcmp(s->name, argv[0]))
+			continue;
+		if (n < s->min || (s->max >= 0 && n > s->max))
+			mpf_usage_error("%s takes %s, not %d operand%s", s->name,
+					s->args ? s->args : "no operands", n, n == 1 ? "" : "s");
+		return s->run(n, argv + 1);
+	}
+	if (!a->subcmds || (argc && (a->flags & MPF_APPLET_OPERANDS)))
+		return a->main(argc, argv);
+	subcmd_names(a, &names);
+	if (argc)
+		mpf_usage_error("unknown command '%s' (%s)", argv[0], names.buf);
+	if (isatty(STDIN_FILENO) && !(a->flags & MPF_APPLET_OPERANDS))
+		mpf_usage_error("give a command (%s) or records on stdin", names.buf);
+	mpf_buf_release(&names);
+	return a->main(argc, argv);
 }
 
 static void parse_or_die(const struct mpf_applet *a, int *argc, char **argv)
@@ -143,7 +228,7 @@ int mpf_applet_run(const struct mpf_applet *a, int argc, char **argv)
 		return fflush(stdout) ? MPF_EXIT_IOERR : MPF_EXIT_OK;
 	}
 	mpf_signals_init();
-	r = a->main(argc, argv);
+	r = dispatch(a, argc, argv);
 	mpf_cleanup_run();
 	if (mpf_interrupted)
 		r = 128 + mpf_interrupted;

@@ -20,20 +20,38 @@
 
 #include "opt.h"
 
+/* A subcommand, declared once: lib/core checks its operand count and
+ * runs it (after git's OPT_SUBCOMMAND), and --help, the man page and the
+ * completions show it. A wrong count or an unknown command is a usage
+ * error before .run is called, so before anything is opened.
+ *
+ *   static const struct mpf_subcmd dfu_subcmds[] = {
+ *           SUBCMD("read", "ADDR SIZE FILE", 3, 3, cmd_read, "read SIZE bytes ..."),
+ *           SUBCMD_END(),
+ *   };
+ */
 struct mpf_subcmd {
 	const char *name;	/* "write" */
-	const char *args;	/* "ADDR FILE [ADDR FILE]..." */
+	const char *args;	/* "ADDR FILE [ADDR FILE]...", NULL for none */
 	const char *summary;
+	int min, max;		/* operands after the name; max -1: no limit */
+	int (*run)(int argc, char **argv);	/* the operands after the name */
 };
+
+#define SUBCMD(name, args, min, max, run, summary) { name, args, summary, min, max, run }
+#define SUBCMD_END() { NULL, NULL, NULL, 0, 0, NULL }
 
 enum {
 	MPF_APPLET_FILTER = 1 << 0,	/* reads records on stdin (accepts --retry-errors) */
+	MPF_APPLET_OPERANDS = 1 << 1,	/* an operand that names no subcommand goes to .main */
 };
 
 struct mpf_applet {
 	const char *name;
 	const char *summary;		/* one line: --list and the man page NAME */
-	const char *usage;		/* synopsis lines separated by '\n' */
+	const char *usage;		/* synopsis lines separated by '\n', after
+					 * the one per subcommand ("NAME [options] SUB ARGS") */
+	const char *cmd_options;	/* in those: what stands for [options] */
 	const char *description;	/* plain text; blank line separates paragraphs */
 	const char *examples;		/* "$ command" lines each followed by text */
 	const struct mpf_opt *opts;	/* applet-specific options */
@@ -41,7 +59,7 @@ struct mpf_applet {
 	unsigned flags;
 	double default_timeout;		/* seconds; 0 = no --timeout default */
 	int default_jobs;		/* 0 = 1 */
-	int (*main)(int argc, char **argv);
+	int (*main)(int argc, char **argv);	/* no subcommand: records on stdin */
 };
 
 /* The options every applet accepts, filled in before .main runs. */
@@ -65,6 +83,16 @@ int mpf_applet_run(const struct mpf_applet *a, int argc, char **argv);
 /* Print the --help text of a to f. */
 struct mpf_buf;
 void mpf_applet_help(const struct mpf_applet *a, struct mpf_buf *out);
+
+/* Each synopsis line of a (without "usage:"), the subcommands' first;
+ * fn is called with the line and its length. */
+void mpf_applet_usage(const struct mpf_applet *a, void (*fn)(const char *line, size_t len,
+							     void *ctx), void *ctx);
+
+/* Subcommand operands of a type: the value, or a usage error naming what
+ * (exit 2) when s is no address / size (mpf_parse_addr, mpf_parse_size). */
+uint32_t mpf_arg_addr(const char *what, const char *s);
+uint32_t mpf_arg_size(const char *what, const char *s);
 
 /* 1 if common option o is shadowed by an applet option of the same long
  * name (mpf-pick --version VERSION): the applet's wins when parsing, and

@@ -89,6 +89,15 @@ static void roff_text(struct mpf_buf *out, const char *text)
 		mpf_buf_addstr(out, ".fi\n.RE\n");
 }
 
+/* How a typed option's value is written, after its help in the man page. */
+static const char *const value_syntax[] = {
+	[MPF_OPT_ADDR] = "; an address: 0x and hex digits, or decimal",
+	[MPF_OPT_SIZE] = "; a size: 0x and hex digits, or decimal, with K (1024) or M (1048576) "
+			 "after it if you like",
+	[MPF_OPT_FREQ] = "; in Hz, with k (1000) or M (1000000) and Hz after it if you like",
+	[MPF_OPT_DURATION] = "; ms after the number makes it milliseconds (500ms)",
+};
+
 static void man_opts(struct mpf_buf *out, const struct mpf_applet *a, const struct mpf_opt *o)
 {
 	char word[64];
@@ -115,13 +124,16 @@ static void man_opts(struct mpf_buf *out, const struct mpf_applet *a, const stru
 		if (o->type == MPF_OPT_CHOICE || o->type == MPF_OPT_SET) {
 			mpf_buf_addstr(out, o->type == MPF_OPT_SET ? "; a comma-separated list of: "
 								   : "; one of: ");
-			for (i = 0; mpf_opt_word(o->values, i, word, sizeof(word)) >= 0; i++) {
+			for (i = 0; mpf_opt_word(o, i, word, sizeof(word)) >= 0; i++) {
 				mpf_buf_addstr(out, i ? ", " : "");
 				roffs(out, word);
 			}
 		}
 		if (o->type == MPF_OPT_LIST)
 			mpf_buf_addstr(out, " (may be given more than once)");
+		if (o->type < sizeof(value_syntax) / sizeof(value_syntax[0]) &&
+		    value_syntax[o->type])
+			roffs(out, value_syntax[o->type]);
 		mpf_buf_addstr(out, ".\n");
 	}
 }
@@ -167,22 +179,40 @@ static void man_tail(struct mpf_buf *out, const char *see_also)
 	mpf_buf_addch(out, '\n');
 }
 
+/* What ADDR and SIZE operands look like, if a's subcommands take any. */
+static void operand_syntax(struct mpf_buf *out, const struct mpf_subcmd *s)
+{
+	int addr = 0, size = 0;
+
+	for (; s->name; s++) {
+		addr |= s->args && strstr(s->args, "ADDR") != NULL;
+		size |= s->args && strstr(s->args, "SIZE") != NULL;
+	}
+	if (!addr && !size)
+		return;
+	mpf_buf_addstr(out, ".PP\n");
+	roffs(out, addr ? "ADDR is 0x and hex digits, or decimal" : "");
+	roffs(out, !size ? "." : addr ? "; SIZE the same, with K (1024) or M (1048576) after it "
+			  "if you like (1M)." : "SIZE is 0x and hex digits, or decimal, with K (1024) "
+			  "or M (1048576) after it if you like (1M).");
+	mpf_buf_addch(out, '\n');
+}
+
+static void synopsis_line(const char *line, size_t len, void *ctx)
+{
+	roff(ctx, line, len);
+	mpf_buf_addch(ctx, '\n');
+}
+
 void mpf_doc_man(const struct mpf_applet *a, struct mpf_buf *out)
 {
 	const struct mpf_subcmd *s;
 	char name[64];
-	const char *u, *nl;
 
 	snprintf(name, sizeof(name), "mpf-%s", a->name);
 	man_head(out, name, a->summary);
 	mpf_buf_addstr(out, ".SH SYNOPSIS\n.nf\n");
-	for (u = a->usage; u && *u; u = nl + 1) {
-		nl = strchr(u, '\n');
-		roff(out, u, nl ? (size_t)(nl - u) : strlen(u));
-		mpf_buf_addch(out, '\n');
-		if (!nl)
-			break;
-	}
+	mpf_applet_usage(a, synopsis_line, out);
 	mpf_buf_addstr(out, ".fi\n.SH DESCRIPTION\n");
 	roff_text(out, a->description ? a->description : a->summary);
 	if (a->subcmds) {
@@ -200,6 +230,7 @@ void mpf_doc_man(const struct mpf_applet *a, struct mpf_buf *out)
 			roffs(out, s->summary);
 			mpf_buf_addch(out, '\n');
 		}
+		operand_syntax(out, a->subcmds);
 	}
 	if (a->opts && a->opts->type != MPF_OPT_END) {
 		mpf_buf_addstr(out, ".SH OPTIONS\n");
@@ -267,7 +298,7 @@ static const char *arg_kind(const struct mpf_opt *o, char *buf, size_t cap)
 	if (o->type != MPF_OPT_CHOICE && o->type != MPF_OPT_SET)
 		return o->values ? o->values : "";
 	buf[0] = '\0';
-	for (i = 0; mpf_opt_word(o->values, i, word, sizeof(word)) >= 0; i++)
+	for (i = 0; mpf_opt_word(o, i, word, sizeof(word)) >= 0; i++)
 		len += (size_t)snprintf(buf + len, cap > len ? cap - len : 0, "%s%s",
 					i ? " " : "", word);
 	return buf;

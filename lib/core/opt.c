@@ -3,18 +3,25 @@
 #include "buf.h"
 #include "err.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fnmatch.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
-int mpf_opt_word(const char *values, int i, char *out, size_t cap)
+int mpf_opt_word(const struct mpf_opt *o, int i, char *out, size_t cap)
 {
-	const char *p = values, *end;
+	const char *p = o->values, *end;
 	size_t len;
 
-	if (!values || values[0] == '@')
+	if (o->word) {
+		p = o->word(i);
+		return p ? snprintf(out, cap, "%s", p) : -1;
+	}
+	if (!p || p[0] == '@')
 		return -1;
 	for (; i > 0; i--) {
 		p = strpbrk(p, "|,");
@@ -29,6 +36,96 @@ int mpf_opt_word(const char *values, int i, char *out, size_t cap)
 	memcpy(out, p, len);
 	out[len] = '\0';
 	return (int)len;
+}
+
+/* ---- numbers ---- */
+
+/* An unsigned number at s: hex after 0x, else decimal; *end after it. */
+static int parse_ull(const char *s, unsigned long long *v, char **end)
+{
+	int hex = s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
+
+	if (hex ? !isxdigit((unsigned char)s[2]) : !isdigit((unsigned char)s[0]))
+		return -1;
+	errno = 0;
+	*v = strtoull(s, end, hex ? 16 : 10);
+	return errno ? -1 : 0;
+}
+
+int mpf_parse_addr(const char *s, uint32_t *v)
+{
+	unsigned long long x;
+	char *end;
+
+	if (parse_ull(s, &x, &end) < 0 || *end || x > UINT32_MAX)
+		return -1;
+	*v = (uint32_t)x;
+	return 0;
+}
+
+int mpf_parse_size(const char *s, uint32_t *v)
+{
+	unsigned long long x;
+	char *end;
+
+	if (parse_ull(s, &x, &end) < 0 || x > UINT32_MAX)
+		return -1;
+	if (*end == 'k' || *end == 'K')
+		x <<= 10, end++;
+	else if (*end == 'm' || *end == 'M')
+		x <<= 20, end++;
+	if (*end || x > UINT32_MAX)
+		return -1;
+	*v = (uint32_t)x;
+	return 0;
+}
+
+/* A decimal fraction at s (no sign, no exponent, no inf or nan). */
+static int parse_decimal(const char *s, double *v, char **end)
+{
+	size_t n = strspn(s, "0123456789."), dots = 0, i;
+
+	for (i = 0; i < n; i++)
+		dots += s[i] == '.';
+	if (n == dots || dots > 1)
+		return -1;
+	errno = 0;
+	*v = strtod(s, end);
+	return errno || *end != s + n ? -1 : 0;
+}
+
+int mpf_parse_hz(const char *s, uint32_t *v)
+{
+	double x;
+	char *end;
+
+	if (parse_decimal(s, &x, &end) < 0)
+		return -1;
+	if (*end == 'k' || *end == 'K')
+		x *= 1e3, end++;
+	else if (*end == 'M' || *end == 'm')	/* "4m" as esptool and OpenOCD users write it */
+		x *= 1e6, end++;
+	if (!strcasecmp(end, "hz"))
+		end += 2;
+	if (*end || x > UINT32_MAX)
+		return -1;
+	*v = (uint32_t)(x + 0.5);
+	return 0;
+}
+
+int mpf_parse_duration(const char *s, double *seconds)
+{
+	double x;
+	char *end;
+
+	if (parse_decimal(s, &x, &end) < 0)
+		return -1;
+	if (!strcmp(end, "ms"))
+		x /= 1000;
+	else if (*end && strcmp(end, "s"))
+		return -1;
+	*seconds = x;
+	return 0;
 }
 
 void mpf_opt_spell(const struct mpf_opt *o, struct mpf_buf *out)
@@ -97,7 +194,7 @@ static int set_set(const struct mpf_opt *o, const char *arg, struct mpf_buf *err
 	int i, found;
 
 	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		for (i = 0, found = 0; mpf_opt_word(o->values, i, word, sizeof(word)) >= 0; i++)
+		for (i = 0, found = 0; mpf_opt_word(o, i, word, sizeof(word)) >= 0; i++)
 			if (!strcmp(word, tok)) {
 				mask |= 1u << i;
 				found = 1;
@@ -114,12 +211,88 @@ static int set_set(const struct mpf_opt *o, const char *arg, struct mpf_buf *err
 	return 0;
 }
 
+static const char *const number_kind[] = {
+	[MPF_OPT_INT] = "a number",
+	[MPF_OPT_DOUBLE] = "a number",
+	[MPF_OPT_ADDR] = "an address (0x... or decimal)",
+	[MPF_OPT_SIZE] = "a size (0x..., decimal, K or M after it)",
+	[MPF_OPT_FREQ] = "a frequency (4M, 1800k, 400kHz)",
+	[MPF_OPT_DURATION] = "a duration (seconds, or 500ms)",
+};
+
+/* A number of o's type in *d (a 32-bit one also in *v); -1 when bad. */
+static int parse_number(const struct mpf_opt *o, const char *arg, double *d, uint32_t *v)
+{
+	char *end;
+	int r;
+
+	errno = 0;
+	switch (o->type) {
+	case MPF_OPT_INT:
+		*d = (double)strtoll(arg, &end, 0);
+		break;
+	case MPF_OPT_DOUBLE:
+		*d = strtod(arg, &end);
+		break;
+	case MPF_OPT_DURATION:
+		return mpf_parse_duration(arg, d);
+	default:
+		r = o->type == MPF_OPT_ADDR ? mpf_parse_addr(arg, v)
+		    : o->type == MPF_OPT_SIZE ? mpf_parse_size(arg, v) : mpf_parse_hz(arg, v);
+		*d = *v;
+		return r;
+	}
+	return errno || end == arg || *end || isnan(*d) ? -1 : 0;
+}
+
+/* The numeric types: parse, check lo..hi (an address has no range). */
+static int set_number(const struct mpf_opt *o, const char *arg, struct mpf_buf *err)
+{
+	double d = 0;
+	uint32_t v = 0;
+
+	char what[64];
+
+	if (parse_number(o, arg, &d, &v) < 0) {
+		snprintf(what, sizeof(what), "expects %s, not", number_kind[o->type]);
+		return bad(err, o, what, arg);
+	}
+	if (o->type != MPF_OPT_ADDR && (d < o->lo || d > o->hi)) {
+		bad(err, o, "is out of range:", arg);
+		mpf_buf_addf(err, " (%g to %g)", o->lo, o->hi);
+		return MPF_ERR_ARG;
+	}
+	if (o->type == MPF_OPT_INT)
+		*(int *)o->dest = (int)d;
+	else if (o->type == MPF_OPT_DOUBLE || o->type == MPF_OPT_DURATION)
+		*(double *)o->dest = d;
+	else
+		*(struct mpf_u32 *)o->dest = (struct mpf_u32){ v, 1 };
+	return 0;
+}
+
+static int set_choice(const struct mpf_opt *o, const char *arg, struct mpf_buf *err)
+{
+	struct mpf_buf words = MPF_BUF_INIT;
+	char word[64];
+	int i, ok = o->accept && o->accept(arg);
+
+	for (i = 0; !ok && mpf_opt_word(o, i, word, sizeof(word)) >= 0; i++) {
+		ok = !strcmp(word, arg);
+		mpf_buf_addf(&words, "%s%s", i ? "|" : "", word);
+	}
+	if (ok)
+		*(const char **)o->dest = arg;
+	else {
+		bad(err, o, "takes one of", words.buf);
+		mpf_buf_addf(err, ", not '%s'", arg);
+	}
+	mpf_buf_release(&words);
+	return ok ? 0 : MPF_ERR_ARG;
+}
+
 static int set_value(const struct mpf_opt *o, const char *arg, struct mpf_buf *err)
 {
-	char *end, word[64];
-	double d;
-	int i;
-
 	switch (o->type) {
 	case MPF_OPT_STRING:
 		*(const char **)o->dest = arg;
@@ -129,29 +302,13 @@ static int set_value(const struct mpf_opt *o, const char *arg, struct mpf_buf *e
 		return 0;
 	case MPF_OPT_INT:
 	case MPF_OPT_DOUBLE:
-		errno = 0;
-		d = o->type == MPF_OPT_INT ? (double)strtoll(arg, &end, 0) : strtod(arg, &end);
-		if (errno || end == arg || *end || isnan(d))
-			return bad(err, o, "expects a number, not", arg);
-		if (d < o->lo || d > o->hi) {
-			bad(err, o, "is out of range:", arg);
-			mpf_buf_addf(err, " (%g to %g)", o->lo, o->hi);
-			return MPF_ERR_ARG;
-		}
-		if (o->type == MPF_OPT_INT)
-			*(int *)o->dest = (int)d;
-		else
-			*(double *)o->dest = d;
-		return 0;
+	case MPF_OPT_ADDR:
+	case MPF_OPT_SIZE:
+	case MPF_OPT_FREQ:
+	case MPF_OPT_DURATION:
+		return set_number(o, arg, err);
 	case MPF_OPT_CHOICE:
-		for (i = 0; mpf_opt_word(o->values, i, word, sizeof(word)) >= 0; i++)
-			if (!strcmp(word, arg)) {
-				*(const char **)o->dest = arg;
-				return 0;
-			}
-		bad(err, o, "takes one of", o->values);
-		mpf_buf_addf(err, ", not '%s'", arg);
-		return MPF_ERR_ARG;
+		return set_choice(o, arg, err);
 	case MPF_OPT_SET:
 		return set_set(o, arg, err);
 	default:

@@ -3,6 +3,7 @@
 #include "uf2.h"
 #include "buf.h"
 #include "err.h"
+#include "opt.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -346,18 +347,12 @@ const struct mpf_uf2_family *mpf_uf2_family_by_id(uint32_t id)
 const struct mpf_uf2_family *mpf_uf2_family_find(const char *name)
 {
 	const struct mpf_uf2_family *f;
-	char *end;
-	unsigned long v;
+	uint32_t id;
 
 	for (f = mpf_uf2_families; f->name; f++)
 		if (!strcasecmp(f->name, name))
 			return f;
-	if (strncasecmp(name, "0x", 2))
-		return NULL;
-	v = strtoul(name, &end, 16);
-	if (*end || v > UINT32_MAX)
-		return NULL;
-	return mpf_uf2_family_by_id((uint32_t)v);
+	return mpf_parse_addr(name, &id) ? NULL : mpf_uf2_family_by_id(id);
 }
 
 const char *mpf_uf2_family_name(uint32_t id, char *buf, size_t cap)

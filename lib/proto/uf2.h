@@ -99,7 +99,8 @@ struct mpf_uf2_family {
 };
 
 extern const struct mpf_uf2_family mpf_uf2_families[];
-/* By name (case-insensitive) or number ("0xe48bff56"); NULL if unknown. */
+/* By name (case-insensitive) or number (mpf_parse_addr: "0xe48bff56");
+ * NULL if unknown. */
 const struct mpf_uf2_family *mpf_uf2_family_find(const char *name);
 const struct mpf_uf2_family *mpf_uf2_family_by_id(uint32_t id);
 /* "RP2040", or "0x12345678" (in buf) for an unknown ID. */
