@@ -482,6 +482,25 @@ static const struct mpf_column columns[] = {
 	{ NULL, NULL, NULL },
 };
 
+/* --using names activators of the table, in the order to try them. */
+static void check_using(void)
+{
+	struct mpf_buf names = MPF_BUF_INIT;
+	const struct mpf_activator *a;
+	char *copy, *tok, *save;
+
+	if (!o_using)
+		return;
+	for (a = mpf_activators; a->name; a++)
+		mpf_buf_addf(&names, "%s%s", names.len ? ", " : "", a->name);
+	copy = mpf_xstrdup(o_using);
+	for (tok = strtok_r(copy, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save))
+		if (!mpf_activator_find(tok))
+			mpf_usage_error("--using: no activator '%s' (%s)", tok, names.buf);
+	free(copy);
+	mpf_buf_release(&names);
+}
+
 static int bl_main(int argc, char **argv)
 {
 	struct bl_state st = { .claimed = { 0 } };
@@ -489,6 +508,7 @@ static int bl_main(int argc, char **argv)
 	struct mpf_record *recs;
 	int i, r;
 
+	check_using();
 	pthread_rwlock_init(&st.solo, NULL);
 	pthread_mutex_init(&st.lock, NULL);
 	if (!argc && isatty(STDIN_FILENO))

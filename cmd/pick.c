@@ -31,7 +31,7 @@ static const struct mpf_opt pick_opts[] = {
 	OPT_STRING(0, "variant", &o_variant, "VARIANT",
 		   "this variant instead of the board's own ('-' for none)"),
 	OPT_STRING('p', "port", &o_port, "PORT", "the MicroPython port of --board (default: from the board table)"),
-	OPT_CHOICE('m', "method", &o_method, "METHOD", "uf2|dfu|esp|swd",
+	OPT_CHOICE_FN('m', "method", &o_method, "METHOD", mpf_method_name, NULL,
 		   "flash method (default: the port's own; swd takes .hex/.elf/.bin)"),
 	OPT_BOOL(0, "custom", &o_custom, "prefer builds registered with mpf-fetch --add"),
 	OPT_BOOL('f', "force", &o_force, "pick firmware even for boards already running it"),

@@ -115,6 +115,7 @@ base is needed for 0x5ee21073 @ mpf-uf2 convert --family 0x5ee21073 fifo x.uf2
 expects a duration @ mpf-uf2 --timeout x fifo
 out of range @ mpf-bootloader --wait 0 fifo
 takes one of @ mpf-bootloader --kind hid fifo
+no activator .bogus. @ mpf-bootloader --using mpy,bogus fifo
 takes one of @ mpf-pick --method jtag
 out of range @ mpf-fetch --retries 21 --update
 EOF

@@ -90,6 +90,11 @@ const struct mpf_method *mpf_method_find(const char *method)
 	return NULL;
 }
 
+const char *mpf_method_name(int i)
+{
+	return i >= 0 && (size_t)i < NMETHODS ? methods[i].name : NULL;
+}
+
 int mpf_format_flashable(const char *format)
 {
 	size_t i;
