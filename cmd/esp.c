@@ -14,6 +14,7 @@
 #include "esp_loader.h"
 #include "exitcode.h"
 #include "filter.h"
+#include "fsutil.h"
 #include "log.h"
 #include "progress.h"
 
@@ -319,41 +320,13 @@ static int do_write(struct job *j, struct mpf_esp *e, struct mpf_buf *err)
 	return 0;
 }
 
-static int write_file_atomic(const char *path, const uint8_t *d, size_t n, struct mpf_buf *err)
-{
-	char *tmp = mpf_xasprintf("%s.XXXXXX", path);
-	int fd = mkstemp(tmp), r = 0;
-	size_t done = 0;
-
-	if (fd < 0) {
-		r = mpf_errf(err, MPF_ERR_IO, "cannot create %s: %s", tmp, strerror(errno));
-		free(tmp);
-		return r;
-	}
-	while (done < n) {
-		ssize_t w = write(fd, d + done, n - done);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			break;
-		done += (size_t)w;
-	}
-	if (done != n || fsync(fd) < 0 || close(fd) < 0 || rename(tmp, path) < 0) {
-		r = mpf_errf(err, MPF_ERR_IO, "cannot write %s: %s", path, strerror(errno));
-		unlink(tmp);
-	}
-	free(tmp);
-	return r;
-}
-
 static int do_read(struct job *j, struct mpf_esp *e, struct mpf_buf *err)
 {
 	uint8_t *buf = mpf_xmalloc(j->size ? j->size : 1);
 	int r = mpf_esp_read_flash(e, j->addr, buf, j->size, err);
 
 	if (r == 0)
-		r = write_file_atomic(j->out, buf, j->size, err);
+		r = mpf_write_file(j->out, buf, j->size, err);
 	j->bytes = j->size;
 	free(buf);
 	return r;
@@ -545,16 +518,13 @@ static void set_usb(struct job *j, int vid, int pid)
 
 static int load_file(struct region *g, struct mpf_buf *err)
 {
-	FILE *f = fopen(g->file, "rb");
 	struct mpf_buf b = MPF_BUF_INIT;
-	char chunk[65536];
-	size_t n;
+	int r = mpf_load_file(g->file, MPF_FIRMWARE_MAX, &b, err);
 
-	if (!f)
-		return mpf_errf(err, MPF_ERR_IO, "cannot read '%s': %s", g->file, strerror(errno));
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		mpf_buf_add(&b, chunk, n);
-	fclose(f);
+	if (r < 0) {
+		mpf_buf_release(&b);
+		return r;
+	}
 	if (!b.len) {
 		mpf_buf_release(&b);
 		return mpf_errf(err, MPF_ERR_FORMAT, "%s is empty", g->file);

@@ -3,7 +3,6 @@
  * (Arm CMSIS-DAP, ADIv5; doc/protocols.md 4-5; lib/proto/cmsis_dap, lib/flash/
  * adiv5, cortex_m, swd_target).
  */
-#define _DEFAULT_SOURCE	/* mkstemp, fsync */
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -16,6 +15,7 @@
 #include "err.h"
 #include "exitcode.h"
 #include "filter.h"
+#include "fsutil.h"
 #include "image.h"
 #include "log.h"
 #include "scan.h"
@@ -281,36 +281,6 @@ struct cmd_ctx {
 	uint32_t addr, size;
 };
 
-static int write_atomic(const char *path, const uint8_t *data, size_t len, struct mpf_buf *err)
-{
-	char *tmp = mpf_xasprintf("%s.XXXXXX", path);
-	int fd = mkstemp(tmp), rc = MPF_OK;
-	size_t off = 0;
-
-	if (fd < 0) {
-		rc = mpf_errf(err, MPF_ERR_IO, "cannot create %s: %s", tmp, strerror(errno));
-		free(tmp);
-		return rc;
-	}
-	while (off < len && rc == MPF_OK) {
-		ssize_t n = write(fd, data + off, len - off);
-
-		if (n < 0 && errno != EINTR)
-			rc = mpf_errf(err, MPF_ERR_IO, "writing %s: %s", tmp, strerror(errno));
-		else if (n > 0)
-			off += (size_t)n;
-	}
-	if (rc == MPF_OK && fsync(fd) < 0)
-		rc = mpf_errf(err, MPF_ERR_IO, "fsync %s: %s", tmp, strerror(errno));
-	close(fd);
-	if (rc == MPF_OK && rename(tmp, path) < 0)
-		rc = mpf_errf(err, MPF_ERR_IO, "renaming %s to %s: %s", tmp, path, strerror(errno));
-	if (rc != MPF_OK)
-		unlink(tmp);
-	free(tmp);
-	return rc;
-}
-
 static int do_read(struct session *s, struct mpf_record *r, const struct cmd_ctx *c,
 		   struct mpf_buf *err)
 {
@@ -322,7 +292,7 @@ static int do_read(struct session *s, struct mpf_record *r, const struct cmd_ctx
 	rc = mpf_mem_read(&s->swd.a, c->addr, buf, c->size, on_progress, &g, err);
 	prog_end(&g, rc >= 0);
 	if (rc >= 0)
-		rc = write_atomic(c->file, buf, c->size, err);
+		rc = mpf_write_file(c->file, buf, c->size, err);
 	free(buf);
 	if (rc < 0)
 		return rc;
