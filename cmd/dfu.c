@@ -8,7 +8,6 @@
 #include "filter.h"
 #include "fsutil.h"
 #include "log.h"
-#include "progress.h"
 #include "scan.h"
 #include "reappear.h"
 

@@ -8,6 +8,7 @@
  * leaves the flash as it was. */
 #define _DEFAULT_SOURCE		/* fsync, mkstemp */
 #include "applet.h"
+#include "clock.h"
 #include "err.h"
 #include "esp_flash.h"
 #include "esp_image.h"
@@ -16,7 +17,6 @@
 #include "filter.h"
 #include "fsutil.h"
 #include "log.h"
-#include "progress.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "applet.h"
+#include "clock.h"
 #include "cortex_m.h"
 #include "err.h"
 #include "exitcode.h"

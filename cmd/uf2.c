@@ -2,6 +2,7 @@
  * RP2350, SAMD, nRF52, ...), describe and make UF2 files (Microsoft's uf2
  * README; doc/protocols.md 3, doc/boards.md 6). */
 #include "applet.h"
+#include "clock.h"
 #include "err.h"
 #include "exitcode.h"
 #include "filter.h"
@@ -18,7 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 static const char *o_drive, *o_device, *o_family;
@@ -436,7 +436,7 @@ static int find_drive(const char *file, char **drive, int *ours, struct mpf_buf 
 				     "in /sys/block); put the board in its bootloader (mpf-bootloader) "
 				     "or name it with --drive or --device");
 		else
-			nanosleep(&(struct timespec){ 0, 100000000L }, NULL);
+			mpf_sleep_ms(100);
 	}
 	mpf_buf_release(&data);
 	mpf_buf_release(&paths);

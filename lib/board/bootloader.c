@@ -2,6 +2,7 @@
 #define _DEFAULT_SOURCE		/* realpath */
 #include "bootloader.h"
 #include "buf.h"
+#include "clock.h"
 #include "err.h"
 #include "log.h"
 #include "repl.h"

@@ -1,6 +1,7 @@
 /* http.c - pages and files over HTTP(S) with libcurl multi, and file://. */
 #define _DEFAULT_SOURCE		/* flock(2) for the .part lock */
 #include "http.h"
+#include "clock.h"
 #include "err.h"
 #include "fault.h"
 #include "fsutil.h"

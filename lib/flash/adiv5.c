@@ -7,8 +7,8 @@
 #include <string.h>
 
 #include "adiv5.h"
+#include "clock.h"
 #include "err.h"
-#include "progress.h"
 
 #define AP_REQ(reg)	(DAP_APnDP | DAP_A(reg))
 #define DP_REQ(reg)	DAP_A(reg)
@@ -323,4 +323,32 @@ int mpf_adiv5_write(struct mpf_adiv5 *a, uint32_t addr, uint32_t *words, uint32_
 {
 	mpf_adiv5_q_write(a, addr, words, n);
 	return mem_err(a, run(a, err), "writing to", addr, err);
+}
+
+/* mpf_poll_until's question: does the word match yet? */
+struct word_wait {
+	struct mpf_adiv5 *a;
+	uint32_t addr, mask, want, v;
+	struct mpf_buf *err;
+};
+
+static int word_matches(void *ctx)
+{
+	struct word_wait *w = ctx;
+	int rc = mpf_adiv5_read32(w->a, w->addr, &w->v, w->err);
+
+	return rc < 0 ? rc : (w->v & w->mask) == w->want;
+}
+
+int mpf_adiv5_wait32(struct mpf_adiv5 *a, uint32_t addr, uint32_t mask, uint32_t want,
+		     unsigned ms, uint32_t *last, struct mpf_buf *err)
+{
+	struct word_wait w = { a, addr, mask, want, 0, err };
+	int rc = mpf_poll_until(word_matches, &w, (int)ms, 1);
+
+	if (last)
+		*last = w.v;
+	if (rc == MPF_ERR_INTR)
+		return mpf_errf(err, rc, "interrupted");
+	return rc;
 }

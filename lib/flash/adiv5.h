@@ -93,5 +93,11 @@ int mpf_adiv5_read(struct mpf_adiv5 *a, uint32_t addr, uint32_t *words, uint32_t
 		   struct mpf_buf *err);
 int mpf_adiv5_write(struct mpf_adiv5 *a, uint32_t addr, uint32_t *words, uint32_t n,
 		    struct mpf_buf *err);
+/* Read the word at addr every millisecond until (value & mask) == want,
+ * for at most ms; the last value read in *last (may be NULL). Returns 0,
+ * the read's error, MPF_ERR_INTR, or MPF_ERR_TIMEOUT without a message
+ * (the caller says what did not finish). */
+int mpf_adiv5_wait32(struct mpf_adiv5 *a, uint32_t addr, uint32_t mask, uint32_t want,
+		     unsigned ms, uint32_t *last, struct mpf_buf *err);
 
 #endif

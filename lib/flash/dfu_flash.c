@@ -1,5 +1,6 @@
 /* dfu_flash.c - load, check, erase, write, verify, leave (dfu_flash.h). */
 #include "dfu_flash.h"
+#include "clock.h"
 #include "err.h"
 #include "fsutil.h"
 #include "log.h"

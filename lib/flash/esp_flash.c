@@ -6,6 +6,7 @@
  * and a write: frames are encoded straight into one reused buffer, the
  * reply is read with a single poll, nothing sleeps. */
 #include "esp_flash.h"
+#include "clock.h"
 #include "err.h"
 #include "esp_loader.h"
 #include "log.h"
@@ -14,7 +15,6 @@
 #include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <zlib.h>
 
 #define DEFAULT_MS 3000
@@ -784,14 +784,6 @@ static int send_block(struct mpf_esp *e, uint8_t op, uint32_t seq, struct mpf_bu
 	return r;
 }
 
-static int64_t now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
 struct run {
 	uint32_t addr;
 	const uint8_t *data;
@@ -818,10 +810,10 @@ static int write_blocks(struct mpf_esp *e, struct run *w, const uint8_t *src, si
 		/* plain blocks are padded to the block size; deflate chunks are not */
 		mpf_esp_encode_data(&e->out, op, src + off, len, seq, defl ? 0 : MPF_ESP_ROM_BLOCK);
 		if (got)	/* our share of the dead time: reply in to next frame out */
-			e->turnaround_us += now_us() - got;
+			e->turnaround_us += mpf_now_us() - got;
 		if ((r = send_block(e, op, seq, err)) < 0)
 			return r;
-		got = now_us();
+		got = mpf_now_us();
 		mpf_progress_update(w->prog, w->base + (uint64_t)w->len * (seq + 1) / blocks);
 	}
 	e->data_ms += mpf_now_ms() - t0;

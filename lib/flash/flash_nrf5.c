@@ -6,9 +6,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "clock.h"
 #include "err.h"
 #include "nrf52.h"
-#include "progress.h"
 #include "swd_target.h"
 
 #define FICR		0x10000000u
@@ -78,7 +78,7 @@ int mpf_nrf52_recover(struct mpf_adiv5 *a, struct mpf_buf *err)
 			break;
 		if (mpf_now_ms() - t0 > 15000)
 			return mpf_errf(err, MPF_ERR_TIMEOUT, "nRF52 ERASEALL did not finish in 15 s");
-		mpf_swd_nap(10);
+		mpf_sleep_ms(10);
 	}
 	mpf_adiv5_q_ap_write(a, CTRL_AP, CTRL_ERASEALL, 0);
 	mpf_adiv5_q_ap_write(a, CTRL_AP, CTRL_RESET, 1);

@@ -5,11 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
+#include "clock.h"
 #include "err.h"
 #include "log.h"
-#include "progress.h"
 #include "swd_target.h"
 
 #define CHUNK 65536	/* bytes per program/verify step (progress granularity) */
@@ -116,25 +115,15 @@ static int stopped(struct mpf_buf *err)
 int mpf_target_wait(struct mpf_adiv5 *a, uint32_t reg, uint32_t mask, uint32_t want,
 		    unsigned ms, const char *what, uint32_t *last, struct mpf_buf *err)
 {
-	int64_t deadline = mpf_now_ms() + ms;
-	struct timespec nap = { 0, 1000000L };
 	uint32_t v = 0;
-	int rc;
+	int rc = mpf_adiv5_wait32(a, reg, mask, want, ms, &v, err);
 
-	for (;;) {
-		if ((rc = mpf_adiv5_read32(a, reg, &v, err)) < 0)
-			return rc;
-		if (last)
-			*last = v;
-		if ((v & mask) == want)
-			return MPF_OK;
-		if ((rc = stopped(err)) < 0)
-			return rc;
-		if (mpf_now_ms() > deadline)
-			return mpf_errf(err, MPF_ERR_TIMEOUT, "%s did not finish within %u ms "
-					"(register 0x%08x reads 0x%08x)", what, ms, reg, v);
-		nanosleep(&nap, NULL);
-	}
+	if (last)
+		*last = v;
+	if (rc == MPF_ERR_TIMEOUT)
+		return mpf_errf(err, rc, "%s did not finish within %u ms (register 0x%08x reads "
+				"0x%08x)", what, ms, reg, v);
+	return rc;
 }
 
 static void report(mpf_flash_progress_fn fn, void *ctx, const char *phase, uint64_t done,
@@ -371,11 +360,4 @@ int mpf_flash_verify(struct mpf_adiv5 *a, uint32_t addr, const uint8_t *data, si
 		report(fn, ctx, "verify", len, len);
 	free(buf);
 	return rc;
-}
-
-void mpf_swd_nap(unsigned ms)
-{
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);
 }

@@ -86,7 +86,4 @@ int mpf_mem_read(struct mpf_adiv5 *a, uint32_t addr, uint8_t *out, size_t len,
 int mpf_target_wait(struct mpf_adiv5 *a, uint32_t reg, uint32_t mask, uint32_t want,
 		    unsigned ms, const char *what, uint32_t *last, struct mpf_buf *err);
 
-/* Sleep ms milliseconds (between polls). */
-void mpf_swd_nap(unsigned ms);
-
 #endif

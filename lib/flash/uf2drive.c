@@ -3,6 +3,7 @@
 #define _DEFAULT_SOURCE		/* mkdtemp, fdatasync, umount2 */
 #include "uf2drive.h"
 #include "buf.h"
+#include "clock.h"
 #include "err.h"
 #include "fault.h"
 #include "log.h"
@@ -21,7 +22,6 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 /* The real name of INFO_UF2.TXT in dir, matched without case. */
@@ -474,32 +474,17 @@ void mpf_uf2_unmount(const char *path)
 
 /* ---- writing ---- */
 
-int mpf_uf2_drive_gone(const char *dir)
+/* 1 once dir no longer shows INFO_UF2.TXT (the bootloader reset). */
+static int drive_gone(void *dir)
 {
 	struct mpf_uf2_info info;
 
 	return mpf_uf2_read_info(dir, &info) != 0;
 }
 
-static void sleep_ms(int ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);
-}
-
 int mpf_uf2_wait_gone(const char *dir, int timeout_ms)
 {
-	int64_t end = mpf_now_ms() + timeout_ms;
-
-	while (!mpf_uf2_drive_gone(dir)) {
-		if (mpf_interrupted)
-			return MPF_ERR_INTR;
-		if (mpf_now_ms() >= end)
-			return MPF_ERR_TIMEOUT;
-		sleep_ms(20);
-	}
-	return 0;
+	return mpf_poll_until(drive_gone, (void *)dir, timeout_ms, 20);
 }
 
 /* Errors a write gets when the device left the bus under it. */

@@ -9,11 +9,11 @@
  */
 /* getaddrinfo() and TCP_NODELAY need more than C11's view of POSIX. */
 #define _DEFAULT_SOURCE
+#include "clock.h"
 #include "transport.h"
 #include "err.h"
 #include "fault.h"
 #include "log.h"
-#include "progress.h"
 #include "net.h"
 #include "telnet.h"
 
