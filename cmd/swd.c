@@ -84,10 +84,8 @@ static void probe_fields(struct mpf_record *r, const struct mpf_usb_probe *p)
 static void session_close(struct session *s)
 {
 	/* a target caught under reset is let go, to run its firmware again */
-	if (s->attached && s->swd.under_reset && !s->released)
-		mpf_cm_reset_run(&s->swd.a, NULL);
 	if (s->attached)
-		mpf_dap_disconnect(&s->dap, NULL);
+		mpf_swd_detach(&s->swd, s->swd.under_reset && !s->released, NULL);
 	if (s->open)
 		mpf_dap_release(&s->dap);
 	mpf_usb_probes_free(s->probes, s->n);

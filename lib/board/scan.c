@@ -123,9 +123,8 @@ static int is_bluetooth(struct sp_port *p)
 	       (desc && (strstr(desc, "Bluetooth") || strstr(desc, "bluetooth")));
 }
 
-static void add_serial(struct mpf_record **recs, size_t *n, const char *name, struct sp_port *p)
+static void serial_fields(struct mpf_record *r, const char *name, struct sp_port *p)
 {
-	struct mpf_record *r = add(recs, n, "serial");
 	char loc[64];
 	int vid, pid;
 
@@ -140,6 +139,23 @@ static void add_serial(struct mpf_record **recs, size_t *n, const char *name, st
 	}
 	mpf_tty_location(name, loc, sizeof(loc));
 	set_nonempty(r, "location", loc);
+}
+
+static void add_serial(struct mpf_record **recs, size_t *n, const char *name, struct sp_port *p)
+{
+	serial_fields(add(recs, n, "serial"), name, p);
+}
+
+void mpf_scan_port(const char *name, struct mpf_record *r)
+{
+	struct sp_port *p = NULL;
+
+	mpf_record_init(r);
+	mpf_rec_set_str(r, "kind", "serial");
+	if (strstr(name, "://") || sp_get_port_by_name(name, &p) != SP_OK)
+		p = NULL;
+	serial_fields(r, name, p);
+	sp_free_port(p);
 }
 
 static int cmp_str(const void *a, const void *b)

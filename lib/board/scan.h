@@ -33,6 +33,11 @@ struct mpf_scan_opts {
  * Problems with one device are logged and never fail the scan. */
 int mpf_scan(const struct mpf_scan_opts *o, struct mpf_record **recs, size_t *n);
 
+/* The record mpf-scan writes for one serial port, under the name given
+ * (a by-id link, a pty): kind and serial, and the USB fields (vid, pid,
+ * usb_serial, ..., location) when it is a USB port. r is initialised. */
+void mpf_scan_port(const char *name, struct mpf_record *r);
+
 struct mpf_usb_info;
 /* Set a USB device's fields in a record as mpf-scan writes them: vid, pid
  * (4 hex digits), bus, address, and location, usb_serial, manufacturer,
