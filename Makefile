@@ -121,6 +121,9 @@ $(B)/sim/%: $(B)/tests/sim/%.o $(B)/libmpf.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
+# Kept: tests/t0009-exports.sh reads which library functions they call.
+.SECONDARY: $(UNIT_SRCS:%.c=$(B)/%.o) $(B)/tests/unit/test-lib.o $(SIM_SRCS:%.c=$(B)/%.o)
+
 unit: $(UNIT_BINS)
 
 # make check installs what is missing first, so a fresh machine needs no other step.

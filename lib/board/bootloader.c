@@ -77,7 +77,7 @@ static int repl_bootloader(struct mpf_repl *r, struct mpf_buf *err)
 	return x;
 }
 
-int mpf_mpy_bootloader(const char *port, struct mpf_buf *err)
+static int mpf_mpy_bootloader(const char *port, struct mpf_buf *err)
 {
 	struct mpf_transport *t;
 	struct mpf_repl r;

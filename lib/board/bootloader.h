@@ -30,9 +30,8 @@ struct mpf_activator {
 extern const struct mpf_activator mpf_activators[];	/* NULL-name terminated */
 const struct mpf_activator *mpf_activator_find(const char *name);
 
-/* The activators themselves, for tests. */
+/* The 1200-baud touch activator itself, for tests. */
 int mpf_touch1200(const char *port, struct mpf_buf *err);
-int mpf_mpy_bootloader(const char *port, struct mpf_buf *err);
 
 /* A bootloader device seen by a scan (kind "uf2" with path, board_id,
  * model, and usb_serial/location where the OS tells them; kind "dfu"

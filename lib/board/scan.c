@@ -19,7 +19,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-int mpf_natural_cmp(const char *a, const char *b)
+/* Order names the way people count: ttyACM2 before ttyACM10. */
+static int mpf_natural_cmp(const char *a, const char *b)
 {
 	while (*a && *b) {
 		if (isdigit((unsigned char)*a) && isdigit((unsigned char)*b)) {
@@ -38,7 +39,8 @@ int mpf_natural_cmp(const char *a, const char *b)
 	return (unsigned char)*a - (unsigned char)*b;
 }
 
-int mpf_scan_ignored(const struct mpf_strlist *ignore, const char *path)
+/* 1 if path (or its base name) matches one of the ignore globs. */
+static int mpf_scan_ignored(const struct mpf_strlist *ignore, const char *path)
 {
 	const char *base = strrchr(path, '/');
 
@@ -59,7 +61,8 @@ static int usb_interface_name(const char *s, size_t n)
 	return memchr(s, '-', (size_t)(colon - s)) != NULL;
 }
 
-void mpf_tty_location(const char *dev, char *out, size_t cap)
+/* "1-1.3" for a tty from sysfs (/sys/class/tty/NAME/device), "" if not USB. */
+static void mpf_tty_location(const char *dev, char *out, size_t cap)
 {
 	char link[PATH_MAX], real[PATH_MAX];
 	const char *base = strrchr(dev, '/'), *p, *end;

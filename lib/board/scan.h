@@ -44,13 +44,4 @@ struct mpf_usb_info;
  * product when known; access "denied" plus the udev hint when it is. */
 void mpf_scan_usb_fields(struct mpf_record *r, const struct mpf_usb_info *u);
 
-/* 1 if path (or its base name) matches one of the ignore globs. */
-int mpf_scan_ignored(const struct mpf_strlist *ignore, const char *path);
-
-/* "1-1.3" for a tty from sysfs (/sys/class/tty/NAME/device), "" if not USB. */
-void mpf_tty_location(const char *dev, char *out, size_t cap);
-
-/* Order names the way people count: ttyACM2 before ttyACM10. */
-int mpf_natural_cmp(const char *a, const char *b);
-
 #endif

@@ -21,6 +21,8 @@ void mpf_adiv5_init(struct mpf_adiv5 *a, struct mpf_dap *dap)
 	a->wrap = 0x400;
 }
 
+static int mpf_adiv5_dp_read(struct mpf_adiv5 *a, uint8_t reg, uint32_t *v, struct mpf_buf *err);
+
 static void forget(struct mpf_adiv5 *a)
 {
 	a->select = a->csw = a->tar = ~0u;
@@ -36,7 +38,8 @@ static void bits_add(uint8_t *seq, unsigned *pos, uint32_t v, unsigned n)
 			seq[*pos / 8] |= 1u << (*pos % 8);
 }
 
-int mpf_adiv5_line_reset(struct mpf_adiv5 *a, struct mpf_buf *err)
+/* Line reset, JTAG-to-SWD, line reset, idle, then DPIDR. */
+static int mpf_adiv5_line_reset(struct mpf_adiv5 *a, struct mpf_buf *err)
 {
 	uint8_t seq[32] = { 0 };
 	unsigned pos = 0;
@@ -147,21 +150,13 @@ int mpf_adiv5_run(struct mpf_adiv5 *a, struct mpf_buf *err)
 	return run(a, err);
 }
 
-int mpf_adiv5_dp_read(struct mpf_adiv5 *a, uint8_t reg, uint32_t *v, struct mpf_buf *err)
+static int mpf_adiv5_dp_read(struct mpf_adiv5 *a, uint8_t reg, uint32_t *v, struct mpf_buf *err)
 {
 	mpf_dap_q_read(a->dap, DP_REQ(reg), v);
 	return run(a, err);
 }
 
-int mpf_adiv5_dp_write(struct mpf_adiv5 *a, uint8_t reg, uint32_t v, struct mpf_buf *err)
-{
-	mpf_dap_q_write(a->dap, DP_REQ(reg), v);
-	if (reg == DP_SELECT)
-		a->select = v;
-	return run(a, err);
-}
-
-void mpf_adiv5_q_ap_read(struct mpf_adiv5 *a, uint8_t ap, uint8_t reg, uint32_t *v)
+static void mpf_adiv5_q_ap_read(struct mpf_adiv5 *a, uint8_t ap, uint8_t reg, uint32_t *v)
 {
 	q_select(a, ap, reg);
 	mpf_dap_q_read(a->dap, AP_REQ(reg), v);
@@ -282,7 +277,7 @@ void mpf_adiv5_q_write(struct mpf_adiv5 *a, uint32_t addr, uint32_t *words, uint
 	q_xfer(a, addr, words, n, 0);
 }
 
-void mpf_adiv5_q_read(struct mpf_adiv5 *a, uint32_t addr, uint32_t *words, uint32_t n)
+static void mpf_adiv5_q_read(struct mpf_adiv5 *a, uint32_t addr, uint32_t *words, uint32_t n)
 {
 	q_xfer(a, addr, words, n, 1);
 }

@@ -205,8 +205,12 @@ static int check_part(struct mpf_dfu_usb *d, struct mpf_dfu_part *p,
 	return r;
 }
 
-int mpf_dfu_image_check(struct mpf_dfu_usb *d, struct mpf_dfu_image *im,
-			const struct mpf_dfu_flash_opts *o, struct mpf_buf *err)
+/* Check im against the device: alt settings exist, every part lies in
+ * writable (and erasable) memory of its alt's layout, the file's vid:pid
+ * fits; a .bin without an address goes to the start of its alt's memory.
+ * Nothing is written. MPF_ERR_ARG with the reason. */
+static int mpf_dfu_image_check(struct mpf_dfu_usb *d, struct mpf_dfu_image *im,
+			       const struct mpf_dfu_flash_opts *o, struct mpf_buf *err)
 {
 	const struct mpf_usb_info *u = &d->usb.info;
 	size_t i;

@@ -232,7 +232,7 @@ static int command(struct mpf_esp *e, uint8_t op, const uint32_t *w, size_t nw, 
 	return await(e, op, timeout_ms, expect, rep ? rep : &tmp, err);
 }
 
-int mpf_esp_read_reg(struct mpf_esp *e, uint32_t addr, uint32_t *val, struct mpf_buf *err)
+static int mpf_esp_read_reg(struct mpf_esp *e, uint32_t addr, uint32_t *val, struct mpf_buf *err)
 {
 	struct mpf_esp_reply rep;
 	int r;
@@ -244,7 +244,7 @@ int mpf_esp_read_reg(struct mpf_esp *e, uint32_t addr, uint32_t *val, struct mpf
 	return r;
 }
 
-int mpf_esp_write_reg(struct mpf_esp *e, uint32_t addr, uint32_t val, struct mpf_buf *err)
+static int mpf_esp_write_reg(struct mpf_esp *e, uint32_t addr, uint32_t val, struct mpf_buf *err)
 {
 	uint32_t w[4] = { addr, val, 0xFFFFFFFF, 0 };
 
@@ -708,8 +708,9 @@ static unsigned rom(const struct mpf_esp *e)
 	return caps;
 }
 
-int mpf_esp_flash_md5(struct mpf_esp *e, uint32_t addr, uint32_t len, uint8_t out[16],
-		      struct mpf_buf *err)
+/* The ROM's MD5 of a flash range, as 16 bytes. */
+static int mpf_esp_flash_md5(struct mpf_esp *e, uint32_t addr, uint32_t len, uint8_t out[16],
+			     struct mpf_buf *err)
 {
 	uint32_t w[4] = { addr, len, 0, 0 };
 	struct mpf_esp_reply rep;
@@ -1001,7 +1002,8 @@ int mpf_esp_read_flash(struct mpf_esp *e, uint32_t addr, uint8_t *out, size_t le
 	return r;
 }
 
-int mpf_esp_on_usb_otg(const struct mpf_esp *e)
+/* The port is the chip's ROM USB-OTG CDC (known after detect). */
+static int mpf_esp_on_usb_otg(const struct mpf_esp *e)
 {
 	return e->chip && e->chip->otg && e->o.usb_pid && e->o.usb_pid == e->chip->chip_id;
 }

@@ -39,7 +39,8 @@ static const struct { uint32_t part; const char *cpus; } parts[] = {
 	{ 0x52840, "NRF52840" },
 };
 
-int mpf_nrf52_ctrl_ap(struct mpf_adiv5 *a, struct mpf_buf *err)
+/* 1 when AP #1 is a Nordic CTRL-AP, 0 when not, < 0 on error. */
+static int mpf_nrf52_ctrl_ap(struct mpf_adiv5 *a, struct mpf_buf *err)
 {
 	uint32_t idr = 0;
 	int rc = mpf_adiv5_ap_read(a, CTRL_AP, AP_IDR, &idr, err);

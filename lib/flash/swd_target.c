@@ -278,6 +278,31 @@ static int erase_blocks(struct mpf_adiv5 *a, const struct mpf_target *t, const s
 	return rc;
 }
 
+/* Compare memory with data; MPF_ERR_MISMATCH names the first difference. */
+static int mpf_flash_verify(struct mpf_adiv5 *a, uint32_t addr, const uint8_t *data, size_t len,
+			    mpf_flash_progress_fn fn, void *ctx, struct mpf_buf *err)
+{
+	uint8_t *buf = mpf_xmalloc(len);
+	int rc = MPF_OK;
+	size_t i, off;
+
+	for (off = 0; off < len && rc >= 0; off += CHUNK) {
+		size_t n = len - off < CHUNK ? len - off : CHUNK;
+
+		report(fn, ctx, "verify", off, len);
+		rc = mpf_mem_read(a, addr + off, buf + off, n, NULL, NULL, err);
+	}
+	for (i = 0; rc >= 0 && i < len; i++)
+		if (buf[i] != data[i]) {
+			rc = mpf_errf(err, MPF_ERR_MISMATCH, "verify failed at 0x%08zx: "
+				      "wrote 0x%02x, read back 0x%02x", addr + i, data[i], buf[i]);
+		}
+	if (rc >= 0)
+		report(fn, ctx, "verify", len, len);
+	free(buf);
+	return rc;
+}
+
 int mpf_flash_write_image(struct mpf_adiv5 *a, const struct mpf_target *t,
 			  const struct mpf_image *img, mpf_flash_progress_fn fn, void *ctx,
 			  struct mpf_buf *err)
@@ -335,29 +360,5 @@ int mpf_mem_read(struct mpf_adiv5 *a, uint32_t addr, uint8_t *out, size_t len,
 	if (rc >= 0)
 		report(fn, ctx, "read", len, len);
 	free(w);
-	return rc;
-}
-
-int mpf_flash_verify(struct mpf_adiv5 *a, uint32_t addr, const uint8_t *data, size_t len,
-		     mpf_flash_progress_fn fn, void *ctx, struct mpf_buf *err)
-{
-	uint8_t *buf = mpf_xmalloc(len);
-	int rc = MPF_OK;
-	size_t i, off;
-
-	for (off = 0; off < len && rc >= 0; off += CHUNK) {
-		size_t n = len - off < CHUNK ? len - off : CHUNK;
-
-		report(fn, ctx, "verify", off, len);
-		rc = mpf_mem_read(a, addr + off, buf + off, n, NULL, NULL, err);
-	}
-	for (i = 0; rc >= 0 && i < len; i++)
-		if (buf[i] != data[i]) {
-			rc = mpf_errf(err, MPF_ERR_MISMATCH, "verify failed at 0x%08zx: "
-				      "wrote 0x%02x, read back 0x%02x", addr + i, data[i], buf[i]);
-		}
-	if (rc >= 0)
-		report(fn, ctx, "verify", len, len);
-	free(buf);
 	return rc;
 }

@@ -47,7 +47,8 @@ struct netport {
 	struct mpf_transport *t;
 };
 
-int mpf_net_parse(const char *uri, char *host, size_t hcap, char *port, size_t pcap)
+/* Split "scheme://host:port" (host may be "[v6]") into host and port. */
+static int mpf_net_parse(const char *uri, char *host, size_t hcap, char *port, size_t pcap)
 {
 	const char *p = strstr(uri, "://"), *colon, *end;
 

@@ -37,9 +37,8 @@ int mpf_usb_describe(libusb_device *dev, libusb_device_handle **handle,
  * or a negative libusb error. */
 int mpf_usb_string(libusb_device_handle *h, uint8_t index, char *out, size_t cap);
 
-/* The udev rule file (under scripts/udev/) that grants access to vid:pid,
- * and a one-line hint naming it. */
-const char *mpf_usb_udev_rule(uint16_t vid, uint16_t pid);
+/* A one-line hint naming the udev rule (under scripts/udev/) that grants
+ * access to vid:pid. */
 void mpf_usb_access_hint(uint16_t vid, uint16_t pid, struct mpf_buf *out);
 
 /* A known CMSIS-DAP probe (by vid:pid), for listing probes we may not open. */
@@ -104,9 +103,6 @@ int mpf_usb_bulk(struct mpf_usb_dev *u, uint8_t ep, uint8_t *data, int len,
 		 unsigned timeout_ms, struct mpf_buf *err);
 int mpf_usb_interrupt(struct mpf_usb_dev *u, uint8_t ep, uint8_t *data, int len,
 		      unsigned timeout_ms, struct mpf_buf *err);
-
-/* A libusb error as an mpf_err (with a message naming what failed). */
-int mpf_usb_err(int libusb_err, const char *what, struct mpf_buf *err);
 
 /* The devices that match m and that accept() takes (NULL: all), each
  * referenced, into *out (free with mpf_usb_list_free). Returns the count. */
