@@ -46,8 +46,6 @@ extern const struct mpf_port mpf_ports[];	/* NULL-name terminated */
 const struct mpf_port *mpf_port_find(const char *port);
 /* The row of method, or NULL. */
 const struct mpf_method *mpf_method_find(const char *method);
-/* 1 if method m writes firmware of format. */
-int mpf_method_writes(const struct mpf_method *m, const char *format);
 
 /* 1 if some flash method writes firmware of format ("uf2", "hex"). */
 int mpf_format_flashable(const char *format);

@@ -37,8 +37,9 @@ int mpf_usb_describe(libusb_device *dev, libusb_device_handle **handle,
  * or a negative libusb error. */
 int mpf_usb_string(libusb_device_handle *h, uint8_t index, char *out, size_t cap);
 
-/* A one-line hint naming the udev rule (under scripts/udev/) that grants
- * access to vid:pid. */
+/* The udev rule file (under scripts/udev/) that grants access to vid:pid,
+ * and a one-line hint naming it. */
+const char *mpf_usb_udev_rule(uint16_t vid, uint16_t pid);
 void mpf_usb_access_hint(uint16_t vid, uint16_t pid, struct mpf_buf *out);
 
 /* A known CMSIS-DAP probe (by vid:pid), for listing probes we may not open. */
