@@ -52,10 +52,4 @@ struct mpf_boot_cand {
 int mpf_boot_pick(const struct mpf_record *board, enum mpf_bootdev kind,
 		  const struct mpf_boot_cand *c, size_t n, int solo, int take_old);
 
-/* The identity the OS keeps for a block device's USB device ("/dev/sdb1"):
- * its serial number and location (port path "1-1.3"), from sysroot
- * (NULL: /sys)/class/block. Returns 1 when found. */
-int mpf_blockdev_usb_identity(const char *sysroot, const char *dev, char *serial, size_t scap,
-			      char *location, size_t lcap);
-
 #endif

@@ -5,6 +5,7 @@
 #include "scan.h"
 #include "buf.h"
 #include "err.h"
+#include "fsutil.h"
 #include "log.h"
 #include "uf2drive.h"
 #include "usb.h"
@@ -419,5 +420,38 @@ int mpf_scan(const struct mpf_scan_opts *o, struct mpf_record **recs, size_t *n)
 		*n += nprobes;
 	}
 	free(probes);
+	return 0;
+}
+
+static int read_attr(const char *dir, const char *name, char *out, size_t cap)
+{
+	char path[PATH_MAX + 64];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return mpf_read_line(path, out, cap);
+}
+
+int mpf_blockdev_usb_identity(const char *sysroot, const char *dev, char *serial, size_t scap,
+			      char *location, size_t lcap)
+{
+	char link[PATH_MAX], real[PATH_MAX], busnum[16];
+	const char *base = strrchr(dev, '/');
+	char *p;
+
+	serial[0] = location[0] = '\0';
+	snprintf(link, sizeof(link), "%s/class/block/%s", sysroot ? sysroot : "/sys",
+		 base ? base + 1 : dev);
+	if (!realpath(link, real))
+		return 0;
+	/* .../usb1/1-1/1-1.3/1-1.3:1.0/host2/.../block/sdb/sdb1: the USB
+	 * device is the nearest ancestor with a busnum file. */
+	while ((p = strrchr(real, '/')) && p > real) {
+		*p = '\0';
+		if (read_attr(real, "busnum", busnum, sizeof(busnum))) {
+			read_attr(real, "serial", serial, scap);
+			snprintf(location, lcap, "%s", strrchr(real, '/') + 1);
+			return 1;
+		}
+	}
 	return 0;
 }

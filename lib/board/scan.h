@@ -44,4 +44,10 @@ struct mpf_usb_info;
  * product when known; access "denied" plus the udev hint when it is. */
 void mpf_scan_usb_fields(struct mpf_record *r, const struct mpf_usb_info *u);
 
+/* The identity the OS keeps for a block device's USB device ("/dev/sdb1"):
+ * its serial number and location (port path "1-1.3"), from sysroot
+ * (NULL: /sys)/class/block. Returns 1 when found. */
+int mpf_blockdev_usb_identity(const char *sysroot, const char *dev, char *serial, size_t scap,
+			      char *location, size_t lcap);
+
 #endif

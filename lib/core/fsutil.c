@@ -163,6 +163,25 @@ int mpf_load_file(const char *path, size_t cap, struct mpf_buf *out, struct mpf_
 	return r;
 }
 
+int mpf_read_line(const char *path, char *out, size_t cap)
+{
+	FILE *f = fopen(path, "re");
+	int ok = f && fgets(out, (int)cap, f);
+	size_t n, i = 0;
+
+	if (f)
+		fclose(f);
+	if (!ok)
+		out[0] = '\0';
+	n = strlen(out);
+	while (n && strchr(" \t\r\n", out[n - 1]))
+		out[--n] = '\0';
+	while (out[i] == ' ' || out[i] == '\t')
+		i++;
+	memmove(out, out + i, n - i + 1);
+	return ok;
+}
+
 int mpf_fsync_dir(const char *path)
 {
 	char *d = mpf_xstrdup(path), *s = strrchr(d, '/');

@@ -44,6 +44,11 @@ int mpf_write_file(const char *path, const void *data, size_t len, struct mpf_bu
  * error, with a message in err; out may then hold part of the file. */
 int mpf_load_file(const char *path, size_t cap, struct mpf_buf *out, struct mpf_buf *err);
 
+/* The first line of a small file (a sysfs attribute) into out, without
+ * its newline and the blanks around it. Returns 1, or 0 with out empty
+ * when the file cannot be read. */
+int mpf_read_line(const char *path, char *out, size_t cap);
+
 /* fsync the folder holding path, so that a rename into it is on disk.
  * Returns 0 or -1 with errno. */
 int mpf_fsync_dir(const char *path);

@@ -149,6 +149,17 @@ static void t_load_cap(void)
 	mpf_buf_release(&err);
 }
 
+static void t_read_line(void)
+{
+	char line[16];
+
+	check_int(mpf_write_file(at("attr"), "  RPI     \nrest\n", 16, NULL), ==, 0);
+	check_int(mpf_read_line(at("attr"), line, sizeof(line)), ==, 1);
+	check_str(line, "RPI");
+	check_int(mpf_read_line(at("none"), line, sizeof(line)), ==, 0);
+	check_str(line, "");
+}
+
 int main(void)
 {
 	const char *tmp = getenv("TMPDIR");
@@ -164,6 +175,7 @@ int main(void)
 	TEST(t_no_link_followed(), "a link at a guessable temporary name is not followed");
 	TEST(t_failure_cleans_up(), "a failed rename or create leaves nothing, names the file");
 	TEST(t_load_cap(), "the loader refuses a file over its cap, naming both");
+	TEST(t_read_line(), "the first line of a sysfs attribute, trimmed; none: empty");
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	if (system(cmd))
 		test_msg("could not remove %s", dir);
