@@ -121,7 +121,7 @@ $(B)/sim/%: $(B)/tests/sim/%.o $(B)/libmpf.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
-# Kept, and built for the tests: tests/t0010-exports.sh reads which
+# Kept, and built for the tests: tests/t0011-exports.sh reads which
 # library functions they call.
 TEST_OBJS := $(UNIT_SRCS:%.c=$(B)/%.o) $(B)/tests/unit/test-lib.o $(SIM_SRCS:%.c=$(B)/%.o)
 .SECONDARY: $(TEST_OBJS)
