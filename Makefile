@@ -121,6 +121,11 @@ $(B)/sim/%: $(B)/tests/sim/%.o $(B)/libmpf.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
+# Kept, and built for the tests: tests/t0011-exports.sh reads which
+# library functions they call.
+TEST_OBJS := $(UNIT_SRCS:%.c=$(B)/%.o) $(B)/tests/unit/test-lib.o $(SIM_SRCS:%.c=$(B)/%.o)
+.SECONDARY: $(TEST_OBJS)
+
 unit: $(UNIT_BINS)
 
 # make check installs what is missing first, so a fresh machine needs no other step.
@@ -135,7 +140,7 @@ T ?= $(UNIT_BINS) $(sort $(wildcard tests/t[0-9]*.sh))
 # are named by a child make: it reads this file after check-deps has
 # installed the packages, so SIMS and CHECK_DEPS (which depend on them:
 # FUSE, clang, ...) are right on a fresh machine too.
-build-for-tests: all unit $(SIMS) $(CHECK_DEPS)
+build-for-tests: all unit $(SIMS) $(CHECK_DEPS) $(TEST_OBJS)
 build-for-demo: all $(SIMS) $(CHECK_DEPS)
 
 check: check-deps

@@ -4,10 +4,10 @@
  */
 #include "applet.h"
 #include "bootloader.h"
+#include "clock.h"
 #include "err.h"
 #include "filter.h"
 #include "log.h"
-#include "progress.h"
 #include "scan.h"
 #include "reappear.h"
 #include "uf2drive.h"
@@ -19,7 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 static const char *o_using, *o_kind;
@@ -45,13 +44,6 @@ struct bl_state {
 	pthread_mutex_t lock;
 	struct mpf_strlist claimed;	/* bootloader device keys taken */
 };
-
-static void sleep_ms(int ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);
-}
 
 static const char *bootdev_key(const struct mpf_record *c, struct mpf_buf *b)
 {
@@ -267,7 +259,7 @@ static int wait_bootdev(struct board *b, const struct mpf_activator *a, int64_t 
 		if (mpf_now_ms() >= (end < end_all ? end : end_all))
 			break;
 		enter = enter_pressed(tty);
-		sleep_ms(100);
+		mpf_sleep_ms(100);
 	}
 	if (tty >= 0)
 		close(tty);

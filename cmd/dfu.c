@@ -6,8 +6,8 @@
 #include "err.h"
 #include "exitcode.h"
 #include "filter.h"
+#include "fsutil.h"
 #include "log.h"
-#include "progress.h"
 #include "scan.h"
 #include "reappear.h"
 
@@ -364,23 +364,14 @@ static int read_op(struct mpf_dfu_usb *d, void *ctx, struct mpf_buf *err)
 {
 	const struct read_job *j = ctx;
 	uint8_t *buf;
-	char tmp[4096], id[64];
-	int fd, r;
+	char id[64];
+	int r;
 
 	device_id(&d->usb.info, id, sizeof(id));
 	buf = mpf_xmalloc(j->size);
 	r = mpf_dfu_read(d, o_alt < 0 ? 0 : o_alt, j->addr, buf, j->size, id, err);
-	if (r == MPF_OK) {
-		/* atomic: a temporary name, fsync, rename */
-		snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", j->file, (long)getpid());
-		fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		if (fd < 0 || write(fd, buf, j->size) != (ssize_t)j->size || fsync(fd) ||
-		    close(fd) || rename(tmp, j->file)) {
-			r = mpf_errf(err, MPF_ERR_IO, "cannot write '%s': %s", j->file,
-				     strerror(errno));
-			unlink(tmp);
-		}
-	}
+	if (r == MPF_OK)
+		r = mpf_write_file(j->file, buf, j->size, err);
 	free(buf);
 	return r;
 }

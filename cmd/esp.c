@@ -6,21 +6,23 @@
  * Checks that can refuse a job (wrong chip, image for another chip, region
  * past the end of flash) all run before the first erase, so a refused job
  * leaves the flash as it was. */
-#define _DEFAULT_SOURCE		/* fsync, mkstemp */
 #include "applet.h"
+#include "clock.h"
 #include "err.h"
 #include "esp_flash.h"
 #include "esp_image.h"
 #include "esp_loader.h"
 #include "exitcode.h"
 #include "filter.h"
+#include "fsutil.h"
 #include "log.h"
-#include "progress.h"
+#include "scan.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 static const char *o_serial, *o_before = "default", *o_after = "hard-reset", *o_chip;
@@ -319,41 +321,13 @@ static int do_write(struct job *j, struct mpf_esp *e, struct mpf_buf *err)
 	return 0;
 }
 
-static int write_file_atomic(const char *path, const uint8_t *d, size_t n, struct mpf_buf *err)
-{
-	char *tmp = mpf_xasprintf("%s.XXXXXX", path);
-	int fd = mkstemp(tmp), r = 0;
-	size_t done = 0;
-
-	if (fd < 0) {
-		r = mpf_errf(err, MPF_ERR_IO, "cannot create %s: %s", tmp, strerror(errno));
-		free(tmp);
-		return r;
-	}
-	while (done < n) {
-		ssize_t w = write(fd, d + done, n - done);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			break;
-		done += (size_t)w;
-	}
-	if (done != n || fsync(fd) < 0 || close(fd) < 0 || rename(tmp, path) < 0) {
-		r = mpf_errf(err, MPF_ERR_IO, "cannot write %s: %s", path, strerror(errno));
-		unlink(tmp);
-	}
-	free(tmp);
-	return r;
-}
-
 static int do_read(struct job *j, struct mpf_esp *e, struct mpf_buf *err)
 {
 	uint8_t *buf = mpf_xmalloc(j->size ? j->size : 1);
 	int r = mpf_esp_read_flash(e, j->addr, buf, j->size, err);
 
 	if (r == 0)
-		r = write_file_atomic(j->out, buf, j->size, err);
+		r = mpf_write_file(j->out, buf, j->size, err);
 	j->bytes = j->size;
 	free(buf);
 	return r;
@@ -490,71 +464,44 @@ static int run_job(struct job *j, struct mpf_buf *err)
 	return r;
 }
 
-/* The USB ids of a port named on the command line (records carry vid and
- * pid), from sysfs: 0 when it is not a USB port. */
-static int read_hex(const char *dir, const char *file)
+/* Espressif's own USB ports (vid 303a): the USB-Serial/JTAG (pid 1001)
+ * and the ROM's USB-OTG CDC (pid = chip id). */
+static void set_ids(struct job *j, const struct mpf_record *r)
 {
-	char path[4200], buf[16];
-	FILE *f;
-	int v = -1;
+	const char *vid = mpf_rec_str(r, "vid"), *pid = mpf_rec_str(r, "pid");
 
-	snprintf(path, sizeof(path), "%s/%s", dir, file);
-	if ((f = fopen(path, "r"))) {
-		if (fgets(buf, sizeof(buf), f))
-			v = (int)strtol(buf, NULL, 16);
-		fclose(f);
-	}
-	return v;
+	if (!vid || !pid || strtol(vid, NULL, 16) != 0x303a)
+		return;
+	j->usb_pid = (int)strtol(pid, NULL, 16);
+	j->usb_jtag = j->usb_pid == 0x1001;
 }
 
-static void sysfs_usb_ids(const char *port, int *vid, int *pid)
+/* From the record's vid and pid, or, for a port without them (one named
+ * on the command line), from what mpf-scan finds for it. */
+static void set_usb(struct job *j, const struct mpf_record *rec)
 {
-	char real[4096], dev[4096], path[4200];
-	const char *base;
-	int up;
+	struct mpf_record found;
 
-	*vid = *pid = 0;
-	if (!realpath(port, real) || !(base = strrchr(real, '/')))
-		return;
-	snprintf(path, sizeof(path), "/sys/class/tty/%s/device", base + 1);
-	if (!realpath(path, dev))
-		return;
-	for (up = 0; up < 4; up++) {	/* interface dir, then the device */
-		char *slash;
-
-		if ((*vid = read_hex(dev, "idVendor")) >= 0) {
-			*pid = read_hex(dev, "idProduct");
-			return;
-		}
-		*vid = 0;
-		if (!(slash = strrchr(dev, '/')) || slash == dev)
-			return;
-		*slash = 0;
+	if (rec && mpf_rec_str(rec, "vid") && mpf_rec_str(rec, "pid")) {
+		set_ids(j, rec);
+	} else if (j->port) {
+		mpf_scan_port(j->port, &found);
+		set_ids(j, &found);
+		mpf_record_release(&found);
 	}
-}
-
-static void set_usb(struct job *j, int vid, int pid)
-{
-	if (vid != 0x303a)
-		return;
-	j->usb_jtag = pid == 0x1001;
-	j->usb_pid = pid;
 }
 
 /* ---- records ------------------------------------------------------------ */
 
 static int load_file(struct region *g, struct mpf_buf *err)
 {
-	FILE *f = fopen(g->file, "rb");
 	struct mpf_buf b = MPF_BUF_INIT;
-	char chunk[65536];
-	size_t n;
+	int r = mpf_load_file(g->file, MPF_FIRMWARE_MAX, &b, err);
 
-	if (!f)
-		return mpf_errf(err, MPF_ERR_IO, "cannot read '%s': %s", g->file, strerror(errno));
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		mpf_buf_add(&b, chunk, n);
-	fclose(f);
+	if (r < 0) {
+		mpf_buf_release(&b);
+		return r;
+	}
 	if (!b.len) {
 		mpf_buf_release(&b);
 		return mpf_errf(err, MPF_ERR_FORMAT, "%s is empty", g->file);
@@ -622,7 +569,6 @@ static int filter_run(struct mpf_record *rec, void *ctx)
 	struct job j = { OP_WRITE };
 	int64_t t0 = mpf_now_ms();
 	long long off = rec_offset(rec);
-	const char *vid = mpf_rec_str(rec, "vid"), *pid = mpf_rec_str(rec, "pid");
 	int r;
 
 	j.port = o_serial ? o_serial : mpf_rec_str(rec, "serial");
@@ -630,14 +576,7 @@ static int filter_run(struct mpf_record *rec, void *ctx)
 	j.filter = 1;
 	j.expect = o_chip ? o_chip : mpf_rec_str(rec, "cpu");
 	j.fw_chip = mpf_rec_str(rec, "firmware.chip");
-	if (vid && pid) {
-		set_usb(&j, (int)strtol(vid, NULL, 16), (int)strtol(pid, NULL, 16));
-	} else if (j.port) {
-		int v, p;
-
-		sysfs_usb_ids(j.port, &v, &p);
-		set_usb(&j, v, p);
-	}
+	set_usb(&j, rec);
 	if (!j.port)
 		r = mpf_errf(&err, MPF_ERR_ARG, "record has no serial port");
 	else if (!g.file)
@@ -698,15 +637,12 @@ static const struct mpf_column columns[] = {
 /* The board --serial names, for every command. */
 static void cli_port(const char *cmd, enum op op)
 {
-	int v, p;
-
 	if (!o_serial)
 		mpf_usage_error("%s needs --serial PORT", cmd);
 	cli.op = op;
 	cli.port = o_serial;
 	cli.expect = o_chip;
-	sysfs_usb_ids(o_serial, &v, &p);
-	set_usb(&cli, v, p);
+	set_usb(&cli, NULL);
 }
 
 /* Run the command cli holds on the board, as one record. */

@@ -4,6 +4,7 @@
 #define _DEFAULT_SOURCE		/* realpath(3) */
 #include "applet.h"
 #include "catalog.h"
+#include "clock.h"
 #include "db.h"
 #include "err.h"
 #include "exitcode.h"
@@ -12,7 +13,6 @@
 #include "log.h"
 #include "mirror.h"
 #include "ports.h"
-#include "progress.h"
 
 #include <errno.h>
 #include <limits.h>

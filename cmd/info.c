@@ -3,11 +3,11 @@
  * version, build, preview, port, board, cpu, arch, mpy, board_id, variant,
  * and description / ignore from board_info.toml). */
 #include "applet.h"
+#include "clock.h"
 #include "err.h"
 #include "filter.h"
 #include "ident.h"
 #include "log.h"
-#include "progress.h"
 #include "repl.h"
 #include "scan.h"
 #include "transport.h"

@@ -3,7 +3,6 @@
  * (Arm CMSIS-DAP, ADIv5; doc/protocols.md 4-5; lib/proto/cmsis_dap, lib/flash/
  * adiv5, cortex_m, swd_target).
  */
-#define _DEFAULT_SOURCE	/* mkstemp, fsync */
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -12,10 +11,12 @@
 #include <unistd.h>
 
 #include "applet.h"
+#include "clock.h"
 #include "cortex_m.h"
 #include "err.h"
 #include "exitcode.h"
 #include "filter.h"
+#include "fsutil.h"
 #include "image.h"
 #include "log.h"
 #include "scan.h"
@@ -83,10 +84,8 @@ static void probe_fields(struct mpf_record *r, const struct mpf_usb_probe *p)
 static void session_close(struct session *s)
 {
 	/* a target caught under reset is let go, to run its firmware again */
-	if (s->attached && s->swd.under_reset && !s->released)
-		mpf_cm_reset_run(&s->swd.a, NULL);
 	if (s->attached)
-		mpf_dap_disconnect(&s->dap, NULL);
+		mpf_swd_detach(&s->swd, s->swd.under_reset && !s->released, NULL);
 	if (s->open)
 		mpf_dap_release(&s->dap);
 	mpf_usb_probes_free(s->probes, s->n);
@@ -281,36 +280,6 @@ struct cmd_ctx {
 	uint32_t addr, size;
 };
 
-static int write_atomic(const char *path, const uint8_t *data, size_t len, struct mpf_buf *err)
-{
-	char *tmp = mpf_xasprintf("%s.XXXXXX", path);
-	int fd = mkstemp(tmp), rc = MPF_OK;
-	size_t off = 0;
-
-	if (fd < 0) {
-		rc = mpf_errf(err, MPF_ERR_IO, "cannot create %s: %s", tmp, strerror(errno));
-		free(tmp);
-		return rc;
-	}
-	while (off < len && rc == MPF_OK) {
-		ssize_t n = write(fd, data + off, len - off);
-
-		if (n < 0 && errno != EINTR)
-			rc = mpf_errf(err, MPF_ERR_IO, "writing %s: %s", tmp, strerror(errno));
-		else if (n > 0)
-			off += (size_t)n;
-	}
-	if (rc == MPF_OK && fsync(fd) < 0)
-		rc = mpf_errf(err, MPF_ERR_IO, "fsync %s: %s", tmp, strerror(errno));
-	close(fd);
-	if (rc == MPF_OK && rename(tmp, path) < 0)
-		rc = mpf_errf(err, MPF_ERR_IO, "renaming %s to %s: %s", tmp, path, strerror(errno));
-	if (rc != MPF_OK)
-		unlink(tmp);
-	free(tmp);
-	return rc;
-}
-
 static int do_read(struct session *s, struct mpf_record *r, const struct cmd_ctx *c,
 		   struct mpf_buf *err)
 {
@@ -322,7 +291,7 @@ static int do_read(struct session *s, struct mpf_record *r, const struct cmd_ctx
 	rc = mpf_mem_read(&s->swd.a, c->addr, buf, c->size, on_progress, &g, err);
 	prog_end(&g, rc >= 0);
 	if (rc >= 0)
-		rc = write_atomic(c->file, buf, c->size, err);
+		rc = mpf_write_file(c->file, buf, c->size, err);
 	free(buf);
 	if (rc < 0)
 		return rc;

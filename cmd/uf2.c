@@ -2,9 +2,11 @@
  * RP2350, SAMD, nRF52, ...), describe and make UF2 files (Microsoft's uf2
  * README; doc/protocols.md 3, doc/boards.md 6). */
 #include "applet.h"
+#include "clock.h"
 #include "err.h"
 #include "exitcode.h"
 #include "filter.h"
+#include "fsutil.h"
 #include "log.h"
 #include "progress.h"
 #include "reappear.h"
@@ -17,7 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 static const char *o_drive, *o_device, *o_family;
@@ -56,37 +57,11 @@ static const struct mpf_opt uf2_opts[] = {
 	OPT_END(),
 };
 
-#define MAX_FILE (256u << 20)
-
-/* The whole of path in out. Returns 0 or a negative mpf_err with err set. */
-static int load(const char *path, struct mpf_buf *out, struct mpf_buf *err)
-{
-	char buf[65536];
-	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return mpf_errf(err, errno == ENOENT ? MPF_ERR_NODEV : MPF_ERR_IO, "%s: %s", path,
-				strerror(errno));
-	while ((n = read(fd, buf, sizeof(buf))) > 0) {
-		if (out->len + (size_t)n > MAX_FILE) {
-			close(fd);
-			return mpf_errf(err, MPF_ERR_FORMAT, "%s: larger than %u MiB", path,
-					MAX_FILE >> 20);
-		}
-		mpf_buf_add(out, buf, (size_t)n);
-	}
-	close(fd);
-	if (n < 0)
-		return mpf_errf(err, MPF_ERR_IO, "%s: %s", path, strerror(errno));
-	return 0;
-}
-
 static int load_uf2(const char *path, struct mpf_buf *data, struct mpf_uf2_summary *s,
 		    struct mpf_buf *err)
 {
 	struct mpf_buf why = MPF_BUF_INIT;
-	int r = load(path, data, err);
+	int r = mpf_load_file(path, MPF_FIRMWARE_MAX, data, err);
 
 	if (!r && (r = mpf_uf2_validate((const uint8_t *)data->buf, data->len, s, &why)))
 		mpf_errf(err, r, "%s: %s", path, why.buf);
@@ -191,26 +166,6 @@ static int cmd_info(int argc, char **argv)
 
 /* ---- convert ---- */
 
-/* Write data to path atomically: a temporary name, fsync, rename. */
-static int write_atomic(const char *path, const void *data, size_t len, struct mpf_buf *err)
-{
-	char *tmp = mpf_xasprintf("%s.tmp.%ld", path, (long)getpid());
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644), r = 0;
-
-	if (fd < 0) {
-		r = mpf_errf(err, MPF_ERR_IO, "cannot create %s: %s", tmp, strerror(errno));
-	} else if (write(fd, data, len) != (ssize_t)len || fsync(fd)) {
-		r = mpf_errf(err, MPF_ERR_IO, "writing %s: %s", tmp, strerror(errno));
-		close(fd);
-		unlink(tmp);
-	} else if (close(fd) || rename(tmp, path)) {
-		r = mpf_errf(err, MPF_ERR_IO, "writing %s: %s", path, strerror(errno));
-		unlink(tmp);
-	}
-	free(tmp);
-	return r;
-}
-
 static int cmd_convert(int argc, char **argv)
 {
 	struct mpf_uf2_family fam = { .name = o_family };
@@ -227,12 +182,12 @@ static int cmd_convert(int argc, char **argv)
 		mpf_parse_addr(o_family, &fam.id);	/* a number: --family took it */
 	if (!(base = o_base.given ? o_base.v : fam.base))
 		mpf_usage_error("--base is needed for %s", fam.name);
-	if (load(argv[0], &in, &err))
+	if (mpf_load_file(argv[0], MPF_FIRMWARE_MAX, &in, &err))
 		mpf_die(MPF_EXIT_NOINPUT, "%s", err.buf);
 	n = mpf_uf2_convert((const uint8_t *)in.buf, in.len, base, fam.id, 256, &out, &err);
 	if (n < 0)
 		mpf_die(MPF_EXIT_DATAERR, "%s: %s", argv[0], err.buf);
-	if (write_atomic(argv[1], out.buf, out.len, &err))
+	if (mpf_write_file(argv[1], out.buf, out.len, &err))
 		mpf_die(MPF_EXIT_CANTCREAT, "%s", err.buf);
 	mpf_info("%s: %d blocks of %s at 0x%08x-0x%08x", argv[1], n, fam.name, (unsigned)base,
 		 (unsigned)(base + in.len));
@@ -481,7 +436,7 @@ static int find_drive(const char *file, char **drive, int *ours, struct mpf_buf 
 				     "in /sys/block); put the board in its bootloader (mpf-bootloader) "
 				     "or name it with --drive or --device");
 		else
-			nanosleep(&(struct timespec){ 0, 100000000L }, NULL);
+			mpf_sleep_ms(100);
 	}
 	mpf_buf_release(&data);
 	mpf_buf_release(&paths);

@@ -30,8 +30,9 @@ test_expect_success JQ '--skip-unchanged rewrites only the 64 KiB regions that d
 	flash_at c3 0 400000 | cmp - fw2.bin
 '
 
-test_expect_success 'read gives back what is in flash' '
-	mpf-esp --serial c3.tty read 0x30000 5000 back.bin -o jsonl >out &&
+test_expect_success 'read gives back what is in flash, in a file of mode 0666 less the umask' '
+	(umask 002 && mpf-esp --serial c3.tty read 0x30000 5000 back.bin -o jsonl >out) &&
+	test "$(stat -c %a back.bin)" = 664 &&
 	dd if=fw2.bin bs=1 skip=196608 count=5000 2>/dev/null >want &&
 	cmp want back.bin &&
 	grep -c READ_FLASH_SLOW c3.log >/dev/null

@@ -11,7 +11,8 @@ test_expect_success 'setup: a binary' '
 '
 
 test_expect_success JQ 'convert makes 256-byte blocks at the family base; info describes them' '
-	mpf-uf2 convert --family RP2040 fw.bin fw.uf2 &&
+	(umask 002 && mpf-uf2 convert --family RP2040 fw.bin fw.uf2) &&
+	test "$(stat -c %a fw.uf2)" = 664 &&
 	size=$(wc -c <fw.bin) && blocks=$(( (size + 255) / 256 )) &&
 	test $(wc -c <fw.uf2) -eq $((blocks * 512)) &&
 	mpf-uf2 info -o jsonl fw.uf2 >out &&

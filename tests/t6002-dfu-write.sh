@@ -104,7 +104,8 @@ test_expect_success USBSIM,JQ '--no-verify writes without reading back' '
 
 test_expect_success USBSIM 'read saves flash to a file, erase clears it, leave starts the firmware' '
 	usbsim mpf-dfu --address 0x08000000 --no-leave write x.bin >/dev/null &&
-	usbsim mpf-dfu read 0x08000000 70000 r.bin >out &&
+	(umask 002 && usbsim mpf-dfu read 0x08000000 70000 r.bin >out) &&
+	test "$(stat -c %a r.bin)" = 664 &&
 	cmp x.bin r.bin &&
 	usbsim mpf-dfu read 0x08000000 64K r64.bin &&
 	test $(wc -c <r64.bin) = 65536 &&

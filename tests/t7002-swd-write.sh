@@ -85,7 +85,8 @@ test_expect_success USBSIM 'a CMSIS-DAP v1 (HID) probe writes and verifies too' 
 	test "$(json_field rec dap_version)" = 1 &&
 	test "$(json_field rec swd.packet_size)" = 64 &&
 	test "$(json_field rec flashed.ok)" = true &&
-	usbsim mpf-swd read 0x08000000 5000 back.bin >/dev/null &&
+	(umask 002 && usbsim mpf-swd read 0x08000000 5000 back.bin >/dev/null) &&
+	test "$(stat -c %a back.bin)" = 664 &&
 	cmp v1.bin back.bin
 '
 

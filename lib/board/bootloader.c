@@ -1,7 +1,7 @@
 /* bootloader.c - activators and bootloader device matching (bootloader.h). */
-#define _DEFAULT_SOURCE		/* realpath */
 #include "bootloader.h"
 #include "buf.h"
+#include "clock.h"
 #include "err.h"
 #include "log.h"
 #include "repl.h"
@@ -11,7 +11,6 @@
 #include "uf2drive.h"
 #include "usb.h"
 
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,7 +75,7 @@ static int repl_bootloader(struct mpf_repl *r, struct mpf_buf *err)
 	return x;
 }
 
-int mpf_mpy_bootloader(const char *port, struct mpf_buf *err)
+static int mpf_mpy_bootloader(const char *port, struct mpf_buf *err)
 {
 	struct mpf_transport *t;
 	struct mpf_repl r;
@@ -196,45 +195,4 @@ int mpf_boot_pick(const struct mpf_record *board, enum mpf_bootdev kind,
 	if (!solo)
 		return -1;
 	return fresh >= 0 ? fresh : take_old ? old : -1;
-}
-
-static int read_attr(const char *dir, const char *name, char *out, size_t cap)
-{
-	char path[PATH_MAX + 64];
-	FILE *f;
-	int ok;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	if (!(f = fopen(path, "re")))
-		return 0;
-	ok = fgets(out, (int)cap, f) != NULL;
-	fclose(f);
-	if (ok)
-		out[strcspn(out, "\r\n")] = '\0';
-	return ok;
-}
-
-int mpf_blockdev_usb_identity(const char *sysroot, const char *dev, char *serial, size_t scap,
-			      char *location, size_t lcap)
-{
-	char link[PATH_MAX], real[PATH_MAX], busnum[16];
-	const char *base = strrchr(dev, '/');
-	char *p;
-
-	serial[0] = location[0] = '\0';
-	snprintf(link, sizeof(link), "%s/class/block/%s", sysroot ? sysroot : "/sys",
-		 base ? base + 1 : dev);
-	if (!realpath(link, real))
-		return 0;
-	/* .../usb1/1-1/1-1.3/1-1.3:1.0/host2/.../block/sdb/sdb1: the USB
-	 * device is the nearest ancestor with a busnum file. */
-	while ((p = strrchr(real, '/')) && p > real) {
-		*p = '\0';
-		if (read_attr(real, "busnum", busnum, sizeof(busnum))) {
-			read_attr(real, "serial", serial, scap);
-			snprintf(location, lcap, "%s", strrchr(real, '/') + 1);
-			return 1;
-		}
-	}
-	return 0;
 }

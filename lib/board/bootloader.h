@@ -30,9 +30,8 @@ struct mpf_activator {
 extern const struct mpf_activator mpf_activators[];	/* NULL-name terminated */
 const struct mpf_activator *mpf_activator_find(const char *name);
 
-/* The activators themselves, for tests. */
+/* The 1200-baud touch activator itself, for tests. */
 int mpf_touch1200(const char *port, struct mpf_buf *err);
-int mpf_mpy_bootloader(const char *port, struct mpf_buf *err);
 
 /* A bootloader device seen by a scan (kind "uf2" with path, board_id,
  * model, and usb_serial/location where the OS tells them; kind "dfu"
@@ -52,11 +51,5 @@ struct mpf_boot_cand {
  * now), the first new one, or an old one when take_old (activator none). */
 int mpf_boot_pick(const struct mpf_record *board, enum mpf_bootdev kind,
 		  const struct mpf_boot_cand *c, size_t n, int solo, int take_old);
-
-/* The identity the OS keeps for a block device's USB device ("/dev/sdb1"):
- * its serial number and location (port path "1-1.3"), from sysroot
- * (NULL: /sys)/class/block. Returns 1 when found. */
-int mpf_blockdev_usb_identity(const char *sysroot, const char *dev, char *serial, size_t scap,
-			      char *location, size_t lcap);
 
 #endif

@@ -1,8 +1,7 @@
 /* db.c - the firmware catalogue in sqlite3 (see db.h). */
 #include "db.h"
+#include "clock.h"
 #include "fsutil.h"
-#include "progress.h"
-#include "transport.h"
 #include "boards.h"
 #include "buf.h"
 #include "err.h"

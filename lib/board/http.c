@@ -1,8 +1,10 @@
 /* http.c - pages and files over HTTP(S) with libcurl multi, and file://. */
 #define _DEFAULT_SOURCE		/* flock(2) for the .part lock */
 #include "http.h"
+#include "clock.h"
 #include "err.h"
 #include "fault.h"
+#include "fsutil.h"
 #include "log.h"
 #include "progress.h"
 
@@ -233,51 +235,6 @@ static int open_part(struct xfer *x, struct mpf_buf *err)
 	}
 }
 
-static int fsync_dir(const char *path)
-{
-	char *d = mpf_xstrdup(path), *s = strrchr(d, '/');
-	int fd;
-
-	if (s)
-		s[s == d] = '\0';
-	fd = open(s ? d : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	free(d);
-	if (fd < 0)
-		return -1;
-	fsync(fd);
-	close(fd);
-	return 0;
-}
-
-/* All of len to a .part, or -1 with errno. A short write (the disk or
- * a file size limit reached part way) is continued, so the next call
- * says why (ENOSPC, EFBIG). MPF_FAULT=fwrite:N fails the Nth as a full
- * disk. */
-static ssize_t part_write(int fd, const void *p, size_t len)
-{
-	const char *c = p;
-	size_t done = 0;
-	ssize_t n;
-
-	if (mpf_fault("fwrite")) {
-		errno = ENOSPC;
-		return -1;
-	}
-	while (done < len) {
-		n = write(fd, c + done, len - done);
-		if (n < 0 && errno == EINTR && !mpf_interrupted)
-			continue;
-		if (n < 0)
-			return -1;
-		if (n == 0) {
-			errno = ENOSPC;
-			return -1;
-		}
-		done += (size_t)n;
-	}
-	return (ssize_t)len;
-}
-
 /* The .part is complete: check it and move it into place. */
 static int finish_file(struct xfer *x)
 {
@@ -300,7 +257,7 @@ static int finish_file(struct xfer *x)
 	if (rename(x->part, r->path) < 0)
 		return mpf_errf(&r->err, MPF_ERR_IO, "cannot rename %s: %s", x->part,
 				strerror(errno));
-	fsync_dir(r->path);
+	mpf_fsync_dir(r->path);
 	return 0;
 }
 
@@ -338,7 +295,7 @@ static void run_file(struct xfer *x)
 					     r->url);
 		else if (!r->path)
 			mpf_buf_add(&r->body, buf, (size_t)n);
-		else if (part_write(x->fd, buf, (size_t)n) != n)
+		else if (mpf_write_all(x->fd, buf, (size_t)n) < 0)
 			r->result = mpf_errf(&r->err, MPF_ERR_IO, "cannot write %s: %s", x->part,
 					     strerror(errno));
 	}
@@ -405,7 +362,7 @@ static size_t on_body(char *p, size_t size, size_t n, void *ctx)
 		x->offset = 0;
 		r->resumed_at = 0;
 	}
-	if (part_write(x->fd, p, len) != (ssize_t)len) {
+	if (mpf_write_all(x->fd, p, len) < 0) {
 		x->werr = errno ? errno : ENOSPC;
 		return 0;
 	}

@@ -70,7 +70,8 @@ const struct mpf_port *mpf_port_find(const char *port)
 	return NULL;
 }
 
-int mpf_method_writes(const struct mpf_method *m, const char *format)
+/* 1 if method m writes firmware of format. */
+static int mpf_method_writes(const struct mpf_method *m, const char *format)
 {
 	int i;
 

@@ -48,8 +48,6 @@ const struct mpf_port *mpf_port_find(const char *port);
 const struct mpf_method *mpf_method_find(const char *method);
 /* The name of the i-th method, NULL past the last (an option's choices). */
 const char *mpf_method_name(int i);
-/* 1 if method m writes firmware of format. */
-int mpf_method_writes(const struct mpf_method *m, const char *format);
 
 /* 1 if some flash method writes firmware of format ("uf2", "hex"). */
 int mpf_format_flashable(const char *format);

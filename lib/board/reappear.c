@@ -1,17 +1,15 @@
 /* reappear.c - recognise a board after it re-enumerated (reappear.h). */
 #include "reappear.h"
 #include "applet.h"
+#include "clock.h"
 #include "transport.h"
 #include "buf.h"
 #include "err.h"
 #include "log.h"
-#include "progress.h"
 #include "scan.h"
 
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 static int same(const struct mpf_record *a, const struct mpf_record *b, const char *key)
 {
@@ -45,13 +43,6 @@ int mpf_board_match(const struct mpf_record *cand, const struct mpf_record *boar
 	if (!mpf_board_has_identity(cand) && same(cand, board, "serial"))
 		return 1;
 	return 0;
-}
-
-static void sleep_ms(int ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);
 }
 
 /* The best-matching serial port now, or NULL: every enumerated port, and
@@ -101,23 +92,36 @@ static char *find_port(const struct mpf_record *rec)
 	return port;
 }
 
+/* mpf_poll_until's question: is the board's port back? */
+struct port_wait {
+	const struct mpf_record *rec;
+	char *port;
+};
+
+static int port_back(void *ctx)
+{
+	struct port_wait *w = ctx;
+
+	return (w->port = find_port(w->rec)) != NULL;
+}
+
 int mpf_board_wait_serial(const struct mpf_record *rec, int timeout_ms, char **port,
 			  struct mpf_buf *err)
 {
-	int64_t end = mpf_now_ms() + timeout_ms;
+	struct port_wait w = { rec, NULL };
+	int r;
 
 	*port = NULL;
 	if (!mpf_board_has_identity(rec) && !has(rec, "serial"))
 		return mpf_errf(err, MPF_ERR_ARG, "the record has no serial, usb_serial or location "
 				"to recognise the board by");
-	while (!(*port = find_port(rec))) {
-		if (mpf_interrupted)
-			return mpf_errf(err, MPF_ERR_INTR, "interrupted");
-		if (mpf_now_ms() >= end)
-			return mpf_errf(err, MPF_ERR_TIMEOUT, "the board did not come back as a serial "
-					"port within %d s", (timeout_ms + 999) / 1000);
-		sleep_ms(50);
-	}
+	r = mpf_poll_until(port_back, &w, timeout_ms, 50);
+	if (r == MPF_ERR_INTR)
+		return mpf_errf(err, MPF_ERR_INTR, "interrupted");
+	if (r == MPF_ERR_TIMEOUT)
+		return mpf_errf(err, MPF_ERR_TIMEOUT, "the board did not come back as a serial "
+				"port within %d s", (timeout_ms + 999) / 1000);
+	*port = w.port;
 	return 0;
 }
 

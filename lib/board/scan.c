@@ -5,6 +5,7 @@
 #include "scan.h"
 #include "buf.h"
 #include "err.h"
+#include "fsutil.h"
 #include "log.h"
 #include "uf2drive.h"
 #include "usb.h"
@@ -19,7 +20,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-int mpf_natural_cmp(const char *a, const char *b)
+/* Order names the way people count: ttyACM2 before ttyACM10. */
+static int mpf_natural_cmp(const char *a, const char *b)
 {
 	while (*a && *b) {
 		if (isdigit((unsigned char)*a) && isdigit((unsigned char)*b)) {
@@ -38,7 +40,8 @@ int mpf_natural_cmp(const char *a, const char *b)
 	return (unsigned char)*a - (unsigned char)*b;
 }
 
-int mpf_scan_ignored(const struct mpf_strlist *ignore, const char *path)
+/* 1 if path (or its base name) matches one of the ignore globs. */
+static int mpf_scan_ignored(const struct mpf_strlist *ignore, const char *path)
 {
 	const char *base = strrchr(path, '/');
 
@@ -59,7 +62,8 @@ static int usb_interface_name(const char *s, size_t n)
 	return memchr(s, '-', (size_t)(colon - s)) != NULL;
 }
 
-void mpf_tty_location(const char *dev, char *out, size_t cap)
+/* "1-1.3" for a tty from sysfs (/sys/class/tty/NAME/device), "" if not USB. */
+static void mpf_tty_location(const char *dev, char *out, size_t cap)
 {
 	char link[PATH_MAX], real[PATH_MAX];
 	const char *base = strrchr(dev, '/'), *p, *end;
@@ -123,9 +127,8 @@ static int is_bluetooth(struct sp_port *p)
 	       (desc && (strstr(desc, "Bluetooth") || strstr(desc, "bluetooth")));
 }
 
-static void add_serial(struct mpf_record **recs, size_t *n, const char *name, struct sp_port *p)
+static void serial_fields(struct mpf_record *r, const char *name, struct sp_port *p)
 {
-	struct mpf_record *r = add(recs, n, "serial");
 	char loc[64];
 	int vid, pid;
 
@@ -140,6 +143,23 @@ static void add_serial(struct mpf_record **recs, size_t *n, const char *name, st
 	}
 	mpf_tty_location(name, loc, sizeof(loc));
 	set_nonempty(r, "location", loc);
+}
+
+static void add_serial(struct mpf_record **recs, size_t *n, const char *name, struct sp_port *p)
+{
+	serial_fields(add(recs, n, "serial"), name, p);
+}
+
+void mpf_scan_port(const char *name, struct mpf_record *r)
+{
+	struct sp_port *p = NULL;
+
+	mpf_record_init(r);
+	mpf_rec_set_str(r, "kind", "serial");
+	if (strstr(name, "://") || sp_get_port_by_name(name, &p) != SP_OK)
+		p = NULL;
+	serial_fields(r, name, p);
+	sp_free_port(p);
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -400,5 +420,38 @@ int mpf_scan(const struct mpf_scan_opts *o, struct mpf_record **recs, size_t *n)
 		*n += nprobes;
 	}
 	free(probes);
+	return 0;
+}
+
+static int read_attr(const char *dir, const char *name, char *out, size_t cap)
+{
+	char path[PATH_MAX + 64];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return mpf_read_line(path, out, cap);
+}
+
+int mpf_blockdev_usb_identity(const char *sysroot, const char *dev, char *serial, size_t scap,
+			      char *location, size_t lcap)
+{
+	char link[PATH_MAX], real[PATH_MAX], busnum[16];
+	const char *base = strrchr(dev, '/');
+	char *p;
+
+	serial[0] = location[0] = '\0';
+	snprintf(link, sizeof(link), "%s/class/block/%s", sysroot ? sysroot : "/sys",
+		 base ? base + 1 : dev);
+	if (!realpath(link, real))
+		return 0;
+	/* .../usb1/1-1/1-1.3/1-1.3:1.0/host2/.../block/sdb/sdb1: the USB
+	 * device is the nearest ancestor with a busnum file. */
+	while ((p = strrchr(real, '/')) && p > real) {
+		*p = '\0';
+		if (read_attr(real, "busnum", busnum, sizeof(busnum))) {
+			read_attr(real, "serial", serial, scap);
+			snprintf(location, lcap, "%s", strrchr(real, '/') + 1);
+			return 1;
+		}
+	}
 	return 0;
 }

@@ -33,19 +33,21 @@ struct mpf_scan_opts {
  * Problems with one device are logged and never fail the scan. */
 int mpf_scan(const struct mpf_scan_opts *o, struct mpf_record **recs, size_t *n);
 
+/* The record mpf-scan writes for one serial port, under the name given
+ * (a by-id link, a pty): kind and serial, and the USB fields (vid, pid,
+ * usb_serial, ..., location) when it is a USB port. r is initialised. */
+void mpf_scan_port(const char *name, struct mpf_record *r);
+
 struct mpf_usb_info;
 /* Set a USB device's fields in a record as mpf-scan writes them: vid, pid
  * (4 hex digits), bus, address, and location, usb_serial, manufacturer,
  * product when known; access "denied" plus the udev hint when it is. */
 void mpf_scan_usb_fields(struct mpf_record *r, const struct mpf_usb_info *u);
 
-/* 1 if path (or its base name) matches one of the ignore globs. */
-int mpf_scan_ignored(const struct mpf_strlist *ignore, const char *path);
-
-/* "1-1.3" for a tty from sysfs (/sys/class/tty/NAME/device), "" if not USB. */
-void mpf_tty_location(const char *dev, char *out, size_t cap);
-
-/* Order names the way people count: ttyACM2 before ttyACM10. */
-int mpf_natural_cmp(const char *a, const char *b);
+/* The identity the OS keeps for a block device's USB device ("/dev/sdb1"):
+ * its serial number and location (port path "1-1.3"), from sysroot
+ * (NULL: /sys)/class/block. Returns 1 when found. */
+int mpf_blockdev_usb_identity(const char *sysroot, const char *dev, char *serial, size_t scap,
+			      char *location, size_t lcap);
 
 #endif

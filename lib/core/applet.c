@@ -102,7 +102,8 @@ static void help_usage(const char *line, size_t len, void *ctx)
 	mpf_buf_addf(u->out, "%s %.*s\n", u->n++ ? "      " : "usage:", (int)len, line);
 }
 
-void mpf_applet_help(const struct mpf_applet *a, struct mpf_buf *out)
+/* The --help text of a, into out. */
+static void mpf_applet_help(const struct mpf_applet *a, struct mpf_buf *out)
 {
 	struct usage_lines lines = { out, 0 };
 	const struct mpf_subcmd *s;

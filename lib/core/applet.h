@@ -80,10 +80,6 @@ extern const struct mpf_opt mpf_common_opts[];
  * call .main, flush. Returns the exit status. */
 int mpf_applet_run(const struct mpf_applet *a, int argc, char **argv);
 
-/* Print the --help text of a to f. */
-struct mpf_buf;
-void mpf_applet_help(const struct mpf_applet *a, struct mpf_buf *out);
-
 /* Each synopsis line of a (without "usage:"), the subcommands' first;
  * fn is called with the line and its length. */
 void mpf_applet_usage(const struct mpf_applet *a, void (*fn)(const char *line, size_t len,

@@ -27,7 +27,7 @@ const char *mpf_err_name(int err)
 	return names[-err];
 }
 
-int mpf_verrf(struct mpf_buf *err, int code, const char *fmt, va_list ap)
+static int mpf_verrf(struct mpf_buf *err, int code, const char *fmt, va_list ap)
 {
 	if (err) {
 		mpf_buf_reset(err);

@@ -39,6 +39,5 @@ const char *mpf_err_name(int err);
  * that failing paths read: return mpf_errf(err, MPF_ERR_TIMEOUT, "..."). */
 int mpf_errf(struct mpf_buf *err, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-int mpf_verrf(struct mpf_buf *err, int code, const char *fmt, va_list ap);
 
 #endif

@@ -69,8 +69,9 @@ int mpf_output_record(const struct mpf_record *rec)
 	return out.gone ? -1 : 0;
 }
 
-const char *mpf_output_cell(const struct mpf_record *rec, const struct mpf_column *col,
-			    struct mpf_buf *tmp)
+/* Text of one field for a table cell ("-" style NULL for absent). */
+static const char *mpf_output_cell(const struct mpf_record *rec, const struct mpf_column *col,
+				   struct mpf_buf *tmp)
 {
 	json_t *v;
 

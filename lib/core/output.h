@@ -28,8 +28,5 @@ void mpf_output_begin(const struct mpf_column *cols);
 int mpf_output_record(const struct mpf_record *rec);
 /* Print what was kept; returns 0 or MPF_EXIT_IOERR when stdout failed. */
 int mpf_output_end(void);
-/* Text of one field for a table cell ("-" style NULL for absent). */
-const char *mpf_output_cell(const struct mpf_record *rec, const struct mpf_column *col,
-			    struct mpf_buf *tmp);
 
 #endif

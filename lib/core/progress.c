@@ -2,13 +2,13 @@
 #include "progress.h"
 #include "applet.h"
 #include "buf.h"
+#include "clock.h"
 
 #include <jansson.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 enum mode { NONE, BAR, JSON };
@@ -21,14 +21,6 @@ struct mpf_progress {
 };
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-
-int64_t mpf_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static enum mode mode_now(void)
 {

@@ -23,7 +23,4 @@ void mpf_progress_update(struct mpf_progress *p, uint64_t done);
 /* Ends and frees p. */
 void mpf_progress_end(struct mpf_progress *p, int ok);
 
-/* Monotonic clock in milliseconds (also used for timeouts). */
-int64_t mpf_now_ms(void);
-
 #endif

@@ -7,8 +7,8 @@
 #include <string.h>
 
 #include "adiv5.h"
+#include "clock.h"
 #include "err.h"
-#include "progress.h"
 
 #define AP_REQ(reg)	(DAP_APnDP | DAP_A(reg))
 #define DP_REQ(reg)	DAP_A(reg)
@@ -20,6 +20,8 @@ void mpf_adiv5_init(struct mpf_adiv5 *a, struct mpf_dap *dap)
 	a->select = a->csw = a->tar = ~0u;
 	a->wrap = 0x400;
 }
+
+static int mpf_adiv5_dp_read(struct mpf_adiv5 *a, uint8_t reg, uint32_t *v, struct mpf_buf *err);
 
 static void forget(struct mpf_adiv5 *a)
 {
@@ -36,7 +38,8 @@ static void bits_add(uint8_t *seq, unsigned *pos, uint32_t v, unsigned n)
 			seq[*pos / 8] |= 1u << (*pos % 8);
 }
 
-int mpf_adiv5_line_reset(struct mpf_adiv5 *a, struct mpf_buf *err)
+/* Line reset, JTAG-to-SWD, line reset, idle, then DPIDR. */
+static int mpf_adiv5_line_reset(struct mpf_adiv5 *a, struct mpf_buf *err)
 {
 	uint8_t seq[32] = { 0 };
 	unsigned pos = 0;
@@ -147,21 +150,13 @@ int mpf_adiv5_run(struct mpf_adiv5 *a, struct mpf_buf *err)
 	return run(a, err);
 }
 
-int mpf_adiv5_dp_read(struct mpf_adiv5 *a, uint8_t reg, uint32_t *v, struct mpf_buf *err)
+static int mpf_adiv5_dp_read(struct mpf_adiv5 *a, uint8_t reg, uint32_t *v, struct mpf_buf *err)
 {
 	mpf_dap_q_read(a->dap, DP_REQ(reg), v);
 	return run(a, err);
 }
 
-int mpf_adiv5_dp_write(struct mpf_adiv5 *a, uint8_t reg, uint32_t v, struct mpf_buf *err)
-{
-	mpf_dap_q_write(a->dap, DP_REQ(reg), v);
-	if (reg == DP_SELECT)
-		a->select = v;
-	return run(a, err);
-}
-
-void mpf_adiv5_q_ap_read(struct mpf_adiv5 *a, uint8_t ap, uint8_t reg, uint32_t *v)
+static void mpf_adiv5_q_ap_read(struct mpf_adiv5 *a, uint8_t ap, uint8_t reg, uint32_t *v)
 {
 	q_select(a, ap, reg);
 	mpf_dap_q_read(a->dap, AP_REQ(reg), v);
@@ -282,7 +277,7 @@ void mpf_adiv5_q_write(struct mpf_adiv5 *a, uint32_t addr, uint32_t *words, uint
 	q_xfer(a, addr, words, n, 0);
 }
 
-void mpf_adiv5_q_read(struct mpf_adiv5 *a, uint32_t addr, uint32_t *words, uint32_t n)
+static void mpf_adiv5_q_read(struct mpf_adiv5 *a, uint32_t addr, uint32_t *words, uint32_t n)
 {
 	q_xfer(a, addr, words, n, 1);
 }
@@ -323,4 +318,32 @@ int mpf_adiv5_write(struct mpf_adiv5 *a, uint32_t addr, uint32_t *words, uint32_
 {
 	mpf_adiv5_q_write(a, addr, words, n);
 	return mem_err(a, run(a, err), "writing to", addr, err);
+}
+
+/* mpf_poll_until's question: does the word match yet? */
+struct word_wait {
+	struct mpf_adiv5 *a;
+	uint32_t addr, mask, want, v;
+	struct mpf_buf *err;
+};
+
+static int word_matches(void *ctx)
+{
+	struct word_wait *w = ctx;
+	int rc = mpf_adiv5_read32(w->a, w->addr, &w->v, w->err);
+
+	return rc < 0 ? rc : (w->v & w->mask) == w->want;
+}
+
+int mpf_adiv5_wait32(struct mpf_adiv5 *a, uint32_t addr, uint32_t mask, uint32_t want,
+		     unsigned ms, uint32_t *last, struct mpf_buf *err)
+{
+	struct word_wait w = { a, addr, mask, want, 0, err };
+	int rc = mpf_poll_until(word_matches, &w, (int)ms, 1);
+
+	if (last)
+		*last = w.v;
+	if (rc == MPF_ERR_INTR)
+		return mpf_errf(err, rc, "interrupted");
+	return rc;
 }

@@ -58,22 +58,18 @@ struct mpf_adiv5 {
 };
 
 void mpf_adiv5_init(struct mpf_adiv5 *a, struct mpf_dap *dap);
-/* Line reset, JTAG-to-SWD, line reset, idle, then DPIDR. */
-int mpf_adiv5_line_reset(struct mpf_adiv5 *a, struct mpf_buf *err);
-/* The above, clear sticky errors and power up the debug domain. */
+/* Line reset, JTAG-to-SWD, line reset, idle, DPIDR; then clear sticky
+ * errors and power up the debug domain. */
 int mpf_adiv5_connect(struct mpf_adiv5 *a, struct mpf_buf *err);
 /* After a failed transfer: read CTRL/STAT, clear sticky errors, forget
  * the caches. Describes the state in err (appended). */
 int mpf_adiv5_recover(struct mpf_adiv5 *a, struct mpf_buf *err);
 
-int mpf_adiv5_dp_read(struct mpf_adiv5 *a, uint8_t reg, uint32_t *v, struct mpf_buf *err);
-int mpf_adiv5_dp_write(struct mpf_adiv5 *a, uint8_t reg, uint32_t v, struct mpf_buf *err);
 int mpf_adiv5_ap_read(struct mpf_adiv5 *a, uint8_t ap, uint8_t reg, uint32_t *v,
 		      struct mpf_buf *err);
 int mpf_adiv5_ap_write(struct mpf_adiv5 *a, uint8_t ap, uint8_t reg, uint32_t v,
 		       struct mpf_buf *err);
-/* Queue forms (run with mpf_adiv5_run). */
-void mpf_adiv5_q_ap_read(struct mpf_adiv5 *a, uint8_t ap, uint8_t reg, uint32_t *v);
+/* Queue form (run with mpf_adiv5_run). */
 void mpf_adiv5_q_ap_write(struct mpf_adiv5 *a, uint8_t ap, uint8_t reg, uint32_t v);
 int mpf_adiv5_run(struct mpf_adiv5 *a, struct mpf_buf *err);
 
@@ -86,12 +82,17 @@ void mpf_adiv5_q_read32(struct mpf_adiv5 *a, uint32_t addr, uint32_t *v);
 /* Queue a read that the probe repeats until (value & mask) == match. */
 void mpf_adiv5_q_poll32(struct mpf_adiv5 *a, uint32_t addr, uint32_t mask, uint32_t match);
 void mpf_adiv5_q_write(struct mpf_adiv5 *a, uint32_t addr, uint32_t *words, uint32_t n);
-void mpf_adiv5_q_read(struct mpf_adiv5 *a, uint32_t addr, uint32_t *words, uint32_t n);
 int mpf_adiv5_read32(struct mpf_adiv5 *a, uint32_t addr, uint32_t *v, struct mpf_buf *err);
 int mpf_adiv5_write32(struct mpf_adiv5 *a, uint32_t addr, uint32_t v, struct mpf_buf *err);
 int mpf_adiv5_read(struct mpf_adiv5 *a, uint32_t addr, uint32_t *words, uint32_t n,
 		   struct mpf_buf *err);
 int mpf_adiv5_write(struct mpf_adiv5 *a, uint32_t addr, uint32_t *words, uint32_t n,
 		    struct mpf_buf *err);
+/* Read the word at addr every millisecond until (value & mask) == want,
+ * for at most ms; the last value read in *last (may be NULL). Returns 0,
+ * the read's error, MPF_ERR_INTR, or MPF_ERR_TIMEOUT without a message
+ * (the caller says what did not finish). */
+int mpf_adiv5_wait32(struct mpf_adiv5 *a, uint32_t addr, uint32_t mask, uint32_t want,
+		     unsigned ms, uint32_t *last, struct mpf_buf *err);
 
 #endif

@@ -3,12 +3,9 @@
  * Facts: ARMv7-M Architecture Reference Manual C1.6, pyOCD cortex_m.py
  * (doc/protocols.md 4.5).
  */
-#include <time.h>
-
 #include "cortex_m.h"
 #include "err.h"
 #include "log.h"
-#include "progress.h"
 
 static const struct { uint16_t partno; const char *name; } cores[] = {
 	{ 0xC20, "Cortex-M0" }, { 0xC60, "Cortex-M0+" }, { 0xC21, "Cortex-M1" },
@@ -29,40 +26,16 @@ const char *mpf_cm_core_name(uint32_t cpuid)
 	return "";
 }
 
-static void nap(unsigned ms)
-{
-	struct timespec ts = { 0, (long)ms * 1000000L };
-
-	nanosleep(&ts, NULL);
-}
-
-/* Poll DHCSR until (v & mask) == want, within ms. */
+/* Wait until (DHCSR & mask) == want, within ms. */
 static int wait_dhcsr(struct mpf_adiv5 *a, uint32_t mask, uint32_t want, unsigned ms,
 		      const char *what, struct mpf_buf *err)
 {
-	int64_t deadline = mpf_now_ms() + ms;
 	uint32_t v = 0;
-	int rc;
+	int rc = mpf_adiv5_wait32(a, CM_DHCSR, mask, want, ms, &v, err);
 
-	for (;;) {
-		if ((rc = mpf_adiv5_read32(a, CM_DHCSR, &v, err)) < 0)
-			return rc;
-		if ((v & mask) == want)
-			return MPF_OK;
-		if (mpf_now_ms() > deadline)
-			return mpf_errf(err, MPF_ERR_TIMEOUT, "core did not %s within %u ms "
-					"(DHCSR 0x%08x)", what, ms, v);
-		nap(1);
-	}
-}
-
-int mpf_cm_halt(struct mpf_adiv5 *a, struct mpf_buf *err)
-{
-	int rc = mpf_adiv5_write32(a, CM_DHCSR, DHCSR_KEY | DHCSR_C_DEBUGEN | DHCSR_C_HALT, err);
-
-	if (rc < 0)
-		return rc;
-	return wait_dhcsr(a, DHCSR_S_HALT, DHCSR_S_HALT, 500, "halt", err);
+	if (rc == MPF_ERR_TIMEOUT)
+		return mpf_errf(err, rc, "core did not %s within %u ms (DHCSR 0x%08x)", what, ms, v);
+	return rc;
 }
 
 static int reset_halt(struct mpf_adiv5 *a, struct mpf_buf *err)
@@ -116,10 +89,6 @@ int mpf_cm_reset_run(struct mpf_adiv5 *a, struct mpf_buf *err)
 	return MPF_OK;
 }
 
-int mpf_cm_run(struct mpf_adiv5 *a, struct mpf_buf *err)
-{
-	return mpf_adiv5_write32(a, CM_DHCSR, DHCSR_KEY | DHCSR_C_DEBUGEN, err);
-}
 
 int mpf_cm_reg_read(struct mpf_adiv5 *a, unsigned reg, uint32_t *v, struct mpf_buf *err)
 {
@@ -130,15 +99,4 @@ int mpf_cm_reg_read(struct mpf_adiv5 *a, unsigned reg, uint32_t *v, struct mpf_b
 	if ((rc = wait_dhcsr(a, DHCSR_S_REGRDY, DHCSR_S_REGRDY, 100, "transfer a register", err)) < 0)
 		return rc;
 	return mpf_adiv5_read32(a, CM_DCRDR, v, err);
-}
-
-int mpf_cm_reg_write(struct mpf_adiv5 *a, unsigned reg, uint32_t v, struct mpf_buf *err)
-{
-	int rc;
-
-	mpf_adiv5_q_write32(a, CM_DCRDR, v);
-	mpf_adiv5_q_write32(a, CM_DCRSR, (reg & 0x7F) | (1u << 16));
-	if ((rc = mpf_adiv5_run(a, err)) < 0)
-		return rc;
-	return wait_dhcsr(a, DHCSR_S_REGRDY, DHCSR_S_REGRDY, 100, "transfer a register", err);
 }

@@ -30,14 +30,11 @@
 /* "Cortex-M4" from CPUID, "" when unknown */
 const char *mpf_cm_core_name(uint32_t cpuid);
 
-int mpf_cm_halt(struct mpf_adiv5 *a, struct mpf_buf *err);
 /* System reset with the core caught at the reset vector (VC_CORERESET). */
 int mpf_cm_reset_halt(struct mpf_adiv5 *a, struct mpf_buf *err);
 /* System reset and run; the target may be unreachable afterwards (its
  * firmware runs), which is not an error. */
 int mpf_cm_reset_run(struct mpf_adiv5 *a, struct mpf_buf *err);
-int mpf_cm_run(struct mpf_adiv5 *a, struct mpf_buf *err);
 int mpf_cm_reg_read(struct mpf_adiv5 *a, unsigned reg, uint32_t *v, struct mpf_buf *err);
-int mpf_cm_reg_write(struct mpf_adiv5 *a, unsigned reg, uint32_t v, struct mpf_buf *err);
 
 #endif

@@ -1,6 +1,8 @@
 /* dfu_flash.c - load, check, erase, write, verify, leave (dfu_flash.h). */
 #include "dfu_flash.h"
+#include "clock.h"
 #include "err.h"
+#include "fsutil.h"
 #include "log.h"
 #include "progress.h"
 
@@ -11,24 +13,6 @@
 #include <strings.h>
 
 /* ---- images --------------------------------------------------------------- */
-
-static int read_file(const char *path, struct mpf_buf *out, struct mpf_buf *err)
-{
-	FILE *f = fopen(path, "rb");
-	char buf[65536];
-	size_t n;
-
-	if (!f)
-		return mpf_errf(err, MPF_ERR_IO, "cannot read '%s': %s", path, strerror(errno));
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		mpf_buf_add(out, buf, n);
-	if (ferror(f)) {
-		fclose(f);
-		return mpf_errf(err, MPF_ERR_IO, "cannot read '%s': %s", path, strerror(errno));
-	}
-	fclose(f);
-	return MPF_OK;
-}
 
 static void add_part(struct mpf_dfu_image *im, int alt, uint32_t addr, uint32_t len,
 		     const uint8_t *data)
@@ -141,9 +125,11 @@ int mpf_dfu_image_load(const char *path, int alt, uint32_t addr, int addr_set,
 	int r;
 
 	memset(im, 0, sizeof(*im));
-	r = read_file(path, &im->raw, err);
-	if (r < 0)
+	r = mpf_load_file(path, MPF_FIRMWARE_MAX, &im->raw, err);
+	if (r < 0) {
+		mpf_buf_release(&im->raw);
 		return r;
+	}
 	if (mpf_dfuse_file_is((const uint8_t *)im->raw.buf, im->raw.len))
 		r = load_dfuse(im, &e);
 	else if (looks_hex(path, &im->raw))
@@ -219,8 +205,12 @@ static int check_part(struct mpf_dfu_usb *d, struct mpf_dfu_part *p,
 	return r;
 }
 
-int mpf_dfu_image_check(struct mpf_dfu_usb *d, struct mpf_dfu_image *im,
-			const struct mpf_dfu_flash_opts *o, struct mpf_buf *err)
+/* Check im against the device: alt settings exist, every part lies in
+ * writable (and erasable) memory of its alt's layout, the file's vid:pid
+ * fits; a .bin without an address goes to the start of its alt's memory.
+ * Nothing is written. MPF_ERR_ARG with the reason. */
+static int mpf_dfu_image_check(struct mpf_dfu_usb *d, struct mpf_dfu_image *im,
+			       const struct mpf_dfu_flash_opts *o, struct mpf_buf *err)
 {
 	const struct mpf_usb_info *u = &d->usb.info;
 	size_t i;

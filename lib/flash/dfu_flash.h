@@ -56,13 +56,6 @@ struct mpf_dfu_flash_result {
 	double seconds;
 };
 
-/* Check im against the device: alt settings exist, every part lies in
- * writable (and erasable) memory of its alt's layout, the file's vid:pid
- * fits; a .bin without an address goes to the start of its alt's memory.
- * Nothing is written. MPF_ERR_ARG with the reason. */
-int mpf_dfu_image_check(struct mpf_dfu_usb *d, struct mpf_dfu_image *im,
-			const struct mpf_dfu_flash_opts *o, struct mpf_buf *err);
-
 /* Check, erase, write, verify and leave. */
 int mpf_dfu_flash(struct mpf_dfu_usb *d, struct mpf_dfu_image *im,
 		  const struct mpf_dfu_flash_opts *o, struct mpf_dfu_flash_result *res,

@@ -6,6 +6,7 @@
  * and a write: frames are encoded straight into one reused buffer, the
  * reply is read with a single poll, nothing sleeps. */
 #include "esp_flash.h"
+#include "clock.h"
 #include "err.h"
 #include "esp_loader.h"
 #include "log.h"
@@ -14,7 +15,6 @@
 #include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <zlib.h>
 
 #define DEFAULT_MS 3000
@@ -232,7 +232,7 @@ static int command(struct mpf_esp *e, uint8_t op, const uint32_t *w, size_t nw, 
 	return await(e, op, timeout_ms, expect, rep ? rep : &tmp, err);
 }
 
-int mpf_esp_read_reg(struct mpf_esp *e, uint32_t addr, uint32_t *val, struct mpf_buf *err)
+static int mpf_esp_read_reg(struct mpf_esp *e, uint32_t addr, uint32_t *val, struct mpf_buf *err)
 {
 	struct mpf_esp_reply rep;
 	int r;
@@ -244,7 +244,7 @@ int mpf_esp_read_reg(struct mpf_esp *e, uint32_t addr, uint32_t *val, struct mpf
 	return r;
 }
 
-int mpf_esp_write_reg(struct mpf_esp *e, uint32_t addr, uint32_t val, struct mpf_buf *err)
+static int mpf_esp_write_reg(struct mpf_esp *e, uint32_t addr, uint32_t val, struct mpf_buf *err)
 {
 	uint32_t w[4] = { addr, val, 0xFFFFFFFF, 0 };
 
@@ -708,8 +708,9 @@ static unsigned rom(const struct mpf_esp *e)
 	return caps;
 }
 
-int mpf_esp_flash_md5(struct mpf_esp *e, uint32_t addr, uint32_t len, uint8_t out[16],
-		      struct mpf_buf *err)
+/* The ROM's MD5 of a flash range, as 16 bytes. */
+static int mpf_esp_flash_md5(struct mpf_esp *e, uint32_t addr, uint32_t len, uint8_t out[16],
+			     struct mpf_buf *err)
 {
 	uint32_t w[4] = { addr, len, 0, 0 };
 	struct mpf_esp_reply rep;
@@ -784,14 +785,6 @@ static int send_block(struct mpf_esp *e, uint8_t op, uint32_t seq, struct mpf_bu
 	return r;
 }
 
-static int64_t now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
 struct run {
 	uint32_t addr;
 	const uint8_t *data;
@@ -818,10 +811,10 @@ static int write_blocks(struct mpf_esp *e, struct run *w, const uint8_t *src, si
 		/* plain blocks are padded to the block size; deflate chunks are not */
 		mpf_esp_encode_data(&e->out, op, src + off, len, seq, defl ? 0 : MPF_ESP_ROM_BLOCK);
 		if (got)	/* our share of the dead time: reply in to next frame out */
-			e->turnaround_us += now_us() - got;
+			e->turnaround_us += mpf_now_us() - got;
 		if ((r = send_block(e, op, seq, err)) < 0)
 			return r;
-		got = now_us();
+		got = mpf_now_us();
 		mpf_progress_update(w->prog, w->base + (uint64_t)w->len * (seq + 1) / blocks);
 	}
 	e->data_ms += mpf_now_ms() - t0;
@@ -1009,7 +1002,8 @@ int mpf_esp_read_flash(struct mpf_esp *e, uint32_t addr, uint8_t *out, size_t le
 	return r;
 }
 
-int mpf_esp_on_usb_otg(const struct mpf_esp *e)
+/* The port is the chip's ROM USB-OTG CDC (known after detect). */
+static int mpf_esp_on_usb_otg(const struct mpf_esp *e)
 {
 	return e->chip && e->chip->otg && e->o.usb_pid && e->o.usb_pid == e->chip->chip_id;
 }

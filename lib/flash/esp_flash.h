@@ -97,8 +97,6 @@ int mpf_esp_detect(struct mpf_esp *e, struct mpf_buf *err);
  * attach the flash, read its JEDEC id and size, set SPI parameters. */
 int mpf_esp_setup(struct mpf_esp *e, struct mpf_buf *err);
 
-int mpf_esp_read_reg(struct mpf_esp *e, uint32_t addr, uint32_t *val, struct mpf_buf *err);
-int mpf_esp_write_reg(struct mpf_esp *e, uint32_t addr, uint32_t val, struct mpf_buf *err);
 /* MAC address as 6 bytes. */
 int mpf_esp_read_mac(struct mpf_esp *e, uint8_t mac[6], struct mpf_buf *err);
 /* major*100+minor from eFuses; MPF_ERR_SUPP on the ESP8266. */
@@ -118,16 +116,11 @@ int mpf_esp_write(struct mpf_esp *e, uint32_t addr, const uint8_t *data, size_t 
 		  int skip_unchanged, struct mpf_esp_write_result *res, struct mpf_buf *err);
 /* Erase [addr, addr+len) (sector multiples) through FLASH_BEGIN. */
 int mpf_esp_erase(struct mpf_esp *e, uint32_t addr, uint32_t len, struct mpf_buf *err);
-/* The ROM's MD5 of a flash range, as 16 bytes. */
-int mpf_esp_flash_md5(struct mpf_esp *e, uint32_t addr, uint32_t len, uint8_t md5[16],
-		      struct mpf_buf *err);
 /* Read flash through READ_FLASH_SLOW (64 bytes a round trip). */
 int mpf_esp_read_flash(struct mpf_esp *e, uint32_t addr, uint8_t *out, size_t len,
 		       struct mpf_buf *err);
 /* Leave the loader and run the firmware: RTS pulse (1.9); on the ROM's
  * USB-OTG port, where RTS resets nothing, an RTC watchdog reset. */
 int mpf_esp_hard_reset(struct mpf_esp *e);
-/* The port is the chip's ROM USB-OTG CDC (known after detect). */
-int mpf_esp_on_usb_otg(const struct mpf_esp *e);
 
 #endif

@@ -6,9 +6,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "clock.h"
 #include "err.h"
 #include "nrf52.h"
-#include "progress.h"
 #include "swd_target.h"
 
 #define FICR		0x10000000u
@@ -39,7 +39,8 @@ static const struct { uint32_t part; const char *cpus; } parts[] = {
 	{ 0x52840, "NRF52840" },
 };
 
-int mpf_nrf52_ctrl_ap(struct mpf_adiv5 *a, struct mpf_buf *err)
+/* 1 when AP #1 is a Nordic CTRL-AP, 0 when not, < 0 on error. */
+static int mpf_nrf52_ctrl_ap(struct mpf_adiv5 *a, struct mpf_buf *err)
 {
 	uint32_t idr = 0;
 	int rc = mpf_adiv5_ap_read(a, CTRL_AP, AP_IDR, &idr, err);
@@ -78,7 +79,7 @@ int mpf_nrf52_recover(struct mpf_adiv5 *a, struct mpf_buf *err)
 			break;
 		if (mpf_now_ms() - t0 > 15000)
 			return mpf_errf(err, MPF_ERR_TIMEOUT, "nRF52 ERASEALL did not finish in 15 s");
-		mpf_swd_nap(10);
+		mpf_sleep_ms(10);
 	}
 	mpf_adiv5_q_ap_write(a, CTRL_AP, CTRL_ERASEALL, 0);
 	mpf_adiv5_q_ap_write(a, CTRL_AP, CTRL_RESET, 1);

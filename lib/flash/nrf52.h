@@ -4,8 +4,6 @@
 
 #include "adiv5.h"
 
-/* 1 when AP #1 is a Nordic CTRL-AP, 0 when not, < 0 on error. */
-int mpf_nrf52_ctrl_ap(struct mpf_adiv5 *a, struct mpf_buf *err);
 /* 1 when APPROTECT is in force (the AHB-AP is closed), 0 when not or not an nRF52. */
 int mpf_nrf52_locked(struct mpf_adiv5 *a, struct mpf_buf *err);
 /* Mass erase through the CTRL-AP (flash, UICR, RAM: everything is lost),

@@ -2,9 +2,9 @@
  * transport, keeping unconsumed input in r->rx so nothing read ahead is
  * lost between steps (the bytes are judged by repl_parse.c). */
 #include "repl.h"
+#include "clock.h"
 #include "err.h"
 #include "log.h"
-#include "progress.h"
 
 #include <string.h>
 

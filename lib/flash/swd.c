@@ -1,6 +1,7 @@
 /* swd.c - attaching to an SWD target through a CMSIS-DAP probe. */
 #include <string.h>
 
+#include "clock.h"
 #include "cortex_m.h"
 #include "err.h"
 #include "log.h"
@@ -46,7 +47,7 @@ static int connect_under_reset(struct mpf_swd *s, struct mpf_buf *err)
 
 	if (rc < 0)
 		return rc;
-	mpf_swd_nap(20);
+	mpf_sleep_ms(20);
 	if ((rc = mpf_adiv5_connect(&s->a, err)) < 0 || (rc = mpf_adiv5_mem_ap(&s->a, 0, err)) < 0)
 		goto release;
 	mpf_adiv5_q_write32(&s->a, CM_DHCSR, DHCSR_KEY | DHCSR_C_DEBUGEN | DHCSR_C_HALT);
@@ -57,7 +58,7 @@ release:
 	    rc >= 0)
 		rc = MPF_ERR_IO;
 	if (rc >= 0)
-		mpf_swd_nap(20);
+		mpf_sleep_ms(20);
 	return rc;
 }
 

@@ -5,11 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
+#include "clock.h"
 #include "err.h"
 #include "log.h"
-#include "progress.h"
 #include "swd_target.h"
 
 #define CHUNK 65536	/* bytes per program/verify step (progress granularity) */
@@ -116,25 +115,15 @@ static int stopped(struct mpf_buf *err)
 int mpf_target_wait(struct mpf_adiv5 *a, uint32_t reg, uint32_t mask, uint32_t want,
 		    unsigned ms, const char *what, uint32_t *last, struct mpf_buf *err)
 {
-	int64_t deadline = mpf_now_ms() + ms;
-	struct timespec nap = { 0, 1000000L };
 	uint32_t v = 0;
-	int rc;
+	int rc = mpf_adiv5_wait32(a, reg, mask, want, ms, &v, err);
 
-	for (;;) {
-		if ((rc = mpf_adiv5_read32(a, reg, &v, err)) < 0)
-			return rc;
-		if (last)
-			*last = v;
-		if ((v & mask) == want)
-			return MPF_OK;
-		if ((rc = stopped(err)) < 0)
-			return rc;
-		if (mpf_now_ms() > deadline)
-			return mpf_errf(err, MPF_ERR_TIMEOUT, "%s did not finish within %u ms "
-					"(register 0x%08x reads 0x%08x)", what, ms, reg, v);
-		nanosleep(&nap, NULL);
-	}
+	if (last)
+		*last = v;
+	if (rc == MPF_ERR_TIMEOUT)
+		return mpf_errf(err, rc, "%s did not finish within %u ms (register 0x%08x reads "
+				"0x%08x)", what, ms, reg, v);
+	return rc;
 }
 
 static void report(mpf_flash_progress_fn fn, void *ctx, const char *phase, uint64_t done,
@@ -289,6 +278,31 @@ static int erase_blocks(struct mpf_adiv5 *a, const struct mpf_target *t, const s
 	return rc;
 }
 
+/* Compare memory with data; MPF_ERR_MISMATCH names the first difference. */
+static int mpf_flash_verify(struct mpf_adiv5 *a, uint32_t addr, const uint8_t *data, size_t len,
+			    mpf_flash_progress_fn fn, void *ctx, struct mpf_buf *err)
+{
+	uint8_t *buf = mpf_xmalloc(len);
+	int rc = MPF_OK;
+	size_t i, off;
+
+	for (off = 0; off < len && rc >= 0; off += CHUNK) {
+		size_t n = len - off < CHUNK ? len - off : CHUNK;
+
+		report(fn, ctx, "verify", off, len);
+		rc = mpf_mem_read(a, addr + off, buf + off, n, NULL, NULL, err);
+	}
+	for (i = 0; rc >= 0 && i < len; i++)
+		if (buf[i] != data[i]) {
+			rc = mpf_errf(err, MPF_ERR_MISMATCH, "verify failed at 0x%08zx: "
+				      "wrote 0x%02x, read back 0x%02x", addr + i, data[i], buf[i]);
+		}
+	if (rc >= 0)
+		report(fn, ctx, "verify", len, len);
+	free(buf);
+	return rc;
+}
+
 int mpf_flash_write_image(struct mpf_adiv5 *a, const struct mpf_target *t,
 			  const struct mpf_image *img, mpf_flash_progress_fn fn, void *ctx,
 			  struct mpf_buf *err)
@@ -347,35 +361,4 @@ int mpf_mem_read(struct mpf_adiv5 *a, uint32_t addr, uint8_t *out, size_t len,
 		report(fn, ctx, "read", len, len);
 	free(w);
 	return rc;
-}
-
-int mpf_flash_verify(struct mpf_adiv5 *a, uint32_t addr, const uint8_t *data, size_t len,
-		     mpf_flash_progress_fn fn, void *ctx, struct mpf_buf *err)
-{
-	uint8_t *buf = mpf_xmalloc(len);
-	int rc = MPF_OK;
-	size_t i, off;
-
-	for (off = 0; off < len && rc >= 0; off += CHUNK) {
-		size_t n = len - off < CHUNK ? len - off : CHUNK;
-
-		report(fn, ctx, "verify", off, len);
-		rc = mpf_mem_read(a, addr + off, buf + off, n, NULL, NULL, err);
-	}
-	for (i = 0; rc >= 0 && i < len; i++)
-		if (buf[i] != data[i]) {
-			rc = mpf_errf(err, MPF_ERR_MISMATCH, "verify failed at 0x%08zx: "
-				      "wrote 0x%02x, read back 0x%02x", addr + i, data[i], buf[i]);
-		}
-	if (rc >= 0)
-		report(fn, ctx, "verify", len, len);
-	free(buf);
-	return rc;
-}
-
-void mpf_swd_nap(unsigned ms)
-{
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);
 }

@@ -75,9 +75,6 @@ int mpf_flash_write_image(struct mpf_adiv5 *a, const struct mpf_target *t,
 /* Erase [addr, addr+len) rounded out to whole sectors. */
 int mpf_flash_erase(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t addr,
 		    size_t len, mpf_flash_progress_fn fn, void *ctx, struct mpf_buf *err);
-/* Compare memory with data; MPF_ERR_MISMATCH names the first difference. */
-int mpf_flash_verify(struct mpf_adiv5 *a, uint32_t addr, const uint8_t *data, size_t len,
-		     mpf_flash_progress_fn fn, void *ctx, struct mpf_buf *err);
 /* Read any memory (unaligned allowed). */
 int mpf_mem_read(struct mpf_adiv5 *a, uint32_t addr, uint8_t *out, size_t len,
 		 mpf_flash_progress_fn fn, void *ctx, struct mpf_buf *err);
@@ -85,8 +82,5 @@ int mpf_mem_read(struct mpf_adiv5 *a, uint32_t addr, uint8_t *out, size_t len,
 /* Poll a register until (v & mask) == want, within ms (1 ms naps). */
 int mpf_target_wait(struct mpf_adiv5 *a, uint32_t reg, uint32_t mask, uint32_t want,
 		    unsigned ms, const char *what, uint32_t *last, struct mpf_buf *err);
-
-/* Sleep ms milliseconds (between polls). */
-void mpf_swd_nap(unsigned ms);
 
 #endif

@@ -3,8 +3,10 @@
 #define _DEFAULT_SOURCE		/* mkdtemp, fdatasync, umount2 */
 #include "uf2drive.h"
 #include "buf.h"
+#include "clock.h"
 #include "err.h"
 #include "fault.h"
+#include "fsutil.h"
 #include "log.h"
 #include "progress.h"
 
@@ -21,7 +23,6 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 /* The real name of INFO_UF2.TXT in dir, matched without case. */
@@ -204,17 +205,6 @@ static const struct { const char *vendor, *model; } msc_ids[] = {
 };
 
 /* sysfs pads SCSI strings with spaces: trim both ends. */
-static void trim(char *s)
-{
-	size_t n = strlen(s), i = 0;
-
-	while (n && strchr(" \t\r\n", s[n - 1]))
-		s[--n] = '\0';
-	while (s[i] == ' ')
-		i++;
-	memmove(s, s + i, n - i + 1);
-}
-
 int mpf_uf2_msc_match(const char *vendor, const char *model)
 {
 	size_t i;
@@ -227,19 +217,6 @@ int mpf_uf2_msc_match(const char *vendor, const char *model)
 		return 1;
 	}
 	return 0;
-}
-
-static int read_line(const char *path, char *out, size_t cap)
-{
-	FILE *f = fopen(path, "re");
-	int ok = f && fgets(out, (int)cap, f);
-
-	if (f)
-		fclose(f);
-	if (!ok)
-		out[0] = '\0';
-	trim(out);
-	return ok;
 }
 
 /* The first partition of disk (sysfs dir "sdb1" under "sdb"), if any. */
@@ -278,9 +255,9 @@ int mpf_uf2_find_blockdevs(const char *sysroot, struct mpf_uf2_blockdev *out, si
 		if (e->d_name[0] == '.')
 			continue;
 		snprintf(path, sizeof(path), "%s/%s/device/vendor", dir, e->d_name);
-		read_line(path, b->vendor, sizeof(b->vendor));
+		mpf_read_line(path, b->vendor, sizeof(b->vendor));
 		snprintf(path, sizeof(path), "%s/%s/device/model", dir, e->d_name);
-		read_line(path, b->model, sizeof(b->model));
+		mpf_read_line(path, b->model, sizeof(b->model));
 		if (!mpf_uf2_msc_match(b->vendor, b->model))
 			continue;
 		snprintf(b->disk, sizeof(b->disk), "/dev/%.58s", e->d_name);
@@ -474,32 +451,17 @@ void mpf_uf2_unmount(const char *path)
 
 /* ---- writing ---- */
 
-int mpf_uf2_drive_gone(const char *dir)
+/* 1 once dir no longer shows INFO_UF2.TXT (the bootloader reset). */
+static int drive_gone(void *dir)
 {
 	struct mpf_uf2_info info;
 
 	return mpf_uf2_read_info(dir, &info) != 0;
 }
 
-static void sleep_ms(int ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);
-}
-
 int mpf_uf2_wait_gone(const char *dir, int timeout_ms)
 {
-	int64_t end = mpf_now_ms() + timeout_ms;
-
-	while (!mpf_uf2_drive_gone(dir)) {
-		if (mpf_interrupted)
-			return MPF_ERR_INTR;
-		if (mpf_now_ms() >= end)
-			return MPF_ERR_TIMEOUT;
-		sleep_ms(20);
-	}
-	return 0;
+	return mpf_poll_until(drive_gone, (void *)dir, timeout_ms, 20);
 }
 
 /* Errors a write gets when the device left the bus under it. */

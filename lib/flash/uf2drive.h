@@ -80,9 +80,8 @@ int mpf_uf2_copy(const char *dir, const char *name, const unsigned char *data, s
  * device is refused. Returns 0 or a negative mpf_err. */
 int mpf_uf2_write_device(const char *dev, const unsigned char *data, size_t len,
 			 struct mpf_progress *pr, struct mpf_buf *err);
-/* 1 once dir no longer shows INFO_UF2.TXT (the bootloader reset). */
-int mpf_uf2_drive_gone(const char *dir);
-/* Wait up to timeout_ms for that; 0 or MPF_ERR_TIMEOUT / MPF_ERR_INTR. */
+/* Wait up to timeout_ms for dir to no longer show INFO_UF2.TXT (the
+ * bootloader reset); 0 or MPF_ERR_TIMEOUT / MPF_ERR_INTR. */
 int mpf_uf2_wait_gone(const char *dir, int timeout_ms);
 
 #endif

@@ -78,8 +78,10 @@ static int recv(struct mpf_dap *d, uint8_t cmd, uint8_t *resp, size_t cap, struc
 	return n;
 }
 
-int mpf_dap_cmd(struct mpf_dap *d, const uint8_t *req, size_t len, uint8_t *resp,
-		size_t cap, struct mpf_buf *err)
+/* One command, one reply (the queue must be empty). Returns the reply
+ * length; a reply of another command id or 0xFF is a protocol error. */
+static int mpf_dap_cmd(struct mpf_dap *d, const uint8_t *req, size_t len, uint8_t *resp,
+		       size_t cap, struct mpf_buf *err)
 {
 	int rc;
 
@@ -108,7 +110,9 @@ static int cmd_status(struct mpf_dap *d, const uint8_t *req, size_t len, const c
 	return MPF_OK;
 }
 
-int mpf_dap_info(struct mpf_dap *d, uint8_t id, uint8_t *out, size_t cap, struct mpf_buf *err)
+/* DAP_Info: the raw info bytes into out (returns length, 0 = not available). */
+static int mpf_dap_info(struct mpf_dap *d, uint8_t id, uint8_t *out, size_t cap,
+			struct mpf_buf *err)
 {
 	uint8_t req[2] = { DAP_INFO, id }, resp[512];
 	int n = mpf_dap_cmd(d, req, 2, resp, sizeof(resp), err);
@@ -246,13 +250,6 @@ int mpf_dap_swj_pins(struct mpf_dap *d, uint8_t value, uint8_t select, uint32_t 
 	if (n < 2)
 		return mpf_errf(err, MPF_ERR_PROTO, "short DAP_SWJ_Pins reply");
 	return resp[1];
-}
-
-int mpf_dap_host_status(struct mpf_dap *d, uint8_t type, uint8_t on, struct mpf_buf *err)
-{
-	uint8_t req[3] = { DAP_HOST_STATUS, type, on };
-
-	return cmd_status(d, req, 3, "DAP_HostStatus", err);
 }
 
 /* ---- the transfer queue ---- */

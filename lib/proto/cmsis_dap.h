@@ -101,13 +101,6 @@ struct mpf_dap {
 void mpf_dap_init(struct mpf_dap *d, const struct mpf_dap_io *io, int version);
 void mpf_dap_release(struct mpf_dap *d);
 
-/* One command, one reply (the queue must be empty). Returns the reply
- * length; a reply of another command id or 0xFF is a protocol error. */
-int mpf_dap_cmd(struct mpf_dap *d, const uint8_t *req, size_t len, uint8_t *resp,
-		size_t cap, struct mpf_buf *err);
-
-/* DAP_Info: the raw info bytes into out (returns length, 0 = not available). */
-int mpf_dap_info(struct mpf_dap *d, uint8_t id, uint8_t *out, size_t cap, struct mpf_buf *err);
 int mpf_dap_info_str(struct mpf_dap *d, uint8_t id, char *out, size_t cap, struct mpf_buf *err);
 /* Read capabilities, packet count and size (keeps them in d). */
 int mpf_dap_setup(struct mpf_dap *d, struct mpf_buf *err);
@@ -123,7 +116,6 @@ int mpf_dap_swd_configure(struct mpf_dap *d, uint8_t cfg, struct mpf_buf *err);
 /* Drive pins (value/select bitmasks), wait up to us; returns the pin state. */
 int mpf_dap_swj_pins(struct mpf_dap *d, uint8_t value, uint8_t select, uint32_t wait_us,
 		     struct mpf_buf *err);
-int mpf_dap_host_status(struct mpf_dap *d, uint8_t type, uint8_t on, struct mpf_buf *err);
 
 /* Queue a single transfer. For reads, *rdata receives the value (may be
  * NULL to discard). */

@@ -138,7 +138,7 @@ int mpf_dfu_get_status(struct mpf_dfu *d, struct mpf_dfu_status *st, struct mpf_
 	return MPF_OK;
 }
 
-int mpf_dfu_clear_status(struct mpf_dfu *d, struct mpf_buf *err)
+static int mpf_dfu_clear_status(struct mpf_dfu *d, struct mpf_buf *err)
 {
 	int r = ctl(d, 0, MPF_DFU_CLRSTATUS, 0, NULL, 0, err);
 

@@ -128,7 +128,6 @@ void mpf_dfu_init(struct mpf_dfu *d, const struct mpf_dfu_io *io, uint16_t iface
 /* The class requests. Each returns MPF_OK or the number of bytes, or a
  * negative mpf_err with a message in err. */
 int mpf_dfu_get_status(struct mpf_dfu *d, struct mpf_dfu_status *st, struct mpf_buf *err);
-int mpf_dfu_clear_status(struct mpf_dfu *d, struct mpf_buf *err);
 int mpf_dfu_abort(struct mpf_dfu *d, struct mpf_buf *err);
 int mpf_dfu_dnload(struct mpf_dfu *d, uint16_t block, const uint8_t *data, uint16_t len,
 		   struct mpf_buf *err);

@@ -27,7 +27,8 @@ const char *mpf_esp_op_name(uint8_t op, char tmp[8])
 	return tmp;
 }
 
-const char *mpf_esp_err_text(uint8_t code)
+/* Meaning of a ROM error code ("checksum error"), or NULL. */
+static const char *mpf_esp_err_text(uint8_t code)
 {
 	static const char *const rom[] = {
 		[0x05] = "received message is invalid",

@@ -72,8 +72,6 @@ struct mpf_esp_reply {
 
 /* Name of an opcode ("FLASH_DEFL_DATA") or "0xNN". */
 const char *mpf_esp_op_name(uint8_t op, char tmp[8]);
-/* Meaning of a ROM error code ("checksum error"), or NULL. */
-const char *mpf_esp_err_text(uint8_t code);
 
 /* XOR of data, seeded with 0xEF: the checksum of *_DATA commands. */
 uint8_t mpf_esp_checksum(const void *data, size_t len);

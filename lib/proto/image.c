@@ -6,39 +6,9 @@
 
 #include "elf.h"
 #include "err.h"
+#include "fsutil.h"
 #include "ihex.h"
 #include "image.h"
-
-#define MAX_FILE (64u << 20)
-
-static int slurp(const char *path, uint8_t **out, size_t *len, struct mpf_buf *err)
-{
-	FILE *f = fopen(path, "rb");
-	struct mpf_buf b = MPF_BUF_INIT;
-	char chunk[65536];
-	size_t n;
-
-	if (!f)
-		return mpf_errf(err, MPF_ERR_IO, "cannot open %s: %s", path, strerror(errno));
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-		mpf_buf_add(&b, chunk, n);
-		if (b.len > MAX_FILE) {
-			fclose(f);
-			mpf_buf_release(&b);
-			return mpf_errf(err, MPF_ERR_FORMAT, "%s is larger than %u MiB", path,
-					MAX_FILE >> 20);
-		}
-	}
-	if (ferror(f)) {
-		fclose(f);
-		mpf_buf_release(&b);
-		return mpf_errf(err, MPF_ERR_IO, "cannot read %s: %s", path, strerror(errno));
-	}
-	fclose(f);
-	*len = b.len;
-	*out = (uint8_t *)mpf_buf_detach(&b);
-	return MPF_OK;
-}
 
 static void add(struct mpf_image *img, uint32_t addr, const uint8_t *data, size_t len)
 {
@@ -100,13 +70,18 @@ static int is_hex(const uint8_t *buf, size_t len)
 int mpf_image_load(const char *path, uint32_t bin_addr, int have_addr, struct mpf_image *img,
 		   struct mpf_buf *err)
 {
+	struct mpf_buf file = MPF_BUF_INIT;
 	uint8_t *buf;
 	size_t len;
 	int rc;
 
 	memset(img, 0, sizeof(*img));
-	if ((rc = slurp(path, &buf, &len, err)) < 0)
+	if ((rc = mpf_load_file(path, MPF_FIRMWARE_MAX, &file, err)) < 0) {
+		mpf_buf_release(&file);
 		return rc;
+	}
+	len = file.len;
+	buf = (uint8_t *)mpf_buf_detach(&file);
 	if (mpf_elf_is(buf, len)) {
 		img->format = "elf";
 		rc = load_elf(buf, len, img, err);

@@ -57,7 +57,8 @@ static void put32(uint8_t *p, uint32_t v)
 	p[3] = (uint8_t)(v >> 24);
 }
 
-int mpf_uf2_is_block(const uint8_t *blk)
+/* 1 if the 512 bytes start and end with the UF2 magic numbers. */
+static int mpf_uf2_is_block(const uint8_t *blk)
 {
 	return get32(blk) == MPF_UF2_MAGIC0 && get32(blk + 4) == MPF_UF2_MAGIC1 &&
 	       get32(blk + 508) == MPF_UF2_MAGIC_END;
@@ -115,7 +116,8 @@ int mpf_uf2_block_decode(const uint8_t *blk, struct mpf_uf2_block *b, struct mpf
 	return 0;
 }
 
-void mpf_uf2_block_encode(const struct mpf_uf2_block *b, uint8_t *blk)
+/* Encode b (data: size bytes, the rest of the 476 is zero-filled). */
+static void mpf_uf2_block_encode(const struct mpf_uf2_block *b, uint8_t *blk)
 {
 	memset(blk, 0, MPF_UF2_BLOCK);
 	put32(blk, MPF_UF2_MAGIC0);
@@ -334,7 +336,7 @@ int mpf_uf2_convert(const uint8_t *bin, size_t len, uint32_t base, uint32_t fami
 	return (int)n;
 }
 
-const struct mpf_uf2_family *mpf_uf2_family_by_id(uint32_t id)
+static const struct mpf_uf2_family *mpf_uf2_family_by_id(uint32_t id)
 {
 	const struct mpf_uf2_family *f;
 

@@ -46,10 +46,6 @@ struct mpf_uf2_block {
  * extension tags), blockNo < numBlocks, 4-byte alignment. Returns 0 or
  * MPF_ERR_FORMAT with the reason in err. */
 int mpf_uf2_block_decode(const uint8_t *blk, struct mpf_uf2_block *b, struct mpf_buf *err);
-/* Encode b (data: size bytes, the rest of the 476 is zero-filled). */
-void mpf_uf2_block_encode(const struct mpf_uf2_block *b, uint8_t *blk);
-/* 1 if the 512 bytes start and end with the UF2 magic numbers. */
-int mpf_uf2_is_block(const uint8_t *blk);
 
 /* One family (or the family-less blocks) of a file. */
 struct mpf_uf2_part {
@@ -102,7 +98,6 @@ extern const struct mpf_uf2_family mpf_uf2_families[];
 /* By name (case-insensitive) or number (mpf_parse_addr: "0xe48bff56");
  * NULL if unknown. */
 const struct mpf_uf2_family *mpf_uf2_family_find(const char *name);
-const struct mpf_uf2_family *mpf_uf2_family_by_id(uint32_t id);
 /* "RP2040", or "0x12345678" (in buf) for an unknown ID. */
 const char *mpf_uf2_family_name(uint32_t id, char *buf, size_t cap);
 

@@ -1,12 +1,11 @@
 /* dfu_usb.c - lib/proto/dfu over lib/transport/usb (see dfu_usb.h). */
 #include "dfu_usb.h"
+#include "clock.h"
 #include "err.h"
 #include "log.h"
-#include "progress.h"
 
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 static int is_dfu_mode(const struct libusb_interface_descriptor *d)
 {
@@ -37,9 +36,7 @@ static int io_control(void *ctx, uint8_t type, uint8_t req, uint16_t value, uint
 
 static void io_sleep(void *ctx, unsigned ms)
 {
-	struct timespec ts = { (time_t)(ms / 1000), (long)(ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);
+	mpf_sleep_ms((int)ms);
 }
 
 static int64_t io_now(void *ctx)

@@ -9,11 +9,11 @@
  */
 /* getaddrinfo() and TCP_NODELAY need more than C11's view of POSIX. */
 #define _DEFAULT_SOURCE
+#include "clock.h"
 #include "transport.h"
 #include "err.h"
 #include "fault.h"
 #include "log.h"
-#include "progress.h"
 #include "net.h"
 #include "telnet.h"
 
@@ -47,7 +47,8 @@ struct netport {
 	struct mpf_transport *t;
 };
 
-int mpf_net_parse(const char *uri, char *host, size_t hcap, char *port, size_t pcap)
+/* Split "scheme://host:port" (host may be "[v6]") into host and port. */
+static int mpf_net_parse(const char *uri, char *host, size_t hcap, char *port, size_t pcap)
 {
 	const char *p = strstr(uri, "://"), *colon, *end;
 

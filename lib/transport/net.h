@@ -8,7 +8,5 @@
 #include "transport.h"
 
 int mpf_net_open(const char *name, int baud, struct mpf_transport **out, struct mpf_buf *err);
-/* Split "scheme://host:port" (host may be "[v6]") into host and port. */
-int mpf_net_parse(const char *uri, char *host, size_t hcap, char *port, size_t pcap);
 
 #endif

@@ -9,12 +9,12 @@
 /* flock(), cfmakeraw(), TIOCEXCL and the Bxxx rates above 38400 are not
  * POSIX; glibc declares them under _DEFAULT_SOURCE. */
 #define _DEFAULT_SOURCE
+#include "clock.h"
 #include "transport.h"
 #include "err.h"
 #include "fault.h"
 #include "log.h"
 #include "net.h"
-#include "progress.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -25,7 +25,6 @@
 #include <sys/file.h>
 #include <sys/ioctl.h>
 #include <termios.h>
-#include <time.h>
 #include <unistd.h>
 
 struct fdport {
@@ -36,16 +35,6 @@ struct fdport {
 	struct termios saved;
 	int low_latency_set;	/* we turned ASYNC_LOW_LATENCY on: turn it off */
 };
-
-int mpf_sleep_ms(int ms)
-{
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) < 0)
-		if (errno != EINTR || mpf_interrupted)
-			return MPF_ERR_INTR;
-	return 0;
-}
 
 static int fd_read(struct mpf_transport *t, void *buf, size_t len, int timeout_ms)
 {

@@ -88,7 +88,4 @@ void mpf_tr_close(struct mpf_transport *t);
 int mpf_tr_read_until(struct mpf_transport *t, const char *const *patterns,
 		      struct mpf_buf *got, int timeout_ms);
 
-/* Sleep ms milliseconds (returns early with MPF_ERR_INTR on a signal). */
-int mpf_sleep_ms(int ms);
-
 #endif

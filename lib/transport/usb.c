@@ -182,7 +182,8 @@ void mpf_usb_match_describe(const struct mpf_usb_match *m, struct mpf_buf *out)
 		mpf_buf_addstr(out, "any device");
 }
 
-int mpf_usb_err(int e, const char *what, struct mpf_buf *err)
+/* A libusb error as an mpf_err (with a message naming what failed). */
+static int mpf_usb_err(int e, const char *what, struct mpf_buf *err)
 {
 	switch (e) {
 	case LIBUSB_ERROR_TIMEOUT:

@@ -105,9 +105,6 @@ int mpf_usb_bulk(struct mpf_usb_dev *u, uint8_t ep, uint8_t *data, int len,
 int mpf_usb_interrupt(struct mpf_usb_dev *u, uint8_t ep, uint8_t *data, int len,
 		      unsigned timeout_ms, struct mpf_buf *err);
 
-/* A libusb error as an mpf_err (with a message naming what failed). */
-int mpf_usb_err(int libusb_err, const char *what, struct mpf_buf *err);
-
 /* The devices that match m and that accept() takes (NULL: all), each
  * referenced, into *out (free with mpf_usb_list_free). Returns the count. */
 int mpf_usb_find(const struct mpf_usb_match *m,

@@ -91,6 +91,14 @@ int mpf_usb_probes(struct mpf_usb_probe **out)
 	return n;
 }
 
+static void mpf_usb_probe_close(struct mpf_usb_probe *p)
+{
+	if (!p->open)
+		return;
+	mpf_usb_close(&p->ud);
+	p->open = 0;
+}
+
 void mpf_usb_probes_free(struct mpf_usb_probe *p, int n)
 {
 	int i;
@@ -226,12 +234,4 @@ int mpf_usb_probe_open(struct mpf_usb_probe *p, struct mpf_dap *d, struct mpf_bu
 	if (p->version == 1)
 		d->packet_size = p->max_packet;
 	return MPF_OK;
-}
-
-void mpf_usb_probe_close(struct mpf_usb_probe *p)
-{
-	if (!p->open)
-		return;
-	mpf_usb_close(&p->ud);
-	p->open = 0;
 }

@@ -36,6 +36,5 @@ int mpf_usb_probe_select(const struct mpf_usb_probe *p, int n, const char *sel,
 			 struct mpf_buf *err);
 /* Open and claim p, and set up d to talk to it. */
 int mpf_usb_probe_open(struct mpf_usb_probe *p, struct mpf_dap *d, struct mpf_buf *err);
-void mpf_usb_probe_close(struct mpf_usb_probe *p);
 
 #endif

@@ -29,6 +29,7 @@
 #define _DEFAULT_SOURCE
 #define _XOPEN_SOURCE 700
 #include "applet.h"
+#include "clock.h"
 #include "err.h"
 #include "filter.h"
 #include "log.h"

@@ -8,6 +8,7 @@
 #include "buf.h"
 #include "err.h"
 #include "record.h"
+#include "scan.h"
 
 #include <fcntl.h>
 #include <pthread.h>

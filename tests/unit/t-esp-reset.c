@@ -4,8 +4,8 @@
  * changes neither; EN has an RC delay, and the chip samples the strap
  * when EN has been high for that long. */
 #include "test-lib.h"
+#include "clock.h"
 #include "esp_flash.h"
-#include "progress.h"
 
 #include <string.h>
 
