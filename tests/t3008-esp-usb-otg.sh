@@ -3,15 +3,23 @@ test_description='mpf-esp on the ROM USB-OTG CDC port (303a, PID = chip id): DTR
 . "${MPF_SRC:-.}/tests/lib.sh"
 . "$MPF_SRC/tests/sim/esp-sim.sh"
 
+# otg_sim NAME CHIP: a simulated chip on its ROM's USB-OTG port, NAME.tty,
+# stopped when the test ends
+otg_sim() {
+	esp_sim_start "$1" --chip "$2" --usb-otg &&
+	test_when_finished "esp_sim_stop $1"
+}
+
+# rec NAME PID FILE [VID]: the record that flashes FILE on NAME.tty, seen
+# with USB id VID:PID (VID 303a, Espressif's, by default)
 rec() {
-	printf "{\"serial\":\"%s\",\"vid\":\"303a\",\"pid\":\"%s\",\"method\":\"esp\",\"firmware\":{\"file\":\"%s\"}}\n" \
-		"$PWD/$1.tty" "$2" "$PWD/$3"
+	printf "{\"serial\":\"%s\",\"vid\":\"%s\",\"pid\":\"%s\",\"method\":\"esp\",\"firmware\":{\"file\":\"%s\"}}\n" \
+		"$PWD/$1.tty" "${4:-303a}" "$2" "$PWD/$3"
 }
 
 test_expect_success JQ 'ESP32-S2 on USB-OTG: flashed, then a watchdog reset runs the firmware' '
 	esp_mkimage --chip esp32s2 --size 100000 >s2.bin &&
-	esp_sim_start s2 --chip esp32s2 --usb-otg &&
-	test_when_finished "esp_sim_stop s2" &&
+	otg_sim s2 esp32s2 &&
 	rec s2 0002 s2.bin | mpf-esp >out &&
 	test "$(jq -r .flashed.verified out)" = true &&
 	grep "watchdog armed: reset, boot:flash" s2.log &&
@@ -21,8 +29,7 @@ test_expect_success JQ 'ESP32-S2 on USB-OTG: flashed, then a watchdog reset runs
 
 test_expect_success JQ 'ESP32-S3 on USB-OTG: the force-download flag is cleared first' '
 	esp_mkimage --chip esp32s3 --size 100000 >s3.bin &&
-	esp_sim_start s3 --chip esp32s3 --usb-otg &&
-	test_when_finished "esp_sim_stop s3" &&
+	otg_sim s3 esp32s3 &&
 	rec s3 0009 s3.bin | mpf-esp >out &&
 	test "$(jq -r .flashed.verified out)" = true &&
 	grep "OPTION1 = 0x0" s3.log &&
@@ -30,18 +37,15 @@ test_expect_success JQ 'ESP32-S3 on USB-OTG: the force-download flag is cleared 
 '
 
 test_expect_success JQ '--after no-reset leaves it in the loader' '
-	esp_sim_start s2b --chip esp32s2 --usb-otg &&
-	test_when_finished "esp_sim_stop s2b" &&
+	otg_sim s2b esp32s2 &&
 	rec s2b 0002 s2.bin | mpf-esp --after no-reset >out &&
 	test "$(jq -r .flashed.ok out)" = true &&
 	! grep "watchdog armed" s2b.log
 '
 
 test_expect_success JQ 'on a USB-UART bridge the same chip gets the RTS reset, not the watchdog' '
-	esp_sim_start s2c --chip esp32s2 --usb-otg &&
-	test_when_finished "esp_sim_stop s2c" &&
-	printf "{\"serial\":\"%s\",\"vid\":\"10c4\",\"pid\":\"ea60\",\"method\":\"esp\",\"firmware\":{\"file\":\"%s\"}}\n" \
-		"$PWD/s2c.tty" "$PWD/s2.bin" | mpf-esp >out &&
+	otg_sim s2c esp32s2 &&
+	rec s2c ea60 s2.bin 10c4 | mpf-esp >out &&
 	test "$(jq -r .flashed.ok out)" = true &&
 	! grep "watchdog armed" s2c.log
 '
