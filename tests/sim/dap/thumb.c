@@ -326,6 +326,41 @@ static int exec16(struct thumb_cpu *c, uint32_t *r, uint16_t op, uint32_t pc)
 	return undefined(c, op, 0);
 }
 
+/* Thumb-2 data processing of Rn and the second operand m (a shifted
+ * register, or an immediate: imm), carry out of its shift: AND/TST, BIC,
+ * ORR/MOV, ORN/MVN, EOR/TEQ, ADD/CMN, ADC, SBC (register forms only),
+ * SUB/CMP, RSB. Rd = PC is a compare; the immediate forms need S there. */
+static int alu(struct thumb_cpu *c, uint32_t *r, uint32_t op, uint32_t m, int carry, int imm)
+{
+	unsigned opc = (op >> 21) & 15, s = (op >> 20) & 1, rn = (op >> 16) & 15, rd = (op >> 8) & 15;
+	uint32_t n = r[rn], res;
+
+	switch (opc) {
+	case 0: res = n & m; break;
+	case 1: res = n & ~m; break;
+	case 2: res = (rn == 15 ? 0 : n) | m; break;
+	case 3: res = (rn == 15 ? 0 : n) | ~m; break;
+	case 4: res = n ^ m; break;
+	case 8: res = addc(r, n, m, 0, s); break;
+	case 10: if (imm) return undefined(c, op, 1);
+		res = addc(r, n, m, !!(r[XPSR] & C_FLAG), s); break;
+	case 11: if (imm) return undefined(c, op, 1);
+		res = addc(r, n, ~m, !!(r[XPSR] & C_FLAG), s); break;
+	case 13: res = addc(r, n, ~m, 1, s); break;
+	case 14: res = addc(r, m, ~n, 1, s); break;
+	default: return undefined(c, op, 1);
+	}
+	if (s && opc < 8) {
+		nz(r, res);
+		flag(r, C_FLAG, carry);
+	}
+	if (rd != 15)
+		r[rd] = res;
+	else if (imm && !s)
+		return undefined(c, op, 1);
+	return OK;
+}
+
 static int exec32(struct thumb_cpu *c, uint32_t *r, uint32_t op, uint32_t pc)
 {
 	unsigned rn = (op >> 16) & 15, rt = (op >> 12) & 15;
@@ -386,9 +421,8 @@ static int exec32(struct thumb_cpu *c, uint32_t *r, uint32_t op, uint32_t pc)
 		return OK;
 	}
 	if ((op & 0xFE000000u) == 0xEA000000u) {	/* data processing, shifted register */
-		unsigned opc = (op >> 21) & 15, s = (op >> 20) & 1, rd = (op >> 8) & 15;
 		unsigned sh = ((op >> 12) & 7) << 2 | ((op >> 6) & 3), type = (op >> 4) & 3;
-		uint32_t m = r[op & 15], n = r[rn], res;
+		uint32_t m = r[op & 15];
 		int carry = !!(r[XPSR] & C_FLAG);
 
 		if (sh || type) {
@@ -400,26 +434,7 @@ static int exec32(struct thumb_cpu *c, uint32_t *r, uint32_t op, uint32_t pc)
 			case 3: if (sh) { carry = m >> (sh - 1) & 1; m = m >> sh | m << (32 - sh); } break;
 			}
 		}
-		switch (opc) {
-		case 0: res = n & m; break;
-		case 1: res = n & ~m; break;
-		case 2: res = (rn == 15 ? 0 : n) | m; break;
-		case 3: res = (rn == 15 ? 0 : n) | ~m; break;
-		case 4: res = n ^ m; break;
-		case 8: res = addc(r, n, m, 0, s); break;
-		case 10: res = addc(r, n, m, !!(r[XPSR] & C_FLAG), s); break;
-		case 11: res = addc(r, n, ~m, !!(r[XPSR] & C_FLAG), s); break;
-		case 13: res = addc(r, n, ~m, 1, s); break;
-		case 14: res = addc(r, m, ~n, 1, s); break;
-		default: return undefined(c, op, 1);
-		}
-		if (s && opc < 8) {
-			nz(r, res);
-			flag(r, C_FLAG, carry);
-		}
-		if (rd != 15)
-			r[rd] = res;
-		return OK;
+		return alu(c, r, op, m, carry, 0);
 	}
 	if ((op & 0xFF000000u) == 0xF8000000u) {	/* load/store single */
 		unsigned size = 1u << ((op >> 21) & 3), l = (op >> 20) & 1, sign = 0;
@@ -446,31 +461,10 @@ static int exec32(struct thumb_cpu *c, uint32_t *r, uint32_t op, uint32_t pc)
 		return undefined(c, op, 1);
 	}
 	if ((op & 0xFA008000u) == 0xF0000000u) {	/* data processing, modified immediate */
-		unsigned opc = (op >> 21) & 15, s = (op >> 20) & 1, rd = (op >> 8) & 15;
 		int carry = !!(r[XPSR] & C_FLAG);
 		uint32_t imm = expand_imm(((op >> 26) & 1) << 11 | ((op >> 12) & 7) << 8 | (op & 0xFF), &carry);
-		uint32_t n = r[rn], res;
 
-		switch (opc) {
-		case 0: res = n & imm; break;				/* AND / TST */
-		case 1: res = n & ~imm; break;				/* BIC */
-		case 2: res = (rn == 15 ? 0 : n) | imm; break;		/* ORR / MOV */
-		case 3: res = (rn == 15 ? 0 : n) | ~imm; break;		/* ORN / MVN */
-		case 4: res = n ^ imm; break;				/* EOR / TEQ */
-		case 8: res = addc(r, n, imm, 0, s); break;		/* ADD / CMN */
-		case 13: res = addc(r, n, ~imm, 1, s); break;		/* SUB / CMP */
-		case 14: res = addc(r, imm, ~n, 1, s); break;		/* RSB */
-		default: return undefined(c, op, 1);
-		}
-		if (s && opc < 8) {
-			nz(r, res);
-			flag(r, C_FLAG, carry);
-		}
-		if (rd != 15)
-			r[rd] = res;
-		else if (!s)
-			return undefined(c, op, 1);
-		return OK;
+		return alu(c, r, op, imm, carry, 1);
 	}
 	return undefined(c, op, 1);
 }
