@@ -290,26 +290,29 @@ static uint8_t *direct(struct dapsim_target *t, uint32_t addr, uint32_t len, int
 	return NULL;
 }
 
-int dapsim_peek(struct dapsim_target *t, uint32_t addr, uint8_t *out, size_t len)
+/* Memory copied out of (poke: into) the target behind the bus's back. */
+static int copy(struct dapsim_target *t, uint32_t addr, uint8_t *buf, size_t len, int poke)
 {
 	int ro;
 	uint8_t *p = direct(t, addr, (uint32_t)len, &ro);
 
 	if (!p)
 		return -1;
-	memcpy(out, p, len);
+	if (poke)
+		memcpy(p, buf, len);
+	else
+		memcpy(buf, p, len);
 	return 0;
+}
+
+int dapsim_peek(struct dapsim_target *t, uint32_t addr, uint8_t *out, size_t len)
+{
+	return copy(t, addr, out, len, 0);
 }
 
 int dapsim_poke(struct dapsim_target *t, uint32_t addr, const uint8_t *in, size_t len)
 {
-	int ro;
-	uint8_t *p = direct(t, addr, (uint32_t)len, &ro);
-
-	if (!p)
-		return -1;
-	memcpy(p, in, len);
-	return 0;
+	return copy(t, addr, (uint8_t *)in, len, 1);
 }
 
 static int busy(const struct dapsim_target *t)
