@@ -1182,6 +1182,31 @@ static void parse_fault(const char *v)
 	die("unknown fault '%s' (drop, checksum, noreply, vanish, baud)", v);
 }
 
+/* The options without a value: each turns one setting on. */
+static int flag_arg(const char *a)
+{
+	static const struct {
+		const char *name;
+		int *on;
+	} flags[] = {
+		{ "--pace", &opt.pace },
+		{ "--stdio", &opt.stdio_mode },
+		{ "--stub-replies", &opt.stub_replies },
+		{ "--secure-download", &opt.secure_download },
+		{ "--usb-otg", &opt.usb_otg },
+		{ "--usb-jtag", &opt.usb_jtag },
+		{ "--flash-timing", &opt.flash_timing },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
+		if (!strcmp(a, flags[i].name)) {
+			*flags[i].on = 1;
+			return 1;
+		}
+	return 0;
+}
+
 static void parse_args(int argc, char **argv)
 {
 	int i;
@@ -1207,25 +1232,11 @@ static void parse_args(int argc, char **argv)
 			opt.boot = v;
 		} else if (ARG("--fault")) {
 			parse_fault(v);
-		} else if (!strcmp(a, "--pace")) {
-			opt.pace = 1;
-		} else if (!strcmp(a, "--stdio")) {
-			opt.stdio_mode = 1;
-		} else if (!strcmp(a, "--stub-replies")) {
-			opt.stub_replies = 1;
-		} else if (!strcmp(a, "--secure-download")) {
-			opt.secure_download = 1;
 		} else if (ARG("--rev")) {
 			opt.rev = atoi(v);
 		} else if (ARG("--xtal")) {
 			opt.xtal_mhz = atoi(v);
-		} else if (!strcmp(a, "--usb-otg")) {
-			opt.usb_otg = 1;
-		} else if (!strcmp(a, "--usb-jtag")) {
-			opt.usb_jtag = 1;
-		} else if (!strcmp(a, "--flash-timing")) {
-			opt.flash_timing = 1;
-		} else {
+		} else if (!flag_arg(a)) {
 			die("unknown argument '%s'", a);
 		}
 	}
