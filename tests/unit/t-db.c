@@ -232,29 +232,29 @@ static void t_newer_schema(void)
 	mpf_buf_release(&err);
 }
 
-static void t_paths(void)
+/* where the catalogue and the firmware folder are for the environment now */
+static void paths_are(const char *db, const char *fw)
 {
 	char *d = NULL, *f = NULL;
 
-	setenv("MPF_HOME", "/h", 1);
 	check_int(mpf_db_paths(&d, &f, NULL), ==, 0);
-	check_str(d, "/h/mpf.db");
-	check_str(f, "/h/firmware");
+	check_str(d, db);
+	check_str(f, fw);
 	free(d), free(f);
+}
+
+static void t_paths(void)
+{
+	setenv("MPF_HOME", "/h", 1);
+	paths_are("/h/mpf.db", "/h/firmware");
 	unsetenv("MPF_HOME");
 	setenv("XDG_DATA_HOME", "/d", 1);
 	setenv("XDG_CACHE_HOME", "/c", 1);
-	check_int(mpf_db_paths(&d, &f, NULL), ==, 0);
-	check_str(d, "/d/mpf/mpf.db");
-	check_str(f, "/c/mpf/firmware");
-	free(d), free(f);
+	paths_are("/d/mpf/mpf.db", "/c/mpf/firmware");
 	unsetenv("XDG_DATA_HOME");
 	unsetenv("XDG_CACHE_HOME");
 	setenv("HOME", "/u", 1);
-	check_int(mpf_db_paths(&d, &f, NULL), ==, 0);
-	check_str(d, "/u/.local/share/mpf/mpf.db");
-	check_str(f, "/u/.cache/mpf/firmware");
-	free(d), free(f);
+	paths_are("/u/.local/share/mpf/mpf.db", "/u/.cache/mpf/firmware");
 }
 
 int main(void)
