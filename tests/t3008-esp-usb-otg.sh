@@ -17,21 +17,24 @@ rec() {
 		"$PWD/$1.tty" "${4:-303a}" "$2" "$PWD/$3"
 }
 
+# otg_flashes NAME CHIP PID: an image for CHIP, NAME.bin, flashed and
+# verified on a simulated CHIP on its USB-OTG port (303a:PID)
+otg_flashes() {
+	esp_mkimage --chip "$2" --size 100000 >"$1.bin" &&
+	otg_sim "$1" "$2" &&
+	rec "$1" "$3" "$1.bin" | mpf-esp >out &&
+	test "$(jq -r .flashed.verified out)" = true
+}
+
 test_expect_success JQ 'ESP32-S2 on USB-OTG: flashed, then a watchdog reset runs the firmware' '
-	esp_mkimage --chip esp32s2 --size 100000 >s2.bin &&
-	otg_sim s2 esp32s2 &&
-	rec s2 0002 s2.bin | mpf-esp >out &&
-	test "$(jq -r .flashed.verified out)" = true &&
+	otg_flashes s2 esp32s2 0002 &&
 	grep "watchdog armed: reset, boot:flash" s2.log &&
 	grep "running the firmware" s2.log &&
 	esp_sim_clean s2
 '
 
 test_expect_success JQ 'ESP32-S3 on USB-OTG: the force-download flag is cleared first' '
-	esp_mkimage --chip esp32s3 --size 100000 >s3.bin &&
-	otg_sim s3 esp32s3 &&
-	rec s3 0009 s3.bin | mpf-esp >out &&
-	test "$(jq -r .flashed.verified out)" = true &&
+	otg_flashes s3 esp32s3 0009 &&
 	grep "OPTION1 = 0x0" s3.log &&
 	grep "running the firmware" s3.log
 '
