@@ -140,21 +140,29 @@ static void t_board_page(void)
 
 static void t_urls(void)
 {
+	/* a port's index and a board's page, on the web and in a folder */
+	static const struct {
+		char *(*url)(const char *base, const char *name);
+		const char *base, *name, *want;
+	} urls[] = {
+		{ mpf_mirror_index_url, "https://micropython.org/", "rp2",
+		  "https://micropython.org/download/?port=rp2" },
+		{ mpf_mirror_index_url, "file:///srv/mp/", "rp2",
+		  "file:///srv/mp/download/index.html?port=rp2" },
+		{ mpf_mirror_board_url, "https://micropython.org/", "RPI_PICO",
+		  "https://micropython.org/download/RPI_PICO/" },
+		{ mpf_mirror_board_url, "file:///srv/mp/", "RPI_PICO",
+		  "file:///srv/mp/download/RPI_PICO/index.html" },
+	};
 	struct mpf_version v;
 	char out[256], *u;
+	size_t i;
 
-	u = mpf_mirror_index_url("https://micropython.org/", "rp2");
-	check_str(u, "https://micropython.org/download/?port=rp2");
-	free(u);
-	u = mpf_mirror_index_url("file:///srv/mp/", "rp2");
-	check_str(u, "file:///srv/mp/download/index.html?port=rp2");
-	free(u);
-	u = mpf_mirror_board_url("https://micropython.org/", "RPI_PICO");
-	check_str(u, "https://micropython.org/download/RPI_PICO/");
-	free(u);
-	u = mpf_mirror_board_url("file:///srv/mp/", "RPI_PICO");
-	check_str(u, "file:///srv/mp/download/RPI_PICO/index.html");
-	free(u);
+	for (i = 0; i < sizeof(urls) / sizeof(urls[0]); i++) {
+		u = urls[i].url(urls[i].base, urls[i].name);
+		check_str(u, urls[i].want);
+		free(u);
+	}
 	mpf_version_parse("v1.23.0-preview.236.g2c8dab7ab", &v);
 	mpf_mirror_cache_name("esp32", "ESP32_GENERIC", "SPIRAM", &v, "bin", out, sizeof(out));
 	check_str(out, "esp32/ESP32_GENERIC-SPIRAM-v1.23.0-preview.236.bin");
