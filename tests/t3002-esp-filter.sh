@@ -3,12 +3,6 @@ test_description='mpf-esp as a filter: records with method esp are flashed at th
 . "${MPF_SRC:-.}/tests/lib.sh"
 . "$MPF_SRC/tests/sim/esp-sim.sh"
 
-# esp_sim NAME CHIP: a simulated NAME.tty, stopped when the test ends
-esp_sim () {
-	esp_sim_start "$1" --chip "$2" &&
-	test_when_finished "esp_sim_stop $1"
-}
-
 # esp_record NAME FILE [FIELDS [FIRMWARE_FIELDS]]: the record that sends
 # FILE to NAME.tty with method esp, FIELDS before the method
 esp_record () {
@@ -18,7 +12,7 @@ esp_record () {
 
 test_expect_success JQ 'an ESP32 record is flashed at 0x1000 and gains flashed' '
 	esp_mkimage --chip esp32 --size 200000 >fw.bin &&
-	esp_sim s1 esp32 &&
+	esp_sim s1 --chip esp32 &&
 	printf "{\"serial\":\"%s\",\"cpu\":\"ESP32\",\"board_id\":\"ESP32_GENERIC\",\"method\":\"esp\",\"firmware\":{\"file\":\"%s\",\"version\":\"1.24.1\"},\"extra\":[1,2]}\n" \
 		"$PWD/s1.tty" "$PWD/fw.bin" >in &&
 	mpf-esp <in >out &&
@@ -36,7 +30,7 @@ test_expect_success JQ 'an ESP32 record is flashed at 0x1000 and gains flashed' 
 
 test_expect_success JQ 'firmware.offset from mpf-pick wins over the table' '
 	esp_mkimage --chip esp32c3 --size 100000 >c3.bin &&
-	esp_sim s2 esp32c3 &&
+	esp_sim s2 --chip esp32c3 &&
 	esp_record s2 c3.bin "" "\"offset\":\"0x10000\"" | mpf-esp >out &&
 	test "$(jq -r .flashed.ok out)" = true &&
 	flash_at s2 65536 100000 | cmp - c3.bin
@@ -44,7 +38,7 @@ test_expect_success JQ 'firmware.offset from mpf-pick wins over the table' '
 
 test_expect_success JQ 'a record whose cpu is another chip is refused, nothing written' '
 	esp_mkimage --chip esp32s3 --size 100000 >s3.bin &&
-	esp_sim s3 esp32c3 &&
+	esp_sim s3 --chip esp32c3 &&
 	cp s3.flash before.flash &&
 	esp_record s3 s3.bin "\"cpu\":\"ESP32S3\"" >in &&
 	test_expect_code 1 mpf-esp <in >out &&
@@ -56,7 +50,7 @@ test_expect_success JQ 'a record whose cpu is another chip is refused, nothing w
 '
 
 test_expect_success JQ 'firmware.chip from mpf-pick is checked too, nothing written' '
-	esp_sim s3b esp32c3 &&
+	esp_sim s3b --chip esp32c3 &&
 	esp_record s3b c3.bin "" "\"chip\":\"esp32c6\",\"offset\":0" >in &&
 	test_expect_code 1 mpf-esp <in >out &&
 	test "$(jq -r .error.message out)" = "firmware is for ESP32-C6, chip is ESP32-C3" &&
@@ -64,7 +58,7 @@ test_expect_success JQ 'firmware.chip from mpf-pick is checked too, nothing writ
 '
 
 test_expect_success JQ 'an image built for another chip is refused: "image is for ESP32-S3, chip is ESP32-C3"' '
-	esp_sim s4 esp32c3 &&
+	esp_sim s4 --chip esp32c3 &&
 	cp s4.flash before.flash &&
 	esp_record s4 s3.bin >in &&
 	test_expect_code 1 mpf-esp <in >out &&
@@ -74,7 +68,7 @@ test_expect_success JQ 'an image built for another chip is refused: "image is fo
 '
 
 test_expect_success JQ 'an ESP32 image offered to an ESP8266 is refused' '
-	esp_sim s5 esp8266 &&
+	esp_sim s5 --chip esp8266 &&
 	esp_record s5 fw.bin | test_expect_code 1 mpf-esp >out &&
 	jq -r .error.message out | grep "^image is for ESP32, chip is ESP8266" &&
 	! grep -E "BEGIN erase=[^0]" s5.log
@@ -82,7 +76,7 @@ test_expect_success JQ 'an ESP32 image offered to an ESP8266 is refused' '
 
 test_expect_success JQ 'a file that is no firmware image is refused in filter mode' '
 	head -c 5000 /dev/zero >zero.bin &&
-	esp_sim s6 esp32s3 &&
+	esp_sim s6 --chip esp32s3 &&
 	esp_record s6 zero.bin | test_expect_code 1 mpf-esp >out &&
 	test "$(jq -r .error.code out)" = format &&
 	jq -r .error.message out | grep "not a firmware image"
@@ -90,8 +84,8 @@ test_expect_success JQ 'a file that is no firmware image is refused in filter mo
 
 test_expect_success JQ 'two boards flashed in parallel (-j 2), records in input order, progress as JSON events' '
 	esp_mkimage --chip esp32c6 --size 150000 >c6.bin &&
-	esp_sim pa esp32c3 &&
-	esp_sim pb esp32c6 &&
+	esp_sim pa --chip esp32c3 &&
+	esp_sim pb --chip esp32c6 &&
 	{
 		esp_record pa c3.bin "\"n\":1"
 		esp_record pb c6.bin "\"n\":2"

@@ -3,13 +3,6 @@ test_description='mpf-esp on the ROM USB-OTG CDC port (303a, PID = chip id): DTR
 . "${MPF_SRC:-.}/tests/lib.sh"
 . "$MPF_SRC/tests/sim/esp-sim.sh"
 
-# otg_sim NAME CHIP: a simulated chip on its ROM's USB-OTG port, NAME.tty,
-# stopped when the test ends
-otg_sim() {
-	esp_sim_start "$1" --chip "$2" --usb-otg &&
-	test_when_finished "esp_sim_stop $1"
-}
-
 # rec NAME PID FILE [VID]: the record that flashes FILE on NAME.tty, seen
 # with USB id VID:PID (VID 303a, Espressif's, by default)
 rec() {
@@ -21,7 +14,7 @@ rec() {
 # verified on a simulated CHIP on its USB-OTG port (303a:PID)
 otg_flashes() {
 	esp_mkimage --chip "$2" --size 100000 >"$1.bin" &&
-	otg_sim "$1" "$2" &&
+	esp_sim "$1" --chip "$2" --usb-otg &&
 	rec "$1" "$3" "$1.bin" | mpf-esp >out &&
 	test "$(jq -r .flashed.verified out)" = true
 }
@@ -40,14 +33,14 @@ test_expect_success JQ 'ESP32-S3 on USB-OTG: the force-download flag is cleared 
 '
 
 test_expect_success JQ '--after no-reset leaves it in the loader' '
-	otg_sim s2b esp32s2 &&
+	esp_sim s2b --chip esp32s2 --usb-otg &&
 	rec s2b 0002 s2.bin | mpf-esp --after no-reset >out &&
 	test "$(jq -r .flashed.ok out)" = true &&
 	! grep "watchdog armed" s2b.log
 '
 
 test_expect_success JQ 'on a USB-UART bridge the same chip gets the RTS reset, not the watchdog' '
-	otg_sim s2c esp32s2 &&
+	esp_sim s2c --chip esp32s2 --usb-otg &&
 	rec s2c ea60 s2.bin 10c4 | mpf-esp >out &&
 	test "$(jq -r .flashed.ok out)" = true &&
 	! grep "watchdog armed" s2c.log
