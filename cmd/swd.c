@@ -171,14 +171,27 @@ static json_t *target_json(const struct session *s)
 	return o;
 }
 
+/* What an address-taking flasher can write: files that carry their
+ * addresses (a DfuSe file's elements included) and raw binaries. A UF2 or
+ * an ESP image is meant for another method and is refused naming it. */
+#define SWD_TAKES (MPF_IMAGE_TAKES(MPF_IMAGE_BIN) | MPF_IMAGE_TAKES(MPF_IMAGE_HEX) | \
+		   MPF_IMAGE_TAKES(MPF_IMAGE_ELF) | MPF_IMAGE_TAKES(MPF_IMAGE_DFUSE))
+
 /* The image of a record or of the command line, ready to flash on t. */
 static int load_image(const char *file, const struct mpf_target *t, struct mpf_image *img,
 		      struct mpf_buf *err)
 {
 	uint32_t addr = o_address.given ? o_address.v : t->flash_base;
-	int rc = mpf_image_load(file, addr, 1, img, err);
+	int rc = mpf_image_load(file, addr, img, err);
 
-	if (rc >= 0 && o_address.given && strcmp(img->format, "bin"))
+	if (rc >= 0 && (rc = mpf_image_accept(img, file, SWD_TAKES, err)) >= 0 && img->n &&
+	    img->seg[img->n - 1].alt)
+		rc = mpf_errf(err, MPF_ERR_FORMAT, "%s has a DfuSe target for alt setting %d, "
+			      "memory other than the main flash: write it with mpf-dfu", file,
+			      img->seg[img->n - 1].alt);
+	if (rc < 0)
+		mpf_image_release(img);
+	else if (rc >= 0 && o_address.given && img->fmt != MPF_IMAGE_BIN)
 		mpf_warn("%s is %s: its own addresses are used, --address is ignored",
 			 file, img->format);
 	return rc;
