@@ -177,12 +177,12 @@ static json_t *target_json(const struct session *s)
 #define SWD_TAKES (MPF_IMAGE_TAKES(MPF_IMAGE_BIN) | MPF_IMAGE_TAKES(MPF_IMAGE_HEX) | \
 		   MPF_IMAGE_TAKES(MPF_IMAGE_ELF) | MPF_IMAGE_TAKES(MPF_IMAGE_DFUSE))
 
-/* The image of a record or of the command line, ready to flash on t. */
-static int load_image(const char *file, const struct mpf_target *t, struct mpf_image *img,
-		      struct mpf_buf *err)
+/* The image of a record or of the command line, read and checked before
+ * the probe is opened: a raw binary goes at --address, or at the start of
+ * the target's flash (place_image, once it is known). */
+static int load_image(const char *file, struct mpf_image *img, struct mpf_buf *err)
 {
-	uint32_t addr = o_address.given ? o_address.v : t->flash_base;
-	int rc = mpf_image_load(file, addr, img, err);
+	int rc = mpf_image_load(file, o_address.v, img, err);
 
 	if (rc >= 0 && (rc = mpf_image_accept(img, file, SWD_TAKES, err)) >= 0 && img->n &&
 	    img->seg[img->n - 1].alt)
@@ -191,10 +191,16 @@ static int load_image(const char *file, const struct mpf_target *t, struct mpf_i
 			      img->seg[img->n - 1].alt);
 	if (rc < 0)
 		mpf_image_release(img);
-	else if (rc >= 0 && o_address.given && img->fmt != MPF_IMAGE_BIN)
+	else if (o_address.given && img->fmt != MPF_IMAGE_BIN)
 		mpf_warn("%s is %s: its own addresses are used, --address is ignored",
 			 file, img->format);
 	return rc;
+}
+
+static void place_image(struct mpf_image *img, const struct mpf_target *t)
+{
+	if (img->fmt == MPF_IMAGE_BIN && !o_address.given)
+		img->seg[0].addr = t->flash_base;
 }
 
 static void set_flashed(struct mpf_record *r, const struct session *s, size_t bytes,
@@ -212,17 +218,15 @@ static void set_flashed(struct mpf_record *r, const struct session *s, size_t by
 }
 
 /* Write file to the attached target; reset and run unless --no-reset. */
-static int flash_file(struct session *s, struct mpf_record *r, const char *file,
-		      const char *id, struct mpf_buf *err)
+static int flash_image(struct session *s, struct mpf_record *r, struct mpf_image *img,
+		       const char *id, struct mpf_buf *err)
 {
 	struct prog g = { id, NULL, NULL, 0 };
-	struct mpf_image img;
 	int64_t t0 = mpf_now_ms();
-	int rc = load_image(file, &s->swd.t, &img, err), written;
+	int rc, written;
 
-	if (rc < 0)
-		return rc;
-	rc = mpf_flash_write_image(&s->swd.a, &s->swd.t, &img, on_progress, &g, err);
+	place_image(img, &s->swd.t);
+	rc = mpf_flash_write_image(&s->swd.a, &s->swd.t, img, on_progress, &g, err);
 	prog_end(&g, rc >= 0);
 	written = rc >= 0;	/* programmed and read back equal */
 	if (rc >= 0 && !o_no_reset) {
@@ -231,9 +235,8 @@ static int flash_file(struct session *s, struct mpf_record *r, const char *file,
 	}
 	/* After a failure, say what the flash holds: the bytes programmed
 	 * before it, not the image size (the rest is erased or old). */
-	set_flashed(r, s, written ? mpf_image_size(&img) : (size_t)g.written, t0, rc >= 0,
+	set_flashed(r, s, written ? mpf_image_size(img) : (size_t)g.written, t0, rc >= 0,
 		    written);
-	mpf_image_release(&img);
 	return rc;
 }
 
@@ -253,6 +256,7 @@ static int run_record(struct mpf_record *r, void *ctx)
 {
 	struct mpf_buf err = MPF_BUF_INIT;
 	const char *file = mpf_rec_str(r, "firmware.file"), *cpu = mpf_rec_str(r, "cpu");
+	struct mpf_image img;
 	struct session s;
 	int rc;
 
@@ -265,16 +269,22 @@ static int run_record(struct mpf_record *r, void *ctx)
 				  "(run mpf-info first)");
 		return MPF_ERR_ARG;
 	}
+	if ((rc = load_image(file, &img, &err)) < 0) {
+		fail(r, rc, &err);
+		mpf_buf_release(&err);
+		return rc;
+	}
 	pthread_mutex_lock(&probe_lock);
 	rc = session_open(&s, 1, 1, &err);
 	if (rc >= 0 && !mpf_target_matches_cpu(&s.swd.t, cpu))
 		rc = mpf_errf(&err, MPF_ERR_MISMATCH, "the probe's target is %s but the board is a %s: "
 			      "nothing written", s.swd.t.name, cpu);
 	if (rc >= 0)
-		rc = flash_file(&s, r, file, cpu, &err);
+		rc = flash_image(&s, r, &img, cpu, &err);
 	if (rc < 0)
 		fail(r, rc, &err);
 	session_close(&s);
+	mpf_image_release(&img);
 	pthread_mutex_unlock(&probe_lock);
 	mpf_buf_release(&err);
 	return rc < 0 ? rc : 0;
@@ -290,6 +300,7 @@ struct cmd_ctx {
 	int halt;		/* catch the core at attach */
 	int info;		/* put the target's description in the record */
 	const char *file;
+	struct mpf_image *img;	/* write: read and checked before */
 	uint32_t addr, size;
 };
 
@@ -356,7 +367,7 @@ static int do_erase(struct session *s, struct mpf_record *r, const struct cmd_ct
 static int do_write(struct session *s, struct mpf_record *r, const struct cmd_ctx *c,
 		    struct mpf_buf *err)
 {
-	return flash_file(s, r, c->file, c->file, err);
+	return flash_image(s, r, c->img, c->file, err);
 }
 
 static int do_reset(struct session *s, struct mpf_record *r, const struct cmd_ctx *c,
@@ -486,8 +497,17 @@ static int cmd_info(int argc, char **argv)
 
 static int cmd_write(int argc, char **argv)
 {
-	return on_target(&(struct cmd_ctx){ .op = do_write, .halt = 1, .info = 1,
-					    .file = argv[0] });
+	struct mpf_buf err = MPF_BUF_INIT;
+	struct mpf_image img;
+	int rc = load_image(argv[0], &img, &err);
+
+	if (rc < 0)	/* refused before the probe is touched */
+		mpf_die(mpf_exit_for_err(rc), "%s", err.buf);
+	rc = on_target(&(struct cmd_ctx){ .op = do_write, .halt = 1, .info = 1,
+					  .file = argv[0], .img = &img });
+	mpf_image_release(&img);
+	mpf_buf_release(&err);
+	return rc;
 }
 
 static int cmd_erase(int argc, char **argv)

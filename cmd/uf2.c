@@ -7,6 +7,7 @@
 #include "exitcode.h"
 #include "filter.h"
 #include "fsutil.h"
+#include "image.h"
 #include "log.h"
 #include "progress.h"
 #include "reappear.h"
@@ -166,6 +167,42 @@ static int cmd_info(int argc, char **argv)
 
 /* ---- convert ---- */
 
+/* What convert takes: flash contents, placed (HEX, ELF) or raw (a .bin,
+ * an ESP image). Nothing past 16 MiB, the largest flash a UF2 family here
+ * has, is one image; a UF2 file is already one. */
+#define CONVERT_TAKES (MPF_IMAGE_TAKES(MPF_IMAGE_BIN) | MPF_IMAGE_TAKES(MPF_IMAGE_HEX) | \
+		       MPF_IMAGE_TAKES(MPF_IMAGE_ELF) | MPF_IMAGE_TAKES(MPF_IMAGE_ESP))
+#define CONVERT_MAX ((size_t)16 << 20)
+
+/* The input's bytes from its first address (raw: base, which the family
+ * may not know), in bin. */
+static uint32_t convert_input(const char *path, uint32_t base, const char *family,
+			      struct mpf_buf *bin)
+{
+	struct mpf_buf err = MPF_BUF_INIT;
+	struct mpf_image img;
+	int r = mpf_image_load(path, base, &img, &err), raw;
+
+	if (r == MPF_ERR_IO)
+		mpf_die(MPF_EXIT_NOINPUT, "%s", err.buf);
+	if (r == MPF_OK)
+		r = mpf_image_accept(&img, path, CONVERT_TAKES, &err);
+	raw = img.fmt == MPF_IMAGE_BIN || img.fmt == MPF_IMAGE_ESP;
+	if (r == MPF_OK && raw && !base)
+		mpf_usage_error("--base is needed for %s", family);
+	if (r == MPF_OK && !raw && o_base.given)
+		mpf_warn("%s is %s: its own addresses are used, --base is ignored", path,
+			 img.format);
+	/* 256-byte blocks on 256-byte boundaries, as RP2040's ROM needs */
+	if (r == MPF_OK && (r = mpf_image_flatten(&img, 256, CONVERT_MAX, bin, &base, &err)) < 0)
+		mpf_buf_addf(&err, " (%s)", path);
+	mpf_image_release(&img);
+	if (r < 0)
+		mpf_die(MPF_EXIT_DATAERR, "%s", err.buf);
+	mpf_buf_release(&err);
+	return base;
+}
+
 static int cmd_convert(int argc, char **argv)
 {
 	struct mpf_uf2_family fam = { .name = o_family };
@@ -180,10 +217,8 @@ static int cmd_convert(int argc, char **argv)
 		fam = *mpf_uf2_family_find(o_family);
 	else
 		mpf_parse_addr(o_family, &fam.id);	/* a number: --family took it */
-	if (!(base = o_base.given ? o_base.v : fam.base))
-		mpf_usage_error("--base is needed for %s", fam.name);
-	if (mpf_load_file(argv[0], MPF_FIRMWARE_MAX, &in, &err))
-		mpf_die(MPF_EXIT_NOINPUT, "%s", err.buf);
+	base = o_base.given ? o_base.v : fam.base;
+	base = convert_input(argv[0], base, fam.name, &in);
 	n = mpf_uf2_convert((const uint8_t *)in.buf, in.len, base, fam.id, 256, &out, &err);
 	if (n < 0)
 		mpf_die(MPF_EXIT_DATAERR, "%s: %s", argv[0], err.buf);

@@ -420,6 +420,35 @@ int mpf_image_accept(const struct mpf_image *img, const char *path, unsigned tak
 	return MPF_ERR_FORMAT;
 }
 
+int mpf_image_flatten(const struct mpf_image *img, uint32_t align, size_t max,
+		      struct mpf_buf *out, uint32_t *base, struct mpf_buf *err)
+{
+	const struct mpf_image_seg *first = img->seg, *last = img->seg + img->n - 1;
+	uint64_t span;
+	size_t i;
+
+	if (!img->n)
+		return mpf_errf(err, MPF_ERR_FORMAT, "no data");
+	if (first->alt != last->alt)
+		return mpf_errf(err, MPF_ERR_FORMAT, "it holds more than one image (targets or "
+				"families)");
+	*base = first->addr & ~(align - 1);
+	span = (uint64_t)last->addr + last->len - *base;
+	if (span > max)
+		return mpf_errf(err, MPF_ERR_FORMAT, "its data spans 0x%08x-0x%08llx (%llu bytes, "
+				"more than %zu)", *base, (unsigned long long)(*base + span - 1),
+				(unsigned long long)span, max);
+	mpf_buf_reset(out);
+	for (i = 0; i < img->n; i++) {
+		const struct mpf_image_seg *s = &img->seg[i];
+
+		while (out->len < s->addr - *base)
+			mpf_buf_addch(out, (char)0xff);
+		mpf_buf_add(out, s->data, s->len);
+	}
+	return MPF_OK;
+}
+
 void mpf_image_release(struct mpf_image *img)
 {
 	size_t i;

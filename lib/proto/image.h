@@ -72,6 +72,13 @@ int mpf_image_load(const char *path, uint32_t bin_addr, struct mpf_image *img,
  * mpf-uf2 extract". */
 int mpf_image_accept(const struct mpf_image *img, const char *path, unsigned takes,
 		     struct mpf_buf *err);
+/* The segments as one run of bytes from the lowest address rounded down
+ * to align (a power of two) to the end of the highest segment, gaps
+ * filled with 0xff (erased flash); *base is the first address. Segments of
+ * more than one DfuSe target or UF2 family, or a run longer than max, are
+ * MPF_ERR_FORMAT. */
+int mpf_image_flatten(const struct mpf_image *img, uint32_t align, size_t max,
+		      struct mpf_buf *out, uint32_t *base, struct mpf_buf *err);
 void mpf_image_release(struct mpf_image *img);
 size_t mpf_image_size(const struct mpf_image *img);
 
