@@ -47,6 +47,9 @@ static int settle(struct mpf_image *img, struct mpf_buf *err)
 {
 	size_t i, k = 0;
 
+	if (!img->n)	/* a UF2 file with only not-main-flash blocks */
+		return img->fmt == MPF_IMAGE_UF2 || img->fmt == MPF_IMAGE_UF2_FILES ? MPF_OK :
+			mpf_errf(err, MPF_ERR_FORMAT, "no data in the file");
 	qsort(img->seg, img->n, sizeof(*img->seg), cmp_seg);
 	for (i = 0; i < img->n; i++) {
 		struct mpf_image_seg *p = k ? &img->seg[k - 1] : NULL, *s = &img->seg[i];
@@ -423,12 +426,14 @@ int mpf_image_accept(const struct mpf_image *img, const char *path, unsigned tak
 int mpf_image_flatten(const struct mpf_image *img, uint32_t align, size_t max,
 		      struct mpf_buf *out, uint32_t *base, struct mpf_buf *err)
 {
-	const struct mpf_image_seg *first = img->seg, *last = img->seg + img->n - 1;
+	const struct mpf_image_seg *first, *last;
 	uint64_t span;
 	size_t i;
 
 	if (!img->n)
 		return mpf_errf(err, MPF_ERR_FORMAT, "no data");
+	first = img->seg;
+	last = img->seg + img->n - 1;
 	if (first->alt != last->alt)
 		return mpf_errf(err, MPF_ERR_FORMAT, "it holds more than one image (targets or "
 				"families)");
