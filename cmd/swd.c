@@ -545,7 +545,7 @@ static const struct mpf_subcmd swd_subcmds[] = {
 	SUBCMD("list", NULL, 0, 0, cmd_list, "list CMSIS-DAP probes"),
 	SUBCMD("info", NULL, 0, 0, cmd_info, "probe, DPIDR, core, target part and flash size"),
 	SUBCMD("write", "FILE", 1, 1, cmd_write,
-	       "erase the touched sectors, program FILE (.bin, .hex, .elf), verify, run"),
+	       "erase the touched sectors, program FILE (.elf, .hex, .dfu, .bin), verify, run"),
 	SUBCMD("erase", "--address ADDR | --all", 0, 0, cmd_erase,
 	       "erase the sector holding ADDR, or the whole flash"),
 	SUBCMD("read", "ADDR SIZE FILE", 3, 3, cmd_read, "read target memory into FILE"),
@@ -566,8 +566,12 @@ const struct mpf_applet swd_applet = {
 		"\n"
 		"The target is identified by its DBGMCU idcode and flash size register "
 		"(STM32) or FICR (nRF52); --target picks the flash driver instead. write "
-		"takes .elf (PT_LOAD segments at their load addresses), Intel .hex, or a raw "
-		".bin placed at --address (default: the start of flash). Only the sectors "
+		"knows a file by its content, not its name, and takes .elf (PT_LOAD segments "
+		"at their load addresses), Intel .hex, a DfuSe .dfu (its elements at their "
+		"addresses), or a raw .bin placed at --address (default: the start of flash; "
+		"a DFU suffix and a TI Stellaris or NXP LPC prefix are not written). A UF2 "
+		"file or an ESP image is refused before the probe is opened, naming the "
+		"applet that flashes it. Only the sectors "
 		"or pages the image touches are erased; everything written is read back and "
 		"compared, then the target is reset and runs (--no-reset leaves it halted).\n"
 		"\n"

@@ -54,7 +54,7 @@ static const struct mpf_opt uf2_opts[] = {
 	OPT_CHOICE_FN(0, "family", &o_family, "NAME", family_word, family_accept,
 		      "convert: the UF2 family, as its ID (0xe48bff56) or by name"),
 	OPT_ADDR(0, "base", &o_base, "ADDR",
-		 "convert: address of the first byte (default: the family's usual base)"),
+		 "convert: address of a raw binary's first byte (default: the family's usual base)"),
 	OPT_END(),
 };
 
@@ -523,8 +523,8 @@ static int uf2_main(int argc, char **argv)
 static const struct mpf_subcmd uf2_subcmds[] = {
 	SUBCMD("info", "FILE...", 1, -1, cmd_info,
 	       "check UF2 files and describe them: families, blocks, addresses"),
-	SUBCMD("convert", "--family NAME [--base ADDR] IN.bin OUT.uf2", 2, 2, cmd_convert,
-	       "make a UF2 file from a raw binary"),
+	SUBCMD("convert", "--family NAME [--base ADDR] IN OUT.uf2", 2, 2, cmd_convert,
+	       "make a UF2 file from a raw binary, Intel HEX or ELF file"),
 	SUBCMD_END(),
 };
 
@@ -559,8 +559,11 @@ const struct mpf_applet uf2_applet = {
 		"target's), which UF2 bootloaders accept at any sector.\n"
 		"\n"
 		"mpf-uf2 info checks UF2 files and lists their families and address ranges; "
-		"mpf-uf2 convert makes a UF2 file from a raw binary (256-byte payloads, as "
-		"uf2conv and the Pico SDK write them). Family names: RP2040, RP2XXX_ABSOLUTE, "
+		"mpf-uf2 convert makes a UF2 file from a raw binary placed at --base, or from "
+		"an Intel HEX or ELF file, whose data goes to its own addresses with the gaps "
+		"filled with 0xff (256-byte payloads, as uf2conv and the Pico SDK write them); "
+		"the input is known by its content, and a UF2 or DfuSe file is refused rather "
+		"than wrapped. Family names: RP2040, RP2XXX_ABSOLUTE, "
 		"RP2XXX_DATA, RP2350_ARM_S, RP2350_RISCV, RP2350_ARM_NS, SAMD21, SAMD51, "
 		"NRF52840, NRF52, NRF52833, ESP32S2, ESP32S3, STM32F4, MIMXRT10XX and others "
 		"from uf2families.json, or a number.",
