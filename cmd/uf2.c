@@ -58,13 +58,28 @@ static const struct mpf_opt uf2_opts[] = {
 	OPT_END(),
 };
 
+/* A file that is not UF2 at all is named for what it is (a .hex, an ESP
+ * image) with the way to use it; returns 1 when err says so. */
+static int foreign(const char *path, const struct mpf_buf *data, struct mpf_buf *err)
+{
+	struct mpf_image img;
+	int named = 0;
+
+	if (mpf_image_parse((const uint8_t *)data->buf, data->len, 0, &img, NULL) == MPF_OK) {
+		named = mpf_image_accept(&img, path, MPF_IMAGE_TAKES(MPF_IMAGE_UF2), err) < 0;
+		mpf_image_release(&img);
+	}
+	return named;
+}
+
 static int load_uf2(const char *path, struct mpf_buf *data, struct mpf_uf2_summary *s,
 		    struct mpf_buf *err)
 {
 	struct mpf_buf why = MPF_BUF_INIT;
 	int r = mpf_load_file(path, MPF_FIRMWARE_MAX, data, err);
 
-	if (!r && (r = mpf_uf2_validate((const uint8_t *)data->buf, data->len, s, &why)))
+	if (!r && (r = mpf_uf2_validate((const uint8_t *)data->buf, data->len, s, &why)) &&
+	    !foreign(path, data, err))
 		mpf_errf(err, r, "%s: %s", path, why.buf);
 	mpf_buf_release(&why);
 	return r;
@@ -193,9 +208,14 @@ static uint32_t convert_input(const char *path, uint32_t base, const char *famil
 	if (r == MPF_OK && !raw && o_base.given)
 		mpf_warn("%s is %s: its own addresses are used, --base is ignored", path,
 			 img.format);
-	/* 256-byte blocks on 256-byte boundaries, as RP2040's ROM needs */
-	if (r == MPF_OK && (r = mpf_image_flatten(&img, 256, CONVERT_MAX, bin, &base, &err)) < 0)
+	/* Placed data becomes whole 256-byte blocks on 256-byte boundaries
+	 * (as RP2040's ROM needs), filled with 0xff; a raw binary's bytes go
+	 * exactly where --base says, or convert refuses. */
+	if (r == MPF_OK && (r = mpf_image_flatten(&img, raw ? 1 : 256, CONVERT_MAX, bin, &base,
+						  &err)) < 0)
 		mpf_buf_addf(&err, " (%s)", path);
+	while (r == MPF_OK && !raw && bin->len % 256)
+		mpf_buf_addch(bin, (char)0xff);
 	mpf_image_release(&img);
 	if (r < 0)
 		mpf_die(MPF_EXIT_DATAERR, "%s", err.buf);

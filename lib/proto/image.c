@@ -363,8 +363,8 @@ int mpf_image_load(const char *path, uint32_t bin_addr, struct mpf_image *img,
 
 /* How a file of each format is meant to be used. */
 static const char *const format_hints[] = {
-	[MPF_IMAGE_BIN] = "give it to mpf-swd or mpf-dfu with --address, or make a UF2 of it "
-			  "with mpf-uf2 convert",
+	[MPF_IMAGE_BIN] = "flash it at its address with mpf-swd, mpf-dfu or mpf-esp, or make a "
+			  "UF2 of it with mpf-uf2 convert",
 	[MPF_IMAGE_HEX] = "flash it with mpf-swd or mpf-dfu, or make a UF2 of it with "
 			  "mpf-uf2 convert",
 	[MPF_IMAGE_ELF] = "flash it with mpf-swd or mpf-dfu, or make a UF2 of it with "
