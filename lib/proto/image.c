@@ -91,7 +91,8 @@ static uint8_t family_index(const struct mpf_image *img, const struct mpf_uf2_bl
 	return 0;
 }
 
-static int load_uf2(const uint8_t *b, size_t len, struct mpf_image *img, struct mpf_buf *err)
+static int load_uf2(const uint8_t *b, size_t len, uint32_t addr, struct mpf_image *img,
+		    struct mpf_buf *err)
 {
 	struct mpf_buf why = MPF_BUF_INIT;
 	struct mpf_uf2_summary s;
@@ -138,7 +139,8 @@ static int is_dfuse(const uint8_t *b, size_t len)
 	return mpf_dfu_suffix_parse(b, len, &s, NULL) == 1 && s.bcd_dfu == MPF_DFU_VERSION_DFUSE;
 }
 
-static int load_dfuse(const uint8_t *b, size_t len, struct mpf_image *img, struct mpf_buf *err)
+static int load_dfuse(const uint8_t *b, size_t len, uint32_t addr, struct mpf_image *img,
+		      struct mpf_buf *err)
 {
 	struct mpf_dfuse_file f;
 	size_t i, j;
@@ -262,7 +264,8 @@ static int is_hex(const uint8_t *b, size_t len)
 	return 1;
 }
 
-static int load_hex(const uint8_t *b, size_t len, struct mpf_image *img, struct mpf_buf *err)
+static int load_hex(const uint8_t *b, size_t len, uint32_t addr, struct mpf_image *img,
+		    struct mpf_buf *err)
 {
 	struct mpf_ihex h;
 	size_t i;
@@ -276,7 +279,8 @@ static int load_hex(const uint8_t *b, size_t len, struct mpf_image *img, struct 
 	return MPF_OK;
 }
 
-static int load_elf(const uint8_t *b, size_t len, struct mpf_image *img, struct mpf_buf *err)
+static int load_elf(const uint8_t *b, size_t len, uint32_t addr, struct mpf_image *img,
+		    struct mpf_buf *err)
 {
 	struct mpf_elf_seg segs[64];
 	int n = mpf_elf_segments(b, len, segs, 64, err), i;
@@ -288,38 +292,54 @@ static int load_elf(const uint8_t *b, size_t len, struct mpf_image *img, struct 
 
 /* ---- recognising ---- */
 
-static const char *const format_names[] = {
-	[MPF_IMAGE_BIN] = "bin", [MPF_IMAGE_HEX] = "hex", [MPF_IMAGE_ELF] = "elf",
-	[MPF_IMAGE_UF2] = "uf2", [MPF_IMAGE_UF2_FILES] = "uf2", [MPF_IMAGE_DFUSE] = "dfu",
-	[MPF_IMAGE_ESP] = "esp",
-};
+static int is_any(const uint8_t *b, size_t len)
+{
+	return 1;
+}
 
 /* Most specific first: a UF2 or DfuSe file could pass for raw. */
+static const struct format {
+	enum mpf_image_format fmt;
+	const char *name;
+	int (*is)(const uint8_t *b, size_t len);	/* NULL: set by another's load */
+	int (*load)(const uint8_t *b, size_t len, uint32_t addr, struct mpf_image *img,
+		    struct mpf_buf *err);
+	const char *hint;	/* how a file of this format is meant to be used */
+} formats[] = {
+	{ MPF_IMAGE_UF2, "uf2", is_uf2, load_uf2,
+	  "flash it with mpf-uf2, or take its payload out with mpf-uf2 extract" },
+	{ MPF_IMAGE_UF2_FILES, "uf2", NULL, NULL,
+	  "it holds files for a UF2 bootloader, not flash contents" },
+	{ MPF_IMAGE_DFUSE, "dfu", is_dfuse, load_dfuse,
+	  "flash it with mpf-dfu (or mpf-swd, which takes its elements)" },
+	{ MPF_IMAGE_ELF, "elf", mpf_elf_is, load_elf,
+	  "flash it with mpf-swd or mpf-dfu, or make a UF2 of it with mpf-uf2 convert" },
+	{ MPF_IMAGE_HEX, "hex", is_hex, load_hex,
+	  "flash it with mpf-swd or mpf-dfu, or make a UF2 of it with mpf-uf2 convert" },
+	{ MPF_IMAGE_ESP, "esp", is_esp, load_esp, "flash it with mpf-esp" },
+	{ MPF_IMAGE_BIN, "bin", is_any, load_raw,
+	  "flash it at its address with mpf-swd, mpf-dfu or mpf-esp, or make a UF2 of it with "
+	  "mpf-uf2 convert" },
+};
+
+static const struct format *format_of(enum mpf_image_format fmt)
+{
+	size_t i;
+
+	for (i = 0; formats[i].fmt != fmt; i++)
+		;
+	return &formats[i];
+}
+
 static int recognise(const uint8_t *b, size_t len, uint32_t addr, struct mpf_image *img,
 		     struct mpf_buf *err)
 {
-	if (is_uf2(b, len)) {
-		img->fmt = MPF_IMAGE_UF2;
-		return load_uf2(b, len, img, err);
-	}
-	if (is_dfuse(b, len)) {
-		img->fmt = MPF_IMAGE_DFUSE;
-		return load_dfuse(b, len, img, err);
-	}
-	if (mpf_elf_is(b, len)) {
-		img->fmt = MPF_IMAGE_ELF;
-		return load_elf(b, len, img, err);
-	}
-	if (is_hex(b, len)) {
-		img->fmt = MPF_IMAGE_HEX;
-		return load_hex(b, len, img, err);
-	}
-	if (is_esp(b, len)) {
-		img->fmt = MPF_IMAGE_ESP;
-		return load_esp(b, len, addr, img, err);
-	}
-	img->fmt = MPF_IMAGE_BIN;
-	return load_raw(b, len, addr, img, err);
+	const struct format *f;
+
+	for (f = formats; !f->is || !f->is(b, len); f++)
+		;
+	img->fmt = f->fmt;
+	return f->load(b, len, addr, img, err);
 }
 
 int mpf_image_parse(const uint8_t *buf, size_t len, uint32_t bin_addr, struct mpf_image *img,
@@ -332,7 +352,7 @@ int mpf_image_parse(const uint8_t *buf, size_t len, uint32_t bin_addr, struct mp
 	if (!len)
 		return mpf_errf(err, MPF_ERR_FORMAT, "the file is empty");
 	rc = recognise(buf, len, bin_addr, img, err);
-	img->format = format_names[img->fmt];
+	img->format = format_of(img->fmt)->name;
 	if (rc == MPF_OK)
 		rc = settle(img, err);
 	if (rc < 0)
@@ -360,20 +380,6 @@ int mpf_image_load(const char *path, uint32_t bin_addr, struct mpf_image *img,
 }
 
 /* ---- refusing ---- */
-
-/* How a file of each format is meant to be used. */
-static const char *const format_hints[] = {
-	[MPF_IMAGE_BIN] = "flash it at its address with mpf-swd, mpf-dfu or mpf-esp, or make a "
-			  "UF2 of it with mpf-uf2 convert",
-	[MPF_IMAGE_HEX] = "flash it with mpf-swd or mpf-dfu, or make a UF2 of it with "
-			  "mpf-uf2 convert",
-	[MPF_IMAGE_ELF] = "flash it with mpf-swd or mpf-dfu, or make a UF2 of it with "
-			  "mpf-uf2 convert",
-	[MPF_IMAGE_UF2] = "flash it with mpf-uf2, or take its payload out with mpf-uf2 extract",
-	[MPF_IMAGE_UF2_FILES] = "it holds files for a UF2 bootloader, not flash contents",
-	[MPF_IMAGE_DFUSE] = "flash it with mpf-dfu (or mpf-swd, which takes its elements)",
-	[MPF_IMAGE_ESP] = "flash it with mpf-esp",
-};
 
 /* "a UF2 file for RP2040 and RP2350_ARM_S", "a merged ESP32-S3 image" */
 static void describe(const struct mpf_image *img, struct mpf_buf *out)
@@ -418,7 +424,8 @@ int mpf_image_accept(const struct mpf_image *img, const char *path, unsigned tak
 	if (takes & MPF_IMAGE_TAKES(img->fmt))
 		return MPF_OK;
 	describe(img, &what);
-	mpf_errf(err, MPF_ERR_FORMAT, "%s is %s: %s", path, what.buf, format_hints[img->fmt]);
+	mpf_errf(err, MPF_ERR_FORMAT, "%s is %s: %s", path, what.buf,
+		 format_of(img->fmt)->hint);
 	mpf_buf_release(&what);
 	return MPF_ERR_FORMAT;
 }
