@@ -38,6 +38,17 @@ for applet in swd dfu; do
 	"
 done
 
+for applet in swd dfu; do
+	test_expect_success USBSIM,JQ "mpf-$applet: a record whose firmware is a UF2 file gets an error" "
+		: >\"\$MPF_USBSIM_LOG\" &&
+		echo '{\"method\":\"$applet\",\"cpu\":\"STM32F405\",\"firmware\":{\"file\":\"fw.uf2\"}}' |
+			usbsim mpf-$applet -o jsonl >out ;
+		json_field out error.message | grep -F 'fw.uf2 is a UF2 file for STM32F4: flash it with mpf-uf2' &&
+		test \"\$(jq -r '.flashed.verified // false' out)\" = false &&
+		test \"\$(usbsim_count 'event: (erase|mass|write)|erase [0-9]|flash unlocked')\" = 0
+	"
+done
+
 test_expect_success USBSIM,DFU_SUFFIX 'a DfuSe file whose signature is not exactly "DfuSe" is damaged' '
 	"$DFU_FILE" pack -D 0483:df11 0x08000000:a.bin good.dfu &&
 	size=$(($(wc -c <good.dfu) - 16)) &&

@@ -28,6 +28,14 @@ test_expect_success USBSIM,JQ 'a DfuSe file: each element at its address, verifi
 	! grep -q DfuSe head.bin
 '
 
+test_expect_success USBSIM 'a DfuSe target for another alt setting is refused, naming mpf-dfu' '
+	"$DFU_FILE" pack -D 0483:df11 0x08004000:a.bin 0x1fffc000@1:b.bin alt.dfu &&
+	: >"$MPF_USBSIM_LOG" &&
+	test_must_fail usbsim mpf-swd write alt.dfu 2>err &&
+	grep "alt.dfu has a DfuSe target for alt setting 1, memory other than the main flash: write it with mpf-dfu" err &&
+	test "$(usbsim_count "erase [0-9]|flash unlocked")" = 0
+'
+
 test_expect_success USBSIM,DFU_PREFIX,JQ 'a Stellaris prefix and a DFU suffix are not written into flash' '
 	cp a.bin pre.bin &&
 	dfu-prefix -s 0 -a pre.bin >/dev/null &&
