@@ -9,7 +9,6 @@ erase or a write.'
 . "${MPF_SRC:-.}/tests/lib.sh"
 . "$MPF_SRC/tests/sim/libusb/env.sh"
 DFU_FILE=$MPF_BUILD/sim/dfu-file
-test_lazy_prereq DFU_SUFFIX 'command -v dfu-suffix'
 
 usbsim_devices "cmsisdap:serial=F405:target=stm32f405:time_scale=0.01,stm32dfu:serial=315A28A0B956:time_scale=0.01"
 
@@ -49,7 +48,7 @@ for applet in swd dfu; do
 	"
 done
 
-test_expect_success USBSIM,DFU_SUFFIX 'a DfuSe file whose signature is not exactly "DfuSe" is damaged' '
+test_expect_success USBSIM,DFU_FILE_TOOLS 'a DfuSe file whose signature is not exactly "DfuSe" is damaged' '
 	"$DFU_FILE" pack -D 0483:df11 0x08000000:a.bin good.dfu &&
 	size=$(($(wc -c <good.dfu) - 16)) &&
 	{ printf DfuSx && tail -c +6 good.dfu | head -c $((size - 5)); } >body &&

@@ -7,7 +7,6 @@ headers; a raw image that only begins like a prefix is written whole.'
 . "${MPF_SRC:-.}/tests/lib.sh"
 . "$MPF_SRC/tests/sim/libusb/env.sh"
 DFU_FILE=$MPF_BUILD/sim/dfu-file
-test_lazy_prereq DFU_PREFIX 'command -v dfu-prefix && command -v dfu-suffix'
 
 usbsim_devices "cmsisdap:serial=F405:target=stm32f405:time_scale=0.01"
 
@@ -36,7 +35,7 @@ test_expect_success USBSIM 'a DfuSe target for another alt setting is refused, n
 	test "$(usbsim_count "erase [0-9]|flash unlocked")" = 0
 '
 
-test_expect_success USBSIM,DFU_PREFIX,JQ 'a Stellaris prefix and a DFU suffix are not written into flash' '
+test_expect_success USBSIM,DFU_FILE_TOOLS,JQ 'a Stellaris prefix and a DFU suffix are not written into flash' '
 	cp a.bin pre.bin &&
 	dfu-prefix -s 0 -a pre.bin >/dev/null &&
 	dfu-suffix -v 0483 -p df11 -a pre.bin >/dev/null &&

@@ -7,7 +7,6 @@ as dfu-util does for a DfuSe device. Flash is read back with dfu-util.'
 . "${MPF_SRC:-.}/tests/lib.sh"
 . "$MPF_SRC/tests/sim/libusb/env.sh"
 mkimage=$(mpf_sim mkimage)
-test_lazy_prereq DFU_PREFIX 'command -v dfu-prefix && command -v dfu-suffix'
 
 usbsim_devices "stm32dfu:serial=315A28A0B956:time_scale=0.01"
 
@@ -28,7 +27,7 @@ test_expect_success USBSIM,DFU_UTIL,JQ 'an ELF file: its segments at their load 
 	! printf "\177ELF" | cmp -s - head.bin
 '
 
-test_expect_success USBSIM,DFU_UTIL,DFU_PREFIX,JQ 'a TI Stellaris prefix is taken off, as dfu-util does' '
+test_expect_success USBSIM,DFU_UTIL,DFU_FILE_TOOLS,JQ 'a TI Stellaris prefix is taken off, as dfu-util does' '
 	cp a.bin pre.bin &&
 	dfu-prefix -s 0 -a pre.bin >/dev/null &&
 	dfu-suffix -v 0483 -p df11 -a pre.bin >/dev/null &&
@@ -38,7 +37,7 @@ test_expect_success USBSIM,DFU_UTIL,DFU_PREFIX,JQ 'a TI Stellaris prefix is take
 	dfu_readback 0x08008000 3000 a3.bin && cmp a.bin a3.bin
 '
 
-test_expect_success USBSIM,DFU_UTIL,DFU_PREFIX 'an NXP LPC prefix is taken off too' '
+test_expect_success USBSIM,DFU_UTIL,DFU_FILE_TOOLS 'an NXP LPC prefix is taken off too' '
 	cp b.bin lpc.bin &&
 	dfu-prefix -L -a lpc.bin >/dev/null &&
 	dfu-suffix -v 0483 -p df11 -a lpc.bin >/dev/null &&
