@@ -443,7 +443,7 @@ static int dfu_main(int argc, char **argv)
 static const struct mpf_subcmd dfu_subcmds[] = {
 	SUBCMD("list", NULL, 0, 0, cmd_list, "list the DFU devices with their alt settings"),
 	SUBCMD("write", "FILE", 1, 1, cmd_write,
-	       "write a .dfu, .hex or .bin image, verify it and leave DFU"),
+	       "write a .dfu, .hex, .elf or .bin image, verify it and leave DFU"),
 	SUBCMD("read", "ADDR SIZE FILE", 3, 3, cmd_read, "read SIZE bytes from ADDR into FILE"),
 	SUBCMD("erase", NULL, 0, 0, cmd_erase, "mass erase the alt setting's memory"),
 	SUBCMD("leave", NULL, 0, 0, cmd_leave, "leave DFU mode and start the firmware"),
@@ -461,9 +461,15 @@ const struct mpf_applet dfu_applet = {
 		"bootloader (0483:df11, ST's DfuSe variant of DFU 1.1) or MicroPython's mboot, "
 		"through libusb.\n"
 		"\n"
-		"write takes a DfuSe .dfu file (which carries its addresses and alt settings), "
-		"an Intel .hex file or a raw .bin (written at --address, by default the start "
-		"of the alt setting's memory: 0x08000000 on STM32). Before anything is written "
+		"write knows a file by its content, not its name: a DfuSe .dfu file (which "
+		"carries its addresses and alt settings), an Intel .hex or ELF file (at their "
+		"addresses) or a raw .bin (written at --address, by default the start of the "
+		"alt setting's memory: 0x08000000 on STM32). A raw image's DFU suffix and TI "
+		"Stellaris or NXP LPC prefix (as dfu-suffix and dfu-prefix write them) are not "
+		"written to a DfuSe device; a plain DFU 1.1 device receives the prefix, as "
+		"dfu-util sends it. A UF2 file or an ESP image is refused, naming the applet "
+		"that flashes it, and so is a .dfu file whose signature is not exactly "
+		"\"DfuSe\". Before anything is written "
 		"the image is checked against the device's memory layout (the alt setting's "
 		"name): a part outside it or in memory that is not writable and erasable is "
 		"refused, as is a .dfu file whose structure or CRC is wrong, that has neither a "

@@ -7,6 +7,7 @@
 #include "exitcode.h"
 #include "filter.h"
 #include "fsutil.h"
+#include "image.h"
 #include "log.h"
 #include "progress.h"
 #include "reappear.h"
@@ -53,9 +54,23 @@ static const struct mpf_opt uf2_opts[] = {
 	OPT_CHOICE_FN(0, "family", &o_family, "NAME", family_word, family_accept,
 		      "convert: the UF2 family, as its ID (0xe48bff56) or by name"),
 	OPT_ADDR(0, "base", &o_base, "ADDR",
-		 "convert: address of the first byte (default: the family's usual base)"),
+		 "convert: address of a raw binary's first byte (default: the family's usual base)"),
 	OPT_END(),
 };
+
+/* A file that is not UF2 at all is named for what it is (a .hex, an ESP
+ * image) with the way to use it; returns 1 when err says so. */
+static int foreign(const char *path, const struct mpf_buf *data, struct mpf_buf *err)
+{
+	struct mpf_image img;
+	int named = 0;
+
+	if (mpf_image_parse((const uint8_t *)data->buf, data->len, 0, &img, NULL) == MPF_OK) {
+		named = mpf_image_accept(&img, path, MPF_IMAGE_TAKES(MPF_IMAGE_UF2), err) < 0;
+		mpf_image_release(&img);
+	}
+	return named;
+}
 
 static int load_uf2(const char *path, struct mpf_buf *data, struct mpf_uf2_summary *s,
 		    struct mpf_buf *err)
@@ -63,7 +78,8 @@ static int load_uf2(const char *path, struct mpf_buf *data, struct mpf_uf2_summa
 	struct mpf_buf why = MPF_BUF_INIT;
 	int r = mpf_load_file(path, MPF_FIRMWARE_MAX, data, err);
 
-	if (!r && (r = mpf_uf2_validate((const uint8_t *)data->buf, data->len, s, &why)))
+	if (!r && (r = mpf_uf2_validate((const uint8_t *)data->buf, data->len, s, &why)) &&
+	    !foreign(path, data, err))
 		mpf_errf(err, r, "%s: %s", path, why.buf);
 	mpf_buf_release(&why);
 	return r;
@@ -166,6 +182,47 @@ static int cmd_info(int argc, char **argv)
 
 /* ---- convert ---- */
 
+/* What convert takes: flash contents, placed (HEX, ELF) or raw (a .bin,
+ * an ESP image). Nothing past 16 MiB, the largest flash a UF2 family here
+ * has, is one image; a UF2 file is already one. */
+#define CONVERT_TAKES (MPF_IMAGE_TAKES(MPF_IMAGE_BIN) | MPF_IMAGE_TAKES(MPF_IMAGE_HEX) | \
+		       MPF_IMAGE_TAKES(MPF_IMAGE_ELF) | MPF_IMAGE_TAKES(MPF_IMAGE_ESP))
+#define CONVERT_MAX ((size_t)16 << 20)
+
+/* The input's bytes from its first address (raw: base, which the family
+ * may not know), in bin. */
+static uint32_t convert_input(const char *path, uint32_t base, const char *family,
+			      struct mpf_buf *bin)
+{
+	struct mpf_buf err = MPF_BUF_INIT;
+	struct mpf_image img;
+	int r = mpf_image_load(path, base, &img, &err), raw;
+
+	if (r == MPF_ERR_IO)
+		mpf_die(MPF_EXIT_NOINPUT, "%s", err.buf);
+	if (r == MPF_OK)
+		r = mpf_image_accept(&img, path, CONVERT_TAKES, &err);
+	raw = img.fmt == MPF_IMAGE_BIN || img.fmt == MPF_IMAGE_ESP;
+	if (r == MPF_OK && raw && !base)
+		mpf_usage_error("--base is needed for %s", family);
+	if (r == MPF_OK && !raw && o_base.given)
+		mpf_warn("%s is %s: its own addresses are used, --base is ignored", path,
+			 img.format);
+	/* Placed data becomes whole 256-byte blocks on 256-byte boundaries
+	 * (as RP2040's ROM needs), filled with 0xff; a raw binary's bytes go
+	 * exactly where --base says, or convert refuses. */
+	if (r == MPF_OK && (r = mpf_image_flatten(&img, raw ? 1 : 256, CONVERT_MAX, bin, &base,
+						  &err)) < 0)
+		mpf_buf_addf(&err, " (%s)", path);
+	while (r == MPF_OK && !raw && bin->len % 256)
+		mpf_buf_addch(bin, (char)0xff);
+	mpf_image_release(&img);
+	if (r < 0)
+		mpf_die(MPF_EXIT_DATAERR, "%s", err.buf);
+	mpf_buf_release(&err);
+	return base;
+}
+
 static int cmd_convert(int argc, char **argv)
 {
 	struct mpf_uf2_family fam = { .name = o_family };
@@ -180,10 +237,8 @@ static int cmd_convert(int argc, char **argv)
 		fam = *mpf_uf2_family_find(o_family);
 	else
 		mpf_parse_addr(o_family, &fam.id);	/* a number: --family took it */
-	if (!(base = o_base.given ? o_base.v : fam.base))
-		mpf_usage_error("--base is needed for %s", fam.name);
-	if (mpf_load_file(argv[0], MPF_FIRMWARE_MAX, &in, &err))
-		mpf_die(MPF_EXIT_NOINPUT, "%s", err.buf);
+	base = o_base.given ? o_base.v : fam.base;
+	base = convert_input(argv[0], base, fam.name, &in);
 	n = mpf_uf2_convert((const uint8_t *)in.buf, in.len, base, fam.id, 256, &out, &err);
 	if (n < 0)
 		mpf_die(MPF_EXIT_DATAERR, "%s: %s", argv[0], err.buf);
@@ -488,8 +543,8 @@ static int uf2_main(int argc, char **argv)
 static const struct mpf_subcmd uf2_subcmds[] = {
 	SUBCMD("info", "FILE...", 1, -1, cmd_info,
 	       "check UF2 files and describe them: families, blocks, addresses"),
-	SUBCMD("convert", "--family NAME [--base ADDR] IN.bin OUT.uf2", 2, 2, cmd_convert,
-	       "make a UF2 file from a raw binary"),
+	SUBCMD("convert", "--family NAME [--base ADDR] IN OUT.uf2", 2, 2, cmd_convert,
+	       "make a UF2 file from a raw binary, Intel HEX or ELF file"),
 	SUBCMD_END(),
 };
 
@@ -524,8 +579,11 @@ const struct mpf_applet uf2_applet = {
 		"target's), which UF2 bootloaders accept at any sector.\n"
 		"\n"
 		"mpf-uf2 info checks UF2 files and lists their families and address ranges; "
-		"mpf-uf2 convert makes a UF2 file from a raw binary (256-byte payloads, as "
-		"uf2conv and the Pico SDK write them). Family names: RP2040, RP2XXX_ABSOLUTE, "
+		"mpf-uf2 convert makes a UF2 file from a raw binary placed at --base, or from "
+		"an Intel HEX or ELF file, whose data goes to its own addresses with the gaps "
+		"filled with 0xff (256-byte payloads, as uf2conv and the Pico SDK write them); "
+		"the input is known by its content, and a UF2 or DfuSe file is refused rather "
+		"than wrapped. Family names: RP2040, RP2XXX_ABSOLUTE, "
 		"RP2XXX_DATA, RP2350_ARM_S, RP2350_RISCV, RP2350_ARM_NS, SAMD21, SAMD51, "
 		"NRF52840, NRF52, NRF52833, ESP32S2, ESP32S3, STM32F4, MIMXRT10XX and others "
 		"from uf2families.json, or a number.",
