@@ -48,7 +48,7 @@ static const struct mpf_opt uf2_opts[] = {
 		 "write the blocks straight to block device DEV (/dev/sdb), unmounted"),
 	OPT_BOOL(0, "raw", &o_raw,
 		 "write to the target's block device itself when it is not mounted, instead of mounting it"),
-	OPT_BOOL(0, "force", &o_force, "flash even when the image's family does not fit the drive"),
+	OPT_BOOL(0, "force", &o_force, "flash even when the image's family does not fit the drive, or --device is not a UF2 bootloader's"),
 	OPT_BOOL(0, "no-wait", &o_no_wait, "do not wait for the board to come back as a serial port"),
 	OPT_CHOICE_FN(0, "family", &o_family, "NAME", family_word, family_accept,
 		      "convert: the UF2 family, as its ID (0xe48bff56) or by name"),
@@ -280,6 +280,8 @@ static int flash_file(struct flash *f)
 	int64_t t0 = mpf_now_ms();
 	int r = load_uf2(f->file, &data, &f->s, &f->err);
 
+	if (!r && f->device && !o_force)
+		r = mpf_uf2_device_check(f->device, getenv("MPF_TEST_SYSFS"), &f->err);
 	if (!r && f->device) {
 		struct mpf_progress *pr = mpf_progress_begin(f->device, "write", data.len);
 

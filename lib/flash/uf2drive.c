@@ -558,6 +558,75 @@ int mpf_uf2_copy(const char *dir, const char *name, const unsigned char *data, s
 	return mpf_errf(err, MPF_ERR_IO, "writing the last block to %s: %s", path, strerror(e));
 }
 
+/* The SCSI vendor and model sysfs shows for block device dev (a
+ * partition's are its disk's) fit a UF2 bootloader. */
+static int scsi_identity_fits(const char *sysroot, const char *dev)
+{
+	static const char *const up[] = { "", "/.." };
+	const char *base = strrchr(dev, '/') ? strrchr(dev, '/') + 1 : dev;
+	char path[4096], vendor[32], model[64];
+	size_t i;
+
+	for (i = 0; i < sizeof(up) / sizeof(up[0]); i++) {
+		snprintf(path, sizeof(path), "%s/class/block/%s%s/device/vendor",
+			 sysroot ? sysroot : "/sys", base, up[i]);
+		if (!mpf_read_line(path, vendor, sizeof(vendor)))
+			continue;
+		snprintf(path, sizeof(path), "%s/class/block/%s%s/device/model",
+			 sysroot ? sysroot : "/sys", base, up[i]);
+		mpf_read_line(path, model, sizeof(model));
+		return mpf_uf2_msc_match(vendor, model);
+	}
+	return 0;
+}
+
+static unsigned le16(const unsigned char *p)
+{
+	return p[0] | (unsigned)p[1] << 8;
+}
+
+/* Does the FAT file system on fd hold INFO_UF2.TXT in its root folder? The
+ * FAT12/16 root folder follows the reserved sectors and the FATs; a FAT32
+ * root is looked for in its first cluster (Microsoft's FAT specification,
+ * "FAT: General Overview of On-Disk Format", sections 3 and 6). */
+static int fat_has_info(int fd)
+{
+	unsigned char bs[512], dir[16384];
+	unsigned bps, spc, fatsz, nroot;
+	off_t root;
+	ssize_t n, i;
+
+	if (pread(fd, bs, sizeof(bs), 0) != (ssize_t)sizeof(bs) || bs[510] != 0x55 ||
+	    bs[511] != 0xaa)
+		return 0;
+	bps = le16(bs + 11), spc = bs[13], nroot = le16(bs + 17);
+	fatsz = le16(bs + 22) ? le16(bs + 22) : le16(bs + 36) | (unsigned)le16(bs + 38) << 16;
+	if (bps < 512 || bps > 4096 || !spc || !bs[16] || !fatsz)
+		return 0;
+	root = ((off_t)le16(bs + 14) + (off_t)bs[16] * fatsz) * bps;
+	if (!nroot)		/* FAT32: the root folder is a cluster chain */
+		root += ((off_t)(le16(bs + 44) | (unsigned)le16(bs + 46) << 16) - 2) * spc * bps;
+	n = pread(fd, dir, nroot && nroot * 32u < sizeof(dir) ? nroot * 32u : sizeof(dir), root);
+	for (i = 0; i + 32 <= n && dir[i]; i += 32)
+		if (dir[i] != 0xe5 && dir[i + 11] != 0x0f && !memcmp(dir + i, "INFO_UF2TXT", 11))
+			return 1;
+	return 0;
+}
+
+int mpf_uf2_device_check(const char *dev, const char *sysroot, struct mpf_buf *err)
+{
+	int fd = open(dev, O_RDONLY | O_CLOEXEC), fits;
+
+	if (fd < 0)
+		return mpf_errf(err, errno == ENOENT || errno == ENXIO ? MPF_ERR_NODEV : MPF_ERR_IO,
+				"cannot open %s: %s", dev, strerror(errno));
+	fits = scsi_identity_fits(sysroot, dev) || fat_has_info(fd);
+	close(fd);
+	return fits ? 0 : mpf_errf(err, MPF_ERR_MISMATCH, "%s is not a UF2 bootloader drive (its "
+				   "USB identity is not one, and no INFO_UF2.TXT is on it): give "
+				   "--force to write it anyway", dev);
+}
+
 int mpf_uf2_write_device(const char *dev, const unsigned char *data, size_t len,
 			 struct mpf_progress *pr, struct mpf_buf *err)
 {
