@@ -29,7 +29,7 @@ test_expect_success FUSE 'a stopped FUSE drive: the scan returns in time and lis
 	start_drive good && start_drive wedged &&
 	kill -STOP "$(cat wedged.pid)" &&
 	start=$(date +%s) &&
-	timeout 30 mpf-scan --kind uf2 -o jsonl >out 2>err &&
+	timeout -s KILL 20 mpf-scan --kind uf2 -o jsonl >out 2>err &&
 	end=$(date +%s) &&
 	test $((end - start)) -lt 10 &&
 	grep "$TRASH/wedged did not answer" err &&
