@@ -7,7 +7,6 @@ sysfs (vendor RPI, model RP2...) or by INFO_UF2.TXT in its FAT root
 folder; disk images stand in for block devices.'
 . "${MPF_SRC:-.}/tests/lib.sh"
 
-test_lazy_prereq MKFS_VFAT 'command -v mkfs.vfat && command -v mcopy'
 
 test_expect_success 'setup' '
 	head -c 4096 /dev/urandom >fw.bin &&

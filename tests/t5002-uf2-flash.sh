@@ -135,7 +135,6 @@ test_expect_success FUSE,JQ 'records: the image must also fit the board s port' 
 '
 
 # A disk image standing in for a bootloader's drive: FAT with INFO_UF2.TXT.
-test_lazy_prereq MKFS_VFAT 'command -v mkfs.vfat && command -v mcopy'
 uf2_disk() {
 	rm -f "$1" && mkfs.vfat -C -n RPI-RP2 "$1" $(($2 / 1024)) >/dev/null &&
 	printf "UF2 Bootloader v3.0\r\nModel: Raspberry Pi RP2\r\nBoard-ID: RPI-RP2\r\n" >info.txt &&
