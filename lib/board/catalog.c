@@ -491,18 +491,18 @@ static char *cache_path(struct mpf_catalog *c, struct mpf_record *rec, const str
 		return NULL;
 	}
 	dest = mpf_xasprintf("%s/%s", c->fw_dir, rel);
-	if (mpf_mkdir_parents(dest, &err))
+	if (mpf_mkdir_parents(dest, &err)) {
 		mpf_rec_set_error(rec, "io", "%s", mpf_buf_str(&err));
-	else if (!inside(c->fw_dir, dest))
+	} else if (!inside(c->fw_dir, dest)) {
 		mpf_rec_set_error(rec, "argument", "%s is not inside the firmware cache %s", dest,
 				  c->fw_dir);
-	else
-		goto out;
-	free(dest);
-	dest = NULL;
-out:
+	} else {
+		mpf_buf_release(&err);
+		return dest;
+	}
 	mpf_buf_release(&err);
-	return dest;
+	free(dest);
+	return NULL;
 }
 
 /* A finished download is checked against its format and port before it

@@ -483,7 +483,7 @@ static int setup(struct xfer *x)
 {
 	struct mpf_http_req *r = x->req;
 	struct stat st;
-	char line[400];
+	char line[400], v[256];
 
 	x->code = 0;
 	x->written = 0;
@@ -510,7 +510,7 @@ static int setup(struct xfer *x)
 	}
 	x->offset = fstat(x->fd, &st) ? 0 : st.st_size;
 	/* resume only what we can prove is the same file */
-	if (x->offset > 0 && (x->restart || !load_validator(x, line, sizeof(line) - 16))) {
+	if (x->offset > 0 && (x->restart || !load_validator(x, v, sizeof(v)))) {
 		if (ftruncate(x->fd, 0) < 0)
 			return -1;
 		x->offset = 0;
@@ -520,8 +520,7 @@ static int setup(struct xfer *x)
 		return -1;
 	if (x->offset > 0) {
 		r->resumed_at = x->offset;
-		memmove(line + 10, line, strlen(line) + 1);
-		memcpy(line, "If-Range: ", 10);
+		snprintf(line, sizeof(line), "If-Range: %s", v);
 		x->hdrs = libcurl.slist_append(x->hdrs, line);
 		libcurl.easy_setopt(x->h, CURLOPT_HTTPHEADER, x->hdrs);
 		libcurl.easy_setopt(x->h, CURLOPT_RESUME_FROM_LARGE, (curl_off_t)x->offset);
