@@ -371,9 +371,16 @@ static void save_validator(struct xfer *x)
 {
 	const struct mpf_http_req *r = x->req;
 	const char *v = r->etag_out[0] == '"' ? r->etag_out : r->lm_out;
+	int fd;
 
-	if (!*v || mpf_write_file(x->meta, v, strlen(v), NULL))
+	unlink(x->meta);	/* whatever was there, a planted link included */
+	if (!*v || (fd = open(x->meta, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+			      0644)) < 0)
+		return;
+	/* not synced: a validator lost in a crash only means a fetch from 0 */
+	if (mpf_write_all(fd, v, strlen(v)) < 0)
 		unlink(x->meta);
+	close(fd);
 }
 
 /* The validator kept beside the .part, if it is one a header may carry. */
