@@ -10,6 +10,7 @@
 #include "log.h"
 #include "progress.h"
 #include "reappear.h"
+#include "scan.h"
 #include "uf2.h"
 #include "uf2drive.h"
 
@@ -274,6 +275,18 @@ static int copy_to_drive(struct flash *f, const struct mpf_buf *data)
 	return r ? mpf_errf(&f->err, r, "interrupted") : 0;
 }
 
+/* Writing UF2 blocks from sector 0 destroys any other disk: dev must be a
+ * bootloader's, by the SCSI identity of its disk or INFO_UF2.TXT on it. */
+static int device_check(const char *dev, struct mpf_buf *err)
+{
+	char vendor[32], model[64];
+
+	if (mpf_blockdev_scsi_identity(getenv("MPF_TEST_SYSFS"), dev, vendor, sizeof(vendor),
+				       model, sizeof(model)) && mpf_uf2_msc_match(vendor, model))
+		return 0;
+	return mpf_uf2_device_has_info(dev, err);
+}
+
 static int flash_file(struct flash *f)
 {
 	struct mpf_buf data = MPF_BUF_INIT;
@@ -281,7 +294,7 @@ static int flash_file(struct flash *f)
 	int r = load_uf2(f->file, &data, &f->s, &f->err);
 
 	if (!r && f->device && !o_force)
-		r = mpf_uf2_device_check(f->device, getenv("MPF_TEST_SYSFS"), &f->err);
+		r = device_check(f->device, &f->err);
 	if (!r && f->device) {
 		struct mpf_progress *pr = mpf_progress_begin(f->device, "write", data.len);
 

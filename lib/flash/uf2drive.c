@@ -664,28 +664,6 @@ int mpf_uf2_copy(const char *dir, const char *name, const unsigned char *data, s
 	return mpf_errf(err, MPF_ERR_IO, "writing the last block to %s: %s", path, strerror(e));
 }
 
-/* The SCSI vendor and model sysfs shows for block device dev (a
- * partition's are its disk's) fit a UF2 bootloader. */
-static int scsi_identity_fits(const char *sysroot, const char *dev)
-{
-	static const char *const up[] = { "", "/.." };
-	const char *base = strrchr(dev, '/') ? strrchr(dev, '/') + 1 : dev;
-	char path[4096], vendor[32], model[64];
-	size_t i;
-
-	for (i = 0; i < sizeof(up) / sizeof(up[0]); i++) {
-		snprintf(path, sizeof(path), "%s/class/block/%s%s/device/vendor",
-			 sysroot ? sysroot : "/sys", base, up[i]);
-		if (!mpf_read_line(path, vendor, sizeof(vendor)))
-			continue;
-		snprintf(path, sizeof(path), "%s/class/block/%s%s/device/model",
-			 sysroot ? sysroot : "/sys", base, up[i]);
-		mpf_read_line(path, model, sizeof(model));
-		return mpf_uf2_msc_match(vendor, model);
-	}
-	return 0;
-}
-
 static unsigned le16(const unsigned char *p)
 {
 	return p[0] | (unsigned)p[1] << 8;
@@ -719,18 +697,18 @@ static int fat_has_info(int fd)
 	return 0;
 }
 
-int mpf_uf2_device_check(const char *dev, const char *sysroot, struct mpf_buf *err)
+int mpf_uf2_device_has_info(const char *dev, struct mpf_buf *err)
 {
-	int fd = open(dev, O_RDONLY | O_CLOEXEC), fits;
+	int fd = open(dev, O_RDONLY | O_CLOEXEC), found;
 
 	if (fd < 0)
 		return mpf_errf(err, errno == ENOENT || errno == ENXIO ? MPF_ERR_NODEV : MPF_ERR_IO,
 				"cannot open %s: %s", dev, strerror(errno));
-	fits = scsi_identity_fits(sysroot, dev) || fat_has_info(fd);
+	found = fat_has_info(fd);
 	close(fd);
-	return fits ? 0 : mpf_errf(err, MPF_ERR_MISMATCH, "%s is not a UF2 bootloader drive (its "
-				   "USB identity is not one, and no INFO_UF2.TXT is on it): give "
-				   "--force to write it anyway", dev);
+	return found ? 0 : mpf_errf(err, MPF_ERR_MISMATCH, "%s is not a UF2 bootloader drive (its "
+				    "USB identity is not one, and no INFO_UF2.TXT is on it): give "
+				    "--force to write it anyway", dev);
 }
 
 int mpf_uf2_write_device(const char *dev, const unsigned char *data, size_t len,

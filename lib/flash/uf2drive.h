@@ -82,13 +82,11 @@ void mpf_uf2_unmount(const char *path);
  * decides) or a negative mpf_err with err set. */
 int mpf_uf2_copy(const char *dir, const char *name, const unsigned char *data, size_t len,
 		 struct mpf_progress *pr, int *vanished, struct mpf_buf *err);
-/* Is dev (a block device, or a file standing in for one) a UF2
- * bootloader's drive: the SCSI vendor/model its disk shows in sysfs
- * (sysroot NULL: "/sys") fits one (mpf_uf2_msc_match), or its FAT root
- * folder holds INFO_UF2.TXT? Writing blocks to any other disk destroys
- * it. Returns 0, MPF_ERR_MISMATCH when it is not, or an open error, with
- * err set. */
-int mpf_uf2_device_check(const char *dev, const char *sysroot, struct mpf_buf *err);
+/* Does the FAT file system on dev (a block device, or a file standing in
+ * for one) hold INFO_UF2.TXT in its root folder, as a UF2 bootloader's
+ * drive does? Returns 0, MPF_ERR_MISMATCH (with a message saying
+ * --force writes anyway) when not, or an open error, with err set. */
+int mpf_uf2_device_has_info(const char *dev, struct mpf_buf *err);
 /* Write the blocks straight to a block device (or a file standing in for
  * one) from sector 0: UF2 bootloaders look at every sector written, at any
  * address, and ignore what is not a UF2 block. Opened O_EXCL, so a mounted
