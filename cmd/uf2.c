@@ -11,6 +11,7 @@
 #include "log.h"
 #include "progress.h"
 #include "reappear.h"
+#include "scan.h"
 #include "uf2.h"
 #include "uf2drive.h"
 
@@ -49,7 +50,7 @@ static const struct mpf_opt uf2_opts[] = {
 		 "write the blocks straight to block device DEV (/dev/sdb), unmounted"),
 	OPT_BOOL(0, "raw", &o_raw,
 		 "write to the target's block device itself when it is not mounted, instead of mounting it"),
-	OPT_BOOL(0, "force", &o_force, "flash even when the image's family does not fit the drive"),
+	OPT_BOOL(0, "force", &o_force, "flash even when the image's family does not fit the drive, or --device is not a UF2 bootloader's"),
 	OPT_BOOL(0, "no-wait", &o_no_wait, "do not wait for the board to come back as a serial port"),
 	OPT_CHOICE_FN(0, "family", &o_family, "NAME", family_word, family_accept,
 		      "convert: the UF2 family, as its ID (0xe48bff56) or by name"),
@@ -329,12 +330,26 @@ static int copy_to_drive(struct flash *f, const struct mpf_buf *data)
 	return r ? mpf_errf(&f->err, r, "interrupted") : 0;
 }
 
+/* Writing UF2 blocks from sector 0 destroys any other disk: dev must be a
+ * bootloader's, by the SCSI identity of its disk or INFO_UF2.TXT on it. */
+static int device_check(const char *dev, struct mpf_buf *err)
+{
+	char vendor[32], model[64];
+
+	if (mpf_blockdev_scsi_identity(getenv("MPF_TEST_SYSFS"), dev, vendor, sizeof(vendor),
+				       model, sizeof(model)) && mpf_uf2_msc_match(vendor, model))
+		return 0;
+	return mpf_uf2_device_has_info(dev, err);
+}
+
 static int flash_file(struct flash *f)
 {
 	struct mpf_buf data = MPF_BUF_INIT;
 	int64_t t0 = mpf_now_ms();
 	int r = load_uf2(f->file, &data, &f->s, &f->err);
 
+	if (!r && f->device && !o_force)
+		r = device_check(f->device, &f->err);
 	if (!r && f->device) {
 		struct mpf_progress *pr = mpf_progress_begin(f->device, "write", data.len);
 

@@ -199,6 +199,8 @@ test_lazy_prereq FUSE '
 	test -x "$(mpf_sim uf2drive-sim)" && test -c /dev/fuse && test -w /dev/fuse &&
 	{ test "$(id -u)" = 0 || command -v fusermount3; }
 '
+# FAT disk images (mpf-uf2 --device tests)
+test_lazy_prereq MKFS_VFAT 'command -v mkfs.vfat && command -v mcopy'
 test_lazy_prereq USBSIM 'test -e "$MPF_BUILD/sim/libusb/libusb-1.0.so.0"'
 # fusefat mounts a FAT image for real (a drive that is not a simulator).
 test_lazy_prereq FUSEFAT 'command -v fusefat && command -v mcopy && test -c /dev/fuse &&

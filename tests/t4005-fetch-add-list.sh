@@ -9,10 +9,12 @@ test_description='mpf-fetch --add registers local builds; --list prints the cata
 start_mirror || exit 1
 
 fake_build() {
-	# $1 path, $2 banner version
+	# $1 path, $2 banner version, $3 UF2 family (.uf2) or nothing: an ESP image
 	mkdir -p "$(dirname "$1")" &&
-	{ head -c 3000 /dev/zero; printf "MicroPython %s on 2025-05-10; Raspberry Pi Pico W with RP2040" "$2";
-	  head -c 3000 /dev/zero; } >"$1"
+	{ if [ -z "${3:-}" ]; then printf "\351"; fi
+	  printf "MicroPython %s on 2025-05-10; Raspberry Pi Pico W with RP2040" "$2";
+	  head -c 3000 /dev/zero; } >"$1.raw" &&
+	if [ -n "${3:-}" ]; then mpf-uf2 convert --family "$3" "$1.raw" "$1"; else mv "$1.raw" "$1"; fi
 }
 
 test_expect_success CURL 'setup' '
@@ -20,7 +22,7 @@ test_expect_success CURL 'setup' '
 '
 
 test_expect_success CURL 'a build is registered from its ports/PORT/build-BOARD path and banner' '
-	fake_build "$TRASH/mp/ports/rp2/build-RPI_PICO_W/firmware.uf2" v1.26.0-preview.5.gabcdef123 &&
+	fake_build "$TRASH/mp/ports/rp2/build-RPI_PICO_W/firmware.uf2" v1.26.0-preview.5.gabcdef123 RP2040 &&
 	mpf-fetch --add mp/ports/rp2/build-RPI_PICO_W/firmware.uf2 >out 2>err &&
 	test "$(json_field out port)" = rp2 &&
 	test "$(json_field out firmware.board_id)" = RPI_PICO_W &&
@@ -51,7 +53,7 @@ test_expect_success CURL 'a variant build and explicit --version' '
 '
 
 test_expect_success CURL 'a checkout below a folder named ports: the build folder tells' '
-	fake_build "$TRASH/ports/mp/ports/samd/build-SEEED_WIO_TERMINAL/firmware.uf2" v1.25.0 &&
+	fake_build "$TRASH/ports/mp/ports/samd/build-SEEED_WIO_TERMINAL/firmware.uf2" v1.25.0 SAMD51 &&
 	mpf-fetch --add ports/mp/ports/samd/build-SEEED_WIO_TERMINAL/firmware.uf2 >out &&
 	test "$(json_field out port)" = samd &&
 	test "$(json_field out firmware.board_id)" = SEEED_WIO_TERMINAL &&
@@ -74,7 +76,7 @@ test_expect_success '--add errors say what is missing' '
 	printf x >fw.map &&
 	test_expect_code 65 mpf-fetch --add fw.map --board RPI_PICO --version 1.24.1 2>err &&
 	grep "format .map. is not a firmware image" err &&
-	printf x >fw.uf2 &&
+	printf x >x.bin && mpf-uf2 convert --family RP2040 x.bin fw.uf2 &&
 	test_expect_code 65 mpf-fetch --add fw.uf2 --board RPI_PICO 2>err &&
 	grep "give --version" err &&
 	test_expect_code 65 mpf-fetch --add fw.uf2 --version 1.24.1 2>err &&

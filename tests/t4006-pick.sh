@@ -131,7 +131,8 @@ test_expect_success CURL 'mimxrt boards are flashed as UF2, as mpf-bootloader ex
 	test_expect_code 1 mpf-pick --board OLIMEX_RT1010 >out &&
 	test "$(json_field out error.code)" = not-found &&
 	json_field out error.message | grep "no firmware for OLIMEX_RT1010 on port mimxrt in the catalogue" &&
-	printf "MicroPython v1.25.0 on 2025-04-15\0" >OLIMEX_RT1010.uf2 &&
+	printf "MicroPython v1.25.0 on 2025-04-15\0" >OLIMEX_RT1010.bin &&
+	mpf-uf2 convert --family MIMXRT10XX --base 0x60000000 OLIMEX_RT1010.bin OLIMEX_RT1010.uf2 &&
 	mpf-fetch --add OLIMEX_RT1010.uf2 --board OLIMEX_RT1010 2>err &&
 	pick --board OLIMEX_RT1010 --custom >got &&
 	echo "\"OLIMEX_RT1010  1.25.0 - uf2 uf2 touch1200,mpy,manual - -\"" >want &&

@@ -134,16 +134,23 @@ test_expect_success FUSE,JQ 'records: the image must also fit the board s port' 
 	test "$(json_field out error.code)" = mismatch
 '
 
-test_expect_success JQ '--device writes the blocks to a disk image from sector 0' '
-	truncate -s 1M disk.img &&
+# A disk image standing in for a bootloader's drive: FAT with INFO_UF2.TXT.
+uf2_disk() {
+	rm -f "$1" && mkfs.vfat -C -n RPI-RP2 "$1" $(($2 / 1024)) >/dev/null &&
+	printf "UF2 Bootloader v3.0\r\nModel: Raspberry Pi RP2\r\nBoard-ID: RPI-RP2\r\n" >info.txt &&
+	mcopy -i "$1" info.txt ::INFO_UF2.TXT
+}
+
+test_expect_success MKFS_VFAT,JQ '--device writes the blocks to a disk image from sector 0' '
+	uf2_disk disk.img 1048576 &&
 	mpf-uf2 --device disk.img fw.uf2 >out &&
 	test "$(json_field out flashed.device)" = disk.img &&
 	"$sim" --flash img8 --parse disk.img &&
 	cmp -n $(wc -c <fw.bin) img8 fw.bin
 '
 
-test_expect_success LOOP,JQ '--device on a file-backed loop block device' '
-	truncate -s 4M loop.img &&
+test_expect_success LOOP,MKFS_VFAT,JQ '--device on a file-backed loop block device' '
+	uf2_disk loop.img 4194304 &&
 	dev=$(losetup -f --show loop.img) &&
 	test_when_finished "losetup -d $dev" &&
 	mpf-uf2 --device "$dev" fw.uf2 >out &&

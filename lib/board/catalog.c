@@ -1,15 +1,18 @@
 /* catalog.c - the firmware catalogue engine (catalog.h). */
+#define _DEFAULT_SOURCE		/* realpath(3) */
 #include "catalog.h"
 #include "boards.h"
 #include "buf.h"
 #include "err.h"
 #include "fsutil.h"
+#include "fwcheck.h"
 #include "log.h"
 #include "mirror.h"
 #include "ports.h"
 #include "progress.h"
 #include "version.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -422,13 +425,18 @@ static int check_local(struct mpf_record *rec)
 static int describe(struct mpf_catalog *c, struct mpf_record *rec, const char *url, struct mpf_fw *fw)
 {
 	const char *base = strrchr(url, '/'), *port = mpf_rec_str(rec, "port");
+	const char *board = mpf_rec_str(rec, "firmware.board_id");
 	struct mpf_fwname n;
 
 	if (mpf_db_fw_by_url(c->db, url, fw))
 		return 0;
 	memset(fw, 0, sizeof(*fw));
 	fw->size = -1;
-	if (!base || mpf_mirror_parse_name(base + 1, mpf_rec_str(rec, "firmware.board_id"), &n)) {
+	if (board && !mpf_mirror_valid_id(board, 1)) {
+		mpf_rec_set_error(rec, "argument", "bad board name '%s'", board);
+		return MPF_ERR_ARG;
+	}
+	if (!base || mpf_mirror_parse_name(base + 1, board, &n)) {
 		mpf_rec_set_error(rec, "argument", "%s is not a MicroPython firmware file name", url);
 		return MPF_ERR_ARG;
 	}
@@ -448,13 +456,70 @@ static int describe(struct mpf_catalog *c, struct mpf_record *rec, const char *u
 	return 0;
 }
 
+/* 1 if path's folder, with every symlink resolved, is dir or below it:
+ * the last word on where a download may land. */
+static int inside(const char *dir, const char *path)
+{
+	char top[PATH_MAX], real[PATH_MAX], *parent = mpf_xstrdup(path), *slash;
+	size_t n;
+	int ok;
+
+	if ((slash = strrchr(parent, '/')))
+		*slash = '\0';
+	ok = realpath(dir, top) && realpath(parent, real);
+	n = ok ? strlen(top) : 0;
+	ok = ok && !strncmp(top, real, n) && (real[n] == '/' || !real[n] || !strcmp(top, "/"));
+	free(parent);
+	return ok;
+}
+
+/* The cache path of fw (malloc'ed), its folders made; NULL with the
+ * record's error set when a name is not fit for a path. */
+static char *cache_path(struct mpf_catalog *c, struct mpf_record *rec, const struct mpf_fw *fw,
+			char *rel, size_t cap)
+{
+	struct mpf_version v = { 0 };
+	struct mpf_buf err = MPF_BUF_INIT;
+	char *dest;
+
+	mpf_version_parse(fw->version, &v);
+	v.build = fw->build;
+	if (mpf_mirror_cache_name(fw->port, fw->board_id, fw->variant, &v, fw->format, rel, cap)) {
+		mpf_rec_set_error(rec, "argument", "port '%s', board '%s', variant '%s', format '%s': "
+				  "not names a file in the cache may have", fw->port, fw->board_id,
+				  fw->variant, fw->format);
+		return NULL;
+	}
+	dest = mpf_xasprintf("%s/%s", c->fw_dir, rel);
+	if (mpf_mkdir_parents(dest, &err)) {
+		mpf_rec_set_error(rec, "io", "%s", mpf_buf_str(&err));
+	} else if (!inside(c->fw_dir, dest)) {
+		mpf_rec_set_error(rec, "argument", "%s is not inside the firmware cache %s", dest,
+				  c->fw_dir);
+	} else {
+		mpf_buf_release(&err);
+		return dest;
+	}
+	mpf_buf_release(&err);
+	free(dest);
+	return NULL;
+}
+
+/* A finished download is checked against its format and port before it
+ * takes its name in the cache. */
+static int check_download(const char *part, void *fw, struct mpf_buf *err)
+{
+	const struct mpf_fw *f = fw;
+
+	return mpf_fw_check_file(part, f->format, f->port, err);
+}
+
 static int download(struct mpf_catalog *c, struct mpf_record *rec, const char *url)
 {
 	struct mpf_http_req r;
 	struct mpf_http_stats st = { 0 };
 	struct mpf_http_opts o = http_opts(c, &st);
 	struct mpf_fw fw;
-	struct mpf_version v = { 0 };
 	struct mpf_buf err = MPF_BUF_INIT;
 	char rel[512], *dest, sha[65];
 	const char *want = mpf_rec_str(rec, "firmware.sha256");
@@ -467,25 +532,21 @@ static int download(struct mpf_catalog *c, struct mpf_record *rec, const char *u
 		want = fw.sha256;	/* known from an earlier download */
 		size = fw.size;
 	}
-	mpf_version_parse(fw.version, &v);
-	v.build = fw.build;
-	mpf_mirror_cache_name(fw.port, fw.board_id, fw.variant, &v, fw.format, rel, sizeof(rel));
-	dest = mpf_xasprintf("%s/%s", c->fw_dir, rel);
+	if (!(dest = cache_path(c, rec, &fw, rel, sizeof(rel))))
+		return MPF_ERR_ARG;
 	if (!c->force && !access(dest, F_OK) && !mpf_sha256_file(dest, sha, &have, NULL)) {
 		if ((!want || !strcasecmp(want, sha)) && (size < 0 || size == have))
 			goto done;
 		mpf_warn("%s is damaged (sha256 %s): downloading it again", dest, sha);
 		unlink(dest);
 	}
-	if ((rc = mpf_mkdir_parents(dest, &err))) {
-		mpf_rec_set_error(rec, "io", "%s", mpf_buf_str(&err));
-		goto out;
-	}
 	mpf_http_req_init(&r);
 	r.url = url;
 	r.path = dest;
 	r.expect_sha256 = want;
 	r.expect_size = size;
+	r.check = check_download;
+	r.check_ctx = &fw;
 	r.progress_id = strrchr(dest, '/') + 1;
 	o.parallel = 1;
 	mpf_http_run(&r, 1, &o);
@@ -689,6 +750,8 @@ static int describe_build(struct mpf_catalog *c, const char *file,
 	if (!fw->port[0])
 		return mpf_errf(err, MPF_ERR_FORMAT, "cannot tell the port of board %s: give --port",
 				fw->board_id);
+	if (!mpf_mirror_valid_id(fw->port, 1))
+		return mpf_errf(err, MPF_ERR_ARG, "bad port name '%s'", fw->port);
 	mpf_version_format(&v, fw->version, sizeof(fw->version));
 	fw->preview = v.preview;
 	fw->build = v.build;
@@ -713,6 +776,8 @@ int mpf_catalog_add(struct mpf_catalog *c, const char *file, const struct mpf_ca
 		mpf_buf_release(&formats);
 		return r;
 	}
+	if ((r = mpf_fw_check_file(file, fw->format, fw->port, err)))
+		return r;
 	snprintf(fw->file, sizeof(fw->file), "%s", file);
 	if ((r = mpf_sha256_file(file, fw->sha256, &fw->size, err)))
 		return r;

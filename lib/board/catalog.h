@@ -49,7 +49,9 @@ void mpf_catalog_update(struct mpf_catalog *c, const struct mpf_strlist *ports,
 /* Give the record's firmware a file: download firmware.url into the cache
  * as PORT/BOARD[-VARIANT]-vX.Y.Z[-preview.N].EXT (resuming, atomically,
  * checking the sha256 and size the record or the catalogue knows; an
- * intact cached file is used as is unless c->force), or check the
+ * intact cached file is used as is unless c->force; every name in the
+ * path a valid id, the path inside fw_dir; the file checked against its
+ * format before it takes its name), or check the
  * firmware.file of a record without url. Sets firmware.file, sha256 and
  * size, or the record's error. Returns 0 or a negative mpf_err. */
 int mpf_catalog_fetch(struct mpf_catalog *c, struct mpf_record *rec);
@@ -74,9 +76,11 @@ struct mpf_catalog_build {
  * Board, variant and port: b's, else the file name's, else its
  * .../ports/PORT/build-BOARD[-VARIANT]/ path (the port else from the board
  * table); the version: b's, else the file name's, else the MicroPython
- * banner inside the image. fw gets the row. Returns 0, MPF_ERR_ARG (a bad
+ * banner inside the image. The file must be an image of its format for
+ * the port (fwcheck.h). fw gets the row. Returns 0, MPF_ERR_ARG (a bad
  * name or version), MPF_ERR_FORMAT (something it cannot tell, a format no
- * method flashes) or a file or database error, with err set. */
+ * method flashes, content that is not such an image) or a file or
+ * database error, with err set. */
 int mpf_catalog_add(struct mpf_catalog *c, const char *file, const struct mpf_catalog_build *b,
 		    struct mpf_fw *fw, struct mpf_buf *err);
 

@@ -31,7 +31,7 @@ struct xfer {
 	CURL *h;
 	struct curl_slist *hdrs;
 	int fd;			/* .part of a download, -1 for pages */
-	char *part;
+	char *part, *meta;	/* "<path>.part" and its validator's "<path>.part.meta" */
 	int64_t offset;		/* bytes in .part when this attempt started */
 	int64_t written;
 	long code;		/* status of the current response */
@@ -208,6 +208,32 @@ static char *file_path(const char *url)
 	return out;
 }
 
+/* Open part as a regular file of ours with one link, never through a
+ * symlink: anything else under that name (a link planted to make the
+ * download land in another file, a fifo, another user's file) is removed
+ * and the file created afresh. Returns the fd, or -1 with errno set. */
+static int open_regular(const char *part)
+{
+	struct stat st;
+	int fd, tries;
+
+	for (tries = 0; tries < 3; tries++) {
+		fd = open(part, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0644);
+		if (fd >= 0 && !fstat(fd, &st) && S_ISREG(st.st_mode) && st.st_uid == geteuid() &&
+		    st.st_nlink == 1)
+			return fd;
+		if (fd >= 0)
+			close(fd);
+		else if (errno != ELOOP && errno != ENXIO && errno != EISDIR)
+			return -1;
+		mpf_warn("%s is not a regular file of ours: replacing it", part);
+		if (unlink(part) < 0 && errno != ENOENT)
+			return -1;
+	}
+	errno = EEXIST;
+	return -1;
+}
+
 /* Open and lock "<path>.part". Another writer holding it finishes first;
  * if it renamed the file meanwhile (the download is complete) returns 1. */
 static int open_part(struct xfer *x, struct mpf_buf *err)
@@ -215,7 +241,7 @@ static int open_part(struct xfer *x, struct mpf_buf *err)
 	struct stat a, b;
 
 	for (;;) {
-		x->fd = open(x->part, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+		x->fd = open_regular(x->part);
 		if (x->fd < 0)
 			return mpf_errf(err, errno == EACCES ? MPF_ERR_PERM : MPF_ERR_IO,
 					"cannot create %s: %s", x->part, strerror(errno));
@@ -225,7 +251,7 @@ static int open_part(struct xfer *x, struct mpf_buf *err)
 			return mpf_errf(err, MPF_ERR_IO, "cannot lock %s: %s", x->part,
 					strerror(errno));
 		}
-		if (!fstat(x->fd, &a) && !stat(x->part, &b) && a.st_ino == b.st_ino &&
+		if (!fstat(x->fd, &a) && !lstat(x->part, &b) && a.st_ino == b.st_ino &&
 		    a.st_dev == b.st_dev)
 			return 0;
 		close(x->fd);	/* the other writer renamed or removed it */
@@ -239,6 +265,7 @@ static int open_part(struct xfer *x, struct mpf_buf *err)
 static int finish_file(struct xfer *x)
 {
 	struct mpf_http_req *r = x->req;
+	int rc;
 
 	if (fsync(x->fd) < 0)
 		return mpf_errf(&r->err, MPF_ERR_IO, "cannot write %s: %s", x->part, strerror(errno));
@@ -247,6 +274,7 @@ static int finish_file(struct xfer *x)
 	if ((r->expect_size >= 0 && r->size != r->expect_size) ||
 	    (r->expect_sha256 && *r->expect_sha256 && strcasecmp(r->sha256, r->expect_sha256))) {
 		unlink(x->part);	/* wrong data: do not resume from it */
+		unlink(x->meta);
 		if (r->expect_size >= 0 && r->size != r->expect_size)
 			return mpf_errf(&r->err, MPF_ERR_MISMATCH,
 					"%s: got %lld bytes, expected %lld", r->url,
@@ -254,6 +282,12 @@ static int finish_file(struct xfer *x)
 		return mpf_errf(&r->err, MPF_ERR_MISMATCH, "%s: sha256 %s, expected %s", r->url,
 				r->sha256, r->expect_sha256);
 	}
+	if (r->check && (rc = r->check(x->part, r->check_ctx, &r->err))) {
+		unlink(x->part);
+		unlink(x->meta);
+		return rc;
+	}
+	unlink(x->meta);
 	if (rename(x->part, r->path) < 0)
 		return mpf_errf(&r->err, MPF_ERR_IO, "cannot rename %s: %s", x->part,
 				strerror(errno));
@@ -330,6 +364,38 @@ static size_t on_header(char *p, size_t size, size_t n, void *ctx)
 	return size * n;
 }
 
+/* Keep what identifies the version of the file this .part holds: a
+ * strong ETag, else Last-Modified (a weak ETag cannot be used with
+ * If-Range, RFC 9110 13.1.5). None: the .part cannot be resumed. */
+static void save_validator(struct xfer *x)
+{
+	const struct mpf_http_req *r = x->req;
+	const char *v = r->etag_out[0] == '"' ? r->etag_out : r->lm_out;
+	int fd;
+
+	unlink(x->meta);	/* whatever was there, a planted link included */
+	if (!*v || (fd = open(x->meta, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+			      0644)) < 0)
+		return;
+	/* not synced: a validator lost in a crash only means a fetch from 0 */
+	if (mpf_write_all(fd, v, strlen(v)) < 0)
+		unlink(x->meta);
+	close(fd);
+}
+
+/* The validator kept beside the .part, if it is one a header may carry. */
+static int load_validator(const struct xfer *x, char *out, size_t cap)
+{
+	size_t i;
+
+	if (!mpf_read_line(x->meta, out, cap) || !*out)
+		return 0;
+	for (i = 0; out[i]; i++)
+		if ((unsigned char)out[i] < ' ' || out[i] == 127)
+			return 0;
+	return 1;
+}
+
 static size_t on_body(char *p, size_t size, size_t n, void *ctx)
 {
 	struct xfer *x = ctx;
@@ -354,7 +420,8 @@ static size_t on_body(char *p, size_t size, size_t n, void *ctx)
 		return len;
 	}
 	if (x->code == 200 && x->offset && !x->written) {
-		/* asked for a range, got the whole file: start over */
+		/* asked for a range, got the whole file (changed, or no
+		 * ranges): start over */
 		if (ftruncate(x->fd, 0) < 0 || lseek(x->fd, 0, SEEK_SET) < 0) {
 			x->werr = errno;
 			return 0;
@@ -362,6 +429,8 @@ static size_t on_body(char *p, size_t size, size_t n, void *ctx)
 		x->offset = 0;
 		r->resumed_at = 0;
 	}
+	if (x->code == 200 && !x->written)
+		save_validator(x);
 	if (mpf_write_all(x->fd, p, len) < 0) {
 		x->werr = errno ? errno : ENOSPC;
 		return 0;
@@ -421,7 +490,7 @@ static int setup(struct xfer *x)
 {
 	struct mpf_http_req *r = x->req;
 	struct stat st;
-	char line[400];
+	char line[400], v[256];
 
 	x->code = 0;
 	x->written = 0;
@@ -446,14 +515,21 @@ static int setup(struct xfer *x)
 		libcurl.easy_setopt(x->h, CURLOPT_HTTPHEADER, x->hdrs);
 		return 0;
 	}
-	if (x->restart && ftruncate(x->fd, 0) < 0)
-		return -1;
-	x->restart = 0;
 	x->offset = fstat(x->fd, &st) ? 0 : st.st_size;
+	/* resume only what we can prove is the same file */
+	if (x->offset > 0 && (x->restart || !load_validator(x, v, sizeof(v)))) {
+		if (ftruncate(x->fd, 0) < 0)
+			return -1;
+		x->offset = 0;
+	}
+	x->restart = 0;
 	if (lseek(x->fd, 0, SEEK_END) < 0)
 		return -1;
 	if (x->offset > 0) {
 		r->resumed_at = x->offset;
+		snprintf(line, sizeof(line), "If-Range: %s", v);
+		x->hdrs = libcurl.slist_append(x->hdrs, line);
+		libcurl.easy_setopt(x->h, CURLOPT_HTTPHEADER, x->hdrs);
 		libcurl.easy_setopt(x->h, CURLOPT_RESUME_FROM_LARGE, (curl_off_t)x->offset);
 	}
 	return 0;
@@ -551,7 +627,8 @@ static void xfer_end(struct xfer *x)
 		libcurl.slist_free_all(x->hdrs);
 	x->hdrs = NULL;
 	free(x->part);
-	x->part = NULL;
+	free(x->meta);
+	x->part = x->meta = NULL;
 	x->state = ST_DONE;
 }
 
@@ -570,6 +647,7 @@ static int prepare(struct xfer *x)
 	}
 	if (r->path) {
 		x->part = mpf_xasprintf("%s.part", r->path);
+		x->meta = mpf_xasprintf("%s.part.meta", r->path);
 		rc = open_part(x, &r->err);
 		if (rc < 0) {
 			r->result = rc;

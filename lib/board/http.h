@@ -10,10 +10,15 @@
  * Pages (path == NULL) land in req.body; with etag/last_modified set the
  * GET is conditional and an unchanged page answers 304 with no body.
  * Files (path set) are written to "<path>.part" (locked against a second
- * writer in this or another process), checked against the expected size
- * and sha256 when given, fsync'ed and renamed onto path; a failure leaves
- * path untouched (and a .part that the next attempt resumes, unless the
- * data proved wrong).
+ * writer in this or another process; never opened through a symlink, and
+ * replaced when it is not a regular file of ours), checked against the
+ * expected size and sha256 when given and by req.check, fsync'ed and
+ * renamed onto path; a failure leaves path untouched (and a .part that the
+ * next attempt resumes, unless the data proved wrong). A .part is resumed
+ * only with the validator the response that began it gave (its ETag, else
+ * its Last-Modified, kept in "<path>.part.meta") sent as If-Range, so a
+ * file changed on the server meanwhile is fetched whole (RFC 9110 13.1.5);
+ * without one it is fetched again from the start.
  */
 #ifndef MPF_HTTP_H
 #define MPF_HTTP_H
@@ -38,6 +43,11 @@ struct mpf_http_req {
 	int64_t expect_size;			/* -1: unknown */
 	const char *expect_sha256;		/* NULL: unknown */
 	const char *progress_id;		/* show progress (NULL: none) */
+	/* A download's last check, on the complete .part before it is
+	 * renamed onto path: 0, or a negative mpf_err with err set (the
+	 * .part is then removed). NULL: none. */
+	int (*check)(const char *part, void *ctx, struct mpf_buf *err);
+	void *check_ctx;
 	/* out */
 	int result;		/* MPF_OK or a negative mpf_err (message in err) */
 	long status;		/* last HTTP status (200, 206, 304, 404...); 0 if none */

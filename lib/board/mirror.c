@@ -319,14 +319,31 @@ char *mpf_mirror_file_url(const char *base, const char *name)
 	return mpf_xasprintf("%sresources/firmware/%s", base, name);
 }
 
-void mpf_mirror_cache_name(const char *port, const char *board, const char *variant,
-			   const struct mpf_version *v, const char *format,
-			   char *out, size_t cap)
+static int known_format(const char *format)
+{
+	int i;
+
+	for (i = 0; formats[i]; i++)
+		if (!strcmp(format, formats[i]))
+			return 1;
+	return 0;
+}
+
+int mpf_mirror_cache_name(const char *port, const char *board, const char *variant,
+			  const struct mpf_version *v, const char *format,
+			  char *out, size_t cap)
 {
 	char build[24] = "";
+	int n;
 
+	/* every part comes from a record, a page or a file: each must be a
+	 * plain name, or "../../x" would write outside the cache */
+	if (!mpf_mirror_valid_id(port, 1) || !mpf_mirror_valid_id(board, 1) ||
+	    (variant && *variant && !mpf_mirror_valid_id(variant, 1)) || !known_format(format))
+		return MPF_ERR_ARG;
 	if (v->preview)
 		snprintf(build, sizeof(build), "-preview.%d", v->build);
-	snprintf(out, cap, "%s/%s%s%s-v%d.%d.%d%s.%s", port, board, variant && *variant ? "-" : "",
-		 variant ? variant : "", v->major, v->minor, v->patch, build, format);
+	n = snprintf(out, cap, "%s/%s%s%s-v%d.%d.%d%s.%s", port, board, variant && *variant ? "-" : "",
+		     variant ? variant : "", v->major, v->minor, v->patch, build, format);
+	return n < 0 || (size_t)n >= cap ? MPF_ERR_ARG : 0;
 }

@@ -51,8 +51,10 @@ void mpf_mirror_board_files(const char *html, size_t len, mpf_mirror_fn fn, void
  * no version), or MPF_ERR_SUPP for a format mpf does not flash. */
 int mpf_mirror_parse_name(const char *name, const char *board, struct mpf_fwname *fw);
 
-/* 1 if s is a plausible board or variant id: [A-Za-z0-9_]+ (variant) or
- * with '-' allowed when dash is set; at most 63 characters. */
+/* 1 if s is a plausible board, variant or port id: [A-Za-z0-9_]+, or
+ * with '-' allowed when dash is set; at most 63 characters. The one check
+ * a name from outside (an option, a record, a mirror page, a file name)
+ * passes before it becomes part of a path. */
 int mpf_mirror_valid_id(const char *s, int dash);
 
 /* URLs of the pages, with base ending in '/' (file:// mirrors use the
@@ -62,9 +64,11 @@ char *mpf_mirror_board_url(const char *base, const char *board);
 char *mpf_mirror_file_url(const char *base, const char *name);
 
 /* The cache path of a file relative to the firmware directory:
- * "<port>/<BOARD[-VARIANT]>-v<X.Y.Z>[-preview.<build>].<ext>". */
-void mpf_mirror_cache_name(const char *port, const char *board, const char *variant,
-			   const struct mpf_version *v, const char *format,
-			   char *out, size_t cap);
+ * "<port>/<BOARD[-VARIANT]>-v<X.Y.Z>[-preview.<build>].<ext>". Returns 0,
+ * or MPF_ERR_ARG when a part is not a valid id (mpf_mirror_valid_id) or
+ * the format not a firmware format, or the name does not fit. */
+int mpf_mirror_cache_name(const char *port, const char *board, const char *variant,
+			  const struct mpf_version *v, const char *format,
+			  char *out, size_t cap);
 
 #endif

@@ -455,3 +455,23 @@ int mpf_blockdev_usb_identity(const char *sysroot, const char *dev, char *serial
 	}
 	return 0;
 }
+
+int mpf_blockdev_scsi_identity(const char *sysroot, const char *dev, char *vendor, size_t vcap,
+			       char *model, size_t mcap)
+{
+	static const char *const up[] = { "", "/.." };
+	const char *base = strrchr(dev, '/') ? strrchr(dev, '/') + 1 : dev;
+	char dir[PATH_MAX];
+	size_t i;
+
+	for (i = 0; i < sizeof(up) / sizeof(up[0]); i++) {
+		snprintf(dir, sizeof(dir), "%s/class/block/%s%s/device", sysroot ? sysroot : "/sys",
+			 base, up[i]);
+		if (read_attr(dir, "vendor", vendor, vcap)) {
+			if (!read_attr(dir, "model", model, mcap))
+				model[0] = '\0';
+			return 1;
+		}
+	}
+	return 0;
+}

@@ -145,39 +145,145 @@ static int pseudo_fs(const char *t)
 	return 0;
 }
 
-int mpf_uf2_find_drives(const char *mountinfo, struct mpf_uf2_drive **drives, size_t *n)
+/* Network file systems can never be a UF2 drive, and a server that went
+ * away would make reading them hang: they are not looked at. */
+static int network_fs(const char *t)
 {
-	FILE *f = fopen(mountinfo ? mountinfo : "/proc/self/mountinfo", "re");
+	static const char *const net[] = {
+		"nfs", "nfs4", "cifs", "smb3", "smbfs", "ncpfs", "9p", "ceph", "afs",
+		"coda", "lustre", "glusterfs", "davfs", "fuse.sshfs", "sshfs",
+		"fuse.glusterfs", "fuse.rclone", "fuse.s3fs", "fuse.davfs2",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(net) / sizeof(net[0]); i++)
+		if (!strcmp(t, net[i]))
+			return 1;
+	return 0;
+}
+
+/* The mounts worth a look, as drives with info unread. */
+static size_t candidates(FILE *f, struct mpf_uf2_drive **out)
+{
 	/* Tests running side by side each see only their own simulated drives
 	 * (a glob of mount points); the mount table is shared by all. */
 	const char *only = getenv("MPF_TEST_DRIVES");
 	char *line = NULL, mnt[4096], fstype[64], source[4096];
-	size_t cap = 0;
+	size_t cap = 0, n = 0;
+
+	*out = NULL;
+	while (getline(&line, &cap, f) > 0) {
+		struct mpf_uf2_drive *d;
+
+		if (mpf_mountinfo_parse(line, mnt, sizeof(mnt), fstype, sizeof(fstype),
+					source, sizeof(source)) || pseudo_fs(fstype) ||
+		    network_fs(fstype))
+			continue;
+		if (only && *only && fnmatch(only, mnt, 0))
+			continue;
+		*out = mpf_xrealloc(*out, (n + 1) * sizeof(**out));
+		d = &(*out)[n++];
+		d->path = mpf_xstrdup(mnt);
+		d->device = mpf_xstrdup(source);
+		d->fstype = mpf_xstrdup(fstype);
+	}
+	free(line);
+	return n;
+}
+
+/* What a reader process says of one drive. */
+struct info_msg {
+	size_t i;
+	int rc;
 	struct mpf_uf2_info info;
+};
+
+/* Start a process that reads INFO_UF2.TXT of d[from..n-1] in turn and
+ * writes one info_msg each (atomically: smaller than PIPE_BUF) to *fd. */
+static pid_t start_reader(const struct mpf_uf2_drive *d, size_t n, size_t from, int *fd)
+{
+	int p[2];
+	pid_t pid;
+
+	if (pipe(p) < 0)
+		return -1;
+	if ((pid = fork()) == 0) {
+		struct info_msg m;
+
+		close(p[0]);
+		for (m.i = from; m.i < n; m.i++) {
+			memset(&m.info, 0, sizeof(m.info));
+			m.rc = mpf_uf2_read_info(d[m.i].path, &m.info);
+			if (write(p[1], &m, sizeof(m)) != (ssize_t)sizeof(m))
+				_exit(1);
+		}
+		_exit(0);
+	}
+	close(p[1]);
+	if (pid < 0)
+		close(p[0]);
+	*fd = p[0];
+	return pid;
+}
+
+/* Read every drive's INFO_UF2.TXT (rc[i]: 0 or an mpf_err) in a child
+ * process, so that a mount whose server stopped answering (a wedged FUSE
+ * drive: the reading process sleeps in D state, uninterruptibly) holds up
+ * the scan for MPF_UF2_READ_MS, not forever: the child is killed and left,
+ * the drive counted unreadable, and a new child goes on with the next. */
+static void read_infos(struct mpf_uf2_drive *d, size_t n, int *rc)
+{
+	struct info_msg m;
+	size_t next = 0;
+	int fd = -1;
+
+	while (next < n) {
+		pid_t pid = start_reader(d, n, next, &fd);
+		struct pollfd pfd = { fd, POLLIN, 0 };
+
+		if (pid < 0) {	/* no process to spare: read here */
+			rc[next] = mpf_uf2_read_info(d[next].path, &d[next].info);
+			next++;
+			continue;
+		}
+		while (next < n && poll(&pfd, 1, MPF_UF2_READ_MS) > 0 &&
+		       read(fd, &m, sizeof(m)) == (ssize_t)sizeof(m) && m.i == next) {
+			rc[next] = m.rc;
+			d[next++].info = m.info;
+		}
+		if (next < n) {
+			mpf_warn("%s did not answer in %d ms: not read", d[next].path, MPF_UF2_READ_MS);
+			rc[next++] = MPF_ERR_TIMEOUT;
+		}
+		kill(pid, SIGKILL);
+		close(fd);
+		waitpid(pid, NULL, WNOHANG);	/* it may sleep on; we do not wait */
+	}
+}
+
+int mpf_uf2_find_drives(const char *mountinfo, struct mpf_uf2_drive **drives, size_t *n)
+{
+	FILE *f = fopen(mountinfo ? mountinfo : "/proc/self/mountinfo", "re");
+	struct mpf_uf2_drive *c;
+	size_t nc, i;
+	int *rc;
 
 	*drives = NULL;
 	*n = 0;
 	if (!f)
 		return MPF_ERR_IO;
-	while (getline(&line, &cap, f) > 0) {
-		struct mpf_uf2_drive *d;
-
-		if (mpf_mountinfo_parse(line, mnt, sizeof(mnt), fstype, sizeof(fstype),
-					source, sizeof(source)) || pseudo_fs(fstype))
-			continue;
-		if (only && *only && fnmatch(only, mnt, 0))
-			continue;
-		if (mpf_uf2_read_info(mnt, &info))
-			continue;
-		*drives = mpf_xrealloc(*drives, (*n + 1) * sizeof(**drives));
-		d = &(*drives)[(*n)++];
-		d->path = mpf_xstrdup(mnt);
-		d->device = mpf_xstrdup(source);
-		d->fstype = mpf_xstrdup(fstype);
-		d->info = info;
-	}
-	free(line);
+	nc = candidates(f, &c);
 	fclose(f);
+	rc = mpf_xcalloc(nc ? nc : 1, sizeof(*rc));
+	read_infos(c, nc, rc);
+	for (i = 0; i < nc; i++) {
+		if (!rc[i])
+			c[(*n)++] = c[i];	/* keep the drives, in order */
+		else
+			free(c[i].path), free(c[i].device), free(c[i].fstype);
+	}
+	free(rc);
+	*drives = c;
 	return 0;
 }
 
@@ -556,6 +662,53 @@ int mpf_uf2_copy(const char *dir, const char *name, const unsigned char *data, s
 		return 0;
 	}
 	return mpf_errf(err, MPF_ERR_IO, "writing the last block to %s: %s", path, strerror(e));
+}
+
+static unsigned le16(const unsigned char *p)
+{
+	return p[0] | (unsigned)p[1] << 8;
+}
+
+/* Does the FAT file system on fd hold INFO_UF2.TXT in its root folder? The
+ * FAT12/16 root folder follows the reserved sectors and the FATs; a FAT32
+ * root is looked for in its first cluster (Microsoft's FAT specification,
+ * "FAT: General Overview of On-Disk Format", sections 3 and 6). */
+static int fat_has_info(int fd)
+{
+	unsigned char bs[512], dir[16384];
+	unsigned bps, spc, fatsz, nroot;
+	off_t root;
+	ssize_t n, i;
+
+	if (pread(fd, bs, sizeof(bs), 0) != (ssize_t)sizeof(bs) || bs[510] != 0x55 ||
+	    bs[511] != 0xaa)
+		return 0;
+	bps = le16(bs + 11), spc = bs[13], nroot = le16(bs + 17);
+	fatsz = le16(bs + 22) ? le16(bs + 22) : le16(bs + 36) | (unsigned)le16(bs + 38) << 16;
+	if (bps < 512 || bps > 4096 || !spc || !bs[16] || !fatsz)
+		return 0;
+	root = ((off_t)le16(bs + 14) + (off_t)bs[16] * fatsz) * bps;
+	if (!nroot)		/* FAT32: the root folder is a cluster chain */
+		root += ((off_t)(le16(bs + 44) | (unsigned)le16(bs + 46) << 16) - 2) * spc * bps;
+	n = pread(fd, dir, nroot && nroot * 32u < sizeof(dir) ? nroot * 32u : sizeof(dir), root);
+	for (i = 0; i + 32 <= n && dir[i]; i += 32)
+		if (dir[i] != 0xe5 && dir[i + 11] != 0x0f && !memcmp(dir + i, "INFO_UF2TXT", 11))
+			return 1;
+	return 0;
+}
+
+int mpf_uf2_device_has_info(const char *dev, struct mpf_buf *err)
+{
+	int fd = open(dev, O_RDONLY | O_CLOEXEC), found;
+
+	if (fd < 0)
+		return mpf_errf(err, errno == ENOENT || errno == ENXIO ? MPF_ERR_NODEV : MPF_ERR_IO,
+				"cannot open %s: %s", dev, strerror(errno));
+	found = fat_has_info(fd);
+	close(fd);
+	return found ? 0 : mpf_errf(err, MPF_ERR_MISMATCH, "%s is not a UF2 bootloader drive (its "
+				    "USB identity is not one, and no INFO_UF2.TXT is on it): give "
+				    "--force to write it anyway", dev);
 }
 
 int mpf_uf2_write_device(const char *dev, const unsigned char *data, size_t len,

@@ -24,8 +24,16 @@ struct mpf_uf2_drive {
  * Returns 0, MPF_ERR_NODEV when absent, MPF_ERR_FORMAT when unreadable. */
 int mpf_uf2_read_info(const char *dir, struct mpf_uf2_info *info);
 
-/* Every mounted file system whose root holds INFO_UF2.TXT, whatever its
- * type, from mountinfo (normally /proc/self/mountinfo). */
+/* How long reading one drive's INFO_UF2.TXT may take before the drive is
+ * given up as not answering (a wedged FUSE server, a dying USB stick). */
+#define MPF_UF2_READ_MS 2000
+
+/* Every mounted file system whose root holds INFO_UF2.TXT, from mountinfo
+ * (normally /proc/self/mountinfo): any local type, network file systems
+ * (nfs, cifs, sshfs, 9p...) and kernel pseudo file systems left out. The
+ * reading happens in a child process with a deadline of MPF_UF2_READ_MS
+ * per drive, so a mount that stopped answering is warned about and
+ * skipped instead of hanging the caller. */
 int mpf_uf2_find_drives(const char *mountinfo, struct mpf_uf2_drive **drives, size_t *n);
 void mpf_uf2_drives_free(struct mpf_uf2_drive *drives, size_t n);
 
@@ -74,6 +82,11 @@ void mpf_uf2_unmount(const char *path);
  * decides) or a negative mpf_err with err set. */
 int mpf_uf2_copy(const char *dir, const char *name, const unsigned char *data, size_t len,
 		 struct mpf_progress *pr, int *vanished, struct mpf_buf *err);
+/* Does the FAT file system on dev (a block device, or a file standing in
+ * for one) hold INFO_UF2.TXT in its root folder, as a UF2 bootloader's
+ * drive does? Returns 0, MPF_ERR_MISMATCH (with a message saying
+ * --force writes anyway) when not, or an open error, with err set. */
+int mpf_uf2_device_has_info(const char *dev, struct mpf_buf *err);
 /* Write the blocks straight to a block device (or a file standing in for
  * one) from sector 0: UF2 bootloaders look at every sector written, at any
  * address, and ignore what is not a UF2 block. Opened O_EXCL, so a mounted

@@ -10,15 +10,17 @@
  *   /download/BOARD/          the board page, files newest first
  *   /resources/firmware/NAME  the files (UF2 files are valid UF2 blocks)
  * with ETag and Last-Modified (If-None-Match / If-Modified-Since give 304;
- * --no-validators 1 sends neither, as some servers do),
- * byte ranges (206, 416), keep-alive, and each connection paced at --rate.
+ * --no-validators 1 sends neither, as some servers do), on files too,
+ * byte ranges (206, 416; If-Range naming another version gives the whole
+ * file, counted as ifrange_miss), keep-alive, and each connection paced at --rate.
  * The catalogue has several ports, boards, variants, releases, previews,
  * old file names on a renamed board's page (rp2-pico-...) and a board the
  * compiled board table lacks (SIM_RP2_NEWBOARD).
  *
  * Control (for tests): /_sim/fault?name=FILE&kind=KIND&count=N with KIND
  * drop (send half, then close), 404, 500, corrupt (same size, other bytes),
- * size (64 bytes more than before), stall (send half, then nothing); a
+ * size (64 bytes more than before), stall (send half, then nothing), html
+ * (a web page instead of the file, with 200); a
  * page is named by its path (name=download/RPI_PICO/) and takes 404, 500
  * and drop; count -1 means every time;
  * /_sim/bump?board=B adds a preview build to B; /_sim/rate?bps=N changes
@@ -101,7 +103,7 @@ struct fault { char name[160], kind[16]; int count; };
 static struct fault faults[32];
 static int nfaults;
 
-static struct { long requests, not_modified, pages, files, bytes, ranges; } stats;
+static struct { long requests, not_modified, pages, files, bytes, ranges, ifrange_miss; } stats;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 
 static long rate, latency_ms, file_size = 32768, pad = 2000;
@@ -432,7 +434,7 @@ static void http_date(const char *yyyymmdd, char *out, size_t cap)
 
 struct req {
 	char method[16], path[1024];
-	char inm[256], ims[64], range[64];
+	char inm[256], ims[64], range[64], ifrange[256];
 	int close;
 };
 
@@ -483,7 +485,7 @@ static const char *newest_date(const struct board *b)
 static int serve_file(int fd, struct req *r, const char *name)
 {
 	struct str body = { 0 };
-	char kind[16] = "", extra[256];
+	char kind[16] = "", extra[512], tag[40], lm[64];
 	long from = 0, to, total;
 	int code = 200, rc;
 
@@ -492,9 +494,26 @@ static int serve_file(int fd, struct req *r, const char *name)
 		return reply(fd, 404, "Not Found", NULL, "not found\n", 10, 0);
 	if (!strcmp(kind, "500"))
 		return reply(fd, 500, "Internal Server Error", NULL, "oops\n", 5, 0);
+	if (!strcmp(kind, "html"))	/* a captive portal's page, with 200 */
+		return reply(fd, 200, "OK", "Content-Type: text/html\r\n",
+			     "<html><body>Please log in</body></html>\n", 40, 0);
 	file_body(name, file_size + (!strcmp(kind, "size") ? 64 : 0), &body, !strcmp(kind, "corrupt"));
 	total = (long)body.len;
 	to = total - 1;
+	/* the file's validators: its bytes' hash (a "corrupt" or "size"
+	 * fault is a changed file) and a fixed date */
+	snprintf(tag, sizeof(tag), "\"%016llx\"",
+		 (unsigned long long)fnv(body.s, body.len, 14695981039346656037ull));
+	http_date(releases[0].date, lm, sizeof(lm));
+	/* If-Range: the range only if the file is still the one named
+	 * (RFC 9110 13.1.5), else the whole file */
+	if (*r->range && *r->ifrange && (no_validators || (strcmp(r->ifrange, tag) &&
+							   strcmp(r->ifrange, lm)))) {
+		r->range[0] = '\0';
+		pthread_mutex_lock(&lock);
+		stats.ifrange_miss++;
+		pthread_mutex_unlock(&lock);
+	}
 	if (*r->range) {
 		if (sscanf(r->range, "bytes=%ld-%ld", &from, &to) < 1 || from < 0) {
 			free(body.s);
@@ -512,18 +531,20 @@ static int serve_file(int fd, struct req *r, const char *name)
 		stats.ranges++;
 		pthread_mutex_unlock(&lock);
 	}
+	if (no_validators)
+		tag[0] = lm[0] = '\0';
 	snprintf(extra, sizeof(extra), "Content-Type: application/octet-stream\r\n"
-		 "Accept-Ranges: bytes\r\n%s%s", code == 206 ? "Content-Range: bytes " : "",
-		 "");
+		 "Accept-Ranges: bytes\r\n%s%s%s%s%s%s", *tag ? "ETag: " : "", tag,
+		 *tag ? "\r\n" : "", *lm ? "Last-Modified: " : "", lm, *lm ? "\r\n" : "");
 	if (code == 206)
-		snprintf(extra + strlen(extra), sizeof(extra) - strlen(extra), "%ld-%ld/%ld\r\n",
-			 from, to, total);
+		snprintf(extra + strlen(extra), sizeof(extra) - strlen(extra),
+			 "Content-Range: bytes %ld-%ld/%ld\r\n", from, to, total);
 	pthread_mutex_lock(&lock);
 	stats.files++;
 	stats.bytes += to - from + 1;
 	pthread_mutex_unlock(&lock);
 	if (!strcmp(kind, "drop") || !strcmp(kind, "stall")) {
-		char h[512];
+		char h[1024];
 		int n = snprintf(h, sizeof(h), "HTTP/1.1 %d %s\r\nContent-Length: %ld\r\n%s\r\n",
 				 code, code == 206 ? "Partial Content" : "OK", to - from + 1, extra);
 		long half = (to - from + 1) / 2;
@@ -600,8 +621,9 @@ static int control(int fd, const char *path)
 	if (!strcmp(path, "/_sim/stats")) {
 		pthread_mutex_lock(&lock);
 		snprintf(buf, sizeof(buf), "{\"requests\":%ld,\"not_modified\":%ld,\"pages\":%ld,"
-			 "\"files\":%ld,\"bytes\":%ld,\"ranges\":%ld}\n", stats.requests,
-			 stats.not_modified, stats.pages, stats.files, stats.bytes, stats.ranges);
+			 "\"files\":%ld,\"bytes\":%ld,\"ranges\":%ld,\"ifrange_miss\":%ld}\n",
+			 stats.requests, stats.not_modified, stats.pages, stats.files, stats.bytes,
+			 stats.ranges, stats.ifrange_miss);
 		pthread_mutex_unlock(&lock);
 		add(&o, buf, strlen(buf));
 		rc = reply(fd, 200, "OK", "Content-Type: application/json\r\n", o.s, o.len, 0);
@@ -717,6 +739,8 @@ static int parse_head(char *head, struct req *r)
 			snprintf(r->ims, sizeof(r->ims), "%s", v);
 		else if (!strcasecmp(line, "Range"))
 			snprintf(r->range, sizeof(r->range), "%s", v);
+		else if (!strcasecmp(line, "If-Range"))
+			snprintf(r->ifrange, sizeof(r->ifrange), "%s", v);
 		else if (!strcasecmp(line, "Connection") && !strcasecmp(v, "close"))
 			r->close = 1;
 	}

@@ -171,6 +171,34 @@ static void t_urls(void)
 	check_str(out, "rp2/RPI_PICO_W-v1.22.2.uf2");
 }
 
+/* A name from a record, a page or a file never becomes a path part that
+ * leaves the cache. */
+static void t_cache_name_hostile(void)
+{
+	static const char *const bad[] = {
+		"../../../../tmp/x", "..", "/etc/passwd", "a/b", "a\x01b", "tab\tname",
+		"new\nline", "",
+		"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+	};
+	struct mpf_version v;
+	char out[256];
+	size_t i;
+
+	mpf_version_parse("1.22.2", &v);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		check_int(mpf_mirror_cache_name("rp2", bad[i], "", &v, "uf2", out, sizeof(out)), ==,
+			  MPF_ERR_ARG);
+		check_int(mpf_mirror_cache_name(bad[i], "RPI_PICO", "", &v, "uf2", out,
+						sizeof(out)), ==, MPF_ERR_ARG);
+		if (bad[i][0])
+			check_int(mpf_mirror_cache_name("rp2", "RPI_PICO", bad[i], &v, "uf2", out,
+							sizeof(out)), ==, MPF_ERR_ARG);
+	}
+	check_int(mpf_mirror_cache_name("rp2", "RPI_PICO", "", &v, "uf2/../../x", out,
+					sizeof(out)), ==, MPF_ERR_ARG);
+	check_int(mpf_mirror_cache_name("rp2", "RPI_PICO", "", &v, "uf2", out, 10), ==, MPF_ERR_ARG);
+}
+
 static void t_ids(void)
 {
 	check_int(mpf_mirror_valid_id("RPI_PICO", 0), ==, 1);
@@ -185,6 +213,7 @@ int main(void)
 {
 	TEST(t_names(), "firmware names: variants, previews, old and unstable names");
 	TEST(t_not_firmware(), "maps, app images and malformed names are not firmware");
+	TEST(t_cache_name_hostile(), "cache names refuse hostile parts");
 	TEST(t_index(), "the port index gives each board-card once");
 	TEST(t_board_page(), "a board page gives its firmware files");
 	TEST(t_urls(), "page URLs (http and wget-style file://) and cache names");

@@ -89,10 +89,43 @@ static void t_mounted_already(void)
 	mpf_buf_release(&err);
 }
 
+/* A drive on a network file system is never read (its server may be
+ * gone); the same folder as a local mount is a drive. */
+static void t_network_fs_skipped(void)
+{
+	static const char *const types[] = { "nfs4", "cifs", "fuse.sshfs", "9p", "smb3", "vfat" };
+	char root[] = "/tmp/t-uf2mount.XXXXXX", mi[1100], line[2400];
+	struct mpf_uf2_drive *d;
+	size_t n, i;
+	FILE *f;
+
+	if (!check(mkdtemp(root) != NULL))
+		return;
+	put(root, "INFO_UF2.TXT", "UF2 Bootloader v3.0\nModel: Raspberry Pi RP2\nBoard-ID: RPI-RP2\n");
+	snprintf(mi, sizeof(mi), "%s/mountinfo", root);
+	if (!check((f = fopen(mi, "w")) != NULL))
+		return;
+	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+		snprintf(line, sizeof(line), "%zu 1 0:%zu / %s rw - %s server:/x rw\n", 40 + i, 50 + i,
+			 root, types[i]);
+		fputs(line, f);
+	}
+	fclose(f);
+	unsetenv("MPF_TEST_DRIVES");
+	check_int(mpf_uf2_find_drives(mi, &d, &n), ==, 0);
+	check_int(n, ==, 1);
+	if (n == 1)
+		check_str(d[0].fstype, "vfat");
+	mpf_uf2_drives_free(d, n);
+	snprintf(line, sizeof(line), "rm -rf %s", root);
+	check_int(system(line), ==, 0);
+}
+
 int main(void)
 {
 	TEST(t_msc(), "SCSI vendor/model of UF2 bootloaders");
 	TEST(t_sysfs(), "bootloader block devices under /sys/block, partition first");
+	TEST(t_network_fs_skipped(), "network file systems are not read");
 	TEST(t_mounted_already(), "a device mounted already is used where it is");
 	return test_done();
 }
