@@ -125,7 +125,7 @@ test_expect_success CURL,JQ 'a web page served under a firmware name is not kept
 test_expect_success JQ '--add refuses empty files, text and other ports images; nothing registered' '
 	: >empty.uf2 &&
 	echo "hello" >text.uf2 &&
-	printf "\351MicroPython v1.25.0" >x.bin &&
+	printf "\351\003\002\040MicroPython v1.25.0 on 2025-04-15; ESP32 module with ESP32" >x.bin &&
 	mpf-uf2 convert --family SAMD51 x.bin samd.uf2 &&
 	echo "not an image" >text.bin &&
 	test_expect_code 65 mpf-fetch --add empty.uf2 --board RPI_PICO --port rp2 --version 1.25.0 2>err &&

@@ -9,9 +9,9 @@ test_description='mpf-fetch --add registers local builds; --list prints the cata
 start_mirror || exit 1
 
 fake_build() {
-	# $1 path, $2 banner version, $3 UF2 family (.uf2) or nothing: an ESP image
+	# $1 path, $2 banner version, $3 UF2 family (.uf2) or nothing: the start of an ESP image header (magic, 3 segments, DIO, 4 MB)
 	mkdir -p "$(dirname "$1")" &&
-	{ if [ -z "${3:-}" ]; then printf "\351"; fi
+	{ if [ -z "${3:-}" ]; then printf "\351\003\002\040"; fi
 	  printf "MicroPython %s on 2025-05-10; Raspberry Pi Pico W with RP2040" "$2";
 	  head -c 3000 /dev/zero; } >"$1.raw" &&
 	if [ -n "${3:-}" ]; then mpf-uf2 convert --family "$3" "$1.raw" "$1"; else mv "$1.raw" "$1"; fi

@@ -1,99 +1,102 @@
 /* fwcheck.c - a firmware file's content against its name and port
- * (fwcheck.h). */
+ * (fwcheck.h). The file is recognised by the image layer (image.h), the
+ * same reading every flasher gets; this only asks whether what it found
+ * is what the name and the port promise. */
 #include "fwcheck.h"
 #include "buf.h"
-#include "dfuse.h"
-#include "elf.h"
 #include "err.h"
-#include "esp_image.h"
 #include "fsutil.h"
-#include "ihex.h"
+#include "image.h"
 #include "uf2.h"
 
 #include <string.h>
 
-static int check_uf2(const uint8_t *d, size_t len, const char *port, struct mpf_buf *why)
-{
-	struct mpf_uf2_summary s;
-	int r = mpf_uf2_validate(d, len, &s, why);
+#define N(a) (sizeof(a) / sizeof((a)[0]))
 
-	if (!r && port && *port && mpf_uf2_check_target(&s, NULL, port, why) < 0)
-		r = MPF_ERR_FORMAT;	/* the data, not the board, is wrong */
-	return r;
+/* The image formats a file named .FORMAT may hold. A .dfu is a DfuSe file
+ * or a raw image that carries a DFU suffix; a .bin may be an ESP image. */
+static const struct {
+	const char *format;
+	unsigned takes;
+} formats[] = {
+	{ "uf2", MPF_IMAGE_TAKES(MPF_IMAGE_UF2) },
+	{ "dfu", MPF_IMAGE_TAKES(MPF_IMAGE_DFUSE) | MPF_IMAGE_TAKES(MPF_IMAGE_BIN) },
+	{ "hex", MPF_IMAGE_TAKES(MPF_IMAGE_HEX) },
+	{ "elf", MPF_IMAGE_TAKES(MPF_IMAGE_ELF) },
+	{ "bin", MPF_IMAGE_TAKES(MPF_IMAGE_BIN) | MPF_IMAGE_TAKES(MPF_IMAGE_ESP) },
+};
+
+/* Some family of the image is one the port runs (no port: any). */
+static int uf2_for_port(const struct mpf_image *img, const char *port, struct mpf_buf *why)
+{
+	uint32_t ids[32];
+	size_t n = mpf_uf2_port_families(port, ids, N(ids)), i, j;
+	char name[16];
+
+	if (!n || !img->nfamily)
+		return 0;
+	for (i = 0; i < img->nfamily; i++)
+		for (j = 0; j < n; j++)
+			if (img->family[i] == ids[j])
+				return 0;
+	return mpf_errf(why, MPF_ERR_FORMAT, "the image is for %s, not a family of port %s",
+			mpf_uf2_family_name(img->family[0], name, sizeof(name)), port);
 }
 
-static int check_dfu(const uint8_t *d, size_t len, const char *port, struct mpf_buf *why)
+/* An ESP port's .bin is an ESP image, and not one that reads as the other
+ * line's: an ESP32-family header carries a chip id, the ESP8266's none. */
+static int esp_for_port(const struct mpf_image *img, const char *port, struct mpf_buf *why)
 {
-	struct mpf_dfuse_file f;
-	struct mpf_dfu_suffix sfx;
-	int r;
+	int want8266 = !strcmp(port, "esp8266");
 
-	if (!mpf_dfuse_file_is(d, len)) {
-		r = mpf_dfu_suffix_parse(d, len, &sfx, why);
-		return r == 1 ? 0 : r < 0 ? r : mpf_errf(why, MPF_ERR_FORMAT, "neither a DfuSe "
-							 "file nor an image with a DFU suffix");
-	}
-	r = mpf_dfuse_file_parse(d, len, &f, why);
-	if (!r)
-		mpf_dfuse_file_release(&f);
-	return r;
-}
-
-static int check_hex(const uint8_t *d, size_t len, const char *port, struct mpf_buf *why)
-{
-	struct mpf_ihex h;
-	int r = mpf_ihex_parse((const char *)d, len, &h, why);
-
-	if (!r)
-		mpf_ihex_release(&h);
-	return r;
-}
-
-static int check_elf(const uint8_t *d, size_t len, const char *port, struct mpf_buf *why)
-{
-	struct mpf_elf_seg seg[1];
-	int r;
-
-	if (!mpf_elf_is(d, len))
-		return mpf_errf(why, MPF_ERR_FORMAT, "no ELF magic");
-	r = mpf_elf_segments(d, len, seg, 1, why);
-	return r < 0 ? r : !r ? mpf_errf(why, MPF_ERR_FORMAT, "no loadable segment") : 0;
-}
-
-/* A raw image has no structure to check, but an ESP port's image starts
- * with the image header's magic (esptool's image format). */
-static int check_bin(const uint8_t *d, size_t len, const char *port, struct mpf_buf *why)
-{
-	if (port && !strncmp(port, "esp", 3) && d[0] != MPF_ESP_IMAGE_MAGIC)
-		return mpf_errf(why, MPF_ERR_FORMAT, "not an ESP image (first byte 0x%02x, not "
-				"0x%02x)", d[0], MPF_ESP_IMAGE_MAGIC);
+	if (img->fmt != MPF_IMAGE_ESP)
+		return mpf_errf(why, MPF_ERR_FORMAT, "not an ESP image (it is %s)",
+				img->format ? img->format : "raw");
+	if ((want8266 && img->esp_chip >= 0) || (!want8266 && img->esp_8266))
+		return mpf_errf(why, MPF_ERR_FORMAT, "an image for %s, not for port %s",
+				img->esp_8266 ? "the ESP8266" : "an ESP32-family chip", port);
 	return 0;
 }
 
-static const struct {
-	const char *format;
-	int (*check)(const uint8_t *d, size_t len, const char *port, struct mpf_buf *why);
-} checks[] = {
-	{ "uf2", check_uf2 }, { "dfu", check_dfu }, { "hex", check_hex },
-	{ "elf", check_elf }, { "bin", check_bin },
-};
+static int fits(const struct mpf_image *img, size_t i, const char *port, struct mpf_buf *why)
+{
+	struct mpf_buf what = MPF_BUF_INIT;
+	int r = 0;
+
+	if (!(formats[i].takes & MPF_IMAGE_TAKES(img->fmt)) ||
+	    (!strcmp(formats[i].format, "dfu") && img->fmt == MPF_IMAGE_BIN && !img->has_ids)) {
+		mpf_image_describe(img, &what);
+		r = mpf_errf(why, MPF_ERR_FORMAT, "it is %s", what.buf);
+	} else if (port && *port && !strncmp(port, "esp", 3) && !strcmp(formats[i].format, "bin")) {
+		r = esp_for_port(img, port, why);
+	} else if (port && *port && img->fmt == MPF_IMAGE_UF2) {
+		r = uf2_for_port(img, port, why);
+	}
+	mpf_buf_release(&what);
+	return r;
+}
 
 static int fw_check(const uint8_t *data, size_t len, const char *format, const char *port,
 		    const char *name, struct mpf_buf *err)
 {
 	struct mpf_buf why = MPF_BUF_INIT;
+	struct mpf_image img;
 	size_t i;
 	int r;
 
-	for (i = 0; i < sizeof(checks) / sizeof(checks[0]); i++)
-		if (!strcmp(format, checks[i].format))
+	for (i = 0; i < N(formats); i++)
+		if (!strcmp(format, formats[i].format))
 			break;
-	if (i == sizeof(checks) / sizeof(checks[0]))
+	if (i == N(formats))
 		return mpf_errf(err, MPF_ERR_FORMAT, "%s: '%s' is not a firmware format", name,
 				format);
 	if (!len)
 		return mpf_errf(err, MPF_ERR_FORMAT, "%s is empty", name);
-	r = checks[i].check(data, len, port, &why);
+	r = mpf_image_parse(data, len, 0, &img, &why);
+	if (!r) {
+		r = fits(&img, i, port, &why);
+		mpf_image_release(&img);
+	}
 	if (r)
 		mpf_errf(err, r, "%s: not a valid .%s file%s%s: %s", name, format,
 			 port && *port ? " for port " : "", port && *port ? port : "",

@@ -382,7 +382,7 @@ int mpf_image_load(const char *path, uint32_t bin_addr, struct mpf_image *img,
 /* ---- refusing ---- */
 
 /* "a UF2 file for RP2040 and RP2350_ARM_S", "a merged ESP32-S3 image" */
-static void describe(const struct mpf_image *img, struct mpf_buf *out)
+void mpf_image_describe(const struct mpf_image *img, struct mpf_buf *out)
 {
 	const struct mpf_esp_chip *c = mpf_esp_chip_by_id(img->esp_chip);
 	char name[16];
@@ -423,7 +423,7 @@ int mpf_image_accept(const struct mpf_image *img, const char *path, unsigned tak
 
 	if (takes & MPF_IMAGE_TAKES(img->fmt))
 		return MPF_OK;
-	describe(img, &what);
+	mpf_image_describe(img, &what);
 	mpf_errf(err, MPF_ERR_FORMAT, "%s is %s: %s", path, what.buf,
 		 format_of(img->fmt)->hint);
 	mpf_buf_release(&what);

@@ -72,6 +72,9 @@ int mpf_image_load(const char *path, uint32_t bin_addr, struct mpf_image *img,
  * mpf-uf2 extract". */
 int mpf_image_accept(const struct mpf_image *img, const char *path, unsigned takes,
 		     struct mpf_buf *err);
+/* What img is, for messages: "a UF2 file for RP2040", "a merged ESP32-S3
+ * image", "a raw binary", appended to out. */
+void mpf_image_describe(const struct mpf_image *img, struct mpf_buf *out);
 /* The segments as one run of bytes from the lowest address rounded down
  * to align (a power of two) to the end of the highest segment, gaps
  * filled with 0xff (erased flash); *base is the first address. Segments of

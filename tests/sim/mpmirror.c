@@ -362,11 +362,14 @@ static void file_body(const char *name, long size, struct str *o, int corrupt)
 		dfu_body(name, size, o, x);
 		return;
 	}
+	/* A .bin starts like an ESP image: magic, segment count, flash mode
+	 * (DIO), size and frequency (4 MB, 40 MHz), as esptool writes them. */
+	static const unsigned char esp_head[] = { 0xE9, 0x03, 0x02, 0x20 };
 	for (i = 0; i < size; i++) {
 		unsigned char c = (unsigned char)(lcg(&x) >> 56);
 
-		if (i == 0 && dot && !strcmp(dot, ".bin"))
-			c = 0xE9;	/* the ESP image magic */
+		if (i < 4 && dot && !strcmp(dot, ".bin"))
+			c = esp_head[i];
 		add(o, &c, 1);
 	}
 }
