@@ -842,6 +842,189 @@ static int cmd_info(int argc, char **argv)
 	return cli_job();
 }
 
+/* ---- image-info: a file described offline ------------------------------- */
+
+static json_t *rev_json(int rev)
+{
+	return json_sprintf("v%d.%d", rev / 100, rev % 100);
+}
+
+static json_t *hex_json(uint32_t v)
+{
+	return json_sprintf("0x%x", v);
+}
+
+static const char *const flash_modes[] = { "qio", "qout", "dio", "dout" };
+
+static void set_header(json_t *o, const struct mpf_esp_image *im, const struct mpf_esp_chip *c)
+{
+	const char *sz = mpf_esp_code_name(c->sizes, im->flash_size_freq & 0xF0);
+	const char *fr = mpf_esp_code_name(c->freqs, im->flash_size_freq & 0x0F);
+	json_t *segs = json_array();
+	int i;
+
+	for (i = 0; i < im->nseg; i++)
+		json_array_append_new(segs, json_pack("{s:o,s:I,s:o}", "address",
+						      hex_json(im->seg[i].addr), "length",
+						      (json_int_t)im->seg[i].len, "file_offset",
+						      hex_json((uint32_t)im->seg[i].off)));
+	json_object_set_new(o, "entry", hex_json(im->entry));
+	json_object_set_new(o, "segments", segs);
+	json_object_set_new(o, "flash_mode", json_string(im->flash_mode < 4
+							 ? flash_modes[im->flash_mode] : "invalid"));
+	json_object_set_new(o, "flash_size", json_string(sz ? sz : "invalid"));
+	json_object_set_new(o, "flash_freq", json_string(fr ? fr : "invalid"));
+	if (!im->has_ext)
+		return;
+	json_object_set_new(o, "chip_id", json_integer(im->chip_id));
+	json_object_set_new(o, "min_rev", rev_json(im->min_rev_full));
+	json_object_set_new(o, "max_rev", rev_json(im->max_rev_full));
+	json_object_set_new(o, "legacy_min_rev", json_integer(im->min_rev));
+	json_object_set_new(o, "wp_pin", hex_json((uint32_t)im->wp_pin));
+}
+
+static const char *digest_word(const struct mpf_esp_image *im)
+{
+	return im->digest_ok < 0 ? "none" : im->digest_ok ? "valid" : "invalid";
+}
+
+/* One image of the file, at offset off (flash address addr, or -1 when
+ * the file alone does not say). */
+static void info_image(struct mpf_record *rec, const char *file, const uint8_t *d, size_t len,
+		       size_t off, long long addr, const char *part, const struct mpf_esp_chip *c)
+{
+	struct mpf_buf why = MPF_BUF_INIT;
+	struct mpf_esp_image im;
+	int r = mpf_esp_image_parse(d + off, len - off, c->chip_id < 0, &im, &why);
+	json_t *o = json_pack("{s:s,s:o,s:s}", "part", part, "file_offset",
+			      hex_json((uint32_t)off), "chip", c->name);
+
+	if (addr >= 0)
+		json_object_set_new(o, "address", hex_json((uint32_t)addr));
+	set_header(o, &im, c);
+	if (im.image_len) {
+		json_object_set_new(o, "length", json_integer((json_int_t)(im.image_len +
+									   (im.digest_off ? 32 : 0))));
+		json_object_set_new(o, "checksum", json_string(im.checksum_ok ? "valid" : "invalid"));
+		json_object_set_new(o, "sha256", json_string(digest_word(&im)));
+	}
+	mpf_rec_set_str(rec, "file", file);
+	mpf_rec_set(rec, "image", o);
+	if (r < 0)
+		mpf_rec_set_error(rec, mpf_err_name(r), "%s at 0x%zx: %s", file, off, why.buf);
+	mpf_buf_release(&why);
+}
+
+static void info_table(struct mpf_record *rec, const char *file, const struct mpf_esp_part *p,
+		       size_t n)
+{
+	static const char *const kinds[] = { "bootloader", "partition-table", "app", "data" };
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 1; i < n; i++)
+		json_array_append_new(a, json_pack("{s:s,s:s,s:i,s:o,s:o}", "label", p[i].label,
+						   "type", kinds[p[i].kind], "subtype",
+						   p[i].subtype, "offset", hex_json(p[i].addr),
+						   "size", hex_json(p[i].size)));
+	mpf_rec_set_str(rec, "file", file);
+	mpf_rec_set(rec, "image", json_pack("{s:s,s:o,s:o}", "part", "partition-table", "address",
+					    hex_json(p[0].addr), "partitions", a));
+}
+
+/* The chip an image names (esptool image-info: the extended header's chip
+ * id, else an ESP8266 image), or --chip. */
+static const struct mpf_esp_chip *image_chip(const uint8_t *d, size_t len)
+{
+	if (o_chip)
+		return mpf_esp_chip_by_name(o_chip);
+	if (mpf_esp_image_claims(d, len, 0))
+		return mpf_esp_chip_by_id(d[12] | d[13] << 8);
+	return mpf_esp_chip_by_name("esp8266");
+}
+
+/* A merged image: bootloader, partition table, and each app the file holds. */
+static size_t info_merged(struct mpf_record *recs, const char *file, const uint8_t *d,
+			  size_t len, const struct mpf_esp_chip *c)
+{
+	struct mpf_esp_part p[MPF_ESP_MAX_PARTS];
+	struct mpf_buf err = MPF_BUF_INIT;
+	size_t n, i, k = 0;
+
+	if (mpf_esp_parttable(d, len, c->boot_offset, p, &n, &err) < 0 || n == 0) {
+		info_image(&recs[k++], file, d, len, 0, -1, "image", c);
+		if (err.len)
+			mpf_rec_set_error(&recs[0], "format", "%s: %s", file, err.buf);
+		mpf_buf_release(&err);
+		return k;
+	}
+	info_image(&recs[k++], file, d, len, 0, c->boot_offset, "bootloader", c);
+	info_table(&recs[k++], file, p, n);
+	for (i = 1; i < n; i++)
+		if (p[i].kind == MPF_ESP_PART_APP && p[i].in_file &&
+		    d[p[i].addr - c->boot_offset] == MPF_ESP_IMAGE_MAGIC)
+			info_image(&recs[k++], file, d, len, p[i].addr - c->boot_offset, p[i].addr,
+				   "app", c);
+	return k;
+}
+
+static const char *segs_cell(const struct mpf_record *r, struct mpf_buf *out)
+{
+	json_t *a = mpf_rec_get(r, "image.segments");
+
+	if (!json_is_array(a))
+		return NULL;
+	mpf_buf_addf(out, "%zu", json_array_size(a));
+	return out->buf;
+}
+
+static const struct mpf_column info_columns[] = {
+	{ "Part", "image.part", NULL },
+	{ "Address", "image.address", NULL },
+	{ "Chip", "image.chip", NULL },
+	{ "Segments", NULL, segs_cell },
+	{ "Entry", "image.entry", NULL },
+	{ "Mode", "image.flash_mode", NULL },
+	{ "Size", "image.flash_size", NULL },
+	{ "Freq", "image.flash_freq", NULL },
+	{ "Checksum", "image.checksum", NULL },
+	{ "SHA-256", "image.sha256", NULL },
+	{ "Min rev", "image.min_rev", NULL, 1 },
+	{ "Max rev", "image.max_rev", NULL, 1 },
+	{ NULL, NULL, NULL },
+};
+
+static int cmd_image_info(int argc, char **argv)
+{
+	struct mpf_filter f = { .columns = info_columns };
+	struct mpf_record *recs = mpf_xcalloc(MPF_ESP_MAX_PARTS + 1, sizeof(*recs));
+	struct mpf_buf b = MPF_BUF_INIT, err = MPF_BUF_INIT;
+	const struct mpf_esp_chip *c;
+	size_t i, n = 1;
+	int r;
+
+	for (i = 0; i <= MPF_ESP_MAX_PARTS; i++)
+		mpf_record_init(&recs[i]);
+	if ((r = mpf_load_file(argv[0], MPF_FIRMWARE_MAX, &b, &err)) < 0)
+		mpf_rec_set_error(&recs[0], mpf_err_name(r), "%s", err.buf);
+	else if (!b.len || (uint8_t)b.buf[0] != MPF_ESP_IMAGE_MAGIC)
+		mpf_rec_set_error(&recs[0], "format", "%s is not an ESP image (%s)", argv[0],
+				  b.len ? "its first byte is not 0xe9" : "empty");
+	else if (!(c = image_chip((const uint8_t *)b.buf, b.len)))
+		mpf_usage_error("--chip %s is no ESP chip", o_chip);
+	else
+		n = info_merged(recs, argv[0], (const uint8_t *)b.buf, b.len, c);
+	if (!n || !mpf_rec_get(&recs[0], "file"))
+		mpf_rec_set_str(&recs[0], "file", argv[0]);
+	for (i = n; i <= MPF_ESP_MAX_PARTS; i++)
+		mpf_record_release(&recs[i]);
+	mpf_buf_release(&b);
+	mpf_buf_release(&err);
+	r = mpf_filter_list(&f, recs, n);
+	free(recs);
+	return r;
+}
+
 static int esp_main(int argc, char **argv)
 {
 	struct mpf_filter f = { .columns = columns, .wants = wants, .run = filter_run };
@@ -859,6 +1042,10 @@ static const struct mpf_subcmd esp_subcmds[] = {
 	SUBCMD("info", NULL, 0, 0, cmd_info,
 	       "chip, revision, features, MAC, flash size, security flags"),
 	SUBCMD("chip-id", NULL, 0, 0, cmd_info, "the same as info"),
+	SUBCMD("image-info", "FILE", 1, 1, cmd_image_info,
+	       "describe an image file offline (no port): chip, segments, entry, flash "
+	       "mode/size/frequency, checksum and SHA-256, chip revisions; each part of a "
+	       "merged image"),
 	SUBCMD_END(),
 };
 

@@ -425,6 +425,9 @@ int mpf_esp_detect(struct mpf_esp *e, struct mpf_buf *err)
 					"0x%08x", magic);
 		}
 	}
+	if (!e->chip->rom)
+		return mpf_errf(err, MPF_ERR_SUPP, "%s: mpf-esp knows its images but not yet its "
+				"ROM loader (flash, eFuse and watchdog registers)", e->chip->name);
 	if (e->sec.valid && (e->sec.flags & (1u << 2)))
 		e->secure_download = 1;
 	mpf_buf_reset(err);
