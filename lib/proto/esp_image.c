@@ -78,9 +78,6 @@ static int walk_segments(const uint8_t *d, size_t len, size_t pos, struct mpf_es
 	img->checksum_calc = chk;
 	img->checksum_ok = img->checksum == chk;
 	img->image_len = pos + 1;
-	if (!img->checksum_ok)
-		return mpf_errf(err, MPF_ERR_FORMAT, "image checksum is 0x%02x, segments give 0x%02x",
-				img->checksum, chk);
 	return 0;
 }
 
@@ -133,7 +130,11 @@ int mpf_esp_image_parse(const uint8_t *d, size_t len, int esp8266, struct mpf_es
 	}
 	if ((r = walk_segments(d, len, pos, img, err)) < 0)
 		return r;
-	return check_digest(d, len, img, err);
+	r = check_digest(d, len, img, err);	/* its status even when the checksum is bad */
+	if (!img->checksum_ok)
+		return mpf_errf(err, MPF_ERR_FORMAT, "image checksum is 0x%02x, segments give 0x%02x",
+				img->checksum, img->checksum_calc);
+	return r;
 }
 
 int mpf_esp_image_claims(const uint8_t *d, size_t len, int esp8266)
