@@ -20,22 +20,23 @@ test_expect_success 'set up' '
 	printf "not a firmware image" >text.bin
 '
 
-test_expect_success JQ 'a truncated bootloader image is refused on the command line and in a record' '
+# refused_both FILE MESSAGE: written at 0 from the command line and from a
+# record, FILE is refused with MESSAGE (after the path), nothing erased
+refused_both() {
 	: >s3.log &&
-	test_expect_code 1 mpf-esp --serial s3.tty write 0 boot-cut.bin -o jsonl >out &&
-	jq -r .error.message out | grep "^boot-cut.bin at 0x0: image truncated" &&
-	record boot-cut.bin | test_expect_code 1 mpf-esp >out &&
-	jq -r .error.message out | grep "/boot-cut.bin at 0x0: image truncated" &&
+	test_expect_code 1 mpf-esp --serial s3.tty write 0 "$1" -o jsonl >out &&
+	jq -r .error.message out | grep "^$1$2" &&
+	record "$1" | test_expect_code 1 mpf-esp >out &&
+	jq -r .error.message out | grep "/$1$2" &&
 	nothing_erased s3
+}
+
+test_expect_success JQ 'a truncated bootloader image is refused on the command line and in a record' '
+	refused_both boot-cut.bin " at 0x0: image truncated"
 '
 
 test_expect_success JQ 'a merged image whose app is cut short is refused (its bootloader is whole)' '
-	: >s3.log &&
-	test_expect_code 1 mpf-esp --serial s3.tty write 0 merged-cut.bin -o jsonl >out &&
-	jq -r .error.message out | grep "^merged-cut.bin at 0x10000: image truncated" &&
-	record merged-cut.bin | test_expect_code 1 mpf-esp >out &&
-	jq -r .error.message out | grep "/merged-cut.bin at 0x10000: image truncated" &&
-	nothing_erased s3
+	refused_both merged-cut.bin " at 0x10000: image truncated"
 '
 
 test_expect_success JQ 'a whole merged image is written and verified' '
@@ -75,26 +76,26 @@ test_expect_success JQ '--force writes text at the bootloader offset, with a war
 	flash_at s3 0 20 | cmp - text.bin
 '
 
-test_expect_success JQ 'an image needing chip revision v2.0 or later is refused on a v1.0 chip' '
-	esp_mkimage --chip esp32s3 --boot-only --rev 200-65535 >rev-min.bin &&
+# rev_refused FILE MKIMAGE-ARGS MESSAGE: an S3 bootloader made with those
+# revision fields is refused on the v1.0 chip with MESSAGE, nothing erased
+rev_refused() {
+	esp_mkimage --chip esp32s3 --boot-only $2 >"$1" &&
 	: >s3.log &&
-	test_expect_code 1 mpf-esp --serial s3.tty write 0 rev-min.bin -o jsonl >out &&
-	test "$(jq -r .error.message out)" = "rev-min.bin: it requires chip revision v2.0 - max rev not set, this chip is v1.0" &&
+	test_expect_code 1 mpf-esp --serial s3.tty write 0 "$1" -o jsonl >out &&
+	test "$(jq -r .error.message out)" = "$1: it requires chip revision $3" &&
 	nothing_erased s3
+}
+
+test_expect_success JQ 'an image needing chip revision v2.0 or later is refused on a v1.0 chip' '
+	rev_refused rev-min.bin "--rev 200-65535" "v2.0 - max rev not set, this chip is v1.0"
 '
 
 test_expect_success JQ 'an image for revisions up to v0.99 is refused on a v1.0 chip' '
-	esp_mkimage --chip esp32s3 --boot-only --rev 0-99 >rev-max.bin &&
-	: >s3.log &&
-	test_expect_code 1 mpf-esp --serial s3.tty write 0 rev-max.bin -o jsonl >out &&
-	test "$(jq -r .error.message out)" = "rev-max.bin: it requires chip revision v0.0 - v0.99, this chip is v1.0" &&
-	nothing_erased s3
+	rev_refused rev-max.bin "--rev 0-99" "v0.0 - v0.99, this chip is v1.0"
 '
 
 test_expect_success JQ 'the legacy min_rev byte (no full fields): major revision 2 refused on v1.0' '
-	esp_mkimage --chip esp32s3 --boot-only --min-rev 2 >rev-old.bin &&
-	test_expect_code 1 mpf-esp --serial s3.tty write 0 rev-old.bin -o jsonl >out &&
-	jq -r .error.message out | grep "requires chip revision 2 or higher (this chip is v1.0)"
+	rev_refused rev-old.bin "--min-rev 2" "2 or higher (this chip is v1.0)"
 '
 
 test_expect_success JQ 'an image whose range holds the chip is written; --force writes the others' '
