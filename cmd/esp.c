@@ -233,11 +233,15 @@ static int check_merged(struct job *j, struct mpf_esp *e, const struct mpf_esp_r
 			struct mpf_buf *err)
 {
 	struct mpf_esp_part parts[MPF_ESP_MAX_PARTS];
+	struct mpf_buf why = MPF_BUF_INIT;
 	size_t n, i;
 	int r;
 
-	if ((r = mpf_esp_parttable(g->data, g->len, g->addr, parts, &n, err)) < 0)
-		return refuse(mpf_errf(err, r, "%s: %s", g->file, mpf_buf_str(err)), err);
+	if ((r = mpf_esp_parttable(g->data, g->len, g->addr, parts, &n, &why)) < 0) {
+		r = mpf_errf(err, r, "%s: %s", g->file, why.buf);
+		mpf_buf_release(&why);
+		return refuse(r, err);
+	}
 	for (i = 1; i < n; i++) {
 		size_t off = parts[i].addr - g->addr;
 

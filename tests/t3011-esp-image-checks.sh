@@ -39,6 +39,12 @@ test_expect_success JQ 'a merged image whose app is cut short is refused (its bo
 	refused_both merged-cut.bin " at 0x10000: image truncated"
 '
 
+test_expect_success JQ 'a merged image with a damaged partition table is refused' '
+	cp merged.bin merged-badtable.bin &&
+	printf "X" | dd of=merged-badtable.bin bs=1 seek=$((0x8000 + 40)) conv=notrunc 2>/dev/null &&
+	refused_both merged-badtable.bin ": partition table at 0x8000: its MD5 entry does not match"
+'
+
 test_expect_success JQ 'a whole merged image is written and verified' '
 	mpf-esp --serial s3.tty write 0 merged.bin -o jsonl >out &&
 	test "$(json_field out flashed.verify)" = md5 &&
