@@ -71,7 +71,7 @@ int mpf_esp_image_rev_check(const struct mpf_esp_image *img, int rev, int c3_min
 /* A merged image (esptool merge-bin; MicroPython's release .bin): the
  * bootloader at the chip's bootloader offset, the partition table at
  * 0x8000 (32-byte entries, magic 0xAA50, an MD5 entry 0xEBEB, 0xFF at the
- * end; ESP-IDF "Partition Tables"), apps at their partitions' offsets. */
+ * end; doc/protocols.md 1.12), apps at their partitions' offsets. */
 #define MPF_ESP_PARTTABLE_ADDR 0x8000u
 #define MPF_ESP_MAX_PARTS 24
 
