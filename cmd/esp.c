@@ -12,6 +12,7 @@
 #include "esp_flash.h"
 #include "esp_image.h"
 #include "esp_loader.h"
+#include "esp_plan.h"
 #include "exitcode.h"
 #include "filter.h"
 #include "fsutil.h"
@@ -28,6 +29,7 @@
 static const char *o_serial, *o_before = "default", *o_after = "hard-reset", *o_chip;
 static const char *o_flash_mode = "keep", *o_flash_freq = "keep", *o_flash_size = "keep";
 static int o_baud = 460800, o_erase_all, o_skip_unchanged, o_no_compress, o_connect_attempts = 7;
+static int o_force;
 
 /* --chip: the chip table's keys; other spellings of a chip are taken too */
 static const char *chip_word(int i)
@@ -127,6 +129,9 @@ static const struct mpf_opt esp_opts[] = {
 	OPT_BOOL(0, "skip-unchanged", &o_skip_unchanged,
 		 "compare 64 KiB regions by MD5 first and write only those that differ"),
 	OPT_BOOL(0, "no-compress", &o_no_compress, "send plain blocks even where the ROM inflates"),
+	OPT_BOOL(0, "force", &o_force,
+		 "write an image for another chip or chip revision, a damaged image, or a "
+		 "non-image at the bootloader offset (warned, not refused)"),
 	OPT_CHOICE(0, "flash-mode", &o_flash_mode, "MODE", "keep|qio|qout|dio|dout",
 		   "flash mode written into the bootloader header"),
 	OPT_CHOICE_FN(0, "flash-freq", &o_flash_freq, "FREQ", freq_word, freq_accept,
@@ -141,79 +146,155 @@ static const struct mpf_opt esp_opts[] = {
 
 enum op { OP_WRITE, OP_ERASE, OP_ERASE_REGION, OP_READ, OP_INFO };
 
-struct region {
-	uint32_t addr;
-	int at_boot;		/* "the chip's bootloader offset", resolved after detect */
-	const char *file;
-	uint8_t *data;
-	size_t len;
-};
-
 struct job {
 	enum op op;
 	const char *port;
-	struct region *r;
+	struct mpf_esp_region *r;
 	size_t nr;
+	int at_boot;		/* r[0] goes to the chip's bootloader offset, known after detect */
 	uint32_t addr, size;
 	const char *out;
 	const char *expect;	/* chip the record's cpu or --chip names */
 	const char *fw_chip;	/* chip the firmware is for (firmware.chip from mpf-pick) */
-	int filter;		/* from a record: the image must be an ESP image */
+	int filter;		/* from a record */
 	int usb_jtag, usb_pid;
 	int64_t deadline;	/* --timeout, for both sessions */
+	struct mpf_esp_run *runs;	/* the write plan, made before the first erase */
+	size_t nruns;
+	int rev;		/* the chip's revision; -1 unknown, -2 not read yet */
 	/* results */
 	const struct mpf_esp_chip *chip;
 	uint64_t bytes;
 	int verified;
+	const char *verify;	/* how: "md5", "none" */
 	json_t *info;
 };
 
 /* ---- checks before anything is written --------------------------------- */
 
-static int check_image(struct job *j, struct region *r, const struct mpf_esp_chip *c,
-		       struct mpf_buf *err)
+/* --force turns a refusal of the image checks into a warning, as esptool's
+ * --force does. */
+static int refuse(int rc, struct mpf_buf *err)
 {
-	struct mpf_esp_image img;
+	if (!o_force)
+		return rc;
+	mpf_warn("%s; writing it anyway (--force)", mpf_buf_str(err));
+	mpf_buf_reset(err);
+	return 0;
+}
+
+/* The chip's revision, read once, when an image states a range. */
+static int chip_rev(struct job *j, struct mpf_esp *e)
+{
 	struct mpf_buf why = MPF_BUF_INIT;
-	const struct mpf_esp_chip *for_chip = NULL;
-	int is8266 = c->chip_id < 0, ok;
 
-	ok = mpf_esp_image_parse(r->data, r->len, is8266, &img, &why) == 0;
-	if (ok && !is8266) {
-		for_chip = mpf_esp_chip_by_id(img.chip_id);
-		if (img.chip_id != c->chip_id) {
-			mpf_buf_release(&why);
-			if (for_chip)
-				return mpf_errf(err, MPF_ERR_MISMATCH, "image is for %s, chip is %s "
-						"(%s)", for_chip->name, c->name, r->file);
-			return mpf_errf(err, MPF_ERR_MISMATCH, "image is for chip id %d, chip is "
-					"%s (%s)", img.chip_id, c->name, r->file);
-		}
-	}
-	if (!ok && r->addr == c->boot_offset) {
-		/* an image of the other layout: ESP8266 vs the ESP32 family */
-		struct mpf_esp_image other;
-		struct mpf_buf ignore = MPF_BUF_INIT;
-
-		if (mpf_esp_image_parse(r->data, r->len, !is8266, &other, &ignore) == 0) {
-			for_chip = is8266 ? mpf_esp_chip_by_id(other.chip_id)
-					  : mpf_esp_chip_by_name("esp8266");
-			mpf_buf_release(&ignore);
-			mpf_buf_release(&why);
-			return mpf_errf(err, MPF_ERR_MISMATCH, "image is for %s, chip is %s (%s)",
-					for_chip ? for_chip->name : "another chip", c->name, r->file);
-		}
-		mpf_buf_release(&ignore);
-		if (j->filter) {
-			int rc = mpf_errf(err, MPF_ERR_FORMAT, "%s is not a firmware image for %s "
-					  "at 0x%x: %s", r->file, c->name, r->addr, why.buf);
-
-			mpf_buf_release(&why);
-			return rc;
-		}
+	if (j->rev == -2 && mpf_esp_chip_revision(e, &j->rev, &why) < 0) {
+		mpf_debug("%s: chip revision unknown (%s): revision ranges not checked", j->port,
+			  why.len ? why.buf : "not readable");
+		j->rev = -1;
 	}
 	mpf_buf_release(&why);
+	return j->rev;
+}
+
+/* An image the file claims to be, at offset off of it: whole, for this
+ * chip, and for this chip's revision (esptool write_flash's checks). */
+static int check_one(struct job *j, struct mpf_esp *e, const struct mpf_esp_region *g,
+		     size_t off, int esp8266, struct mpf_buf *err)
+{
+	const struct mpf_esp_chip *c = e->chip, *for_chip;
+	struct mpf_esp_image img;
+	struct mpf_buf why = MPF_BUF_INIT;
+	int r;
+
+	if (mpf_esp_image_parse(g->data + off, g->len - off, esp8266, &img, &why) < 0) {
+		r = mpf_errf(err, MPF_ERR_FORMAT, "%s at 0x%x: %s", g->file, g->addr + (uint32_t)off,
+			     why.buf);
+		mpf_buf_release(&why);
+		return refuse(r, err);
+	}
+	mpf_buf_release(&why);
+	for_chip = esp8266 ? mpf_esp_chip_by_name("esp8266") : mpf_esp_chip_by_id(img.chip_id);
+	if (for_chip != c)
+		return refuse(mpf_errf(err, MPF_ERR_MISMATCH, "image is for %s, chip is %s (%s)",
+				       for_chip->name, c->name, g->file), err);
+	if (!img.has_ext || chip_rev(j, e) < 0)
+		return 0;
+	if ((r = mpf_esp_image_rev_check(&img, j->rev, c == mpf_esp_chip_by_name("esp32c3"),
+					 &why)) < 0)
+		r = refuse(mpf_errf(err, r, "%s: %s", g->file, why.buf), err);
+	mpf_buf_release(&why);
+	return r;
+}
+
+/* A merged image: the partition table it carries, and every app in it
+ * whose start the file holds must be whole (a truncated download). */
+static int check_merged(struct job *j, struct mpf_esp *e, const struct mpf_esp_region *g,
+			struct mpf_buf *err)
+{
+	struct mpf_esp_part parts[MPF_ESP_MAX_PARTS];
+	struct mpf_buf why = MPF_BUF_INIT;
+	size_t n, i;
+	int r;
+
+	if ((r = mpf_esp_parttable(g->data, g->len, g->addr, parts, &n, &why)) < 0) {
+		r = mpf_errf(err, r, "%s: %s", g->file, why.buf);
+		mpf_buf_release(&why);
+		return refuse(r, err);
+	}
+	for (i = 1; i < n; i++) {
+		size_t off = parts[i].addr - g->addr;
+
+		if (parts[i].kind != MPF_ESP_PART_APP || !parts[i].in_file)
+			continue;
+		if (!mpf_esp_image_claims(g->data + off, g->len - off, 0))
+			continue;	/* an empty app slot (ota_1) */
+		if ((r = check_one(j, e, g, off, 0, err)) < 0)
+			return r;
+	}
 	return 0;
+}
+
+/* One rule for the command line and for records: a file that claims to be
+ * an image must be a whole image for this chip, and what goes to the
+ * bootloader offset must be an image. */
+static int check_image(struct job *j, struct mpf_esp *e, const struct mpf_esp_region *g,
+		       struct mpf_buf *err)
+{
+	const struct mpf_esp_chip *c = e->chip;
+	int esp8266 = c->chip_id < 0, boot = g->addr == c->boot_offset, r, is8266;
+	struct mpf_esp_image img;
+	struct mpf_buf why = MPF_BUF_INIT;
+
+	/* the ESP8266 layout first: its segment headers can pass for an ESP32
+	 * extended header */
+	is8266 = mpf_esp_image_parse(g->data, g->len, 1, &img, &why) == 0;
+	if (esp8266 && is8266) {
+		mpf_buf_release(&why);
+		return check_one(j, e, g, 0, 1, err);
+	}
+	if (mpf_esp_image_claims(g->data, g->len, 0)) {	/* ESP32 family: names its chip */
+		mpf_buf_release(&why);
+		if ((r = check_one(j, e, g, 0, 0, err)) < 0 || !boot)
+			return r;
+		return check_merged(j, e, g, err);
+	}
+	if (esp8266 && mpf_esp_image_claims(g->data, g->len, 1)) {
+		mpf_buf_release(&why);
+		return check_one(j, e, g, 0, 1, err);	/* a damaged one */
+	}
+	if (!boot) {
+		mpf_buf_release(&why);
+		return 0;	/* data: a partition table, a filesystem */
+	}
+	if (is8266)
+		r = mpf_errf(err, MPF_ERR_MISMATCH, "image is for ESP8266, chip is %s (%s)", c->name,
+			     g->file);
+	else
+		r = mpf_errf(err, MPF_ERR_FORMAT, "%s is not a firmware image for %s, and 0x%x is "
+			     "its bootloader offset: %s", g->file, c->name, g->addr, why.buf);
+	mpf_buf_release(&why);
+	return refuse(r, err);
 }
 
 /* The chip the record's cpu (or --chip) names must be the one detected. */
@@ -233,37 +314,6 @@ static int check_chip(const struct job *j, const struct mpf_esp_chip *c, struct 
 				c->name);
 	return 0;
 }
-
-static int check_job(struct job *j, struct mpf_esp *e, struct mpf_buf *err)
-{
-	const struct mpf_esp_chip *c = e->chip;
-	size_t i;
-	int r;
-
-	for (i = 0; i < j->nr; i++) {
-		struct region *g = &j->r[i];
-
-		if (g->at_boot)
-			g->addr = c->boot_offset;
-		if ((uint64_t)g->addr + g->len > e->flash_size)
-			return mpf_errf(err, MPF_ERR_ARG, "%s at 0x%x ends at 0x%llx, past the end "
-					"of the %s flash", g->file, g->addr,
-					(unsigned long long)(g->addr + g->len),
-					mpf_esp_size_name(e->flash_size) ? mpf_esp_size_name(e->flash_size) : "");
-		if ((r = check_image(j, g, c, err)) < 0)
-			return r;
-		if (i && g->addr < j->r[i - 1].addr + j->r[i - 1].len)
-			return mpf_errf(err, MPF_ERR_ARG, "%s at 0x%x overlaps %s", g->file, g->addr,
-					j->r[i - 1].file);
-	}
-	if (j->op == OP_ERASE_REGION && (uint64_t)j->addr + j->size > e->flash_size)
-		return mpf_errf(err, MPF_ERR_ARG, "region ends past the end of flash");
-	if (j->op == OP_READ && (uint64_t)j->addr + j->size > e->flash_size)
-		return mpf_errf(err, MPF_ERR_ARG, "read ends past the end of flash");
-	return 0;
-}
-
-/* ---- the jobs ----------------------------------------------------------- */
 
 static int patch_regions(struct job *j, struct mpf_esp *e, struct mpf_buf *err)
 {
@@ -286,39 +336,116 @@ static int patch_regions(struct job *j, struct mpf_esp *e, struct mpf_buf *err)
 	return 0;
 }
 
+/* Regions that share a sector are written as one run: say so. */
+static void note_shared(const struct job *j)
+{
+	size_t i, k;
+
+	for (i = 0; i < j->nruns; i++)
+		for (k = 1; k < j->runs[i].n; k++) {
+			const struct mpf_esp_region *a = &j->r[j->runs[i].first + k - 1], *b = a + 1;
+
+			mpf_info("%s: %s (0x%x) and %s (0x%x) share a flash sector: erased and "
+				 "written in one pass", j->port, a->file, a->addr, b->file, b->addr);
+		}
+}
+
+/* The whole write plan, before the first erase: every file checked,
+ * headers patched, regions sorted, overlaps and bounds refused, erase
+ * runs made. */
+static int plan_write(struct job *j, struct mpf_esp *e, struct mpf_buf *err)
+{
+	size_t i;
+	int r;
+
+	mpf_esp_plan_free(j->runs, j->nruns);	/* from a first session at a higher rate */
+	j->runs = NULL;
+	j->nruns = 0;
+	j->rev = -2;
+	j->verified = 0;
+	if (j->at_boot)
+		j->r[0].addr = e->chip->boot_offset;
+	for (i = 0; i < j->nr; i++)
+		if ((r = check_image(j, e, &j->r[i], err)) < 0)
+			return r;
+	if ((r = patch_regions(j, e, err)) < 0 ||
+	    (r = mpf_esp_plan(j->r, j->nr, e->flash_size, &j->runs, &j->nruns, err)) < 0)
+		return r;
+	note_shared(j);
+	return 0;
+}
+
+static int check_job(struct job *j, struct mpf_esp *e, struct mpf_buf *err)
+{
+	if (j->op == OP_WRITE)
+		return plan_write(j, e, err);
+	if (j->op == OP_ERASE_REGION && (uint64_t)j->addr + j->size > e->flash_size)
+		return mpf_errf(err, MPF_ERR_ARG, "region ends past the end of flash");
+	if (j->op == OP_READ && (uint64_t)j->addr + j->size > e->flash_size)
+		return mpf_errf(err, MPF_ERR_ARG, "read ends past the end of flash");
+	return 0;
+}
+
+/* ---- the jobs ----------------------------------------------------------- */
+
+static void debug_speed(const struct job *j, const struct mpf_esp *e,
+			const struct mpf_esp_run *w, const struct mpf_esp_write_result *res)
+{
+	if (e->data_ms && res->written)
+		mpf_debug("%s: 0x%x: %zu bytes, %llu sent in %lld ms (%llu wire bytes: "
+			  "%.3f of the wire limit at %d baud; our turnaround %lld us in all), "
+			  "%lu blocks retried", j->port, w->addr, w->len,
+			  (unsigned long long)res->written, (long long)e->data_ms,
+			  (unsigned long long)e->wire_bytes,
+			  e->wire_bytes * 10.0 / e->baud * 1000.0 / (double)e->data_ms, e->baud,
+			  (long long)e->turnaround_us, e->retries);
+	if (res->skipped)
+		mpf_info("%s: 0x%x: %llu of %zu bytes unchanged, not written", j->port, w->addr,
+			 (unsigned long long)res->skipped, w->len);
+}
+
+/* After the last write, every run is compared with the final flash, so
+ * that a later erase cannot have undone an earlier region unseen. */
+static int verify_all(struct job *j, struct mpf_esp *e, struct mpf_buf *err)
+{
+	size_t i;
+	int r = 0;
+
+	j->verify = "none";
+	for (i = 0; i < j->nruns && r == 0; i++)
+		r = mpf_esp_verify(e, j->runs[i].addr, j->runs[i].data, j->runs[i].len, err);
+	if (r == MPF_ERR_SUPP) {
+		mpf_info("%s: not verified: %s", j->port, mpf_buf_str(err));
+		mpf_buf_reset(err);
+		return 0;
+	}
+	if (r < 0)
+		return r;
+	j->verified = 1;
+	j->verify = "md5";
+	return 0;
+}
+
 static int do_write(struct job *j, struct mpf_esp *e, struct mpf_buf *err)
 {
 	struct mpf_esp_write_result res;
 	size_t i;
-	int r, v = 1;
+	int r;
 
-	if ((r = patch_regions(j, e, err)) < 0)
-		return r;
 	if (o_erase_all && (r = mpf_esp_erase(e, 0, (uint32_t)e->flash_size, err)) < 0)
 		return r;
-	for (i = 0; i < j->nr; i++) {
-		struct region *g = &j->r[i];
+	for (i = 0; i < j->nruns; i++) {
+		struct mpf_esp_run *w = &j->runs[i];
 
-		r = mpf_esp_write(e, g->addr, g->data, g->len, o_skip_unchanged && !o_erase_all, &res,
+		r = mpf_esp_write(e, w->addr, w->data, w->len, o_skip_unchanged && !o_erase_all, &res,
 				  err);
 		if (r < 0)
 			return r;
-		if (e->data_ms && res.written)
-			mpf_debug("%s: 0x%x: %zu bytes, %llu sent in %lld ms (%llu wire bytes: "
-				  "%.3f of the wire limit at %d baud; our turnaround %lld us in all), "
-				  "%lu blocks retried", j->port, g->addr, g->len,
-				  (unsigned long long)res.written, (long long)e->data_ms,
-				  (unsigned long long)e->wire_bytes,
-				  e->wire_bytes * 10.0 / e->baud * 1000.0 / (double)e->data_ms, e->baud,
-				  (long long)e->turnaround_us, e->retries);
-		if (res.skipped)
-			mpf_info("%s: 0x%x: %llu of %zu bytes unchanged, not written", j->port, g->addr,
-				 (unsigned long long)res.skipped, g->len);
-		j->bytes += g->len;
-		v &= res.verified;
+		debug_speed(j, e, w, &res);
 	}
-	j->verified = v;
-	return 0;
+	for (i = 0; i < j->nr; i++)
+		j->bytes += j->r[i].len;
+	return verify_all(j, e, err);
 }
 
 static int do_read(struct job *j, struct mpf_esp *e, struct mpf_buf *err)
@@ -493,7 +620,8 @@ static void set_usb(struct job *j, const struct mpf_record *rec)
 
 /* ---- records ------------------------------------------------------------ */
 
-static int load_file(struct region *g, struct mpf_buf *err)
+/* The file's bytes as they are: the plan pads each run to whole sectors. */
+static int load_file(struct mpf_esp_region *g, struct mpf_buf *err)
 {
 	struct mpf_buf b = MPF_BUF_INIT;
 	int r = mpf_load_file(g->file, MPF_FIRMWARE_MAX, &b, err);
@@ -502,12 +630,6 @@ static int load_file(struct region *g, struct mpf_buf *err)
 		mpf_buf_release(&b);
 		return r;
 	}
-	if (!b.len) {
-		mpf_buf_release(&b);
-		return mpf_errf(err, MPF_ERR_FORMAT, "%s is empty", g->file);
-	}
-	while (b.len % 4)	/* the ROM writes words: pad as esptool does */
-		mpf_buf_addch(&b, 0xFF);
 	g->len = b.len;
 	g->data = (uint8_t *)mpf_buf_detach(&b);
 	return 0;
@@ -522,6 +644,7 @@ static void set_flashed(struct mpf_record *rec, const struct job *j, double secs
 	json_object_set_new(f, "bytes", json_integer((json_int_t)j->bytes));
 	json_object_set_new(f, "seconds", json_real((double)(long long)(secs * 100 + 0.5) / 100));
 	json_object_set_new(f, "verified", json_boolean(j->verified));
+	json_object_set_new(f, "verify", json_string(j->verify ? j->verify : "none"));
 	mpf_rec_set(rec, "flashed", f);
 }
 
@@ -540,6 +663,9 @@ static int finish(struct mpf_record *rec, struct job *j, int r, struct mpf_buf *
 		mpf_rec_set(rec, "esp", json_pack("{ss}", "chip", j->chip->name));
 	for (i = 0; i < j->nr; i++)
 		free(j->r[i].data);
+	mpf_esp_plan_free(j->runs, j->nruns);
+	j->runs = NULL;
+	j->nruns = 0;
 	mpf_buf_release(err);
 	return r < 0 ? r : 0;
 }
@@ -565,7 +691,7 @@ static long long rec_offset(const struct mpf_record *rec)
 static int filter_run(struct mpf_record *rec, void *ctx)
 {
 	struct mpf_buf err = MPF_BUF_INIT;
-	struct region g = { 0 };
+	struct mpf_esp_region g = { 0 };
 	struct job j = { OP_WRITE };
 	int64_t t0 = mpf_now_ms();
 	long long off = rec_offset(rec);
@@ -581,10 +707,10 @@ static int filter_run(struct mpf_record *rec, void *ctx)
 		r = mpf_errf(&err, MPF_ERR_ARG, "record has no serial port");
 	else if (!g.file)
 		r = mpf_errf(&err, MPF_ERR_ARG, "record has no firmware.file (run mpf-fetch first)");
-	else
-		r = load_file(&g, &err);
+	else if ((r = load_file(&g, &err)) == 0 && !g.len)
+		r = mpf_errf(&err, MPF_ERR_FORMAT, "%s is empty", g.file);
 	if (r == 0) {
-		g.at_boot = off < 0;
+		j.at_boot = off < 0;
 		g.addr = off < 0 ? 0 : (uint32_t)off;
 		j.r = &g;
 		j.nr = 1;
@@ -597,6 +723,24 @@ static int filter_run(struct mpf_record *rec, void *ctx)
 
 static struct job cli;
 
+/* An empty file among several is left out with a warning, as esptool
+ * does; a job with nothing left to write is refused. */
+static int skip_empty(struct job *j, struct mpf_buf *err)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < j->nr; i++) {
+		if (j->r[i].len) {
+			j->r[n++] = j->r[i];
+			continue;
+		}
+		mpf_warn("%s is empty: nothing written at 0x%x", j->r[i].file, j->r[i].addr);
+		free(j->r[i].data);
+	}
+	j->nr = n;
+	return n ? 0 : mpf_errf(err, MPF_ERR_FORMAT, "nothing to write: every file is empty");
+}
+
 static int cli_run(struct mpf_record *rec, void *ctx)
 {
 	struct mpf_buf err = MPF_BUF_INIT;
@@ -606,16 +750,11 @@ static int cli_run(struct mpf_record *rec, void *ctx)
 
 	for (i = 0; i < cli.nr && r == 0; i++)
 		r = load_file(&cli.r[i], &err);
+	if (r == 0 && cli.op == OP_WRITE)
+		r = skip_empty(&cli, &err);
 	if (r == 0)
 		r = run_job(&cli, &err);
 	return finish(rec, &cli, r, &err, t0);
-}
-
-static int cmp_region(const void *a, const void *b)
-{
-	const struct region *x = a, *y = b;
-
-	return x->addr < y->addr ? -1 : x->addr > y->addr;
 }
 
 static const char *mac_cell(const struct mpf_record *r, struct mpf_buf *out)
@@ -673,7 +812,6 @@ static int cmd_write(int argc, char **argv)
 		cli.r[i].addr = mpf_arg_addr("ADDR", argv[2 * i]);
 		cli.r[i].file = argv[2 * i + 1];
 	}
-	qsort(cli.r, cli.nr, sizeof(*cli.r), cmp_region);
 	return cli_job();
 }
 
@@ -708,6 +846,189 @@ static int cmd_info(int argc, char **argv)
 	return cli_job();
 }
 
+/* ---- image-info: a file described offline ------------------------------- */
+
+static json_t *rev_json(int rev)
+{
+	return json_sprintf("v%d.%d", rev / 100, rev % 100);
+}
+
+static json_t *hex_json(uint32_t v)
+{
+	return json_sprintf("0x%x", v);
+}
+
+static const char *const flash_modes[] = { "qio", "qout", "dio", "dout" };
+
+static void set_header(json_t *o, const struct mpf_esp_image *im, const struct mpf_esp_chip *c)
+{
+	const char *sz = mpf_esp_code_name(c->sizes, im->flash_size_freq & 0xF0);
+	const char *fr = mpf_esp_code_name(c->freqs, im->flash_size_freq & 0x0F);
+	json_t *segs = json_array();
+	int i;
+
+	for (i = 0; i < im->nseg; i++)
+		json_array_append_new(segs, json_pack("{s:o,s:I,s:o}", "address",
+						      hex_json(im->seg[i].addr), "length",
+						      (json_int_t)im->seg[i].len, "file_offset",
+						      hex_json((uint32_t)im->seg[i].off)));
+	json_object_set_new(o, "entry", hex_json(im->entry));
+	json_object_set_new(o, "segments", segs);
+	json_object_set_new(o, "flash_mode", json_string(im->flash_mode < 4
+							 ? flash_modes[im->flash_mode] : "invalid"));
+	json_object_set_new(o, "flash_size", json_string(sz ? sz : "invalid"));
+	json_object_set_new(o, "flash_freq", json_string(fr ? fr : "invalid"));
+	if (!im->has_ext)
+		return;
+	json_object_set_new(o, "chip_id", json_integer(im->chip_id));
+	json_object_set_new(o, "min_rev", rev_json(im->min_rev_full));
+	json_object_set_new(o, "max_rev", rev_json(im->max_rev_full));
+	json_object_set_new(o, "legacy_min_rev", json_integer(im->min_rev));
+	json_object_set_new(o, "wp_pin", hex_json((uint32_t)im->wp_pin));
+}
+
+static const char *digest_word(const struct mpf_esp_image *im)
+{
+	return im->digest_ok < 0 ? "none" : im->digest_ok ? "valid" : "invalid";
+}
+
+/* One image of the file, at offset off (flash address addr, or -1 when
+ * the file alone does not say). */
+static void info_image(struct mpf_record *rec, const char *file, const uint8_t *d, size_t len,
+		       size_t off, long long addr, const char *part, const struct mpf_esp_chip *c)
+{
+	struct mpf_buf why = MPF_BUF_INIT;
+	struct mpf_esp_image im;
+	int r = mpf_esp_image_parse(d + off, len - off, c->chip_id < 0, &im, &why);
+	json_t *o = json_pack("{s:s,s:o,s:s}", "part", part, "file_offset",
+			      hex_json((uint32_t)off), "chip", c->name);
+
+	if (addr >= 0)
+		json_object_set_new(o, "address", hex_json((uint32_t)addr));
+	set_header(o, &im, c);
+	if (im.image_len) {
+		json_object_set_new(o, "length", json_integer((json_int_t)(im.image_len +
+									   (im.digest_off ? 32 : 0))));
+		json_object_set_new(o, "checksum", json_string(im.checksum_ok ? "valid" : "invalid"));
+		json_object_set_new(o, "sha256", json_string(digest_word(&im)));
+	}
+	mpf_rec_set_str(rec, "file", file);
+	mpf_rec_set(rec, "image", o);
+	if (r < 0)
+		mpf_rec_set_error(rec, mpf_err_name(r), "%s at 0x%zx: %s", file, off, why.buf);
+	mpf_buf_release(&why);
+}
+
+static void info_table(struct mpf_record *rec, const char *file, const struct mpf_esp_part *p,
+		       size_t n)
+{
+	static const char *const kinds[] = { "bootloader", "partition-table", "app", "data" };
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 1; i < n; i++)
+		json_array_append_new(a, json_pack("{s:s,s:s,s:i,s:o,s:o}", "label", p[i].label,
+						   "type", kinds[p[i].kind], "subtype",
+						   p[i].subtype, "offset", hex_json(p[i].addr),
+						   "size", hex_json(p[i].size)));
+	mpf_rec_set_str(rec, "file", file);
+	mpf_rec_set(rec, "image", json_pack("{s:s,s:o,s:o}", "part", "partition-table", "address",
+					    hex_json(p[0].addr), "partitions", a));
+}
+
+/* The chip an image names (esptool image-info: the extended header's chip
+ * id, else an ESP8266 image), or --chip. */
+static const struct mpf_esp_chip *image_chip(const uint8_t *d, size_t len)
+{
+	if (o_chip)
+		return mpf_esp_chip_by_name(o_chip);
+	if (mpf_esp_image_claims(d, len, 0))
+		return mpf_esp_chip_by_id(d[12] | d[13] << 8);
+	return mpf_esp_chip_by_name("esp8266");
+}
+
+/* A merged image: bootloader, partition table, and each app the file holds. */
+static size_t info_merged(struct mpf_record *recs, const char *file, const uint8_t *d,
+			  size_t len, const struct mpf_esp_chip *c)
+{
+	struct mpf_esp_part p[MPF_ESP_MAX_PARTS];
+	struct mpf_buf err = MPF_BUF_INIT;
+	size_t n, i, k = 0;
+
+	if (mpf_esp_parttable(d, len, c->boot_offset, p, &n, &err) < 0 || n == 0) {
+		info_image(&recs[k++], file, d, len, 0, -1, "image", c);
+		if (err.len)
+			mpf_rec_set_error(&recs[0], "format", "%s: %s", file, err.buf);
+		mpf_buf_release(&err);
+		return k;
+	}
+	info_image(&recs[k++], file, d, len, 0, c->boot_offset, "bootloader", c);
+	info_table(&recs[k++], file, p, n);
+	for (i = 1; i < n; i++)
+		if (p[i].kind == MPF_ESP_PART_APP && p[i].in_file &&
+		    d[p[i].addr - c->boot_offset] == MPF_ESP_IMAGE_MAGIC)
+			info_image(&recs[k++], file, d, len, p[i].addr - c->boot_offset, p[i].addr,
+				   "app", c);
+	return k;
+}
+
+static const char *segs_cell(const struct mpf_record *r, struct mpf_buf *out)
+{
+	json_t *a = mpf_rec_get(r, "image.segments");
+
+	if (!json_is_array(a))
+		return NULL;
+	mpf_buf_addf(out, "%zu", json_array_size(a));
+	return out->buf;
+}
+
+static const struct mpf_column info_columns[] = {
+	{ "Part", "image.part", NULL },
+	{ "Address", "image.address", NULL },
+	{ "Chip", "image.chip", NULL },
+	{ "Segments", NULL, segs_cell },
+	{ "Entry", "image.entry", NULL },
+	{ "Mode", "image.flash_mode", NULL },
+	{ "Size", "image.flash_size", NULL },
+	{ "Freq", "image.flash_freq", NULL },
+	{ "Checksum", "image.checksum", NULL },
+	{ "SHA-256", "image.sha256", NULL },
+	{ "Min rev", "image.min_rev", NULL, 1 },
+	{ "Max rev", "image.max_rev", NULL, 1 },
+	{ NULL, NULL, NULL },
+};
+
+static int cmd_image_info(int argc, char **argv)
+{
+	struct mpf_filter f = { .columns = info_columns };
+	struct mpf_record *recs = mpf_xcalloc(MPF_ESP_MAX_PARTS + 1, sizeof(*recs));
+	struct mpf_buf b = MPF_BUF_INIT, err = MPF_BUF_INIT;
+	const struct mpf_esp_chip *c;
+	size_t i, n = 1;
+	int r;
+
+	for (i = 0; i <= MPF_ESP_MAX_PARTS; i++)
+		mpf_record_init(&recs[i]);
+	if ((r = mpf_load_file(argv[0], MPF_FIRMWARE_MAX, &b, &err)) < 0)
+		mpf_rec_set_error(&recs[0], mpf_err_name(r), "%s", err.buf);
+	else if (!b.len || (uint8_t)b.buf[0] != MPF_ESP_IMAGE_MAGIC)
+		mpf_rec_set_error(&recs[0], "format", "%s is not an ESP image (%s)", argv[0],
+				  b.len ? "its first byte is not 0xe9" : "empty");
+	else if (!(c = image_chip((const uint8_t *)b.buf, b.len)))
+		mpf_usage_error("--chip %s is no ESP chip", o_chip);
+	else
+		n = info_merged(recs, argv[0], (const uint8_t *)b.buf, b.len, c);
+	if (!n || !mpf_rec_get(&recs[0], "file"))
+		mpf_rec_set_str(&recs[0], "file", argv[0]);
+	for (i = n; i <= MPF_ESP_MAX_PARTS; i++)
+		mpf_record_release(&recs[i]);
+	mpf_buf_release(&b);
+	mpf_buf_release(&err);
+	r = mpf_filter_list(&f, recs, n);
+	free(recs);
+	return r;
+}
+
 static int esp_main(int argc, char **argv)
 {
 	struct mpf_filter f = { .columns = columns, .wants = wants, .run = filter_run };
@@ -725,6 +1046,10 @@ static const struct mpf_subcmd esp_subcmds[] = {
 	SUBCMD("info", NULL, 0, 0, cmd_info,
 	       "chip, revision, features, MAC, flash size, security flags"),
 	SUBCMD("chip-id", NULL, 0, 0, cmd_info, "the same as info"),
+	SUBCMD("image-info", "FILE", 1, 1, cmd_image_info,
+	       "describe an image file offline (no port): chip, segments, entry, flash "
+	       "mode/size/frequency, checksum and SHA-256, chip revisions; each part of a "
+	       "merged image"),
 	SUBCMD_END(),
 };
 
@@ -750,7 +1075,29 @@ const struct mpf_applet esp_applet = {
 		"erased, when the detected chip differs from the record's cpu or from "
 		"firmware.chip, or when the image's header names another chip (\"image is "
 		"for ESP32-S3, chip is ESP32-C3\"). The record gains \"flashed\" {method, ok, bytes, seconds, "
-		"verified}; the board is hard-reset and left running.\n"
+		"verified, verify}; the board is hard-reset and left running.\n"
+		"\n"
+		"Every write is planned whole before the first erase, on the command line and "
+		"for records alike. Files are sorted by address; overlaps are refused, naming "
+		"both files and ranges; a file past the end of the detected flash is refused; "
+		"an empty file among several is skipped with a warning, as esptool does. A "
+		"file that claims to be an ESP image (magic 0xE9, a chip id the table knows) "
+		"must be a whole one (segments within the file, checksum, appended SHA-256) "
+		"for the chip found, and its minimum and maximum chip revision must hold the "
+		"chip's, by esptool's rule; what goes to the bootloader offset must be such an "
+		"image, and a merged image's partition table and apps are checked too. "
+		"--force turns those image refusals into warnings. The ROM erases whole 4 KiB "
+		"sectors, so files that share a sector are erased and written in one pass, "
+		"0xFF around them; the rest of a last sector is erased, as with esptool. Only "
+		"after the last write is every region compared with the flash by the ROM's "
+		"MD5: \"verified\": true and \"verify\": \"md5\" mean that; the ESP8266 ROM "
+		"has no MD5 (\"verify\": \"none\").\n"
+		"\n"
+		"image-info describes an image file without a board, as esptool image-info "
+		"does: chip (every image chip id esptool knows, ESP32-C61, H21, H4 and newer "
+		"included), segments, entry, flash mode, size and frequency, checksum and "
+		"SHA-256 status, minimum and maximum chip revision; a merged image part by part "
+		"(bootloader, partition table, apps).\n"
 		"\n"
 		"A failure after switching above 115200 baud is retried once at 115200. "
 		"--skip-unchanged compares each 64 KiB region with the ROM's MD5 and writes "
@@ -767,6 +1114,9 @@ const struct mpf_applet esp_applet = {
 		"\n"
 		"$ mpf-esp -s /dev/ttyACM0 write 0x0 bootloader.bin 0x8000 part.bin 0x10000 app.bin\n"
 		"Write a vendor image set in one session.\n"
+		"\n"
+		"$ mpf-esp image-info ESP32_GENERIC-20241129-v1.24.1.bin -o table\n"
+		"Bootloader, partition table and app of a release image, offline.\n"
 		"\n"
 		"$ mpf-scan | mpf-info | mpf-pick | mpf-fetch | mpf-esp --skip-unchanged\n"
 		"Bring every ESP board to the chosen firmware, skipping what is already there.",

@@ -5,7 +5,7 @@ _mpf_opts() {
 	case $1 in
 	bootloader) echo ' --using -u --wait --kind --retry-errors --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	dfu) echo ' --device -d --alt -a --address --erase-all --verify --leave --force --wait --retry-errors --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
-	esp) echo ' --serial -s --baud -b --before --after --chip --erase-all --skip-unchanged --no-compress --flash-mode --flash-freq --flash-size --connect-attempts --retry-errors --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
+	esp) echo ' --serial -s --baud -b --before --after --chip --erase-all --skip-unchanged --no-compress --force --flash-mode --flash-freq --flash-size --connect-attempts --retry-errors --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	fetch) echo ' --update -u --port -p --board -b --mirror --add --variant --version --custom --list -l --force -f --retries --retry-errors --help -h --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	info) echo ' --reset --baud --no-raw-paste --script --ignore -i --retry-errors --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	pick) echo ' --version -V --board -b --as --variant --port -p --method -m --custom --force -f --explain --retry-errors --help -h --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
@@ -19,7 +19,7 @@ _mpf_opts() {
 _mpf_cmds() {
 	case $1 in
 	dfu) echo 'list write read erase leave unprotect' ;;
-	esp) echo 'write erase erase-region read info chip-id' ;;
+	esp) echo 'write erase erase-region read info chip-id image-info' ;;
 	swd) echo 'list info write erase read reset' ;;
 	uf2) echo 'info convert' ;;
 	esac
@@ -55,7 +55,7 @@ _mpf_arg() {
 	--baud|-b) echo '' ;;
 	--before) echo 'default usb-reset no-reset' ;;
 	--after) echo 'hard-reset no-reset' ;;
-	--chip) echo 'esp8266 esp32 esp32s2 esp32s3 esp32c3 esp32c2 esp32c6 esp32h2 esp32c5 esp32p4' ;;
+	--chip) echo 'esp8266 esp32 esp32s2 esp32s3 esp32c3 esp32c2 esp32c6 esp32h2 esp32c5 esp32p4 esp32c61 esp32h21 esp32h4 esp32e22 esp32s31' ;;
 	--flash-mode) echo 'keep qio qout dio dout' ;;
 	--flash-freq) echo 'keep 80m 40m 26m 20m 60m 30m 15m 48m 24m 16m 12m' ;;
 	--flash-size) echo 'keep detect 512KB 256KB 1MB 2MB 4MB 2MB-c1 4MB-c1 8MB 16MB 32MB 64MB 128MB' ;;

@@ -93,7 +93,7 @@ test_expect_success BASH 'bash completion: subcommands and choices from the driv
 	complete_words mpf-dfu r >out && printf "%s\n" read >want && test_cmp want out &&
 	complete_words mpf esp erase >out && printf "%s\n" erase erase-region >want &&
 	test_cmp want out &&
-	complete_words mpf-esp --chip esp32s >out && printf "%s\n" esp32s2 esp32s3 >want &&
+	complete_words mpf-esp --chip esp32s >out && printf "%s\n" esp32s2 esp32s3 esp32s31 >want &&
 	test_cmp want out &&
 	complete_words mpf-swd --target "" >out && printf "%s\n" nrf52 stm32f4 stm32l4 stm32h7 >want &&
 	test_cmp want out &&

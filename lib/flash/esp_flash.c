@@ -425,6 +425,9 @@ int mpf_esp_detect(struct mpf_esp *e, struct mpf_buf *err)
 					"0x%08x", magic);
 		}
 	}
+	if (!e->chip->rom)
+		return mpf_errf(err, MPF_ERR_SUPP, "%s: mpf-esp knows its images but not yet its "
+				"ROM loader (flash, eFuse and watchdog registers)", e->chip->name);
 	if (e->sec.valid && (e->sec.flags & (1u << 2)))
 		e->secure_download = 1;
 	mpf_buf_reset(err);
@@ -821,10 +824,10 @@ static int write_blocks(struct mpf_esp *e, struct run *w, const uint8_t *src, si
 	return 0;
 }
 
-static int write_run(struct mpf_esp *e, struct run *w, int *verified, struct mpf_buf *err)
+static int write_run(struct mpf_esp *e, struct run *w, struct mpf_buf *err)
 {
 	const struct mpf_esp_chip *c = e->chip;
-	uint8_t *padded = NULL, *z = NULL, want[16], got[16];
+	uint8_t *padded = NULL, *z = NULL;
 	uint32_t addr = w->addr, pre = addr % MPF_ESP_SECTOR;
 	size_t len = w->len;
 	const uint8_t *data = w->data;
@@ -863,15 +866,6 @@ static int write_run(struct mpf_esp *e, struct run *w, int *verified, struct mpf
 		if (r == 0)
 			r = write_blocks(e, w, data, len, 0, err);
 	}
-	if (r == 0 && (rom(e) & MPF_ESP_ROM_MD5)) {
-		md5(data, len, want);
-		r = mpf_esp_flash_md5(e, addr, (uint32_t)len, got, err);
-		if (r == 0 && memcmp(want, got, 16))
-			r = mpf_errf(err, MPF_ERR_MISMATCH, "verify failed: the flash MD5 of "
-				     "0x%08x+%zu differs from the data written", addr, len);
-		if (r == 0)
-			*verified = 1;
-	}
 	free(padded);
 	free(z);
 	return r;
@@ -887,7 +881,7 @@ static int write_changed(struct mpf_esp *e, struct run *w, struct mpf_esp_write_
 	const uint8_t *data = w->data;
 	uint32_t addr = w->addr;
 	size_t len = w->len, off = 0;
-	int r = 0, v = 1, ok;
+	int r = 0;
 
 	while (off < len && r == 0) {
 		size_t start = off, n = 0, same = 0;
@@ -916,13 +910,10 @@ static int write_changed(struct mpf_esp *e, struct run *w, struct mpf_esp_write_
 		w->data = data + start;
 		w->len = off - start;
 		w->base = start;
-		ok = 0;
-		r = write_run(e, w, &ok, err);
-		v &= ok;
+		r = write_run(e, w, err);
 		res->written += off - start;
 		off += same;
 	}
-	res->verified = r == 0 && v;
 	return r;
 }
 
@@ -930,7 +921,7 @@ int mpf_esp_write(struct mpf_esp *e, uint32_t addr, const uint8_t *data, size_t 
 		  int skip_unchanged, struct mpf_esp_write_result *res, struct mpf_buf *err)
 {
 	struct run w = { addr, data, len, NULL, 0 };
-	int r, ok = 0;
+	int r;
 
 	memset(res, 0, sizeof(*res));
 	e->data_ms = 0;
@@ -948,12 +939,26 @@ int mpf_esp_write(struct mpf_esp *e, uint32_t addr, const uint8_t *data, size_t 
 	if (skip_unchanged) {
 		r = write_changed(e, &w, res, err);
 	} else {
-		r = write_run(e, &w, &ok, err);
+		r = write_run(e, &w, err);
 		res->written = len;
-		res->verified = r == 0 && ok;
 	}
 	mpf_progress_end(w.prog, r == 0);
 	return r;
+}
+
+int mpf_esp_verify(struct mpf_esp *e, uint32_t addr, const uint8_t *data, size_t len,
+		   struct mpf_buf *err)
+{
+	uint8_t want[16], got[16];
+	int r;
+
+	md5(data, len, want);
+	if ((r = mpf_esp_flash_md5(e, addr, (uint32_t)len, got, err)) < 0)
+		return r;
+	if (memcmp(want, got, 16))
+		return mpf_errf(err, MPF_ERR_MISMATCH, "verify failed: the flash MD5 of "
+				"0x%08x+%zu differs from the data written", addr, len);
+	return 0;
 }
 
 int mpf_esp_erase(struct mpf_esp *e, uint32_t addr, uint32_t len, struct mpf_buf *err)

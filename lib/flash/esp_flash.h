@@ -107,13 +107,18 @@ int mpf_esp_esp32_package(struct mpf_esp *e, const char **pkg, int *rev, struct 
 struct mpf_esp_write_result {
 	uint64_t written;	/* bytes of the region actually sent (after --skip-unchanged) */
 	uint64_t skipped;	/* bytes found unchanged */
-	int verified;		/* the ROM's MD5 matched */
 };
 
 /* Write len bytes at addr. skip_unchanged compares 64 KiB chunks by MD5
- * first and writes only the ones that differ. */
+ * first and writes only the ones that differ. Nothing is verified here:
+ * a job verifies every region after its last write (mpf_esp_verify). */
 int mpf_esp_write(struct mpf_esp *e, uint32_t addr, const uint8_t *data, size_t len,
 		  int skip_unchanged, struct mpf_esp_write_result *res, struct mpf_buf *err);
+/* Compare the flash at addr with data by the ROM's MD5: 0 when equal,
+ * MPF_ERR_MISMATCH when not, MPF_ERR_SUPP when the ROM cannot (ESP8266,
+ * Secure Download Mode). */
+int mpf_esp_verify(struct mpf_esp *e, uint32_t addr, const uint8_t *data, size_t len,
+		   struct mpf_buf *err);
 /* Erase [addr, addr+len) (sector multiples) through FLASH_BEGIN. */
 int mpf_esp_erase(struct mpf_esp *e, uint32_t addr, uint32_t len, struct mpf_buf *err);
 /* Read flash through READ_FLASH_SLOW (64 bytes a round trip). */

@@ -108,6 +108,9 @@ static const struct mpf_esp_rev rev_p4 = {
 #define NEWER .rom = ROM_NEWER, .status_len = 4, .sizes = sizes_esp32, \
 		.mac_kind = MPF_ESP_MAC_EFUSE
 
+#define IMAGE_ONLY(n, k, id, boot, f) { .name = n, .key = k, .chip_id = id, \
+		.boot_offset = boot, .status_len = 4, .sizes = sizes_esp32, .freqs = f, .features = "" }
+
 const struct mpf_esp_chip mpf_esp_chips[] = {
 	{
 		.name = "ESP8266", .key = "esp8266", .chip_id = -1, .magic = { 0xFFF0C101 },
@@ -177,6 +180,14 @@ const struct mpf_esp_chip mpf_esp_chips[] = {
 		.mac_reg = 0x5012D044, .freqs = freqs_esp32, .features = "High-Performance MCU",
 		.boot_strap_gpio = 35, .usj_wdt = &wdt_p4, .rev = &rev_p4, .otg = &otg_p4,
 	},
+	/* Chips whose images mpf-esp knows (esptool targets/: IMAGE_CHIP_ID,
+	 * BOOTLOADER_FLASH_OFFSET, FLASH_FREQUENCY, each file's own or its
+	 * parent class's), not yet their ROM loader: .rom is 0. */
+	IMAGE_ONLY("ESP32-C61", "esp32c61", 20, 0x0, freqs_c5),
+	IMAGE_ONLY("ESP32-H21", "esp32h21", 25, 0x0, freqs_h2),
+	IMAGE_ONLY("ESP32-H4", "esp32h4", 28, 0x2000, freqs_h2),
+	IMAGE_ONLY("ESP32-E22", "esp32e22", 31, 0x0, freqs_esp32),
+	IMAGE_ONLY("ESP32-S31", "esp32s31", 32, 0x2000, freqs_c5),
 };
 
 const size_t mpf_esp_nchips = sizeof(mpf_esp_chips) / sizeof(mpf_esp_chips[0]);
@@ -270,6 +281,14 @@ static int code_of(const struct mpf_esp_code *t, const char *name)
 		if (!strcasecmp(t->name, name))
 			return t->code;
 	return -1;
+}
+
+const char *mpf_esp_code_name(const struct mpf_esp_code *t, int code)
+{
+	for (; t && t->name; t++)
+		if (t->code == code)
+			return t->name;
+	return NULL;
 }
 
 int mpf_esp_size_code(const struct mpf_esp_chip *c, const char *name)

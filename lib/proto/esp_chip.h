@@ -77,7 +77,7 @@ struct mpf_esp_chip {
 	int chip_id;		/* image header / GET_SECURITY_INFO id; -1 for ESP8266 */
 	uint32_t magic[4];	/* CHIP_DETECT_MAGIC_REG values (0 = unused slot) */
 	uint32_t boot_offset;	/* where the bootloader (and a merged image) goes */
-	unsigned rom;		/* MPF_ESP_ROM_* */
+	unsigned rom;		/* MPF_ESP_ROM_*; 0: only its images are known */
 	int status_len;		/* status bytes at the end of a ROM reply: 2 or 4 */
 	/* SPI controller used for user commands (JEDEC id) */
 	uint32_t spi_base;
@@ -111,6 +111,10 @@ const struct mpf_esp_chip *mpf_esp_chip_by_name(const char *name);
 /* Image header codes. Return -1 when the chip has no such value. */
 int mpf_esp_size_code(const struct mpf_esp_chip *c, const char *name);
 int mpf_esp_freq_code(const struct mpf_esp_chip *c, const char *name);
+/* The name of an image header code in a chip's table (sizes or freqs;
+ * the first name when two share a code, as esptool's image-info shows it),
+ * NULL when the chip has no such code. */
+const char *mpf_esp_code_name(const struct mpf_esp_code *t, int code);
 /* Flash size in bytes to the header name ("4MB"), NULL when unknown. */
 const char *mpf_esp_size_name(uint64_t bytes);
 /* Bytes of flash a JEDEC RDID capacity byte stands for (1.7), 0 if unknown. */

@@ -209,10 +209,11 @@ static int load_raw(const uint8_t *b, size_t len, uint32_t addr, struct mpf_imag
 
 /* ---- ESP ---- */
 
-/* A plausible header: esptool's magic, 1..16 segments, a known flash mode. */
+/* A plausible header (esp_image.c's claim, the ESP8266's being the
+ * loosest) with a known flash mode. */
 static int is_esp(const uint8_t *b, size_t len)
 {
-	return len >= 24 && b[0] == MPF_ESP_IMAGE_MAGIC && b[1] >= 1 && b[1] <= 16 && b[2] <= 5;
+	return len >= 24 && mpf_esp_image_claims(b, len, 1) && b[2] <= 5;
 }
 
 /* The partition table (magic AA 50) at flash 0x8000: file offset 0x8000

@@ -20,9 +20,36 @@ static void t_lookup(void)
 	check_str(mpf_esp_chip_by_name("ESP32-S2FN4R2")->name, "ESP32-S2");
 	check_str(mpf_esp_chip_by_name("ESP32-D0WD")->name, "ESP32");
 	check_str(mpf_esp_chip_by_name("ESP8266EX")->name, "ESP8266");
-	check(mpf_esp_chip_by_name("ESP32-C61") == NULL);
-	check(mpf_esp_chip_by_name("ESP32-H21") == NULL);
+	check_str(mpf_esp_chip_by_name("ESP32-C61")->name, "ESP32-C61");
+	check_str(mpf_esp_chip_by_name("ESP32-H21")->name, "ESP32-H21");
+	check(mpf_esp_chip_by_name("ESP32-C62") == NULL);	/* a digit after the key: another chip */
 	check(mpf_esp_chip_by_name("") == NULL);
+}
+
+/* Every IMAGE_CHIP_ID in esptool's targets/ (HEAD of 2026-08) names its
+ * chip, and its BOOTLOADER_FLASH_OFFSET is ours. */
+static void t_image_ids(void)
+{
+	static const struct { int id; const char *name; uint32_t boot; } ids[] = {
+		{ 0, "ESP32", 0x1000 }, { 2, "ESP32-S2", 0x1000 }, { 5, "ESP32-C3", 0 },
+		{ 9, "ESP32-S3", 0 }, { 12, "ESP32-C2", 0 }, { 13, "ESP32-C6", 0 },
+		{ 16, "ESP32-H2", 0 }, { 18, "ESP32-P4", 0x2000 }, { 20, "ESP32-C61", 0 },
+		{ 23, "ESP32-C5", 0x2000 }, { 25, "ESP32-H21", 0 }, { 28, "ESP32-H4", 0x2000 },
+		{ 31, "ESP32-E22", 0 }, { 32, "ESP32-S31", 0x2000 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
+		const struct mpf_esp_chip *c = mpf_esp_chip_by_id(ids[i].id);
+
+		if (check(c != NULL)) {
+			check_str(c->name, ids[i].name);
+			check_uint(c->boot_offset, ==, ids[i].boot);
+		}
+	}
+	check(mpf_esp_chip_by_id(1) == NULL);
+	check_int(mpf_esp_freq_code(mpf_esp_chip_by_name("esp32h4"), "48m"), ==, 0xF);
+	check_int(mpf_esp_freq_code(mpf_esp_chip_by_name("esp32c61"), "80m"), ==, 0xF);
 }
 
 static void t_offsets(void)
@@ -118,6 +145,7 @@ static void t_revision(void)
 int main(void)
 {
 	TEST(t_lookup(), "chips by magic value, chip id and name");
+	TEST(t_image_ids(), "every image chip id esptool lists names its chip, with its bootloader offset");
 	TEST(t_offsets(), "bootloader offsets");
 	TEST(t_rom_caps(), "ROM command sets and status layouts");
 	TEST(t_codes(), "image header size and frequency codes per chip");

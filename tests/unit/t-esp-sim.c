@@ -146,8 +146,11 @@ static void t_detect_all(void)
 		struct mpf_esp e;
 		uint8_t mac[6];
 		int fd;
-		pid_t pid = spawn(c->key, 0, &fd);
+		pid_t pid;
 
+		if (!c->rom)
+			continue;	/* images only */
+		pid = spawn(c->key, 0, &fd);
 		if (!check(pid > 0))
 			return;
 		t = mpf_transport_from_fd(fd, "sim");
