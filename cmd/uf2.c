@@ -48,10 +48,13 @@ static const struct mpf_opt uf2_opts[] = {
 		 "write the blocks straight to block device DEV (/dev/sdb), unmounted"),
 	OPT_BOOL(0, "raw", &o_raw,
 		 "write to the target's block device itself when it is not mounted, instead of mounting it"),
-	OPT_BOOL(0, "force", &o_force, "flash even when the image's family does not fit the drive"),
+	OPT_BOOL(0, "force", &o_force,
+		 "flash even when the image's family does not fit the drive, or flash or convert "
+		 "an image larger than its family's flash"),
 	OPT_BOOL(0, "no-wait", &o_no_wait, "do not wait for the board to come back as a serial port"),
 	OPT_CHOICE_FN(0, "family", &o_family, "NAME", family_word, family_accept,
-		      "convert: the UF2 family, as its ID (0xe48bff56) or by name"),
+		      "convert: the UF2 family, as its ID (0xe48bff56) or by name; extract: "
+		      "the family to take from a file that holds several"),
 	OPT_ADDR(0, "base", &o_base, "ADDR",
 		 "convert: address of the first byte (default: the family's usual base)"),
 	OPT_END(),
@@ -164,14 +167,19 @@ static int cmd_info(int argc, char **argv)
 	return i;
 }
 
-/* ---- convert ---- */
+/* ---- convert, extract ---- */
 
-static int cmd_convert(int argc, char **argv)
+/* Writing OUT must never replace IN, whatever path or link names it. */
+static void refuse_same_file(const char *in, const char *out)
+{
+	if (mpf_same_file(in, out))
+		mpf_usage_error("%s and %s are the same file: the output would replace the input",
+				in, out);
+}
+
+static struct mpf_uf2_family convert_family(void)
 {
 	struct mpf_uf2_family fam = { .name = o_family };
-	struct mpf_buf in = MPF_BUF_INIT, out = MPF_BUF_INIT, err = MPF_BUF_INIT;
-	uint32_t base;
-	int n;
 
 	if (!o_family)
 		mpf_usage_error("convert needs --family (RP2040, RP2350_ARM_S, SAMD21, SAMD51, "
@@ -180,17 +188,100 @@ static int cmd_convert(int argc, char **argv)
 		fam = *mpf_uf2_family_find(o_family);
 	else
 		mpf_parse_addr(o_family, &fam.id);	/* a number: --family took it */
-	if (!(base = o_base.given ? o_base.v : fam.base))
-		mpf_usage_error("--base is needed for %s", fam.name);
+	if (o_base.given)
+		fam.base = o_base.v;
+	if (!fam.base)
+		mpf_usage_error("a raw .bin needs --base for %s: its flash address %s (a .hex or "
+				".elf carries its addresses)", fam.name, mpf_uf2_family_find(o_family) ?
+				"depends on the board" : "is not known, as the family is not in "
+				"uf2families.json");
+	return fam;
+}
+
+/* A UF2 given to convert would be wrapped again, blocks inside blocks. */
+static void refuse_uf2_input(const char *path, const struct mpf_buf *in)
+{
+	if (in->len >= MPF_UF2_BLOCK && mpf_uf2_is_block((const uint8_t *)in->buf))
+		mpf_die(MPF_EXIT_DATAERR, "%s is a UF2 file already: convert takes a raw image "
+			"(mpf-uf2 extract turns a UF2 file back into one)", path);
+}
+
+static void check_fits(const char *what, int r, struct mpf_buf *err)
+{
+	if (r && !o_force)
+		mpf_die(MPF_EXIT_DATAERR, "%s: %s (--force to go on)", what, err->buf);
+	if (r)
+		mpf_warn("%s: %s; going on (--force)", what, err->buf);
+	mpf_buf_reset(err);
+}
+
+static int cmd_convert(int argc, char **argv)
+{
+	struct mpf_uf2_family fam = convert_family();
+	struct mpf_buf in = MPF_BUF_INIT, out = MPF_BUF_INIT, err = MPF_BUF_INIT;
+	int n;
+
+	refuse_same_file(argv[0], argv[1]);
 	if (mpf_load_file(argv[0], MPF_FIRMWARE_MAX, &in, &err))
 		mpf_die(MPF_EXIT_NOINPUT, "%s", err.buf);
-	n = mpf_uf2_convert((const uint8_t *)in.buf, in.len, base, fam.id, 256, &out, &err);
+	refuse_uf2_input(argv[0], &in);
+	check_fits(argv[0], mpf_uf2_fits(fam.id, (uint64_t)fam.base + in.len, &err), &err);
+	n = mpf_uf2_convert((const uint8_t *)in.buf, in.len, fam.base, fam.id, 256, &out, &err);
 	if (n < 0)
 		mpf_die(MPF_EXIT_DATAERR, "%s: %s", argv[0], err.buf);
 	if (mpf_write_file(argv[1], out.buf, out.len, &err))
 		mpf_die(MPF_EXIT_CANTCREAT, "%s", err.buf);
-	mpf_info("%s: %d blocks of %s at 0x%08x-0x%08x", argv[1], n, fam.name, (unsigned)base,
-		 (unsigned)(base + in.len));
+	mpf_info("%s: %d blocks of %s at 0x%08x-0x%08x", argv[1], n, fam.name, (unsigned)fam.base,
+		 (unsigned)(fam.base + in.len));
+	mpf_buf_release(&in);
+	mpf_buf_release(&out);
+	mpf_buf_release(&err);
+	return 0;
+}
+
+/* The part extract takes: the one there is, or the one --family names. */
+static const struct mpf_uf2_part *extract_part(const char *file, const struct mpf_uf2_summary *s)
+{
+	const struct mpf_uf2_family *f = o_family ? mpf_uf2_family_find(o_family) : NULL;
+	struct mpf_buf fams = MPF_BUF_INIT;
+	uint32_t id = 0;
+	char fb[16];
+	size_t i;
+
+	if (o_family && !f)
+		mpf_parse_addr(o_family, &id);
+	for (i = 0; o_family && i < s->nparts; i++)
+		if (s->parts[i].has_family && s->parts[i].family == (f ? f->id : id))
+			return &s->parts[i];
+	if (!o_family && s->nparts == 1)
+		return &s->parts[0];
+	for (i = 0; i < s->nparts; i++)
+		mpf_buf_addf(&fams, "%s%s", i ? ", " : "", s->parts[i].has_family ?
+			     mpf_uf2_family_name(s->parts[i].family, fb, sizeof(fb)) : "(no family)");
+	if (o_family)
+		mpf_die(MPF_EXIT_DATAERR, "%s has no %s blocks (it has %s)", file, o_family, fams.buf);
+	mpf_usage_error("%s holds several families (%s): pick one with --family", file, fams.buf);
+}
+
+static int cmd_extract(int argc, char **argv)
+{
+	struct mpf_buf in = MPF_BUF_INIT, out = MPF_BUF_INIT, err = MPF_BUF_INIT;
+	const struct mpf_uf2_part *p;
+	struct mpf_uf2_summary s;
+	char fb[16];
+	int r;
+
+	refuse_same_file(argv[0], argv[1]);
+	if ((r = load_uf2(argv[0], &in, &s, &err)))
+		mpf_die(r == MPF_ERR_FORMAT ? MPF_EXIT_DATAERR : MPF_EXIT_NOINPUT, "%s", err.buf);
+	p = extract_part(argv[0], &s);
+	if (mpf_uf2_extract((const uint8_t *)in.buf, in.len, p, MPF_FIRMWARE_MAX, &out, &err))
+		mpf_die(MPF_EXIT_DATAERR, "%s: %s", argv[0], err.buf);
+	if (mpf_write_file(argv[1], out.buf, out.len, &err))
+		mpf_die(MPF_EXIT_CANTCREAT, "%s", err.buf);
+	mpf_info("%s: %zu bytes of %s for 0x%08x-0x%08x", argv[1], out.len, p->has_family ?
+		 mpf_uf2_family_name(p->family, fb, sizeof(fb)) : "(no family)",
+		 (unsigned)p->start, (unsigned)p->end);
 	mpf_buf_release(&in);
 	mpf_buf_release(&out);
 	mpf_buf_release(&err);
@@ -253,6 +344,26 @@ static int check_family(struct flash *f, const char *dir)
 	return r < 0 ? r : 0;
 }
 
+/* Before a byte is copied: the image must fit its family's flash. */
+static int check_bounds(struct flash *f)
+{
+	int r = mpf_uf2_check_bounds(&f->s, &f->err);
+
+	if (r && o_force) {
+		mpf_warn("%s: %s; copying anyway (--force)", f->file, f->err.buf);
+		mpf_buf_reset(&f->err);
+		return 0;
+	}
+	if (r) {
+		char *why = mpf_buf_detach(&f->err);
+
+		mpf_errf(&f->err, r, "%s: %s (nothing copied; --force to go on)",
+			 base_name(f->file), why);
+		free(why);
+	}
+	return r;
+}
+
 static int copy_to_drive(struct flash *f, const struct mpf_buf *data)
 {
 	struct mpf_progress *pr;
@@ -280,6 +391,8 @@ static int flash_file(struct flash *f)
 	int64_t t0 = mpf_now_ms();
 	int r = load_uf2(f->file, &data, &f->s, &f->err);
 
+	if (!r)
+		r = check_bounds(f);
 	if (!r && f->device) {
 		struct mpf_progress *pr = mpf_progress_begin(f->device, "write", data.len);
 
@@ -490,6 +603,8 @@ static const struct mpf_subcmd uf2_subcmds[] = {
 	       "check UF2 files and describe them: families, blocks, addresses"),
 	SUBCMD("convert", "--family NAME [--base ADDR] IN.bin OUT.uf2", 2, 2, cmd_convert,
 	       "make a UF2 file from a raw binary"),
+	SUBCMD("extract", "[--family NAME] IN.uf2 OUT.bin", 2, 2, cmd_extract,
+	       "turn a UF2 file back into a raw binary (gaps filled with 0xff)"),
 	SUBCMD_END(),
 };
 
