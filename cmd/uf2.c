@@ -638,12 +638,22 @@ const struct mpf_applet uf2_applet = {
 		"writes the UF2 blocks straight to an unmounted block device instead (--raw: the "
 		"target's), which UF2 bootloaders accept at any sector.\n"
 		"\n"
+		"An image that runs past the end of its family's flash (RP2040: 16 MiB from "
+		"0x10000000) is refused before a byte is copied (--force overrides). Blocks "
+		"flagged not-main-flash (MakeCode puts the program's source in them) are counted "
+		"in the file's numbering, as bootloaders count them, and never written to flash.\n"
+		"\n"
 		"mpf-uf2 info checks UF2 files and lists their families and address ranges; "
 		"mpf-uf2 convert makes a UF2 file from a raw binary (256-byte payloads, as "
-		"uf2conv and the Pico SDK write them). Family names: RP2040, RP2XXX_ABSOLUTE, "
-		"RP2XXX_DATA, RP2350_ARM_S, RP2350_RISCV, RP2350_ARM_NS, SAMD21, SAMD51, "
-		"NRF52840, NRF52, NRF52833, ESP32S2, ESP32S3, STM32F4, MIMXRT10XX and others "
-		"from uf2families.json, or a number.",
+		"uf2conv and the Pico SDK write them), at --base or the family's usual base: "
+		"a family with no known base (a number not in uf2families.json, an ESP32) needs "
+		"--base. It refuses to write over its input, to wrap a UF2 file again, and to "
+		"make an image larger than the family's flash (--force overrides). mpf-uf2 "
+		"extract turns a UF2 file back into a raw binary from its lowest address to its "
+		"highest, gaps filled with 0xff; --family picks one family of a file that holds "
+		"several. Family names: every one of Microsoft's uf2families.json (RP2040, "
+		"RP2350_ARM_S, SAMD21, SAMD51, NRF52840, NRF52832xxAA, STM32F0 ... STM32WL, "
+		"ESP32C6, ESP32P4, RA4M1, CH32V, ...), in any case, or a number.",
 	.examples =
 		"$ mpf-scan | mpf-info | mpf-pick --version 1.24.1 | mpf-fetch | mpf-bootloader | mpf-uf2 | mpf-info\n"
 		"Update every RP2040 board attached and show what runs afterwards.\n"
@@ -658,7 +668,10 @@ const struct mpf_applet uf2_applet = {
 		"Check a UF2 file and show its families and address ranges.\n"
 		"\n"
 		"$ mpf-uf2 convert --family SAMD51 --base 0x4000 firmware.bin firmware.uf2\n"
-		"Make a UF2 file for a SAMD51 board behind the UF2 bootloader.",
+		"Make a UF2 file for a SAMD51 board behind the UF2 bootloader.\n"
+		"\n"
+		"$ mpf-uf2 extract RPI_PICO-v1.24.1.uf2 pico.bin\n"
+		"Take the flash image out of a UF2 file (for mpf-swd, or to compare).",
 	.opts = uf2_opts,
 	.subcmds = uf2_subcmds,
 	.flags = MPF_APPLET_FILTER | MPF_APPLET_OPERANDS,
