@@ -284,6 +284,7 @@ static int part_index(struct mpf_uf2_summary *s, struct part_state *st,
 	p->start = UINT32_MAX;
 	st[s->nparts].seen = mpf_xcalloc(b->count, 1);
 	st[s->nparts].ranges = mpf_xcalloc(b->count, sizeof(*st->ranges));
+	st[s->nparts].nranges = 0;
 	return (int)s->nparts++;
 }
 
