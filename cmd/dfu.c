@@ -451,9 +451,12 @@ static void parse_make_arg(const char *arg, struct make_arg *a)
 	snprintf(head, sizeof(head), "%.*s", (int)(colon - arg), arg);
 	a->file = colon + 1;
 	if ((at = strchr(head, '@'))) {
-		a->alt = (int)mpf_arg_size("ALT", at + 1);
-		if (a->alt > 255)
-			mpf_usage_error("alt setting %d in '%s' (0..255)", a->alt, arg);
+		char *end;
+		unsigned long alt = strtoul(at + 1, &end, 10);
+
+		if (end == at + 1 || *end || alt > 255)
+			mpf_usage_error("bad alt setting in '%s' (ADDR@ALT:FILE, ALT 0..255)", arg);
+		a->alt = (int)alt;
 		head[at - head] = '\0';
 	}
 	if (head[0]) {
