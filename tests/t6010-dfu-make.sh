@@ -10,7 +10,6 @@ the simulated STM32 and read back with dfu-util.'
 . "$MPF_SRC/tests/sim/libusb/env.sh"
 
 usbsim_devices "stm32dfu:serial=315A28A0B956:time_scale=0.01"
-test_lazy_prereq DFUSE_PACK 'test -x /usr/bin/python3 && command -v dfuse-pack'
 test_lazy_prereq INTELHEX '/usr/bin/python3 -c "import intelhex"'
 pack() { /usr/bin/python3 "$(command -v dfuse-pack)" "$@" >/dev/null; }
 
