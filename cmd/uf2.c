@@ -344,10 +344,13 @@ static int check_family(struct flash *f, const char *dir)
 	return r < 0 ? r : 0;
 }
 
-/* Before a byte is copied: the image must fit its family's flash. */
+/* Before a byte is copied: the image must fit its family's flash, or for
+ * blocks without a family the flash of the drive's family. */
 static int check_bounds(struct flash *f)
 {
-	int r = mpf_uf2_check_bounds(&f->s, &f->err);
+	struct mpf_uf2_info info;
+	int known = f->drive && !mpf_uf2_read_info(f->drive, &info);
+	int r = mpf_uf2_check_bounds(&f->s, known ? &info : NULL, &f->err);
 
 	if (r && o_force) {
 		mpf_warn("%s: %s; copying anyway (--force)", f->file, f->err.buf);

@@ -153,7 +153,11 @@ test_expect_success JQ 'flashing an image past the flash copies nothing' '
 	test_expect_code 1 mpf-uf2 --no-wait --drive drive big.uf2 >out 2>err &&
 	test "$(json_field out error.code)" = mismatch &&
 	json_field out error.message | grep -q "past the end of RP2040 flash" &&
-	test "$(ls drive)" = INFO_UF2.TXT
+	test "$(ls drive)" = INFO_UF2.TXT &&
+	mpf-uf2 convert --force --family 0 --base 0x10000000 big.bin nofamily.uf2 &&
+	test_expect_code 1 mpf-uf2 --no-wait --drive drive nofamily.uf2 >out &&
+	test "$(ls drive)" = INFO_UF2.TXT &&
+	json_field out error.message | grep -q "past the end of RP2040 flash"
 '
 
 test_done

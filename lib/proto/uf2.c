@@ -648,14 +648,17 @@ int mpf_uf2_fits(uint32_t family, uint64_t end, struct mpf_buf *err)
 			(unsigned long long)(end - f->flash_end), f->name, (unsigned)f->flash_end);
 }
 
-int mpf_uf2_check_bounds(const struct mpf_uf2_summary *s, struct mpf_buf *err)
+int mpf_uf2_check_bounds(const struct mpf_uf2_summary *s, const struct mpf_uf2_info *drive,
+			 struct mpf_buf *err)
 {
-	size_t i;
+	uint32_t ids[8];
+	size_t nd = drive ? mpf_uf2_drive_families(drive, ids, 8) : 0, i;
 	int r = 0;
 
 	for (i = 0; !r && i < s->nparts; i++)
-		if (s->parts[i].has_family)
-			r = mpf_uf2_fits(s->parts[i].family, s->parts[i].end, err);
+		if (s->parts[i].has_family || nd)
+			r = mpf_uf2_fits(s->parts[i].has_family ? s->parts[i].family : ids[0],
+					 s->parts[i].end, err);
 	return r;
 }
 

@@ -120,8 +120,10 @@ int mpf_uf2_check_target(const struct mpf_uf2_summary *s, const struct mpf_uf2_i
 /* 0, or MPF_ERR_MISMATCH when an image of family that ends at end (its
  * last address + 1) runs past the family's flash (flash_end, when known). */
 int mpf_uf2_fits(uint32_t family, uint64_t end, struct mpf_buf *err);
-/* mpf_uf2_fits for every part of s. */
-int mpf_uf2_check_bounds(const struct mpf_uf2_summary *s, struct mpf_buf *err);
+/* mpf_uf2_fits for every part of s; the blocks with no family ID are held
+ * against the family of the drive (its INFO_UF2.TXT) when drive is known. */
+int mpf_uf2_check_bounds(const struct mpf_uf2_summary *s, const struct mpf_uf2_info *drive,
+			 struct mpf_buf *err);
 
 /* The flash contents of part p of a validated file, start to end, as one
  * image: gaps between blocks filled with 0xff (erased flash); not-main-flash

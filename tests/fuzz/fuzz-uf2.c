@@ -24,7 +24,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!mpf_uf2_validate(data, size, &s, NULL)) {
 		mpf_uf2_info_parse(info_text, sizeof(info_text) - 1, &info);
 		mpf_uf2_check_target(&s, &info, "rp2", NULL);
-		mpf_uf2_check_bounds(&s, NULL);
+		mpf_uf2_check_bounds(&s, NULL, NULL);
 		for (i = 0; i < s.nparts; i++) {
 			struct mpf_buf out = MPF_BUF_INIT;
 

@@ -56,7 +56,7 @@ static void t_extract(void)
 	check_int(s.nparts, ==, 2);
 	check_uint(s.parts[0].blocks, ==, 3);
 	check_uint(s.parts[0].bytes, ==, 512);
-	check_int(mpf_uf2_check_bounds(&s, NULL), ==, 0);
+	check_int(mpf_uf2_check_bounds(&s, NULL, NULL), ==, 0);
 	check_int(mpf_uf2_extract((uint8_t *)f.buf, f.len, &s.parts[0], 1 << 20, &out, &err), ==, 0);
 	check_uint(out.len, ==, 0x500);
 	check(!memcmp(out.buf, bin, 256));
