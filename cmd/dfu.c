@@ -11,7 +11,6 @@
 #include "log.h"
 #include "scan.h"
 #include "reappear.h"
-#include "uf2.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -465,14 +464,19 @@ static void parse_make_arg(const char *arg, struct make_arg *a)
 	}
 }
 
-/* What dfuse-pack refuses too: a raw file that is a DFU file already. */
+/* What make takes: raw images and the files that carry their addresses;
+ * a DFU, DfuSe or UF2 file is refused, as dfuse-pack refuses a suffix. */
+#define MAKE_TAKES (MPF_IMAGE_TAKES(MPF_IMAGE_BIN) | MPF_IMAGE_TAKES(MPF_IMAGE_HEX) | \
+		    MPF_IMAGE_TAKES(MPF_IMAGE_ELF))
+
 static void check_make_input(const struct make_arg *a, const struct mpf_image *img)
 {
-	struct mpf_dfu_suffix sfx;
-	const uint8_t *d = img->seg[0].data;
-	size_t len = img->seg[0].len;
+	struct mpf_buf err = MPF_BUF_INIT;
 
-	if (strcmp(img->format, "bin")) {
+	if (mpf_image_accept(img, a->file, MAKE_TAKES, &err))
+		mpf_die(MPF_EXIT_DATAERR, "%s", err.buf);
+	mpf_buf_release(&err);
+	if (img->fmt != MPF_IMAGE_BIN) {
 		if (a->has_addr)
 			mpf_usage_error("%s is a .%s file, which carries its addresses: name it "
 					"without ADDR", a->file, img->format);
@@ -480,14 +484,10 @@ static void check_make_input(const struct make_arg *a, const struct mpf_image *i
 	}
 	if (!a->has_addr)
 		mpf_usage_error("%s is a raw binary: give its address, as ADDR:%s", a->file, a->file);
-	if (mpf_dfuse_file_is(d, len))
-		mpf_die(MPF_EXIT_DATAERR, "%s is a DfuSe file already, not a raw image", a->file);
-	if (len >= MPF_UF2_BLOCK && mpf_uf2_is_block(d))
-		mpf_die(MPF_EXIT_DATAERR, "%s is a UF2 file, not a raw image (mpf-uf2 extract "
-			"takes its payload out)", a->file);
-	if (mpf_dfu_suffix_parse(d, len, &sfx, NULL))
-		mpf_die(MPF_EXIT_DATAERR, "%s has a DFU suffix, which is not firmware: remove it "
-			"first (dfu-suffix -D)", a->file);
+	if (img->suffix_len || img->prefix_len)
+		mpf_die(MPF_EXIT_DATAERR, "%s has a DFU %s, which is not firmware: remove it "
+			"first (dfu-%s -D)", a->file, img->suffix_len ? "suffix" : "prefix",
+			img->suffix_len ? "suffix" : "prefix");
 }
 
 /* Elements of a in the file's targets: consecutive operands with the same
@@ -526,7 +526,7 @@ static int cmd_make(int argc, char **argv)
 		parse_make_arg(argv[i], &a);
 		if (mpf_same_file(a.file, argv[0]))
 			mpf_usage_error("%s is an input too: the output would replace it", argv[0]);
-		if ((r = mpf_image_load(a.file, a.addr, 1, &img[i], &err)))
+		if ((r = mpf_image_load(a.file, a.addr, &img[i], &err)))
 			mpf_die(mpf_exit_for_err(r), "%s", err.buf);
 		check_make_input(&a, &img[i]);
 		add_elements(&f, &a, &img[i]);
@@ -565,7 +565,7 @@ static int dfu_main(int argc, char **argv)
 static const struct mpf_subcmd dfu_subcmds[] = {
 	SUBCMD("list", NULL, 0, 0, cmd_list, "list the DFU devices with their alt settings"),
 	SUBCMD("write", "FILE", 1, 1, cmd_write,
-	       "write a .dfu, .hex or .bin image, verify it and leave DFU"),
+	       "write a .dfu, .hex, .elf or .bin image, verify it and leave DFU"),
 	SUBCMD("read", "ADDR SIZE FILE", 3, 3, cmd_read, "read SIZE bytes from ADDR into FILE"),
 	SUBCMD("erase", NULL, 0, 0, cmd_erase, "mass erase the alt setting's memory"),
 	SUBCMD("leave", NULL, 0, 0, cmd_leave, "leave DFU mode and start the firmware"),
@@ -585,9 +585,15 @@ const struct mpf_applet dfu_applet = {
 		"bootloader (0483:df11, ST's DfuSe variant of DFU 1.1) or MicroPython's mboot, "
 		"through libusb.\n"
 		"\n"
-		"write takes a DfuSe .dfu file (which carries its addresses and alt settings), "
-		"an Intel .hex file or a raw .bin (written at --address, by default the start "
-		"of the alt setting's memory: 0x08000000 on STM32). Before anything is written "
+		"write knows a file by its content, not its name: a DfuSe .dfu file (which "
+		"carries its addresses and alt settings), an Intel .hex or ELF file (at their "
+		"addresses) or a raw .bin (written at --address, by default the start of the "
+		"alt setting's memory: 0x08000000 on STM32). A raw image's DFU suffix and TI "
+		"Stellaris or NXP LPC prefix (as dfu-suffix and dfu-prefix write them) are not "
+		"written to a DfuSe device; a plain DFU 1.1 device receives the prefix, as "
+		"dfu-util sends it. A UF2 file or an ESP image is refused, naming the applet "
+		"that flashes it, and so is a .dfu file whose signature is not exactly "
+		"\"DfuSe\". Before anything is written "
 		"the image is checked against the device's memory layout (the alt setting's "
 		"name): a part outside it or in memory that is not writable and erasable is "
 		"refused, as is a .dfu file whose structure or CRC is wrong, that has neither a "

@@ -171,17 +171,36 @@ static json_t *target_json(const struct session *s)
 	return o;
 }
 
-/* The image of a record or of the command line, ready to flash on t. */
-static int load_image(const char *file, const struct mpf_target *t, struct mpf_image *img,
-		      struct mpf_buf *err)
-{
-	uint32_t addr = o_address.given ? o_address.v : t->flash_base;
-	int rc = mpf_image_load(file, addr, 1, img, err);
+/* What an address-taking flasher can write: files that carry their
+ * addresses (a DfuSe file's elements included) and raw binaries. A UF2 or
+ * an ESP image is meant for another method and is refused naming it. */
+#define SWD_TAKES (MPF_IMAGE_TAKES(MPF_IMAGE_BIN) | MPF_IMAGE_TAKES(MPF_IMAGE_HEX) | \
+		   MPF_IMAGE_TAKES(MPF_IMAGE_ELF) | MPF_IMAGE_TAKES(MPF_IMAGE_DFUSE))
 
-	if (rc >= 0 && o_address.given && strcmp(img->format, "bin"))
+/* The image of a record or of the command line, read and checked before
+ * the probe is opened: a raw binary goes at --address, or at the start of
+ * the target's flash (place_image, once it is known). */
+static int load_image(const char *file, struct mpf_image *img, struct mpf_buf *err)
+{
+	int rc = mpf_image_load(file, o_address.v, img, err);
+
+	if (rc >= 0 && (rc = mpf_image_accept(img, file, SWD_TAKES, err)) >= 0 && img->n &&
+	    img->seg[img->n - 1].alt)
+		rc = mpf_errf(err, MPF_ERR_FORMAT, "%s has a DfuSe target for alt setting %d, "
+			      "memory other than the main flash: write it with mpf-dfu", file,
+			      img->seg[img->n - 1].alt);
+	if (rc < 0)
+		mpf_image_release(img);
+	else if (o_address.given && img->fmt != MPF_IMAGE_BIN)
 		mpf_warn("%s is %s: its own addresses are used, --address is ignored",
 			 file, img->format);
 	return rc;
+}
+
+static void place_image(struct mpf_image *img, const struct mpf_target *t)
+{
+	if (img->fmt == MPF_IMAGE_BIN && !o_address.given)
+		img->seg[0].addr = t->flash_base;
 }
 
 static void set_flashed(struct mpf_record *r, const struct session *s, size_t bytes,
@@ -199,17 +218,15 @@ static void set_flashed(struct mpf_record *r, const struct session *s, size_t by
 }
 
 /* Write file to the attached target; reset and run unless --no-reset. */
-static int flash_file(struct session *s, struct mpf_record *r, const char *file,
-		      const char *id, struct mpf_buf *err)
+static int flash_image(struct session *s, struct mpf_record *r, struct mpf_image *img,
+		       const char *id, struct mpf_buf *err)
 {
 	struct prog g = { id, NULL, NULL, 0 };
-	struct mpf_image img;
 	int64_t t0 = mpf_now_ms();
-	int rc = load_image(file, &s->swd.t, &img, err), written;
+	int rc, written;
 
-	if (rc < 0)
-		return rc;
-	rc = mpf_flash_write_image(&s->swd.a, &s->swd.t, &img, on_progress, &g, err);
+	place_image(img, &s->swd.t);
+	rc = mpf_flash_write_image(&s->swd.a, &s->swd.t, img, on_progress, &g, err);
 	prog_end(&g, rc >= 0);
 	written = rc >= 0;	/* programmed and read back equal */
 	if (rc >= 0 && !o_no_reset) {
@@ -218,9 +235,8 @@ static int flash_file(struct session *s, struct mpf_record *r, const char *file,
 	}
 	/* After a failure, say what the flash holds: the bytes programmed
 	 * before it, not the image size (the rest is erased or old). */
-	set_flashed(r, s, written ? mpf_image_size(&img) : (size_t)g.written, t0, rc >= 0,
+	set_flashed(r, s, written ? mpf_image_size(img) : (size_t)g.written, t0, rc >= 0,
 		    written);
-	mpf_image_release(&img);
 	return rc;
 }
 
@@ -240,6 +256,7 @@ static int run_record(struct mpf_record *r, void *ctx)
 {
 	struct mpf_buf err = MPF_BUF_INIT;
 	const char *file = mpf_rec_str(r, "firmware.file"), *cpu = mpf_rec_str(r, "cpu");
+	struct mpf_image img;
 	struct session s;
 	int rc;
 
@@ -252,16 +269,22 @@ static int run_record(struct mpf_record *r, void *ctx)
 				  "(run mpf-info first)");
 		return MPF_ERR_ARG;
 	}
+	if ((rc = load_image(file, &img, &err)) < 0) {
+		fail(r, rc, &err);
+		mpf_buf_release(&err);
+		return rc;
+	}
 	pthread_mutex_lock(&probe_lock);
 	rc = session_open(&s, 1, 1, &err);
 	if (rc >= 0 && !mpf_target_matches_cpu(&s.swd.t, cpu))
 		rc = mpf_errf(&err, MPF_ERR_MISMATCH, "the probe's target is %s but the board is a %s: "
 			      "nothing written", s.swd.t.name, cpu);
 	if (rc >= 0)
-		rc = flash_file(&s, r, file, cpu, &err);
+		rc = flash_image(&s, r, &img, cpu, &err);
 	if (rc < 0)
 		fail(r, rc, &err);
 	session_close(&s);
+	mpf_image_release(&img);
 	pthread_mutex_unlock(&probe_lock);
 	mpf_buf_release(&err);
 	return rc < 0 ? rc : 0;
@@ -277,6 +300,7 @@ struct cmd_ctx {
 	int halt;		/* catch the core at attach */
 	int info;		/* put the target's description in the record */
 	const char *file;
+	struct mpf_image *img;	/* write: read and checked before */
 	uint32_t addr, size;
 };
 
@@ -343,7 +367,7 @@ static int do_erase(struct session *s, struct mpf_record *r, const struct cmd_ct
 static int do_write(struct session *s, struct mpf_record *r, const struct cmd_ctx *c,
 		    struct mpf_buf *err)
 {
-	return flash_file(s, r, c->file, c->file, err);
+	return flash_image(s, r, c->img, c->file, err);
 }
 
 static int do_reset(struct session *s, struct mpf_record *r, const struct cmd_ctx *c,
@@ -473,8 +497,17 @@ static int cmd_info(int argc, char **argv)
 
 static int cmd_write(int argc, char **argv)
 {
-	return on_target(&(struct cmd_ctx){ .op = do_write, .halt = 1, .info = 1,
-					    .file = argv[0] });
+	struct mpf_buf err = MPF_BUF_INIT;
+	struct mpf_image img;
+	int rc = load_image(argv[0], &img, &err);
+
+	if (rc < 0)	/* refused before the probe is touched */
+		mpf_die(mpf_exit_for_err(rc), "%s", err.buf);
+	rc = on_target(&(struct cmd_ctx){ .op = do_write, .halt = 1, .info = 1,
+					  .file = argv[0], .img = &img });
+	mpf_image_release(&img);
+	mpf_buf_release(&err);
+	return rc;
 }
 
 static int cmd_erase(int argc, char **argv)
@@ -512,7 +545,7 @@ static const struct mpf_subcmd swd_subcmds[] = {
 	SUBCMD("list", NULL, 0, 0, cmd_list, "list CMSIS-DAP probes"),
 	SUBCMD("info", NULL, 0, 0, cmd_info, "probe, DPIDR, core, target part and flash size"),
 	SUBCMD("write", "FILE", 1, 1, cmd_write,
-	       "erase the touched sectors, program FILE (.bin, .hex, .elf), verify, run"),
+	       "erase the touched sectors, program FILE (.elf, .hex, .dfu, .bin), verify, run"),
 	SUBCMD("erase", "--address ADDR | --all", 0, 0, cmd_erase,
 	       "erase the sector holding ADDR, or the whole flash"),
 	SUBCMD("read", "ADDR SIZE FILE", 3, 3, cmd_read, "read target memory into FILE"),
@@ -533,8 +566,12 @@ const struct mpf_applet swd_applet = {
 		"\n"
 		"The target is identified by its DBGMCU idcode and flash size register "
 		"(STM32) or FICR (nRF52); --target picks the flash driver instead. write "
-		"takes .elf (PT_LOAD segments at their load addresses), Intel .hex, or a raw "
-		".bin placed at --address (default: the start of flash). Only the sectors "
+		"knows a file by its content, not its name, and takes .elf (PT_LOAD segments "
+		"at their load addresses), Intel .hex, a DfuSe .dfu (its elements at their "
+		"addresses), or a raw .bin placed at --address (default: the start of flash; "
+		"a DFU suffix and a TI Stellaris or NXP LPC prefix are not written). A UF2 "
+		"file or an ESP image is refused before the probe is opened, naming the "
+		"applet that flashes it. Only the sectors "
 		"or pages the image touches are erased; everything written is read back and "
 		"compared, then the target is reset and runs (--no-reset leaves it halted).\n"
 		"\n"

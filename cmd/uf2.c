@@ -7,6 +7,7 @@
 #include "exitcode.h"
 #include "filter.h"
 #include "fsutil.h"
+#include "image.h"
 #include "log.h"
 #include "progress.h"
 #include "reappear.h"
@@ -56,9 +57,23 @@ static const struct mpf_opt uf2_opts[] = {
 		      "convert: the UF2 family, as its ID (0xe48bff56) or by name; extract: "
 		      "the family to take from a file that holds several"),
 	OPT_ADDR(0, "base", &o_base, "ADDR",
-		 "convert: address of the first byte (default: the family's usual base)"),
+		 "convert: address of a raw binary's first byte (default: the family's usual base)"),
 	OPT_END(),
 };
+
+/* A file that is not UF2 at all is named for what it is (a .hex, an ESP
+ * image) with the way to use it; returns 1 when err says so. */
+static int foreign(const char *path, const struct mpf_buf *data, struct mpf_buf *err)
+{
+	struct mpf_image img;
+	int named = 0;
+
+	if (mpf_image_parse((const uint8_t *)data->buf, data->len, 0, &img, NULL) == MPF_OK) {
+		named = mpf_image_accept(&img, path, MPF_IMAGE_TAKES(MPF_IMAGE_UF2), err) < 0;
+		mpf_image_release(&img);
+	}
+	return named;
+}
 
 static int load_uf2(const char *path, struct mpf_buf *data, struct mpf_uf2_summary *s,
 		    struct mpf_buf *err)
@@ -66,7 +81,8 @@ static int load_uf2(const char *path, struct mpf_buf *data, struct mpf_uf2_summa
 	struct mpf_buf why = MPF_BUF_INIT;
 	int r = mpf_load_file(path, MPF_FIRMWARE_MAX, data, err);
 
-	if (!r && (r = mpf_uf2_validate((const uint8_t *)data->buf, data->len, s, &why)))
+	if (!r && (r = mpf_uf2_validate((const uint8_t *)data->buf, data->len, s, &why)) &&
+	    !foreign(path, data, err))
 		mpf_errf(err, r, "%s: %s", path, why.buf);
 	mpf_buf_release(&why);
 	return r;
@@ -177,6 +193,59 @@ static void refuse_same_file(const char *in, const char *out)
 				in, out);
 }
 
+/* What convert takes: flash contents, placed (HEX, ELF) or raw (a .bin,
+ * an ESP image); a UF2 file is already one. How much is too much is the
+ * family's flash (check_fits); the cap only bounds the memory a sparse
+ * file could ask for. */
+#define CONVERT_TAKES (MPF_IMAGE_TAKES(MPF_IMAGE_BIN) | MPF_IMAGE_TAKES(MPF_IMAGE_HEX) | \
+		       MPF_IMAGE_TAKES(MPF_IMAGE_ELF) | MPF_IMAGE_TAKES(MPF_IMAGE_ESP))
+#define CONVERT_MAX MPF_FIRMWARE_MAX
+
+/* A raw image goes at the family's usual base or --base; without either,
+ * say why there is none. */
+static void need_base(const struct mpf_uf2_family *fam)
+{
+	mpf_usage_error("a raw .bin needs --base for %s: its flash address %s (a .hex or "
+			".elf carries its addresses)", fam->name, mpf_uf2_family_find(o_family) ?
+			"depends on the board" : "is not known, as the family is not in "
+			"uf2families.json");
+}
+
+/* The input's bytes from its first address (raw: base, which the family
+ * may not know), in bin. */
+static uint32_t convert_input(const char *path, const struct mpf_uf2_family *fam,
+			      struct mpf_buf *bin)
+{
+	struct mpf_buf err = MPF_BUF_INIT;
+	struct mpf_image img;
+	uint32_t base = fam->base;
+	int r = mpf_image_load(path, base, &img, &err), raw;
+
+	if (r == MPF_ERR_IO)
+		mpf_die(MPF_EXIT_NOINPUT, "%s", err.buf);
+	if (r == MPF_OK)
+		r = mpf_image_accept(&img, path, CONVERT_TAKES, &err);
+	raw = img.fmt == MPF_IMAGE_BIN || img.fmt == MPF_IMAGE_ESP;
+	if (r == MPF_OK && raw && !base)
+		need_base(fam);
+	if (r == MPF_OK && !raw && o_base.given)
+		mpf_warn("%s is %s: its own addresses are used, --base is ignored", path,
+			 img.format);
+	/* Placed data becomes whole 256-byte blocks on 256-byte boundaries
+	 * (as RP2040's ROM needs), filled with 0xff; a raw binary's bytes go
+	 * exactly where --base says, or convert refuses. */
+	if (r == MPF_OK && (r = mpf_image_flatten(&img, raw ? 1 : 256, CONVERT_MAX, bin, &base,
+						  &err)) < 0)
+		mpf_buf_addf(&err, " (%s)", path);
+	while (r == MPF_OK && !raw && bin->len % 256)
+		mpf_buf_addch(bin, (char)0xff);
+	mpf_image_release(&img);
+	if (r < 0)
+		mpf_die(MPF_EXIT_DATAERR, "%s", err.buf);
+	mpf_buf_release(&err);
+	return base;
+}
+
 static struct mpf_uf2_family convert_family(void)
 {
 	struct mpf_uf2_family fam = { .name = o_family };
@@ -190,20 +259,7 @@ static struct mpf_uf2_family convert_family(void)
 		mpf_parse_addr(o_family, &fam.id);	/* a number: --family took it */
 	if (o_base.given)
 		fam.base = o_base.v;
-	if (!fam.base)
-		mpf_usage_error("a raw .bin needs --base for %s: its flash address %s (a .hex or "
-				".elf carries its addresses)", fam.name, mpf_uf2_family_find(o_family) ?
-				"depends on the board" : "is not known, as the family is not in "
-				"uf2families.json");
 	return fam;
-}
-
-/* A UF2 given to convert would be wrapped again, blocks inside blocks. */
-static void refuse_uf2_input(const char *path, const struct mpf_buf *in)
-{
-	if (in->len >= MPF_UF2_BLOCK && mpf_uf2_is_block((const uint8_t *)in->buf))
-		mpf_die(MPF_EXIT_DATAERR, "%s is a UF2 file already: convert takes a raw image "
-			"(mpf-uf2 extract turns a UF2 file back into one)", path);
 }
 
 static void check_fits(const char *what, int r, struct mpf_buf *err)
@@ -219,20 +275,19 @@ static int cmd_convert(int argc, char **argv)
 {
 	struct mpf_uf2_family fam = convert_family();
 	struct mpf_buf in = MPF_BUF_INIT, out = MPF_BUF_INIT, err = MPF_BUF_INIT;
+	uint32_t base;
 	int n;
 
 	refuse_same_file(argv[0], argv[1]);
-	if (mpf_load_file(argv[0], MPF_FIRMWARE_MAX, &in, &err))
-		mpf_die(MPF_EXIT_NOINPUT, "%s", err.buf);
-	refuse_uf2_input(argv[0], &in);
-	check_fits(argv[0], mpf_uf2_fits(fam.id, (uint64_t)fam.base + in.len, &err), &err);
-	n = mpf_uf2_convert((const uint8_t *)in.buf, in.len, fam.base, fam.id, 256, &out, &err);
+	base = convert_input(argv[0], &fam, &in);
+	check_fits(argv[0], mpf_uf2_fits(fam.id, (uint64_t)base + in.len, &err), &err);
+	n = mpf_uf2_convert((const uint8_t *)in.buf, in.len, base, fam.id, 256, &out, &err);
 	if (n < 0)
 		mpf_die(MPF_EXIT_DATAERR, "%s: %s", argv[0], err.buf);
 	if (mpf_write_file(argv[1], out.buf, out.len, &err))
 		mpf_die(MPF_EXIT_CANTCREAT, "%s", err.buf);
-	mpf_info("%s: %d blocks of %s at 0x%08x-0x%08x", argv[1], n, fam.name, (unsigned)fam.base,
-		 (unsigned)(fam.base + in.len));
+	mpf_info("%s: %d blocks of %s at 0x%08x-0x%08x", argv[1], n, fam.name, (unsigned)base,
+		 (unsigned)(base + in.len));
 	mpf_buf_release(&in);
 	mpf_buf_release(&out);
 	mpf_buf_release(&err);
@@ -604,8 +659,8 @@ static int uf2_main(int argc, char **argv)
 static const struct mpf_subcmd uf2_subcmds[] = {
 	SUBCMD("info", "FILE...", 1, -1, cmd_info,
 	       "check UF2 files and describe them: families, blocks, addresses"),
-	SUBCMD("convert", "--family NAME [--base ADDR] IN.bin OUT.uf2", 2, 2, cmd_convert,
-	       "make a UF2 file from a raw binary"),
+	SUBCMD("convert", "--family NAME [--base ADDR] IN OUT.uf2", 2, 2, cmd_convert,
+	       "make a UF2 file from a raw binary, Intel HEX or ELF file"),
 	SUBCMD("extract", "[--family NAME] IN.uf2 OUT.bin", 2, 2, cmd_extract,
 	       "turn a UF2 file back into a raw binary (gaps filled with 0xff)"),
 	SUBCMD_END(),
@@ -647,16 +702,19 @@ const struct mpf_applet uf2_applet = {
 		"in the file's numbering, as bootloaders count them, and never written to flash.\n"
 		"\n"
 		"mpf-uf2 info checks UF2 files and lists their families and address ranges; "
-		"mpf-uf2 convert makes a UF2 file from a raw binary (256-byte payloads, as "
-		"uf2conv and the Pico SDK write them), at --base or the family's usual base: "
-		"a family with no known base (a number not in uf2families.json, an ESP32) needs "
-		"--base. It refuses to write over its input, to wrap a UF2 file again, and to "
-		"make an image larger than the family's flash (--force overrides). mpf-uf2 "
-		"extract turns a UF2 file back into a raw binary from its lowest address to its "
-		"highest, gaps filled with 0xff; --family picks one family of a file that holds "
-		"several. Family names: every one of Microsoft's uf2families.json (RP2040, "
-		"RP2350_ARM_S, SAMD21, SAMD51, NRF52840, NRF52832xxAA, STM32F0 ... STM32WL, "
-		"ESP32C6, ESP32P4, RA4M1, CH32V, ...), in any case, or a number.",
+		"mpf-uf2 convert makes a UF2 file from a raw binary placed at --base (or the "
+		"family's usual base), or from an Intel HEX or ELF file, whose data goes to its "
+		"own addresses with the gaps filled with 0xff (256-byte payloads, as uf2conv and "
+		"the Pico SDK write them); a family with no known base (a number not in "
+		"uf2families.json, an ESP32) needs --base for a raw binary. The input is known "
+		"by its content: a UF2 or DfuSe file is refused rather than wrapped. convert "
+		"refuses to write over its input and to make an image larger than the family's "
+		"flash (--force overrides). mpf-uf2 extract turns a UF2 file back into a raw "
+		"binary from its lowest address to its highest, gaps filled with 0xff; --family "
+		"picks one family of a file that holds several. Family names: every one of "
+		"Microsoft's uf2families.json (RP2040, RP2350_ARM_S, SAMD21, SAMD51, NRF52840, "
+		"NRF52832xxAA, STM32F0 ... STM32WL, ESP32C6, ESP32P4, RA4M1, CH32V, ...), in any "
+		"case, or a number.",
 	.examples =
 		"$ mpf-scan | mpf-info | mpf-pick --version 1.24.1 | mpf-fetch | mpf-bootloader | mpf-uf2 | mpf-info\n"
 		"Update every RP2040 board attached and show what runs afterwards.\n"

@@ -111,7 +111,6 @@ not .3MB. @ mpf-esp --serial fifo --flash-size 3MB write 0 fifo
 not .81m. @ mpf-esp --serial fifo --flash-freq 81m write 0 fifo
 takes one of .*|RP2040|.*, not .Z80. @ mpf-uf2 convert --family Z80 fifo x.uf2
 expects an address @ mpf-uf2 convert --family RP2040 --base 1M fifo x.uf2
-needs --base for 0x5ee21073 @ mpf-uf2 convert --family 0x5ee21073 fifo x.uf2
 expects a duration @ mpf-uf2 --timeout x fifo
 out of range @ mpf-bootloader --wait 0 fifo
 takes one of @ mpf-bootloader --kind hid fifo

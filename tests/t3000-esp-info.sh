@@ -17,8 +17,7 @@ for chip in esp8266 esp32 esp32s2 esp32s3 esp32c2 esp32c3 esp32c6 esp32h2 esp32c
 done
 
 test_expect_success JQ 'ESP32 info names the package and revision from eFuses' '
-	esp_sim_start e32 --chip esp32 &&
-	test_when_finished "esp_sim_stop e32" &&
+	esp_sim e32 --chip esp32 &&
 	mpf-esp --serial e32.tty chip-id -o jsonl >out &&
 	test "$(json_field out esp.package)" = ESP32-D0WD-V3 &&
 	test "$(json_field out esp.revision)" = v3.0 &&
@@ -27,56 +26,49 @@ test_expect_success JQ 'ESP32 info names the package and revision from eFuses' '
 '
 
 test_expect_success JQ 'newer chips: revision from eFuse block 1' '
-	esp_sim_start rv --chip esp32c6 --rev 102 &&
-	test_when_finished "esp_sim_stop rv" &&
+	esp_sim rv --chip esp32c6 --rev 102 &&
 	mpf-esp --serial rv.tty info -o jsonl >out &&
 	test "$(json_field out esp.revision)" = v1.2 &&
 	test "$(json_field out esp.mac)" = 24:0a:c4:12:34:56
 '
 
 test_expect_success JQ 'ESP8266 MAC is built from the OTP words with its OUI' '
-	esp_sim_start e8266 --chip esp8266 &&
-	test_when_finished "esp_sim_stop e8266" &&
+	esp_sim e8266 --chip esp8266 &&
 	mpf-esp --serial e8266.tty info -o jsonl >out &&
 	test "$(json_field out esp.mac)" = 18:fe:34:12:34:56 &&
 	esp_sim_clean e8266
 '
 
 test_expect_success JQ 'an ESP32-S2 in Secure Download Mode is recognised' '
-	esp_sim_start sdm --chip esp32s2 --secure-download &&
-	test_when_finished "esp_sim_stop sdm" &&
+	esp_sim sdm --chip esp32s2 --secure-download &&
 	mpf-esp --serial sdm.tty info -o jsonl >out &&
 	test "$(json_field out esp.chip)" = ESP32-S2 &&
 	test "$(json_field out esp.security.secure_download)" = true
 '
 
 test_expect_success JQ 'wrong boot strap: the error quotes the boot log' '
-	esp_sim_start strap --chip esp32s3 --boot strap &&
-	test_when_finished "esp_sim_stop strap" &&
+	esp_sim strap --chip esp32s3 --boot strap &&
 	test_expect_code 1 mpf-esp --serial strap.tty --connect-attempts 1 info -o jsonl >out &&
 	json_field out error.message >msg &&
 	grep "booted its firmware" msg && grep "boot:0x8" msg && grep "BOOT" msg
 '
 
 test_expect_success JQ 'download mode but deaf: says the host-to-chip line is suspect' '
-	esp_sim_start deaf --chip esp32 --boot deaf &&
-	test_when_finished "esp_sim_stop deaf" &&
+	esp_sim deaf --chip esp32 --boot deaf &&
 	test_expect_code 1 mpf-esp --serial deaf.tty --connect-attempts 1 info -o jsonl >out &&
 	json_field out error.message | grep "waiting for download" &&
 	test "$(json_field out error.code)" = timeout
 '
 
 test_expect_success JQ 'no answer at all: says so and suggests --before no-reset' '
-	esp_sim_start silent --chip esp32 --boot silent &&
-	test_when_finished "esp_sim_stop silent" &&
+	esp_sim silent --chip esp32 --boot silent &&
 	test_expect_code 1 mpf-esp --serial silent.tty --connect-attempts 1 info -o jsonl >out &&
 	json_field out error.message | grep "no answer" &&
 	json_field out error.message | grep -- "--before no-reset"
 '
 
 test_expect_success '--chip refuses another chip' '
-	esp_sim_start other --chip esp32c3 &&
-	test_when_finished "esp_sim_stop other" &&
+	esp_sim other --chip esp32c3 &&
 	test_expect_code 1 mpf-esp --serial other.tty --chip esp32s3 info -o jsonl >out &&
 	grep "expected ESP32-S3, chip is ESP32-C3" out
 '

@@ -30,8 +30,7 @@ test_expect_success 'ESP8266: plain blocks, no verify (its ROM has no MD5)' '
 '
 
 test_expect_success JQ 'ESP8266 result says it is not verified' '
-	esp_sim_start e8 --chip esp8266 &&
-	test_when_finished "esp_sim_stop e8" &&
+	esp_sim e8 --chip esp8266 &&
 	esp_mkimage --chip esp8266 --size 20000 >small.bin &&
 	mpf-esp --serial e8.tty write 0 small.bin -o jsonl >out &&
 	test "$(jq -r .flashed.verified out)" = false
@@ -41,8 +40,7 @@ test_expect_success JQ 'bootloader + partition table + app in one session' '
 	esp_mkimage --chip esp32s3 --boot-only >boot.bin &&
 	head -c 3072 /dev/urandom >part.bin &&
 	esp_mkimage --chip esp32s3 --size 300000 --seed 7 >app.bin &&
-	esp_sim_start multi --chip esp32s3 &&
-	test_when_finished "esp_sim_stop multi" &&
+	esp_sim multi --chip esp32s3 &&
 	mpf-esp --serial multi.tty write 0x10000 app.bin 0x0 boot.bin 0x8000 part.bin -o jsonl >out &&
 	test "$(json_field out flashed.verified)" = true &&
 	test "$(grep -c "BEGIN erase=" multi.log)" = 3 &&
@@ -53,8 +51,7 @@ test_expect_success JQ 'bootloader + partition table + app in one session' '
 '
 
 test_expect_success 'overlapping regions and regions past the end are refused before any write' '
-	esp_sim_start ovl --chip esp32c3 --flash-size 2MB &&
-	test_when_finished "esp_sim_stop ovl" &&
+	esp_sim ovl --chip esp32c3 --flash-size 2MB &&
 	esp_mkimage --chip esp32c3 --size 100000 >c3.bin &&
 	test_expect_code 1 mpf-esp --serial ovl.tty write 0x0 c3.bin 0x10000 c3.bin -o jsonl >out &&
 	grep overlaps out &&
@@ -64,8 +61,7 @@ test_expect_success 'overlapping regions and regions past the end are refused be
 '
 
 test_expect_success 'ESP8266: data after the region survives (erase-size workaround)' '
-	esp_sim_start wa --chip esp8266 &&
-	test_when_finished "esp_sim_stop wa" &&
+	esp_sim wa --chip esp8266 &&
 	printf "MARKER-AFTER-THE-REGION" >marker &&
 	mpf-esp --serial wa.tty write 0x30000 marker -o jsonl >/dev/null &&
 	esp_mkimage --chip esp8266 --size 196608 --seed 3 >e.bin &&
@@ -77,8 +73,7 @@ test_expect_success 'ESP8266: data after the region survives (erase-size workaro
 '
 
 test_expect_success 'a write inside a sector erases from the sector start (0xFF-padded, as the ROM erases whole sectors) and leaves the next sector alone' '
-	esp_sim_start ua --chip esp32 &&
-	test_when_finished "esp_sim_stop ua" &&
+	esp_sim ua --chip esp32 &&
 	printf "0123456789abcdef" >data &&
 	mpf-esp --serial ua.tty write 0x101000 data -o jsonl >/dev/null &&
 	mpf-esp --serial ua.tty write 0x100800 data -o jsonl >/dev/null &&
@@ -88,8 +83,7 @@ test_expect_success 'a write inside a sector erases from the sector start (0xFF-
 '
 
 test_expect_success JQ 'ESP32-C2 with a 26 MHz crystal: the baud request is scaled for its ROM' '
-	esp_sim_start c2x --chip esp32c2 --xtal 26 &&
-	test_when_finished "esp_sim_stop c2x" &&
+	esp_sim c2x --chip esp32c2 --xtal 26 &&
 	esp_mkimage --chip esp32c2 --size 100000 >c2.bin &&
 	mpf-esp --serial c2x.tty write 0 c2.bin -o jsonl >out 2>err &&
 	test "$(jq -r .flashed.verified out)" = true &&

@@ -3,10 +3,16 @@ test_description='mpf-esp as a filter: records with method esp are flashed at th
 . "${MPF_SRC:-.}/tests/lib.sh"
 . "$MPF_SRC/tests/sim/esp-sim.sh"
 
+# esp_record NAME FILE [FIELDS [FIRMWARE_FIELDS]]: the record that sends
+# FILE to NAME.tty with method esp, FIELDS before the method
+esp_record () {
+	printf '{"serial":"%s",%s"method":"esp","firmware":{"file":"%s"%s}}\n' \
+		"$PWD/$1.tty" "${3:+$3,}" "$PWD/$2" "${4:+,$4}"
+}
+
 test_expect_success JQ 'an ESP32 record is flashed at 0x1000 and gains flashed' '
 	esp_mkimage --chip esp32 --size 200000 >fw.bin &&
-	esp_sim_start s1 --chip esp32 &&
-	test_when_finished "esp_sim_stop s1" &&
+	esp_sim s1 --chip esp32 &&
 	printf "{\"serial\":\"%s\",\"cpu\":\"ESP32\",\"board_id\":\"ESP32_GENERIC\",\"method\":\"esp\",\"firmware\":{\"file\":\"%s\",\"version\":\"1.24.1\"},\"extra\":[1,2]}\n" \
 		"$PWD/s1.tty" "$PWD/fw.bin" >in &&
 	mpf-esp <in >out &&
@@ -24,21 +30,17 @@ test_expect_success JQ 'an ESP32 record is flashed at 0x1000 and gains flashed' 
 
 test_expect_success JQ 'firmware.offset from mpf-pick wins over the table' '
 	esp_mkimage --chip esp32c3 --size 100000 >c3.bin &&
-	esp_sim_start s2 --chip esp32c3 &&
-	test_when_finished "esp_sim_stop s2" &&
-	printf "{\"serial\":\"%s\",\"method\":\"esp\",\"firmware\":{\"file\":\"%s\",\"offset\":\"0x10000\"}}\n" \
-		"$PWD/s2.tty" "$PWD/c3.bin" | mpf-esp >out &&
+	esp_sim s2 --chip esp32c3 &&
+	esp_record s2 c3.bin "" "\"offset\":\"0x10000\"" | mpf-esp >out &&
 	test "$(jq -r .flashed.ok out)" = true &&
 	flash_at s2 65536 100000 | cmp - c3.bin
 '
 
 test_expect_success JQ 'a record whose cpu is another chip is refused, nothing written' '
 	esp_mkimage --chip esp32s3 --size 100000 >s3.bin &&
-	esp_sim_start s3 --chip esp32c3 &&
-	test_when_finished "esp_sim_stop s3" &&
+	esp_sim s3 --chip esp32c3 &&
 	cp s3.flash before.flash &&
-	printf "{\"serial\":\"%s\",\"cpu\":\"ESP32S3\",\"method\":\"esp\",\"firmware\":{\"file\":\"%s\"}}\n" \
-		"$PWD/s3.tty" "$PWD/s3.bin" >in &&
+	esp_record s3 s3.bin "\"cpu\":\"ESP32S3\"" >in &&
 	test_expect_code 1 mpf-esp <in >out &&
 	test "$(jq -r .error.message out)" = "expected ESP32-S3, chip is ESP32-C3" &&
 	test "$(jq -r .error.code out)" = mismatch &&
@@ -48,21 +50,17 @@ test_expect_success JQ 'a record whose cpu is another chip is refused, nothing w
 '
 
 test_expect_success JQ 'firmware.chip from mpf-pick is checked too, nothing written' '
-	esp_sim_start s3b --chip esp32c3 &&
-	test_when_finished "esp_sim_stop s3b" &&
-	printf "{\"serial\":\"%s\",\"method\":\"esp\",\"firmware\":{\"file\":\"%s\",\"chip\":\"esp32c6\",\"offset\":0}}\n" \
-		"$PWD/s3b.tty" "$PWD/c3.bin" >in &&
+	esp_sim s3b --chip esp32c3 &&
+	esp_record s3b c3.bin "" "\"chip\":\"esp32c6\",\"offset\":0" >in &&
 	test_expect_code 1 mpf-esp <in >out &&
 	test "$(jq -r .error.message out)" = "firmware is for ESP32-C6, chip is ESP32-C3" &&
 	! grep -E "BEGIN|DATA" s3b.log
 '
 
 test_expect_success JQ 'an image built for another chip is refused: "image is for ESP32-S3, chip is ESP32-C3"' '
-	esp_sim_start s4 --chip esp32c3 &&
-	test_when_finished "esp_sim_stop s4" &&
+	esp_sim s4 --chip esp32c3 &&
 	cp s4.flash before.flash &&
-	printf "{\"serial\":\"%s\",\"method\":\"esp\",\"firmware\":{\"file\":\"%s\"}}\n" \
-		"$PWD/s4.tty" "$PWD/s3.bin" >in &&
+	esp_record s4 s3.bin >in &&
 	test_expect_code 1 mpf-esp <in >out &&
 	jq -r .error.message out | grep "^image is for ESP32-S3, chip is ESP32-C3" &&
 	! grep -E "BEGIN|DATA" s4.log &&
@@ -70,32 +68,27 @@ test_expect_success JQ 'an image built for another chip is refused: "image is fo
 '
 
 test_expect_success JQ 'an ESP32 image offered to an ESP8266 is refused' '
-	esp_sim_start s5 --chip esp8266 &&
-	test_when_finished "esp_sim_stop s5" &&
-	printf "{\"serial\":\"%s\",\"method\":\"esp\",\"firmware\":{\"file\":\"%s\"}}\n" \
-		"$PWD/s5.tty" "$PWD/fw.bin" | test_expect_code 1 mpf-esp >out &&
+	esp_sim s5 --chip esp8266 &&
+	esp_record s5 fw.bin | test_expect_code 1 mpf-esp >out &&
 	jq -r .error.message out | grep "^image is for ESP32, chip is ESP8266" &&
 	! grep -E "BEGIN erase=[^0]" s5.log
 '
 
 test_expect_success JQ 'a file that is no firmware image is refused in filter mode' '
 	head -c 5000 /dev/zero >zero.bin &&
-	esp_sim_start s6 --chip esp32s3 &&
-	test_when_finished "esp_sim_stop s6" &&
-	printf "{\"serial\":\"%s\",\"method\":\"esp\",\"firmware\":{\"file\":\"%s\"}}\n" \
-		"$PWD/s6.tty" "$PWD/zero.bin" | test_expect_code 1 mpf-esp >out &&
+	esp_sim s6 --chip esp32s3 &&
+	esp_record s6 zero.bin | test_expect_code 1 mpf-esp >out &&
 	test "$(jq -r .error.code out)" = format &&
 	jq -r .error.message out | grep "not a firmware image"
 '
 
 test_expect_success JQ 'two boards flashed in parallel (-j 2), records in input order, progress as JSON events' '
 	esp_mkimage --chip esp32c6 --size 150000 >c6.bin &&
-	esp_sim_start pa --chip esp32c3 &&
-	esp_sim_start pb --chip esp32c6 &&
-	test_when_finished "esp_sim_stop pa; esp_sim_stop pb" &&
+	esp_sim pa --chip esp32c3 &&
+	esp_sim pb --chip esp32c6 &&
 	{
-		printf "{\"serial\":\"%s\",\"n\":1,\"method\":\"esp\",\"firmware\":{\"file\":\"%s\"}}\n" "$PWD/pa.tty" "$PWD/c3.bin"
-		printf "{\"serial\":\"%s\",\"n\":2,\"method\":\"esp\",\"firmware\":{\"file\":\"%s\"}}\n" "$PWD/pb.tty" "$PWD/c6.bin"
+		esp_record pa c3.bin "\"n\":1"
+		esp_record pb c6.bin "\"n\":2"
 	} >in &&
 	mpf-esp -j 2 --progress json <in >out 2>events &&
 	test "$(jq -r .n out | tr -d "\n")" = 12 &&

@@ -23,8 +23,7 @@ for fault in drop checksum; do
 done
 
 test_expect_success JQ 'ESP8266 (2 status bytes): a corrupted block is sent again' '
-	esp_sim_start e8 --chip esp8266 --fault checksum:3 &&
-	test_when_finished "esp_sim_stop e8" &&
+	esp_sim e8 --chip esp8266 --fault checksum:3 &&
 	mpf-esp --serial e8.tty write 0 fw8266.bin -o jsonl >out 2>err &&
 	test "$(jq -r .flashed.ok out)" = true &&
 	grep "checksum error seq=2" e8.log &&
@@ -32,8 +31,7 @@ test_expect_success JQ 'ESP8266 (2 status bytes): a corrupted block is sent agai
 '
 
 test_expect_success JQ 'no reply to block 5: after the timeout it is sent again' '
-	esp_sim_start noreply --chip esp32c6 --fault noreply:5 &&
-	test_when_finished "esp_sim_stop noreply" &&
+	esp_sim noreply --chip esp32c6 --fault noreply:5 &&
 	esp_mkimage --chip esp32c6 --size 300000 >c6.bin &&
 	mpf-esp --serial noreply.tty write 0 c6.bin -o jsonl >out 2>err &&
 	test "$(jq -r .flashed.verified out)" = true &&
@@ -42,8 +40,7 @@ test_expect_success JQ 'no reply to block 5: after the timeout it is sent again'
 '
 
 test_expect_success JQ 'the device vanishes mid-write: error record, nothing claimed as flashed' '
-	esp_sim_start gone --chip esp32s3 --fault vanish:20 &&
-	test_when_finished "esp_sim_stop gone" &&
+	esp_sim gone --chip esp32s3 --fault vanish:20 &&
 	test_expect_code 1 mpf-esp --serial gone.tty write 0 fw.bin -o jsonl >out 2>err &&
 	test "$(jq -r .flashed out)" = null &&
 	test "$(jq -r .error.code out)" = no-device &&
@@ -52,9 +49,8 @@ test_expect_success JQ 'the device vanishes mid-write: error record, nothing cla
 '
 
 test_expect_success JQ 'in a pipeline the vanished board fails alone; the next record is flashed' '
-	esp_sim_start gone2 --chip esp32s3 --fault vanish:3 &&
-	esp_sim_start fine --chip esp32s3 &&
-	test_when_finished "esp_sim_stop gone2; esp_sim_stop fine" &&
+	esp_sim gone2 --chip esp32s3 --fault vanish:3 &&
+	esp_sim fine --chip esp32s3 &&
 	for p in gone2 fine; do
 		printf "{\"serial\":\"%s\",\"method\":\"esp\",\"firmware\":{\"file\":\"%s\"}}\n" "$PWD/$p.tty" "$PWD/fw.bin"
 	done >in &&
@@ -65,8 +61,7 @@ test_expect_success JQ 'in a pipeline the vanished board fails alone; the next r
 '
 
 test_expect_success JQ 'the UART never switches baud: retried once at 115200 and flashed' '
-	esp_sim_start baud --chip esp32 --fault baud &&
-	test_when_finished "esp_sim_stop baud" &&
+	esp_sim baud --chip esp32 --fault baud &&
 	esp_mkimage --chip esp32 --size 100000 >e32.bin &&
 	mpf-esp --serial baud.tty write 0x1000 e32.bin -o jsonl >out 2>err &&
 	grep "retrying once at 115200" err &&
@@ -76,8 +71,7 @@ test_expect_success JQ 'the UART never switches baud: retried once at 115200 and
 '
 
 test_expect_success JQ '--timeout gives up on a board that stops answering' '
-	esp_sim_start slow --chip esp32 --fault noreply:3 &&
-	test_when_finished "esp_sim_stop slow" &&
+	esp_sim slow --chip esp32 --fault noreply:3 &&
 	test_expect_code 1 mpf-esp --serial slow.tty --timeout 1.5 write 0x1000 e32.bin -o jsonl >out &&
 	test "$(jq -r .error.code out)" = timeout &&
 	test "$(jq -r .flashed out)" = null

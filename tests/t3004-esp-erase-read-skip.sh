@@ -60,8 +60,7 @@ test_expect_success 'erase clears the whole flash' '
 '
 
 test_expect_success JQ '--erase-all erases, then writes' '
-	esp_sim_start ea --chip esp32 --flash-size 1MB &&
-	test_when_finished "esp_sim_stop ea" &&
+	esp_sim ea --chip esp32 --flash-size 1MB &&
 	printf "keep me?" | mpf-esp --serial ea.tty write 0xF0000 /dev/stdin -o jsonl >/dev/null &&
 	esp_mkimage --chip esp32 --size 50000 >e.bin &&
 	mpf-esp --serial ea.tty --erase-all write 0x1000 e.bin -o jsonl >out &&
@@ -71,8 +70,7 @@ test_expect_success JQ '--erase-all erases, then writes' '
 '
 
 test_expect_success 'ESP8266: read and --skip-unchanged say what its ROM cannot do' '
-	esp_sim_start e8 --chip esp8266 &&
-	test_when_finished "esp_sim_stop e8" &&
+	esp_sim e8 --chip esp8266 &&
 	test_expect_code 1 mpf-esp --serial e8.tty read 0 64 x.bin -o jsonl >out &&
 	grep "ESP8266 ROM cannot read flash" out &&
 	esp_mkimage --chip esp8266 --size 8192 >e8.bin &&

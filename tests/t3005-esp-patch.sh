@@ -17,8 +17,7 @@ test_expect_success 'setup' '
 '
 
 test_expect_success 'patched at the bootloader offset: mode, detected size, freq; digest recomputed' '
-	esp_sim_start p1 --chip esp32s3 --flash-size 8MB &&
-	test_when_finished "esp_sim_stop p1" &&
+	esp_sim p1 --chip esp32s3 --flash-size 8MB &&
 	mpf-esp --serial p1.tty --flash-mode qio --flash-size detect --flash-freq 80m \
 		write 0 boot.bin -o jsonl >out 2>err &&
 	grep "flash parameters patched" err &&
@@ -30,32 +29,28 @@ test_expect_success 'patched at the bootloader offset: mode, detected size, freq
 '
 
 test_expect_success 'only the named field changes (size kept)' '
-	esp_sim_start p2 --chip esp32s3 &&
-	test_when_finished "esp_sim_stop p2" &&
+	esp_sim p2 --chip esp32s3 &&
 	mpf-esp --serial p2.tty --flash-freq 80m write 0 boot.bin -o jsonl >out &&
 	test "$(bytes p2.flash 2 2)" = 022f &&
 	digest_ok p2 0 $(cat len)
 '
 
 test_expect_success 'not at the bootloader offset: written as it is' '
-	esp_sim_start p3 --chip esp32s3 &&
-	test_when_finished "esp_sim_stop p3" &&
+	esp_sim p3 --chip esp32s3 &&
 	mpf-esp --serial p3.tty --flash-mode dout write 0x10000 boot.bin -o jsonl >out &&
 	flash_at p3 65536 $(cat len) | cmp - boot.bin
 '
 
 test_expect_success 'a merged ESP32 image at 0x1000 is patched like its bootloader' '
 	esp_mkimage --chip esp32 --size 120000 >merged.bin &&
-	esp_sim_start p4 --chip esp32 &&
-	test_when_finished "esp_sim_stop p4" &&
+	esp_sim p4 --chip esp32 &&
 	mpf-esp --serial p4.tty --flash-mode dout write 0x1000 merged.bin -o jsonl >out &&
 	test "$(bytes p4.flash 4098 1)" = 03 &&
 	flash_at p4 24576 90000 | cmp - $(tail -c +20481 merged.bin | head -c 90000 >tail.bin; echo tail.bin)
 '
 
 test_expect_success 'a size the chip does not have is refused before writing' '
-	esp_sim_start p5 --chip esp32c2 &&
-	test_when_finished "esp_sim_stop p5" &&
+	esp_sim p5 --chip esp32c2 &&
 	esp_mkimage --chip esp32c2 --boot-only >c2.bin &&
 	test_expect_code 1 mpf-esp --serial p5.tty --flash-freq 80m write 0 c2.bin -o jsonl >out &&
 	grep "80m" out && ! grep "BEGIN erase=[^0]" p5.log
@@ -63,8 +58,7 @@ test_expect_success 'a size the chip does not have is refused before writing' '
 
 test_expect_success JQ 'secure download mode: never patched, plain blocks, not verified' '
 	esp_mkimage --chip esp32s2 --boot-only >s2.bin &&
-	esp_sim_start p6 --chip esp32s2 --secure-download &&
-	test_when_finished "esp_sim_stop p6" &&
+	esp_sim p6 --chip esp32s2 --secure-download &&
 	mpf-esp --serial p6.tty --flash-mode dout write 0x1000 s2.bin -o jsonl >out &&
 	flash_at p6 4096 $(stat -c %s s2.bin) | cmp - s2.bin &&
 	test "$(jq -r .flashed.verified out)" = false &&

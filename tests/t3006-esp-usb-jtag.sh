@@ -23,8 +23,7 @@ for chip in esp32c3 esp32s3 esp32c6 esp32h2 esp32p4; do
 done
 
 test_expect_success JQ 'the same port not known as USB-Serial/JTAG: the chip resets mid-write, reported' '
-	esp_sim_start bite --chip esp32c3 --usb-jtag &&
-	test_when_finished "esp_sim_stop bite" &&
+	esp_sim bite --chip esp32c3 --usb-jtag &&
 	rec bite 1a86 7523 esp32c3.bin | test_expect_code 1 mpf-esp --baud 115200 >out &&
 	grep "watchdog reset" bite.log &&
 	test "$(jq -r .flashed out)" = null &&
@@ -32,8 +31,7 @@ test_expect_success JQ 'the same port not known as USB-Serial/JTAG: the chip res
 '
 
 test_expect_success JQ '--before usb-reset also disables them' '
-	esp_sim_start ur --chip esp32s3 --usb-jtag &&
-	test_when_finished "esp_sim_stop ur" &&
+	esp_sim ur --chip esp32s3 --usb-jtag &&
 	mpf-esp --serial ur.tty --before usb-reset write 0 esp32s3.bin -o jsonl >out &&
 	test "$(jq -r .flashed.verified out)" = true
 '

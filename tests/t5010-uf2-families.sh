@@ -128,7 +128,7 @@ test_expect_success 'convert never replaces its input: same name, another path, 
 test_expect_success 'a UF2 file given to convert is refused, not wrapped again' '
 	mpf-uf2 convert --family RP2040 one.bin fw.uf2 &&
 	test_expect_code 65 mpf-uf2 convert --family RP2040 fw.uf2 again.uf2 2>err &&
-	grep -q "fw.uf2 is a UF2 file already" err &&
+	grep -q "fw.uf2 is a UF2 file" err &&
 	grep -q "mpf-uf2 extract" err &&
 	test ! -e again.uf2
 '

@@ -70,7 +70,7 @@ test_expect_success 'several families: --family picks one, without it extract re
 test_expect_success PYTHON 'a file container is refused' '
 	mkuf2 fc.uf2 0x1000:0:0:1:1024:0x41 &&
 	test_expect_code 65 mpf-uf2 extract fc.uf2 x.bin 2>err &&
-	grep -q "file-container" err && test ! -e x.bin
+	grep -q "file.container" err && test ! -e x.bin
 '
 
 test_expect_success 'extract never replaces its input' '

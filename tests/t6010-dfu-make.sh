@@ -70,7 +70,7 @@ test_expect_success 'what make refuses, writing nothing' '
 	test_expect_code 2 mpf-dfu make x.dfu 0x08000000:a.hex 2>err &&
 	grep -q "carries its addresses" err &&
 	test_expect_code 65 mpf-dfu make x.dfu 0x08000000:one.dfu 2>err &&
-	grep -q "DfuSe file already" err &&
+	grep -q "one.dfu is a DfuSe file" err &&
 	cp a.bin sfx.bin && dfu-suffix -a sfx.bin -v 0x0483 -p 0xdf11 >/dev/null 2>&1 &&
 	test_expect_code 65 mpf-dfu make x.dfu 0x08000000:sfx.bin 2>err &&
 	grep -q "has a DFU suffix" err &&

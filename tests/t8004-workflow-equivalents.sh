@@ -17,9 +17,14 @@ start_mirror || exit 1
 usbsim_devices "stm32dfu:serial=PYB1:time_scale=0.01,cmsisdap:serial=DAP1:target=nrf52840:time_scale=0.01"
 STM32_PROBE="cmsisdap:serial=DAPS:target=stm32f405:time_scale=0.01"
 
+# pico_sim NAME: a simulated Pico W (MicroPython 1.22.2) at ./ttyACM-NAME
+pico_sim() {
+	start_sim "$1" --board rp2-1.22.2 --link "$PWD/ttyACM-$1" &&
+	wait_for 10 test -e "ttyACM-$1"
+}
+
 test_expect_success 'mpflash list  ==  mpf-list (or mpf-scan | mpf-info)' '
-	start_sim pico --board rp2-1.22.2 --link "$PWD/ttyACM-pico" &&
-	wait_for 10 test -e ttyACM-pico &&
+	pico_sim pico &&
 	mpf-list --serial "$PWD/ttyACM*" -o jsonl >out &&
 	test "$(json_field out board_id)" = RPI_PICO_W &&
 	test "$(json_field out version)" = 1.22.2 &&
@@ -44,9 +49,8 @@ test_expect_success 'mpflash download --version stable --board X  ==  mpf-downlo
 '
 
 test_expect_success 'mpflash download (the attached boards)  ==  mpf-download' '
-	start_sim pico2 --board rp2-1.22.2 --link "$PWD/ttyACM-p2" &&
-	wait_for 10 test -e ttyACM-p2 &&
-	mpf-download --serial "$PWD/ttyACM-p2" -o jsonl >out &&
+	pico_sim pico2 &&
+	mpf-download --serial "$PWD/ttyACM-pico2" -o jsonl >out &&
 	test "$(json_field out board_id)" = RPI_PICO_W &&
 	test "$(json_field out firmware.version)" = 1.25.0 &&
 	test -s "$(json_field out firmware.file)" &&

@@ -22,86 +22,8 @@ static void add_part(struct mpf_dfu_image *im, int alt, uint32_t addr, uint32_t 
 	im->bytes += len;
 }
 
-static int load_dfuse(struct mpf_dfu_image *im, struct mpf_buf *err)
-{
-	size_t i, j;
-	int r = mpf_dfuse_file_parse((const uint8_t *)im->raw.buf, im->raw.len, &im->dfuse, err);
-
-	if (r < 0)
-		return r;
-	im->format = "dfu";
-	im->has_ids = 1;
-	im->vid = im->dfuse.vid;
-	im->pid = im->dfuse.pid;
-	for (i = 0; i < im->dfuse.n; i++)
-		for (j = 0; j < im->dfuse.t[i].n; j++) {
-			const struct mpf_dfuse_element *e = &im->dfuse.t[i].el[j];
-
-			if (e->size)
-				add_part(im, im->dfuse.t[i].alt, e->addr, e->size, e->data);
-		}
-	return MPF_OK;
-}
-
-static int load_hex(struct mpf_dfu_image *im, int alt, struct mpf_buf *err)
-{
-	size_t i;
-	int r = mpf_ihex_parse(im->raw.buf, im->raw.len, &im->hex, err);
-
-	if (r < 0)
-		return r;
-	im->format = "hex";
-	for (i = 0; i < im->hex.n; i++) {
-		if (im->hex.seg[i].len > UINT32_MAX)
-			return mpf_errf(err, MPF_ERR_FORMAT, "a segment over 4 GiB");
-		add_part(im, alt, im->hex.seg[i].addr, (uint32_t)im->hex.seg[i].len,
-			 im->hex.seg[i].data);
-	}
-	return MPF_OK;
-}
-
-static int load_bin(struct mpf_dfu_image *im, int alt, uint32_t addr, int addr_set,
-		    struct mpf_buf *err)
-{
-	struct mpf_dfu_suffix s;
-	size_t len = im->raw.len;
-	int r = mpf_dfu_suffix_parse((const uint8_t *)im->raw.buf, len, &s, err);
-
-	if (r < 0)
-		return r;
-	if (r > 0) {
-		/* A raw image with a DFU suffix: the suffix is not firmware. */
-		len -= 16;
-		im->has_ids = s.vid != 0xffff;
-		im->vid = s.vid;
-		im->pid = s.pid;
-	}
-	if (len > UINT32_MAX)
-		return mpf_errf(err, MPF_ERR_FORMAT, "image over 4 GiB");
-	im->format = "bin";
-	im->bin_addr_set = addr_set;
-	add_part(im, alt, addr, (uint32_t)len, (const uint8_t *)im->raw.buf);
-	return MPF_OK;
-}
-
-static int looks_hex(const char *path, const struct mpf_buf *raw)
-{
-	const char *dot = strrchr(path, '.');
-	size_t i;
-
-	if (dot && !strcasecmp(dot, ".hex"))
-		return 1;
-	for (i = 0; i < raw->len && (raw->buf[i] == ' ' || raw->buf[i] == '\n' ||
-				     raw->buf[i] == '\r'); i++)
-		;
-	if (i >= raw->len || raw->buf[i] != ':')
-		return 0;
-	/* only text: a binary that starts with ':' is still a binary */
-	for (i = 0; i < raw->len && i < 4096; i++)
-		if ((unsigned char)raw->buf[i] >= 0x80 || (!raw->buf[i]))
-			return 0;
-	return 1;
-}
+#define DFU_TAKES (MPF_IMAGE_TAKES(MPF_IMAGE_BIN) | MPF_IMAGE_TAKES(MPF_IMAGE_HEX) | \
+		   MPF_IMAGE_TAKES(MPF_IMAGE_ELF) | MPF_IMAGE_TAKES(MPF_IMAGE_DFUSE))
 
 static int named_dfu(const char *path)
 {
@@ -110,12 +32,40 @@ static int named_dfu(const char *path)
 	return dot && !strcasecmp(dot, ".dfu");
 }
 
-/* A suffix that is there, right or wrong (load_bin reports a wrong one). */
-static int has_suffix(const struct mpf_buf *raw)
+/* Segments become parts: a DfuSe file's on their targets' alt settings,
+ * the others' on alt. */
+static void take_segments(struct mpf_dfu_image *im, int alt)
 {
-	struct mpf_dfu_suffix s;
+	const struct mpf_image *g = &im->img;
+	size_t i;
 
-	return mpf_dfu_suffix_parse((const uint8_t *)raw->buf, raw->len, &s, NULL) != 0;
+	for (i = 0; i < g->n; i++) {
+		if (g->seg[i].len > UINT32_MAX)
+			continue;	/* mpf_load_file caps files far below */
+		add_part(im, g->fmt == MPF_IMAGE_DFUSE ? g->seg[i].alt : alt, g->seg[i].addr,
+			 (uint32_t)g->seg[i].len, g->seg[i].data);
+	}
+	im->format = g->fmt == MPF_IMAGE_DFUSE ? "dfu" : g->format;
+	im->has_ids = g->has_ids;
+	im->vid = g->vid;
+	im->pid = g->pid;
+}
+
+static int load(const char *path, int alt, uint32_t addr, struct mpf_dfu_image *im,
+		struct mpf_buf *e)
+{
+	int r = mpf_image_parse((const uint8_t *)im->raw.buf, im->raw.len, addr, &im->img, e);
+
+	if (r < 0)
+		return r;
+	if (named_dfu(path) && im->img.fmt == MPF_IMAGE_BIN && !im->img.suffix_len)
+		/* a .dfu is DfuSe or a raw image with a DFU suffix: one with
+		 * neither is damaged or not firmware at all (an error page
+		 * saved under the name), never something to write raw */
+		return mpf_errf(e, MPF_ERR_FORMAT, "not a DFU file: no DfuSe prefix and no DFU "
+				"suffix");
+	take_segments(im, alt);
+	return MPF_OK;
 }
 
 int mpf_dfu_image_load(const char *path, int alt, uint32_t addr, int addr_set,
@@ -130,17 +80,13 @@ int mpf_dfu_image_load(const char *path, int alt, uint32_t addr, int addr_set,
 		mpf_buf_release(&im->raw);
 		return r;
 	}
-	if (mpf_dfuse_file_is((const uint8_t *)im->raw.buf, im->raw.len))
-		r = load_dfuse(im, &e);
-	else if (looks_hex(path, &im->raw))
-		r = load_hex(im, alt, &e);
-	else if (named_dfu(path) && !has_suffix(&im->raw))
-		/* a .dfu is DfuSe or a raw image with a DFU suffix: one with
-		 * neither is damaged or not firmware at all (an error page
-		 * saved under the name), never something to write raw */
-		r = mpf_errf(&e, MPF_ERR_FORMAT, "not a DFU file: no DfuSe prefix and no DFU suffix");
-	else
-		r = load_bin(im, alt, addr, addr_set, &e);
+	im->bin_addr_set = addr_set;
+	r = load(path, alt, addr, im, &e);
+	if (r == MPF_OK && (r = mpf_image_accept(&im->img, path, DFU_TAKES, err)) < 0) {
+		mpf_dfu_image_release(im);
+		mpf_buf_release(&e);
+		return r;
+	}
 	if (r == MPF_OK && !im->bytes)
 		r = mpf_errf(&e, MPF_ERR_FORMAT, "no data to write");
 	if (r < 0) {
@@ -153,8 +99,7 @@ int mpf_dfu_image_load(const char *path, int alt, uint32_t addr, int addr_set,
 
 void mpf_dfu_image_release(struct mpf_dfu_image *im)
 {
-	mpf_dfuse_file_release(&im->dfuse);
-	mpf_ihex_release(&im->hex);
+	mpf_image_release(&im->img);
 	free(im->part);
 	mpf_buf_release(&im->raw);
 	memset(im, 0, sizeof(*im));
@@ -224,7 +169,7 @@ static int mpf_dfu_image_check(struct mpf_dfu_usb *d, struct mpf_dfu_image *im,
 	if (!(d->dfu.func.attributes & MPF_DFU_CAN_DNLOAD))
 		return mpf_errf(err, MPF_ERR_SUPP, "the device does not accept downloads");
 	if (!is_dfuse(d)) {
-		if (strcmp(im->format, "bin") || im->n != 1)
+		if (im->img.fmt != MPF_IMAGE_BIN || im->n != 1)
 			return mpf_errf(err, MPF_ERR_ARG, "a DFU %x.%02x device takes a .bin image "
 					"only (it has no addresses)", d->dfu.func.version >> 8,
 					d->dfu.func.version & 0xff);
@@ -233,7 +178,7 @@ static int mpf_dfu_image_check(struct mpf_dfu_usb *d, struct mpf_dfu_image *im,
 				 im->part[0].alt);
 	}
 	for (i = 0; i < im->n; i++) {
-		r = check_part(d, &im->part[i], o, !!strcmp(im->format, "bin") || im->bin_addr_set,
+		r = check_part(d, &im->part[i], o, im->img.fmt != MPF_IMAGE_BIN || im->bin_addr_set,
 			       err);
 		if (r < 0)
 			return r;
@@ -407,7 +352,11 @@ static int flash_std(struct mpf_dfu_usb *d, struct mpf_dfu_image *im,
 		     const struct mpf_dfu_flash_opts *o, struct prog *pg,
 		     struct mpf_dfu_flash_result *res, struct mpf_buf *err)
 {
-	const struct mpf_dfu_part *p = &im->part[0];
+	/* the file without its suffix, as dfu-util sends it: a TI or NXP
+	 * bootloader reads the prefix as its command (doc/protocols.md 2.5) */
+	const struct mpf_dfu_part whole = { im->part[0].alt, 0,
+					    (uint32_t)(im->raw.len - im->img.suffix_len),
+					    (const uint8_t *)im->raw.buf }, *p = &whole;
 	int tolerant = d->dfu.func.attributes & MPF_DFU_MANIFEST_TOLERANT;
 	int r = mpf_dfu_usb_select(d, p->alt, err);
 
@@ -419,7 +368,9 @@ static int flash_std(struct mpf_dfu_usb *d, struct mpf_dfu_image *im,
 	if (r < 0)
 		return r;
 	res->bytes = im->bytes;
-	if (o->verify && tolerant && (d->dfu.func.attributes & MPF_DFU_CAN_UPLOAD)) {
+	/* an upload returns the memory, which never held the prefix */
+	if (o->verify && tolerant && (d->dfu.func.attributes & MPF_DFU_CAN_UPLOAD) &&
+	    !im->img.prefix_len) {
 		uint8_t *got = mpf_xmalloc(p->len ? p->len : 1);
 
 		phase_begin(pg, "verify", im->bytes);

@@ -10,7 +10,7 @@
 
 #include "dfu_usb.h"
 #include "dfuse.h"
-#include "ihex.h"
+#include "image.h"
 
 struct mpf_dfu_part {
 	int alt;		/* alt setting (a .dfu target's, else the --alt one) */
@@ -21,20 +21,22 @@ struct mpf_dfu_part {
 
 struct mpf_dfu_image {
 	struct mpf_buf raw;		/* the file */
-	struct mpf_dfuse_file dfuse;
-	struct mpf_ihex hex;
+	struct mpf_image img;		/* its segments and what it says */
 	struct mpf_dfu_part *part;
 	size_t n;
 	uint64_t bytes;
-	const char *format;		/* "dfu", "hex" or "bin" */
+	const char *format;		/* "dfu", "hex", "elf" or "bin" */
 	int bin_addr_set;		/* a .bin's address was given */
 	int has_ids;			/* the file names a vid:pid (DFU suffix) */
 	uint16_t vid, pid;
 };
 
-/* Read and validate path. alt is the alt setting for .bin/.hex parts;
- * addr (when addr_set) where a .bin goes. MPF_ERR_IO (cannot read) or
- * MPF_ERR_FORMAT (bad file) with a message naming the file. */
+/* Read path and recognise it by content (lib/proto/image): a DfuSe file,
+ * Intel HEX, ELF or a raw binary (its DFU suffix and prefix taken off);
+ * a UF2 or ESP image is refused naming the applet it is for. alt is the
+ * alt setting for the parts of all but a DfuSe file; addr (when addr_set)
+ * where a raw binary goes. MPF_ERR_IO (cannot read) or MPF_ERR_FORMAT
+ * (bad or foreign file) with a message naming the file. */
 int mpf_dfu_image_load(const char *path, int alt, uint32_t addr, int addr_set,
 		       struct mpf_dfu_image *im, struct mpf_buf *err);
 void mpf_dfu_image_release(struct mpf_dfu_image *im);

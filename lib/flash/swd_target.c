@@ -333,7 +333,7 @@ int mpf_flash_write(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t ad
 		    struct mpf_buf *err)
 {
 	struct mpf_image_seg seg = { addr, (uint8_t *)data, len };
-	struct mpf_image img = { &seg, 1, "bin" };
+	struct mpf_image img = { .seg = &seg, .n = 1, .format = "bin" };
 
 	return mpf_flash_write_image(a, t, &img, fn, ctx, err);
 }

@@ -25,6 +25,8 @@ static int parse_ext(const uint8_t *d, struct mpf_esp_image *img, struct mpf_buf
 	img->has_ext = 1;
 	img->chip_id = x[4] | x[5] << 8;
 	img->min_rev = x[6];
+	img->min_rev_full = x[7] | x[8] << 8;
+	img->max_rev_full = x[9] | x[10] << 8;
 	img->hash_appended = x[15];
 	if (img->hash_appended > 1)
 		return mpf_errf(err, MPF_ERR_FORMAT, "image extended header: hash_appended byte "

@@ -25,6 +25,7 @@ struct mpf_esp_image {
 	int has_ext;		/* parsed with the 16-byte ESP32 extended header */
 	int chip_id;		/* from the extended header; -1 without one */
 	int min_rev, hash_appended;
+	int min_rev_full, max_rev_full;	/* chip revision range, major * 100 + minor */
 	size_t image_len;	/* header + segments + padding + checksum */
 	size_t digest_off;	/* offset of the appended SHA-256, 0 when none */
 	uint8_t checksum;	/* stored */

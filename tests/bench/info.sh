@@ -6,9 +6,8 @@
 #    (build/sim/repl-bare: the same bytes on the wire, same pacing, nothing
 #    else), measured alternately in the same run; the difference is
 #    mpf-info's own overhead. QEMU's pty notices a new client only by
-#    polling once a second, which would add 0-1000 ms of noise to both;
-#    a process holding the pty open keeps QEMU connected, as a real USB
-#    port always is.
+#    polling once a second, which would add 0-1000 ms of noise to both,
+#    so a process holds the pty open (hold_pty).
 # 2. Eight simulated boards (tests/sim/mpy-repl, one process each, output
 #    paced at 115200 baud like a UART, 5 ms to run the script) identified
 #    in one call, against one board.
@@ -18,20 +17,11 @@
 N=15
 bare=$MPF_BUILD/sim/repl-bare
 sim=$MPF_BUILD/sim/mpy-repl
-pids=
-
-cleanup() {
-	for p in $pids; do kill "$p" 2>/dev/null; done
-	stop_microbit
-	cd "$MPF_SRC" && rm -rf "$TRASH"
-}
-trap cleanup EXIT
-trap 'exit 1' HUP INT TERM PIPE
+microbit_bench
 
 if test_have_prereq QEMU_MICROBIT && start_microbit; then
 	pty=$(cat microbit.pty)
-	sleep 100000 <>"$pty" &
-	pids="$pids $!"
+	hold_pty "$pty"
 	mpf-info "$pty" </dev/null >/dev/null 2>&1
 	# alternate the two, so drift in the emulator's speed hits both
 	i=0
@@ -41,8 +31,8 @@ if test_have_prereq QEMU_MICROBIT && start_microbit; then
 		echo "$a $b"
 		i=$((i + 1))
 	done >pairs
-	ti=$(awk '{print $1}' pairs | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-	tb=$(awk '{print $2}' pairs | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+	ti=$(awk '{print $1}' pairs | median)
+	tb=$(awk '{print $2}' pairs | median)
 	echo "info_qemu_microbit: $ti ms (mpf-info PORT, median of $N, QEMU micro:bit MicroPython 1.9.2, plain raw mode)"
 	echo "info_qemu_bare_exchange: $tb ms (repl-bare PORT: the same raw-REPL bytes and pacing, median of $N, same run)"
 	echo "info_qemu_overhead: $(awk -v a="$ti" -v b="$tb" 'BEGIN { printf "%.3f", a - b }') ms (mpf-info minus the bare exchange; target < 50)"

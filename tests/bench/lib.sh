@@ -1,5 +1,10 @@
 # lib.sh - helpers for benchmarks (sourced by tests/bench/*.sh).
 
+# median: the middle one of the numbers on stdin, one a line
+median() {
+	sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'
+}
+
 # median_ms N CMD...: run CMD N times, print the median wall time in ms
 # (with three decimals).
 median_ms() {
@@ -12,7 +17,7 @@ median_ms() {
 		_e=$(date +%s%N)
 		echo $(( (_e - _s) / 1000 ))
 		_i=$((_i + 1))
-	done | sort -n | awk '{ a[NR] = $1 } END { printf "%.3f\n", a[int((NR + 1) / 2)] / 1000 }'
+	done | median | awk '{ printf "%.3f\n", $1 / 1000 }'
 }
 
 # bench_tmp VAR: make a scratch directory, store its path in VAR and remove
@@ -22,4 +27,27 @@ bench_tmp() {
 	_d=$(mktemp -d "${TMPDIR:-/tmp}/mpf-bench.XXXXXX") || return 1
 	eval "$1=\$_d"
 	trap 'rm -rf "$_d"' EXIT
+}
+
+# The QEMU micro:bit benchmarks run in tests/lib.sh's trash directory and
+# start processes, whose ids they add to $pids.
+# microbit_bench: at exit the processes and QEMU are stopped and the trash
+# removed.
+microbit_bench() {
+	pids=
+	trap microbit_bench_end EXIT
+	trap 'exit 1' HUP INT TERM PIPE
+}
+
+microbit_bench_end() {
+	for p in $pids; do kill "$p" 2>/dev/null; done
+	stop_microbit
+	cd "$MPF_SRC" && rm -rf "$TRASH"
+}
+
+# hold_pty PTY: a process holds PTY open, so that QEMU, which polls for a
+# client once a second, stays connected, as a real USB port always is.
+hold_pty() {
+	sleep 100000 <>"$1" &
+	pids="$pids $!"
 }

@@ -11,14 +11,7 @@
 . "$MPF_SRC/tests/lib.sh" >/dev/null 2>&1 </dev/null
 . "$MPF_SRC/tests/info-lib.sh"
 N=11
-pids=
-cleanup() {
-	for p in $pids; do kill "$p" 2>/dev/null; done
-	stop_microbit
-	cd "$MPF_SRC" && rm -rf "$TRASH"
-}
-trap cleanup EXIT
-trap 'exit 1' HUP INT TERM PIPE
+microbit_bench
 
 if ! command -v ser2net >/dev/null || ! test_have_prereq QEMU_MICROBIT || ! start_microbit; then
 	echo "remote_overhead: skipped (needs ser2net, qemu-system-arm and firmware-microbit-micropython)"
@@ -26,8 +19,7 @@ if ! command -v ser2net >/dev/null || ! test_have_prereq QEMU_MICROBIT || ! star
 fi
 pty=$(cat microbit.pty)
 port=$(( 45000 + $$ % 1000 ))
-sleep 100000 <>"$pty" &
-pids="$pids $!"
+hold_pty "$pty"
 printf '%s\n' "connection: &default" \
 	"  accepter: telnet(rfc2217),tcp,127.0.0.1,$port" \
 	"  connector: serialdev,$pty,115200n81,local" \
@@ -50,10 +42,9 @@ while [ $i -lt $N ]; do
 	echo "$a $b $c"
 	i=$((i + 1))
 done >pairs
-med() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-d=$(awk '{print $1}' pairs | med)
-r=$(awk '{print $2}' pairs | med)
-z=$(awk '{print $3}' pairs | med)
+d=$(awk '{print $1}' pairs | median)
+r=$(awk '{print $2}' pairs | median)
+z=$(awk '{print $3}' pairs | median)
 echo "remote_direct_pty: $d ms (mpf-info on the QEMU micro:bit pty, median of $N)"
 echo "remote_rfc2217_ser2net: $r ms (through ser2net with its defaults, median of $N, same run)"
 echo "remote_rfc2217_nodelay: $z ms (through ser2net with chardelay: false, same run)"

@@ -759,6 +759,111 @@ static void leave_loader(const char *why)
 	send_bytes("\r\nMicroPython (simulated) booting\r\n", 35);
 }
 
+/* The commands only some ROMs have, and the capability each needs (a ROM
+ * without it answers as to an unknown command). */
+static const struct {
+	uint8_t op;
+	unsigned needs;
+} optional_ops[] = {
+	{ MPF_ESP_FLASH_DEFL_BEGIN, MPF_ESP_ROM_DEFL },
+	{ MPF_ESP_FLASH_DEFL_DATA, MPF_ESP_ROM_DEFL },
+	{ MPF_ESP_FLASH_DEFL_END, MPF_ESP_ROM_DEFL },
+	{ MPF_ESP_SPI_ATTACH, MPF_ESP_ROM_ATTACH },
+	{ MPF_ESP_SPI_SET_PARAMS, MPF_ESP_ROM_SPI_PARAMS },
+	{ MPF_ESP_CHANGE_BAUDRATE, MPF_ESP_ROM_BAUD },
+	{ MPF_ESP_SPI_FLASH_MD5, MPF_ESP_ROM_MD5 },
+	{ MPF_ESP_READ_FLASH_SLOW, MPF_ESP_ROM_READ_SLOW },
+	{ MPF_ESP_GET_SECURITY_INFO, MPF_ESP_ROM_SECINFO },
+};
+
+static int rom_lacks(uint8_t op)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(optional_ops) / sizeof(optional_ops[0]); i++)
+		if (optional_ops[i].op == op)
+			return !has(optional_ops[i].needs);
+	return 0;
+}
+
+/* Run a command this ROM has; 0 for one it does not know. */
+static int run(uint8_t op, const uint8_t *d, size_t len, uint32_t chk)
+{
+	char tmp[8];
+
+	switch (op) {
+	case MPF_ESP_SYNC:
+		cmd_sync(d, len);
+		return 1;
+	case MPF_ESP_READ_REG:
+		need_len("READ_REG", len, 4);
+		ok(op, read_reg(word(d, 0)));
+		return 1;
+	case MPF_ESP_WRITE_REG:
+		need_len("WRITE_REG", len, 16);
+		write_reg(word(d, 0), word(d, 1), word(d, 2));
+		ok(op, 0);
+		if (s.reset_pending && --s.reset_pending == 0) {
+			leave_loader("watchdog reset");
+			logf_("running the firmware");
+		}
+		return 1;
+	case MPF_ESP_FLASH_BEGIN:
+	case MPF_ESP_FLASH_DEFL_BEGIN:
+		cmd_begin(op, d, len);
+		return 1;
+	case MPF_ESP_FLASH_DATA:
+	case MPF_ESP_FLASH_DEFL_DATA:
+		cmd_data(op, d, len, chk);
+		return 1;
+	case MPF_ESP_FLASH_END:
+	case MPF_ESP_FLASH_DEFL_END:
+		need_len(mpf_esp_op_name(op, tmp), len, 4);
+		ok(op, 0);
+		if (word(d, 0) == 1 || op == MPF_ESP_FLASH_END)
+			leave_loader("FLASH_END");
+		return 1;
+	case MPF_ESP_SPI_ATTACH:
+		need_len("SPI_ATTACH", len, 8);
+		s.attached = 1;
+		ok(op, 0);
+		return 1;
+	case MPF_ESP_SPI_SET_PARAMS:
+		need_len("SPI_SET_PARAMS", len, 24);
+		if (word(d, 2) != 0x10000 || word(d, 3) != 0x1000 || word(d, 4) != 0x100 ||
+		    word(d, 5) != 0xFFFF)
+			violation("SPI_SET_PARAMS block/sector/page/mask not 64K/4K/256/0xFFFF");
+		if (word(d, 1) != opt.flash_size)
+			logf_("SPI_SET_PARAMS size %u differs from the real %llu", word(d, 1),
+			      (unsigned long long)opt.flash_size);
+		ok(op, 0);
+		return 1;
+	case MPF_ESP_CHANGE_BAUDRATE:
+		cmd_baud(d, len);
+		return 1;
+	case MPF_ESP_SPI_FLASH_MD5:
+		cmd_md5(d, len);
+		return 1;
+	case MPF_ESP_READ_FLASH_SLOW:
+		cmd_read_slow(d, len);
+		return 1;
+	case MPF_ESP_GET_SECURITY_INFO:
+		cmd_secinfo(len);
+		return 1;
+	case MPF_ESP_MEM_BEGIN:
+	case MPF_ESP_MEM_DATA:
+	case MPF_ESP_MEM_END:
+		violation("%s: RAM upload (a stub) is not something mpf-esp may do",
+			  mpf_esp_op_name(op, tmp));
+	default:
+		if (op >= 0xD0)
+			violation("%s is a stub-only command; the ROM does not have it",
+				  mpf_esp_op_name(op, tmp));
+		violation("unknown opcode 0x%02x", op);
+	}
+	return 0;
+}
+
 static void dispatch(uint8_t op, const uint8_t *d, size_t len, uint32_t chk)
 {
 	char tmp[8];
@@ -772,94 +877,8 @@ static void dispatch(uint8_t op, const uint8_t *d, size_t len, uint32_t chk)
 	}
 	if (op != MPF_ESP_SYNC)
 		logf_("%s", mpf_esp_op_name(op, tmp));
-	switch (op) {
-	case MPF_ESP_SYNC:
-		cmd_sync(d, len);
+	if (!rom_lacks(op) && run(op, d, len, chk))
 		return;
-	case MPF_ESP_READ_REG:
-		need_len("READ_REG", len, 4);
-		ok(op, read_reg(word(d, 0)));
-		return;
-	case MPF_ESP_WRITE_REG:
-		need_len("WRITE_REG", len, 16);
-		write_reg(word(d, 0), word(d, 1), word(d, 2));
-		ok(op, 0);
-		if (s.reset_pending && --s.reset_pending == 0) {
-			leave_loader("watchdog reset");
-			logf_("running the firmware");
-		}
-		return;
-	case MPF_ESP_FLASH_BEGIN:
-	case MPF_ESP_FLASH_DEFL_BEGIN:
-		if (op == MPF_ESP_FLASH_DEFL_BEGIN && !has(MPF_ESP_ROM_DEFL))
-			break;
-		cmd_begin(op, d, len);
-		return;
-	case MPF_ESP_FLASH_DATA:
-	case MPF_ESP_FLASH_DEFL_DATA:
-		if (op == MPF_ESP_FLASH_DEFL_DATA && !has(MPF_ESP_ROM_DEFL))
-			break;
-		cmd_data(op, d, len, chk);
-		return;
-	case MPF_ESP_FLASH_END:
-	case MPF_ESP_FLASH_DEFL_END:
-		if (op == MPF_ESP_FLASH_DEFL_END && !has(MPF_ESP_ROM_DEFL))
-			break;
-		need_len(mpf_esp_op_name(op, tmp), len, 4);
-		ok(op, 0);
-		if (word(d, 0) == 1 || op == MPF_ESP_FLASH_END)
-			leave_loader("FLASH_END");
-		return;
-	case MPF_ESP_SPI_ATTACH:
-		if (!has(MPF_ESP_ROM_ATTACH))
-			break;
-		need_len("SPI_ATTACH", len, 8);
-		s.attached = 1;
-		ok(op, 0);
-		return;
-	case MPF_ESP_SPI_SET_PARAMS:
-		if (!has(MPF_ESP_ROM_SPI_PARAMS))
-			break;
-		need_len("SPI_SET_PARAMS", len, 24);
-		if (word(d, 2) != 0x10000 || word(d, 3) != 0x1000 || word(d, 4) != 0x100 ||
-		    word(d, 5) != 0xFFFF)
-			violation("SPI_SET_PARAMS block/sector/page/mask not 64K/4K/256/0xFFFF");
-		if (word(d, 1) != opt.flash_size)
-			logf_("SPI_SET_PARAMS size %u differs from the real %llu", word(d, 1),
-			      (unsigned long long)opt.flash_size);
-		ok(op, 0);
-		return;
-	case MPF_ESP_CHANGE_BAUDRATE:
-		if (!has(MPF_ESP_ROM_BAUD))
-			break;
-		cmd_baud(d, len);
-		return;
-	case MPF_ESP_SPI_FLASH_MD5:
-		if (!has(MPF_ESP_ROM_MD5))
-			break;
-		cmd_md5(d, len);
-		return;
-	case MPF_ESP_READ_FLASH_SLOW:
-		if (!has(MPF_ESP_ROM_READ_SLOW))
-			break;
-		cmd_read_slow(d, len);
-		return;
-	case MPF_ESP_GET_SECURITY_INFO:
-		if (!has(MPF_ESP_ROM_SECINFO))
-			break;
-		cmd_secinfo(len);
-		return;
-	case MPF_ESP_MEM_BEGIN:
-	case MPF_ESP_MEM_DATA:
-	case MPF_ESP_MEM_END:
-		violation("%s: RAM upload (a stub) is not something mpf-esp may do",
-			  mpf_esp_op_name(op, tmp));
-	default:
-		if (op >= 0xD0)
-			violation("%s is a stub-only command; the ROM does not have it",
-				  mpf_esp_op_name(op, tmp));
-		violation("unknown opcode 0x%02x", op);
-	}
 	/* a documented command this ROM lacks: the ROM's error, and the
 	 * client is expected to know better (esp_chip.c says what each ROM has) */
 	logf_("unsupported %s", mpf_esp_op_name(op, tmp));
@@ -1163,6 +1182,31 @@ static void parse_fault(const char *v)
 	die("unknown fault '%s' (drop, checksum, noreply, vanish, baud)", v);
 }
 
+/* The options without a value: each turns one setting on. */
+static int flag_arg(const char *a)
+{
+	static const struct {
+		const char *name;
+		int *on;
+	} flags[] = {
+		{ "--pace", &opt.pace },
+		{ "--stdio", &opt.stdio_mode },
+		{ "--stub-replies", &opt.stub_replies },
+		{ "--secure-download", &opt.secure_download },
+		{ "--usb-otg", &opt.usb_otg },
+		{ "--usb-jtag", &opt.usb_jtag },
+		{ "--flash-timing", &opt.flash_timing },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
+		if (!strcmp(a, flags[i].name)) {
+			*flags[i].on = 1;
+			return 1;
+		}
+	return 0;
+}
+
 static void parse_args(int argc, char **argv)
 {
 	int i;
@@ -1188,25 +1232,11 @@ static void parse_args(int argc, char **argv)
 			opt.boot = v;
 		} else if (ARG("--fault")) {
 			parse_fault(v);
-		} else if (!strcmp(a, "--pace")) {
-			opt.pace = 1;
-		} else if (!strcmp(a, "--stdio")) {
-			opt.stdio_mode = 1;
-		} else if (!strcmp(a, "--stub-replies")) {
-			opt.stub_replies = 1;
-		} else if (!strcmp(a, "--secure-download")) {
-			opt.secure_download = 1;
 		} else if (ARG("--rev")) {
 			opt.rev = atoi(v);
 		} else if (ARG("--xtal")) {
 			opt.xtal_mhz = atoi(v);
-		} else if (!strcmp(a, "--usb-otg")) {
-			opt.usb_otg = 1;
-		} else if (!strcmp(a, "--usb-jtag")) {
-			opt.usb_jtag = 1;
-		} else if (!strcmp(a, "--flash-timing")) {
-			opt.flash_timing = 1;
-		} else {
+		} else if (!flag_arg(a)) {
 			die("unknown argument '%s'", a);
 		}
 	}

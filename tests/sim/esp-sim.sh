@@ -3,6 +3,7 @@
 #   esp_sim_start NAME [esp-rom options]   pty link NAME.tty, flash NAME.flash,
 #                                          log NAME.log, stderr NAME.err
 #   esp_sim_stop NAME                      stop it (test_when_finished)
+#   esp_sim NAME [esp-rom options]         start it, stopped when the test ends
 #   esp_sim_clean NAME                     no VIOLATION reported
 #   esp_mkimage ARGS > FILE                deterministic firmware images
 
@@ -22,6 +23,11 @@ esp_sim_stop() {
 	kill "$_pid" 2>/dev/null
 	wait_for 5 esp_sim_gone "$_pid"
 	rm -f "$1.pid"
+}
+
+esp_sim() {
+	esp_sim_start "$@" &&
+	test_when_finished "esp_sim_stop $1"
 }
 
 # gone, or a zombie nobody reaps (the body's subshell has exited)

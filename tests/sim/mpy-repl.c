@@ -660,32 +660,28 @@ static void in_paste(struct board *b, unsigned char c)
 	}
 }
 
+static void in_anykey(struct board *b, unsigned char c)
+{
+	banner(b);	/* CircuitPython: the key itself is swallowed */
+}
+
+/* What a byte from the host does in each state; NULL: nothing reads it. */
+static void (*const in_state[])(struct board *b, unsigned char c) = {
+	[BOOT] = NULL,
+	[MAIN] = in_main,
+	[FRIENDLY] = in_friendly,
+	[RAW] = in_raw,
+	[PASTE] = in_paste,
+	[EXEC] = in_exec,
+	[ANYKEY] = in_anykey,
+	[DEAD] = NULL,
+	[BOOTSEL] = NULL,
+};
+
 static void feed(struct board *b, unsigned char c)
 {
-	switch (b->st) {
-	case BOOT:
-	case DEAD:
-	case BOOTSEL:
-		return;
-	case MAIN:
-		in_main(b, c);
-		return;
-	case FRIENDLY:
-		in_friendly(b, c);
-		return;
-	case RAW:
-		in_raw(b, c);
-		return;
-	case PASTE:
-		in_paste(b, c);
-		return;
-	case EXEC:
-		in_exec(b, c);
-		return;
-	case ANYKEY:
-		banner(b);	/* CircuitPython: the key itself is swallowed */
-		return;
-	}
+	if (in_state[b->st])
+		in_state[b->st](b, c);
 }
 
 /* ---- time-driven behaviour ---- */

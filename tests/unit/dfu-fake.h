@@ -27,10 +27,23 @@ struct fake {
 	int64_t now;
 	unsigned slept;
 	int bad;
+	struct mpf_dfu_io io;
+	struct mpf_dfu d;	/* the device under test, behind the script */
 };
 
 #define ST(status, poll, state) { status, (poll) & 0xff, ((poll) >> 8) & 0xff, 0, state, 0 }
 #define GETSTATUS(status, poll, state) { 0xa1, 3, 0, 6, 6, ST(status, poll, state), 0, 0 }
+/* a GETSTATUS that fails with the mpf_err e (a NAK that times out, a stall) */
+#define GETSTATUS_FAILS(e) { 0xa1, 3, 0, 6, e, { 0 }, 0, 0 }
+/* DNLOAD of len bytes whose first one is first (0: not checked) */
+#define DNLOAD(block, len, first) { 0x21, 1, block, len, len, { 0 }, 0, first }
+/* ... programmed while the GETSTATUS after it says busy for poll ms */
+#define DNLOAD_BUSY(block, len, first, poll) DNLOAD(block, len, first), \
+	GETSTATUS(0, poll, MPF_DFU_DNBUSY), GETSTATUS(0, 0, MPF_DFU_DNLOAD_IDLE)
+/* UPLOAD asked for len bytes, answered with the bytes that follow */
+#define UPLOAD(block, len, got, ...) { 0xa1, 2, block, len, got, { __VA_ARGS__ }, 0, 0 }
+#define CLRSTATUS { 0x21, 4, 0, 0, 0, { 0 }, 0, 0 }
+#define ABORT { 0x21, 6, 0, 0, 0, { 0 }, 0, 0 }
 
 static int fake_control(void *ctx, uint8_t type, uint8_t req, uint16_t value, uint16_t index,
 			uint8_t *data, uint16_t len, unsigned timeout_ms, struct mpf_buf *err)
@@ -73,18 +86,19 @@ static int64_t fake_now(void *ctx)
 	return ((struct fake *)ctx)->now;
 }
 
-static void fake_setup(struct fake *f, struct mpf_dfu_io *io, struct mpf_dfu *d,
-		       const struct step *s, size_t n)
+/* f->d: an STM32F4 ROM that answers with the script s */
+static struct mpf_dfu *fake_setup(struct fake *f, const struct step *s, size_t n)
 {
 	memset(f, 0, sizeof(*f));
 	f->s = s;
 	f->n = n;
-	*io = (struct mpf_dfu_io){ fake_control, fake_sleep, fake_now, f };
-	mpf_dfu_init(d, io, 0);
-	d->interrupted_check = 0;
-	d->func.transfer_size = 2048;
-	d->func.version = 0x011a;
-	d->func.attributes = 0x0b;
+	f->io = (struct mpf_dfu_io){ fake_control, fake_sleep, fake_now, f };
+	mpf_dfu_init(&f->d, &f->io, 0);
+	f->d.interrupted_check = 0;
+	f->d.func.transfer_size = 2048;
+	f->d.func.version = 0x011a;
+	f->d.func.attributes = 0x0b;
+	return &f->d;
 }
 
 /* every step used, none out of order */

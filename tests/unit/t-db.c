@@ -72,48 +72,51 @@ static void t_open(void)
 	mpf_buf_release(&err);
 }
 
-static void t_reopen_keeps_boards(void)
+/* The catalogue file behind mpf_db's back: run sql, or read the first
+ * column of its first row (-1: no row). */
+static void sql_exec(const char *sql)
 {
-	struct mpf_db *db;
+	sqlite3 *h;
+
+	sqlite3_open(path, &h);
+	sqlite3_exec(h, sql, NULL, NULL, NULL);
+	sqlite3_close(h);
+}
+
+static int sql_int(const char *sql)
+{
 	sqlite3 *h;
 	sqlite3_stmt *st;
-	int n = -1, v = -1;
+	int v = -1;
 
-	/* the table is not reloaded on every open: a marker row survives */
 	sqlite3_open(path, &h);
-	sqlite3_exec(h, "UPDATE boards SET description = 'marker' WHERE board_id = 'RPI_PICO_W'"
-		     " AND source = 'table'", NULL, NULL, NULL);
-	sqlite3_close(h);
-	if (!check_int(mpf_db_open(path, &db, NULL), ==, 0))
-		return;
-	mpf_db_close(db);
-	sqlite3_open(path, &h);
-	sqlite3_prepare_v2(h, "SELECT count(*) FROM boards WHERE description = 'marker'", -1, &st,
-			   NULL);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	sqlite3_prepare_v2(h, "PRAGMA user_version", -1, &st, NULL);
+	sqlite3_prepare_v2(h, sql, -1, &st, NULL);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		v = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
-	check(n > 0);
-	check_int(v, ==, MPF_DB_SCHEMA);
-	/* a changed table (here: a changed marker) is reloaded */
-	sqlite3_exec(h, "UPDATE meta SET value = 'old' WHERE name = 'boards_table'", NULL, NULL,
-		     NULL);
 	sqlite3_close(h);
+	return v;
+}
+
+static void t_reopen_keeps_boards(void)
+{
+	static const char marked[] = "SELECT count(*) FROM boards WHERE description = 'marker'";
+	struct mpf_db *db;
+
+	/* the table is not reloaded on every open: a marker row survives */
+	sql_exec("UPDATE boards SET description = 'marker' WHERE board_id = 'RPI_PICO_W'"
+		 " AND source = 'table'");
 	if (!check_int(mpf_db_open(path, &db, NULL), ==, 0))
 		return;
 	mpf_db_close(db);
-	sqlite3_open(path, &h);
-	sqlite3_prepare_v2(h, "SELECT count(*) FROM boards WHERE description = 'marker'", -1, &st,
-			   NULL);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	sqlite3_close(h);
-	check_int(n, ==, 0);
+	check(sql_int(marked) > 0);
+	check_int(sql_int("PRAGMA user_version"), ==, MPF_DB_SCHEMA);
+	/* a changed table (here: a changed marker) is reloaded */
+	sql_exec("UPDATE meta SET value = 'old' WHERE name = 'boards_table'");
+	if (!check_int(mpf_db_open(path, &db, NULL), ==, 0))
+		return;
+	mpf_db_close(db);
+	check_int(sql_int(marked), ==, 0);
 }
 
 static void t_firmware(void)
@@ -222,39 +225,36 @@ static void t_newer_schema(void)
 {
 	struct mpf_buf err = MPF_BUF_INIT;
 	struct mpf_db *db;
-	sqlite3 *h;
 
-	sqlite3_open(path, &h);
-	sqlite3_exec(h, "PRAGMA user_version = 99", NULL, NULL, NULL);
-	sqlite3_close(h);
+	sql_exec("PRAGMA user_version = 99");
 	check_int(mpf_db_open(path, &db, &err), ==, MPF_ERR_SUPP);
 	check(strstr(mpf_buf_str(&err), "newer") != NULL);
 	mpf_buf_release(&err);
 }
 
-static void t_paths(void)
+/* where the catalogue and the firmware folder are for the environment now */
+static void paths_are(const char *db, const char *fw)
 {
 	char *d = NULL, *f = NULL;
 
-	setenv("MPF_HOME", "/h", 1);
 	check_int(mpf_db_paths(&d, &f, NULL), ==, 0);
-	check_str(d, "/h/mpf.db");
-	check_str(f, "/h/firmware");
+	check_str(d, db);
+	check_str(f, fw);
 	free(d), free(f);
+}
+
+static void t_paths(void)
+{
+	setenv("MPF_HOME", "/h", 1);
+	paths_are("/h/mpf.db", "/h/firmware");
 	unsetenv("MPF_HOME");
 	setenv("XDG_DATA_HOME", "/d", 1);
 	setenv("XDG_CACHE_HOME", "/c", 1);
-	check_int(mpf_db_paths(&d, &f, NULL), ==, 0);
-	check_str(d, "/d/mpf/mpf.db");
-	check_str(f, "/c/mpf/firmware");
-	free(d), free(f);
+	paths_are("/d/mpf/mpf.db", "/c/mpf/firmware");
 	unsetenv("XDG_DATA_HOME");
 	unsetenv("XDG_CACHE_HOME");
 	setenv("HOME", "/u", 1);
-	check_int(mpf_db_paths(&d, &f, NULL), ==, 0);
-	check_str(d, "/u/.local/share/mpf/mpf.db");
-	check_str(f, "/u/.cache/mpf/firmware");
-	free(d), free(f);
+	paths_are("/u/.local/share/mpf/mpf.db", "/u/.cache/mpf/firmware");
 }
 
 int main(void)

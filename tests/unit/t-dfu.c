@@ -61,161 +61,121 @@ static void t_crc(void)
 	check_uint(mpf_dfu_crc32(NULL, 0), ==, 0xffffffffu);
 }
 
-/* An erase: busy with a 100 ms poll, busy again, done. */
-static void t_wait_busy(void)
-{
-	static const struct step s[] = {
-		GETSTATUS(0, 100, MPF_DFU_DNBUSY),
-		GETSTATUS(0, 100, MPF_DFU_DNBUSY),
-		GETSTATUS(0, 0, MPF_DFU_DNLOAD_IDLE),
-	};
-	struct fake f;
-	struct mpf_dfu_io io;
-	struct mpf_dfu d;
-	struct mpf_dfu_status st;
-	struct mpf_buf err = MPF_BUF_INIT;
+#define NAK GETSTATUS_FAILS(MPF_ERR_TIMEOUT)
+#define STALL GETSTATUS_FAILS(MPF_ERR_PROTO)
 
-	fake_setup(&f, &io, &d, s, N(s));
-	check_int(mpf_dfu_wait(&d, "erase", 0, &st, &err), ==, MPF_OK);
-	check_int(st.state, ==, MPF_DFU_DNLOAD_IDLE);
-	check_int(f.slept, ==, 200);
-	check_int(d.stats.getstatus, ==, 3);
-	fake_done(&f);
-	mpf_buf_release(&err);
-}
+/* An erase: busy with a 100 ms poll, busy again, done. */
+static const struct step busy[] = {
+	GETSTATUS(0, 100, MPF_DFU_DNBUSY),
+	GETSTATUS(0, 100, MPF_DFU_DNBUSY),
+	GETSTATUS(0, 0, MPF_DFU_DNLOAD_IDLE),
+};
 
 /* The F405 mass erase: 100 ms reported, the ROM NAKs GETSTATUS for
  * seconds (each times out at the 5 s control timeout); we keep asking. */
-static void t_wait_mass_erase(void)
-{
-	static const struct step s[] = {
-		GETSTATUS(0, 100, MPF_DFU_DNBUSY),
-		{ 0xa1, 3, 0, 6, MPF_ERR_TIMEOUT, { 0 }, 0, 0 },
-		{ 0xa1, 3, 0, 6, MPF_ERR_TIMEOUT, { 0 }, 0, 0 },
-		{ 0xa1, 3, 0, 6, 6, ST(0, 0, MPF_DFU_DNLOAD_IDLE), 2000, 0 },
-	};
-	struct fake f;
-	struct mpf_dfu_io io;
-	struct mpf_dfu d;
-	struct mpf_dfu_status st;
-	struct mpf_buf err = MPF_BUF_INIT;
+static const struct step mass[] = {
+	GETSTATUS(0, 100, MPF_DFU_DNBUSY),
+	NAK,
+	NAK,
+	{ 0xa1, 3, 0, 6, 6, ST(0, 0, MPF_DFU_DNLOAD_IDLE), 2000, 0 },
+};
 
-	static struct step many[12];
-	size_t i;
+/* 30 s of NAKs: within the quirk's 35 s, past the plain 20 s */
+static const struct step mass30[] = {
+	GETSTATUS(0, 100, MPF_DFU_DNBUSY),
+	NAK, NAK, NAK, NAK, NAK, NAK,
+	{ 0xa1, 3, 0, 6, 6, ST(0, 0, MPF_DFU_DNLOAD_IDLE), 2000, 0 },
+};
 
-	fake_setup(&f, &io, &d, s, N(s));
-	d.quirks = MPF_DFU_QUIRK_MASS_ERASE_POLL;
-	check_int(mpf_dfu_wait(&d, "mass erase", 1, &st, &err), ==, MPF_OK);
-	fake_done(&f);
-	/* 30 s of NAKs: within the quirk's 35 s, past the plain 20 s */
-	many[0] = s[0];
-	for (i = 1; i < 7; i++)
-		many[i] = s[1];
-	many[7] = s[3];
-	fake_setup(&f, &io, &d, many, 8);
-	d.quirks = MPF_DFU_QUIRK_MASS_ERASE_POLL;
-	check_int(mpf_dfu_wait(&d, "mass erase", 1, &st, &err), ==, MPF_OK);
-	fake_done(&f);
-	fake_setup(&f, &io, &d, many, 8);
-	check_int(mpf_dfu_wait(&d, "mass erase", 1, &st, &err), ==, MPF_ERR_TIMEOUT);
-	check_int(f.at, ==, 5);
-	mpf_buf_release(&err);
-}
-
-/* A timeout before the device ever said busy is a real failure. */
-static void t_wait_timeout(void)
-{
-	static const struct step s[] = {
-		{ 0xa1, 3, 0, 6, MPF_ERR_TIMEOUT, { 0 }, 0, 0 },
-	};
-	struct fake f;
-	struct mpf_dfu_io io;
-	struct mpf_dfu d;
-	struct mpf_dfu_status st;
-	struct mpf_buf err = MPF_BUF_INIT;
-
-	fake_setup(&f, &io, &d, s, N(s));
-	check_int(mpf_dfu_wait(&d, "write 0x08000000", 0, &st, &err), ==, MPF_ERR_TIMEOUT);
-	check(strstr(err.buf, "write 0x08000000: GETSTATUS") != NULL);
-	fake_done(&f);
-	mpf_buf_release(&err);
-}
+static const struct step nak[] = { NAK };
 
 /* STM32L4: a stall after a too-short poll; retried with the last poll
  * time when the quirk is set, at most 3 times. */
-static void t_wait_early_stall(void)
+static const struct step stall[] = {
+	GETSTATUS(0, 20, MPF_DFU_DNBUSY),
+	STALL,
+	GETSTATUS(0, 0, MPF_DFU_DNLOAD_IDLE),
+};
+
+static const struct step stall4[] = {
+	GETSTATUS(0, 20, MPF_DFU_DNBUSY),
+	STALL, STALL, STALL, STALL,
+};
+
+static const struct step error_status[] = {
+	GETSTATUS(0, 10, MPF_DFU_DNBUSY),
+	GETSTATUS(4, 0, MPF_DFU_ERROR),
+};
+
+/* Black Magic Probe style: busy forever with no poll timeout (filled in
+ * by t_wait). */
+static struct step stuck[100];
+
+#define MASS MPF_DFU_QUIRK_MASS_ERASE_POLL
+#define EARLY MPF_DFU_QUIRK_EARLY_STALL
+
+/* One poll (mpf_dfu_wait) against a script. A poll that works ends in
+ * dfuDNLOAD-IDLE; every request it makes is a GETSTATUS. */
+static const struct wait_case {
+	const char *name;
+	const struct step *s;
+	size_t n;
+	unsigned quirks;
+	const char *op;
+	int mass;		/* the poll after a mass erase */
+	int want;
+	const char *says;	/* in the message, or NULL */
+	const char *message;	/* the whole message, or NULL */
+	int slept;		/* ms, or -1: not checked */
+	size_t used;		/* steps the poll takes; 0: the whole script */
+} waits[] = {
+	{ "sleep bwPollTimeout while dfuDNBUSY",
+	  busy, N(busy), 0, "erase", 0, MPF_OK, NULL, NULL, 200, 0 },
+	{ "a ROM NAKing GETSTATUS while erasing is asked again",
+	  mass, N(mass), MASS, "mass erase", 1, MPF_OK, NULL, NULL, -1, 0 },
+	{ "30 s of NAKs after a mass erase: within the quirk's 35 s",
+	  mass30, N(mass30), MASS, "mass erase", 1, MPF_OK, NULL, NULL, -1, 0 },
+	{ "30 s of NAKs after a mass erase: past 20 s without the quirk",
+	  mass30, N(mass30), 0, "mass erase", 1, MPF_ERR_TIMEOUT, NULL, NULL, -1, 5 },
+	{ "a timeout before any busy reply is an error",
+	  nak, N(nak), 0, "write 0x08000000", 0, MPF_ERR_TIMEOUT,
+	  "write 0x08000000: GETSTATUS", NULL, -1, 0 },
+	{ "an L4 early stall retried with the quirk",
+	  stall, N(stall), EARLY, "erase", 0, MPF_OK, NULL, NULL, 40, 0 },
+	{ "an L4 early stall retried three times at most",
+	  stall4, N(stall4), EARLY, "erase", 0, MPF_ERR_PROTO, NULL, NULL, -1, 0 },
+	{ "without the quirk the first stall is the end",
+	  stall, N(stall), 0, "erase", 0, MPF_ERR_PROTO, NULL, NULL, -1, 2 },
+	{ "an error status is reported with its name",
+	  error_status, N(error_status), 0, "erase page 0x08004000", 0, MPF_ERR_PROTO, NULL,
+	  "erase page 0x08004000: device reports errERASE (memory erase function failed) (dfuERROR)",
+	  -1, 0 },
+	{ "100 busy replies without a poll timeout give up",
+	  stuck, N(stuck), 0, "erase", 0, MPF_ERR_PROTO, "no poll timeout", NULL, -1, 0 },
+};
+
+static void t_wait(const struct wait_case *c)
 {
-	static const struct step ok[] = {
-		GETSTATUS(0, 20, MPF_DFU_DNBUSY),
-		{ 0xa1, 3, 0, 6, MPF_ERR_PROTO, { 0 }, 0, 0 },
-		GETSTATUS(0, 0, MPF_DFU_DNLOAD_IDLE),
-	};
-	static const struct step bad[] = {
-		GETSTATUS(0, 20, MPF_DFU_DNBUSY),
-		{ 0xa1, 3, 0, 6, MPF_ERR_PROTO, { 0 }, 0, 0 },
-		{ 0xa1, 3, 0, 6, MPF_ERR_PROTO, { 0 }, 0, 0 },
-		{ 0xa1, 3, 0, 6, MPF_ERR_PROTO, { 0 }, 0, 0 },
-		{ 0xa1, 3, 0, 6, MPF_ERR_PROTO, { 0 }, 0, 0 },
-	};
 	struct fake f;
-	struct mpf_dfu_io io;
-	struct mpf_dfu d;
-	struct mpf_dfu_status st;
+	struct mpf_dfu *d = fake_setup(&f, c->s, c->n);
+	struct mpf_dfu_status st = { 0 };
 	struct mpf_buf err = MPF_BUF_INIT;
 
-	fake_setup(&f, &io, &d, ok, N(ok));
-	d.quirks = MPF_DFU_QUIRK_EARLY_STALL;
-	check_int(mpf_dfu_wait(&d, "erase", 0, &st, &err), ==, MPF_OK);
-	check_int(f.slept, ==, 40);
-	fake_done(&f);
-	fake_setup(&f, &io, &d, bad, N(bad));
-	d.quirks = MPF_DFU_QUIRK_EARLY_STALL;
-	check_int(mpf_dfu_wait(&d, "erase", 0, &st, &err), ==, MPF_ERR_PROTO);
-	fake_done(&f);
-	/* without the quirk the first stall is the end */
-	fake_setup(&f, &io, &d, ok, N(ok));
-	check_int(mpf_dfu_wait(&d, "erase", 0, &st, &err), ==, MPF_ERR_PROTO);
-	check_int(f.at, ==, 2);
-	mpf_buf_release(&err);
-}
-
-static void t_wait_error_status(void)
-{
-	static const struct step s[] = {
-		GETSTATUS(0, 10, MPF_DFU_DNBUSY),
-		GETSTATUS(4, 0, MPF_DFU_ERROR),
-	};
-	struct fake f;
-	struct mpf_dfu_io io;
-	struct mpf_dfu d;
-	struct mpf_dfu_status st;
-	struct mpf_buf err = MPF_BUF_INIT;
-
-	fake_setup(&f, &io, &d, s, N(s));
-	check_int(mpf_dfu_wait(&d, "erase page 0x08004000", 0, &st, &err), ==, MPF_ERR_PROTO);
-	check_str(err.buf, "erase page 0x08004000: device reports errERASE (memory erase "
-		  "function failed) (dfuERROR)");
-	fake_done(&f);
-	mpf_buf_release(&err);
-}
-
-/* Black Magic Probe style: busy forever with no poll timeout. */
-static void t_wait_stuck(void)
-{
-	static struct step s[100];
-	struct fake f;
-	struct mpf_dfu_io io;
-	struct mpf_dfu d;
-	struct mpf_dfu_status st;
-	struct mpf_buf err = MPF_BUF_INIT;
-	size_t i;
-
-	for (i = 0; i < N(s); i++)
-		s[i] = (struct step)GETSTATUS(0, 0, MPF_DFU_DNBUSY);
-	fake_setup(&f, &io, &d, s, N(s));
-	check_int(mpf_dfu_wait(&d, "erase", 0, &st, &err), ==, MPF_ERR_PROTO);
-	check(strstr(err.buf, "no poll timeout") != NULL);
-	fake_done(&f);
+	d->quirks = c->quirks;
+	check_int(mpf_dfu_wait(d, c->op, c->mass, &st, &err), ==, c->want);
+	if (c->want == MPF_OK)
+		check_int(st.state, ==, MPF_DFU_DNLOAD_IDLE);
+	if (c->says && !check(strstr(mpf_buf_str(&err), c->says) != NULL))
+		test_msg("said: %s", mpf_buf_str(&err));
+	if (c->message)
+		check_str(mpf_buf_str(&err), c->message);
+	if (c->slept >= 0)
+		check_int(f.slept, ==, c->slept);
+	check_int(d->stats.getstatus, ==, f.at);
+	if (c->used)
+		check_int(f.at, ==, c->used);
+	else
+		fake_done(&f);
 	mpf_buf_release(&err);
 }
 
@@ -224,22 +184,21 @@ static void t_to_idle(void)
 {
 	static const struct step s[] = {
 		GETSTATUS(10, 0, MPF_DFU_ERROR),
-		{ 0x21, 4, 0, 0, 0, { 0 }, 0, 0 },
+		CLRSTATUS,
 		GETSTATUS(0, 0, MPF_DFU_DNLOAD_IDLE),
-		{ 0x21, 6, 0, 0, 0, { 0 }, 0, 0 },
+		ABORT,
 		GETSTATUS(0, 0, MPF_DFU_IDLE),
 	};
 	static const struct step app[] = { GETSTATUS(0, 0, MPF_DFU_APP_IDLE) };
 	struct fake f;
-	struct mpf_dfu_io io;
-	struct mpf_dfu d;
+	struct mpf_dfu *d;
 	struct mpf_buf err = MPF_BUF_INIT;
 
-	fake_setup(&f, &io, &d, s, N(s));
-	check_int(mpf_dfu_to_idle(&d, &err), ==, MPF_OK);
+	d = fake_setup(&f, s, N(s));
+	check_int(mpf_dfu_to_idle(d, &err), ==, MPF_OK);
 	fake_done(&f);
-	fake_setup(&f, &io, &d, app, N(app));
-	check_int(mpf_dfu_to_idle(&d, &err), ==, MPF_ERR_PROTO);
+	d = fake_setup(&f, app, N(app));
+	check_int(mpf_dfu_to_idle(d, &err), ==, MPF_ERR_PROTO);
 	check(strstr(err.buf, "run-time mode") != NULL);
 	mpf_buf_release(&err);
 }
@@ -249,42 +208,39 @@ static void t_to_idle(void)
 static void t_std_download(void)
 {
 	static const struct step s[] = {
-		{ 0x21, 1, 0, 1024, 1024, { 0 }, 0, 0 },
-		GETSTATUS(0, 5, MPF_DFU_DNBUSY),
+		DNLOAD_BUSY(0, 1024, 0, 5),
+		DNLOAD(1, 476, 0),
 		GETSTATUS(0, 0, MPF_DFU_DNLOAD_IDLE),
-		{ 0x21, 1, 1, 476, 476, { 0 }, 0, 0 },
-		GETSTATUS(0, 0, MPF_DFU_DNLOAD_IDLE),
-		{ 0x21, 1, 2, 0, 0, { 0 }, 0, 0 },
+		DNLOAD(2, 0, 0),
 		GETSTATUS(0, 10, MPF_DFU_MANIFEST),
 		GETSTATUS(0, 0, MPF_DFU_IDLE),
 	};
 	static uint8_t img[1500];
 	struct fake f;
-	struct mpf_dfu_io io;
-	struct mpf_dfu d;
+	struct mpf_dfu *d;
 	struct mpf_buf err = MPF_BUF_INIT;
 
-	fake_setup(&f, &io, &d, s, N(s));
-	d.func.transfer_size = 1024;
-	d.func.version = 0x0110;
-	d.func.attributes = MPF_DFU_CAN_DNLOAD | MPF_DFU_MANIFEST_TOLERANT;
-	check_int(mpf_dfu_download(&d, img, sizeof(img), NULL, NULL, &err), ==, MPF_OK);
+	d = fake_setup(&f, s, N(s));
+	d->func.transfer_size = 1024;
+	d->func.version = 0x0110;
+	d->func.attributes = MPF_DFU_CAN_DNLOAD | MPF_DFU_MANIFEST_TOLERANT;
+	check_int(mpf_dfu_download(d, img, sizeof(img), NULL, NULL, &err), ==, MPF_OK);
 	fake_done(&f);
 	mpf_buf_release(&err);
 }
 
 int main(void)
 {
+	size_t i;
+
 	TEST(t_status(), "GETSTATUS replies decode; state and status names");
 	TEST(t_func(), "functional descriptor: the F4 ROM's, DFU 1.0's, a cut one");
 	TEST(t_quirks(), "the quirk table knows the STM32 ROM");
 	TEST(t_crc(), "DFU CRC-32 has no final inversion");
-	TEST(t_wait_busy(), "poll: sleep bwPollTimeout while dfuDNBUSY");
-	TEST(t_wait_mass_erase(), "poll: a ROM NAKing GETSTATUS while erasing is asked again");
-	TEST(t_wait_timeout(), "poll: a timeout before any busy reply is an error");
-	TEST(t_wait_early_stall(), "poll: L4 early stalls retried three times with the quirk");
-	TEST(t_wait_error_status(), "poll: an error status is reported with its name");
-	TEST(t_wait_stuck(), "poll: 100 busy replies without a poll timeout give up");
+	for (i = 0; i < N(stuck); i++)
+		stuck[i] = (struct step)GETSTATUS(0, 0, MPF_DFU_DNBUSY);
+	for (i = 0; i < N(waits); i++)
+		TEST(t_wait(&waits[i]), "poll: %s", waits[i].name);
 	TEST(t_to_idle(), "recovery to dfuIDLE: CLRSTATUS, ABORT; run-time mode refused");
 	TEST(t_std_download(), "standard DFU 1.1 download and manifestation");
 	return test_done();

@@ -227,41 +227,37 @@ static void t_suffix(void)
 	mpf_buf_release(&err);
 }
 
+/* DfuSe Set Address: command 0x21 in block 0; as the GETSTATUS after it
+ * runs it: busy for 1 ms, then done */
+#define SET_ADDRESS DNLOAD(0, 5, 0x21)
+#define SET_ADDRESS_RUNS DNLOAD_BUSY(0, 5, 0x21, 1)
+
 /* Writing 4100 bytes at 0x08000000: one Set Address, then blocks 2, 3, 4
  * (the last one short): 3 control transfers per block, no Set Address
  * between them (pydfu sends one per block: 6 per block). */
 static void t_write_exchange(void)
 {
 	static const struct step s[] = {
-		{ 0x21, 1, 0, 5, 5, { 0 }, 0, 0x21 },
-		GETSTATUS(0, 1, MPF_DFU_DNBUSY),
-		GETSTATUS(0, 0, MPF_DFU_DNLOAD_IDLE),
-		{ 0x21, 1, 2, 2048, 2048, { 0 }, 0, 0xaa },
-		GETSTATUS(0, 9, MPF_DFU_DNBUSY),
-		GETSTATUS(0, 0, MPF_DFU_DNLOAD_IDLE),
-		{ 0x21, 1, 3, 2048, 2048, { 0 }, 0, 0xaa },
-		GETSTATUS(0, 9, MPF_DFU_DNBUSY),
-		GETSTATUS(0, 0, MPF_DFU_DNLOAD_IDLE),
-		{ 0x21, 1, 4, 4, 4, { 0 }, 0, 0xaa },
-		GETSTATUS(0, 1, MPF_DFU_DNBUSY),
-		GETSTATUS(0, 0, MPF_DFU_DNLOAD_IDLE),
+		SET_ADDRESS_RUNS,
+		DNLOAD_BUSY(2, 2048, 0xaa, 9),
+		DNLOAD_BUSY(3, 2048, 0xaa, 9),
+		DNLOAD_BUSY(4, 4, 0xaa, 1),
 	};
 	static uint8_t img[4100];
 	struct fake f;
-	struct mpf_dfu_io io;
-	struct mpf_dfu d;
+	struct mpf_dfu *d;
 	struct mpf_buf err = MPF_BUF_INIT;
 
 	memset(img, 0xaa, sizeof(img));
-	fake_setup(&f, &io, &d, s, N(s));
-	check_int(mpf_dfuse_write(&d, 0x08000000, img, sizeof(img), NULL, 0, 0, &err), ==,
+	d = fake_setup(&f, s, N(s));
+	check_int(mpf_dfuse_write(d, 0x08000000, img, sizeof(img), NULL, 0, 0, &err), ==,
 		  MPF_OK);
-	check_int(d.stats.control, ==, 12);
+	check_int(d->stats.control, ==, 12);
 	fake_done(&f);
 	/* with the SETADDR_EACH quirk every block gets its own Set Address */
-	fake_setup(&f, &io, &d, s, 6);
-	d.quirks = MPF_DFU_QUIRK_SETADDR_EACH;
-	check_int(mpf_dfuse_write(&d, 0x08000000, img, 2048, NULL, 0, 0, &err), ==, MPF_OK);
+	d = fake_setup(&f, s, 6);
+	d->quirks = MPF_DFU_QUIRK_SETADDR_EACH;
+	check_int(mpf_dfuse_write(d, 0x08000000, img, 2048, NULL, 0, 0, &err), ==, MPF_OK);
 	fake_done(&f);
 	mpf_buf_release(&err);
 }
@@ -270,31 +266,28 @@ static void t_write_exchange(void)
 static void t_read_exchange(void)
 {
 	static const struct step s[] = {
-		{ 0x21, 1, 0, 5, 5, { 0 }, 0, 0x21 },
-		GETSTATUS(0, 1, MPF_DFU_DNBUSY),
-		GETSTATUS(0, 0, MPF_DFU_DNLOAD_IDLE),
-		{ 0x21, 6, 0, 0, 0, { 0 }, 0, 0 },
-		{ 0xa1, 2, 2, 8, 8, { 1, 2, 3, 4, 5, 6, 7, 8 }, 0, 0 },
-		{ 0x21, 6, 0, 0, 0, { 0 }, 0, 0 },
+		SET_ADDRESS_RUNS,
+		ABORT,
+		UPLOAD(2, 8, 8, 1, 2, 3, 4, 5, 6, 7, 8),
+		ABORT,
 	};
 	static const struct step shortread[] = {
-		{ 0x21, 1, 0, 5, 5, { 0 }, 0, 0x21 },
+		SET_ADDRESS,
 		GETSTATUS(0, 0, MPF_DFU_DNLOAD_IDLE),
-		{ 0x21, 6, 0, 0, 0, { 0 }, 0, 0 },
-		{ 0xa1, 2, 2, 8, 6, { 1, 2, 3, 4, 5, 6 }, 0, 0 },
+		ABORT,
+		UPLOAD(2, 8, 6, 1, 2, 3, 4, 5, 6),
 	};
 	uint8_t got[8];
 	struct fake f;
-	struct mpf_dfu_io io;
-	struct mpf_dfu d;
+	struct mpf_dfu *d;
 	struct mpf_buf err = MPF_BUF_INIT;
 
-	fake_setup(&f, &io, &d, s, N(s));
-	check_int(mpf_dfuse_read(&d, 0x08000000, got, 8, NULL, 0, 0, &err), ==, MPF_OK);
+	d = fake_setup(&f, s, N(s));
+	check_int(mpf_dfuse_read(d, 0x08000000, got, 8, NULL, 0, 0, &err), ==, MPF_OK);
 	check_mem(got, "\x01\x02\x03\x04\x05\x06\x07\x08", 8);
 	fake_done(&f);
-	fake_setup(&f, &io, &d, shortread, N(shortread));
-	check_int(mpf_dfuse_read(&d, 0x08000000, got, 8, NULL, 0, 0, &err), ==, MPF_ERR_PROTO);
+	d = fake_setup(&f, shortread, N(shortread));
+	check_int(mpf_dfuse_read(d, 0x08000000, got, 8, NULL, 0, 0, &err), ==, MPF_ERR_PROTO);
 	check(strstr(err.buf, "sent 6 bytes, not 8") != NULL);
 	mpf_buf_release(&err);
 }
@@ -304,28 +297,25 @@ static void t_read_exchange(void)
 static void t_leave_exchange(void)
 {
 	static const struct step s[] = {
-		{ 0x21, 1, 0, 5, 5, { 0 }, 0, 0x21 },
-		GETSTATUS(0, 1, MPF_DFU_DNBUSY),
-		GETSTATUS(0, 0, MPF_DFU_DNLOAD_IDLE),
-		{ 0x21, 1, 2, 0, 0, { 0 }, 0, 0 },
+		SET_ADDRESS_RUNS,
+		DNLOAD(2, 0, 0),
 		GETSTATUS(0, 0, MPF_DFU_MANIFEST),
 	};
 	static const struct step gone[] = {
-		{ 0x21, 1, 0, 5, 5, { 0 }, 0, 0x21 },
+		SET_ADDRESS,
 		GETSTATUS(0, 0, MPF_DFU_DNLOAD_IDLE),
-		{ 0x21, 1, 2, 0, 0, { 0 }, 0, 0 },
-		{ 0xa1, 3, 0, 6, MPF_ERR_NODEV, { 0 }, 0, 0 },
+		DNLOAD(2, 0, 0),
+		GETSTATUS_FAILS(MPF_ERR_NODEV),
 	};
 	struct fake f;
-	struct mpf_dfu_io io;
-	struct mpf_dfu d;
+	struct mpf_dfu *d;
 	struct mpf_buf err = MPF_BUF_INIT;
 
-	fake_setup(&f, &io, &d, s, N(s));
-	check_int(mpf_dfuse_leave(&d, 0x08000000, &err), ==, MPF_OK);
+	d = fake_setup(&f, s, N(s));
+	check_int(mpf_dfuse_leave(d, 0x08000000, &err), ==, MPF_OK);
 	fake_done(&f);
-	fake_setup(&f, &io, &d, gone, N(gone));
-	check_int(mpf_dfuse_leave(&d, 0x08000000, &err), ==, MPF_OK);
+	d = fake_setup(&f, gone, N(gone));
+	check_int(mpf_dfuse_leave(d, 0x08000000, &err), ==, MPF_OK);
 	fake_done(&f);
 	mpf_buf_release(&err);
 }

@@ -166,6 +166,47 @@ static void stop_peer(struct peer *p, pthread_t th, struct mpf_transport *t)
 	close(p->fd);
 }
 
+/* Ctrl-A answered at once by a 1.14+ board */
+#define RAW_BANNER { "\x01", S("\r\n>>> \r\nraw REPL; CTRL-B to exit\r\n>") }
+
+/* A client on one end, the scripted peer on the other. */
+struct session {
+	struct peer p;
+	pthread_t th;
+	struct mpf_transport *t;
+	struct mpf_repl r;
+	struct mpf_buf out, tb, err;
+};
+
+static bool session_start(struct session *s, const struct step *steps)
+{
+	s->out = s->tb = s->err = (struct mpf_buf)MPF_BUF_INIT;
+	s->t = start_peer(&s->p, &s->th, steps);
+	if (!check(s->t != NULL))
+		return false;
+	mpf_repl_init(&s->r, s->t);
+	return true;
+}
+
+/* ... and asked into raw mode, which must work */
+static bool session_enter(struct session *s, const struct step *steps)
+{
+	if (!session_start(s, steps))
+		return false;
+	check_int(mpf_repl_enter(&s->r, 2000, &s->err), ==, 0);
+	return true;
+}
+
+/* The line closed and the peer gone: s->p keeps what the host sent. */
+static void session_end(struct session *s)
+{
+	stop_peer(&s->p, s->th, s->t);
+	mpf_repl_release(&s->r);
+	mpf_buf_release(&s->out);
+	mpf_buf_release(&s->tb);
+	mpf_buf_release(&s->err);
+}
+
 static void t_client_microbit(void)
 {
 	static const struct step steps[] = {
@@ -177,34 +218,25 @@ static void t_client_microbit(void)
 		{ "\x02", S(mb_leave) },
 		{ NULL, NULL, 0 },
 	};
-	struct mpf_buf out = MPF_BUF_INIT, tb = MPF_BUF_INIT, err = MPF_BUF_INIT;
-	struct peer p;
-	pthread_t th;
-	struct mpf_transport *t = start_peer(&p, &th, steps);
-	struct mpf_repl r;
+	struct session s;
+	struct mpf_repl *r = &s.r;
 
-	if (!check(t != NULL))
+	if (!session_enter(&s, steps))
 		return;
-	mpf_repl_init(&r, t);
-	check_int(mpf_repl_enter(&r, 2000, &err), ==, 0);
-	check(strstr(mpf_buf_str(&r.seen), ">>> ") != NULL);
-	check_int(mpf_repl_exec(&r, "print('hi')", &out, &tb, 2000, &err), ==, 0);
-	check_str(mpf_buf_str(&out), "hi\r\n");
-	check_int(r.paste, ==, 0);	/* asked once, remembered */
-	check_int(mpf_repl_exec(&r, "1/0", &out, &tb, 2000, &err), ==, MPF_ERR_FAIL);
-	check_str(mpf_buf_str(&err), "ZeroDivisionError: division by zero");
-	check(strstr(mpf_buf_str(&tb), "Traceback") != NULL);
-	check_int(mpf_repl_soft_reset(&r, 2000, &err), ==, 0);
-	check_int(mpf_repl_leave(&r, 2000, &err), ==, 0);
-	check_int(r.rx.len, ==, 0);
-	stop_peer(&p, th, t);
-	check_int(p.failed_step, ==, -1);
+	check(strstr(mpf_buf_str(&r->seen), ">>> ") != NULL);
+	check_int(mpf_repl_exec(r, "print('hi')", &s.out, &s.tb, 2000, &s.err), ==, 0);
+	check_str(mpf_buf_str(&s.out), "hi\r\n");
+	check_int(r->paste, ==, 0);	/* asked once, remembered */
+	check_int(mpf_repl_exec(r, "1/0", &s.out, &s.tb, 2000, &s.err), ==, MPF_ERR_FAIL);
+	check_str(mpf_buf_str(&s.err), "ZeroDivisionError: division by zero");
+	check(strstr(mpf_buf_str(&s.tb), "Traceback") != NULL);
+	check_int(mpf_repl_soft_reset(r, 2000, &s.err), ==, 0);
+	check_int(mpf_repl_leave(r, 2000, &s.err), ==, 0);
+	check_int(r->rx.len, ==, 0);
+	session_end(&s);
+	check_int(s.p.failed_step, ==, -1);
 	/* the whole exchange, no soft reset in it but the one asked for */
-	check_int(memchr(p.got, 2, p.len) == p.got + p.len - 1, ==, 1);
-	mpf_repl_release(&r);
-	mpf_buf_release(&out);
-	mpf_buf_release(&tb);
-	mpf_buf_release(&err);
+	check_int(memchr(s.p.got, 2, s.p.len) == s.p.got + s.p.len - 1, ==, 1);
 }
 
 static void t_client_paste(void)
@@ -212,108 +244,75 @@ static void t_client_paste(void)
 	/* window 8: the 20 bytes of code must go in windows of 8, each
 	 * granted by a 0x01 after the peer has seen the data before it */
 	static const struct step steps[] = {
-		{ "\x01", S("\r\n>>> \r\nraw REPL; CTRL-B to exit\r\n>") },
+		RAW_BANNER,
 		{ "\x05" "A\x01", S("R\x01\x08\x00\x01") },
 		{ "print(123+4)#xxx", S("\x01") },	/* two windows in: one more */
 		{ "x\x04", S("\x04" "127\r\n\x04\x04>") },
 		{ NULL, NULL, 0 },
 	};
-	struct mpf_buf out = MPF_BUF_INIT, err = MPF_BUF_INIT;
-	struct peer p;
-	pthread_t th;
-	struct mpf_transport *t = start_peer(&p, &th, steps);
-	struct mpf_repl r;
+	struct session s;
 
-	if (!check(t != NULL))
+	if (!session_enter(&s, steps))
 		return;
-	mpf_repl_init(&r, t);
-	check_int(mpf_repl_enter(&r, 2000, &err), ==, 0);
-	check_int(mpf_repl_exec(&r, "print(123+4)#xxxx", &out, NULL, 2000, &err), ==, 0);
-	check_str(mpf_buf_str(&out), "127\r\n");
-	check_int(r.paste, ==, 1);
-	stop_peer(&p, th, t);
-	if (!check_int(p.failed_step, ==, -1))
-		test_msg("host sent %zu bytes: %.*s", p.len, (int)p.len, p.got);
-	mpf_repl_release(&r);
-	mpf_buf_release(&out);
-	mpf_buf_release(&err);
+	check_int(mpf_repl_exec(&s.r, "print(123+4)#xxxx", &s.out, NULL, 2000, &s.err), ==, 0);
+	check_str(mpf_buf_str(&s.out), "127\r\n");
+	check_int(s.r.paste, ==, 1);
+	session_end(&s);
+	if (!check_int(s.p.failed_step, ==, -1))
+		test_msg("host sent %zu bytes: %.*s", s.p.len, (int)s.p.len, s.p.got);
 }
 
 static void t_client_late_prompt(void)
 {
 	/* a slow board answers an earlier Ctrl-A after we sent the code */
 	static const struct step steps[] = {
-		{ "\x01", S("\r\n>>> \r\nraw REPL; CTRL-B to exit\r\n>") },
+		RAW_BANNER,
 		{ "\x05" "A\x01", S("raw REPL; CTRL-B to exit\r\n>") },
 		{ "x=1\x04", S("raw REPL; CTRL-B to exit\r\n>OK\x04\x04>") },
 		{ NULL, NULL, 0 },
 	};
-	struct mpf_buf out = MPF_BUF_INIT, err = MPF_BUF_INIT;
-	struct peer p;
-	pthread_t th;
-	struct mpf_transport *t = start_peer(&p, &th, steps);
-	struct mpf_repl r;
+	struct session s;
 
-	if (!check(t != NULL))
+	if (!session_enter(&s, steps))
 		return;
-	mpf_repl_init(&r, t);
-	check_int(mpf_repl_enter(&r, 2000, &err), ==, 0);
-	if (!check_int(mpf_repl_exec(&r, "x=1", &out, NULL, 2000, &err), ==, 0))
-		test_msg("%s", mpf_buf_str(&err));
-	check_int(out.len, ==, 0);
-	stop_peer(&p, th, t);
-	mpf_repl_release(&r);
-	mpf_buf_release(&out);
-	mpf_buf_release(&err);
+	if (!check_int(mpf_repl_exec(&s.r, "x=1", &s.out, NULL, 2000, &s.err), ==, 0))
+		test_msg("%s", mpf_buf_str(&s.err));
+	check_int(s.out.len, ==, 0);
+	session_end(&s);
 }
 
 static void t_client_vanish(void)
 {
 	/* the board resets (machine.bootloader(), a crash) mid-exchange */
 	static const struct step steps[] = {
-		{ "\x01", S("\r\n>>> \r\nraw REPL; CTRL-B to exit\r\n>") },
+		RAW_BANNER,
 		{ "\x05" "A\x01", S("R\x01\x80\x00\x01") },
 		{ "\x04", S("\x04") },
 		{ NULL, NULL, 0 },
 	};
-	struct mpf_buf err = MPF_BUF_INIT;
-	struct peer p;
-	pthread_t th;
-	struct mpf_transport *t = start_peer(&p, &th, steps);
-	struct mpf_repl r;
+	struct session s;
 
-	if (!check(t != NULL))
+	if (!session_enter(&s, steps))
 		return;
-	mpf_repl_init(&r, t);
-	check_int(mpf_repl_enter(&r, 2000, &err), ==, 0);
 	/* start returns once the board took the code, as a bootloader
 	 * activator needs; then the line goes dead */
-	check_int(mpf_repl_start(&r, "import machine;machine.bootloader()", 35, 2000, &err), ==, 0);
-	shutdown(p.fd, SHUT_RDWR);
-	check_int(mpf_repl_finish(&r, NULL, NULL, 2000, &err), ==, MPF_ERR_NODEV);
-	stop_peer(&p, th, t);
-	mpf_repl_release(&r);
-	mpf_buf_release(&err);
+	check_int(mpf_repl_start(&s.r, "import machine;machine.bootloader()", 35, 2000, &s.err), ==, 0);
+	shutdown(s.p.fd, SHUT_RDWR);
+	check_int(mpf_repl_finish(&s.r, NULL, NULL, 2000, &s.err), ==, MPF_ERR_NODEV);
+	session_end(&s);
 }
 
 static void t_client_silent(void)
 {
 	static const struct step steps[] = { { "never sent", NULL, 0 }, { NULL, NULL, 0 } };
-	struct mpf_buf err = MPF_BUF_INIT;
-	struct peer p;
-	pthread_t th;
-	struct mpf_transport *t = start_peer(&p, &th, steps);
-	struct mpf_repl r;
+	struct session s;
 
-	if (!check(t != NULL))
+	if (!session_start(&s, steps))
 		return;
-	mpf_repl_init(&r, t);
-	check_int(mpf_repl_enter(&r, 300, &err), ==, MPF_ERR_TIMEOUT);
-	check(strstr(mpf_buf_str(&err), "no REPL prompt within 300 ms") != NULL);
-	check_int(r.waited_ms, >=, 300);
-	stop_peer(&p, th, t);
-	mpf_repl_release(&r);
-	mpf_buf_release(&err);
+	check_int(mpf_repl_enter(&s.r, 300, &s.err), ==, MPF_ERR_TIMEOUT);
+	check(strstr(mpf_buf_str(&s.err), "no REPL prompt within 300 ms") != NULL);
+	check_int(s.r.waited_ms, >=, 300);
+	session_end(&s);
 }
 
 int main(void)

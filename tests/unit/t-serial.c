@@ -24,13 +24,27 @@ static int make_pty(void)
 	return 0;
 }
 
-static void t_open_read_write(void)
+/* The pty's other end, opened as mpf opens a port; NULL (and a failed
+ * check) if that does not work. */
+static struct mpf_transport *open_slave(void)
 {
 	struct mpf_buf err = MPF_BUF_INIT;
+	struct mpf_transport *t = NULL;
+
+	if (!check_int(mpf_transport_open(slave, 115200, &t, &err), ==, 0)) {
+		test_msg("%s", mpf_buf_str(&err));
+		t = NULL;
+	}
+	mpf_buf_release(&err);
+	return t;
+}
+
+static void t_open_read_write(void)
+{
 	struct mpf_transport *t;
 	char buf[16];
 
-	if (!check_int(mpf_transport_open(slave, 115200, &t, &err), ==, 0))
+	if (!(t = open_slave()))
 		return;
 	check_int(write(master, "hello", 5), ==, 5);
 	check_int(mpf_tr_read(t, buf, sizeof(buf), 1000), ==, 5);
@@ -43,7 +57,6 @@ static void t_open_read_write(void)
 	check_int(mpf_tr_set_lines(t, 1, 0), ==, 0);
 	check_int(mpf_tr_set_baud(t, 1200), ==, 0);
 	mpf_tr_close(t);
-	mpf_buf_release(&err);
 }
 
 static void t_busy(void)
@@ -51,7 +64,7 @@ static void t_busy(void)
 	struct mpf_buf err = MPF_BUF_INIT;
 	struct mpf_transport *a, *b;
 
-	if (!check_int(mpf_transport_open(slave, 115200, &a, &err), ==, 0))
+	if (!(a = open_slave()))
 		return;
 	check_int(mpf_transport_open(slave, 115200, &b, &err), ==, MPF_ERR_BUSY);
 	check(strstr(mpf_buf_str(&err), "busy") != NULL);
@@ -64,11 +77,10 @@ static void t_busy(void)
 
 static void t_excl_cleared(void)
 {
-	struct mpf_buf err = MPF_BUF_INIT;
 	struct mpf_transport *t;
 	int other, excl = -1;
 
-	if (!check_int(mpf_transport_open(slave, 115200, &t, &err), ==, 0))
+	if (!(t = open_slave()))
 		return;
 	/* root may open an exclusive tty; others may not */
 	other = open(slave, O_RDWR | O_NOCTTY);
@@ -81,17 +93,16 @@ static void t_excl_cleared(void)
 	check_int(ioctl(other, TIOCGEXCL, &excl), ==, 0);
 	check_int(excl, ==, 0);
 	close(other);
-	mpf_buf_release(&err);
 }
 
 static void t_read_until(void)
 {
 	static const char *const pats[] = { "raw REPL; CTRL-B to exit\r\n>", ">>> ", NULL };
-	struct mpf_buf err = MPF_BUF_INIT, got = MPF_BUF_INIT;
+	struct mpf_buf got = MPF_BUF_INIT;
 	struct mpf_transport *t;
 	const char *chatter = "boot chatter\r\nraw REPL; CTRL-B to exit\r\n>extra";
 
-	if (!check_int(mpf_transport_open(slave, 115200, &t, &err), ==, 0))
+	if (!(t = open_slave()))
 		return;
 	check_int(write(master, chatter, strlen(chatter)), ==, (int)strlen(chatter));
 	check_int(mpf_tr_read_until(t, pats, &got, 1000), ==, 0);
@@ -101,21 +112,18 @@ static void t_read_until(void)
 	check_str(got.buf, "extra");
 	mpf_tr_close(t);
 	mpf_buf_release(&got);
-	mpf_buf_release(&err);
 }
 
 static void t_vanish(void)
 {
-	struct mpf_buf err = MPF_BUF_INIT;
 	struct mpf_transport *t;
 	char buf[4];
 
-	if (!check_int(mpf_transport_open(slave, 115200, &t, &err), ==, 0))
+	if (!(t = open_slave()))
 		return;
 	close(master);		/* the board went away */
 	check_int(mpf_tr_read(t, buf, sizeof(buf), 1000), ==, MPF_ERR_NODEV);
 	mpf_tr_close(t);
-	mpf_buf_release(&err);
 }
 
 static void t_missing(void)

@@ -201,7 +201,8 @@ struct dapsim_target *dapsim_target_new(const char *model)
 	t->scratch = calloc(SCRATCH_MAX, sizeof(*t->scratch));
 	t->own_mem = 1;
 	t->nreset = 1;
-	t->optr = 0xFFEFF8AA;	/* L476 reset value: DUALBANK set */
+	/* reset values: F4 OPTCR; L476 OPTR with DUALBANK set */
+	t->optr = c->ctl == CTL_F4 ? 0x0FFFAAEDu : 0xFFEFF8AAu;
 	if (c->ctl == CTL_F4) {
 		memset(t->info + 0x7800, 0xFF, 0x210);	/* OTP */
 		wr32(t->info + 0x7A10, 0x00330021);	/* unique id */
@@ -289,26 +290,29 @@ static uint8_t *direct(struct dapsim_target *t, uint32_t addr, uint32_t len, int
 	return NULL;
 }
 
-int dapsim_peek(struct dapsim_target *t, uint32_t addr, uint8_t *out, size_t len)
+/* Memory copied out of (poke: into) the target behind the bus's back. */
+static int copy(struct dapsim_target *t, uint32_t addr, uint8_t *buf, size_t len, int poke)
 {
 	int ro;
 	uint8_t *p = direct(t, addr, (uint32_t)len, &ro);
 
 	if (!p)
 		return -1;
-	memcpy(out, p, len);
+	if (poke)
+		memcpy(p, buf, len);
+	else
+		memcpy(buf, p, len);
 	return 0;
+}
+
+int dapsim_peek(struct dapsim_target *t, uint32_t addr, uint8_t *out, size_t len)
+{
+	return copy(t, addr, out, len, 0);
 }
 
 int dapsim_poke(struct dapsim_target *t, uint32_t addr, const uint8_t *in, size_t len)
 {
-	int ro;
-	uint8_t *p = direct(t, addr, (uint32_t)len, &ro);
-
-	if (!p)
-		return -1;
-	memcpy(p, in, len);
-	return 0;
+	return copy(t, addr, (uint8_t *)in, len, 1);
 }
 
 static int busy(const struct dapsim_target *t)
@@ -448,21 +452,6 @@ static int keyr_write(struct dapsim_target *t, int *seq, uint32_t *cr, uint32_t 
 	return 0;
 }
 
-static int f4_reg_write(struct dapsim_target *t, uint32_t off, uint32_t v)
-{
-	switch (off) {
-	case 0x04:	/* KEYR */
-		return keyr_write(t, &t->keyseq, &t->cr, 0x80000000u, v, "FLASH_KEYR");
-	case 0x0C:
-		t->sr &= ~(v & 0x1F3u);
-		return 0;
-	case 0x10:
-		f4_cr_write(t, v);
-		return 0;
-	}
-	return 0;	/* ACR, OPTKEYR, OPTCR: accepted, not modelled */
-}
-
 static void l4_cr_write(struct dapsim_target *t, uint32_t v)
 {
 	uint32_t bank = t->c->flash_size / 2, page = (v >> 3) & 0xFF, base;
@@ -550,18 +539,39 @@ static int l4_flash_write(struct dapsim_target *t, uint32_t addr, int size, uint
 	return 0;
 }
 
-static int l4_reg_write(struct dapsim_target *t, uint32_t off, uint32_t v)
+/* Where the STM32F4 and L4 flash interfaces keep KEYR, SR (with the error
+ * bits a 1 clears), CR and the option register (RM0090 3.9, RM0351 3.7);
+ * a CR write is each family's own. */
+struct stm32_flash_regs {
+	uint32_t keyr, sr, sr_clear, cr, opt;
+	void (*cr_write)(struct dapsim_target *t, uint32_t v);
+};
+
+static const struct stm32_flash_regs f4_regs = { 0x04, 0x0C, 0x1F3u, 0x10, 0x14, f4_cr_write };
+static const struct stm32_flash_regs l4_regs = { 0x08, 0x10, 0xC3FBu, 0x14, 0x20, l4_cr_write };
+
+/* Other registers (ACR, OPTKEYR, option writes) are accepted, not modelled. */
+static int stm32_reg_write(struct dapsim_target *t, const struct stm32_flash_regs *g,
+			   uint32_t off, uint32_t v)
 {
-	switch (off) {
-	case 0x08:	/* KEYR */
+	if (off == g->keyr)
 		return keyr_write(t, &t->keyseq, &t->cr, 0x80000000u, v, "FLASH_KEYR");
-	case 0x10:
-		t->sr &= ~(v & 0xC3FBu);
-		return 0;
-	case 0x14:
-		l4_cr_write(t, v);
-		return 0;
-	}
+	if (off == g->sr)
+		t->sr &= ~(v & g->sr_clear);
+	else if (off == g->cr)
+		g->cr_write(t, v);
+	return 0;
+}
+
+static int stm32_reg_read(struct dapsim_target *t, const struct stm32_flash_regs *g,
+			  uint32_t off, uint32_t *v)
+{
+	if (off == g->sr)
+		*v = t->sr | (busy(t) ? 1u << 16 : 0);	/* BSY */
+	else if (off == g->cr)
+		*v = t->cr;
+	else if (off == g->opt)
+		*v = t->optr;
 	return 0;
 }
 
@@ -740,21 +750,9 @@ static int flashctl_read(struct dapsim_target *t, uint32_t off, uint32_t *v)
 	*v = 0;
 	switch (t->c->ctl) {
 	case CTL_F4:
-		if (off == 0x0C)
-			*v = t->sr | (busy(t) ? 1u << 16 : 0);
-		else if (off == 0x10)
-			*v = t->cr;
-		else if (off == 0x14)
-			*v = 0x0FFFAAEDu;	/* OPTCR reset value */
-		return 0;
+		return stm32_reg_read(t, &f4_regs, off, v);
 	case CTL_L4:
-		if (off == 0x10)
-			*v = t->sr | (busy(t) ? 1u << 16 : 0);
-		else if (off == 0x14)
-			*v = t->cr;
-		else if (off == 0x20)
-			*v = t->optr;
-		return 0;
+		return stm32_reg_read(t, &l4_regs, off, v);
 	case CTL_H7:
 		return h7_reg_read(t, off, v);
 	case CTL_NRF:
@@ -770,8 +768,8 @@ static int flashctl_read(struct dapsim_target *t, uint32_t off, uint32_t *v)
 static int flashctl_write(struct dapsim_target *t, uint32_t off, uint32_t v)
 {
 	switch (t->c->ctl) {
-	case CTL_F4: return f4_reg_write(t, off, v);
-	case CTL_L4: return l4_reg_write(t, off, v);
+	case CTL_F4: return stm32_reg_write(t, &f4_regs, off, v);
+	case CTL_L4: return stm32_reg_write(t, &l4_regs, off, v);
 	case CTL_NRF: return nrf_reg_write(t, off, v);
 	case CTL_H7: return h7_reg_write(t, off, v);
 	}

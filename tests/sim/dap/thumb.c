@@ -70,17 +70,25 @@ static int cond_pass(const uint32_t *r, unsigned cond)
 	return (cond & 1) && cond != 15 ? !res : res;
 }
 
-static int load(struct thumb_cpu *c, uint32_t addr, int size, int sign, uint32_t *v)
+/* What a bus access answered (1: wait, < 0: fault) as a step result. */
+static int bus(struct thumb_cpu *c, int rc, const char *doing, uint32_t addr)
 {
-	int rc = c->read(c->ctx, addr, size, v);
-
 	if (rc == 1)
 		return STALL;
 	if (rc < 0) {
-		snprintf(c->whybuf, sizeof(c->whybuf), "bus fault reading 0x%08x", addr);
+		snprintf(c->whybuf, sizeof(c->whybuf), "bus fault %s 0x%08x", doing, addr);
 		c->why = c->whybuf;
 		return FAULT;
 	}
+	return OK;
+}
+
+static int load(struct thumb_cpu *c, uint32_t addr, int size, int sign, uint32_t *v)
+{
+	int rc = bus(c, c->read(c->ctx, addr, size, v), "reading", addr);
+
+	if (rc != OK)
+		return rc;
 	*v >>= 8 * (addr & 3);
 	if (size < 4)
 		*v &= (1u << (8 * size)) - 1;
@@ -94,45 +102,25 @@ static int store(struct thumb_cpu *c, uint32_t addr, int size, uint32_t v)
 	int rc = c->write(c->ctx, addr, size, v << (8 * (addr & 3)));
 
 	c->stored = 1;
-	if (rc == 1)
-		return STALL;
-	if (rc < 0) {
-		snprintf(c->whybuf, sizeof(c->whybuf), "bus fault writing 0x%08x", addr);
-		c->why = c->whybuf;
-		return FAULT;
-	}
-	return OK;
+	return bus(c, rc, "writing", addr);
 }
 
-/* LDM/STM/PUSH/POP: list is a register bitmap, base the start address;
- * registers go in ascending order at ascending addresses. */
-static int ldm(struct thumb_cpu *c, uint32_t *r, uint32_t base, unsigned list)
+/* LDM/STM/PUSH/POP (l: a load): list is a register bitmap, base the
+ * start address; registers go in ascending order at ascending addresses. */
+static int ldstm(struct thumb_cpu *c, uint32_t *r, uint32_t base, unsigned list, int l)
 {
 	unsigned k;
 	int rc;
 
 	for (k = 0; k < 16; k++)
 		if (list >> k & 1) {
-			if ((rc = load(c, base, 4, 0, &r[k])) != OK)
+			rc = l ? load(c, base, 4, 0, &r[k]) : store(c, base, 4, r[k]);
+			if (rc != OK)
 				return rc;
 			base += 4;
 		}
-	if (list >> PC & 1)
+	if (l && list >> PC & 1)
 		r[PC] &= ~1u;	/* interworking: bit 0 is the Thumb bit */
-	return OK;
-}
-
-static int stm(struct thumb_cpu *c, uint32_t *r, uint32_t base, unsigned list)
-{
-	unsigned k;
-	int rc;
-
-	for (k = 0; k < 16; k++)
-		if (list >> k & 1) {
-			if ((rc = store(c, base, 4, r[k])) != OK)
-				return rc;
-			base += 4;
-		}
 	return OK;
 }
 
@@ -282,7 +270,7 @@ static int exec16(struct thumb_cpu *c, uint32_t *r, uint16_t op, uint32_t pc)
 	if ((op & 0xFE00) == 0xB400) {		/* PUSH {list, lr} */
 		unsigned list = (op & 0xFF) | ((op & 0x100) ? 1u << 14 : 0);
 		uint32_t sp = r[13] - 4 * popcount16(list);
-		int rc2 = stm(c, r, sp, list);
+		int rc2 = ldstm(c, r, sp, list, 0);
 
 		if (rc2 == OK)
 			r[13] = sp;
@@ -291,7 +279,7 @@ static int exec16(struct thumb_cpu *c, uint32_t *r, uint16_t op, uint32_t pc)
 	if ((op & 0xFE00) == 0xBC00) {		/* POP {list, pc} */
 		unsigned list = (op & 0xFF) | ((op & 0x100) ? 1u << PC : 0);
 		uint32_t sp = r[13];
-		int rc2 = ldm(c, r, sp, list);
+		int rc2 = ldstm(c, r, sp, list, 1);
 
 		if (rc2 == OK)
 			r[13] = sp + 4 * popcount16(list);
@@ -300,7 +288,7 @@ static int exec16(struct thumb_cpu *c, uint32_t *r, uint16_t op, uint32_t pc)
 	if ((op & 0xF000) == 0xC000) {		/* STMIA/LDMIA Rn!, {list} */
 		unsigned n = (op >> 8) & 7, list = op & 0xFF;
 		uint32_t base = r[n];
-		int rc2 = op & 0x800 ? ldm(c, r, base, list) : stm(c, r, base, list);
+		int rc2 = ldstm(c, r, base, list, op & 0x800);
 
 		if (rc2 == OK && !((op & 0x800) && (list >> n & 1)))
 			r[n] = base + 4 * popcount16(list);
@@ -338,6 +326,41 @@ static int exec16(struct thumb_cpu *c, uint32_t *r, uint16_t op, uint32_t pc)
 	return undefined(c, op, 0);
 }
 
+/* Thumb-2 data processing of Rn and the second operand m (a shifted
+ * register, or an immediate: imm), carry out of its shift: AND/TST, BIC,
+ * ORR/MOV, ORN/MVN, EOR/TEQ, ADD/CMN, ADC, SBC (register forms only),
+ * SUB/CMP, RSB. Rd = PC is a compare; the immediate forms need S there. */
+static int alu(struct thumb_cpu *c, uint32_t *r, uint32_t op, uint32_t m, int carry, int imm)
+{
+	unsigned opc = (op >> 21) & 15, s = (op >> 20) & 1, rn = (op >> 16) & 15, rd = (op >> 8) & 15;
+	uint32_t n = r[rn], res;
+
+	switch (opc) {
+	case 0: res = n & m; break;
+	case 1: res = n & ~m; break;
+	case 2: res = (rn == 15 ? 0 : n) | m; break;
+	case 3: res = (rn == 15 ? 0 : n) | ~m; break;
+	case 4: res = n ^ m; break;
+	case 8: res = addc(r, n, m, 0, s); break;
+	case 10: if (imm) return undefined(c, op, 1);
+		res = addc(r, n, m, !!(r[XPSR] & C_FLAG), s); break;
+	case 11: if (imm) return undefined(c, op, 1);
+		res = addc(r, n, ~m, !!(r[XPSR] & C_FLAG), s); break;
+	case 13: res = addc(r, n, ~m, 1, s); break;
+	case 14: res = addc(r, m, ~n, 1, s); break;
+	default: return undefined(c, op, 1);
+	}
+	if (s && opc < 8) {
+		nz(r, res);
+		flag(r, C_FLAG, carry);
+	}
+	if (rd != 15)
+		r[rd] = res;
+	else if (imm && !s)
+		return undefined(c, op, 1);
+	return OK;
+}
+
 static int exec32(struct thumb_cpu *c, uint32_t *r, uint32_t op, uint32_t pc)
 {
 	unsigned rn = (op >> 16) & 15, rt = (op >> 12) & 15;
@@ -348,7 +371,7 @@ static int exec32(struct thumb_cpu *c, uint32_t *r, uint32_t op, uint32_t pc)
 	if ((op & 0xFE400000u) == 0xE8000000u && ((op >> 23) & 3) == 1) {	/* LDMIA/STMIA.W */
 		unsigned list = op & 0xFFFF, w = (op >> 21) & 1, l = (op >> 20) & 1;
 		uint32_t base = r[rn];
-		int rc = l ? ldm(c, r, base, list) : stm(c, r, base, list);
+		int rc = ldstm(c, r, base, list, l);
 
 		if (rc == OK && w && !(l && (list >> rn & 1)))
 			r[rn] = base + 4 * popcount16(list);
@@ -357,7 +380,7 @@ static int exec32(struct thumb_cpu *c, uint32_t *r, uint32_t op, uint32_t pc)
 	if ((op & 0xFE400000u) == 0xE8000000u && ((op >> 23) & 3) == 2) {	/* LDMDB/STMDB (PUSH.W) */
 		unsigned list = op & 0xFFFF, w = (op >> 21) & 1, l = (op >> 20) & 1;
 		uint32_t base = r[rn] - 4 * popcount16(list);
-		int rc = l ? ldm(c, r, base, list) : stm(c, r, base, list);
+		int rc = ldstm(c, r, base, list, l);
 
 		if (rc == OK && w)
 			r[rn] = base;
@@ -398,9 +421,8 @@ static int exec32(struct thumb_cpu *c, uint32_t *r, uint32_t op, uint32_t pc)
 		return OK;
 	}
 	if ((op & 0xFE000000u) == 0xEA000000u) {	/* data processing, shifted register */
-		unsigned opc = (op >> 21) & 15, s = (op >> 20) & 1, rd = (op >> 8) & 15;
 		unsigned sh = ((op >> 12) & 7) << 2 | ((op >> 6) & 3), type = (op >> 4) & 3;
-		uint32_t m = r[op & 15], n = r[rn], res;
+		uint32_t m = r[op & 15];
 		int carry = !!(r[XPSR] & C_FLAG);
 
 		if (sh || type) {
@@ -412,26 +434,7 @@ static int exec32(struct thumb_cpu *c, uint32_t *r, uint32_t op, uint32_t pc)
 			case 3: if (sh) { carry = m >> (sh - 1) & 1; m = m >> sh | m << (32 - sh); } break;
 			}
 		}
-		switch (opc) {
-		case 0: res = n & m; break;
-		case 1: res = n & ~m; break;
-		case 2: res = (rn == 15 ? 0 : n) | m; break;
-		case 3: res = (rn == 15 ? 0 : n) | ~m; break;
-		case 4: res = n ^ m; break;
-		case 8: res = addc(r, n, m, 0, s); break;
-		case 10: res = addc(r, n, m, !!(r[XPSR] & C_FLAG), s); break;
-		case 11: res = addc(r, n, ~m, !!(r[XPSR] & C_FLAG), s); break;
-		case 13: res = addc(r, n, ~m, 1, s); break;
-		case 14: res = addc(r, m, ~n, 1, s); break;
-		default: return undefined(c, op, 1);
-		}
-		if (s && opc < 8) {
-			nz(r, res);
-			flag(r, C_FLAG, carry);
-		}
-		if (rd != 15)
-			r[rd] = res;
-		return OK;
+		return alu(c, r, op, m, carry, 0);
 	}
 	if ((op & 0xFF000000u) == 0xF8000000u) {	/* load/store single */
 		unsigned size = 1u << ((op >> 21) & 3), l = (op >> 20) & 1, sign = 0;
@@ -458,31 +461,10 @@ static int exec32(struct thumb_cpu *c, uint32_t *r, uint32_t op, uint32_t pc)
 		return undefined(c, op, 1);
 	}
 	if ((op & 0xFA008000u) == 0xF0000000u) {	/* data processing, modified immediate */
-		unsigned opc = (op >> 21) & 15, s = (op >> 20) & 1, rd = (op >> 8) & 15;
 		int carry = !!(r[XPSR] & C_FLAG);
 		uint32_t imm = expand_imm(((op >> 26) & 1) << 11 | ((op >> 12) & 7) << 8 | (op & 0xFF), &carry);
-		uint32_t n = r[rn], res;
 
-		switch (opc) {
-		case 0: res = n & imm; break;				/* AND / TST */
-		case 1: res = n & ~imm; break;				/* BIC */
-		case 2: res = (rn == 15 ? 0 : n) | imm; break;		/* ORR / MOV */
-		case 3: res = (rn == 15 ? 0 : n) | ~imm; break;		/* ORN / MVN */
-		case 4: res = n ^ imm; break;				/* EOR / TEQ */
-		case 8: res = addc(r, n, imm, 0, s); break;		/* ADD / CMN */
-		case 13: res = addc(r, n, ~imm, 1, s); break;		/* SUB / CMP */
-		case 14: res = addc(r, imm, ~n, 1, s); break;		/* RSB */
-		default: return undefined(c, op, 1);
-		}
-		if (s && opc < 8) {
-			nz(r, res);
-			flag(r, C_FLAG, carry);
-		}
-		if (rd != 15)
-			r[rd] = res;
-		else if (!s)
-			return undefined(c, op, 1);
-		return OK;
+		return alu(c, r, op, imm, carry, 1);
 	}
 	return undefined(c, op, 1);
 }

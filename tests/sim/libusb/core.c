@@ -120,27 +120,33 @@ static void trace(const char *fmt, ...)
 		return;
 }
 
-void usbsim_log(struct usbsim_dev *dev, const char *fmt, ...)
+/* A trace line "NAME KIND: message"; a violation is on stderr too. */
+static void vreport(struct usbsim_dev *dev, const char *kind, const char *fmt, va_list ap)
 {
 	char msg[400];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (!strcmp(kind, "violation"))
+		fprintf(stderr, "usbsim: %s: protocol violation: %s\n", dev->name, msg);
+	trace("%s %s: %s", dev->name, kind, msg);
+}
+
+void usbsim_log(struct usbsim_dev *dev, const char *fmt, ...)
+{
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vreport(dev, "event", fmt, ap);
 	va_end(ap);
-	trace("%s event: %s", dev->name, msg);
 }
 
 void usbsim_violation(struct usbsim_dev *dev, const char *fmt, ...)
 {
-	char msg[400];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vreport(dev, "violation", fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "usbsim: %s: protocol violation: %s\n", dev->name, msg);
-	trace("%s violation: %s", dev->name, msg);
 }
 
 const char *usbsim_opt(struct usbsim_dev *dev, const char *key, const char *dflt)
@@ -1441,22 +1447,27 @@ static const struct {
 	{ LIBUSB_ERROR_OTHER, "LIBUSB_ERROR_OTHER", "Other error" },
 };
 
+/* The row of code in errors, or -1. */
+static int error_row(int code)
+{
+	int i;
+
+	for (i = 0; i < (int)(sizeof(errors) / sizeof(errors[0])); i++)
+		if (errors[i].code == code)
+			return i;
+	return -1;
+}
+
 const char *LIBUSB_CALL libusb_error_name(int code)
 {
-	size_t i;
+	int i = error_row(code);
 
-	for (i = 0; i < sizeof(errors) / sizeof(errors[0]); i++)
-		if (errors[i].code == code)
-			return errors[i].name;
-	return "**UNKNOWN**";
+	return i < 0 ? "**UNKNOWN**" : errors[i].name;
 }
 
 const char *LIBUSB_CALL libusb_strerror(int code)
 {
-	size_t i;
+	int i = error_row(code);
 
-	for (i = 0; i < sizeof(errors) / sizeof(errors[0]); i++)
-		if (errors[i].code == code)
-			return errors[i].text;
-	return "Unknown error";
+	return i < 0 ? "Unknown error" : errors[i].text;
 }

@@ -12,25 +12,21 @@
  * dfuMANIFEST-WAIT-RESET and starts the firmware on a USB reset),
  * size=BYTES (flash, default 262144).
  */
-#include "usbsim.h"
+#include "dfu-class.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-enum { S_IDLE = 2, S_DNLOAD_SYNC, S_DNBUSY, S_DNLOAD_IDLE, S_MANIFEST_SYNC, S_MANIFEST,
-       S_MANIFEST_WAIT_RESET, S_UPLOAD_IDLE, S_ERROR };
-enum { E_OK = 0, E_ADDRESS = 8, E_NOTDONE = 9, E_STALLEDPKT = 15 };
-
 #define XFER 1024
 
 struct d11 {
+	struct usbsim_dfu dfu;	/* first: the class requests use it */
 	uint8_t *mem;		/* [0..3]: image length, then the image */
 	uint32_t size;
-	int state, status, tolerant, manifested;
+	int tolerant, manifested;
 	uint32_t next_block, upload_block, len;
 	double scale;
-	int pending;		/* a block waits for its GETSTATUS */
 	char serial[64];
 };
 
@@ -61,16 +57,6 @@ static uint32_t image_len(const struct d11 *s)
 	return v;
 }
 
-static int violation(struct usbsim_dev *dev, const char *what)
-{
-	struct d11 *s = dev->priv;
-
-	usbsim_violation(dev, "%s in state %d", what, s->state);
-	s->state = S_ERROR;
-	s->status = E_STALLEDPKT;
-	return LIBUSB_ERROR_PIPE;
-}
-
 static void busy(struct usbsim_dev *dev, double ms)
 {
 	struct d11 *s = dev->priv;
@@ -84,30 +70,30 @@ static int dnload(struct usbsim_dev *dev, const struct libusb_control_setup *st,
 	uint32_t off;
 
 	if (st->wLength == 0) {
-		if (s->state != S_DNLOAD_IDLE)
-			return violation(dev, "zero-length DNLOAD before any data");
-		s->state = S_MANIFEST_SYNC;
+		if (s->dfu.state != S_DNLOAD_IDLE)
+			return usbsim_dfu_violation(dev, "zero-length DNLOAD before any data");
+		s->dfu.state = S_MANIFEST_SYNC;
 		return 0;
 	}
-	if (s->state == S_IDLE) {
+	if (s->dfu.state == S_IDLE) {
 		s->next_block = st->wValue;	/* the first block number starts the count */
 		s->len = 0;
-	} else if (s->state != S_DNLOAD_IDLE) {
-		return violation(dev, "DNLOAD");
+	} else if (s->dfu.state != S_DNLOAD_IDLE) {
+		return usbsim_dfu_violation(dev, "DNLOAD");
 	}
 	if (st->wValue != (s->next_block & 0xffff) || st->wLength > XFER)
-		return violation(dev, "DNLOAD out of sequence or longer than wTransferSize");
+		return usbsim_dfu_violation(dev, "DNLOAD out of sequence or longer than wTransferSize");
 	off = s->len;
 	if (off + st->wLength > s->size - 4) {
-		s->state = S_ERROR;
-		s->status = E_ADDRESS;
+		s->dfu.state = S_ERROR;
+		s->dfu.status = E_ADDRESS;
 		return LIBUSB_ERROR_PIPE;
 	}
 	memcpy(s->mem + 4 + off, data, st->wLength);
 	s->len += st->wLength;
 	s->next_block++;
-	s->pending = 1;
-	s->state = S_DNLOAD_SYNC;
+	s->dfu.pending = 1;
+	s->dfu.state = S_DNLOAD_SYNC;
 	return st->wLength;
 }
 
@@ -116,18 +102,18 @@ static int upload(struct usbsim_dev *dev, const struct libusb_control_setup *st,
 	struct d11 *s = dev->priv;
 	uint32_t off, n, len = image_len(s);
 
-	if (s->state == S_IDLE)
+	if (s->dfu.state == S_IDLE)
 		s->upload_block = 0;
-	else if (s->state != S_UPLOAD_IDLE)
-		return violation(dev, "UPLOAD");
+	else if (s->dfu.state != S_UPLOAD_IDLE)
+		return usbsim_dfu_violation(dev, "UPLOAD");
 	if (st->wLength > XFER)
-		return violation(dev, "UPLOAD longer than wTransferSize");
+		return usbsim_dfu_violation(dev, "UPLOAD longer than wTransferSize");
 	off = s->upload_block * XFER;
 	n = off >= len ? 0 : len - off < st->wLength ? len - off : st->wLength;
 	memcpy(data, s->mem + 4 + off, n);
 	s->upload_block++;
 	/* a short frame ends the upload (DFU 1.1 section 6.2) */
-	s->state = n < st->wLength ? S_IDLE : S_UPLOAD_IDLE;
+	s->dfu.state = n < st->wLength ? S_IDLE : S_UPLOAD_IDLE;
 	return (int)n;
 }
 
@@ -138,84 +124,54 @@ static int get_status(struct usbsim_dev *dev, uint8_t *d, int len)
 
 	if (len < 6)
 		return LIBUSB_ERROR_PIPE;
-	if (s->state == S_DNLOAD_SYNC && s->pending) {
-		s->state = S_DNBUSY;
+	if (s->dfu.state == S_DNLOAD_SYNC && s->dfu.pending) {
+		s->dfu.state = S_DNBUSY;
 		poll = (uint32_t)(1 * s->scale + 0.999);
 		busy(dev, s->len == 0 ? 50 : 1);
-		s->pending = 0;
-	} else if (s->state == S_DNBUSY || s->state == S_DNLOAD_SYNC) {
-		s->state = S_DNLOAD_IDLE;
-	} else if (s->state == S_MANIFEST_SYNC && !s->manifested) {
-		s->state = S_MANIFEST;
+		s->dfu.pending = 0;
+	} else if (s->dfu.state == S_DNBUSY || s->dfu.state == S_DNLOAD_SYNC) {
+		s->dfu.state = S_DNLOAD_IDLE;
+	} else if (s->dfu.state == S_MANIFEST_SYNC && !s->manifested) {
+		s->dfu.state = S_MANIFEST;
 		poll = (uint32_t)(10 * s->scale + 0.999);
 		memcpy(s->mem, &s->len, 4);
 		busy(dev, 10);
 		s->manifested = 1;
 		usbsim_log(dev, "manifest %u bytes", s->len);
-	} else if (s->state == S_MANIFEST) {
-		s->state = s->tolerant ? S_IDLE : S_MANIFEST_WAIT_RESET;
+	} else if (s->dfu.state == S_MANIFEST) {
+		s->dfu.state = s->tolerant ? S_IDLE : S_MANIFEST_WAIT_RESET;
 		s->manifested = 0;
 	}
-	d[0] = (uint8_t)s->status;
+	d[0] = (uint8_t)s->dfu.status;
 	d[1] = (uint8_t)poll;
 	d[2] = (uint8_t)(poll >> 8);
 	d[3] = (uint8_t)(poll >> 16);
-	d[4] = (uint8_t)s->state;
+	d[4] = (uint8_t)s->dfu.state;
 	d[5] = 0;
 	/* what the host sees next: dfuDNBUSY becomes dfuDNLOAD-SYNC */
-	if (s->state == S_DNBUSY)
-		s->state = S_DNLOAD_SYNC;
+	if (s->dfu.state == S_DNBUSY)
+		s->dfu.state = S_DNLOAD_SYNC;
 	return 6;
 }
 
+static const struct usbsim_dfu_ops ops = { dnload, upload, get_status };
+
 static int control(struct usbsim_dev *dev, const struct libusb_control_setup *st, uint8_t *data)
 {
-	struct d11 *s = dev->priv;
-
-	if ((st->bmRequestType & 0x7f) != (LIBUSB_REQUEST_TYPE_CLASS | LIBUSB_RECIPIENT_INTERFACE))
-		return LIBUSB_ERROR_PIPE;
-	if (st->wIndex != 0)
-		return violation(dev, "request to an interface that does not exist");
-	switch (st->bRequest) {
-	case 1:
-		return dnload(dev, st, data);
-	case 2:
-		return upload(dev, st, data);
-	case 3:
-		return get_status(dev, data, st->wLength);
-	case 4:
-		if (s->state != S_ERROR)
-			return violation(dev, "CLRSTATUS outside dfuERROR");
-		s->state = S_IDLE;
-		s->status = E_OK;
-		return 0;
-	case 5:
-		if (st->wLength < 1)
-			return LIBUSB_ERROR_PIPE;
-		data[0] = (uint8_t)s->state;
-		return 1;
-	case 6:
-		if (s->state != S_IDLE && s->state != S_DNLOAD_IDLE && s->state != S_UPLOAD_IDLE &&
-		    s->state != S_DNLOAD_SYNC && s->state != S_MANIFEST_SYNC)
-			return violation(dev, "ABORT");
-		s->state = S_IDLE;
-		s->pending = 0;
-		return 0;
-	}
-	return violation(dev, "request not valid in DFU mode");
+	return usbsim_dfu_control(dev, &ops, st, data);
 }
 
 static void reset(struct usbsim_dev *dev)
 {
 	struct d11 *s = dev->priv;
 
-	if (s->state == S_MANIFEST_WAIT_RESET || (s->state == S_MANIFEST && !s->tolerant)) {
+	if (s->dfu.state == S_MANIFEST_WAIT_RESET || (s->dfu.state == S_MANIFEST && !s->tolerant)) {
 		usbsim_log(dev, "reset: starting the firmware");
 		dev->gone = 1;
 		return;
 	}
-	s->state = S_IDLE;
-	s->status = E_OK;
+	s->dfu.state = S_IDLE;
+	s->dfu.status = E_OK;
 }
 
 static int create(struct usbsim_dev *dev)
@@ -234,7 +190,7 @@ static int create(struct usbsim_dev *dev)
 		memset(s->mem, 0, 4);
 	s->scale = usbsim_opt_double(dev, "time_scale", 1.0);
 	s->tolerant = (int)usbsim_opt_int(dev, "tolerant", 1);
-	s->state = S_IDLE;
+	s->dfu.state = S_IDLE;
 	snprintf(s->serial, sizeof(s->serial), "%s", usbsim_opt(dev, "serial", "0001"));
 	strs[1] = "pid.codes";
 	strs[2] = "DFU 1.1 test device";

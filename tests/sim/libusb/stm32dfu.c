@@ -45,20 +45,12 @@
  *   corrupt=ADDR    silently program the byte at ADDR with bit 0 flipped
  *                   (a weak cell: only a read-back verify notices)
  */
-#include "usbsim.h"
+#include "dfu-class.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-enum {
-	S_APP_IDLE, S_APP_DETACH, S_IDLE, S_DNLOAD_SYNC, S_DNBUSY, S_DNLOAD_IDLE,
-	S_MANIFEST_SYNC, S_MANIFEST, S_MANIFEST_WAIT_RESET, S_UPLOAD_IDLE, S_ERROR,
-};
-enum {
-	E_OK, E_TARGET, E_FILE, E_WRITE, E_ERASE, E_CHECK_ERASED, E_PROG, E_VERIFY,
-	E_ADDRESS, E_NOTDONE, E_FIRMWARE, E_VENDOR, E_USBR, E_POR, E_UNKNOWN, E_STALLEDPKT,
-};
 
 #define XFER 2048
 #define FLASH_BASE 0x08000000u
@@ -116,12 +108,13 @@ struct persist {
 };
 
 struct dfu {
+	struct usbsim_dfu dfu;	/* first: the class requests use it */
 	struct persist *ps;
 	uint8_t *mem;
-	int state, status, alt;
+	int alt;
 	uint32_t ptr;
-	/* a DNLOAD waiting for the GETSTATUS that runs it */
-	int pending, block, len;
+	/* the DNLOAD waiting for the GETSTATUS that runs it */
+	int block, len;
 	uint8_t buf[XFER];
 	double scale;
 	uint32_t fail_erase, fail_write, corrupt;
@@ -328,35 +321,35 @@ static int get_status(struct usbsim_dev *dev, uint8_t *d, int len)
 
 	if (len < 6)
 		return LIBUSB_ERROR_PIPE;
-	switch (s->state) {
+	switch (s->dfu.state) {
 	case S_DNLOAD_SYNC:
-		if (s->pending) {
-			s->state = S_DNBUSY;
+		if (s->dfu.pending) {
+			s->dfu.state = S_DNBUSY;
 			poll = pending_poll(s);
 			run = 1;
 		} else {
-			s->state = S_DNLOAD_IDLE;
+			s->dfu.state = S_DNLOAD_IDLE;
 		}
 		break;
 	case S_MANIFEST_SYNC:
-		s->state = S_MANIFEST;
+		s->dfu.state = S_MANIFEST;
 		poll = 1;
 		manifest = 1;
 		break;
 	}
-	d[0] = (uint8_t)s->status;
+	d[0] = (uint8_t)s->dfu.status;
 	d[1] = (uint8_t)poll;
 	d[2] = (uint8_t)(poll >> 8);
 	d[3] = (uint8_t)(poll >> 16);
-	d[4] = (uint8_t)s->state;
+	d[4] = (uint8_t)s->dfu.state;
 	d[5] = 0;
 	if (run) {
 		/* The ROM executes the command after this status stage. */
 		int st = run_pending(dev);
 
-		s->pending = 0;
-		s->status = st;
-		s->state = st == E_OK ? S_DNLOAD_SYNC : S_ERROR;
+		s->dfu.pending = 0;
+		s->dfu.status = st;
+		s->dfu.state = st == E_OK ? S_DNLOAD_SYNC : S_ERROR;
 		if (st != E_OK)
 			usbsim_log(dev, "command failed: status %d", st);
 		dev->busy_stalls = s->early_stall;
@@ -366,43 +359,31 @@ static int get_status(struct usbsim_dev *dev, uint8_t *d, int len)
 	return 6;
 }
 
-/* DFU 1.1 6.1.2: a request the state does not allow stalls and sets
- * dfuERROR with errSTALLEDPKT. */
-static int violation(struct usbsim_dev *dev, const char *what)
-{
-	struct dfu *s = dev->priv;
-
-	usbsim_violation(dev, "%s in state %d", what, s->state);
-	s->state = S_ERROR;
-	s->status = E_STALLEDPKT;
-	return LIBUSB_ERROR_PIPE;
-}
-
 static int dnload(struct usbsim_dev *dev, const struct libusb_control_setup *st, uint8_t *data)
 {
 	struct dfu *s = dev->priv;
 
-	if (s->state != S_IDLE && s->state != S_DNLOAD_IDLE)
-		return violation(dev, "DNLOAD");
+	if (s->dfu.state != S_IDLE && s->dfu.state != S_DNLOAD_IDLE)
+		return usbsim_dfu_violation(dev, "DNLOAD");
 	if (st->wLength == 0) {
-		if (s->state != S_DNLOAD_IDLE)
-			return violation(dev, "zero-length DNLOAD (leave) without a prior command");
-		s->state = S_MANIFEST_SYNC;
+		if (s->dfu.state != S_DNLOAD_IDLE)
+			return usbsim_dfu_violation(dev, "zero-length DNLOAD (leave) without a prior command");
+		s->dfu.state = S_MANIFEST_SYNC;
 		return 0;
 	}
 	if (st->wLength > XFER)
-		return violation(dev, "DNLOAD longer than wTransferSize");
+		return usbsim_dfu_violation(dev, "DNLOAD longer than wTransferSize");
 	if (st->wValue == 1)
-		return violation(dev, "DNLOAD block 1");
+		return usbsim_dfu_violation(dev, "DNLOAD block 1");
 	if (st->wValue == 0 &&
 	    !((data[0] == 0x21 && st->wLength == 5) || (data[0] == 0x41 && st->wLength == 5) ||
 	      (data[0] == 0x41 && st->wLength == 1) || (data[0] == 0x92 && st->wLength == 1)))
-		return violation(dev, "unknown DfuSe command");
+		return usbsim_dfu_violation(dev, "unknown DfuSe command");
 	memcpy(s->buf, data, st->wLength);
 	s->len = st->wLength;
 	s->block = st->wValue;
-	s->pending = 1;
-	s->state = S_DNLOAD_SYNC;
+	s->dfu.pending = 1;
+	s->dfu.state = S_DNLOAD_SYNC;
 	return st->wLength;
 }
 
@@ -413,72 +394,42 @@ static int upload(struct usbsim_dev *dev, const struct libusb_control_setup *st,
 	const struct region *r;
 	uint32_t addr, n = st->wLength;
 
-	if (s->state != S_IDLE && s->state != S_UPLOAD_IDLE)
-		return violation(dev, "UPLOAD");
+	if (s->dfu.state != S_IDLE && s->dfu.state != S_UPLOAD_IDLE)
+		return usbsim_dfu_violation(dev, "UPLOAD");
 	if (st->wValue == 0) {
 		n = n < sizeof(cmds) ? n : sizeof(cmds);
 		memcpy(data, cmds, n);
-		s->state = S_UPLOAD_IDLE;
+		s->dfu.state = S_UPLOAD_IDLE;
 		return (int)n;
 	}
 	if (st->wValue == 1 || n > XFER)
-		return violation(dev, "UPLOAD block 1 or longer than wTransferSize");
+		return usbsim_dfu_violation(dev, "UPLOAD block 1 or longer than wTransferSize");
 	if (s->ps->rdp) {
-		s->state = S_ERROR;
-		s->status = E_VENDOR;
+		s->dfu.state = S_ERROR;
+		s->dfu.status = E_VENDOR;
 		usbsim_log(dev, "upload refused: read protection");
 		return LIBUSB_ERROR_PIPE;
 	}
 	addr = s->ptr + (uint32_t)(st->wValue - 2) * XFER;
 	r = find_region(s, addr, 1);
 	if (!r) {
-		s->state = S_ERROR;
-		s->status = E_ADDRESS;
+		s->dfu.state = S_ERROR;
+		s->dfu.status = E_ADDRESS;
 		usbsim_log(dev, "upload from 0x%08x: outside the layout", addr);
 		return LIBUSB_ERROR_PIPE;
 	}
 	if (addr + n > r->addr + r->size)
 		n = r->addr + r->size - addr;	/* a short packet ends the upload */
 	memcpy(data, mem_at(s, r, addr), n);
-	s->state = S_UPLOAD_IDLE;
+	s->dfu.state = S_UPLOAD_IDLE;
 	return (int)n;
 }
 
+static const struct usbsim_dfu_ops ops = { dnload, upload, get_status };
+
 static int control(struct usbsim_dev *dev, const struct libusb_control_setup *st, uint8_t *data)
 {
-	struct dfu *s = dev->priv;
-
-	if ((st->bmRequestType & 0x7f) != (LIBUSB_REQUEST_TYPE_CLASS | LIBUSB_RECIPIENT_INTERFACE))
-		return LIBUSB_ERROR_PIPE;	/* e.g. GET_DESCRIPTOR of type DFU: not supported */
-	if (st->wIndex != 0)
-		return violation(dev, "request to an interface that does not exist");
-	switch (st->bRequest) {
-	case 1:
-		return dnload(dev, st, data);
-	case 2:
-		return upload(dev, st, data);
-	case 3:
-		return get_status(dev, data, st->wLength);
-	case 4:
-		if (s->state != S_ERROR)
-			return violation(dev, "CLRSTATUS outside dfuERROR");
-		s->state = S_IDLE;
-		s->status = E_OK;
-		return 0;
-	case 5:
-		if (st->wLength < 1)
-			return LIBUSB_ERROR_PIPE;
-		data[0] = (uint8_t)s->state;
-		return 1;
-	case 6:
-		if (s->state != S_IDLE && s->state != S_DNLOAD_SYNC && s->state != S_DNLOAD_IDLE &&
-		    s->state != S_MANIFEST_SYNC && s->state != S_UPLOAD_IDLE)
-			return violation(dev, "ABORT");
-		s->state = S_IDLE;
-		s->pending = 0;
-		return 0;
-	}
-	return violation(dev, "request not valid in DFU mode");
+	return usbsim_dfu_control(dev, &ops, st, data);
 }
 
 static void set_interface(struct usbsim_dev *dev, int iface, int alt)
@@ -494,13 +445,13 @@ static void reset(struct usbsim_dev *dev)
 
 	/* A USB reset in DFU mode brings the ROM back to dfuIDLE (DFU 1.1
 	 * appendix A); after manifestation it would start the application. */
-	if (s->state == S_MANIFEST || s->state == S_MANIFEST_WAIT_RESET) {
+	if (s->dfu.state == S_MANIFEST || s->dfu.state == S_MANIFEST_WAIT_RESET) {
 		leave(dev);
 		return;
 	}
-	s->state = S_IDLE;
-	s->status = E_OK;
-	s->pending = 0;
+	s->dfu.state = S_IDLE;
+	s->dfu.status = E_OK;
+	s->dfu.pending = 0;
 }
 
 static int create(struct usbsim_dev *dev)
@@ -537,8 +488,8 @@ static int create(struct usbsim_dev *dev)
 		fprintf(stderr, "usbsim: %s: start=%s: want idle or error\n", dev->name, start);
 		return -1;
 	}
-	s->state = strcmp(start, "error") ? S_IDLE : S_ERROR;
-	s->status = strcmp(start, "error") ? E_OK : E_FIRMWARE;
+	s->dfu.state = strcmp(start, "error") ? S_IDLE : S_ERROR;
+	s->dfu.status = strcmp(start, "error") ? E_OK : E_FIRMWARE;
 	s->ptr = FLASH_BASE;
 	snprintf(s->serial, sizeof(s->serial), "%s", usbsim_opt(dev, "serial", "315A28A0B956"));
 	if (s->ps->left) {
