@@ -7,6 +7,7 @@
 #include "exitcode.h"
 #include "filter.h"
 #include "fsutil.h"
+#include "image.h"
 #include "log.h"
 #include "scan.h"
 #include "reappear.h"
@@ -20,7 +21,7 @@
 #include <unistd.h>
 
 static const char *o_device;
-static struct mpf_u32 o_address;
+static struct mpf_u32 o_address, o_vid = { 0x0483, 0 }, o_pid = { 0xdf11, 0 };
 static int o_alt = -1, o_erase_all, o_verify = 1, o_leave = 1, o_force;
 static double o_wait = 10;
 
@@ -40,6 +41,8 @@ static const struct mpf_opt dfu_opts[] = {
 	OPT_BOOL(0, "leave", &o_leave,
 		 "leave DFU and start the firmware after writing (default; --no-leave stays)"),
 	OPT_BOOL(0, "force", &o_force, "write a file whose DFU suffix names another vid:pid"),
+	OPT_ADDR(0, "vid", &o_vid, "VID", "make: the USB vendor ID the file is for (default 0x0483)"),
+	OPT_ADDR(0, "pid", &o_pid, "PID", "make: the USB product ID the file is for (default 0xdf11)"),
 	OPT_DURATION(0, "wait", &o_wait, "SEC", 0, 3600,
 		   "after leaving, wait up to SEC for the board to come back as a serial "
 		   "port (default 10; 0 does not wait)"),
@@ -425,6 +428,125 @@ static int cmd_write(int argc, char **argv)
 	return emit(&rec);
 }
 
+/* ---- make: a DfuSe file from .bin, .hex and .elf files ------------------- */
+
+/* One operand: [ADDR][@ALT]:FILE, or FILE alone for a file that carries
+ * its addresses (.hex, .elf). */
+struct make_arg {
+	const char *file;
+	uint32_t addr;
+	int has_addr, alt;
+};
+
+static void parse_make_arg(const char *arg, struct make_arg *a)
+{
+	const char *colon = strchr(arg, ':'), *at;
+	char head[64];
+
+	*a = (struct make_arg){ .file = arg };
+	if (!colon || (size_t)(colon - arg) >= sizeof(head) ||
+	    strspn(arg, "0123456789abcdefABCDEFxX@") != (size_t)(colon - arg))
+		return;
+	snprintf(head, sizeof(head), "%.*s", (int)(colon - arg), arg);
+	a->file = colon + 1;
+	if ((at = strchr(head, '@'))) {
+		char *end;
+		unsigned long alt = strtoul(at + 1, &end, 10);
+
+		if (end == at + 1 || *end || alt > 255)
+			mpf_usage_error("bad alt setting in '%s' (ADDR@ALT:FILE, ALT 0..255)", arg);
+		a->alt = (int)alt;
+		head[at - head] = '\0';
+	}
+	if (head[0]) {
+		a->addr = mpf_arg_addr("ADDR", head);
+		a->has_addr = 1;
+	}
+}
+
+/* What make takes: raw images and the files that carry their addresses;
+ * a DFU, DfuSe or UF2 file is refused, as dfuse-pack refuses a suffix. */
+#define MAKE_TAKES (MPF_IMAGE_TAKES(MPF_IMAGE_BIN) | MPF_IMAGE_TAKES(MPF_IMAGE_HEX) | \
+		    MPF_IMAGE_TAKES(MPF_IMAGE_ELF))
+
+static void check_make_input(const struct make_arg *a, const struct mpf_image *img)
+{
+	struct mpf_buf err = MPF_BUF_INIT;
+
+	if (mpf_image_accept(img, a->file, MAKE_TAKES, &err))
+		mpf_die(MPF_EXIT_DATAERR, "%s", err.buf);
+	mpf_buf_release(&err);
+	if (img->fmt != MPF_IMAGE_BIN) {
+		if (a->has_addr)
+			mpf_usage_error("%s is a .%s file, which carries its addresses: name it "
+					"without ADDR", a->file, img->format);
+		return;
+	}
+	if (!a->has_addr)
+		mpf_usage_error("%s is a raw binary: give its address, as ADDR:%s", a->file, a->file);
+	if (img->suffix_len || img->prefix_len)
+		mpf_die(MPF_EXIT_DATAERR, "%s has a DFU %s, which is not firmware: remove it "
+			"first (dfu-%s -D)", a->file, img->suffix_len ? "suffix" : "prefix",
+			img->suffix_len ? "suffix" : "prefix");
+}
+
+/* Elements of a in the file's targets: consecutive operands with the same
+ * alt setting share a target, as dfuse-pack groups them. */
+static void add_elements(struct mpf_dfuse_file *f, const struct make_arg *a,
+			 const struct mpf_image *img)
+{
+	struct mpf_dfuse_target *t = f->n ? &f->t[f->n - 1] : NULL;
+	size_t i;
+
+	if (!t || t->alt != a->alt) {
+		f->t = mpf_xrealloc(f->t, (f->n + 1) * sizeof(*f->t));
+		t = &f->t[f->n++];
+		memset(t, 0, sizeof(*t));
+		t->alt = (uint8_t)a->alt;
+		snprintf(t->name, sizeof(t->name), "ST...");	/* as dfu.py and dfuse-pack */
+	}
+	t->el = mpf_xrealloc(t->el, (t->n + img->n) * sizeof(*t->el));
+	for (i = 0; i < img->n; i++)
+		t->el[t->n++] = (struct mpf_dfuse_element){ img->seg[i].addr,
+							    (uint32_t)img->seg[i].len,
+							    img->seg[i].data };
+}
+
+static int cmd_make(int argc, char **argv)
+{
+	struct mpf_dfuse_file f = { .vid = (uint16_t)o_vid.v, .pid = (uint16_t)o_pid.v };
+	struct mpf_image *img = mpf_xcalloc((size_t)argc, sizeof(*img));
+	struct mpf_buf out = MPF_BUF_INIT, err = MPF_BUF_INIT;
+	struct make_arg a;
+	int i, r;
+
+	if (o_vid.v > 0xffff || o_pid.v > 0xffff)
+		mpf_usage_error("--vid and --pid are 16-bit numbers (0x0483, 0xdf11)");
+	for (i = 1; i < argc; i++) {
+		parse_make_arg(argv[i], &a);
+		if (mpf_same_file(a.file, argv[0]))
+			mpf_usage_error("%s is an input too: the output would replace it", argv[0]);
+		if ((r = mpf_image_load(a.file, a.addr, &img[i], &err)))
+			mpf_die(mpf_exit_for_err(r), "%s", err.buf);
+		check_make_input(&a, &img[i]);
+		add_elements(&f, &a, &img[i]);
+	}
+	mpf_dfuse_file_write(&f, MPF_DFUSE_SIZE_WITH_SUFFIX, &out);
+	if (mpf_write_file(argv[0], out.buf, out.len, &err))
+		mpf_die(MPF_EXIT_CANTCREAT, "%s", err.buf);
+	mpf_info("%s: %zu target%s, %zu bytes, for %04x:%04x", argv[0], f.n, f.n == 1 ? "" : "s",
+		 out.len, f.vid, f.pid);
+	for (i = 0; i < argc; i++)
+		mpf_image_release(&img[i]);
+	for (i = 0; i < (int)f.n; i++)
+		free(f.t[i].el);
+	free(f.t);
+	free(img);
+	mpf_buf_release(&out);
+	mpf_buf_release(&err);
+	return 0;
+}
+
 static int cmd_list(int argc, char **argv)
 {
 	struct mpf_usb_match m;
@@ -449,6 +571,8 @@ static const struct mpf_subcmd dfu_subcmds[] = {
 	SUBCMD("leave", NULL, 0, 0, cmd_leave, "leave DFU mode and start the firmware"),
 	SUBCMD("unprotect", NULL, 0, 0, cmd_unprotect,
 	       "remove read protection (the device erases all its flash)"),
+	SUBCMD("make", "OUT.dfu [ADDR][@ALT]:FILE...", 2, -1, cmd_make,
+	       "make a DfuSe file from .bin, .hex and .elf files, as dfu-util's dfuse-pack"),
 	SUBCMD_END(),
 };
 
@@ -500,6 +624,14 @@ const struct mpf_applet dfu_applet = {
 		"(errVENDOR); unprotect removes the protection, which makes the chip erase "
 		"all of its flash and reset.\n"
 		"\n"
+		"make builds a DfuSe .dfu file from raw images placed with ADDR:FILE and from "
+		".hex and .elf files (FILE alone: they carry their addresses); ADDR@ALT:FILE "
+		"puts an image in the target of alternate setting ALT, and consecutive images of "
+		"one alt setting share a target. The file is laid out byte for byte as dfu-util's "
+		"dfuse-pack writes it (targets named \"ST...\", the suffix for --vid and --pid, "
+		"by default 0483:df11, the STM32 ROM's). A raw image that is a DFU, DfuSe or UF2 "
+		"file already is refused.\n"
+		"\n"
 		"Devices are chosen with --device: vid:pid in hex, a bus-port location "
 		"(1-1.4, as mpf-scan prints it) or a USB serial number. A device mpf may not "
 		"open gives a message naming the udev rule to install ('make install-udev').",
@@ -515,6 +647,9 @@ const struct mpf_applet dfu_applet = {
 		"\n"
 		"$ mpf-dfu read 0x08000000 1M backup.bin\n"
 		"Save the whole internal flash of an STM32F405.\n"
+		"\n"
+		"$ mpf-dfu make fw.dfu 0x08000000:boot.bin 0x08020000:app.bin\n"
+		"Make a .dfu file of two images for an STM32.\n"
 		"\n"
 		"$ mpf-scan | mpf-info | mpf-pick | mpf-fetch | mpf-bootloader | mpf-dfu\n"
 		"Flash every STM32 board the pipeline chose DFU for.",

@@ -14,7 +14,7 @@
 static struct mpf_strlist o_serial, o_ignore;
 static unsigned o_kind;
 static const char *o_ports_from;
-static int o_bluetooth;
+static int o_bluetooth, o_all;
 
 static const struct mpf_opt scan_opts[] = {
 	OPT_LIST_HINT('s', "serial", &o_serial, "GLOB", "@serial",
@@ -25,6 +25,8 @@ static const struct mpf_opt scan_opts[] = {
 	OPT_FILE('f', "ports-from", &o_ports_from, "FILE",
 		 "add the ports or globs listed in FILE, one per line (# comments)"),
 	OPT_BOOL(0, "bluetooth", &o_bluetooth, "include Bluetooth serial ports"),
+	OPT_BOOL(0, "all", &o_all,
+		 "include serial ports with no USB identity (ttyS*, the console) on Linux"),
 	OPT_END(),
 };
 
@@ -100,7 +102,7 @@ static int read_ports(const char *path)
 static int scan_main(int argc, char **argv)
 {
 	struct mpf_filter f = { .columns = columns };
-	struct mpf_scan_opts so = { .kinds = o_kind, .bluetooth = o_bluetooth };
+	struct mpf_scan_opts so = { .kinds = o_kind, .bluetooth = o_bluetooth, .all = o_all };
 	struct mpf_record *recs = NULL;
 	size_t n = 0;
 	int i, r;
@@ -136,8 +138,12 @@ const struct mpf_applet scan_applet = {
 		"\n"
 		"Ports named with --serial or as arguments are included when they exist, even "
 		"if the system does not enumerate them (a pty, a socat link, a "
-		"/dev/serial/by-id path); globs are expanded. Bluetooth serial ports are left "
-		"out unless --bluetooth is given. A USB device mpf may not open is still listed, "
+		"/dev/serial/by-id path); a port named literally is listed even if an --ignore "
+		"glob or MPF_IGNORE matches it, as mpflash does, while the ports a --serial "
+		"glob expands to are still subject to --ignore. Bluetooth serial ports are left "
+		"out unless --bluetooth is given, and on Linux so are the ports with no USB "
+		"identity (the ttyS UARTs of a PC, the console) unless --all is given or they "
+		"are named. A USB device mpf may not open is still listed, "
 		"with \"access\": \"denied\" and a hint naming the udev rule to install. A "
 		"machine with no USB bus is not an error.\n"
 		"\n"

@@ -50,10 +50,13 @@ static const struct mpf_opt uf2_opts[] = {
 		 "write the blocks straight to block device DEV (/dev/sdb), unmounted"),
 	OPT_BOOL(0, "raw", &o_raw,
 		 "write to the target's block device itself when it is not mounted, instead of mounting it"),
-	OPT_BOOL(0, "force", &o_force, "flash even when the image's family does not fit the drive, or --device is not a UF2 bootloader's"),
+	OPT_BOOL(0, "force", &o_force,
+		 "flash even when the image's family does not fit the drive, --device is not a UF2 "
+		 "bootloader's, or the image is larger than its family's flash"),
 	OPT_BOOL(0, "no-wait", &o_no_wait, "do not wait for the board to come back as a serial port"),
 	OPT_CHOICE_FN(0, "family", &o_family, "NAME", family_word, family_accept,
-		      "convert: the UF2 family, as its ID (0xe48bff56) or by name"),
+		      "convert: the UF2 family, as its ID (0xe48bff56) or by name; extract: "
+		      "the family to take from a file that holds several"),
 	OPT_ADDR(0, "base", &o_base, "ADDR",
 		 "convert: address of a raw binary's first byte (default: the family's usual base)"),
 	OPT_END(),
@@ -181,22 +184,42 @@ static int cmd_info(int argc, char **argv)
 	return i;
 }
 
-/* ---- convert ---- */
+/* ---- convert, extract ---- */
+
+/* Writing OUT must never replace IN, whatever path or link names it. */
+static void refuse_same_file(const char *in, const char *out)
+{
+	if (mpf_same_file(in, out))
+		mpf_usage_error("%s and %s are the same file: the output would replace the input",
+				in, out);
+}
 
 /* What convert takes: flash contents, placed (HEX, ELF) or raw (a .bin,
- * an ESP image). Nothing past 16 MiB, the largest flash a UF2 family here
- * has, is one image; a UF2 file is already one. */
+ * an ESP image); a UF2 file is already one. How much is too much is the
+ * family's flash (check_fits); the cap only bounds the memory a sparse
+ * file could ask for. */
 #define CONVERT_TAKES (MPF_IMAGE_TAKES(MPF_IMAGE_BIN) | MPF_IMAGE_TAKES(MPF_IMAGE_HEX) | \
 		       MPF_IMAGE_TAKES(MPF_IMAGE_ELF) | MPF_IMAGE_TAKES(MPF_IMAGE_ESP))
-#define CONVERT_MAX ((size_t)16 << 20)
+#define CONVERT_MAX MPF_FIRMWARE_MAX
+
+/* A raw image goes at the family's usual base or --base; without either,
+ * say why there is none. */
+static void need_base(const struct mpf_uf2_family *fam)
+{
+	mpf_usage_error("a raw .bin needs --base for %s: its flash address %s (a .hex or "
+			".elf carries its addresses)", fam->name, mpf_uf2_family_find(o_family) ?
+			"depends on the board" : "is not known, as the family is not in "
+			"uf2families.json");
+}
 
 /* The input's bytes from its first address (raw: base, which the family
  * may not know), in bin. */
-static uint32_t convert_input(const char *path, uint32_t base, const char *family,
+static uint32_t convert_input(const char *path, const struct mpf_uf2_family *fam,
 			      struct mpf_buf *bin)
 {
 	struct mpf_buf err = MPF_BUF_INIT;
 	struct mpf_image img;
+	uint32_t base = fam->base;
 	int r = mpf_image_load(path, base, &img, &err), raw;
 
 	if (r == MPF_ERR_IO)
@@ -205,7 +228,7 @@ static uint32_t convert_input(const char *path, uint32_t base, const char *famil
 		r = mpf_image_accept(&img, path, CONVERT_TAKES, &err);
 	raw = img.fmt == MPF_IMAGE_BIN || img.fmt == MPF_IMAGE_ESP;
 	if (r == MPF_OK && raw && !base)
-		mpf_usage_error("--base is needed for %s", family);
+		need_base(fam);
 	if (r == MPF_OK && !raw && o_base.given)
 		mpf_warn("%s is %s: its own addresses are used, --base is ignored", path,
 			 img.format);
@@ -224,12 +247,9 @@ static uint32_t convert_input(const char *path, uint32_t base, const char *famil
 	return base;
 }
 
-static int cmd_convert(int argc, char **argv)
+static struct mpf_uf2_family convert_family(void)
 {
 	struct mpf_uf2_family fam = { .name = o_family };
-	struct mpf_buf in = MPF_BUF_INIT, out = MPF_BUF_INIT, err = MPF_BUF_INIT;
-	uint32_t base;
-	int n;
 
 	if (!o_family)
 		mpf_usage_error("convert needs --family (RP2040, RP2350_ARM_S, SAMD21, SAMD51, "
@@ -238,8 +258,30 @@ static int cmd_convert(int argc, char **argv)
 		fam = *mpf_uf2_family_find(o_family);
 	else
 		mpf_parse_addr(o_family, &fam.id);	/* a number: --family took it */
-	base = o_base.given ? o_base.v : fam.base;
-	base = convert_input(argv[0], base, fam.name, &in);
+	if (o_base.given)
+		fam.base = o_base.v;
+	return fam;
+}
+
+static void check_fits(const char *what, int r, struct mpf_buf *err)
+{
+	if (r && !o_force)
+		mpf_die(MPF_EXIT_DATAERR, "%s: %s (--force to go on)", what, err->buf);
+	if (r)
+		mpf_warn("%s: %s; going on (--force)", what, err->buf);
+	mpf_buf_reset(err);
+}
+
+static int cmd_convert(int argc, char **argv)
+{
+	struct mpf_uf2_family fam = convert_family();
+	struct mpf_buf in = MPF_BUF_INIT, out = MPF_BUF_INIT, err = MPF_BUF_INIT;
+	uint32_t base;
+	int n;
+
+	refuse_same_file(argv[0], argv[1]);
+	base = convert_input(argv[0], &fam, &in);
+	check_fits(argv[0], mpf_uf2_fits(fam.id, (uint64_t)base + in.len, &err), &err);
 	n = mpf_uf2_convert((const uint8_t *)in.buf, in.len, base, fam.id, 256, &out, &err);
 	if (n < 0)
 		mpf_die(MPF_EXIT_DATAERR, "%s: %s", argv[0], err.buf);
@@ -247,6 +289,55 @@ static int cmd_convert(int argc, char **argv)
 		mpf_die(MPF_EXIT_CANTCREAT, "%s", err.buf);
 	mpf_info("%s: %d blocks of %s at 0x%08x-0x%08x", argv[1], n, fam.name, (unsigned)base,
 		 (unsigned)(base + in.len));
+	mpf_buf_release(&in);
+	mpf_buf_release(&out);
+	mpf_buf_release(&err);
+	return 0;
+}
+
+/* The part extract takes: the one there is, or the one --family names. */
+static const struct mpf_uf2_part *extract_part(const char *file, const struct mpf_uf2_summary *s)
+{
+	const struct mpf_uf2_family *f = o_family ? mpf_uf2_family_find(o_family) : NULL;
+	struct mpf_buf fams = MPF_BUF_INIT;
+	uint32_t id = 0;
+	char fb[16];
+	size_t i;
+
+	if (o_family && !f)
+		mpf_parse_addr(o_family, &id);
+	for (i = 0; o_family && i < s->nparts; i++)
+		if (s->parts[i].has_family && s->parts[i].family == (f ? f->id : id))
+			return &s->parts[i];
+	if (!o_family && s->nparts == 1)
+		return &s->parts[0];
+	for (i = 0; i < s->nparts; i++)
+		mpf_buf_addf(&fams, "%s%s", i ? ", " : "", s->parts[i].has_family ?
+			     mpf_uf2_family_name(s->parts[i].family, fb, sizeof(fb)) : "(no family)");
+	if (o_family)
+		mpf_die(MPF_EXIT_DATAERR, "%s has no %s blocks (it has %s)", file, o_family, fams.buf);
+	mpf_usage_error("%s holds several families (%s): pick one with --family", file, fams.buf);
+}
+
+static int cmd_extract(int argc, char **argv)
+{
+	struct mpf_buf in = MPF_BUF_INIT, out = MPF_BUF_INIT, err = MPF_BUF_INIT;
+	const struct mpf_uf2_part *p;
+	struct mpf_uf2_summary s;
+	char fb[16];
+	int r;
+
+	refuse_same_file(argv[0], argv[1]);
+	if ((r = load_uf2(argv[0], &in, &s, &err)))
+		mpf_die(r == MPF_ERR_FORMAT ? MPF_EXIT_DATAERR : MPF_EXIT_NOINPUT, "%s", err.buf);
+	p = extract_part(argv[0], &s);
+	if (mpf_uf2_extract((const uint8_t *)in.buf, in.len, p, MPF_FIRMWARE_MAX, &out, &err))
+		mpf_die(MPF_EXIT_DATAERR, "%s: %s", argv[0], err.buf);
+	if (mpf_write_file(argv[1], out.buf, out.len, &err))
+		mpf_die(MPF_EXIT_CANTCREAT, "%s", err.buf);
+	mpf_info("%s: %zu bytes of %s for 0x%08x-0x%08x", argv[1], out.len, p->has_family ?
+		 mpf_uf2_family_name(p->family, fb, sizeof(fb)) : "(no family)",
+		 (unsigned)p->start, (unsigned)p->end);
 	mpf_buf_release(&in);
 	mpf_buf_release(&out);
 	mpf_buf_release(&err);
@@ -309,6 +400,29 @@ static int check_family(struct flash *f, const char *dir)
 	return r < 0 ? r : 0;
 }
 
+/* Before a byte is copied: the image must fit its family's flash, or for
+ * blocks without a family the flash of the drive's family. */
+static int check_bounds(struct flash *f)
+{
+	struct mpf_uf2_info info;
+	int known = f->drive && !mpf_uf2_read_info(f->drive, &info);
+	int r = mpf_uf2_check_bounds(&f->s, known ? &info : NULL, &f->err);
+
+	if (r && o_force) {
+		mpf_warn("%s: %s; copying anyway (--force)", f->file, f->err.buf);
+		mpf_buf_reset(&f->err);
+		return 0;
+	}
+	if (r) {
+		char *why = mpf_buf_detach(&f->err);
+
+		mpf_errf(&f->err, r, "%s: %s (nothing copied; --force to go on)",
+			 base_name(f->file), why);
+		free(why);
+	}
+	return r;
+}
+
 static int copy_to_drive(struct flash *f, const struct mpf_buf *data)
 {
 	struct mpf_progress *pr;
@@ -348,6 +462,8 @@ static int flash_file(struct flash *f)
 	int64_t t0 = mpf_now_ms();
 	int r = load_uf2(f->file, &data, &f->s, &f->err);
 
+	if (!r)
+		r = check_bounds(f);
 	if (!r && f->device && !o_force)
 		r = device_check(f->device, &f->err);
 	if (!r && f->device) {
@@ -560,6 +676,8 @@ static const struct mpf_subcmd uf2_subcmds[] = {
 	       "check UF2 files and describe them: families, blocks, addresses"),
 	SUBCMD("convert", "--family NAME [--base ADDR] IN OUT.uf2", 2, 2, cmd_convert,
 	       "make a UF2 file from a raw binary, Intel HEX or ELF file"),
+	SUBCMD("extract", "[--family NAME] IN.uf2 OUT.bin", 2, 2, cmd_extract,
+	       "turn a UF2 file back into a raw binary (gaps filled with 0xff)"),
 	SUBCMD_END(),
 };
 
@@ -593,15 +711,25 @@ const struct mpf_applet uf2_applet = {
 		"writes the UF2 blocks straight to an unmounted block device instead (--raw: the "
 		"target's), which UF2 bootloaders accept at any sector.\n"
 		"\n"
+		"An image that runs past the end of its family's flash (RP2040: 16 MiB from "
+		"0x10000000) is refused before a byte is copied (--force overrides). Blocks "
+		"flagged not-main-flash (MakeCode puts the program's source in them) are counted "
+		"in the file's numbering, as bootloaders count them, and never written to flash.\n"
+		"\n"
 		"mpf-uf2 info checks UF2 files and lists their families and address ranges; "
-		"mpf-uf2 convert makes a UF2 file from a raw binary placed at --base, or from "
-		"an Intel HEX or ELF file, whose data goes to its own addresses with the gaps "
-		"filled with 0xff (256-byte payloads, as uf2conv and the Pico SDK write them); "
-		"the input is known by its content, and a UF2 or DfuSe file is refused rather "
-		"than wrapped. Family names: RP2040, RP2XXX_ABSOLUTE, "
-		"RP2XXX_DATA, RP2350_ARM_S, RP2350_RISCV, RP2350_ARM_NS, SAMD21, SAMD51, "
-		"NRF52840, NRF52, NRF52833, ESP32S2, ESP32S3, STM32F4, MIMXRT10XX and others "
-		"from uf2families.json, or a number.",
+		"mpf-uf2 convert makes a UF2 file from a raw binary placed at --base (or the "
+		"family's usual base), or from an Intel HEX or ELF file, whose data goes to its "
+		"own addresses with the gaps filled with 0xff (256-byte payloads, as uf2conv and "
+		"the Pico SDK write them); a family with no known base (a number not in "
+		"uf2families.json, an ESP32) needs --base for a raw binary. The input is known "
+		"by its content: a UF2 or DfuSe file is refused rather than wrapped. convert "
+		"refuses to write over its input and to make an image larger than the family's "
+		"flash (--force overrides). mpf-uf2 extract turns a UF2 file back into a raw "
+		"binary from its lowest address to its highest, gaps filled with 0xff; --family "
+		"picks one family of a file that holds several. Family names: every one of "
+		"Microsoft's uf2families.json (RP2040, RP2350_ARM_S, SAMD21, SAMD51, NRF52840, "
+		"NRF52832xxAA, STM32F0 ... STM32WL, ESP32C6, ESP32P4, RA4M1, CH32V, ...), in any "
+		"case, or a number.",
 	.examples =
 		"$ mpf-scan | mpf-info | mpf-pick --version 1.24.1 | mpf-fetch | mpf-bootloader | mpf-uf2 | mpf-info\n"
 		"Update every RP2040 board attached and show what runs afterwards.\n"
@@ -616,7 +744,10 @@ const struct mpf_applet uf2_applet = {
 		"Check a UF2 file and show its families and address ranges.\n"
 		"\n"
 		"$ mpf-uf2 convert --family SAMD51 --base 0x4000 firmware.bin firmware.uf2\n"
-		"Make a UF2 file for a SAMD51 board behind the UF2 bootloader.",
+		"Make a UF2 file for a SAMD51 board behind the UF2 bootloader.\n"
+		"\n"
+		"$ mpf-uf2 extract RPI_PICO-v1.24.1.uf2 pico.bin\n"
+		"Take the flash image out of a UF2 file (for mpf-swd, or to compare).",
 	.opts = uf2_opts,
 	.subcmds = uf2_subcmds,
 	.flags = MPF_APPLET_FILTER | MPF_APPLET_OPERANDS,

@@ -4,12 +4,12 @@
 _mpf_opts() {
 	case $1 in
 	bootloader) echo ' --using -u --wait --kind --retry-errors --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
-	dfu) echo ' --device -d --alt -a --address --erase-all --verify --leave --force --wait --retry-errors --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
+	dfu) echo ' --device -d --alt -a --address --erase-all --verify --leave --force --vid --pid --wait --retry-errors --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	esp) echo ' --serial -s --baud -b --before --after --chip --erase-all --skip-unchanged --no-compress --force --flash-mode --flash-freq --flash-size --connect-attempts --retry-errors --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	fetch) echo ' --update -u --port -p --board -b --mirror --add --variant --version --custom --list -l --force -f --retries --retry-errors --help -h --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	info) echo ' --reset --baud --no-raw-paste --script --ignore -i --retry-errors --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	pick) echo ' --version -V --board -b --as --variant --port -p --method -m --custom --force -f --explain --retry-errors --help -h --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
-	scan) echo ' --serial -s --ignore -i --kind -k --ports-from -f --bluetooth --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
+	scan) echo ' --serial -s --ignore -i --kind -k --ports-from -f --bluetooth --all --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	swd) echo ' --probe -p --frequency -f --target -t --unlock --address -a --all --no-reset --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	uf2) echo ' --drive --device --raw --force --no-wait --family --base --retry-errors --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	esac
@@ -18,10 +18,10 @@ _mpf_opts() {
 # _mpf_cmds APPLET: its commands, if any
 _mpf_cmds() {
 	case $1 in
-	dfu) echo 'list write read erase leave unprotect' ;;
+	dfu) echo 'list write read erase leave unprotect make' ;;
 	esp) echo 'write erase erase-region read info chip-id image-info' ;;
 	swd) echo 'list info write erase read reset' ;;
-	uf2) echo 'info convert' ;;
+	uf2) echo 'info convert extract' ;;
 	esac
 }
 
@@ -43,6 +43,8 @@ _mpf_arg() {
 	--device|-d) echo '' ;;
 	--alt|-a) echo '' ;;
 	--address) echo '@hex' ;;
+	--vid) echo '@hex' ;;
+	--pid) echo '@hex' ;;
 	--wait) echo '' ;;
 	--jobs|-j) echo '' ;;
 	--timeout) echo '' ;;
@@ -127,7 +129,7 @@ _mpf_arg() {
 	uf2) case $2 in
 	--drive) echo '@dir' ;;
 	--device) echo '@file' ;;
-	--family) echo 'RP2040 RP2XXX_ABSOLUTE RP2XXX_DATA RP2350_ARM_S RP2350_RISCV RP2350_ARM_NS CYW43 SAMD21 SAMD51 NRF52840 NRF52 NRF52833 ESP32 ESP32S2 ESP32S3 ESP32C3 ESP32C6 ESP8266 STM32F4 STM32F407 STM32F407VG STM32F411xE STM32F411xC STM32F7 STM32H7 STM32L4 STM32G4 MIMXRT10XX' ;;
+	--family) echo 'AT32F415 ATMEGA32 BK7231N BK7231U BK7251 BL602 CH32V CSK4 CSK6 CYW43 ESP32 ESP32C2 ESP32C3 ESP32C5 ESP32C6 ESP32C61 ESP32H2 ESP32H21 ESP32H4 ESP32P4 ESP32S2 ESP32S3 ESP32S31 ESP8266 FX2 GD32F350 GD32VF103 KL32L2 LPC55 M0SENSE MaixPlay-U4 MAX32650 MAX32666 MAX32690 MAX78002 MIMXRT10XX NRF52 NRF52820 NRF52832xxAA NRF52832xxAB NRF52833 NRF52840 PY32F071-UVK5-V3 RA4M1 RP2040 RP2350_ARM_NS RP2350_ARM_S RP2350_RISCV RP2XXX_ABSOLUTE RP2XXX_DATA RTL8710A RTL8710B RTL8720C RTL8720D RZA1LU SAMD21 SAMD51 SAML21 STM32' ;;
 	--base) echo '@hex' ;;
 	--jobs|-j) echo '' ;;
 	--timeout) echo '' ;;

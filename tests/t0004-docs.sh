@@ -98,7 +98,7 @@ test_expect_success BASH 'bash completion: subcommands and choices from the driv
 	complete_words mpf-swd --target "" >out && printf "%s\n" nrf52 stm32f4 stm32l4 stm32h7 >want &&
 	test_cmp want out &&
 	complete_words mpf-uf2 --family RP2350_A >out &&
-	printf "%s\n" RP2350_ARM_S RP2350_ARM_NS >want && test_cmp want out
+	printf "%s\n" RP2350_ARM_NS RP2350_ARM_S >want && test_cmp want out
 '
 
 test_done

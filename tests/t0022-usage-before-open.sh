@@ -68,7 +68,7 @@ test_expect_success 'every subcommand of every applet: too few and too many oper
 '
 
 test_expect_success 'an unknown command names the ones there are' '
-	refused "unknown command .frob. (list, write, read, erase, leave or unprotect)" mpf-dfu frob &&
+	refused "unknown command .frob. (list, write, read, erase, leave, unprotect or make)" mpf-dfu frob &&
 	refused "unknown command .frob." mpf-swd frob &&
 	refused "unknown command .frob." mpf-esp --serial fifo frob
 '
@@ -109,7 +109,7 @@ SIZE .1X. is no size @ mpf-esp --serial fifo read 0 1X fifo
 needs --serial @ mpf-esp info
 not .3MB. @ mpf-esp --serial fifo --flash-size 3MB write 0 fifo
 not .81m. @ mpf-esp --serial fifo --flash-freq 81m write 0 fifo
-takes one of .RP2040|.*, not .Z80. @ mpf-uf2 convert --family Z80 fifo x.uf2
+takes one of .*|RP2040|.*, not .Z80. @ mpf-uf2 convert --family Z80 fifo x.uf2
 expects an address @ mpf-uf2 convert --family RP2040 --base 1M fifo x.uf2
 expects a duration @ mpf-uf2 --timeout x fifo
 out of range @ mpf-bootloader --wait 0 fifo

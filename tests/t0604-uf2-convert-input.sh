@@ -51,7 +51,7 @@ test_expect_success 'a DfuSe file is refused, naming mpf-dfu' '
 test_expect_success 'data spread over more than 16 MiB is refused' '
 	"$mkimage" hex far.hex 0x10000000:a.bin 0x12000000:b.bin &&
 	test_expect_code 65 mpf-uf2 convert --family RP2040 far.hex f.uf2 2>err &&
-	grep "spans 0x10000000-0x1200012b" err
+	grep "past the end of RP2040 flash" err
 '
 
 test_expect_success 'mpf-uf2 names a file that is not UF2 for what it is' '

@@ -41,7 +41,7 @@ test_expect_success 'convert refuses bad arguments with usage errors' '
 	test_expect_code 2 mpf-uf2 convert fw.bin x.uf2 2>err && grep -q "needs --family" err &&
 	test_expect_code 2 mpf-uf2 convert --family Z80 fw.bin x.uf2 2>err &&
 	grep -q "family.* takes one of .*RP2040|.*SAMD51" err &&
-	test_expect_code 2 mpf-uf2 convert --family NRF52840 fw.bin x.uf2 2>err && grep -q "base is needed" err &&
+	test_expect_code 2 mpf-uf2 convert --family NRF52840 fw.bin x.uf2 2>err && grep -q "needs --base for NRF52840" err &&
 	test_expect_code 65 mpf-uf2 convert --family RP2040 --base 0x10000080 fw.bin x.uf2 2>err &&
 	grep -q "not aligned" err && ! test -e x.uf2 &&
 	test_expect_code 66 mpf-uf2 convert --family RP2040 missing.bin x.uf2
@@ -49,7 +49,7 @@ test_expect_success 'convert refuses bad arguments with usage errors' '
 
 test_expect_success JQ 'convert takes a family ID that is in no table, as mpf-uf2(1) says' '
 	test_expect_code 2 mpf-uf2 convert --family 0x5ee21073 fw.bin x.uf2 2>err &&
-	grep -q "base is needed for 0x5ee21073" err &&
+	grep -q "needs --base for 0x5ee21073" err &&
 	mpf-uf2 convert --family 0x5ee21073 --base 0x8000 fw.bin n.uf2 &&
 	mpf-uf2 info -o jsonl n.uf2 >out &&
 	test "$(json_field out "families[0].family")" = 0x5ee21073 &&

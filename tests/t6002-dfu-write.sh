@@ -10,7 +10,6 @@ sectors were erased comes from the simulator trace.'
 
 usbsim_devices "stm32dfu:serial=315A28A0B956:time_scale=0.01"
 DFU_FILE=$MPF_BUILD/sim/dfu-file
-test_lazy_prereq DFUSE_PACK 'test -x /usr/bin/python3 && command -v dfuse-pack'
 test_lazy_prereq OBJCOPY 'command -v objcopy'
 
 test_expect_success USBSIM,DFU_UTIL,JQ '.bin: written, verified, byte for byte, and the board leaves DFU' '

@@ -185,6 +185,20 @@ test_expect_success 'uf2conv.py -c -b 0x2000 -f SAMD21 fw.bin  ==  mpf-uf2 conve
 	grep -q "\"family\":\"SAMD21\"" info && grep -q "\"start\":\"0x00002000\"" info
 '
 
+test_expect_success 'uf2conv.py -c -o fw.bin fw.uf2  ==  mpf-uf2 extract fw.uf2 fw.bin (gaps 0xff, as erased flash)' '
+	head -c 2048 /dev/urandom >x.bin &&
+	mpf-uf2 convert --family SAMD21 --base 0x2000 x.bin x.uf2 &&
+	mpf-uf2 extract x.uf2 back.bin &&
+	cmp x.bin back.bin
+'
+
+test_expect_success DFUSE_PACK 'dfuse-pack -b 0x08000000:fw.bin fw.dfu  ==  mpf-dfu make fw.dfu 0x08000000:fw.bin (byte for byte)' '
+	head -c 5000 /dev/urandom >p.bin &&
+	mpf-dfu make p.dfu 0x08000000:p.bin &&
+	/usr/bin/python3 "$(command -v dfuse-pack)" -b 0x08000000:p.bin ref.dfu >/dev/null &&
+	cmp ref.dfu p.dfu
+'
+
 test_expect_success 'uf2conv.py -i fw.uf2  ==  mpf-uf2 info fw.uf2 (validates numbering, overlaps, payloads)' '
 	mpf-uf2 info u.uf2 >info &&
 	head -c 1024 u.uf2 >short.uf2 &&

@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 extern const char mpf_boards_csv[], mpf_boards_csv_end[];
 
@@ -96,24 +97,26 @@ static void add_name(char out[][64], size_t cap, size_t *n, const char *board, c
 {
 	size_t i;
 
-	if (!*s || !strcmp(s, board) || *n >= cap)
+	if (!*s || !strcasecmp(s, board) || *n >= cap)
 		return;
 	for (i = 0; i < *n; i++)
-		if (!strcmp(out[i], s))
+		if (!strcasecmp(out[i], s))
 			return;
 	snprintf(out[(*n)++], 64, "%s", s);
 }
 
+/* Board ids are matched in any case (mpflash takes "pico_w" for
+ * RPI_PICO_W), so their former names are found in any case too. */
 static int has_prefix(const char *s, const char *p)
 {
-	return !strncmp(s, p, strlen(p));
+	return !strncasecmp(s, p, strlen(p));
 }
 
 static int has_suffix(const char *s, const char *x)
 {
 	size_t n = strlen(s), m = strlen(x);
 
-	return n >= m && !strcmp(s + n - m, x);
+	return n >= m && !strcasecmp(s + n - m, x);
 }
 
 size_t mpf_board_aliases(const char *board, const char *port, char out[][64], size_t cap)

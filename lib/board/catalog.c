@@ -64,11 +64,11 @@ static int board_matches(const char *req, const char *board, const char *port)
 	char al[16][64];
 	size_t j, n, bl = strlen(board);
 
-	if (!strcmp(req, board))
+	if (!strcasecmp(req, board))	/* board ids in any case, as mpflash takes them */
 		return 1;
 	n = mpf_board_aliases(req, port, al, 16);
 	for (j = 0; j < n; j++)
-		if (!strncmp(al[j], board, bl) && (!al[j][bl] || al[j][bl] == '-'))
+		if (!strncasecmp(al[j], board, bl) && (!al[j][bl] || al[j][bl] == '-'))
 			return 1;
 	return 0;
 }
@@ -605,7 +605,7 @@ static int list_one(const struct mpf_fw *fw, void *vctx)
 			    v.preview != l->want.preview ||
 			    (l->want.build && fw->build != l->want.build)))
 		return 0;
-	for (i = 0; i < l->boards->n && strcmp(l->boards->v[i], fw->board_id); i++)
+	for (i = 0; i < l->boards->n && strcasecmp(l->boards->v[i], fw->board_id); i++)
 		;
 	if (l->boards->n && i == l->boards->n)
 		return 0;

@@ -532,7 +532,8 @@ int mpf_db_fw_each(struct mpf_db *db, const struct mpf_db_query *q,
 		   int (*fn)(const struct mpf_fw *fw, void *ctx), void *ctx, struct mpf_buf *err)
 {
 	sqlite3_stmt *st = prep(db, "SELECT id, " FW_COLS " FROM firmware WHERE"
-		" (?1 IS NULL OR board_id = ?1) AND (?2 IS NULL OR variant = ?2) AND"
+		" (?1 IS NULL OR board_id = ?1 COLLATE NOCASE) AND"
+		" (?2 IS NULL OR variant = ?2 COLLATE NOCASE) AND"
 		" (?3 IS NULL OR port = ?3) AND (?4 IS NULL OR version = ?4) AND"
 		" (?5 IS NULL OR source = ?5)"
 		" ORDER BY port, board_id, variant, vkey DESC, build DESC, format, id", err);
@@ -578,8 +579,9 @@ int mpf_db_board_get(struct mpf_db *db, const char *board, const char *variant,
 		     struct mpf_db_board *b)
 {
 	sqlite3_stmt *st = prep(db, "SELECT board_id, board_name, variant, version, mcu, port,"
-				" description, source FROM boards WHERE board_name = ? AND"
-				" variant = ? ORDER BY vkey DESC LIMIT 1", NULL);
+				" description, source FROM boards WHERE board_name = ?1 COLLATE NOCASE"
+				" AND variant = ?2 COLLATE NOCASE ORDER BY board_name = ?1 DESC,"
+				" vkey DESC LIMIT 1", NULL);
 	int found = 0;
 
 	if (!st)

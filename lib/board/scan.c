@@ -112,11 +112,37 @@ static struct mpf_record *add(struct mpf_record **recs, size_t *n, const char *k
 	return r;
 }
 
-static int wanted_serial(const struct mpf_scan_opts *o, const char *name)
+/* 1 if name is given literally (not as a glob) in --serial. */
+static int named_literally(const struct mpf_scan_opts *o, const char *name)
 {
+	size_t i;
+
+	for (i = 0; i < o->serial.n; i++)
+		if (!strpbrk(o->serial.v[i], "*?[") && !strcmp(o->serial.v[i], name))
+			return 1;
+	return 0;
+}
+
+/* Which enumerated ports are listed, as mpflash lists them (its
+ * filtered_portinfos and the tests of it): a port --serial names is
+ * listed whatever --ignore says; a port a --serial glob matches, or any
+ * port when there is no --serial, unless an ignore glob matches it (so
+ * --serial '/dev/ttyACM*' --ignore /dev/ttyACM3 leaves one out). With no
+ * --serial, Linux ports with no USB identity are left out unless --all:
+ * they are the 8250 UARTs a PC has (ttyS*, one the kernel console). */
+static int wanted_serial(const struct mpf_scan_opts *o, const char *name, struct sp_port *p)
+{
+	if (named_literally(o, name))
+		return 1;
 	if (mpf_scan_ignored(&o->ignore, name))
 		return 0;
-	return !o->serial.n || mpf_strlist_match(&o->serial, name);
+	if (o->serial.n)
+		return mpf_strlist_match(&o->serial, name);
+#ifdef __linux__
+	if (!o->all && sp_get_port_transport(p) != SP_TRANSPORT_USB)
+		return 0;
+#endif
+	return 1;
 }
 
 static int is_bluetooth(struct sp_port *p)
@@ -174,7 +200,8 @@ static int cmp_port(const void *a, const void *b)
 }
 
 /* Ports named in --serial that exist (a pty, a socat link, a by-id path)
- * are included even when the OS enumeration does not list them. */
+ * are included even when the OS enumeration does not list them; one
+ * named literally whatever the ignore globs say: naming it asks for it. */
 static void add_named(const struct mpf_scan_opts *o, struct mpf_strlist *seen)
 {
 	size_t i, j;
@@ -185,15 +212,15 @@ static void add_named(const struct mpf_scan_opts *o, struct mpf_strlist *seen)
 		/* A network port (rfc2217://, socket://) is taken as given:
 		 * checking it would mean connecting, which belongs to mpf-info. */
 		if (strstr(o->serial.v[i], "://")) {
-			if (!mpf_scan_ignored(&o->ignore, o->serial.v[i]))
-				mpf_strlist_add(seen, o->serial.v[i]);
+			mpf_strlist_add(seen, o->serial.v[i]);
 			continue;
 		}
 		if (glob(o->serial.v[i], GLOB_NOSORT, NULL, &g))
 			continue;
 		for (j = 0; j < g.gl_pathc; j++)
 			if (!stat(g.gl_pathv[j], &st) && S_ISCHR(st.st_mode) &&
-			    !mpf_scan_ignored(&o->ignore, g.gl_pathv[j]))
+			    (named_literally(o, g.gl_pathv[j]) ||
+			     !mpf_scan_ignored(&o->ignore, g.gl_pathv[j])))
 				mpf_strlist_add(seen, g.gl_pathv[j]);
 		globfree(&g);
 	}
@@ -222,7 +249,7 @@ static void scan_serial(const struct mpf_scan_opts *o, struct mpf_record **recs,
 	for (pp = ports; pp && *pp; pp++) {
 		const char *name = sp_get_port_name(*pp);
 
-		if ((!o->bluetooth && is_bluetooth(*pp)) || !wanted_serial(o, name))
+		if ((!o->bluetooth && is_bluetooth(*pp)) || !wanted_serial(o, name, *pp))
 			continue;
 		list = mpf_xrealloc(list, (nlist + 1) * sizeof(*list));
 		list[nlist++] = *pp;

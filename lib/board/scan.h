@@ -25,6 +25,7 @@ struct mpf_scan_opts {
 	struct mpf_strlist serial;	/* globs: only ports matching; existing paths are added */
 	struct mpf_strlist ignore;	/* globs of ports and drives to leave out */
 	int bluetooth;			/* include Bluetooth serial ports */
+	int all;			/* include ports with no USB identity (ttyS*) */
 	const char *mountinfo;		/* NULL: /proc/self/mountinfo */
 };
 

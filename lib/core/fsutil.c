@@ -197,3 +197,10 @@ int mpf_fsync_dir(const char *path)
 	close(fd);
 	return 0;
 }
+
+int mpf_same_file(const char *a, const char *b)
+{
+	struct stat x, y;
+
+	return !stat(a, &x) && !stat(b, &y) && x.st_dev == y.st_dev && x.st_ino == y.st_ino;
+}

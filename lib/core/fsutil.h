@@ -49,6 +49,11 @@ int mpf_load_file(const char *path, size_t cap, struct mpf_buf *out, struct mpf_
  * when the file cannot be read. */
 int mpf_read_line(const char *path, char *out, size_t cap);
 
+/* 1 if paths a and b name the same file (same device and inode, so also
+ * through another path or a link), 0 otherwise or when either is missing.
+ * A tool that writes b from a checks it first: b's rename would replace a. */
+int mpf_same_file(const char *a, const char *b);
+
 /* fsync the folder holding path, so that a rename into it is on disk.
  * Returns 0 or -1 with errno. */
 int mpf_fsync_dir(const char *path);

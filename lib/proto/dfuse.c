@@ -408,7 +408,29 @@ int mpf_dfu_suffix_parse(const uint8_t *buf, size_t len, struct mpf_dfu_suffix *
 	s->pid = get16(p + 2);
 	s->vid = get16(p + 4);
 	s->bcd_dfu = get16(p + 6);
+	s->length = p[11];
 	return 1;
+}
+
+enum mpf_dfu_prefix_type mpf_dfu_prefix_parse(const uint8_t *buf, size_t len, size_t suffix,
+					      struct mpf_dfu_prefix *p)
+{
+	memset(p, 0, sizeof(*p));
+	if (len < 8)
+		return MPF_DFU_PREFIX_NONE;
+	if (buf[0] == 0x01 && buf[1] == 0x00) {
+		p->type = MPF_DFU_PREFIX_STELLARIS;
+		p->length = 8;
+		p->address = 1024u * get16(buf + 2);
+		p->payload = get32(buf + 4);
+	} else if ((buf[0] & 0x3f) == 0x1a && (buf[1] & 0x3f) == 0x3f) {
+		p->type = MPF_DFU_PREFIX_LPC;
+		p->length = 16;
+		p->payload = 512u * get16(buf + 2);
+	}
+	if (p->length + suffix > len)
+		memset(p, 0, sizeof(*p));
+	return p->type;
 }
 
 void mpf_dfu_suffix_append(struct mpf_buf *out, const struct mpf_dfu_suffix *s)
@@ -538,8 +560,9 @@ int mpf_dfuse_file_parse(const uint8_t *buf, size_t len, struct mpf_dfuse_file *
 	return MPF_OK;
 }
 
-void mpf_dfuse_file_write(const struct mpf_dfuse_file *f, int pad8, struct mpf_buf *out)
+void mpf_dfuse_file_write(const struct mpf_dfuse_file *f, int flags, struct mpf_buf *out)
 {
+	int pad8 = flags & MPF_DFUSE_PAD8;
 	struct mpf_dfu_suffix s = { f->bcd_device, f->pid, f->vid, MPF_DFU_VERSION_DFUSE };
 	size_t start = out->len, i, j;
 	static const uint8_t zero[8];
@@ -571,7 +594,8 @@ void mpf_dfuse_file_write(const struct mpf_dfuse_file *f, int pad8, struct mpf_b
 		}
 	}
 	{
-		uint32_t image = (uint32_t)(out->len - start);
+		uint32_t image = (uint32_t)(out->len - start) +
+				 (flags & MPF_DFUSE_SIZE_WITH_SUFFIX ? 16 : 0);
 		uint8_t *p = (uint8_t *)out->buf + start + 6;
 
 		p[0] = (uint8_t)image;

@@ -86,9 +86,17 @@ struct mpf_dfuse_file {
 int mpf_dfuse_file_parse(const uint8_t *buf, size_t len, struct mpf_dfuse_file *f,
 			 struct mpf_buf *err);
 void mpf_dfuse_file_release(struct mpf_dfuse_file *f);
-/* Serialise f (elements padded to 8 bytes as dfu.py does when pad8) with
+/* How mpf_dfuse_file_write lays a file out where the writers differ:
+ * MicroPython's tools/dfu.py pads elements to 8 bytes (STM32L4 programs
+ * double words) and counts the prefix's image size without the suffix;
+ * dfu-util's dfuse-pack neither pads nor leaves the suffix out. */
+enum {
+	MPF_DFUSE_PAD8 = 1,
+	MPF_DFUSE_SIZE_WITH_SUFFIX = 2,
+};
+/* Serialise f (flags: MPF_DFUSE_PAD8 | MPF_DFUSE_SIZE_WITH_SUFFIX) with
  * prefix, targets and suffix. */
-void mpf_dfuse_file_write(const struct mpf_dfuse_file *f, int pad8, struct mpf_buf *out);
+void mpf_dfuse_file_write(const struct mpf_dfuse_file *f, int flags, struct mpf_buf *out);
 /* 1 if buf starts with the DfuSe prefix "DfuSe". */
 int mpf_dfuse_file_is(const uint8_t *buf, size_t len);
 
@@ -97,9 +105,28 @@ int mpf_dfuse_file_is(const uint8_t *buf, size_t len);
  * when present with a bad CRC or length. */
 struct mpf_dfu_suffix {
 	uint16_t bcd_device, pid, vid, bcd_dfu;
+	uint8_t length;		/* bLength: 16, or more for a longer suffix */
 };
 int mpf_dfu_suffix_parse(const uint8_t *buf, size_t len, struct mpf_dfu_suffix *s,
 			 struct mpf_buf *err);
+/* The prefixes dfu-util's dfu-prefix writes in front of a plain DFU
+ * image, known as dfu-util's dfu_file.c probes them: a TI Stellaris
+ * (LM DFU) prefix of 8 bytes (0x01 0x00, u16 address / 1024, u32 payload
+ * length), or an unencrypted NXP LPC prefix of 16 bytes (low 6 bits of
+ * bytes 0 and 1: 0x1a 0x3f; u16 length in 512-byte blocks). */
+enum mpf_dfu_prefix_type { MPF_DFU_PREFIX_NONE, MPF_DFU_PREFIX_STELLARIS, MPF_DFU_PREFIX_LPC };
+struct mpf_dfu_prefix {
+	enum mpf_dfu_prefix_type type;
+	uint8_t length;		/* bytes in front of the image: 8 or 16 */
+	uint32_t address;	/* Stellaris: where the image goes */
+	uint32_t payload;	/* Stellaris: bytes; LPC: bytes, rounded to 512 */
+};
+/* Probe buf (a whole file, any DFU suffix included) for a prefix: its type
+ * or MPF_DFU_PREFIX_NONE. suffix is the length of the file's DFU suffix (0
+ * without one): the prefix must leave room for it, as dfu-util checks. */
+enum mpf_dfu_prefix_type mpf_dfu_prefix_parse(const uint8_t *buf, size_t len, size_t suffix,
+					      struct mpf_dfu_prefix *p);
+
 /* Append a suffix (with CRC over buf + suffix) to out, which holds the image. */
 void mpf_dfu_suffix_append(struct mpf_buf *out, const struct mpf_dfu_suffix *s);
 

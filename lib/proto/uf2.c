@@ -12,36 +12,127 @@
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
+/* Every family of Microsoft's utils/uf2families.json (names, IDs and
+ * descriptions as there; CYW43 from the Pico SDK), by name. port: the
+ * MicroPython port that runs on it; base: where a raw image goes (the
+ * flash base of the chip, after the bootloader on SAMD); flash_end: the
+ * first address past the largest flash of the family (RP2040 and RP2350
+ * datasheets: the XIP window of one or two 16 MB chips; SAMD21/51, nRF52
+ * and RA4M1 datasheets: the internal flash). 0 where it depends on the
+ * board or bootloader. */
 const struct mpf_uf2_family mpf_uf2_families[] = {
-	{ "RP2040", 0xE48BFF56, "rp2", 0x10000000, "Raspberry Pi RP2040" },
-	{ "RP2XXX_ABSOLUTE", 0xE48BFF57, "rp2", 0x10000000, "Raspberry Pi RP2xxx, unpartitioned" },
-	{ "RP2XXX_DATA", 0xE48BFF58, "rp2", 0, "Raspberry Pi RP2xxx data partition" },
-	{ "RP2350_ARM_S", 0xE48BFF59, "rp2", 0x10000000, "Raspberry Pi RP2350, Arm Secure" },
-	{ "RP2350_RISCV", 0xE48BFF5A, "rp2", 0x10000000, "Raspberry Pi RP2350, RISC-V" },
-	{ "RP2350_ARM_NS", 0xE48BFF5B, "rp2", 0x10000000, "Raspberry Pi RP2350, Arm Non-secure" },
-	{ "CYW43", 0xE48BFF55, NULL, 0, "CYW43 Wi-Fi firmware (Pico SDK)" },
-	{ "SAMD21", 0x68ED2B88, "samd", 0x2000, "Microchip SAMD21" },
-	{ "SAMD51", 0x55114460, "samd", 0x4000, "Microchip SAMD51" },
-	{ "NRF52840", 0xADA52840, "nrf", 0, "Nordic nRF52840" },
-	{ "NRF52", 0x1B57745F, "nrf", 0, "Nordic nRF52" },
-	{ "NRF52833", 0x621E937A, "nrf", 0, "Nordic nRF52833" },
-	{ "ESP32", 0x1C5F21B0, "esp32", 0, "Espressif ESP32" },
-	{ "ESP32S2", 0xBFDD4EEE, "esp32", 0, "Espressif ESP32-S2" },
-	{ "ESP32S3", 0xC47E5767, "esp32", 0, "Espressif ESP32-S3" },
-	{ "ESP32C3", 0xD42BA06C, "esp32", 0, "Espressif ESP32-C3" },
-	{ "ESP32C6", 0x540DDF62, "esp32", 0, "Espressif ESP32-C6" },
-	{ "ESP8266", 0x7EAB61ED, "esp8266", 0, "Espressif ESP8266" },
-	{ "STM32F4", 0x57755A57, "stm32", 0x08000000, "ST STM32F4xx" },
-	{ "STM32F407", 0x6D0922FA, "stm32", 0x08000000, "ST STM32F407" },
-	{ "STM32F407VG", 0x8FB060FE, "stm32", 0x08000000, "ST STM32F407VG" },
-	{ "STM32F411xE", 0x2DC309C5, "stm32", 0x08000000, "ST STM32F411xE" },
-	{ "STM32F411xC", 0x06D1097B, "stm32", 0x08000000, "ST STM32F411xC" },
-	{ "STM32F7", 0x53B80F00, "stm32", 0x08000000, "ST STM32F7xx" },
-	{ "STM32H7", 0x6DB66082, "stm32", 0x08000000, "ST STM32H7xx" },
-	{ "STM32L4", 0x00FF6919, "stm32", 0x08000000, "ST STM32L4xx" },
-	{ "STM32G4", 0x4C71240A, "stm32", 0x08000000, "ST STM32G4xx" },
-	{ "MIMXRT10XX", 0x4FB2D5BD, "mimxrt", 0, "NXP i.MX RT10xx" },
-	{ NULL, 0, NULL, 0, NULL },
+	{ .name = "AT32F415", .id = 0xA0C97B8E, .description = "ArteryTek AT32F415" },
+	{ .name = "ATMEGA32", .id = 0x16573617, .description = "Microchip (Atmel) ATmega32" },
+	{ .name = "BK7231N", .id = 0x7B3EF230, .description = "Beken 7231N" },
+	{ .name = "BK7231U", .id = 0x675A40B0, .description = "Beken 7231U/7231T" },
+	{ .name = "BK7251", .id = 0x6A82CC42, .description = "Beken 7251/7252" },
+	{ .name = "BL602", .id = 0xDE1270B7, .description = "Boufallo 602" },
+	{ .name = "CH32V", .id = 0x699B62EC, .description = "WCH CH32V2xx and CH32V3xx" },
+	{ .name = "CSK4", .id = 0x4F6ACE52, .description = "LISTENAI CSK300x/400x" },
+	{ .name = "CSK6", .id = 0x6E7348A8, .description = "LISTENAI CSK60xx" },
+	{ .name = "CYW43", .id = 0xE48BFF55, .description = "CYW43 Wi-Fi firmware (Pico SDK)" },
+	{ .name = "ESP32", .id = 0x1C5F21B0, .port = "esp32", .description = "ESP32" },
+	{ .name = "ESP32C2", .id = 0x2B88D29C, .port = "esp32", .description = "ESP32-C2" },
+	{ .name = "ESP32C3", .id = 0xD42BA06C, .port = "esp32", .description = "ESP32-C3" },
+	{ .name = "ESP32C5", .id = 0xF71C0343, .port = "esp32", .description = "ESP32-C5" },
+	{ .name = "ESP32C6", .id = 0x540DDF62, .port = "esp32", .description = "ESP32-C6" },
+	{ .name = "ESP32C61", .id = 0x77D850C4, .description = "ESP32-C61" },
+	{ .name = "ESP32H2", .id = 0x332726F6, .description = "ESP32-H2" },
+	{ .name = "ESP32H21", .id = 0xB6DD00AF, .description = "ESP32-H21" },
+	{ .name = "ESP32H4", .id = 0x9E0BAA8A, .description = "ESP32-H4" },
+	{ .name = "ESP32P4", .id = 0x3D308E94, .port = "esp32", .description = "ESP32-P4" },
+	{ .name = "ESP32S2", .id = 0xBFDD4EEE, .port = "esp32", .description = "ESP32-S2" },
+	{ .name = "ESP32S3", .id = 0xC47E5767, .port = "esp32", .description = "ESP32-S3" },
+	{ .name = "ESP32S31", .id = 0x3101F7C1, .description = "ESP32-S31" },
+	{ .name = "ESP8266", .id = 0x7EAB61ED, .port = "esp8266", .description = "ESP8266" },
+	{ .name = "FX2", .id = 0x5A18069B, .description = "Cypress FX2" },
+	{ .name = "GD32F350", .id = 0x31D228C6, .description = "GD32F350" },
+	{ .name = "GD32VF103", .id = 0x9AF03E33, .description = "GigaDevice GD32VF103" },
+	{ .name = "KL32L2", .id = 0x7F83E793, .description = "NXP KL32L2x" },
+	{ .name = "LPC55", .id = 0x2ABC77EC, .description = "NXP LPC55xx" },
+	{ .name = "M0SENSE", .id = 0x11DE784A, .description = "M0SENSE BL702" },
+	{ .name = "MaixPlay-U4", .id = 0x4B684D71, .description = "Sipeed MaixPlay-U4(BL618)" },
+	{ .name = "MAX32650", .id = 0xD63F8632, .description = "Analog Devices MAX32650/1/2" },
+	{ .name = "MAX32666", .id = 0xF0C30D71, .description = "Analog Devices MAX32665/6" },
+	{ .name = "MAX32690", .id = 0x7410520A, .description = "Analog Devices MAX32690" },
+	{ .name = "MAX78002", .id = 0x91D3FD18, .description = "Analog Devices MAX78002" },
+	{ .name = "MIMXRT10XX", .id = 0x4FB2D5BD, .port = "mimxrt",
+	  .description = "NXP i.MX RT10XX" },
+	{ .name = "NRF52", .id = 0x1B57745F, .port = "nrf", .description = "Nordic NRF52" },
+	{ .name = "NRF52820", .id = 0x820D9A5F, .flash_end = 0x00040000,
+	  .description = "Nordic NRF52820_xxAA" },
+	{ .name = "NRF52832xxAA", .id = 0x72721D4E, .port = "nrf", .flash_end = 0x00080000,
+	  .description = "Nordic NRF52832xxAA" },
+	{ .name = "NRF52832xxAB", .id = 0x6F752678, .port = "nrf", .flash_end = 0x00040000,
+	  .description = "Nordic NRF52832xxAB" },
+	{ .name = "NRF52833", .id = 0x621E937A, .port = "nrf", .flash_end = 0x00080000,
+	  .description = "Nordic NRF52833" },
+	{ .name = "NRF52840", .id = 0xADA52840, .port = "nrf", .flash_end = 0x00100000,
+	  .description = "Nordic NRF52840" },
+	{ .name = "PY32F071-UVK5-V3", .id = 0x7D7A66EF,
+	  .description = "Quansheng UV-K5 V3 amateur radio based on Puya Semiconductor PY32F071" },
+	{ .name = "RA4M1", .id = 0x7BE8976D, .port = "renesas-ra", .flash_end = 0x00040000,
+	  .description = "Renesas RA4M1" },
+	{ .name = "RP2040", .id = 0xE48BFF56, .port = "rp2", .base = 0x10000000, .flash_end = 0x11000000,
+	  .description = "Raspberry Pi RP2040" },
+	{ .name = "RP2350_ARM_NS", .id = 0xE48BFF5B, .port = "rp2", .base = 0x10000000, .flash_end = 0x12000000,
+	  .description = "Raspberry Pi RP2350, Non-secure Arm image" },
+	{ .name = "RP2350_ARM_S", .id = 0xE48BFF59, .port = "rp2", .base = 0x10000000, .flash_end = 0x12000000,
+	  .description = "Raspberry Pi RP2350, Secure Arm image" },
+	{ .name = "RP2350_RISCV", .id = 0xE48BFF5A, .port = "rp2", .base = 0x10000000, .flash_end = 0x12000000,
+	  .description = "Raspberry Pi RP2350, RISC-V image" },
+	{ .name = "RP2XXX_ABSOLUTE", .id = 0xE48BFF57, .port = "rp2", .base = 0x10000000, .flash_end = 0x12000000,
+	  .description = "Raspberry Pi Microcontrollers: Absolute (unpartitioned) download" },
+	{ .name = "RP2XXX_DATA", .id = 0xE48BFF58, .port = "rp2",
+	  .description = "Raspberry Pi Microcontrollers: Data partition download" },
+	{ .name = "RTL8710A", .id = 0x9FFFD543, .description = "Realtek Ameba1 RTL8710A" },
+	{ .name = "RTL8710B", .id = 0x22E0D6FC, .description = "Realtek AmebaZ RTL8710B" },
+	{ .name = "RTL8720C", .id = 0xE08F7564, .description = "Realtek AmebaZ2 RTL8720C" },
+	{ .name = "RTL8720D", .id = 0x3379CFE2, .description = "Realtek AmebaD RTL8720D" },
+	{ .name = "RZA1LU", .id = 0x9517422F, .description = "Renesas RZ/A1LU (R7S7210xx)" },
+	{ .name = "SAMD21", .id = 0x68ED2B88, .port = "samd", .base = 0x2000, .flash_end = 0x00040000,
+	  .description = "Microchip (Atmel) SAMD21" },
+	{ .name = "SAMD51", .id = 0x55114460, .port = "samd", .base = 0x4000, .flash_end = 0x00100000,
+	  .description = "Microchip (Atmel) SAMD51" },
+	{ .name = "SAML21", .id = 0x1851780A, .description = "Microchip (Atmel) SAML21" },
+	{ .name = "STM32F0", .id = 0x647824B6, .port = "stm32", .base = 0x08000000,
+	  .description = "ST STM32F0xx" },
+	{ .name = "STM32F1", .id = 0x5EE21072, .base = 0x08000000, .description = "ST STM32F103" },
+	{ .name = "STM32F2", .id = 0x5D1A0A2E, .base = 0x08000000, .description = "ST STM32F2xx" },
+	{ .name = "STM32F3", .id = 0x6B846188, .base = 0x08000000, .description = "ST STM32F3xx" },
+	{ .name = "STM32F4", .id = 0x57755A57, .port = "stm32", .base = 0x08000000,
+	  .description = "ST STM32F4xx" },
+	{ .name = "STM32F407", .id = 0x6D0922FA, .port = "stm32", .base = 0x08000000,
+	  .description = "ST STM32F407" },
+	{ .name = "STM32F407VG", .id = 0x8FB060FE, .port = "stm32", .base = 0x08000000,
+	  .description = "ST STM32F407VG" },
+	{ .name = "STM32F411xC", .id = 0x06D1097B, .port = "stm32", .base = 0x08000000,
+	  .description = "ST STM32F411xC" },
+	{ .name = "STM32F411xE", .id = 0x2DC309C5, .port = "stm32", .base = 0x08000000,
+	  .description = "ST STM32F411xE" },
+	{ .name = "STM32F7", .id = 0x53B80F00, .port = "stm32", .base = 0x08000000,
+	  .description = "ST STM32F7xx" },
+	{ .name = "STM32G0", .id = 0x300F5633, .port = "stm32", .base = 0x08000000,
+	  .description = "ST STM32G0xx" },
+	{ .name = "STM32G4", .id = 0x4C71240A, .port = "stm32", .base = 0x08000000,
+	  .description = "ST STM32G4xx" },
+	{ .name = "STM32H5", .id = 0x4E8F1C5D, .port = "stm32", .base = 0x08000000,
+	  .description = "ST STM32H5xx" },
+	{ .name = "STM32H7", .id = 0x6DB66082, .port = "stm32", .base = 0x08000000,
+	  .description = "ST STM32H7xx" },
+	{ .name = "STM32L0", .id = 0x202E3A91, .port = "stm32", .base = 0x08000000,
+	  .description = "ST STM32L0xx" },
+	{ .name = "STM32L1", .id = 0x1E1F432D, .port = "stm32", .base = 0x08000000,
+	  .description = "ST STM32L1xx" },
+	{ .name = "STM32L4", .id = 0x00FF6919, .port = "stm32", .base = 0x08000000,
+	  .description = "ST STM32L4xx" },
+	{ .name = "STM32L5", .id = 0x04240BDF, .base = 0x08000000, .description = "ST STM32L5xx" },
+	{ .name = "STM32WB", .id = 0x70D16653, .port = "stm32", .base = 0x08000000,
+	  .description = "ST STM32WBxx" },
+	{ .name = "STM32WL", .id = 0x21460FF0, .port = "stm32", .base = 0x08000000,
+	  .description = "ST STM32WLxx" },
+	{ .name = "XR809", .id = 0x51E903A8, .description = "Xradiotech 809" },
+	{ .name = NULL },
 };
 
 static uint32_t get32(const uint8_t *p)
@@ -57,8 +148,17 @@ static void put32(uint8_t *p, uint32_t v)
 	p[3] = (uint8_t)(v >> 24);
 }
 
-/* 1 if the 512 bytes start and end with the UF2 magic numbers. */
-static int mpf_uf2_is_block(const uint8_t *blk)
+static const struct mpf_uf2_family *mpf_uf2_family_by_id(uint32_t id)
+{
+	const struct mpf_uf2_family *f;
+
+	for (f = mpf_uf2_families; f->name; f++)
+		if (f->id == id)
+			return f;
+	return NULL;
+}
+
+int mpf_uf2_is_block(const uint8_t *blk)
 {
 	return get32(blk) == MPF_UF2_MAGIC0 && get32(blk + 4) == MPF_UF2_MAGIC1 &&
 	       get32(blk + 508) == MPF_UF2_MAGIC_END;
@@ -152,6 +252,7 @@ static int e10_block(const struct mpf_uf2_block *b)
 struct part_state {
 	uint8_t *seen;
 	uint32_t (*ranges)[2];
+	uint32_t nranges;
 };
 
 static int rp2_family(uint32_t id)
@@ -180,13 +281,18 @@ static int part_index(struct mpf_uf2_summary *s, struct part_state *st,
 	p->family = fam;
 	p->has_family = hf;
 	p->num_blocks = b->count;
-	p->start = b->addr;
-	p->payload = b->size;
+	p->start = UINT32_MAX;
 	st[s->nparts].seen = mpf_xcalloc(b->count, 1);
 	st[s->nparts].ranges = mpf_xcalloc(b->count, sizeof(*st->ranges));
+	st[s->nparts].nranges = 0;
 	return (int)s->nparts++;
 }
 
+/* Count block b in its family's numbering. A not-main-flash block (the
+ * source code MakeCode appends) is numbered with the rest and counts
+ * towards numBlocks, as bootloaders count it (microsoft/uf2 README, "Flags";
+ * its SAMD bootloader marks every block number it receives), but holds
+ * nothing for flash. */
 static int add_block(struct mpf_uf2_summary *s, struct part_state *st,
 		     const struct mpf_uf2_block *b, size_t nblocks, struct mpf_buf *err)
 {
@@ -201,14 +307,18 @@ static int add_block(struct mpf_uf2_summary *s, struct part_state *st,
 				(unsigned)b->count, (unsigned)p->num_blocks);
 	if (st[i].seen[b->no])
 		return mpf_errf(err, MPF_ERR_FORMAT, "block number %u appears twice", (unsigned)b->no);
+	st[i].seen[b->no] = 1;
+	p->blocks++;
+	if (b->flags & MPF_UF2_NOT_MAIN_FLASH)
+		return 0;
 	if (p->has_family && rp2_family(p->family) && (b->size != 256 || (b->addr & 255)))
 		return mpf_errf(err, MPF_ERR_FORMAT, "RP2 boot ROMs take only 256-byte payloads on "
 				"256-byte boundaries (payload %u at 0x%08x)",
 				(unsigned)b->size, (unsigned)b->addr);
-	st[i].seen[b->no] = 1;
-	st[i].ranges[b->no][0] = b->addr;
-	st[i].ranges[b->no][1] = b->addr + b->size;
-	p->blocks++;
+	st[i].ranges[st[i].nranges][0] = b->addr;
+	st[i].ranges[st[i].nranges++][1] = b->addr + b->size;
+	if (!p->bytes)
+		p->payload = b->size;
 	p->bytes += b->size;
 	if (b->addr < p->start)
 		p->start = b->addr;
@@ -237,8 +347,8 @@ static int check_part(const struct mpf_uf2_part *p, struct part_state *st, struc
 				name, (unsigned)(p->num_blocks - p->blocks),
 				(unsigned)p->num_blocks, (unsigned)i);
 	}
-	qsort(st->ranges, p->num_blocks, sizeof(*st->ranges), cmp_range);
-	for (i = 1; i < p->num_blocks; i++)
+	qsort(st->ranges, st->nranges, sizeof(*st->ranges), cmp_range);
+	for (i = 1; i < st->nranges; i++)
 		if (st->ranges[i][0] < st->ranges[i - 1][1])
 			return mpf_errf(err, MPF_ERR_FORMAT, "%s: blocks overlap at 0x%08x", name,
 					(unsigned)st->ranges[i][0]);
@@ -260,9 +370,8 @@ static int validate_blocks(const uint8_t *data, size_t nb, struct mpf_uf2_summar
 		if (r)
 			break;
 		s->flags |= b.flags;
-		if (b.flags & MPF_UF2_NOT_MAIN_FLASH)
-			s->skipped++;
-		else if (e10_block(&b))
+		s->skipped += !!(b.flags & MPF_UF2_NOT_MAIN_FLASH);
+		if (e10_block(&b))
 			s->ignored++;
 		else if ((r = add_block(s, st, &b, nb, &why)))
 			break;
@@ -273,6 +382,17 @@ static int validate_blocks(const uint8_t *data, size_t nb, struct mpf_uf2_summar
 		r = check_part(&s->parts[i], &st[i], err);
 	mpf_buf_release(&why);
 	return r;
+}
+
+/* Drop the parts that hold nothing for flash (only not-main-flash blocks). */
+static void drop_empty_parts(struct mpf_uf2_summary *s)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < s->nparts; i++)
+		if (s->parts[i].bytes)
+			s->parts[k++] = s->parts[i];
+	s->nparts = k;
 }
 
 int mpf_uf2_validate(const uint8_t *data, size_t len, struct mpf_uf2_summary *s,
@@ -293,6 +413,7 @@ int mpf_uf2_validate(const uint8_t *data, size_t len, struct mpf_uf2_summary *s,
 		free(st[i].seen);
 		free(st[i].ranges);
 	}
+	drop_empty_parts(s);
 	if (!r && !s->nparts)
 		r = mpf_errf(err, MPF_ERR_FORMAT, "no block is meant for main flash");
 	return r;
@@ -336,15 +457,6 @@ int mpf_uf2_convert(const uint8_t *bin, size_t len, uint32_t base, uint32_t fami
 	return (int)n;
 }
 
-static const struct mpf_uf2_family *mpf_uf2_family_by_id(uint32_t id)
-{
-	const struct mpf_uf2_family *f;
-
-	for (f = mpf_uf2_families; f->name; f++)
-		if (f->id == id)
-			return f;
-	return NULL;
-}
 
 const struct mpf_uf2_family *mpf_uf2_family_find(const char *name)
 {
@@ -521,4 +633,62 @@ int mpf_uf2_info_parse(const char *text, size_t len, struct mpf_uf2_info *info)
 		p = nl ? nl + 1 : end;
 	}
 	return info->board_id[0] || info->model[0] ? 0 : MPF_ERR_FORMAT;
+}
+
+/* ---- bounds and extraction ---- */
+
+int mpf_uf2_fits(uint32_t family, uint64_t end, struct mpf_buf *err)
+{
+	const struct mpf_uf2_family *f = mpf_uf2_family_by_id(family);
+
+	if (!f || !f->flash_end || end <= f->flash_end)
+		return 0;
+	return mpf_errf(err, MPF_ERR_MISMATCH, "the image runs to 0x%08llx, %llu bytes past the "
+			"end of %s flash (0x%08x)", (unsigned long long)end,
+			(unsigned long long)(end - f->flash_end), f->name, (unsigned)f->flash_end);
+}
+
+int mpf_uf2_check_bounds(const struct mpf_uf2_summary *s, const struct mpf_uf2_info *drive,
+			 struct mpf_buf *err)
+{
+	uint32_t ids[8];
+	size_t nd = drive ? mpf_uf2_drive_families(drive, ids, 8) : 0, i;
+	int r = 0;
+
+	for (i = 0; !r && i < s->nparts; i++)
+		if (s->parts[i].has_family || nd)
+			r = mpf_uf2_fits(s->parts[i].has_family ? s->parts[i].family : ids[0],
+					 s->parts[i].end, err);
+	return r;
+}
+
+/* 1 if block b holds flash contents of part p. */
+static int block_of(const struct mpf_uf2_block *b, const struct mpf_uf2_part *p)
+{
+	int hf = !!(b->flags & MPF_UF2_FAMILY_PRESENT);
+
+	return !(b->flags & MPF_UF2_NOT_MAIN_FLASH) && !e10_block(b) && hf == p->has_family &&
+	       (!hf || b->family == p->family);
+}
+
+int mpf_uf2_extract(const uint8_t *data, size_t len, const struct mpf_uf2_part *p, size_t max,
+		    struct mpf_buf *out, struct mpf_buf *err)
+{
+	size_t size = (size_t)p->end - p->start, i;
+	struct mpf_uf2_block b;
+	uint8_t *img;
+
+	if (size > max)
+		return mpf_errf(err, MPF_ERR_FORMAT, "0x%08x-0x%08x is %zu bytes with its gaps "
+				"filled, more than %zu", (unsigned)p->start, (unsigned)p->end, size,
+				max);
+	mpf_buf_reset(out);
+	mpf_buf_grow(out, size);
+	img = (uint8_t *)out->buf;
+	memset(img, 0xff, size);	/* erased flash */
+	for (i = 0; i + MPF_UF2_BLOCK <= len; i += MPF_UF2_BLOCK)
+		if (!mpf_uf2_block_decode(data + i, &b, NULL) && block_of(&b, p))
+			memcpy(img + (b.addr - p->start), b.data, b.size);
+	out->len = size;
+	return 0;
 }

@@ -91,6 +91,7 @@ struct mpf_uf2_family {
 	uint32_t id;
 	const char *port;	/* MicroPython port: "rp2", "samd", "nrf", ... */
 	uint32_t base;		/* usual image base, 0 when it depends on the board */
+	uint32_t flash_end;	/* first address past its flash, 0 when not known */
 	const char *description;
 };
 
@@ -115,6 +116,24 @@ size_t mpf_uf2_port_families(const char *port, uint32_t *ids, size_t cap);
  * port, no family IDs in the image). */
 int mpf_uf2_check_target(const struct mpf_uf2_summary *s, const struct mpf_uf2_info *drive,
 			 const char *port, struct mpf_buf *err);
+
+/* 0, or MPF_ERR_MISMATCH when an image of family that ends at end (its
+ * last address + 1) runs past the family's flash (flash_end, when known). */
+int mpf_uf2_fits(uint32_t family, uint64_t end, struct mpf_buf *err);
+/* mpf_uf2_fits for every part of s; the blocks with no family ID are held
+ * against the family of the drive (its INFO_UF2.TXT) when drive is known. */
+int mpf_uf2_check_bounds(const struct mpf_uf2_summary *s, const struct mpf_uf2_info *drive,
+			 struct mpf_buf *err);
+
+/* The flash contents of part p of a validated file, start to end, as one
+ * image: gaps between blocks filled with 0xff (erased flash); not-main-flash
+ * blocks and other families left out. MPF_ERR_FORMAT when that image
+ * would be larger than max. */
+int mpf_uf2_extract(const uint8_t *data, size_t len, const struct mpf_uf2_part *p, size_t max,
+		    struct mpf_buf *out, struct mpf_buf *err);
+
+/* 1 if the 512 bytes at blk start and end with the UF2 magic numbers. */
+int mpf_uf2_is_block(const uint8_t *blk);
 
 /* INFO_UF2.TXT, the file at the root of a UF2 bootloader drive:
  *   UF2 Bootloader v3.0

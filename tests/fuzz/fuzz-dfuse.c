@@ -28,7 +28,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			}
 		mpf_dfuse_file_release(&f);
 	}
-	mpf_dfu_suffix_parse(data, size, &s, &err);
+	{
+		struct mpf_dfu_prefix p;
+		int r = mpf_dfu_suffix_parse(data, size, &s, &err);
+
+		if (mpf_dfu_prefix_parse(data, size, r > 0 ? s.length : 0, &p) &&
+		    p.length + (r > 0 ? s.length : 0) > size)
+			abort();
+	}
 	mpf_buf_release(&err);
 	(void)sink;
 	return 0;

@@ -5,6 +5,7 @@
  *   dfu-file pack [-D VID:PID] [-8] ADDR[@ALT]:FILE... OUT.dfu
  *   dfu-file dump FILE.dfu      one line per element: "alt ADDR SIZE"
  *   dfu-file hex ADDR FILE OUT.hex
+ *   dfu-file probe FILE         the DFU suffix and prefix of a plain DFU file
  */
 #include "buf.h"
 #include "dfuse.h"
@@ -135,8 +136,40 @@ static int hex(const char *addr, const char *in, const char *out)
 	return 0;
 }
 
+/* What lib/proto/dfuse reads of a plain DFU file's prefix and suffix,
+ * one line each: "suffix VID:PID device BCD dfu BCD length N" (or "suffix
+ * none" / "suffix bad"), "prefix stellaris ADDR PAYLOAD", "prefix lpc
+ * PAYLOAD" or "prefix none". */
+static int probe(const char *path)
+{
+	static const char *const names[] = { "none", "stellaris", "lpc" };
+	struct mpf_buf b = MPF_BUF_INIT;
+	struct mpf_dfu_suffix s;
+	struct mpf_dfu_prefix p;
+	int r;
+
+	slurp(path, &b);
+	r = mpf_dfu_suffix_parse((const uint8_t *)b.buf, b.len, &s, NULL);
+	if (r > 0)
+		printf("suffix %04x:%04x device %04x dfu %04x length %u\n", s.vid, s.pid,
+		       s.bcd_device, s.bcd_dfu, s.length);
+	else
+		printf("suffix %s\n", r ? "bad" : "none");
+	mpf_dfu_prefix_parse((const uint8_t *)b.buf, b.len, r > 0 ? s.length : 0, &p);
+	printf("prefix %s", names[p.type]);
+	if (p.type == MPF_DFU_PREFIX_STELLARIS)
+		printf(" 0x%08x", p.address);
+	if (p.type != MPF_DFU_PREFIX_NONE)
+		printf(" %u", p.payload);
+	printf("\n");
+	mpf_buf_release(&b);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 3 && !strcmp(argv[1], "probe"))
+		return probe(argv[2]);
 	if (argc >= 4 && !strcmp(argv[1], "pack"))
 		return pack(argc - 2, argv + 2);
 	if (argc == 3 && !strcmp(argv[1], "dump"))
@@ -144,6 +177,6 @@ int main(int argc, char **argv)
 	if (argc == 5 && !strcmp(argv[1], "hex"))
 		return hex(argv[2], argv[3], argv[4]);
 	fprintf(stderr, "usage: dfu-file pack [-D VID:PID] [-8] ADDR[@ALT]:FILE... OUT | "
-			"dump FILE | hex ADDR FILE OUT\n");
+			"dump FILE | hex ADDR FILE OUT | probe FILE\n");
 	return 2;
 }

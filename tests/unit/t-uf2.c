@@ -179,7 +179,7 @@ static void t_multi_family(void)
 	check_uint(s.parts[1].family, ==, SAMD21);
 	check_uint(s.parts[1].blocks, ==, 3);
 
-	/* a not-main-flash block is counted but not numbered */
+	/* a family of not-main-flash blocks only holds nothing for flash */
 	mpf_uf2_convert(bin, 256, 0x20000000, 0xE48BFF55, 256, &g, NULL);
 	put32(&g, 0, 8, MPF_UF2_FAMILY_PRESENT | MPF_UF2_NOT_MAIN_FLASH);
 	mpf_buf_add(&f, g.buf, g.len);
