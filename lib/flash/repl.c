@@ -380,6 +380,7 @@ int mpf_repl_finish(struct mpf_repl *r, struct mpf_buf *out, struct mpf_buf *err
 		}
 	}
 	r->running = 0;
+	x = 0;		/* not the count of the last read */
 	if (used < 0) {
 		x = mpf_repl_bad_reply(err, "bad reply framing from the raw REPL", r->rx.buf, r->rx.len);
 	} else {
