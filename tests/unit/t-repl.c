@@ -299,32 +299,26 @@ static void t_client_late_prompt(void)
 	session_end(&s);
 }
 
-/* Enter, run "x=1" in raw paste, leave: nothing else on the wire. */
+/* Enter (and soft-reset), run "x=1" in raw paste, leave: nothing else
+ * on the wire. */
 static void run_x1(const struct step *steps, int soft_reset)
 {
-	struct mpf_buf out = MPF_BUF_INIT, err = MPF_BUF_INIT;
-	struct peer p;
-	pthread_t th;
-	struct mpf_transport *t = start_peer(&p, &th, steps);
-	struct mpf_repl r;
+	struct session s;
 
-	if (!check(t != NULL))
+	if (!session_start(&s, steps))
 		return;
-	mpf_repl_init(&r, t);
-	if (!check_int(mpf_repl_enter(&r, 3000, &err), ==, 0))	/* exactly 0: success */
-		test_msg("enter: %s", mpf_buf_str(&err));
-	if (soft_reset && !check_int(mpf_repl_soft_reset(&r, 3000, &err), ==, 0))
-		test_msg("soft reset: %s", mpf_buf_str(&err));
-	if (!check_int(mpf_repl_exec(&r, "x=1", &out, NULL, 3000, &err), ==, 0))
-		test_msg("exec: %s", mpf_buf_str(&err));
-	check_int(r.paste, ==, 1);
-	check_int(mpf_repl_leave(&r, 3000, &err), ==, 0);
-	stop_peer(&p, th, t);
-	if (!check_int(p.failed_step, ==, -1))
-		test_msg("host sent %zu bytes: %.*s", p.len, (int)p.len, p.got);
-	mpf_repl_release(&r);
-	mpf_buf_release(&out);
-	mpf_buf_release(&err);
+	/* exactly 0, not some other non-negative number */
+	if (!check_int(mpf_repl_enter(&s.r, 3000, &s.err), ==, 0))
+		test_msg("enter: %s", mpf_buf_str(&s.err));
+	if (soft_reset && !check_int(mpf_repl_soft_reset(&s.r, 3000, &s.err), ==, 0))
+		test_msg("soft reset: %s", mpf_buf_str(&s.err));
+	if (!check_int(mpf_repl_exec(&s.r, "x=1", &s.out, NULL, 3000, &s.err), ==, 0))
+		test_msg("exec: %s", mpf_buf_str(&s.err));
+	check_int(s.r.paste, ==, 1);
+	check_int(mpf_repl_leave(&s.r, 3000, &s.err), ==, 0);
+	session_end(&s);
+	if (!check_int(s.p.failed_step, ==, -1))
+		test_msg("host sent %zu bytes: %.*s", s.p.len, (int)s.p.len, s.p.got);
 }
 
 #define RAW_PROMPT "raw REPL; CTRL-B to exit\r\n>"
