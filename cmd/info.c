@@ -100,8 +100,10 @@ static int exchange(struct mpf_transport *t, struct mpf_record *rec, struct mpf_
 	}
 	if (x == MPF_ERR_FAIL || x == MPF_ERR_NODEV || x == MPF_ERR_TIMEOUT || x == MPF_ERR_PROTO)
 		mpf_repl_leave(&r, 500, NULL);	/* best effort; the error is what matters */
-	else if (x >= 0)
-		x = mpf_repl_leave(&r, 1000, &err);
+	else if (x >= 0 && mpf_repl_leave(&r, 1000, &err) < 0)
+		/* The identification is complete: a board slow to show its
+		 * friendly prompt (or gone after answering) does not undo it. */
+		mpf_warn("%s: identified, but leaving the raw REPL: %s", port, mpf_buf_str(&err));
 	if (x < 0)
 		mpf_rec_set_error(rec, err_code(x), "%s: %s%s", port,
 				  x == MPF_ERR_FAIL ? "identification script failed on the board: " : "",

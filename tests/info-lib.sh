@@ -58,3 +58,30 @@ stop_microbit() {
 	[ -n "${MICROBIT_PID:-}" ] && kill "$MICROBIT_PID" 2>/dev/null
 	MICROBIT_PID=
 }
+
+# QEMU's mps2-an385 running modern MicroPython, built once from the
+# source tarball beside the repository (tests/peers/mps2-build.sh).
+test_lazy_prereq QEMU_MPS2 '"$MPF_SRC/tests/peers/mps2-build.sh" --check'
+
+# start_mps2: boot it on a pty; its path in mps2.pty, its pid in mps2.pid.
+# The emulated CPU runs at about 1 MIPS (-icount 10, aligned to real
+# time): a board slower than a real one, and a machine shared with other
+# tests keeps its cores. The caller holds the pty open between steps (QEMU
+# looks for a new client only once a second after the last close) and
+# stops it with stop_mps2, also on its way out:
+#   trap stop_mps2 EXIT; trap 'exit 1' HUP INT TERM PIPE
+start_mps2() {
+	rm -f mps2.out mps2.pid mps2.pty
+	_fw=$("$MPF_SRC/tests/peers/mps2-build.sh") || return 1
+	qemu-system-arm -machine mps2-an385 -nographic -monitor null -semihosting \
+		-icount shift=10,align=on -serial pty -kernel "$_fw" >mps2.out 2>&1 </dev/null &
+	MPS2_PID=$!
+	echo $MPS2_PID >mps2.pid
+	wait_for 20 grep -q "redirected to /dev/" mps2.out || return 1
+	sed -n 's|.*redirected to \(/dev/[^ ]*\).*|\1|p' mps2.out | head -1 >mps2.pty
+}
+
+stop_mps2() {
+	[ -n "${MPS2_PID:-}" ] && kill -CONT "$MPS2_PID" 2>/dev/null && kill "$MPS2_PID" 2>/dev/null
+	MPS2_PID=
+}

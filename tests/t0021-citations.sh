@@ -10,7 +10,10 @@ tree_grep() {
 }
 
 test_expect_success GIT 'no citation of documents that are not in the repository' '
-	tree_grep -n -i "(^|[^/a-z])(protocols|design|mpflash)\.md|shared/reference|\.\./shared" >hits || :
+	# ../shared/peers holds test material (source to build real peers
+	# from), which tests may read; it is no document to cite
+	tree_grep -n -i "(^|[^/a-z])(protocols|design|mpflash)\.md|shared/reference|\.\./shared" |
+		grep -v "\.\./shared/peers/micropython" >hits || :
 	test_cmp /dev/null hits
 '
 

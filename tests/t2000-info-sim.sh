@@ -1,5 +1,5 @@
 #!/bin/sh
-test_description='mpf-info identifies simulated boards (MicroPython 1.20 to a 1.28 preview, several ports, a variant, CircuitPython) over the raw REPL on a pty'
+test_description='mpf-info identifies simulated boards (MicroPython 1.20 to a 1.29 preview, several ports, a variant, CircuitPython) over the raw REPL on a pty'
 . "${MPF_SRC:-.}/tests/lib.sh"
 . "$MPF_SRC/tests/info-lib.sh"
 
@@ -27,10 +27,11 @@ test_expect_success JQ 'every profile: the fields real boards give (raw paste, p
 	{"family":"micropython","version":"1.26.1","build":null,"preview":false,"port":"mimxrt","board":"Teensy 4.1 with MIMXRT1062DVJ6A","cpu":"MIMXRT1062DVJ6A","arch":"armv7emsp","mpy":"v6.3","board_id":"TEENSY41","variant":""}
 	{"family":"micropython","version":"1.27.0","build":null,"preview":false,"port":"rp2","board":"Raspberry Pi Pico2 with RP2350","cpu":"RP2350","arch":"armv7emsp","mpy":"v6.3","board_id":"RPI_PICO2","variant":""}
 	{"family":"micropython","version":"1.28.0-preview","build":236,"preview":true,"port":"rp2","board":"Raspberry Pi Pico W with RP2040","cpu":"RP2040","arch":"armv6m","mpy":"v6.3","board_id":"RPI_PICO_W","variant":""}
+	{"family":"micropython","version":"1.29.0-preview","build":null,"preview":true,"port":"qemu","board":"mps2-an385 with Cortex-M3","cpu":"Cortex-M3","arch":"armv7em","mpy":"v6.3","board_id":"MPS2_AN385","variant":""}
 	{"family":"circuitpython","version":"9.0.0","build":null,"preview":false,"port":"RP2040","board":"Raspberry Pi Pico with rp2040","cpu":"rp2040","arch":null,"mpy":"v5.2","board_id":"raspberry_pi_pico","variant":null}
 	EOT
 	"$(mpf_sim mpy-repl)" --list >profiles &&
-	test $(wc -l <profiles) -eq 12 &&
+	test $(wc -l <profiles) -eq 13 &&
 	while read p; do identify $p && fields $p.json >>actual || exit 1; done <profiles &&
 	test_cmp expect actual
 '

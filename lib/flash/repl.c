@@ -92,19 +92,6 @@ static int send(struct mpf_repl *r, const char *s, size_t len, int64_t deadline,
 	return x < 0 ? tr_fail(r, x, err) : 0;
 }
 
-/* Keep reading until the line has been quiet for ms (or the deadline). */
-static int drain_quiet(struct mpf_repl *r, int ms, int64_t deadline, struct mpf_buf *err)
-{
-	int n;
-
-	do {
-		int w = left_ms(deadline);
-
-		n = fill(r, w < ms ? w : ms, err);
-	} while (n > 0);
-	return n;
-}
-
 /* Ctrl-C twice stops main.py (a program that catches the first
  * KeyboardInterrupt too); Ctrl-A enters the raw REPL. The fast path sends
  * all at once and costs one round trip. A board that was booting, busy
@@ -112,26 +99,32 @@ static int drain_quiet(struct mpf_repl *r, int ms, int64_t deadline, struct mpf_
  * sequence again, with growing pauses, until the deadline. */
 static const char interrupt_seq[] = "\r\x03\x03\r\x01";
 
-static int enter_done(struct mpf_repl *r, long at, int retried, int64_t deadline,
-		      struct mpf_buf *err)
+static int raw_send(struct mpf_repl *r, const char *code, size_t len, int64_t deadline,
+		    struct mpf_buf *err);
+
+/* Every Ctrl-A sent is answered by a raw prompt, and a slow board
+ * interrupted more than once may send some after the one we took, where
+ * they would pass for the reply to what we send next (the raw-paste
+ * request, which a board before 1.14 answers with that very prompt; the
+ * soft reset). No wait for quiet tells them apart from a board that is
+ * merely slow: a line of code does. Its "OK" comes after all of them. */
+static int settle(struct mpf_repl *r, int64_t deadline, struct mpf_buf *err)
 {
 	int x;
 
-	if (retried) {
-		/* Later attempts may still be on their way: let them land,
-		 * then take the last prompt. */
-		x = drain_quiet(r, 150, deadline, err);
-		if (x < 0)
-			return x;
-		at = mpf_repl_find_raw_prompt(r->rx.buf, r->rx.len);
-		if (at < 0)
-			return mpf_errf(err, MPF_ERR_PROTO, "the raw REPL prompt was lost in output");
-	}
+	r->running = 1;
+	x = raw_send(r, "pass", 4, deadline, err);
+	return x < 0 ? x : mpf_repl_finish(r, NULL, NULL, left_ms(deadline), err);
+}
+
+static int enter_done(struct mpf_repl *r, long at, int retried, int64_t deadline,
+		      struct mpf_buf *err)
+{
 	mpf_buf_reset(&r->seen);
 	mpf_buf_add(&r->seen, r->rx.buf, (size_t)at - strlen(MPF_REPL_RAW_PROMPT));
 	mpf_buf_consume(&r->rx, (size_t)at);
 	r->raw = 1;
-	return 0;
+	return retried ? settle(r, deadline, err) : 0;
 }
 
 int mpf_repl_enter(struct mpf_repl *r, int timeout_ms, struct mpf_buf *err)
@@ -201,6 +194,31 @@ static int wait_for(struct mpf_repl *r, long (*find)(const char *, size_t),
 	}
 }
 
+/* Wait for "OK", the board's receipt of a raw line (code, or the empty
+ * line of a soft reset), skipping late raw prompts before it. */
+static int await_ok(struct mpf_repl *r, int64_t deadline, const char *what, struct mpf_buf *err)
+{
+	long late;
+	int x;
+
+	for (;;) {
+		late = mpf_repl_late_prompts(r->rx.buf, r->rx.len);
+		if (late > 0)
+			mpf_buf_consume(&r->rx, (size_t)late);
+		if (late >= 0 && r->rx.len >= 2)
+			break;
+		if (!left_ms(deadline))
+			return mpf_errf(err, MPF_ERR_TIMEOUT, "%s", what);
+		x = fill(r, left_ms(deadline), err);
+		if (x < 0)
+			return x;
+	}
+	if (memcmp(r->rx.buf, "OK", 2))
+		return mpf_repl_bad_reply(err, "expected OK from the raw REPL", r->rx.buf, r->rx.len);
+	mpf_buf_consume(&r->rx, 2);
+	return 0;
+}
+
 int mpf_repl_soft_reset(struct mpf_repl *r, int timeout_ms, struct mpf_buf *err)
 {
 	int64_t deadline = mpf_now_ms() + timeout_ms;
@@ -211,6 +229,8 @@ int mpf_repl_soft_reset(struct mpf_repl *r, int timeout_ms, struct mpf_buf *err)
 	/* Ctrl-D on an empty raw line: "OK\r\n", a soft reboot (boot.py
 	 * runs, main.py does not in raw mode), then the raw prompt again. */
 	x = send(r, "\x04", 1, deadline, err);
+	if (x >= 0)
+		x = await_ok(r, deadline, "the board did not take the soft reset", err);
 	if (x < 0)
 		return x;
 	return wait_for(r, mpf_repl_find_raw_prompt, deadline, "the raw REPL after soft reset", err);
@@ -312,26 +332,7 @@ static int raw_send(struct mpf_repl *r, const char *code, size_t len, int64_t de
 		off += n;
 	}
 	x = x < 0 ? x : send(r, "\x04", 1, deadline, err);
-	for (;;) {
-		/* A raw prompt before "OK" is a late answer to an earlier
-		 * Ctrl-A (a slow board that was interrupted more than once). */
-		if (r->rx.len >= sizeof(MPF_REPL_RAW_PROMPT) - 1 &&
-		    !memcmp(r->rx.buf, MPF_REPL_RAW_PROMPT, sizeof(MPF_REPL_RAW_PROMPT) - 1)) {
-			mpf_buf_consume(&r->rx, sizeof(MPF_REPL_RAW_PROMPT) - 1);
-			continue;
-		}
-		if (x < 0 || (r->rx.len >= 2 && memcmp(r->rx.buf, MPF_REPL_RAW_PROMPT, 2)))
-			break;
-		if (!left_ms(deadline))
-			return mpf_errf(err, MPF_ERR_TIMEOUT, "the board did not take the code");
-		x = fill(r, left_ms(deadline), err);
-	}
-	if (x < 0)
-		return x;
-	if (memcmp(r->rx.buf, "OK", 2))
-		return mpf_repl_bad_reply(err, "expected OK from the raw REPL", r->rx.buf, r->rx.len);
-	mpf_buf_consume(&r->rx, 2);
-	return 0;
+	return x < 0 ? x : await_ok(r, deadline, "the board did not take the code", err);
 }
 
 int mpf_repl_start(struct mpf_repl *r, const char *code, size_t len, int timeout_ms,
@@ -379,6 +380,7 @@ int mpf_repl_finish(struct mpf_repl *r, struct mpf_buf *out, struct mpf_buf *err
 		}
 	}
 	r->running = 0;
+	x = 0;		/* not the count of the last read */
 	if (used < 0) {
 		x = mpf_repl_bad_reply(err, "bad reply framing from the raw REPL", r->rx.buf, r->rx.len);
 	} else {

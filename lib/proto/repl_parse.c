@@ -100,6 +100,18 @@ int mpf_repl_paste_reply(const char *buf, size_t len, unsigned *window, size_t *
 	return 0;
 }
 
+long mpf_repl_late_prompts(const char *buf, size_t len)
+{
+	static const char p[] = MPF_REPL_RAW_PROMPT;
+	size_t n = sizeof(p) - 1, at = 0;
+
+	while (len - at >= n && !memcmp(buf + at, p, n))
+		at += n;
+	if (len == at || (len - at < n && !memcmp(buf + at, p, len - at)))
+		return MPF_ERR_AGAIN;
+	return (long)at;
+}
+
 long mpf_repl_split(const char *buf, size_t len, struct mpf_buf *out, struct mpf_buf *errout)
 {
 	const char *e1 = memchr(buf, 4, len), *e2;

@@ -71,6 +71,13 @@ int mpf_repl_wants_key(const char *buf, size_t len);
 int mpf_repl_paste_reply(const char *buf, size_t len, unsigned *window, size_t *used,
 			 struct mpf_buf *err);
 
+/* Raw prompts at the start of a reply: late answers to an earlier Ctrl-A
+ * (a slow board interrupted more than once answers each in turn, and the
+ * last may come after the next request). Returns the bytes they take (0
+ * for none), or MPF_ERR_AGAIN while what follows them is empty or could
+ * still be the start of one. */
+long mpf_repl_late_prompts(const char *buf, size_t len);
+
 /* Split a reply "stdout \x04 stderr \x04 >" (the part after "OK" or after
  * the raw-paste end acknowledgement). On a complete reply: stdout goes to
  * out, stderr to errout (either may be NULL), returns the bytes used.

@@ -21,6 +21,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	mpf_repl_wants_key(s, size);
 	if (mpf_repl_paste_reply(s, size, &window, &used, &err) >= 0 && used > size)
 		__builtin_trap();
+	if (mpf_repl_late_prompts(s, size) > (long)size)
+		__builtin_trap();
 	n = mpf_repl_split(s, size, &out, &tb);
 	if (n > (long)size || out.len + tb.len > size)
 		__builtin_trap();

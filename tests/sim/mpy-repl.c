@@ -17,7 +17,9 @@
  * CircuitPython's "Press any key to enter the REPL". The profiles hold
  * sys.implementation and os.uname() as real boards print them; the
  * micro:bit one is the QEMU recording of Debian's firmware (MicroPython
- * 1.9.2), whose bytes the unit tests also use.
+ * 1.9.2), whose bytes the unit tests also use, and the mps2 one modern
+ * MicroPython on QEMU's mps2-an385 (tests/t2011 holds the two to the same
+ * bytes).
  *
  * It cannot run Python: code sent for execution is matched against a
  * table of known snippets (struct code_handler), each a small function
@@ -57,6 +59,12 @@
  *                  a client that sends again, more slowly, succeeds
  *   --drop-error E the exception line the lost bytes cause instead (one
  *                  letter lost from a name: "AttributeError: ...")
+ *   --late-raw N   each raw prompt (after a Ctrl-A, a soft reboot) comes N ms late, and
+ *                  the board reads nothing meanwhile (a slow board, or one
+ *                  stopped for a while: input waits in the line): a client
+ *                  that interrupts again meanwhile gets every prompt in turn
+ *   --late-friendly N  the banner and friendly prompt after Ctrl-B come N ms
+ *                  late, the same way
  *   -v             say on stderr what the board does (raw REPL, raw paste,
  *                  running code, soft reboot, leaving)
  *
@@ -204,6 +212,13 @@ static const struct profile profiles[] = {
 	  "rp2", "3.4.0; MicroPython v1.28.0-preview.236.g2c8dab7ab on 2026-02-10",
 	  "MicroPython v1.28.0-preview.236.g2c8dab7ab on 2026-02-10; Raspberry Pi Pico W with RP2040",
 	  128, NULL, 0 },
+	{ "mps2-1.29.0-preview",	/* QEMU mps2-an385, built by tests/peers/mps2-build.sh */
+	  "(name='micropython', version=(1, 29, 0, 'preview'), _machine='mps2-an385 with Cortex-M3', "
+	  "_mpy=6918, _build='MPS2_AN385')",
+	  "(sysname='qemu', nodename='qemu', release='1.29.0-preview', version='v1.29.0-preview on "
+	  "2026-08-18', machine='mps2-an385 with Cortex-M3')",
+	  "qemu", "3.4.0; MicroPython v1.29.0-preview on 2026-08-18",
+	  "MicroPython v1.29.0-preview on 2026-08-18; mps2-an385 with Cortex-M3", 128, NULL, 0 },
 	{ "circuitpython-9.0.0",
 	  "(name='circuitpython', version=(9, 0, 0), _machine='Raspberry Pi Pico with rp2040', _mpy=517)",
 	  "(sysname='rp2040', nodename='rp2040', release='9.0.0', version='9.0.0 on 2024-03-19', "
@@ -219,7 +234,7 @@ static const struct profile profiles[] = {
 static struct {
 	const struct profile *p;
 	int count, busy, busy_catch, chatter, silent, vanish, raise, no_paste, verbose;
-	int baud, exec_ms, boot_ms, drop;
+	int baud, exec_ms, boot_ms, drop, late_raw, late_friendly;
 	const char *toml, *drop_error, *dfu;
 	const char *link, *uf2, *flash, *drive_sim;	/* the bootloader round trip */
 	const char *drive_args[16];
@@ -246,6 +261,8 @@ struct board {
 	int lost;		/* bytes of this raw line dropped (--drop) */
 	int dropped;		/* --drop done */
 	long long next_tick, boot_until, exec_until;
+	void (*held)(struct board *b);	/* a late prompt, due at hold_until */
+	long long hold_until;
 	int ticks;
 	const struct profile *p;	/* what the board runs now */
 	int idx;
@@ -334,6 +351,19 @@ static void raw_banner(struct board *b)
 	b->len = 0;
 }
 
+/* A prompt ms late (--late-raw, --late-friendly): the board is busy
+ * until then and reads no input; tick writes it. */
+static void prompt_in(struct board *b, void (*fn)(struct board *b), int ms)
+{
+	if (ms <= 0) {
+		fn(b);
+		return;
+	}
+	note(b, "busy for %d ms before the prompt", ms);
+	b->held = fn;
+	b->hold_until = now_ms() + ms;
+}
+
 /* ---- code the board "runs" ---- */
 
 /* Python's repr() of a str: single quotes unless it holds ' and no ". */
@@ -412,6 +442,13 @@ static int run_print1(struct board *b, const char *code)
 	return 0;
 }
 
+/* pass: what a client runs to see where the board's replies stand */
+static int run_pass(struct board *b, const char *code)
+{
+	outs(b, "\x04");
+	return 0;
+}
+
 static void enter_bootsel(struct board *b, const char *why);
 
 /* machine.bootloader(): never returns; the port goes (--uf2). */
@@ -440,6 +477,7 @@ static const struct code_handler {
 	{ "print('mpf1'", run_ident },
 	{ "1/0", run_zerodiv },
 	{ "print(1)", run_print1 },
+	{ "pass", run_pass },	/* last: other code may hold the word */
 };
 
 /* The code is in: it "runs" for --exec-ms (ticks finish it), and a
@@ -502,7 +540,7 @@ static void soft_reboot(struct board *b, int raw)
 	/* 1.9.2 (QEMU micro:bit) says "soft reboot"; current ones "MPY: soft reboot" */
 	outs(b, b->p->paste < 0 ? "soft reboot\r\n" : "MPY: soft reboot\r\n");
 	if (raw)
-		raw_banner(b);
+		prompt_in(b, raw_banner, opt.late_raw);
 	else
 		banner(b);
 }
@@ -538,7 +576,7 @@ static void in_friendly(struct board *b, unsigned char c)
 	switch (c) {
 	case 1:
 		outs(b, "\r\n");
-		raw_banner(b);
+		prompt_in(b, raw_banner, opt.late_raw);
 		break;
 	case 2:
 		outs(b, "\r\n");
@@ -599,12 +637,13 @@ static void in_raw(struct board *b, unsigned char c)
 			}
 			return;
 		}
-		raw_banner(b);
+		prompt_in(b, raw_banner, opt.late_raw);
 		return;
 	case 2:
 		note(b, "friendly REPL");
 		outs(b, "\r\n");
-		banner(b);
+		b->st = FRIENDLY;	/* left the raw REPL, even if not prompting yet */
+		prompt_in(b, banner, opt.late_friendly);
 		return;
 	case 3:
 		b->len = 0;
@@ -707,6 +746,12 @@ static void tick(struct board *b)
 	if (b->st == BOOTSEL) {
 		bootsel_tick(b, t);
 		return;
+	}
+	if (b->held && t >= b->hold_until) {
+		void (*fn)(struct board *b) = b->held;
+
+		b->held = NULL;
+		fn(b);
 	}
 	if (opt.uf2 && touched(b)) {
 		enter_bootsel(b, "1200-baud touch");
@@ -1003,6 +1048,7 @@ static void usage(void)
 	fprintf(stderr, "usage: mpy-repl [--board NAME] [--count N] [--busy|--busy-catch] [--chatter]\n"
 		"       [--silent] [--vanish] [--raise] [--no-raw-paste] [--toml TEXT]\n"
 		"       [--baud N] [--exec-ms N] [--boot-ms N] [--drop N] [--drop-error E] [-v]\n"
+		"       [--late-raw N] [--late-friendly N]\n"
 		"       [--link PATH --uf2 DIR --flash FILE --drive-sim PATH [--drive-arg ARG]...\n"
 		"        [--reset-ms N] [--back-ms N]]\n"
 		"       [--link PATH --dfu FILE --flash FILE [--reset-ms N] [--back-ms N]]\n"
@@ -1037,6 +1083,7 @@ static void parse_args(int argc, char **argv)
 		{ "--count", &opt.count }, { "--baud", &opt.baud }, { "--exec-ms", &opt.exec_ms },
 		{ "--boot-ms", &opt.boot_ms }, { "--drop", &opt.drop },
 		{ "--reset-ms", &opt.reset_ms }, { "--back-ms", &opt.back_ms },
+		{ "--late-raw", &opt.late_raw }, { "--late-friendly", &opt.late_friendly },
 	};
 	static const struct { const char *name; const char **val; } strs[] = {
 		{ "--toml", &opt.toml }, { "--link", &opt.link }, { "--uf2", &opt.uf2 },
@@ -1155,9 +1202,12 @@ static int serve(struct board *bs, int n)
 		long long wait = 10;
 
 		for (i = 0; i < n; i++) {
-			pfd[i].fd = bs[i].fd;	/* -1 (ignored) while in the bootloader */
-			pfd[i].events = POLLIN;
 			tick(&bs[i]);
+			/* -1 (ignored) while in the bootloader or busy (a late prompt) */
+			pfd[i].fd = bs[i].held ? -1 : bs[i].fd;
+			pfd[i].events = POLLIN;
+			if (bs[i].held && bs[i].hold_until - now_ms() < wait)
+				wait = bs[i].hold_until - now_ms();
 			/* wake exactly when running code is due to finish */
 			if (bs[i].st == EXEC && bs[i].exec_until - now_ms() < wait)
 				wait = bs[i].exec_until - now_ms();
@@ -1170,7 +1220,9 @@ static int serve(struct board *bs, int n)
 
 			if (!(pfd[i].revents & POLLIN) || bs[i].fd < 0)
 				continue;
-			r = read(bs[i].fd, buf, sizeof(buf));
+			/* a board that will be busy after a byte must not have
+			 * read what follows it: one byte at a time then */
+			r = read(bs[i].fd, buf, opt.late_raw || opt.late_friendly ? 1 : sizeof(buf));
 			if (opt.esp_rom && esp_sync(buf, r)) {
 				esp_download(&bs[i]);
 				continue;

@@ -64,6 +64,21 @@ static void t_paste_reply(void)
 	mpf_buf_release(&err);
 }
 
+static void t_late_prompts(void)
+{
+	check_int(mpf_repl_late_prompts(S("OK\x04\x04>")), ==, 0);
+	check_int(mpf_repl_late_prompts(S("raw REPL; CTRL-B to exit\r\n>OK")), ==, 27);
+	check_int(mpf_repl_late_prompts(S("raw REPL; CTRL-B to exit\r\n>raw REPL; CTRL-B to exit\r\n>R\x01")),
+		  ==, 54);
+	check_int(mpf_repl_late_prompts(S("R\x01\x80\x00")), ==, 0);
+	/* nothing yet, or what could still be one */
+	check_int(mpf_repl_late_prompts(S("")), ==, MPF_ERR_AGAIN);
+	check_int(mpf_repl_late_prompts(S("raw REPL; CTR")), ==, MPF_ERR_AGAIN);
+	check_int(mpf_repl_late_prompts(S("raw REPL; CTRL-B to exit\r\n>")), ==, MPF_ERR_AGAIN);
+	check_int(mpf_repl_late_prompts(S("raw REPL; CTRL-B to exit\r\n>ra")), ==, MPF_ERR_AGAIN);
+	check_int(mpf_repl_late_prompts(S("rax")), ==, 0);
+}
+
 static void t_split(void)
 {
 	struct mpf_buf out = MPF_BUF_INIT, tb = MPF_BUF_INIT, msg = MPF_BUF_INIT;
@@ -105,6 +120,7 @@ struct step {
 	const char *expect;	/* the host must have sent this (a substring) */
 	const char *reply;
 	size_t reply_len;
+	int pause_ms;		/* before the reply: a slow board */
 };
 
 struct peer {
@@ -137,6 +153,8 @@ static void *peer_main(void *arg)
 			}
 			p->len += (size_t)n;
 		}
+		if (s->pause_ms)
+			usleep((useconds_t)s->pause_ms * 1000);
 		if (s->reply_len && write(p->fd, s->reply, s->reply_len) < 0)
 			break;
 	}
@@ -281,6 +299,68 @@ static void t_client_late_prompt(void)
 	session_end(&s);
 }
 
+/* Enter (and soft-reset), run "x=1" in raw paste, leave: nothing else
+ * on the wire. */
+static void run_x1(const struct step *steps, int soft_reset)
+{
+	struct session s;
+
+	if (!session_start(&s, steps))
+		return;
+	/* exactly 0, not some other non-negative number */
+	if (!check_int(mpf_repl_enter(&s.r, 3000, &s.err), ==, 0))
+		test_msg("enter: %s", mpf_buf_str(&s.err));
+	if (soft_reset && !check_int(mpf_repl_soft_reset(&s.r, 3000, &s.err), ==, 0))
+		test_msg("soft reset: %s", mpf_buf_str(&s.err));
+	if (!check_int(mpf_repl_exec(&s.r, "x=1", &s.out, NULL, 3000, &s.err), ==, 0))
+		test_msg("exec: %s", mpf_buf_str(&s.err));
+	check_int(s.r.paste, ==, 1);
+	check_int(mpf_repl_leave(&s.r, 3000, &s.err), ==, 0);
+	session_end(&s);
+	if (!check_int(s.p.failed_step, ==, -1))
+		test_msg("host sent %zu bytes: %.*s", s.p.len, (int)s.p.len, s.p.got);
+}
+
+#define RAW_PROMPT "raw REPL; CTRL-B to exit\r\n>"
+
+static void t_client_late_paste(void)
+{
+	/* Slow to answer the first Ctrl-A, so interrupted again; each Ctrl-A
+	 * gets its prompt, the second well after the first (modern
+	 * MicroPython on QEMU mps2-an385, stopped for a while). The second
+	 * must not pass for the reply to the raw-paste request. */
+	static const struct step steps[] = {
+		{ "\x03\x03\r\x01", NULL, 0 },
+		{ "\x03\r\x01", S("\r\n>>> \r\n>>> \r\n>>> \r\n>>> \r\n" RAW_PROMPT) },
+		{ "pass\x04", S(RAW_PROMPT "OK"), 400 },
+		{ "", S("\x04\x04>"), 100 },	/* the result read while waiting: 0, not a count */
+		{ "\x05" "A\x01", S("R\x01\x80\x00\x01") },
+		{ "x=1\x04", S("\x04") },
+		{ "", S("\x04\x04>"), 100 },
+		{ "\x02", S("\r\nMicroPython v1.29.0-preview on 2026-08-18; mps2-an385 with Cortex-M3\r\n>>> ") },
+		{ NULL, NULL, 0 },
+	};
+
+	run_x1(steps, 0);
+}
+
+static void t_client_late_reset(void)
+{
+	/* A late prompt arrives after Ctrl-D: the soft reset is not done
+	 * until "OK", the reboot and the prompt after it. */
+	static const struct step steps[] = {
+		{ "\x03\x03\r\x01", S("\r\n>>> \r\n" RAW_PROMPT) },
+		{ "\x04", S(RAW_PROMPT) },
+		{ "", S("OK\r\nMPY: soft reboot\r\n" RAW_PROMPT), 300 },
+		{ "\x05" "A\x01", S("R\x01\x80\x00\x01") },
+		{ "x=1\x04", S("\x04\x04\x04>") },
+		{ "\x02", S("\r\n>>> ") },
+		{ NULL, NULL, 0 },
+	};
+
+	run_x1(steps, 1);
+}
+
 static void t_client_vanish(void)
 {
 	/* the board resets (machine.bootloader(), a crash) mid-exchange */
@@ -319,11 +399,14 @@ int main(void)
 {
 	TEST(t_prompts(), "prompts found in recorded micro:bit bytes");
 	TEST(t_paste_reply(), "raw paste replies: offered, refused, unknown (1.9.2), garbage");
+	TEST(t_late_prompts(), "late raw prompts at the start of a reply");
 	TEST(t_split(), "stdout/stderr split at 0x04 and the exception's last line");
 	TEST(t_window(), "raw paste flow control window");
 	TEST(t_client_microbit(), "client replays a micro:bit 1.9.2 session (plain raw mode)");
 	TEST(t_client_paste(), "client keeps to the raw paste window");
 	TEST(t_client_late_prompt(), "a late raw prompt before OK is skipped");
+	TEST(t_client_late_paste(), "prompts for every Ctrl-A, one after the raw-paste request: skipped");
+	TEST(t_client_late_reset(), "a late prompt after Ctrl-D does not end the soft reset");
 	TEST(t_client_vanish(), "start returns once the code is taken; a vanished board is no-device");
 	TEST(t_client_silent(), "client gives up on a silent port with how long it waited");
 	return test_done();
