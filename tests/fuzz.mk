@@ -19,7 +19,7 @@ FUZZ_LIB_OBJS := $(LIB_SRCS:%.c=$(FUZZ_B)/%.o) $(LIB_ASMS:%.S=$(FUZZ_B)/%.o)
 
 $(FUZZ_B)/lib/%.o: lib/%.c
 	@mkdir -p $(@D)
-	$(FUZZ_CC) -std=c11 -D_POSIX_C_SOURCE=200809L $(LIB_INCLUDES) $(PKG_CFLAGS) $(FUZZ_FLAGS) \
+	$(FUZZ_CC) -std=c11 -D_POSIX_C_SOURCE=200809L -MMD -MP $(LIB_INCLUDES) $(PKG_CFLAGS) $(FUZZ_FLAGS) \
 		-fsanitize=fuzzer-no-link -DMPF_VERSION='"fuzz"' -c -o $@ $<
 
 $(FUZZ_B)/lib/%.o: lib/%.S
@@ -30,8 +30,12 @@ $(FUZZ_B)/libmpf.a: $(FUZZ_LIB_OBJS)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
+# Objects and harnesses record the headers they read (-MMD), so a changed
+# struct rebuilds them; the harnesses' lists go to deps/, out of the way of
+# the fuzz-* names t0006 runs.
 $(FUZZ_B)/fuzz-%: tests/fuzz/fuzz-%.c $(FUZZ_B)/libmpf.a
-	$(FUZZ_CC) -std=c11 -D_POSIX_C_SOURCE=200809L $(LIB_INCLUDES) $(PKG_CFLAGS) $(FUZZ_FLAGS) \
+	@mkdir -p $(FUZZ_B)/deps
+	$(FUZZ_CC) -std=c11 -D_POSIX_C_SOURCE=200809L -MMD -MP -MF $(FUZZ_B)/deps/$*.d $(LIB_INCLUDES) $(PKG_CFLAGS) $(FUZZ_FLAGS) \
 		-fsanitize=fuzzer -o $@ $< $(FUZZ_B)/libmpf.a $(LIBS)
 
 fuzz-build: $(FUZZ_BINS)
