@@ -26,7 +26,7 @@ static int bare_ports;		/* boards named by PORT operands, not records */
 static double o_wait = 5;
 
 static const struct mpf_opt bl_opts[] = {
-	OPT_STRING('u', "using", &o_using, "LIST",
+	OPT_STRING(0, "using", &o_using, "LIST",
 		   "activators to try in order (touch1200,mpy,manual,none) instead of the record's"),
 	OPT_DURATION(0, "wait", &o_wait, "SEC", 0.1, 600,
 		   "time an activator has to show an effect before the next is tried (5)"),

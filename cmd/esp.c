@@ -117,7 +117,7 @@ static int freq_accept(const char *arg)
 
 static const struct mpf_opt esp_opts[] = {
 	OPT_HINT('s', "serial", &o_serial, "PORT", "@serial", "the serial port of the board"),
-	OPT_INT('b', "baud", &o_baud, "RATE", 9600, 5000000,
+	OPT_INT(0, "baud", &o_baud, "RATE", 9600, 5000000,
 		"baud rate after connecting (default 460800; 115200 is retried once on failure)"),
 	OPT_CHOICE(0, "before", &o_before, "HOW", "default|usb-reset|no-reset",
 		   "how to enter the ROM loader (default: DTR/RTS resets)"),

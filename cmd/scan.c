@@ -22,7 +22,7 @@ static const struct mpf_opt scan_opts[] = {
 	OPT_LIST_HINT('i', "ignore", &o_ignore, "GLOB", "@serial",
 		      "leave out ports and drives matching GLOB (adds to MPF_IGNORE)"),
 	OPT_SET('k', "kind", &o_kind, "KINDS", MPF_SCAN_KINDS, "only look for these kinds"),
-	OPT_FILE('f', "ports-from", &o_ports_from, "FILE",
+	OPT_FILE(0, "ports-from", &o_ports_from, "FILE",
 		 "add the ports or globs listed in FILE, one per line (# comments)"),
 	OPT_BOOL(0, "bluetooth", &o_bluetooth, "include Bluetooth serial ports"),
 	OPT_BOOL(0, "all", &o_all,

@@ -40,15 +40,15 @@ static const char *target_word(int i)
 }
 
 static const struct mpf_opt swd_opts[] = {
-	OPT_STRING('p', "probe", &o_probe, "SERIAL",
+	OPT_STRING(0, "probe", &o_probe, "SERIAL",
 		   "the probe with this USB serial, or the one whose serial or product contains it"),
-	OPT_FREQ('f', "frequency", &o_frequency, "HZ", 1000, 100e6,
+	OPT_FREQ(0, "frequency", &o_frequency, "HZ", 1000, 100e6,
 		 "SWD clock, e.g. 4M, 1000k (default 4M)"),
 	OPT_CHOICE_FN('t', "target", &o_target, "FAMILY", target_word, NULL,
 		      "use this flash driver instead of detecting the part"),
 	OPT_BOOL(0, "unlock", &o_unlock,
 		 "nRF52: mass-erase a protected chip (APPROTECT) through the CTRL-AP"),
-	OPT_ADDR('a', "address", &o_address, "ADDR",
+	OPT_ADDR(0, "address", &o_address, "ADDR",
 		 "where a raw .bin goes (default: the start of flash)"),
 	OPT_BOOL(0, "all", &o_all, "erase: the whole flash (mass erase)"),
 	OPT_BOOL(0, "no-reset", &o_no_reset, "leave the core halted after writing or erasing"),
