@@ -1053,6 +1053,8 @@ static const struct mpf_subcmd esp_subcmds[] = {
 	SUBCMD_END(),
 };
 
+static const char *const esp_conflicts[] = { "erase-all skip-unchanged", NULL };
+
 const struct mpf_applet esp_applet = {
 	.name = "esp",
 	.summary = "flash ESP8266 and ESP32-family chips through their serial ROM loader",
@@ -1121,6 +1123,7 @@ const struct mpf_applet esp_applet = {
 		"$ mpf-scan | mpf-info | mpf-pick | mpf-fetch | mpf-esp --skip-unchanged\n"
 		"Bring every ESP board to the chosen firmware, skipping what is already there.",
 	.opts = esp_opts,
+	.conflicts = esp_conflicts,
 	.subcmds = esp_subcmds,
 	.flags = MPF_APPLET_FILTER,
 	.main = esp_main,

@@ -553,6 +553,8 @@ static const struct mpf_subcmd swd_subcmds[] = {
 	SUBCMD_END(),
 };
 
+static const char *const swd_conflicts[] = { "all address", NULL };
+
 const struct mpf_applet swd_applet = {
 	.name = "swd",
 	.summary = "program STM32 and nRF52 boards through a CMSIS-DAP probe (SWD)",
@@ -610,6 +612,7 @@ const struct mpf_applet swd_applet = {
 		"$ mpf-swd read 0x08000000 0x100000 backup.bin\n"
 		"Save 1 MiB of flash.",
 	.opts = swd_opts,
+	.conflicts = swd_conflicts,
 	.subcmds = swd_subcmds,
 	.default_timeout = 5,
 	.main = swd_main,

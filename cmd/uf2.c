@@ -681,6 +681,8 @@ static const struct mpf_subcmd uf2_subcmds[] = {
 	SUBCMD_END(),
 };
 
+static const char *const uf2_conflicts[] = { "drive device", "raw drive", NULL };
+
 const struct mpf_applet uf2_applet = {
 	.name = "uf2",
 	.summary = "copy UF2 images onto UF2 bootloader drives; check and make UF2 files",
@@ -749,6 +751,7 @@ const struct mpf_applet uf2_applet = {
 		"$ mpf-uf2 extract RPI_PICO-v1.24.1.uf2 pico.bin\n"
 		"Take the flash image out of a UF2 file (for mpf-swd, or to compare).",
 	.opts = uf2_opts,
+	.conflicts = uf2_conflicts,
 	.subcmds = uf2_subcmds,
 	.flags = MPF_APPLET_FILTER | MPF_APPLET_OPERANDS,
 	.default_timeout = 30,

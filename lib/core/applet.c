@@ -199,6 +199,8 @@ static void parse_or_die(const struct mpf_applet *a, int *argc, char **argv)
 	tables[n++] = mpf_common_opts;
 	tables[n] = NULL;
 	r = mpf_opt_parse(tables, *argc, argv, &err);
+	if (r >= 0 && mpf_opt_conflicts(a->conflicts, &err) < 0)
+		r = MPF_ERR_ARG;
 	if (r < 0)
 		mpf_usage_error("%s", err.buf);
 	mpf_buf_release(&err);
@@ -216,6 +218,11 @@ int mpf_applet_run(const struct mpf_applet *a, int argc, char **argv)
 	if (a->default_jobs > 0)
 		mpf.jobs = a->default_jobs;
 	parse_or_die(a, &argc, argv);
+	if (a->check && !mpf.help && !mpf.version)
+		a->check();
+	/* a script checks every stage's options before the first one runs */
+	if (getenv("MPF_CHECK_OPTIONS"))
+		return MPF_EXIT_OK;
 	if (mpf.help) {
 		struct mpf_buf b = MPF_BUF_INIT;
 

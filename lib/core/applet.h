@@ -56,6 +56,11 @@ struct mpf_applet {
 	const char *examples;		/* "$ command" lines each followed by text */
 	const struct mpf_opt *opts;	/* applet-specific options */
 	const struct mpf_subcmd *subcmds; /* NULL-name terminated, optional */
+	const char *const *conflicts;	/* options that cannot go together:
+					 * "LONG LONG" pairs, NULL-terminated */
+	void (*check)(void);		/* option values beyond their types (a
+					 * version, a name): mpf_usage_error, run
+					 * before anything is read or opened */
 	unsigned flags;
 	double default_timeout;		/* seconds; 0 = no --timeout default */
 	int default_jobs;		/* 0 = 1 */
