@@ -2,6 +2,7 @@
  * (DFU 1.1, ST AN3156; doc/protocols.md 2; lib/proto/dfu, lib/proto/dfuse,
  * lib/flash/dfu_flash). */
 #include "applet.h"
+#include "bootloader.h"
 #include "dfu_flash.h"
 #include "err.h"
 #include "exitcode.h"
@@ -219,9 +220,7 @@ static int write_image(struct mpf_record *rec, const struct mpf_usb_match *m, co
 
 static int filter_wants(const struct mpf_record *rec, void *ctx)
 {
-	const char *m = mpf_rec_str(rec, "method");
-
-	return m && !strcmp(m, "dfu");
+	return mpf_bootloader_record_for(rec, "dfu");
 }
 
 /* Which device a record means: mpf-bootloader's target, a dfu record's
