@@ -421,6 +421,7 @@ static int cmd_write(int argc, char **argv)
 	struct mpf_usb_match m;
 	struct mpf_record rec;
 
+	mpf_arg_file(argv[0]);
 	device_match(&m);
 	mpf_record_init(&rec);
 	write_image(&rec, &m, argv[0], 1);

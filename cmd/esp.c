@@ -810,7 +810,7 @@ static int cmd_write(int argc, char **argv)
 	cli.r = mpf_xcalloc(cli.nr, sizeof(*cli.r));
 	for (i = 0; i < (int)cli.nr; i++) {
 		cli.r[i].addr = mpf_arg_addr("ADDR", argv[2 * i]);
-		cli.r[i].file = argv[2 * i + 1];
+		cli.r[i].file = mpf_arg_file(argv[2 * i + 1]);
 	}
 	return cli_job();
 }

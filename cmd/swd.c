@@ -499,7 +499,7 @@ static int cmd_write(int argc, char **argv)
 {
 	struct mpf_buf err = MPF_BUF_INIT;
 	struct mpf_image img;
-	int rc = load_image(argv[0], &img, &err);
+	int rc = load_image(mpf_arg_file(argv[0]), &img, &err);
 
 	if (rc < 0)	/* refused before the probe is touched */
 		mpf_die(mpf_exit_for_err(rc), "%s", err.buf);

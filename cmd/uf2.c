@@ -677,6 +677,8 @@ static int uf2_main(int argc, char **argv)
 
 	if (argc > 1)
 		mpf_usage_error("one FILE at a time (a drive takes one image)");
+	if (argc == 1)
+		mpf_arg_file(argv[0]);
 	if (argc == 1 && (o_drive || o_device || !records_on_stdin()))
 		return cmd_flash(argv[0]);
 	if (argc == 1) {

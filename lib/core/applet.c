@@ -5,9 +5,11 @@
 #include "exitcode.h"
 #include "log.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 struct mpf_common mpf = { .jobs = 1 };
@@ -148,6 +150,18 @@ uint32_t mpf_arg_size(const char *what, const char *s)
 		mpf_usage_error("%s '%s' is no size (0x..., decimal, K or M after it; not 0)",
 				what, s);
 	return v;
+}
+
+const char *mpf_arg_file(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0 || access(path, R_OK) < 0)
+		mpf_die(errno == EACCES ? MPF_EXIT_NOPERM : MPF_EXIT_NOINPUT, "cannot read %s: %s",
+			path, strerror(errno));
+	if (S_ISDIR(st.st_mode))
+		mpf_die(MPF_EXIT_NOINPUT, "%s is a directory, not a file", path);
+	return path;
 }
 
 /* The names of a's subcommands, "list, write, read or erase". */

@@ -95,6 +95,10 @@ void mpf_applet_usage(const struct mpf_applet *a, void (*fn)(const char *line, s
 uint32_t mpf_arg_addr(const char *what, const char *s);
 uint32_t mpf_arg_size(const char *what, const char *s);
 
+/* An input file operand, checked before anything is opened: path, or the
+ * exit mpf(7) gives (66 not there or a directory, 77 permission denied). */
+const char *mpf_arg_file(const char *path);
+
 /* 1 if common option o is shadowed by an applet option of the same long
  * name (mpf-pick --version VERSION): the applet's wins when parsing, and
  * help, man page and completions show only the applet's. */
