@@ -208,6 +208,8 @@ static int write_image(struct mpf_record *rec, const struct mpf_usb_match *m, co
 	mpf_dfu_usb_close(&d);
 	mpf_dfu_image_release(&im);
 	set_flashed(rec, r == MPF_OK, &res);
+	if (r < 0 && res.touched)
+		mpf_flash_incomplete(rec, "dfu");
 	if (r < 0)
 		mpf_rec_set_error(rec, mpf_err_name(r), "%s", err.buf);
 	else if (res.left && o_wait > 0)

@@ -17,6 +17,7 @@
 #include "filter.h"
 #include "fsutil.h"
 #include "log.h"
+#include "reappear.h"
 #include "scan.h"
 
 #include <errno.h>
@@ -167,6 +168,7 @@ struct job {
 	uint64_t bytes;
 	int verified;
 	const char *verify;	/* how: "md5", "none" */
+	int touched;		/* erasing or writing began */
 	json_t *info;
 };
 
@@ -432,6 +434,7 @@ static int do_write(struct job *j, struct mpf_esp *e, struct mpf_buf *err)
 	size_t i;
 	int r;
 
+	j->touched = 1;	/* from here a failure leaves the flash neither old nor new */
 	if (o_erase_all && (r = mpf_esp_erase(e, 0, (uint32_t)e->flash_size, err)) < 0)
 		return r;
 	for (i = 0; i < j->nruns; i++) {
@@ -653,6 +656,8 @@ static int finish(struct mpf_record *rec, struct job *j, int r, struct mpf_buf *
 {
 	size_t i;
 
+	if (r < 0 && j->touched)
+		mpf_flash_incomplete(rec, "esp");
 	if (r < 0)
 		mpf_rec_set_error(rec, mpf_err_name(r), "%s", mpf_buf_str(err));
 	else if (j->op == OP_WRITE)

@@ -19,6 +19,7 @@
 #include "fsutil.h"
 #include "image.h"
 #include "log.h"
+#include "reappear.h"
 #include "scan.h"
 #include "progress.h"
 #include "swd.h"
@@ -223,10 +224,11 @@ static int flash_image(struct session *s, struct mpf_record *r, struct mpf_image
 {
 	struct prog g = { id, NULL, NULL, 0 };
 	int64_t t0 = mpf_now_ms();
-	int rc, written;
+	int rc, written, touched;
 
 	place_image(img, &s->swd.t);
 	rc = mpf_flash_write_image(&s->swd.a, &s->swd.t, img, on_progress, &g, err);
+	touched = g.phase != NULL;	/* erasing or writing began */
 	prog_end(&g, rc >= 0);
 	written = rc >= 0;	/* programmed and read back equal */
 	if (rc >= 0 && !o_no_reset) {
@@ -237,6 +239,8 @@ static int flash_image(struct session *s, struct mpf_record *r, struct mpf_image
 	 * before it, not the image size (the rest is erased or old). */
 	set_flashed(r, s, written ? mpf_image_size(img) : (size_t)g.written, t0, rc >= 0,
 		    written);
+	if (!written && touched)
+		mpf_flash_incomplete(r, "swd");
 	return rc;
 }
 

@@ -351,6 +351,7 @@ struct flash {
 	const char *file, *drive, *device, *port;
 	double seconds;
 	int vanished;
+	int started;		/* the first block went out */
 	struct mpf_uf2_summary s;
 	struct mpf_buf err;
 };
@@ -432,6 +433,7 @@ static int copy_to_drive(struct flash *f, const struct mpf_buf *data)
 	if (r)
 		return r;
 	pr = mpf_progress_begin(f->drive, "copy", data->len);
+	f->started = 1;
 	r = mpf_uf2_copy(f->drive, base_name(f->file), (const unsigned char *)data->buf, data->len,
 			 pr, &f->vanished, &f->err);
 	mpf_progress_end(pr, !r);
@@ -470,6 +472,7 @@ static int flash_file(struct flash *f)
 	if (!r && f->device) {
 		struct mpf_progress *pr = mpf_progress_begin(f->device, "write", data.len);
 
+		f->started = 1;
 		r = mpf_uf2_write_device(f->device, (const unsigned char *)data.buf, data.len, pr,
 					 &f->err);
 		mpf_progress_end(pr, !r);
@@ -487,6 +490,8 @@ static int flash_record(struct mpf_record *rec, struct flash *f)
 	int r = flash_file(f);
 
 	if (r) {
+		if (f->started)
+			mpf_flash_incomplete(rec, "uf2");
 		mpf_rec_set_error(rec, mpf_err_name(r), "%s", f->err.buf);
 		return r;
 	}
