@@ -8,19 +8,7 @@ identify" line), and mpf-uf2 FILE ignored its stdin and flashed whatever
 UF2 drive fitted.'
 . "${MPF_SRC:-.}/tests/lib.sh"
 
-sim=$(mpf_sim uf2drive-sim)
-
-start_drive() {
-	mkdir -p "$1" &&
-	{ "$sim" --log "$1.log" --flash "$1.img" "$PWD/$1" & } &&
-	echo $! >"$1.pid" &&
-	wait_for 10 test -f "$1/INFO_UF2.TXT"
-}
-stop_drive() {
-	umount -l "$1" 2>/dev/null || fusermount3 -u -z "$1" 2>/dev/null
-	kill "$(cat "$1.pid")" 2>/dev/null
-	return 0
-}
+. "$MPF_SRC/tests/sim/uf2drive/env.sh"
 
 test_expect_success 'setup: an RP2040 image' '
 	head -c 20000 /dev/urandom >fw.bin &&
@@ -29,7 +17,7 @@ test_expect_success 'setup: an RP2040 image' '
 
 test_expect_success FUSE,JQ 'a UF2 target with no firmware is an error record, nothing written' '
 	test_when_finished "stop_drive d1" &&
-	start_drive d1 &&
+	start_drive d1 --flash d1.img &&
 	echo "{\"kind\":\"serial\",\"serial\":\"/dev/ttyS9\",\"target\":{\"kind\":\"uf2\",\"path\":\"$PWD/d1\"}}" |
 		test_expect_code 1 mpf-uf2 --no-wait -o jsonl >out &&
 	json_field out error.message | grep -q "no firmware.file" &&
@@ -38,7 +26,7 @@ test_expect_success FUSE,JQ 'a UF2 target with no firmware is an error record, n
 
 test_expect_success FUSE,JQ '| mpf-uf2 FILE: a record without a UF2 target fails, no other drive is flashed' '
 	test_when_finished "stop_drive d2" &&
-	start_drive d2 &&
+	start_drive d2 --flash d2.img &&
 	echo "{\"kind\":\"serial\",\"serial\":\"/dev/ttyS9\"}" |
 		test_expect_code 1 mpf-uf2 --no-wait -o jsonl fw.uf2 >out &&
 	json_field out error.message | grep -q "no UF2 target" &&
@@ -47,7 +35,7 @@ test_expect_success FUSE,JQ '| mpf-uf2 FILE: a record without a UF2 target fails
 
 test_expect_success FUSE,JQ '| mpf-uf2 FILE: FILE goes to each record'"'"'s target' '
 	test_when_finished "stop_drive d3; stop_drive d4" &&
-	start_drive d3 && start_drive d4 &&
+	start_drive d3 --flash d3.img && start_drive d4 --flash d4.img &&
 	echo "{\"kind\":\"serial\",\"serial\":\"/dev/ttyS9\",\"firmware\":{\"file\":\"other.uf2\",\"version\":\"1.24.1\"},\"target\":{\"kind\":\"uf2\",\"path\":\"$PWD/d3\"}}" |
 		mpf-uf2 --no-wait -o jsonl fw.uf2 >out &&
 	test "$(json_field out flashed.ok)" = true &&

@@ -5,22 +5,8 @@ test_description='mpf-uf2 flashes a UF2 bootloader drive (FUSE simulator of the 
 test_lazy_prereq LOOP 'test "$(id -u)" = 0 && command -v losetup && losetup -f'
 test_lazy_prereq NOBODY 'test "$(id -u)" = 0 && command -v setpriv && id nobody'
 
-sim=$(mpf_sim uf2drive-sim)
+. "$MPF_SRC/tests/sim/uf2drive/env.sh"
 
-# start_drive DIR [SIM OPTIONS]: a bootloader drive appears at DIR.
-start_drive() {
-	_d=$1
-	shift
-	mkdir -p "$_d" &&
-	{ "$sim" --log "$_d.log" "$@" "$PWD/$_d" & } &&
-	echo $! >"$_d.pid" &&
-	wait_for 10 test -f "$_d/INFO_UF2.TXT"
-}
-stop_drive() {
-	umount -l "$1" 2>/dev/null || fusermount3 -u -z "$1" 2>/dev/null
-	kill "$(cat "$1.pid")" 2>/dev/null
-	return 0
-}
 mounted() { grep -q " $PWD/$1 " /proc/self/mountinfo; }
 
 test_expect_success 'setup: images for RP2040, RP2350 and two families at once' '
