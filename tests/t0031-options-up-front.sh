@@ -13,14 +13,25 @@ test_expect_success 'MPF_CHECK_OPTIONS: parse, exit 0 or 2, read nothing' '
 	grep -q "bad --version" err
 '
 
+# bin/: the applets, mpf-scan one that notes it ran (mpf-update finds its
+# applets through MPF_BUILD)
+mkdir bin &&
+for a in $(mpf --list | awk '{print $1}'); do ln -s "$MPF_BUILD/$a" bin/$a; done &&
+rm bin/mpf-scan &&
+printf '#!/bin/sh\n: >"%s/scanned"\nexec "%s/mpf-scan" "$@"\n' "$PWD" "$MPF_BUILD" >bin/mpf-scan &&
+chmod +x bin/mpf-scan
+
 test_expect_success 'mpf-update -o xml and a bad --version stop before the scan' '
-	test_expect_code 2 mpf-update -o xml >out 2>err &&
+	test_expect_code 2 env MPF_BUILD="$PWD/bin" mpf-update -o xml >out 2>err &&
 	grep -q "xml" err &&
-	! grep -q "no board found" err &&
+	! test -e scanned &&
 	test ! -s out &&
-	test_expect_code 2 mpf-update --version 1.x >out 2>err &&
+	test_expect_code 2 env MPF_BUILD="$PWD/bin" mpf-update --version 1.x >out 2>err &&
 	grep -q "bad --version" err &&
-	! grep -q "no board found" err
+	! test -e scanned &&
+	# the wrapper is used when options are good
+	env MPF_BUILD="$PWD/bin" mpf-update --serial /dev/ttyNOPE >out 2>err;
+	test -e scanned
 '
 
 # conflict APPLET ARGS...: exit 2 naming both options
