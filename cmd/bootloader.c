@@ -10,6 +10,7 @@
 #include "log.h"
 #include "scan.h"
 #include "reappear.h"
+#include "transport.h"
 #include "uf2drive.h"
 
 #include <fcntl.h>
@@ -26,7 +27,7 @@ static int bare_ports;		/* boards named by PORT operands, not records */
 static double o_wait = 5;
 
 static const struct mpf_opt bl_opts[] = {
-	OPT_STRING('u', "using", &o_using, "LIST",
+	OPT_STRING(0, "using", &o_using, "LIST",
 		   "activators to try in order (touch1200,mpy,manual,none) instead of the record's"),
 	OPT_DURATION(0, "wait", &o_wait, "SEC", 0.1, 600,
 		   "time an activator has to show an effect before the next is tried (5)"),
@@ -422,6 +423,17 @@ static int dfu_record(struct mpf_record *rec)
 	return 1;
 }
 
+/* A port that cannot be the board's fails at once, before any activator
+ * or wait: a file, a directory, one we may not open, and a named port
+ * (an operand) that is not there; only a record's port may be gone
+ * already (the board went into its bootloader since the scan). */
+static int port_usable(const char *port, struct mpf_buf *err)
+{
+	int r = mpf_serial_check(port, err);
+
+	return r == MPF_ERR_NODEV && !bare_ports ? 0 : r;
+}
+
 static int run(struct mpf_record *rec, void *ctx)
 {
 	struct board b = { .rec = rec, .st = ctx, .err = MPF_BUF_INIT, .fails = MPF_BUF_INIT };
@@ -432,6 +444,11 @@ static int run(struct mpf_record *rec, void *ctx)
 
 	b.kind = record_kind(rec);
 	b.port = mpf_rec_str(rec, "serial");
+	if (b.port && (r = port_usable(b.port, &b.err)) < 0) {
+		mpf_rec_set_error(rec, mpf_err_name(r), "%s", b.err.buf);
+		mpf_buf_release(&b.err);
+		return r;
+	}
 	/* Without an identity, a board can only tell its device by being
 	 * the only one asked: take the lock alone. */
 	b.solo = !mpf_board_has_identity(rec) || mpf.jobs <= 1;
@@ -500,7 +517,6 @@ static int bl_main(int argc, char **argv)
 	struct mpf_record *recs;
 	int i, r;
 
-	check_using();
 	pthread_rwlock_init(&st.solo, NULL);
 	pthread_mutex_init(&st.lock, NULL);
 	if (!argc && isatty(STDIN_FILENO))
@@ -569,6 +585,7 @@ const struct mpf_applet bootloader_applet = {
 		"$ mpf-scan | mpf-info | mpf-pick --version 1.24.1 | mpf-fetch | mpf-bootloader -j 4 | mpf-uf2 -j 4\n"
 		"Flash four boards at once.",
 	.opts = bl_opts,
+	.check = check_using,
 	.flags = MPF_APPLET_FILTER,
 	.default_timeout = 30,
 	.main = bl_main,

@@ -2,6 +2,7 @@
  * (DFU 1.1, ST AN3156; doc/protocols.md 2; lib/proto/dfu, lib/proto/dfuse,
  * lib/flash/dfu_flash). */
 #include "applet.h"
+#include "bootloader.h"
 #include "dfu_flash.h"
 #include "err.h"
 #include "exitcode.h"
@@ -207,6 +208,8 @@ static int write_image(struct mpf_record *rec, const struct mpf_usb_match *m, co
 	mpf_dfu_usb_close(&d);
 	mpf_dfu_image_release(&im);
 	set_flashed(rec, r == MPF_OK, &res);
+	if (r < 0 && res.touched)
+		mpf_flash_incomplete(rec, "dfu");
 	if (r < 0)
 		mpf_rec_set_error(rec, mpf_err_name(r), "%s", err.buf);
 	else if (res.left && o_wait > 0)
@@ -219,9 +222,7 @@ static int write_image(struct mpf_record *rec, const struct mpf_usb_match *m, co
 
 static int filter_wants(const struct mpf_record *rec, void *ctx)
 {
-	const char *m = mpf_rec_str(rec, "method");
-
-	return m && !strcmp(m, "dfu");
+	return mpf_bootloader_record_for(rec, "dfu");
 }
 
 /* Which device a record means: mpf-bootloader's target, a dfu record's
@@ -422,6 +423,7 @@ static int cmd_write(int argc, char **argv)
 	struct mpf_usb_match m;
 	struct mpf_record rec;
 
+	mpf_arg_file(argv[0]);
 	device_match(&m);
 	mpf_record_init(&rec);
 	write_image(&rec, &m, argv[0], 1);

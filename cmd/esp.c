@@ -17,6 +17,7 @@
 #include "filter.h"
 #include "fsutil.h"
 #include "log.h"
+#include "reappear.h"
 #include "scan.h"
 
 #include <errno.h>
@@ -117,7 +118,7 @@ static int freq_accept(const char *arg)
 
 static const struct mpf_opt esp_opts[] = {
 	OPT_HINT('s', "serial", &o_serial, "PORT", "@serial", "the serial port of the board"),
-	OPT_INT('b', "baud", &o_baud, "RATE", 9600, 5000000,
+	OPT_INT(0, "baud", &o_baud, "RATE", 9600, 5000000,
 		"baud rate after connecting (default 460800; 115200 is retried once on failure)"),
 	OPT_CHOICE(0, "before", &o_before, "HOW", "default|usb-reset|no-reset",
 		   "how to enter the ROM loader (default: DTR/RTS resets)"),
@@ -167,6 +168,7 @@ struct job {
 	uint64_t bytes;
 	int verified;
 	const char *verify;	/* how: "md5", "none" */
+	int touched;		/* erasing or writing began */
 	json_t *info;
 };
 
@@ -432,6 +434,7 @@ static int do_write(struct job *j, struct mpf_esp *e, struct mpf_buf *err)
 	size_t i;
 	int r;
 
+	j->touched = 1;	/* from here a failure leaves the flash neither old nor new */
 	if (o_erase_all && (r = mpf_esp_erase(e, 0, (uint32_t)e->flash_size, err)) < 0)
 		return r;
 	for (i = 0; i < j->nruns; i++) {
@@ -653,6 +656,8 @@ static int finish(struct mpf_record *rec, struct job *j, int r, struct mpf_buf *
 {
 	size_t i;
 
+	if (r < 0 && j->touched)
+		mpf_flash_incomplete(rec, "esp");
 	if (r < 0)
 		mpf_rec_set_error(rec, mpf_err_name(r), "%s", mpf_buf_str(err));
 	else if (j->op == OP_WRITE)
@@ -810,7 +815,7 @@ static int cmd_write(int argc, char **argv)
 	cli.r = mpf_xcalloc(cli.nr, sizeof(*cli.r));
 	for (i = 0; i < (int)cli.nr; i++) {
 		cli.r[i].addr = mpf_arg_addr("ADDR", argv[2 * i]);
-		cli.r[i].file = argv[2 * i + 1];
+		cli.r[i].file = mpf_arg_file(argv[2 * i + 1]);
 	}
 	return cli_job();
 }
@@ -1053,6 +1058,8 @@ static const struct mpf_subcmd esp_subcmds[] = {
 	SUBCMD_END(),
 };
 
+static const char *const esp_conflicts[] = { "erase-all skip-unchanged", NULL };
+
 const struct mpf_applet esp_applet = {
 	.name = "esp",
 	.summary = "flash ESP8266 and ESP32-family chips through their serial ROM loader",
@@ -1121,6 +1128,7 @@ const struct mpf_applet esp_applet = {
 		"$ mpf-scan | mpf-info | mpf-pick | mpf-fetch | mpf-esp --skip-unchanged\n"
 		"Bring every ESP board to the chosen firmware, skipping what is already there.",
 	.opts = esp_opts,
+	.conflicts = esp_conflicts,
 	.subcmds = esp_subcmds,
 	.flags = MPF_APPLET_FILTER,
 	.main = esp_main,

@@ -213,6 +213,15 @@ static const char *result_cell(const struct mpf_record *r, struct mpf_buf *out)
 	return NULL;
 }
 
+/* After a write that stopped part way nobody knows what the board runs. */
+static const char *version_cell(const struct mpf_record *r, struct mpf_buf *out)
+{
+	if (!mpf_rec_get(r, "version") && mpf_rec_get(r, "flashed.complete") &&
+	    !mpf_rec_bool(r, "flashed.complete", 1))
+		return "unknown: flash again";
+	return mpf_rec_str(r, "version");
+}
+
 static const struct mpf_column columns[] = {
 	{ "Serial", "serial", NULL, 0 },
 	{ "Family", "family", NULL, 0 },
@@ -220,7 +229,7 @@ static const struct mpf_column columns[] = {
 	{ "Board", NULL, board_cell, 0 },
 	{ "CPU", "cpu", NULL, 0 },
 	{ "Before", NULL, before_cell, 1 },
-	{ "Version", "version", NULL, 0 },
+	{ "Version", NULL, version_cell, 0 },
 	{ "Build", NULL, build_cell, 0 },
 	{ "Flashed", NULL, result_cell, 1 },
 	{ NULL, NULL, NULL, 0 },

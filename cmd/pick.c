@@ -422,6 +422,22 @@ static void parse_version(struct ctx *c)
 	c->want.build = c->want.preview ? c->want.build : 0;
 }
 
+/* The option values beyond their types, before anything is read. */
+static void pick_check(void)
+{
+	struct ctx c = { 0 };
+	size_t i;
+
+	for (i = 0; i < o_boards.n; i++)
+		if (!mpf_mirror_valid_id(o_boards.v[i], 1))
+			mpf_usage_error("bad board name '%s'", o_boards.v[i]);
+	if (o_variant && strcmp(o_variant, "-") && !mpf_mirror_valid_id(o_variant, 0))
+		mpf_usage_error("bad variant name '%s'", o_variant);
+	if (o_port && !mpf_mirror_valid_id(o_port, 1))
+		mpf_usage_error("bad port name '%s'", o_port);
+	parse_version(&c);
+}
+
 static int pick_main(int argc, char **argv)
 {
 	struct ctx c = { 0 };
@@ -436,13 +452,6 @@ static int pick_main(int argc, char **argv)
 		mpf_usage_error("unexpected argument '%s'", argv[0]);
 	if (!o_boards.n && isatty(STDIN_FILENO))
 		mpf_usage_error("no boards: give --board BOARD, or pipe records from mpf-info");
-	for (i = 0; i < o_boards.n; i++)
-		if (!mpf_mirror_valid_id(o_boards.v[i], 1))
-			mpf_usage_error("bad board name '%s'", o_boards.v[i]);
-	if (o_variant && strcmp(o_variant, "-") && !mpf_mirror_valid_id(o_variant, 0))
-		mpf_usage_error("bad variant name '%s'", o_variant);
-	if (o_port && !mpf_mirror_valid_id(o_port, 1))
-		mpf_usage_error("bad port name '%s'", o_port);
 	parse_version(&c);
 	if ((r = mpf_db_paths(&path, &c.fw_dir, &err)) || (r = mpf_db_open(path, &c.db, &err)))
 		mpf_die(mpf_exit_for_err(r), "%s", mpf_buf_str(&err));
@@ -465,6 +474,8 @@ static int pick_main(int argc, char **argv)
 	mpf_strlist_clear(&o_boards);
 	return r;
 }
+
+static const char *const pick_conflicts[] = { "board as", NULL };
 
 const struct mpf_applet pick_applet = {
 	.name = "pick",
@@ -504,6 +515,8 @@ const struct mpf_applet pick_applet = {
 		"$ mpf-info /dev/ttyUSB0 | mpf-pick --version preview --variant SPIRAM\n"
 		"The newest preview of another variant.",
 	.opts = pick_opts,
+	.conflicts = pick_conflicts,
+	.check = pick_check,
 	.flags = MPF_APPLET_FILTER,
 	.main = pick_main,
 };

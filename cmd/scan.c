@@ -1,10 +1,13 @@
 /* scan.c - mpf-scan: list serial ports, USB DFU devices, mounted UF2 drives
  * and CMSIS-DAP probes, one JSON record each (mpf(7), RECORDS). */
 #include "applet.h"
+#include "buf.h"
+#include "err.h"
 #include "exitcode.h"
 #include "filter.h"
 #include "log.h"
 #include "scan.h"
+#include "transport.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -22,7 +25,7 @@ static const struct mpf_opt scan_opts[] = {
 	OPT_LIST_HINT('i', "ignore", &o_ignore, "GLOB", "@serial",
 		      "leave out ports and drives matching GLOB (adds to MPF_IGNORE)"),
 	OPT_SET('k', "kind", &o_kind, "KINDS", MPF_SCAN_KINDS, "only look for these kinds"),
-	OPT_FILE('f', "ports-from", &o_ports_from, "FILE",
+	OPT_FILE(0, "ports-from", &o_ports_from, "FILE",
 		 "add the ports or globs listed in FILE, one per line (# comments)"),
 	OPT_BOOL(0, "bluetooth", &o_bluetooth, "include Bluetooth serial ports"),
 	OPT_BOOL(0, "all", &o_all,
@@ -99,6 +102,21 @@ static int read_ports(const char *path)
 	return 0;
 }
 
+/* A port named exactly (no glob) that is not there, or no port, is not
+ * silently left out of the list (one we may not open is listed). */
+static void warn_missing(const struct mpf_strlist *names)
+{
+	struct mpf_buf err = MPF_BUF_INIT;
+	size_t i;
+	int r;
+
+	for (i = 0; i < names->n; i++)
+		if (!strpbrk(names->v[i], "*?[") &&
+		    (r = mpf_serial_check(names->v[i], &err)) < 0 && r != MPF_ERR_PERM)
+			mpf_warn("%s", err.buf);
+	mpf_buf_release(&err);
+}
+
 static int scan_main(int argc, char **argv)
 {
 	struct mpf_filter f = { .columns = columns };
@@ -111,6 +129,7 @@ static int scan_main(int argc, char **argv)
 		mpf_strlist_add(&o_serial, argv[i]);
 	if (o_ports_from && (r = read_ports(o_ports_from)))
 		return r;
+	warn_missing(&o_serial);
 	mpf_strlist_split(&o_ignore, getenv("MPF_IGNORE"));
 	so.serial = o_serial;
 	so.ignore = o_ignore;

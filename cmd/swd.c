@@ -19,6 +19,7 @@
 #include "fsutil.h"
 #include "image.h"
 #include "log.h"
+#include "reappear.h"
 #include "scan.h"
 #include "progress.h"
 #include "swd.h"
@@ -40,15 +41,15 @@ static const char *target_word(int i)
 }
 
 static const struct mpf_opt swd_opts[] = {
-	OPT_STRING('p', "probe", &o_probe, "SERIAL",
+	OPT_STRING(0, "probe", &o_probe, "SERIAL",
 		   "the probe with this USB serial, or the one whose serial or product contains it"),
-	OPT_FREQ('f', "frequency", &o_frequency, "HZ", 1000, 100e6,
+	OPT_FREQ(0, "frequency", &o_frequency, "HZ", 1000, 100e6,
 		 "SWD clock, e.g. 4M, 1000k (default 4M)"),
 	OPT_CHOICE_FN('t', "target", &o_target, "FAMILY", target_word, NULL,
 		      "use this flash driver instead of detecting the part"),
 	OPT_BOOL(0, "unlock", &o_unlock,
 		 "nRF52: mass-erase a protected chip (APPROTECT) through the CTRL-AP"),
-	OPT_ADDR('a', "address", &o_address, "ADDR",
+	OPT_ADDR(0, "address", &o_address, "ADDR",
 		 "where a raw .bin goes (default: the start of flash)"),
 	OPT_BOOL(0, "all", &o_all, "erase: the whole flash (mass erase)"),
 	OPT_BOOL(0, "no-reset", &o_no_reset, "leave the core halted after writing or erasing"),
@@ -223,10 +224,11 @@ static int flash_image(struct session *s, struct mpf_record *r, struct mpf_image
 {
 	struct prog g = { id, NULL, NULL, 0 };
 	int64_t t0 = mpf_now_ms();
-	int rc, written;
+	int rc, written, touched;
 
 	place_image(img, &s->swd.t);
 	rc = mpf_flash_write_image(&s->swd.a, &s->swd.t, img, on_progress, &g, err);
+	touched = g.phase != NULL;	/* erasing or writing began */
 	prog_end(&g, rc >= 0);
 	written = rc >= 0;	/* programmed and read back equal */
 	if (rc >= 0 && !o_no_reset) {
@@ -237,6 +239,8 @@ static int flash_image(struct session *s, struct mpf_record *r, struct mpf_image
 	 * before it, not the image size (the rest is erased or old). */
 	set_flashed(r, s, written ? mpf_image_size(img) : (size_t)g.written, t0, rc >= 0,
 		    written);
+	if (!written && touched)
+		mpf_flash_incomplete(r, "swd");
 	return rc;
 }
 
@@ -499,7 +503,7 @@ static int cmd_write(int argc, char **argv)
 {
 	struct mpf_buf err = MPF_BUF_INIT;
 	struct mpf_image img;
-	int rc = load_image(argv[0], &img, &err);
+	int rc = load_image(mpf_arg_file(argv[0]), &img, &err);
 
 	if (rc < 0)	/* refused before the probe is touched */
 		mpf_die(mpf_exit_for_err(rc), "%s", err.buf);
@@ -552,6 +556,8 @@ static const struct mpf_subcmd swd_subcmds[] = {
 	SUBCMD("reset", NULL, 0, 0, cmd_reset, "reset the target and let it run"),
 	SUBCMD_END(),
 };
+
+static const char *const swd_conflicts[] = { "all address", NULL };
 
 const struct mpf_applet swd_applet = {
 	.name = "swd",
@@ -610,6 +616,7 @@ const struct mpf_applet swd_applet = {
 		"$ mpf-swd read 0x08000000 0x100000 backup.bin\n"
 		"Save 1 MiB of flash.",
 	.opts = swd_opts,
+	.conflicts = swd_conflicts,
 	.subcmds = swd_subcmds,
 	.default_timeout = 5,
 	.main = swd_main,

@@ -2,6 +2,7 @@
  * RP2350, SAMD, nRF52, ...), describe and make UF2 files (Microsoft's uf2
  * README; doc/protocols.md 3, doc/boards.md 6). */
 #include "applet.h"
+#include "bootloader.h"
 #include "clock.h"
 #include "err.h"
 #include "exitcode.h"
@@ -350,6 +351,7 @@ struct flash {
 	const char *file, *drive, *device, *port;
 	double seconds;
 	int vanished;
+	int started;		/* the first block went out */
 	struct mpf_uf2_summary s;
 	struct mpf_buf err;
 };
@@ -431,6 +433,7 @@ static int copy_to_drive(struct flash *f, const struct mpf_buf *data)
 	if (r)
 		return r;
 	pr = mpf_progress_begin(f->drive, "copy", data->len);
+	f->started = 1;
 	r = mpf_uf2_copy(f->drive, base_name(f->file), (const unsigned char *)data->buf, data->len,
 			 pr, &f->vanished, &f->err);
 	mpf_progress_end(pr, !r);
@@ -469,6 +472,7 @@ static int flash_file(struct flash *f)
 	if (!r && f->device) {
 		struct mpf_progress *pr = mpf_progress_begin(f->device, "write", data.len);
 
+		f->started = 1;
 		r = mpf_uf2_write_device(f->device, (const unsigned char *)data.buf, data.len, pr,
 					 &f->err);
 		mpf_progress_end(pr, !r);
@@ -486,6 +490,8 @@ static int flash_record(struct mpf_record *rec, struct flash *f)
 	int r = flash_file(f);
 
 	if (r) {
+		if (f->started)
+			mpf_flash_incomplete(rec, "uf2");
 		mpf_rec_set_error(rec, mpf_err_name(r), "%s", f->err.buf);
 		return r;
 	}
@@ -519,9 +525,7 @@ static int flash_mounted(struct mpf_record *rec, struct flash *f)
 
 static int wants(const struct mpf_record *rec, void *ctx)
 {
-	const char *m = mpf_rec_str(rec, "method");
-
-	return m && !strcmp(m, "uf2");
+	return mpf_bootloader_record_for(rec, "uf2");
 }
 
 static int record_run(struct mpf_record *rec, void *ctx)
@@ -637,8 +641,6 @@ static int cmd_flash(const char *file)
 	char *found = NULL;
 	int ours = 0, r = 0;
 
-	if (o_drive && o_device)
-		mpf_usage_error("--drive and --device exclude each other");
 	if (!f.drive && !f.device && (r = find_drive(file, &found, &ours, &f.err)))
 		mpf_die(mpf_exit_for_err(r), "%s", f.err.buf);
 	if (found)
@@ -656,6 +658,24 @@ static int cmd_flash(const char *file)
 	return r;
 }
 
+/* "... | mpf-uf2 FILE": FILE for each record's UF2 target, in place of
+ * any firmware the record names; a record without one fails. */
+static int file_run(struct mpf_record *rec, void *ctx)
+{
+	mpf_rec_set(rec, "firmware", json_pack("{s:s}", "file", (const char *)ctx));
+	return record_run(rec, NULL);
+}
+
+/* Records come on stdin: a pipe, or a file with something in it (not a
+ * terminal, not /dev/null). */
+static int records_on_stdin(void)
+{
+	struct stat st;
+
+	return !fstat(STDIN_FILENO, &st) &&
+	       (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode) || (S_ISREG(st.st_mode) && st.st_size));
+}
+
 static int uf2_main(int argc, char **argv)
 {
 	struct mpf_filter f = { .wants = wants, .run = record_run, .columns = flash_columns };
@@ -663,10 +683,14 @@ static int uf2_main(int argc, char **argv)
 	if (argc > 1)
 		mpf_usage_error("one FILE at a time (a drive takes one image)");
 	if (argc == 1)
+		mpf_arg_file(argv[0]);
+	if (argc == 1 && (o_drive || o_device || !records_on_stdin()))
 		return cmd_flash(argv[0]);
-	if (o_drive && o_device)
-		mpf_usage_error("--drive and --device exclude each other");
-	if (isatty(STDIN_FILENO))
+	if (argc == 1) {
+		f.wants = NULL;
+		f.run = file_run;
+		f.ctx = argv[0];
+	} else if (isatty(STDIN_FILENO))
 		mpf_usage_error("give a FILE, or records on stdin");
 	return mpf_filter_fd(&f, STDIN_FILENO, "stdin");
 }
@@ -681,10 +705,12 @@ static const struct mpf_subcmd uf2_subcmds[] = {
 	SUBCMD_END(),
 };
 
+static const char *const uf2_conflicts[] = { "drive device", "raw drive", NULL };
+
 const struct mpf_applet uf2_applet = {
 	.name = "uf2",
 	.summary = "copy UF2 images onto UF2 bootloader drives; check and make UF2 files",
-	.usage = "mpf-uf2 [options] < records\n"
+	.usage = "mpf-uf2 [options] [FILE] < records\n"
 		 "mpf-uf2 [options] [--drive PATH | --device DEV] FILE",
 	.description =
 		"mpf-uf2 flashes boards whose bootloader shows a UF2 drive (RP2040, RP2350, "
@@ -693,7 +719,10 @@ const struct mpf_applet uf2_applet = {
 		"mpf-bootloader), waits for the bootloader to reset, adds \"flashed\" to the "
 		"record, then waits up to --timeout for the board to come back as a serial port "
 		"(see AFTER FLASHING in mpf(7); --no-wait skips it). Other records pass "
-		"through untouched.\n"
+		"through untouched. A record mpf-bootloader left at a UF2 drive without a "
+		"method is flashed too, or fails when it names no firmware. With FILE and records "
+		"on stdin, FILE goes to each record's target and a record without one fails: "
+		"mpf-uf2 never looks for another drive then.\n"
 		"\n"
 		"Before copying, the image is validated block by block (magic numbers, payload "
 		"size, numbering, overlaps) and its family IDs are checked against the drive's "
@@ -749,6 +778,7 @@ const struct mpf_applet uf2_applet = {
 		"$ mpf-uf2 extract RPI_PICO-v1.24.1.uf2 pico.bin\n"
 		"Take the flash image out of a UF2 file (for mpf-swd, or to compare).",
 	.opts = uf2_opts,
+	.conflicts = uf2_conflicts,
 	.subcmds = uf2_subcmds,
 	.flags = MPF_APPLET_FILTER | MPF_APPLET_OPERANDS,
 	.default_timeout = 30,

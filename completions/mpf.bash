@@ -3,14 +3,14 @@
 # _mpf_opts APPLET: the options of an applet
 _mpf_opts() {
 	case $1 in
-	bootloader) echo ' --using -u --wait --kind --retry-errors --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
+	bootloader) echo ' --using --wait --kind --retry-errors --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	dfu) echo ' --device -d --alt -a --address --erase-all --verify --leave --force --vid --pid --wait --retry-errors --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
-	esp) echo ' --serial -s --baud -b --before --after --chip --erase-all --skip-unchanged --no-compress --force --flash-mode --flash-freq --flash-size --connect-attempts --retry-errors --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
+	esp) echo ' --serial -s --baud --before --after --chip --erase-all --skip-unchanged --no-compress --force --flash-mode --flash-freq --flash-size --connect-attempts --retry-errors --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	fetch) echo ' --update -u --port -p --board -b --mirror --add --variant --version --custom --list -l --force -f --retries --retry-errors --help -h --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	info) echo ' --reset --baud --no-raw-paste --script --ignore -i --retry-errors --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	pick) echo ' --version -V --board -b --as --variant --port -p --method -m --custom --force -f --explain --retry-errors --help -h --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
-	scan) echo ' --serial -s --ignore -i --kind -k --ports-from -f --bluetooth --all --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
-	swd) echo ' --probe -p --frequency -f --target -t --unlock --address -a --all --no-reset --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
+	scan) echo ' --serial -s --ignore -i --kind -k --ports-from --bluetooth --all --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
+	swd) echo ' --probe --frequency --target -t --unlock --address --all --no-reset --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	uf2) echo ' --drive --device --raw --force --no-wait --family --base --retry-errors --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	esac
 }
@@ -30,7 +30,7 @@ _mpf_cmds() {
 _mpf_arg() {
 	case $1 in
 	bootloader) case $2 in
-	--using|-u) echo '' ;;
+	--using) echo '' ;;
 	--wait) echo '' ;;
 	--kind) echo 'uf2 dfu' ;;
 	--jobs|-j) echo '' ;;
@@ -54,7 +54,7 @@ _mpf_arg() {
 	esac ;;
 	esp) case $2 in
 	--serial|-s) echo '@serial' ;;
-	--baud|-b) echo '' ;;
+	--baud) echo '' ;;
 	--before) echo 'default usb-reset no-reset' ;;
 	--after) echo 'hard-reset no-reset' ;;
 	--chip) echo 'esp8266 esp32 esp32s2 esp32s3 esp32c3 esp32c2 esp32c6 esp32h2 esp32c5 esp32p4 esp32c61 esp32h21 esp32h4 esp32e22 esp32s31' ;;
@@ -108,7 +108,7 @@ _mpf_arg() {
 	--serial|-s) echo '@serial' ;;
 	--ignore|-i) echo '@serial' ;;
 	--kind|-k) echo 'serial dfu uf2 probe' ;;
-	--ports-from|-f) echo '@file' ;;
+	--ports-from) echo '@file' ;;
 	--jobs|-j) echo '' ;;
 	--timeout) echo '' ;;
 	--output|-o) echo 'jsonl table json' ;;
@@ -116,10 +116,10 @@ _mpf_arg() {
 	*) return 1 ;;
 	esac ;;
 	swd) case $2 in
-	--probe|-p) echo '' ;;
-	--frequency|-f) echo '' ;;
+	--probe) echo '' ;;
+	--frequency) echo '' ;;
 	--target|-t) echo 'nrf52 stm32f4 stm32l4 stm32h7' ;;
-	--address|-a) echo '@hex' ;;
+	--address) echo '@hex' ;;
 	--jobs|-j) echo '' ;;
 	--timeout) echo '' ;;
 	--output|-o) echo 'jsonl table json' ;;

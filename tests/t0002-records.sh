@@ -9,7 +9,7 @@ test_expect_success 'unknown fields and their order pass through, untouched reco
 		"{\"skip\":true,  \"b\":2}" >in &&
 	$tool filter --set value=x <in >out &&
 	sed -n 1p out >first &&
-	echo "{\"zeta\":1,\"alpha\":{\"n\":[1.1,\"é\"]},\"value\":\"x\"}" >expect &&
+	echo "{\"zeta\":1,\"alpha\":{\"n\":[1.10,\"é\"]},\"value\":\"x\"}" >expect &&
 	test_cmp expect first &&
 	sed -n 2p in >expect2 && sed -n 2p out >second &&
 	test_cmp expect2 second

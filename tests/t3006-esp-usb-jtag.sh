@@ -26,7 +26,7 @@ test_expect_success JQ 'the same port not known as USB-Serial/JTAG: the chip res
 	esp_sim bite --chip esp32c3 --usb-jtag &&
 	rec bite 1a86 7523 esp32c3.bin | test_expect_code 1 mpf-esp --baud 115200 >out &&
 	grep "watchdog reset" bite.log &&
-	test "$(jq -r .flashed out)" = null &&
+	test "$(jq -r .flashed.complete out)" = false &&
 	jq -r .error.message out | grep "it reset"
 '
 

@@ -5,22 +5,8 @@ test_description='mpf-uf2 flashes a UF2 bootloader drive (FUSE simulator of the 
 test_lazy_prereq LOOP 'test "$(id -u)" = 0 && command -v losetup && losetup -f'
 test_lazy_prereq NOBODY 'test "$(id -u)" = 0 && command -v setpriv && id nobody'
 
-sim=$(mpf_sim uf2drive-sim)
+. "$MPF_SRC/tests/sim/uf2drive/env.sh"
 
-# start_drive DIR [SIM OPTIONS]: a bootloader drive appears at DIR.
-start_drive() {
-	_d=$1
-	shift
-	mkdir -p "$_d" &&
-	{ "$sim" --log "$_d.log" "$@" "$PWD/$_d" & } &&
-	echo $! >"$_d.pid" &&
-	wait_for 10 test -f "$_d/INFO_UF2.TXT"
-}
-stop_drive() {
-	umount -l "$1" 2>/dev/null || fusermount3 -u -z "$1" 2>/dev/null
-	kill "$(cat "$1.pid")" 2>/dev/null
-	return 0
-}
 mounted() { grep -q " $PWD/$1 " /proc/self/mountinfo; }
 
 test_expect_success 'setup: images for RP2040, RP2350 and two families at once' '
@@ -69,7 +55,7 @@ test_expect_success FUSE,JQ 'the drive vanishing half way is an error, not succe
 	test_expect_code 1 mpf-uf2 --drive d4 fw.uf2 >out 2>err &&
 	test "$(json_field out error.code)" = no-device &&
 	json_field out error.message | grep -q "the drive went away after [0-9]* of $(( $(wc -c <fw.uf2) / 512 )) blocks" &&
-	test -z "$(json_field out flashed)" && ! test -e img4
+	test "$(jq -r .flashed.complete out)" = false && ! test -e img4
 '
 
 test_expect_success FUSE,JQ 'a drive that takes the copy but never resets is reported' '

@@ -98,8 +98,8 @@ test_expect_success USBSIM '.hex without an end record is refused' '
 	grep "no end-of-file record" err
 '
 
-test_expect_success USBSIM 'a missing file is an I/O error, and bad arguments are usage errors' '
-	test_expect_code 74 usbsim mpf-dfu write nosuch.bin 2>err &&
+test_expect_success USBSIM 'a missing file is 66 (no input), and bad arguments are usage errors' '
+	test_expect_code 66 usbsim mpf-dfu write nosuch.bin 2>err &&
 	grep "nosuch.bin" err &&
 	test_expect_code 2 usbsim mpf-dfu write 2>err &&
 	test_expect_code 2 usbsim mpf-dfu read 0x08000000 2>err &&

@@ -196,3 +196,10 @@ int mpf_boot_pick(const struct mpf_record *board, enum mpf_bootdev kind,
 		return -1;
 	return fresh >= 0 ? fresh : take_old ? old : -1;
 }
+
+int mpf_bootloader_record_for(const struct mpf_record *rec, const char *method)
+{
+	const char *m = mpf_rec_str(rec, "method"), *tk = mpf_rec_str(rec, "target.kind");
+
+	return m ? !strcmp(m, method) : tk && !strcmp(tk, method);
+}

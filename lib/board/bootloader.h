@@ -30,6 +30,12 @@ struct mpf_activator {
 extern const struct mpf_activator mpf_activators[];	/* NULL-name terminated */
 const struct mpf_activator *mpf_activator_find(const char *name);
 
+/* Is rec for the flasher of method ("uf2", "dfu")? Its method says so,
+ * or, without one, mpf-bootloader left the board at that kind of device:
+ * that flasher must then flash it or fail it (no firmware), never pass it
+ * on as if it were done. */
+int mpf_bootloader_record_for(const struct mpf_record *rec, const char *method);
+
 /* The 1200-baud touch activator itself, for tests. */
 int mpf_touch1200(const char *port, struct mpf_buf *err);
 

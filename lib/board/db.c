@@ -5,6 +5,7 @@
 #include "boards.h"
 #include "buf.h"
 #include "err.h"
+#include "log.h"
 #include "version.h"
 
 #include <errno.h>
@@ -21,10 +22,37 @@ extern const char mpf_boards_csv[], mpf_boards_csv_end[];
 
 struct mpf_db {
 	sqlite3 *h;
+	char *path;
+	int told;		/* "waiting for the lock" said once */
+	int64_t wait_end;	/* of the current wait */
 };
 
-/* Waiting this long for another writer is generous: writes are short. */
+/* Waiting this long for another writer is generous: writes are short.
+ * MPF_DB_WAIT (seconds) changes it. */
 #define BUSY_TIMEOUT_MS 30000
+
+static int busy_timeout_ms(void)
+{
+	const char *s = getenv("MPF_DB_WAIT");
+
+	return s && *s ? (int)(atof(s) * 1000) : BUSY_TIMEOUT_MS;
+}
+
+/* sqlite's busy handler: another process holds the lock. Say so once, wait
+ * up to the timeout; then the statement fails with SQLITE_BUSY
+ * (MPF_ERR_BUSY, exit 75). */
+static int busy_wait(void *ctx, int n)
+{
+	struct mpf_db *db = ctx;
+
+	if (!n) {
+		db->wait_end = mpf_now_ms() + busy_timeout_ms();
+		if (!db->told++)
+			mpf_warn("the catalogue %s is locked by another mpf: waiting up to %d s",
+				 db->path, (busy_timeout_ms() + 999) / 1000);
+	}
+	return mpf_now_ms() < db->wait_end && mpf_sleep_ms(20) >= 0;
+}
 
 /* Migrations: entry i brings user_version i to i + 1. Never edit one that
  * has shipped; append. */
@@ -259,7 +287,7 @@ static int load_boards(struct mpf_db *db, struct mpf_buf *err)
  * the busy timeout. (Once a database is in WAL mode the switch is a no-op.) */
 static int set_wal(struct mpf_db *db)
 {
-	int64_t end = mpf_now_ms() + BUSY_TIMEOUT_MS;
+	int64_t end = mpf_now_ms() + busy_timeout_ms();
 	int r;
 
 	for (;;) {
@@ -287,7 +315,8 @@ int mpf_db_open(const char *path, struct mpf_db **out, struct mpf_buf *err)
 		mpf_db_close(db);
 		return r;
 	}
-	sqlite3_busy_timeout(db->h, BUSY_TIMEOUT_MS);
+	db->path = mpf_xstrdup(path);
+	sqlite3_busy_handler(db->h, busy_wait, db);
 	r = set_wal(db);
 	if (r != SQLITE_OK) {
 		if (r == SQLITE_BUSY || r == SQLITE_LOCKED)
@@ -321,6 +350,7 @@ void mpf_db_close(struct mpf_db *db)
 	if (!db)
 		return;
 	sqlite3_close(db->h);
+	free(db->path);
 	free(db);
 }
 

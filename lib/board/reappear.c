@@ -151,3 +151,27 @@ void mpf_board_reappear(struct mpf_record *rec, const char *dev_serial, int time
 	}
 	mpf_buf_release(&err);
 }
+
+void mpf_flash_incomplete(struct mpf_record *rec, const char *method)
+{
+	static const char *const carried[] = { "version", "build" };
+	json_t *prev = json_object(), *f = mpf_rec_get(rec, "flashed"), *v;
+	size_t i;
+
+	for (i = 0; i < sizeof(carried) / sizeof(carried[0]); i++)
+		if ((v = mpf_rec_get(rec, carried[i]))) {
+			json_object_set(prev, carried[i], v);
+			mpf_rec_del(rec, carried[i]);
+		}
+	if (json_object_size(prev))
+		mpf_rec_set(rec, "previous", prev);
+	else
+		json_decref(prev);
+	f = json_is_object(f) ? json_deep_copy(f) : json_pack("{s:s}", "method", method);
+	json_object_set_new(f, "ok", json_false());
+	json_object_set_new(f, "complete", json_false());
+	json_object_set_new(f, "note", json_string("the write stopped part way: the firmware "
+						   "version is unknown and the board may not "
+						   "boot until it is flashed again"));
+	mpf_rec_set(rec, "flashed", f);
+}

@@ -43,4 +43,11 @@ int mpf_board_wait_serial(const struct mpf_record *rec, int timeout_ms, char **p
  * it is. */
 void mpf_board_reappear(struct mpf_record *rec, const char *dev_serial, int timeout_ms);
 
+/* A write that stopped part way (a signal, a write error): the board holds
+ * neither its old firmware nor the new one, and may not boot until it is
+ * flashed again. The record drops the version it carried ("version",
+ * "build" go to "previous") and "flashed" says {"ok": false, "complete":
+ * false}, so no table shows a version the board does not run. */
+void mpf_flash_incomplete(struct mpf_record *rec, const char *method);
+
 #endif

@@ -5,9 +5,11 @@
 #include "exitcode.h"
 #include "log.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 struct mpf_common mpf = { .jobs = 1 };
@@ -150,6 +152,18 @@ uint32_t mpf_arg_size(const char *what, const char *s)
 	return v;
 }
 
+const char *mpf_arg_file(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0 || access(path, R_OK) < 0)
+		mpf_die(errno == EACCES ? MPF_EXIT_NOPERM : MPF_EXIT_NOINPUT, "cannot read %s: %s",
+			path, strerror(errno));
+	if (S_ISDIR(st.st_mode))
+		mpf_die(MPF_EXIT_NOINPUT, "%s is a directory, not a file", path);
+	return path;
+}
+
 /* The names of a's subcommands, "list, write, read or erase". */
 static void subcmd_names(const struct mpf_applet *a, struct mpf_buf *out)
 {
@@ -199,6 +213,8 @@ static void parse_or_die(const struct mpf_applet *a, int *argc, char **argv)
 	tables[n++] = mpf_common_opts;
 	tables[n] = NULL;
 	r = mpf_opt_parse(tables, *argc, argv, &err);
+	if (r >= 0 && mpf_opt_conflicts(a->conflicts, &err) < 0)
+		r = MPF_ERR_ARG;
 	if (r < 0)
 		mpf_usage_error("%s", err.buf);
 	mpf_buf_release(&err);
@@ -216,6 +232,11 @@ int mpf_applet_run(const struct mpf_applet *a, int argc, char **argv)
 	if (a->default_jobs > 0)
 		mpf.jobs = a->default_jobs;
 	parse_or_die(a, &argc, argv);
+	if (a->check && !mpf.help && !mpf.version)
+		a->check();
+	/* a script checks every stage's options before the first one runs */
+	if (getenv("MPF_CHECK_OPTIONS"))
+		return MPF_EXIT_OK;
 	if (mpf.help) {
 		struct mpf_buf b = MPF_BUF_INIT;
 

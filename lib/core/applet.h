@@ -56,6 +56,11 @@ struct mpf_applet {
 	const char *examples;		/* "$ command" lines each followed by text */
 	const struct mpf_opt *opts;	/* applet-specific options */
 	const struct mpf_subcmd *subcmds; /* NULL-name terminated, optional */
+	const char *const *conflicts;	/* options that cannot go together:
+					 * "LONG LONG" pairs, NULL-terminated */
+	void (*check)(void);		/* option values beyond their types (a
+					 * version, a name): mpf_usage_error, run
+					 * before anything is read or opened */
 	unsigned flags;
 	double default_timeout;		/* seconds; 0 = no --timeout default */
 	int default_jobs;		/* 0 = 1 */
@@ -89,6 +94,10 @@ void mpf_applet_usage(const struct mpf_applet *a, void (*fn)(const char *line, s
  * (exit 2) when s is no address / size (mpf_parse_addr, mpf_parse_size). */
 uint32_t mpf_arg_addr(const char *what, const char *s);
 uint32_t mpf_arg_size(const char *what, const char *s);
+
+/* An input file operand, checked before anything is opened: path, or the
+ * exit mpf(7) gives (66 not there or a directory, 77 permission denied). */
+const char *mpf_arg_file(const char *path);
 
 /* 1 if common option o is shadowed by an applet option of the same long
  * name (mpf-pick --version VERSION): the applet's wins when parsing, and

@@ -3,6 +3,7 @@
 #include "applet.h"
 #include "buf.h"
 #include "exitcode.h"
+#include "progress.h"
 
 #include <pthread.h>
 #include <signal.h>
@@ -13,8 +14,6 @@
 #include <unistd.h>
 
 volatile int mpf_interrupted;
-
-static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
 
 int mpf_log_enabled(enum mpf_log_level level)
 {
@@ -39,10 +38,7 @@ static void vlog(enum mpf_log_level level, const char *fmt, va_list ap)
 	mpf_buf_addf(&b, "%s: %s", mpf.prog ? mpf.prog : "mpf", tag[level]);
 	mpf_buf_vaddf(&b, fmt, ap);
 	mpf_buf_addch(&b, '\n');
-	pthread_mutex_lock(&log_lock);
-	fwrite(b.buf, 1, b.len, stderr);
-	fflush(stderr);
-	pthread_mutex_unlock(&log_lock);
+	mpf_progress_print(b.buf, b.len);
 	mpf_buf_release(&b);
 }
 

@@ -324,6 +324,41 @@ static void set_flag(const struct mpf_opt *o, int negated)
 		*(int *)o->dest = !negated;
 }
 
+/* The options the last mpf_opt_parse met, for mpf_opt_conflicts. */
+static const struct mpf_opt *given[64];
+static size_t ngiven;
+
+static void mark_given(const struct mpf_opt *o)
+{
+	if (ngiven < sizeof(given) / sizeof(given[0]))
+		given[ngiven++] = o;
+}
+
+static int was_given(const char *name, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < ngiven; i++)
+		if (given[i]->long_name && strlen(given[i]->long_name) == len &&
+		    !strncmp(given[i]->long_name, name, len))
+			return 1;
+	return 0;
+}
+
+int mpf_opt_conflicts(const char *const *pairs, struct mpf_buf *err)
+{
+	const char *sp;
+
+	for (; pairs && *pairs; pairs++) {
+		sp = strchr(*pairs, ' ');
+		if (sp && was_given(*pairs, (size_t)(sp - *pairs)) &&
+		    was_given(sp + 1, strlen(sp + 1)))
+			return mpf_errf(err, MPF_ERR_ARG, "--%.*s and --%s cannot go together",
+					(int)(sp - *pairs), *pairs, sp + 1);
+	}
+	return 0;
+}
+
 static int takes_arg(const struct mpf_opt *o)
 {
 	return o->type != MPF_OPT_BOOL && o->type != MPF_OPT_COUNT;
@@ -340,6 +375,8 @@ static int parse_long(const struct mpf_opt *const *t, int argc, char **argv,
 	o = find_long(t, name, len, &negated);
 	if (!o)
 		return mpf_errf(err, MPF_ERR_ARG, "unknown option '%s'", argv[*i]);
+	if (!negated)
+		mark_given(o);
 	if (!takes_arg(o)) {
 		if (eq)
 			return bad(err, o, "takes no value", NULL);
@@ -363,6 +400,7 @@ static int parse_short(const struct mpf_opt *const *t, int argc, char **argv,
 		o = find_short(t, *p);
 		if (!o)
 			return mpf_errf(err, MPF_ERR_ARG, "unknown option '-%c'", *p);
+		mark_given(o);
 		if (!takes_arg(o)) {
 			set_flag(o, 0);
 			continue;
@@ -382,6 +420,7 @@ int mpf_opt_parse(const struct mpf_opt *const *tables, int argc, char **argv,
 	int i, nops = 0, r;
 	char **ops = mpf_xcalloc((size_t)argc + 1, sizeof(*ops));
 
+	ngiven = 0;
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
 

@@ -105,6 +105,12 @@ struct mpf_buf;
 int mpf_opt_parse(const struct mpf_opt *const *tables, int argc, char **argv,
 		  struct mpf_buf *err);
 
+/* Options that cannot go together, each pair "LONG LONG" ("all address"),
+ * NULL-terminated: the first pair both given on the command line of the
+ * last mpf_opt_parse is put in err ("--all and --address cannot go
+ * together") and MPF_ERR_ARG returned; 0 when none is. */
+int mpf_opt_conflicts(const char *const *pairs, struct mpf_buf *err);
+
 /* Word i of a CHOICE or SET option (its "a|b|c" or "a,b,c" values, or its
  * word function) into out (size cap); returns its length, or -1 past the end. */
 int mpf_opt_word(const struct mpf_opt *o, int i, char *out, size_t cap);

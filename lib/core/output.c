@@ -81,6 +81,8 @@ static const char *mpf_output_cell(const struct mpf_record *rec, const struct mp
 	v = mpf_rec_get(rec, col->path);
 	if (!v || json_is_null(v))
 		return NULL;
+	if (mpf_json_number(v))
+		return mpf_json_number(v);
 	if (json_is_string(v))
 		return json_string_value(v);
 	if (json_is_boolean(v))
@@ -90,7 +92,7 @@ static const char *mpf_output_cell(const struct mpf_record *rec, const struct mp
 	else if (json_is_real(v))
 		mpf_buf_addf(tmp, "%g", json_real_value(v));
 	else {
-		char *s = json_dumps(v, JSON_COMPACT);
+		char *s = mpf_json_dumps(v, JSON_COMPACT);
 
 		mpf_buf_addstr(tmp, s ? s : "");
 		free(s);
@@ -182,7 +184,7 @@ int mpf_output_end(void)
 	if (out.mode == TABLE && json_array_size(out.kept)) {
 		render_table(&text);
 	} else if (out.mode == JSON) {
-		s = json_dumps(out.kept, JSON_INDENT(2) | JSON_REAL_PRECISION(15));
+		s = mpf_json_dumps(out.kept, JSON_INDENT(2) | JSON_REAL_PRECISION(15));
 		mpf_buf_addstr(&text, s ? s : "[]");
 		mpf_buf_addch(&text, '\n');
 		free(s);

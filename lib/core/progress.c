@@ -53,28 +53,80 @@ static void emit_json(const struct mpf_progress *p, const char *event, int ok)
 	json_decref(o);
 }
 
-static void draw_bar(const struct mpf_progress *p, int final, int ok)
+/* Bars on a terminal are one display, a line per running job (-j), below
+ * everything else printed on stderr; the cursor waits on the line after
+ * it. Each change redraws the display: up to its first line, clear to the
+ * end of the screen, one line per bar. A finished bar's last line and a log
+ * line (mpf_progress_print) go above the display, which is redrawn below. */
+#define MAX_BARS 32
+static struct mpf_progress *bars[MAX_BARS];
+static int nbars, drawn;
+
+static void bar_line(const struct mpf_progress *p, struct mpf_buf *b, int final, int ok)
 {
-	struct mpf_buf b = MPF_BUF_INIT;
 	int pct = p->total ? (int)(p->done * 100 / p->total) : 0, i, fill = pct / 5;
 	double secs = (double)(mpf_now_ms() - p->start) / 1000.0;
 
-	mpf_buf_addf(&b, "\r%s %s [", p->id, p->phase);
+	mpf_buf_addf(b, "%s %s [", p->id, p->phase);
 	for (i = 0; i < 20; i++)
-		mpf_buf_addch(&b, i < fill ? '#' : ' ');
+		mpf_buf_addch(b, i < fill ? '#' : ' ');
 	if (p->total)
-		mpf_buf_addf(&b, "] %3d%% %llu/%llu KiB %.1fs", pct,
+		mpf_buf_addf(b, "] %3d%% %llu/%llu KiB %.1fs", pct,
 			     (unsigned long long)(p->done >> 10),
 			     (unsigned long long)(p->total >> 10), secs);
 	else
-		mpf_buf_addf(&b, "] %llu KiB %.1fs", (unsigned long long)(p->done >> 10), secs);
+		mpf_buf_addf(b, "] %llu KiB %.1fs", (unsigned long long)(p->done >> 10), secs);
 	if (final)
-		mpf_buf_addstr(&b, ok ? " done\033[K\n" : " failed\033[K\n");
-	else
-		mpf_buf_addstr(&b, "\033[K");
-	fwrite(b.buf, 1, b.len, stderr);
+		mpf_buf_addstr(b, ok ? " done" : " failed");
+	mpf_buf_addstr(b, "\033[K\n");
+}
+
+static void erase_display(struct mpf_buf *b)
+{
+	if (drawn)
+		mpf_buf_addf(b, "\r\033[%dA\033[J", drawn);
+	drawn = 0;
+}
+
+static void draw_display(struct mpf_buf *b)
+{
+	int i;
+
+	for (i = 0; i < nbars; i++)
+		bar_line(bars[i], b, 0, 1);
+	drawn = nbars;
+	fwrite(b->buf, 1, b->len, stderr);
 	fflush(stderr);
-	mpf_buf_release(&b);
+	mpf_buf_release(b);
+}
+
+/* Caller holds lock. */
+static void bars_change(struct mpf_progress *add, struct mpf_progress *done, int ok)
+{
+	struct mpf_buf b = MPF_BUF_INIT;
+	int i;
+
+	if (add && nbars < MAX_BARS)
+		bars[nbars++] = add;
+	erase_display(&b);
+	for (i = 0; done && i < nbars; i++)
+		if (bars[i] == done) {
+			memmove(bars + i, bars + i + 1, (size_t)(nbars - i - 1) * sizeof(*bars));
+			nbars--;
+			bar_line(done, &b, 1, ok);
+		}
+	draw_display(&b);
+}
+
+void mpf_progress_print(const char *text, size_t len)
+{
+	struct mpf_buf b = MPF_BUF_INIT;
+
+	pthread_mutex_lock(&lock);
+	erase_display(&b);
+	mpf_buf_add(&b, text, len);
+	draw_display(&b);
+	pthread_mutex_unlock(&lock);
 }
 
 struct mpf_progress *mpf_progress_begin(const char *id, const char *phase, uint64_t total)
@@ -90,7 +142,7 @@ struct mpf_progress *mpf_progress_begin(const char *id, const char *phase, uint6
 	if (p->mode == JSON)
 		emit_json(p, "begin", 1);
 	else if (p->mode == BAR)
-		draw_bar(p, 0, 1);
+		bars_change(p, NULL, 1);
 	pthread_mutex_unlock(&lock);
 	return p;
 }
@@ -107,7 +159,7 @@ void mpf_progress_update(struct mpf_progress *p, uint64_t done)
 	if (p->mode == JSON)
 		emit_json(p, "progress", 1);
 	else
-		draw_bar(p, 0, 1);
+		bars_change(NULL, NULL, 1);
 	pthread_mutex_unlock(&lock);
 }
 
@@ -119,7 +171,7 @@ void mpf_progress_end(struct mpf_progress *p, int ok)
 	if (p->mode == JSON)
 		emit_json(p, "end", ok);
 	else if (p->mode == BAR)
-		draw_bar(p, 1, ok);
+		bars_change(NULL, p, ok);
 	pthread_mutex_unlock(&lock);
 	free(p->id);
 	free(p->phase);

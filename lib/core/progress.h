@@ -7,11 +7,13 @@
  *   {"event":"end",...,"done":1555136,"total":1555136,"ok":true}
  * --progress none  nothing
  * Updates are throttled (10 per second); begin and end are always shown.
+ * Bars of parallel jobs (-j) draw as one display, a line per job.
  * Thread-safe: parallel jobs each hold their own struct mpf_progress.
  */
 #ifndef MPF_PROGRESS_H
 #define MPF_PROGRESS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct mpf_progress;
@@ -22,5 +24,9 @@ struct mpf_progress *mpf_progress_begin(const char *id, const char *phase, uint6
 void mpf_progress_update(struct mpf_progress *p, uint64_t done);
 /* Ends and frees p. */
 void mpf_progress_end(struct mpf_progress *p, int ok);
+
+/* Write text (whole lines) to stderr above the bars, which are redrawn
+ * below it: every log line goes through here. */
+void mpf_progress_print(const char *text, size_t len);
 
 #endif

@@ -3,7 +3,9 @@
 #include "applet.h"
 #include "err.h"
 
+#include <errno.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,16 +40,144 @@ static int is_blank(const char *s, size_t n)
 	return 1;
 }
 
+/* Numbers jansson cannot hold as written (an integer past 64 bits, -0,
+ * 1e400, digits past a double's) travel as strings carrying the number's
+ * text after this prefix, and go back to the text on output, so a record
+ * passes every JSON number on as it came, changed or not. */
+#define NUMBER_MARK "\0n:"
+#define NUMBER_MARK_LEN 3
+#define NUMBER_MARK_JSON "\"\\u0000n:"
+
+/* Does jansson give back the number tok[0..n) as written? */
+static int number_exact(const char *tok, size_t n)
+{
+	char text[64], *s, *end;
+	json_t *real;
+	int exact;
+
+	if (n >= sizeof(text))
+		return 0;
+	memcpy(text, tok, n);
+	text[n] = '\0';
+	if (!strpbrk(text, ".eE")) {
+		char back[32];
+		long long v;
+
+		errno = 0;
+		v = strtoll(text, &end, 10);
+		snprintf(back, sizeof(back), "%lld", v);
+		return !errno && !strcmp(back, text);
+	}
+	real = json_real(strtod(text, &end));
+	s = json_dumps(real, JSON_ENCODE_ANY | JSON_REAL_PRECISION(15));
+	exact = s && !strcmp(s, text);
+	free(s);
+	json_decref(real);
+	return exact;
+}
+
+static size_t digits(const char *t, size_t i, size_t n)
+{
+	size_t j = i;
+
+	while (j < n && t[j] >= '0' && t[j] <= '9')
+		j++;
+	return j - i;
+}
+
+/* Is t[0..n) a number as RFC 8259 section 6 spells one? (Anything else
+ * is left for jansson to refuse.) */
+static int json_number(const char *t, size_t n)
+{
+	size_t i = t[0] == '-', d = digits(t, i, n);
+
+	if (!d || (d > 1 && t[i] == '0'))
+		return 0;
+	i += d;
+	if (i < n && t[i] == '.') {
+		if (!(d = digits(t, ++i, n)))
+			return 0;
+		i += d;
+	}
+	if (i < n && (t[i] == 'e' || t[i] == 'E')) {
+		i += i + 1 < n && (t[i + 1] == '+' || t[i + 1] == '-') ? 2 : 1;
+		if (!(d = digits(t, i, n)))
+			return 0;
+		i += d;
+	}
+	return i == n;
+}
+
+/* line with each number jansson would change as a marked string, into
+ * out; returns how many there were. */
+static int mark_numbers(const char *line, size_t len, struct mpf_buf *out)
+{
+	size_t i = 0, n;
+	int in_str = 0, marked = 0;
+
+	while (i < len) {
+		char c = line[i];
+
+		if (in_str || c == '"' || (c != '-' && (c < '0' || c > '9'))) {
+			if (in_str && c == '\\' && i + 1 < len)
+				mpf_buf_add(out, line + i++, 1);
+			else if (c == '"')
+				in_str = !in_str;
+			mpf_buf_add(out, line + i++, 1);
+			continue;
+		}
+		n = strspn(line + i, "+-0123456789.eE");
+		if (i + n > len)
+			n = len - i;
+		if (!json_number(line + i, n) || number_exact(line + i, n)) {
+			mpf_buf_add(out, line + i, n);
+		} else {
+			mpf_buf_addf(out, "%s%.*s\"", NUMBER_MARK_JSON, (int)n, line + i);
+			marked++;
+		}
+		i += n;
+	}
+	return marked;
+}
+
+const char *mpf_json_number(const json_t *v)
+{
+	const char *s = json_string_value(v);
+
+	return s && json_string_length(v) > NUMBER_MARK_LEN &&
+	       !memcmp(s, NUMBER_MARK, NUMBER_MARK_LEN) ? s + NUMBER_MARK_LEN : NULL;
+}
+
+char *mpf_json_dumps(const json_t *v, size_t flags)
+{
+	char *s = json_dumps(v, flags), *p, *q;
+	size_t mark = strlen(NUMBER_MARK_JSON);
+
+	/* "\u0000n:1e400" -> 1e400, in place (the text only shrinks) */
+	for (p = s; p && (p = strstr(p, NUMBER_MARK_JSON)); ) {
+		q = strchr(p + mark, '"');
+		memmove(p, p + mark, (size_t)(q - p - mark));
+		memmove(p + (q - p - mark), q + 1, strlen(q + 1) + 1);
+		p += q - p - mark;
+	}
+	return s;
+}
+
 /* Parse one line (without its newline) into rec. */
 static int parse_line(struct mpf_jsonl *p, const char *line, size_t len,
 		      struct mpf_record *rec, struct mpf_buf *err)
 {
+	struct mpf_buf marked = MPF_BUF_INIT;
 	json_error_t je;
 	json_t *obj;
 
 	if (len && line[len - 1] == '\r')
 		len--;
-	obj = json_loadb(line, len, JSON_DECODE_ANY, &je);
+	if (mark_numbers(line, len, &marked))
+		obj = json_loadb(marked.buf, marked.len, JSON_DECODE_ANY | JSON_ALLOW_NUL, &je);
+	else
+		obj = json_loadb(line, len, JSON_DECODE_ANY | JSON_ALLOW_NUL, &je);
+	mpf_buf_release(&marked);
 	if (!obj)
 		return mpf_errf(err, MPF_ERR_FORMAT, "%s:%lu: invalid JSON: %s",
 				p->name, p->lineno, je.text);
@@ -138,7 +268,7 @@ char *mpf_record_dump(const struct mpf_record *rec, size_t *len)
 	}
 	/* 15 significant digits print 22.4 and 0.07 as such, not 22.399999999999999
 	 * or 0.07000000000000001; untouched records keep their own digits. */
-	s = json_dumps(rec->obj, JSON_COMPACT | JSON_REAL_PRECISION(15));
+	s = mpf_json_dumps(rec->obj, JSON_COMPACT | JSON_REAL_PRECISION(15));
 	if (!s)
 		s = mpf_xstrdup("{}");
 	*len = strlen(s);

@@ -56,6 +56,12 @@ void mpf_record_release(struct mpf_record *rec);
 /* The line to write, without '\n' (malloc'ed; *len set). */
 char *mpf_record_dump(const struct mpf_record *rec, size_t *len);
 
+/* json_dumps, with the numbers jansson could not hold (a record's
+ * 123456789012345678901234567890 or 1e400) written back as they came. */
+char *mpf_json_dumps(const json_t *v, size_t flags);
+/* Such a number's text, or NULL when v is not one. */
+const char *mpf_json_number(const json_t *v);
+
 /* Field access. Paths may be dotted: "firmware.file". */
 json_t *mpf_rec_get(const struct mpf_record *rec, const char *path);
 const char *mpf_rec_str(const struct mpf_record *rec, const char *path);

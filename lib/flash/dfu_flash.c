@@ -409,6 +409,7 @@ int mpf_dfu_flash(struct mpf_dfu_usb *d, struct mpf_dfu_image *im,
 
 	memset(res, 0, sizeof(*res));
 	r = mpf_dfu_image_check(d, im, o, err);
+	res->touched = r == MPF_OK;
 	if (r == MPF_OK && !is_dfuse(d))
 		r = flash_std(d, im, o, &pg, res, err);
 	else if (r == MPF_OK) {

@@ -55,6 +55,8 @@ struct mpf_dfu_flash_result {
 	int mass_erased;
 	int verified;		/* read back and found equal */
 	int left;		/* left DFU */
+	int touched;		/* checks passed: erasing began (a failure now
+				 * leaves the flash neither old nor new) */
 	double seconds;
 };
 

@@ -24,6 +24,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -265,6 +266,21 @@ static int open_error(const char *name, struct mpf_buf *err)
 	default:
 		return mpf_errf(err, MPF_ERR_IO, "cannot open '%s': %s", name, strerror(errno));
 	}
+}
+
+int mpf_serial_check(const char *name, struct mpf_buf *err)
+{
+	struct stat st;
+
+	if (strstr(name, "://"))
+		return 0;
+	if (stat(name, &st) < 0)
+		return open_error(name, err);
+	if (!S_ISCHR(st.st_mode))
+		return mpf_errf(err, MPF_ERR_ARG, "'%s' is not a serial port", name);
+	if (access(name, R_OK | W_OK) < 0)
+		return open_error(name, err);
+	return 0;
 }
 
 static int open_tty(const char *name, int baud, struct mpf_transport **out, struct mpf_buf *err)

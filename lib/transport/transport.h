@@ -49,6 +49,11 @@ struct mpf_transport {
  * rfc2217://host:port (Telnet COM-PORT-OPTION: baud, DTR and RTS follow). */
 int mpf_transport_open(const char *name, int baud, struct mpf_transport **t,
 		       struct mpf_buf *err);
+/* Without opening it (opening may reset a board): 0 if name can be a
+ * port to open (a network port always can), else MPF_ERR_NODEV "no such
+ * port", MPF_ERR_ARG "not a serial port" (a file, a directory) or
+ * MPF_ERR_PERM, with the message open would give. */
+int mpf_serial_check(const char *name, struct mpf_buf *err);
 /* Wrap an already open file descriptor (a socketpair or pipe in tests, a
  * pty master); baud and line changes are accepted and ignored. Takes fd. */
 struct mpf_transport *mpf_transport_from_fd(int fd, const char *name);

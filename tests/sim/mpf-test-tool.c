@@ -6,7 +6,8 @@
  *       "delay_ms" field sleep that long first (to test -j ordering), get
  *       KEY=VALUE set, and fail with an error when they carry --fail-if KEY.
  *       Records with "skip": true are not wanted and pass through; records
- *       with "progress": N report N bytes of progress in 4 steps.
+ *       with "progress": N report N bytes of progress in 4 steps (and log
+ *       their "log" text as a warning half way).
  *
  *   mpf-test-tool port NAME STEP...
  *       Open NAME with mpf_transport_open (a tty, socket://, rfc2217://) and
@@ -73,6 +74,8 @@ static int run(struct mpf_record *rec, void *ctx)
 		for (i = 1; i <= 4; i++) {
 			mpf_sleep_ms(120);	/* updates are throttled to 10 per second */
 			mpf_progress_update(p, (uint64_t)(total * i / 4));
+			if (i == 2 && mpf_rec_str(rec, "log"))
+				mpf_warn("%s", mpf_rec_str(rec, "log"));
 		}
 		mpf_progress_end(p, 1);
 	}

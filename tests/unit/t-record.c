@@ -121,10 +121,10 @@ static void t_passthrough(void)
 	out = mpf_record_dump(&rec, &len);
 	check_mem(out, line, strlen(line) - 1);
 	free(out);
-	/* touched: every other field kept, in order, new field last */
+	/* touched: every other field kept as written (1.10 too), in order, new field last */
 	mpf_rec_set_str(&rec, "version", "1.24.1");
 	out = mpf_record_dump(&rec, &len);
-	check_str(out, "{\"z\":1,\"unknown\":{\"deep\":[1.1,\"\xc3\xa9\"]},\"a\":true,"
+	check_str(out, "{\"z\":1,\"unknown\":{\"deep\":[1.10,\"\xc3\xa9\"]},\"a\":true,"
 		       "\"version\":\"1.24.1\"}");
 	free(out);
 	check_str(mpf_rec_str(&rec, "version"), "1.24.1");

@@ -1,0 +1,21 @@
+# env.sh - UF2 bootloader drives for shell tests: the FUSE simulator of a
+# boot ROM drive (uf2drive-sim.c). Source after tests/lib.sh.
+#
+#   start_drive DIR [SIM OPTIONS]   a bootloader drive appears at DIR
+#   stop_drive DIR                  it goes away (unmounted, the simulator ends)
+
+sim=$(mpf_sim uf2drive-sim)
+
+start_drive() {
+	_d=$1
+	shift
+	mkdir -p "$_d" &&
+	{ "$sim" --log "$_d.log" "$@" "$PWD/$_d" & } &&
+	echo $! >"$_d.pid" &&
+	wait_for 10 test -f "$_d/INFO_UF2.TXT"
+}
+stop_drive() {
+	umount -l "$1" 2>/dev/null || fusermount3 -u -z "$1" 2>/dev/null
+	kill "$(cat "$1.pid")" 2>/dev/null
+	return 0
+}
