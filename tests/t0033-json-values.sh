@@ -32,6 +32,17 @@ test_expect_success 'in -o json and -o table too' '
 	grep -q "\"c\": -0," out
 '
 
+test_expect_success JQ 'a string dressed as a saved number stays a string' '
+	# NUL then "n:" is what an older mark looked like; no string a record
+	# brings in may turn into a number, an array or broken JSON on output
+	for v in "1e400" "[1,2]" "1,\\\"x\\\":2" "]"; do
+		printf "{\"kind\":\"serial\",\"serial\":\"file\",\"port\":\"rp2\",\"s\":\"\\\\u0000n:%s\",\"n\":1e400}\n" "$v" >in &&
+		test_expect_code 1 mpf-bootloader --using touch1200 -o jsonl <in >out &&
+		jq -e ".s | type == \"string\"" out >/dev/null &&
+		grep -q "\"n\":1e400" out || return 1
+	done
+'
+
 test_expect_success 'what is not a JSON number is still refused' '
 	for bad in 1.2.3 01 1e .5 -; do
 		echo "{\"a\":$bad}" | test_expect_code 1 mpf-pick --as RPI_PICO -o jsonl >out 2>err &&

@@ -4,10 +4,15 @@
 #include "err.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 void mpf_jsonl_init(struct mpf_jsonl *p, const char *name)
 {
@@ -42,11 +47,35 @@ static int is_blank(const char *s, size_t n)
 
 /* Numbers jansson cannot hold as written (an integer past 64 bits, -0,
  * 1e400, digits past a double's) travel as strings carrying the number's
- * text after this prefix, and go back to the text on output, so a record
- * passes every JSON number on as it came, changed or not. */
-#define NUMBER_MARK "\0n:"
-#define NUMBER_MARK_LEN 3
-#define NUMBER_MARK_JSON "\"\\u0000n:"
+ * text after a prefix, and go back to the text on output, so a record
+ * passes every JSON number on as it came, changed or not. The prefix holds
+ * a NUL and a random key drawn once per process, so no string a record
+ * brings in can pass for a number (and so change the output's shape); the
+ * output side also unmarks only what is a number. */
+static char number_mark[24], number_mark_json[32];
+static size_t number_mark_len;
+static pthread_once_t number_mark_once = PTHREAD_ONCE_INIT;
+
+static void number_mark_init(void)
+{
+	uint64_t key = 0;
+	int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0 || read(fd, &key, sizeof(key)) != (ssize_t)sizeof(key))
+		key = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
+	if (fd >= 0)
+		close(fd);
+	number_mark[0] = '\0';
+	snprintf(number_mark + 1, sizeof(number_mark) - 1, "n%016llx:", (unsigned long long)key);
+	number_mark_len = 1 + strlen(number_mark + 1);
+	snprintf(number_mark_json, sizeof(number_mark_json), "\"\\u0000%s", number_mark + 1);
+}
+
+static const char *mark_json(void)
+{
+	pthread_once(&number_mark_once, number_mark_init);
+	return number_mark_json;
+}
 
 /* Does jansson give back the number tok[0..n) as written? */
 static int number_exact(const char *tok, size_t n)
@@ -132,7 +161,7 @@ static int mark_numbers(const char *line, size_t len, struct mpf_buf *out)
 		if (!json_number(line + i, n) || number_exact(line + i, n)) {
 			mpf_buf_add(out, line + i, n);
 		} else {
-			mpf_buf_addf(out, "%s%.*s\"", NUMBER_MARK_JSON, (int)n, line + i);
+			mpf_buf_addf(out, "%s%.*s\"", mark_json(), (int)n, line + i);
 			marked++;
 		}
 		i += n;
@@ -144,18 +173,26 @@ const char *mpf_json_number(const json_t *v)
 {
 	const char *s = json_string_value(v);
 
-	return s && json_string_length(v) > NUMBER_MARK_LEN &&
-	       !memcmp(s, NUMBER_MARK, NUMBER_MARK_LEN) ? s + NUMBER_MARK_LEN : NULL;
+	mark_json();
+	return s && json_string_length(v) > number_mark_len &&
+	       !memcmp(s, number_mark, number_mark_len) &&
+	       json_number(s + number_mark_len, strlen(s + number_mark_len)) ?
+	       s + number_mark_len : NULL;
 }
 
 char *mpf_json_dumps(const json_t *v, size_t flags)
 {
 	char *s = json_dumps(v, flags), *p, *q;
-	size_t mark = strlen(NUMBER_MARK_JSON);
+	const char *m = mark_json();
+	size_t mark = strlen(m);
 
-	/* "\u0000n:1e400" -> 1e400, in place (the text only shrinks) */
-	for (p = s; p && (p = strstr(p, NUMBER_MARK_JSON)); ) {
+	/* "\u0000nKEY:1e400" -> 1e400, in place (the text only shrinks) */
+	for (p = s; p && (p = strstr(p, m)); ) {
 		q = strchr(p + mark, '"');
+		if (!q || !json_number(p + mark, (size_t)(q - p - mark))) {
+			p += mark;
+			continue;
+		}
 		memmove(p, p + mark, (size_t)(q - p - mark));
 		memmove(p + (q - p - mark), q + 1, strlen(q + 1) + 1);
 		p += q - p - mark;
