@@ -155,10 +155,10 @@ static void flash_opts(struct mpf_dfu_flash_opts *fo, const char *id)
 static void set_flashed(struct mpf_record *rec, int ok, const struct mpf_dfu_flash_result *res)
 {
 	mpf_rec_set(rec, "flashed",
-		    json_pack("{s:s, s:b, s:I, s:f, s:b}", "method", "dfu", "ok", ok, "bytes",
+		    json_pack("{s:s, s:b, s:I, s:f, s:b, s:s}", "method", "dfu", "ok", ok, "bytes",
 			      (json_int_t)res->bytes, "seconds",
 			      (double)(long long)(res->seconds * 100 + 0.5) / 100, "verified",
-			      res->verified));
+			      res->verified, "verify", res->verified ? "readback" : "none"));
 }
 
 static void report_stats(const struct mpf_dfu_usb *d, const struct mpf_dfu_flash_result *res)

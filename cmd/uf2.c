@@ -370,6 +370,9 @@ static void set_flashed(struct mpf_record *rec, const struct flash *f, const cha
 	json_object_set_new(o, "bytes", json_integer((json_int_t)bytes));
 	json_object_set_new(o, "blocks", json_integer((json_int_t)f->s.blocks));
 	json_object_set_new(o, "seconds", json_real((double)(int64_t)(f->seconds * 1000) / 1000));
+	/* A UF2 bootloader's drive cannot be read back: claim nothing. */
+	json_object_set_new(o, "verified", json_false());
+	json_object_set_new(o, "verify", json_string("none"));
 	if (f->s.nparts && f->s.parts[0].has_family)
 		json_object_set_new(o, "family", json_string(mpf_uf2_family_name(f->s.parts[0].family, fb, sizeof(fb))));
 	json_object_set_new(o, f->device ? "device" : "drive", json_string(where));
