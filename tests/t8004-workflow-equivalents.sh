@@ -114,6 +114,12 @@ test_expect_success 'esptool.py chip_id + read_mac + flash_id  ==  mpf-esp -s PO
 	esp_sim_clean esp
 '
 
+test_expect_success JQ 'esptool.py image_info fw.bin  ==  mpf-esp image-info fw.bin (offline: chip, segments, revisions, checksum, SHA-256)' '
+	esp_mkimage --chip esp32s3 --size 5000 >ii.bin &&
+	mpf-esp image-info ii.bin -o jsonl >out &&
+	test "$(jq -r ".image | [.chip, .checksum, .sha256] | @tsv" out)" = "ESP32-S3	valid	valid"
+'
+
 test_expect_success 'esptool.py --baud 460800 write_flash -z 0x1000 fw.bin  ==  mpf-esp -s PORT write 0x1000 fw.bin' '
 	esp_mkimage --chip esp32 --size 100000 >fw.bin &&
 	mpf-esp --serial "$PWD/esp.tty" write 0x1000 fw.bin >out &&
