@@ -87,4 +87,6 @@ mpf-fetch --update -q 2>/dev/null
 stop
 rows=$(mpf-fetch --list -o jsonl | wc -l)
 list_bench "" "$MPF_BUILD"
-[ -n "${MPF_BENCH_OLD:-}" ] && list_bench " ($MPF_BENCH_OLD)" "$MPF_BENCH_OLD"
+if [ -n "${MPF_BENCH_OLD:-}" ]; then
+	list_bench " ($MPF_BENCH_OLD)" "$MPF_BENCH_OLD"
+fi
