@@ -74,6 +74,14 @@ static void open_db(struct mpf_catalog *c)
 	mpf_buf_release(&err);
 }
 
+/* The exit status after SIGINT or SIGTERM stopped the work, else 0. */
+static int interrupted_exit(void)
+{
+	if (!mpf_interrupted)
+		return 0;
+	return mpf_interrupted == 2 ? MPF_EXIT_SIGINT : MPF_EXIT_SIGTERM;
+}
+
 /* ---- --update ---------------------------------------------------------- */
 
 static void check_ids(const struct mpf_strlist *l, const char *what)
@@ -98,7 +106,7 @@ static int update(struct mpf_catalog *c)
 		 res.boards == 1 ? "" : "s", c->stats.requests, res.unchanged, res.changed,
 		 res.files, res.failed, (long long)(mpf_now_ms() - t0));
 	if (mpf_interrupted)
-		return mpf_interrupted == 2 ? MPF_EXIT_SIGINT : MPF_EXIT_SIGTERM;
+		return interrupted_exit();
 	if (res.failed)
 		return res.failed == res.pages ? MPF_EXIT_UNAVAILABLE : MPF_EXIT_FAIL;
 	return res.missing ? MPF_EXIT_FAIL : 0;
@@ -152,15 +160,26 @@ static int add(struct mpf_catalog *c, struct mpf_record **recs, size_t *nrec)
 	return 0;
 }
 
-static void list(struct mpf_catalog *c, struct mpf_record **recs, size_t *n)
+/* A catalogue row's record goes out as it is read (nothing to run on it,
+ * so no job and no thread); stop once stdout is gone or on a signal. */
+static int emit(struct mpf_record *rec, void *ctx)
+{
+	return mpf_output_record(rec) < 0 || mpf_interrupted;
+}
+
+static int list(struct mpf_catalog *c, const struct mpf_column *cols)
 {
 	struct mpf_buf err = MPF_BUF_INIT;
-	int r = mpf_catalog_list(c, &o_boards, &o_ports, o_version, recs, n, &err);
+	int r;
 
+	mpf_output_begin(cols);
+	r = mpf_catalog_list(c, &o_boards, &o_ports, o_version, emit, NULL, &err);
 	if (r == MPF_ERR_ARG)
 		mpf_usage_error("%s", mpf_buf_str(&err));
 	if (r)
 		mpf_die(mpf_exit_for_err(r), "%s", mpf_buf_str(&err));
+	r = mpf_output_end();
+	return r ? r : interrupted_exit();
 }
 
 static int nothing(struct mpf_record *rec, void *ctx)
@@ -206,13 +225,12 @@ static int fetch_main(int argc, char **argv)
 	open_db(&c);
 	if (o_update) {
 		r = update(&c);
-	} else if (o_list || o_add) {
+	} else if (o_list) {
+		r = list(&c, columns);
+	} else if (o_add) {
 		f.wants = NULL;
 		f.run = nothing;
-		if (o_list)
-			list(&c, &recs, &n);
-		else
-			add(&c, &recs, &n);
+		add(&c, &recs, &n);
 		r = mpf_filter_list(&f, recs, n);
 		free(recs);
 	} else {

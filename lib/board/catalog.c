@@ -585,8 +585,8 @@ int mpf_catalog_fetch(struct mpf_catalog *c, struct mpf_record *rec)
 
 struct list_ctx {
 	struct mpf_catalog *c;
-	struct mpf_record *recs;
-	size_t n;
+	int (*fn)(struct mpf_record *rec, void *ctx);
+	void *ctx;
 	struct mpf_version want;
 	int want_set, want_preview;	/* want_preview: 1 previews, 0 releases, -1 any */
 	const struct mpf_strlist *boards, *ports;
@@ -595,8 +595,10 @@ struct list_ctx {
 static int list_one(const struct mpf_fw *fw, void *vctx)
 {
 	struct list_ctx *l = vctx;
+	struct mpf_record rec;
 	struct mpf_version v;
 	size_t i;
+	int stop;
 
 	if (l->want_preview >= 0 && fw->preview != l->want_preview)
 		return 0;
@@ -613,19 +615,19 @@ static int list_one(const struct mpf_fw *fw, void *vctx)
 		;
 	if (l->ports->n && i == l->ports->n)
 		return 0;
-	l->recs = mpf_xrealloc(l->recs, (l->n + 1) * sizeof(*l->recs));
-	mpf_record_init(&l->recs[l->n]);
-	mpf_rec_set_str(&l->recs[l->n], "port", fw->port);
-	mpf_rec_set(&l->recs[l->n], "firmware", mpf_fw_json(fw, l->c->fw_dir));
-	l->n++;
-	return 0;
+	mpf_record_init(&rec);
+	mpf_rec_set_str(&rec, "port", fw->port);
+	mpf_rec_set(&rec, "firmware", mpf_fw_json(fw, l->c->fw_dir));
+	stop = l->fn(&rec, l->ctx);
+	mpf_record_release(&rec);
+	return stop;
 }
 
 int mpf_catalog_list(struct mpf_catalog *c, const struct mpf_strlist *boards,
 		     const struct mpf_strlist *ports, const char *version,
-		     struct mpf_record **recs, size_t *n, struct mpf_buf *err)
+		     int (*fn)(struct mpf_record *rec, void *ctx), void *ctx, struct mpf_buf *err)
 {
-	struct list_ctx l = { c, NULL, 0, { 0 }, 0, -1, boards, ports };
+	struct list_ctx l = { c, fn, ctx, { 0 }, 0, -1, boards, ports };
 	struct mpf_db_query q = { 0 };
 	int r;
 
@@ -639,8 +641,6 @@ int mpf_catalog_list(struct mpf_catalog *c, const struct mpf_strlist *boards,
 	else if (version)
 		l.want_set = 1;
 	r = mpf_db_fw_each(c->db, &q, list_one, &l, err);
-	*recs = l.recs;
-	*n = l.n;
 	return r < 0 ? r : 0;
 }
 

@@ -56,14 +56,17 @@ void mpf_catalog_update(struct mpf_catalog *c, const struct mpf_strlist *ports,
  * size, or the record's error. Returns 0 or a negative mpf_err. */
 int mpf_catalog_fetch(struct mpf_catalog *c, struct mpf_record *rec);
 
-/* The catalogue rows as records {port, firmware}, only those of boards
- * and ports when given, and of version ("stable", "preview", X.Y.Z,
- * X.Y.Z-preview[.N]; NULL: any). *recs is malloc'ed, its records
- * initialised. Returns 0, MPF_ERR_ARG for a bad version, or a database
- * error, with err set. */
+/* The catalogue rows as records {port, firmware}, in catalogue order,
+ * only those of boards and ports when given, and of version ("stable",
+ * "preview", X.Y.Z, X.Y.Z-preview[.N]; NULL: any). Each record goes to fn
+ * as its row is read and is released when fn returns, so a catalogue of
+ * any size lists in the memory of one row; fn returns nonzero to stop.
+ * Returns 0, MPF_ERR_ARG for a bad version (before fn is called), or a
+ * database error, with err set. */
 int mpf_catalog_list(struct mpf_catalog *c, const struct mpf_strlist *boards,
 		     const struct mpf_strlist *ports, const char *version,
-		     struct mpf_record **recs, size_t *n, struct mpf_buf *err);
+		     int (*fn)(struct mpf_record *rec, void *ctx), void *ctx,
+		     struct mpf_buf *err);
 
 struct mpf_catalog_build {
 	const char *board, *variant, *port;	/* NULL: tell from the file */

@@ -9,6 +9,10 @@
 #   download: 20 firmware files of 256 KiB from the mirror pacing each
 #     connection at 512 KiB/s, sequential (-j 1) against parallel (-j 4, the
 #     default, and -j 20).
+#   list: --list -o jsonl of a catalogue of ~27k rows (every port, 300
+#     previews, 40 extra boards a port): CPU (user + sys) and max RSS, median
+#     of 3; MPF_BENCH_OLD=DIR adds the same figures for the mpf-fetch in DIR
+#     (another build, side by side).
 . "$MPF_SRC/tests/bench/lib.sh"
 
 # (bench_tmp's trap would fire in the $(...) subshell and remove it at once)
@@ -65,3 +69,24 @@ for j in 1 4 20; do
 	echo "fetch download $n files -j $j: $((e - s)) ms (256 KiB each, server paced at 512 KiB/s per connection)"
 done
 stop
+
+# list_bench LABEL DIR: CPU and max RSS of --list -o jsonl, median of 3
+list_bench() {
+	: >"$tmp/cpu"; : >"$tmp/rss"
+	for r in 1 2 3; do
+		/usr/bin/time -f "%U %S %M" -o "$tmp/time" "$2/mpf-fetch" --list -o jsonl >/dev/null
+		awk '{ printf "%.2f\n", $1 + $2 }' "$tmp/time" >>"$tmp/cpu"
+		awk '{ print $3 }' "$tmp/time" >>"$tmp/rss"
+	done
+	echo "fetch list $rows rows$1: $(median <"$tmp/cpu") s CPU, $(( $(median <"$tmp/rss") / 1024 )) MB max RSS (-o jsonl >/dev/null, user + sys, median of 3)"
+}
+
+start --previews 300 --extra-boards 40
+export MPF_HOME=$tmp/list
+mpf-fetch --update -q 2>/dev/null
+stop
+rows=$(mpf-fetch --list -o jsonl | wc -l)
+list_bench "" "$MPF_BUILD"
+if [ -n "${MPF_BENCH_OLD:-}" ]; then
+	list_bench " ($MPF_BENCH_OLD)" "$MPF_BENCH_OLD"
+fi
