@@ -169,6 +169,25 @@ testcmd() {
 json_field() { sed -n "${3:-1}p" "$1" | jq -r ".$2 // empty"; }
 
 # mpf_sim NAME: the path of a built simulator.
+# tcp_ports N: the first of N consecutive loopback TCP ports for a test's
+# servers. They lie below the kernel's ephemeral range, where any client's
+# connection on the machine could take one between the pick and the bind;
+# the start mixes the test's name and PID, so tests running side by side
+# (and runs in other trees) spread out, and ports in use are passed over.
+tcp_ports() {
+	_lo=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+	_span=$((_lo - 10000 - $1))
+	_p=$(( 10000 + ($(printf %s "$test_name" | cksum | cut -d" " -f1) + $$ * 7) % _span ))
+	_n=0
+	while [ $_n -lt 100 ] && command -v ss >/dev/null &&
+	      ss -Htan | awk -v lo=$_p -v hi=$((_p + $1)) \
+		'{ n = split($4, a, ":"); if (a[n] >= lo && a[n] < hi) f = 1 } END { exit !f }'; do
+		_p=$(( 10000 + (_p - 10000 + 97) % _span ))
+		_n=$((_n + 1))
+	done
+	echo $_p
+}
+
 mpf_sim() { echo "$MPF_BUILD/sim/$1"; }
 
 # wait_for SECONDS CMD...: poll CMD every 50 ms until it succeeds.

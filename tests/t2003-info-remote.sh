@@ -3,8 +3,7 @@ test_description='mpf-info on network serial ports: rfc2217:// and socket:// thr
 . "${MPF_SRC:-.}/tests/lib.sh"
 . "$MPF_SRC/tests/info-lib.sh"
 
-# clear of t9001's 20000-39999
-base=$(( 40000 + ($$ % 20000) ))
+base=$(tcp_ports 2)
 p_rfc=$base p_raw=$((base + 1))
 
 test_expect_success SER2NET,JQ 'rfc2217:// and socket:// ports are identified like local ones' '

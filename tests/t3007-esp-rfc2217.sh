@@ -3,7 +3,7 @@ test_description='mpf-esp through a network serial port: Debian ser2net (RFC 221
 . "${MPF_SRC:-.}/tests/lib.sh"
 . "$MPF_SRC/tests/sim/esp-sim.sh"
 
-port=$(( 40000 + ($$ % 20000) ))
+port=$(tcp_ports 1)
 
 test_expect_success SER2NET 'setup: ESP32-S3 simulator behind ser2net' '
 	esp_sim_start net --chip esp32s3 &&

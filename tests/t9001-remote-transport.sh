@@ -5,8 +5,7 @@ test_description='network serial ports: rfc2217:// and socket:// against ser2net
 tool=$(mpf_sim mpf-test-tool)
 peer=$(mpf_sim rfc2217-peer)
 
-# Loopback ports, distinct per test run to survive parallel runs.
-base=$(( 20000 + ($$ % 20000) ))
+base=$(tcp_ports 6)
 p_peer=$base p_rfc=$((base + 1)) p_raw=$((base + 2)) p_cut=$((base + 3)) p_refuse=$((base + 4))
 p_silent=$((base + 5))
 

@@ -6,8 +6,7 @@ test_description='applets on boards exported by ser2net (rfc2217://): identify t
 # A lab exports each board's serial port with ser2net (RFC 2217) and mpf
 # runs elsewhere. Here ser2net runs on loopback in front of the boards'
 # ptys; the UF2 drive of a board in its bootloader is local to the test.
-# clear of t9001 (20000-39999) and t2003 (40000-59999)
-base=$(( 60000 + ($$ % 5000) ))
+base=$(tcp_ports 3)
 p_bit=$base p_pico=$((base + 1)) p_peer=$((base + 2))
 peer=$(mpf_sim rfc2217-peer)
 
