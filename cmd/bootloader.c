@@ -1,6 +1,8 @@
 /* bootloader.c - mpf-bootloader: put boards into their bootloader and find
- * the bootloader device each one becomes (doc/boards.md 5,
- * doc/protocols.md 3.3).
+ * the bootloader device each one becomes. Sources: MicroPython's
+ * machine.bootloader() documentation, the 1200-baud touch of the Arduino
+ * CDC bootloaders, Microsoft's UF2 README (INFO_UF2.TXT); our summary is
+ * doc/boards.md section 5 and doc/protocols.md section 3.3.
  */
 #include "applet.h"
 #include "bootloader.h"
