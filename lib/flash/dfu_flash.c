@@ -281,31 +281,6 @@ static int erase(struct mpf_dfu_usb *d, struct mpf_dfu_image *im,
 	return r;
 }
 
-static int write_parts(struct mpf_dfu_usb *d, struct mpf_dfu_image *im, struct prog *pg,
-		       struct mpf_dfu_flash_result *res, struct mpf_buf *err)
-{
-	struct mpf_dfuse_progress pr = { prog_fn, pg };
-	uint64_t done = 0;
-	size_t i;
-	int r = MPF_OK;
-
-	phase_begin(pg, "write", im->bytes);
-	for (i = 0; r == MPF_OK && i < im->n; i++) {
-		const struct mpf_dfu_part *p = &im->part[i];
-
-		r = mpf_dfu_usb_select(d, p->alt, err);
-		if (r == MPF_OK)
-			r = mpf_dfuse_write(&d->dfu, p->addr, p->data, p->len, &pr, done, im->bytes,
-					    err);
-		done += p->len;
-	}
-	phase_end(pg, r == MPF_OK);
-	/* On failure, what the board holds: the blocks it confirmed (the
-	 * erased rest is not "0 bytes flashed"). */
-	res->bytes = r == MPF_OK ? im->bytes : pg->done;
-	return r;
-}
-
 static int compare(const struct mpf_dfu_part *p, const uint8_t *got, struct mpf_buf *err)
 {
 	uint32_t i, bad = 0, first = 0;
@@ -320,29 +295,69 @@ static int compare(const struct mpf_dfu_part *p, const uint8_t *got, struct mpf_
 			p->addr + first, p->data[first], got[first]);
 }
 
-static int verify(struct mpf_dfu_usb *d, struct mpf_dfu_image *im, struct prog *pg,
-		  struct mpf_buf *err)
+/* One part written, or read back and compared; done and total are the
+ * progress bar's place and end. */
+typedef int part_fn(struct mpf_dfu_usb *d, const struct mpf_dfu_part *p,
+		    struct mpf_dfuse_progress *pr, uint64_t done, uint64_t total,
+		    struct mpf_buf *err);
+
+static int write_part(struct mpf_dfu_usb *d, const struct mpf_dfu_part *p,
+		      struct mpf_dfuse_progress *pr, uint64_t done, uint64_t total,
+		      struct mpf_buf *err)
+{
+	return mpf_dfuse_write(&d->dfu, p->addr, p->data, p->len, pr, done, total, err);
+}
+
+static int verify_part(struct mpf_dfu_usb *d, const struct mpf_dfu_part *p,
+		       struct mpf_dfuse_progress *pr, uint64_t done, uint64_t total,
+		       struct mpf_buf *err)
+{
+	uint8_t *got = mpf_xmalloc(p->len);
+	int r = mpf_dfuse_read(&d->dfu, p->addr, got, p->len, pr, done, total, err);
+
+	if (r == MPF_OK)
+		r = compare(p, got, err);
+	free(got);
+	return r;
+}
+
+/* Every part in turn, each on its own alt setting, as one phase. */
+static int each_part(struct mpf_dfu_usb *d, struct mpf_dfu_image *im, struct prog *pg,
+		     const char *phase, part_fn *fn, struct mpf_buf *err)
 {
 	struct mpf_dfuse_progress pr = { prog_fn, pg };
 	uint64_t done = 0;
 	size_t i;
 	int r = MPF_OK;
 
-	phase_begin(pg, "verify", im->bytes);
+	phase_begin(pg, phase, im->bytes);
 	for (i = 0; r == MPF_OK && i < im->n; i++) {
 		const struct mpf_dfu_part *p = &im->part[i];
-		uint8_t *got = mpf_xmalloc(p->len);
 
 		r = mpf_dfu_usb_select(d, p->alt, err);
 		if (r == MPF_OK)
-			r = mpf_dfuse_read(&d->dfu, p->addr, got, p->len, &pr, done, im->bytes, err);
-		if (r == MPF_OK)
-			r = compare(p, got, err);
-		free(got);
+			r = fn(d, p, &pr, done, im->bytes, err);
 		done += p->len;
 	}
 	phase_end(pg, r == MPF_OK);
 	return r;
+}
+
+static int write_parts(struct mpf_dfu_usb *d, struct mpf_dfu_image *im, struct prog *pg,
+		       struct mpf_dfu_flash_result *res, struct mpf_buf *err)
+{
+	int r = each_part(d, im, pg, "write", write_part, err);
+
+	/* On failure, what the board holds: the blocks it confirmed (the
+	 * erased rest is not "0 bytes flashed"). */
+	res->bytes = r == MPF_OK ? im->bytes : pg->done;
+	return r;
+}
+
+static int verify(struct mpf_dfu_usb *d, struct mpf_dfu_image *im, struct prog *pg,
+		  struct mpf_buf *err)
+{
+	return each_part(d, im, pg, "verify", verify_part, err);
 }
 
 /* A plain DFU 1.1 device: one download of the whole image, then (when it

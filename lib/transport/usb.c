@@ -57,15 +57,15 @@ static void location(libusb_device *dev, char *out, size_t cap)
 }
 
 /* Ids and location only: no need to open the device. */
-static int describe_ids(libusb_device *dev, struct mpf_usb_info *info)
+/* The ids and place of dev, from its device descriptor (into *d). */
+static int describe_ids(libusb_device *dev, struct mpf_usb_info *info,
+			struct libusb_device_descriptor *d)
 {
-	struct libusb_device_descriptor d;
-
 	memset(info, 0, sizeof(*info));
-	if (libusb_get_device_descriptor(dev, &d) < 0)
+	if (libusb_get_device_descriptor(dev, d) < 0)
 		return MPF_ERR_IO;
-	info->vid = d.idVendor;
-	info->pid = d.idProduct;
+	info->vid = d->idVendor;
+	info->pid = d->idProduct;
 	info->bus = libusb_get_bus_number(dev);
 	info->address = libusb_get_device_address(dev);
 	location(dev, info->location, sizeof(info->location));
@@ -79,15 +79,8 @@ int mpf_usb_describe(libusb_device *dev, libusb_device_handle **handle,
 	libusb_device_handle *h = handle ? *handle : NULL;
 	int r, opened = 0;
 
-	memset(info, 0, sizeof(*info));
-	r = libusb_get_device_descriptor(dev, &d);
-	if (r < 0)
+	if (describe_ids(dev, info, &d) < 0)
 		return MPF_ERR_IO;
-	info->vid = d.idVendor;
-	info->pid = d.idProduct;
-	info->bus = libusb_get_bus_number(dev);
-	info->address = libusb_get_device_address(dev);
-	location(dev, info->location, sizeof(info->location));
 	if (!h) {
 		r = libusb_open(dev, &h);
 		if (r < 0) {
@@ -358,6 +351,7 @@ int mpf_usb_find(const struct mpf_usb_match *m, int (*accept)(libusb_device *dev
 		return 0;
 	for (i = 0; i < cnt; i++) {
 		struct mpf_usb_info info;
+		struct libusb_device_descriptor dd;
 
 		if (accept && !accept(devs[i], actx))
 			continue;
@@ -365,7 +359,7 @@ int mpf_usb_find(const struct mpf_usb_match *m, int (*accept)(libusb_device *dev
 		if (m->serial[0])
 			mpf_usb_describe(devs[i], NULL, &info);
 		else
-			describe_ids(devs[i], &info);
+			describe_ids(devs[i], &info, &dd);
 		if (!mpf_usb_match_info(m, &info))
 			continue;
 		*out = mpf_xrealloc(*out, (size_t)(n + 1) * sizeof(**out));
