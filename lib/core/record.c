@@ -138,7 +138,7 @@ static int json_number(const char *t, size_t n)
 }
 
 /* line with each number jansson would change as a marked string, into
- * out; returns how many there were. */
+ * out (NULL: only count them); returns how many there were. */
 static int mark_numbers(const char *line, size_t len, struct mpf_buf *out)
 {
 	size_t i = 0, n;
@@ -148,20 +148,25 @@ static int mark_numbers(const char *line, size_t len, struct mpf_buf *out)
 		char c = line[i];
 
 		if (in_str || c == '"' || (c != '-' && (c < '0' || c > '9'))) {
-			if (in_str && c == '\\' && i + 1 < len)
-				mpf_buf_add(out, line + i++, 1);
-			else if (c == '"')
+			/* an escape and the byte it escapes go together */
+			size_t k = in_str && c == '\\' && i + 1 < len ? 2 : 1;
+
+			if (c == '"')
 				in_str = !in_str;
-			mpf_buf_add(out, line + i++, 1);
+			if (out)
+				mpf_buf_add(out, line + i, k);
+			i += k;
 			continue;
 		}
 		n = strspn(line + i, "+-0123456789.eE");
 		if (i + n > len)
 			n = len - i;
 		if (!json_number(line + i, n) || number_exact(line + i, n)) {
-			mpf_buf_add(out, line + i, n);
+			if (out)
+				mpf_buf_add(out, line + i, n);
 		} else {
-			mpf_buf_addf(out, "%s%.*s\"", mark_json(), (int)n, line + i);
+			if (out)
+				mpf_buf_addf(out, "%s%.*s\"", mark_json(), (int)n, line + i);
 			marked++;
 		}
 		i += n;
@@ -210,7 +215,8 @@ static int parse_line(struct mpf_jsonl *p, const char *line, size_t len,
 
 	if (len && line[len - 1] == '\r')
 		len--;
-	if (mark_numbers(line, len, &marked))
+	/* Most lines hold no such number: they are read as they are. */
+	if (mark_numbers(line, len, NULL) && mark_numbers(line, len, &marked))
 		obj = json_loadb(marked.buf, marked.len, JSON_DECODE_ANY | JSON_ALLOW_NUL, &je);
 	else
 		obj = json_loadb(line, len, JSON_DECODE_ANY | JSON_ALLOW_NUL, &je);
