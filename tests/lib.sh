@@ -228,3 +228,21 @@ test_lazy_prereq FUSEFAT 'command -v fusefat && command -v mcopy && test -c /dev
 test_lazy_prereq SANITIZE_OFF 'test "${SANITIZE:-}" != 1'
 # Timing checks mean nothing under valgrind (make valgrind), which is ~30x slower.
 test_lazy_prereq NOT_VALGRIND 'test -z "${MPF_VALGRIND:-}"'
+
+# Espressif's QEMU with the chips' real mask ROMs, beside the repository
+# (../shared/peers/esp-qemu, see its README): esp_qemu_start esp32|esp32c3
+# starts one chip strapped for UART download, sets ESPQ_PTY (UART0),
+# ESPQ_PID, ESPQ_DIR (flash.bin, efuse.bin, qemu.log) and ESPQ_MON (the
+# monitor socket), and stops it when the test ends. Extra environment for
+# the run script (ESP32_FLASH_MB=8 ...) passes through.
+ESP_QEMU_DIR=${ESP_QEMU_DIR:-$MPF_SRC/../shared/peers/esp-qemu}
+test_lazy_prereq ESP_QEMU '"$ESP_QEMU_DIR/bin/qemu-system-xtensa" --version &&
+	"$ESP_QEMU_DIR/bin/qemu-system-riscv32" --version && command -v setsid'
+esp_qemu_start() {
+	_out=$(ESP32_TMP=$TRASH ESP32C3_TMP=$TRASH "$ESP_QEMU_DIR/run-$1.sh") || return 1
+	ESPQ_PTY=$(echo "$_out" | sed -n 1p)
+	ESPQ_PID=$(echo "$_out" | sed -n 2p)
+	ESPQ_MON=$(echo "$_out" | sed -n 3p)
+	ESPQ_DIR=$(echo "$_out" | sed -n 4p)
+	test_when_finished "kill $ESPQ_PID 2>/dev/null; rm -rf '$ESPQ_DIR'"
+}
