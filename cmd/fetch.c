@@ -23,9 +23,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static int o_update, o_list, o_force, o_retries = 3, o_custom;
+static int o_update, o_list, o_force, o_retries = 3, o_custom, o_dirty;
 static struct mpf_strlist o_ports, o_boards;
-static const char *o_mirror, *o_add, *o_variant, *o_version;
+static const char *o_mirror, *o_add, *o_variant, *o_version, *o_commit;
 
 static const struct mpf_opt fetch_opts[] = {
 	OPT_BOOL('u', "update", &o_update, "refresh the catalogue from the mirror"),
@@ -40,6 +40,9 @@ static const struct mpf_opt fetch_opts[] = {
 	OPT_STRING(0, "version", &o_version, "X.Y.Z",
 		   "with --add: the firmware version; with --list: only this version"),
 	OPT_BOOL(0, "custom", &o_custom, "with --add: register as a custom build even if the name looks official"),
+	OPT_STRING(0, "commit", &o_commit, "COMMIT",
+		   "with --add: a build from a source tree at COMMIT (source \"build\"; '-': not a git tree)"),
+	OPT_BOOL(0, "dirty", &o_dirty, "with --commit: the tree had uncommitted changes"),
 	OPT_BOOL('l', "list", &o_list, "print the catalogue (filtered by --board, --port, --version)"),
 	OPT_BOOL('f', "force", &o_force, "download again even when the cached file is intact"),
 	OPT_INT(0, "retries", &o_retries, "N", 0, 20, "retries after network errors and 5xx replies (default 3)"),
@@ -132,7 +135,7 @@ static int fetch_run(struct mpf_record *rec, void *c)
 static int add(struct mpf_catalog *c, struct mpf_record **recs, size_t *nrec)
 {
 	struct mpf_catalog_build b = { .variant = o_variant, .version = o_version,
-				       .custom = o_custom };
+				       .custom = o_custom, .dirty = o_dirty };
 	struct mpf_buf err = MPF_BUF_INIT;
 	struct mpf_fw fw;
 	char real[PATH_MAX];
@@ -143,6 +146,8 @@ static int add(struct mpf_catalog *c, struct mpf_record **recs, size_t *nrec)
 		mpf_die(MPF_EXIT_NOINPUT, "%s: %s", o_add, errno ? strerror(errno) : "not a file");
 	if (!realpath(o_add, real))
 		mpf_die(MPF_EXIT_NOINPUT, "%s: %s", o_add, strerror(errno));
+	if (o_commit)
+		b.commit = strcmp(o_commit, "-") ? o_commit : "";
 	b.board = o_boards.n ? o_boards.v[0] : NULL;
 	b.port = o_ports.n ? o_ports.v[0] : NULL;
 	r = mpf_catalog_add(c, real, &b, &fw, &err);
@@ -217,6 +222,13 @@ static int fetch_main(int argc, char **argv)
 				"records from mpf-pick");
 	if (o_add && o_boards.n > 1)
 		mpf_usage_error("--add takes one --board");
+	if ((o_commit || o_dirty) && !o_add)
+		mpf_usage_error("--commit and --dirty go with --add");
+	if (o_dirty && !o_commit)
+		mpf_usage_error("--dirty goes with --commit");
+	if (o_commit && strcmp(o_commit, "-") && (!*o_commit || strlen(o_commit) > 40 ||
+						   o_commit[strspn(o_commit, "0123456789abcdef")]))
+		mpf_usage_error("bad --commit '%s' (a git commit in hex, or '-')", o_commit);
 	mpf_http_global_init();
 	c.mirror = mirror_base();
 	c.jobs = mpf.jobs;
@@ -253,7 +265,7 @@ const struct mpf_applet fetch_applet = {
 	.usage = "mpf-fetch --update [--port PORT]... [--board BOARD]...\n"
 		 "mpf-pick ... | mpf-fetch [--force]\n"
 		 "mpf-fetch --list [--board BOARD] [--port PORT] [--version X]\n"
-		 "mpf-fetch --add FILE [--board B] [--variant V] [--version X] [--port P]",
+		 "mpf-fetch --add FILE [--board B] [--variant V] [--version X] [--port P] [--commit C]",
 	.description =
 		"mpf-fetch keeps the firmware catalogue, an sqlite database shared with "
 		"mpf-pick and mpf-info ($MPF_HOME/mpf.db, else $XDG_DATA_HOME/mpf/mpf.db), "
@@ -281,7 +293,9 @@ const struct mpf_applet fetch_applet = {
 		"--add registers a firmware you built (make -C ports/rp2 BOARD=..., mpbuild): "
 		"port, board and variant come from its ports/PORT/build-BOARD[-VARIANT]/ path "
 		"and the version from the image's banner, unless given; the file must be a "
-		"firmware image for that port (a UF2 of its family, an ESP image...). --list prints the "
+		"firmware image for that port (a UF2 of its family, an ESP image...). With --commit "
+		"it is a build from a source tree (source \"build\", as mpf-build registers "
+		"them), and the record's firmware carries commit and dirty. --list prints the "
 		"catalogue; its records pipe into mpf-fetch to download them.\n"
 		"\n"
 		"The mirror is --mirror, else MPF_MIRROR, else https://micropython.org/. A "

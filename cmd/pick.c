@@ -1,5 +1,6 @@
 /* pick.c - mpf-pick: choose the firmware, the flash method and the
  * bootloader activation order for each board (doc/boards.md 5). */
+#define _DEFAULT_SOURCE		/* realpath(3) */
 #include "applet.h"
 #include "boards.h"
 #include "db.h"
@@ -12,12 +13,14 @@
 #include "ports.h"
 #include "version.h"
 
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-static const char *o_version = "stable", *o_variant, *o_port, *o_method, *o_as;
+static const char *o_version = "stable", *o_variant, *o_port, *o_method, *o_as, *o_from;
 static struct mpf_strlist o_boards;
 static int o_custom, o_force, o_explain;
 
@@ -34,6 +37,8 @@ static const struct mpf_opt pick_opts[] = {
 	OPT_CHOICE_FN('m', "method", &o_method, "METHOD", mpf_method_name, NULL,
 		   "flash method (default: the port's own; swd takes .hex/.elf/.bin)"),
 	OPT_BOOL(0, "custom", &o_custom, "prefer builds registered with mpf-fetch --add"),
+	OPT_DIR(0, "from", &o_from, "DIR",
+		"only files registered from DIR (a build's output, as mpf-build keeps them)"),
 	OPT_BOOL('f', "force", &o_force, "pick firmware even for boards already running it"),
 	OPT_BOOL(0, "explain", &o_explain, "tell on stderr why each candidate won or lost"),
 	OPT_END(),
@@ -42,6 +47,7 @@ static const struct mpf_opt pick_opts[] = {
 struct ctx {
 	struct mpf_db *db;
 	char *fw_dir;
+	char *from;		/* --from, absolute, ending in '/' */
 	int kw;			/* KW_* */
 	struct mpf_version want;
 };
@@ -77,15 +83,19 @@ static int collect(const struct mpf_fw *fw, void *vctx)
 	struct cand *c;
 	char *path;
 
-	if (!o_custom && !strcmp(fw->source, "custom"))
+	if (!o_custom && !o_from && (!strcmp(fw->source, "custom") || !strcmp(fw->source, "build")))
 		return 0;	/* own builds only when asked for */
+	path = mpf_fw_path(fw, l->c->fw_dir);
+	if (l->c->from && (!path || strncmp(path, l->c->from, strlen(l->c->from)))) {
+		free(path);
+		return 0;
+	}
 	l->v = mpf_xrealloc(l->v, (l->n + 1) * sizeof(*l->v));
 	c = &l->v[l->n++];
 	c->fw = *fw;
 	if (mpf_version_parse(fw->version, &c->v))
 		memset(&c->v, 0, sizeof(c->v));
 	c->v.build = fw->build;
-	path = mpf_fw_path(fw, l->c->fw_dir);
 	c->exists = path && !access(path, R_OK);
 	free(path);
 	return 0;
@@ -147,7 +157,7 @@ static int better(const struct cand *a, const struct cand *b, const struct mpf_m
 {
 	int ca = strcmp(a->fw.source, "download") != 0, cb = strcmp(b->fw.source, "download") != 0;
 
-	if (o_custom && ca != cb)
+	if ((o_custom || o_from) && ca != cb)
 		return ca > cb;
 	if (a->exists != b->exists)
 		return a->exists > b->exists;
@@ -438,6 +448,19 @@ static void pick_check(void)
 	parse_version(&c);
 }
 
+/* --from as an absolute path ending in '/' (the catalogue keeps a
+ * registered file's real path), NULL without it. */
+static char *from_dir(void)
+{
+	char real[PATH_MAX];
+
+	if (!o_from)
+		return NULL;
+	if (!realpath(o_from, real))
+		mpf_die(MPF_EXIT_NOINPUT, "--from %s: %s", o_from, strerror(errno));
+	return mpf_xasprintf("%s%s", real, strcmp(real, "/") ? "/" : "");
+}
+
 static int pick_main(int argc, char **argv)
 {
 	struct ctx c = { 0 };
@@ -453,6 +476,7 @@ static int pick_main(int argc, char **argv)
 	if (!o_boards.n && isatty(STDIN_FILENO))
 		mpf_usage_error("no boards: give --board BOARD, or pipe records from mpf-info");
 	parse_version(&c);
+	c.from = from_dir();
 	if ((r = mpf_db_paths(&path, &c.fw_dir, &err)) || (r = mpf_db_open(path, &c.db, &err)))
 		mpf_die(mpf_exit_for_err(r), "%s", mpf_buf_str(&err));
 	free(path);
@@ -471,6 +495,7 @@ static int pick_main(int argc, char **argv)
 	}
 	mpf_db_close(c.db);
 	free(c.fw_dir);
+	free(c.from);
 	mpf_strlist_clear(&o_boards);
 	return r;
 }
@@ -489,7 +514,9 @@ const struct mpf_applet pick_applet = {
 		"newest of either (latest), or a given version. The board's own variant is "
 		"kept unless --variant says otherwise; boards renamed upstream (PICO, GENERIC, "
 		"GENERIC_SPIRAM...) find the firmware of their new names. --custom prefers "
-		"builds registered with mpf-fetch --add.\n"
+		"builds registered with mpf-fetch --add; --from DIR chooses only among the "
+		"files registered from DIR (one build's output: mpf-build uses it to give "
+		"each board the format its method takes from the build it made).\n"
 		"\n"
 		"It sets firmware (board_id, variant, version, preview, build, format, url or "
 		"file, and for ESP boards the chip and the flash offset: 0x1000 on the ESP32 "

@@ -757,7 +757,11 @@ static int describe_build(struct mpf_catalog *c, const char *file,
 	fw->build = v.build;
 	dot = strrchr(base, '.');
 	snprintf(fw->format, sizeof(fw->format), "%s", dot ? dot + 1 : "");
-	snprintf(fw->source, sizeof(fw->source), "%s", official && !b->custom ? "local" : "custom");
+	snprintf(fw->source, sizeof(fw->source), "%s", b->commit ? "build" :
+		 official && !b->custom ? "local" : "custom");
+	if (b->commit)
+		snprintf(fw->commit, sizeof(fw->commit), "%s", b->commit);
+	fw->dirty = b->commit && b->dirty;
 	return 0;
 }
 

@@ -72,6 +72,9 @@ struct mpf_catalog_build {
 	const char *board, *variant, *port;	/* NULL: tell from the file */
 	const char *version;			/* NULL: tell from the file */
 	int custom;		/* a custom build even when the name looks official */
+	const char *commit;	/* a build from a source tree (source "build"): its
+				 * commit, "" when the tree is not a git checkout */
+	int dirty;		/* that tree had uncommitted changes */
 };
 
 /* Register the firmware file (an absolute path) in the catalogue as a

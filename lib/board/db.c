@@ -80,6 +80,26 @@ static const char *const migrations[] = {
 	"CREATE TABLE pages(url TEXT PRIMARY KEY, etag TEXT NOT NULL DEFAULT '',"
 	" last_modified TEXT NOT NULL DEFAULT '', sha256 TEXT NOT NULL DEFAULT '',"
 	" checked TEXT NOT NULL);",
+	/* 2: builds from a source tree (mpf-build): source "build", the
+	 * commit and whether the tree had uncommitted changes. sqlite cannot
+	 * change a CHECK constraint in place, so the table is copied. */
+	"CREATE TABLE firmware2(id INTEGER PRIMARY KEY, board_id TEXT NOT NULL,"
+	" variant TEXT NOT NULL DEFAULT '', version TEXT NOT NULL, vkey INTEGER NOT NULL,"
+	" preview INTEGER NOT NULL DEFAULT 0, build INTEGER NOT NULL DEFAULT 0,"
+	" port TEXT NOT NULL DEFAULT '', format TEXT NOT NULL, url TEXT UNIQUE, file TEXT,"
+	" sha256 TEXT, size INTEGER, date TEXT NOT NULL DEFAULT '',"
+	" source TEXT NOT NULL CHECK(source IN ('download','local','custom','build')),"
+	" page TEXT, gen INTEGER NOT NULL DEFAULT 0,"
+	" git_commit TEXT NOT NULL DEFAULT '', dirty INTEGER NOT NULL DEFAULT 0);"
+	"INSERT INTO firmware2(id, board_id, variant, version, vkey, preview, build, port, format,"
+	" url, file, sha256, size, date, source, page, gen) SELECT id, board_id, variant, version,"
+	" vkey, preview, build, port, format, url, file, sha256, size, date, source, page, gen"
+	" FROM firmware;"
+	"DROP TABLE firmware;"
+	"ALTER TABLE firmware2 RENAME TO firmware;"
+	"CREATE INDEX firmware_board ON firmware(board_id, variant);"
+	"CREATE INDEX firmware_page ON firmware(page);"
+	"CREATE UNIQUE INDEX firmware_local ON firmware(file) WHERE url IS NULL;",
 };
 
 static void col(sqlite3_stmt *st, int i, char *out, size_t cap);
@@ -448,16 +468,19 @@ static void bind_fw(sqlite3_stmt *st, const struct mpf_fw *fw)
 		sqlite3_bind_null(st, 12);
 	bind_text(st, 13, fw->date);
 	bind_text(st, 14, fw->source);
+	bind_text(st, 15, fw->commit);
+	sqlite3_bind_int(st, 16, fw->dirty);
 }
 
 #define FW_COLS "board_id, variant, version, vkey, preview, build, port, format, url, file," \
-		" sha256, size, date, source"
+		" sha256, size, date, source, git_commit, dirty"
+#define FW_VALUES "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?"
 
 int mpf_db_fw_listed(struct mpf_db *db, const struct mpf_fw *fw, const char *page, int64_t gen,
 		     struct mpf_buf *err)
 {
 	sqlite3_stmt *st = prep(db, "INSERT INTO firmware(" FW_COLS ", page, gen)"
-		" VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(url) DO UPDATE SET"
+		" VALUES(" FW_VALUES ",?,?) ON CONFLICT(url) DO UPDATE SET"
 		" board_id = excluded.board_id, variant = excluded.variant,"
 		" version = excluded.version, vkey = excluded.vkey, preview = excluded.preview,"
 		" build = excluded.build, port = excluded.port, format = excluded.format,"
@@ -466,8 +489,8 @@ int mpf_db_fw_listed(struct mpf_db *db, const struct mpf_fw *fw, const char *pag
 	if (!st)
 		return MPF_ERR_IO;
 	bind_fw(st, fw);
-	bind_text(st, 15, page);
-	sqlite3_bind_int64(st, 16, gen);
+	bind_text(st, 17, page);
+	sqlite3_bind_int64(st, 18, gen);
 	return run(db, st, err, "saving a firmware row");
 }
 
@@ -488,12 +511,13 @@ int mpf_db_fw_prune(struct mpf_db *db, const char *page, int64_t gen, struct mpf
 int mpf_db_fw_add(struct mpf_db *db, const struct mpf_fw *fw, struct mpf_buf *err)
 {
 	sqlite3_stmt *st = prep(db, "INSERT INTO firmware(" FW_COLS ")"
-		" VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(file) WHERE url IS NULL"
+		" VALUES(" FW_VALUES ") ON CONFLICT(file) WHERE url IS NULL"
 		" DO UPDATE SET board_id = excluded.board_id, variant = excluded.variant,"
 		" version = excluded.version, vkey = excluded.vkey, preview = excluded.preview,"
 		" build = excluded.build, port = excluded.port, format = excluded.format,"
 		" sha256 = excluded.sha256, size = excluded.size, date = excluded.date,"
-		" source = excluded.source", err);
+		" source = excluded.source, git_commit = excluded.git_commit,"
+		" dirty = excluded.dirty", err);
 
 	if (!st)
 		return MPF_ERR_IO;
@@ -540,6 +564,8 @@ static void read_fw(sqlite3_stmt *st, struct mpf_fw *fw)
 	fw->size = sqlite3_column_type(st, 12) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 12);
 	col(st, 13, fw->date, sizeof(fw->date));
 	col(st, 14, fw->source, sizeof(fw->source));
+	col(st, 15, fw->commit, sizeof(fw->commit));
+	fw->dirty = sqlite3_column_int(st, 16);
 }
 
 int mpf_db_fw_by_url(struct mpf_db *db, const char *url, struct mpf_fw *fw)
@@ -711,6 +737,11 @@ json_t *mpf_fw_json(const struct mpf_fw *fw, const char *fw_dir)
 	if (fw->date[0])
 		json_object_set_new(o, "date", json_string(fw->date));
 	json_object_set_new(o, "source", json_string(fw->source));
+	if (!strcmp(fw->source, "build")) {
+		if (fw->commit[0])
+			json_object_set_new(o, "commit", json_string(fw->commit));
+		json_object_set_new(o, "dirty", json_boolean(fw->dirty));
+	}
 	free(path);
 	return o;
 }

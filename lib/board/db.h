@@ -14,7 +14,8 @@
  *             mirror lists that the table lacks (source "mirror")
  *   firmware  one row per firmware file: board_id, variant, version,
  *             preview, build, port, format, url, file, sha256, size, date,
- *             source ("download", "local" or "custom")
+ *             source ("download", "local", "custom" or "build"), and for
+ *             builds (mpf-build) the commit and whether the tree was dirty
  *   pages     the HTTP validators (ETag, Last-Modified) of each page
  *
  * Paths (mpf(7), ENVIRONMENT): $MPF_HOME/mpf.db and $MPF_HOME/firmware when
@@ -31,7 +32,7 @@
 struct mpf_buf;
 struct mpf_db;
 
-#define MPF_DB_SCHEMA 1
+#define MPF_DB_SCHEMA 2
 
 struct mpf_fw {
 	int64_t id;
@@ -44,7 +45,9 @@ struct mpf_fw {
 	char sha256[65];
 	int64_t size;		/* -1 unknown */
 	char date[11];		/* "2024-11-29" or "" */
-	char source[10];	/* "download", "local", "custom" */
+	char source[10];	/* "download", "local", "custom", "build" */
+	char commit[48];	/* builds: the source tree's commit, "" when not a git tree */
+	int dirty;		/* builds: the tree had uncommitted changes */
 };
 
 struct mpf_db_board {
