@@ -63,7 +63,7 @@ stop_microbit() {
 # source tarball beside the repository (tests/peers/mps2-build.sh).
 test_lazy_prereq QEMU_MPS2 '"$MPF_SRC/tests/peers/mps2-build.sh" --check'
 
-# start_mps2: boot it on a pty; its path in mps2.pty, its pid in mps2.pid.
+# start_mps2 [FIRMWARE]: boot it (or that firmware.elf) on a pty; its path in mps2.pty, its pid in mps2.pid.
 # The emulated CPU runs at about 1 MIPS (-icount 10, aligned to real
 # time): a board slower than a real one, and a machine shared with other
 # tests keeps its cores. The caller holds the pty open between steps (QEMU
@@ -72,7 +72,7 @@ test_lazy_prereq QEMU_MPS2 '"$MPF_SRC/tests/peers/mps2-build.sh" --check'
 #   trap stop_mps2 EXIT; trap 'exit 1' HUP INT TERM PIPE
 start_mps2() {
 	rm -f mps2.out mps2.pid mps2.pty
-	_fw=$("$MPF_SRC/tests/peers/mps2-build.sh") || return 1
+	_fw=${1:-$("$MPF_SRC/tests/peers/mps2-build.sh")} || return 1
 	qemu-system-arm -machine mps2-an385 -nographic -monitor null -semihosting \
 		-icount shift=10,align=on -serial pty -kernel "$_fw" >mps2.out 2>&1 </dev/null &
 	MPS2_PID=$!
