@@ -13,7 +13,7 @@ mpy_tree() { "$MPF_SRC/tests/peers/mpy-tree.sh"; }
 
 # fake_make DIR: a make in DIR that logs its arguments to DIR/make.log and,
 # for a port build, writes the files named in $FAKE_OUT (FORMAT=FILE
-# pairs, copied as firmware.FORMAT into its BUILD folder), or fails with
+# pairs, FILE absolute, copied as firmware.FORMAT into its BUILD folder), or fails with
 # $FAKE_FAIL as its last words
 fake_make() {
 	mkdir -p "$1" &&
