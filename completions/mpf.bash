@@ -6,9 +6,9 @@ _mpf_opts() {
 	bootloader) echo ' --using --wait --kind --retry-errors --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	dfu) echo ' --device -d --alt -a --address --erase-all --verify --leave --force --vid --pid --wait --retry-errors --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	esp) echo ' --serial -s --baud --before --after --chip --erase-all --skip-unchanged --no-compress --force --flash-mode --flash-freq --flash-size --connect-attempts --retry-errors --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
-	fetch) echo ' --update -u --port -p --board -b --mirror --add --variant --version --custom --list -l --force -f --retries --retry-errors --help -h --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
+	fetch) echo ' --update -u --port -p --board -b --mirror --add --variant --version --custom --commit --dirty --list -l --force -f --retries --retry-errors --help -h --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	info) echo ' --reset --baud --no-raw-paste --script --ignore -i --retry-errors --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
-	pick) echo ' --version -V --board -b --as --variant --port -p --method -m --custom --force -f --explain --retry-errors --help -h --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
+	pick) echo ' --version -V --board -b --as --variant --port -p --method -m --custom --from --force -f --explain --retry-errors --help -h --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	scan) echo ' --serial -s --ignore -i --kind -k --ports-from --bluetooth --all --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	swd) echo ' --probe --frequency --target -t --unlock --address --all --no-reset --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	uf2) echo ' --drive --device --raw --force --no-wait --family --base --retry-errors --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
@@ -75,6 +75,7 @@ _mpf_arg() {
 	--add) echo '@file' ;;
 	--variant) echo '' ;;
 	--version) echo '' ;;
+	--commit) echo '' ;;
 	--retries) echo '' ;;
 	--jobs|-j) echo '' ;;
 	--timeout) echo '' ;;
@@ -98,6 +99,7 @@ _mpf_arg() {
 	--variant) echo '' ;;
 	--port|-p) echo '' ;;
 	--method|-m) echo 'uf2 dfu esp swd' ;;
+	--from) echo '@dir' ;;
 	--jobs|-j) echo '' ;;
 	--timeout) echo '' ;;
 	--output|-o) echo 'jsonl table json' ;;

@@ -15,7 +15,7 @@ test_expect_success 'every short option letter has one long name across applets 
 	for a in $(mpf --list | awk "{print \$1}"); do
 		shorts "$a" | sed "s/\$/ $a/" || return 1
 	done >all &&
-	for s in mpf-update mpf-download mpf-list; do
+	for s in mpf-update mpf-download mpf-list mpf-build; do
 		shorts "$MPF_SRC/scripts/$s" | sed "s/\$/ $s/" || return 1
 	done >>all &&
 	grep -q "^h --help mpf-scan" all &&

@@ -1,5 +1,5 @@
 #!/bin/sh
-test_description='the workflow scripts (mpf-list, mpf-download, mpf-update): man pages and completions agree with --help
+test_description='the workflow scripts (mpf-list, mpf-download, mpf-update, mpf-build): man pages and completions agree with --help
 Their man pages and completions are written by hand (the scripts have no
 option tables); this test fails when a script gains or loses an option and
 its page or a completion is not updated, and drives the bash completion with
@@ -9,7 +9,7 @@ compgen as a user pressing TAB would.'
 test_lazy_prereq ZSH 'command -v zsh'
 test_lazy_prereq FISH 'command -v fish'
 
-scripts="mpf-list mpf-download mpf-update"
+scripts="mpf-list mpf-download mpf-update mpf-build"
 man_opt() { echo "$1" | sed 's/-/\\\\-/g'; }	# --serial -> \-\-serial, as in roff
 
 # opts SCRIPT: the long and short options its --help lists
