@@ -4,7 +4,9 @@
 # test runs (real builds take minutes; the second run of the tests builds
 # nothing), and a fake make for the tests of what mpf-build decides.
 
-test_lazy_prereq MPY_TREE '"$MPF_SRC/tests/peers/mpy-tree.sh" --check'
+# the tarball, the ARM compiler and python3 (MicroPython's build scripts)
+test_lazy_prereq MPY_TREE '"$MPF_SRC/tests/peers/mpy-tree.sh" --check &&
+	command -v arm-none-eabi-gcc && command -v python3'
 MPF_BUILD_CACHE=${MPF_PEERS_CACHE:-$MPF_SRC/build/peers}/mpf-builds
 export MPF_BUILD_CACHE
 

@@ -9,6 +9,7 @@ the tree are cached beside the checkout, so only a first run builds.'
 . "$MPF_SRC/tests/build-lib.sh"
 
 test_have_prereq MPY_TREE || skip_all "no MicroPython source tarball or no arm-none-eabi-gcc"
+test_have_prereq QEMU_MPS2 || skip_all "no qemu-system-arm or no ARM C library (newlib)"
 test_have_prereq JQ || skip_all "jq missing"
 
 trap 'stop_mps2' EXIT
