@@ -7,7 +7,7 @@ t8010 and t8011.'
 . "${MPF_SRC:-.}/tests/lib.sh"
 . "$MPF_SRC/tests/build-lib.sh"
 
-test_lazy_prereq GIT 'command -v git'
+test_lazy_prereq GIT_CLI 'command -v git'
 test_have_prereq JQ || skip_all "jq missing"
 command -v arm-none-eabi-gcc >/dev/null || skip_all "arm-none-eabi-gcc missing (the qemu port's compiler)"
 MPF_BUILD_CACHE=$TRASH/builds
@@ -17,7 +17,7 @@ export GIT_AUTHOR_NAME GIT_AUTHOR_EMAIL GIT_COMMITTER_NAME GIT_COMMITTER_EMAIL
 # build [mpf-build options]: the qemu board of ./tree with the fake make
 build() { PATH=$TRASH/fake:$PATH mpf-build --src tree --board MPS2_AN385 -o jsonl "$@" </dev/null; }
 
-test_expect_success GIT 'setup: a git tree two commits after its v1.29.0-preview tag, a fake make' '
+test_expect_success GIT_CLI 'setup: a git tree two commits after its v1.29.0-preview tag, a fake make' '
 	head -c 3000 /dev/urandom >text.bin &&
 	"$(mpf_sim mkimage)" elf fw.elf 0x0:text.bin &&
 	"$(mpf_sim mkimage)" hex fw.hex 0x0:text.bin &&
@@ -28,7 +28,7 @@ test_expect_success GIT 'setup: a git tree two commits after its v1.29.0-preview
 	echo y >tree/py/y.c && git -C tree add -A && git -C tree commit -qm three
 '
 
-test_expect_success GIT 'a clean git tree: version and build number from git describe, its commit, not dirty' '
+test_expect_success GIT_CLI 'a clean git tree: version and build number from git describe, its commit, not dirty' '
 	FAKE_OUT="elf=$TRASH/fw.elf hex=$TRASH/fw.hex" build >recs 2>err &&
 	cat err recs &&
 	test "$(jq -r "[.firmware.format, .firmware.version, .firmware.build, .firmware.commit, .firmware.dirty, .firmware.source] | @tsv" recs)" = \
@@ -40,7 +40,7 @@ test_expect_success GIT 'a clean git tree: version and build number from git des
 	mpf-fetch --list -o jsonl >list && test "$(jq -r .firmware.commit list | sort -u)" = "$(git -C tree rev-parse HEAD)"
 '
 
-test_expect_success GIT 'the same tree again: the cache, no make' '
+test_expect_success GIT_CLI 'the same tree again: the cache, no make' '
 	: >fake/make.log &&
 	FAKE_OUT="elf=$TRASH/fw.elf hex=$TRASH/fw.hex" build >again 2>err &&
 	test_cmp recs again &&
@@ -48,7 +48,7 @@ test_expect_success GIT 'the same tree again: the cache, no make' '
 	! grep building err
 '
 
-test_expect_success GIT 'an uncommitted change: built again, registered as dirty; another change, another build' '
+test_expect_success GIT_CLI 'an uncommitted change: built again, registered as dirty; another change, another build' '
 	echo "/* mine */" >>tree/py/x.c &&
 	: >fake/make.log &&
 	FAKE_OUT="elf=$TRASH/fw.elf" build >dirty 2>err &&
@@ -65,7 +65,7 @@ test_expect_success GIT 'an uncommitted change: built again, registered as dirty
 	test "$(json_field dirty3 firmware.dirty)" = true
 '
 
-test_expect_success GIT '--force builds again; other make arguments are another build, in a fresh build folder' '
+test_expect_success GIT_CLI '--force builds again; other make arguments are another build, in a fresh build folder' '
 	git -C tree stash -u -q &&
 	: >fake/make.log &&
 	FAKE_OUT="elf=$TRASH/fw.elf hex=$TRASH/fw.hex" build --force >forced 2>err &&
@@ -94,7 +94,7 @@ test_expect_success 'a tree that is not a git checkout, inside one: the version 
 	! grep -q submodules fake/make.log
 '
 
-test_expect_success GIT 'a failing build: the log'"'"'s tail shown and kept, nothing registered, exit 1' '
+test_expect_success GIT_CLI 'a failing build: the log'"'"'s tail shown and kept, nothing registered, exit 1' '
 	echo "/* breaks */" >>tree/py/x.c &&
 	mpf-fetch --list -o jsonl >before &&
 	test_expect_code 1 env FAKE_FAIL="py/x.c:3: error: expected declaration" \
@@ -108,7 +108,7 @@ test_expect_success GIT 'a failing build: the log'"'"'s tail shown and kept, not
 	mpf-fetch --list -o jsonl >after && test_cmp before after
 '
 
-test_expect_success GIT 'a failing build in a pipeline: the record carries the error, exit 1' '
+test_expect_success GIT_CLI 'a failing build in a pipeline: the record carries the error, exit 1' '
 	echo "{\"serial\":\"/dev/ttyACM0\",\"board_id\":\"MPS2_AN385\",\"port\":\"qemu\"}" >in &&
 	test_expect_code 1 env FAKE_FAIL="boom" PATH=$TRASH/fake:$PATH mpf-build --src tree --method swd <in >out 2>err &&
 	test "$(json_field out error.applet)" = mpf-build &&
