@@ -39,6 +39,12 @@ static int count_cb(const struct mpf_fw *fw, void *ctx)
 	return 0;
 }
 
+static int first_cb(const struct mpf_fw *fw, void *ctx)
+{
+	*(struct mpf_fw *)ctx = *fw;
+	return 1;
+}
+
 static int count(struct mpf_db *db, const char *board, const char *version)
 {
 	struct mpf_db_query q = { board, NULL, NULL, version, NULL };
@@ -221,6 +227,42 @@ static void t_parallel(void)
 	mpf_db_close(db);
 }
 
+/* A catalogue of schema 1 (no builds: no git_commit, no dirty, source
+ * download, local or custom) keeps every row and its id when it becomes
+ * schema 2, and takes builds after. */
+static void t_migrate_builds(void)
+{
+	struct mpf_buf err = MPF_BUF_INIT;
+	struct mpf_db *db;
+	struct mpf_fw b = row("RPI_PICO", "", "1.26.0-preview", 9, NULL), got;
+	struct mpf_db_query q = { "RPI_PICO", NULL, NULL, "1.26.0-preview", "build" };
+	int before = sql_int("SELECT count(*) FROM firmware"), id = sql_int("SELECT max(id) FROM firmware");
+
+	check(before > 0);
+	sql_exec("ALTER TABLE firmware DROP COLUMN git_commit; ALTER TABLE firmware DROP COLUMN dirty;"
+		 "PRAGMA user_version = 1");
+	check_int(sql_int("SELECT count(*) FROM pragma_table_info('firmware') WHERE name = 'dirty'"), ==, 0);
+	if (!check_int(mpf_db_open(path, &db, &err), ==, 0)) {
+		test_msg("%s", mpf_buf_str(&err));
+		return;
+	}
+	check_int(sql_int("PRAGMA user_version"), ==, MPF_DB_SCHEMA);
+	check_int(sql_int("SELECT count(*) FROM firmware"), ==, before);
+	check_int(sql_int("SELECT max(id) FROM firmware"), ==, id);
+	check_int(sql_int("SELECT count(*) FROM firmware WHERE dirty != 0 OR git_commit != ''"), ==, 0);
+	snprintf(b.file, sizeof(b.file), "/tmp/build/x/firmware.uf2");
+	snprintf(b.source, sizeof(b.source), "build");
+	snprintf(b.commit, sizeof(b.commit), "1c3c201149f37fe8d81246191b3127bb198d6306");
+	b.dirty = 1;
+	check_int(mpf_db_fw_add(db, &b, &err), ==, 0);
+	memset(&got, 0, sizeof(got));
+	check_int(mpf_db_fw_each(db, &q, first_cb, &got, &err), ==, 1);
+	check_str(got.commit, b.commit);
+	check_int(got.dirty, ==, 1);
+	mpf_db_close(db);
+	mpf_buf_release(&err);
+}
+
 static void t_newer_schema(void)
 {
 	struct mpf_buf err = MPF_BUF_INIT;
@@ -270,6 +312,7 @@ int main(void)
 	TEST(t_firmware(), "firmware rows: upsert keeps downloads, prune, local builds by file");
 	TEST(t_pages(), "HTTP validators per page");
 	TEST(t_parallel(), "two writers at once both succeed (WAL, busy timeout)");
+	TEST(t_migrate_builds(), "schema 1 becomes 2: every row kept, builds carry commit and dirty");
 	TEST(t_newer_schema(), "a schema newer than mpf is refused with a clear message");
 	TEST(t_paths(), "MPF_HOME, XDG and HOME paths");
 	{
