@@ -16,7 +16,7 @@ mpy_tree() { "$MPF_SRC/tests/peers/mpy-tree.sh"; }
 # fake_make DIR: a make in DIR that logs its arguments to DIR/make.log and,
 # for a port build, writes the files named in $FAKE_OUT (FORMAT=FILE
 # pairs, FILE absolute, copied as firmware.FORMAT into its BUILD folder), or fails with
-# $FAKE_FAIL as its last words
+# $FAKE_FAIL as its last words; $FAKE_SLOW: seconds it takes, a line each
 fake_make() {
 	mkdir -p "$1" &&
 	cat >"$1/make" <<-\EOF2 &&
@@ -38,6 +38,7 @@ fake_make() {
 		echo "$FAKE_FAIL" >&2
 		exit 2
 	fi
+	i=0; while [ $i -lt "${FAKE_SLOW:-0}" ]; do echo "CC slow$i.c"; sleep 1; i=$((i + 1)); done
 	mkdir -p "$cd_to/$build" || exit 1
 	for p in ${FAKE_OUT:-}; do cp "${p#*=}" "$cd_to/$build/firmware.${p%%=*}" || exit 1; done
 	EOF2

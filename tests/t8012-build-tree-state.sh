@@ -118,6 +118,13 @@ test_expect_success GIT_CLI 'a failing build in a pipeline: the record carries t
 	test -z "$(json_field out firmware)"
 '
 
+test_expect_success GIT_CLI,SCRIPT 'on a terminal: the time so far and the log'"'"'s last line while make runs, a table after' '
+	script -qec "FAKE_SLOW=3 FAKE_OUT=elf=$TRASH/fw.elf PATH=$TRASH/fake:$PATH mpf-build --src tree --board MPS2_AN385 --force </dev/null" /dev/null >out &&
+	cat out &&
+	grep -q "mpf-build: qemu MPS2_AN385: [0-9]s: CC slow[12].c" out &&
+	grep -q "^Board  *Variant  *Version" out
+'
+
 test_expect_success 'usage errors: exit 2, nothing built' '
 	test_expect_code 2 mpf-build --board "A B" --src tree </dev/null 2>err && grep "bad board name" err &&
 	test_expect_code 2 mpf-build --board X --as Y --src tree </dev/null 2>err &&
