@@ -65,11 +65,13 @@ test_expect_success GIT_CLI 'an uncommitted change: built again, registered as d
 	test "$(json_field dirty3 firmware.dirty)" = true
 '
 
-test_expect_success GIT_CLI '--force builds again; other make arguments are another build, in a fresh build folder' '
+test_expect_success GIT_CLI '--force builds again from a clean build folder; other make arguments are another build, in a fresh build folder' '
 	git -C tree stash -u -q &&
 	: >fake/make.log &&
+	mkdir -p tree/ports/qemu/build-MPS2_AN385/obj && : >tree/ports/qemu/build-MPS2_AN385/obj/old.o &&
 	FAKE_OUT="elf=$TRASH/fw.elf hex=$TRASH/fw.hex" build --force >forced 2>err &&
 	test "$(grep -c "BUILD=" fake/make.log)" = 1 &&
+	test ! -e tree/ports/qemu/build-MPS2_AN385/obj/old.o &&
 	test_cmp recs forced &&
 	mkdir -p tree/ports/qemu/build-MPS2_AN385/obj && : >tree/ports/qemu/build-MPS2_AN385/obj/old.o &&
 	FAKE_OUT="elf=$TRASH/fw.elf" build -- CFLAGS_EXTRA=-DX=1 >flags 2>err &&
