@@ -137,4 +137,16 @@ test_expect_success 'usage errors: exit 2, nothing built' '
 	test_expect_code 66 mpf-build --board NO_SUCH --src tree </dev/null 2>err && grep "no ports/\*/boards/NO_SUCH" err
 '
 
+test_expect_success 'mpf-fetch --add: a build'"'"'s commit is hex or "-", --dirty goes with it' '
+	test_expect_code 2 mpf-fetch --add fw.elf --board B --port qemu --version 1.29.0 --commit xyz 2>err &&
+	grep "bad --commit" err &&
+	test_expect_code 2 mpf-fetch --add fw.elf --board B --port qemu --version 1.29.0 --dirty 2>err &&
+	grep "dirty goes with --commit" err &&
+	test_expect_code 2 mpf-fetch --list --commit abc 2>err &&
+	mpf-fetch --add fw.elf --board B --port qemu --version 1.29.0 --commit - --dirty -o jsonl >rec &&
+	test "$(jq -c "[.firmware.source, .firmware.commit, .firmware.dirty]" rec)" = "[\"build\",null,true]" &&
+	mpf-fetch --add fw.hex --board B --port qemu --version 1.29.0 --custom -o jsonl >rec &&
+	test "$(jq -c "[.firmware.source, .firmware.commit, .firmware.dirty]" rec)" = "[\"custom\",null,null]"
+'
+
 test_done
