@@ -127,6 +127,22 @@ test_expect_success GIT_CLI,SCRIPT 'on a terminal: the time so far and the log'"
 	grep -q "^Board  *Variant  *Version" out
 '
 
+test_expect_success GIT_CLI 'SIGTERM during the build: make stopped with it, nothing registered, exit 143' '
+	mpf-fetch --list -o jsonl >before &&
+	{ FAKE_SLOW=30 FAKE_OUT="elf=$TRASH/fw.elf" PATH=$TRASH/fake:$PATH mpf-build --src tree \
+		--board MPS2_AN385 --force -o jsonl </dev/null >out 2>err & } &&
+	pid=$! &&
+	wait_for 20 grep -q "^make -j" fake/make.log &&
+	wait_for 20 grep -q "CC slow0.c" $(ls -t builds/qemu/MPS2_AN385/*/build.log | head -n 1) &&
+	kill -TERM $pid &&
+	{ wait $pid; rc=$?; } && test $rc = 143 &&
+	sleep 1 &&
+	! ps -eo args | grep -v grep | grep -q "^/bin/sh $TRASH/fake/make" &&
+	mpf-fetch --list -o jsonl >after && test_cmp before after &&
+	# what the catalogue names of the earlier build is still there
+	for f in $(jq -r .firmware.file after); do test -f "$f" || return 1; done
+'
+
 test_expect_success 'usage errors: exit 2, nothing built' '
 	test_expect_code 2 mpf-build --board "A B" --src tree </dev/null 2>err && grep "bad board name" err &&
 	test_expect_code 2 mpf-build --board X --as Y --src tree </dev/null 2>err &&
