@@ -42,19 +42,20 @@ test_expect_success 'the catalogue lists the build; mpf-pick takes it only when 
 	test "$(json_field picked firmware.file)" = "$(jq -r "select(.firmware.format == \"elf\") | .firmware.file" recs)"
 '
 
-test_expect_success NOT_VALGRIND 'an unchanged rebuild registers the cached files in well under a second' '
-	best=9999 &&
-	for i in 1 2 3; do
-		t0=$(date +%s%N) &&
-		mpf-build --src "$SRC" --board MPS2_AN385 -o jsonl -- $UNAME </dev/null >again 2>err &&
-		t=$(( ($(date +%s%N) - t0) / 1000000 )) &&
-		{ [ $t -ge $best ] || best=$t; } || return 1
-	done &&
-	echo "# cache hit: $best ms" &&
+# The figure itself is make bench's (tests/bench/build.sh: about 0.1 to
+# 0.3 s on two shared cores); here, that no make runs and the same files
+# are registered, within a bound no real build of the board comes near
+# (it compiles for minutes) even on a loaded machine.
+test_expect_success NOT_VALGRIND 'an unchanged rebuild registers the cached files, no make, in a blink' '
+	t0=$(date +%s%N) &&
+	mpf-build --src "$SRC" --board MPS2_AN385 -o jsonl -- $UNAME </dev/null >again 2>err &&
+	t=$(( ($(date +%s%N) - t0) / 1000000 )) &&
+	echo $t >hit.ms &&
 	! grep -q "building" err &&
 	test_cmp recs again &&
-	test $best -lt 1000
+	test $t -lt 10000
 '
+test -f hit.ms && say "cache hit: $(cat hit.ms) ms"
 
 test_expect_success 'the build boots in QEMU and mpf-info names the board and the tree'"'"'s version' '
 	start_mps2 "$(jq -r "select(.firmware.format == \"elf\") | .firmware.file" recs)" &&
