@@ -110,6 +110,27 @@ test_expect_success 'the image is part of the build: --image builds again, in th
 	test "$(dirname "$(json_field same firmware.file)")" != "$(dirname "$(json_field mine firmware.file)")"
 '
 
+test_expect_success 'a git worktree: its repository mounted too, so git describe works inside' '
+	cp -r tree repo && rm -rf repo/ports/*/build-* &&
+	echo "# board" >repo/ports/rp2/boards/RPI_PICO2/mpconfigboard.cmake &&
+	git -C repo init -q && git -C repo add -A &&
+	git -C repo -c user.name=t -c user.email=t@example.org commit -qm one &&
+	git -C repo tag v1.29.0 &&
+	git -C repo worktree add -q "$TRASH/wt" &&
+	PATH=$TRASH/fake:$PATH mpf-build --src wt --board RPI_PICO2 --container docker -o jsonl </dev/null >recs 2>err &&
+	cat err &&
+	grep -x "$TRASH/repo/.git:$TRASH/repo/.git" fake/docker.log &&
+	! grep -q GIT_CEILING fake/docker.log &&
+	test "$(json_field recs firmware.version)" = 1.29.0 &&
+	test "$(json_field recs firmware.commit)" = "$(git -C repo rev-parse HEAD)" &&
+	# the repository itself: the same commit, the same build (the cache);
+	# built again, only the tree is mounted
+	PATH=$TRASH/fake:$PATH mpf-build --src repo --board RPI_PICO2 --container docker -o jsonl </dev/null >same 2>err &&
+	! grep -q building err && test_cmp recs same &&
+	PATH=$TRASH/fake:$PATH mpf-build --src repo --board RPI_PICO2 --container docker --force -o jsonl </dev/null >recs 2>err &&
+	test "$(grep -c "^-v$" fake/docker.log)" = 1
+'
+
 test_expect_success 'podman when there is no docker: the caller kept as the owner inside (keep-id)' '
 	PATH=$TRASH/podonly "$MPF_SRC/scripts/mpf-build" --src tree --board ESP32_GENERIC_S3 --force -o jsonl </dev/null >recs 2>err &&
 	cat err &&
