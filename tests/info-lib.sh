@@ -81,7 +81,9 @@ start_mps2() {
 	sed -n 's|.*redirected to \(/dev/[^ ]*\).*|\1|p' mps2.out | head -1 >mps2.pty
 }
 
+# A board started inside a test body (a subshell) is known by its pid file only.
 stop_mps2() {
-	[ -n "${MPS2_PID:-}" ] && kill -CONT "$MPS2_PID" 2>/dev/null && kill "$MPS2_PID" 2>/dev/null
+	_pid=${MPS2_PID:-$(cat "$TRASH/mps2.pid" 2>/dev/null)}
+	[ -n "$_pid" ] && kill -CONT "$_pid" 2>/dev/null && kill "$_pid" 2>/dev/null
 	MPS2_PID=
 }
