@@ -181,12 +181,14 @@ static void unlist(struct mpf_strlist *l, size_t i, int64_t *ms)
 		ms[i] = ms[l->n];
 }
 
-/* Under st->lock: the devices of one scan (at now) as candidates, each
- * with when it was first seen. A device of this kind gone from the scan
- * is forgotten, claimed or not: a drive mounted later at the same place
- * (udisks names mount points by label) is a new one. */
+/* Under st->lock: the devices of one scan (from start to now) as
+ * candidates, each with when it was first seen. A device of this kind
+ * known before the scan started and missing from it is forgotten, claimed
+ * or not: a drive mounted later at the same place (udisks names mount
+ * points by label) is a new one. (A scan that started before a device
+ * was first seen says nothing of it.) */
 static void note_seen(struct bl_state *st, const char *kind, struct mpf_record *recs, size_t n,
-		      struct mpf_boot_cand *c, int64_t now)
+		      struct mpf_boot_cand *c, const int64_t when[2])
 {
 	struct mpf_buf key = MPF_BUF_INIT, here = MPF_BUF_INIT;
 	size_t i, klen = strlen(kind);
@@ -198,7 +200,7 @@ static void note_seen(struct bl_state *st, const char *kind, struct mpf_record *
 		mpf_buf_reset(&key);
 		mpf_buf_addf(&key, "\n%s\n", st->seen.v[i]);
 		if (!strncmp(st->seen.v[i], kind, klen) && st->seen.v[i][klen] == ':' &&
-		    !strstr(mpf_buf_str(&here), key.buf)) {
+		    st->seen_ms[i] < when[0] && !strstr(mpf_buf_str(&here), key.buf)) {
 			if ((at = listed(&st->claimed, st->seen.v[i])))
 				unlist(&st->claimed, (size_t)at - 1, NULL);
 			unlist(&st->seen, i, st->seen_ms);
@@ -209,7 +211,7 @@ static void note_seen(struct bl_state *st, const char *kind, struct mpf_record *
 		if (!(at = listed(&st->seen, bootdev_key(&recs[i], &key)))) {
 			mpf_strlist_add(&st->seen, key.buf);
 			st->seen_ms = mpf_xrealloc(st->seen_ms, st->seen.n * sizeof(*st->seen_ms));
-			st->seen_ms[(at = (int)st->seen.n) - 1] = now;
+			st->seen_ms[(at = (int)st->seen.n) - 1] = when[1];
 		}
 		c[i].seen_ms = st->seen_ms[at - 1];
 		c[i].claimed = listed(&st->claimed, key.buf) != 0;
@@ -223,13 +225,14 @@ static void note_seen(struct bl_state *st, const char *kind, struct mpf_record *
 static struct mpf_boot_cand *scan_locked(struct board *b, struct mpf_record **recs, size_t *n)
 {
 	struct mpf_boot_cand *c;
-	int64_t now;
+	int64_t when[2];
 
+	when[0] = mpf_now_ms();
 	scan_bootdevs(b->kind, recs, n);
-	now = mpf_now_ms();
+	when[1] = mpf_now_ms();
 	c = mpf_xcalloc(*n + 1, sizeof(*c));
 	pthread_mutex_lock(&b->st->lock);
-	note_seen(b->st, b->kind == MPF_BOOTDEV_UF2 ? "uf2" : "dfu", *recs, *n, c, now);
+	note_seen(b->st, b->kind == MPF_BOOTDEV_UF2 ? "uf2" : "dfu", *recs, *n, c, when);
 	return c;
 }
 
