@@ -30,11 +30,7 @@ now_ms() { date +%s%3N; }
 ev() { grep "^$2" "$1" | head -n 1 | sed 's/.* @//'; }
 
 test_expect_success 'setup: 1.24.0 and 1.24.1 images' '
-	for v in 1.24.0 1.24.1; do
-		{ printf "MicroPython v$v on 2024-11-29; Raspberry Pi Pico W with RP2040\0"
-		  head -c 20000 /dev/urandom; } >fw-$v.bin &&
-		mpf-uf2 convert --family RP2040 fw-$v.bin fw-$v.uf2 || return 1
-	done &&
+	mpy_uf2 1.24.0 fw-1.24.0.uf2 && mpy_uf2 1.24.1 fw-1.24.1.uf2 &&
 	cp fw-1.24.1.uf2 fw.uf2
 '
 

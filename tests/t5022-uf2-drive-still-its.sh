@@ -5,9 +5,7 @@ mpf-bootloader matched to the board (the same USB place and serial number)'
 . "$MPF_SRC/tests/sim/uf2drive/env.sh"
 
 test_expect_success 'setup: a 1.24.1 image' '
-	{ printf "MicroPython v1.24.1 on 2024-11-29; Raspberry Pi Pico W with RP2040\0"
-	  head -c 20000 /dev/urandom; } >fw.bin &&
-	mpf-uf2 convert --family RP2040 fw.bin fw.uf2
+	mpy_uf2 1.24.1 fw.uf2
 '
 
 # A drive from /dev/uf2sim1, a USB disk on hub port 1-1.1 (sysfs as Linux

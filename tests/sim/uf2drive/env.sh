@@ -7,6 +7,8 @@
 #                                   an RP2040 board on MicroPython 1.22.2 behind
 #                                   the link ttyN (usbboard-sim): its BOOTSEL
 #                                   drive appears at drvN, logging to drvN.log
+#   mpy_uf2 VERSION FILE            FILE: a UF2 image of MicroPython VERSION
+#                                   for the Pico W (20 KB of random payload)
 
 sim=$(mpf_sim uf2drive-sim)
 
@@ -38,4 +40,10 @@ board() {
 	echo $! >b$_n.pid &&
 	test_when_finished "kill \$(cat b$_n.pid); umount -l drv$_n" &&
 	wait_for 10 test -e tty$_n
+}
+
+mpy_uf2() {
+	{ printf "MicroPython v%s on 2024-11-29; Raspberry Pi Pico W with RP2040\0" "$1"
+	  head -c 20000 /dev/urandom; } >"$2.bin" &&
+	mpf-uf2 convert --family RP2040 "$2.bin" "$2"
 }
