@@ -1,21 +1,7 @@
 #!/bin/sh
 test_description='mpf-bootloader: activators, waiting for each board s UF2 drive, pass-through'
 . "${MPF_SRC:-.}/tests/lib.sh"
-
-
-# board N [usbboard-sim options]: an RP2040 board on MicroPython 1.22.2
-# behind the link ttyN; its BOOTSEL drive will appear at drvN.
-board() {
-	_n=$1
-	shift
-	printf "MicroPython v1.22.2 on 2024-02-22; Raspberry Pi Pico W with RP2040\0" >img$_n &&
-	mkdir -p drv$_n &&
-	{ "$(mpf_sim usbboard-sim)" --link "$PWD/tty$_n" --drive "$PWD/drv$_n" --flash img$_n \
-		--drive-sim "$(mpf_sim uf2drive-sim)" --log b$_n.log "$@" & } &&
-	echo $! >b$_n.pid &&
-	test_when_finished "kill \$(cat b$_n.pid); umount -l drv$_n" &&
-	wait_for 10 test -e tty$_n
-}
+. "$MPF_SRC/tests/sim/uf2drive/env.sh"
 
 rec() { # N [ACTIVATORS]
 	printf '{"serial":"%s","port":"rp2","method":"uf2","bootloader":[%s],"firmware":{"file":"fw.uf2"}}\n' \

@@ -458,15 +458,21 @@ static int read_attr(const char *dir, const char *name, char *out, size_t cap)
 	return mpf_read_line(path, out, cap);
 }
 
-int mpf_blockdev_usb_identity(const char *sysroot, const char *dev, char *serial, size_t scap,
-			      char *location, size_t lcap)
+/* The USB device above sysroot/class/CLS/NAME: its serial number and
+ * location. dev may be a link (/dev/serial/by-id/..., a pty's): the
+ * device it names is looked up. */
+static int usb_identity(const char *sysroot, const char *cls, const char *dev, char *serial,
+			size_t scap, char *location, size_t lcap)
 {
-	char link[PATH_MAX], real[PATH_MAX], busnum[16];
-	const char *base = strrchr(dev, '/');
+	char link[2 * PATH_MAX], real[PATH_MAX], busnum[16];
+	const char *base;
 	char *p;
 
 	serial[0] = location[0] = '\0';
-	snprintf(link, sizeof(link), "%s/class/block/%s", sysroot ? sysroot : "/sys",
+	if (realpath(dev, real))
+		dev = real;
+	base = strrchr(dev, '/');
+	snprintf(link, sizeof(link), "%s/class/%s/%s", sysroot ? sysroot : "/sys", cls,
 		 base ? base + 1 : dev);
 	if (!realpath(link, real))
 		return 0;
@@ -481,6 +487,18 @@ int mpf_blockdev_usb_identity(const char *sysroot, const char *dev, char *serial
 		}
 	}
 	return 0;
+}
+
+int mpf_blockdev_usb_identity(const char *sysroot, const char *dev, char *serial, size_t scap,
+			      char *location, size_t lcap)
+{
+	return usb_identity(sysroot, "block", dev, serial, scap, location, lcap);
+}
+
+int mpf_tty_usb_identity(const char *sysroot, const char *port, char *serial, size_t scap,
+			 char *location, size_t lcap)
+{
+	return usb_identity(sysroot, "tty", port, serial, scap, location, lcap);
 }
 
 int mpf_blockdev_scsi_identity(const char *sysroot, const char *dev, char *vendor, size_t vcap,
