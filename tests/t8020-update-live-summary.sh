@@ -50,6 +50,10 @@ test_expect_success USBSIM,SCRIPT 'on a terminal: a table redrawn in place as bo
 	grep -q "^Board *Name *Method *Time *Before *Version *Result" final &&
 	grep -q "^X1 *NO_SUCH_BOARD *- *[0-9.]* s *- *- *failed: NO_SUCH_BOARD: unknown board" final &&
 	grep -q "^X2 *PYBV11 *dfu *[0-9.]* s *- *- *ok (warning: " final &&
+	# below it, a line per running job with its phase and percentage,
+	# from the progress events of every applet (one display for all)
+	grep -q "^  usb:[0-9.-]*  *write [0-9]*%$" tty.txt &&
+	! grep -q "\"event\":" tty.txt &&
 	# the applets messages are shown above the table, not through it
 	grep -q "^$(printf "\[[0-9]*A\[J")mpf-dfu: warning: X2: flashed" tty.txt
 '
