@@ -335,6 +335,20 @@ static int enter_pressed(int tty)
 	return tty >= 0 && poll(&p, 1, 0) > 0 && read(tty, buf, sizeof(buf)) > 0;
 }
 
+/* The user's terminal, to read Enter from: /dev/tty when this process is
+ * in its foreground (a background job reading it would be stopped), even
+ * when stderr is a pipe, as under mpf-update's live table; else -1. */
+static int user_tty(void)
+{
+	int fd = open("/dev/tty", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd >= 0 && tcgetpgrp(fd) != getpgrp()) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
 /* After activator a: wait for the board's device. The activator has
  * --wait to show an effect (the port leaving, or the device appearing);
  * once the port is gone, the device has the rest of --timeout. */
@@ -342,7 +356,7 @@ static int wait_bootdev(struct board *b, const struct mpf_activator *a, int64_t 
 {
 	int manual = !strcmp(a->name, "manual"), none = !strcmp(a->name, "none");
 	int64_t end = manual || none ? end_all : mpf_now_ms() + (int64_t)(o_wait * 1000);
-	int tty = manual && isatty(STDERR_FILENO) ? open("/dev/tty", O_RDONLY | O_NONBLOCK | O_CLOEXEC) : -1;
+	int tty = manual ? user_tty() : -1;
 	int found = 0, enter = 0;
 
 	while (!mpf_interrupted) {
@@ -382,10 +396,14 @@ static int try_activator(struct board *b, const char *name, int64_t end_all)
 			  b->port ? "the port is gone" : "no serial port");
 		return 0;
 	}
-	if (!strcmp(name, "manual"))
+	if (!strcmp(name, "manual")) {
+		int tty = user_tty();
+
 		mpf_info("%s: put the board in its bootloader: %s%s", b->port ? b->port : "board",
-			 mpf_manual_instructions(mport),
-			 isatty(STDERR_FILENO) ? " (Enter when done)" : "");
+			 mpf_manual_instructions(mport), tty >= 0 ? " (Enter when done)" : "");
+		if (tty >= 0)
+			close(tty);
+	}
 	r = a->activate(b->port, &b->err);
 	if (r == MPF_ERR_INTR)
 		return r;

@@ -75,6 +75,21 @@ test_expect_success SCRIPT 'manual on a terminal: Enter ends the wait at once' '
 	test $(( $(date +%s) - start )) -lt 30
 '
 
+test_expect_success SCRIPT 'manual on a terminal with stderr in a pipe (mpf-update'"'"'s live table): Enter still ends the wait' '
+	start=$(date +%s) &&
+	{ sleep 1; printf "\n"; sleep 2; } |
+	script -qec "mpf-bootloader --using manual --timeout 60 /dev/null 2>&1 | cat" /dev/null >tty.out &&
+	grep -q "(Enter when done)" tty.out &&
+	grep -q "no UF2 drive appeared after trying manual" tty.out &&
+	test $(( $(date +%s) - start )) -lt 30
+'
+
+test_expect_success SCRIPT 'manual without a terminal: no Enter is offered' '
+	setsid -w mpf-bootloader --using manual --timeout 1 /dev/null </dev/null >out 2>err;
+	grep -q "put the board in its bootloader" err &&
+	! grep -q "(Enter when done)" err
+'
+
 test_expect_success JQ 'a bare PORT gets the generic activators, and the error lists them' '
 	test_expect_code 1 mpf-bootloader --timeout 1 --wait 0.2 /dev/null >out 2>err &&
 	json_field out error.message | grep -q "no UF2 drive appeared after trying touch1200,mpy,manual (touch1200: " &&
