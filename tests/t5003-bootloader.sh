@@ -123,7 +123,7 @@ test_expect_success FUSE,JQ 'four boards with USB locations (-j 4): each takes t
 	for n in 10 11 12 13; do
 		rec $n | sed "s/}\$/,\"location\":\"1-1.$n\"}/" || return 1
 	done >in4 &&
-	MPF_TEST_SYSFS=$PWD/sys mpf-bootloader -j 4 <in4 >out4 &&
+	MPF_TEST_SYSFS=$PWD/sys mpf-bootloader -j 4 --keep-order <in4 >out4 &&
 	i=1 && for n in 10 11 12 13; do
 		test "$(json_field out4 target.path $i)" = "$PWD/drv$n" &&
 		test "$(json_field out4 target.location $i)" = "1-1.$n" &&

@@ -80,9 +80,9 @@ lab() {
 	export MPF_USBSIM
 	i=0
 	while [ $i -lt "$1" ]; do
-		n=0
-		while ! { [ -f lab/u$i/INFO_UF2.TXT ] && [ -e lab/e$i.tty ]; } && [ $n -lt 200 ]; do
-			sleep 0.05; n=$((n + 1))
+		_w=0
+		while ! { [ -f lab/u$i/INFO_UF2.TXT ] && [ -e lab/e$i.tty ]; } && [ $_w -lt 200 ]; do
+			sleep 0.05; _w=$((_w + 1))
 		done
 		i=$((i + 1))
 	done
@@ -128,11 +128,12 @@ report() {
 	[ "$ok" = "$total" ] || grep -o '"message":"[^"]*"' out | sort | uniq -c | head -n 3 | sed 's/^/lab: /'
 }
 
-for n in 4 16; do
-	lab $n
+# each method's boards: 4 (16 boards) and 16 (64 boards)
+for per in 4 16; do
+	lab $per
 	slowest
-	lab $n
-	report $n "" "$([ $n = 4 ] && echo "<= 1.2" || echo "<= 1.5")"
-	lab $n
-	report $n ", -j 1" "none, for comparison" -j 1
+	lab $per
+	report $per "" "$([ $per = 4 ] && echo "<= 1.2" || echo "<= 1.5")"
+	lab $per
+	report $per ", -j 1" "none, for comparison" -j 1
 done
