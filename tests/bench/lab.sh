@@ -125,6 +125,8 @@ report() {
 	total=$((_n * 4))
 	echo "lab $total boards$_label: $(awk -v m="$ms" 'BEGIN { printf "%.2f", m / 1000 }') s, $ok of $total flashed; $(awk -v a="$ms" -v b="$single" 'BEGIN { printf "%.2f", a / b }') x the slowest single board ($what, $(awk -v m="$single" 'BEGIN { printf "%.2f", m / 1000 }') s; goal $_goal)"
 	echo "lab $total boards$_label: CPU $(awk -v c="$cpu" -v n="$total" 'BEGIN { printf "%.0f", c * 1000 / n }') ms per board ($cpu s for the pipeline), largest stage $(( rss / 1024 )) MiB peak RSS ($(( rss / total )) KiB per board)"
+	echo "lab $total boards$_label: longest flash per method: $(jq -r "select(.flashed) | \"\\(.flashed.method) \\(.flashed.seconds)\"" out |
+		awk '{ if ($2 > m[$1]) m[$1] = $2 } END { for (k in m) printf "%s %.2f s, ", k, m[k] }' | sed 's/, $//') (each record's flashed.seconds)"
 	[ "$ok" = "$total" ] || grep -o '"message":"[^"]*"' out | sort | uniq -c | head -n 3 | sed 's/^/lab: /'
 }
 
