@@ -139,3 +139,4 @@ for per in 4 16; do
 	lab $per
 	report $per ", -j 1" "none, for comparison" -j 1
 done
+echo "lab: load average $(cut -d' ' -f1-3 /proc/loadavg) at the end (a shared machine: the ratios are side by side in one run)"
