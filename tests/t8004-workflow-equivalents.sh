@@ -38,10 +38,12 @@ test_expect_success 'mpflash list  ==  mpf-list (or mpf-scan | mpf-info)' '
 test_expect_success 'mpflash download --version stable --board X  ==  mpf-download --board X (or mpf-pick --board X | mpf-fetch)' '
 	mpf-download --board RPI_PICO_W --board PYBV11 --version 1.24.1 -o jsonl >out &&
 	test "$(wc -l <out)" = 2 &&
+	# each record as its download ends: found by board, not by line
+	grep "\"board_id\":\"RPI_PICO_W\"" out >pico &&
 	test -s "$(json_field out firmware.file 1)" &&
 	test -s "$(json_field out firmware.file 2)" &&
-	test "$(json_field out firmware.version 1)" = 1.24.1 &&
-	mpf-uf2 info "$(json_field out firmware.file 1)" >info &&
+	test "$(json_field pico firmware.version)" = 1.24.1 &&
+	mpf-uf2 info "$(json_field pico firmware.file)" >info &&
 	grep -qi rp2040 info &&
 	mpf-pick --board RPI_PICO_W | mpf-fetch >out2 &&
 	test "$(json_field out2 firmware.version)" = 1.25.0 &&
