@@ -693,6 +693,17 @@ static long long rec_offset(const struct mpf_record *rec)
 	return -1;
 }
 
+/* The serial port a record's job opens: records for one port take turns. */
+static const char *port_device(const struct mpf_record *rec, struct mpf_buf *out, void *ctx)
+{
+	const char *port = o_serial ? o_serial : mpf_rec_str(rec, "serial");
+
+	if (!port)
+		return NULL;
+	mpf_buf_addf(out, "serial:%s", port);
+	return out->buf;
+}
+
 static int filter_run(struct mpf_record *rec, void *ctx)
 {
 	struct mpf_buf err = MPF_BUF_INIT;
@@ -1036,7 +1047,8 @@ static int cmd_image_info(int argc, char **argv)
 
 static int esp_main(int argc, char **argv)
 {
-	struct mpf_filter f = { .columns = columns, .wants = wants, .run = filter_run };
+	struct mpf_filter f = { .columns = columns, .wants = wants, .run = filter_run,
+				.device = port_device };
 
 	return mpf_filter_fd(&f, STDIN_FILENO, "stdin");
 }
@@ -1131,5 +1143,6 @@ const struct mpf_applet esp_applet = {
 	.conflicts = esp_conflicts,
 	.subcmds = esp_subcmds,
 	.flags = MPF_APPLET_FILTER,
+	.default_jobs = MPF_JOBS_ALL,
 	.main = esp_main,
 };

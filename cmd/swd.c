@@ -4,7 +4,6 @@
  * adiv5, cortex_m, swd_target).
  */
 #include <errno.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,15 +92,17 @@ static void session_close(struct session *s)
 	memset(s, 0, sizeof(*s));
 }
 
-/* Find, open and attach; the probe goes into the record whatever happens. */
-static int session_open(struct session *s, int halt, int attach, struct mpf_buf *err)
+/* Find the probe sel names (NULL: the only one), open it and attach; the
+ * probe goes into the record whatever happens. */
+static int session_open(struct session *s, const char *sel, int halt, int attach,
+			struct mpf_buf *err)
 {
 	struct mpf_swd_opts o = { 0 };
 	int rc;
 
 	memset(s, 0, sizeof(*s));
 	s->n = mpf_usb_probes(&s->probes);
-	if ((s->idx = mpf_usb_probe_select(s->probes, s->n, o_probe, err)) < 0)
+	if ((s->idx = mpf_usb_probe_select(s->probes, s->n, sel, err)) < 0)
 		return s->idx;
 	if ((rc = mpf_usb_probe_open(&s->probes[s->idx], &s->dap, err)) < 0)
 		return rc;
@@ -254,8 +255,27 @@ static int wants_swd(const struct mpf_record *r, void *ctx)
 	return m && !strcmp(m, "swd");
 }
 
-/* One probe, one target: records take turns even with --jobs. */
-static pthread_mutex_t probe_lock = PTHREAD_MUTEX_INITIALIZER;
+/* The probe a record names: its "probe" (the USB serial of the probe the
+ * board is behind), or its own usb_serial when the record is the probe
+ * mpf-scan found; else --probe, else NULL (the only one attached). */
+static const char *record_probe(const struct mpf_record *r)
+{
+	const char *p = mpf_rec_str(r, "probe"), *kind = mpf_rec_str(r, "kind");
+
+	if (!p && kind && !strcmp(kind, "probe"))
+		p = mpf_rec_str(r, "usb_serial");
+	return p && *p ? p : o_probe;
+}
+
+/* One probe, one target: records for the same probe take turns, records
+ * for other probes run beside them. */
+static const char *probe_device(const struct mpf_record *r, struct mpf_buf *out, void *ctx)
+{
+	const char *p = record_probe(r);
+
+	mpf_buf_addf(out, "probe:%s", p ? p : "");
+	return out->buf;
+}
 
 static int run_record(struct mpf_record *r, void *ctx)
 {
@@ -279,8 +299,9 @@ static int run_record(struct mpf_record *r, void *ctx)
 		mpf_buf_release(&err);
 		return rc;
 	}
-	pthread_mutex_lock(&probe_lock);
-	rc = session_open(&s, 1, 1, &err);
+	rc = session_open(&s, record_probe(r), 1, 1, &err);
+	if (rc == MPF_ERR_ARG && !record_probe(r))
+		mpf_buf_addstr(&err, "; or give the record the probe's serial as \"probe\"");
 	if (rc >= 0 && !mpf_target_matches_cpu(&s.swd.t, cpu))
 		rc = mpf_errf(&err, MPF_ERR_MISMATCH, "the probe's target is %s but the board is a %s: "
 			      "nothing written", s.swd.t.name, cpu);
@@ -290,7 +311,6 @@ static int run_record(struct mpf_record *r, void *ctx)
 		fail(r, rc, &err);
 	session_close(&s);
 	mpf_image_release(&img);
-	pthread_mutex_unlock(&probe_lock);
 	mpf_buf_release(&err);
 	return rc < 0 ? rc : 0;
 }
@@ -392,7 +412,7 @@ static int run_cmd(struct mpf_record *r, void *ctx)
 	const struct cmd_ctx *c = ctx;
 	struct mpf_buf err = MPF_BUF_INIT;
 	struct session s;
-	int rc = session_open(&s, c->halt, 1, &err);
+	int rc = session_open(&s, o_probe, c->halt, 1, &err);
 
 	if (s.probes && s.idx >= 0 && s.idx < s.n)
 		probe_fields(r, &s.probes[s.idx]);
@@ -541,7 +561,8 @@ static int cmd_reset(int argc, char **argv)
 
 static int swd_main(int argc, char **argv)
 {
-	struct mpf_filter f = { .columns = columns, .wants = wants_swd, .run = run_record };
+	struct mpf_filter f = { .columns = columns, .wants = wants_swd, .run = run_record,
+				.device = probe_device };
 
 	return mpf_filter_fd(&f, 0, "stdin");
 }
@@ -594,10 +615,13 @@ const struct mpf_applet swd_applet = {
 		"packet. The SWD clock is 4 MHz unless --frequency says otherwise.\n"
 		"\n"
 		"Without a command, records are read on stdin: those with \"method\": \"swd\" "
-		"are flashed with their firmware.file through the probe chosen by --probe (or "
-		"the only one attached), after checking that the part found is the record's "
-		"cpu; nothing is written otherwise. The record gets \"flashed\"; other records "
-		"pass through untouched.",
+		"are flashed with their firmware.file through the probe each names (its "
+		"\"probe\", or the usb_serial of a probe record), else the one --probe chooses, "
+		"else the only one attached, all at once: records for one probe take turns, "
+		"probes work side by side. The part found must be the record's cpu; nothing is "
+		"written otherwise. With several probes attached, a record that names none "
+		"fails unless --probe chooses one. The record gets \"flashed\"; other "
+		"records pass through untouched.",
 	.examples =
 		"$ mpf-swd list\n"
 		"Show the attached probes.\n"
@@ -619,6 +643,8 @@ const struct mpf_applet swd_applet = {
 	.opts = swd_opts,
 	.conflicts = swd_conflicts,
 	.subcmds = swd_subcmds,
+	.flags = MPF_APPLET_FILTER,
 	.default_timeout = 5,
+	.default_jobs = MPF_JOBS_ALL,
 	.main = swd_main,
 };

@@ -561,6 +561,23 @@ static int same_drive(const struct mpf_record *rec, const char *path, struct mpf
 	return r;
 }
 
+/* The drive a record's job copies to: records for one drive take turns. */
+static const char *drive_device(const struct mpf_record *rec, struct mpf_buf *out, void *ctx)
+{
+	const char *tkind = mpf_rec_str(rec, "target.kind"), *kind = mpf_rec_str(rec, "kind");
+	const char *d = o_drive ? o_drive : o_device;
+
+	if (!d && tkind && !strcmp(tkind, "uf2"))
+		d = mpf_rec_str(rec, "target.path") ? mpf_rec_str(rec, "target.path")
+		    : mpf_rec_str(rec, "target.device");
+	else if (!d && kind && !strcmp(kind, "uf2"))
+		d = mpf_rec_str(rec, "path");
+	if (!d)
+		return NULL;
+	mpf_buf_addf(out, "uf2:%s", d);
+	return out->buf;
+}
+
 static int record_run(struct mpf_record *rec, void *ctx)
 {
 	struct flash f = { .err = MPF_BUF_INIT };
@@ -715,7 +732,8 @@ static int records_on_stdin(void)
 
 static int uf2_main(int argc, char **argv)
 {
-	struct mpf_filter f = { .wants = wants, .run = record_run, .columns = flash_columns };
+	struct mpf_filter f = { .wants = wants, .run = record_run, .columns = flash_columns,
+				.device = drive_device };
 
 	if (argc > 1)
 		mpf_usage_error("one FILE at a time (a drive takes one image)");
@@ -822,5 +840,6 @@ const struct mpf_applet uf2_applet = {
 	.subcmds = uf2_subcmds,
 	.flags = MPF_APPLET_FILTER | MPF_APPLET_OPERANDS,
 	.default_timeout = 30,
+	.default_jobs = MPF_JOBS_ALL,
 	.main = uf2_main,
 };

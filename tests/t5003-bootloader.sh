@@ -98,10 +98,10 @@ test_expect_success JQ 'a bare PORT gets the generic activators, and the error l
 
 test_expect_success FUSE,JQ 'two boards at once (-j 2): each gets its own drive' '
 	board 5 && board 6 &&
-	{ rec 5; rec 6; } | mpf-bootloader -j 2 >out &&
+	{ rec 5; rec 6; } | mpf-bootloader -j 2 --keep-order >out &&
 	test "$(json_field out target.path 1)" = "$PWD/drv5" &&
 	test "$(json_field out target.path 2)" = "$PWD/drv6" &&
-	mpf-uf2 -j 2 <out >out2 &&
+	mpf-uf2 -j 2 --keep-order <out >out2 &&
 	test "$(json_field out2 flashed.ok 1)" = true &&
 	test "$(json_field out2 flashed.ok 2)" = true &&
 	wait_for 10 grep -q "^back 1.24.1" b5.log &&
@@ -124,7 +124,7 @@ test_expect_success FUSE,JQ 'four boards with USB locations (-j 4): each takes t
 	for n in 10 11 12 13; do
 		rec $n | sed "s/}\$/,\"location\":\"1-1.$n\"}/" || return 1
 	done >in4 &&
-	MPF_TEST_SYSFS=$PWD/sys mpf-bootloader -j 4 <in4 >out4 &&
+	MPF_TEST_SYSFS=$PWD/sys mpf-bootloader -j 4 --keep-order <in4 >out4 &&
 	i=1 && for n in 10 11 12 13; do
 		test "$(json_field out4 target.path $i)" = "$PWD/drv$n" &&
 		test "$(json_field out4 target.location $i)" = "1-1.$n" &&

@@ -26,7 +26,7 @@
  *                     target answers only under reset (connect under reset)
  * Flash (and UICR) persist in $MPF_USBSIM_STATE as MODEL-SERIAL.flash/.uicr.
  */
-#define _POSIX_C_SOURCE 200809L	/* nanosleep */
+#define _POSIX_C_SOURCE 200809L
 #include "usbsim.h"
 
 #include <stdio.h>
@@ -53,6 +53,11 @@ struct dap {
 	const char *strings[5];
 	int warned_full;
 	struct dapsim_counts seen;	/* target counters already logged */
+	/* The wire takes real time without holding up other probes: a reply
+	 * is ready when the probe is done on the wire (ready[slot]); a
+	 * command starts when the one before it ended (cmd_start_ns). */
+	uint64_t ready[QMAX], last_ready, cmd_start_ns, wire_ns;
+	int in_cmd;
 };
 
 static const char *const keys[] = {
@@ -69,23 +74,18 @@ static const uint8_t hid_report[] = {
 static uint64_t clock_us(void *ctx)
 {
 	struct dap *d = ctx;
-	double us = (double)usbsim_now_ns() / 1000.0;
+	double us = (double)(d->in_cmd ? d->cmd_start_ns : usbsim_now_ns()) / 1000.0;
 
 	return d->scale > 0 ? (uint64_t)(us / d->scale) : (uint64_t)us * 1000000u;
 }
 
-/* The SWD wire takes real time (scaled like the flash): sleep it. */
+/* The SWD wire takes real time (scaled like the flash): the command's
+ * reply is ready that much later (its IN transfer waits, see reply). */
 static void pace(void *ctx, uint64_t wire_us)
 {
 	struct dap *d = ctx;
-	double ns = (double)wire_us * 1000.0 * d->scale;
-	struct timespec ts;
 
-	if (ns < 1000.0)
-		return;
-	ts.tv_sec = (time_t)(ns / 1e9);
-	ts.tv_nsec = (long)(ns - (double)ts.tv_sec * 1e9);
-	nanosleep(&ts, NULL);
+	d->wire_ns = (uint64_t)((double)wire_us * 1000.0 * d->scale);
 }
 
 static void put16(uint8_t *b, unsigned v) { b[0] = v & 0xFF; b[1] = (v >> 8) & 0xFF; }
@@ -228,7 +228,12 @@ static int command(struct usbsim_dev *dev, const uint8_t *data, int len)
 		return USBSIM_NAK;
 	}
 	slot = (d->head + d->count) % QMAX;
+	d->cmd_start_ns = usbsim_now_ns() > d->last_ready ? usbsim_now_ns() : d->last_ready;
+	d->wire_ns = 0;
+	d->in_cmd = 1;
 	d->qlen[slot] = dapsim_probe_command(&d->p, data, (size_t)len, d->q[slot]);
+	d->in_cmd = 0;
+	d->ready[slot] = d->last_ready = d->cmd_start_ns + d->wire_ns;
 	d->count++;
 	log_target(dev, d);
 	if (d->unplug_after && (long long)d->p.commands >= d->unplug_after) {
@@ -245,6 +250,10 @@ static int reply(struct usbsim_dev *dev, uint8_t *data, int len, int pad)
 
 	if (!d->count)
 		return USBSIM_NAK;
+	if (usbsim_now_ns() < d->ready[d->head]) {	/* still on the wire */
+		dev->in_ready_ns = d->ready[d->head];
+		return USBSIM_NAK;
+	}
 	n = d->qlen[d->head];
 	if (pad)
 		n = d->p.packet_size;
