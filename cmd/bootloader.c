@@ -793,10 +793,11 @@ const struct mpf_applet bootloader_applet = {
 		"Reset one board into its UF2 bootloader with the 1200-baud touch.\n"
 		"\n"
 		"$ mpf-scan | mpf-info | mpf-pick --version 1.24.1 | mpf-fetch | mpf-bootloader -j 4 | mpf-uf2 -j 4\n"
-		"Flash four boards at once.",
+		"Flash at most four boards at once.",
 	.opts = bl_opts,
 	.check = check_using,
 	.flags = MPF_APPLET_FILTER,
+	.default_jobs = MPF_JOBS_ALL,	/* boards a board's evidence cannot tell apart wait by themselves */
 	.default_timeout = 30,
 	.main = bl_main,
 };

@@ -70,7 +70,7 @@ test_expect_success FUSE,JQ 'two boards nothing tells apart go one at a time, th
 	board 10 && board 11 &&
 	board 12 -- --board-id SAMD21G18A-Zero-v0 --family 0x68ED2B88 &&
 	{ rec 10; rec 11; rec 12 | sed "s/\"rp2\"/\"samd\"/"; } >in3 &&
-	mpf-bootloader -j 3 <in3 >out3 &&
+	mpf-bootloader -j 3 --keep-order <in3 >out3 &&
 	for i in 1 2 3; do
 		test "$(json_field out3 target.path $i)" = "$PWD/drv1$((i - 1))" || return 1
 	done &&
@@ -97,7 +97,7 @@ test_expect_success FUSE,JQ 'a drive is never given to the wrong board' '
 	board 20 --enter-ms 1500 -- --fsname /dev/uf2sim20 && at_port 20 &&
 	board 21 --enter-ms 200 -- --fsname /dev/uf2sim21 && at_port 21 &&
 	{ rec 20 fw-1.24.0.uf2; rec 21 fw-1.24.1.uf2; } >in2 &&
-	MPF_TEST_SYSFS=$PWD/sys mpf-bootloader -j 2 <in2 >out2 &&
+	MPF_TEST_SYSFS=$PWD/sys mpf-bootloader -j 2 --keep-order <in2 >out2 &&
 	test "$(json_field out2 target.path 1)" = "$PWD/drv20" &&
 	test "$(json_field out2 target.path 2)" = "$PWD/drv21" &&
 	mpf-uf2 -j 2 <out2 >out2b &&
