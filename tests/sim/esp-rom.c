@@ -95,7 +95,11 @@ static struct {
 	/* the write in progress */
 	enum { W_NONE, W_PLAIN, W_DEFL } wmode;
 	uint32_t w_off, w_erase, w_blocks, w_bsize, w_seq;
+	uint32_t w_lag;			/* blocks refused for their checksum: the ROM
+					 * counted them but did not move its write address */
 	uint64_t w_done;
+	uint8_t window[0x8000];		/* the ROM's inflate window, kept across writes */
+	uint8_t last_op;		/* the op of the ROM's last reply */
 	z_stream z;
 	int z_live, z_end;
 	uint32_t spi[64];		/* SPI controller registers, by word offset */
@@ -256,6 +260,7 @@ static void reply(uint8_t op, uint32_t value, const void *data, size_t len, uint
 	struct mpf_buf out = MPF_BUF_INIT;
 
 	mpf_esp_encode_reply(&out, op, value, data, len, status, error, s.status_len);
+	s.last_op = op;
 	send_bytes(out.buf, out.len);
 	mpf_buf_release(&out);
 }
@@ -270,13 +275,15 @@ static void fail(uint8_t op, uint8_t error)
 	reply(op, 0, NULL, 0, 1, error);
 }
 
-/* What a ROM does with an opcode it lacks: error 0x05, repeated (1.3). */
+/* What a ROM does with an opcode it lacks: error 0x05, repeated, in the
+ * header of its last reply, not the op asked (1.3). */
 static void unknown(uint8_t op)
 {
+	uint8_t last = s.last_op ? s.last_op : op;
 	int i;
 
 	for (i = 0; i < 8; i++)
-		fail(op, MPF_ESP_ERR_INVALID);
+		fail(last, MPF_ESP_ERR_INVALID);
 }
 
 /* ---- flash -------------------------------------------------------------- */
@@ -388,8 +395,8 @@ static uint32_t read_reg(uint32_t a)
 			return (uint32_t)m[2] << 24 | (uint32_t)m[3] << 16 | m[4] << 8 | m[5];
 		if (a == c->mac_reg + 8)
 			return 0x5A0000u | (uint32_t)m[0] << 8 | m[1];	/* 0x5A: CRC byte */
-		if (a == c->mac_reg + 12)	/* package D0WD, rev bit 0 */
-			return 1u << 15;
+		if (a == c->mac_reg + 12)	/* package 1 (D0WD), rev bit 0: an ECO3 chip's word 3 */
+			return 0xA200;
 		if (a == c->mac_reg + 20)	/* rev bit 1, minor 0, default SPI pads */
 			return 1u << 20;
 		if (a == 0x3FF6607C)		/* APB_CTL_DATE: rev bit 2 -> v3.0 */
@@ -523,7 +530,7 @@ static void end_write_check_quiet(void)
 
 static void end_write_check(const char *why)
 {
-	if (s.wmode == W_DEFL && !s.z_end && s.w_seq)
+	if (s.wmode == W_DEFL && !s.z_end && s.w_seq && !s.w_lag)
 		violation("%s while a deflate write has only %u of %u blocks", why, s.w_seq,
 			  s.w_blocks);
 	if (s.z_live)
@@ -580,7 +587,7 @@ static void cmd_begin(uint8_t op, const uint8_t *d, size_t len)
 		erase_sectors(off / 0x1000, sectors);
 	s.wmode = defl ? W_DEFL : W_PLAIN;
 	s.w_off = off, s.w_erase = erase, s.w_blocks = blocks, s.w_bsize = bsize;
-	s.w_seq = 0, s.w_done = 0, s.z_end = 0;
+	s.w_seq = 0, s.w_done = 0, s.z_end = 0, s.w_lag = 0;
 	if (defl) {
 		memset(&s.z, 0, sizeof(s.z));
 		if (inflateInit(&s.z) != Z_OK)
@@ -588,6 +595,34 @@ static void cmd_begin(uint8_t op, const uint8_t *d, size_t len)
 		s.z_live = 1;
 	}
 	ok(op, 0);
+}
+
+static void keep_window(const uint8_t *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		s.window[(s.w_done + i) % sizeof(s.window)] = p[i];
+}
+
+/* The ESP32 ROM at the end of a deflate stream (1.13): it programs the
+ * rest of its window past the end, from the next page on (a whole window
+ * when the end is on a window boundary), with what the window held. */
+static void window_overrun(void)
+{
+	uint64_t w = sizeof(s.window), from = (s.w_done + 0xFF) / 0x100 * 0x100;
+	uint64_t to = s.w_done % w ? (s.w_done + w - 1) / w * w : s.w_done + w, p;
+	uint8_t junk[0x8000];
+
+	if (s.w_off + to > opt.flash_size)
+		to = opt.flash_size - s.w_off;
+	if (from >= to)
+		return;
+	for (p = from; p < to; p++)
+		junk[p - from] = s.window[p % w];
+	logf_("inflate window over-write 0x%llx+0x%llx", (unsigned long long)(s.w_off + from),
+	      (unsigned long long)(to - from));
+	program(s.w_off + from, junk, (size_t)(to - from));
 }
 
 static int inflate_block(const uint8_t *p, size_t n)
@@ -611,10 +646,13 @@ static int inflate_block(const uint8_t *p, size_t n)
 			violation("deflate stream inflates past the %u bytes FLASH_DEFL_BEGIN "
 				  "announced", s.w_erase);
 		program(s.w_off + s.w_done, out, got);
+		keep_window(out, got);
 		s.w_done += got;
 	}
 	if (r == Z_STREAM_END) {
 		s.z_end = 1;
+		if (has(MPF_ESP_ROM_DEFL_OVERRUN))
+			window_overrun();
 		if (s.z.avail_in)
 			violation("%u bytes after the end of the deflate stream", s.z.avail_in);
 	}
@@ -637,12 +675,22 @@ static void cmd_data(uint8_t op, const uint8_t *d, size_t len, uint32_t chk)
 	if (n != len - 16)
 		violation("data header says %u bytes, the command carries %zu", n, len - 16);
 	if (mpf_esp_checksum(d + 16, n) != chk) {
+		/* the real ROMs count the block anyway (1.13) */
 		logf_("checksum error seq=%u", seq);
+		s.w_seq++, s.w_lag++;
 		fail(op, MPF_ESP_ERR_CHECKSUM);
+		return;
+	}
+	if (seq != s.w_seq && s.w_lag) {
+		logf_("refused seq=%u: the ROM expects %u", seq, s.w_seq);
+		fail(op, MPF_ESP_ERR_INVALID);
 		return;
 	}
 	if (seq != s.w_seq)
 		violation("block seq %u, expected %u", seq, s.w_seq);
+	if (s.w_lag)
+		logf_("seq=%u written where block %u belongs", seq, seq - s.w_lag);
+	seq -= s.w_lag;
 	if (seq >= s.w_blocks)
 		violation("block %u of a write announced as %u blocks", seq, s.w_blocks);
 	if (!defl && n != s.w_bsize)
