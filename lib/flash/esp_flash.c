@@ -157,6 +157,19 @@ static int read_frame(struct mpf_esp *e, int64_t deadline, struct mpf_buf *err)
 	}
 }
 
+/* A ROM sends its "invalid" reply eight times: take the other seven (or
+ * give up 200 ms after the last), so none is read as the answer to the
+ * next command. */
+static void drain_invalid(struct mpf_esp *e)
+{
+	struct mpf_buf ignore = MPF_BUF_INIT;
+	int n;
+
+	for (n = 1; n < 8 && read_frame(e, mpf_now_ms() + 200, &ignore) == 1; n++)
+		;
+	mpf_buf_release(&ignore);
+}
+
 /* Wait for the reply to op; expect = payload bytes before the status. */
 static int await(struct mpf_esp *e, uint8_t op, int timeout_ms, size_t expect,
 		 struct mpf_esp_reply *rep, struct mpf_buf *err)
@@ -198,7 +211,7 @@ static int await(struct mpf_esp *e, uint8_t op, int timeout_ms, size_t expect,
 		if (r == 0 && rep->op != op && rep->status && rep->error == MPF_ESP_ERR_INVALID) {
 			/* a ROM answers a command it lacks with the header of its
 			 * last reply (doc/protocols.md 1.3): unsupported, at once */
-			settle(e);
+			drain_invalid(e);
 			rep->op = op;
 			return mpf_esp_check(rep, err);
 		}
@@ -281,11 +294,16 @@ static int sync_once(struct mpf_esp *e, struct mpf_buf *err)
 	if (!rep.value)
 		mpf_warn("%s: a flasher stub is already running; talking to it as to the ROM",
 			 e->t->name);
-	/* The ROM answers SYNC about eight times: take the rest now, so they
-	 * do not arrive as replies to the next command. */
+	/* The ROM answers SYNC about eight times, and a ROM that was still
+	 * starting answers every SYNC it queued (0x05 to the torn ones): take
+	 * them all now, until the line is quiet, so that none arrives as the
+	 * reply to the next command. */
 	end = mpf_now_ms() + SYNC_MS;
-	while (extra < 7 && read_frame(e, end, err) == 1)
+	while (extra < 256 && read_frame(e, end, err) == 1) {
 		extra++;
+		if (extra >= 7)
+			end = mpf_now_ms() + SYNC_MS;
+	}
 	mpf_buf_reset(err);
 	return 0;
 }
