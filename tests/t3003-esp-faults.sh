@@ -88,6 +88,17 @@ test_expect_success JQ 'the UART never switches baud: retried once at 115200 and
 	grep "garbage: host at 460800" baud.log
 '
 
+test_expect_success JQ 'no reset possible (--before no-reset): the retry syncs at the rate the ROM was left at and sets it back to 115200' '
+	esp_sim held --chip esp32 --no-auto-reset --fault noreply:5*3 &&
+	mpf-esp --serial held.tty --before no-reset write 0x1000 e32.bin -o jsonl >out 2>err &&
+	grep "retrying once at 115200" err &&
+	test "$(jq -r .flashed.verified out)" = true &&
+	grep "CHANGE_BAUDRATE 115200" held.log &&
+	! grep garbage held.log &&
+	flash_at held 4096 100000 | cmp - e32.bin &&
+	esp_sim_clean held
+'
+
 test_expect_success JQ '--timeout gives up on a board that stops answering' '
 	esp_sim slow --chip esp32 --fault noreply:3 &&
 	test_expect_code 1 mpf-esp --serial slow.tty --timeout 1.5 write 0x1000 e32.bin -o jsonl >out &&
