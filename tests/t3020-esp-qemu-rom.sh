@@ -37,7 +37,7 @@ same() {
 	return 1
 }
 
-# a chip just started may miss the first SYNCs (its README: up to 5 s)
+# a chip just started may miss the first SYNCs for a few seconds
 qesp() { mpf-esp --serial "$ESPQ_PTY" --before no-reset --after no-reset --connect-attempts 30 "$@"; }
 
 test_expect_success ESP_QEMU,JQ,NOT_VALGRIND 'ESP32: info names the chip, package D0WD-V3 and revision, and does not wait for GET_SECURITY_INFO' '
