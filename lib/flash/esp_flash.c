@@ -157,39 +157,63 @@ static int read_frame(struct mpf_esp *e, int64_t deadline, struct mpf_buf *err)
 	}
 }
 
-/* A ROM sends its "invalid" reply eight times: take the other seven (or
- * give up 200 ms after the last), so none is read as the answer to the
- * next command. */
-static void drain_invalid(struct mpf_esp *e)
+/* The next frame, decoded as a reply: 1, 0 for one to skip (an echo, a
+ * damaged reply), or MPF_ERR_TIMEOUT / a transport error. */
+static int next_reply(struct mpf_esp *e, int64_t deadline, uint8_t op, size_t expect,
+		      struct mpf_esp_reply *rep, struct mpf_buf *err)
 {
-	struct mpf_buf ignore = MPF_BUF_INIT;
-	int n;
+	const uint8_t *f;
+	char tmp[8];
+	size_t n;
+	int r = read_frame(e, deadline, err), sl;
 
-	for (n = 1; n < 8 && read_frame(e, mpf_now_ms() + 200, &ignore) == 1; n++)
-		;
-	mpf_buf_release(&ignore);
+	if (r < 0)
+		return r;
+	f = (const uint8_t *)e->slip.frame.buf;
+	n = e->slip.frame.len;
+	sl = e->status_len;
+	if (!sl)	/* before SYNC told us: whatever fits the payload */
+		sl = n >= MPF_ESP_HDR_LEN + expect + 4 ? 4 : 2;
+	r = mpf_esp_decode(f, n, sl, rep, err);
+	if (r == MPF_ERR_AGAIN)
+		return 0;	/* an echo */
+	if (r < 0) {
+		mpf_debug("ignoring a damaged reply: %s", mpf_buf_str(err));
+		return 0;
+	}
+	if (op != MPF_ESP_FLASH_DEFL_DATA && op != MPF_ESP_FLASH_DATA)
+		mpf_trace("< %s value=0x%08x len=%zu status=%u error=0x%02x",
+			  mpf_esp_op_name(rep->op, tmp), rep->value, rep->len, rep->status,
+			  rep->error);
+	return 1;
 }
 
-/* Wait for the reply to op; expect = payload bytes before the status. */
+/* Wait for the reply to op; expect = payload bytes before the status.
+ * A ROM answers a command it lacks with error 0x05 eight times, in the
+ * header of its last reply, not op's (doc/protocols.md 1.3): eight of
+ * those in a row, or fewer and then 200 ms of quiet, mean unsupported.
+ * A ROM that was still starting answers every SYNC it had queued, with
+ * 0x05 to the torn ones, before it comes to op: such replies restart the
+ * count and the wait. */
 static int await(struct mpf_esp *e, uint8_t op, int timeout_ms, size_t expect,
 		 struct mpf_esp_reply *rep, struct mpf_buf *err)
 {
-	int64_t deadline = mpf_now_ms() + timeout_ms;
+	int64_t deadline = mpf_now_ms() + timeout_ms, quiet = 0;
 	char tmp[8];
-	int i, r;
+	int i, r, invalid = 0;
 
-	if (e->o.deadline && deadline > e->o.deadline) {	/* --timeout */
-		if (e->o.deadline <= mpf_now_ms())
-			return mpf_errf(err, MPF_ERR_TIMEOUT, "gave up: the time allowed for this "
-					"board (--timeout) ran out");
-		deadline = e->o.deadline;
-	}
-	for (i = 0; i < 100; i++) {
-		const uint8_t *f;
-		size_t n;
-		int sl;
+	for (i = 0; i < 4096; i++) {
+		int64_t end = invalid && quiet < deadline ? quiet : deadline;
 
-		r = read_frame(e, deadline, err);
+		if (e->o.deadline && end > e->o.deadline) {	/* --timeout */
+			if (e->o.deadline <= mpf_now_ms())
+				return mpf_errf(err, MPF_ERR_TIMEOUT, "gave up: the time allowed "
+						"for this board (--timeout) ran out");
+			end = e->o.deadline;
+		}
+		r = next_reply(e, end, op, expect, rep, err);
+		if (r == MPF_ERR_TIMEOUT && invalid)
+			break;
 		if (r == MPF_ERR_TIMEOUT)
 			return mpf_errf(err, r, "no reply to %s within %d ms%s",
 					mpf_esp_op_name(op, tmp), timeout_ms, junk_hint(e));
@@ -198,33 +222,25 @@ static int await(struct mpf_esp *e, uint8_t op, int timeout_ms, size_t expect,
 				settle(e);
 			return r;
 		}
-		f = (const uint8_t *)e->slip.frame.buf;
-		n = e->slip.frame.len;
-		sl = e->status_len;
-		if (!sl)	/* before SYNC told us: whatever fits the payload */
-			sl = n >= MPF_ESP_HDR_LEN + expect + 4 ? 4 : 2;
-		r = mpf_esp_decode(f, n, sl, rep, err);
-		if (r == 0 && op != MPF_ESP_FLASH_DEFL_DATA && op != MPF_ESP_FLASH_DATA)
-			mpf_trace("< %s value=0x%08x len=%zu status=%u error=0x%02x",
-				  mpf_esp_op_name(rep->op, tmp), rep->value, rep->len, rep->status,
-				  rep->error);
-		if (r == 0 && rep->op != op && rep->status && rep->error == MPF_ESP_ERR_INVALID) {
-			/* a ROM answers a command it lacks with the header of its
-			 * last reply (doc/protocols.md 1.3): unsupported, at once */
-			drain_invalid(e);
-			rep->op = op;
-			return mpf_esp_check(rep, err);
-		}
-		if (r == MPF_ERR_AGAIN || (r == 0 && rep->op != op))
-			continue;	/* an echo, or a late reply to something else */
-		if (r < 0) {
-			mpf_debug("ignoring a damaged reply: %s", mpf_buf_str(err));
+		if (r == 0)
 			continue;
+		if (rep->op == op)
+			return mpf_esp_check(rep, err);
+		if (rep->op == MPF_ESP_SYNC && !rep->status && op != MPF_ESP_SYNC) {
+			invalid = 0;	/* a queued SYNC's: the ROM is busy, not deaf */
+			deadline = mpf_now_ms() + timeout_ms;
+		} else if (rep->status && rep->error == MPF_ESP_ERR_INVALID) {
+			quiet = mpf_now_ms() + 200;
+			if (++invalid == 8)
+				break;
 		}
-		return mpf_esp_check(rep, err);
 	}
-	return mpf_errf(err, MPF_ERR_PROTO, "no reply to %s among 100 frames",
-			mpf_esp_op_name(op, tmp));
+	if (!invalid)
+		return mpf_errf(err, MPF_ERR_PROTO, "no reply to %s among %d frames",
+				mpf_esp_op_name(op, tmp), i);
+	memset(rep, 0, sizeof(*rep));
+	rep->op = op, rep->status = 1, rep->error = MPF_ESP_ERR_INVALID;
+	return mpf_esp_check(rep, err);
 }
 
 static int send_out(struct mpf_esp *e, struct mpf_buf *err)
