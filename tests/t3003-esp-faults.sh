@@ -40,11 +40,12 @@ test_expect_success JQ 'a bad checksum (host side) at 115200, plain blocks: the 
 	esp_sim_clean plain
 '
 
-test_expect_success JQ 'ESP8266 (2 status bytes): a corrupted block is sent again' '
+test_expect_success JQ 'ESP8266 (2 status bytes): a corrupted block: reconnected and written again' '
 	esp_sim e8 --chip esp8266 --fault checksum:3 &&
 	mpf-esp --serial e8.tty write 0 fw8266.bin -o jsonl >out 2>err &&
 	test "$(jq -r .flashed.ok out)" = true &&
 	grep "checksum error seq=2" e8.log &&
+	grep "reconnecting to go on at 0x0" err &&
 	flash_at e8 0 60000 | cmp - fw8266.bin
 '
 
