@@ -74,6 +74,7 @@ struct mpf_esp {
 	struct mpf_buf bootlog;	/* text seen before sync */
 	int status_len;		/* 2 or 4, learnt from the SYNC reply */
 	int synced, attached, secure_download;
+	int write_lost;		/* the ROM refused a block: its write must begin again */
 	struct mpf_esp_secinfo sec;
 	uint32_t flash_id;	/* JEDEC RDID, 0 when unknown */
 	uint64_t flash_size;	/* bytes, detected or 4 MB */
