@@ -1,7 +1,7 @@
-/* swd.c - mpf-swd: program STM32 and nRF52 boards through a CMSIS-DAP debug
- * probe over SWD, register-level, without Python or CMSIS packs
- * (Arm CMSIS-DAP, ADIv5; doc/protocols.md 4-5; lib/proto/cmsis_dap, lib/flash/
- * adiv5, cortex_m, swd_target).
+/* swd.c - mpf-swd: program STM32 and nRF52 boards through a CMSIS-DAP or
+ * ST-LINK debug probe over SWD, register-level, without Python or CMSIS packs
+ * (Arm CMSIS-DAP, ADIv5; doc/protocols.md 4-5; lib/proto/cmsis_dap, stlink,
+ * lib/flash/adiv5, cortex_m, swd_target).
  */
 #include <errno.h>
 #include <pthread.h>
@@ -59,7 +59,7 @@ static const struct mpf_opt swd_opts[] = {
 struct session {
 	struct mpf_usb_probe *probes;
 	int n, idx;
-	struct mpf_dap dap;
+	struct mpf_probe_link link;
 	struct mpf_swd swd;
 	int open, attached;
 	int released;		/* the target was reset to run */
@@ -80,6 +80,8 @@ static void probe_fields(struct mpf_record *r, const struct mpf_usb_probe *p)
 	mpf_scan_usb_fields(r, &p->u);
 	if (p->version)
 		mpf_rec_set_int(r, "dap_version", p->version);
+	if (p->stlink)
+		mpf_rec_set_int(r, "stlink_version", p->stlink);
 }
 
 static void session_close(struct session *s)
@@ -88,7 +90,7 @@ static void session_close(struct session *s)
 	if (s->attached)
 		mpf_swd_detach(&s->swd, s->swd.under_reset && !s->released, NULL);
 	if (s->open)
-		mpf_dap_release(&s->dap);
+		mpf_probe_link_release(&s->link);
 	mpf_usb_probes_free(s->probes, s->n);
 	memset(s, 0, sizeof(*s));
 }
@@ -103,10 +105,9 @@ static int session_open(struct session *s, int halt, int attach, struct mpf_buf 
 	s->n = mpf_usb_probes(&s->probes);
 	if ((s->idx = mpf_usb_probe_select(s->probes, s->n, o_probe, err)) < 0)
 		return s->idx;
-	if ((rc = mpf_usb_probe_open(&s->probes[s->idx], &s->dap, err)) < 0)
+	if ((rc = mpf_usb_probe_open(&s->probes[s->idx], &s->link, mpf_timeout_ms(), err)) < 0)
 		return rc;
 	s->open = 1;
-	s->dap.timeout_ms = mpf_timeout_ms();
 	if (!attach)
 		return MPF_OK;
 	s->hz = o.hz = o_frequency.v;
@@ -114,7 +115,7 @@ static int session_open(struct session *s, int halt, int attach, struct mpf_buf 
 	o.unlock = o_unlock;
 	o.halt = halt;
 	s->attached = 1;
-	return mpf_swd_attach(&s->swd, &s->dap, &o, err);
+	return mpf_swd_attach(&s->swd, &s->link, &o, err);
 }
 
 static int fail(struct mpf_record *r, int rc, struct mpf_buf *err)
@@ -166,9 +167,16 @@ static json_t *target_json(const struct session *s)
 	set_hex32(o, "idcode", w->t.idcode);
 	set_hex32(o, "flash_base", w->t.flash_base);
 	json_object_set_new(o, "flash_size", json_integer(w->t.flash_size));
-	json_object_set_new(o, "frequency", json_integer(s->hz));
-	json_object_set_new(o, "packet_size", json_integer(s->dap.packet_size));
-	json_object_set_new(o, "packet_count", json_integer(s->dap.packet_count));
+	json_object_set_new(o, "frequency", json_integer(s->link.stlink ? s->link.st.hz : s->hz));
+	if (s->link.stlink) {
+		char v[32];
+
+		mpf_stlink_version_str(&s->link.st, v, sizeof(v));
+		json_object_set_new(o, "stlink_firmware", json_string(v));
+		return o;
+	}
+	json_object_set_new(o, "packet_size", json_integer(s->link.dap.packet_size));
+	json_object_set_new(o, "packet_count", json_integer(s->link.dap.packet_count));
 	return o;
 }
 

@@ -175,12 +175,11 @@ static int nrf_program(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t
 
 	mpf_adiv5_q_write32(a, NVMC_CONFIG, CONFIG_WEN);
 	mpf_adiv5_q_ap_write(a, a->ap, AP_CSW, CSW_AHB_DEFAULT | CSW_SIZE32);
-	mpf_dap_q_write(a->dap, DAP_MATCH_MASK | DAP_APnDP | DAP_A(AP_DRW), 1);
 	for (i = 0; i < n; i++) {
 		mpf_adiv5_q_ap_write(a, a->ap, AP_TAR, addr + 4 * i);
 		mpf_adiv5_q_ap_write(a, a->ap, AP_DRW, words[i]);
 		mpf_adiv5_q_ap_write(a, a->ap, AP_TAR, NVMC_READY);
-		mpf_dap_q_match(a->dap, DAP_APnDP | DAP_A(AP_DRW), 1);
+		mpf_adiv5_q_ap_poll(a, a->ap, AP_DRW, 1, 1);
 	}
 	rc = mpf_adiv5_run(a, err);
 	mpf_adiv5_write32(a, NVMC_CONFIG, CONFIG_REN, rc < 0 ? NULL : err);
