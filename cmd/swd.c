@@ -415,6 +415,36 @@ static int run_cmd(struct mpf_record *r, void *ctx)
 	return rc < 0 ? rc : 0;
 }
 
+/* What a listed probe has on its SWD port, looked at without halting or
+ * resetting it (a target that answers only under reset is not shown). */
+static void probe_target(struct mpf_record *r, struct mpf_usb_probe *p)
+{
+	struct mpf_swd_opts o = { .hz = o_frequency.v, .no_reset = 1 };
+	struct mpf_buf err = MPF_BUF_INIT;
+	struct mpf_probe_link l;
+	struct mpf_swd w;
+	json_t *t;
+
+	if (p->u.denied || mpf_usb_probe_open(p, &l, mpf_timeout_ms(), &err) < 0) {
+		mpf_buf_release(&err);
+		return;
+	}
+	if (mpf_swd_attach(&w, &l, &o, &err) >= 0) {
+		t = json_object();
+		json_object_set_new(t, "target", json_string(w.t.name));
+		json_object_set_new(t, "family", json_string(w.t.drv->name));
+		if (*mpf_cm_core_name(w.cpuid))
+			json_object_set_new(t, "core", json_string(mpf_cm_core_name(w.cpuid)));
+		set_hex32(t, "dpidr", w.a.dpidr);
+		mpf_rec_set(r, "swd", t);
+	} else {
+		mpf_debug("probe %s: no target: %s", p->u.serial, mpf_buf_str(&err));
+	}
+	mpf_swd_detach(&w, 0, NULL);
+	mpf_probe_link_release(&l);
+	mpf_buf_release(&err);
+}
+
 static int do_list(const struct mpf_filter *f)
 {
 	struct mpf_usb_probe *p;
@@ -425,6 +455,7 @@ static int do_list(const struct mpf_filter *f)
 	for (i = 0; i < n; i++) {
 		mpf_record_init(&recs[i]);
 		probe_fields(&recs[i], &p[i]);
+		probe_target(&recs[i], &p[i]);
 		if (p[i].u.denied) {
 			struct mpf_buf hint = MPF_BUF_INIT;
 
@@ -464,10 +495,21 @@ static const char *result_cell(const struct mpf_record *r, struct mpf_buf *out)
 	return NULL;
 }
 
+static const char *kind_cell(const struct mpf_record *r, struct mpf_buf *out)
+{
+	long long st = mpf_rec_int(r, "stlink_version", 0), dap = mpf_rec_int(r, "dap_version", 0);
+
+	if (st)
+		mpf_buf_addf(out, "ST-LINK/V%lld", st);
+	else if (dap)
+		mpf_buf_addf(out, "CMSIS-DAP v%lld", dap);
+	return out->len ? out->buf : NULL;
+}
+
 static const struct mpf_column columns[] = {
 	{ "Probe", "usb_serial", NULL },
 	{ "Product", "product", NULL },
-	{ "DAP", "dap_version", NULL },
+	{ "Protocol", NULL, kind_cell },
 	{ "Target", NULL, target_cell },
 	{ "Core", "swd.core", NULL },
 	{ "Result", NULL, result_cell },

@@ -45,8 +45,11 @@ static int mpf_nrf52_ctrl_ap(struct mpf_adiv5 *a, struct mpf_buf *err)
 	uint32_t idr = 0;
 	int rc = mpf_adiv5_ap_read(a, CTRL_AP, AP_IDR, &idr, err);
 
+	/* an ST-LINK before V2 J24 reaches AP 0 only: no CTRL-AP to ask */
+	if (rc == MPF_ERR_SUPP)
+		mpf_buf_reset(err);
 	if (rc < 0)
-		return rc == MPF_ERR_PROTO ? 0 : rc;
+		return rc == MPF_ERR_PROTO || rc == MPF_ERR_SUPP ? 0 : rc;
 	return (idr & 0x0FFFFFFF) == CTRL_AP_IDR_NRF52;
 }
 

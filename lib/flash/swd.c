@@ -62,7 +62,7 @@ int mpf_swd_attach(struct mpf_swd *s, struct mpf_probe_link *l, const struct mpf
 		return mpf_errf(err, MPF_ERR_ARG, "unknown target family '%s'", o->target);
 	if ((rc = mpf_adiv5_setup(&s->a, o->hz ? o->hz : MPF_SWD_DEFAULT_HZ, err)) < 0)
 		return rc;
-	if ((rc = mpf_adiv5_connect(&s->a, err)) == MPF_ERR_NODEV) {
+	if ((rc = mpf_adiv5_connect(&s->a, err)) == MPF_ERR_NODEV && !o->no_reset) {
 		mpf_info("no answer on SWD: connecting under reset");
 		if (err)
 			mpf_buf_reset(err);

@@ -15,6 +15,7 @@ struct mpf_swd_opts {
 	const char *target;	/* flash driver name to use instead of detection */
 	int unlock;		/* nRF52: mass-erase through the CTRL-AP when protected */
 	int halt;		/* reset and halt the core after attaching */
+	int no_reset;		/* a look only: never connect under reset */
 };
 
 struct mpf_swd {
