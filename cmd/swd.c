@@ -597,7 +597,8 @@ static int swd_main(int argc, char **argv)
 }
 
 static const struct mpf_subcmd swd_subcmds[] = {
-	SUBCMD("list", NULL, 0, 0, cmd_list, "list CMSIS-DAP probes"),
+	SUBCMD("list", NULL, 0, 0, cmd_list,
+	       "list CMSIS-DAP and ST-LINK probes and the target behind each"),
 	SUBCMD("info", NULL, 0, 0, cmd_info, "probe, DPIDR, core, target part and flash size"),
 	SUBCMD("write", "FILE", 1, 1, cmd_write,
 	       "erase the touched sectors, program FILE (.elf, .hex, .dfu, .bin), verify, run"),
@@ -612,11 +613,13 @@ static const char *const swd_conflicts[] = { "all address", NULL };
 
 const struct mpf_applet swd_applet = {
 	.name = "swd",
-	.summary = "program STM32 and nRF52 boards through a CMSIS-DAP probe (SWD)",
+	.summary = "program STM32 and nRF52 boards through a CMSIS-DAP or ST-LINK probe (SWD)",
 	.usage = "mpf-swd [options] < records",
 	.description =
 		"mpf-swd talks to a CMSIS-DAP debug probe (v2 over USB bulk endpoints, or v1 "
-		"over HID) and programs the target's flash at register level: STM32F2/F4/F7, "
+		"over HID) or an ST-LINK (V2, the V2-1 of Nucleo and Discovery boards, V3 and "
+		"V3MINIE, in ST's own protocol: the probe does memory access itself) and "
+		"programs the target's flash at register level: STM32F2/F4/F7, "
 		"STM32L4/G4 and STM32H74x/72x through their flash controllers, nRF52 through "
 		"the NVMC. It needs no bootloader on the board, so it also revives boards "
 		"whose firmware is broken.\n"
@@ -637,7 +640,14 @@ const struct mpf_applet swd_applet = {
 		"through the probe while the debug port is set up and the core is caught at "
 		"its reset vector. A protected nRF52 (APPROTECT) is refused unless --unlock "
 		"is given, which mass-erases it through the CTRL-AP: all flash and UICR are "
-		"lost.\n"
+		"lost (through an ST-LINK this needs firmware V2 J24 or later, or any V3: "
+		"older ones reach AP 0 only).\n"
+		"\n"
+		"list shows every probe (stlink_version 2 or 3, or dap_version) and, where a "
+		"target answers, its name, family and core in swd; it only looks: a target "
+		"is neither halted nor reset. --frequency picks the fastest clock the probe "
+		"has at or below it (an ST-LINK/V2 has twelve, from 4 MHz down to 5 kHz; a V3 "
+		"lists its own, 24 MHz down to 5 kHz).\n"
 		"\n"
 		"Transfers are batched into full packets and pipelined up to the probe's "
 		"packet count; probes that take DAP_ExecuteCommands get several commands a "
