@@ -253,13 +253,6 @@ static int st_read(void *ctx, uint8_t *pkt, size_t cap, int timeout_ms, struct m
 	return mpf_usb_bulk(&p->ud, p->ep_in, pkt, (int)cap, (unsigned)timeout_ms, err);
 }
 
-const char *mpf_usb_probe_kind(const struct mpf_usb_probe *p)
-{
-	if (p->stlink)
-		return p->stlink == 3 ? "ST-LINK/V3" : "ST-LINK/V2";
-	return p->version == 1 ? "CMSIS-DAP v1" : p->version == 2 ? "CMSIS-DAP v2" : "unknown";
-}
-
 void mpf_probe_link_release(struct mpf_probe_link *l)
 {
 	mpf_dap_release(&l->dap);

@@ -49,7 +49,5 @@ int mpf_usb_probe_select(const struct mpf_usb_probe *p, int n, const char *sel,
 int mpf_usb_probe_open(struct mpf_usb_probe *p, struct mpf_probe_link *l, int timeout_ms,
 		       struct mpf_buf *err);
 void mpf_probe_link_release(struct mpf_probe_link *l);
-/* "CMSIS-DAP v2", "ST-LINK/V3", ... */
-const char *mpf_usb_probe_kind(const struct mpf_usb_probe *p);
 
 #endif
