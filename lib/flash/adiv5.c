@@ -16,13 +16,18 @@
 
 static const struct mpf_adiv5_ops dap_ops;
 
-void mpf_adiv5_init(struct mpf_adiv5 *a, struct mpf_dap *dap)
+void mpf_adiv5_init_ops(struct mpf_adiv5 *a, const struct mpf_adiv5_ops *ops)
 {
 	memset(a, 0, sizeof(*a));
-	a->ops = &dap_ops;
-	a->dap = dap;
+	a->ops = ops;
 	a->select = a->csw = a->tar = a->match_mask = ~0u;
 	a->wrap = 0x400;
+}
+
+void mpf_adiv5_init(struct mpf_adiv5 *a, struct mpf_dap *dap)
+{
+	mpf_adiv5_init_ops(a, &dap_ops);
+	a->dap = dap;
 }
 
 static int mpf_adiv5_dp_read(struct mpf_adiv5 *a, uint8_t reg, uint32_t *v, struct mpf_buf *err);

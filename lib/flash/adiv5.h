@@ -89,6 +89,8 @@ struct mpf_adiv5 {
 	uint32_t ap_idr;
 };
 
+/* Caches unknown, 1 KiB window, the probe's operations (for backends). */
+void mpf_adiv5_init_ops(struct mpf_adiv5 *a, const struct mpf_adiv5_ops *ops);
 void mpf_adiv5_init(struct mpf_adiv5 *a, struct mpf_dap *dap);
 /* The same over an ST-LINK (adiv5_stlink.c). */
 void mpf_adiv5_init_stlink(struct mpf_adiv5 *a, struct mpf_stlink *st);

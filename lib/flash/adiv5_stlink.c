@@ -205,9 +205,6 @@ static const struct mpf_adiv5_ops stlink_ops = {
 
 void mpf_adiv5_init_stlink(struct mpf_adiv5 *a, struct mpf_stlink *st)
 {
-	memset(a, 0, sizeof(*a));
-	a->ops = &stlink_ops;
+	mpf_adiv5_init_ops(a, &stlink_ops);
 	a->st = st;
-	a->select = a->csw = a->tar = a->match_mask = ~0u;
-	a->wrap = 0x400;
 }

@@ -428,40 +428,39 @@ int mpf_stlink_write(struct mpf_stlink *st, uint8_t ap, uint32_t addr, const uin
 	return rc;
 }
 
-static int reg_access(struct mpf_stlink *st, uint16_t port, struct mpf_buf *err)
+/* READ_DAP_REG / WRITE_DAP_REG: port, register, and for a write the value. */
+static int dap_reg(struct mpf_stlink *st, uint8_t op, uint16_t port, uint16_t reg, uint32_t v,
+		   uint8_t *r, size_t n, struct mpf_buf *err)
 {
+	uint8_t cmd[16] = { ST_DEBUG, op };
+	int rc = MPF_OK;
+
 	if (!(st->flags & STLINK_F_DAP_REG))
 		return mpf_errf(err, MPF_ERR_SUPP, "ST-LINK firmware V%dJ%d has no DP/AP register "
 				"access (V2 J24 and later have)", st->version, st->jtag);
-	return port == STLINK_DP_PORT ? MPF_OK : open_ap(st, (uint8_t)port, err);
+	if (port != STLINK_DP_PORT && (rc = open_ap(st, (uint8_t)port, err)) < 0)
+		return rc;
+	put16(cmd + 2, port);
+	put16(cmd + 4, reg);
+	put32(cmd + 6, v);
+	return dbg(st, cmd, r, n, err);
 }
 
 int mpf_stlink_reg_read(struct mpf_stlink *st, uint16_t port, uint16_t reg, uint32_t *v,
 			struct mpf_buf *err)
 {
-	uint8_t cmd[16] = { ST_DEBUG, DBG_READ_DAP }, r[8];
-	int rc = reg_access(st, port, err);
+	uint8_t r[8];
+	int rc = dap_reg(st, DBG_READ_DAP, port, reg, 0, r, 8, err);
 
-	if (rc < 0)
-		return rc;
-	put16(cmd + 2, port);
-	put16(cmd + 4, reg);
-	if ((rc = dbg(st, cmd, r, 8, err)) < 0)
-		return rc;
-	*v = get32(r + 4);
-	return MPF_OK;
+	if (rc >= 0)
+		*v = get32(r + 4);
+	return rc;
 }
 
 int mpf_stlink_reg_write(struct mpf_stlink *st, uint16_t port, uint16_t reg, uint32_t v,
 			 struct mpf_buf *err)
 {
-	uint8_t cmd[16] = { ST_DEBUG, DBG_WRITE_DAP }, r[2];
-	int rc = reg_access(st, port, err);
+	uint8_t r[2];
 
-	if (rc < 0)
-		return rc;
-	put16(cmd + 2, port);
-	put16(cmd + 4, reg);
-	put32(cmd + 6, v);
-	return dbg(st, cmd, r, 2, err);
+	return dap_reg(st, DBG_WRITE_DAP, port, reg, v, r, 2, err);
 }

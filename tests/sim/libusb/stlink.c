@@ -23,20 +23,18 @@
  *   protect=1, swd_off=1   as for cmsisdap
  * Flash persists in $MPF_USBSIM_STATE as stlink-SERIAL.flash.
  */
-#define _POSIX_C_SOURCE 200809L	/* nanosleep */
 #include "usbsim.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "../dap/stlink.h"
+#include "dapsim-usb.h"
 
 struct st {
-	struct dapsim_target *t;
+	struct dapsim_usb u;		/* the target, time_scale, traced events */
 	struct dapsim_stlink fw;
-	double scale;
 	unsigned mps;
 	uint8_t ep_out, ep_trace;
 	uint8_t reply[65536];
@@ -45,34 +43,11 @@ struct st {
 	uint8_t config[64];
 	uint8_t dev_desc[18];
 	const char *strings[5];
-	struct dapsim_counts seen;
-	unsigned long seen_violations;
 };
 
 static const char *const keys[] = {
 	"version", "fw", "serial", "target", "time_scale", "protect", "swd_off", NULL,
 };
-
-static uint64_t clock_us(void *ctx)
-{
-	struct st *d = ctx;
-	double us = (double)usbsim_now_ns() / 1000.0;
-
-	return d->scale > 0 ? (uint64_t)(us / d->scale) : (uint64_t)us * 1000000u;
-}
-
-static void pace(void *ctx, uint64_t wire_us)
-{
-	struct st *d = ctx;
-	double ns = (double)wire_us * 1000.0 * d->scale;
-	struct timespec ts;
-
-	if (ns < 1000.0)
-		return;
-	ts.tv_sec = (time_t)(ns / 1e9);
-	ts.tv_nsec = (long)(ns - (double)ts.tv_sec * 1e9);
-	nanosleep(&ts, NULL);
-}
 
 static void put16(uint8_t *b, unsigned v) { b[0] = v & 0xFF; b[1] = (v >> 8) & 0xFF; }
 
@@ -120,36 +95,22 @@ static int pick(const char *v, int *ver, int *v21, uint16_t *pid, int *fw)
 static int create(struct usbsim_dev *dev)
 {
 	struct st *d = calloc(1, sizeof(*d));
-	const char *model = usbsim_opt(dev, "target", "stm32f405");
-	int ver, v21, fw, fresh, fresh_u;
+	int ver, v21, fw;
 	uint16_t pid;
-	uint8_t *flash, *uicr;
 
 	if (!d)
 		return -1;
+	dev->priv = d;
 	if (pick(usbsim_opt(dev, "version", "2.1"), &ver, &v21, &pid, &fw) < 0) {
 		fprintf(stderr, "usbsim: %s: version= wants 2, 2.1 or 3\n", dev->name);
 		return -1;
 	}
-	if (!(d->t = dapsim_target_new(model))) {
-		fprintf(stderr, "usbsim: %s: target=%s: want stm32f405, stm32l476, nrf52840 "
-			"or stm32h743\n", dev->name, model);
+	if (dapsim_usb_target(dev, &d->u) < 0)
 		return -1;
-	}
-	flash = usbsim_state_map(dev, "flash", dapsim_flash_size(d->t), 0xFF, &fresh);
-	uicr = usbsim_state_map(dev, "uicr", 4096, 0xFF, &fresh_u);
-	if (!flash || !uicr)
-		return -1;
-	dapsim_target_use_memory(d->t, flash, uicr);
-	if (fresh_u && usbsim_opt_int(dev, "protect", 0))
-		dapsim_target_protect(d->t);
-	if (usbsim_opt_int(dev, "swd_off", 0))
-		dapsim_target_swd_off(d->t);
-	d->scale = usbsim_opt_double(dev, "time_scale", 1.0);
-	dapsim_stlink_init(&d->fw, d->t, ver, v21, (int)usbsim_opt_int(dev, "fw", fw), pid);
-	d->fw.clock = clock_us;
-	d->fw.clock_ctx = d;
-	d->fw.pace = pace;
+	dapsim_stlink_init(&d->fw, d->u.t, ver, v21, (int)usbsim_opt_int(dev, "fw", fw), pid);
+	d->fw.clock = dapsim_usb_clock;
+	d->fw.clock_ctx = &d->u;
+	d->fw.pace = dapsim_usb_pace;
 	d->mps = ver == 3 ? 512 : 64;
 	d->ep_out = ver == 2 && !v21 ? 0x02 : 0x01;
 	snprintf(d->serial, sizeof(d->serial), "%s", usbsim_opt(dev, "serial", ""));
@@ -160,7 +121,6 @@ static int create(struct usbsim_dev *dev)
 	d->strings[2] = ver == 3 ? "STLINK-V3" : "STM32 STLink";
 	d->strings[3] = d->serial;
 	d->strings[4] = "ST-Link Debug";
-	dev->priv = d;
 	dev->dev_desc = d->dev_desc;
 	dev->config = d->config;
 	dev->strings = d->strings;
@@ -174,28 +134,9 @@ static void destroy(struct usbsim_dev *dev)
 
 	if (!d)
 		return;
-	dapsim_target_free(d->t);
+	dapsim_target_free(d->u.t);
 	free(d);
 	dev->priv = NULL;
-}
-
-/* Erases, resets and violations of the target and the firmware, traced. */
-static void log_target(struct usbsim_dev *dev, struct st *d)
-{
-	const struct dapsim_counts *c = dapsim_counts(d->t);
-
-	for (; d->seen.erases < c->erases; d->seen.erases++)
-		usbsim_log(dev, "erase %lu", d->seen.erases + 1);
-	for (; d->seen.mass_erases < c->mass_erases; d->seen.mass_erases++)
-		usbsim_log(dev, "mass erase");
-	for (; d->seen.resets < c->resets; d->seen.resets++)
-		usbsim_log(dev, "reset");
-	for (; d->seen.violations < c->violations; d->seen.violations++)
-		usbsim_violation(dev, "target model (see the dapsim: line above)");
-	if (d->fw.violations > d->seen_violations) {
-		usbsim_violation(dev, "ST-LINK firmware model (see the dapsim: stlink: line above)");
-		d->seen_violations = d->fw.violations;
-	}
 }
 
 static int reply(struct usbsim_dev *dev, struct st *d, uint8_t *data, int len)
@@ -235,11 +176,11 @@ static int bulk(struct usbsim_dev *dev, uint8_t ep, uint8_t *data, int len)
 	if (!d->fw.want && len == 16)
 		usbsim_log(dev, "command %02x %02x %02x", data[0], data[1], data[2]);
 	if (dapsim_stlink_out(&d->fw, data, (size_t)len, d->reply, &n) < 0) {
-		log_target(dev, d);
+		dapsim_usb_log(dev, &d->u, d->fw.violations);
 		return LIBUSB_ERROR_PIPE;
 	}
 	d->rlen = n;
-	log_target(dev, d);
+	dapsim_usb_log(dev, &d->u, d->fw.violations);
 	return len;
 }
 
