@@ -384,8 +384,10 @@ static void mem_cmd(uint8_t *cmd, uint8_t op, uint8_t ap, uint32_t addr, uint32_
 	cmd[8] = ap;
 }
 
-int mpf_stlink_read(struct mpf_stlink *st, uint8_t ap, uint32_t addr, uint8_t *buf,
-		    uint32_t len, int size, struct mpf_buf *err)
+/* One direction of a memory transfer, command by command, each followed
+ * by its status. */
+static int mem_rw(struct mpf_stlink *st, uint8_t ap, uint32_t addr, uint8_t *buf, uint32_t len,
+		  int size, int rd, struct mpf_buf *err)
 {
 	uint8_t cmd[16], tmp[2];
 	int rc = check_access(st, ap, addr, len, size, err);
@@ -393,9 +395,10 @@ int mpf_stlink_read(struct mpf_stlink *st, uint8_t ap, uint32_t addr, uint8_t *b
 	while (rc >= 0 && len) {
 		uint32_t n = chunk(st, addr, len, size);
 
-		mem_cmd(cmd, read_cmd[size], ap, addr, n);
-		/* a 1-byte read answers with two bytes */
-		if (n == 1)
+		mem_cmd(cmd, (rd ? read_cmd : write_cmd)[size], ap, addr, n);
+		if (!rd)
+			rc = xfer(st, cmd, buf, n, NULL, 0, err);
+		else if (n == 1)	/* a 1-byte read answers with two bytes */
 			rc = xfer(st, cmd, NULL, 0, tmp, 2, err), buf[0] = tmp[0];
 		else
 			rc = xfer(st, cmd, NULL, 0, buf, n, err);
@@ -408,24 +411,17 @@ int mpf_stlink_read(struct mpf_stlink *st, uint8_t ap, uint32_t addr, uint8_t *b
 	return rc;
 }
 
+int mpf_stlink_read(struct mpf_stlink *st, uint8_t ap, uint32_t addr, uint8_t *buf,
+		    uint32_t len, int size, struct mpf_buf *err)
+{
+	return mem_rw(st, ap, addr, buf, len, size, 1, err);
+}
+
 int mpf_stlink_write(struct mpf_stlink *st, uint8_t ap, uint32_t addr, const uint8_t *buf,
 		     uint32_t len, int size, struct mpf_buf *err)
 {
-	uint8_t cmd[16];
-	int rc = check_access(st, ap, addr, len, size, err);
-
-	while (rc >= 0 && len) {
-		uint32_t n = chunk(st, addr, len, size);
-
-		mem_cmd(cmd, write_cmd[size], ap, addr, n);
-		rc = xfer(st, cmd, buf, n, NULL, 0, err);
-		if (rc >= 0)
-			rc = rw_status(st, addr, err);
-		addr += n;
-		buf += n;
-		len -= n;
-	}
-	return rc;
+	/* the buffer is only read on this path */
+	return mem_rw(st, ap, addr, (uint8_t *)buf, len, size, 0, err);
 }
 
 /* READ_DAP_REG / WRITE_DAP_REG: port, register, and for a write the value. */
