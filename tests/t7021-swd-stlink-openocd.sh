@@ -16,7 +16,7 @@ openocd verifies what mpf-swd wrote.'
 # oocd IFACE TRANSPORT CMD...: openocd on the simulated probe; output in ./out
 oocd() {
 	_if=$1 && _tr=$2 && shift 2 &&
-	usbsim openocd -c "gdb_port disabled; tcl_port disabled; telnet_port disabled" \
+	usbsim timeout -s KILL 120 openocd -c "gdb_port disabled; tcl_port disabled; telnet_port disabled" \
 		-f "interface/$_if" -c "transport select $_tr" -f target/stm32f4x.cfg "$@" >out 2>&1
 }
 
