@@ -1,7 +1,7 @@
-/* swd.c - mpf-swd: program STM32 and nRF52 boards through a CMSIS-DAP debug
- * probe over SWD, register-level, without Python or CMSIS packs
- * (Arm CMSIS-DAP, ADIv5; doc/protocols.md 4-5; lib/proto/cmsis_dap, lib/flash/
- * adiv5, cortex_m, swd_target).
+/* swd.c - mpf-swd: program STM32 and nRF52 boards through a CMSIS-DAP or
+ * ST-LINK debug probe over SWD, register-level, without Python or CMSIS packs
+ * (Arm CMSIS-DAP, ADIv5; doc/protocols.md 4-5; lib/proto/cmsis_dap, stlink,
+ * lib/flash/adiv5, cortex_m, swd_target).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -58,7 +58,7 @@ static const struct mpf_opt swd_opts[] = {
 struct session {
 	struct mpf_usb_probe *probes;
 	int n, idx;
-	struct mpf_dap dap;
+	struct mpf_probe_link link;
 	struct mpf_swd swd;
 	int open, attached;
 	int released;		/* the target was reset to run */
@@ -79,6 +79,8 @@ static void probe_fields(struct mpf_record *r, const struct mpf_usb_probe *p)
 	mpf_scan_usb_fields(r, &p->u);
 	if (p->version)
 		mpf_rec_set_int(r, "dap_version", p->version);
+	if (p->stlink)
+		mpf_rec_set_int(r, "stlink_version", p->stlink);
 }
 
 static void session_close(struct session *s)
@@ -87,7 +89,7 @@ static void session_close(struct session *s)
 	if (s->attached)
 		mpf_swd_detach(&s->swd, s->swd.under_reset && !s->released, NULL);
 	if (s->open)
-		mpf_dap_release(&s->dap);
+		mpf_probe_link_release(&s->link);
 	mpf_usb_probes_free(s->probes, s->n);
 	memset(s, 0, sizeof(*s));
 }
@@ -104,10 +106,9 @@ static int session_open(struct session *s, const char *sel, int halt, int attach
 	s->n = mpf_usb_probes(&s->probes);
 	if ((s->idx = mpf_usb_probe_select(s->probes, s->n, sel, err)) < 0)
 		return s->idx;
-	if ((rc = mpf_usb_probe_open(&s->probes[s->idx], &s->dap, err)) < 0)
+	if ((rc = mpf_usb_probe_open(&s->probes[s->idx], &s->link, mpf_timeout_ms(), err)) < 0)
 		return rc;
 	s->open = 1;
-	s->dap.timeout_ms = mpf_timeout_ms();
 	if (!attach)
 		return MPF_OK;
 	s->hz = o.hz = o_frequency.v;
@@ -115,7 +116,7 @@ static int session_open(struct session *s, const char *sel, int halt, int attach
 	o.unlock = o_unlock;
 	o.halt = halt;
 	s->attached = 1;
-	return mpf_swd_attach(&s->swd, &s->dap, &o, err);
+	return mpf_swd_attach(&s->swd, &s->link, &o, err);
 }
 
 static int fail(struct mpf_record *r, int rc, struct mpf_buf *err)
@@ -167,9 +168,16 @@ static json_t *target_json(const struct session *s)
 	set_hex32(o, "idcode", w->t.idcode);
 	set_hex32(o, "flash_base", w->t.flash_base);
 	json_object_set_new(o, "flash_size", json_integer(w->t.flash_size));
-	json_object_set_new(o, "frequency", json_integer(s->hz));
-	json_object_set_new(o, "packet_size", json_integer(s->dap.packet_size));
-	json_object_set_new(o, "packet_count", json_integer(s->dap.packet_count));
+	json_object_set_new(o, "frequency", json_integer(s->link.stlink ? s->link.st.hz : s->hz));
+	if (s->link.stlink) {
+		char v[32];
+
+		mpf_stlink_version_str(&s->link.st, v, sizeof(v));
+		json_object_set_new(o, "stlink_firmware", json_string(v));
+		return o;
+	}
+	json_object_set_new(o, "packet_size", json_integer(s->link.dap.packet_size));
+	json_object_set_new(o, "packet_count", json_integer(s->link.dap.packet_count));
 	return o;
 }
 
@@ -427,6 +435,36 @@ static int run_cmd(struct mpf_record *r, void *ctx)
 	return rc < 0 ? rc : 0;
 }
 
+/* What a listed probe has on its SWD port, looked at without halting or
+ * resetting it (a target that answers only under reset is not shown). */
+static void probe_target(struct mpf_record *r, struct mpf_usb_probe *p)
+{
+	struct mpf_swd_opts o = { .hz = o_frequency.v, .no_reset = 1 };
+	struct mpf_buf err = MPF_BUF_INIT;
+	struct mpf_probe_link l;
+	struct mpf_swd w;
+	json_t *t;
+
+	if (p->u.denied || mpf_usb_probe_open(p, &l, mpf_timeout_ms(), &err) < 0) {
+		mpf_buf_release(&err);
+		return;
+	}
+	if (mpf_swd_attach(&w, &l, &o, &err) >= 0) {
+		t = json_object();
+		json_object_set_new(t, "target", json_string(w.t.name));
+		json_object_set_new(t, "family", json_string(w.t.drv->name));
+		if (*mpf_cm_core_name(w.cpuid))
+			json_object_set_new(t, "core", json_string(mpf_cm_core_name(w.cpuid)));
+		set_hex32(t, "dpidr", w.a.dpidr);
+		mpf_rec_set(r, "swd", t);
+	} else {
+		mpf_debug("probe %s: no target: %s", p->u.serial, mpf_buf_str(&err));
+	}
+	mpf_swd_detach(&w, 0, NULL);
+	mpf_probe_link_release(&l);
+	mpf_buf_release(&err);
+}
+
 static int do_list(const struct mpf_filter *f)
 {
 	struct mpf_usb_probe *p;
@@ -437,6 +475,7 @@ static int do_list(const struct mpf_filter *f)
 	for (i = 0; i < n; i++) {
 		mpf_record_init(&recs[i]);
 		probe_fields(&recs[i], &p[i]);
+		probe_target(&recs[i], &p[i]);
 		if (p[i].u.denied) {
 			struct mpf_buf hint = MPF_BUF_INIT;
 
@@ -476,10 +515,21 @@ static const char *result_cell(const struct mpf_record *r, struct mpf_buf *out)
 	return NULL;
 }
 
+static const char *kind_cell(const struct mpf_record *r, struct mpf_buf *out)
+{
+	long long st = mpf_rec_int(r, "stlink_version", 0), dap = mpf_rec_int(r, "dap_version", 0);
+
+	if (st)
+		mpf_buf_addf(out, "ST-LINK/V%lld", st);
+	else if (dap)
+		mpf_buf_addf(out, "CMSIS-DAP v%lld", dap);
+	return out->len ? out->buf : NULL;
+}
+
 static const struct mpf_column columns[] = {
 	{ "Probe", "usb_serial", NULL },
 	{ "Product", "product", NULL },
-	{ "DAP", "dap_version", NULL },
+	{ "Protocol", NULL, kind_cell },
 	{ "Target", NULL, target_cell },
 	{ "Core", "swd.core", NULL },
 	{ "Result", NULL, result_cell },
@@ -568,7 +618,8 @@ static int swd_main(int argc, char **argv)
 }
 
 static const struct mpf_subcmd swd_subcmds[] = {
-	SUBCMD("list", NULL, 0, 0, cmd_list, "list CMSIS-DAP probes"),
+	SUBCMD("list", NULL, 0, 0, cmd_list,
+	       "list CMSIS-DAP and ST-LINK probes and the target behind each"),
 	SUBCMD("info", NULL, 0, 0, cmd_info, "probe, DPIDR, core, target part and flash size"),
 	SUBCMD("write", "FILE", 1, 1, cmd_write,
 	       "erase the touched sectors, program FILE (.elf, .hex, .dfu, .bin), verify, run"),
@@ -583,11 +634,13 @@ static const char *const swd_conflicts[] = { "all address", NULL };
 
 const struct mpf_applet swd_applet = {
 	.name = "swd",
-	.summary = "program STM32 and nRF52 boards through a CMSIS-DAP probe (SWD)",
+	.summary = "program STM32 and nRF52 boards through a CMSIS-DAP or ST-LINK probe (SWD)",
 	.usage = "mpf-swd [options] < records",
 	.description =
 		"mpf-swd talks to a CMSIS-DAP debug probe (v2 over USB bulk endpoints, or v1 "
-		"over HID) and programs the target's flash at register level: STM32F2/F4/F7, "
+		"over HID) or an ST-LINK (V2, the V2-1 of Nucleo and Discovery boards, V3 and "
+		"V3MINIE, in ST's own protocol: the probe does memory access itself) and "
+		"programs the target's flash at register level: STM32F2/F4/F7, "
 		"STM32L4/G4 and STM32H74x/72x through their flash controllers, nRF52 through "
 		"the NVMC. It needs no bootloader on the board, so it also revives boards "
 		"whose firmware is broken.\n"
@@ -608,7 +661,14 @@ const struct mpf_applet swd_applet = {
 		"through the probe while the debug port is set up and the core is caught at "
 		"its reset vector. A protected nRF52 (APPROTECT) is refused unless --unlock "
 		"is given, which mass-erases it through the CTRL-AP: all flash and UICR are "
-		"lost.\n"
+		"lost (through an ST-LINK this needs firmware V2 J24 or later, or any V3: "
+		"older ones reach AP 0 only).\n"
+		"\n"
+		"list shows every probe (stlink_version 2 or 3, or dap_version) and, where a "
+		"target answers, its name, family and core in swd; it only looks: a target "
+		"is neither halted nor reset. --frequency picks the fastest clock the probe "
+		"has at or below it (an ST-LINK/V2 has twelve, from 4 MHz down to 5 kHz; a V3 "
+		"lists its own, 24 MHz down to 5 kHz).\n"
 		"\n"
 		"Transfers are batched into full packets and pipelined up to the probe's "
 		"packet count; probes that take DAP_ExecuteCommands get several commands a "

@@ -1,5 +1,5 @@
 /* scan.c - enumerate serial ports (libserialport), USB DFU devices and
- * CMSIS-DAP probes (libusb), and UF2 drives (the mount table). */
+ * CMSIS-DAP and ST-LINK probes (libusb), and UF2 drives (the mount table). */
 /* realpath() is XSI; glibc declares it under _DEFAULT_SOURCE. */
 #define _DEFAULT_SOURCE
 #include "scan.h"
@@ -363,6 +363,8 @@ static void add_probe(const struct mpf_usb_info *u, int version,
 	mpf_scan_usb_fields(r, u);
 	if (version)
 		mpf_rec_set_int(r, "dap_version", version);
+	if (mpf_usb_stlink_version(u->vid, u->pid))
+		mpf_rec_set_int(r, "stlink_version", mpf_usb_stlink_version(u->vid, u->pid));
 }
 
 /* DFU devices go to recs, probes to probes (listed after the UF2 drives). */
@@ -393,7 +395,8 @@ static void scan_usb(unsigned kinds, struct mpf_record **recs, size_t *n,
 		if (!((kinds & MPF_SCAN_DFU) && add_dfu(devs[i], cfg, h, &u, recs, n)) &&
 		    (kinds & MPF_SCAN_PROBE)) {
 			v = h ? dap_version(cfg, h, &u) : 0;
-			if (v || (u.denied && mpf_usb_known_probe(u.vid, u.pid)))
+			if (v || mpf_usb_stlink_version(u.vid, u.pid) ||
+			    (u.denied && mpf_usb_known_probe(u.vid, u.pid)))
 				add_probe(&u, v, probes, nprobes);
 		}
 		if (h)
