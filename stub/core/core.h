@@ -4,6 +4,11 @@
 
 #include "stub.h"
 
+void *memcpy(void *d, const void *s, size_t n);
+void *memmove(void *d, const void *s, size_t n);
+void *memset(void *d, int c, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+
 /* Requests (esptool "Serial Protocol", "Commands"). */
 enum {
 	OP_FLASH_BEGIN = 0x02, OP_FLASH_DATA = 0x03, OP_FLASH_END = 0x04,

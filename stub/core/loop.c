@@ -66,55 +66,78 @@ static int cmd_change_baudrate(const struct req *r, struct answer *a)
 	return ANSWERED;
 }
 
-static const struct cmd {
-	uint8_t op;
-	uint16_t min_len;
-	int (*run)(const struct req *r, struct answer *a);
-} cmds[] = {
+static const struct cmd loop_cmds[] = {
 	{ OP_SYNC, 0, cmd_sync },
 	{ OP_READ_REG, 4, cmd_read_reg },
 	{ OP_WRITE_REG, 16, cmd_write_reg },
 	{ OP_CHANGE_BAUDRATE, 8, cmd_change_baudrate },
-	CMDS_FLASH
+	{ 0, 0, NULL },
 };
+static const struct cmd *const tables[] = { loop_cmds, flash_cmds, query_cmds };
+
+static const struct cmd *find(uint8_t op)
+{
+	const struct cmd *c;
+	uint32_t i;
+
+	for (i = 0; i < sizeof(tables) / sizeof(tables[0]); i++)
+		for (c = tables[i]; c->run; c++)
+			if (c->op == op)
+				return c;
+	return 0;
+}
+
+int parse_request(const uint8_t *f, int32_t n, struct req *r)
+{
+	r->op = n >= 2 ? f[1] : 0;
+	if (n < (int32_t)HDR || f[0] != 0x00)
+		return E_INVALID_COMMAND;
+	r->chk = get32(f + 4);
+	r->d = f + HDR;
+	r->len = (uint32_t)f[2] | (uint32_t)f[3] << 8;
+	return r->len == (uint32_t)n - HDR ? E_OK : E_BAD_DATA_LEN;
+}
 
 static void serve(const uint8_t *f, int32_t n)
 {
 	struct answer a = { 0 };
+	const struct cmd *c;
 	struct req r;
-	uint32_t i;
-	int e = E_INVALID_COMMAND;
+	int e = parse_request(f, n, &r);
 
-	if (n < (int32_t)HDR || f[0] != 0x00)
+	if (e == E_INVALID_COMMAND)
 		return;		/* not a request: nothing to answer */
-	r.op = f[1];
-	r.chk = get32(f + 4);
-	r.d = f + HDR;
-	r.len = (uint32_t)f[2] | (uint32_t)f[3] << 8;
-	if (n > (int32_t)sizeof(frame) || r.len != (uint32_t)n - HDR) {
-		reply(r.op, 0, 0, 0, E_BAD_DATA_LEN);
-		return;
+	if (e == E_OK) {
+		if (!(c = find(r.op)))
+			e = E_CMD_NOT_IMPLEMENTED;
+		else
+			e = r.len < c->min_len ? E_BAD_DATA_LEN : c->run(&r, &a);
 	}
-	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
-		if (cmds[i].op != r.op)
-			continue;
-		e = r.len < cmds[i].min_len ? E_BAD_DATA_LEN : cmds[i].run(&r, &a);
-		break;
-	}
-	if (i == sizeof(cmds) / sizeof(cmds[0]))
-		e = E_CMD_NOT_IMPLEMENTED;
 	if (e != ANSWERED)
 		reply(r.op, a.value, a.data, a.len, (uint8_t)e);
+}
+
+static int32_t pending;
+
+void push_back_request(int32_t n)
+{
+	pending = n;
 }
 
 /* The next request into the frame buffer: its length, or SLIP_EOF. A
  * damaged frame whose header survived is answered here. */
 int32_t next_request(const uint8_t **f)
 {
+	*f = frame;
+	if (pending) {
+		int32_t n = pending;
+
+		pending = 0;
+		return n;
+	}
 	for (;;) {
 		int32_t n = slip_recv(frame, sizeof(frame));
 
-		*f = frame;
 		if (n == SLIP_EOF)
 			return n;
 		if (n == SLIP_BAD || n > (int32_t)sizeof(frame)) {

@@ -1,11 +1,7 @@
 /* mem.c - the four memory functions the compiler may call on its own
  * (GCC "Standards": a freestanding program must provide them). */
-#include <stddef.h>
+#include "core.h"
 
-void *memcpy(void *d, const void *s, size_t n);
-void *memmove(void *d, const void *s, size_t n);
-void *memset(void *d, int c, size_t n);
-int memcmp(const void *a, const void *b, size_t n);
 
 void *memcpy(void *d, const void *s, size_t n)
 {
