@@ -24,8 +24,8 @@ STUB_RV_CHIPS := esp32c3
 STUB_RV_FLAGS := -march=rv32imc -mabi=ilp32 -mno-relax -msmall-data-limit=0 -Wl,--no-relax
 STUB_HAVE_RV := $(shell command -v $(STUB_RV)gcc 2>/dev/null)
 STUB_XT := xtensa-lx106-elf-
-STUB_XT_CHIPS := esp32
-STUB_XT_FLAGS := -mtext-section-literals -mno-serialize-volatile
+STUB_XT_CHIPS := esp32 esp8266
+STUB_XT_FLAGS := -mtext-section-literals -mlongcalls -mno-serialize-volatile
 STUB_HAVE_XT := $(shell command -v $(STUB_XT)gcc 2>/dev/null)
 STUB_PLAT := stub/common/plat.c
 
@@ -49,11 +49,11 @@ $(STUB_RV_CHIPS:%=$(STUB_B)/%.elf): $(STUB_B)/%.elf: stub/%/chip.h stub/%/stub.l
 	$(STUB_RV)gcc $(STUB_CFLAGS) $(STUB_RV_FLAGS) -Istub/$* -T stub/$*/stub.ld -o $@ \
 		stub/riscv/start.S $(STUB_CORE) $(STUB_PLAT) -lgcc
 
-$(STUB_XT_CHIPS:%=$(STUB_B)/%.elf): $(STUB_B)/%.elf: stub/%/chip.h stub/%/stub.ld \
+$(STUB_XT_CHIPS:%=$(STUB_B)/%.elf): $(STUB_B)/%.elf: stub/%/chip.h stub/%/stub.ld stub/xtensa/xtensa.ld \
 		stub/xtensa/start.S stub/xtensa/romcall.S stub/xtensa/udiv.c $(STUB_PLAT) \
 		$(STUB_CORE) $(STUB_HDRS)
 	@mkdir -p $(@D)
-	$(STUB_XT)gcc $(STUB_CFLAGS) $(STUB_XT_FLAGS) -Istub/$* -T stub/$*/stub.ld -o $@ \
+	$(STUB_XT)gcc $(STUB_CFLAGS) $(STUB_XT_FLAGS) -Istub/$* -Lstub/xtensa -T stub/$*/stub.ld -o $@ \
 		stub/xtensa/start.S stub/xtensa/romcall.S stub/xtensa/udiv.c $(STUB_CORE) \
 		$(STUB_PLAT) -lgcc
 
@@ -73,3 +73,15 @@ $(B)/stub/host/%.o: stub/core/%.c
 	$(CC) $(ALL_CFLAGS) -Istub/core -c -o $@ $<
 $(B)/tests/unit/t-esp-stub-core.o: ALL_CFLAGS += -Istub/core
 $(B)/tests/unit/t-esp-stub-core: $(STUB_HOST_OBJS)
+
+# The core on QEMU's lx106 over a semihosted UART and a fake flash, for
+# the ESP8266 test that has no emulator of the chip (tests/t3032).
+STUB_LX106_TEST := tests/stub-lx106/plat.c tests/stub-lx106/semi.S stub/xtensa/udiv.c
+$(STUB_B)/lx106-core.elf: tests/stub-lx106/stub.ld stub/xtensa/xtensa.ld stub/xtensa/start.S \
+		$(STUB_LX106_TEST) $(STUB_CORE) $(STUB_HDRS)
+	@mkdir -p $(@D)
+	$(STUB_XT)gcc $(STUB_CFLAGS) $(STUB_XT_FLAGS) -Lstub/xtensa -T tests/stub-lx106/stub.ld \
+		-o $@ stub/xtensa/start.S $(STUB_LX106_TEST) $(STUB_CORE) -lgcc
+ifneq ($(STUB_HAVE_XT),)
+CHECK_DEPS += $(STUB_B)/lx106-core.elf
+endif
