@@ -250,6 +250,19 @@ static int send_out(struct mpf_esp *e, struct mpf_buf *err)
 	return r < 0 ? tr_error(e, r, err) : 0;
 }
 
+int mpf_esp_transact(struct mpf_esp *e, uint8_t op, int timeout_ms, struct mpf_esp_reply *rep,
+		     struct mpf_buf *err)
+{
+	int r = send_out(e, err);
+
+	return r < 0 ? r : await(e, op, timeout_ms, 0, rep, err);
+}
+
+int mpf_esp_next_frame(struct mpf_esp *e, int timeout_ms, struct mpf_buf *err)
+{
+	return read_frame(e, mpf_now_ms() + timeout_ms, err);
+}
+
 static int command(struct mpf_esp *e, uint8_t op, const uint32_t *w, size_t nw, int timeout_ms,
 		   size_t expect, struct mpf_esp_reply *rep, struct mpf_buf *err)
 {
