@@ -43,7 +43,7 @@ test_expect_success FUSE,JQ 'four boards without USB serial enter their bootload
 	rec 0 >in1 && t0=$(now_ms) &&
 	MPF_TEST_SYSFS=$PWD/sys mpf-bootloader <in1 >out1 && t1=$(now_ms) &&
 	for n in 1 2 3 4; do rec $n || return 1; done >in4 && t2=$(now_ms) &&
-	MPF_TEST_SYSFS=$PWD/sys mpf-bootloader -j 4 <in4 >out4 && t3=$(now_ms) &&
+	MPF_TEST_SYSFS=$PWD/sys mpf-bootloader -j 4 --keep-order <in4 >out4 && t3=$(now_ms) &&
 	for n in 5 6 7 8; do rec $n || return 1; done >in4s && t4=$(now_ms) &&
 	mpf-bootloader -j 4 <in4s >out4s && t5=$(now_ms) &&
 	one=$((t1 - t0)) four=$((t3 - t2)) apart=$((t5 - t4)) &&
