@@ -9,6 +9,7 @@
 #include "clock.h"
 #include "err.h"
 #include "esp_loader.h"
+#include "esp_stubcmd.h"
 #include "log.h"
 #include "progress.h"
 
@@ -211,6 +212,19 @@ static int send_out(struct mpf_esp *e, struct mpf_buf *err)
 	int r = mpf_tr_write(e->t, e->out.buf, e->out.len, WRITE_MS);
 
 	return r < 0 ? tr_error(e, r, err) : 0;
+}
+
+int mpf_esp_transact(struct mpf_esp *e, uint8_t op, int timeout_ms, struct mpf_esp_reply *rep,
+		     struct mpf_buf *err)
+{
+	int r = send_out(e, err);
+
+	return r < 0 ? r : await(e, op, timeout_ms, 0, rep, err);
+}
+
+int mpf_esp_next_frame(struct mpf_esp *e, int timeout_ms, struct mpf_buf *err)
+{
+	return read_frame(e, mpf_now_ms() + timeout_ms, err);
 }
 
 static int command(struct mpf_esp *e, uint8_t op, const uint32_t *w, size_t nw, int timeout_ms,
@@ -529,12 +543,29 @@ int mpf_esp_chip_revision(struct mpf_esp *e, int *rev, struct mpf_buf *err)
 
 /* ---- flash setup ------------------------------------------------------ */
 
+/* What the loader accepts now: Secure Download Mode (S2 and later) takes
+ * only plain FLASH_BEGIN/DATA/END of the flash commands (1.4); our stub
+ * has the same commands on every chip, READ_FLASH instead of
+ * READ_FLASH_SLOW, and no ESP8266 erase bug (1.13). */
+static unsigned rom(const struct mpf_esp *e)
+{
+	unsigned caps = e->chip->rom;
+
+	if (e->stub)
+		return MPF_ESP_ROM_ATTACH | MPF_ESP_ROM_SPI_PARAMS | MPF_ESP_ROM_BAUD |
+		       MPF_ESP_ROM_DEFL | MPF_ESP_ROM_MD5;
+	if (e->secure_download)
+		caps &= ~(unsigned)(MPF_ESP_ROM_DEFL | MPF_ESP_ROM_MD5 | MPF_ESP_ROM_READ_SLOW);
+	return caps;
+}
+
 static int change_baud(struct mpf_esp *e, int baud, struct mpf_buf *err)
 {
-	uint32_t w[2] = { (uint32_t)baud, 0 }, magic;
+	/* the stub wants the rate it is at as the second word (1.13) */
+	uint32_t w[2] = { (uint32_t)baud, e->stub ? (uint32_t)e->baud : 0 }, magic;
 	int r;
 
-	if (e->chip->xtal_clkdiv_reg && !e->secure_download) {
+	if (e->chip->xtal_clkdiv_reg && !e->secure_download && !e->stub) {
 		uint32_t div;
 
 		/* the divider the ROM's autobaud chose gives the crystal: a 26
@@ -575,7 +606,7 @@ static int attach(struct mpf_esp *e, struct mpf_buf *err)
 	uint32_t w[5] = { 0 }, w3, w5;
 	int r;
 
-	if (!(e->chip->rom & MPF_ESP_ROM_ATTACH))	/* ESP8266: FLASH_BEGIN(0, 0) attaches */
+	if (!(rom(e) & MPF_ESP_ROM_ATTACH))	/* ESP8266: FLASH_BEGIN(0, 0) attaches */
 		return command(e, MPF_ESP_FLASH_BEGIN, (uint32_t[]){ 0, 0, MPF_ESP_ROM_BLOCK, 0 },
 			       4, DEFAULT_MS, 0, NULL, err);
 	if (e->chip->mac_kind == MPF_ESP_MAC_ESP32) {
@@ -587,7 +618,8 @@ static int attach(struct mpf_esp *e, struct mpf_buf *err)
 		w[0] = ((w3 >> 4) & 0x1F) << 24 | ((w5 >> 15) & 0x1F) << 18 |
 		       ((w5 >> 10) & 0x1F) << 12 | ((w5 >> 5) & 0x1F) << 6 | (w5 & 0x1F);
 	}
-	return command(e, MPF_ESP_SPI_ATTACH, w, 2, DEFAULT_MS, 0, NULL, err);
+	/* the stub takes the pin word alone, the ROM an "is legacy" word too */
+	return command(e, MPF_ESP_SPI_ATTACH, w, e->stub ? 1 : 2, DEFAULT_MS, 0, NULL, err);
 }
 
 /* JEDEC RDID through the SPI controller's user-command registers. */
@@ -630,7 +662,7 @@ static int set_params(struct mpf_esp *e, struct mpf_buf *err)
 {
 	uint32_t w[6] = { 0, (uint32_t)e->flash_size, 0x10000, 0x1000, 0x100, 0xFFFF };
 
-	if (!(e->chip->rom & MPF_ESP_ROM_SPI_PARAMS))
+	if (!(rom(e) & MPF_ESP_ROM_SPI_PARAMS))
 		return 0;	/* ESP8266: the ROM has no such command; skip it */
 	return command(e, MPF_ESP_SPI_SET_PARAMS, w, 6, DEFAULT_MS, 0, NULL, err);
 }
@@ -664,7 +696,7 @@ int mpf_esp_setup(struct mpf_esp *e, struct mpf_buf *err)
 		return r;
 
 	if (e->o.baud && e->o.baud != e->baud) {
-		if (e->chip->rom & MPF_ESP_ROM_BAUD) {
+		if (rom(e) & MPF_ESP_ROM_BAUD) {
 			if ((r = change_baud(e, e->o.baud, err)) < 0)
 				return r;
 		} else {
@@ -700,17 +732,6 @@ static void md5(const uint8_t *p, size_t n, uint8_t out[16])
 	EVP_Digest(p, n, out, &len, EVP_md5(), NULL);
 }
 
-/* What the ROM accepts now: Secure Download Mode (S2 and later) takes
- * only plain FLASH_BEGIN/DATA/END of the flash commands (1.4). */
-static unsigned rom(const struct mpf_esp *e)
-{
-	unsigned caps = e->chip->rom;
-
-	if (e->secure_download)
-		caps &= ~(unsigned)(MPF_ESP_ROM_DEFL | MPF_ESP_ROM_MD5 | MPF_ESP_ROM_READ_SLOW);
-	return caps;
-}
-
 /* The ROM's MD5 of a flash range, as 16 bytes. */
 static int mpf_esp_flash_md5(struct mpf_esp *e, uint32_t addr, uint32_t len, uint8_t out[16],
 			     struct mpf_buf *err)
@@ -743,14 +764,22 @@ static int mpf_esp_flash_md5(struct mpf_esp *e, uint32_t addr, uint32_t len, uin
 	return 0;
 }
 
+/* Data block size: the ROM buffers 1 KiB, our stub 16 KiB (1.13). */
+static size_t block_size(const struct mpf_esp *e)
+{
+	return e->stub ? MPF_ESP_STUB_BLOCK : MPF_ESP_ROM_BLOCK;
+}
+
 static int begin(struct mpf_esp *e, uint8_t op, uint32_t erase, uint32_t blocks, uint32_t addr,
 		 struct mpf_buf *err)
 {
-	uint32_t w[5] = { erase, blocks, MPF_ESP_ROM_BLOCK, addr, 0 };
-	size_t nw = e->chip->rom & MPF_ESP_ROM_BEGIN5 ? 5 : 4;
+	uint32_t w[5] = { erase, blocks, (uint32_t)block_size(e), addr, 0 };
+	size_t nw = rom(e) & MPF_ESP_ROM_BEGIN5 ? 5 : 4;
 
-	/* the ROM erases the whole region before it answers */
-	return command(e, op, w, nw, mpf_esp_timeout_per_mb(erase, ERASE_MS_PER_MB), 0, NULL, err);
+	/* the ROM erases the whole region before it answers; the stub
+	 * erases as the data comes and answers at once */
+	return command(e, op, w, nw, e->stub ? DEFAULT_MS :
+		       mpf_esp_timeout_per_mb(erase, ERASE_MS_PER_MB), 0, NULL, err);
 }
 
 /* Send the frame in e->out and wait for its reply, again on a lost or
@@ -800,19 +829,20 @@ static int write_blocks(struct mpf_esp *e, struct run *w, const uint8_t *src, si
 			struct mpf_buf *err)
 {
 	uint8_t op = defl ? MPF_ESP_FLASH_DEFL_DATA : MPF_ESP_FLASH_DATA;
-	uint32_t blocks = (uint32_t)((n + MPF_ESP_ROM_BLOCK - 1) / MPF_ESP_ROM_BLOCK), seq;
+	size_t bs = block_size(e);
+	uint32_t blocks = (uint32_t)((n + bs - 1) / bs), seq;
 	int64_t t0 = mpf_now_ms(), got = 0;
 	int r;
 
 	for (seq = 0; seq < blocks; seq++) {
-		size_t off = (size_t)seq * MPF_ESP_ROM_BLOCK;
-		size_t len = n - off < MPF_ESP_ROM_BLOCK ? n - off : MPF_ESP_ROM_BLOCK;
+		size_t off = (size_t)seq * bs;
+		size_t len = n - off < bs ? n - off : bs;
 
 		if (mpf_interrupted)
 			return mpf_errf(err, MPF_ERR_INTR, "interrupted");
 		mpf_buf_reset(&e->out);
 		/* plain blocks are padded to the block size; deflate chunks are not */
-		mpf_esp_encode_data(&e->out, op, src + off, len, seq, defl ? 0 : MPF_ESP_ROM_BLOCK);
+		mpf_esp_encode_data(&e->out, op, src + off, len, seq, defl ? 0 : bs);
 		if (got)	/* our share of the dead time: reply in to next frame out */
 			e->turnaround_us += mpf_now_us() - got;
 		if ((r = send_block(e, op, seq, err)) < 0)
@@ -821,12 +851,13 @@ static int write_blocks(struct mpf_esp *e, struct run *w, const uint8_t *src, si
 		mpf_progress_update(w->prog, w->base + (uint64_t)w->len * (seq + 1) / blocks);
 	}
 	e->data_ms += mpf_now_ms() - t0;
-	return 0;
+	/* the stub acknowledges a block before programming it: wait until
+	 * the last one is in flash (it answers commands in order) */
+	return e->stub ? mpf_esp_stub_drain(e, err) : 0;
 }
 
 static int write_run(struct mpf_esp *e, struct run *w, struct mpf_buf *err)
 {
-	const struct mpf_esp_chip *c = e->chip;
 	uint8_t *padded = NULL, *z = NULL;
 	uint32_t addr = w->addr, pre = addr % MPF_ESP_SECTOR;
 	size_t len = w->len;
@@ -847,22 +878,24 @@ static int write_run(struct mpf_esp *e, struct run *w, struct mpf_buf *err)
 			defl = 1;
 	}
 	if (defl) {
-		uint32_t size = (uint32_t)((len + MPF_ESP_ROM_BLOCK - 1) / MPF_ESP_ROM_BLOCK *
-					   MPF_ESP_ROM_BLOCK);
+		/* the stub takes the size the data inflates to (1.13) */
+		uint32_t size = e->stub ? (uint32_t)len
+				: (uint32_t)((len + MPF_ESP_ROM_BLOCK - 1) / MPF_ESP_ROM_BLOCK *
+					     MPF_ESP_ROM_BLOCK);
 
 		mpf_debug("%s: 0x%08x: %zu bytes, %lu deflated", e->t->name, addr, len,
 			  (unsigned long)zlen);
 		r = begin(e, MPF_ESP_FLASH_DEFL_BEGIN, size,
-			  (uint32_t)((zlen + MPF_ESP_ROM_BLOCK - 1) / MPF_ESP_ROM_BLOCK), addr, err);
+			  (uint32_t)((zlen + block_size(e) - 1) / block_size(e)), addr, err);
 		if (r == 0)
 			r = write_blocks(e, w, z, zlen, 1, err);
 	} else {
-		uint32_t erase = c->rom & MPF_ESP_ROM_ERASE_BUG
+		uint32_t erase = rom(e) & MPF_ESP_ROM_ERASE_BUG
 					 ? mpf_esp8266_erase_size(addr, (uint32_t)len)
 					 : (uint32_t)len;
 
 		r = begin(e, MPF_ESP_FLASH_BEGIN, erase,
-			  (uint32_t)((len + MPF_ESP_ROM_BLOCK - 1) / MPF_ESP_ROM_BLOCK), addr, err);
+			  (uint32_t)((len + block_size(e) - 1) / block_size(e)), addr, err);
 		if (r == 0)
 			r = write_blocks(e, w, data, len, 0, err);
 	}
@@ -967,11 +1000,14 @@ int mpf_esp_erase(struct mpf_esp *e, uint32_t addr, uint32_t len, struct mpf_buf
 	uint32_t size = len;
 	int r;
 
-	if (e->chip->rom & MPF_ESP_ROM_ERASE_BUG)
+	if (rom(e) & MPF_ESP_ROM_ERASE_BUG)
 		size = mpf_esp8266_erase_size(addr, len);
 	/* no chip or region erase in the ROM (those are stub commands):
 	 * FLASH_BEGIN erases the region it is given, and no block follows */
-	r = begin(e, MPF_ESP_FLASH_BEGIN, size, 0, addr, err);
+	if (e->stub)
+		r = mpf_esp_stub_erase(e, addr, len, err);
+	else
+		r = begin(e, MPF_ESP_FLASH_BEGIN, size, 0, addr, err);
 	mpf_progress_update(p, len);
 	mpf_progress_end(p, r == 0);
 	return r;
@@ -984,10 +1020,12 @@ int mpf_esp_read_flash(struct mpf_esp *e, uint32_t addr, uint8_t *out, size_t le
 	size_t done = 0;
 	int r = 0;
 
+	if (e->stub)
+		return mpf_esp_stub_read(e, addr, out, len, err);
 	if (!(rom(e) & MPF_ESP_ROM_READ_SLOW))
 		return mpf_errf(err, MPF_ERR_SUPP, "the %s ROM cannot read flash (READ_FLASH_SLOW "
-				"is an ESP32-family ROM command; reading needs a stub, which "
-				"mpf-esp does not upload)", e->chip->name);
+				"is an ESP32-family ROM command; reading needs the flasher stub)",
+				e->chip->name);
 	p = mpf_progress_begin(e->o.progress_id, "read", len);
 	while (done < len && r == 0) {
 		uint32_t w[2] = { addr + (uint32_t)done, len - done < 64 ? (uint32_t)(len - done) : 64 };
@@ -1081,3 +1119,4 @@ int mpf_esp_hard_reset(struct mpf_esp *e)
 		mpf_sleep_ms(200);
 	return r;
 }
+
