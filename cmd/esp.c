@@ -13,12 +13,14 @@
 #include "esp_image.h"
 #include "esp_loader.h"
 #include "esp_plan.h"
+#include "esp_stub.h"
 #include "exitcode.h"
 #include "filter.h"
 #include "fsutil.h"
 #include "log.h"
 #include "reappear.h"
 #include "scan.h"
+#include "uart_ids.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -30,7 +32,7 @@
 static const char *o_serial, *o_before = "default", *o_after = "hard-reset", *o_chip;
 static const char *o_flash_mode = "keep", *o_flash_freq = "keep", *o_flash_size = "keep";
 static int o_baud = 460800, o_erase_all, o_skip_unchanged, o_no_compress, o_connect_attempts = 7;
-static int o_force;
+static int o_force, o_no_stub;
 
 /* --chip: the chip table's keys; other spellings of a chip are taken too */
 static const char *chip_word(int i)
@@ -119,7 +121,8 @@ static int freq_accept(const char *arg)
 static const struct mpf_opt esp_opts[] = {
 	OPT_HINT('s', "serial", &o_serial, "PORT", "@serial", "the serial port of the board"),
 	OPT_INT(0, "baud", &o_baud, "RATE", 9600, 5000000,
-		"baud rate after connecting (default 460800; 115200 is retried once on failure)"),
+		"baud rate after connecting (default 460800; at most what the USB-UART adapter "
+		"runs; 115200 is retried once on failure)"),
 	OPT_CHOICE(0, "before", &o_before, "HOW", "default|usb-reset|no-reset",
 		   "how to enter the ROM loader (default: DTR/RTS resets)"),
 	OPT_CHOICE(0, "after", &o_after, "HOW", "hard-reset|no-reset",
@@ -129,7 +132,9 @@ static const struct mpf_opt esp_opts[] = {
 	OPT_BOOL(0, "erase-all", &o_erase_all, "erase the whole flash before writing"),
 	OPT_BOOL(0, "skip-unchanged", &o_skip_unchanged,
 		 "compare 64 KiB regions by MD5 first and write only those that differ"),
-	OPT_BOOL(0, "no-compress", &o_no_compress, "send plain blocks even where the ROM inflates"),
+	OPT_BOOL(0, "no-compress", &o_no_compress, "send plain blocks even where the loader inflates"),
+	OPT_BOOL(0, "no-stub", &o_no_stub,
+		 "talk to the chip's ROM loader only; do not start mpf's flasher stub"),
 	OPT_BOOL(0, "force", &o_force,
 		 "write an image for another chip or chip revision, a damaged image, or a "
 		 "non-image at the bootloader offset (warned, not refused)"),
@@ -159,6 +164,7 @@ struct job {
 	const char *fw_chip;	/* chip the firmware is for (firmware.chip from mpf-pick) */
 	int filter;		/* from a record */
 	int usb_jtag, usb_pid;
+	const struct mpf_uart_adapter *adapter;	/* the port's USB-UART chip, if known */
 	int64_t deadline;	/* --timeout, for both sessions */
 	struct mpf_esp_run *runs;	/* the write plan, made before the first erase */
 	size_t nruns;
@@ -168,6 +174,9 @@ struct job {
 	uint64_t bytes;
 	int verified;
 	const char *verify;	/* how: "md5", "none" */
+	const char *loader;	/* what flashed: "stub", "rom" */
+	int warn_code;		/* the stub did not start: why, for the record */
+	char *warn;
 	int touched;		/* erasing or writing began */
 	json_t *info;
 };
@@ -538,6 +547,53 @@ static int do_op(struct job *j, struct mpf_esp *e, struct mpf_buf *err)
 	return MPF_ERR_ARG;
 }
 
+/* The stub failed to start: say so, in the record too, and go back to
+ * the ROM loader, reset and synced again (the stub may have half run). */
+static int fall_back(struct job *j, struct mpf_esp *e, int why, const char *msg,
+		     struct mpf_buf *err)
+{
+	int r;
+
+	mpf_warn("%s: the flasher stub did not start (%s); using the %s ROM loader", j->port,
+		 msg, e->chip->name);
+	free(j->warn);
+	j->warn = mpf_xstrdup(msg);
+	j->warn_code = why;
+	e->stub = 0;
+	if ((r = mpf_esp_connect(e, err)) < 0 || (r = mpf_esp_detect(e, err)) < 0)
+		return r;
+	return check_chip(j, e->chip, err);
+}
+
+/* Flash work goes through our stub (doc/protocols.md 1.13) unless
+ * --no-stub, no stub was built for the chip, or the chip is in Secure
+ * Download Mode, where the ROM refuses MEM_* (1.4). info needs none. */
+static int start_stub(struct job *j, struct mpf_esp *e, struct mpf_buf *err)
+{
+	const struct mpf_esp_stub *s = mpf_esp_stub_for(e->chip);
+	struct mpf_buf why = MPF_BUF_INIT;
+	int r;
+
+	j->loader = "rom";
+	if (o_no_stub || j->op == OP_INFO)
+		return 0;
+	if (e->secure_download || !s) {
+		mpf_info("%s: %s: flashing through the ROM loader", j->port, e->secure_download
+			 ? "Secure Download Mode (the ROM loads no code into RAM)"
+			 : "no flasher stub for this chip");
+		return 0;
+	}
+	r = mpf_esp_stub_start(e, s, &why);
+	if (r == 0)
+		j->loader = "stub";
+	else if (r == MPF_ERR_NODEV || r == MPF_ERR_INTR)
+		mpf_errf(err, r, "%s", mpf_buf_str(&why));
+	else
+		r = fall_back(j, e, r, mpf_buf_str(&why), err);
+	mpf_buf_release(&why);
+	return r;
+}
+
 /* One connection: open, reset, sync, detect, check, set up, work, leave.
  * *fast is set when the failure came after a switch above 115200. */
 static int session(struct job *j, int baud, int *fast, struct mpf_buf *err)
@@ -563,7 +619,8 @@ static int session(struct job *j, int baud, int *fast, struct mpf_buf *err)
 	if ((r = mpf_esp_connect(&e, err)) == 0 && (r = mpf_esp_detect(&e, err)) == 0) {
 		j->chip = e.chip;
 		/* the identity check needs no flash: refuse before touching it */
-		if ((r = check_chip(j, e.chip, err)) == 0 && (r = mpf_esp_setup(&e, err)) == 0 &&
+		if ((r = check_chip(j, e.chip, err)) == 0 && (r = start_stub(j, &e, err)) == 0 &&
+		    (r = mpf_esp_setup(&e, err)) == 0 &&
 		    (r = check_job(j, &e, err)) == 0)
 			r = do_op(j, &e, err);
 	}
@@ -576,6 +633,18 @@ static int session(struct job *j, int baud, int *fast, struct mpf_buf *err)
 	return r;
 }
 
+/* --baud, within what the port's USB-UART adapter runs (uart_ids.c). */
+static int job_baud(const struct job *j)
+{
+	const struct mpf_uart_adapter *a = j->adapter;
+
+	if (!a || !a->max_baud || o_baud <= a->max_baud)
+		return o_baud;
+	mpf_warn("%s: the %s USB-UART adapter runs at most %d baud; using that, not %d", j->port,
+		 a->name, a->max_baud, o_baud);
+	return a->max_baud;
+}
+
 /* The whole job, with mpflash's rule: a failure at a high rate is retried
  * once at 115200 (long or poor USB-serial cables). */
 static int run_job(struct job *j, struct mpf_buf *err)
@@ -583,7 +652,7 @@ static int run_job(struct job *j, struct mpf_buf *err)
 	int fast, r;
 
 	j->deadline = mpf.timeout > 0 ? mpf_now_ms() + (int64_t)(mpf.timeout * 1000) : 0;
-	r = session(j, o_baud, &fast, err);
+	r = session(j, job_baud(j), &fast, err);
 
 	if (r < 0 && fast && !mpf_interrupted && (!j->deadline || mpf_now_ms() < j->deadline)) {
 		mpf_warn("%s: %s; retrying once at 115200 baud", j->port, mpf_buf_str(err));
@@ -600,7 +669,11 @@ static void set_ids(struct job *j, const struct mpf_record *r)
 {
 	const char *vid = mpf_rec_str(r, "vid"), *pid = mpf_rec_str(r, "pid");
 
-	if (!vid || !pid || strtol(vid, NULL, 16) != 0x303a)
+	if (!vid || !pid)
+		return;
+	j->adapter = mpf_uart_adapter((unsigned)strtol(vid, NULL, 16),
+				      (unsigned)strtol(pid, NULL, 16), mpf_rec_str(r, "product"));
+	if (strtol(vid, NULL, 16) != 0x303a)
 		return;
 	j->usb_pid = (int)strtol(pid, NULL, 16);
 	j->usb_jtag = j->usb_pid == 0x1001;
@@ -648,6 +721,7 @@ static void set_flashed(struct mpf_record *rec, const struct job *j, double secs
 	json_object_set_new(f, "seconds", json_real((double)(long long)(secs * 100 + 0.5) / 100));
 	json_object_set_new(f, "verified", json_boolean(j->verified));
 	json_object_set_new(f, "verify", json_string(j->verify ? j->verify : "none"));
+	json_object_set_new(f, "loader", json_string(j->loader ? j->loader : "rom"));
 	mpf_rec_set(rec, "flashed", f);
 }
 
@@ -662,6 +736,12 @@ static int finish(struct mpf_record *rec, struct job *j, int r, struct mpf_buf *
 		mpf_rec_set_error(rec, mpf_err_name(r), "%s", mpf_buf_str(err));
 	else if (j->op == OP_WRITE)
 		set_flashed(rec, j, (double)(mpf_now_ms() - t0) / 1000.0);
+	if (j->warn)
+		mpf_rec_set(rec, "warning", json_pack("{s:s, s:s, s:s}", "applet", mpf.prog ?
+						      mpf.prog : "mpf", "code",
+						      mpf_err_name(j->warn_code), "message", j->warn));
+	free(j->warn);
+	j->warn = NULL;
 	if (j->info)
 		mpf_rec_set(rec, "esp", j->info);
 	else if (j->chip && !j->filter)
