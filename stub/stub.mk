@@ -1,0 +1,42 @@
+# stub/stub.mk - our ESP flasher stub (stub/): built for each chip whose
+# cross compiler is installed (scripts/deps/stub.txt) and embedded in mpf
+# through a table generated from the ELF files. A chip whose compiler is
+# missing gets no image and stays on its ROM loader; make says so.
+#
+#   stub/core/     the portable core (SLIP, inflate, MD5, command loop)
+#   stub/CHIP/     one chip's platform (chip.c) and memory layout (stub.ld)
+#   stub/riscv/    the RISC-V entry code
+
+STUB_B := $(B)/stub
+STUB_CORE := $(wildcard stub/core/*.c)
+STUB_HDRS := $(wildcard stub/core/*.h)
+STUB_CFLAGS := -std=c11 -Os -g -Wall -Wextra -Wno-unused-parameter -ffreestanding -nostdlib \
+	-fno-common -ffunction-sections -fdata-sections -Istub/core -Wl,--gc-sections
+
+STUB_RV := riscv64-unknown-elf-
+STUB_RV_CHIPS := esp32c3
+STUB_RV_FLAGS := -march=rv32imc -mabi=ilp32 -mno-relax -msmall-data-limit=0 -Wl,--no-relax
+STUB_HAVE_RV := $(shell command -v $(STUB_RV)gcc 2>/dev/null)
+
+STUB_IMAGES :=
+STUB_MISSING :=
+ifneq ($(STUB_HAVE_RV),)
+STUB_IMAGES += $(foreach c,$(STUB_RV_CHIPS),$(c):$(STUB_B)/$(c).elf:$(STUB_RV))
+else
+STUB_MISSING += $(STUB_RV_CHIPS) ($(STUB_RV)gcc)
+endif
+STUB_ELFS := $(foreach i,$(STUB_IMAGES),$(word 2,$(subst :, ,$(i))))
+
+$(STUB_RV_CHIPS:%=$(STUB_B)/%.elf): $(STUB_B)/%.elf: stub/%/chip.c stub/%/stub.ld \
+		stub/riscv/start.S $(STUB_CORE) $(STUB_HDRS)
+	@mkdir -p $(@D)
+	$(STUB_RV)gcc $(STUB_CFLAGS) $(STUB_RV_FLAGS) -T stub/$*/stub.ld -o $@ \
+		stub/riscv/start.S $(STUB_CORE) stub/$*/chip.c -lgcc
+
+# Rewritten only when it changes (like the applet table).
+$(B)/gen/esp_stub_images.h: $(STUB_ELFS) scripts/gen-stub-table FORCE
+	@mkdir -p $(@D)
+	@scripts/gen-stub-table $@ $(STUB_IMAGES)
+	$(if $(STUB_MISSING),@echo "stub: no compiler for $(STUB_MISSING): those chips stay on their ROM loader")
+
+$(B)/lib/flash/esp_stub.o: $(B)/gen/esp_stub_images.h
