@@ -583,6 +583,10 @@ static int start_stub(struct job *j, struct mpf_esp *e, struct mpf_buf *err)
 			 : "no flasher stub for this chip");
 		return 0;
 	}
+	/* the upload goes at --baud where the ROM can switch; the stub keeps
+	 * the rate it finds */
+	if ((r = mpf_esp_raise_baud(e, err)) < 0)
+		return r;
 	r = mpf_esp_stub_start(e, s, &why);
 	if (r == 0)
 		j->loader = "stub";

@@ -687,6 +687,13 @@ static int disable_watchdogs(struct mpf_esp *e, struct mpf_buf *err)
 	return 0;
 }
 
+int mpf_esp_raise_baud(struct mpf_esp *e, struct mpf_buf *err)
+{
+	if (!e->o.baud || e->o.baud == e->baud || !(rom(e) & MPF_ESP_ROM_BAUD))
+		return 0;
+	return change_baud(e, e->o.baud, err);
+}
+
 int mpf_esp_setup(struct mpf_esp *e, struct mpf_buf *err)
 {
 	int r;
@@ -695,15 +702,11 @@ int mpf_esp_setup(struct mpf_esp *e, struct mpf_buf *err)
 	    (r = disable_watchdogs(e, err)) < 0)
 		return r;
 
-	if (e->o.baud && e->o.baud != e->baud) {
-		if (rom(e) & MPF_ESP_ROM_BAUD) {
-			if ((r = change_baud(e, e->o.baud, err)) < 0)
-				return r;
-		} else {
-			mpf_info("%s: the %s ROM cannot change baud; staying at %d", e->t->name,
-				 e->chip->name, e->baud);
-		}
-	}
+	if ((r = mpf_esp_raise_baud(e, err)) < 0)
+		return r;
+	if (e->o.baud && e->o.baud != e->baud)
+		mpf_info("%s: the %s ROM cannot change baud; staying at %d", e->t->name,
+			 e->chip->name, e->baud);
 	if ((r = attach(e, err)) < 0)
 		return r;
 	e->attached = 1;

@@ -99,6 +99,9 @@ void mpf_esp_release(struct mpf_esp *e);
 int mpf_esp_connect(struct mpf_esp *e, struct mpf_buf *err);
 /* Detect the chip (GET_SECURITY_INFO, else the magic register). */
 int mpf_esp_detect(struct mpf_esp *e, struct mpf_buf *err);
+/* Switch to o.baud now if the loader can (a stub uploaded after this
+ * comes in at that rate); nothing when it cannot. */
+int mpf_esp_raise_baud(struct mpf_esp *e, struct mpf_buf *err);
 /* Change baud (falls back to staying where it is when the ROM cannot),
  * attach the flash, read its JEDEC id and size, set SPI parameters. */
 int mpf_esp_setup(struct mpf_esp *e, struct mpf_buf *err);
