@@ -2,7 +2,9 @@
  * serial ROM loader (esptool's "Serial Protocol" documentation;
  * doc/protocols.md 1), as a pipeline filter or alone.
  *
- * Nothing is uploaded to the chip: every command is one its mask ROM has.
+ * Flash work goes through mpf's own flasher stub, loaded into the chip's
+ * RAM, where one was built for the chip (esp_stub.h); --no-stub and
+ * Secure Download Mode keep to the commands the chip's mask ROM has.
  * Checks that can refuse a job (wrong chip, image for another chip, region
  * past the end of flash) all run before the first erase, so a refused job
  * leaves the flash as it was. */
@@ -1131,7 +1133,8 @@ static const struct mpf_subcmd esp_subcmds[] = {
 	SUBCMD("erase", NULL, 0, 0, cmd_erase, "erase the whole flash"),
 	SUBCMD("erase-region", "ADDR SIZE", 2, 2, cmd_erase_region,
 	       "erase SIZE bytes from ADDR (4 KiB multiples)"),
-	SUBCMD("read", "ADDR SIZE FILE", 3, 3, cmd_read, "read flash into FILE (ESP32 family ROMs)"),
+	SUBCMD("read", "ADDR SIZE FILE", 3, 3, cmd_read,
+	       "read flash into FILE (through the stub; ESP32-family ROMs with --no-stub)"),
 	SUBCMD("info", NULL, 0, 0, cmd_info,
 	       "chip, revision, features, MAC, flash size, security flags"),
 	SUBCMD("chip-id", NULL, 0, 0, cmd_info, "the same as info"),
@@ -1146,7 +1149,7 @@ static const char *const esp_conflicts[] = { "erase-all skip-unchanged", NULL };
 
 const struct mpf_applet esp_applet = {
 	.name = "esp",
-	.summary = "flash ESP8266 and ESP32-family chips through their serial ROM loader",
+	.summary = "flash ESP8266 and ESP32-family chips through their serial loader",
 	.usage = "mpf-esp [options] < records",
 	.cmd_options = "--serial PORT [options]",
 	.description =
@@ -1154,11 +1157,23 @@ const struct mpf_applet esp_applet = {
 		"ROM of ESP8266, ESP32, ESP32-S2, S3, C2, C3, C6, H2, C5 and P4 chips. It resets "
 		"the board into the loader with the DTR/RTS sequences esptool uses (tight, "
 		"classic, USB-Serial/JTAG), syncs, detects the chip, attaches and sizes the "
-		"flash (JEDEC id), switches to --baud and writes deflate-compressed blocks "
-		"where the ROM can inflate them (plain blocks on the ESP8266), then checks every "
-		"region with the ROM's MD5. No flasher stub is uploaded: erasing goes through "
-		"the ROM's FLASH_BEGIN, reading through READ_FLASH_SLOW (64 bytes per round "
-		"trip, ESP32 family only); the ESP8266 ROM can neither read nor verify.\n"
+		"flash (JEDEC id), switches to --baud and writes deflate-compressed blocks, "
+		"then checks every region with an MD5 computed on the chip.\n"
+		"\n"
+		"For writing, reading and erasing it first loads mpf's own flasher stub into "
+		"the chip's RAM (built from mpf's source for the chips whose compiler was "
+		"installed; \"flashed\".\"loader\" says \"stub\" or \"rom\"). The stub takes "
+		"16 KiB blocks, acknowledges each on receipt and programs it while the next "
+		"arrives, erases as it goes instead of up front, reads flash in acknowledged "
+		"4 KiB packets checked by MD5, erases the chip or a region at once, and gives "
+		"the ESP8266 compressed writes, baud changes and MD5 verification. A stub that "
+		"does not start is reported as a warning (in the record too) and the job goes "
+		"on through the ROM loader; chips in Secure Download Mode, whose ROM loads no "
+		"code, and --no-stub stay on the ROM loader: erasing through FLASH_BEGIN, "
+		"reading through READ_FLASH_SLOW (64 bytes per round trip, ESP32 family "
+		"only); the ESP8266 ROM can neither read nor verify. --baud is held to what "
+		"the port's USB-UART adapter runs (CP2102 921600, CP2102N 3 Mbaud, CH340 2 "
+		"Mbaud, CH343 6 Mbaud, FTDI 3 or 12 Mbaud), with a warning.\n"
 		"\n"
 		"As a filter it flashes each record with \"method\": \"esp\": firmware.file goes "
 		"to firmware.offset, or to the chip's bootloader offset (0x1000 on ESP32 and "
@@ -1166,7 +1181,7 @@ const struct mpf_applet esp_applet = {
 		"erased, when the detected chip differs from the record's cpu or from "
 		"firmware.chip, or when the image's header names another chip (\"image is "
 		"for ESP32-S3, chip is ESP32-C3\"). The record gains \"flashed\" {method, ok, bytes, seconds, "
-		"verified, verify}; the board is hard-reset and left running.\n"
+		"verified, verify, loader}; the board is hard-reset and left running.\n"
 		"\n"
 		"Every write is planned whole before the first erase, on the command line and "
 		"for records alike. Files are sorted by address; overlaps are refused, naming "
@@ -1180,9 +1195,9 @@ const struct mpf_applet esp_applet = {
 		"--force turns those image refusals into warnings. The ROM erases whole 4 KiB "
 		"sectors, so files that share a sector are erased and written in one pass, "
 		"0xFF around them; the rest of a last sector is erased, as with esptool. Only "
-		"after the last write is every region compared with the flash by the ROM's "
+		"after the last write is every region compared with the flash by the chip's "
 		"MD5: \"verified\": true and \"verify\": \"md5\" mean that; the ESP8266 ROM "
-		"has no MD5 (\"verify\": \"none\").\n"
+		"has no MD5 (\"verify\": \"none\" with --no-stub).\n"
 		"\n"
 		"image-info describes an image file without a board, as esptool image-info "
 		"does: chip (every image chip id esptool knows, ESP32-C61, H21, H4 and newer "
@@ -1191,8 +1206,9 @@ const struct mpf_applet esp_applet = {
 		"(bootloader, partition table, apps).\n"
 		"\n"
 		"A failure after switching above 115200 baud is retried once at 115200. "
-		"--skip-unchanged compares each 64 KiB region with the ROM's MD5 and writes "
-		"only the ones that differ, so re-flashing the same firmware takes seconds. "
+		"--skip-unchanged compares the image (through the stub, first in one piece) "
+		"and each 64 KiB region by MD5 and writes only the ones that differ, so "
+		"re-flashing the same firmware takes seconds. "
 		"--flash-mode, --flash-freq and --flash-size rewrite the bootloader header "
 		"(only at the bootloader offset, only in a valid image, never under secure "
 		"boot), recomputing its SHA-256.",
