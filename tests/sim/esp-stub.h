@@ -186,7 +186,9 @@ static void stub_begin(uint8_t op, const uint8_t *d, size_t len)
 	ok(op, 0);
 }
 
-/* Inflate a block into flash: 0, or the stub's error code. */
+/* Inflate a block into flash: 0, or the stub's error code. The ROM
+ * model's inflate_block looks alike on purpose: it models the ROM's own
+ * inflate window, this one writes exactly the inflated bytes. */
 static int stub_inflate(const uint8_t *p, size_t n)
 {
 	uint8_t out[16384];
