@@ -40,3 +40,12 @@ $(B)/gen/esp_stub_images.h: $(STUB_ELFS) scripts/gen-stub-table FORCE
 	$(if $(STUB_MISSING),@echo "stub: no compiler for $(STUB_MISSING): those chips stay on their ROM loader")
 
 $(B)/lib/flash/esp_stub.o: $(B)/gen/esp_stub_images.h
+
+# The core built for the host, linked into its unit test over a fake UART
+# and flash (tests/unit/t-esp-stub-core.c); mem.c is the C library's there.
+STUB_HOST_OBJS := $(patsubst stub/core/%.c,$(B)/stub/host/%.o,$(filter-out stub/core/mem.c,$(STUB_CORE)))
+$(B)/stub/host/%.o: stub/core/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Istub/core -c -o $@ $<
+$(B)/tests/unit/t-esp-stub-core.o: ALL_CFLAGS += -Istub/core
+$(B)/tests/unit/t-esp-stub-core: $(STUB_HOST_OBJS)

@@ -258,7 +258,7 @@ static int dynamic(void)
 
 	if (s.err || nlit > 286 || ndist > NDIST)
 		return fail(E_INFLATE_ERROR);
-	memset(len, 0, 19);
+	memset(len, 0, sizeof(len));
 	for (i = 0; i < ncode; i++)
 		len[order[i]] = (uint8_t)bits(3);
 	if (s.err || build(&s.dist, len, 19) < 0 || lengths(len, nlit + ndist) < 0)

@@ -67,11 +67,10 @@ static int take_acks(uint32_t *acked, int wait)
 	for (;;) {
 		int c = plat_rx();
 
-		if (c == -1) {
-			if (!wait)
-				return 0;
+		if (c < 0 && !wait)
+			return 0;
+		if (c == -1)
 			continue;
-		}
 		if (c < 0)
 			return -1;
 		if (c == 0xC0) {
