@@ -1,5 +1,5 @@
 #!/bin/sh
-test_description='our flasher stub on the real ESP32-C3 ROM under QEMU: deflated writes checked byte for byte in flash.bin with the bytes around them unchanged, its MD5, READ_FLASH, ERASE_REGION, CHANGE_BAUDRATE'
+test_description='our flasher stub on the real ESP32 and ESP32-C3 ROMs under QEMU: deflated writes checked byte for byte in flash.bin with the bytes around them unchanged, its MD5, READ_FLASH, ERASE_REGION, CHANGE_BAUDRATE'
 . "${MPF_SRC:-.}/tests/lib.sh"
 
 client() { "$(mpf_sim esp-stub-client)" "$ESPQ_PTY" "$@"; }
@@ -12,9 +12,10 @@ test_expect_success 'images: noise and text, a flash to start from' '
 	head -c $((4 << 20)) /dev/urandom >start.bin
 '
 
-for chip in esp32c3; do
-	test_expect_success ESP_QEMU,ESP_STUB_C3 "$chip: two images, exact, nothing around them changed" "
-		ESP32C3_FLASH=\$PWD/start.bin esp_qemu_start $chip &&
+for chip in esp32c3 esp32; do
+	case $chip in esp32c3) P=ESP_QEMU,ESP_STUB_C3 ;; *) P=ESP_QEMU,ESP_STUB_ESP32 ;; esac
+	test_expect_success $P "$chip: two images, exact, nothing around them changed" "
+		ESP32C3_FLASH=\$PWD/start.bin ESP32_FLASH=\$PWD/start.bin esp_qemu_start $chip &&
 		client start attach write:0x10000:app.bin write:0x1000:boot.bin \
 			md5:0x10000:300001 >out &&
 		flash_at 0x10000 300001 >back && cmp app.bin back &&
@@ -29,8 +30,8 @@ for chip in esp32c3; do
 		tail -n 1 out >actual && test_cmp expect actual
 	"
 
-	test_expect_success ESP_QEMU,ESP_STUB_C3 "$chip: READ_FLASH returns the flash, ERASE_REGION erases only its sectors" "
-		ESP32C3_FLASH=\$PWD/start.bin esp_qemu_start $chip &&
+	test_expect_success $P "$chip: READ_FLASH returns the flash, ERASE_REGION erases only its sectors" "
+		ESP32C3_FLASH=\$PWD/start.bin ESP32_FLASH=\$PWD/start.bin esp_qemu_start $chip &&
 		client start attach read:0x3000:100000:got erase:0x20000:0x11000 >out &&
 		tail -c +\$((0x3000 + 1)) start.bin | head -c 100000 >want && cmp want got &&
 		flash_at 0x20000 \$((0x11000)) | tr -d '\\377' | wc -c >left &&
@@ -40,7 +41,7 @@ for chip in esp32c3; do
 		     \"\$(tail -c +\$((0x31000 + 1)) start.bin | head -c 100000 | md5sum)\"
 	"
 
-	test_expect_success ESP_QEMU,ESP_STUB_C3 "$chip: CHANGE_BAUDRATE to 921600, then a write" "
+	test_expect_success $P "$chip: CHANGE_BAUDRATE to 921600, then a write" "
 		esp_qemu_start $chip &&
 		client start baud:921600 attach write:0x8000:boot.bin md5:0x8000:50000 >out &&
 		grep -q '^baud 921600 ok' out &&

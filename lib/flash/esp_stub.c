@@ -17,7 +17,7 @@ static const struct mpf_esp_stub mpf_esp_stub_images[] = { { .chip = NULL } };
 #endif
 
 #define MEM_BLOCK 0x1800	/* doc/protocols.md 1.5 */
-#define REPLY_MS 3000
+#define REPLY_MS 6000		/* a block of 6 KiB takes 0.5 s at 115200 */
 #define GREETING_MS 2000
 
 static const uint8_t greeting[4] = { 'O', 'H', 'A', 'I' };

@@ -291,7 +291,7 @@ static int step(const char *s)
 int main(int argc, char **argv)
 {
 	struct mpf_transport *t;
-	struct mpf_esp_opts o = { .before = MPF_ESP_BEFORE_NONE, .attempts = 3 };
+	struct mpf_esp_opts o = { .before = MPF_ESP_BEFORE_NONE, .attempts = 10 };
 	int i, r;
 
 	if (argc < 3) {
