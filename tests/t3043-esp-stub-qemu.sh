@@ -1,12 +1,13 @@
 #!/bin/sh
-test_description='mpf-esp through our stub on the real ESP32-C3 ROM under QEMU: write, read back, erase a region, byte for byte in the emulated flash with the bytes around intact; the ROM path beside it'
+test_description='mpf-esp through our stub on the real ESP32-C3 and ESP32 ROMs under QEMU: write, read back, erase a region, byte for byte in the emulated flash with the bytes around intact; the ROM path beside it'
 . "${MPF_SRC:-.}/tests/lib.sh"
 . "$MPF_SRC/tests/sim/esp-sim.sh"
 
-# a session on the emulated chip: no DTR/RTS there; reset it after, so
+# a session on the emulated chip (the ESP32 takes seconds to boot its ROM):
+# no DTR/RTS there; reset it after, so
 # that the next one meets the ROM loader again
 q() {
-	mpf-esp --serial "$ESPQ_PTY" --before no-reset --after no-reset "$@" &&
+	mpf-esp --serial "$ESPQ_PTY" --before no-reset --after no-reset --connect-attempts 15 "$@" &&
 	echo system_reset | socat - UNIX-CONNECT:"$ESPQ_MON" >/dev/null && sleep 0.5
 }
 qflash() { tail -c +$(($1 + 1)) "$ESPQ_DIR/flash.bin" | head -c "$2"; }
@@ -36,6 +37,18 @@ test_expect_success ESP_QEMU,ESP_STUB_C3,SOCAT,JQ 'the same image through the RO
 	q --no-stub write 0x10000 fw.bin -o jsonl >out &&
 	test "$(jq -r .flashed.loader out)" = rom &&
 	qflash 65536 200000 | cmp - fw.bin
+'
+
+test_expect_success ESP_QEMU,ESP_STUB_ESP32,SOCAT,JQ 'ESP32: the ROM switches to 460800, our stub comes in at that rate and writes exactly' '
+	esp_qemu_start esp32 &&
+	esp_mkimage --chip esp32 --size 40000 >e32.bin &&
+	sleep 5 &&
+	q write 0x10000 e32.bin -o jsonl >out &&
+	test "$(jq -r .flashed.loader out)" = stub &&
+	test "$(jq -r .flashed.verified out)" = true &&
+	qflash 65536 40000 | cmp - e32.bin &&
+	test "$(qflash 0 65536 | tr -d "\377" | wc -c)" = 0 &&
+	test "$(qflash 105536 $((4194304 - 105536)) | tr -d "\377" | wc -c)" = 0
 '
 
 test_done
