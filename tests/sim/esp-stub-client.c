@@ -3,7 +3,8 @@
  * documents them (esptool "Serial Protocol"). Never installed.
  *
  *   esp-stub-client PORT STEP...
- *     start              connect, detect, upload the stub, wait for OHAI
+ *     start              connect (40 attempts: the ESP32 machine boots slowly
+ *                        on a loaded host), detect, upload the stub, wait for OHAI
  *     attach             SPI_ATTACH 0, then SPI_SET_PARAMS for 4 MiB
  *     baud:N             CHANGE_BAUDRATE to N (and the port with it)
  *     reg:ADDR           READ_REG, prints the value
@@ -57,9 +58,14 @@ static int words(uint8_t op, const uint32_t *w, size_t n, int ms, struct mpf_esp
 static int step_start(void)
 {
 	const struct mpf_esp_stub *s;
-	int r;
+	int r = 0, i;
 
-	if ((r = mpf_esp_connect(&e, &err)) < 0 || (r = mpf_esp_detect(&e, &err)) < 0)
+	/* A slowly booting machine answers the SYNCs of several attempts
+	 * late, enough to bury the first replies: connect again then. */
+	for (i = 0; i < 3; i++)
+		if ((r = mpf_esp_connect(&e, &err)) == 0 && (r = mpf_esp_detect(&e, &err)) == 0)
+			break;
+	if (r < 0)
 		return r;
 	if (!(s = mpf_esp_stub_for(e.chip)))
 		return mpf_errf(&err, MPF_ERR_SUPP, "no stub for %s", e.chip->name);
@@ -170,12 +176,23 @@ static int step_write(const char *arg, int deflate)
 	return r;
 }
 
+/* "ADDR:LEN..." into two numbers; the rest after LEN in *rest. */
+static void addr_len(const char *arg, uint32_t *addr, uint32_t *len, char **rest)
+{
+	char *p;
+
+	*addr = (uint32_t)strtoul(arg, &p, 0);
+	*len = (uint32_t)strtoul(*p ? p + 1 : p, rest, 0);
+}
+
 static int step_md5(const char *arg)
 {
 	struct mpf_esp_reply rep;
-	char *p;
-	uint32_t addr = (uint32_t)strtoul(arg, &p, 0), len = (uint32_t)strtoul(p + 1, NULL, 0);
-	int r = words(MPF_ESP_SPI_FLASH_MD5, (uint32_t[]){ addr, len, 0, 0 }, 4, 30000, &rep), i;
+	uint32_t addr, len;
+	int r, i;
+
+	addr_len(arg, &addr, &len, NULL);
+	r = words(MPF_ESP_SPI_FLASH_MD5, (uint32_t[]){ addr, len, 0, 0 }, 4, 30000, &rep);
 
 	if (r < 0)
 		return r;
@@ -204,12 +221,14 @@ static int step_read(const char *arg)
 {
 	struct mpf_esp_reply rep;
 	struct mpf_buf data = MPF_BUF_INIT;
-	char *p, *q;
-	uint32_t addr = (uint32_t)strtoul(arg, &p, 0), len = (uint32_t)strtoul(p + 1, &q, 0);
+	char *q;
+	uint32_t addr, len;
 	uint8_t md[16];
 	unsigned int mdlen = 16;
-	int r = words(MPF_ESP_READ_FLASH, (uint32_t[]){ addr, len, 0x1000, 64 }, 4, 3000, &rep);
+	int r;
 
+	addr_len(arg, &addr, &len, &q);
+	r = words(MPF_ESP_READ_FLASH, (uint32_t[]){ addr, len, 0x1000, 64 }, 4, 3000, &rep);
 	while (r >= 0 && data.len < len) {
 		if ((r = mpf_esp_next_frame(&e, 5000, &err)) < 0)
 			break;
@@ -234,9 +253,11 @@ static int step_read(const char *arg)
 static int step_erase(const char *arg)
 {
 	struct mpf_esp_reply rep;
-	char *p;
-	uint32_t addr = (uint32_t)strtoul(arg, &p, 0), len = (uint32_t)strtoul(p + 1, NULL, 0);
-	int r = words(MPF_ESP_ERASE_REGION, (uint32_t[]){ addr, len }, 2, 30000, &rep);
+	uint32_t addr, len;
+	int r;
+
+	addr_len(arg, &addr, &len, NULL);
+	r = words(MPF_ESP_ERASE_REGION, (uint32_t[]){ addr, len }, 2, 30000, &rep);
 
 	if (r >= 0)
 		printf("erase 0x%x %u ok\n", addr, len);
@@ -291,7 +312,7 @@ static int step(const char *s)
 int main(int argc, char **argv)
 {
 	struct mpf_transport *t;
-	struct mpf_esp_opts o = { .before = MPF_ESP_BEFORE_NONE, .attempts = 10 };
+	struct mpf_esp_opts o = { .before = MPF_ESP_BEFORE_NONE, .attempts = 40 };
 	int i, r;
 
 	if (argc < 3) {
