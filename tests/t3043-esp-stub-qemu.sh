@@ -10,6 +10,16 @@ q() {
 	mpf-esp --serial "$ESPQ_PTY" --before no-reset --after no-reset --connect-attempts 15 "$@" &&
 	echo system_reset | socat - UNIX-CONNECT:"$ESPQ_MON" >/dev/null && sleep 0.5
 }
+# until the emulated ROM answers (the ESP32 machine boots slowly on a
+# loaded host, and late replies to early SYNCs can bury a first session)
+qready() {
+	for _i in 1 2 3 4 5; do
+		mpf-esp --serial "$ESPQ_PTY" --before no-reset --after no-reset info -o jsonl \
+			>/dev/null 2>&1 && return 0
+		sleep 2
+	done
+	return 1
+}
 qflash() { tail -c +$(($1 + 1)) "$ESPQ_DIR/flash.bin" | head -c "$2"; }
 
 test_expect_success ESP_QEMU,ESP_STUB_C3,SOCAT,JQ 'write through the stub, exact, the rest of the last sector erased, nothing else touched' '
@@ -42,7 +52,7 @@ test_expect_success ESP_QEMU,ESP_STUB_C3,SOCAT,JQ 'the same image through the RO
 test_expect_success ESP_QEMU,ESP_STUB_ESP32,SOCAT,JQ 'ESP32: the ROM switches to 460800, our stub comes in at that rate and writes exactly' '
 	esp_qemu_start esp32 &&
 	esp_mkimage --chip esp32 --size 40000 >e32.bin &&
-	sleep 5 &&
+	qready &&
 	q write 0x10000 e32.bin -o jsonl >out &&
 	test "$(jq -r .flashed.loader out)" = stub &&
 	test "$(jq -r .flashed.verified out)" = true &&
