@@ -2,7 +2,9 @@
  * serial ROM loader (esptool's "Serial Protocol" documentation;
  * doc/protocols.md 1), as a pipeline filter or alone.
  *
- * Nothing is uploaded to the chip: every command is one its mask ROM has.
+ * Flash work goes through mpf's own flasher stub, loaded into the chip's
+ * RAM, where one was built for the chip (esp_stub.h); --no-stub and
+ * Secure Download Mode keep to the commands the chip's mask ROM has.
  * Checks that can refuse a job (wrong chip, image for another chip, region
  * past the end of flash) all run before the first erase, so a refused job
  * leaves the flash as it was. */
@@ -13,12 +15,14 @@
 #include "esp_image.h"
 #include "esp_loader.h"
 #include "esp_plan.h"
+#include "esp_stub.h"
 #include "exitcode.h"
 #include "filter.h"
 #include "fsutil.h"
 #include "log.h"
 #include "reappear.h"
 #include "scan.h"
+#include "uart_ids.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -30,7 +34,7 @@
 static const char *o_serial, *o_before = "default", *o_after = "hard-reset", *o_chip;
 static const char *o_flash_mode = "keep", *o_flash_freq = "keep", *o_flash_size = "keep";
 static int o_baud = 460800, o_erase_all, o_skip_unchanged, o_no_compress, o_connect_attempts = 7;
-static int o_force;
+static int o_force, o_no_stub;
 
 /* --chip: the chip table's keys; other spellings of a chip are taken too */
 static const char *chip_word(int i)
@@ -119,7 +123,8 @@ static int freq_accept(const char *arg)
 static const struct mpf_opt esp_opts[] = {
 	OPT_HINT('s', "serial", &o_serial, "PORT", "@serial", "the serial port of the board"),
 	OPT_INT(0, "baud", &o_baud, "RATE", 9600, 5000000,
-		"baud rate after connecting (default 460800; 115200 is retried once on failure)"),
+		"baud rate after connecting (default 460800; at most what the USB-UART adapter "
+		"runs; 115200 is retried once on failure)"),
 	OPT_CHOICE(0, "before", &o_before, "HOW", "default|usb-reset|no-reset",
 		   "how to enter the ROM loader (default: DTR/RTS resets)"),
 	OPT_CHOICE(0, "after", &o_after, "HOW", "hard-reset|no-reset",
@@ -129,7 +134,9 @@ static const struct mpf_opt esp_opts[] = {
 	OPT_BOOL(0, "erase-all", &o_erase_all, "erase the whole flash before writing"),
 	OPT_BOOL(0, "skip-unchanged", &o_skip_unchanged,
 		 "compare 64 KiB regions by MD5 first and write only those that differ"),
-	OPT_BOOL(0, "no-compress", &o_no_compress, "send plain blocks even where the ROM inflates"),
+	OPT_BOOL(0, "no-compress", &o_no_compress, "send plain blocks even where the loader inflates"),
+	OPT_BOOL(0, "no-stub", &o_no_stub,
+		 "talk to the chip's ROM loader only; do not start mpf's flasher stub"),
 	OPT_BOOL(0, "force", &o_force,
 		 "write an image for another chip or chip revision, a damaged image, or a "
 		 "non-image at the bootloader offset (warned, not refused)"),
@@ -159,6 +166,7 @@ struct job {
 	const char *fw_chip;	/* chip the firmware is for (firmware.chip from mpf-pick) */
 	int filter;		/* from a record */
 	int usb_jtag, usb_pid;
+	const struct mpf_uart_adapter *adapter;	/* the port's USB-UART chip, if known */
 	int64_t deadline;	/* --timeout, for both sessions */
 	int rom_baud;		/* the rate a first session left the ROM at (0: reset it) */
 	struct mpf_esp_run *runs;	/* the write plan, made before the first erase */
@@ -169,6 +177,9 @@ struct job {
 	uint64_t bytes;
 	int verified;
 	const char *verify;	/* how: "md5", "none" */
+	const char *loader;	/* what flashed: "stub", "rom" */
+	int warn_code;		/* the stub did not start: why, for the record */
+	char *warn;
 	int touched;		/* erasing or writing began */
 	json_t *info;
 };
@@ -539,6 +550,57 @@ static int do_op(struct job *j, struct mpf_esp *e, struct mpf_buf *err)
 	return MPF_ERR_ARG;
 }
 
+/* The stub failed to start: say so, in the record too, and go back to
+ * the ROM loader, reset and synced again (the stub may have half run). */
+static int fall_back(struct job *j, struct mpf_esp *e, int why, const char *msg,
+		     struct mpf_buf *err)
+{
+	int r;
+
+	mpf_warn("%s: the flasher stub did not start (%s); using the %s ROM loader", j->port,
+		 msg, e->chip->name);
+	free(j->warn);
+	j->warn = mpf_xstrdup(msg);
+	j->warn_code = why;
+	e->stub = 0;
+	if ((r = mpf_esp_connect(e, err)) < 0 || (r = mpf_esp_detect(e, err)) < 0)
+		return r;
+	return check_chip(j, e->chip, err);
+}
+
+/* Flash work goes through our stub (doc/protocols.md 1.14) unless
+ * --no-stub, no stub was built for the chip, or the chip is in Secure
+ * Download Mode, where the ROM refuses MEM_* (1.4). info needs none. */
+static int start_stub(struct job *j, struct mpf_esp *e, struct mpf_buf *err)
+{
+	const struct mpf_esp_stub *s = mpf_esp_stub_for(e->chip);
+	struct mpf_buf why = MPF_BUF_INIT;
+	int r;
+
+	j->loader = "rom";
+	if (o_no_stub || j->op == OP_INFO)
+		return 0;
+	if (e->secure_download || !s) {
+		mpf_info("%s: %s: flashing through the ROM loader", j->port, e->secure_download
+			 ? "Secure Download Mode (the ROM loads no code into RAM)"
+			 : "no flasher stub for this chip");
+		return 0;
+	}
+	/* the upload goes at --baud where the ROM can switch; the stub keeps
+	 * the rate it finds */
+	if ((r = mpf_esp_raise_baud(e, err)) < 0)
+		return r;
+	r = mpf_esp_stub_start(e, s, &why);
+	if (r == 0)
+		j->loader = "stub";
+	else if (r == MPF_ERR_NODEV || r == MPF_ERR_INTR)
+		mpf_errf(err, r, "%s", mpf_buf_str(&why));
+	else
+		r = fall_back(j, e, r, mpf_buf_str(&why), err);
+	mpf_buf_release(&why);
+	return r;
+}
+
 /* One connection: open, reset, sync, detect, check, set up, work, leave.
  * *fast is set when the failure came after a switch above 115200. */
 static int session(struct job *j, int baud, int *fast, struct mpf_buf *err)
@@ -569,7 +631,8 @@ static int session(struct job *j, int baud, int *fast, struct mpf_buf *err)
 	if ((r = mpf_esp_connect(&e, err)) == 0 && (r = mpf_esp_detect(&e, err)) == 0) {
 		j->chip = e.chip;
 		/* the identity check needs no flash: refuse before touching it */
-		if ((r = check_chip(j, e.chip, err)) == 0 && (r = mpf_esp_setup(&e, err)) == 0 &&
+		if ((r = check_chip(j, e.chip, err)) == 0 && (r = start_stub(j, &e, err)) == 0 &&
+		    (r = mpf_esp_setup(&e, err)) == 0 &&
 		    (r = check_job(j, &e, err)) == 0)
 			r = do_op(j, &e, err);
 	}
@@ -583,6 +646,18 @@ static int session(struct job *j, int baud, int *fast, struct mpf_buf *err)
 	return r;
 }
 
+/* --baud, within what the port's USB-UART adapter runs (uart_ids.c). */
+static int job_baud(const struct job *j)
+{
+	const struct mpf_uart_adapter *a = j->adapter;
+
+	if (!a || !a->max_baud || o_baud <= a->max_baud)
+		return o_baud;
+	mpf_warn("%s: the %s USB-UART adapter runs at most %d baud; using that, not %d", j->port,
+		 a->name, a->max_baud, o_baud);
+	return a->max_baud;
+}
+
 /* The whole job, with mpflash's rule: a failure at a high rate is retried
  * once at 115200 (long or poor USB-serial cables). */
 static int run_job(struct job *j, struct mpf_buf *err)
@@ -590,7 +665,7 @@ static int run_job(struct job *j, struct mpf_buf *err)
 	int fast, r;
 
 	j->deadline = mpf.timeout > 0 ? mpf_now_ms() + (int64_t)(mpf.timeout * 1000) : 0;
-	r = session(j, o_baud, &fast, err);
+	r = session(j, job_baud(j), &fast, err);
 
 	if (r < 0 && fast && !mpf_interrupted && (!j->deadline || mpf_now_ms() < j->deadline)) {
 		mpf_warn("%s: %s; retrying once at 115200 baud", j->port, mpf_buf_str(err));
@@ -607,7 +682,11 @@ static void set_ids(struct job *j, const struct mpf_record *r)
 {
 	const char *vid = mpf_rec_str(r, "vid"), *pid = mpf_rec_str(r, "pid");
 
-	if (!vid || !pid || strtol(vid, NULL, 16) != 0x303a)
+	if (!vid || !pid)
+		return;
+	j->adapter = mpf_uart_adapter((unsigned)strtol(vid, NULL, 16),
+				      (unsigned)strtol(pid, NULL, 16), mpf_rec_str(r, "product"));
+	if (strtol(vid, NULL, 16) != 0x303a)
 		return;
 	j->usb_pid = (int)strtol(pid, NULL, 16);
 	j->usb_jtag = j->usb_pid == 0x1001;
@@ -655,6 +734,7 @@ static void set_flashed(struct mpf_record *rec, const struct job *j, double secs
 	json_object_set_new(f, "seconds", json_real((double)(long long)(secs * 100 + 0.5) / 100));
 	json_object_set_new(f, "verified", json_boolean(j->verified));
 	json_object_set_new(f, "verify", json_string(j->verify ? j->verify : "none"));
+	json_object_set_new(f, "loader", json_string(j->loader ? j->loader : "rom"));
 	mpf_rec_set(rec, "flashed", f);
 }
 
@@ -669,6 +749,12 @@ static int finish(struct mpf_record *rec, struct job *j, int r, struct mpf_buf *
 		mpf_rec_set_error(rec, mpf_err_name(r), "%s", mpf_buf_str(err));
 	else if (j->op == OP_WRITE)
 		set_flashed(rec, j, (double)(mpf_now_ms() - t0) / 1000.0);
+	if (j->warn)
+		mpf_rec_set(rec, "warning", json_pack("{s:s, s:s, s:s}", "applet", mpf.prog ?
+						      mpf.prog : "mpf", "code",
+						      mpf_err_name(j->warn_code), "message", j->warn));
+	free(j->warn);
+	j->warn = NULL;
 	if (j->info)
 		mpf_rec_set(rec, "esp", j->info);
 	else if (j->chip && !j->filter)
@@ -1066,7 +1152,8 @@ static const struct mpf_subcmd esp_subcmds[] = {
 	SUBCMD("erase", NULL, 0, 0, cmd_erase, "erase the whole flash"),
 	SUBCMD("erase-region", "ADDR SIZE", 2, 2, cmd_erase_region,
 	       "erase SIZE bytes from ADDR (4 KiB multiples)"),
-	SUBCMD("read", "ADDR SIZE FILE", 3, 3, cmd_read, "read flash into FILE (ESP32 family ROMs)"),
+	SUBCMD("read", "ADDR SIZE FILE", 3, 3, cmd_read,
+	       "read flash into FILE (through the stub; ESP32-family ROMs with --no-stub)"),
 	SUBCMD("info", NULL, 0, 0, cmd_info,
 	       "chip, revision, features, MAC, flash size, security flags"),
 	SUBCMD("chip-id", NULL, 0, 0, cmd_info, "the same as info"),
@@ -1081,7 +1168,7 @@ static const char *const esp_conflicts[] = { "erase-all skip-unchanged", NULL };
 
 const struct mpf_applet esp_applet = {
 	.name = "esp",
-	.summary = "flash ESP8266 and ESP32-family chips through their serial ROM loader",
+	.summary = "flash ESP8266 and ESP32-family chips through their serial loader",
 	.usage = "mpf-esp [options] < records",
 	.cmd_options = "--serial PORT [options]",
 	.description =
@@ -1089,11 +1176,23 @@ const struct mpf_applet esp_applet = {
 		"ROM of ESP8266, ESP32, ESP32-S2, S3, C2, C3, C6, H2, C5 and P4 chips. It resets "
 		"the board into the loader with the DTR/RTS sequences esptool uses (tight, "
 		"classic, USB-Serial/JTAG), syncs, detects the chip, attaches and sizes the "
-		"flash (JEDEC id), switches to --baud and writes deflate-compressed blocks "
-		"where the ROM can inflate them (plain blocks on the ESP8266), then checks every "
-		"region with the ROM's MD5. No flasher stub is uploaded: erasing goes through "
-		"the ROM's FLASH_BEGIN, reading through READ_FLASH_SLOW (64 bytes per round "
-		"trip, ESP32 family only); the ESP8266 ROM can neither read nor verify.\n"
+		"flash (JEDEC id), switches to --baud and writes deflate-compressed blocks, "
+		"then checks every region with an MD5 computed on the chip.\n"
+		"\n"
+		"For writing, reading and erasing it first loads mpf's own flasher stub into "
+		"the chip's RAM (built from mpf's source for the chips whose compiler was "
+		"installed; \"flashed\".\"loader\" says \"stub\" or \"rom\"). The stub takes "
+		"16 KiB blocks, acknowledges each on receipt and programs it while the next "
+		"arrives, erases as it goes instead of up front, reads flash in acknowledged "
+		"4 KiB packets checked by MD5, erases the chip or a region at once, and gives "
+		"the ESP8266 compressed writes, baud changes and MD5 verification. A stub that "
+		"does not start is reported as a warning (in the record too) and the job goes "
+		"on through the ROM loader; chips in Secure Download Mode, whose ROM loads no "
+		"code, and --no-stub stay on the ROM loader: erasing through FLASH_BEGIN, "
+		"reading through READ_FLASH_SLOW (64 bytes per round trip, ESP32 family "
+		"only); the ESP8266 ROM can neither read nor verify. --baud is held to what "
+		"the port's USB-UART adapter runs (CP2102 921600, CP2102N 3 Mbaud, CH340 2 "
+		"Mbaud, CH343 6 Mbaud, FTDI 3 or 12 Mbaud), with a warning.\n"
 		"\n"
 		"As a filter it flashes each record with \"method\": \"esp\": firmware.file goes "
 		"to firmware.offset, or to the chip's bootloader offset (0x1000 on ESP32 and "
@@ -1101,7 +1200,7 @@ const struct mpf_applet esp_applet = {
 		"erased, when the detected chip differs from the record's cpu or from "
 		"firmware.chip, or when the image's header names another chip (\"image is "
 		"for ESP32-S3, chip is ESP32-C3\"). The record gains \"flashed\" {method, ok, bytes, seconds, "
-		"verified, verify}; the board is hard-reset and left running.\n"
+		"verified, verify, loader}; the board is hard-reset and left running.\n"
 		"\n"
 		"Every write is planned whole before the first erase, on the command line and "
 		"for records alike. Files are sorted by address; overlaps are refused, naming "
@@ -1115,9 +1214,9 @@ const struct mpf_applet esp_applet = {
 		"--force turns those image refusals into warnings. The ROM erases whole 4 KiB "
 		"sectors, so files that share a sector are erased and written in one pass, "
 		"0xFF around them; the rest of a last sector is erased, as with esptool. Only "
-		"after the last write is every region compared with the flash by the ROM's "
+		"after the last write is every region compared with the flash by the chip's "
 		"MD5: \"verified\": true and \"verify\": \"md5\" mean that; the ESP8266 ROM "
-		"has no MD5 (\"verify\": \"none\").\n"
+		"has no MD5 (\"verify\": \"none\" with --no-stub).\n"
 		"\n"
 		"image-info describes an image file without a board, as esptool image-info "
 		"does: chip (every image chip id esptool knows, ESP32-C61, H21, H4 and newer "
@@ -1125,8 +1224,9 @@ const struct mpf_applet esp_applet = {
 		"SHA-256 status, minimum and maximum chip revision; a merged image part by part "
 		"(bootloader, partition table, apps).\n"
 		"\n"
-		"A block the ROM refuses (a checksum damaged on the wire) cannot be sent "
-		"again: the ROM has counted it. mpf-esp then resets the chip (unless "
+		"Through the ROM loader (--no-stub, or a chip without our stub) a block the "
+		"ROM refuses (a checksum damaged on the wire) cannot be sent again: the ROM "
+		"has counted it. mpf-esp then resets the chip (unless "
 		"--before no-reset), syncs, sets the baud rate again and goes on from the last "
 		"sector the ROM surely wrote, up to three times per region. On the ESP32, whose "
 		"ROM programs the rest of its 32 KiB inflate window past the end of a "
@@ -1135,8 +1235,10 @@ const struct mpf_applet esp_applet = {
 		"A failure after switching above 115200 baud is retried once at 115200 (with "
 		"--before no-reset, after taking the ROM back to 115200 from the rate it was "
 		"left at). "
-		"--skip-unchanged compares each 64 KiB region with the ROM's MD5 and writes "
-		"only the ones that differ, so re-flashing the same firmware takes seconds. "
+		"Our stub takes a refused block again. "
+		"--skip-unchanged compares the image (through the stub, first in one piece) "
+		"and each 64 KiB region by MD5 and writes only the ones that differ, so "
+		"re-flashing the same firmware takes seconds. "
 		"--flash-mode, --flash-freq and --flash-size rewrite the bootloader header "
 		"(only at the bootloader offset, only in a valid image, never under secure "
 		"boot), recomputing its SHA-256.",

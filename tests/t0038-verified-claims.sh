@@ -35,15 +35,21 @@ test_expect_success FUSE,JQ 'mpf-uf2: a drive cannot be read back, so nothing is
 	test "$(claim out)" = "true	false	none"
 '
 
-test_expect_success JQ 'mpf-esp: the ROM MD5 of every region, none on the ESP8266' '
+test_expect_success JQ 'mpf-esp: the stub or ROM MD5 of every region, none on the ESP8266 ROM' '
 	esp_sim e32 --chip esp32 &&
 	esp_mkimage --chip esp32 --size 8000 >app.bin &&
 	mpf-esp --serial e32.tty write 0x10000 app.bin -o jsonl >out &&
 	test "$(claim out)" = "true	true	md5" &&
+	mpf-esp --no-stub --serial e32.tty write 0x10000 app.bin -o jsonl >out &&
+	test "$(claim out)" = "true	true	md5" &&
 	esp_sim e8 --chip esp8266 &&
 	esp_mkimage --chip esp8266 --size 8000 >app8.bin &&
-	mpf-esp --serial e8.tty write 0 app8.bin -o jsonl >out &&
-	test "$(claim out)" = "true	false	none"
+	mpf-esp --no-stub --serial e8.tty write 0 app8.bin -o jsonl >out &&
+	test "$(claim out)" = "true	false	none" &&
+	if grep -q "{ \"esp8266\"" "$MPF_BUILD/gen/esp_stub_images.h"; then
+		mpf-esp --serial e8.tty write 0 app8.bin -o jsonl >out &&
+		test "$(claim out)" = "true	true	md5"
+	fi
 '
 
 test_done

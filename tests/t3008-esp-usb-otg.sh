@@ -1,5 +1,5 @@
 #!/bin/sh
-test_description='mpf-esp on the ROM USB-OTG CDC port (303a, PID = chip id): DTR/RTS reset nothing there, so the board is left running through an RTC watchdog reset'
+test_description='mpf-esp --no-stub on the ROM USB-OTG CDC port (303a, PID = chip id): DTR/RTS reset nothing there, so the board is left running through an RTC watchdog reset'
 . "${MPF_SRC:-.}/tests/lib.sh"
 . "$MPF_SRC/tests/sim/esp-sim.sh"
 
@@ -15,7 +15,7 @@ rec() {
 otg_flashes() {
 	esp_mkimage --chip "$2" --size 100000 >"$1.bin" &&
 	esp_sim "$1" --chip "$2" --usb-otg &&
-	rec "$1" "$3" "$1.bin" | mpf-esp >out &&
+	rec "$1" "$3" "$1.bin" | mpf-esp --no-stub >out &&
 	test "$(jq -r .flashed.verified out)" = true
 }
 
@@ -34,14 +34,14 @@ test_expect_success JQ 'ESP32-S3 on USB-OTG: the force-download flag is cleared 
 
 test_expect_success JQ '--after no-reset leaves it in the loader' '
 	esp_sim s2b --chip esp32s2 --usb-otg &&
-	rec s2b 0002 s2.bin | mpf-esp --after no-reset >out &&
+	rec s2b 0002 s2.bin | mpf-esp --no-stub --after no-reset >out &&
 	test "$(jq -r .flashed.ok out)" = true &&
 	! grep "watchdog armed" s2b.log
 '
 
 test_expect_success JQ 'on a USB-UART bridge the same chip gets the RTS reset, not the watchdog' '
 	esp_sim s2c --chip esp32s2 --usb-otg &&
-	rec s2c ea60 s2.bin 10c4 | mpf-esp >out &&
+	rec s2c ea60 s2.bin 10c4 | mpf-esp --no-stub >out &&
 	test "$(jq -r .flashed.ok out)" = true &&
 	! grep "watchdog armed" s2c.log
 '

@@ -1,5 +1,5 @@
 #!/bin/sh
-test_description='mpf-esp write plan: files that share a flash sector both survive, every region is verified after the last write and the record says how, overlaps name both files, empty files are skipped with a warning'
+test_description='mpf-esp --no-stub write plan: files that share a flash sector both survive, every region is verified after the last write and the record says how, overlaps name both files, empty files are skipped with a warning'
 . "${MPF_SRC:-.}/tests/lib.sh"
 . "$MPF_SRC/tests/sim/esp-sim.sh"
 
@@ -21,9 +21,9 @@ test_expect_success 'set up' '
 '
 
 test_expect_success JQ 'files at 0xd00 and 0x1d00 share a sector: both in flash, 0xFF around them, the next sector kept' '
-	mpf-esp --serial s3.tty write 0x2000 marker -o jsonl >/dev/null &&
+	mpf-esp --no-stub --serial s3.tty write 0x2000 marker -o jsonl >/dev/null &&
 	: >s3.log &&
-	mpf-esp --serial s3.tty write 0xd00 a.bin 0x1d00 b.bin -o jsonl >out 2>err &&
+	mpf-esp --no-stub --serial s3.tty write 0xd00 a.bin 0x1d00 b.bin -o jsonl >out 2>err &&
 	test "$(json_field out flashed.verified)" = true &&
 	test "$(json_field out flashed.verify)" = md5 &&
 	test "$(json_field out flashed.bytes)" = 2048 &&
@@ -44,7 +44,7 @@ test_expect_success JQ 'three regions: every one verified after the last write, 
 	head -c 3072 /dev/urandom >part.bin &&
 	esp_mkimage --chip esp32s3 --size 100000 --seed 5 >app.bin &&
 	: >s3.log &&
-	mpf-esp --serial s3.tty write 0x10000 app.bin 0x0 boot.bin 0x8000 part.bin -o jsonl >out &&
+	mpf-esp --no-stub --serial s3.tty write 0x10000 app.bin 0x0 boot.bin 0x8000 part.bin -o jsonl >out &&
 	test "$(json_field out flashed.verify)" = md5 &&
 	test "$(grep -c "^SPI_FLASH_MD5 0x" s3.log)" = 3 &&
 	data_before_md5 s3.log &&
@@ -56,7 +56,7 @@ test_expect_success JQ 'three regions: every one verified after the last write, 
 
 test_expect_success JQ 'overlapping files: both named with their ranges, nothing erased' '
 	: >s3.log &&
-	test_expect_code 1 mpf-esp --serial s3.tty write 0xd00 a.bin 0x1000 b.bin -o jsonl >out &&
+	test_expect_code 1 mpf-esp --no-stub --serial s3.tty write 0xd00 a.bin 0x1000 b.bin -o jsonl >out &&
 	test "$(jq -r .error.message out)" = "b.bin at 0x1000-0x12ff overlaps a.bin at 0xd00-0x11ff" &&
 	! grep -E "BEGIN|erased" s3.log
 '
@@ -64,7 +64,7 @@ test_expect_success JQ 'overlapping files: both named with their ranges, nothing
 test_expect_success JQ 'an empty file among several is skipped with a warning, as esptool does' '
 	: >empty.bin &&
 	: >s3.log &&
-	mpf-esp --serial s3.tty write 0x20000 a.bin 0x30000 empty.bin -o jsonl >out 2>err &&
+	mpf-esp --no-stub --serial s3.tty write 0x20000 a.bin 0x30000 empty.bin -o jsonl >out 2>err &&
 	test "$(json_field out flashed.verified)" = true &&
 	test "$(json_field out flashed.bytes)" = 1280 &&
 	grep "empty.bin is empty: nothing written at 0x30000" err &&
@@ -74,7 +74,7 @@ test_expect_success JQ 'an empty file among several is skipped with a warning, a
 
 test_expect_success JQ 'only empty files: refused, nothing erased' '
 	: >s3.log &&
-	test_expect_code 1 mpf-esp --serial s3.tty write 0x30000 empty.bin -o jsonl >out 2>err &&
+	test_expect_code 1 mpf-esp --no-stub --serial s3.tty write 0x30000 empty.bin -o jsonl >out 2>err &&
 	jq -r .error.message out | grep "nothing to write" &&
 	! grep -E "BEGIN|erased" s3.log
 '
@@ -82,7 +82,7 @@ test_expect_success JQ 'only empty files: refused, nothing erased' '
 test_expect_success JQ 'ESP8266: its ROM has no MD5, and the record says so' '
 	esp_sim_start e8 --chip esp8266 &&
 	test_when_finished "esp_sim_stop e8" &&
-	mpf-esp --serial e8.tty write 0x20000 a.bin -o jsonl >out &&
+	mpf-esp --no-stub --serial e8.tty write 0x20000 a.bin -o jsonl >out &&
 	test "$(jq -r .flashed.verified out)" = false &&
 	test "$(json_field out flashed.verify)" = none
 '

@@ -24,9 +24,9 @@ test_expect_success 'set up' '
 # record, FILE is refused with MESSAGE (after the path), nothing erased
 refused_both() {
 	: >s3.log &&
-	test_expect_code 1 mpf-esp --serial s3.tty write 0 "$1" -o jsonl >out &&
+	test_expect_code 1 mpf-esp --no-stub --serial s3.tty write 0 "$1" -o jsonl >out &&
 	jq -r .error.message out | grep "^$1$2" &&
-	record "$1" | test_expect_code 1 mpf-esp >out &&
+	record "$1" | test_expect_code 1 mpf-esp --no-stub >out &&
 	jq -r .error.message out | grep "/$1$2" &&
 	nothing_erased s3
 }
@@ -46,7 +46,7 @@ test_expect_success JQ 'a merged image with a damaged partition table is refused
 '
 
 test_expect_success JQ 'a whole merged image is written and verified' '
-	mpf-esp --serial s3.tty write 0 merged.bin -o jsonl >out &&
+	mpf-esp --no-stub --serial s3.tty write 0 merged.bin -o jsonl >out &&
 	test "$(json_field out flashed.verify)" = md5 &&
 	flash_at s3 0 300000 | cmp - merged.bin
 '
@@ -54,29 +54,29 @@ test_expect_success JQ 'a whole merged image is written and verified' '
 test_expect_success JQ 'a truncated app image at 0x10000 is refused' '
 	tail -c +$((0x10000 + 1)) merged.bin | head -c 50000 >app-cut.bin &&
 	: >s3.log &&
-	test_expect_code 1 mpf-esp --serial s3.tty write 0x10000 app-cut.bin -o jsonl >out &&
+	test_expect_code 1 mpf-esp --no-stub --serial s3.tty write 0x10000 app-cut.bin -o jsonl >out &&
 	jq -r .error.message out | grep "^app-cut.bin at 0x10000: image truncated" &&
 	nothing_erased s3
 '
 
 test_expect_success JQ 'text at the bootloader offset: refused on the command line as in a record' '
 	: >s3.log &&
-	test_expect_code 1 mpf-esp --serial s3.tty write 0 text.bin -o jsonl >out &&
+	test_expect_code 1 mpf-esp --no-stub --serial s3.tty write 0 text.bin -o jsonl >out &&
 	jq -r .error.message out >cli &&
 	grep "^text.bin is not a firmware image for ESP32-S3, and 0x0 is its bootloader offset" cli &&
-	record text.bin | test_expect_code 1 mpf-esp >out &&
+	record text.bin | test_expect_code 1 mpf-esp --no-stub >out &&
 	jq -r .error.message out | sed "s|^$PWD/||" >rec &&
 	test_cmp cli rec &&
 	nothing_erased s3
 '
 
 test_expect_success JQ 'text elsewhere is data, and is written' '
-	mpf-esp --serial s3.tty write 0x200000 text.bin -o jsonl >out &&
+	mpf-esp --no-stub --serial s3.tty write 0x200000 text.bin -o jsonl >out &&
 	test "$(json_field out flashed.verified)" = true
 '
 
 test_expect_success JQ '--force writes text at the bootloader offset, with a warning' '
-	mpf-esp --serial s3.tty --force write 0 text.bin -o jsonl >out 2>err &&
+	mpf-esp --no-stub --serial s3.tty --force write 0 text.bin -o jsonl >out 2>err &&
 	test "$(json_field out flashed.verified)" = true &&
 	grep "writing it anyway (--force)" err &&
 	flash_at s3 0 20 | cmp - text.bin
@@ -87,7 +87,7 @@ test_expect_success JQ '--force writes text at the bootloader offset, with a war
 rev_refused() {
 	esp_mkimage --chip esp32s3 --boot-only $2 >"$1" &&
 	: >s3.log &&
-	test_expect_code 1 mpf-esp --serial s3.tty write 0 "$1" -o jsonl >out &&
+	test_expect_code 1 mpf-esp --no-stub --serial s3.tty write 0 "$1" -o jsonl >out &&
 	test "$(jq -r .error.message out)" = "$1: it requires chip revision $3" &&
 	nothing_erased s3
 }
@@ -106,16 +106,16 @@ test_expect_success JQ 'the legacy min_rev byte (no full fields): major revision
 
 test_expect_success JQ 'an image whose range holds the chip is written; --force writes the others' '
 	esp_mkimage --chip esp32s3 --boot-only --rev 100-199 >rev-ok.bin &&
-	mpf-esp --serial s3.tty write 0 rev-ok.bin -o jsonl >out &&
+	mpf-esp --no-stub --serial s3.tty write 0 rev-ok.bin -o jsonl >out &&
 	test "$(json_field out flashed.verified)" = true &&
-	mpf-esp --serial s3.tty --force write 0 rev-min.bin -o jsonl >out 2>err &&
+	mpf-esp --no-stub --serial s3.tty --force write 0 rev-min.bin -o jsonl >out 2>err &&
 	test "$(json_field out flashed.verified)" = true &&
 	grep "requires chip revision v2.0" err
 '
 
 test_expect_success JQ 'an image for another chip at an app offset is refused, named' '
 	esp_mkimage --chip esp32c3 --boot-only >c3.bin &&
-	test_expect_code 1 mpf-esp --serial s3.tty write 0x10000 c3.bin -o jsonl >out &&
+	test_expect_code 1 mpf-esp --no-stub --serial s3.tty write 0x10000 c3.bin -o jsonl >out &&
 	test "$(jq -r .error.message out)" = "image is for ESP32-C3, chip is ESP32-S3 (c3.bin)"
 '
 

@@ -38,7 +38,7 @@ same() {
 }
 
 # a chip just started may miss the first SYNCs for a few seconds
-qesp() { mpf-esp --serial "$ESPQ_PTY" --before no-reset --after no-reset --connect-attempts 30 "$@"; }
+qesp() { mpf-esp --no-stub --serial "$ESPQ_PTY" --before no-reset --after no-reset --connect-attempts 30 "$@"; }
 
 test_expect_success ESP_QEMU,JQ,NOT_VALGRIND 'ESP32: info names the chip, package D0WD-V3 and revision, and does not wait for GET_SECURITY_INFO' '
 	ESP32_FLASH=$PWD/pattern.flash esp_qemu_start esp32 &&
@@ -101,7 +101,7 @@ test_expect_success ESP_QEMU,JQ 'the esp-rom simulator gives the same record and
 	test -f rec.esp32 &&
 	cp pattern.flash sim.flash &&
 	esp_sim sim --chip esp32 &&
-	mpf-esp --serial sim.tty --before no-reset --after no-reset \
+	mpf-esp --no-stub --serial sim.tty --before no-reset --after no-reset \
 		write 0x1000 boot32.bin 0x8000 part.bin 0x10000 app32.bin -o jsonl >out &&
 	jq -c "del(.serial, .flashed.seconds)" rec.esp32 >want.rec &&
 	jq -c "del(.serial, .flashed.seconds)" out >got.rec &&

@@ -9,6 +9,7 @@
 #include "clock.h"
 #include "err.h"
 #include "esp_loader.h"
+#include "esp_stubcmd.h"
 #include "fault.h"
 #include "log.h"
 #include "progress.h"
@@ -601,12 +602,29 @@ int mpf_esp_chip_revision(struct mpf_esp *e, int *rev, struct mpf_buf *err)
 
 /* ---- flash setup ------------------------------------------------------ */
 
+/* What the loader accepts now: Secure Download Mode (S2 and later) takes
+ * only plain FLASH_BEGIN/DATA/END of the flash commands (1.4); our stub
+ * has the same commands on every chip, READ_FLASH instead of
+ * READ_FLASH_SLOW, and no ESP8266 erase bug (1.14). */
+static unsigned rom(const struct mpf_esp *e)
+{
+	unsigned caps = e->chip->rom;
+
+	if (e->stub)
+		return MPF_ESP_ROM_ATTACH | MPF_ESP_ROM_SPI_PARAMS | MPF_ESP_ROM_BAUD |
+		       MPF_ESP_ROM_DEFL | MPF_ESP_ROM_MD5;
+	if (e->secure_download)
+		caps &= ~(unsigned)(MPF_ESP_ROM_DEFL | MPF_ESP_ROM_MD5 | MPF_ESP_ROM_READ_SLOW);
+	return caps;
+}
+
 static int change_baud(struct mpf_esp *e, int baud, struct mpf_buf *err)
 {
-	uint32_t w[2] = { (uint32_t)baud, 0 }, magic;
+	/* the stub wants the rate it is at as the second word (1.14) */
+	uint32_t w[2] = { (uint32_t)baud, e->stub ? (uint32_t)e->baud : 0 }, magic;
 	int r;
 
-	if (e->chip->xtal_clkdiv_reg && !e->secure_download) {
+	if (e->chip->xtal_clkdiv_reg && !e->secure_download && !e->stub) {
 		uint32_t div;
 
 		/* the divider the ROM's autobaud chose gives the crystal: a 26
@@ -647,7 +665,7 @@ static int attach(struct mpf_esp *e, struct mpf_buf *err)
 	uint32_t w[5] = { 0 }, w3, w5;
 	int r;
 
-	if (!(e->chip->rom & MPF_ESP_ROM_ATTACH))	/* ESP8266: FLASH_BEGIN(0, 0) attaches */
+	if (!(rom(e) & MPF_ESP_ROM_ATTACH))	/* ESP8266: FLASH_BEGIN(0, 0) attaches */
 		return command(e, MPF_ESP_FLASH_BEGIN, (uint32_t[]){ 0, 0, MPF_ESP_ROM_BLOCK, 0 },
 			       4, DEFAULT_MS, 0, NULL, err);
 	if (e->chip->mac_kind == MPF_ESP_MAC_ESP32) {
@@ -659,7 +677,8 @@ static int attach(struct mpf_esp *e, struct mpf_buf *err)
 		w[0] = ((w3 >> 4) & 0x1F) << 24 | ((w5 >> 15) & 0x1F) << 18 |
 		       ((w5 >> 10) & 0x1F) << 12 | ((w5 >> 5) & 0x1F) << 6 | (w5 & 0x1F);
 	}
-	return command(e, MPF_ESP_SPI_ATTACH, w, 2, DEFAULT_MS, 0, NULL, err);
+	/* the stub takes the pin word alone, the ROM an "is legacy" word too */
+	return command(e, MPF_ESP_SPI_ATTACH, w, e->stub ? 1 : 2, DEFAULT_MS, 0, NULL, err);
 }
 
 /* JEDEC RDID through the SPI controller's user-command registers. */
@@ -702,7 +721,7 @@ static int set_params(struct mpf_esp *e, struct mpf_buf *err)
 {
 	uint32_t w[6] = { 0, (uint32_t)e->flash_size, 0x10000, 0x1000, 0x100, 0xFFFF };
 
-	if (!(e->chip->rom & MPF_ESP_ROM_SPI_PARAMS))
+	if (!(rom(e) & MPF_ESP_ROM_SPI_PARAMS))
 		return 0;	/* ESP8266: the ROM has no such command; skip it */
 	return command(e, MPF_ESP_SPI_SET_PARAMS, w, 6, DEFAULT_MS, 0, NULL, err);
 }
@@ -727,6 +746,13 @@ static int disable_watchdogs(struct mpf_esp *e, struct mpf_buf *err)
 	return 0;
 }
 
+int mpf_esp_raise_baud(struct mpf_esp *e, struct mpf_buf *err)
+{
+	if (!e->o.baud || e->o.baud == e->baud || !(rom(e) & MPF_ESP_ROM_BAUD))
+		return 0;
+	return change_baud(e, e->o.baud, err);
+}
+
 int mpf_esp_setup(struct mpf_esp *e, struct mpf_buf *err)
 {
 	int r;
@@ -735,15 +761,11 @@ int mpf_esp_setup(struct mpf_esp *e, struct mpf_buf *err)
 	    (r = disable_watchdogs(e, err)) < 0)
 		return r;
 
-	if (e->o.baud && e->o.baud != e->baud) {
-		if (e->chip->rom & MPF_ESP_ROM_BAUD) {
-			if ((r = change_baud(e, e->o.baud, err)) < 0)
-				return r;
-		} else {
-			mpf_info("%s: the %s ROM cannot change baud; staying at %d", e->t->name,
-				 e->chip->name, e->baud);
-		}
-	}
+	if ((r = mpf_esp_raise_baud(e, err)) < 0)
+		return r;
+	if (e->o.baud && e->o.baud != e->baud)
+		mpf_info("%s: the %s ROM cannot change baud; staying at %d", e->t->name,
+			 e->chip->name, e->baud);
 	if ((r = attach(e, err)) < 0)
 		return r;
 	e->attached = 1;
@@ -770,17 +792,6 @@ static void md5(const uint8_t *p, size_t n, uint8_t out[16])
 	unsigned int len = 16;
 
 	EVP_Digest(p, n, out, &len, EVP_md5(), NULL);
-}
-
-/* What the ROM accepts now: Secure Download Mode (S2 and later) takes
- * only plain FLASH_BEGIN/DATA/END of the flash commands (1.4). */
-static unsigned rom(const struct mpf_esp *e)
-{
-	unsigned caps = e->chip->rom;
-
-	if (e->secure_download)
-		caps &= ~(unsigned)(MPF_ESP_ROM_DEFL | MPF_ESP_ROM_MD5 | MPF_ESP_ROM_READ_SLOW);
-	return caps;
 }
 
 /* The ROM's MD5 of a flash range, as 16 bytes. */
@@ -815,14 +826,22 @@ static int mpf_esp_flash_md5(struct mpf_esp *e, uint32_t addr, uint32_t len, uin
 	return 0;
 }
 
+/* Data block size: the ROM buffers 1 KiB, our stub 16 KiB (1.14). */
+static size_t block_size(const struct mpf_esp *e)
+{
+	return e->stub ? MPF_ESP_STUB_BLOCK : MPF_ESP_ROM_BLOCK;
+}
+
 static int begin(struct mpf_esp *e, uint8_t op, uint32_t erase, uint32_t blocks, uint32_t addr,
 		 struct mpf_buf *err)
 {
-	uint32_t w[5] = { erase, blocks, MPF_ESP_ROM_BLOCK, addr, 0 };
-	size_t nw = e->chip->rom & MPF_ESP_ROM_BEGIN5 ? 5 : 4;
+	uint32_t w[5] = { erase, blocks, (uint32_t)block_size(e), addr, 0 };
+	size_t nw = rom(e) & MPF_ESP_ROM_BEGIN5 ? 5 : 4;
 
-	/* the ROM erases the whole region before it answers */
-	return command(e, op, w, nw, mpf_esp_timeout_per_mb(erase, ERASE_MS_PER_MB), 0, NULL, err);
+	/* the ROM erases the whole region before it answers; the stub
+	 * erases as the data comes and answers at once */
+	return command(e, op, w, nw, e->stub ? DEFAULT_MS :
+		       mpf_esp_timeout_per_mb(erase, ERASE_MS_PER_MB), 0, NULL, err);
 }
 
 /* MPF_FAULT=espsum:N: the N-th data block leaves with a wrong checksum,
@@ -848,7 +867,8 @@ static void flip_checksum(struct mpf_buf *f)
  * damaged reply. A block the ROM refused (checksum, or 0x05 for a block it
  * has already counted) is not sent again: after a checksum error the ROM
  * expects the next sequence number but has not moved its write address, so
- * its write is lost (doc/protocols.md 1.13); e->write_lost says so. */
+ * its write is lost (doc/protocols.md 1.13); e->write_lost says so. Our
+ * stub counts only the blocks it took: it gets a refused one again. */
 static int send_block(struct mpf_esp *e, uint8_t op, uint32_t seq, struct mpf_buf *err)
 {
 	struct mpf_esp_reply rep;
@@ -877,8 +897,11 @@ static int send_block(struct mpf_esp *e, uint8_t op, uint32_t seq, struct mpf_bu
 			return r;	/* it rebooted or crashed: the write is lost */
 		if (r == MPF_ERR_TIMEOUT && e->o.deadline && mpf_now_ms() >= e->o.deadline)
 			return r;	/* --timeout ran out: no point sending again */
-		e->write_lost = rep.status && (rep.error == MPF_ESP_ERR_CHECKSUM ||
-					       rep.error == MPF_ESP_ERR_INVALID);
+		bad = rep.status && (rep.error == MPF_ESP_ERR_CHECKSUM ||
+				     rep.error == MPF_ESP_ERR_INVALID);
+		if (bad && e->stub)
+			continue;	/* our stub takes the same block again */
+		e->write_lost = bad;
 		if (rep.status)
 			return r;	/* refused, or a flash or deflate error */
 	}
@@ -902,19 +925,20 @@ static int write_blocks(struct mpf_esp *e, struct run *w, const uint8_t *src, si
 			struct mpf_buf *err)
 {
 	uint8_t op = defl ? MPF_ESP_FLASH_DEFL_DATA : MPF_ESP_FLASH_DATA;
-	uint32_t blocks = (uint32_t)((n + MPF_ESP_ROM_BLOCK - 1) / MPF_ESP_ROM_BLOCK), seq;
+	size_t bs = block_size(e);
+	uint32_t blocks = (uint32_t)((n + bs - 1) / bs), seq;
 	int64_t t0 = mpf_now_ms(), got = 0;
 	int r;
 
 	for (seq = 0; seq < blocks; seq++) {
-		size_t off = (size_t)seq * MPF_ESP_ROM_BLOCK;
-		size_t len = n - off < MPF_ESP_ROM_BLOCK ? n - off : MPF_ESP_ROM_BLOCK;
+		size_t off = (size_t)seq * bs;
+		size_t len = n - off < bs ? n - off : bs;
 
 		if (mpf_interrupted)
 			return mpf_errf(err, MPF_ERR_INTR, "interrupted");
 		mpf_buf_reset(&e->out);
 		/* plain blocks are padded to the block size; deflate chunks are not */
-		mpf_esp_encode_data(&e->out, op, src + off, len, seq, defl ? 0 : MPF_ESP_ROM_BLOCK);
+		mpf_esp_encode_data(&e->out, op, src + off, len, seq, defl ? 0 : bs);
 		if (got)	/* our share of the dead time: reply in to next frame out */
 			e->turnaround_us += mpf_now_us() - got;
 		if ((r = send_block(e, op, seq, err)) < 0)
@@ -924,7 +948,9 @@ static int write_blocks(struct mpf_esp *e, struct run *w, const uint8_t *src, si
 		mpf_progress_update(w->prog, w->base + w->off + (uint64_t)w->n * (seq + 1) / blocks);
 	}
 	e->data_ms += mpf_now_ms() - t0;
-	return 0;
+	/* the stub acknowledges a block before programming it: wait until
+	 * the last one is in flash (it answers commands in order) */
+	return e->stub ? mpf_esp_stub_drain(e, err) : 0;
 }
 
 /* The uncompressed length of the first zlen bytes of a zlib stream. */
@@ -955,9 +981,9 @@ static size_t inflated_len(const uint8_t *z, size_t zlen)
 /* Bytes from the start of a part that are surely on flash after its write
  * failed: the blocks taken, in whole sectors; deflated, the windows the ROM
  * has programmed (two, as its window may be larger than deflate's). */
-static size_t written_part(const struct run *w, const uint8_t *z, int defl)
+static size_t written_part(const struct mpf_esp *e, const struct run *w, const uint8_t *z, int defl)
 {
-	size_t got = (size_t)w->acked * MPF_ESP_ROM_BLOCK;
+	size_t got = (size_t)w->acked * block_size(e);
 
 	if (defl)
 		return inflated_len(z, got) / (2 * DEFL_WINDOW) * (2 * DEFL_WINDOW);
@@ -981,21 +1007,25 @@ static int write_part(struct mpf_esp *e, struct run *w, int defl, size_t *done,
 	if (defl && (compress2(z, &zlen, data, w->n, 9) != Z_OK || zlen >= w->n))
 		defl = 0;
 	if (defl) {
+		/* the ROM takes the size rounded up to whole blocks, the stub
+		 * the size the data inflates to (doc/protocols.md 1.14) */
+		uint32_t size = e->stub ? len : (len + MPF_ESP_ROM_BLOCK - 1) / MPF_ESP_ROM_BLOCK *
+						 MPF_ESP_ROM_BLOCK;
+
 		mpf_debug("%s: 0x%08x: %u bytes, %lu deflated", e->t->name, addr, len,
 			  (unsigned long)zlen);
-		r = begin(e, MPF_ESP_FLASH_DEFL_BEGIN, (len + MPF_ESP_ROM_BLOCK - 1) /
-			  MPF_ESP_ROM_BLOCK * MPF_ESP_ROM_BLOCK,
-			  (uint32_t)((zlen + MPF_ESP_ROM_BLOCK - 1) / MPF_ESP_ROM_BLOCK), addr, err);
+		r = begin(e, MPF_ESP_FLASH_DEFL_BEGIN, size,
+			  (uint32_t)((zlen + block_size(e) - 1) / block_size(e)), addr, err);
 		if (r == 0)
 			r = write_blocks(e, w, z, zlen, 1, err);
 	} else {
-		r = begin(e, MPF_ESP_FLASH_BEGIN, e->chip->rom & MPF_ESP_ROM_ERASE_BUG
+		r = begin(e, MPF_ESP_FLASH_BEGIN, rom(e) & MPF_ESP_ROM_ERASE_BUG
 				  ? mpf_esp8266_erase_size(addr, len) : len,
-			  (len + MPF_ESP_ROM_BLOCK - 1) / MPF_ESP_ROM_BLOCK, addr, err);
+			  (uint32_t)((len + block_size(e) - 1) / block_size(e)), addr, err);
 		if (r == 0)
 			r = write_blocks(e, w, data, w->n, 0, err);
 	}
-	*done = r < 0 ? written_part(w, z, defl) : w->n;
+	*done = r < 0 ? written_part(e, w, z, defl) : w->n;
 	free(z);
 	return r;
 }
@@ -1075,8 +1105,21 @@ static int write_changed(struct mpf_esp *e, struct run *w, struct mpf_esp_write_
 	const uint8_t *data = w->data;
 	uint32_t addr = w->addr;
 	size_t len = w->len, off = 0;
+	uint8_t all[2][16];
 	int r = 0;
 
+	/* the stub's MD5 reads a megabyte in a fraction of a second: one
+	 * round trip settles an unchanged image */
+	if (e->stub && len > CHUNK) {
+		md5(data, len, all[0]);
+		if ((r = mpf_esp_flash_md5(e, addr, (uint32_t)len, all[1], err)) < 0)
+			return r;
+		if (!memcmp(all[0], all[1], 16)) {
+			res->skipped = len;
+			mpf_progress_update(w->prog, len);
+			return 0;
+		}
+	}
 	while (off < len && r == 0) {
 		size_t start = off, n = 0, same = 0;
 		uint8_t want[16], got[16];
@@ -1161,11 +1204,14 @@ int mpf_esp_erase(struct mpf_esp *e, uint32_t addr, uint32_t len, struct mpf_buf
 	uint32_t size = len;
 	int r;
 
-	if (e->chip->rom & MPF_ESP_ROM_ERASE_BUG)
+	if (rom(e) & MPF_ESP_ROM_ERASE_BUG)
 		size = mpf_esp8266_erase_size(addr, len);
 	/* no chip or region erase in the ROM (those are stub commands):
 	 * FLASH_BEGIN erases the region it is given, and no block follows */
-	r = begin(e, MPF_ESP_FLASH_BEGIN, size, 0, addr, err);
+	if (e->stub)
+		r = mpf_esp_stub_erase(e, addr, len, err);
+	else
+		r = begin(e, MPF_ESP_FLASH_BEGIN, size, 0, addr, err);
 	mpf_progress_update(p, len);
 	mpf_progress_end(p, r == 0);
 	return r;
@@ -1178,10 +1224,12 @@ int mpf_esp_read_flash(struct mpf_esp *e, uint32_t addr, uint8_t *out, size_t le
 	size_t done = 0;
 	int r = 0;
 
+	if (e->stub)
+		return mpf_esp_stub_read(e, addr, out, len, err);
 	if (!(rom(e) & MPF_ESP_ROM_READ_SLOW))
 		return mpf_errf(err, MPF_ERR_SUPP, "the %s ROM cannot read flash (READ_FLASH_SLOW "
-				"is an ESP32-family ROM command; reading needs a stub, which "
-				"mpf-esp does not upload)", e->chip->name);
+				"is an ESP32-family ROM command; reading needs the flasher stub)",
+				e->chip->name);
 	p = mpf_progress_begin(e->o.progress_id, "read", len);
 	while (done < len && r == 0) {
 		uint32_t w[2] = { addr + (uint32_t)done, len - done < 64 ? (uint32_t)(len - done) : 64 };
@@ -1275,3 +1323,4 @@ int mpf_esp_hard_reset(struct mpf_esp *e)
 		mpf_sleep_ms(200);
 	return r;
 }
+

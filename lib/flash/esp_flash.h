@@ -1,8 +1,11 @@
 /* esp_flash.h - talking to an Espressif mask ROM loader over a transport:
  * reset into the loader, sync, detect the chip, attach and size the
  * flash, change baud, write (deflated where the ROM can inflate), verify
- * with the ROM's MD5, erase, read. No stub is uploaded, ever: every
- * command here is one the chip's ROM implements (esp_chip.h says which).
+ * with the MD5 command, erase, read. Through the chip's ROM (esp_chip.h
+ * says what each ROM has) or, once mpf_esp_load_stub has started our
+ * flasher stub in the chip's RAM, through the stub's command set
+ * (doc/protocols.md 1.14): 16 KiB blocks acknowledged on receipt,
+ * erase as it goes, READ_FLASH, ERASE_FLASH/REGION, MD5 on every chip.
  *
  *   struct mpf_esp e;
  *   mpf_esp_init(&e, transport, &opts);
@@ -97,6 +100,9 @@ void mpf_esp_release(struct mpf_esp *e);
 int mpf_esp_connect(struct mpf_esp *e, struct mpf_buf *err);
 /* Detect the chip (GET_SECURITY_INFO, else the magic register). */
 int mpf_esp_detect(struct mpf_esp *e, struct mpf_buf *err);
+/* Switch to o.baud now if the loader can (a stub uploaded after this
+ * comes in at that rate); nothing when it cannot. */
+int mpf_esp_raise_baud(struct mpf_esp *e, struct mpf_buf *err);
 /* Change baud (falls back to staying where it is when the ROM cannot),
  * attach the flash, read its JEDEC id and size, set SPI parameters. */
 int mpf_esp_setup(struct mpf_esp *e, struct mpf_buf *err);

@@ -32,7 +32,7 @@ enum mpf_esp_op {
 	MPF_ESP_FLASH_DEFL_END = 0x12,
 	MPF_ESP_SPI_FLASH_MD5 = 0x13,
 	MPF_ESP_GET_SECURITY_INFO = 0x14,
-	/* stub-only: never sent by mpf-esp, named for messages */
+	/* flasher stub only (doc/protocols.md 1.14) */
 	MPF_ESP_ERASE_FLASH = 0xD0,
 	MPF_ESP_ERASE_REGION = 0xD1,
 	MPF_ESP_READ_FLASH = 0xD2,
@@ -58,6 +58,7 @@ enum {
 #define MPF_ESP_HDR_LEN 8		/* request and reply header */
 #define MPF_ESP_DATA_HDR_LEN 16		/* u32 len, seq, 0, 0 of *_DATA */
 #define MPF_ESP_ROM_BLOCK 0x400		/* ROM FLASH_WRITE_SIZE */
+#define MPF_ESP_STUB_BLOCK 0x4000	/* a flasher stub's FLASH_WRITE_SIZE (1.14) */
 #define MPF_ESP_SECTOR 0x1000
 #define MPF_ESP_SYNC_VALUE 0x20120707u	/* value field of a ROM SYNC reply */
 

@@ -5,6 +5,7 @@
  *           [--log FILE] [--link PATH] [--stdio] [--stub-replies]
  *           [--secure-download] [--flash-timing] [--usb-jtag] [--xtal 26]
  *           [--rev MAJOR*100+MINOR] [--usb-otg] [--pty-fd N] [--no-auto-reset]
+ *           [--stub-crash]
  *
  * Prints the pty path on its first line (like QEMU) and serves until
  * killed. Behaviour follows doc/protocols.md section 1 and the chip table in
@@ -34,6 +35,10 @@
  * --no-auto-reset: the board has no auto-reset circuit, so the host cannot
  * reset the chip: a SYNC at another rate than the UART's is noise, not the
  * sign of a reset.
+ *
+ * A chip that has loaded code with MEM_* and been told to run it behaves
+ * as our flasher stub does: esp-stub.h, the stub model, kept apart from
+ * this ROM model.
  *
  * --pty-fd N: serve on the pty master N inherited from another simulator
  * instead of making a pty, and exit when the host closes the port. This is
@@ -74,6 +79,7 @@ static struct {
 	uint64_t flash_size;
 	int pty_fd;			/* --pty-fd: inherited master, -1: our own pty */
 	int pace, stdio_mode, stub_replies, secure_download, flash_timing, usb_jtag, usb_otg;
+	int stub_crash;			/* a stub loaded never greets (esp-stub.h) */
 	int xtal_mhz;			/* 26 or 40 (ESP32-C2: --xtal 26) */
 	int rev;			/* chip revision, major*100+minor (--rev) */
 	long fault_at[F_MAX], fault_count[F_MAX];	/* --fault KIND:N[*COUNT] */
@@ -94,6 +100,7 @@ static struct {
 	 * the last reply byte has left. One real sleep per reply, so the
 	 * simulator's own scheduling jitter does not count as wire time. */
 	struct timespec rx_t, rom_t, tx_t;
+	struct timespec *busy_t;	/* where busy time goes, when not rom_t (esp-stub.h) */
 	long data_blocks;		/* data requests seen (fault counter) */
 	long blocks_since_sync;
 	int frame_garbled, frame_dropped;
@@ -116,6 +123,15 @@ static struct {
 	int wdt_off, swd_fed;
 	int reset_pending;		/* the armed watchdog fires after the reply */
 } s;
+
+/* the stub model, esp-stub.h (included at the end) */
+static int stub_running(void);
+static int stub_reading(void);
+static void stub_reset(void);
+static void stub_erase_ahead(uint64_t addr, size_t n);
+static void cmd_mem(uint8_t op, const uint8_t *d, size_t len, uint32_t chk);
+static int stub_frame(const uint8_t *f, size_t n);
+static void stub_dispatch(uint8_t op, const uint8_t *d, size_t len, uint32_t chk);
 
 static void logf_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void logf_(const char *fmt, ...)
@@ -192,7 +208,7 @@ static void sleep_until(struct timespec t)
 static void busy_us(long long us)
 {
 	if (opt.pace) {
-		ts_add_ns(&s.rom_t, us * 1000LL);
+		ts_add_ns(s.busy_t ? s.busy_t : &s.rom_t, us * 1000LL);
 	} else {
 		struct timespec t = now();
 
@@ -335,6 +351,7 @@ static void program(uint64_t addr, const uint8_t *p, size_t n)
 	if (addr + n > opt.flash_size)
 		violation("write of %zu bytes at 0x%llx runs past the %llu-byte flash", n,
 			  (unsigned long long)addr, (unsigned long long)opt.flash_size);
+	stub_erase_ahead(addr, n);
 	for (i = 0; i < n; i++)
 		s.flash[addr + i] &= p[i];
 	if (opt.flash_timing)	/* page program ~0.7 ms per 256 bytes */
@@ -910,8 +927,8 @@ static int run(uint8_t op, const uint8_t *d, size_t len, uint32_t chk)
 	case MPF_ESP_MEM_BEGIN:
 	case MPF_ESP_MEM_DATA:
 	case MPF_ESP_MEM_END:
-		violation("%s: RAM upload (a stub) is not something mpf-esp may do",
-			  mpf_esp_op_name(op, tmp));
+		cmd_mem(op, d, len, chk);
+		return 1;
 	default:
 		if (op >= 0xD0)
 			violation("%s is a stub-only command; the ROM does not have it",
@@ -927,6 +944,10 @@ static void dispatch(uint8_t op, const uint8_t *d, size_t len, uint32_t chk)
 
 	if (op != MPF_ESP_SYNC && !s.synced)
 		violation("%s before SYNC", mpf_esp_op_name(op, tmp));
+	if (stub_running()) {
+		stub_dispatch(op, d, len, chk);
+		return;
+	}
 	if (opt.secure_download && !allowed_in_sdm(op)) {
 		logf_("refused %s (secure download mode)", mpf_esp_op_name(op, tmp));
 		unknown(op);
@@ -960,7 +981,7 @@ static void handle_frame(uint8_t *f, size_t n)
 	size_t len;
 	uint8_t op;
 
-	if (s.app_running)
+	if (s.app_running || stub_frame(f, n))
 		return;		/* the firmware does not speak SLIP */
 	if (is_data_op(f, n)) {
 		s.data_blocks++;
@@ -1100,7 +1121,7 @@ static void feed(uint8_t *p, size_t n)
 			 * the reply to the last one is lost on a real chip */
 			if ((n && !only_delims(p, n)) || pending > 0) {
 				if (!is_sync((uint8_t *)s.slip.frame.buf, s.slip.frame.len) &&
-				    !s.frame_garbled)
+				    !s.frame_garbled && !stub_reading())
 					violation("a request arrived before the reply to the one "
 						  "before it: the ROM does not take pipelined commands");
 			}
@@ -1157,6 +1178,7 @@ static void session_reset(void)
 	mpf_slip_reset(&s.slip);
 	memset(s.spi, 0, sizeof(s.spi));
 	s.status_len = opt.stub_replies ? 2 : opt.chip->status_len;
+	stub_reset();
 }
 
 static int deaf(void)
@@ -1260,6 +1282,7 @@ static int flag_arg(const char *a)
 		{ "--usb-jtag", &opt.usb_jtag },
 		{ "--flash-timing", &opt.flash_timing },
 		{ "--no-auto-reset", &opt.no_auto_reset },
+		{ "--stub-crash", &opt.stub_crash },
 	};
 	size_t i;
 
@@ -1378,6 +1401,8 @@ static void open_pty(void)
 	printf("%s\n", name);
 	fflush(stdout);
 }
+
+#include "esp-stub.h"
 
 int main(int argc, char **argv)
 {
