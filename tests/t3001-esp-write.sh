@@ -55,7 +55,7 @@ test_expect_success JQ 'ESP32: the ROM programs the rest of its inflate window p
 	esp_mkimage --chip esp32 --boot-only >b32.bin &&
 	esp_mkimage --chip esp32 --size 98304 --random 300 --seed 4 >a32.bin &&
 	esp_sim ow --chip esp32 &&
-	mpf-esp --serial ow.tty write 0x1000 b32.bin 0x8000 part.bin 0x10000 a32.bin -o jsonl >out &&
+	mpf-esp --no-stub --serial ow.tty write 0x1000 b32.bin 0x8000 part.bin 0x10000 a32.bin -o jsonl >out &&
 	test "$(json_field out flashed.verified)" = true &&
 	grep "inflate window over-write" ow.log &&
 	flash_at ow 0x8000 3072 | cmp - part.bin &&
