@@ -620,23 +620,39 @@ static int ls(struct sess *s, struct mpf_record *rec)
 	return 0;
 }
 
+/* What format cannot remove: mount points, the directories at the top
+ * of a tree. */
+static size_t left_over(const struct mpf_fs_entry *e, size_t n)
+{
+	size_t i, left = 0;
+
+	for (i = 0; i < n; i++)
+		left += !e[i].dir || strchr(e[i].path + 1, '/');
+	return left;
+}
+
 /* Remove everything, then list again: "formatted" only when nothing is
  * left. */
 static int format(struct sess *s, struct mpf_record *rec)
 {
 	struct mpf_fs_entry *e = NULL;
-	size_t before = 0, after = 0;
-	int x = list_board(s, &e, &before);
+	size_t before = 0, after = 0, n;
+	int x = list_board(s, &e, &n);
 
-	mpf_fs_entries_free(e, before);
+	if (x >= 0) {
+		before = left_over(e, n);
+		mpf_fs_entries_free(e, n);
+	}
 	if (x >= 0)
 		x = run(s, mpf_fs_format_script);
 	if (x >= 0)
 		x = run(s, "_mpf_fmt()");
 	if (x >= 0)
-		x = list_board(s, &e, &after);
-	if (x >= 0)
-		mpf_fs_entries_free(e, after);
+		x = list_board(s, &e, &n);
+	if (x >= 0) {
+		after = left_over(e, n);
+		mpf_fs_entries_free(e, n);
+	}
 	if (x >= 0 && after)
 		x = mpf_errf(&s->err, MPF_ERR_MISMATCH, "%zu entries are left after removing them",
 			     after);
