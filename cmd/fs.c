@@ -107,10 +107,16 @@ static const char *call_path(struct sess *s, const char *fn, const char *path, s
 
 static int parse_id(struct sess *s)
 {
-	char layout[8], check[8], enc[8];
+	char layout[8], check[8], enc[8], self[9], want[9];
+	unsigned char b[512];
+	int i;
 
-	if (sscanf(mpf_buf_str(&s->out), "mpf-fs %7s %7s %7s", layout, check, enc) != 3)
-		return mpf_repl_bad_reply(&s->err, "unexpected reply from the file helper",
+	for (i = 0; i < 512; i++)
+		b[i] = (unsigned char)i;
+	snprintf(want, sizeof(want), "%08x", (unsigned)mpf_adler32(1, b, sizeof(b)));
+	if (sscanf(mpf_buf_str(&s->out), "mpf-fs %7s %7s %7s %8s", layout, check, enc, self) != 4 ||
+	    strcmp(self, want))
+		return mpf_repl_bad_reply(&s->err, "the file helper did not arrive whole",
 					  s->out.buf, s->out.len);
 	s->tree = !strcmp(layout, "tree");
 	s->sha = !strcmp(check, "sha256");
@@ -118,10 +124,23 @@ static int parse_id(struct sess *s)
 	return 0;
 }
 
-/* Enter the raw REPL, define the helper, learn what the board has. */
+/* Define the helper, learn what the board has. */
+static int define_helper(struct sess *s)
+{
+	int i, x = run(s, mpf_fs_cleanup_script);	/* an earlier session's, if any */
+
+	for (i = 0; x >= 0 && mpf_fs_script[i]; i++)
+		x = run(s, mpf_fs_script[i]);
+	if (x >= 0)
+		x = run(s, "_mpf_id()");
+	return x < 0 ? x : parse_id(s);
+}
+
+/* Enter the raw REPL and define the helper: a helper that lost bytes
+ * in plain raw mode, once more slowly. */
 static int sess_open(struct sess *s, struct mpf_transport *t, const char *port)
 {
-	int i, x;
+	int x;
 
 	memset(s, 0, sizeof(*s));
 	s->port = port;
@@ -130,12 +149,14 @@ static int sess_open(struct sess *s, struct mpf_transport *t, const char *port)
 	s->r.use_paste = !o_no_raw_paste;
 	x = mpf_repl_enter(&s->r, s->tmo, &s->err);
 	if (x >= 0)
-		x = run(s, mpf_fs_cleanup_script);	/* an earlier session's, if any */
-	for (i = 0; x >= 0 && mpf_fs_script[i]; i++)
-		x = run(s, mpf_fs_script[i]);
-	if (x >= 0)
-		x = run(s, "_mpf_id()");
-	return x < 0 ? x : parse_id(s);
+		x = define_helper(s);
+	if (x == MPF_ERR_PROTO && s->r.paste != 1 && s->r.chunk > 8) {
+		mpf_debug("%s: %s, sending it again more slowly", port, s->err.buf);
+		s->r.chunk = 8;
+		s->r.chunk_gap_ms = 5;
+		x = define_helper(s);
+	}
+	return x;
 }
 
 static void sess_close(struct sess *s, int failed)

@@ -81,3 +81,7 @@ make_manifest() {
 
 # board_files DIR: the files and their sizes under DIR/files, sorted
 board_files() { (cd "$1/files" && find . -type f -printf '%P %s\n' | LC_ALL=C sort); }
+
+# fs ARGS...: mpf-fs ARGS with stdin closed, its records in out (and on
+# the test's output, so a failure shows them)
+fs() { mpf-fs "$@" </dev/null >out; _rc=$?; cat out; return $_rc; }

@@ -30,14 +30,13 @@ make_manifest src tree
 
 test_expect_success 'restore: every file written, then read back and checked by the board (sha256)' '
 	test $(wc -c <src/files/flash/bin.dat) = 768 &&
-	mpf-fs --timeout 60 restore src "$PTY" </dev/null >out &&
-	cat out &&
+	fs --timeout 60 restore src "$PTY" &&
 	test "$(jq -c "[.restore.files, .restore.bytes, .restore.check, .error]" out)" = \
 		"[6,$(cat src/files/flash/* src/files/flash/lib/pkg/deep/* | wc -c),\"sha256\",null]"
 '
 
 test_expect_success 'ls: every file and directory, names with spaces and non-ASCII' '
-	mpf-fs ls "$PTY" </dev/null >out &&
+	fs ls "$PTY" &&
 	jq -r ".fs.entries[] | \"\(.path) \(.size // \"dir\")\"" out >got &&
 	cat >want <<-\EOT &&
 	/flash dir
@@ -55,8 +54,7 @@ test_expect_success 'ls: every file and directory, names with spaces and non-ASC
 '
 
 test_expect_success 'backup: the same bytes on disk, each checked against the board'"'"'s sha256, a manifest' '
-	mpf-fs --timeout 30 backup bk "$PTY" </dev/null >out &&
-	cat out &&
+	fs --timeout 30 backup bk "$PTY" &&
 	test "$(jq -c "[.backup.dir, .backup.files, .backup.check]" out)" = "[\"bk/$KEY\",6,\"sha256\"]" &&
 	diff -r src/files bk/$KEY/files &&
 	test -d bk/$KEY/files/flash/lib/pkg/deep &&
@@ -74,16 +72,16 @@ test_expect_success 'format needs --yes, then empties the file system (the mount
 	test_expect_code 2 mpf-fs format "$PTY" </dev/null 2>err &&
 	grep -q -- "--yes" err &&
 	mpf-fs ls "$PTY" </dev/null >out && test "$(jq .fs.files out)" = 6 &&
-	mpf-fs --yes --timeout 30 format "$PTY" </dev/null >out &&
+	fs --yes --timeout 30 format "$PTY" &&
 	test "$(jq .formatted.removed out)" = 9 &&
-	mpf-fs ls "$PTY" </dev/null >out &&
+	fs ls "$PTY" &&
 	test "$(jq -c "[.fs.entries[].path]" out)" = "[\"/flash\"]"
 '
 
 test_expect_success 'the backup restored onto the empty board gives the same files back' '
-	mpf-fs --timeout 60 restore bk "$PTY" </dev/null >out &&
+	fs --timeout 60 restore bk "$PTY" &&
 	test "$(jq .restore.files out)" = 6 &&
-	mpf-fs --timeout 30 backup bk2 "$PTY" </dev/null >out &&
+	fs --timeout 30 backup bk2 "$PTY" &&
 	diff -r src/files bk2/$KEY/files
 '
 

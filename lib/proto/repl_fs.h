@@ -8,7 +8,11 @@
  * os.size, no os.stat, no hashlib, no binascii) to today's mounted
  * file systems. Every later command is one short call:
  *
- *   _mpf_id()          "mpf-fs tree|flat sha256|adler32 b64|repr"
+ *   _mpf_id()          "mpf-fs tree|flat sha256|adler32 b64|repr SELFTEST",
+ *                      SELFTEST the Adler-32 of bytes 0..255 twice as the
+ *                      board's helper computes it: plain raw mode may lose
+ *                      a byte of the helper that still compiles (65521
+ *                      becoming 6521), and the host compares
  *   _mpf_ls()          one line per entry: "D 0 b'/flash/lib'",
  *                      "F 1234 b'/flash/main.py'" (the path's UTF-8
  *                      bytes as repr() writes them, so a name may hold
