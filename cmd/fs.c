@@ -413,6 +413,15 @@ static int write_manifest(struct sess *s, const char *root, json_t *list)
 	return x;
 }
 
+/* "'PATH': " before a message that does not name the file yet. */
+static void name_file(struct mpf_buf *err, const char *path)
+{
+	char *m = mpf_buf_detach(err);
+
+	mpf_buf_addf(err, "'%s': %s", path, m);
+	free(m);
+}
+
 /* Every entry into DIR/.KEY.partial, the manifest last, then renamed to
  * DIR/KEY: a backup that stopped part way is removed, never claimed. */
 static int backup(struct sess *s, struct mpf_record *rec, const char *final)
@@ -427,7 +436,8 @@ static int backup(struct sess *s, struct mpf_record *rec, const char *final)
 	if (x >= 0 && mkdir(tmp, 0777) < 0)
 		x = mpf_errf(&s->err, MPF_ERR_IO, "cannot create '%s': %s", tmp, strerror(errno));
 	for (i = 0; x >= 0 && i < n; i++)
-		x = backup_entry(s, &e[i], tmp, list);
+		if ((x = backup_entry(s, &e[i], tmp, list)) < 0 && !strstr(s->err.buf, e[i].path))
+			name_file(&s->err, e[i].path);
 	if (x >= 0)
 		x = write_manifest(s, tmp, list);
 	if (x >= 0 && rename(tmp, final) < 0)
@@ -771,11 +781,21 @@ static int fs_run(struct mpf_record *rec, void *ctx)
 	return x < 0 ? x : 0;
 }
 
+/* Serial ports; a restore over records takes only those with a backup
+ * (mpf-update restores the boards it backed up and passes the rest on),
+ * a restore of ports named on the command line every one. */
 static int fs_wants(const struct mpf_record *rec, void *ctx)
 {
 	const char *kind = mpf_rec_str(rec, "kind");
+	char *found;
 
-	return mpf_rec_str(rec, "serial") && (!kind || !strcmp(kind, "serial"));
+	if (!mpf_rec_str(rec, "serial") || (kind && strcmp(kind, "serial")))
+		return 0;
+	if (fs_op != FS_RESTORE || ctx)
+		return 1;
+	found = find_backup(rec);
+	free(found);
+	return found != NULL;
 }
 
 /* ---- table and commands ---- */
@@ -835,7 +855,7 @@ static int fs_boards(int argc, char **argv)
 			mpf_usage_error("name the boards' ports, or pipe records (mpf-scan | mpf-fs ...)");
 		return mpf_filter_fd(&f, STDIN_FILENO, "stdin");
 	}
-	recs = mpf_xcalloc((size_t)argc, sizeof(*recs));
+	f.ctx = recs = mpf_xcalloc((size_t)argc, sizeof(*recs));
 	for (i = 0; i < argc; i++) {
 		mpf_record_init(&recs[i]);
 		mpf_rec_set_str(&recs[i], "kind", "serial");

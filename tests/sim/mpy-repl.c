@@ -102,6 +102,8 @@
  *                  _mpf_wa, _mpf_sum, ...) works on it, with hashlib and
  *                  binascii; a file the simulator cannot open fails as
  *                  on a board (OSError)
+ *   --fs-eio NAME  reading a file whose path holds NAME fails (OSError
+ *                  EIO), as from a worn flash block
  *   --fs-wipe N    a flash (back from the UF2 or DFU bootloader) empties
  *                  the file system, which then holds N bytes at most (a
  *                  new layout; 0: no limit): writes past it fail (ENOSPC)
@@ -251,7 +253,7 @@ static struct {
 	const struct profile *p;
 	int count, busy, busy_catch, chatter, silent, vanish, raise, no_paste, verbose;
 	int baud, exec_ms, boot_ms, drop, late_raw, late_friendly;
-	const char *toml, *drop_error, *dfu, *fs;
+	const char *toml, *drop_error, *dfu, *fs, *fs_eio;
 	int fs_wipe;			/* -1: no --fs-wipe */
 	const char *link, *uf2, *flash, *drive_sim;	/* the bootloader round trip */
 	const char *drive_args[16];
@@ -513,7 +515,7 @@ static void os_error(struct board *b, int e)
 {
 	char t[64];
 
-	snprintf(t, sizeof(t), "OSError: [Errno %d] %s", e, e == ENOSPC ? "ENOSPC" : "EIO");
+	snprintf(t, sizeof(t), "OSError: [Errno %d] %s", e, e == ENOSPC ? "ENOSPC" : e == ENOENT ? "ENOENT" : "EIO");
 	outs(b, "\x04");
 	traceback(b, "<stdin>", t);
 }
@@ -668,6 +670,11 @@ static void fs_open(struct board *b, const char *path, int wr)
 {
 	if (b->fsf)
 		fclose(b->fsf);
+	b->fsf = NULL;
+	if (opt.fs_eio && !wr && strstr(path, opt.fs_eio)) {
+		os_error(b, EIO);
+		return;
+	}
 	b->fsf = fopen(path, wr ? "wb" : "rb");
 	if (!b->fsf) {
 		os_error(b, errno);
@@ -735,7 +742,7 @@ static const struct code_handler {
 	/* writes stdout, 0x04, stderr; returns 1 when the board left */
 	int (*run)(struct board *b, const char *code);
 } handlers[] = {
-	{ "_mpf", run_fs },	/* first: the helper holds "pass" and "print(" */
+	{ "_mpf_", run_fs },	/* first: the helper holds "pass" and "print(" */
 	{ "import os as _os", run_fs },	/* the helper's first part */
 	{ "machine.bootloader()", run_bootloader },
 	{ "print('mpf1'", run_ident },
@@ -1355,7 +1362,7 @@ static void parse_args(int argc, char **argv)
 		{ "--toml", &opt.toml }, { "--link", &opt.link }, { "--uf2", &opt.uf2 },
 		{ "--flash", &opt.flash }, { "--drive-sim", &opt.drive_sim },
 		{ "--esp-rom", &opt.esp_rom }, { "--drop-error", &opt.drop_error },
-		{ "--dfu", &opt.dfu }, { "--fs", &opt.fs },
+		{ "--dfu", &opt.dfu }, { "--fs", &opt.fs }, { "--fs-eio", &opt.fs_eio },
 	};
 	int i;
 	size_t k;
