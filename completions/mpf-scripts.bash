@@ -9,7 +9,7 @@ _mpf_scripts_opts() {
 	case $1 in
 	mpf-list) echo '--serial -s --ignore -i --jobs -j --output -o --help -h' ;;
 	mpf-download) echo '--version -V --board -b --serial -s --ignore -i --jobs -j --output -o --help -h' ;;
-	mpf-update) echo '--version -V --board -b --serial -s --ignore -i --method -m --erase --force -f --custom --jobs -j --output -o --help -h' ;;
+	mpf-update) echo '--version -V --board -b --serial -s --ignore -i --method -m --erase --force -f --custom --keep-files --jobs -j --output -o --help -h' ;;
 	esac
 }
 
