@@ -800,31 +800,31 @@ static int fs_wants(const struct mpf_record *rec, void *ctx)
 
 /* ---- table and commands ---- */
 
-static const char *count_cell(const struct mpf_record *r, struct mpf_buf *out)
+/* The first of fields the record has, as a number. */
+static const char *first_int(const struct mpf_record *r, const char *const *fields,
+			     struct mpf_buf *out)
 {
-	static const char *const fields[] = { "backup.files", "restore.files", "fs.files",
-					      "formatted.removed", NULL };
-	int i;
-
-	for (i = 0; fields[i]; i++)
-		if (mpf_rec_get(r, fields[i])) {
-			mpf_buf_addf(out, "%lld", mpf_rec_int(r, fields[i], 0));
+	for (; *fields; fields++)
+		if (mpf_rec_get(r, *fields)) {
+			mpf_buf_addf(out, "%lld", mpf_rec_int(r, *fields, 0));
 			return out->buf;
 		}
 	return NULL;
 }
 
+static const char *count_cell(const struct mpf_record *r, struct mpf_buf *out)
+{
+	static const char *const fields[] = { "backup.files", "restore.files", "fs.files",
+					      "formatted.removed", NULL };
+
+	return first_int(r, fields, out);
+}
+
 static const char *bytes_cell(const struct mpf_record *r, struct mpf_buf *out)
 {
 	static const char *const fields[] = { "backup.bytes", "restore.bytes", "fs.bytes", NULL };
-	int i;
 
-	for (i = 0; fields[i]; i++)
-		if (mpf_rec_get(r, fields[i])) {
-			mpf_buf_addf(out, "%lld", mpf_rec_int(r, fields[i], 0));
-			return out->buf;
-		}
-	return NULL;
+	return first_int(r, fields, out);
 }
 
 static const char *dir_cell(const struct mpf_record *r, struct mpf_buf *out)

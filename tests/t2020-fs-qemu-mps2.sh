@@ -53,6 +53,14 @@ test_expect_success 'ls: every file and directory, names with spaces and non-ASC
 	test_cmp want got
 '
 
+test_expect_success 'the simulator'"'"'s file system (mpy-repl --fs) lists the same files as the board' '
+	fs ls "$PTY" && mv out real &&
+	start_sim s --board mps2-1.29.0-preview --fs "$PWD/src/files" &&
+	fs ls "$(pty_of s)" && mv out sim &&
+	stop_sim s &&
+	test "$(jq -c .fs real)" = "$(jq -c .fs sim)"
+'
+
 test_expect_success 'backup: the same bytes on disk, each checked against the board'"'"'s sha256, a manifest' '
 	fs --timeout 30 backup bk "$PTY" &&
 	test "$(jq -c "[.backup.dir, .backup.files, .backup.check]" out)" = "[\"bk/$KEY\",6,\"sha256\"]" &&
