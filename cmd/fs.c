@@ -66,33 +66,42 @@ static void chunk_sizes(const struct sess *s, size_t *rd_n, int *rd_k, size_t *w
 
 /* ---- the session ---- */
 
-/* Errors that mean code lost bytes on the way in plain raw mode (no flow
- * control) before any of it ran: a name cut short, a literal's length. */
-static int lost_bytes(const char *err)
+/* Failures in plain raw mode (no flow control) after which nothing of
+ * the code ran: bytes lost on the way (a name cut short, a literal's
+ * length, the final Ctrl-D, so the board never took it), or the
+ * micro:bit's small heap too fragmented to compile it. */
+static int before_run(int x, const char *err)
 {
-	return strstr(err, "SyntaxError") || strstr(err, "NameError") ||
-	       strstr(err, "mpf-fs: bytes lost");
+	if (x == MPF_ERR_TIMEOUT)
+		return strstr(err, "did not take the code") != NULL;
+	return x == MPF_ERR_FAIL &&
+	       (strstr(err, "SyntaxError") || strstr(err, "NameError") ||
+		strstr(err, "mpf-fs: bytes lost") || strstr(err, "MemoryError: parser"));
 }
 
-/* Run code; its stdout in s->out. Code that lost bytes: once more,
- * slowly (and slowly from then on). */
-static int run(struct sess *s, const char *code)
+static int exec_code(struct sess *s, const char *code)
 {
-	int x;
-
 	mpf_buf_reset(&s->out);
 	mpf_buf_reset(&s->err);
-	x = mpf_repl_exec(&s->r, code, &s->out, NULL, s->tmo, &s->err);
-	if (x == MPF_ERR_FAIL && s->r.paste != 1 && lost_bytes(mpf_buf_str(&s->err))) {
-		mpf_debug("%s: %s: the board lost bytes, sending again more slowly", s->port,
-			  s->err.buf);
-		s->r.chunk = 8;
-		s->r.chunk_gap_ms = 5;
-		mpf_buf_reset(&s->out);
-		mpf_buf_reset(&s->err);
-		x = mpf_repl_exec(&s->r, code, &s->out, NULL, s->tmo, &s->err);
-	}
-	return x;
+	return mpf_repl_exec(&s->r, code, &s->out, NULL, s->tmo, &s->err);
+}
+
+/* Run code; its stdout in s->out. Code that never ran: once more,
+ * slowly (and slowly from then on), after a fresh raw prompt (Ctrl-C
+ * drops a half-received line; the helper stays defined) and a collection. */
+static int run(struct sess *s, const char *code)
+{
+	int x = exec_code(s, code);
+
+	if (s->r.paste == 1 || !before_run(x, mpf_buf_str(&s->err)))
+		return x;
+	mpf_debug("%s: %s: sending the code again more slowly", s->port, s->err.buf);
+	s->r.chunk = 8;
+	s->r.chunk_gap_ms = 5;
+	x = x == MPF_ERR_TIMEOUT ? mpf_repl_enter(&s->r, s->tmo, &s->err) : 0;
+	if (x >= 0)
+		x = exec_code(s, "__import__('gc').collect()");
+	return x < 0 ? x : exec_code(s, code);
 }
 
 /* code = fn(b'path'[, more]) */
