@@ -34,8 +34,9 @@ round_trip() {
 }
 
 if test_have_prereq QEMU_MICROBIT && start_microbit; then
+	# not held open between runs as elsewhere: the emulated micro:bit
+	# wedged (QEMU stuck in a tty flush) under a held pty and long output
 	pty=$(cat microbit.pty)
-	hold_pty "$pty"
 	mkdir -p mb/files && printf 'print(1)\n' >mb/files/main.py &&
 	head -c 2048 /dev/urandom >mb/files/data.bin && head -c 3000 /dev/zero | tr '\0' a >mb/files/log.txt &&
 	: >mb/files/empty && make_manifest mb flat &&
