@@ -9,7 +9,7 @@
 #    restore, then backup, of a 160 KiB file and four small ones.
 # Neither UART is paced like hardware (QEMU moves bytes as fast as the pty
 # takes them): the figures are the boards' and the protocol's, not a
-# 115200-baud line's. Median of 3 each.
+# 115200-baud line's. Median of 3 each (the micro:bit's restore: one).
 . "$MPF_SRC/tests/bench/lib.sh"
 . "$MPF_SRC/tests/lib.sh" >/dev/null 2>&1 </dev/null
 . "$MPF_SRC/tests/info-lib.sh"
@@ -20,10 +20,11 @@ microbit_bench
 # kib_s BYTES MS: KiB per second
 kib_s() { awk -v b="$1" -v ms="$2" 'BEGIN { printf "%.1f", b / 1024 / (ms / 1000) }'; }
 
-# round_trip NAME PORT SRC: restore SRC and back it up N times; the medians
+# round_trip NAME PORT SRC [RESTORES]: restore SRC (N times, or RESTORES)
+# and back it up N times; the medians
 round_trip() {
 	_bytes=$(jq '[.entries[].size // 0] | add' "$3/manifest.json")
-	_r=$(median_ms $N mpf-fs --timeout 120 restore "$3" "$2")
+	_r=$(median_ms "${4:-$N}" mpf-fs --timeout 120 restore "$3" "$2")
 	_i=0
 	_b=$(while [ $_i -lt $N ]; do
 		rm -rf bk && median_ms 1 mpf-fs --timeout 60 backup bk "$2"
@@ -40,7 +41,9 @@ if test_have_prereq QEMU_MICROBIT && start_microbit; then
 	mkdir -p mb/files && printf 'print(1)\n' >mb/files/main.py &&
 	head -c 2048 /dev/urandom >mb/files/data.bin && head -c 3000 /dev/zero | tr '\0' a >mb/files/log.txt &&
 	: >mb/files/empty && make_manifest mb flat &&
-	round_trip qemu_microbit "$pty" mb
+	# restored once: after a few rewrites of its files the emulated
+	# micro:bit stopped answering in a backup (seen three times here)
+	round_trip qemu_microbit "$pty" mb 1
 	stop_microbit
 else
 	echo "fs_qemu_microbit: skipped (qemu-system-arm or firmware-microbit-micropython missing, or no boot)"
