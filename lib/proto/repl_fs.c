@@ -9,7 +9,7 @@
 #include <string.h>
 
 const char *const mpf_fs_script[] = {
-	"import os as _os\n"
+	"import os as _os,gc as _gc\n"
 	"try:\n"
 	" import hashlib as _h\n"
 	"except ImportError:\n"
@@ -60,15 +60,16 @@ const char *const mpf_fs_script[] = {
 	" for i in range(k):\n"
 	"  d=_f.read(n)\n"
 	"  if not d:\n"
-	"   _f.close();print('E',_x(_o.digest()));return\n"
+	"   _f.close();print('E',_x(_o.digest()));break\n"
 	"  _o.update(d)\n"
-	"  print(str(_b.b2a_base64(d)[:-1],'ascii') if _b else repr(d))\n",
+	"  print(str(_b.b2a_base64(d)[:-1],'ascii') if _b else repr(d))\n"
+	" _gc.collect()\n",
 	"def _mpf_wo(p):\n"
 	" global _f\n"
 	" _f=open(_s(p),'wb')\n"
 	"def _mpf_w(d,n):\n"
 	" if len(d)!=n:raise ValueError('mpf-fs: bytes lost')\n"
-	" _f.write(d)\n"
+	" _f.write(d);_gc.collect()\n"
 	"def _mpf_wa(s,n):_mpf_w(_b.a2b_base64(s),n)\n"
 	"def _mpf_wc():_f.close()\n"
 	"def _mpf_sum(p):\n"
@@ -77,7 +78,7 @@ const char *const mpf_fs_script[] = {
 	"  d=f.read(512)\n"
 	"  if not d:break\n"
 	"  o.update(d);n+=len(d)\n"
-	" f.close();print('S',n,_x(o.digest()))\n"
+	" f.close();print('S',n,_x(o.digest()));_gc.collect()\n"
 	"def _mpf_md(p):\n"
 	" try:_os.mkdir(_s(p))\n"
 	" except OSError:pass\n",
@@ -104,7 +105,7 @@ const char mpf_fs_format_script[] =
  * micro:bit cannot compile the helper while an earlier one still holds
  * its heap, and a board is left as it was found. */
 const char mpf_fs_cleanup_script[] =
-	"[globals().pop(n,None) for n in ('_os','_h','_b','_t','_A','_H','_x','_s','_p','_l',"
+	"[globals().pop(n,None) for n in ('_os','_gc','_h','_b','_t','_A','_H','_x','_s','_p','_l',"
 	"'_w','_f','_o','_r','_mpf_id','_mpf_ls','_mpf_ro','_mpf_rd','_mpf_wo','_mpf_w',"
 	"'_mpf_wa','_mpf_wc','_mpf_sum','_mpf_md','_mpf_fmt')]\n"
 	"__import__('gc').collect()\n";

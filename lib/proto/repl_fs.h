@@ -31,6 +31,9 @@
  *   _mpf_md(b'path')   make a directory (one that exists is kept)
  *   _mpf_fmt()         remove every file and directory (mount points stay)
  *
+ * Each call that reads or writes ends with a collection: the micro:bit's
+ * heap, fragmented, fails to compile the next short call otherwise.
+ *
  * The check is SHA-256 where the board has hashlib.sha256, else Adler-32
  * (RFC 1950 section 8.2) computed in Python on the board: never a claim
  * of SHA-256 the board did not compute.
