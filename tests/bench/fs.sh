@@ -24,10 +24,10 @@ kib_s() { awk -v b="$1" -v ms="$2" 'BEGIN { printf "%.1f", b / 1024 / (ms / 1000
 # and back it up N times; the medians
 round_trip() {
 	_bytes=$(jq '[.entries[].size // 0] | add' "$3/manifest.json")
-	_r=$(median_ms "${4:-$N}" mpf-fs --timeout 120 restore "$3" "$2")
+	_r=$(median_ms "${4:-$N}" mpf-fs --timeout 20 restore "$3" "$2")
 	_i=0
 	_b=$(while [ $_i -lt $N ]; do
-		rm -rf bk && median_ms 1 mpf-fs --timeout 60 backup bk "$2"
+		rm -rf bk && median_ms 1 mpf-fs --timeout 20 backup bk "$2"
 		_i=$((_i + 1))
 	done | median)
 	echo "fs_restore_$1: $(kib_s "$_bytes" "$_r") KiB/s ($_bytes bytes in $_r ms, median of $N)"
