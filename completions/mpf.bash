@@ -7,6 +7,7 @@ _mpf_opts() {
 	dfu) echo ' --device -d --alt -a --address --erase-all --verify --leave --force --vid --pid --wait --retry-errors --keep-order --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	esp) echo ' --serial -s --baud --before --after --chip --erase-all --skip-unchanged --no-compress --no-stub --force --flash-mode --flash-freq --flash-size --connect-attempts --retry-errors --keep-order --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	fetch) echo ' --update -u --port -p --board -b --mirror --add --variant --version --custom --commit --dirty --list -l --force -f --retries --retry-errors --keep-order --help -h --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
+	fs) echo ' --yes --baud --no-raw-paste --retry-errors --keep-order --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	info) echo ' --reset --baud --no-raw-paste --script --ignore -i --retry-errors --keep-order --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	pick) echo ' --version -V --board -b --as --variant --port -p --method -m --custom --from --force -f --explain --retry-errors --keep-order --help -h --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	scan) echo ' --serial -s --ignore -i --kind -k --ports-from --bluetooth --all --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
@@ -20,6 +21,7 @@ _mpf_cmds() {
 	case $1 in
 	dfu) echo 'list write read erase leave unprotect make' ;;
 	esp) echo 'write erase erase-region read info chip-id image-info' ;;
+	fs) echo 'backup restore ls format' ;;
 	swd) echo 'list info write erase read reset' ;;
 	uf2) echo 'info convert extract' ;;
 	esac
@@ -77,6 +79,14 @@ _mpf_arg() {
 	--version) echo '' ;;
 	--commit) echo '' ;;
 	--retries) echo '' ;;
+	--jobs|-j) echo '' ;;
+	--timeout) echo '' ;;
+	--output|-o) echo 'jsonl table json' ;;
+	--progress) echo 'auto bar json none' ;;
+	*) return 1 ;;
+	esac ;;
+	fs) case $2 in
+	--baud) echo '' ;;
 	--jobs|-j) echo '' ;;
 	--timeout) echo '' ;;
 	--output|-o) echo 'jsonl table json' ;;
@@ -178,6 +188,6 @@ _mpf() {
 	esac
 }
 
-_mpf_applets() { echo 'bootloader dfu esp fetch info pick scan swd uf2'; }
+_mpf_applets() { echo 'bootloader dfu esp fetch fs info pick scan swd uf2'; }
 
-complete -F _mpf mpf mpf-bootloader mpf-dfu mpf-esp mpf-fetch mpf-info mpf-pick mpf-scan mpf-swd mpf-uf2
+complete -F _mpf mpf mpf-bootloader mpf-dfu mpf-esp mpf-fetch mpf-fs mpf-info mpf-pick mpf-scan mpf-swd mpf-uf2

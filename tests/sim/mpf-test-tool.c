@@ -20,6 +20,13 @@
  *       for MS ms, or until N bytes came; print them as hex), baud:N, dtr:0|1, rts:0|1,
  *       lines:D,R (both at once), flush, sleep:MS. Exit 0, or the error.
  *
+ *   mpf-test-tool repl-run PORT FILE [TIMEOUT_MS]
+ *       Run the Python code in FILE on the board at PORT through the raw
+ *       REPL (lib/flash/repl: raw paste where the board has it), print its
+ *       output, leave the board at its friendly REPL. Tests use it to set a
+ *       board up (mount a RAM disk, write files). Exit 1 on any error,
+ *       the board's exception on stderr.
+ *
  *   mpf-test-tool pty-echo LINK
  *       A board that echoes every byte: a pty whose slave path is linked at
  *       LINK. It keeps its own slave open, so a client closing the port (as
@@ -39,7 +46,9 @@
 #include "err.h"
 #include "filter.h"
 #include "log.h"
+#include "fsutil.h"
 #include "progress.h"
+#include "repl.h"
 #include "transport.h"
 #include "usb.h"
 
@@ -221,6 +230,34 @@ static int port_main(int argc, char **argv)
 	return r < 0 ? 1 : 0;
 }
 
+static int repl_run_main(int argc, char **argv)
+{
+	struct mpf_buf err = MPF_BUF_INIT, code = MPF_BUF_INIT, out = MPF_BUF_INIT;
+	struct mpf_transport *t = NULL;
+	struct mpf_repl r;
+	int tmo = argc > 4 ? atoi(argv[4]) : 10000, x;
+
+	x = mpf_load_file(argv[3], 1 << 20, &code, &err);
+	if (x >= 0)
+		x = mpf_transport_open(argv[2], 115200, &t, &err);
+	if (x >= 0) {
+		mpf_repl_init(&r, t);
+		x = mpf_repl_enter(&r, tmo, &err);
+		if (x >= 0)
+			x = mpf_repl_exec(&r, mpf_buf_str(&code), &out, NULL, tmo, &err);
+		mpf_repl_leave(&r, 1000, NULL);
+		mpf_repl_release(&r);
+		mpf_tr_close(t);
+	}
+	fwrite(out.buf ? out.buf : "", 1, out.len, stdout);
+	if (x < 0)
+		fprintf(stderr, "mpf-test-tool: %s\n", mpf_buf_str(&err));
+	mpf_buf_release(&err);
+	mpf_buf_release(&code);
+	mpf_buf_release(&out);
+	return x < 0 ? 1 : 0;
+}
+
 static int pty_echo_main(const char *link)
 {
 	int m = posix_openpt(O_RDWR | O_NOCTTY), keep;
@@ -274,9 +311,11 @@ int main(int argc, char **argv)
 		return mpf_applet_run(&filter_applet, argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "port"))
 		return port_main(argc, argv);
+	if (argc > 3 && !strcmp(argv[1], "repl-run"))
+		return repl_run_main(argc, argv);
 	if (argc > 1 && !strcmp(argv[1], "udev-rules"))
 		return udev_rules_main(argv[2]);
 	fprintf(stderr, "usage: mpf-test-tool filter [options] | port NAME STEP... | "
-		"pty-echo LINK | udev-rules [FILE]\n");
+		"repl-run PORT FILE [MS] | pty-echo LINK | udev-rules [FILE]\n");
 	return 2;
 }

@@ -95,6 +95,19 @@
  * removes FILE when the host makes it leave DFU; --back-ms later the board
  * is back behind the link, running what the flash holds (its banner).
  *
+ * The board's files, with --fs:
+ *   --fs DIR       the board's file system is the folder DIR (DIR0...): its
+ *                  top-level folders stand for mount points (/flash). The
+ *                  code mpf-fs runs (lib/proto/repl_fs.h: _mpf_ls, _mpf_rd,
+ *                  _mpf_wa, _mpf_sum, ...) works on it, with hashlib and
+ *                  binascii; a file the simulator cannot open fails as
+ *                  on a board (OSError)
+ *   --fs-eio NAME  reading a file whose path holds NAME fails (OSError
+ *                  EIO), as from a worn flash block
+ *   --fs-wipe N    a flash (back from the UF2 or DFU bootloader) empties
+ *                  the file system, which then holds N bytes at most (a
+ *                  new layout; 0: no limit): writes past it fail (ENOSPC)
+ *
  * An ESP32 behind a USB-UART with the auto-reset circuit, with --esp-rom:
  *   --esp-rom PATH the ESP ROM loader simulator (build/sim/esp-rom)
  *   --esp-arg A    one more argument for it (--chip esp32, --pace ...)
@@ -112,8 +125,13 @@
 /* posix_openpt & co. are XSI; cfmakeraw is a BSD extension */
 #define _XOPEN_SOURCE 700
 #define _DEFAULT_SOURCE
+#include "repl_fs.h"
+
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
+#include <openssl/evp.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -235,13 +253,14 @@ static struct {
 	const struct profile *p;
 	int count, busy, busy_catch, chatter, silent, vanish, raise, no_paste, verbose;
 	int baud, exec_ms, boot_ms, drop, late_raw, late_friendly;
-	const char *toml, *drop_error, *dfu;
+	const char *toml, *drop_error, *dfu, *fs, *fs_eio;
+	int fs_wipe;			/* -1: no --fs-wipe */
 	const char *link, *uf2, *flash, *drive_sim;	/* the bootloader round trip */
 	const char *drive_args[16];
 	int ndrive_args, reset_ms, back_ms;
 	const char *esp_rom, *esp_args[16];		/* --esp-rom */
 	int nesp_args;
-} opt = { .count = 1, .exec_ms = 2, .boot_ms = 300, .reset_ms = 300, .back_ms = 300 };
+} opt = { .count = 1, .fs_wipe = -1, .exec_ms = 2, .boot_ms = 300, .reset_ms = 300, .back_ms = 300 };
 
 static volatile sig_atomic_t stop;
 static int violations;
@@ -271,6 +290,10 @@ struct board {
 	pid_t drive;		/* the UF2 drive simulator while in BOOTSEL, -1 after */
 	long long drive_at, back_at;
 	struct profile own;	/* made from a flashed image no profile matches */
+	char fs[4096];		/* --fs: the board's file system */
+	FILE *fsf;		/* the file _mpf_ro or _mpf_wo opened */
+	EVP_MD_CTX *fsh;	/* the sha256 of what _mpf_rd read */
+	long long fs_cap;	/* bytes the file system holds, 0: no limit */
 	char *own_s[4];
 };
 
@@ -315,7 +338,12 @@ static void out(struct board *b, const char *s, size_t n)
 	while (n) {
 		size_t k = opt.baud ? (n < 64 ? n : 64) : n;
 		ssize_t w = write(b->fd, s, k);
+		struct pollfd pw = { b->fd, POLLOUT, 0 };
 
+		/* a full pty (the host reads more slowly than a file arrives):
+		 * wait, as a board's USB CDC waits for the host */
+		if (w < 0 && errno == EAGAIN && poll(&pw, 1, 5000) > 0)
+			continue;
 		if (w < 0)
 			return;
 		if (opt.baud) {
@@ -468,11 +496,254 @@ static int run_bootloader(struct board *b, const char *code)
 	return 1;
 }
 
+/* ---- the board's files (--fs) ---- */
+
+/* The path of fn(b'PATH'...) in code, under the board's folder. */
+static int fs_arg(struct board *b, const char *code, const char *fn, char *out, size_t cap)
+{
+	const char *a = strstr(code, fn);
+	struct mpf_buf p = MPF_BUF_INIT;
+	int ok;
+
+	ok = a && mpf_pylit_decode(a + strlen(fn) + 1, strlen(a + strlen(fn) + 1), &p) > 0 &&
+	     snprintf(out, cap, "%s%s%s", b->fs, p.buf[0] == '/' ? "" : "/", p.buf) < (int)cap;
+	mpf_buf_release(&p);
+	return ok;
+}
+
+static void os_error(struct board *b, int e)
+{
+	char t[64];
+
+	snprintf(t, sizeof(t), "OSError: [Errno %d] %s", e, e == ENOSPC ? "ENOSPC" : e == ENOENT ? "ENOENT" : "EIO");
+	outs(b, "\x04");
+	traceback(b, "<stdin>", t);
+}
+
+static void fs_list(struct board *b, const char *dir, const char *rel)
+{
+	struct dirent **ents;
+	int n = scandir(dir, &ents, NULL, alphasort), i;
+
+	for (i = 0; i < n; i++) {
+		char full[8192], r[4096], line[16384];
+		struct mpf_buf q = MPF_BUF_INIT;
+		struct stat st;
+
+		if (ents[i]->d_name[0] == '.' && (!ents[i]->d_name[1] || !strcmp(ents[i]->d_name, "..")))
+			goto next;
+		snprintf(full, sizeof(full), "%s/%s", dir, ents[i]->d_name);
+		snprintf(r, sizeof(r), "%s/%s", rel, ents[i]->d_name);
+		if (stat(full, &st))
+			goto next;
+		mpf_pylit_encode(r, strlen(r), &q);
+		snprintf(line, sizeof(line), "%c %lld %s\r\n", S_ISDIR(st.st_mode) ? 'D' : 'F',
+			 S_ISDIR(st.st_mode) ? 0LL : (long long)st.st_size, q.buf);
+		outs(b, line);
+		mpf_buf_release(&q);
+		if (S_ISDIR(st.st_mode))
+			fs_list(b, full, r);
+next:
+		free(ents[i]);
+	}
+	free(ents);
+}
+
+static void hex_digest(EVP_MD_CTX *h, char *out)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned len = 0, i;
+
+	EVP_DigestFinal_ex(h, md, &len);
+	EVP_MD_CTX_free(h);
+	for (i = 0; i < len; i++)
+		sprintf(out + 2 * i, "%02x", md[i]);
+}
+
+/* _mpf_rd(K,N): K lines of N bytes, base64, or "E <sha256>" at the end */
+static void fs_read(struct board *b, const char *code)
+{
+	int k = 0, n = 0, i;
+	char buf[8192], hex[65];
+
+	sscanf(strstr(code, "_mpf_rd(") + 8, "%d,%d", &k, &n);
+	for (i = 0; i < k && b->fsf; i++) {
+		struct mpf_buf line = MPF_BUF_INIT;
+		size_t got = fread(buf, 1, n > 0 && n <= (int)sizeof(buf) ? (size_t)n : 1, b->fsf);
+
+		if (!got) {
+			fclose(b->fsf);
+			b->fsf = NULL;
+			hex_digest(b->fsh, hex);
+			b->fsh = NULL;
+			mpf_buf_addf(&line, "E %s", hex);
+		} else {
+			EVP_DigestUpdate(b->fsh, buf, got);
+			mpf_b64_encode(buf, got, &line);
+		}
+		mpf_buf_addstr(&line, "\r\n");
+		outs(b, line.buf);
+		mpf_buf_release(&line);
+	}
+	outs(b, "\x04");
+}
+
+static long long fs_used(const char *dir)
+{
+	struct dirent **ents;
+	long long sum = 0;
+	int n = scandir(dir, &ents, NULL, NULL), i;
+
+	for (i = 0; i < n; i++) {
+		char full[8192];
+		struct stat st;
+
+		snprintf(full, sizeof(full), "%s/%s", dir, ents[i]->d_name);
+		if (ents[i]->d_name[0] != '.' && !stat(full, &st))
+			sum += S_ISDIR(st.st_mode) ? fs_used(full) : st.st_size;
+		free(ents[i]);
+	}
+	free(ents);
+	return sum;
+}
+
+/* _mpf_wa('BASE64',N): N checked, as the helper does */
+static void fs_write(struct board *b, const char *code)
+{
+	const char *a = strstr(code, "_mpf_wa('") + 9, *e = strchr(a, '\'');
+	struct mpf_buf d = MPF_BUF_INIT;
+	long n = e ? atol(e + 2) : -1;
+
+	if (!e || mpf_b64_decode(a, (size_t)(e - a), &d) < 0 || (long)d.len != n || !b->fsf) {
+		outs(b, "\x04");
+		traceback(b, "<stdin>", "ValueError: mpf-fs: bytes lost");
+	} else if (b->fs_cap && fs_used(b->fs) + ftell(b->fsf) + n > b->fs_cap) {
+		os_error(b, ENOSPC);
+	} else {
+		fwrite(d.buf, 1, d.len, b->fsf);
+		outs(b, "\x04");
+	}
+	mpf_buf_release(&d);
+}
+
+/* _mpf_sum(b'PATH'): "S size sha256" */
+static void fs_sum(struct board *b, const char *path)
+{
+	EVP_MD_CTX *h = EVP_MD_CTX_new();
+	FILE *f = fopen(path, "rb");
+	char buf[4096], hex[65], line[128];
+	long long n = 0;
+	size_t got;
+
+	EVP_DigestInit_ex(h, EVP_sha256(), NULL);
+	while (f && (got = fread(buf, 1, sizeof(buf), f)) > 0) {
+		EVP_DigestUpdate(h, buf, got);
+		n += (long long)got;
+	}
+	hex_digest(h, hex);
+	if (!f) {
+		os_error(b, ENOENT);
+		return;
+	}
+	fclose(f);
+	snprintf(line, sizeof(line), "S %lld %s\r\n\x04", n, hex);
+	outs(b, line);
+}
+
+static int rm_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	if (ftw->level == 0 || (ftw->level == 1 && type == FTW_DP))
+		return 0;	/* the root and the mount points stay */
+	return type == FTW_DP ? rmdir(path) : unlink(path);
+}
+
+static void fs_wipe(struct board *b)
+{
+	if (!b->fs[0] || opt.fs_wipe < 0)
+		return;
+	nftw(b->fs, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	b->fs_cap = opt.fs_wipe;
+	note(b, "the flash wiped the file system (%d bytes now)", opt.fs_wipe);
+}
+
+static void fs_open(struct board *b, const char *path, int wr)
+{
+	if (b->fsf)
+		fclose(b->fsf);
+	b->fsf = NULL;
+	if (opt.fs_eio && !wr && strstr(path, opt.fs_eio)) {
+		os_error(b, EIO);
+		return;
+	}
+	b->fsf = fopen(path, wr ? "wb" : "rb");
+	if (!b->fsf) {
+		os_error(b, errno);
+		return;
+	}
+	if (!wr) {
+		b->fsh = EVP_MD_CTX_new();
+		EVP_DigestInit_ex(b->fsh, EVP_sha256(), NULL);
+	}
+	outs(b, "\x04");
+}
+
+/* Every call of lib/proto/repl_fs.h's helper; its definitions and its
+ * removal print nothing. */
+static int run_fs(struct board *b, const char *code)
+{
+	char path[8192], id[96];
+	unsigned char self[512];
+	int i;
+
+	if (!b->fs[0]) {
+		outs(b, "\x04");
+		traceback(b, "<stdin>", "NotImplementedError: mpy-repl needs --fs DIR for files");
+	} else if (strstr(code, "def ") || strstr(code, "globals().pop")) {
+		outs(b, "\x04");
+	} else if (strstr(code, "_mpf_id()")) {
+		for (i = 0; i < 512; i++)
+			self[i] = (unsigned char)i;
+		snprintf(id, sizeof(id), "mpf-fs tree sha256 b64 %08x\r\n\x04",
+			 (unsigned)mpf_adler32(1, self, sizeof(self)));
+		outs(b, id);
+	} else if (strstr(code, "_mpf_ls()")) {
+		fs_list(b, b->fs, "");
+		outs(b, "\x04");
+	} else if (strstr(code, "_mpf_rd(")) {
+		fs_read(b, code);
+	} else if (strstr(code, "_mpf_wa(")) {
+		fs_write(b, code);
+	} else if (strstr(code, "_mpf_wc()")) {
+		if (b->fsf)
+			fclose(b->fsf);
+		b->fsf = NULL;
+		outs(b, "\x04");
+	} else if (strstr(code, "_mpf_fmt()")) {
+		nftw(b->fs, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+		outs(b, "\x04");
+	} else if (fs_arg(b, code, "_mpf_ro", path, sizeof(path))) {
+		fs_open(b, path, 0);
+	} else if (fs_arg(b, code, "_mpf_wo", path, sizeof(path))) {
+		fs_open(b, path, 1);
+	} else if (fs_arg(b, code, "_mpf_sum", path, sizeof(path))) {
+		fs_sum(b, path);
+	} else if (fs_arg(b, code, "_mpf_md", path, sizeof(path))) {
+		mkdir(path, 0777);
+		outs(b, "\x04");
+	} else {
+		outs(b, "\x04");
+		traceback(b, "<stdin>", "NotImplementedError: mpy-repl simulator cannot run this code");
+	}
+	return 0;
+}
+
 static const struct code_handler {
 	const char *match;	/* a substring of the code */
 	/* writes stdout, 0x04, stderr; returns 1 when the board left */
 	int (*run)(struct board *b, const char *code);
 } handlers[] = {
+	{ "_mpf_", run_fs },	/* first: the helper holds "pass" and "print(" */
+	{ "import os as _os", run_fs },	/* the helper's first part */
 	{ "machine.bootloader()", run_bootloader },
 	{ "print('mpf1'", run_ident },
 	{ "1/0", run_zerodiv },
@@ -962,6 +1233,7 @@ static void come_back(struct board *b)
 		return;
 	}
 	retarget(b, banner);
+	fs_wipe(b);
 	if (open_board(b) < 0) {
 		perror("mpy-repl: cannot make a pty");
 		exit(1);
@@ -1084,12 +1356,13 @@ static void parse_args(int argc, char **argv)
 		{ "--boot-ms", &opt.boot_ms }, { "--drop", &opt.drop },
 		{ "--reset-ms", &opt.reset_ms }, { "--back-ms", &opt.back_ms },
 		{ "--late-raw", &opt.late_raw }, { "--late-friendly", &opt.late_friendly },
+		{ "--fs-wipe", &opt.fs_wipe },
 	};
 	static const struct { const char *name; const char **val; } strs[] = {
 		{ "--toml", &opt.toml }, { "--link", &opt.link }, { "--uf2", &opt.uf2 },
 		{ "--flash", &opt.flash }, { "--drive-sim", &opt.drive_sim },
 		{ "--esp-rom", &opt.esp_rom }, { "--drop-error", &opt.drop_error },
-		{ "--dfu", &opt.dfu },
+		{ "--dfu", &opt.dfu }, { "--fs", &opt.fs }, { "--fs-eio", &opt.fs_eio },
 	};
 	int i;
 	size_t k;
@@ -1260,6 +1533,7 @@ int main(int argc, char **argv)
 		per_board(bs[i].uf2, sizeof(bs[i].uf2), opt.uf2, i);
 		per_board(bs[i].flash, sizeof(bs[i].flash), opt.flash, i);
 		per_board(bs[i].dfu, sizeof(bs[i].dfu), opt.dfu, i);
+		per_board(bs[i].fs, sizeof(bs[i].fs), opt.fs, i);
 		if (open_board(&bs[i]) < 0) {
 			perror("mpy-repl: cannot make a pty");
 			return 1;
