@@ -10,6 +10,7 @@ _mpf_scripts_opts() {
 	mpf-list) echo '--serial -s --ignore -i --jobs -j --output -o --help -h' ;;
 	mpf-download) echo '--version -V --board -b --serial -s --ignore -i --jobs -j --output -o --help -h' ;;
 	mpf-update) echo '--version -V --board -b --serial -s --ignore -i --method -m --erase --force -f --custom --keep-files --jobs -j --output -o --help -h' ;;
+	mpf-build) echo '--src --board -b --as --variant --port -p --method -m --container --image --force -f --jobs -j --output -o --help -h' ;;
 	esac
 }
 
@@ -26,10 +27,15 @@ _mpf_scripts() {
 	--board|-b) COMPREPLY=($(compgen -W "$(_mpf_scripts_catalogue board_id)" -- "$cur")); return ;;
 	--serial|-s|--ignore|-i) COMPREPLY=($(compgen -G "${cur:-/dev/tty}*")); return ;;
 	--method|-m) COMPREPLY=($(compgen -W 'uf2 dfu esp swd' -- "$cur")); return ;;
+	--src) COMPREPLY=($(compgen -d -- "$cur")); return ;;
+	--as) COMPREPLY=($(compgen -W "$(_mpf_scripts_catalogue board_id)" -- "$cur")); return ;;
+	--container) COMPREPLY=($(compgen -W 'auto never docker podman' -- "$cur")); return ;;
+	--port|-p) COMPREPLY=($(compgen -W "$(cd "${MPY_DIR:-.}/ports" 2>/dev/null && ls)" -- "$cur")); return ;;
+	--variant|--image) COMPREPLY=(); return ;;
 	--output|-o) COMPREPLY=($(compgen -W 'table jsonl json' -- "$cur")); return ;;
 	--jobs|-j) COMPREPLY=(); return ;;
 	esac
 	COMPREPLY=($(compgen -W "$(_mpf_scripts_opts "$script")" -- "$cur"))
 }
 
-complete -F _mpf_scripts mpf-list mpf-download mpf-update
+complete -F _mpf_scripts mpf-list mpf-download mpf-update mpf-build

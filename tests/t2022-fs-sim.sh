@@ -21,7 +21,7 @@ records() {
 
 test_expect_success 'records in, records out: two boards backed up at once, each into its own folder' '
 	start_sim s --count 2 --fs "$PWD/fs" &&
-	records | mpf-fs backup bk >out &&
+	records | mpf-fs --keep-order backup bk >out &&
 	cat out &&
 	test "$(jq -c "[.n, .backup.files, .backup.check]" out | tr -d "\n")" = \
 		"[0,2,\"sha256\"][null,null,null][1,2,\"sha256\"]" &&
@@ -33,10 +33,10 @@ test_expect_success 'records in, records out: two boards backed up at once, each
 
 test_expect_success 'format empties both; restore over the backup records puts each board'"'"'s files back' '
 	start_sim s --count 2 --fs "$PWD/fs" &&
-	records | mpf-fs --yes format >fmt &&
+	records | mpf-fs --keep-order --yes format >fmt &&
 	test "$(jq -c .formatted.removed fmt | tr -d "\n")" = "3null2" &&
 	test -z "$(find fs0 fs1 -type f)" &&
-	jq -c "del(.backup.files)" out | mpf-fs restore bk >res &&
+	jq -c "del(.backup.files)" out | mpf-fs --keep-order restore bk >res &&
 	cat res &&
 	test "$(jq -c .restore.files res | tr -d "\n")" = "2null2" &&
 	diff -r orig0 fs0 && diff -r orig1 fs1 &&
