@@ -2,6 +2,7 @@
 # boot ROM drive (uf2drive-sim.c). Source after tests/lib.sh.
 #
 #   start_drive DIR [SIM OPTIONS]   a bootloader drive appears at DIR
+#   start_daplink DIR [SIM OPTIONS] a DAPLink probe's drive (--daplink) at DIR
 #   stop_drive DIR                  it goes away (unmounted, the simulator ends)
 
 sim=$(mpf_sim uf2drive-sim)
@@ -13,6 +14,14 @@ start_drive() {
 	{ "$sim" --log "$_d.log" "$@" "$PWD/$_d" & } &&
 	echo $! >"$_d.pid" &&
 	wait_for 10 test -f "$_d/INFO_UF2.TXT"
+}
+start_daplink() {
+	_d=$1
+	shift
+	mkdir -p "$_d" &&
+	{ "$sim" --daplink --log "$_d.log" "$@" "$PWD/$_d" & } &&
+	echo $! >"$_d.pid" &&
+	wait_for 10 test -f "$_d/DETAILS.TXT"
 }
 stop_drive() {
 	umount -l "$1" 2>/dev/null || fusermount3 -u -z "$1" 2>/dev/null
