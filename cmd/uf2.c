@@ -1,6 +1,7 @@
 /* uf2.c - mpf-uf2: copy UF2 images onto UF2 bootloader drives (RP2040,
- * RP2350, SAMD, nRF52, ...), describe and make UF2 files (Microsoft's uf2
- * README; doc/protocols.md 3, doc/boards.md 6). */
+ * RP2350, SAMD, nRF52, ...) and .hex/.bin images onto DAPLink drives
+ * (micro:bit, evaluation kits), describe and make UF2 files (Microsoft's
+ * uf2 README; doc/protocols.md 3, doc/boards.md 6). */
 #include "applet.h"
 #include "bootloader.h"
 #include "clock.h"
@@ -902,7 +903,8 @@ static const char *const uf2_conflicts[] = { "drive device", "raw drive", NULL }
 
 const struct mpf_applet uf2_applet = {
 	.name = "uf2",
-	.summary = "copy UF2 images onto UF2 bootloader drives; check and make UF2 files",
+	.summary = "copy UF2 images onto UF2 bootloader drives and .hex/.bin onto DAPLink drives; "
+		   "check and make UF2 files",
 	.usage = "mpf-uf2 [options] [FILE] < records\n"
 		 "mpf-uf2 [options] [--drive PATH | --device DEV] FILE",
 	.description =
@@ -933,6 +935,18 @@ const struct mpf_applet uf2_applet = {
 		"writes the UF2 blocks straight to an unmounted block device instead (--raw: the "
 		"target's), which UF2 bootloaders accept at any sector.\n"
 		"\n"
+		"A DAPLink drive (the micro:bit's MICROBIT, an NXP or Mbed evaluation kit's "
+		"DAPLINK; known by DETAILS.TXT, kind daplink in mpf-scan) takes Intel HEX or a "
+		"raw binary, which DAPLink places at the start of the target's flash: a UF2 or "
+		"other file is refused before anything is written. mpf-uf2 copies it under a "
+		"name ending in .hex or .bin (DAPLink picks its decoder by the extension), waits "
+		"up to --timeout for the drive to remount after programming, and reads FAIL.TXT: "
+		"when DAPLink left one, flashed.ok is false and fail_txt holds its message. "
+		"DAPLink offers no read-back through its drive, so flashed.verified is false and "
+		"flashed.checked says what was checked. A drive in MAINTENANCE mode (DAPLink's "
+		"own bootloader) is refused: a file copied there replaces the probe's firmware. "
+		"Alone, mpf-uf2 FILE.hex looks for the one mounted DAPLink drive.\n"
+		"\n"
 		"An image that runs past the end of its family's flash (RP2040: 16 MiB from "
 		"0x10000000) is refused before a byte is copied (--force overrides). Blocks "
 		"flagged not-main-flash (MakeCode puts the program's source in them) are counted "
@@ -961,6 +975,9 @@ const struct mpf_applet uf2_applet = {
 		"\n"
 		"$ sudo mpf-uf2 --device /dev/sdb firmware.uf2\n"
 		"Flash without mounting anything.\n"
+		"\n"
+		"$ mpf-uf2 --drive /media/$USER/MICROBIT MICROBIT-v1.24.1.hex\n"
+		"Flash a micro:bit through its DAPLink drive.\n"
 		"\n"
 		"$ mpf-uf2 info firmware.uf2\n"
 		"Check a UF2 file and show its families and address ranges.\n"
