@@ -83,8 +83,7 @@ test_expect_success FUSE,JQ 'a UF2 file or a broken .hex is refused before a byt
 
 test_expect_success FUSE,JQ 'MAINTENANCE (DAPLink'"'"'s own bootloader) is refused: it would replace the probe firmware' '
 	test_when_finished "stop_drive d5" &&
-	mkdir -p d5 && { "$sim" --maintenance --log d5.log "$PWD/d5" & } &&
-	echo $! >d5.pid && wait_for 10 test -f d5/DETAILS.TXT &&
+	start_daplink d5 --maintenance &&
 	test_expect_code 1 mpf-uf2 --drive d5 fw.hex >out &&
 	test "$(json_field out error.code)" = unsupported &&
 	json_field out error.message | grep -q "MAINTENANCE" &&

@@ -676,6 +676,20 @@ static int write_synced(int fd, const unsigned char *p, size_t len, size_t *done
 	return 0;
 }
 
+/* Create dir/name (path) for the copy: its fd, or a negative mpf_err. */
+static int create_on(const char *dir, const char *name, char *path, size_t cap,
+		     struct mpf_buf *err)
+{
+	int fd;
+
+	snprintf(path, cap, "%s/%s", dir, name);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return mpf_errf(err, errno == EACCES || errno == EROFS ? MPF_ERR_PERM : MPF_ERR_IO,
+				"cannot create %s: %s", path, strerror(errno));
+	return fd;
+}
+
 static int gone_soon(const char *dir)
 {
 	return !mpf_uf2_wait_gone(dir, 1000);
@@ -691,11 +705,8 @@ int mpf_uf2_copy(const char *dir, const char *name, const unsigned char *data, s
 	*vanished = 0;
 	if (len < 512 || len % 512)
 		return mpf_errf(err, MPF_ERR_ARG, "%zu bytes is not a UF2 image", len);
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return mpf_errf(err, errno == EACCES || errno == EROFS ? MPF_ERR_PERM : MPF_ERR_IO,
-				"cannot create %s: %s", path, strerror(errno));
+	if ((fd = create_on(dir, name, path, sizeof(path), err)) < 0)
+		return fd;
 	e = write_synced(fd, data, head, &done, pr, 0);
 	if (e) {
 		close(fd);
@@ -815,11 +826,8 @@ int mpf_daplink_copy(const char *dir, const char *name, const unsigned char *dat
 	size_t done = 0;
 	int fd, e;
 
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return mpf_errf(err, errno == EACCES || errno == EROFS ? MPF_ERR_PERM : MPF_ERR_IO,
-				"cannot create %s: %s", path, strerror(errno));
+	if ((fd = create_on(dir, name, path, sizeof(path), err)) < 0)
+		return fd;
 	e = write_synced(fd, data, len, &done, pr, 0);
 	if (close(fd) && !e)
 		e = errno;

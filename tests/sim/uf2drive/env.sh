@@ -7,22 +7,17 @@
 
 sim=$(mpf_sim uf2drive-sim)
 
-start_drive() {
-	_d=$1
-	shift
+# _start_sim FILE DIR [SIM OPTIONS]: up once FILE shows in DIR
+_start_sim() {
+	_f=$1 _d=$2
+	shift 2
 	mkdir -p "$_d" &&
 	{ "$sim" --log "$_d.log" "$@" "$PWD/$_d" & } &&
 	echo $! >"$_d.pid" &&
-	wait_for 10 test -f "$_d/INFO_UF2.TXT"
+	wait_for 10 test -f "$_d/$_f"
 }
-start_daplink() {
-	_d=$1
-	shift
-	mkdir -p "$_d" &&
-	{ "$sim" --daplink --log "$_d.log" "$@" "$PWD/$_d" & } &&
-	echo $! >"$_d.pid" &&
-	wait_for 10 test -f "$_d/DETAILS.TXT"
-}
+start_drive() { _start_sim INFO_UF2.TXT "$@"; }
+start_daplink() { _d=$1; shift; _start_sim DETAILS.TXT "$_d" --daplink "$@"; }
 stop_drive() {
 	umount -l "$1" 2>/dev/null || fusermount3 -u -z "$1" 2>/dev/null
 	kill "$(cat "$1.pid")" 2>/dev/null
