@@ -69,6 +69,26 @@ test_expect_success FUSE,JQ 'FAIL.TXT after the remount: flashed.ok is false wit
 	json_field out flashed.fail_txt | grep -q "application file format is unknown"
 '
 
+test_expect_success FUSE,JQ 'after a failed copy a good one succeeds: the old FAIL.TXT is not taken for the new copy'"'"'s' '
+	test_when_finished "stop_drive d8" &&
+	start_daplink d8 --flash img8 --program-ms 400 &&
+	test_expect_code 1 mpf-uf2 --drive d8 past.hex >out &&
+	test -e d8/FAIL.TXT &&
+	mpf-uf2 --drive d8 fw.hex >out &&
+	test "$(json_field out flashed.ok)" = true &&
+	! test -e d8/FAIL.TXT && cmp -n $(wc -c <fw.bin) img8 fw.bin &&
+	test $(grep -c "^remount" d8.log) = 2
+'
+
+test_expect_success FUSE,JQ 'a drive that does not remount in --timeout is an error, not success' '
+	test_when_finished "stop_drive d9" &&
+	start_daplink d9 --flash img9 --program-ms 3000 &&
+	test_expect_code 1 mpf-uf2 --timeout 1 --drive d9 fw.hex >out &&
+	test "$(json_field out error.code)" = timeout &&
+	json_field out error.message | grep -q "did not remount within 1 s of the copy" &&
+	test "$(jq -r .flashed.ok out)" = false
+'
+
 test_expect_success FUSE,JQ 'a UF2 file or a broken .hex is refused before a byte is written' '
 	test_when_finished "stop_drive d4" &&
 	start_daplink d4 --flash img4 &&
