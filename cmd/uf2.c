@@ -488,6 +488,11 @@ static int daplink_load(struct flash *f, struct mpf_buf *data)
 	f->format = img.fmt == MPF_IMAGE_HEX ? "hex" : img.fmt == MPF_IMAGE_BIN ? "bin" : NULL;
 	for (i = 0, f->bytes = 0; i < img.n; i++)
 		f->bytes += img.seg[i].len;
+	/* a binary's bytes without the DFU suffix or prefix it may carry */
+	if (img.fmt == MPF_IMAGE_BIN && img.n == 1 && img.seg[0].len != data->len) {
+		mpf_buf_reset(data);
+		mpf_buf_add(data, img.seg[0].data, img.seg[0].len);
+	}
 	mpf_image_describe(&img, &what);
 	mpf_image_release(&img);
 	if (!f->format)

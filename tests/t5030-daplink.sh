@@ -4,6 +4,8 @@ test_description='mpf-uf2 and mpf-scan with DAPLink drives (MICROBIT, DAPLINK): 
 
 . "$MPF_SRC/tests/sim/uf2drive/env.sh"
 
+test_lazy_prereq DFU_SUFFIX 'command -v dfu-suffix'
+
 mounted() { grep -q " $PWD/$1 " /proc/self/mountinfo; }
 
 test_expect_success 'setup: images with a vector table for a micro:bit v2 (nRF52833)' '
@@ -54,6 +56,16 @@ test_expect_success FUSE,JQ 'a .bin goes to the start of the flash; a file not n
 	test "$(json_field out flashed.format)" = bin &&
 	grep -q "^transfer firmware.bin " d2.log &&
 	cmp -n $(wc -c <fw.bin) img2 fw.bin
+'
+
+test_expect_success FUSE,JQ,DFU_SUFFIX 'a .bin with a DFU suffix goes without it' '
+	test_when_finished "stop_drive d10" &&
+	start_daplink d10 --flash img10 &&
+	cp fw.bin sfx.bin && dfu-suffix -v 0483 -p df11 -a sfx.bin >/dev/null &&
+	mpf-uf2 --drive d10 sfx.bin >out &&
+	test "$(json_field out flashed.bytes)" = $(wc -c <fw.bin) &&
+	grep -q "^transfer sfx.bin $(wc -c <fw.bin) bytes: programmed" d10.log &&
+	cmp -n $(wc -c <fw.bin) img10 fw.bin
 '
 
 test_expect_success FUSE,JQ 'FAIL.TXT after the remount: flashed.ok is false with DAPLink'"'"'s message' '
