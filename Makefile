@@ -20,7 +20,7 @@
 #                         cmd/_*.c are templates and not built)
 #   tests/unit/t-*.c   -> $(B)/tests/unit/t-* (TAP, linked with libmpf.a)
 #   tests/sim/*.c      -> $(B)/sim/* (simulators, linked with libmpf.a)
-#   */*.mk, tests/sim/*/sim.mk   extra rules (generated sources, shared-library
+#   */*.mk, stub/stub.mk, tests/sim/*/sim.mk   extra rules (generated sources, shared-library
 #                         simulators); they may add to LIB_EXTRA_OBJS, SIMS, CHECK_DEPS.
 
 VERSION := 0.1.0
@@ -75,7 +75,7 @@ SIMS := $(SIM_SRCS:tests/sim/%.c=$(B)/sim/%)
 CHECK_DEPS :=
 SCRIPTS := $(filter-out scripts/install-deps scripts/gen-%,$(wildcard scripts/mpf-*))
 
--include $(wildcard lib/*/*.mk cmd/*.mk tests/*.mk tests/sim/*/sim.mk)
+-include $(wildcard lib/*/*.mk cmd/*.mk stub/*.mk tests/*.mk tests/sim/*/sim.mk)
 
 .PHONY: all check test unit demo bench docs man completions install uninstall deb \
 	deps check-deps clean install-udev udev-rules valgrind build-for-tests build-for-demo FORCE

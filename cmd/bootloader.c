@@ -38,19 +38,25 @@ static const struct mpf_opt bl_opts[] = {
 	OPT_END(),
 };
 
-/* Shared by the parallel jobs. Boards the OS can tell apart (USB serial
- * number, location) enter their bootloaders together and each takes the
- * device with its identity; a board without one runs alone, so the one
- * new device that appears is its own. */
+/* Shared by the parallel jobs. Boards enter their bootloaders together
+ * and each device goes to the board the evidence says (mpf_boot_pick);
+ * only boards the evidence could not tell apart (mpf_boot_conflict) wait
+ * for one another. */
 struct bl_state {
-	pthread_rwlock_t solo;
 	pthread_mutex_t lock;
+	pthread_cond_t landed;		/* a board left the flying set */
+	struct board **flying;		/* boards between asked and matched */
+	size_t nflying;
 	struct mpf_strlist claimed;	/* bootloader device keys taken */
+	struct mpf_strlist seen;	/* device keys present, and when each */
+	int64_t *seen_ms;		/* was first seen */
 };
 
+/* "uf2:/media/u/RPI-RP2", "dfu:usb:1:9": a device's key, its kind first. */
 static const char *bootdev_key(const struct mpf_record *c, struct mpf_buf *b)
 {
 	mpf_buf_reset(b);
+	mpf_buf_addf(b, "%s:", mpf_rec_str(c, "kind") ? mpf_rec_str(c, "kind") : "");
 	if (mpf_rec_str(c, "path"))
 		mpf_buf_addstr(b, mpf_rec_str(c, "path"));
 	else if (mpf_rec_str(c, "device"))
@@ -146,26 +152,16 @@ static void free_recs(struct mpf_record *recs, size_t n)
 struct board {
 	struct mpf_record *rec;
 	struct bl_state *st;
+	struct mpf_record ev;		/* rec, with its port's USB identity */
+	struct mpf_boot_board mb;	/* what the matching knows (under st->lock) */
 	enum mpf_bootdev kind;
 	const char *port;		/* serial path, or NULL */
-	int solo, port_gone;
-	struct mpf_strlist before;	/* device keys there before we asked */
+	int port_gone;
+	struct mpf_strlist apart;	/* boards it entered its bootloader apart from */
+	struct mpf_buf why;		/* and why */
 	struct mpf_buf err;
 	struct mpf_buf fails;		/* "mpy: ...; touch1200: ..." */
 };
-
-static void snapshot(struct board *b)
-{
-	struct mpf_record *recs;
-	struct mpf_buf key = MPF_BUF_INIT;
-	size_t n, i;
-
-	scan_bootdevs(b->kind, &recs, &n);
-	for (i = 0; i < n; i++)
-		mpf_strlist_add(&b->before, bootdev_key(&recs[i], &key));
-	free_recs(recs, n);
-	mpf_buf_release(&key);
-}
 
 static int listed(const struct mpf_strlist *l, const char *s)
 {
@@ -173,12 +169,90 @@ static int listed(const struct mpf_strlist *l, const char *s)
 
 	for (i = 0; i < l->n; i++)
 		if (!strcmp(l->v[i], s))
-			return 1;
+			return (int)i + 1;
 	return 0;
 }
 
-/* The device record c goes into rec's target field. */
-static void set_target(struct mpf_record *rec, const struct mpf_record *c, const char *activator)
+static void unlist(struct mpf_strlist *l, size_t i, int64_t *ms)
+{
+	free(l->v[i]);
+	l->v[i] = l->v[--l->n];
+	if (ms)
+		ms[i] = ms[l->n];
+}
+
+/* Under st->lock: the devices of one scan (from start to now) as
+ * candidates, each with when it was first seen. A device of this kind
+ * known before the scan started and missing from it is forgotten, claimed
+ * or not: a drive mounted later at the same place (udisks names mount
+ * points by label) is a new one. (A scan that started before a device
+ * was first seen says nothing of it.) */
+static void note_seen(struct bl_state *st, const char *kind, struct mpf_record *recs, size_t n,
+		      struct mpf_boot_cand *c, const int64_t when[2])
+{
+	struct mpf_buf key = MPF_BUF_INIT, here = MPF_BUF_INIT;
+	size_t i, klen = strlen(kind);
+	int at;
+
+	for (i = 0; i < n; i++)
+		mpf_buf_addf(&here, "\n%s\n", bootdev_key(&recs[i], &key));
+	for (i = st->seen.n; i-- > 0;) {
+		mpf_buf_reset(&key);
+		mpf_buf_addf(&key, "\n%s\n", st->seen.v[i]);
+		if (!strncmp(st->seen.v[i], kind, klen) && st->seen.v[i][klen] == ':' &&
+		    st->seen_ms[i] < when[0] && !strstr(mpf_buf_str(&here), key.buf)) {
+			if ((at = listed(&st->claimed, st->seen.v[i])))
+				unlist(&st->claimed, (size_t)at - 1, NULL);
+			unlist(&st->seen, i, st->seen_ms);
+		}
+	}
+	for (i = 0; i < n; i++) {
+		c[i].rec = &recs[i];
+		if (!(at = listed(&st->seen, bootdev_key(&recs[i], &key)))) {
+			mpf_strlist_add(&st->seen, key.buf);
+			st->seen_ms = mpf_xrealloc(st->seen_ms, st->seen.n * sizeof(*st->seen_ms));
+			st->seen_ms[(at = (int)st->seen.n) - 1] = when[1];
+		}
+		c[i].seen_ms = st->seen_ms[at - 1];
+		c[i].claimed = listed(&st->claimed, key.buf) != 0;
+	}
+	mpf_buf_release(&key);
+	mpf_buf_release(&here);
+}
+
+/* Scan for this board's kind of device; c (malloc'ed) gets the
+ * candidates, st->lock is held on return. */
+static struct mpf_boot_cand *scan_locked(struct board *b, struct mpf_record **recs, size_t *n)
+{
+	struct mpf_boot_cand *c;
+	int64_t when[2];
+
+	when[0] = mpf_now_ms();
+	scan_bootdevs(b->kind, recs, n);
+	when[1] = mpf_now_ms();
+	c = mpf_xcalloc(*n + 1, sizeof(*c));
+	pthread_mutex_lock(&b->st->lock);
+	note_seen(b->st, b->kind == MPF_BOOTDEV_UF2 ? "uf2" : "dfu", *recs, *n, c, when);
+	return c;
+}
+
+/* What was there before the board was asked. */
+static void snapshot(struct board *b)
+{
+	struct mpf_record *recs;
+	size_t n;
+	struct mpf_boot_cand *c = scan_locked(b, &recs, &n);
+
+	b->mb.asked_ms = mpf_now_ms();
+	pthread_mutex_unlock(&b->st->lock);
+	free(c);
+	free_recs(recs, n);
+}
+
+/* The device record c goes into rec's target field, with how it was
+ * matched to the board. */
+static void set_target(struct mpf_record *rec, const struct mpf_record *c, const char *activator,
+		       const char *how)
 {
 	static const char *const keep[] = { "kind", "path", "board_id", "model", "device", "vid",
 					    "pid", "bus", "address", "usb_serial", "location", NULL };
@@ -189,35 +263,39 @@ static void set_target(struct mpf_record *rec, const struct mpf_record *c, const
 		if (mpf_rec_get(c, keep[i]))
 			json_object_set(t, keep[i], mpf_rec_get(c, keep[i]));
 	json_object_set_new(t, "activator", json_string(activator));
+	json_object_set_new(t, "matched", json_string(how));
 	mpf_rec_set(rec, "target", t);
 }
 
 /* Look once for this board's bootloader device; claim and record it. */
 static int find_bootdev(struct board *b, const char *activator, int take_old)
 {
+	struct bl_state *st = b->st;
 	struct mpf_record *recs;
-	struct mpf_boot_cand *c;
-	struct mpf_buf key = MPF_BUF_INIT;
-	size_t n, i;
+	struct mpf_boot_board *mb;
+	struct mpf_buf key = MPF_BUF_INIT, how = MPF_BUF_INIT;
+	size_t n, i, self = 0;
+	struct mpf_boot_cand *c = scan_locked(b, &recs, &n);
 	int k;
 
-	scan_bootdevs(b->kind, &recs, &n);
-	c = mpf_xcalloc(n + 1, sizeof(*c));
-	pthread_mutex_lock(&b->st->lock);
-	for (i = 0; i < n; i++) {
-		c[i].rec = &recs[i];
-		c[i].old = listed(&b->before, bootdev_key(&recs[i], &key));
-		c[i].claimed = listed(&b->st->claimed, key.buf);
+	b->mb.take_old = take_old;
+	mb = mpf_xcalloc(st->nflying + 1, sizeof(*mb));
+	for (i = 0; i < st->nflying; i++) {
+		mb[i] = st->flying[i]->mb;
+		if (st->flying[i] == b)
+			self = i;
 	}
-	k = mpf_boot_pick(b->rec, b->kind, c, n, b->solo, take_old);
+	k = mpf_boot_pick(mb, st->nflying, self, c, n, &how);
 	if (k >= 0) {
-		mpf_strlist_add(&b->st->claimed, bootdev_key(&recs[k], &key));
-		set_target(b->rec, &recs[k], activator);
+		mpf_strlist_add(&st->claimed, bootdev_key(&recs[k], &key));
+		set_target(b->rec, &recs[k], activator, how.buf);
 	}
-	pthread_mutex_unlock(&b->st->lock);
+	pthread_mutex_unlock(&st->lock);
+	free(mb);
 	free(c);
 	free_recs(recs, n);
 	mpf_buf_release(&key);
+	mpf_buf_release(&how);
 	return k >= 0;
 }
 
@@ -232,6 +310,22 @@ static int exists(const char *path)
 	return strstr(path, "://") || !stat(path, &st);
 }
 
+/* Is the board's port still there? When it is a local one, the matching
+ * learns it was there at least until now (rule timing). */
+static int port_there(struct board *b)
+{
+	int64_t t = mpf_now_ms();	/* before the look: the port was there after t */
+
+	if (!exists(b->port))
+		return 0;
+	if (!strstr(b->port, "://")) {
+		pthread_mutex_lock(&b->st->lock);
+		b->mb.port_seen_ms = t;
+		pthread_mutex_unlock(&b->st->lock);
+	}
+	return 1;
+}
+
 /* On a terminal, Enter ends a manual wait early. */
 static int enter_pressed(int tty)
 {
@@ -241,6 +335,20 @@ static int enter_pressed(int tty)
 	return tty >= 0 && poll(&p, 1, 0) > 0 && read(tty, buf, sizeof(buf)) > 0;
 }
 
+/* The user's terminal, to read Enter from: /dev/tty when this process is
+ * in its foreground (a background job reading it would be stopped), even
+ * when stderr is a pipe, as under mpf-update's live table; else -1. */
+static int user_tty(void)
+{
+	int fd = open("/dev/tty", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd >= 0 && tcgetpgrp(fd) != getpgrp()) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
 /* After activator a: wait for the board's device. The activator has
  * --wait to show an effect (the port leaving, or the device appearing);
  * once the port is gone, the device has the rest of --timeout. */
@@ -248,13 +356,13 @@ static int wait_bootdev(struct board *b, const struct mpf_activator *a, int64_t 
 {
 	int manual = !strcmp(a->name, "manual"), none = !strcmp(a->name, "none");
 	int64_t end = manual || none ? end_all : mpf_now_ms() + (int64_t)(o_wait * 1000);
-	int tty = manual && isatty(STDERR_FILENO) ? open("/dev/tty", O_RDONLY | O_NONBLOCK | O_CLOEXEC) : -1;
+	int tty = manual ? user_tty() : -1;
 	int found = 0, enter = 0;
 
 	while (!mpf_interrupted) {
 		if ((found = find_bootdev(b, a->name, none)) || enter)
 			break;
-		if (b->port && !b->port_gone && !exists(b->port)) {
+		if (b->port && !b->port_gone && !port_there(b)) {
 			b->port_gone = 1;	/* reset: from now on only the device counts */
 			mpf_debug("%s: left its serial port", b->port);
 			end = end_all;
@@ -288,10 +396,14 @@ static int try_activator(struct board *b, const char *name, int64_t end_all)
 			  b->port ? "the port is gone" : "no serial port");
 		return 0;
 	}
-	if (!strcmp(name, "manual"))
+	if (!strcmp(name, "manual")) {
+		int tty = user_tty();
+
 		mpf_info("%s: put the board in its bootloader: %s%s", b->port ? b->port : "board",
-			 mpf_manual_instructions(mport),
-			 isatty(STDERR_FILENO) ? " (Enter when done)" : "");
+			 mpf_manual_instructions(mport), tty >= 0 ? " (Enter when done)" : "");
+		if (tty >= 0)
+			close(tty);
+	}
 	r = a->activate(b->port, &b->err);
 	if (r == MPF_ERR_INTR)
 		return r;
@@ -347,7 +459,7 @@ static int enter(struct board *b)
 
 	activator_list(b, &list);
 	snapshot(b);
-	if (b->port && !exists(b->port)) {
+	if (b->port && !port_there(b)) {
 		/* gone before we asked: already in its bootloader, or unplugged */
 		mpf_debug("%s: not there: waiting for its bootloader device", b->port);
 		b->port_gone = 1;
@@ -409,6 +521,7 @@ static int drive_record(struct mpf_record *rec)
 	if (info.model[0])
 		json_object_set_new(t, "model", json_string(info.model));
 	json_object_set_new(t, "activator", json_string("none"));
+	json_object_set_new(t, "matched", json_string("record"));
 	mpf_rec_set(rec, "target", t);
 	return 1;
 }
@@ -421,7 +534,7 @@ static int dfu_record(struct mpf_record *rec)
 
 	if (!kind || strcmp(kind, "dfu") || !mpf_rec_get(rec, "bus") || !mpf_rec_get(rec, "address"))
 		return 0;
-	set_target(rec, rec, "none");
+	set_target(rec, rec, "none", "record");
 	return 1;
 }
 
@@ -436,9 +549,96 @@ static int port_usable(const char *port, struct mpf_buf *err)
 	return r == MPF_ERR_NODEV && !bare_ports ? 0 : r;
 }
 
+/* The board as the matching sees it: its record, and when that has no
+ * USB identity, its serial port's from sysfs (the drive it becomes sits
+ * at the same USB port). */
+static void evidence(struct board *b)
+{
+	char serial[128], loc[64];
+
+	mpf_record_from(&b->ev, json_deep_copy(b->rec->obj));
+	b->mb.rec = &b->ev;
+	b->mb.kind = b->kind;
+	if (mpf_board_has_identity(b->rec) || !b->port || strstr(b->port, "://") ||
+	    !mpf_tty_usb_identity(getenv("MPF_TEST_SYSFS"), b->port, serial, sizeof(serial), loc,
+				  sizeof(loc)))
+		return;
+	mpf_debug("%s: at USB port %s%s%s", b->port, loc, serial[0] ? ", serial number " : "", serial);
+	if (serial[0])
+		mpf_rec_set_str(&b->ev, "usb_serial", serial);
+	mpf_rec_set_str(&b->ev, "location", loc);
+}
+
+static void apart(struct board *b, const struct board *o, const char *why)
+{
+	const char *name = o->port ? o->port : "a board without a port";
+
+	if (!listed(&b->apart, name))
+		mpf_strlist_add(&b->apart, name);
+	if (!b->why.len)
+		mpf_buf_addstr(&b->why, why);
+}
+
+static json_t *strlist_json(const struct mpf_strlist *l)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		json_array_append_new(a, json_string(l->v[i]));
+	return a;
+}
+
+/* Join the boards entering their bootloaders, once none of them could be
+ * confused with this one. */
+static void take_off(struct board *b)
+{
+	struct bl_state *st = b->st;
+	struct mpf_buf why = MPF_BUF_INIT;
+	size_t i;
+
+	pthread_mutex_lock(&st->lock);
+	for (;;) {
+		for (i = 0; i < st->nflying; i++)
+			if (mpf_boot_conflict(&b->mb, &st->flying[i]->mb, &why))
+				break;
+		if (i == st->nflying)
+			break;
+		mpf_debug("%s: waits for %s: %s", b->port ? b->port : "board",
+			  st->flying[i]->port ? st->flying[i]->port : "a board", why.buf);
+		apart(b, st->flying[i], why.buf);
+		apart(st->flying[i], b, why.buf);
+		pthread_cond_wait(&st->landed, &st->lock);
+	}
+	st->flying = mpf_xrealloc(st->flying, (st->nflying + 1) * sizeof(*st->flying));
+	st->flying[st->nflying++] = b;
+	pthread_mutex_unlock(&st->lock);
+	mpf_buf_release(&why);
+}
+
+/* Leave them; the record says which boards it went apart from, and why. */
+static void land(struct board *b)
+{
+	struct bl_state *st = b->st;
+	size_t i;
+
+	pthread_mutex_lock(&st->lock);
+	for (i = 0; i < st->nflying && st->flying[i] != b; i++)
+		;
+	if (i < st->nflying)
+		st->flying[i] = st->flying[--st->nflying];
+	if (b->apart.n && mpf_rec_get(b->rec, "target"))
+		json_object_set_new(mpf_rec_get(b->rec, "target"), "serialised",
+				    json_pack("{s:o,s:s}", "with", strlist_json(&b->apart), "why",
+					      b->why.buf));
+	pthread_cond_broadcast(&st->landed);
+	pthread_mutex_unlock(&st->lock);
+}
+
 static int run(struct mpf_record *rec, void *ctx)
 {
-	struct board b = { .rec = rec, .st = ctx, .err = MPF_BUF_INIT, .fails = MPF_BUF_INIT };
+	struct board b = { .rec = rec, .st = ctx, .err = MPF_BUF_INIT, .fails = MPF_BUF_INIT,
+			   .why = MPF_BUF_INIT };
 	int r;
 
 	if (drive_record(rec) || dfu_record(rec))
@@ -451,22 +651,19 @@ static int run(struct mpf_record *rec, void *ctx)
 		mpf_buf_release(&b.err);
 		return r;
 	}
-	/* Without an identity, a board can only tell its device by being
-	 * the only one asked: take the lock alone. */
-	b.solo = !mpf_board_has_identity(rec) || mpf.jobs <= 1;
-	if (b.solo)
-		pthread_rwlock_wrlock(&b.st->solo);
-	else
-		pthread_rwlock_rdlock(&b.st->solo);
+	evidence(&b);
+	take_off(&b);
 	r = enter(&b);
-	pthread_rwlock_unlock(&b.st->solo);
+	land(&b);
 	if (r)
 		mpf_rec_set_error(rec, mpf_err_name(r), "%s", b.err.buf);
 	else
 		mpf_info("%s: %s %s", b.port ? b.port : "board", kind_word(b.kind),
 			 mpf_rec_str(rec, "target.path") ? mpf_rec_str(rec, "target.path")
 			 : mpf_rec_str(rec, "target.device") ? mpf_rec_str(rec, "target.device") : "found");
-	mpf_strlist_clear(&b.before);
+	mpf_record_release(&b.ev);
+	mpf_strlist_clear(&b.apart);
+	mpf_buf_release(&b.why);
 	mpf_buf_release(&b.err);
 	mpf_buf_release(&b.fails);
 	return r;
@@ -519,8 +716,8 @@ static int bl_main(int argc, char **argv)
 	struct mpf_record *recs;
 	int i, r;
 
-	pthread_rwlock_init(&st.solo, NULL);
 	pthread_mutex_init(&st.lock, NULL);
+	pthread_cond_init(&st.landed, NULL);
 	if (!argc && isatty(STDIN_FILENO))
 		mpf_usage_error("give PORT, or records on stdin");
 	if (!argc) {
@@ -539,6 +736,9 @@ static int bl_main(int argc, char **argv)
 		free(recs);
 	}
 	mpf_strlist_clear(&st.claimed);
+	mpf_strlist_clear(&st.seen);
+	free(st.seen_ms);
+	free(st.flying);
 	return r;
 }
 
@@ -567,10 +767,18 @@ const struct mpf_applet bootloader_applet = {
 		"\n"
 		"A UF2 drive is taken only if its INFO_UF2.TXT Board-ID fits the board's port "
 		"(an RP2040 board never takes a SAMD drive); a DFU device only if it is the ST "
-		"system bootloader (0483:df11) or carries the board's USB serial number. With "
-		"-j, boards the OS tells apart by USB serial number or location enter their "
-		"bootloaders together and each takes the device with its own identity; boards "
-		"without one go one at a time.\n"
+		"system bootloader (0483:df11) or carries the board's USB serial number.\n"
+		"\n"
+		"With -j, boards enter their bootloaders together and each device goes to the "
+		"board the evidence names: the same USB serial number or USB location (a record "
+		"without them is looked up by its serial port in sysfs before the board is "
+		"asked); else the only board the device could be, every other board being ruled "
+		"out by the drive's INFO_UF2.TXT Board-ID, by its own identity, or by timing (a "
+		"device seen while a board's serial port was still there, or there before the "
+		"board was asked, is not that board's). Only boards the evidence could not tell "
+		"apart (two RP2040 boards without USB serial number or location) go one after "
+		"the other. The target's \"matched\" says which evidence decided, and "
+		"\"serialised\" which boards waited for each other and why.\n"
 		"\n"
 		"A board mpf-scan found already in its bootloader (a UF2 drive record, a DFU "
 		"device record) is its own target: no activator runs.\n"
@@ -585,10 +793,11 @@ const struct mpf_applet bootloader_applet = {
 		"Reset one board into its UF2 bootloader with the 1200-baud touch.\n"
 		"\n"
 		"$ mpf-scan | mpf-info | mpf-pick --version 1.24.1 | mpf-fetch | mpf-bootloader -j 4 | mpf-uf2 -j 4\n"
-		"Flash four boards at once.",
+		"Flash at most four boards at once.",
 	.opts = bl_opts,
 	.check = check_using,
 	.flags = MPF_APPLET_FILTER,
+	.default_jobs = MPF_JOBS_ALL,	/* boards a board's evidence cannot tell apart wait by themselves */
 	.default_timeout = 30,
 	.main = bl_main,
 };

@@ -248,6 +248,17 @@ static void record_match(const struct mpf_record *rec, struct mpf_usb_match *m)
 	}
 }
 
+/* The DFU device a record's job opens (record_match): records for one
+ * device take turns. */
+static const char *dfu_device(const struct mpf_record *rec, struct mpf_buf *out, void *ctx)
+{
+	struct mpf_usb_match m;
+
+	record_match(rec, &m);
+	mpf_buf_addf(out, "dfu:%d:%d:%s:%s", m.bus, m.address, m.location, m.serial);
+	return out->buf;
+}
+
 static int filter_run(struct mpf_record *rec, void *ctx)
 {
 	const char *file = mpf_rec_str(rec, "firmware.file");
@@ -561,7 +572,8 @@ static int cmd_list(int argc, char **argv)
 
 static int dfu_main(int argc, char **argv)
 {
-	struct mpf_filter f = { .wants = filter_wants, .run = filter_run, .columns = columns };
+	struct mpf_filter f = { .wants = filter_wants, .run = filter_run, .columns = columns,
+				.device = dfu_device };
 
 	return mpf_filter_fd(&f, 0, "stdin");
 }
@@ -660,5 +672,6 @@ const struct mpf_applet dfu_applet = {
 	.opts = dfu_opts,
 	.subcmds = dfu_subcmds,
 	.flags = MPF_APPLET_FILTER,
+	.default_jobs = MPF_JOBS_ALL,
 	.main = dfu_main,
 };

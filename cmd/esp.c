@@ -160,6 +160,7 @@ struct job {
 	int filter;		/* from a record */
 	int usb_jtag, usb_pid;
 	int64_t deadline;	/* --timeout, for both sessions */
+	int rom_baud;		/* the rate a first session left the ROM at (0: reset it) */
 	struct mpf_esp_run *runs;	/* the write plan, made before the first erase */
 	size_t nruns;
 	int rev;		/* the chip's revision; -1 unknown, -2 not read yet */
@@ -553,6 +554,11 @@ static int session(struct job *j, int baud, int *fast, struct mpf_buf *err)
 	o.baud = j->op == OP_WRITE || j->op == OP_READ ? baud : 0;
 	o.before = !strcmp(o_before, "no-reset") ? MPF_ESP_BEFORE_NONE
 		   : !strcmp(o_before, "usb-reset") ? MPF_ESP_BEFORE_USB : MPF_ESP_BEFORE_DEFAULT;
+	/* not reset, the ROM is still at the rate the first session set:
+	 * sync there, then CHANGE_BAUDRATE takes it down to baud */
+	o.sync_baud = o.before == MPF_ESP_BEFORE_NONE ? j->rom_baud : 0;
+	if (o.sync_baud && !o.baud)
+		o.baud = 115200;
 	o.usb_jtag = j->usb_jtag || o.before == MPF_ESP_BEFORE_USB;
 	o.usb_pid = j->usb_pid;
 	o.attempts = o_connect_attempts;
@@ -569,6 +575,7 @@ static int session(struct job *j, int baud, int *fast, struct mpf_buf *err)
 	}
 	*fast = e.baud > 115200 && r != MPF_ERR_MISMATCH && r != MPF_ERR_ARG &&
 		r != MPF_ERR_FORMAT && r != MPF_ERR_NODEV && r != MPF_ERR_INTR;
+	j->rom_baud = e.baud;
 	if (r == 0 && !strcmp(o_after, "hard-reset"))
 		mpf_esp_hard_reset(&e);
 	mpf_esp_release(&e);
@@ -691,6 +698,17 @@ static long long rec_offset(const struct mpf_record *rec)
 	if (json_is_string(v))
 		return strtoll(json_string_value(v), NULL, 0);
 	return -1;
+}
+
+/* The serial port a record's job opens: records for one port take turns. */
+static const char *port_device(const struct mpf_record *rec, struct mpf_buf *out, void *ctx)
+{
+	const char *port = o_serial ? o_serial : mpf_rec_str(rec, "serial");
+
+	if (!port)
+		return NULL;
+	mpf_buf_addf(out, "serial:%s", port);
+	return out->buf;
 }
 
 static int filter_run(struct mpf_record *rec, void *ctx)
@@ -1036,7 +1054,8 @@ static int cmd_image_info(int argc, char **argv)
 
 static int esp_main(int argc, char **argv)
 {
-	struct mpf_filter f = { .columns = columns, .wants = wants, .run = filter_run };
+	struct mpf_filter f = { .columns = columns, .wants = wants, .run = filter_run,
+				.device = port_device };
 
 	return mpf_filter_fd(&f, STDIN_FILENO, "stdin");
 }
@@ -1106,7 +1125,16 @@ const struct mpf_applet esp_applet = {
 		"SHA-256 status, minimum and maximum chip revision; a merged image part by part "
 		"(bootloader, partition table, apps).\n"
 		"\n"
-		"A failure after switching above 115200 baud is retried once at 115200. "
+		"A block the ROM refuses (a checksum damaged on the wire) cannot be sent "
+		"again: the ROM has counted it. mpf-esp then resets the chip (unless "
+		"--before no-reset), syncs, sets the baud rate again and goes on from the last "
+		"sector the ROM surely wrote, up to three times per region. On the ESP32, whose "
+		"ROM programs the rest of its 32 KiB inflate window past the end of a "
+		"compressed write, the last part of each region (at most 36 KiB) goes "
+		"uncompressed, so nothing outside the regions asked for changes. "
+		"A failure after switching above 115200 baud is retried once at 115200 (with "
+		"--before no-reset, after taking the ROM back to 115200 from the rate it was "
+		"left at). "
 		"--skip-unchanged compares each 64 KiB region with the ROM's MD5 and writes "
 		"only the ones that differ, so re-flashing the same firmware takes seconds. "
 		"--flash-mode, --flash-freq and --flash-size rewrite the bootloader header "
@@ -1131,5 +1159,6 @@ const struct mpf_applet esp_applet = {
 	.conflicts = esp_conflicts,
 	.subcmds = esp_subcmds,
 	.flags = MPF_APPLET_FILTER,
+	.default_jobs = MPF_JOBS_ALL,
 	.main = esp_main,
 };

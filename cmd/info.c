@@ -1,5 +1,5 @@
 /* info.c - mpf-info: identify MicroPython boards over the raw REPL, all
- * ports at once, results in input order (the fields of mpf(7), RECORDS: family,
+ * ports at once, each result written when its board answered (the fields of mpf(7), RECORDS: family,
  * version, build, preview, port, board, cpu, arch, mpy, board_id, variant,
  * and description / ignore from board_info.toml). */
 #include "applet.h"
@@ -344,7 +344,8 @@ const struct mpf_applet info_applet = {
 		"REPL is entered, one short script runs (in raw-paste mode where the board "
 		"offers it), and Ctrl-B leaves the board at its friendly REPL, as it was found: "
 		"no soft reset unless --reset is given. Every port is handled at once (-j, up "
-		"to 16 by default) and results come out in input order. --timeout bounds each "
+		"to 16 by default) and each record is written as soon as its board is done "
+		"(--keep-order: in input order; a table is in input order). --timeout bounds each "
 		"wait per board (default 3 s): a port with no REPL gives an error record with "
 		"code no-repl and how long it waited, a port another program holds gives code "
 		"busy.\n"

@@ -1,5 +1,5 @@
 /* scan.c - mpf-scan: list serial ports, USB DFU devices, mounted UF2 drives
- * and CMSIS-DAP probes, one JSON record each (mpf(7), RECORDS). */
+ * and CMSIS-DAP and ST-LINK probes, one JSON record each (mpf(7), RECORDS). */
 #include "applet.h"
 #include "buf.h"
 #include "err.h"
@@ -154,9 +154,9 @@ const struct mpf_applet scan_applet = {
 		"memory layout), mounted UF2 bootloader drives (kind uf2, with the model and "
 		"board_id of INFO_UF2.TXT), mounted DAPLink drives (kind daplink: a micro:bit's "
 		"MICROBIT, an evaluation kit's DAPLINK; known by DETAILS.TXT, with its "
-		"unique_id, board_id, hic_id, daplink_mode and daplink_version) and CMSIS-DAP "
-		"debug probes (kind probe, with "
-		"dap_version 1 for HID or 2 for bulk).\n"
+		"unique_id, board_id, hic_id, daplink_mode and daplink_version) and debug "
+		"probes (kind probe: CMSIS-DAP with dap_version 1 for HID or 2 for bulk, "
+		"ST-LINK with stlink_version 2 for V2 and V2-1 or 3 for V3).\n"
 		"\n"
 		"Ports named with --serial or as arguments are included when they exist, even "
 		"if the system does not enumerate them (a pty, a socat link, a "

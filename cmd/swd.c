@@ -1,10 +1,9 @@
-/* swd.c - mpf-swd: program STM32 and nRF52 boards through a CMSIS-DAP debug
- * probe over SWD, register-level, without Python or CMSIS packs
- * (Arm CMSIS-DAP, ADIv5; doc/protocols.md 4-5; lib/proto/cmsis_dap, lib/flash/
- * adiv5, cortex_m, swd_target).
+/* swd.c - mpf-swd: program STM32 and nRF52 boards through a CMSIS-DAP or
+ * ST-LINK debug probe over SWD, register-level, without Python or CMSIS packs
+ * (Arm CMSIS-DAP, ADIv5; doc/protocols.md 4-5; lib/proto/cmsis_dap, stlink,
+ * lib/flash/adiv5, cortex_m, swd_target).
  */
 #include <errno.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,7 +58,7 @@ static const struct mpf_opt swd_opts[] = {
 struct session {
 	struct mpf_usb_probe *probes;
 	int n, idx;
-	struct mpf_dap dap;
+	struct mpf_probe_link link;
 	struct mpf_swd swd;
 	int open, attached;
 	int released;		/* the target was reset to run */
@@ -80,6 +79,8 @@ static void probe_fields(struct mpf_record *r, const struct mpf_usb_probe *p)
 	mpf_scan_usb_fields(r, &p->u);
 	if (p->version)
 		mpf_rec_set_int(r, "dap_version", p->version);
+	if (p->stlink)
+		mpf_rec_set_int(r, "stlink_version", p->stlink);
 }
 
 static void session_close(struct session *s)
@@ -88,25 +89,26 @@ static void session_close(struct session *s)
 	if (s->attached)
 		mpf_swd_detach(&s->swd, s->swd.under_reset && !s->released, NULL);
 	if (s->open)
-		mpf_dap_release(&s->dap);
+		mpf_probe_link_release(&s->link);
 	mpf_usb_probes_free(s->probes, s->n);
 	memset(s, 0, sizeof(*s));
 }
 
-/* Find, open and attach; the probe goes into the record whatever happens. */
-static int session_open(struct session *s, int halt, int attach, struct mpf_buf *err)
+/* Find the probe sel names (NULL: the only one), open it and attach; the
+ * probe goes into the record whatever happens. */
+static int session_open(struct session *s, const char *sel, int halt, int attach,
+			struct mpf_buf *err)
 {
 	struct mpf_swd_opts o = { 0 };
 	int rc;
 
 	memset(s, 0, sizeof(*s));
 	s->n = mpf_usb_probes(&s->probes);
-	if ((s->idx = mpf_usb_probe_select(s->probes, s->n, o_probe, err)) < 0)
+	if ((s->idx = mpf_usb_probe_select(s->probes, s->n, sel, err)) < 0)
 		return s->idx;
-	if ((rc = mpf_usb_probe_open(&s->probes[s->idx], &s->dap, err)) < 0)
+	if ((rc = mpf_usb_probe_open(&s->probes[s->idx], &s->link, mpf_timeout_ms(), err)) < 0)
 		return rc;
 	s->open = 1;
-	s->dap.timeout_ms = mpf_timeout_ms();
 	if (!attach)
 		return MPF_OK;
 	s->hz = o.hz = o_frequency.v;
@@ -114,7 +116,7 @@ static int session_open(struct session *s, int halt, int attach, struct mpf_buf 
 	o.unlock = o_unlock;
 	o.halt = halt;
 	s->attached = 1;
-	return mpf_swd_attach(&s->swd, &s->dap, &o, err);
+	return mpf_swd_attach(&s->swd, &s->link, &o, err);
 }
 
 static int fail(struct mpf_record *r, int rc, struct mpf_buf *err)
@@ -166,9 +168,16 @@ static json_t *target_json(const struct session *s)
 	set_hex32(o, "idcode", w->t.idcode);
 	set_hex32(o, "flash_base", w->t.flash_base);
 	json_object_set_new(o, "flash_size", json_integer(w->t.flash_size));
-	json_object_set_new(o, "frequency", json_integer(s->hz));
-	json_object_set_new(o, "packet_size", json_integer(s->dap.packet_size));
-	json_object_set_new(o, "packet_count", json_integer(s->dap.packet_count));
+	json_object_set_new(o, "frequency", json_integer(s->link.stlink ? s->link.st.hz : s->hz));
+	if (s->link.stlink) {
+		char v[32];
+
+		mpf_stlink_version_str(&s->link.st, v, sizeof(v));
+		json_object_set_new(o, "stlink_firmware", json_string(v));
+		return o;
+	}
+	json_object_set_new(o, "packet_size", json_integer(s->link.dap.packet_size));
+	json_object_set_new(o, "packet_count", json_integer(s->link.dap.packet_count));
 	return o;
 }
 
@@ -254,8 +263,27 @@ static int wants_swd(const struct mpf_record *r, void *ctx)
 	return m && !strcmp(m, "swd");
 }
 
-/* One probe, one target: records take turns even with --jobs. */
-static pthread_mutex_t probe_lock = PTHREAD_MUTEX_INITIALIZER;
+/* The probe a record names: its "probe" (the USB serial of the probe the
+ * board is behind), or its own usb_serial when the record is the probe
+ * mpf-scan found; else --probe, else NULL (the only one attached). */
+static const char *record_probe(const struct mpf_record *r)
+{
+	const char *p = mpf_rec_str(r, "probe"), *kind = mpf_rec_str(r, "kind");
+
+	if (!p && kind && !strcmp(kind, "probe"))
+		p = mpf_rec_str(r, "usb_serial");
+	return p && *p ? p : o_probe;
+}
+
+/* One probe, one target: records for the same probe take turns, records
+ * for other probes run beside them. */
+static const char *probe_device(const struct mpf_record *r, struct mpf_buf *out, void *ctx)
+{
+	const char *p = record_probe(r);
+
+	mpf_buf_addf(out, "probe:%s", p ? p : "");
+	return out->buf;
+}
 
 static int run_record(struct mpf_record *r, void *ctx)
 {
@@ -279,8 +307,9 @@ static int run_record(struct mpf_record *r, void *ctx)
 		mpf_buf_release(&err);
 		return rc;
 	}
-	pthread_mutex_lock(&probe_lock);
-	rc = session_open(&s, 1, 1, &err);
+	rc = session_open(&s, record_probe(r), 1, 1, &err);
+	if (rc == MPF_ERR_ARG && !record_probe(r))
+		mpf_buf_addstr(&err, "; or give the record the probe's serial as \"probe\"");
 	if (rc >= 0 && !mpf_target_matches_cpu(&s.swd.t, cpu))
 		rc = mpf_errf(&err, MPF_ERR_MISMATCH, "the probe's target is %s but the board is a %s: "
 			      "nothing written", s.swd.t.name, cpu);
@@ -290,7 +319,6 @@ static int run_record(struct mpf_record *r, void *ctx)
 		fail(r, rc, &err);
 	session_close(&s);
 	mpf_image_release(&img);
-	pthread_mutex_unlock(&probe_lock);
 	mpf_buf_release(&err);
 	return rc < 0 ? rc : 0;
 }
@@ -392,7 +420,7 @@ static int run_cmd(struct mpf_record *r, void *ctx)
 	const struct cmd_ctx *c = ctx;
 	struct mpf_buf err = MPF_BUF_INIT;
 	struct session s;
-	int rc = session_open(&s, c->halt, 1, &err);
+	int rc = session_open(&s, o_probe, c->halt, 1, &err);
 
 	if (s.probes && s.idx >= 0 && s.idx < s.n)
 		probe_fields(r, &s.probes[s.idx]);
@@ -407,6 +435,36 @@ static int run_cmd(struct mpf_record *r, void *ctx)
 	return rc < 0 ? rc : 0;
 }
 
+/* What a listed probe has on its SWD port, looked at without halting or
+ * resetting it (a target that answers only under reset is not shown). */
+static void probe_target(struct mpf_record *r, struct mpf_usb_probe *p)
+{
+	struct mpf_swd_opts o = { .hz = o_frequency.v, .no_reset = 1 };
+	struct mpf_buf err = MPF_BUF_INIT;
+	struct mpf_probe_link l;
+	struct mpf_swd w;
+	json_t *t;
+
+	if (p->u.denied || mpf_usb_probe_open(p, &l, mpf_timeout_ms(), &err) < 0) {
+		mpf_buf_release(&err);
+		return;
+	}
+	if (mpf_swd_attach(&w, &l, &o, &err) >= 0) {
+		t = json_object();
+		json_object_set_new(t, "target", json_string(w.t.name));
+		json_object_set_new(t, "family", json_string(w.t.drv->name));
+		if (*mpf_cm_core_name(w.cpuid))
+			json_object_set_new(t, "core", json_string(mpf_cm_core_name(w.cpuid)));
+		set_hex32(t, "dpidr", w.a.dpidr);
+		mpf_rec_set(r, "swd", t);
+	} else {
+		mpf_debug("probe %s: no target: %s", p->u.serial, mpf_buf_str(&err));
+	}
+	mpf_swd_detach(&w, 0, NULL);
+	mpf_probe_link_release(&l);
+	mpf_buf_release(&err);
+}
+
 static int do_list(const struct mpf_filter *f)
 {
 	struct mpf_usb_probe *p;
@@ -417,6 +475,7 @@ static int do_list(const struct mpf_filter *f)
 	for (i = 0; i < n; i++) {
 		mpf_record_init(&recs[i]);
 		probe_fields(&recs[i], &p[i]);
+		probe_target(&recs[i], &p[i]);
 		if (p[i].u.denied) {
 			struct mpf_buf hint = MPF_BUF_INIT;
 
@@ -456,10 +515,21 @@ static const char *result_cell(const struct mpf_record *r, struct mpf_buf *out)
 	return NULL;
 }
 
+static const char *kind_cell(const struct mpf_record *r, struct mpf_buf *out)
+{
+	long long st = mpf_rec_int(r, "stlink_version", 0), dap = mpf_rec_int(r, "dap_version", 0);
+
+	if (st)
+		mpf_buf_addf(out, "ST-LINK/V%lld", st);
+	else if (dap)
+		mpf_buf_addf(out, "CMSIS-DAP v%lld", dap);
+	return out->len ? out->buf : NULL;
+}
+
 static const struct mpf_column columns[] = {
 	{ "Probe", "usb_serial", NULL },
 	{ "Product", "product", NULL },
-	{ "DAP", "dap_version", NULL },
+	{ "Protocol", NULL, kind_cell },
 	{ "Target", NULL, target_cell },
 	{ "Core", "swd.core", NULL },
 	{ "Result", NULL, result_cell },
@@ -541,13 +611,15 @@ static int cmd_reset(int argc, char **argv)
 
 static int swd_main(int argc, char **argv)
 {
-	struct mpf_filter f = { .columns = columns, .wants = wants_swd, .run = run_record };
+	struct mpf_filter f = { .columns = columns, .wants = wants_swd, .run = run_record,
+				.device = probe_device };
 
 	return mpf_filter_fd(&f, 0, "stdin");
 }
 
 static const struct mpf_subcmd swd_subcmds[] = {
-	SUBCMD("list", NULL, 0, 0, cmd_list, "list CMSIS-DAP probes"),
+	SUBCMD("list", NULL, 0, 0, cmd_list,
+	       "list CMSIS-DAP and ST-LINK probes and the target behind each"),
 	SUBCMD("info", NULL, 0, 0, cmd_info, "probe, DPIDR, core, target part and flash size"),
 	SUBCMD("write", "FILE", 1, 1, cmd_write,
 	       "erase the touched sectors, program FILE (.elf, .hex, .dfu, .bin), verify, run"),
@@ -562,11 +634,13 @@ static const char *const swd_conflicts[] = { "all address", NULL };
 
 const struct mpf_applet swd_applet = {
 	.name = "swd",
-	.summary = "program STM32 and nRF52 boards through a CMSIS-DAP probe (SWD)",
+	.summary = "program STM32 and nRF52 boards through a CMSIS-DAP or ST-LINK probe (SWD)",
 	.usage = "mpf-swd [options] < records",
 	.description =
 		"mpf-swd talks to a CMSIS-DAP debug probe (v2 over USB bulk endpoints, or v1 "
-		"over HID) and programs the target's flash at register level: STM32F2/F4/F7, "
+		"over HID) or an ST-LINK (V2, the V2-1 of Nucleo and Discovery boards, V3 and "
+		"V3MINIE, in ST's own protocol: the probe does memory access itself) and "
+		"programs the target's flash at register level: STM32F2/F4/F7, "
 		"STM32L4/G4 and STM32H74x/72x through their flash controllers, nRF52 through "
 		"the NVMC. It needs no bootloader on the board, so it also revives boards "
 		"whose firmware is broken.\n"
@@ -587,17 +661,27 @@ const struct mpf_applet swd_applet = {
 		"through the probe while the debug port is set up and the core is caught at "
 		"its reset vector. A protected nRF52 (APPROTECT) is refused unless --unlock "
 		"is given, which mass-erases it through the CTRL-AP: all flash and UICR are "
-		"lost.\n"
+		"lost (through an ST-LINK this needs firmware V2 J24 or later, or any V3: "
+		"older ones reach AP 0 only).\n"
+		"\n"
+		"list shows every probe (stlink_version 2 or 3, or dap_version) and, where a "
+		"target answers, its name, family and core in swd; it only looks: a target "
+		"is neither halted nor reset. --frequency picks the fastest clock the probe "
+		"has at or below it (an ST-LINK/V2 has twelve, from 4 MHz down to 5 kHz; a V3 "
+		"lists its own, 24 MHz down to 5 kHz).\n"
 		"\n"
 		"Transfers are batched into full packets and pipelined up to the probe's "
 		"packet count; probes that take DAP_ExecuteCommands get several commands a "
 		"packet. The SWD clock is 4 MHz unless --frequency says otherwise.\n"
 		"\n"
 		"Without a command, records are read on stdin: those with \"method\": \"swd\" "
-		"are flashed with their firmware.file through the probe chosen by --probe (or "
-		"the only one attached), after checking that the part found is the record's "
-		"cpu; nothing is written otherwise. The record gets \"flashed\"; other records "
-		"pass through untouched.",
+		"are flashed with their firmware.file through the probe each names (its "
+		"\"probe\", or the usb_serial of a probe record), else the one --probe chooses, "
+		"else the only one attached, all at once: records for one probe take turns, "
+		"probes work side by side. The part found must be the record's cpu; nothing is "
+		"written otherwise. With several probes attached, a record that names none "
+		"fails unless --probe chooses one. The record gets \"flashed\"; other "
+		"records pass through untouched.",
 	.examples =
 		"$ mpf-swd list\n"
 		"Show the attached probes.\n"
@@ -619,6 +703,8 @@ const struct mpf_applet swd_applet = {
 	.opts = swd_opts,
 	.conflicts = swd_conflicts,
 	.subcmds = swd_subcmds,
+	.flags = MPF_APPLET_FILTER,
 	.default_timeout = 5,
+	.default_jobs = MPF_JOBS_ALL,
 	.main = swd_main,
 };

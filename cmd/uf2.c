@@ -679,6 +679,53 @@ static int wants(const struct mpf_record *rec, void *ctx)
 	       (kind && !strcmp(kind, "daplink") && mpf_rec_get(rec, "firmware.file"));
 }
 
+/* Is the drive at the target's path still the one mpf-bootloader matched
+ * to this board? A drive mounted there since (udisks names mount points
+ * by label: every RP2040 drive is RPI-RP2) at another USB place or with
+ * another USB serial number is another board's: not written to. A drive
+ * the OS gives no USB identity cannot be checked. */
+static int same_drive(const struct mpf_record *rec, const char *path, struct mpf_buf *err)
+{
+	const char *tl = mpf_rec_str(rec, "target.location"), *ts = mpf_rec_str(rec, "target.usb_serial");
+	struct mpf_uf2_drive *d;
+	char serial[128], loc[64];
+	size_t n, i;
+	int r = 0;
+
+	if ((!tl && !ts) || mpf_uf2_find_drives(NULL, &d, &n))
+		return 0;
+	for (i = 0; i < n && !r; i++) {
+		if (strcmp(d[i].path, path) || strncmp(d[i].device, "/dev/", 5) ||
+		    !mpf_blockdev_usb_identity(getenv("MPF_TEST_SYSFS"), d[i].device, serial,
+					       sizeof(serial), loc, sizeof(loc)))
+			continue;
+		if ((tl && strcmp(tl, loc)) || (ts && serial[0] && strcmp(ts, serial)))
+			r = mpf_errf(err, MPF_ERR_MISMATCH, "the drive at %s is not the board's any more "
+				     "(USB port %s%s%s, the board's drive was at %s%s%s): not written",
+				     path, loc, serial[0] ? ", serial number " : "", serial,
+				     tl ? tl : "-", ts ? ", serial number " : "", ts ? ts : "");
+	}
+	mpf_uf2_drives_free(d, n);
+	return r;
+}
+
+/* The drive a record's job copies to: records for one drive take turns. */
+static const char *drive_device(const struct mpf_record *rec, struct mpf_buf *out, void *ctx)
+{
+	const char *tkind = mpf_rec_str(rec, "target.kind"), *kind = mpf_rec_str(rec, "kind");
+	const char *d = o_drive ? o_drive : o_device;
+
+	if (!d && tkind && !strcmp(tkind, "uf2"))
+		d = mpf_rec_str(rec, "target.path") ? mpf_rec_str(rec, "target.path")
+		    : mpf_rec_str(rec, "target.device");
+	else if (!d && kind && !strcmp(kind, "uf2"))
+		d = mpf_rec_str(rec, "path");
+	if (!d)
+		return NULL;
+	mpf_buf_addf(out, "uf2:%s", d);
+	return out->buf;
+}
+
 static int record_run(struct mpf_record *rec, void *ctx)
 {
 	struct flash f = { .err = MPF_BUF_INIT };
@@ -704,7 +751,11 @@ static int record_run(struct mpf_record *rec, void *ctx)
 				  "first, or name the drive with --drive)");
 		return MPF_ERR_ARG;
 	}
-	r = f.device && !o_device && !o_raw ? flash_mounted(rec, &f) : flash_record(rec, &f);
+	if (f.drive && !o_drive && mpf_rec_str(rec, "target.path") &&
+	    (r = same_drive(rec, f.drive, &f.err)) < 0)
+		mpf_rec_set_error(rec, mpf_err_name(r), "%s", f.err.buf);
+	else
+		r = f.device && !o_device && !o_raw ? flash_mounted(rec, &f) : flash_record(rec, &f);
 	mpf_buf_release(&f.err);
 	return r;
 }
@@ -877,7 +928,8 @@ static int records_on_stdin(void)
 
 static int uf2_main(int argc, char **argv)
 {
-	struct mpf_filter f = { .wants = wants, .run = record_run, .columns = flash_columns };
+	struct mpf_filter f = { .wants = wants, .run = record_run, .columns = flash_columns,
+				.device = drive_device };
 
 	if (argc > 1)
 		mpf_usage_error("one FILE at a time (a drive takes one image)");
@@ -922,7 +974,10 @@ const struct mpf_applet uf2_applet = {
 		"through untouched. A record mpf-bootloader left at a UF2 drive without a "
 		"method is flashed too, or fails when it names no firmware. With FILE and records "
 		"on stdin, FILE goes to each record's target and a record without one fails: "
-		"mpf-uf2 never looks for another drive then.\n"
+		"mpf-uf2 never looks for another drive then. A target with the drive's USB "
+		"location or serial number is written only while the drive mounted at its path "
+		"still has them: another board's drive mounted at the same place since (udisks "
+		"names mount points by label) fails the record with \"mismatch\".\n"
 		"\n"
 		"Before copying, the image is validated block by block (magic numbers, payload "
 		"size, numbering, overlaps) and its family IDs are checked against the drive's "
@@ -997,5 +1052,6 @@ const struct mpf_applet uf2_applet = {
 	.subcmds = uf2_subcmds,
 	.flags = MPF_APPLET_FILTER | MPF_APPLET_OPERANDS,
 	.default_timeout = 30,
+	.default_jobs = MPF_JOBS_ALL,
 	.main = uf2_main,
 };

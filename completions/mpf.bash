@@ -3,15 +3,15 @@
 # _mpf_opts APPLET: the options of an applet
 _mpf_opts() {
 	case $1 in
-	bootloader) echo ' --using --wait --kind --retry-errors --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
-	dfu) echo ' --device -d --alt -a --address --erase-all --verify --leave --force --vid --pid --wait --retry-errors --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
-	esp) echo ' --serial -s --baud --before --after --chip --erase-all --skip-unchanged --no-compress --force --flash-mode --flash-freq --flash-size --connect-attempts --retry-errors --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
-	fetch) echo ' --update -u --port -p --board -b --mirror --add --variant --version --custom --commit --dirty --list -l --force -f --retries --retry-errors --help -h --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
-	info) echo ' --reset --baud --no-raw-paste --script --ignore -i --retry-errors --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
-	pick) echo ' --version -V --board -b --as --variant --port -p --method -m --custom --from --force -f --explain --retry-errors --help -h --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
+	bootloader) echo ' --using --wait --kind --retry-errors --keep-order --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
+	dfu) echo ' --device -d --alt -a --address --erase-all --verify --leave --force --vid --pid --wait --retry-errors --keep-order --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
+	esp) echo ' --serial -s --baud --before --after --chip --erase-all --skip-unchanged --no-compress --force --flash-mode --flash-freq --flash-size --connect-attempts --retry-errors --keep-order --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
+	fetch) echo ' --update -u --port -p --board -b --mirror --add --variant --version --custom --commit --dirty --list -l --force -f --retries --retry-errors --keep-order --help -h --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
+	info) echo ' --reset --baud --no-raw-paste --script --ignore -i --retry-errors --keep-order --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
+	pick) echo ' --version -V --board -b --as --variant --port -p --method -m --custom --from --force -f --explain --retry-errors --keep-order --help -h --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	scan) echo ' --serial -s --ignore -i --kind -k --ports-from --bluetooth --all --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
-	swd) echo ' --probe --frequency --target -t --unlock --address --all --no-reset --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
-	uf2) echo ' --drive --device --raw --force --no-wait --family --base --retry-errors --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
+	swd) echo ' --probe --frequency --target -t --unlock --address --all --no-reset --retry-errors --keep-order --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
+	uf2) echo ' --drive --device --raw --force --no-wait --family --base --retry-errors --keep-order --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	esac
 }
 

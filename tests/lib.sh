@@ -238,6 +238,9 @@ test_lazy_prereq NOT_VALGRIND 'test -z "${MPF_VALGRIND:-}"'
 ESP_QEMU_DIR=${ESP_QEMU_DIR:-$MPF_SRC/../shared/peers/esp-qemu}
 test_lazy_prereq ESP_QEMU '"$ESP_QEMU_DIR/bin/qemu-system-xtensa" --version &&
 	"$ESP_QEMU_DIR/bin/qemu-system-riscv32" --version && command -v setsid'
+# Our flasher stub was built for CHIP (its compiler was installed): ESP_STUB_C3, ...
+test_lazy_prereq ESP_STUB_C3 'grep -q "{ \"esp32c3\"" "$MPF_BUILD/gen/esp_stub_images.h"'
+test_lazy_prereq ESP_STUB_ESP32 'grep -q "{ \"esp32\"" "$MPF_BUILD/gen/esp_stub_images.h"'
 esp_qemu_start() {
 	_out=$(ESP32_TMP=$TRASH ESP32C3_TMP=$TRASH "$ESP_QEMU_DIR/run-$1.sh") || return 1
 	ESPQ_PTY=$(echo "$_out" | sed -n 1p)

@@ -7,7 +7,7 @@ tool=$(mpf_sim mpf-test-tool)
 test_expect_success 'unknown fields and their order pass through, untouched records byte for byte' '
 	printf "%s\n" "{\"zeta\": 1, \"alpha\": {\"n\": [1.10, \"\\u00e9\"]}}" \
 		"{\"skip\":true,  \"b\":2}" >in &&
-	$tool filter --set value=x <in >out &&
+	$tool filter --keep-order --set value=x <in >out &&
 	sed -n 1p out >first &&
 	echo "{\"zeta\":1,\"alpha\":{\"n\":[1.10,\"é\"]},\"value\":\"x\"}" >expect &&
 	test_cmp expect first &&
@@ -62,11 +62,11 @@ test_expect_success 'a failed record carries an error and the exit status is 1' 
 	test -z "$(json_field out error 1)"
 '
 
-test_expect_success NOT_VALGRIND '-j runs records at once and keeps input order' '
+test_expect_success NOT_VALGRIND '-j runs records at once; --keep-order keeps input order' '
 	printf "%s\n" "{\"serial\":\"s1\",\"delay_ms\":600}" "{\"serial\":\"s2\",\"delay_ms\":10}" \
 		"{\"serial\":\"s3\",\"delay_ms\":600}" "{\"serial\":\"s4\",\"delay_ms\":600}" >in &&
 	start=$(date +%s%N) &&
-	$tool filter -j 4 --set value=1 <in >out &&
+	$tool filter -j 4 --keep-order --set value=1 <in >out &&
 	end=$(date +%s%N) &&
 	jq -r .serial out | tr "\n" " " >order &&
 	test "$(cat order)" = "s1 s2 s3 s4 " &&

@@ -51,7 +51,7 @@ test_expect_success JQ 'records that are not serial ports pass through byte for 
 		printf "{\"kind\":\"serial\",\"serial\":\"%s\"}\n" "$(pty_of s)" &&
 		echo "{\"kind\":\"dfu\",\"bus\":1,\"address\":7}"
 	} >in &&
-	mpf-info <in >out &&
+	mpf-info --keep-order <in >out &&
 	stop_sim s &&
 	sed -n 1p in >expect1 && sed -n 1p out >actual1 && test_cmp expect1 actual1 &&
 	sed -n 3p in >expect3 && sed -n 3p out >actual3 && test_cmp expect3 actual3 &&

@@ -142,19 +142,19 @@ test_expect_success JQ 'a port that does not exist: error record, others still i
 		echo "{\"kind\":\"serial\",\"serial\":\"/dev/mpf-no-such-port\"}" &&
 		printf "{\"kind\":\"serial\",\"serial\":\"%s\"}\n" "$(pty_of s 2)"
 	} >in &&
-	test_expect_code 1 mpf-info <in >out &&
+	test_expect_code 1 mpf-info --keep-order <in >out &&
 	stop_sim s &&
 	test "$(jq -r ".serial" out | tr "\n" " ")" = "$(pty_of s 1) /dev/mpf-no-such-port $(pty_of s 2) " &&
 	test "$(json_field out error.code 2)" = no-device &&
 	test "$(json_field out family 3)" = micropython
 '
 
-test_expect_success JQ '-j: eight boards and a silent one at once, results in input order' '
+test_expect_success JQ '-j: eight boards and a silent one at once, --keep-order: results in input order' '
 	start_sim fast --count 8 --board rp2-preview &&
 	start_sim slow --silent &&
 	{ sed -n 1,4p fast.ptys; cat slow.ptys; sed -n 5,8p fast.ptys; } >ports &&
 	while read p; do printf "{\"kind\":\"serial\",\"serial\":\"%s\"}\n" "$p"; done <ports >in &&
-	test_expect_code 1 mpf-info -j 16 --timeout 1 <in >out &&
+	test_expect_code 1 mpf-info -j 16 --keep-order --timeout 1 <in >out &&
 	stop_sim fast && stop_sim slow &&
 	jq -r .serial out >order && test_cmp ports order &&
 	test "$(jq -r ".build // .error.code" out | sort | uniq -c | awk "{ printf \"%s %s \", \$1, \$2 }")" = "8 236 1 no-repl "

@@ -23,7 +23,7 @@ test_expect_success SER2NET,JQ 'rfc2217:// and socket:// ports are identified li
 	wait_for 10 test -s s2n.pid &&
 	ok=0 &&
 	for i in 1 2 3 4 5 6 7 8 9 10; do
-		mpf-info --timeout 5 rfc2217://127.0.0.1:$p_rfc socket://127.0.0.1:$p_raw </dev/null >out &&
+		mpf-info --keep-order --timeout 5 rfc2217://127.0.0.1:$p_rfc socket://127.0.0.1:$p_raw </dev/null >out &&
 		ok=1 && break
 		sleep 0.3
 	done &&

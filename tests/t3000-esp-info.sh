@@ -25,6 +25,17 @@ test_expect_success JQ 'ESP32 info names the package and revision from eFuses' '
 	test "$(json_field out esp.flash_id)" = 1640ef
 '
 
+test_expect_success JQ,NOT_VALGRIND 'ESP32: the ROM refuses GET_SECURITY_INFO in the header of its last reply; taken as unsupported at once' '
+	esp_sim sec --chip esp32 &&
+	t0=$(date +%s%N) &&
+	mpf-esp --serial sec.tty info -o jsonl >out &&
+	ms=$(( ($(date +%s%N) - t0) / 1000000 )) && echo "info took $ms ms" &&
+	grep "unsupported GET_SECURITY_INFO" sec.log &&
+	test "$(json_field out esp.chip)" = ESP32 &&
+	test $ms -lt 2000 &&
+	esp_sim_clean sec
+'
+
 test_expect_success JQ 'newer chips: revision from eFuse block 1' '
 	esp_sim rv --chip esp32c6 --rev 102 &&
 	mpf-esp --serial rv.tty info -o jsonl >out &&

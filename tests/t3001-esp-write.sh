@@ -50,6 +50,21 @@ test_expect_success JQ 'bootloader + partition table + app in one session' '
 	esp_sim_clean multi
 '
 
+test_expect_success JQ 'ESP32: the ROM programs the rest of its inflate window past a compressed write; nothing outside the regions changes' '
+	yes "pattern" | head -c 4194304 >ow.flash && cp ow.flash pattern &&
+	esp_mkimage --chip esp32 --boot-only >b32.bin &&
+	esp_mkimage --chip esp32 --size 98304 --random 300 --seed 4 >a32.bin &&
+	esp_sim ow --chip esp32 &&
+	mpf-esp --serial ow.tty write 0x1000 b32.bin 0x8000 part.bin 0x10000 a32.bin -o jsonl >out &&
+	test "$(json_field out flashed.verified)" = true &&
+	grep "inflate window over-write" ow.log &&
+	flash_at ow 0x8000 3072 | cmp - part.bin &&
+	flash_at ow $((0x9000)) $((0x7000)) >got && tail -c +$((0x9000 + 1)) pattern | head -c $((0x7000)) | cmp - got &&
+	flash_at ow $((0x28000)) 65536 >got && tail -c +$((0x28000 + 1)) pattern | head -c 65536 | cmp - got &&
+	flash_at ow $((0x10000)) 98304 | cmp - a32.bin &&
+	esp_sim_clean ow
+'
+
 test_expect_success 'overlapping regions and regions past the end are refused before any write' '
 	esp_sim ovl --chip esp32c3 --flash-size 2MB &&
 	esp_mkimage --chip esp32c3 --size 100000 >c3.bin &&

@@ -82,7 +82,7 @@ test_expect_success JQ 'a file that is no firmware image is refused in filter mo
 	jq -r .error.message out | grep "not a firmware image"
 '
 
-test_expect_success JQ 'two boards flashed in parallel (-j 2), records in input order, progress as JSON events' '
+test_expect_success JQ 'two boards flashed in parallel (-j 2), --keep-order: records in input order, progress as JSON events' '
 	esp_mkimage --chip esp32c6 --size 150000 >c6.bin &&
 	esp_sim pa --chip esp32c3 &&
 	esp_sim pb --chip esp32c6 &&
@@ -90,7 +90,7 @@ test_expect_success JQ 'two boards flashed in parallel (-j 2), records in input 
 		esp_record pa c3.bin "\"n\":1"
 		esp_record pb c6.bin "\"n\":2"
 	} >in &&
-	mpf-esp -j 2 --progress json <in >out 2>events &&
+	mpf-esp -j 2 --keep-order --progress json <in >out 2>events &&
 	test "$(jq -r .n out | tr -d "\n")" = 12 &&
 	test "$(jq -r .flashed.verified out | sort -u)" = true &&
 	flash_at pa 0 100000 | cmp - c3.bin &&

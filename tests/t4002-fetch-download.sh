@@ -83,7 +83,7 @@ test_expect_success CURL 'a 500 then success is retried; a 404 is an error recor
 	sim_ctl "fault?name=RPI_PICO-20241129-v1.24.1.uf2&kind=404" &&
 	{ mpf-pick --board SEEED_WIO_TERMINAL --version 1.24.1 &&
 	  mpf-pick --board RPI_PICO --version 1.24.1; } >recs &&
-	test_expect_code 1 mpf-fetch <recs >out 2>err &&
+	test_expect_code 1 mpf-fetch --keep-order <recs >out 2>err &&
 	test "$(json_field out firmware.size 1)" = 65536 &&
 	test "$(json_field out error.code 2)" = no-device &&
 	json_field out error.message 2 | grep "RPI_PICO-20241129-v1.24.1.uf2: HTTP 404" &&
@@ -156,7 +156,7 @@ test_expect_success CURL 'bad records get clear errors' '
 		"{\"firmware\":{\"url\":\"${MIRROR}resources/firmware/README\"}}" \
 		"{\"firmware\":{\"url\":\"ftp://x/RPI_PICO-20241129-v1.24.1.uf2\"},\"port\":\"rp2\"}" \
 		"not json" >in &&
-	test_expect_code 1 mpf-fetch <in >out 2>err &&
+	test_expect_code 1 mpf-fetch --keep-order <in >out 2>err &&
 	json_field out error.message 1 | grep "neither a url nor a file" &&
 	json_field out error.message 2 | grep "/nonexistent.uf2" &&
 	json_field out error.message 3 | grep "not a MicroPython firmware file name" &&
@@ -164,11 +164,11 @@ test_expect_success CURL 'bad records get clear errors' '
 	grep "stdin:5" err
 '
 
-test_expect_success CURL 'parallel downloads (-j) keep record order' '
+test_expect_success CURL 'parallel downloads (-j) keep record order with --keep-order' '
 	for v in 1.20.0 1.21.0 1.22.0 1.22.1 1.22.2; do
 		mpf-pick --board RPI_PICO --version $v || return 1
 	done >recs &&
-	mpf-fetch -j 5 <recs >out &&
+	mpf-fetch -j 5 --keep-order <recs >out &&
 	test "$(jq -r .firmware.version out | tr "\n" " ")" = "1.20.0 1.21.0 1.22.0 1.22.1 1.22.2 "
 '
 

@@ -74,7 +74,7 @@ test_expect_success CURL 'board records from mpf-info: own variant, renamed boar
 	{"serial":"/dev/ttyACM9","board_id":"X","error":{"applet":"mpf-info","code":"timeout","message":"no REPL"}}
 	EOT
 	# the upstream failure passes through and still makes the exit status 1
-	test_expect_code 1 mpf-pick <in >out &&
+	test_expect_code 1 mpf-pick --keep-order <in >out &&
 	jq -c "$PICKJQ" out >got &&
 	cat >want <<-\EOT &&
 	"ESP32_GENERIC SPIRAM 1.25.0 - bin esp none esp32 4096"
@@ -171,12 +171,12 @@ test_expect_success CURL '--as flashes attached boards as another board (mpflash
 	printf "%s\n" "{\"serial\":\"/dev/ttyACM0\",\"family\":\"micropython\",\"version\":\"1.9.2\"}" \
 		"{\"serial\":\"/dev/ttyACM1\",\"family\":\"micropython\",\"board_id\":\"RPI_PICO\",\"port\":\"rp2\"}" \
 		"{\"kind\":\"dfu\",\"vid\":\"0483\"}" >in &&
-	mpf-pick --as RPI_PICO_W <in >out &&
+	mpf-pick --keep-order --as RPI_PICO_W <in >out &&
 	test "$(jq -r .firmware.board_id out | head -n 2 | sort -u)" = RPI_PICO_W &&
 	test "$(json_field out method 1)" = uf2 &&
 	test -z "$(json_field out firmware 3)" &&
 	# without --as the board mpf-info could not name passes through untouched
-	mpf-pick <in >out2 &&
+	mpf-pick --keep-order <in >out2 &&
 	sed -n 1p in >want && sed -n 1p out2 >got && test_cmp want got &&
 	test "$(json_field out2 firmware.board_id 2)" = RPI_PICO
 '

@@ -87,7 +87,7 @@ test_expect_success JQ 'a corrupt UF2 is refused with the block and the reason' 
 '
 
 test_expect_success JQ 'info goes on after a bad file and reports each in order' '
-	test_must_fail mpf-uf2 info -o jsonl bad1.uf2 fw.uf2 fw.bin >out &&
+	test_must_fail mpf-uf2 info --keep-order -o jsonl bad1.uf2 fw.uf2 fw.bin >out &&
 	test $(wc -l <out) -eq 3 &&
 	test "$(json_field out file 2)" = fw.uf2 && test -z "$(json_field out error 2)" &&
 	test "$(json_field out error.code 3)" = format

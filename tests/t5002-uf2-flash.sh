@@ -103,7 +103,7 @@ test_expect_success FUSE,JQ 'records: flash the target, wait for the port, pass 
 	{"kind":"serial","serial":"$PWD/ttyBOARD","port":"rp2","method":"uf2","firmware":{"file":"fw.uf2"},"target":{"kind":"uf2","path":"$PWD/d6"}}
 	{"kind":"serial","serial":"/dev/ttyX","method":"uf2","firmware":{"file":"fw.uf2"}}
 	IN
-	test_expect_code 1 mpf-uf2 <in >out &&
+	test_expect_code 1 mpf-uf2 --keep-order <in >out &&
 	sed -n 1p in >expect && sed -n 1p out >actual && test_cmp expect actual &&
 	test "$(json_field out flashed.ok 2)" = true &&
 	test "$(json_field out serial 2)" = "$PWD/ttyBOARD" &&

@@ -1,21 +1,7 @@
 #!/bin/sh
 test_description='mpf-bootloader: activators, waiting for each board s UF2 drive, pass-through'
 . "${MPF_SRC:-.}/tests/lib.sh"
-
-
-# board N [usbboard-sim options]: an RP2040 board on MicroPython 1.22.2
-# behind the link ttyN; its BOOTSEL drive will appear at drvN.
-board() {
-	_n=$1
-	shift
-	printf "MicroPython v1.22.2 on 2024-02-22; Raspberry Pi Pico W with RP2040\0" >img$_n &&
-	mkdir -p drv$_n &&
-	{ "$(mpf_sim usbboard-sim)" --link "$PWD/tty$_n" --drive "$PWD/drv$_n" --flash img$_n \
-		--drive-sim "$(mpf_sim uf2drive-sim)" --log b$_n.log "$@" & } &&
-	echo $! >b$_n.pid &&
-	test_when_finished "kill \$(cat b$_n.pid); umount -l drv$_n" &&
-	wait_for 10 test -e tty$_n
-}
+. "$MPF_SRC/tests/sim/uf2drive/env.sh"
 
 rec() { # N [ACTIVATORS]
 	printf '{"serial":"%s","port":"rp2","method":"uf2","bootloader":[%s],"firmware":{"file":"fw.uf2"}}\n' \
@@ -89,6 +75,21 @@ test_expect_success SCRIPT 'manual on a terminal: Enter ends the wait at once' '
 	test $(( $(date +%s) - start )) -lt 30
 '
 
+test_expect_success SCRIPT 'manual on a terminal with stderr in a pipe (mpf-update'"'"'s live table): Enter still ends the wait' '
+	start=$(date +%s) &&
+	{ sleep 1; printf "\n"; sleep 2; } |
+	script -qec "mpf-bootloader --using manual --timeout 60 /dev/null 2>&1 | cat" /dev/null >tty.out &&
+	grep -q "(Enter when done)" tty.out &&
+	grep -q "no UF2 drive appeared after trying manual" tty.out &&
+	test $(( $(date +%s) - start )) -lt 30
+'
+
+test_expect_success SCRIPT 'manual without a terminal: no Enter is offered' '
+	setsid -w mpf-bootloader --using manual --timeout 1 /dev/null </dev/null >out 2>err;
+	grep -q "put the board in its bootloader" err &&
+	! grep -q "(Enter when done)" err
+'
+
 test_expect_success JQ 'a bare PORT gets the generic activators, and the error lists them' '
 	test_expect_code 1 mpf-bootloader --timeout 1 --wait 0.2 /dev/null >out 2>err &&
 	json_field out error.message | grep -q "no UF2 drive appeared after trying touch1200,mpy,manual (touch1200: " &&
@@ -97,10 +98,10 @@ test_expect_success JQ 'a bare PORT gets the generic activators, and the error l
 
 test_expect_success FUSE,JQ 'two boards at once (-j 2): each gets its own drive' '
 	board 5 && board 6 &&
-	{ rec 5; rec 6; } | mpf-bootloader -j 2 >out &&
+	{ rec 5; rec 6; } | mpf-bootloader -j 2 --keep-order >out &&
 	test "$(json_field out target.path 1)" = "$PWD/drv5" &&
 	test "$(json_field out target.path 2)" = "$PWD/drv6" &&
-	mpf-uf2 -j 2 <out >out2 &&
+	mpf-uf2 -j 2 --keep-order <out >out2 &&
 	test "$(json_field out2 flashed.ok 1)" = true &&
 	test "$(json_field out2 flashed.ok 2)" = true &&
 	wait_for 10 grep -q "^back 1.24.1" b5.log &&
@@ -123,7 +124,7 @@ test_expect_success FUSE,JQ 'four boards with USB locations (-j 4): each takes t
 	for n in 10 11 12 13; do
 		rec $n | sed "s/}\$/,\"location\":\"1-1.$n\"}/" || return 1
 	done >in4 &&
-	MPF_TEST_SYSFS=$PWD/sys mpf-bootloader -j 4 <in4 >out4 &&
+	MPF_TEST_SYSFS=$PWD/sys mpf-bootloader -j 4 --keep-order <in4 >out4 &&
 	i=1 && for n in 10 11 12 13; do
 		test "$(json_field out4 target.path $i)" = "$PWD/drv$n" &&
 		test "$(json_field out4 target.location $i)" = "1-1.$n" &&

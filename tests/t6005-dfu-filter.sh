@@ -82,11 +82,11 @@ test_expect_success USBSIM,JQ 'no firmware.file: an error telling to run mpf-fet
 	json_field out error.message | grep "mpf-fetch"
 '
 
-test_expect_success USBSIM,JQ 'two boards flashed in parallel (-j2), output in input order' '
+test_expect_success USBSIM,JQ 'two boards flashed in parallel (-j2), --keep-order: output in input order' '
 	usbsim_devices "$two" &&
 	printf "%s\n" "{\"n\":1,\"usb_serial\":\"AAA\",\"method\":\"dfu\",\"firmware\":{\"file\":\"fw.bin\"}}" \
 		"{\"n\":2,\"usb_serial\":\"BBB\",\"method\":\"dfu\",\"firmware\":{\"file\":\"fw2.bin\"}}" >in &&
-	usbsim mpf-dfu -j2 --wait 0 <in >out &&
+	usbsim mpf-dfu -j2 --keep-order --wait 0 <in >out &&
 	test "$(json_field out n 1):$(json_field out flashed.bytes 1)" = 1:5000 &&
 	test "$(json_field out n 2):$(json_field out flashed.bytes 2)" = 2:3000
 '

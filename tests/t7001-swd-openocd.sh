@@ -10,7 +10,6 @@ STM32L476 and nRF52840 models with their openocd drivers too). Then each side ch
 openocd wrote, and openocd verifies what mpf-swd wrote.'
 . "${MPF_SRC:-.}/tests/lib.sh"
 . "$MPF_SRC/tests/sim/libusb/env.sh"
-test_lazy_prereq OPENOCD 'command -v openocd'
 
 # oocd CONFIG CMD...: openocd through the simulated probe, with the stock
 # interface configuration and target/CONFIG; its output in ./out

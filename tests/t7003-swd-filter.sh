@@ -4,7 +4,7 @@ test_description='mpf-swd in a pipeline: records with method swd
 What mpf-pick and mpf-fetch hand on: a board record with its cpu (from
 mpf-info), method "swd" and firmware.file. The part behind the probe must
 be the record'"'"'s cpu before anything is erased; other records pass
-through untouched and in order.'
+through untouched (in input order with --keep-order).'
 . "${MPF_SRC:-.}/tests/lib.sh"
 . "$MPF_SRC/tests/sim/libusb/env.sh"
 
@@ -26,7 +26,7 @@ test_expect_success USBSIM 'setup: firmware file and records' '
 '
 
 test_expect_success USBSIM 'the swd record is flashed, the others pass through untouched' '
-	usbsim mpf-swd <in >out &&
+	usbsim mpf-swd --keep-order <in >out &&
 	test_line_count() { test "$(wc -l <"$2")" -eq "$1"; } &&
 	test_line_count 3 out &&
 	sed -n 1p in >expect1 && sed -n 1p out >got1 && test_cmp expect1 got1 &&

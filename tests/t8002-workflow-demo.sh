@@ -8,10 +8,10 @@ table, exit 0, and nothing left running or mounted.'
 test_expect_success FUSE,USBSIM 'scripts/demo flashes the Pico W, the ESP32, the pyboard and the nRF52840 and cleans up' '
 	TMPDIR=$PWD MPF_BUILD=$MPF_BUILD "$MPF_SRC/scripts/demo" >out 2>err ||
 		{ cat out err; false; } &&
-	grep -q "RPI_PICO_W .*1\.22\.2  *1\.25\.0 .*uf2 ok" out &&
-	grep -q "ESP32_GENERIC .*1\.20\.0  *1\.25\.0 .*esp ok" out &&
-	grep -q "ttyACM-pyboard .*PYBV11 .*1\.22\.2  *1\.25\.0 .*dfu ok" out &&
-	grep -q "ARDUINO_NANO_33_BLE_SENSE .*nRF52840 .*swd ok" out &&
+	grep -q "RPI_PICO_W  uf2  [0-9.]* s  1\.22\.2 -> 1\.25\.0  ok" out &&
+	grep -q "ESP32_GENERIC  esp  [0-9.]* s  1\.20\.0 -> 1\.25\.0  ok" out &&
+	grep -q "ttyACM-pyboard  PYBV11  dfu  [0-9.]* s  1\.22\.2 -> 1\.25\.0  ok" out &&
+	grep -q "ARDUINO_NANO_33_BLE_SENSE  swd  [0-9.]* s  .*  ok" out &&
 	grep -q "exit status 0" out &&
 	if command -v qemu-system-arm >/dev/null &&
 	   test -f /usr/share/firmware-microbit-micropython/firmware.hex; then

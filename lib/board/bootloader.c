@@ -152,49 +152,219 @@ static int dfu_fits(const struct mpf_record *cand, const struct mpf_record *boar
 	return mpf_board_match(cand, board) == 3;
 }
 
-static int fits(const struct mpf_boot_cand *c, const struct mpf_record *board,
-		enum mpf_bootdev kind)
+static int has(const struct mpf_record *r, const char *key)
+{
+	const char *s = mpf_rec_str(r, key);
+
+	return s && *s;
+}
+
+/* 1 the same value, -1 both have one and they differ, 0 not both. */
+static int compare(const struct mpf_record *a, const struct mpf_record *b, const char *key)
+{
+	if (!has(a, key) || !has(b, key))
+		return 0;
+	return strcmp(mpf_rec_str(a, key), mpf_rec_str(b, key)) ? -1 : 1;
+}
+
+static int rule_claimed(const struct mpf_boot_board *b, const struct mpf_boot_cand *c)
+{
+	return c->claimed ? -1 : 0;
+}
+
+static const char *const kind_names[] = {
+	[MPF_BOOTDEV_UF2] = "uf2",
+	[MPF_BOOTDEV_DFU] = "dfu",
+};
+
+static int rule_kind(const struct mpf_boot_board *b, const struct mpf_boot_cand *c)
 {
 	const char *k = mpf_rec_str(c->rec, "kind");
+	const char *want = (size_t)b->kind < N(kind_names) ? kind_names[b->kind] : NULL;
 
-	if (c->claimed || !k)
-		return 0;
-	if (kind == MPF_BOOTDEV_UF2)
-		return !strcmp(k, "uf2") && uf2_fits(c->rec, mpf_rec_str(board, "port"));
-	if (kind == MPF_BOOTDEV_DFU)
-		return !strcmp(k, "dfu") && dfu_fits(c->rec, board);
+	return k && want && !strcmp(k, want) ? 0 : -1;
+}
+
+static int rule_info(const struct mpf_boot_board *b, const struct mpf_boot_cand *c)
+{
+	if (b->kind == MPF_BOOTDEV_UF2)
+		return uf2_fits(c->rec, mpf_rec_str(b->rec, "port")) ? 0 : -1;
+	return dfu_fits(c->rec, b->rec) ? 0 : -1;
+}
+
+static int rule_usb_serial(const struct mpf_boot_board *b, const struct mpf_boot_cand *c)
+{
+	return compare(c->rec, b->rec, "usb_serial");
+}
+
+static int rule_location(const struct mpf_boot_board *b, const struct mpf_boot_cand *c)
+{
+	return compare(c->rec, b->rec, "location");
+}
+
+/* A device that names another board is never a fallback. */
+static int rule_identity(const struct mpf_boot_board *b, const struct mpf_boot_cand *c)
+{
+	return mpf_board_has_identity(c->rec) && mpf_board_has_identity(b->rec) ? -1 : 0;
+}
+
+static int rule_old(const struct mpf_boot_board *b, const struct mpf_boot_cand *c)
+{
+	return c->seen_ms <= b->asked_ms && !b->take_old ? -1 : 0;
+}
+
+/* A board's bootloader device enumerates only after its serial port has
+ * left the bus (doc/boards.md section 5.1): one seen while the port was
+ * still there is another's. */
+static int rule_timing(const struct mpf_boot_board *b, const struct mpf_boot_cand *c)
+{
+	return b->port_seen_ms && c->seen_ms <= b->port_seen_ms ? -1 : 0;
+}
+
+const char *const mpf_boot_rule_names[MPF_BOOT_NRULES] = {
+	"claimed", "kind", "info", "usb_serial", "location", "identity", "old", "timing",
+};
+
+static int (*const rules[MPF_BOOT_NRULES])(const struct mpf_boot_board *,
+					   const struct mpf_boot_cand *) = {
+	[MPF_BOOT_CLAIMED] = rule_claimed,
+	[MPF_BOOT_KIND] = rule_kind,
+	[MPF_BOOT_INFO] = rule_info,
+	[MPF_BOOT_USB_SERIAL] = rule_usb_serial,
+	[MPF_BOOT_LOCATION] = rule_location,
+	[MPF_BOOT_IDENTITY] = rule_identity,
+	[MPF_BOOT_OLD] = rule_old,
+	[MPF_BOOT_TIMING] = rule_timing,
+};
+
+int mpf_boot_judge(const struct mpf_boot_board *b, const struct mpf_boot_cand *c, int *rule)
+{
+	int i, v;
+
+	for (i = 0; i < MPF_BOOT_NRULES; i++)
+		if ((v = rules[i](b, c))) {
+			*rule = i;
+			return v;
+		}
+	*rule = MPF_BOOT_NRULES;
 	return 0;
 }
 
-int mpf_boot_pick(const struct mpf_record *board, enum mpf_bootdev kind,
-		  const struct mpf_boot_cand *c, size_t n, int solo, int take_old)
+/* Is c[k] nothing surely for self and ruled out for every other board?
+ * *out collects the rules that ruled the others out. */
+static int only_self(const struct mpf_boot_board *b, size_t m, size_t self,
+		     const struct mpf_boot_cand *c, unsigned *out)
 {
-	int best = -1, score = 0, fresh = -1, old = -1;
-	size_t i;
+	unsigned mask = 0;
+	size_t j;
+	int rule;
 
-	for (i = 0; i < n; i++) {
-		int m;
-
-		if (!fits(&c[i], board, kind))
+	if (mpf_boot_judge(&b[self], c, &rule))
+		return 0;
+	for (j = 0; j < m; j++) {
+		if (j == self)
 			continue;
-		m = mpf_board_match(c[i].rec, board);
-		if (m >= 2 && m > score) {
-			score = m;
-			best = (int)i;
-		}
-		/* a device that names another board is never a fallback */
-		if (mpf_board_has_identity(c[i].rec) && mpf_board_has_identity(board) && m < 2)
-			continue;
-		if (!c[i].old && fresh < 0)
-			fresh = (int)i;
-		if (c[i].old && old < 0)
-			old = (int)i;
+		if (mpf_boot_judge(&b[j], c, &rule) >= 0)
+			return 0;
+		mask |= 1u << rule;
 	}
-	if (best >= 0)
+	*out = mask;
+	return 1;
+}
+
+static void say_how(unsigned mask, struct mpf_buf *how)
+{
+	int i;
+
+	mpf_buf_reset(how);
+	for (i = 0; i < MPF_BOOT_NRULES; i++)
+		if (mask & 1u << i)
+			mpf_buf_addf(how, "%s%s", how->len ? "," : "", mpf_boot_rule_names[i]);
+	if (!how->len)
+		mpf_buf_addstr(how, "alone");
+}
+
+int mpf_boot_pick(const struct mpf_boot_board *b, size_t m, size_t self,
+		  const struct mpf_boot_cand *c, size_t n, struct mpf_buf *how)
+{
+	int best = -1, best_rule = MPF_BOOT_NRULES, rule, pass;
+	unsigned mask;
+	size_t k;
+
+	for (k = 0; k < n; k++)
+		if (mpf_boot_judge(&b[self], &c[k], &rule) > 0 && rule < best_rule) {
+			best = (int)k;
+			best_rule = rule;
+		}
+	if (best >= 0) {
+		say_how(1u << best_rule, how);
 		return best;
-	if (!solo)
-		return -1;
-	return fresh >= 0 ? fresh : take_old ? old : -1;
+	}
+	/* a fresh device first; one there already only for "none" */
+	for (pass = 0; pass < 2; pass++)
+		for (k = 0; k < n; k++) {
+			if ((c[k].seen_ms <= b[self].asked_ms) != pass)
+				continue;
+			if (only_self(b, m, self, &c[k], &mask)) {
+				say_how(mask, how);
+				return (int)k;
+			}
+		}
+	return -1;
+}
+
+/* The families two boards' drives could have in common: 1 (the name of
+ * one in fam) or 0. A port whose families are unknown could take any. */
+static int families_meet(const char *pa, const char *pb, struct mpf_buf *fam)
+{
+	uint32_t a[32], b[32];
+	size_t na = pa ? mpf_uf2_port_families(pa, a, N(a)) : 0;
+	size_t nb = pb ? mpf_uf2_port_families(pb, b, N(b)) : 0, i, j;
+	char buf[16];
+
+	if (!na || !nb) {
+		mpf_buf_addstr(fam, "UF2 drive of any family");
+		return 1;
+	}
+	for (i = 0; i < na; i++)
+		for (j = 0; j < nb; j++)
+			if (a[i] == b[j]) {
+				mpf_buf_addf(fam, "%s drive", mpf_uf2_family_name(a[i], buf, sizeof(buf)));
+				return 1;
+			}
+	return 0;
+}
+
+static const char *port_name(const struct mpf_boot_board *b)
+{
+	const char *s = mpf_rec_str(b->rec, "serial");
+
+	return s ? s : "a board without a port";
+}
+
+int mpf_boot_conflict(const struct mpf_boot_board *a, const struct mpf_boot_board *b,
+		      struct mpf_buf *why)
+{
+	struct mpf_buf fam = MPF_BUF_INIT;
+	int ia = mpf_board_has_identity(a->rec), ib = mpf_board_has_identity(b->rec);
+
+	if (a->kind != b->kind || (ia && ib))
+		return 0;
+	if (a->kind == MPF_BOOTDEV_DFU)
+		mpf_buf_addstr(&fam, "DFU device");
+	else if (!families_meet(mpf_rec_str(a->rec, "port"), mpf_rec_str(b->rec, "port"), &fam)) {
+		mpf_buf_release(&fam);
+		return 0;
+	}
+	mpf_buf_reset(why);
+	if (!ia && !ib)
+		mpf_buf_addf(why, "neither %s nor %s has a", port_name(a), port_name(b));
+	else
+		mpf_buf_addf(why, "%s has no", port_name(ia ? b : a));
+	mpf_buf_addf(why, " USB serial number or location to tell its device by, and a %s "
+		     "would fit both", fam.buf);
+	mpf_buf_release(&fam);
+	return 1;
 }
 
 int mpf_bootloader_record_for(const struct mpf_record *rec, const char *method)

@@ -12,6 +12,7 @@
 #define MPF_BOOTLOADER_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "ports.h"
 #include "record.h"
@@ -44,18 +45,54 @@ int mpf_touch1200(const char *port, struct mpf_buf *err);
  * with vid, pid, bus, address, usb_serial, location). */
 struct mpf_boot_cand {
 	const struct mpf_record *rec;
-	int old;		/* there before the board was asked */
+	int64_t seen_ms;	/* first seen by any board's scan */
 	int claimed;		/* another board already took it */
 };
 
-/* Which candidate is this board's bootloader device (pure), or -1. A candidate of the
- * wrong kind, claimed, or not fitting the board (a UF2 drive whose
- * Board-ID belongs to another chip; a DFU device that is neither the ST
- * system bootloader 0483:df11 nor carries the board's serial number) is
- * never taken. One matching by USB serial number or location is taken.
- * Otherwise, only when solo (no other board is entering its bootloader
- * now), the first new one, or an old one when take_old (activator none). */
-int mpf_boot_pick(const struct mpf_record *board, enum mpf_bootdev kind,
-		  const struct mpf_boot_cand *c, size_t n, int solo, int take_old);
+/* A board entering its bootloader, as the matching sees it. */
+struct mpf_boot_board {
+	const struct mpf_record *rec;	/* port, and usb_serial/location: the
+					 * record's, or its serial port's in sysfs */
+	enum mpf_bootdev kind;
+	int64_t asked_ms;		/* devices seen by then were there before */
+	int64_t port_seen_ms;		/* its serial port last seen there; 0 unknown */
+	int take_old;			/* activator none: a device there already may be it */
+};
+
+/* The evidence, in the order it is weighed (doc/boards.md section 5.1). */
+enum mpf_boot_rule {
+	MPF_BOOT_CLAIMED,	/* another board took it */
+	MPF_BOOT_KIND,		/* a UF2 drive for a DFU board, or the reverse */
+	MPF_BOOT_INFO,		/* INFO_UF2.TXT's Board-ID (or the DFU ids) rule the board out */
+	MPF_BOOT_USB_SERIAL,	/* the same USB serial number: it; a different one: not it */
+	MPF_BOOT_LOCATION,	/* the same USB port path: it; a different one: not it */
+	MPF_BOOT_IDENTITY,	/* both have an identity and they do not meet */
+	MPF_BOOT_OLD,		/* there before the board was asked */
+	MPF_BOOT_TIMING,	/* seen while the board's serial port was still there */
+	MPF_BOOT_NRULES
+};
+extern const char *const mpf_boot_rule_names[MPF_BOOT_NRULES];
+
+/* Could c be board b's device (pure)? 1 surely (same USB serial or
+ * location), -1 surely not, 0 nothing rules it out; *rule is the rule
+ * that decided (MPF_BOOT_NRULES for 0). */
+int mpf_boot_judge(const struct mpf_boot_board *b, const struct mpf_boot_cand *c, int *rule);
+
+/* Which candidate is board self's, of the m boards entering their
+ * bootloaders now (pure), or -1. One that is surely its is taken; else
+ * one nothing rules out for it and the evidence rules out for every
+ * other board, a fresh one before one there already. how gets the rules
+ * that decided ("usb_serial", "location", "info,timing": what ruled the
+ * other boards out; "alone": no other board was entering its bootloader). */
+int mpf_boot_pick(const struct mpf_boot_board *b, size_t m, size_t self,
+		  const struct mpf_boot_cand *c, size_t n, struct mpf_buf *how);
+
+/* Must boards a and b enter their bootloaders one at a time (pure)?
+ * Yes when the evidence could not tell their devices apart: the same kind
+ * of device, families that overlap (an RP2040 board and a SAMD board's
+ * drives differ by INFO_UF2.TXT), and not both with a USB serial number
+ * or location. Returns 1 with why set, else 0. */
+int mpf_boot_conflict(const struct mpf_boot_board *a, const struct mpf_boot_board *b,
+		      struct mpf_buf *why);
 
 #endif

@@ -1,5 +1,5 @@
 /* scan.c - enumerate serial ports (libserialport), USB DFU devices and
- * CMSIS-DAP probes (libusb), and UF2 drives (the mount table). */
+ * CMSIS-DAP and ST-LINK probes (libusb), and UF2 drives (the mount table). */
 /* realpath() is XSI; glibc declares it under _DEFAULT_SOURCE. */
 #define _DEFAULT_SOURCE
 #include "scan.h"
@@ -363,6 +363,8 @@ static void add_probe(const struct mpf_usb_info *u, int version,
 	mpf_scan_usb_fields(r, u);
 	if (version)
 		mpf_rec_set_int(r, "dap_version", version);
+	if (mpf_usb_stlink_version(u->vid, u->pid))
+		mpf_rec_set_int(r, "stlink_version", mpf_usb_stlink_version(u->vid, u->pid));
 }
 
 /* DFU devices go to recs, probes to probes (listed after the UF2 drives). */
@@ -393,7 +395,8 @@ static void scan_usb(unsigned kinds, struct mpf_record **recs, size_t *n,
 		if (!((kinds & MPF_SCAN_DFU) && add_dfu(devs[i], cfg, h, &u, recs, n)) &&
 		    (kinds & MPF_SCAN_PROBE)) {
 			v = h ? dap_version(cfg, h, &u) : 0;
-			if (v || (u.denied && mpf_usb_known_probe(u.vid, u.pid)))
+			if (v || mpf_usb_stlink_version(u.vid, u.pid) ||
+			    (u.denied && mpf_usb_known_probe(u.vid, u.pid)))
 				add_probe(&u, v, probes, nprobes);
 		}
 		if (h)
@@ -475,15 +478,21 @@ static int read_attr(const char *dir, const char *name, char *out, size_t cap)
 	return mpf_read_line(path, out, cap);
 }
 
-int mpf_blockdev_usb_identity(const char *sysroot, const char *dev, char *serial, size_t scap,
-			      char *location, size_t lcap)
+/* The USB device above sysroot/class/CLS/NAME: its serial number and
+ * location. dev may be a link (/dev/serial/by-id/..., a pty's): the
+ * device it names is looked up. */
+static int usb_identity(const char *sysroot, const char *cls, const char *dev, char *serial,
+			size_t scap, char *location, size_t lcap)
 {
-	char link[PATH_MAX], real[PATH_MAX], busnum[16];
-	const char *base = strrchr(dev, '/');
+	char link[2 * PATH_MAX], real[PATH_MAX], busnum[16];
+	const char *base;
 	char *p;
 
 	serial[0] = location[0] = '\0';
-	snprintf(link, sizeof(link), "%s/class/block/%s", sysroot ? sysroot : "/sys",
+	if (realpath(dev, real))
+		dev = real;
+	base = strrchr(dev, '/');
+	snprintf(link, sizeof(link), "%s/class/%s/%s", sysroot ? sysroot : "/sys", cls,
 		 base ? base + 1 : dev);
 	if (!realpath(link, real))
 		return 0;
@@ -498,6 +507,18 @@ int mpf_blockdev_usb_identity(const char *sysroot, const char *dev, char *serial
 		}
 	}
 	return 0;
+}
+
+int mpf_blockdev_usb_identity(const char *sysroot, const char *dev, char *serial, size_t scap,
+			      char *location, size_t lcap)
+{
+	return usb_identity(sysroot, "block", dev, serial, scap, location, lcap);
+}
+
+int mpf_tty_usb_identity(const char *sysroot, const char *port, char *serial, size_t scap,
+			 char *location, size_t lcap)
+{
+	return usb_identity(sysroot, "tty", port, serial, scap, location, lcap);
 }
 
 int mpf_blockdev_scsi_identity(const char *sysroot, const char *dev, char *vendor, size_t vcap,

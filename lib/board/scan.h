@@ -51,6 +51,12 @@ void mpf_scan_usb_fields(struct mpf_record *r, const struct mpf_usb_info *u);
 int mpf_blockdev_usb_identity(const char *sysroot, const char *dev, char *serial, size_t scap,
 			      char *location, size_t lcap);
 
+/* The same for a serial port ("/dev/ttyACM0", or a link to one), from
+ * sysroot/class/tty: what tells its board's bootloader device when the
+ * record carries no USB identity. Returns 1 when found. */
+int mpf_tty_usb_identity(const char *sysroot, const char *port, char *serial, size_t scap,
+			 char *location, size_t lcap);
+
 /* The SCSI vendor and model a block device ("/dev/sdb1": a partition's
  * are its disk's) reports, from sysroot (NULL: /sys)/class/block. Returns
  * 1 when found. */

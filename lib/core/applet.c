@@ -29,10 +29,12 @@ const struct mpf_opt mpf_common_opts[] = {
 	OPT_END(),
 };
 
-/* Only applets that read records take --retry-errors. */
-static const struct mpf_opt filter_opts[] = {
+/* Only applets that read records take --retry-errors and --keep-order. */
+const struct mpf_opt mpf_filter_opts[] = {
 	OPT_BOOL(0, "retry-errors", &mpf.retry_errors,
 		 "act on records that carry an error instead of passing them on"),
+	OPT_BOOL(0, "keep-order", &mpf.keep_order,
+		 "write records in input order (default: each as soon as it is done)"),
 	OPT_END(),
 };
 
@@ -127,7 +129,7 @@ static void mpf_applet_help(const struct mpf_applet *a, struct mpf_buf *out)
 	}
 	mpf_buf_addstr(out, "\ncommon options:\n");
 	if (a->flags & MPF_APPLET_FILTER)
-		help_opts(a, filter_opts, out);
+		help_opts(a, mpf_filter_opts, out);
 	help_opts(a, mpf_common_opts, out);
 	mpf_buf_addf(out, "\nSee %s(1) for details, mpf(7) for records and exit codes.\n",
 		     mpf.prog);
@@ -209,7 +211,7 @@ static void parse_or_die(const struct mpf_applet *a, int *argc, char **argv)
 	if (a->opts)
 		tables[n++] = a->opts;
 	if (a->flags & MPF_APPLET_FILTER)
-		tables[n++] = filter_opts;
+		tables[n++] = mpf_filter_opts;
 	tables[n++] = mpf_common_opts;
 	tables[n] = NULL;
 	r = mpf_opt_parse(tables, *argc, argv, &err);
@@ -229,7 +231,7 @@ int mpf_applet_run(const struct mpf_applet *a, int argc, char **argv)
 	snprintf(prog, sizeof(prog), "mpf-%s", a->name);
 	mpf.applet = a;
 	mpf.prog = prog;
-	if (a->default_jobs > 0)
+	if (a->default_jobs)
 		mpf.jobs = a->default_jobs;
 	parse_or_die(a, &argc, argv);
 	if (a->check && !mpf.help && !mpf.version)

@@ -63,15 +63,19 @@ struct mpf_applet {
 					 * before anything is read or opened */
 	unsigned flags;
 	double default_timeout;		/* seconds; 0 = no --timeout default */
-	int default_jobs;		/* 0 = 1 */
+	int default_jobs;		/* 0 = 1; MPF_JOBS_ALL: every record at once */
 	int (*main)(int argc, char **argv);	/* no subcommand: records on stdin */
 };
+
+/* A flash applet works on every board it is given at once: each board is
+ * a device of its own, and jobs on one device take turns (filter.h). */
+#define MPF_JOBS_ALL (-1)
 
 /* The options every applet accepts, filled in before .main runs. */
 struct mpf_common {
 	const struct mpf_applet *applet;
 	const char *prog;		/* "mpf-scan" */
-	int help, version, quiet, verbose, jobs, retry_errors;
+	int help, version, quiet, verbose, jobs, retry_errors, keep_order;
 	double timeout;			/* seconds */
 	const char *output;		/* "jsonl", "table" or "json" */
 	const char *progress;		/* "auto", "bar", "json" or "none" */
@@ -79,6 +83,8 @@ struct mpf_common {
 
 extern struct mpf_common mpf;
 extern const struct mpf_opt mpf_common_opts[];
+/* The options of applets that read records (MPF_APPLET_FILTER). */
+extern const struct mpf_opt mpf_filter_opts[];
 
 /* Run applet a with the full argv (argv[0] is the program name): parse
  * the options, handle --help and --version, set up signals and stdout,

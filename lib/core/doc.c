@@ -238,8 +238,7 @@ void mpf_doc_man(const struct mpf_applet *a, struct mpf_buf *out)
 	}
 	mpf_buf_addstr(out, ".SH COMMON OPTIONS\n");
 	if (a->flags & MPF_APPLET_FILTER)
-		mpf_buf_addstr(out, ".TP\n\\fB\\-\\-retry\\-errors\\fR\nact on records that "
-			       "carry an error instead of passing them on.\n");
+		man_opts(out, a, mpf_filter_opts);
 	man_opts(out, a, mpf_common_opts);
 	if (a->examples) {
 		mpf_buf_addstr(out, ".SH EXAMPLES\n");
@@ -309,16 +308,12 @@ typedef void (*opt_fn)(struct mpf_buf *out, const struct mpf_applet *a,
 
 static void each_opt(struct mpf_buf *out, const struct mpf_applet *a, int cmd_form, opt_fn fn)
 {
-	static const struct mpf_opt retry[] = {
-		OPT_BOOL(0, "retry-errors", NULL, "act on records that carry an error"),
-		OPT_END(),
-	};
 	const struct mpf_opt *o;
 
 	for (o = a->opts; o && o->type != MPF_OPT_END; o++)
 		fn(out, a, o, cmd_form);
-	if (a->flags & MPF_APPLET_FILTER)
-		fn(out, a, retry, cmd_form);
+	for (o = mpf_filter_opts; (a->flags & MPF_APPLET_FILTER) && o->type != MPF_OPT_END; o++)
+		fn(out, a, o, cmd_form);
 	for (o = mpf_common_opts; o->type != MPF_OPT_END; o++)
 		if (!mpf_common_shadowed(a, o))
 			fn(out, a, o, cmd_form);

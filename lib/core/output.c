@@ -20,10 +20,12 @@ static struct {
 	pthread_mutex_t lock;
 	enum mode mode;
 	const struct mpf_column *cols;
-	json_t *kept;		/* TABLE/JSON: array of records */
+	json_t *kept;		/* TABLE/JSON: array of records, by seq */
+	unsigned long *seq;	/* the seq of each kept record */
+	size_t cap;
 	int gone;		/* stdout closed (EPIPE) */
 	int failed;		/* a write failed otherwise */
-} out = { PTHREAD_MUTEX_INITIALIZER, JSONL, NULL, NULL, 0, 0 };
+} out = { PTHREAD_MUTEX_INITIALIZER, JSONL, NULL, NULL, NULL, 0, 0, 0 };
 
 void mpf_output_begin(const struct mpf_column *cols)
 {
@@ -49,6 +51,23 @@ static void write_failed(void)
 	}
 }
 
+/* Keep rec in input order: records end in any order, mostly close to
+ * it, so the place is looked for from the end. */
+static void keep(const struct mpf_record *rec)
+{
+	size_t n = json_array_size(out.kept), i = n;
+
+	if (n == out.cap) {
+		out.cap = out.cap ? 2 * out.cap : 64;
+		out.seq = mpf_xrealloc(out.seq, out.cap * sizeof(*out.seq));
+	}
+	while (i && out.seq[i - 1] > rec->seq)
+		i--;
+	memmove(out.seq + i + 1, out.seq + i, (n - i) * sizeof(*out.seq));
+	out.seq[i] = rec->seq;
+	json_array_insert(out.kept, i, rec->obj);
+}
+
 int mpf_output_record(const struct mpf_record *rec)
 {
 	size_t len;
@@ -56,7 +75,7 @@ int mpf_output_record(const struct mpf_record *rec)
 
 	pthread_mutex_lock(&out.lock);
 	if (out.mode != JSONL) {
-		json_array_append(out.kept, rec->obj);
+		keep(rec);
 	} else if (!out.gone && !out.failed) {
 		line = mpf_record_dump(rec, &len);
 		line = mpf_xrealloc(line, len + 1);
@@ -194,6 +213,9 @@ int mpf_output_end(void)
 		write_failed();
 	json_decref(out.kept);
 	out.kept = NULL;
+	free(out.seq);
+	out.seq = NULL;
+	out.cap = 0;
 	mpf_buf_release(&text);
 	pthread_mutex_unlock(&out.lock);
 	return out.failed ? MPF_EXIT_IOERR : 0;

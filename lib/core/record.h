@@ -24,6 +24,8 @@ struct mpf_record {
 	size_t raw_len;
 	unsigned long lineno;	/* input line number, 0 if made here */
 	int dirty;		/* changed since read: write obj, not raw */
+	unsigned long seq;	/* place in the applet's input: tables and JSON
+				 * arrays are printed in this order */
 };
 
 /* Longest line accepted; longer ones are reported and skipped. */

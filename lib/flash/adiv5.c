@@ -1,4 +1,5 @@
-/* adiv5.c - ADIv5 debug port and MEM-AP access through CMSIS-DAP.
+/* adiv5.c - ADIv5 debug port and MEM-AP access; the CMSIS-DAP probe
+ * operations behind it (the ST-LINK ones are in adiv5_stlink.c).
  *
  * Facts: ARM ADIv5 (IHI 0031) B5 (SWD line setup, as pyOCD swj.py does it)
  * and B2, C2 (DP/AP registers, the TAR window); doc/protocols.md 4.3-4.4.
@@ -13,19 +14,70 @@
 #define AP_REQ(reg)	(DAP_APnDP | DAP_A(reg))
 #define DP_REQ(reg)	DAP_A(reg)
 
-void mpf_adiv5_init(struct mpf_adiv5 *a, struct mpf_dap *dap)
+static const struct mpf_adiv5_ops dap_ops;
+
+void mpf_adiv5_init_ops(struct mpf_adiv5 *a, const struct mpf_adiv5_ops *ops)
 {
 	memset(a, 0, sizeof(*a));
-	a->dap = dap;
-	a->select = a->csw = a->tar = ~0u;
+	a->ops = ops;
+	a->select = a->csw = a->tar = a->match_mask = ~0u;
 	a->wrap = 0x400;
+}
+
+void mpf_adiv5_init(struct mpf_adiv5 *a, struct mpf_dap *dap)
+{
+	mpf_adiv5_init_ops(a, &dap_ops);
+	a->dap = dap;
 }
 
 static int mpf_adiv5_dp_read(struct mpf_adiv5 *a, uint8_t reg, uint32_t *v, struct mpf_buf *err);
 
 static void forget(struct mpf_adiv5 *a)
 {
-	a->select = a->csw = a->tar = ~0u;
+	a->select = a->csw = a->tar = a->match_mask = ~0u;
+}
+
+static int dap_setup(struct mpf_adiv5 *a, uint32_t hz, struct mpf_buf *err)
+{
+	struct mpf_dap *d = a->dap;
+	int rc;
+
+	if ((rc = mpf_dap_setup(d, err)) < 0 || (rc = mpf_dap_connect_swd(d, err)) < 0 ||
+	    (rc = mpf_dap_clock(d, hz, err)) < 0)
+		return rc;
+	/* WAIT and value-match retries are done by the probe: flash writes
+	 * stall the AHB for up to ~100 us, and BSY/READY polls ride on them. */
+	if ((rc = mpf_dap_transfer_configure(d, 0, 0xFFFF, 0xFFFF, err)) < 0)
+		return rc;
+	return mpf_dap_swd_configure(d, 0, err);
+}
+
+static int dap_nreset(struct mpf_adiv5 *a, int level, struct mpf_buf *err)
+{
+	int rc = mpf_dap_swj_pins(a->dap, level ? DAP_PIN_nRESET : 0, DAP_PIN_nRESET,
+				  level ? 100000 : 0, err);
+
+	return rc < 0 ? rc : MPF_OK;
+}
+
+static void dap_disconnect(struct mpf_adiv5 *a)
+{
+	mpf_dap_disconnect(a->dap, NULL);
+}
+
+int mpf_adiv5_setup(struct mpf_adiv5 *a, uint32_t hz, struct mpf_buf *err)
+{
+	return a->ops->setup(a, hz, err);
+}
+
+int mpf_adiv5_nreset(struct mpf_adiv5 *a, int level, struct mpf_buf *err)
+{
+	return a->ops->nreset(a, level, err);
+}
+
+void mpf_adiv5_disconnect(struct mpf_adiv5 *a)
+{
+	a->ops->disconnect(a);
 }
 
 /* Bits appended LSB first. */
@@ -68,7 +120,7 @@ static int mpf_adiv5_line_reset(struct mpf_adiv5 *a, struct mpf_buf *err)
 	return MPF_OK;
 }
 
-int mpf_adiv5_connect(struct mpf_adiv5 *a, struct mpf_buf *err)
+static int dap_connect(struct mpf_adiv5 *a, struct mpf_buf *err)
 {
 	int64_t deadline;
 	uint32_t cs = 0;
@@ -93,7 +145,12 @@ int mpf_adiv5_connect(struct mpf_adiv5 *a, struct mpf_buf *err)
 			"(CTRL/STAT 0x%08x)", cs);
 }
 
-int mpf_adiv5_recover(struct mpf_adiv5 *a, struct mpf_buf *err)
+int mpf_adiv5_connect(struct mpf_adiv5 *a, struct mpf_buf *err)
+{
+	return a->ops->connect(a, err);
+}
+
+static int dap_recover(struct mpf_adiv5 *a, struct mpf_buf *err)
 {
 	uint8_t resp = a->dap->last_resp;
 	uint32_t cs = 0;
@@ -106,7 +163,7 @@ int mpf_adiv5_recover(struct mpf_adiv5 *a, struct mpf_buf *err)
 			ABORT_CLEAR_ALL | ((resp & 7) == DAP_ACK_WAIT ? 1 : 0));
 	mpf_dap_q_read(a->dap, DP_REQ(DP_CTRL_STAT), &cs);
 	rc = mpf_dap_run(a->dap, NULL);
-	if (rc < 0 && (rc = mpf_adiv5_connect(a, NULL)) < 0)
+	if (rc < 0 && (rc = dap_connect(a, NULL)) < 0)
 		return mpf_errf(err, rc, "target lost: no reply after a line reset");
 	a->dap->last_resp = resp;
 	return MPF_OK;
@@ -139,15 +196,20 @@ static int run(struct mpf_adiv5 *a, struct mpf_buf *err)
 		rc = mpf_errf(err, MPF_ERR_PROTO, "target bus error (CTRL/STAT 0x%08x)", cs);
 	}
 	if (rc < 0 && rc != MPF_ERR_IO && rc != MPF_ERR_NODEV && rc != MPF_ERR_TIMEOUT)
-		mpf_adiv5_recover(a, NULL);
+		dap_recover(a, NULL);
 	else if (rc < 0)
 		forget(a);
 	return rc;
 }
 
+int mpf_adiv5_recover(struct mpf_adiv5 *a, struct mpf_buf *err)
+{
+	return a->ops->recover(a, err);
+}
+
 int mpf_adiv5_run(struct mpf_adiv5 *a, struct mpf_buf *err)
 {
-	return run(a, err);
+	return a->ops->run(a, err);
 }
 
 static int mpf_adiv5_dp_read(struct mpf_adiv5 *a, uint8_t reg, uint32_t *v, struct mpf_buf *err)
@@ -156,34 +218,54 @@ static int mpf_adiv5_dp_read(struct mpf_adiv5 *a, uint8_t reg, uint32_t *v, stru
 	return run(a, err);
 }
 
-static void mpf_adiv5_q_ap_read(struct mpf_adiv5 *a, uint8_t ap, uint8_t reg, uint32_t *v)
+static void dap_q_ap(struct mpf_adiv5 *a, uint8_t ap, uint8_t reg, uint32_t *rd, uint32_t wv)
 {
 	q_select(a, ap, reg);
-	mpf_dap_q_read(a->dap, AP_REQ(reg), v);
+	if (rd) {
+		mpf_dap_q_read(a->dap, AP_REQ(reg), rd);
+		return;
+	}
+	mpf_dap_q_write(a->dap, AP_REQ(reg), wv);
+	if (ap == a->ap && reg == AP_CSW)
+		a->csw = wv;
+	if (ap == a->ap && reg == AP_TAR)
+		a->tar = wv;
+}
+
+/* The probe repeats the read; the mask is probe state, set when it changes. */
+static void dap_q_ap_poll(struct mpf_adiv5 *a, uint8_t ap, uint8_t reg, uint32_t mask,
+			  uint32_t match)
+{
+	q_select(a, ap, reg);
+	if (a->match_mask != mask)
+		mpf_dap_q_write(a->dap, DAP_MATCH_MASK | AP_REQ(reg), mask);
+	a->match_mask = mask;
+	mpf_dap_q_match(a->dap, AP_REQ(reg), match);
 }
 
 void mpf_adiv5_q_ap_write(struct mpf_adiv5 *a, uint8_t ap, uint8_t reg, uint32_t v)
 {
-	q_select(a, ap, reg);
-	mpf_dap_q_write(a->dap, AP_REQ(reg), v);
-	if (ap == a->ap && reg == AP_CSW)
-		a->csw = v;
-	if (ap == a->ap && reg == AP_TAR)
-		a->tar = v;
+	a->ops->q_ap(a, ap, reg, NULL, v);
+}
+
+void mpf_adiv5_q_ap_poll(struct mpf_adiv5 *a, uint8_t ap, uint8_t reg, uint32_t mask,
+			 uint32_t match)
+{
+	a->ops->q_ap_poll(a, ap, reg, mask, match);
 }
 
 int mpf_adiv5_ap_read(struct mpf_adiv5 *a, uint8_t ap, uint8_t reg, uint32_t *v,
 		      struct mpf_buf *err)
 {
-	mpf_adiv5_q_ap_read(a, ap, reg, v);
-	return run(a, err);
+	a->ops->q_ap(a, ap, reg, v, 0);
+	return mpf_adiv5_run(a, err);
 }
 
 int mpf_adiv5_ap_write(struct mpf_adiv5 *a, uint8_t ap, uint8_t reg, uint32_t v,
 		       struct mpf_buf *err)
 {
 	mpf_adiv5_q_ap_write(a, ap, reg, v);
-	return run(a, err);
+	return mpf_adiv5_run(a, err);
 }
 
 /* The auto-increment window by AP identity (pyOCD ap.py): the AHB-AP of
@@ -192,6 +274,12 @@ int mpf_adiv5_mem_ap(struct mpf_adiv5 *a, uint8_t ap, struct mpf_buf *err)
 {
 	int rc = mpf_adiv5_ap_read(a, ap, AP_IDR, &a->ap_idr, err);
 
+	/* an ST-LINK without AP register access reaches memory through AP 0 */
+	if (rc == MPF_ERR_SUPP && ap == 0) {
+		mpf_buf_reset(err);
+		a->ap = 0;
+		return MPF_OK;
+	}
 	if (rc < 0)
 		return rc;
 	if (!a->ap_idr || ((a->ap_idr >> 13) & 0xF) != 0x8 || ((a->ap_idr >> 16) & 1) != 1)
@@ -222,34 +310,31 @@ static uint32_t tar_after(const struct mpf_adiv5 *a, uint32_t addr, uint32_t n)
 
 void mpf_adiv5_q_write32(struct mpf_adiv5 *a, uint32_t addr, uint32_t v)
 {
-	q_csw_tar(a, addr);
-	mpf_dap_q_write(a->dap, AP_REQ(AP_DRW), v);
-	a->tar = tar_after(a, addr, 1);
+	a->ops->q_mem(a, addr, &v, 1, 0);
 }
 
 void mpf_adiv5_q_read32(struct mpf_adiv5 *a, uint32_t addr, uint32_t *v)
 {
-	q_csw_tar(a, addr);
-	mpf_dap_q_read(a->dap, AP_REQ(AP_DRW), v);
-	a->tar = tar_after(a, addr, 1);
+	a->ops->q_mem(a, addr, v, 1, 1);
 }
 
 /* Polling goes through the banked data registers, which do not move TAR. */
+static void dap_q_poll32(struct mpf_adiv5 *a, uint32_t addr, uint32_t mask, uint32_t match)
+{
+	q_csw_tar(a, addr & ~0xFu);
+	dap_q_ap_poll(a, a->ap, AP_BD0 + (addr & 0xC), mask, match);
+}
+
 void mpf_adiv5_q_poll32(struct mpf_adiv5 *a, uint32_t addr, uint32_t mask, uint32_t match)
 {
-	uint8_t bd = AP_BD0 + (addr & 0xC);
-
-	q_csw_tar(a, addr & ~0xFu);
-	q_select(a, a->ap, bd);
-	mpf_dap_q_write(a->dap, DAP_MATCH_MASK | AP_REQ(bd), mask);
-	mpf_dap_q_match(a->dap, AP_REQ(bd), match);
+	a->ops->q_poll32(a, addr, mask, match);
 }
 
 /* One window at a time: the TAR write, full block packets, then the words
  * that do not fill a block as single transfers, which share one
  * DAP_Transfer with the next window's TAR write (or with whatever single
  * transfers follow, such as a status poll or the CTRL/STAT check). */
-static void q_xfer(struct mpf_adiv5 *a, uint32_t addr, uint32_t *words, uint32_t n, int rd)
+static void dap_q_mem(struct mpf_adiv5 *a, uint32_t addr, uint32_t *words, uint32_t n, int rd)
 {
 	unsigned bmax = mpf_dap_block_max(a->dap->packet_size, rd);
 
@@ -274,12 +359,12 @@ static void q_xfer(struct mpf_adiv5 *a, uint32_t addr, uint32_t *words, uint32_t
 
 void mpf_adiv5_q_write(struct mpf_adiv5 *a, uint32_t addr, uint32_t *words, uint32_t n)
 {
-	q_xfer(a, addr, words, n, 0);
+	a->ops->q_mem(a, addr, words, n, 0);
 }
 
 static void mpf_adiv5_q_read(struct mpf_adiv5 *a, uint32_t addr, uint32_t *words, uint32_t n)
 {
-	q_xfer(a, addr, words, n, 1);
+	a->ops->q_mem(a, addr, words, n, 1);
 }
 
 static int mem_err(struct mpf_adiv5 *a, int rc, const char *what, uint32_t addr,
@@ -297,27 +382,27 @@ static int mem_err(struct mpf_adiv5 *a, int rc, const char *what, uint32_t addr,
 int mpf_adiv5_read32(struct mpf_adiv5 *a, uint32_t addr, uint32_t *v, struct mpf_buf *err)
 {
 	mpf_adiv5_q_read32(a, addr, v);
-	return mem_err(a, run(a, err), "reading", addr, err);
+	return mem_err(a, mpf_adiv5_run(a, err), "reading", addr, err);
 }
 
 int mpf_adiv5_write32(struct mpf_adiv5 *a, uint32_t addr, uint32_t v, struct mpf_buf *err)
 {
 	mpf_adiv5_q_write32(a, addr, v);
-	return mem_err(a, run(a, err), "writing", addr, err);
+	return mem_err(a, mpf_adiv5_run(a, err), "writing", addr, err);
 }
 
 int mpf_adiv5_read(struct mpf_adiv5 *a, uint32_t addr, uint32_t *words, uint32_t n,
 		   struct mpf_buf *err)
 {
 	mpf_adiv5_q_read(a, addr, words, n);
-	return mem_err(a, run(a, err), "reading from", addr, err);
+	return mem_err(a, mpf_adiv5_run(a, err), "reading from", addr, err);
 }
 
 int mpf_adiv5_write(struct mpf_adiv5 *a, uint32_t addr, uint32_t *words, uint32_t n,
 		    struct mpf_buf *err)
 {
 	mpf_adiv5_q_write(a, addr, words, n);
-	return mem_err(a, run(a, err), "writing to", addr, err);
+	return mem_err(a, mpf_adiv5_run(a, err), "writing to", addr, err);
 }
 
 /* mpf_poll_until's question: does the word match yet? */
@@ -347,3 +432,17 @@ int mpf_adiv5_wait32(struct mpf_adiv5 *a, uint32_t addr, uint32_t mask, uint32_t
 		return mpf_errf(err, rc, "interrupted");
 	return rc;
 }
+
+static const struct mpf_adiv5_ops dap_ops = {
+	.name = "CMSIS-DAP",
+	.setup = dap_setup,
+	.connect = dap_connect,
+	.recover = dap_recover,
+	.q_ap = dap_q_ap,
+	.q_ap_poll = dap_q_ap_poll,
+	.q_mem = dap_q_mem,
+	.q_poll32 = dap_q_poll32,
+	.run = run,
+	.nreset = dap_nreset,
+	.disconnect = dap_disconnect,
+};

@@ -1,10 +1,14 @@
-/* adiv5.h - ARM Debug Interface v5 over CMSIS-DAP: SWD line setup, the
- * debug port, access ports and MEM-AP memory access (doc/protocols.md 4.3-4.4).
+/* adiv5.h - ARM Debug Interface v5 through a debug probe: SWD line setup,
+ * the debug port, access ports and MEM-AP memory access (doc/protocols.md
+ * 4.3-4.4), the interface every layer above the probe uses.
  *
- * Memory transfers are planned around the MEM-AP auto-increment window
- * (TAR only increments within 1 KiB, or 4 KiB on the Cortex-M3/M4 AHB-AP)
- * and queued on the dap, so a whole range goes out as full, pipelined
- * packets with one TAR write per window.
+ * Two kinds of probe sit behind it (struct mpf_adiv5_ops). A CMSIS-DAP
+ * probe moves raw DP/AP transfers: memory transfers are planned around the
+ * MEM-AP auto-increment window (TAR only increments within 1 KiB, or 4 KiB
+ * on the Cortex-M3/M4 AHB-AP) and queued on the dap, so a whole range goes
+ * out as full, pipelined packets with one TAR write per window. An ST-LINK
+ * does memory access itself (adiv5_stlink.c): the queue calls run at once,
+ * the first failure is kept and mpf_adiv5_run reports it.
  */
 #ifndef MPF_ADIV5_H
 #define MPF_ADIV5_H
@@ -46,8 +50,36 @@
  * a Cortex-M expects from a debugger (OpenOCD's default). */
 #define CSW_AHB_DEFAULT	0xA2000000u
 
+struct mpf_adiv5;
+struct mpf_stlink;
+
+/* What a probe does under this layer; every mpf_adiv5_* call goes through
+ * these. q_* queue (or run and latch a failure), run reports. */
+struct mpf_adiv5_ops {
+	const char *name;
+	/* probe set up for SWD at (at most) hz */
+	int (*setup)(struct mpf_adiv5 *a, uint32_t hz, struct mpf_buf *err);
+	int (*connect)(struct mpf_adiv5 *a, struct mpf_buf *err);
+	int (*recover)(struct mpf_adiv5 *a, struct mpf_buf *err);
+	/* AP register: a read into *rd, or a write of wv when rd is NULL */
+	void (*q_ap)(struct mpf_adiv5 *a, uint8_t ap, uint8_t reg, uint32_t *rd, uint32_t wv);
+	void (*q_ap_poll)(struct mpf_adiv5 *a, uint8_t ap, uint8_t reg, uint32_t mask,
+			  uint32_t match);
+	void (*q_mem)(struct mpf_adiv5 *a, uint32_t addr, uint32_t *words, uint32_t n, int rd);
+	void (*q_poll32)(struct mpf_adiv5 *a, uint32_t addr, uint32_t mask, uint32_t match);
+	int (*run)(struct mpf_adiv5 *a, struct mpf_buf *err);
+	/* nRESET: 0 held low, 1 released */
+	int (*nreset)(struct mpf_adiv5 *a, int level, struct mpf_buf *err);
+	void (*disconnect)(struct mpf_adiv5 *a);
+};
+
 struct mpf_adiv5 {
-	struct mpf_dap *dap;
+	const struct mpf_adiv5_ops *ops;
+	struct mpf_dap *dap;		/* CMSIS-DAP probes */
+	struct mpf_stlink *st;		/* ST-LINK probes */
+	int q_rc;			/* ST-LINK: first failure since the last run */
+	char q_msg[256];
+	uint32_t match_mask;		/* CMSIS-DAP: the value-match mask set, ~0 unknown */
 	uint32_t dpidr;
 	uint32_t select;	/* cached SELECT, ~0 when unknown */
 	uint32_t csw;		/* cached CSW of the MEM-AP, ~0 when unknown */
@@ -57,7 +89,15 @@ struct mpf_adiv5 {
 	uint32_t ap_idr;
 };
 
+/* Caches unknown, 1 KiB window, the probe's operations (for backends). */
+void mpf_adiv5_init_ops(struct mpf_adiv5 *a, const struct mpf_adiv5_ops *ops);
 void mpf_adiv5_init(struct mpf_adiv5 *a, struct mpf_dap *dap);
+/* The same over an ST-LINK (adiv5_stlink.c). */
+void mpf_adiv5_init_stlink(struct mpf_adiv5 *a, struct mpf_stlink *st);
+/* The probe: SWD mode, clock at most hz, retries; nRESET; let go. */
+int mpf_adiv5_setup(struct mpf_adiv5 *a, uint32_t hz, struct mpf_buf *err);
+int mpf_adiv5_nreset(struct mpf_adiv5 *a, int level, struct mpf_buf *err);
+void mpf_adiv5_disconnect(struct mpf_adiv5 *a);
 /* Line reset, JTAG-to-SWD, line reset, idle, DPIDR; then clear sticky
  * errors and power up the debug domain. */
 int mpf_adiv5_connect(struct mpf_adiv5 *a, struct mpf_buf *err);
@@ -71,6 +111,9 @@ int mpf_adiv5_ap_write(struct mpf_adiv5 *a, uint8_t ap, uint8_t reg, uint32_t v,
 		       struct mpf_buf *err);
 /* Queue form (run with mpf_adiv5_run). */
 void mpf_adiv5_q_ap_write(struct mpf_adiv5 *a, uint8_t ap, uint8_t reg, uint32_t v);
+/* Queue reads of an AP register until (value & mask) == match. */
+void mpf_adiv5_q_ap_poll(struct mpf_adiv5 *a, uint8_t ap, uint8_t reg, uint32_t mask,
+			 uint32_t match);
 int mpf_adiv5_run(struct mpf_adiv5 *a, struct mpf_buf *err);
 
 /* Select ap as the MEM-AP: read its IDR, set the auto-increment window. */

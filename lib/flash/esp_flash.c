@@ -9,6 +9,7 @@
 #include "clock.h"
 #include "err.h"
 #include "esp_loader.h"
+#include "fault.h"
 #include "log.h"
 #include "progress.h"
 
@@ -156,26 +157,63 @@ static int read_frame(struct mpf_esp *e, int64_t deadline, struct mpf_buf *err)
 	}
 }
 
-/* Wait for the reply to op; expect = payload bytes before the status. */
+/* The next frame, decoded as a reply: 1, 0 for one to skip (an echo, a
+ * damaged reply), or MPF_ERR_TIMEOUT / a transport error. */
+static int next_reply(struct mpf_esp *e, int64_t deadline, uint8_t op, size_t expect,
+		      struct mpf_esp_reply *rep, struct mpf_buf *err)
+{
+	const uint8_t *f;
+	char tmp[8];
+	size_t n;
+	int r = read_frame(e, deadline, err), sl;
+
+	if (r < 0)
+		return r;
+	f = (const uint8_t *)e->slip.frame.buf;
+	n = e->slip.frame.len;
+	sl = e->status_len;
+	if (!sl)	/* before SYNC told us: whatever fits the payload */
+		sl = n >= MPF_ESP_HDR_LEN + expect + 4 ? 4 : 2;
+	r = mpf_esp_decode(f, n, sl, rep, err);
+	if (r == MPF_ERR_AGAIN)
+		return 0;	/* an echo */
+	if (r < 0) {
+		mpf_debug("ignoring a damaged reply: %s", mpf_buf_str(err));
+		return 0;
+	}
+	if (op != MPF_ESP_FLASH_DEFL_DATA && op != MPF_ESP_FLASH_DATA)
+		mpf_trace("< %s value=0x%08x len=%zu status=%u error=0x%02x",
+			  mpf_esp_op_name(rep->op, tmp), rep->value, rep->len, rep->status,
+			  rep->error);
+	return 1;
+}
+
+/* Wait for the reply to op; expect = payload bytes before the status.
+ * A ROM answers a command it lacks with error 0x05 eight times, in the
+ * header of its last reply, not op's (doc/protocols.md 1.3): eight of
+ * those in a row, or fewer and then 200 ms of quiet, mean unsupported.
+ * A ROM that was still starting answers every SYNC it had queued, with
+ * 0x05 to the torn ones, before it comes to op: such replies restart the
+ * count and the wait. */
 static int await(struct mpf_esp *e, uint8_t op, int timeout_ms, size_t expect,
 		 struct mpf_esp_reply *rep, struct mpf_buf *err)
 {
-	int64_t deadline = mpf_now_ms() + timeout_ms;
+	int64_t deadline = mpf_now_ms() + timeout_ms, quiet = 0;
 	char tmp[8];
-	int i, r;
+	int i, r, invalid = 0;
 
-	if (e->o.deadline && deadline > e->o.deadline) {	/* --timeout */
-		if (e->o.deadline <= mpf_now_ms())
-			return mpf_errf(err, MPF_ERR_TIMEOUT, "gave up: the time allowed for this "
-					"board (--timeout) ran out");
-		deadline = e->o.deadline;
-	}
-	for (i = 0; i < 100; i++) {
-		const uint8_t *f;
-		size_t n;
-		int sl;
+	for (i = 0; i < 4096; i++) {
+		int64_t end = invalid && quiet < deadline ? quiet : deadline;
 
-		r = read_frame(e, deadline, err);
+		if (e->o.deadline && end > e->o.deadline) {	/* --timeout */
+			if (e->o.deadline <= mpf_now_ms())
+				return mpf_errf(err, MPF_ERR_TIMEOUT, "gave up: the time allowed "
+						"for this board (--timeout) ran out");
+			end = e->o.deadline;
+		}
+		r = next_reply(e, end, op, expect, rep, err);
+		if (r == MPF_ERR_TIMEOUT && invalid)
+			break;
 		if (r == MPF_ERR_TIMEOUT)
 			return mpf_errf(err, r, "no reply to %s within %d ms%s",
 					mpf_esp_op_name(op, tmp), timeout_ms, junk_hint(e));
@@ -184,26 +222,25 @@ static int await(struct mpf_esp *e, uint8_t op, int timeout_ms, size_t expect,
 				settle(e);
 			return r;
 		}
-		f = (const uint8_t *)e->slip.frame.buf;
-		n = e->slip.frame.len;
-		sl = e->status_len;
-		if (!sl)	/* before SYNC told us: whatever fits the payload */
-			sl = n >= MPF_ESP_HDR_LEN + expect + 4 ? 4 : 2;
-		r = mpf_esp_decode(f, n, sl, rep, err);
-		if (r == 0 && op != MPF_ESP_FLASH_DEFL_DATA && op != MPF_ESP_FLASH_DATA)
-			mpf_trace("< %s value=0x%08x len=%zu status=%u error=0x%02x",
-				  mpf_esp_op_name(rep->op, tmp), rep->value, rep->len, rep->status,
-				  rep->error);
-		if (r == MPF_ERR_AGAIN || (r == 0 && rep->op != op))
-			continue;	/* an echo, or a late reply to something else */
-		if (r < 0) {
-			mpf_debug("ignoring a damaged reply: %s", mpf_buf_str(err));
+		if (r == 0)
 			continue;
+		if (rep->op == op)
+			return mpf_esp_check(rep, err);
+		if (rep->op == MPF_ESP_SYNC && !rep->status && op != MPF_ESP_SYNC) {
+			invalid = 0;	/* a queued SYNC's: the ROM is busy, not deaf */
+			deadline = mpf_now_ms() + timeout_ms;
+		} else if (rep->status && rep->error == MPF_ESP_ERR_INVALID) {
+			quiet = mpf_now_ms() + 200;
+			if (++invalid == 8)
+				break;
 		}
-		return mpf_esp_check(rep, err);
 	}
-	return mpf_errf(err, MPF_ERR_PROTO, "no reply to %s among 100 frames",
-			mpf_esp_op_name(op, tmp));
+	if (!invalid)
+		return mpf_errf(err, MPF_ERR_PROTO, "no reply to %s among %d frames",
+				mpf_esp_op_name(op, tmp), i);
+	memset(rep, 0, sizeof(*rep));
+	rep->op = op, rep->status = 1, rep->error = MPF_ESP_ERR_INVALID;
+	return mpf_esp_check(rep, err);
 }
 
 static int send_out(struct mpf_esp *e, struct mpf_buf *err)
@@ -211,6 +248,19 @@ static int send_out(struct mpf_esp *e, struct mpf_buf *err)
 	int r = mpf_tr_write(e->t, e->out.buf, e->out.len, WRITE_MS);
 
 	return r < 0 ? tr_error(e, r, err) : 0;
+}
+
+int mpf_esp_transact(struct mpf_esp *e, uint8_t op, int timeout_ms, struct mpf_esp_reply *rep,
+		     struct mpf_buf *err)
+{
+	int r = send_out(e, err);
+
+	return r < 0 ? r : await(e, op, timeout_ms, 0, rep, err);
+}
+
+int mpf_esp_next_frame(struct mpf_esp *e, int timeout_ms, struct mpf_buf *err)
+{
+	return read_frame(e, mpf_now_ms() + timeout_ms, err);
 }
 
 static int command(struct mpf_esp *e, uint8_t op, const uint32_t *w, size_t nw, int timeout_ms,
@@ -273,11 +323,16 @@ static int sync_once(struct mpf_esp *e, struct mpf_buf *err)
 	if (!rep.value)
 		mpf_warn("%s: a flasher stub is already running; talking to it as to the ROM",
 			 e->t->name);
-	/* The ROM answers SYNC about eight times: take the rest now, so they
-	 * do not arrive as replies to the next command. */
+	/* The ROM answers SYNC about eight times, and a ROM that was still
+	 * starting answers every SYNC it queued (0x05 to the torn ones): take
+	 * them all now, until the line is quiet, so that none arrives as the
+	 * reply to the next command. */
 	end = mpf_now_ms() + SYNC_MS;
-	while (extra < 7 && read_frame(e, end, err) == 1)
+	while (extra < 256 && read_frame(e, end, err) == 1) {
 		extra++;
+		if (extra >= 7)
+			end = mpf_now_ms() + SYNC_MS;
+	}
 	mpf_buf_reset(err);
 	return 0;
 }
@@ -479,14 +534,34 @@ int mpf_esp_read_mac(struct mpf_esp *e, uint8_t mac[6], struct mpf_buf *err)
 	return 0;
 }
 
+/* doc/protocols.md 1.11: the ESP32 package code and the names it has on
+ * the silicon, by major revision 3 and by the single-core eFuse bit */
+static const char *esp32_package_name(unsigned p, int v3, int single)
+{
+	static const struct {
+		const char *name, *v3, *single;
+	} pkgs[8] = {
+		{ "ESP32-D0WDQ6", "ESP32-D0WDQ6-V3", "ESP32-S0WDQ6" },
+		{ "ESP32-D0WD", "ESP32-D0WD-V3", "ESP32-S0WD" },
+		{ "ESP32-D2WD", NULL, NULL },
+		{ NULL, NULL, NULL },
+		{ "ESP32-U4WDH", NULL, NULL },
+		{ "ESP32-PICO-D4", "ESP32-PICO-V3", NULL },
+		{ "ESP32-PICO-V3-02", NULL, NULL },
+		{ "ESP32-D0WDR2-V3", NULL, NULL },
+	};
+
+	if (p >= 8)
+		return NULL;
+	if (single && pkgs[p].single)
+		return pkgs[p].single;
+	return v3 && pkgs[p].v3 ? pkgs[p].v3 : pkgs[p].name;
+}
+
 int mpf_esp_esp32_package(struct mpf_esp *e, const char **pkg, int *rev, struct mpf_buf *err)
 {
-	static const char *const names[8] = {
-		"ESP32-D0WDQ6", "ESP32-D0WDQ5", "ESP32-D2WDQ5", NULL, "ESP32-U4WDH",
-		"ESP32-PICO-D4", "ESP32-PICO-V3-02", "ESP32-D0WDR2-V3",
-	};
 	uint32_t w3, w5, apb, base = e->chip->mac_reg;
-	unsigned bits, p, major;
+	unsigned bits, major;
 	int r;
 
 	if (e->chip->mac_kind != MPF_ESP_MAC_ESP32)
@@ -499,10 +574,7 @@ int mpf_esp_esp32_package(struct mpf_esp *e, const char **pkg, int *rev, struct 
 	bits = ((apb >> 31) & 1) << 2 | ((w5 >> 20) & 1) << 1 | ((w3 >> 15) & 1);
 	major = bits == 1 ? 1 : bits == 3 ? 2 : bits == 7 ? 3 : 0;
 	*rev = (int)(major * 100 + ((w5 >> 24) & 3));
-	p = ((w3 >> 9) & 7) | ((w3 >> 2) & 1) << 3;
-	*pkg = p < 8 ? names[p] : NULL;
-	if (p == 0 && major == 3)
-		*pkg = "ESP32-D0WD-V3";
+	*pkg = esp32_package_name(((w3 >> 9) & 7) | ((w3 >> 2) & 1) << 3, major == 3, w3 & 1);
 	return 0;
 }
 
@@ -753,13 +825,35 @@ static int begin(struct mpf_esp *e, uint8_t op, uint32_t erase, uint32_t blocks,
 	return command(e, op, w, nw, mpf_esp_timeout_per_mb(erase, ERASE_MS_PER_MB), 0, NULL, err);
 }
 
+/* MPF_FAULT=espsum:N: the N-th data block leaves with a wrong checksum,
+ * as a bit flipped on the wire would make it. Flips the checksum's low
+ * byte inside the SLIP frame; a second call undoes it. */
+static void flip_checksum(struct mpf_buf *f)
+{
+	uint8_t *p = (uint8_t *)f->buf;
+	size_t i = 1, k = 0;
+
+	for (; i < f->len && k < 4; i++, k++)	/* decoded bytes 0-3: direction, op, size */
+		if (p[i] == MPF_SLIP_ESC)
+			i++;
+	if (i + 1 >= f->len)
+		return;
+	if (p[i] == MPF_SLIP_ESC)	/* an escaped 0xC0 becomes 0xDB, or back */
+		p[i + 1] ^= MPF_SLIP_ESC_END ^ MPF_SLIP_ESC_ESC;
+	else
+		p[i] ^= (p[i] ^ 1) == MPF_SLIP_END || (p[i] ^ 1) == MPF_SLIP_ESC ? 2 : 1;
+}
+
 /* Send the frame in e->out and wait for its reply, again on a lost or
- * damaged block (the ROM has not taken it: same seq). */
+ * damaged reply. A block the ROM refused (checksum, or 0x05 for a block it
+ * has already counted) is not sent again: after a checksum error the ROM
+ * expects the next sequence number but has not moved its write address, so
+ * its write is lost (doc/protocols.md 1.13); e->write_lost says so. */
 static int send_block(struct mpf_esp *e, uint8_t op, uint32_t seq, struct mpf_buf *err)
 {
 	struct mpf_esp_reply rep;
 	char *last;
-	int tries, r = 0;
+	int tries, r = 0, bad;
 
 	for (tries = 0; tries < BLOCK_TRIES; tries++) {
 		memset(&rep, 0, sizeof(rep));
@@ -769,7 +863,12 @@ static int send_block(struct mpf_esp *e, uint8_t op, uint32_t seq, struct mpf_bu
 				 mpf_buf_str(err));
 		}
 		e->wire_bytes += e->out.len;
-		if ((r = send_out(e, err)) < 0)
+		if ((bad = mpf_fault("espsum")))
+			flip_checksum(&e->out);
+		r = send_out(e, err);
+		if (bad)
+			flip_checksum(&e->out);
+		if (r < 0)
 			return r;
 		r = await(e, op, DEFAULT_MS, 0, &rep, err);
 		if (r == 0 || r == MPF_ERR_NODEV || r == MPF_ERR_INTR || r == MPF_ERR_IO)
@@ -778,9 +877,10 @@ static int send_block(struct mpf_esp *e, uint8_t op, uint32_t seq, struct mpf_bu
 			return r;	/* it rebooted or crashed: the write is lost */
 		if (r == MPF_ERR_TIMEOUT && e->o.deadline && mpf_now_ms() >= e->o.deadline)
 			return r;	/* --timeout ran out: no point sending again */
-		if (r == MPF_ERR_PROTO && rep.error != MPF_ESP_ERR_CHECKSUM &&
-		    rep.error != MPF_ESP_ERR_INVALID && rep.status)
-			return r;	/* flash or deflate error: sending again will not help */
+		e->write_lost = rep.status && (rep.error == MPF_ESP_ERR_CHECKSUM ||
+					       rep.error == MPF_ESP_ERR_INVALID);
+		if (rep.status)
+			return r;	/* refused, or a flash or deflate error */
 	}
 	last = mpf_xstrdup(mpf_buf_str(err));	/* err is both message and argument */
 	mpf_errf(err, r, "block %u failed %d times: %s", seq, BLOCK_TRIES, last);
@@ -794,6 +894,8 @@ struct run {
 	size_t len;
 	struct mpf_progress *prog;
 	uint64_t base;		/* progress before this run */
+	size_t off, n;		/* the part of the run being written */
+	uint32_t acked;		/* its blocks the ROM has taken */
 };
 
 static int write_blocks(struct mpf_esp *e, struct run *w, const uint8_t *src, size_t n, int defl,
@@ -818,56 +920,148 @@ static int write_blocks(struct mpf_esp *e, struct run *w, const uint8_t *src, si
 		if ((r = send_block(e, op, seq, err)) < 0)
 			return r;
 		got = mpf_now_us();
-		mpf_progress_update(w->prog, w->base + (uint64_t)w->len * (seq + 1) / blocks);
+		w->acked = seq + 1;
+		mpf_progress_update(w->prog, w->base + w->off + (uint64_t)w->n * (seq + 1) / blocks);
 	}
 	e->data_ms += mpf_now_ms() - t0;
 	return 0;
 }
 
-static int write_run(struct mpf_esp *e, struct run *w, struct mpf_buf *err)
+/* The uncompressed length of the first zlen bytes of a zlib stream. */
+static size_t inflated_len(const uint8_t *z, size_t zlen)
 {
-	const struct mpf_esp_chip *c = e->chip;
-	uint8_t *padded = NULL, *z = NULL;
-	uint32_t addr = w->addr, pre = addr % MPF_ESP_SECTOR;
-	size_t len = w->len;
-	const uint8_t *data = w->data;
-	uLongf zlen = 0;
-	int r, defl = 0;
+	uint8_t out[16384];
+	z_stream s;
+	size_t n = 0;
+	int r;
 
-	if (pre) {	/* the ROM erases whole sectors: start on one, 0xFF before */
-		padded = mpf_xmalloc(len + pre);
-		memset(padded, 0xFF, pre);
-		memcpy(padded + pre, data, len);
-		data = padded, len += pre, addr -= pre;
-	}
-	if ((rom(e) & MPF_ESP_ROM_DEFL) && !e->o.no_compress) {
-		zlen = compressBound(len);
-		z = mpf_xmalloc(zlen);
-		if (compress2(z, &zlen, data, len, 9) == Z_OK && zlen < len)
-			defl = 1;
-	}
+	memset(&s, 0, sizeof(s));
+	if (inflateInit(&s) != Z_OK)
+		return 0;
+	s.next_in = (uint8_t *)z;
+	s.avail_in = (uInt)zlen;
+	do {
+		s.next_out = out;
+		s.avail_out = sizeof(out);
+		r = inflate(&s, Z_NO_FLUSH);
+		n += sizeof(out) - s.avail_out;
+	} while (r == Z_OK && s.avail_out == 0);
+	inflateEnd(&s);
+	return n;
+}
+
+#define DEFL_WINDOW 0x8000	/* the ROM's inflate window (doc/protocols.md 1.13) */
+
+/* Bytes from the start of a part that are surely on flash after its write
+ * failed: the blocks taken, in whole sectors; deflated, the windows the ROM
+ * has programmed (two, as its window may be larger than deflate's). */
+static size_t written_part(const struct run *w, const uint8_t *z, int defl)
+{
+	size_t got = (size_t)w->acked * MPF_ESP_ROM_BLOCK;
+
+	if (defl)
+		return inflated_len(z, got) / (2 * DEFL_WINDOW) * (2 * DEFL_WINDOW);
+	got = got < w->n ? got : w->n;
+	return got / MPF_ESP_SECTOR * MPF_ESP_SECTOR;
+}
+
+/* One BEGIN and its blocks for w->n bytes at w->off of the run (starting
+ * on a sector), deflated when asked and it helps. *done: bytes surely
+ * written when it fails. */
+static int write_part(struct mpf_esp *e, struct run *w, int defl, size_t *done,
+		      struct mpf_buf *err)
+{
+	const uint8_t *data = w->data + w->off;
+	uint32_t addr = w->addr + (uint32_t)w->off, len = (uint32_t)w->n;
+	uLongf zlen = defl ? compressBound(w->n) : 0;
+	uint8_t *z = defl ? mpf_xmalloc(zlen) : NULL;
+	int r;
+
+	w->acked = 0;
+	if (defl && (compress2(z, &zlen, data, w->n, 9) != Z_OK || zlen >= w->n))
+		defl = 0;
 	if (defl) {
-		uint32_t size = (uint32_t)((len + MPF_ESP_ROM_BLOCK - 1) / MPF_ESP_ROM_BLOCK *
-					   MPF_ESP_ROM_BLOCK);
-
-		mpf_debug("%s: 0x%08x: %zu bytes, %lu deflated", e->t->name, addr, len,
+		mpf_debug("%s: 0x%08x: %u bytes, %lu deflated", e->t->name, addr, len,
 			  (unsigned long)zlen);
-		r = begin(e, MPF_ESP_FLASH_DEFL_BEGIN, size,
+		r = begin(e, MPF_ESP_FLASH_DEFL_BEGIN, (len + MPF_ESP_ROM_BLOCK - 1) /
+			  MPF_ESP_ROM_BLOCK * MPF_ESP_ROM_BLOCK,
 			  (uint32_t)((zlen + MPF_ESP_ROM_BLOCK - 1) / MPF_ESP_ROM_BLOCK), addr, err);
 		if (r == 0)
 			r = write_blocks(e, w, z, zlen, 1, err);
 	} else {
-		uint32_t erase = c->rom & MPF_ESP_ROM_ERASE_BUG
-					 ? mpf_esp8266_erase_size(addr, (uint32_t)len)
-					 : (uint32_t)len;
-
-		r = begin(e, MPF_ESP_FLASH_BEGIN, erase,
-			  (uint32_t)((len + MPF_ESP_ROM_BLOCK - 1) / MPF_ESP_ROM_BLOCK), addr, err);
+		r = begin(e, MPF_ESP_FLASH_BEGIN, e->chip->rom & MPF_ESP_ROM_ERASE_BUG
+				  ? mpf_esp8266_erase_size(addr, len) : len,
+			  (len + MPF_ESP_ROM_BLOCK - 1) / MPF_ESP_ROM_BLOCK, addr, err);
 		if (r == 0)
-			r = write_blocks(e, w, data, len, 0, err);
+			r = write_blocks(e, w, data, w->n, 0, err);
+	}
+	*done = r < 0 ? written_part(w, z, defl) : w->n;
+	free(z);
+	return r;
+}
+
+/* Where the deflated part of a run of len bytes ends. The ESP32 ROM
+ * programs the rest of its inflate window past the end of the stream, a
+ * whole window when the stream ends on a window boundary (doc/protocols.md
+ * 1.13): end it one sector before a boundary, so that what the ROM writes
+ * past it falls in the rest of the run, which goes plain, erased first. */
+static size_t deflate_end(const struct mpf_esp *e, size_t len)
+{
+	size_t end = len / DEFL_WINDOW * DEFL_WINDOW;
+
+	if (!(rom(e) & MPF_ESP_ROM_DEFL) || e->o.no_compress)
+		return 0;
+	if (!(rom(e) & MPF_ESP_ROM_DEFL_OVERRUN))
+		return len;
+	return end > MPF_ESP_SECTOR ? end - MPF_ESP_SECTOR : 0;
+}
+
+/* The ROM lost a write: reset, sync and set up again (at the rate the
+ * ROM is at when it is not reset), to go on from the last good block. */
+static int reconnect(struct mpf_esp *e, uint32_t at, struct mpf_buf *err)
+{
+	char *why = mpf_xstrdup(mpf_buf_str(err));
+	int r;
+
+	mpf_warn("%s: %s; reconnecting to go on at 0x%x", e->t->name, why, at);
+	free(why);
+	mpf_buf_reset(err);
+	if (e->o.before == MPF_ESP_BEFORE_NONE)
+		e->o.sync_baud = e->baud;
+	if ((r = mpf_esp_connect(e, err)) < 0 || (r = mpf_esp_setup(e, err)) < 0)
+		return r;
+	e->retries++;
+	return 0;
+}
+
+#define RECONNECTS 3
+
+static int write_run(struct mpf_esp *e, struct run *w, struct mpf_buf *err)
+{
+	uint8_t *padded = NULL;
+	uint32_t pre = w->addr % MPF_ESP_SECTOR;
+	size_t done, dend;
+	int r = 0, lost = 0;
+
+	if (pre) {	/* the ROM erases whole sectors: start on one, 0xFF before */
+		padded = mpf_xmalloc(w->len + pre);
+		memset(padded, 0xFF, pre);
+		memcpy(padded + pre, w->data, w->len);
+		w->data = padded, w->len += pre, w->addr -= pre;
+	}
+	dend = deflate_end(e, w->len);
+	for (w->off = 0; w->off < w->len; w->off += done) {
+		int defl = w->off < dend;
+
+		w->n = (defl ? dend : w->len) - w->off;
+		e->write_lost = 0;
+		if ((r = write_part(e, w, defl, &done, err)) == 0)
+			continue;
+		if (!e->write_lost || ++lost > RECONNECTS ||
+		    (r = reconnect(e, w->addr + (uint32_t)(w->off + done), err)) < 0)
+			break;
 	}
 	free(padded);
-	free(z);
 	return r;
 }
 

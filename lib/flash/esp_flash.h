@@ -22,6 +22,8 @@
 #include "slip.h"
 #include "transport.h"
 
+struct mpf_esp_reply;
+
 /* One line-change step of a reset sequence (doc/protocols.md 1.9). dtr/rts:
  * 1 asserted, 0 released, -1 unchanged; both given = one TIOCMSET.
  * ms: sleep afterwards; MPF_ESP_DELAY = the sequence's reset delay. */
@@ -74,6 +76,8 @@ struct mpf_esp {
 	struct mpf_buf bootlog;	/* text seen before sync */
 	int status_len;		/* 2 or 4, learnt from the SYNC reply */
 	int synced, attached, secure_download;
+	int write_lost;		/* the ROM refused a block: its write must begin again */
+	int stub;		/* our flasher stub answers, not the ROM (esp_stub.h) */
 	struct mpf_esp_secinfo sec;
 	uint32_t flash_id;	/* JEDEC RDID, 0 when unknown */
 	uint64_t flash_size;	/* bytes, detected or 4 MB */
@@ -124,6 +128,14 @@ int mpf_esp_erase(struct mpf_esp *e, uint32_t addr, uint32_t len, struct mpf_buf
 /* Read flash through READ_FLASH_SLOW (64 bytes a round trip). */
 int mpf_esp_read_flash(struct mpf_esp *e, uint32_t addr, uint8_t *out, size_t len,
 		       struct mpf_buf *err);
+/* Send the request frame built in e->out and wait up to timeout_ms for
+ * the reply to op (esp_stub.c builds its uploads with this). */
+int mpf_esp_transact(struct mpf_esp *e, uint8_t op, int timeout_ms, struct mpf_esp_reply *rep,
+		     struct mpf_buf *err);
+/* Wait up to timeout_ms for the next SLIP frame: 1 with it in
+ * e->slip.frame, MPF_ERR_TIMEOUT, or a transport error. */
+int mpf_esp_next_frame(struct mpf_esp *e, int timeout_ms, struct mpf_buf *err);
+
 /* Leave the loader and run the firmware: RTS pulse (1.9); on the ROM's
  * USB-OTG port, where RTS resets nothing, an RTC watchdog reset. */
 int mpf_esp_hard_reset(struct mpf_esp *e);

@@ -45,8 +45,11 @@ static int mpf_nrf52_ctrl_ap(struct mpf_adiv5 *a, struct mpf_buf *err)
 	uint32_t idr = 0;
 	int rc = mpf_adiv5_ap_read(a, CTRL_AP, AP_IDR, &idr, err);
 
+	/* an ST-LINK before V2 J24 reaches AP 0 only: no CTRL-AP to ask */
+	if (rc == MPF_ERR_SUPP)
+		mpf_buf_reset(err);
 	if (rc < 0)
-		return rc == MPF_ERR_PROTO ? 0 : rc;
+		return rc == MPF_ERR_PROTO || rc == MPF_ERR_SUPP ? 0 : rc;
 	return (idr & 0x0FFFFFFF) == CTRL_AP_IDR_NRF52;
 }
 
@@ -175,12 +178,11 @@ static int nrf_program(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t
 
 	mpf_adiv5_q_write32(a, NVMC_CONFIG, CONFIG_WEN);
 	mpf_adiv5_q_ap_write(a, a->ap, AP_CSW, CSW_AHB_DEFAULT | CSW_SIZE32);
-	mpf_dap_q_write(a->dap, DAP_MATCH_MASK | DAP_APnDP | DAP_A(AP_DRW), 1);
 	for (i = 0; i < n; i++) {
 		mpf_adiv5_q_ap_write(a, a->ap, AP_TAR, addr + 4 * i);
 		mpf_adiv5_q_ap_write(a, a->ap, AP_DRW, words[i]);
 		mpf_adiv5_q_ap_write(a, a->ap, AP_TAR, NVMC_READY);
-		mpf_dap_q_match(a->dap, DAP_APnDP | DAP_A(AP_DRW), 1);
+		mpf_adiv5_q_ap_poll(a, a->ap, AP_DRW, 1, 1);
 	}
 	rc = mpf_adiv5_run(a, err);
 	mpf_adiv5_write32(a, NVMC_CONFIG, CONFIG_REN, rc < 0 ? NULL : err);

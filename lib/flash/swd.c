@@ -1,4 +1,4 @@
-/* swd.c - attaching to an SWD target through a CMSIS-DAP probe. */
+/* swd.c - attaching to an SWD target through a CMSIS-DAP or ST-LINK probe. */
 #include <string.h>
 
 #include "clock.h"
@@ -7,20 +7,6 @@
 #include "log.h"
 #include "nrf52.h"
 #include "swd.h"
-
-static int probe_setup(struct mpf_dap *d, uint32_t hz, struct mpf_buf *err)
-{
-	int rc;
-
-	if ((rc = mpf_dap_setup(d, err)) < 0 || (rc = mpf_dap_connect_swd(d, err)) < 0 ||
-	    (rc = mpf_dap_clock(d, hz, err)) < 0)
-		return rc;
-	/* WAIT and value-match retries are done by the probe: flash writes
-	 * stall the AHB for up to ~100 us, and BSY/READY polls ride on them. */
-	if ((rc = mpf_dap_transfer_configure(d, 0, 0xFFFF, 0xFFFF, err)) < 0)
-		return rc;
-	return mpf_dap_swd_configure(d, 0, err);
-}
 
 static int nrf_protection(struct mpf_swd *s, const struct mpf_swd_opts *o, struct mpf_buf *err)
 {
@@ -43,7 +29,7 @@ static int nrf_protection(struct mpf_swd *s, const struct mpf_swd_opts *o, struc
  * (DEMCR.VC_CORERESET) and let go of the pin. */
 static int connect_under_reset(struct mpf_swd *s, struct mpf_buf *err)
 {
-	int rc = mpf_dap_swj_pins(s->dap, 0, DAP_PIN_nRESET, 0, err);
+	int rc = mpf_adiv5_nreset(&s->a, 0, err);
 
 	if (rc < 0)
 		return rc;
@@ -54,28 +40,29 @@ static int connect_under_reset(struct mpf_swd *s, struct mpf_buf *err)
 	mpf_adiv5_q_write32(&s->a, CM_DEMCR, DEMCR_VC_CORERESET);
 	rc = mpf_adiv5_run(&s->a, err);
 release:
-	if (mpf_dap_swj_pins(s->dap, DAP_PIN_nRESET, DAP_PIN_nRESET, 100000, rc < 0 ? NULL : err) < 0 &&
-	    rc >= 0)
+	if (mpf_adiv5_nreset(&s->a, 1, rc < 0 ? NULL : err) < 0 && rc >= 0)
 		rc = MPF_ERR_IO;
 	if (rc >= 0)
 		mpf_sleep_ms(20);
 	return rc;
 }
 
-int mpf_swd_attach(struct mpf_swd *s, struct mpf_dap *dap, const struct mpf_swd_opts *o,
+int mpf_swd_attach(struct mpf_swd *s, struct mpf_probe_link *l, const struct mpf_swd_opts *o,
 		   struct mpf_buf *err)
 {
 	const struct mpf_flash_driver *drv = NULL;
 	int rc;
 
 	memset(s, 0, sizeof(*s));
-	s->dap = dap;
-	mpf_adiv5_init(&s->a, dap);
+	if (l->stlink)
+		mpf_adiv5_init_stlink(&s->a, &l->st);
+	else
+		mpf_adiv5_init(&s->a, &l->dap);
 	if (o->target && !(drv = mpf_flash_driver_find(o->target)))
 		return mpf_errf(err, MPF_ERR_ARG, "unknown target family '%s'", o->target);
-	if ((rc = probe_setup(dap, o->hz ? o->hz : MPF_SWD_DEFAULT_HZ, err)) < 0)
+	if ((rc = mpf_adiv5_setup(&s->a, o->hz ? o->hz : MPF_SWD_DEFAULT_HZ, err)) < 0)
 		return rc;
-	if ((rc = mpf_adiv5_connect(&s->a, err)) == MPF_ERR_NODEV) {
+	if ((rc = mpf_adiv5_connect(&s->a, err)) == MPF_ERR_NODEV && !o->no_reset) {
 		mpf_info("no answer on SWD: connecting under reset");
 		if (err)
 			mpf_buf_reset(err);
@@ -99,6 +86,6 @@ int mpf_swd_detach(struct mpf_swd *s, int reset_run, struct mpf_buf *err)
 {
 	int rc = reset_run ? mpf_cm_reset_run(&s->a, err) : MPF_OK;
 
-	mpf_dap_disconnect(s->dap, NULL);
+	mpf_adiv5_disconnect(&s->a);
 	return rc;
 }

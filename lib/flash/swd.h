@@ -5,8 +5,8 @@
 #define MPF_SWD_H
 
 #include "adiv5.h"
-#include "cmsis_dap.h"
 #include "swd_target.h"
+#include "usb_dap.h"
 
 #define MPF_SWD_DEFAULT_HZ 4000000u
 
@@ -15,10 +15,10 @@ struct mpf_swd_opts {
 	const char *target;	/* flash driver name to use instead of detection */
 	int unlock;		/* nRF52: mass-erase through the CTRL-AP when protected */
 	int halt;		/* reset and halt the core after attaching */
+	int no_reset;		/* a look only: never connect under reset */
 };
 
 struct mpf_swd {
-	struct mpf_dap *dap;
 	struct mpf_adiv5 a;
 	struct mpf_target t;
 	uint32_t cpuid;
@@ -27,9 +27,10 @@ struct mpf_swd {
 				 * waits at its reset vector until let go */
 };
 
-int mpf_swd_attach(struct mpf_swd *s, struct mpf_dap *dap, const struct mpf_swd_opts *o,
+/* Through the open probe l, CMSIS-DAP or ST-LINK. */
+int mpf_swd_attach(struct mpf_swd *s, struct mpf_probe_link *l, const struct mpf_swd_opts *o,
 		   struct mpf_buf *err);
-/* Release the target: optionally reset it to run, then DAP_Disconnect. */
+/* Release the target: optionally reset it to run, then let the probe go. */
 int mpf_swd_detach(struct mpf_swd *s, int reset_run, struct mpf_buf *err);
 
 #endif

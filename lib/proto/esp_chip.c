@@ -123,7 +123,7 @@ const struct mpf_esp_chip mpf_esp_chips[] = {
 	},
 	{
 		.name = "ESP32", .key = "esp32", .chip_id = 0, .magic = { 0x00F01D83 },
-		.boot_offset = 0x1000, .rom = ROM_ESP32, .status_len = 4,
+		.boot_offset = 0x1000, .rom = ROM_ESP32 | MPF_ESP_ROM_DEFL_OVERRUN, .status_len = 4,
 		.spi_base = 0x3FF42000, SPI_OLD,
 		.mac_kind = MPF_ESP_MAC_ESP32, .mac_reg = 0x3FF5A000,
 		.sizes = sizes_esp32, .freqs = freqs_esp32, .features = "WiFi, BT",

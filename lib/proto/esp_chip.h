@@ -22,6 +22,9 @@ enum {
 	MPF_ESP_ROM_READ_SLOW = 1 << 6,	/* READ_FLASH_SLOW 0x0E, 64 bytes a call */
 	MPF_ESP_ROM_BEGIN5 = 1 << 7,	/* FLASH_BEGIN takes a 5th word (encrypted flag) */
 	MPF_ESP_ROM_ERASE_BUG = 1 << 8,	/* ESP8266: FLASH_BEGIN erases too much */
+	/* ESP32: a FLASH_DEFL write programs the rest of the ROM's 32 KiB
+	 * inflate window past its end (doc/protocols.md 1.13) */
+	MPF_ESP_ROM_DEFL_OVERRUN = 1 << 9,
 };
 
 enum mpf_esp_mac_kind {

@@ -42,8 +42,11 @@ int mpf_usb_string(libusb_device_handle *h, uint8_t index, char *out, size_t cap
 const char *mpf_usb_udev_rule(uint16_t vid, uint16_t pid);
 void mpf_usb_access_hint(uint16_t vid, uint16_t pid, struct mpf_buf *out);
 
-/* A known CMSIS-DAP probe (by vid:pid), for listing probes we may not open. */
+/* A known CMSIS-DAP or ST-LINK probe (by vid:pid), for listing probes we
+ * may not open. */
 int mpf_usb_known_probe(uint16_t vid, uint16_t pid);
+/* An ST-LINK's protocol version by its ids: 2 (V2, V2-1), 3 (V3), 0 none. */
+int mpf_usb_stlink_version(uint16_t vid, uint16_t pid);
 /* A system DFU bootloader that serves any board of its family, whatever
  * serial number it reports (the STM32 one). */
 int mpf_usb_dfu_bootloader(uint16_t vid, uint16_t pid);

@@ -1,4 +1,4 @@
-/* usb_dap.c - CMSIS-DAP v1 (HID) and v2 (bulk) transports over libusb. */
+/* usb_dap.c - CMSIS-DAP v1 (HID) and v2 (bulk) and ST-LINK transports over libusb. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -57,6 +57,35 @@ static int classify(const struct libusb_config_descriptor *cfg, libusb_device_ha
 	return p->version;
 }
 
+/* An ST-LINK's debug interface is interface 0: its first bulk OUT and IN
+ * endpoints (0x02/0x81 on a V2, 0x01/0x81 on V2-1 and V3; the next IN one
+ * carries SWO trace). */
+static int classify_stlink(const struct libusb_config_descriptor *cfg, struct mpf_usb_probe *p)
+{
+	const struct libusb_interface_descriptor *d;
+	int e;
+
+	if (!(p->stlink = mpf_usb_stlink_version(p->u.vid, p->u.pid)) || !cfg->bNumInterfaces)
+		return 0;
+	d = &cfg->interface[0].altsetting[0];
+	for (e = 0; e < d->bNumEndpoints; e++) {
+		const struct libusb_endpoint_descriptor *ep = &d->endpoint[e];
+
+		if ((ep->bmAttributes & 3) != LIBUSB_TRANSFER_TYPE_BULK)
+			continue;
+		if ((ep->bEndpointAddress & 0x80) && !p->ep_in) {
+			p->ep_in = ep->bEndpointAddress;
+			p->max_packet = ep->wMaxPacketSize;
+		} else if (!(ep->bEndpointAddress & 0x80) && !p->ep_out) {
+			p->ep_out = ep->bEndpointAddress;
+		}
+	}
+	p->iface = d->bInterfaceNumber;
+	if (!p->ep_in || !p->ep_out)
+		p->stlink = 0;
+	return p->stlink;
+}
+
 int mpf_usb_probes(struct mpf_usb_probe **out)
 {
 	libusb_context *ctx = mpf_usb_ctx();
@@ -77,7 +106,7 @@ int mpf_usb_probes(struct mpf_usb_probe **out)
 		    libusb_get_config_descriptor(devs[i], 0, &cfg) < 0)
 			continue;
 		mpf_usb_describe(devs[i], &h, &p.u);
-		if ((h && classify(cfg, h, p.u.product, &p)) ||
+		if (classify_stlink(cfg, &p) || (h && classify(cfg, h, p.u.product, &p)) ||
 		    (p.u.denied && mpf_usb_known_probe(p.u.vid, p.u.pid))) {
 			p.dev = libusb_ref_device(devs[i]);
 			*out = mpf_xrealloc(*out, (n + 1) * sizeof(**out));
@@ -125,7 +154,7 @@ int mpf_usb_probe_select(const struct mpf_usb_probe *p, int n, const char *sel,
 	int i, found = -1, hits = 0;
 
 	if (!n)
-		return mpf_errf(err, MPF_ERR_NODEV, "no CMSIS-DAP probe found (is it plugged in, "
+		return mpf_errf(err, MPF_ERR_NODEV, "no CMSIS-DAP or ST-LINK probe found (is it plugged in, "
 				"and may you open it? see mpf-scan --kind probe)");
 	if (!sel) {
 		if (n == 1)
@@ -206,12 +235,38 @@ static int hid_read(void *ctx, uint8_t *pkt, size_t cap, int timeout_ms, struct 
 				 (unsigned)timeout_ms, err);
 }
 
-int mpf_usb_probe_open(struct mpf_usb_probe *p, struct mpf_dap *d, struct mpf_buf *err)
+/* ST-LINK: the command block, its data stage, the reply, each a plain
+ * bulk transfer (no zero-length packets). */
+static int st_write(void *ctx, const uint8_t *pkt, size_t len, int timeout_ms,
+		    struct mpf_buf *err)
+{
+	struct mpf_usb_probe *p = ctx;
+	int rc = mpf_usb_bulk(&p->ud, p->ep_out, (uint8_t *)pkt, (int)len, (unsigned)timeout_ms, err);
+
+	return rc < 0 ? rc : MPF_OK;
+}
+
+static int st_read(void *ctx, uint8_t *pkt, size_t cap, int timeout_ms, struct mpf_buf *err)
+{
+	struct mpf_usb_probe *p = ctx;
+
+	return mpf_usb_bulk(&p->ud, p->ep_in, pkt, (int)cap, (unsigned)timeout_ms, err);
+}
+
+void mpf_probe_link_release(struct mpf_probe_link *l)
+{
+	mpf_dap_release(&l->dap);
+}
+
+int mpf_usb_probe_open(struct mpf_usb_probe *p, struct mpf_probe_link *l, int timeout_ms,
+		       struct mpf_buf *err)
 {
 	struct mpf_dap_io io = { bulk_write, bulk_read, p };
+	struct mpf_dap *d = &l->dap;
 	int rc;
 
-	if (!p->version) {
+	memset(l, 0, sizeof(*l));
+	if (!p->version && !p->stlink) {
 		mpf_buf_reset(err);
 		mpf_usb_access_hint(p->u.vid, p->u.pid, err);
 		return MPF_ERR_PERM;
@@ -225,11 +280,20 @@ int mpf_usb_probe_open(struct mpf_usb_probe *p, struct mpf_dap *d, struct mpf_bu
 		mpf_usb_probe_close(p);
 		return rc;
 	}
+	if (p->stlink) {
+		io.write = st_write;
+		io.read = st_read;
+		mpf_stlink_init(&l->st, &io);
+		l->st.timeout_ms = timeout_ms;
+		l->stlink = 1;
+		return MPF_OK;
+	}
 	if (p->version == 1) {
 		io.write = hid_write;
 		io.read = hid_read;
 	}
 	mpf_dap_init(d, &io, p->version);
+	d->timeout_ms = timeout_ms;
 	p->dap = d;
 	if (p->version == 1)
 		d->packet_size = p->max_packet;

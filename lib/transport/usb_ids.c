@@ -20,6 +20,7 @@ struct usb_id {
 	uint16_t vid, pid;
 	const char *name;
 	int hidraw;	/* a hidraw rule too, for tools that use hidapi (v1 probes) */
+	int stlink;	/* ST-LINK protocol version (2: V2 and V2-1, 3: V3) */
 };
 
 static const struct usb_id probes[] = {
@@ -35,6 +36,20 @@ static const struct usb_id probes[] = {
 	{ 0xc251, 0x2750, "Keil ULINKplus" },
 	{ 0x1a86, 0x8011, "WCH-Link" },
 	{ 0x0483, 0x572a, "RadioOperator CMSIS-DAP" },
+};
+
+/* ST-LINK/V1 (0483:3744) speaks SCSI over mass storage and no SWD worth
+ * having; the V3 boot loaders (374d, 3755) only update firmware. */
+static const struct usb_id stlinks[] = {
+	{ .vid = 0x0483, .pid = 0x3748, .name = "ST-LINK/V2", .stlink = 2 },
+	{ .vid = 0x0483, .pid = 0x374b, .name = "ST-LINK/V2-1 (Nucleo, Discovery)", .stlink = 2 },
+	{ .vid = 0x0483, .pid = 0x3752, .stlink = 2 },
+	{ .vid = 0x0483, .pid = 0x374e, .name = "STLINK-V3 (V3E, V3MINIE, V3SET, V3PWR)",
+	  .stlink = 3 },
+	{ .vid = 0x0483, .pid = 0x374f, .stlink = 3 },
+	{ .vid = 0x0483, .pid = 0x3753, .stlink = 3 },
+	{ .vid = 0x0483, .pid = 0x3754, .stlink = 3 },
+	{ .vid = 0x0483, .pid = 0x3757, .stlink = 3 },
 };
 
 static const struct usb_id dfu_bootloaders[] = {
@@ -53,6 +68,12 @@ static const struct udev_file {
 		.ids = probes, .n = N(probes),
 	},
 	{
+		.name = "50-mpf-stlink.rules",
+		.about = "# mpf: access to ST-LINK/V2, V2-1 and V3 debug probes for members of\n"
+			 "# plugdev and the logged-in user.\n",
+		.ids = stlinks, .n = N(stlinks),
+	},
+	{
 		.name = "65-mpf-stm32-dfu.rules",
 		.about = "# mpf: let members of plugdev (and the logged-in user) use the STM32 DFU\n"
 			 "# bootloader (ST system bootloader and MicroPython mboot, 0483:df11).\n",
@@ -60,25 +81,46 @@ static const struct udev_file {
 	},
 };
 
-static const struct udev_file *file_of(uint16_t vid, uint16_t pid)
+static const struct usb_id *id_of(uint16_t vid, uint16_t pid, const struct udev_file **file)
 {
 	size_t f, i;
 
 	for (f = 0; f < N(files); f++)
 		for (i = 0; i < files[f].n; i++)
-			if (files[f].ids[i].vid == vid && files[f].ids[i].pid == pid)
-				return &files[f];
+			if (files[f].ids[i].vid == vid && files[f].ids[i].pid == pid) {
+				*file = &files[f];
+				return &files[f].ids[i];
+			}
+	*file = NULL;
 	return NULL;
+}
+
+static const struct udev_file *file_of(uint16_t vid, uint16_t pid)
+{
+	const struct udev_file *f;
+
+	id_of(vid, pid, &f);
+	return f;
 }
 
 int mpf_usb_known_probe(uint16_t vid, uint16_t pid)
 {
-	return file_of(vid, pid) == &files[0];
+	const struct udev_file *f = file_of(vid, pid);
+
+	return f == &files[0] || f == &files[1];
+}
+
+int mpf_usb_stlink_version(uint16_t vid, uint16_t pid)
+{
+	const struct udev_file *f;
+	const struct usb_id *id = id_of(vid, pid, &f);
+
+	return id ? id->stlink : 0;
 }
 
 int mpf_usb_dfu_bootloader(uint16_t vid, uint16_t pid)
 {
-	return file_of(vid, pid) == &files[1];
+	return file_of(vid, pid) == &files[2];
 }
 
 /* Any other device we may not open is a DFU device found by its interface
@@ -87,7 +129,7 @@ const char *mpf_usb_udev_rule(uint16_t vid, uint16_t pid)
 {
 	const struct udev_file *f = file_of(vid, pid);
 
-	return f ? f->name : files[1].name;
+	return f ? f->name : files[2].name;
 }
 
 void mpf_usb_access_hint(uint16_t vid, uint16_t pid, struct mpf_buf *out)

@@ -45,7 +45,17 @@ usb_disk() {
 	ln -sf "$_u/1-1.$1:1.0/host$1/block/uf2sim$1" sys/class/block/uf2sim$1
 }
 
-# run NAME N IDENTITY(yes|no): prints the figures of one pipeline run
+# usb_port N: the board's serial port (the pty behind ttyN) on the same
+# USB device, as /sys/class/tty/ttyACM0 is, and no serial number: a board
+# whose record has no USB identity, told by its port's place in sysfs
+usb_port() {
+	_u=$d/sys/devices/usb1/1-1/1-1.$1
+	_pts=$(readlink "$d/tty$1")
+	rm -f "$_u/serial" && mkdir -p "$_u/1-1.$1:1.0/tty/${_pts##*/}" sys/class/tty &&
+	ln -sfn "$_u/1-1.$1:1.0/tty/${_pts##*/}" "sys/class/tty/${_pts##*/}"
+}
+
+# run NAME N IDENTITY(yes|topology|no): prints the figures of one pipeline run
 run() {
 	for p in $(cat b*.pid 2>/dev/null); do kill "$p" 2>/dev/null; done
 	rm -rf b* drv* in out sys
@@ -69,6 +79,7 @@ run() {
 	while [ $n -lt "$2" ]; do
 		i=0
 		while ! [ -e tty$n ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+		[ "$3" = topology ] && usb_port $n
 		n=$((n + 1))
 	done
 	t0=$(now_ms)
@@ -103,8 +114,10 @@ run "four boards -j 4, USB locations" 4 yes
 one=$(cat total.1)
 four=$(cat total.4)
 echo "uf2 four boards / one board: $(awk -v a="$four" -v b="$one" 'BEGIN { printf "%.2f", a / b }') x (goal < 1.5; boards told apart by USB location go in parallel)"
-run "four boards -j 4, no USB identity" 4 no
-echo "uf2 four boards without identity / one board: $(awk -v a="$(cat total.4)" -v b="$one" 'BEGIN { printf "%.2f", a / b }') x (bootloader entry one board at a time, copies overlap)"
+run "four boards -j 4, no USB serial or location in the records" 4 topology
+echo "uf2 four boards without identity in their records / one board: $(awk -v a="$(cat total.4)" -v b="$one" 'BEGIN { printf "%.2f", a / b }') x (goal < 1.5; each drive told by its serial port's USB location in sysfs)"
+run "four boards -j 4, nothing to tell them apart" 4 no
+echo "uf2 four boards nothing tells apart / one board: $(awk -v a="$(cat total.4)" -v b="$one" 'BEGIN { printf "%.2f", a / b }') x (bootloader entry one board at a time, as it must be; copies overlap)"
 
 # The mpy activator (machine.bootloader() over the raw REPL) on the REPL
 # simulator: same pacing; phases from the drive's log, the end is mpf-uf2

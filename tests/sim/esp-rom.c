@@ -4,7 +4,7 @@
  *           [--boot download|strap|silent|deaf] [--fault KIND:N]...
  *           [--log FILE] [--link PATH] [--stdio] [--stub-replies]
  *           [--secure-download] [--flash-timing] [--usb-jtag] [--xtal 26]
- *           [--rev MAJOR*100+MINOR] [--usb-otg] [--pty-fd N]
+ *           [--rev MAJOR*100+MINOR] [--usb-otg] [--pty-fd N] [--no-auto-reset]
  *
  * Prints the pty path on its first line (like QEMU) and serves until
  * killed. Behaviour follows doc/protocols.md section 1 and the chip table in
@@ -21,15 +21,19 @@
  * Anything a ROM would not accept from a correct host is a VIOLATION:
  * printed to stderr, written to the log, and the simulator exits 3, so a
  * sloppy client cannot pass a test. Faults (--fault, N counts data blocks
- * received, from 1): drop (one byte of the block is lost on the wire),
- * checksum (a payload byte is corrupted), noreply (the block is lost
- * entirely), vanish (the device disappears), baud (CHANGE_BAUDRATE is
+ * received, from 1; KIND:N*COUNT for COUNT blocks in a row): drop (one
+ * byte of the block is lost on the wire), checksum (a payload byte is
+ * corrupted), noreply (the block is lost entirely), vanish (the device disappears), baud (CHANGE_BAUDRATE is
  * acknowledged but the UART stays at its old rate). --usb-jtag: the chip
  * is on its USB-Serial/JTAG port, whose RTC watchdog and super-watchdog
  * keep running in the loader: unless the host disables them, the chip
  * resets into its firmware 64 data blocks into a write. --usb-otg: the
  * chip is on its ROM's USB-OTG port, entered with BOOT held: DTR/RTS do
  * nothing there, an RTC watchdog reset is the way back to the firmware.
+ *
+ * --no-auto-reset: the board has no auto-reset circuit, so the host cannot
+ * reset the chip: a SYNC at another rate than the UART's is noise, not the
+ * sign of a reset.
  *
  * --pty-fd N: serve on the pty master N inherited from another simulator
  * instead of making a pty, and exit when the host closes the port. This is
@@ -72,7 +76,8 @@ static struct {
 	int pace, stdio_mode, stub_replies, secure_download, flash_timing, usb_jtag, usb_otg;
 	int xtal_mhz;			/* 26 or 40 (ESP32-C2: --xtal 26) */
 	int rev;			/* chip revision, major*100+minor (--rev) */
-	long fault_at[F_MAX];
+	long fault_at[F_MAX], fault_count[F_MAX];	/* --fault KIND:N[*COUNT] */
+	int no_auto_reset;		/* the host cannot reset the chip */
 	int fault_baud;
 } opt = { .pty_fd = -1, .boot = "download", .flash_size = 4u << 20, .xtal_mhz = 40, .rev = 1 };
 
@@ -95,7 +100,12 @@ static struct {
 	/* the write in progress */
 	enum { W_NONE, W_PLAIN, W_DEFL } wmode;
 	uint32_t w_off, w_erase, w_blocks, w_bsize, w_seq;
+	uint32_t w_lag;			/* blocks refused for their checksum: the ROM
+					 * counted them but did not move its write address */
+	int w_resync;			/* a SYNC came during the write */
 	uint64_t w_done;
+	uint8_t window[0x8000];		/* the ROM's inflate window, kept across writes */
+	uint8_t last_op;		/* the op of the ROM's last reply */
 	z_stream z;
 	int z_live, z_end;
 	uint32_t spi[64];		/* SPI controller registers, by word offset */
@@ -256,6 +266,7 @@ static void reply(uint8_t op, uint32_t value, const void *data, size_t len, uint
 	struct mpf_buf out = MPF_BUF_INIT;
 
 	mpf_esp_encode_reply(&out, op, value, data, len, status, error, s.status_len);
+	s.last_op = op;
 	send_bytes(out.buf, out.len);
 	mpf_buf_release(&out);
 }
@@ -270,13 +281,15 @@ static void fail(uint8_t op, uint8_t error)
 	reply(op, 0, NULL, 0, 1, error);
 }
 
-/* What a ROM does with an opcode it lacks: error 0x05, repeated (1.3). */
+/* What a ROM does with an opcode it lacks: error 0x05, repeated, in the
+ * header of its last reply, not the op asked (1.3). */
 static void unknown(uint8_t op)
 {
+	uint8_t last = s.last_op ? s.last_op : op;
 	int i;
 
 	for (i = 0; i < 8; i++)
-		fail(op, MPF_ESP_ERR_INVALID);
+		fail(last, MPF_ESP_ERR_INVALID);
 }
 
 /* ---- flash -------------------------------------------------------------- */
@@ -388,8 +401,8 @@ static uint32_t read_reg(uint32_t a)
 			return (uint32_t)m[2] << 24 | (uint32_t)m[3] << 16 | m[4] << 8 | m[5];
 		if (a == c->mac_reg + 8)
 			return 0x5A0000u | (uint32_t)m[0] << 8 | m[1];	/* 0x5A: CRC byte */
-		if (a == c->mac_reg + 12)	/* package D0WD, rev bit 0 */
-			return 1u << 15;
+		if (a == c->mac_reg + 12)	/* package 1 (D0WD), rev bit 0: an ECO3 chip's word 3 */
+			return 0xA200;
 		if (a == c->mac_reg + 20)	/* rev bit 1, minor 0, default SPI pads */
 			return 1u << 20;
 		if (a == 0x3FF6607C)		/* APB_CTL_DATE: rev bit 2 -> v3.0 */
@@ -523,7 +536,9 @@ static void end_write_check_quiet(void)
 
 static void end_write_check(const char *why)
 {
-	if (s.wmode == W_DEFL && !s.z_end && s.w_seq)
+	/* a host may give up a write and start over, after a refused block
+	 * or a new SYNC, but not leave one half done otherwise */
+	if (s.wmode == W_DEFL && !s.z_end && s.w_seq && !s.w_lag && !s.w_resync)
 		violation("%s while a deflate write has only %u of %u blocks", why, s.w_seq,
 			  s.w_blocks);
 	if (s.z_live)
@@ -545,6 +560,7 @@ static void cmd_sync(const uint8_t *d, size_t len)
 			violation("SYNC byte %zu is 0x%02x, not 0x55", i, d[i]);
 	if (!s.synced)
 		s.uart_baud = host_baud();	/* autobaud */
+	s.w_resync = s.wmode != W_NONE;
 	s.synced = 1;
 	/* the ROM answers about eight times */
 	for (n = 0; n < 8; n++)
@@ -580,7 +596,7 @@ static void cmd_begin(uint8_t op, const uint8_t *d, size_t len)
 		erase_sectors(off / 0x1000, sectors);
 	s.wmode = defl ? W_DEFL : W_PLAIN;
 	s.w_off = off, s.w_erase = erase, s.w_blocks = blocks, s.w_bsize = bsize;
-	s.w_seq = 0, s.w_done = 0, s.z_end = 0;
+	s.w_seq = 0, s.w_done = 0, s.z_end = 0, s.w_lag = 0, s.w_resync = 0;
 	if (defl) {
 		memset(&s.z, 0, sizeof(s.z));
 		if (inflateInit(&s.z) != Z_OK)
@@ -588,6 +604,34 @@ static void cmd_begin(uint8_t op, const uint8_t *d, size_t len)
 		s.z_live = 1;
 	}
 	ok(op, 0);
+}
+
+static void keep_window(const uint8_t *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		s.window[(s.w_done + i) % sizeof(s.window)] = p[i];
+}
+
+/* The ESP32 ROM at the end of a deflate stream (1.13): it programs the
+ * rest of its window past the end, from the next page on (a whole window
+ * when the end is on a window boundary), with what the window held. */
+static void window_overrun(void)
+{
+	uint64_t w = sizeof(s.window), from = (s.w_done + 0xFF) / 0x100 * 0x100;
+	uint64_t to = s.w_done % w ? (s.w_done + w - 1) / w * w : s.w_done + w, p;
+	uint8_t junk[0x8000];
+
+	if (s.w_off + to > opt.flash_size)
+		to = opt.flash_size - s.w_off;
+	if (from >= to)
+		return;
+	for (p = from; p < to; p++)
+		junk[p - from] = s.window[p % w];
+	logf_("inflate window over-write 0x%llx+0x%llx", (unsigned long long)(s.w_off + from),
+	      (unsigned long long)(to - from));
+	program(s.w_off + from, junk, (size_t)(to - from));
 }
 
 static int inflate_block(const uint8_t *p, size_t n)
@@ -611,10 +655,13 @@ static int inflate_block(const uint8_t *p, size_t n)
 			violation("deflate stream inflates past the %u bytes FLASH_DEFL_BEGIN "
 				  "announced", s.w_erase);
 		program(s.w_off + s.w_done, out, got);
+		keep_window(out, got);
 		s.w_done += got;
 	}
 	if (r == Z_STREAM_END) {
 		s.z_end = 1;
+		if (has(MPF_ESP_ROM_DEFL_OVERRUN))
+			window_overrun();
 		if (s.z.avail_in)
 			violation("%u bytes after the end of the deflate stream", s.z.avail_in);
 	}
@@ -637,12 +684,22 @@ static void cmd_data(uint8_t op, const uint8_t *d, size_t len, uint32_t chk)
 	if (n != len - 16)
 		violation("data header says %u bytes, the command carries %zu", n, len - 16);
 	if (mpf_esp_checksum(d + 16, n) != chk) {
+		/* the real ROMs count the block anyway (1.13) */
 		logf_("checksum error seq=%u", seq);
+		s.w_seq++, s.w_lag++;
 		fail(op, MPF_ESP_ERR_CHECKSUM);
+		return;
+	}
+	if (seq != s.w_seq && s.w_lag) {
+		logf_("refused seq=%u: the ROM expects %u", seq, s.w_seq);
+		fail(op, MPF_ESP_ERR_INVALID);
 		return;
 	}
 	if (seq != s.w_seq)
 		violation("block seq %u, expected %u", seq, s.w_seq);
+	if (s.w_lag)
+		logf_("seq=%u written where block %u belongs", seq, seq - s.w_lag);
+	seq -= s.w_lag;
 	if (seq >= s.w_blocks)
 		violation("block %u of a write announced as %u blocks", seq, s.w_blocks);
 	if (!defl && n != s.w_bsize)
@@ -923,7 +980,8 @@ static void handle_frame(uint8_t *f, size_t n)
 			msync(s.flash, opt.flash_size, MS_SYNC);
 			exit(0);
 		}
-		if (s.data_blocks == opt.fault_at[F_NOREPLY]) {
+		if (s.data_blocks >= opt.fault_at[F_NOREPLY] &&
+		    s.data_blocks < opt.fault_at[F_NOREPLY] + opt.fault_count[F_NOREPLY]) {
 			logf_("fault noreply");
 			return;
 		}
@@ -997,7 +1055,7 @@ static void feed(uint8_t *p, size_t n)
 	long hb = host_baud();
 	int r;
 
-	if (s.uart_baud && !same_rate(hb, s.uart_baud) && has_sync(p, n)) {
+	if (s.uart_baud && !same_rate(hb, s.uart_baud) && has_sync(p, n) && !opt.no_auto_reset) {
 		/* A pty carries no DTR/RTS, and a quick close and reopen of the
 		 * port is invisible here: a SYNC at another rate stands for the
 		 * reset the host makes before it syncs. */
@@ -1109,7 +1167,7 @@ static int deaf(void)
 
 static void serve(void)
 {
-	int present = 0;
+	int present = 0, booted = 0;
 	uint8_t buf[8192];
 
 	for (;;) {
@@ -1128,9 +1186,12 @@ static void serve(void)
 			usleep(5000);
 			continue;
 		}
-		if (!present) {
+		if (!present && opt.no_auto_reset && booted) {
+			present = 1;	/* nothing reboots the chip: it stays as it was */
+			logf_("port opened");
+		} else if (!present) {
 			/* the port was opened: the auto-reset circuit reboots the chip */
-			present = 1;
+			present = booted = 1;
 			session_reset();
 			logf_("port opened");
 			boot_banner();
@@ -1164,6 +1225,7 @@ static uint64_t parse_size(const char *v)
 
 static void parse_fault(const char *v)
 {
+	char *end;
 	int i;
 
 	for (i = 0; i < F_MAX; i++) {
@@ -1175,8 +1237,9 @@ static void parse_fault(const char *v)
 			opt.fault_baud = 1;
 			return;
 		}
-		if (v[l] != ':' || (opt.fault_at[i] = strtol(v + l + 1, NULL, 0)) <= 0)
+		if (v[l] != ':' || (opt.fault_at[i] = strtol(v + l + 1, &end, 0)) <= 0)
 			die("--fault %s:N needs a block number from 1", fault_names[i]);
+		opt.fault_count[i] = *end == '*' ? strtol(end + 1, NULL, 0) : 1;
 		return;
 	}
 	die("unknown fault '%s' (drop, checksum, noreply, vanish, baud)", v);
@@ -1196,6 +1259,7 @@ static int flag_arg(const char *a)
 		{ "--usb-otg", &opt.usb_otg },
 		{ "--usb-jtag", &opt.usb_jtag },
 		{ "--flash-timing", &opt.flash_timing },
+		{ "--no-auto-reset", &opt.no_auto_reset },
 	};
 	size_t i;
 

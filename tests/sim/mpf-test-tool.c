@@ -2,9 +2,14 @@
  * t/helper/test-tool). Never installed.
  *
  *   mpf-test-tool filter [common options] [--set KEY=VALUE] [--fail-if KEY]
+ *                        [--device-field KEY] [--stamp NAME]
  *       Run the record filter over stdin like any applet: records with a
  *       "delay_ms" field sleep that long first (to test -j ordering), get
  *       KEY=VALUE set, and fail with an error when they carry --fail-if KEY.
+ *       --device-field: the record's KEY names the device its job works on
+ *       (jobs on one device take turns). --stamp NAME: each record handled gets
+ *       NAME_began and NAME_ended, the job's start and end (ms on
+ *       CLOCK_MONOTONIC, one clock for every stage of a pipeline).
  *       Records with "skip": true are not wanted and pass through; records
  *       with "progress": N report N bytes of progress in 4 steps (and log
  *       their "log" text as a warning half way).
@@ -45,11 +50,13 @@
 #include <termios.h>
 #include <unistd.h>
 
-static const char *set_kv, *fail_key;
+static const char *set_kv, *fail_key, *device_field, *stamp;
 
 static const struct mpf_opt filter_opts[] = {
 	OPT_STRING(0, "set", &set_kv, "KEY=VALUE", "set a string field in every record handled"),
 	OPT_STRING(0, "fail-if", &fail_key, "KEY", "fail records that have this field"),
+	OPT_STRING(0, "device-field", &device_field, "KEY", "the field naming a record's device"),
+	OPT_STRING(0, "stamp", &stamp, "NAME", "put the job's start and end times in each record"),
 	OPT_END(),
 };
 
@@ -58,9 +65,25 @@ static int wants(const struct mpf_record *rec, void *ctx)
 	return !mpf_rec_bool(rec, "skip", 0);
 }
 
+static const char *device(const struct mpf_record *rec, struct mpf_buf *out, void *ctx)
+{
+	return device_field ? mpf_rec_str(rec, device_field) : NULL;
+}
+
+static void set_stamp(struct mpf_record *rec, const char *what)
+{
+	char key[80];
+
+	snprintf(key, sizeof(key), "%s_%s", stamp, what);
+	mpf_rec_set_int(rec, key, mpf_now_ms());
+}
+
 static int run(struct mpf_record *rec, void *ctx)
 {
 	long long ms = mpf_rec_int(rec, "delay_ms", 0), total = mpf_rec_int(rec, "progress", 0);
+
+	if (stamp)
+		set_stamp(rec, "began");
 
 	if (ms > 0 && mpf_sleep_ms((int)ms) < 0) {
 		mpf_rec_set_error(rec, "interrupted", "interrupted after %lld ms", ms);
@@ -79,6 +102,8 @@ static int run(struct mpf_record *rec, void *ctx)
 		}
 		mpf_progress_end(p, 1);
 	}
+	if (stamp)
+		set_stamp(rec, "ended");
 	if (fail_key && mpf_rec_get(rec, fail_key)) {
 		mpf_rec_set_error(rec, "test", "record has '%s'", fail_key);
 		return MPF_ERR_FAIL;
@@ -99,7 +124,7 @@ static const struct mpf_column cols[] = {
 
 static int filter_main(int argc, char **argv)
 {
-	struct mpf_filter f = { wants, run, NULL, cols };
+	struct mpf_filter f = { wants, run, NULL, cols, device };
 
 	return mpf_filter_fd(&f, STDIN_FILENO, "stdin");
 }

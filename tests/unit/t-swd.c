@@ -11,7 +11,8 @@
 #include "test-lib.h"
 
 static struct dapsim_io io;
-static struct mpf_dap dap;
+static struct mpf_probe_link link;
+static struct mpf_dap *const dapp = &link.dap;
 static struct dapsim_target *tgt;
 static struct mpf_swd swd;
 static struct mpf_buf err = MPF_BUF_INIT;
@@ -22,12 +23,12 @@ static int attach(const char *model, unsigned psize, unsigned pcount, int halt)
 	int rc;
 
 	dapsim_target_free(tgt);
-	mpf_dap_release(&dap);
+	mpf_dap_release(dapp);
 	tgt = dapsim_target_new(model);
-	dapsim_io_init(&io, &dap, tgt, psize, pcount);
+	dapsim_io_init(&io, dapp, tgt, psize, pcount);
 	o.halt = halt;
 	mpf_buf_reset(&err);
-	rc = mpf_swd_attach(&swd, &dap, &o, &err);
+	rc = mpf_swd_attach(&swd, &link, &o, &err);
 	if (rc < 0)
 		test_msg("attach %s: %s", model, mpf_buf_str(&err));
 	return rc;
@@ -43,22 +44,22 @@ static void t_packing(void)
 	if (!check_int(rc, ==, 0))
 		return;
 	/* 20 single writes: 12 fit a 64-byte DAP_Transfer (3 + 12 * 5) */
-	p0 = dap.stats.packets;
+	p0 = dapp->stats.packets;
 	for (i = 0; i < 20; i++)
-		mpf_dap_q_write(&dap, DAP_A(DP_SELECT), 0);
-	rc = mpf_dap_run(&dap, &err);
+		mpf_dap_q_write(dapp, DAP_A(DP_SELECT), 0);
+	rc = mpf_dap_run(dapp, &err);
 	check_int(rc, ==, 0);
-	check_int(dap.stats.packets - p0, ==, 2);
+	check_int(dapp->stats.packets - p0, ==, 2);
 	/* 140 words to RAM in one window: 140 / 14 = 10 full blocks, no head */
 	for (i = 0; i < 300; i++)
 		words[i] = i * 0x01010101u;
-	p0 = dap.stats.packets;
+	p0 = dapp->stats.packets;
 	io.max_inflight = 0;
 	mpf_adiv5_q_write(&swd.a, 0x20000000, words, 140);
 	rc = mpf_adiv5_run(&swd.a, &err);
 	check_int(rc, ==, 0);
 	/* CSW+TAR (+ CTRL/STAT check) in one DAP_Transfer, then 10 blocks, then the check */
-	check_int(dap.stats.packets - p0, <=, 12);
+	check_int(dapp->stats.packets - p0, <=, 12);
 	check_int(io.max_inflight, ==, 4);
 }
 
@@ -74,35 +75,35 @@ static void t_execute_commands(void)
 	for (i = 0; i < n; i++)
 		w[i] = i * 2654435761u;
 	rc = attach("stm32f405", 512, 4, 0);
-	if (!check_int(rc, ==, 0) || !check(dap.exec))
+	if (!check_int(rc, ==, 0) || !check(dapp->exec))
 		goto out;
-	p0 = dap.stats.packets;
+	p0 = dapp->stats.packets;
 	rc = mpf_adiv5_write(&swd.a, 0x20000000, w, n, &err);
 	check_int(rc, ==, 0);
-	with = dap.stats.packets - p0;
+	with = dapp->stats.packets - p0;
 	rc = mpf_adiv5_read(&swd.a, 0x20000000, r, n, &err);
 	check_int(rc, ==, 0);
 	check_mem(w, r, 4 * n);
 	check_int(with * 126, <=, n * 105 / 100 + 126);
-	dap.exec = 0;
+	dapp->exec = 0;
 	memset(r, 0, 4 * n);
-	p0 = dap.stats.packets;
+	p0 = dapp->stats.packets;
 	rc = mpf_adiv5_write(&swd.a, 0x20000000, w, n, &err);
 	check_int(rc, ==, 0);
-	without = dap.stats.packets - p0;
+	without = dapp->stats.packets - p0;
 	check_int(without, ==, 16 * 9 + 1);
 	rc = mpf_adiv5_read(&swd.a, 0x20000000, r, n, &err);
 	check_int(rc, ==, 0);
 	check_mem(w, r, 4 * n);
 	/* firmware that does not know the command is detected as such */
 	dapsim_target_free(tgt);
-	mpf_dap_release(&dap);
+	mpf_dap_release(dapp);
 	tgt = dapsim_target_new("stm32f405");
-	dapsim_io_init(&io, &dap, tgt, 512, 4);
+	dapsim_io_init(&io, dapp, tgt, 512, 4);
 	io.probe.no_execute = 1;
-	rc = mpf_dap_setup(&dap, &err);
+	rc = mpf_dap_setup(dapp, &err);
 	check_int(rc, ==, 0);
-	check(!dap.exec);
+	check(!dapp->exec);
 	check_int(io.probe.violations, ==, 0);
 out:
 	free(w);
@@ -265,17 +266,17 @@ static void t_nrf_protect(void)
 	tgt = dapsim_target_new("nrf52840");
 	dapsim_poke(tgt, 0x2000, b, 4);
 	dapsim_target_protect(tgt);
-	mpf_dap_release(&dap);
-	dapsim_io_init(&io, &dap, tgt, 64, 2);
+	mpf_dap_release(dapp);
+	dapsim_io_init(&io, dapp, tgt, 64, 2);
 	mpf_buf_reset(&err);
-	rc = mpf_swd_attach(&swd, &dap, &o, &err);
+	rc = mpf_swd_attach(&swd, &link, &o, &err);
 	check_int(rc, ==, MPF_ERR_PERM);
 	check(strstr(mpf_buf_str(&err), "--unlock") != NULL);
 	dapsim_peek(tgt, 0x2000, back, 4);
 	check_mem(back, b, 4);		/* nothing was erased without --unlock */
 	o.unlock = 1;
 	mpf_buf_reset(&err);
-	rc = mpf_swd_attach(&swd, &dap, &o, &err);
+	rc = mpf_swd_attach(&swd, &link, &o, &err);
 	if (!check_int(rc, ==, 0))
 		test_msg("%s", mpf_buf_str(&err));
 	check(swd.unlocked);
@@ -331,7 +332,7 @@ int main(void)
 	TEST(t_nrf_protect(), "protected nRF52: refused without --unlock, erased with it");
 	TEST(t_elf(), "ELF PT_LOAD segments at their load addresses, bounds checked");
 	dapsim_target_free(tgt);
-	mpf_dap_release(&dap);
+	mpf_dap_release(dapp);
 	mpf_buf_release(&err);
 	return test_done();
 }

@@ -32,9 +32,11 @@ static int each_rule(const char *name, int want)
 static void t_rules_agree(void)
 {
 	check_str(mpf_usb_udev_file(0), "50-mpf-cmsis-dap.rules");
-	check_str(mpf_usb_udev_file(1), "65-mpf-stm32-dfu.rules");
-	check(mpf_usb_udev_file(2) == NULL);
+	check_str(mpf_usb_udev_file(1), "50-mpf-stlink.rules");
+	check_str(mpf_usb_udev_file(2), "65-mpf-stm32-dfu.rules");
+	check(mpf_usb_udev_file(3) == NULL);
 	check_int(each_rule("50-mpf-cmsis-dap.rules", 1), >, 20);
+	check_int(each_rule("50-mpf-stlink.rules", 1), ==, 8);
 	check_int(each_rule("65-mpf-stm32-dfu.rules", 0), ==, 1);
 }
 
@@ -46,6 +48,14 @@ static void t_named_ones(void)
 	check(mpf_usb_known_probe(0x03eb, 0x2177));
 	check(mpf_usb_known_probe(0x03eb, 0x2180));
 	check(!mpf_usb_known_probe(0x0483, 0xdf11));
+	/* ST-LINKs: the protocol version by id; V1 (SCSI) and the V3 boot
+	 * loader are none */
+	check_int(mpf_usb_stlink_version(0x0483, 0x3748), ==, 2);
+	check_int(mpf_usb_stlink_version(0x0483, 0x374b), ==, 2);
+	check_int(mpf_usb_stlink_version(0x0483, 0x374e), ==, 3);
+	check_int(mpf_usb_stlink_version(0x0483, 0x3744), ==, 0);
+	check_int(mpf_usb_stlink_version(0x0483, 0x374d), ==, 0);
+	check_int(mpf_usb_stlink_version(0x0d28, 0x0204), ==, 0);
 	/* any other device we may not open is a DFU device */
 	check_str(mpf_usb_udev_rule(0x1234, 0x5678), "65-mpf-stm32-dfu.rules");
 	check_int(mpf_usb_udev_rules("99-other.rules", &b), ==, -1);

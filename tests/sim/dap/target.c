@@ -174,6 +174,8 @@ static void sysreset(struct dapsim_target *t)
 	t->cpu.running = 0;
 	/* the core is caught at the reset vector when asked, else it runs */
 	t->halted = (t->dhcsr_c & 1) && (t->demcr & 1);
+	if (t->halted)
+		t->dhcsr_c |= 2;
 	if (t->c->ctl == CTL_NRF)
 		t->approtect = rd32(t->uicr + 0x208) != 0xFFFFFFFFu;
 }
@@ -1000,6 +1002,8 @@ void dapsim_set_nreset(struct dapsim_target *t, int level)
 		sysreset(t);
 	if (level && !t->nreset) {
 		t->halted = (t->dhcsr_c & 1) && (t->demcr & 1);
+		if (t->halted)
+			t->dhcsr_c |= 2;
 		t->reset_st = 1;
 	}
 	t->nreset = level;
@@ -1190,7 +1194,9 @@ int dapsim_transfer(struct dapsim_target *t, uint8_t req, uint32_t *data, uint64
 static int cpu_read(void *ctx, uint32_t addr, int size, uint32_t *v)
 {
 	struct dapsim_target *t = ctx;
-	uint32_t off = addr - t->c->regs;
+	/* any byte of the status word: stlink-tools' F4 loader polls BSY with
+	 * a halfword read of SR's upper half */
+	uint32_t off = (addr - t->c->regs) & ~3u;
 	int status = addr >= t->c->regs && off < 0x1000 &&
 		     (t->c->ctl == CTL_NRF ? off == 0x400 || off == 0x408
 		      : t->c->ctl == CTL_H7 ? (off & 0xFF) == 0x10
@@ -1220,7 +1226,10 @@ void dapsim_run(struct dapsim_target *t, uint64_t now_us, unsigned max)
 	 * interpreter slower than the part loses the rest of the slice */
 	rc = thumb_step(&t->cpu, t->regs, max, &t->now, now_us);
 	if (rc == THUMB_BKPT) {
+		/* entering Debug state sets C_HALT too (ARMv7-M C1.6.3, DHCSR):
+		 * stlink-tools waits for C_HALT, not S_HALT */
 		t->halted = 1;
+		t->dhcsr_c |= 2;
 	} else if (rc == THUMB_FAULT) {
 		violation(t, "core fault at pc 0x%08x: %s", t->regs[15], t->cpu.why);
 		t->lockup = 1;

@@ -26,23 +26,21 @@
  *                     target answers only under reset (connect under reset)
  * Flash (and UICR) persist in $MPF_USBSIM_STATE as MODEL-SERIAL.flash/.uicr.
  */
-#define _POSIX_C_SOURCE 200809L	/* nanosleep */
 #include "usbsim.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "../dap/probe.h"
+#include "dapsim-usb.h"
 
 #define QMAX 64
 
 struct dap {
-	struct dapsim_target *t;
+	struct dapsim_usb u;		/* the target, time_scale, traced events */
 	struct dapsim_probe p;
 	int v1;
-	double scale;
 	long long unplug_after;
 	uint8_t q[QMAX][1024];
 	size_t qlen[QMAX];
@@ -52,7 +50,11 @@ struct dap {
 	uint8_t dev_desc[18];
 	const char *strings[5];
 	int warned_full;
-	struct dapsim_counts seen;	/* target counters already logged */
+	/* The wire takes real time without holding up other probes: a reply
+	 * is ready when the probe is done on the wire (ready[slot]); a
+	 * command starts when the one before it ended (cmd_start_ns). */
+	uint64_t ready[QMAX], last_ready, cmd_start_ns, wire_ns;
+	int in_cmd;
 };
 
 static const char *const keys[] = {
@@ -69,23 +71,18 @@ static const uint8_t hid_report[] = {
 static uint64_t clock_us(void *ctx)
 {
 	struct dap *d = ctx;
-	double us = (double)usbsim_now_ns() / 1000.0;
+	double us = (double)(d->in_cmd ? d->cmd_start_ns : usbsim_now_ns()) / 1000.0;
 
-	return d->scale > 0 ? (uint64_t)(us / d->scale) : (uint64_t)us * 1000000u;
+	return d->u.scale > 0 ? (uint64_t)(us / d->u.scale) : (uint64_t)us * 1000000u;
 }
 
-/* The SWD wire takes real time (scaled like the flash): sleep it. */
+/* The SWD wire takes real time (scaled like the flash): the command's
+ * reply is ready that much later (its IN transfer waits, see reply). */
 static void pace(void *ctx, uint64_t wire_us)
 {
 	struct dap *d = ctx;
-	double ns = (double)wire_us * 1000.0 * d->scale;
-	struct timespec ts;
 
-	if (ns < 1000.0)
-		return;
-	ts.tv_sec = (time_t)(ns / 1e9);
-	ts.tv_nsec = (long)(ns - (double)ts.tv_sec * 1e9);
-	nanosleep(&ts, NULL);
+	d->wire_ns = (uint64_t)((double)wire_us * 1000.0 * d->u.scale);
 }
 
 static void put16(uint8_t *b, unsigned v) { b[0] = v & 0xFF; b[1] = (v >> 8) & 0xFF; }
@@ -124,38 +121,22 @@ static void descriptors(struct dap *d, unsigned mps)
 static int create_common(struct usbsim_dev *dev, int v1)
 {
 	struct dap *d = calloc(1, sizeof(*d));
-	const char *model = usbsim_opt(dev, "target", "stm32f405");
 	long long psize = usbsim_opt_int(dev, "packet_size", v1 ? 64 : 512);
 	long long pcount = usbsim_opt_int(dev, "packet_count", 4);
-	uint8_t *flash, *uicr;
-	int fresh, fresh_u;
 
 	if (!d)
 		return -1;
 	d->v1 = v1;
-	if (!(d->t = dapsim_target_new(model))) {
-		fprintf(stderr, "usbsim: %s: target=%s: want stm32f405, stm32l476, nrf52840 "
-			"or stm32h743\n",
-			dev->name, model);
+	dev->priv = d;
+	if (dapsim_usb_target(dev, &d->u) < 0)
 		return -1;
-	}
 	if (psize < 64 || psize > 1024 || (v1 && psize != 64) || pcount < 1 || pcount > QMAX) {
 		fprintf(stderr, "usbsim: %s: packet_size %lld / packet_count %lld out of range\n",
 			dev->name, psize, pcount);
 		return -1;
 	}
-	flash = usbsim_state_map(dev, "flash", dapsim_flash_size(d->t), 0xFF, &fresh);
-	uicr = usbsim_state_map(dev, "uicr", 4096, 0xFF, &fresh_u);
-	if (!flash || !uicr)
-		return -1;
-	dapsim_target_use_memory(d->t, flash, uicr);
-	if (fresh_u && usbsim_opt_int(dev, "protect", 0))
-		dapsim_target_protect(d->t);
-	if (usbsim_opt_int(dev, "swd_off", 0))
-		dapsim_target_swd_off(d->t);
-	d->scale = usbsim_opt_double(dev, "time_scale", 1.0);
 	d->unplug_after = usbsim_opt_int(dev, "unplug_after", 0);
-	dapsim_probe_init(&d->p, d->t, v1 ? 1 : 2, (unsigned)psize, (unsigned)pcount);
+	dapsim_probe_init(&d->p, d->u.t, v1 ? 1 : 2, (unsigned)psize, (unsigned)pcount);
 	snprintf(d->serial, sizeof(d->serial), "%s",
 		 usbsim_opt(dev, "serial", v1 ? "DAPSIM1001" : "DAPSIM0001"));
 	d->p.serial = d->serial;
@@ -169,7 +150,6 @@ static int create_common(struct usbsim_dev *dev, int v1)
 	d->strings[2] = d->p.product;
 	d->strings[3] = d->serial;
 	d->strings[4] = v1 ? "CMSIS-DAP v1" : "CMSIS-DAP v2";
-	dev->priv = d;
 	dev->dev_desc = d->dev_desc;
 	dev->config = d->config;
 	dev->strings = d->strings;
@@ -186,33 +166,9 @@ static void destroy(struct usbsim_dev *dev)
 
 	if (!d)
 		return;
-	dapsim_target_free(d->t);
+	dapsim_target_free(d->u.t);
 	free(d);
 	dev->priv = NULL;
-}
-
-/* What the target did during a command, as trace events: erases and
- * resets to count, and the violations its model reported on stderr. */
-static void log_target(struct usbsim_dev *dev, struct dap *d)
-{
-	const struct dapsim_counts *c = dapsim_counts(d->t);
-
-	for (; d->seen.erases < c->erases; d->seen.erases++)
-		usbsim_log(dev, "erase %lu", d->seen.erases + 1);
-	for (; d->seen.mass_erases < c->mass_erases; d->seen.mass_erases++)
-		usbsim_log(dev, "mass erase");
-	for (; d->seen.resets < c->resets; d->seen.resets++)
-		usbsim_log(dev, "reset");
-	for (; d->seen.unlocks < c->unlocks; d->seen.unlocks++)
-		usbsim_log(dev, "flash unlocked");
-	for (; d->seen.relocks < c->relocks; d->seen.relocks++)
-		usbsim_log(dev, "flash locked");
-	for (; d->seen.violations < c->violations; d->seen.violations++)
-		usbsim_violation(dev, "target model (see the dapsim: line above)");
-	if (d->p.violations > d->seen.stalls) {
-		usbsim_violation(dev, "probe model (see the dapsim: probe: line above)");
-		d->seen.stalls = d->p.violations;
-	}
 }
 
 /* One command in; its reply waits in the probe's buffers. */
@@ -228,9 +184,14 @@ static int command(struct usbsim_dev *dev, const uint8_t *data, int len)
 		return USBSIM_NAK;
 	}
 	slot = (d->head + d->count) % QMAX;
+	d->cmd_start_ns = usbsim_now_ns() > d->last_ready ? usbsim_now_ns() : d->last_ready;
+	d->wire_ns = 0;
+	d->in_cmd = 1;
 	d->qlen[slot] = dapsim_probe_command(&d->p, data, (size_t)len, d->q[slot]);
+	d->in_cmd = 0;
+	d->ready[slot] = d->last_ready = d->cmd_start_ns + d->wire_ns;
 	d->count++;
-	log_target(dev, d);
+	dapsim_usb_log(dev, &d->u, d->p.violations);
 	if (d->unplug_after && (long long)d->p.commands >= d->unplug_after) {
 		usbsim_log(dev, "unplugged after %lu commands", d->p.commands);
 		dev->gone = 1;
@@ -245,6 +206,10 @@ static int reply(struct usbsim_dev *dev, uint8_t *data, int len, int pad)
 
 	if (!d->count)
 		return USBSIM_NAK;
+	if (usbsim_now_ns() < d->ready[d->head]) {	/* still on the wire */
+		dev->in_ready_ns = d->ready[d->head];
+		return USBSIM_NAK;
+	}
 	n = d->qlen[d->head];
 	if (pad)
 		n = d->p.packet_size;

@@ -25,7 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MAX_DEVS 16
+#define MAX_DEVS 64	/* a lab: make bench runs 16 DFU devices and 16 probes */
 #define MAX_KEYS 32
 #define MAX_IFACES 8
 
@@ -1023,6 +1023,19 @@ int LIBUSB_CALL libusb_control_transfer(libusb_device_handle *h, uint8_t request
 	return do_control(h, &st, data ? data : dummy, timeout);
 }
 
+/* How long a NAKed data transfer waits before it is tried again: until
+ * the time the model named (in_ready_ns), else 100 us; never past the
+ * deadline. Lock held. */
+static uint64_t nak_wait(struct usbsim_dev *s, uint64_t deadline)
+{
+	uint64_t now = usbsim_now_ns(), until = s->in_ready_ns > now ? s->in_ready_ns : now + 100000;
+
+	s->in_ready_ns = 0;
+	if (deadline && until > deadline)
+		until = deadline;
+	return until > now ? until - now : 0;
+}
+
 /* Bulk and interrupt: an IN endpoint with nothing to send NAKs until the
  * timeout. Returns the count or an error; *actual gets the count. */
 static int do_data(struct libusb_device_handle *h, int interrupt, uint8_t ep, uint8_t *data,
@@ -1049,7 +1062,7 @@ static int do_data(struct libusb_device_handle *h, int interrupt, uint8_t ep, ui
 			break;
 		}
 		pthread_mutex_unlock(&lock);
-		sleep_ns(100000);
+		sleep_ns(nak_wait(&d->sim, deadline));
 		pthread_mutex_lock(&lock);
 	}
 	trace("%s %s %02x %d -> %d", d->sim.name, interrupt ? "intr" : "bulk", ep, len, r);

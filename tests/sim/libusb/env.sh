@@ -24,6 +24,9 @@ usbsim_reset() { rm -rf "$MPF_USBSIM_STATE" "$MPF_USBSIM_LOG" && mkdir -p "$MPF_
 usbsim_count() { grep -c -E "$1" "$MPF_USBSIM_LOG" 2>/dev/null || true; }
 
 test_lazy_prereq DFU_UTIL 'command -v dfu-util'
+test_lazy_prereq OPENOCD 'command -v openocd'
+# Debian's stlink-tools: a second ST-LINK host, beside openocd
+test_lazy_prereq STLINK_TOOLS 'command -v st-info && command -v st-flash'
 # dfu-util's dfuse-pack, a python3 script: a second writer of DfuSe files
 test_lazy_prereq DFUSE_PACK 'test -x /usr/bin/python3 && command -v dfuse-pack'
 test_lazy_prereq DFU_FILE_TOOLS 'command -v dfu-prefix && command -v dfu-suffix'

@@ -77,6 +77,10 @@ struct usbsim_dev {
 	 * ns): a ROM busy erasing flash in its USB interrupt handler. A request
 	 * whose timeout runs out first fails with LIBUSB_ERROR_TIMEOUT. */
 	uint64_t busy_until_ns;
+	/* A model NAKing an IN transfer whose data will be ready at a known
+	 * time (a probe still on its wire) sets this: the transfer waits
+	 * until then, without the lock, so other devices go on meanwhile. */
+	uint64_t in_ready_ns;
 	/* Set to make the device drop off the bus once the current transfer
 	 * completes (DFU leave, reset into the application): every later
 	 * transfer fails with LIBUSB_ERROR_NO_DEVICE and device lists no longer

@@ -4,6 +4,12 @@
 #   start_drive DIR [SIM OPTIONS]   a bootloader drive appears at DIR
 #   start_daplink DIR [SIM OPTIONS] a DAPLink probe's drive (--daplink) at DIR
 #   stop_drive DIR                  it goes away (unmounted, the simulator ends)
+#   board N [usbboard-sim options] [-- uf2drive-sim options]
+#                                   an RP2040 board on MicroPython 1.22.2 behind
+#                                   the link ttyN (usbboard-sim): its BOOTSEL
+#                                   drive appears at drvN, logging to drvN.log
+#   mpy_uf2 VERSION FILE            FILE: a UF2 image of MicroPython VERSION
+#                                   for the Pico W (20 KB of random payload)
 
 sim=$(mpf_sim uf2drive-sim)
 
@@ -22,4 +28,26 @@ stop_drive() {
 	umount -l "$1" 2>/dev/null || fusermount3 -u -z "$1" 2>/dev/null
 	kill "$(cat "$1.pid")" 2>/dev/null
 	return 0
+}
+
+board() {
+	_n=$1
+	shift
+	case " $* " in
+	*" -- "*) set -- "$@" --log "$PWD/drv$_n.log" ;;
+	*) set -- "$@" -- --log "$PWD/drv$_n.log" ;;
+	esac
+	printf "MicroPython v1.22.2 on 2024-02-22; Raspberry Pi Pico W with RP2040\0" >img$_n &&
+	mkdir -p drv$_n &&
+	{ "$(mpf_sim usbboard-sim)" --link "$PWD/tty$_n" --drive "$PWD/drv$_n" --flash img$_n \
+		--drive-sim "$sim" --log b$_n.log "$@" & } &&
+	echo $! >b$_n.pid &&
+	test_when_finished "kill \$(cat b$_n.pid); umount -l drv$_n" &&
+	wait_for 10 test -e tty$_n
+}
+
+mpy_uf2() {
+	{ printf "MicroPython v%s on 2024-11-29; Raspberry Pi Pico W with RP2040\0" "$1"
+	  head -c 20000 /dev/urandom; } >"$2.bin" &&
+	mpf-uf2 convert --family RP2040 "$2.bin" "$2"
 }
