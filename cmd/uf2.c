@@ -1,6 +1,7 @@
 /* uf2.c - mpf-uf2: copy UF2 images onto UF2 bootloader drives (RP2040,
- * RP2350, SAMD, nRF52, ...), describe and make UF2 files (Microsoft's uf2
- * README; doc/protocols.md 3, doc/boards.md 6). */
+ * RP2350, SAMD, nRF52, ...) and .hex/.bin images onto DAPLink drives
+ * (micro:bit, evaluation kits), describe and make UF2 files (Microsoft's
+ * uf2 README; doc/protocols.md 3, doc/boards.md 6). */
 #include "applet.h"
 #include "bootloader.h"
 #include "clock.h"
@@ -354,6 +355,12 @@ struct flash {
 	int started;		/* the first block went out */
 	struct mpf_uf2_summary s;
 	struct mpf_buf err;
+	/* a DAPLink drive: what DETAILS.TXT says, the image, FAIL.TXT */
+	int daplink;
+	struct mpf_daplink_details dl;
+	const char *format;
+	uint64_t bytes;
+	char fail[512];
 };
 
 static void set_flashed(struct mpf_record *rec, const struct flash *f, const char *where)
@@ -450,6 +457,127 @@ static int copy_to_drive(struct flash *f, const struct mpf_buf *data)
 	return r ? mpf_errf(&f->err, r, "interrupted") : 0;
 }
 
+/* ---- DAPLink drives (doc/protocols.md section 3.4) ---- */
+
+/* A drive with no INFO_UF2.TXT but DAPLink's DETAILS.TXT. */
+static int is_daplink(struct flash *f)
+{
+	struct mpf_uf2_info info;
+
+	f->daplink = mpf_uf2_read_info(f->drive, &info) == MPF_ERR_NODEV &&
+		     !mpf_daplink_read_details(f->drive, &f->dl);
+	return f->daplink;
+}
+
+/* What DAPLink takes: Intel HEX, or a raw binary it places at the start of
+ * the target's flash; anything else is refused before a byte is copied. */
+static int daplink_load(struct flash *f, struct mpf_buf *data)
+{
+	struct mpf_buf what = MPF_BUF_INIT;
+	struct mpf_image img;
+	size_t i;
+	int r = mpf_load_file(f->file, MPF_FIRMWARE_MAX, data, &f->err);
+
+	if (r)
+		return r;
+	if ((r = mpf_image_parse((const uint8_t *)data->buf, data->len, 0, &img, &what))) {
+		mpf_errf(&f->err, r, "%s: %s; nothing copied", base_name(f->file), what.buf);
+		mpf_buf_release(&what);
+		return r;
+	}
+	f->format = img.fmt == MPF_IMAGE_HEX ? "hex" : img.fmt == MPF_IMAGE_BIN ? "bin" : NULL;
+	for (i = 0, f->bytes = 0; i < img.n; i++)
+		f->bytes += img.seg[i].len;
+	/* a binary's bytes without the DFU suffix or prefix it may carry */
+	if (img.fmt == MPF_IMAGE_BIN && img.n == 1 && img.seg[0].len != data->len) {
+		mpf_buf_reset(data);
+		mpf_buf_add(data, img.seg[0].data, img.seg[0].len);
+	}
+	mpf_image_describe(&img, &what);
+	mpf_image_release(&img);
+	if (!f->format)
+		r = mpf_errf(&f->err, MPF_ERR_FORMAT, "%s is %s: a DAPLink drive (%s) takes Intel "
+			     "HEX (.hex) or a raw binary (.bin) only; nothing copied%s",
+			     base_name(f->file), what.buf, f->drive, img.fmt == MPF_IMAGE_UF2 ?
+			     " (mpf-uf2 extract makes a .bin of a UF2 file)" : "");
+	mpf_buf_release(&what);
+	return r;
+}
+
+/* DAPLink picks the decoder by the file's extension: the copy is named
+ * after the file with the extension of what it holds. */
+static const char *daplink_name(const struct flash *f, char *name, size_t cap)
+{
+	const char *b = base_name(f->file), *dot = strrchr(b, '.');
+	int n = dot && dot != b ? (int)(dot - b) : (int)strlen(b);
+
+	snprintf(name, cap, "%.*s.%s", n, b, f->format);
+	return name;
+}
+
+/* Copy, wait for the remount, read FAIL.TXT: all DAPLink tells. */
+static int daplink_copy(struct flash *f, const struct mpf_buf *data)
+{
+	struct mpf_progress *pr = mpf_progress_begin(f->drive, "copy", data->len);
+	char name[300];
+	int r;
+
+	f->started = 1;
+	r = mpf_daplink_copy(f->drive, daplink_name(f, name, sizeof(name)),
+			     (const unsigned char *)data->buf, data->len, pr, &f->err);
+	mpf_progress_end(pr, !r);
+	if (r)
+		return r;
+	r = mpf_daplink_wait_remount(f->drive, f->dl.remounts, mpf_timeout_ms());
+	if (r == MPF_ERR_TIMEOUT)
+		return mpf_errf(&f->err, r, "%s did not remount within %d s of the copy: DAPLink "
+				"did not finish programming the target", f->drive,
+				(mpf_timeout_ms() + 999) / 1000);
+	if (r)
+		return mpf_errf(&f->err, r, "interrupted");
+	if (mpf_daplink_read_fail(f->drive, f->fail, sizeof(f->fail)))
+		return mpf_errf(&f->err, MPF_ERR_PROTO, "DAPLink could not program the target: "
+				"%s (FAIL.TXT on %s)", f->fail, f->drive);
+	return 0;
+}
+
+static int daplink_file(struct flash *f)
+{
+	struct mpf_buf data = MPF_BUF_INIT;
+	int64_t t0 = mpf_now_ms();
+	int r = daplink_load(f, &data);
+
+	if (!r && mpf_daplink_maintenance(&f->dl))
+		r = mpf_errf(&f->err, MPF_ERR_SUPP, "%s is DAPLink's own bootloader (MAINTENANCE "
+			     "mode): a file copied there replaces the probe's firmware, not the "
+			     "board's; plug the board in again without holding RESET", f->drive);
+	if (!r)
+		r = daplink_copy(f, &data);
+	f->seconds = (double)(mpf_now_ms() - t0) / 1000;
+	mpf_buf_release(&data);
+	return r;
+}
+
+/* DAPLink cannot be read back through its drive: flashed says what was
+ * checked (the remount, no FAIL.TXT), never "verified". */
+static void daplink_flashed(struct mpf_record *rec, const struct flash *f)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "method", json_string("daplink"));
+	json_object_set_new(o, "ok", json_true());
+	json_object_set_new(o, "format", json_string(f->format));
+	json_object_set_new(o, "bytes", json_integer((json_int_t)f->bytes));
+	json_object_set_new(o, "seconds", json_real((double)(int64_t)(f->seconds * 1000) / 1000));
+	json_object_set_new(o, "verified", json_false());
+	json_object_set_new(o, "verify", json_string("none"));
+	json_object_set_new(o, "checked", json_string("the drive remounted with no FAIL.TXT"));
+	if (f->dl.board_id[0])
+		json_object_set_new(o, "board_id", json_string(f->dl.board_id));
+	json_object_set_new(o, "drive", json_string(f->drive));
+	mpf_rec_set(rec, "flashed", o);
+}
+
 /* Writing UF2 blocks from sector 0 destroys any other disk: dev must be a
  * bootloader's, by the SCSI identity of its disk or INFO_UF2.TXT on it. */
 static int device_check(const char *dev, struct mpf_buf *err)
@@ -466,7 +594,11 @@ static int flash_file(struct flash *f)
 {
 	struct mpf_buf data = MPF_BUF_INIT;
 	int64_t t0 = mpf_now_ms();
-	int r = load_uf2(f->file, &data, &f->s, &f->err);
+	int r;
+
+	if (!f->device && is_daplink(f))
+		return daplink_file(f);
+	r = load_uf2(f->file, &data, &f->s, &f->err);
 
 	if (!r)
 		r = check_bounds(f);
@@ -494,12 +626,18 @@ static int flash_record(struct mpf_record *rec, struct flash *f)
 
 	if (r) {
 		if (f->started)
-			mpf_flash_incomplete(rec, "uf2");
+			mpf_flash_incomplete(rec, f->daplink ? "daplink" : "uf2");
+		if (f->fail[0])
+			json_object_set_new(mpf_rec_get(rec, "flashed"), "fail_txt",
+					    json_string(f->fail));
 		mpf_rec_set_error(rec, mpf_err_name(r), "%s", f->err.buf);
 		return r;
 	}
 	mpf_info("%s: %s flashed in %.1f s", where, base_name(f->file), f->seconds);
-	set_flashed(rec, f, where);
+	if (f->daplink)
+		daplink_flashed(rec, f);
+	else
+		set_flashed(rec, f, where);
 	if (!o_no_wait)
 		mpf_board_reappear(rec, mpf_rec_str(rec, "target.usb_serial"), mpf_timeout_ms());
 	return 0;
@@ -526,9 +664,19 @@ static int flash_mounted(struct mpf_record *rec, struct flash *f)
 	return r;
 }
 
+/* A drive mpf-uf2 copies to: a UF2 bootloader's or a DAPLink probe's. */
+static int drive_kind(const char *kind)
+{
+	return kind && (!strcmp(kind, "uf2") || !strcmp(kind, "daplink"));
+}
+
+/* UF2 targets, DAPLink targets, and DAPLink drives given a firmware. */
 static int wants(const struct mpf_record *rec, void *ctx)
 {
-	return mpf_bootloader_record_for(rec, "uf2");
+	const char *kind = mpf_rec_str(rec, "kind"), *tk = mpf_rec_str(rec, "target.kind");
+
+	return mpf_bootloader_record_for(rec, "uf2") || (tk && !strcmp(tk, "daplink")) ||
+	       (kind && !strcmp(kind, "daplink") && mpf_rec_get(rec, "firmware.file"));
 }
 
 /* Is the drive at the target's path still the one mpf-bootloader matched
@@ -588,10 +736,10 @@ static int record_run(struct mpf_record *rec, void *ctx)
 	f.port = mpf_rec_str(rec, "port");
 	f.drive = o_drive;
 	f.device = o_device;
-	if (!f.drive && !f.device && tkind && !strcmp(tkind, "uf2")) {
+	if (!f.drive && !f.device && drive_kind(tkind)) {
 		f.drive = mpf_rec_str(rec, "target.path");
 		f.device = f.drive ? NULL : mpf_rec_str(rec, "target.device");
-	} else if (!f.drive && !f.device && kind && !strcmp(kind, "uf2")) {
+	} else if (!f.drive && !f.device && drive_kind(kind)) {
 		f.drive = mpf_rec_str(rec, "path");
 	}
 	if (!f.file) {
@@ -687,6 +835,48 @@ static int find_drive(const char *file, char **drive, int *ours, struct mpf_buf 
 	return r;
 }
 
+/* A .hex or .bin (anything mpf-uf2 would not take as UF2) goes to the one
+ * mounted DAPLink drive. */
+static int for_daplink(const char *file)
+{
+	struct mpf_buf data = MPF_BUF_INIT;
+	struct mpf_image img;
+	int r = mpf_load_file(file, MPF_FIRMWARE_MAX, &data, NULL), yes = 0;
+
+	if (!r && !mpf_image_parse((const uint8_t *)data.buf, data.len, 0, &img, NULL)) {
+		yes = img.fmt == MPF_IMAGE_HEX || img.fmt == MPF_IMAGE_BIN;
+		mpf_image_release(&img);
+	}
+	mpf_buf_release(&data);
+	return yes;
+}
+
+static int find_daplink(const char *file, char **drive, struct mpf_buf *err)
+{
+	struct mpf_uf2_drive *d;
+	struct mpf_buf paths = MPF_BUF_INIT;
+	size_t n, i;
+	int found = 0, r = 0;
+
+	if (mpf_drives_find(NULL, &d, &n))
+		n = 0;
+	for (i = 0; i < n; i++)
+		if (d[i].daplink)
+			mpf_buf_addf(&paths, "%s%s", found++ ? "\n" : "", d[i].path);
+	mpf_uf2_drives_free(d, n);
+	if (found == 1)
+		*drive = mpf_buf_detach(&paths);
+	else if (found)
+		r = mpf_errf(err, MPF_ERR_ARG, "several DAPLink drives are mounted, name one with "
+			     "--drive: %s", paths.buf);
+	else
+		r = mpf_errf(err, MPF_ERR_NODEV, "no DAPLink drive (MICROBIT, DAPLINK) is mounted "
+			     "for %s; a UF2 bootloader drive takes .uf2 files (mpf-uf2 convert)",
+			     base_name(file));
+	mpf_buf_release(&paths);
+	return r;
+}
+
 static int cmd_flash(const char *file)
 {
 	struct mpf_filter fl = { .columns = flash_columns };
@@ -695,7 +885,11 @@ static int cmd_flash(const char *file)
 	char *found = NULL;
 	int ours = 0, r = 0;
 
-	if (!f.drive && !f.device && (r = find_drive(file, &found, &ours, &f.err)))
+	if (!f.drive && !f.device && for_daplink(file))
+		r = find_daplink(file, &found, &f.err);
+	else if (!f.drive && !f.device)
+		r = find_drive(file, &found, &ours, &f.err);
+	if (r)
 		mpf_die(mpf_exit_for_err(r), "%s", f.err.buf);
 	if (found)
 		f.drive = found;
@@ -704,6 +898,8 @@ static int cmd_flash(const char *file)
 	mpf_rec_set_str(&rec, f.device ? "device" : "path", f.device ? f.device : f.drive);
 	mpf_rec_set(&rec, "firmware", json_pack("{s:s}", "file", file));
 	r = flash_record(&rec, &f);
+	if (f.daplink)
+		mpf_rec_set_str(&rec, "kind", "daplink");
 	if (ours)
 		mpf_uf2_unmount(f.drive);
 	free(found);
@@ -764,7 +960,8 @@ static const char *const uf2_conflicts[] = { "drive device", "raw drive", NULL }
 
 const struct mpf_applet uf2_applet = {
 	.name = "uf2",
-	.summary = "copy UF2 images onto UF2 bootloader drives; check and make UF2 files",
+	.summary = "copy UF2 images onto UF2 bootloader drives and .hex/.bin onto DAPLink drives; "
+		   "check and make UF2 files",
 	.usage = "mpf-uf2 [options] [FILE] < records\n"
 		 "mpf-uf2 [options] [--drive PATH | --device DEV] FILE",
 	.description =
@@ -798,6 +995,18 @@ const struct mpf_applet uf2_applet = {
 		"writes the UF2 blocks straight to an unmounted block device instead (--raw: the "
 		"target's), which UF2 bootloaders accept at any sector.\n"
 		"\n"
+		"A DAPLink drive (the micro:bit's MICROBIT, an NXP or Mbed evaluation kit's "
+		"DAPLINK; known by DETAILS.TXT, kind daplink in mpf-scan) takes Intel HEX or a "
+		"raw binary, which DAPLink places at the start of the target's flash: a UF2 or "
+		"other file is refused before anything is written. mpf-uf2 copies it under a "
+		"name ending in .hex or .bin (DAPLink picks its decoder by the extension), waits "
+		"up to --timeout for the drive to remount after programming, and reads FAIL.TXT: "
+		"when DAPLink left one, flashed.ok is false and fail_txt holds its message. "
+		"DAPLink offers no read-back through its drive, so flashed.verified is false and "
+		"flashed.checked says what was checked. A drive in MAINTENANCE mode (DAPLink's "
+		"own bootloader) is refused: a file copied there replaces the probe's firmware. "
+		"Alone, mpf-uf2 FILE.hex looks for the one mounted DAPLink drive.\n"
+		"\n"
 		"An image that runs past the end of its family's flash (RP2040: 16 MiB from "
 		"0x10000000) is refused before a byte is copied (--force overrides). Blocks "
 		"flagged not-main-flash (MakeCode puts the program's source in them) are counted "
@@ -826,6 +1035,9 @@ const struct mpf_applet uf2_applet = {
 		"\n"
 		"$ sudo mpf-uf2 --device /dev/sdb firmware.uf2\n"
 		"Flash without mounting anything.\n"
+		"\n"
+		"$ mpf-uf2 --drive /media/$USER/MICROBIT MICROBIT-v1.24.1.hex\n"
+		"Flash a micro:bit through its DAPLink drive.\n"
 		"\n"
 		"$ mpf-uf2 info firmware.uf2\n"
 		"Check a UF2 file and show its families and address ranges.\n"

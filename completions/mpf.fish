@@ -10,7 +10,7 @@ complete -c mpf -f -n __fish_use_subcommand -a info -d 'identify MicroPython boa
 complete -c mpf -f -n __fish_use_subcommand -a pick -d 'choose the firmware and flash method for each board'
 complete -c mpf -f -n __fish_use_subcommand -a scan -d 'list serial ports, USB DFU devices, UF2 drives and debug probes'
 complete -c mpf -f -n __fish_use_subcommand -a swd -d 'program STM32 and nRF52 boards through a CMSIS-DAP or ST-LINK probe (SWD)'
-complete -c mpf -f -n __fish_use_subcommand -a uf2 -d 'copy UF2 images onto UF2 bootloader drives; check and make UF2 files'
+complete -c mpf -f -n __fish_use_subcommand -a uf2 -d 'copy UF2 images onto UF2 bootloader drives and .hex/.bin onto DAPLink drives; check and make UF2 files'
 
 # mpf-bootloader
 complete -c mpf-bootloader -l using -x -d 'activators to try in order (touch1200,mpy,manual,none) instead of the record\'s'

@@ -406,12 +406,25 @@ static void scan_usb(unsigned kinds, struct mpf_record **recs, size_t *n,
 	libusb_free_device_list(devs, 1);
 }
 
+/* A DAPLink drive: what its DETAILS.TXT says (doc/protocols.md section 3.4). */
+static void set_daplink(struct mpf_record *r, const struct mpf_daplink_details *d)
+{
+	set_nonempty(r, "board_id", d->board_id);
+	set_nonempty(r, "family_id", d->family_id);
+	set_nonempty(r, "unique_id", d->unique_id);
+	set_nonempty(r, "hic_id", d->hic_id);
+	set_nonempty(r, "daplink_mode", d->mode);
+	set_nonempty(r, "daplink_version", d->version);
+	if (mpf_daplink_maintenance(d))
+		set_nonempty(r, "daplink_bootloader", d->bl_version);
+}
+
 static void scan_uf2(const struct mpf_scan_opts *o, struct mpf_record **recs, size_t *n)
 {
 	struct mpf_uf2_drive *d;
 	size_t nd, i;
 
-	if (mpf_uf2_find_drives(o->mountinfo, &d, &nd) < 0) {
+	if (mpf_drives_find(o->mountinfo, &d, &nd) < 0) {
 		mpf_debug("cannot read the mount table");
 		return;
 	}
@@ -420,10 +433,14 @@ static void scan_uf2(const struct mpf_scan_opts *o, struct mpf_record **recs, si
 
 		if (mpf_scan_ignored(&o->ignore, d[i].path))
 			continue;
-		r = add(recs, n, "uf2");
+		r = add(recs, n, d[i].daplink ? "daplink" : "uf2");
 		mpf_rec_set_str(r, "path", d[i].path);
 		if (d[i].device[0] == '/')	/* a block device, not a FUSE tag */
 			mpf_rec_set_str(r, "device", d[i].device);
+		if (d[i].daplink) {
+			set_daplink(r, &d[i].details);
+			continue;
+		}
 		set_nonempty(r, "model", d[i].info.model);
 		set_nonempty(r, "board_id", d[i].info.board_id);
 		/* not "bootloader": that field is the list of activators (mpf(7), RECORDS) */

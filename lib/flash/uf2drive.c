@@ -25,21 +25,22 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* The real name of INFO_UF2.TXT in dir, matched without case. */
-static int find_info_name(const char *dir, char *name, size_t cap)
+/* The real name of file (INFO_UF2.TXT, DETAILS.TXT) in dir, matched
+ * without case. */
+static int find_name(const char *dir, const char *file, char *name, size_t cap)
 {
 	DIR *d;
 	struct dirent *e;
 	int found = 0;
 
-	snprintf(name, cap, "%s/INFO_UF2.TXT", dir);
+	snprintf(name, cap, "%s/%s", dir, file);
 	if (!access(name, R_OK))
 		return 1;
 	d = opendir(dir);
 	if (!d)
 		return 0;
 	while (!found && (e = readdir(d)))
-		if (!strcasecmp(e->d_name, "INFO_UF2.TXT")) {
+		if (!strcasecmp(e->d_name, file)) {
 			snprintf(name, cap, "%s/%s", dir, e->d_name);
 			found = 1;
 		}
@@ -47,23 +48,62 @@ static int find_info_name(const char *dir, char *name, size_t cap)
 	return found;
 }
 
-int mpf_uf2_read_info(const char *dir, struct mpf_uf2_info *info)
+/* The first cap-1 bytes of dir's file (any case) into text: their
+ * length, MPF_ERR_NODEV when absent, MPF_ERR_FORMAT when unreadable. */
+static ssize_t read_small(const char *dir, const char *file, char *text, size_t cap)
 {
-	char path[4096], text[4096];
+	char path[4096];
 	ssize_t n;
 	int fd;
 
-	if (!find_info_name(dir, path, sizeof(path)))
+	if (!find_name(dir, file, path, sizeof(path)))
 		return MPF_ERR_NODEV;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return MPF_ERR_FORMAT;
-	n = read(fd, text, sizeof(text) - 1);
+	n = read(fd, text, cap - 1);
 	close(fd);
 	if (n < 0)
 		return MPF_ERR_FORMAT;
 	text[n] = '\0';
-	return mpf_uf2_info_parse(text, (size_t)n, info);
+	return n;
+}
+
+int mpf_uf2_read_info(const char *dir, struct mpf_uf2_info *info)
+{
+	char text[4096];
+	ssize_t n = read_small(dir, "INFO_UF2.TXT", text, sizeof(text));
+
+	return n < 0 ? (int)n : mpf_uf2_info_parse(text, (size_t)n, info);
+}
+
+int mpf_daplink_read_details(const char *dir, struct mpf_daplink_details *d)
+{
+	char text[4096];
+	ssize_t n = read_small(dir, "DETAILS.TXT", text, sizeof(text));
+
+	return n < 0 ? (int)n : mpf_daplink_details_parse(text, (size_t)n, d);
+}
+
+int mpf_daplink_read_fail(const char *dir, char *msg, size_t cap)
+{
+	char text[1024];
+	ssize_t n = read_small(dir, "FAIL.TXT", text, sizeof(text));
+
+	if (n < 0)
+		return 0;
+	mpf_daplink_fail_message(text, (size_t)n, msg, cap);
+	return 1;
+}
+
+/* What a drive is: a UF2 bootloader's (INFO_UF2.TXT), else DAPLink's
+ * (DETAILS.TXT, daplink set). 0 or the UF2 reading's error. */
+static int read_drive(struct mpf_uf2_drive *d)
+{
+	int r = mpf_uf2_read_info(d->path, &d->info);
+
+	d->daplink = r == MPF_ERR_NODEV && !mpf_daplink_read_details(d->path, &d->details);
+	return d->daplink ? 0 : r;
 }
 
 static int octal(char c)
@@ -183,6 +223,7 @@ static size_t candidates(FILE *f, struct mpf_uf2_drive **out)
 			continue;
 		*out = mpf_xrealloc(*out, (n + 1) * sizeof(**out));
 		d = &(*out)[n++];
+		memset(d, 0, sizeof(*d));
 		d->path = mpf_xstrdup(mnt);
 		d->device = mpf_xstrdup(source);
 		d->fstype = mpf_xstrdup(fstype);
@@ -196,6 +237,8 @@ struct info_msg {
 	size_t i;
 	int rc;
 	struct mpf_uf2_info info;
+	int daplink;
+	struct mpf_daplink_details details;
 };
 
 /* Start a process that reads INFO_UF2.TXT of d[from..n-1] in turn and
@@ -212,8 +255,13 @@ static pid_t start_reader(const struct mpf_uf2_drive *d, size_t n, size_t from, 
 
 		close(p[0]);
 		for (m.i = from; m.i < n; m.i++) {
-			memset(&m.info, 0, sizeof(m.info));
-			m.rc = mpf_uf2_read_info(d[m.i].path, &m.info);
+			struct mpf_uf2_drive one = d[m.i];
+
+			memset(&one.info, 0, sizeof(one.info));
+			m.rc = read_drive(&one);
+			m.info = one.info;
+			m.daplink = one.daplink;
+			m.details = one.details;
 			if (write(p[1], &m, sizeof(m)) != (ssize_t)sizeof(m))
 				_exit(1);
 		}
@@ -242,13 +290,15 @@ static void read_infos(struct mpf_uf2_drive *d, size_t n, int *rc)
 		struct pollfd pfd = { fd, POLLIN, 0 };
 
 		if (pid < 0) {	/* no process to spare: read here */
-			rc[next] = mpf_uf2_read_info(d[next].path, &d[next].info);
+			rc[next] = read_drive(&d[next]);
 			next++;
 			continue;
 		}
 		while (next < n && poll(&pfd, 1, MPF_UF2_READ_MS) > 0 &&
 		       read(fd, &m, sizeof(m)) == (ssize_t)sizeof(m) && m.i == next) {
 			rc[next] = m.rc;
+			d[next].daplink = m.daplink;
+			d[next].details = m.details;
 			d[next++].info = m.info;
 		}
 		if (next < n) {
@@ -261,7 +311,9 @@ static void read_infos(struct mpf_uf2_drive *d, size_t n, int *rc)
 	}
 }
 
-int mpf_uf2_find_drives(const char *mountinfo, struct mpf_uf2_drive **drives, size_t *n)
+/* Every drive with INFO_UF2.TXT, and with daplink those with DETAILS.TXT. */
+static int find_drives(const char *mountinfo, int daplink, struct mpf_uf2_drive **drives,
+		       size_t *n)
 {
 	FILE *f = fopen(mountinfo ? mountinfo : "/proc/self/mountinfo", "re");
 	struct mpf_uf2_drive *c;
@@ -277,7 +329,7 @@ int mpf_uf2_find_drives(const char *mountinfo, struct mpf_uf2_drive **drives, si
 	rc = mpf_xcalloc(nc ? nc : 1, sizeof(*rc));
 	read_infos(c, nc, rc);
 	for (i = 0; i < nc; i++) {
-		if (!rc[i])
+		if (!rc[i] && (daplink || !c[i].daplink))
 			c[(*n)++] = c[i];	/* keep the drives, in order */
 		else
 			free(c[i].path), free(c[i].device), free(c[i].fstype);
@@ -285,6 +337,16 @@ int mpf_uf2_find_drives(const char *mountinfo, struct mpf_uf2_drive **drives, si
 	free(rc);
 	*drives = c;
 	return 0;
+}
+
+int mpf_uf2_find_drives(const char *mountinfo, struct mpf_uf2_drive **drives, size_t *n)
+{
+	return find_drives(mountinfo, 0, drives, n);
+}
+
+int mpf_drives_find(const char *mountinfo, struct mpf_uf2_drive **drives, size_t *n)
+{
+	return find_drives(mountinfo, 1, drives, n);
 }
 
 void mpf_uf2_drives_free(struct mpf_uf2_drive *drives, size_t n)
@@ -614,6 +676,20 @@ static int write_synced(int fd, const unsigned char *p, size_t len, size_t *done
 	return 0;
 }
 
+/* Create dir/name (path) for the copy: its fd, or a negative mpf_err. */
+static int create_on(const char *dir, const char *name, char *path, size_t cap,
+		     struct mpf_buf *err)
+{
+	int fd;
+
+	snprintf(path, cap, "%s/%s", dir, name);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return mpf_errf(err, errno == EACCES || errno == EROFS ? MPF_ERR_PERM : MPF_ERR_IO,
+				"cannot create %s: %s", path, strerror(errno));
+	return fd;
+}
+
 static int gone_soon(const char *dir)
 {
 	return !mpf_uf2_wait_gone(dir, 1000);
@@ -629,11 +705,8 @@ int mpf_uf2_copy(const char *dir, const char *name, const unsigned char *data, s
 	*vanished = 0;
 	if (len < 512 || len % 512)
 		return mpf_errf(err, MPF_ERR_ARG, "%zu bytes is not a UF2 image", len);
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return mpf_errf(err, errno == EACCES || errno == EROFS ? MPF_ERR_PERM : MPF_ERR_IO,
-				"cannot create %s: %s", path, strerror(errno));
+	if ((fd = create_on(dir, name, path, sizeof(path), err)) < 0)
+		return fd;
 	e = write_synced(fd, data, head, &done, pr, 0);
 	if (e) {
 		close(fd);
@@ -742,4 +815,53 @@ int mpf_uf2_write_device(const char *dev, const unsigned char *data, size_t len,
 	return mpf_errf(err, vanish_errno(e) ? MPF_ERR_NODEV : MPF_ERR_IO,
 			"writing %s: %s (after %zu of %zu blocks)", dev, strerror(e), done / 512,
 			len / 512);
+}
+
+/* ---- DAPLink drives (doc/protocols.md section 3.4) ---- */
+
+int mpf_daplink_copy(const char *dir, const char *name, const unsigned char *data, size_t len,
+		     struct mpf_progress *pr, struct mpf_buf *err)
+{
+	char path[4096];
+	size_t done = 0;
+	int fd, e;
+
+	if ((fd = create_on(dir, name, path, sizeof(path), err)) < 0)
+		return fd;
+	e = write_synced(fd, data, len, &done, pr, 0);
+	if (close(fd) && !e)
+		e = errno;
+	if (e == EINTR)
+		return mpf_errf(err, MPF_ERR_INTR, "interrupted after %zu of %zu bytes", done, len);
+	if (e)
+		return mpf_errf(err, vanish_errno(e) ? MPF_ERR_NODEV : MPF_ERR_IO, "writing %s: %s "
+				"(after %zu of %zu bytes): the target is not flashed", path,
+				strerror(e), done, len);
+	return 0;
+}
+
+struct remount {
+	const char *dir;
+	long before;
+	int gone;
+};
+
+/* 1 once the drive is back: seen gone since, or a new Remount count. */
+static int remounted(void *ctx)
+{
+	struct remount *w = ctx;
+	struct mpf_daplink_details d;
+
+	if (mpf_daplink_read_details(w->dir, &d)) {
+		w->gone = 1;
+		return 0;
+	}
+	return w->gone || (w->before >= 0 && d.remounts >= 0 && d.remounts != w->before);
+}
+
+int mpf_daplink_wait_remount(const char *dir, long remounts, int timeout_ms)
+{
+	struct remount w = { dir, remounts, 0 };
+
+	return mpf_poll_until(remounted, &w, timeout_ms, 20);
 }

@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 
+#include "daplink.h"
 #include "uf2.h"
 
 struct mpf_uf2_drive {
@@ -18,6 +19,8 @@ struct mpf_uf2_drive {
 	char *device;		/* block device or FUSE source ("/dev/sdb1") */
 	char *fstype;
 	struct mpf_uf2_info info;
+	int daplink;		/* no INFO_UF2.TXT but a DAPLink DETAILS.TXT */
+	struct mpf_daplink_details details;
 };
 
 /* Read INFO_UF2.TXT under dir (its name matched case-insensitively).
@@ -35,6 +38,8 @@ int mpf_uf2_read_info(const char *dir, struct mpf_uf2_info *info);
  * per drive, so a mount that stopped answering is warned about and
  * skipped instead of hanging the caller. */
 int mpf_uf2_find_drives(const char *mountinfo, struct mpf_uf2_drive **drives, size_t *n);
+/* The same, with DAPLink drives too (daplink set, details read). */
+int mpf_drives_find(const char *mountinfo, struct mpf_uf2_drive **drives, size_t *n);
 void mpf_uf2_drives_free(struct mpf_uf2_drive *drives, size_t n);
 
 /* Decode one mountinfo line (pure): mount point, fstype and source with
@@ -96,5 +101,22 @@ int mpf_uf2_write_device(const char *dev, const unsigned char *data, size_t len,
 /* Wait up to timeout_ms for dir to no longer show INFO_UF2.TXT (the
  * bootloader reset); 0 or MPF_ERR_TIMEOUT / MPF_ERR_INTR. */
 int mpf_uf2_wait_gone(const char *dir, int timeout_ms);
+
+/* ---- DAPLink drives (doc/protocols.md section 3.4) ---- */
+
+/* Read DETAILS.TXT under dir (any case): 0, MPF_ERR_NODEV when absent,
+ * MPF_ERR_FORMAT when it is not DAPLink's. */
+int mpf_daplink_read_details(const char *dir, struct mpf_daplink_details *d);
+/* 1 when dir shows FAIL.TXT, its message then in msg; else 0. */
+int mpf_daplink_read_fail(const char *dir, char *msg, size_t cap);
+/* Copy an image (.hex or .bin, as it is) to dir/name, synced as it goes.
+ * Returns 0 or a negative mpf_err with err set. */
+int mpf_daplink_copy(const char *dir, const char *name, const unsigned char *data, size_t len,
+		     struct mpf_progress *pr, struct mpf_buf *err);
+/* After a copy DAPLink programs the target, then remounts its drive: wait
+ * up to timeout_ms for dir to show DETAILS.TXT again after going away, or
+ * with a Remount count other than remounts (-1: not known). 0,
+ * MPF_ERR_TIMEOUT or MPF_ERR_INTR. */
+int mpf_daplink_wait_remount(const char *dir, long remounts, int timeout_ms);
 
 #endif

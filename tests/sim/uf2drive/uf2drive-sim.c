@@ -25,6 +25,24 @@
  * - --block-us paces each accepted block (the RP2040 takes about 4 ms per
  *   256-byte block: 32 blocks per 130-140 ms in raspberrypi/pico-bootrom-rp2040#21).
  * Events go to --log (one line each) so tests can check what the device saw.
+ *
+ * --daplink makes it a DAPLink probe's drive instead (doc/protocols.md
+ * section 3.4; DAPLink's docs/USERS-GUIDE.md and source/daplink/drag-n-drop):
+ * - The root holds DETAILS.TXT (Unique ID from --board-id, HIC ID, Daplink
+ *   Mode, Interface Version, Remount count) and, after a failed transfer,
+ *   FAIL.TXT ("error: ...", "type: ..."), with DAPLink's own messages.
+ * - A file whose name ends in .hex or .bin is the transfer (others are
+ *   kept and ignored, as DAPLink picks the decoder by the extension). When
+ *   the host closes it the target is programmed: a hex must have good
+ *   checksums and only addresses inside the flash (--base, --flash-size);
+ *   a bin must start with a vector table (stack pointer in --ram-base /
+ *   --ram-size, reset, NMI and HardFault handlers in the flash) and is
+ *   placed at --base. After --program-ms the drive remounts (the serving
+ *   process unmounts and ends, a new one mounts the same point --remount-ms
+ *   later, Remount count one higher, written files gone); a good image is
+ *   written to --flash first, a bad one leaves FAIL.TXT on the new mount.
+ * - --maintenance: the drive of DAPLink's own bootloader (Daplink Mode:
+ *   Bootloader); a transfer there fails as a target image would.
  */
 #define FUSE_USE_VERSION 31
 #define _DEFAULT_SOURCE		/* umount2, usleep */
@@ -41,6 +59,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -73,6 +92,11 @@ static struct {
 	char info[512], index[512];
 	FILE *logf;
 	pthread_mutex_t lock;
+	/* --daplink */
+	int daplink, maintenance, result_fd;
+	long program_ms, remount_ms, remounts;
+	uint32_t ram_base, ram_size;
+	char details[1024], fail[512];
 } d;
 
 /* Each event ends with " @MS", wall-clock milliseconds, for benchmarks. */
@@ -254,6 +278,175 @@ static void current_block(size_t i, unsigned char *b)
 	b[508] = 0x30, b[509] = 0x6F, b[510] = 0xB1, b[511] = 0x0A;
 }
 
+/* ---- DAPLink (--daplink) ---- */
+
+/* DAPLink's FAIL.TXT messages (source/daplink/error.c) and types. */
+#define E_CKSUM "The hex file cannot be decoded. Checksum calculation failure occurred."
+#define E_PARSER "The hex file cannot be decoded. Parser logic failure occurred."
+#define E_ALGO "Flash algorithm missing for a region"
+#define E_FORMAT "The application file format is unknown and cannot be parsed and/or processed."
+#define E_MODE "The hex file you dropped isn't compatible with this mode or device. " \
+	       "Are you in MAINTENANCE mode? See HELP FAQ.HTM"
+
+static int ends_with(const char *name, const char *ext)
+{
+	size_t n = strlen(name), k = strlen(ext);
+
+	return n > k && !strcasecmp(name + n - k, ext);
+}
+
+static uint32_t hexn(const unsigned char *p, int n)
+{
+	uint32_t v = 0;
+
+	while (n--) {
+		int c = *p++;
+
+		v = v << 4 | (uint32_t)(c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
+	}
+	return v;
+}
+
+static int in_flash(uint32_t a, uint32_t n)
+{
+	return a >= d.base && a - d.base <= d.size && n <= d.size - (a - d.base);
+}
+
+/* One record ":LLAAAATT<data>CC" of n characters: NULL when taken,
+ * else DAPLink's message (*type set). *upper is the extended address. */
+static const char *hex_record(const unsigned char *l, size_t n, uint32_t *upper,
+			      const char **type)
+{
+	uint32_t cnt, sum = 0, addr, rt, i;
+
+	*type = "transient, user";
+	if (n < 11 || l[0] != ':' || strspn((const char *)l + 1, "0123456789abcdefABCDEF") < n - 1)
+		return E_PARSER;
+	cnt = hexn(l + 1, 2);
+	if (n != 11 + 2 * cnt)
+		return E_PARSER;
+	for (i = 0; i < cnt + 5; i++)
+		sum += hexn(l + 1 + 2 * i, 2);
+	if (sum & 0xff)
+		return E_CKSUM;
+	addr = *upper + hexn(l + 3, 4), rt = hexn(l + 7, 2);
+	if (rt == 2 || rt == 4)
+		*upper = hexn(l + 9, 4) << (rt == 2 ? 4 : 16);
+	if (rt != 0 || !cnt)
+		return NULL;
+	*type = d.maintenance ? "user" : "target";
+	if (d.maintenance || !in_flash(addr, cnt))
+		return d.maintenance ? E_MODE : E_ALGO;
+	for (i = 0; i < cnt; i++)
+		d.flash[addr - d.base + i] = (unsigned char)hexn(l + 9 + 2 * i, 2);
+	return NULL;
+}
+
+static const char *program_hex(const unsigned char *t, size_t len, const char **type)
+{
+	uint32_t upper = 0;
+	size_t i = 0;
+
+	while (i < len) {
+		const unsigned char *nl = memchr(t + i, '\n', len - i);
+		size_t n = nl ? (size_t)(nl - (t + i)) : len - i;
+		const char *why;
+		char line[600];
+
+		while (n && (t[i + n - 1] == '\r' || t[i + n - 1] == ' '))
+			n--;
+		if (n >= sizeof(line))
+			return *type = "transient, user", E_PARSER;
+		memcpy(line, t + i, n);
+		line[n] = '\0';
+		i += (nl ? (size_t)(nl - (t + i)) + 1 : len - i);
+		if (n && (why = hex_record((unsigned char *)line, n, &upper, type)))
+			return why;
+		if (n >= 9 && !strncmp(line + 7, "01", 2))
+			return NULL;	/* end of file */
+	}
+	return NULL;
+}
+
+/* A bin goes to the flash's start if it begins with a vector table for the
+ * target (source/daplink/validation.c). */
+static const char *program_bin(const unsigned char *b, size_t len, const char **type)
+{
+	int k;
+
+	*type = "user";
+	if (len < 16 || le32(b) < d.ram_base || le32(b) - d.ram_base > d.ram_size)
+		return E_FORMAT;
+	for (k = 1; k < 4; k++)
+		if (!in_flash(le32(b + 4 * k) & ~1u, 1))
+			return E_FORMAT;
+	if (d.maintenance)
+		return E_MODE;
+	*type = "target";
+	if (!in_flash(d.base, (uint32_t)len))
+		return E_ALGO;
+	memcpy(d.flash, b, len);
+	return NULL;
+}
+
+/* The target is programmed: the result goes to the supervisor, which
+ * mounts the drive again (with FAIL.TXT when it failed). */
+static void *remount_thread(void *arg)
+{
+	struct timespec ts = { d.program_ms / 1000, (d.program_ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+	pthread_mutex_lock(&d.lock);
+	if (!d.fail[0] && write_image())
+		snprintf(d.fail, sizeof(d.fail), "error: %s\r\ntype: internal\r\n", E_ALGO);
+	if (write(d.result_fd, d.fail, strlen(d.fail) + 1) < 0)
+		perror("uf2drive-sim: result");
+	vanish("remount");
+}
+
+static void transfer(struct file *f)
+{
+	const char *type, *why;
+	pthread_t t;
+
+	if (d.rebooting || !f->size || !(ends_with(f->name, ".hex") || ends_with(f->name, ".bin")))
+		return;
+	d.rebooting = 1;
+	why = ends_with(f->name, ".hex") ? program_hex(f->data, f->size, &type)
+					 : program_bin(f->data, f->size, &type);
+	logev("transfer %s %zu bytes: %s", f->name, f->size, why ? why : "programmed");
+	d.fail[0] = '\0';
+	if (why)
+		snprintf(d.fail, sizeof(d.fail), "error: %s\r\ntype: %s\r\n", why, type);
+	pthread_create(&t, NULL, remount_thread, NULL);
+	pthread_detach(t);
+}
+
+static int fs_release(const char *path, struct fuse_file_info *fi)
+{
+	struct file *f;
+
+	pthread_mutex_lock(&d.lock);
+	if (d.daplink && (f = find_file(path)))
+		transfer(f);
+	pthread_mutex_unlock(&d.lock);
+	return 0;
+}
+
+/* The fixed files of the drive: their text, or NULL. */
+static const char *fixed_text(const char *path)
+{
+	if (d.daplink && !strcasecmp(path, "/DETAILS.TXT"))
+		return d.details;
+	if (d.daplink && d.fail[0] && !strcasecmp(path, "/FAIL.TXT"))
+		return d.fail;
+	if (!d.daplink && !strcasecmp(path, "/INFO_UF2.TXT"))
+		return d.info;
+	if (!d.daplink && !strcasecmp(path, "/INDEX.HTM"))
+		return d.index;
+	return NULL;
+}
+
 static int fs_getattr(const char *path, struct stat *st, struct fuse_file_info *fi)
 {
 	struct file *f;
@@ -268,11 +461,9 @@ static int fs_getattr(const char *path, struct stat *st, struct fuse_file_info *
 	}
 	st->st_mode = S_IFREG | 0644;
 	st->st_nlink = 1;
-	if (!strcasecmp(path, "/INFO_UF2.TXT"))
-		st->st_size = (off_t)strlen(d.info);
-	else if (!strcasecmp(path, "/INDEX.HTM"))
-		st->st_size = (off_t)strlen(d.index);
-	else if (!strcasecmp(path, "/CURRENT.UF2"))
+	if (fixed_text(path))
+		st->st_size = (off_t)strlen(fixed_text(path));
+	else if (!d.daplink && !strcasecmp(path, "/CURRENT.UF2"))
 		st->st_size = (off_t)current_size();
 	else if ((f = find_file(path)))
 		st->st_size = (off_t)f->size;
@@ -290,9 +481,15 @@ static int fs_readdir(const char *path, void *buf, fuse_fill_dir_t fill, off_t o
 		return -ENOTDIR;
 	fill(buf, ".", NULL, 0, 0);
 	fill(buf, "..", NULL, 0, 0);
-	fill(buf, "INFO_UF2.TXT", NULL, 0, 0);
-	fill(buf, "INDEX.HTM", NULL, 0, 0);
-	fill(buf, "CURRENT.UF2", NULL, 0, 0);
+	if (d.daplink) {
+		fill(buf, "DETAILS.TXT", NULL, 0, 0);
+		if (d.fail[0])
+			fill(buf, "FAIL.TXT", NULL, 0, 0);
+	} else {
+		fill(buf, "INFO_UF2.TXT", NULL, 0, 0);
+		fill(buf, "INDEX.HTM", NULL, 0, 0);
+		fill(buf, "CURRENT.UF2", NULL, 0, 0);
+	}
 	for (i = 0; i < d.nfiles; i++)
 		fill(buf, d.files[i].name, NULL, 0, 0);
 	return 0;
@@ -315,11 +512,9 @@ static int fs_read(const char *path, char *buf, size_t size, off_t off, struct f
 	struct file *f;
 	size_t done = 0;
 
-	if (!strcasecmp(path, "/INFO_UF2.TXT"))
-		return read_text(d.info, buf, size, off);
-	if (!strcasecmp(path, "/INDEX.HTM"))
-		return read_text(d.index, buf, size, off);
-	if (!strcasecmp(path, "/CURRENT.UF2")) {
+	if (fixed_text(path))
+		return read_text(fixed_text(path), buf, size, off);
+	if (!d.daplink && !strcasecmp(path, "/CURRENT.UF2")) {
 		unsigned char b[SECTOR];
 
 		while (done < size && (size_t)off + done < current_size()) {
@@ -419,7 +614,7 @@ static int fs_write(const char *path, const char *buf, size_t size, off_t off,
 		return f ? -ENOSPC : -ENOENT;
 	}
 	memcpy(f->data + off, buf, size);
-	while (f->done + SECTOR <= end) {
+	while (!d.daplink && f->done + SECTOR <= end) {
 		if (sector(f->data + f->done) < 0) {
 			r = -EIO;
 			break;
@@ -491,7 +686,7 @@ static const struct fuse_operations ops = {
 	.truncate = fs_truncate,
 	.unlink = fs_unlink,
 	.flush = fs_ok,
-	.release = fs_ok,
+	.release = fs_release,
 	.fsync = fs_fsync,
 	.utimens = fs_utimens,
 	.chmod = fs_chmod,
@@ -505,6 +700,9 @@ static void usage(void)
 	fputs("usage: uf2drive-sim [--board-id ID] [--model M] [--family ID]... [--flash-in FILE]\n"
 	      "         [--flash FILE] [--flash-size N] [--base ADDR] [--reboot-ms MS]\n"
 	      "         [--block-us US] [--vanish-after N] [--fsname DEV] [--log FILE] MOUNTPOINT\n"
+	      "       uf2drive-sim --daplink|--maintenance [--board-id 9904] [--base ADDR]\n"
+	      "         [--flash-size N] [--ram-base ADDR] [--ram-size N] [--program-ms MS]\n"
+	      "         [--remount-ms MS] [--flash FILE] [--flash-in FILE] [--log FILE] MOUNTPOINT\n"
 	      "       uf2drive-sim [...] --parse DEVICE-IMAGE\n", stderr);
 	exit(2);
 }
@@ -586,6 +784,62 @@ static int serve(void)
 	return 0;
 }
 
+/* DETAILS.TXT as DAPLink 0255 writes it (source/daplink/drag-n-drop/
+ * vfs_user.c): the Unique ID is board ID, family ID, host ID, HIC ID. */
+static void make_details(void)
+{
+	snprintf(d.details, sizeof(d.details),
+		 "# DAPLink Firmware - see https://daplink.io\r\n"
+		 "Unique ID: %.4s9796360251974045001790090000000400009796990b\r\n"
+		 "HIC ID: 9796990b\r\n"
+		 "Auto Reset: 1\r\nAutomation allowed: 0\r\nOverflow detection: 0\r\n"
+		 "Incompatible image detection: 1\r\nPage erasing: 0\r\n"
+		 "Daplink Mode: %s\r\n%s: 0255\r\n%s: 0255\r\n"
+		 "Git SHA: 1436bdcc67029fdfc0ff03b73e12045bb6a9f272\r\nLocal Mods: 0\r\n"
+		 "USB Interfaces: MSD, CDC, HID, WebUSB\r\n"
+		 "Bootloader CRC: 0x828c6069\r\nInterface CRC: 0x5b5cc0f1\r\n"
+		 "Remount count: %ld\r\nURL: https://microbit.org/device/?id=%.4s&v=0255\r\n",
+		 d.board_id, d.maintenance ? "Bootloader" : "Interface",
+		 d.maintenance ? "Bootloader Version" : "Interface Version",
+		 d.maintenance ? "Interface Version" : "Bootloader Version", d.remounts, d.board_id);
+}
+
+/* One mount after another: each serving process ends after a transfer;
+ * its result (FAIL.TXT's text, empty when programmed) comes on a pipe. */
+static int serve_daplink(const char *flash_in)
+{
+	for (;;) {
+		char res[sizeof(d.fail)];
+		size_t got = 0;
+		ssize_t n;
+		int p[2];
+		pid_t pid;
+
+		make_details();
+		if (pipe(p) || (pid = fork()) < 0)
+			return 1;
+		if (pid == 0) {
+			close(p[0]);
+			prctl(PR_SET_PDEATHSIG, SIGTERM);
+			d.result_fd = p[1];
+			load_flash(flash_in);
+			_exit(serve());
+		}
+		close(p[1]);
+		while (got < sizeof(res) && (n = read(p[0], res + got, sizeof(res) - got)) > 0)
+			got += (size_t)n;
+		close(p[0]);
+		waitpid(pid, NULL, 0);
+		if (!got)
+			return 0;	/* unmounted from outside: the board was unplugged */
+		res[got - 1] = '\0';
+		snprintf(d.fail, sizeof(d.fail), "%s", res);
+		d.remounts++;
+		flash_in = d.flash_out ? d.flash_out : flash_in;
+		usleep((useconds_t)d.remount_ms * 1000);
+	}
+}
+
 static const char *arg(int argc, char **argv, int *i)
 {
 	if (*i + 1 >= argc)
@@ -596,7 +850,7 @@ static const char *arg(int argc, char **argv, int *i)
 int main(int argc, char **argv)
 {
 	const char *flash_in = NULL, *parse = NULL;
-	int i;
+	int i, placed = 0;
 
 	d.board_id = "RPI-RP2";
 	d.model = "Raspberry Pi RP2";
@@ -604,6 +858,10 @@ int main(int argc, char **argv)
 	d.base = 0x10000000;
 	d.size = 2u << 20;
 	d.reboot_ms = 50;
+	d.program_ms = 200;
+	d.remount_ms = 100;
+	d.ram_base = 0x20000000;
+	d.ram_size = 128u << 10;
 	pthread_mutex_init(&d.lock, NULL);
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -619,9 +877,9 @@ int main(int argc, char **argv)
 		else if (!strcmp(a, "--flash"))
 			d.flash_out = arg(argc, argv, &i);
 		else if (!strcmp(a, "--flash-size"))
-			d.size = (uint32_t)strtoul(arg(argc, argv, &i), NULL, 0);
+			d.size = (uint32_t)strtoul(arg(argc, argv, &i), NULL, 0), placed |= 1;
 		else if (!strcmp(a, "--base"))
-			d.base = (uint32_t)strtoul(arg(argc, argv, &i), NULL, 0);
+			d.base = (uint32_t)strtoul(arg(argc, argv, &i), NULL, 0), placed |= 2;
 		else if (!strcmp(a, "--reboot-ms"))
 			d.reboot_ms = strtol(arg(argc, argv, &i), NULL, 0);
 		else if (!strcmp(a, "--block-us"))
@@ -632,6 +890,18 @@ int main(int argc, char **argv)
 			d.log = arg(argc, argv, &i);
 		else if (!strcmp(a, "--fsname"))
 			d.fsname = arg(argc, argv, &i);
+		else if (!strcmp(a, "--daplink"))
+			d.daplink = 1;
+		else if (!strcmp(a, "--maintenance"))
+			d.daplink = d.maintenance = 1;
+		else if (!strcmp(a, "--program-ms"))
+			d.program_ms = strtol(arg(argc, argv, &i), NULL, 0);
+		else if (!strcmp(a, "--remount-ms"))
+			d.remount_ms = strtol(arg(argc, argv, &i), NULL, 0);
+		else if (!strcmp(a, "--ram-base"))
+			d.ram_base = (uint32_t)strtoul(arg(argc, argv, &i), NULL, 0);
+		else if (!strcmp(a, "--ram-size"))
+			d.ram_size = (uint32_t)strtoul(arg(argc, argv, &i), NULL, 0);
 		else if (!strcmp(a, "--parse"))
 			parse = arg(argc, argv, &i);
 		else if (a[0] == '-' || d.mnt)
@@ -639,10 +909,15 @@ int main(int argc, char **argv)
 		else
 			d.mnt = a;
 	}
-	if (!!parse == !!d.mnt || d.size < 256 || d.size % 256)
+	if (!!parse == !!d.mnt || d.size < 256 || d.size % 256 || (d.daplink && parse))
 		usage();
+	if (d.daplink && !strcmp(d.board_id, "RPI-RP2"))
+		d.board_id = "9904";	/* BBC micro:bit v2: nRF52833, 512 KiB at 0 */
+	if (d.daplink && !(placed & 1))
+		d.size = 512u << 10;
+	if (d.daplink && !(placed & 2))
+		d.base = 0;
 	default_families();
-	load_flash(flash_in);
 	snprintf(d.info, sizeof(d.info), "%s\r\nModel: %s\r\nBoard-ID: %s\r\n", d.bootloader,
 		 d.model, d.board_id);
 	snprintf(d.index, sizeof(d.index),
@@ -653,5 +928,8 @@ int main(int argc, char **argv)
 		perror(d.log);
 		return 1;
 	}
+	if (d.daplink)
+		return serve_daplink(flash_in);
+	load_flash(flash_in);
 	return parse ? parse_device(parse) : serve();
 }
