@@ -1,7 +1,7 @@
 /* flash_stm32.c - STM32 flash controllers at register level: F2/F4/F7,
- * L4/G4 and H7 (ST RM0090, RM0351, RM0440 and RM0433, "Embedded Flash
- * memory", as OpenOCD stm32f2x.c, stm32l4x.c, stm32h7x.c apply them;
- * doc/protocols.md 5.1-5.4).
+ * L4/G4/G0 and H7 (ST RM0090, RM0351, RM0440, RM0444 and RM0433, "Embedded
+ * Flash memory", as OpenOCD stm32f2x.c, stm32l4x.c, stm32h7x.c apply them;
+ * doc/protocols.md 5.1-5.4). STM32s of other families are refused by name.
  *
  * Programming streams words straight into flash through the MEM-AP: while
  * the controller is busy the AHB stalls the next write, which the probe
@@ -19,6 +19,7 @@
 #define KEY2 0xCDEF89ABu
 #define DBGMCU_IDCODE		0xE0042000u
 #define DBGMCU_IDCODE_H7	0x5C001000u
+#define DBGMCU_IDCODE_M0	0x40015800u	/* Cortex-M0/M0+ parts: F0, G0, L0 */
 
 struct stm32_part {
 	uint16_t dev;
@@ -81,6 +82,18 @@ static const struct stm32_part l4_parts[] = {
 	  .fsize_reg = 0x1FFF75E0, .sector0 = 4096, .ram_size = 0x20000, .dual = 2 },
 	{ .dev = 0x479, .name = "STM32G49x/4Ax", .cpus = "STM32G49,STM32G4A",
 	  .fsize_reg = 0x1FFF75E0, .sector0 = 2048, .ram_size = 0x1C000 },
+	{ 0 }
+};
+
+/* G0 (RM0444): the L4 controller behind a Cortex-M0+, one bank; the
+ * dual-bank G0B/G0C (0x467) is refused by name below. */
+static const struct stm32_part g0_parts[] = {
+	{ .dev = 0x466, .name = "STM32G03x/04x", .cpus = "STM32G03,STM32G04",
+	  .fsize_reg = 0x1FFF75E0, .sector0 = 2048, .ram_size = 0x2000 },
+	{ .dev = 0x456, .name = "STM32G05x/06x", .cpus = "STM32G05,STM32G06",
+	  .fsize_reg = 0x1FFF75E0, .sector0 = 2048, .ram_size = 0x4800 },
+	{ .dev = 0x460, .name = "STM32G07x/08x", .cpus = "STM32G07,STM32G08",
+	  .fsize_reg = 0x1FFF75E0, .sector0 = 2048, .ram_size = 0x9000 },
 	{ 0 }
 };
 
@@ -280,7 +293,7 @@ const struct mpf_flash_driver mpf_flash_stm32f4 = {
 #define L4_CR_MER2	(1u << 15)
 #define L4_CR_STRT	(1u << 16)
 #define L4_CR_LOCK	(1u << 31)
-#define L4_SR_BSY	(1u << 16)
+#define L4_SR_BSY	(5u << 16)	/* BSY; CFGBSY on the G0, reserved (0) on L4/G4 */
 #define L4_SR_ERR	0xC3FAu	/* OPERR PROGERR WRPERR PGAERR SIZERR PGSERR MISSERR FASTERR RDERR OPTVERR */
 
 static int l4_detect(struct mpf_adiv5 *a, struct mpf_target *t, struct mpf_buf *err)
@@ -289,6 +302,8 @@ static int l4_detect(struct mpf_adiv5 *a, struct mpf_target *t, struct mpf_buf *
 	uint32_t optr = 0;
 	int rc = stm32_ident(a, l4_parts, DBGMCU_IDCODE, t, &p, err);
 
+	if (!rc)
+		rc = stm32_ident(a, g0_parts, DBGMCU_IDCODE_M0, t, &p, err);
 	if (rc <= 0)
 		return rc;
 	t->regs = 0x40022000;
@@ -374,10 +389,61 @@ static int l4_lock(struct mpf_adiv5 *a, const struct mpf_target *t, struct mpf_b
 }
 
 const struct mpf_flash_driver mpf_flash_stm32l4 = {
-	.name = "stm32l4", .desc = "STM32L4/G4 (pages)",
+	.name = "stm32l4", .desc = "STM32L4/G4/G0 (pages)",
 	.detect = l4_detect, .unlock = l4_unlock, .erase = l4_erase,
 	.mass_erase = l4_mass_erase, .program = l4_program, .lock = l4_lock,
 };
+
+/* ---- parts without a driver ---- */
+
+/* STM32 device ids mpf knows but has no flash driver for: such a part is
+ * refused by its name, never handed to the driver of a neighbouring family
+ * (doc/protocols.md 5.1). */
+static const struct { uint16_t dev; const char *name; } undriven[] = {
+	{ 0x440, "STM32F05x" }, { 0x442, "STM32F09x" }, { 0x444, "STM32F03x" },
+	{ 0x445, "STM32F04x" }, { 0x448, "STM32F07x" },
+	{ 0x410, "STM32F10x medium density" }, { 0x412, "STM32F10x low density" },
+	{ 0x414, "STM32F10x high density" }, { 0x418, "STM32F105/107" },
+	{ 0x430, "STM32F10x XL density" },
+	{ 0x422, "STM32F302xB/C, F303xB/C" }, { 0x432, "STM32F37x" },
+	{ 0x438, "STM32F303x6/8, F334" }, { 0x439, "STM32F301, F302x6/8" },
+	{ 0x446, "STM32F302xD/E, F303xD/E" },
+	{ 0x467, "STM32G0B0/B1/C1" },
+	{ 0x417, "STM32L05x/06x" }, { 0x425, "STM32L031/041" }, { 0x447, "STM32L07x/08x" },
+	{ 0x457, "STM32L01x/02x" },
+	{ 0x416, "STM32L1 Cat.1" }, { 0x429, "STM32L1 Cat.2" }, { 0x427, "STM32L1 Cat.3" },
+	{ 0x436, "STM32L1 Cat.4" }, { 0x437, "STM32L1 Cat.5/6" },
+	{ 0x472, "STM32L55x/56x" }, { 0x482, "STM32U575/585" }, { 0x481, "STM32U59x/5Ax" },
+	{ 0x476, "STM32U5Fx/5Gx" }, { 0x484, "STM32H562/563/573" }, { 0x478, "STM32H503" },
+	{ 0x497, "STM32WLE5/WL55" }, { 0x495, "STM32WB55/35" }, { 0x496, "STM32WB50/30" },
+	{ 0x480, "STM32H7A3/7B3" }, { 0x485, "STM32H7R/7S" },
+};
+
+/* Where the families keep DBGMCU_IDCODE: F1/F3/L1/WB/WL with F4 and L4;
+ * F0/G0/L0; U5/L5; H5. */
+static const uint32_t idcode_regs[] = { DBGMCU_IDCODE, DBGMCU_IDCODE_M0, 0xE0044000u, 0x44024000u };
+
+/* Called when no driver took the target: if a DBGMCU reads an STM32 device
+ * id, the part is named and refused. 0 when nothing reads as one. */
+int mpf_stm32_refuse(struct mpf_adiv5 *a, struct mpf_buf *err)
+{
+	uint32_t id;
+	size_t i, k;
+
+	for (i = 0; i < sizeof(idcode_regs) / sizeof(idcode_regs[0]); i++) {
+		if (mpf_adiv5_read32(a, idcode_regs[i], &id, NULL) < 0 || (id & 0xF00) != 0x400)
+			continue;
+		for (k = 0; k < sizeof(undriven) / sizeof(undriven[0]); k++)
+			if (undriven[k].dev == (id & 0xFFF))
+				return mpf_errf(err, MPF_ERR_NODEV, "%s (DEV_ID 0x%03x) has no flash "
+						"driver in mpf-swd: refused", undriven[k].name,
+						id & 0xFFF);
+		return mpf_errf(err, MPF_ERR_NODEV, "STM32 DEV_ID 0x%03x (DBGMCU_IDCODE at "
+				"0x%08x) is not a part mpf-swd knows: refused", id & 0xFFF,
+				idcode_regs[i]);
+	}
+	return 0;
+}
 
 /* ---- H7 (H74x/75x, H72x/73x) ---- */
 #define H7_BANK(t, addr) ((t)->regs + ((t)->bank_size && (addr) - (t)->flash_base >= \

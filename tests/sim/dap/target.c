@@ -5,7 +5,9 @@
  * 5.5 with busy times from the parts' datasheets (typical values):
  * STM32F405 x32 word 16 us, sector 16K/64K/128K 250/550/1000 ms, mass 8 s;
  * STM32L476 double word 82 us, page 22 ms, mass 22 ms;
- * nRF52840 word 41 us, page 85 ms, erase all 200 ms.
+ * nRF52840 word 41 us, page 85 ms, erase all 200 ms;
+ * STM32G071 (DS12232 "Flash memory characteristics") double word 85 us,
+ * page 22 ms, mass 22.1 ms.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -27,23 +29,38 @@ struct chip {
 	uint32_t regs;			/* flash controller */
 	uint32_t dbgmcu_addr;		/* where DBGMCU_IDCODE reads */
 	uint32_t wrap;			/* MEM-AP TAR auto-increment window */
+	uint32_t prog_us, page_us, mass_us;	/* L4 controller: 0 for the L476's */
+	uint32_t sr_busy;		/* L4 SR bits while busy: 0 for BSY alone
+					 * (the G0 adds CFGBSY, RM0444) */
+	int one_bank;			/* L4 controller: MER1 erases all */
 };
 
 static const struct chip chips[] = {
 	{ "stm32f405", CTL_F4, 0x2BA01477, 0x410FC241, 0x24770011, 0x10076413,
 	  0x08000000, 0x100000, 0, 0x20000000, 0x20000, 0x10000000, 0x10000,
-	  0x1FFF0000, 0x10000, 0x40023C00, 0xE0042000, 0x1000 },
+	  0x1FFF0000, 0x10000, 0x40023C00, 0xE0042000, .wrap = 0x1000 },
 	{ "stm32l476", CTL_L4, 0x2BA01477, 0x410FC241, 0x24770011, 0x10076415,
 	  0x08000000, 0x100000, 2048, 0x20000000, 0x18000, 0x10000000, 0x8000,
-	  0x1FFF0000, 0x10000, 0x40022000, 0xE0042000, 0x1000 },
+	  0x1FFF0000, 0x10000, 0x40022000, 0xE0042000, .wrap = 0x1000 },
 	{ "nrf52840", CTL_NRF, 0x2BA01477, 0x410FC241, 0x24770011, 0,
 	  0x00000000, 0x100000, 4096, 0x20000000, 0x40000, 0, 0,
-	  0x10000000, 0x1000, 0x4001E000, 0, 0x1000 },
+	  0x10000000, 0x1000, 0x4001E000, 0, .wrap = 0x1000 },
 	/* STM32H743: Cortex-M7 whose AHB-AP increments TAR within 1 KiB only;
 	 * AXI SRAM as the main RAM, DTCM as the second */
 	{ "stm32h743", CTL_H7, 0x6BA02477, 0x411FC271, 0x84770001, 0x10036450,
 	  0x08000000, 0x200000, 0x20000, 0x24000000, 0x80000, 0x20000000, 0x20000,
-	  0x1FF1E000, 0x1000, 0x52002000, 0x5C001000, 0x400 },
+	  0x1FF1E000, 0x1000, 0x52002000, 0x5C001000, .wrap = 0x400 },
+	/* STM32G071RB (NUCLEO-G071RB): the L4 controller behind a Cortex-M0+,
+	 * DBGMCU on the APB (RM0444) */
+	{ "stm32g071", CTL_L4, 0x0BC11477, 0x410CC601, 0x04770031, 0x10006460,
+	  0x08000000, 0x20000, 2048, 0x20000000, 0x9000, 0, 0,
+	  0x1FFF0000, 0x10000, 0x40022000, 0x40015800, 0x400, .prog_us = 85,
+	  .page_us = 22000, .mass_us = 22100, .sr_busy = 5u << 16, .one_bank = 1 },
+	/* STM32L552 (NUCLEO-L552ZE-Q): a part mpf-swd has no driver for; its
+	 * DBGMCU_IDCODE is at 0xE0044000 (RM0438) */
+	{ "stm32l552", CTL_L4, 0x0BE12477, 0x410FD213, 0x14770015, 0x10006472,
+	  0x08000000, 0x80000, 2048, 0x20000000, 0x40000, 0, 0,
+	  0x0BFA0000, 0x10000, 0x40022000, 0xE0044000, 0x400, .one_bank = 1 },
 };
 
 #define SCRATCH_MAX 65536	/* words of peripheral/PPB space remembered */
@@ -213,7 +230,7 @@ struct dapsim_target *dapsim_target_new(const char *model)
 		wr32(t->info + 0x880, 0x0800);		/* flash size: 2048 KiB at 0x1FF1E880 */
 	} else if (c->ctl == CTL_L4) {
 		wr32(t->info + 0x7590, 0x00210045);
-		wr32(t->info + 0x75E0, 0x0400);		/* flash size register */
+		wr32(t->info + 0x75E0, c->flash_size / 1024);	/* flash size register */
 	} else {
 		wr32(t->info + 0x10, 4096);		/* CODEPAGESIZE */
 		wr32(t->info + 0x14, 256);		/* CODESIZE */
@@ -356,6 +373,12 @@ static void set_busy(struct dapsim_target *t, uint64_t us)
 	t->busy_until = t->now + us;
 }
 
+/* A chip's own busy time, or the L476's when it gives none. */
+static uint64_t l4_us(uint32_t chip_us, uint32_t l476_us)
+{
+	return chip_us ? chip_us : l476_us;
+}
+
 static uint64_t f4_sector_us(uint32_t snb, uint32_t *start, uint32_t *size)
 {
 	if (snb < 4) {
@@ -456,7 +479,7 @@ static int keyr_write(struct dapsim_target *t, int *seq, uint32_t *cr, uint32_t 
 
 static void l4_cr_write(struct dapsim_target *t, uint32_t v)
 {
-	uint32_t bank = t->c->flash_size / 2, page = (v >> 3) & 0xFF, base;
+	uint32_t bank = t->c->flash_size / (t->c->one_bank ? 1 : 2), page = (v >> 3) & 0xFF, base;
 
 	if (t->cr & 0x80000000u) {
 		if (!(v & ~0xC0000000u))
@@ -481,15 +504,20 @@ static void l4_cr_write(struct dapsim_target *t, uint32_t v)
 	if (v & ((1u << 2) | (1u << 15))) {	/* MER1 / MER2 */
 		if (v & (1u << 2))
 			memset(t->flash, 0xFF, bank);
-		if (v & (1u << 15))
+		if ((v & (1u << 15)) && !t->c->one_bank)
 			memset(t->flash + bank, 0xFF, bank);
 		t->n.mass_erases++;
-		set_busy(t, 22000);
+		set_busy(t, l4_us(t->c->mass_us, 22000));
 	} else if (v & (1u << 1)) {		/* PER */
 		base = (v & (1u << 11) ? bank : 0) + page * 2048;
+		if (base >= t->c->flash_size) {
+			violation(t, "page erase of page %u: no such page", page);
+			t->sr |= 1u << 7;	/* PGSERR */
+			return;
+		}
 		memset(t->flash + base, 0xFF, 2048);
 		t->n.erases++;
-		set_busy(t, 22000);
+		set_busy(t, l4_us(t->c->page_us, 22000));
 	} else {
 		t->sr |= 1u << 7;
 	}
@@ -537,7 +565,7 @@ static int l4_flash_write(struct dapsim_target *t, uint32_t addr, int size, uint
 	wr32(b, t->dw_lo);
 	wr32(b + 4, v);
 	flash_and(t, t->dw_addr, b, 8);
-	set_busy(t, L4_PROG_US);
+	set_busy(t, l4_us(t->c->prog_us, L4_PROG_US));
 	return 0;
 }
 
@@ -569,7 +597,7 @@ static int stm32_reg_read(struct dapsim_target *t, const struct stm32_flash_regs
 			  uint32_t off, uint32_t *v)
 {
 	if (off == g->sr)
-		*v = t->sr | (busy(t) ? 1u << 16 : 0);	/* BSY */
+		*v = t->sr | (busy(t) ? t->c->sr_busy ? t->c->sr_busy : 1u << 16 : 0);
 	else if (off == g->cr)
 		*v = t->cr;
 	else if (off == g->opt)
