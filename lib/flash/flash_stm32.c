@@ -493,17 +493,21 @@ static int l0_mass_erase(struct mpf_adiv5 *a, const struct mpf_target *t, struct
 	return rc;
 }
 
-/* Words: the AHB holds a write while the previous one programs. */
+/* Word by word, each followed by a value-match poll of BSY that the probe
+ * runs: a word takes milliseconds, so the poll costs nothing, and the next
+ * write never depends on the bus holding it. */
 static int l0_program(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t addr,
 		      uint32_t *words, uint32_t n, struct mpf_buf *err)
 {
-	uint32_t sr = 0;
+	uint32_t sr = 0, i;
 	int rc;
 
 	mpf_adiv5_q_write32(a, L0_SR(t), L0_SR_ERR);
 	mpf_adiv5_q_write32(a, L0_PECR(t), 0);
-	mpf_adiv5_q_write(a, addr, words, n);
-	mpf_adiv5_q_poll32(a, L0_SR(t), L0_SR_BSY, 0);
+	for (i = 0; i < n; i++) {
+		mpf_adiv5_q_write32(a, addr + 4 * i, words[i]);
+		mpf_adiv5_q_poll32(a, L0_SR(t), L0_SR_BSY, 0);
+	}
 	mpf_adiv5_q_read32(a, L0_SR(t), &sr);
 	if ((rc = mpf_adiv5_run(a, err)) < 0)
 		return rc;
