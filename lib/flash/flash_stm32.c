@@ -564,8 +564,10 @@ static const struct { uint16_t dev; const char *name; } undriven[] = {
 static const uint32_t idcode_regs[] = { DBGMCU_IDCODE, DBGMCU_IDCODE_M0, 0xE0044000u, 0x44024000u };
 
 /* Called when no driver took the target: if a DBGMCU reads an STM32 device
- * id, the part is named and refused. 0 when nothing reads as one. */
-int mpf_stm32_refuse(struct mpf_adiv5 *a, struct mpf_buf *err)
+ * id, the part is named and refused. 0 when nothing reads as one, or, with
+ * named_only (one driver was asked for, and the id may be another's), when
+ * the id is not one of the parts without a driver. */
+int mpf_stm32_refuse(struct mpf_adiv5 *a, int named_only, struct mpf_buf *err)
 {
 	uint32_t id;
 	size_t i, k;
@@ -578,6 +580,8 @@ int mpf_stm32_refuse(struct mpf_adiv5 *a, struct mpf_buf *err)
 				return mpf_errf(err, MPF_ERR_NODEV, "%s (DEV_ID 0x%03x) has no flash "
 						"driver in mpf-swd: refused", undriven[k].name,
 						id & 0xFFF);
+		if (named_only)
+			return 0;
 		return mpf_errf(err, MPF_ERR_NODEV, "STM32 DEV_ID 0x%03x (DBGMCU_IDCODE at "
 				"0x%08x) is not a part mpf-swd knows: refused", id & 0xFFF,
 				idcode_regs[i]);

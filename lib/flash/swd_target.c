@@ -48,7 +48,7 @@ int mpf_target_detect(struct mpf_adiv5 *a, const struct mpf_flash_driver *drv,
 		if (rc == MPF_ERR_PROTO && drv)
 			return rc;
 	}
-	if ((rc = mpf_stm32_refuse(a, err)) < 0)
+	if ((rc = mpf_stm32_refuse(a, drv != NULL, err)) < 0)
 		return rc;
 	return mpf_errf(err, MPF_ERR_NODEV, drv ? "the target is not a known %s part"
 			: "unknown target: no flash driver recognises it%s",

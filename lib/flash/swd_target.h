@@ -52,8 +52,9 @@ extern const struct mpf_flash_driver mpf_flash_stm32f4, mpf_flash_stm32l4,
 extern const struct mpf_flash_driver *const mpf_flash_drivers[];
 
 const struct mpf_flash_driver *mpf_flash_driver_find(const char *name);
-/* An STM32 no driver took: MPF_ERR_NODEV naming it, 0 when none reads as one. */
-int mpf_stm32_refuse(struct mpf_adiv5 *a, struct mpf_buf *err);
+/* An STM32 no driver took: MPF_ERR_NODEV naming it, 0 when none reads as
+ * one (named_only: when it is not a part known to have no driver). */
+int mpf_stm32_refuse(struct mpf_adiv5 *a, int named_only, struct mpf_buf *err);
 /* Try every driver (or only drv): fills t. MPF_ERR_NODEV when none knows the part. */
 int mpf_target_detect(struct mpf_adiv5 *a, const struct mpf_flash_driver *drv,
 		      struct mpf_target *t, struct mpf_buf *err);
