@@ -54,16 +54,4 @@ test_expect_success USBSIM 'erase --all empties the flash' '
 	test "$(usbsim_count violation)" = 0
 '
 
-# the NUCLEO-G071RB way: through its ST-LINK/V2-1
-usbsim_devices "stlink:version=2.1:serial=STL2100000000000000000G0:target=stm32g071:time_scale=0.01"
-
-test_expect_success USBSIM 'through an ST-LINK/V2-1: write, verify, read back' '
-	head -c 3000 /dev/urandom >st.bin &&
-	usbsim mpf-swd --address 0x08010000 write st.bin -o jsonl >rec &&
-	test "$(json_field rec flashed.verified)" = true &&
-	usbsim mpf-swd read 0x08010000 3000 back.bin >/dev/null &&
-	cmp st.bin back.bin &&
-	test "$(usbsim_count violation)" = 0
-'
-
 test_done

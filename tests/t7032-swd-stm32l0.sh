@@ -77,17 +77,4 @@ check_nvm() {
 check_nvm stm32l073 STM32L07x/08x Cortex-M0+ 196608 128 9
 check_nvm stm32l152 "STM32L1 Cat.5/6" Cortex-M3 524288 256 5
 
-# the NUCLEO-L073RZ way: through its ST-LINK/V2-1, whose own memory
-# commands meet the stalled writes
-usbsim_devices "stlink:version=2.1:serial=STL2100000000000000000L0:target=stm32l073:time_scale=0.01"
-
-test_expect_success USBSIM 'stm32l073 through an ST-LINK/V2-1: write, verify, read back' '
-	head -c 3000 /dev/urandom >st.bin &&
-	usbsim mpf-swd --address 0x08010000 write st.bin -o jsonl >rec &&
-	test "$(json_field rec flashed.verified)" = true &&
-	usbsim mpf-swd read 0x08010000 3000 back.bin >/dev/null &&
-	cmp st.bin back.bin &&
-	test "$(usbsim_count violation)" = 0
-'
-
 test_done
