@@ -1,7 +1,7 @@
 /* flash_stm32.c - STM32 flash controllers at register level: F2/F4/F7,
- * L4/G4 and H7 (ST RM0090, RM0351, RM0440 and RM0433, "Embedded Flash
- * memory", as OpenOCD stm32f2x.c, stm32l4x.c, stm32h7x.c apply them;
- * doc/protocols.md 5.1-5.4).
+ * L4/G4/G0, H7 and L0/L1 (ST RM0090, RM0351, RM0440, RM0444, RM0433,
+ * RM0377 and RM0038, "Embedded Flash memory", as OpenOCD stm32f2x.c,
+ * stm32l4x.c, stm32h7x.c, stm32lx.c apply them; doc/protocols.md 5.1-5.4, 5.6). STM32s of other families are refused by name.
  *
  * Programming streams words straight into flash through the MEM-AP: while
  * the controller is busy the AHB stalls the next write, which the probe
@@ -19,6 +19,7 @@
 #define KEY2 0xCDEF89ABu
 #define DBGMCU_IDCODE		0xE0042000u
 #define DBGMCU_IDCODE_H7	0x5C001000u
+#define DBGMCU_IDCODE_M0	0x40015800u	/* Cortex-M0/M0+ parts: F0, G0, L0 */
 
 struct stm32_part {
 	uint16_t dev;
@@ -84,6 +85,45 @@ static const struct stm32_part l4_parts[] = {
 	{ 0 }
 };
 
+/* G0 (RM0444): the L4 controller behind a Cortex-M0+, one bank; the
+ * dual-bank G0B/G0C (0x467) is refused by name below. */
+static const struct stm32_part g0_parts[] = {
+	{ .dev = 0x466, .name = "STM32G03x/04x", .cpus = "STM32G03,STM32G04",
+	  .fsize_reg = 0x1FFF75E0, .sector0 = 2048, .ram_size = 0x2000 },
+	{ .dev = 0x456, .name = "STM32G05x/06x", .cpus = "STM32G05,STM32G06",
+	  .fsize_reg = 0x1FFF75E0, .sector0 = 2048, .ram_size = 0x4800 },
+	{ .dev = 0x460, .name = "STM32G07x/08x", .cpus = "STM32G07,STM32G08",
+	  .fsize_reg = 0x1FFF75E0, .sector0 = 2048, .ram_size = 0x9000 },
+	{ 0 }
+};
+
+/* L0 (RM0377) and L1 (RM0038): the NVM interface, erased flash reads 0.
+ * L1 0x436 (Cat.3 384 KiB / Cat.4) codes its flash size differently and is
+ * refused by name below. */
+static const struct stm32_part l0_parts[] = {
+	{ .dev = 0x447, .name = "STM32L07x/08x", .cpus = "STM32L07,STM32L08",
+	  .fsize_reg = 0x1FF8007C, .sector0 = 128, .ram_size = 0x5000 },
+	{ .dev = 0x417, .name = "STM32L05x/06x", .cpus = "STM32L05,STM32L06",
+	  .fsize_reg = 0x1FF8007C, .sector0 = 128, .ram_size = 0x2000 },
+	{ .dev = 0x425, .name = "STM32L031/041", .cpus = "STM32L031,STM32L041",
+	  .fsize_reg = 0x1FF8007C, .sector0 = 128, .ram_size = 0x2000 },
+	{ .dev = 0x457, .name = "STM32L01x/02x", .cpus = "STM32L01,STM32L02",
+	  .fsize_reg = 0x1FF8007C, .sector0 = 128, .ram_size = 0x800 },
+	{ 0 }
+};
+
+static const struct stm32_part l1_parts[] = {
+	{ .dev = 0x416, .name = "STM32L1 Cat.1", .cpus = "STM32L100,STM32L15",
+	  .fsize_reg = 0x1FF8004C, .sector0 = 256, .ram_size = 0x2800 },
+	{ .dev = 0x429, .name = "STM32L1 Cat.2", .cpus = "STM32L100,STM32L15",
+	  .fsize_reg = 0x1FF8004C, .sector0 = 256, .ram_size = 0x8000 },
+	{ .dev = 0x427, .name = "STM32L1 Cat.3", .cpus = "STM32L100,STM32L15,STM32L16",
+	  .fsize_reg = 0x1FF800CC, .sector0 = 256, .ram_size = 0x8000 },
+	{ .dev = 0x437, .name = "STM32L1 Cat.5/6", .cpus = "STM32L15,STM32L16",
+	  .fsize_reg = 0x1FF800CC, .sector0 = 256, .ram_size = 0x14000 },
+	{ 0 }
+};
+
 static const struct stm32_part h7_parts[] = {
 	{ .dev = 0x450, .name = "STM32H74x/75x",
 	  .cpus = "STM32H742,STM32H743,STM32H745,STM32H747,STM32H750,STM32H753,STM32H755,STM32H757",
@@ -130,22 +170,28 @@ static int stm32_ident(struct mpf_adiv5 *a, const struct stm32_part *table, uint
 	return 1;
 }
 
-static int unlock(struct mpf_adiv5 *a, uint32_t keyr, uint32_t cr, uint32_t lockbit,
-		  struct mpf_buf *err)
+static int unlock_keys(struct mpf_adiv5 *a, uint32_t keyr, uint32_t cr, uint32_t lockbit,
+		       uint32_t key1, uint32_t key2, struct mpf_buf *err)
 {
 	uint32_t v;
 	int rc;
 
 	if ((rc = mpf_adiv5_read32(a, cr, &v, err)) < 0 || !(v & lockbit))
 		return rc;
-	mpf_adiv5_q_write32(a, keyr, KEY1);
-	mpf_adiv5_q_write32(a, keyr, KEY2);
+	mpf_adiv5_q_write32(a, keyr, key1);
+	mpf_adiv5_q_write32(a, keyr, key2);
 	mpf_adiv5_q_read32(a, cr, &v);
 	rc = mpf_adiv5_run(a, err);
 	if (rc == MPF_ERR_PROTO || (rc >= 0 && (v & lockbit)))
 		return mpf_errf(err, MPF_ERR_FAIL, "flash controller stays locked after the key "
 				"sequence (a wrong key locks it until reset: try `mpf-swd reset`)");
 	return rc;
+}
+
+static int unlock(struct mpf_adiv5 *a, uint32_t keyr, uint32_t cr, uint32_t lockbit,
+		  struct mpf_buf *err)
+{
+	return unlock_keys(a, keyr, cr, lockbit, KEY1, KEY2, err);
 }
 
 static int sr_check(uint32_t sr, uint32_t mask, const char *what, uint32_t addr,
@@ -280,7 +326,7 @@ const struct mpf_flash_driver mpf_flash_stm32f4 = {
 #define L4_CR_MER2	(1u << 15)
 #define L4_CR_STRT	(1u << 16)
 #define L4_CR_LOCK	(1u << 31)
-#define L4_SR_BSY	(1u << 16)
+#define L4_SR_BSY	(5u << 16)	/* BSY; CFGBSY on the G0, reserved (0) on L4/G4 */
 #define L4_SR_ERR	0xC3FAu	/* OPERR PROGERR WRPERR PGAERR SIZERR PGSERR MISSERR FASTERR RDERR OPTVERR */
 
 static int l4_detect(struct mpf_adiv5 *a, struct mpf_target *t, struct mpf_buf *err)
@@ -289,6 +335,8 @@ static int l4_detect(struct mpf_adiv5 *a, struct mpf_target *t, struct mpf_buf *
 	uint32_t optr = 0;
 	int rc = stm32_ident(a, l4_parts, DBGMCU_IDCODE, t, &p, err);
 
+	if (!rc)
+		rc = stm32_ident(a, g0_parts, DBGMCU_IDCODE_M0, t, &p, err);
 	if (rc <= 0)
 		return rc;
 	t->regs = 0x40022000;
@@ -374,10 +422,172 @@ static int l4_lock(struct mpf_adiv5 *a, const struct mpf_target *t, struct mpf_b
 }
 
 const struct mpf_flash_driver mpf_flash_stm32l4 = {
-	.name = "stm32l4", .desc = "STM32L4/G4 (pages)",
+	.name = "stm32l4", .desc = "STM32L4/G4/G0 (pages)",
 	.detect = l4_detect, .unlock = l4_unlock, .erase = l4_erase,
 	.mass_erase = l4_mass_erase, .program = l4_program, .lock = l4_lock,
 };
+
+/* ---- L0/L1: the NVM interface (RM0377 chapter 3, RM0038 chapter 3) ---- */
+#define L0_PECR(t)	((t)->regs + 0x04)
+#define L0_PEKEYR(t)	((t)->regs + 0x0C)
+#define L0_PRGKEYR(t)	((t)->regs + 0x10)
+#define L0_SR(t)	((t)->regs + 0x18)
+#define L0_PECR_PELOCK	(1u << 0)
+#define L0_PECR_PRGLOCK	(1u << 1)
+#define L0_PECR_PROG	(1u << 3)
+#define L0_PECR_ERASE	(1u << 9)
+#define L0_SR_BSY	(1u << 0)
+#define L0_SR_ERR	0x32F00u	/* WRPERR PGAERR SIZERR OPTVERR RDERR NOTZEROERR FWWERR */
+
+static int l0_detect(struct mpf_adiv5 *a, struct mpf_target *t, struct mpf_buf *err)
+{
+	const struct stm32_part *p;
+	uint32_t regs = 0x40022000;
+	int rc = stm32_ident(a, l0_parts, DBGMCU_IDCODE_M0, t, &p, err);
+
+	if (!rc) {
+		rc = stm32_ident(a, l1_parts, DBGMCU_IDCODE, t, &p, err);
+		regs = 0x40023C00;
+	}
+	if (rc <= 0)
+		return rc;
+	t->regs = regs;
+	t->unit = 4;
+	t->page = p->sector0;
+	t->erased_zero = 1;
+	return 1;
+}
+
+static int l0_wait(struct mpf_adiv5 *a, const struct mpf_target *t, const char *what,
+		   uint32_t addr, struct mpf_buf *err)
+{
+	uint32_t sr;
+	/* a word or a page takes 3.2 ms typical (DS10685, DS8669) */
+	int rc = mpf_target_wait(a, L0_SR(t), L0_SR_BSY, 0, 100, what, &sr, err);
+
+	return rc < 0 ? rc : sr_check(sr, L0_SR_ERR, what, addr, err);
+}
+
+/* A page is erased by writing a word of it with ERASE and PROG set. */
+static int l0_erase(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t addr,
+		    struct mpf_buf *err)
+{
+	int rc;
+
+	mpf_adiv5_q_write32(a, L0_SR(t), L0_SR_ERR);
+	mpf_adiv5_q_write32(a, L0_PECR(t), L0_PECR_ERASE | L0_PECR_PROG);
+	mpf_adiv5_q_write32(a, addr, 0);
+	if ((rc = mpf_adiv5_run(a, err)) < 0 || (rc = l0_wait(a, t, "page erase", addr, err)) < 0)
+		return rc;
+	return mpf_adiv5_write32(a, L0_PECR(t), 0, err);
+}
+
+/* No mass erase short of an RDP regression: every page in turn. */
+static int l0_mass_erase(struct mpf_adiv5 *a, const struct mpf_target *t, struct mpf_buf *err)
+{
+	uint32_t off;
+	int rc = MPF_OK;
+
+	for (off = 0; off < t->flash_size && rc >= 0; off += t->page)
+		rc = l0_erase(a, t, t->flash_base + off, err);
+	return rc;
+}
+
+/* Word by word, each followed by a value-match poll of BSY that the probe
+ * runs: a word takes milliseconds, so the poll costs nothing, and the next
+ * write never depends on the bus holding it. */
+static int l0_program(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t addr,
+		      uint32_t *words, uint32_t n, struct mpf_buf *err)
+{
+	uint32_t sr = 0, i;
+	int rc;
+
+	mpf_adiv5_q_write32(a, L0_SR(t), L0_SR_ERR);
+	mpf_adiv5_q_write32(a, L0_PECR(t), 0);
+	for (i = 0; i < n; i++) {
+		mpf_adiv5_q_write32(a, addr + 4 * i, words[i]);
+		mpf_adiv5_q_poll32(a, L0_SR(t), L0_SR_BSY, 0);
+	}
+	mpf_adiv5_q_read32(a, L0_SR(t), &sr);
+	if ((rc = mpf_adiv5_run(a, err)) < 0)
+		return rc;
+	return sr_check(sr, L0_SR_ERR, "programming", addr, err);
+}
+
+/* PELOCK opens PECR, then PRGLOCK opens the program memory. */
+static int l0_unlock(struct mpf_adiv5 *a, const struct mpf_target *t, struct mpf_buf *err)
+{
+	int rc = unlock_keys(a, L0_PEKEYR(t), L0_PECR(t), L0_PECR_PELOCK, 0x89ABCDEFu,
+			     0x02030405u, err);
+
+	if (rc >= 0)
+		rc = unlock_keys(a, L0_PRGKEYR(t), L0_PECR(t), L0_PECR_PRGLOCK, 0x8C9DAEBFu,
+				 0x13141516u, err);
+	return rc;
+}
+
+static int l0_lock(struct mpf_adiv5 *a, const struct mpf_target *t, struct mpf_buf *err)
+{
+	return mpf_adiv5_write32(a, L0_PECR(t), L0_PECR_PELOCK, err);
+}
+
+const struct mpf_flash_driver mpf_flash_stm32l0 = {
+	.name = "stm32l0", .desc = "STM32L0/L1 (NVM pages, erased to 0)",
+	.detect = l0_detect, .unlock = l0_unlock, .erase = l0_erase,
+	.mass_erase = l0_mass_erase, .program = l0_program, .lock = l0_lock,
+};
+
+/* ---- parts without a driver ---- */
+
+/* STM32 device ids mpf knows but has no flash driver for: such a part is
+ * refused by its name, never handed to the driver of a neighbouring family
+ * (doc/protocols.md 5.1). */
+static const struct { uint16_t dev; const char *name; } undriven[] = {
+	{ 0x440, "STM32F05x" }, { 0x442, "STM32F09x" }, { 0x444, "STM32F03x" },
+	{ 0x445, "STM32F04x" }, { 0x448, "STM32F07x" },
+	{ 0x410, "STM32F10x medium density" }, { 0x412, "STM32F10x low density" },
+	{ 0x414, "STM32F10x high density" }, { 0x418, "STM32F105/107" },
+	{ 0x430, "STM32F10x XL density" },
+	{ 0x422, "STM32F302xB/C, F303xB/C" }, { 0x432, "STM32F37x" },
+	{ 0x438, "STM32F303x6/8, F334" }, { 0x439, "STM32F301, F302x6/8" },
+	{ 0x446, "STM32F302xD/E, F303xD/E" },
+	{ 0x467, "STM32G0B0/B1/C1" },
+	{ 0x436, "STM32L1 Cat.3 (384 KiB)/Cat.4" },
+	{ 0x472, "STM32L55x/56x" }, { 0x482, "STM32U575/585" }, { 0x481, "STM32U59x/5Ax" },
+	{ 0x476, "STM32U5Fx/5Gx" }, { 0x484, "STM32H562/563/573" }, { 0x478, "STM32H503" },
+	{ 0x497, "STM32WLE5/WL55" }, { 0x495, "STM32WB55/35" }, { 0x496, "STM32WB50/30" },
+	{ 0x480, "STM32H7A3/7B3" }, { 0x485, "STM32H7R/7S" },
+};
+
+/* Where the families keep DBGMCU_IDCODE: F1/F3/L1/WB/WL with F4 and L4;
+ * F0/G0/L0; U5/L5; H5. */
+static const uint32_t idcode_regs[] = { DBGMCU_IDCODE, DBGMCU_IDCODE_M0, 0xE0044000u, 0x44024000u };
+
+/* Called when no driver took the target: if a DBGMCU reads an STM32 device
+ * id, the part is named and refused. 0 when nothing reads as one, or, with
+ * named_only (one driver was asked for, and the id may be another's), when
+ * the id is not one of the parts without a driver. */
+int mpf_stm32_refuse(struct mpf_adiv5 *a, int named_only, struct mpf_buf *err)
+{
+	uint32_t id;
+	size_t i, k;
+
+	for (i = 0; i < sizeof(idcode_regs) / sizeof(idcode_regs[0]); i++) {
+		if (mpf_adiv5_read32(a, idcode_regs[i], &id, NULL) < 0 || (id & 0xF00) != 0x400)
+			continue;
+		for (k = 0; k < sizeof(undriven) / sizeof(undriven[0]); k++)
+			if (undriven[k].dev == (id & 0xFFF))
+				return mpf_errf(err, MPF_ERR_NODEV, "%s (DEV_ID 0x%03x) has no flash "
+						"driver in mpf-swd: refused", undriven[k].name,
+						id & 0xFFF);
+		if (named_only)
+			return 0;
+		return mpf_errf(err, MPF_ERR_NODEV, "STM32 DEV_ID 0x%03x (DBGMCU_IDCODE at "
+				"0x%08x) is not a part mpf-swd knows: refused", id & 0xFFF,
+				idcode_regs[i]);
+	}
+	return 0;
+}
 
 /* ---- H7 (H74x/75x, H72x/73x) ---- */
 #define H7_BANK(t, addr) ((t)->regs + ((t)->bank_size && (addr) - (t)->flash_base >= \

@@ -14,7 +14,8 @@
 #define CHUNK 65536	/* bytes per program/verify step (progress granularity) */
 
 const struct mpf_flash_driver *const mpf_flash_drivers[] = {
-	&mpf_flash_nrf52, &mpf_flash_stm32f4, &mpf_flash_stm32l4, &mpf_flash_stm32h7, NULL,
+	&mpf_flash_nrf52, &mpf_flash_stm32f4, &mpf_flash_stm32l4, &mpf_flash_stm32h7,
+	&mpf_flash_stm32l0, NULL,
 };
 
 const struct mpf_flash_driver *mpf_flash_driver_find(const char *name)
@@ -47,6 +48,8 @@ int mpf_target_detect(struct mpf_adiv5 *a, const struct mpf_flash_driver *drv,
 		if (rc == MPF_ERR_PROTO && drv)
 			return rc;
 	}
+	if ((rc = mpf_stm32_refuse(a, drv != NULL, err)) < 0)
+		return rc;
 	return mpf_errf(err, MPF_ERR_NODEV, drv ? "the target is not a known %s part"
 			: "unknown target: no flash driver recognises it%s",
 			drv ? drv->name : " (try --target)");
@@ -220,6 +223,7 @@ static size_t make_blocks(const struct mpf_target *t, const struct mpf_image *im
 	struct block *b = NULL;
 	size_t n = 0, i;
 	uint32_t u = t->unit;
+	int fill = t->erased_zero ? 0x00 : 0xFF;
 
 	for (i = 0; i < img->n; i++) {
 		const struct mpf_image_seg *s = &img->seg[i];
@@ -233,14 +237,14 @@ static size_t make_blocks(const struct mpf_target *t, const struct mpf_image *im
 			size_t nl = end > l->addr + l->len ? (size_t)(end - l->addr) : l->len;
 
 			l->data = mpf_xrealloc(l->data, nl);
-			memset(l->data + l->len, 0xFF, nl - l->len);
+			memset(l->data + l->len, fill, nl - l->len);
 			l->len = nl;
 		} else {
 			b = mpf_xrealloc(b, (n + 1) * sizeof(*b));
 			b[n].addr = (uint32_t)start;
 			b[n].len = (size_t)(end - start);
 			b[n].data = mpf_xmalloc(b[n].len);
-			memset(b[n].data, 0xFF, b[n].len);
+			memset(b[n].data, fill, b[n].len);
 			n++;
 		}
 		memcpy(b[n - 1].data + (s->addr - b[n - 1].addr), s->data, s->len);

@@ -26,6 +26,7 @@ struct mpf_target {
 	uint32_t sector0;	/* F2/F4/F7: size of the first sectors (16 or 32 KiB) */
 	uint32_t bank_size;	/* > 0: dual bank, bank 2 at flash_base + bank_size */
 	uint32_t regs;		/* flash controller base */
+	int erased_zero;	/* erased flash reads 0x00 (STM32L0/L1), else 0xFF */
 };
 
 struct mpf_flash_driver {
@@ -46,11 +47,14 @@ struct mpf_flash_driver {
 };
 
 extern const struct mpf_flash_driver mpf_flash_stm32f4, mpf_flash_stm32l4,
-	mpf_flash_stm32h7, mpf_flash_nrf52;
+	mpf_flash_stm32h7, mpf_flash_stm32l0, mpf_flash_nrf52;
 /* NULL-terminated, in detection order */
 extern const struct mpf_flash_driver *const mpf_flash_drivers[];
 
 const struct mpf_flash_driver *mpf_flash_driver_find(const char *name);
+/* An STM32 no driver took: MPF_ERR_NODEV naming it, 0 when none reads as
+ * one (named_only: when it is not a part known to have no driver). */
+int mpf_stm32_refuse(struct mpf_adiv5 *a, int named_only, struct mpf_buf *err);
 /* Try every driver (or only drv): fills t. MPF_ERR_NODEV when none knows the part. */
 int mpf_target_detect(struct mpf_adiv5 *a, const struct mpf_flash_driver *drv,
 		      struct mpf_target *t, struct mpf_buf *err);

@@ -5,7 +5,10 @@
  * 5.5 with busy times from the parts' datasheets (typical values):
  * STM32F405 x32 word 16 us, sector 16K/64K/128K 250/550/1000 ms, mass 8 s;
  * STM32L476 double word 82 us, page 22 ms, mass 22 ms;
- * nRF52840 word 41 us, page 85 ms, erase all 200 ms.
+ * nRF52840 word 41 us, page 85 ms, erase all 200 ms;
+ * STM32G071 (DS12232 "Flash memory characteristics") double word 85 us,
+ * page 22 ms, mass 22.1 ms; STM32L073 (DS10685) word or 128-byte page
+ * 3.2 ms, flash erased to 0.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -15,7 +18,7 @@
 #include "target.h"
 #include "thumb.h"
 
-enum ctl { CTL_F4, CTL_L4, CTL_NRF, CTL_H7 };
+enum ctl { CTL_F4, CTL_L4, CTL_NRF, CTL_H7, CTL_L0 };
 
 struct chip {
 	const char *name;
@@ -27,23 +30,51 @@ struct chip {
 	uint32_t regs;			/* flash controller */
 	uint32_t dbgmcu_addr;		/* where DBGMCU_IDCODE reads */
 	uint32_t wrap;			/* MEM-AP TAR auto-increment window */
+	uint32_t prog_us, page_us, mass_us;	/* L4, L0: 0 for the family model's */
+	uint32_t sr_busy;		/* L4 SR bits while busy: 0 for BSY alone
+					 * (the G0 adds CFGBSY, RM0444) */
+	int one_bank;			/* L4 controller: MER1 erases all */
+	uint32_t fsize_at;		/* L0 controller: F_SIZE offset in info */
 };
 
 static const struct chip chips[] = {
 	{ "stm32f405", CTL_F4, 0x2BA01477, 0x410FC241, 0x24770011, 0x10076413,
 	  0x08000000, 0x100000, 0, 0x20000000, 0x20000, 0x10000000, 0x10000,
-	  0x1FFF0000, 0x10000, 0x40023C00, 0xE0042000, 0x1000 },
+	  0x1FFF0000, 0x10000, 0x40023C00, 0xE0042000, .wrap = 0x1000 },
 	{ "stm32l476", CTL_L4, 0x2BA01477, 0x410FC241, 0x24770011, 0x10076415,
 	  0x08000000, 0x100000, 2048, 0x20000000, 0x18000, 0x10000000, 0x8000,
-	  0x1FFF0000, 0x10000, 0x40022000, 0xE0042000, 0x1000 },
+	  0x1FFF0000, 0x10000, 0x40022000, 0xE0042000, .wrap = 0x1000 },
 	{ "nrf52840", CTL_NRF, 0x2BA01477, 0x410FC241, 0x24770011, 0,
 	  0x00000000, 0x100000, 4096, 0x20000000, 0x40000, 0, 0,
-	  0x10000000, 0x1000, 0x4001E000, 0, 0x1000 },
+	  0x10000000, 0x1000, 0x4001E000, 0, .wrap = 0x1000 },
 	/* STM32H743: Cortex-M7 whose AHB-AP increments TAR within 1 KiB only;
 	 * AXI SRAM as the main RAM, DTCM as the second */
 	{ "stm32h743", CTL_H7, 0x6BA02477, 0x411FC271, 0x84770001, 0x10036450,
 	  0x08000000, 0x200000, 0x20000, 0x24000000, 0x80000, 0x20000000, 0x20000,
-	  0x1FF1E000, 0x1000, 0x52002000, 0x5C001000, 0x400 },
+	  0x1FF1E000, 0x1000, 0x52002000, 0x5C001000, .wrap = 0x400 },
+	/* STM32G071RB (NUCLEO-G071RB): the L4 controller behind a Cortex-M0+,
+	 * DBGMCU on the APB (RM0444) */
+	{ "stm32g071", CTL_L4, 0x0BC11477, 0x410CC601, 0x04770031, 0x10006460,
+	  0x08000000, 0x20000, 2048, 0x20000000, 0x9000, 0, 0,
+	  0x1FFF0000, 0x10000, 0x40022000, 0x40015800, 0x400, .prog_us = 85,
+	  .page_us = 22000, .mass_us = 22100, .sr_busy = 5u << 16, .one_bank = 1 },
+	/* STM32L073RZ (NUCLEO-L073RZ): the NVM interface, 128-byte pages erased
+	 * to 0, DBGMCU on the APB (RM0377); F_SIZE at 0x1FF8007C */
+	{ "stm32l073", CTL_L0, 0x0BC11477, 0x410CC601, 0x04770031, 0x20086447,
+	  0x08000000, 0x30000, 128, 0x20000000, 0x5000, 0, 0,
+	  0x1FF80000, 0x1000, 0x40022000, 0x40015800, .wrap = 0x400, .fsize_at = 0x7C },
+	/* STM32L152RE (NUCLEO-L152RE, Cat.5): the same NVM interface at
+	 * 0x40023C00 with 256-byte pages behind a Cortex-M3 (RM0038); F_SIZE at
+	 * 0x1FF800CC; word and page 3.28 ms (DS10181 STM32L151xE/L152xE) */
+	{ "stm32l152", CTL_L0, 0x2BA01477, 0x412FC231, 0x24770011, 0x10186437,
+	  0x08000000, 0x80000, 256, 0x20000000, 0x14000, 0, 0,
+	  0x1FF80000, 0x1000, 0x40023C00, 0xE0042000, .wrap = 0x1000, .fsize_at = 0xCC,
+	  .prog_us = 3280 },
+	/* STM32L552 (NUCLEO-L552ZE-Q): a part mpf-swd has no driver for; its
+	 * DBGMCU_IDCODE is at 0xE0044000 (RM0438) */
+	{ "stm32l552", CTL_L4, 0x0BE12477, 0x410FD213, 0x14770015, 0x10006472,
+	  0x08000000, 0x80000, 2048, 0x20000000, 0x40000, 0, 0,
+	  0x0BFA0000, 0x10000, 0x40022000, 0xE0044000, 0x400, .one_bank = 1 },
 };
 
 #define SCRATCH_MAX 65536	/* words of peripheral/PPB space remembered */
@@ -76,6 +107,7 @@ struct dapsim_target {
 	uint64_t busy_until;
 	uint32_t cr, sr, optr;
 	int keyseq;			/* KEYR: 0, 1 after KEY1, 2 locked until reset */
+	int prgseq;			/* L0 PRGKEYR, the same way */
 	int dw_pending;
 	uint32_t dw_addr, dw_lo;
 	uint32_t nvmc_config;
@@ -157,8 +189,10 @@ static void sysreset(struct dapsim_target *t)
 {
 	t->n.resets++;
 	t->cr = t->c->ctl == CTL_F4 ? 0x80000000u : 0xC0000000u;	/* LOCK (| OPTLOCK) */
+	if (t->c->ctl == CTL_L0)
+		t->cr = 7;	/* PECR: PELOCK PRGLOCK OPTLOCK */
 	t->sr = 0;
-	t->keyseq = 0;
+	t->keyseq = t->prgseq = 0;
 	t->dw_pending = 0;
 	t->busy_until = 0;
 	t->nvmc_config = 0;
@@ -194,7 +228,7 @@ struct dapsim_target *dapsim_target_new(const char *model)
 	t = calloc(1, sizeof(*t));
 	t->c = c;
 	t->flash = malloc(c->flash_size);
-	memset(t->flash, 0xFF, c->flash_size);
+	memset(t->flash, dapsim_flash_erased(t), c->flash_size);
 	t->ram = calloc(1, c->ram_size);
 	t->ram2 = c->ram2_size ? calloc(1, c->ram2_size) : NULL;
 	t->info = calloc(1, c->info_size);
@@ -211,9 +245,11 @@ struct dapsim_target *dapsim_target_new(const char *model)
 		wr32(t->info + 0x7A20, 0x0400u << 16);	/* flash size: 1024 KiB at 0x1FFF7A22 */
 	} else if (c->ctl == CTL_H7) {
 		wr32(t->info + 0x880, 0x0800);		/* flash size: 2048 KiB at 0x1FF1E880 */
+	} else if (c->ctl == CTL_L0) {
+		wr32(t->info + c->fsize_at, c->flash_size / 1024);	/* F_SIZE */
 	} else if (c->ctl == CTL_L4) {
 		wr32(t->info + 0x7590, 0x00210045);
-		wr32(t->info + 0x75E0, 0x0400);		/* flash size register */
+		wr32(t->info + 0x75E0, c->flash_size / 1024);	/* flash size register */
 	} else {
 		wr32(t->info + 0x10, 4096);		/* CODEPAGESIZE */
 		wr32(t->info + 0x14, 256);		/* CODESIZE */
@@ -246,6 +282,11 @@ void dapsim_target_free(struct dapsim_target *t)
 uint32_t dapsim_flash_size(const struct dapsim_target *t)
 {
 	return t->c->flash_size;
+}
+
+int dapsim_flash_erased(const struct dapsim_target *t)
+{
+	return t->c->ctl == CTL_L0 ? 0x00 : 0xFF;
 }
 
 void dapsim_target_use_memory(struct dapsim_target *t, uint8_t *flash, uint8_t *uicr)
@@ -356,6 +397,12 @@ static void set_busy(struct dapsim_target *t, uint64_t us)
 	t->busy_until = t->now + us;
 }
 
+/* A chip's own busy time, or its family model's when it gives none. */
+static uint64_t chip_us(uint32_t own_us, uint32_t family_us)
+{
+	return own_us ? own_us : family_us;
+}
+
 static uint64_t f4_sector_us(uint32_t snb, uint32_t *start, uint32_t *size)
 {
 	if (snb < 4) {
@@ -454,9 +501,30 @@ static int keyr_write(struct dapsim_target *t, int *seq, uint32_t *cr, uint32_t 
 	return 0;
 }
 
+/* The L0's two key registers: bit lock of PECR cleared by key1, key2. */
+static int keyr_write2(struct dapsim_target *t, uint32_t lock, uint32_t key1, uint32_t key2,
+		       uint32_t v, const char *name)
+{
+	int *seq = lock == 1 ? &t->keyseq : &t->prgseq;
+
+	if (*seq == 0 && v == key1) {
+		*seq = 1;
+	} else if (*seq == 1 && v == key2) {
+		*seq = 0;
+		t->cr &= ~lock;
+		t->n.unlocks += lock == 2;
+	} else {
+		if (*seq != 2)
+			violation(t, "wrong %s sequence: locked until reset", name);
+		*seq = 2;
+		return -1;
+	}
+	return 0;
+}
+
 static void l4_cr_write(struct dapsim_target *t, uint32_t v)
 {
-	uint32_t bank = t->c->flash_size / 2, page = (v >> 3) & 0xFF, base;
+	uint32_t bank = t->c->flash_size / (t->c->one_bank ? 1 : 2), page = (v >> 3) & 0xFF, base;
 
 	if (t->cr & 0x80000000u) {
 		if (!(v & ~0xC0000000u))
@@ -481,15 +549,20 @@ static void l4_cr_write(struct dapsim_target *t, uint32_t v)
 	if (v & ((1u << 2) | (1u << 15))) {	/* MER1 / MER2 */
 		if (v & (1u << 2))
 			memset(t->flash, 0xFF, bank);
-		if (v & (1u << 15))
+		if ((v & (1u << 15)) && !t->c->one_bank)
 			memset(t->flash + bank, 0xFF, bank);
 		t->n.mass_erases++;
-		set_busy(t, 22000);
+		set_busy(t, chip_us(t->c->mass_us, 22000));
 	} else if (v & (1u << 1)) {		/* PER */
 		base = (v & (1u << 11) ? bank : 0) + page * 2048;
+		if (base >= t->c->flash_size) {
+			violation(t, "page erase of page %u: no such page", page);
+			t->sr |= 1u << 7;	/* PGSERR */
+			return;
+		}
 		memset(t->flash + base, 0xFF, 2048);
 		t->n.erases++;
-		set_busy(t, 22000);
+		set_busy(t, chip_us(t->c->page_us, 22000));
 	} else {
 		t->sr |= 1u << 7;
 	}
@@ -537,7 +610,7 @@ static int l4_flash_write(struct dapsim_target *t, uint32_t addr, int size, uint
 	wr32(b, t->dw_lo);
 	wr32(b + 4, v);
 	flash_and(t, t->dw_addr, b, 8);
-	set_busy(t, L4_PROG_US);
+	set_busy(t, chip_us(t->c->prog_us, L4_PROG_US));
 	return 0;
 }
 
@@ -569,7 +642,7 @@ static int stm32_reg_read(struct dapsim_target *t, const struct stm32_flash_regs
 			  uint32_t off, uint32_t *v)
 {
 	if (off == g->sr)
-		*v = t->sr | (busy(t) ? 1u << 16 : 0);	/* BSY */
+		*v = t->sr | (busy(t) ? t->c->sr_busy ? t->c->sr_busy : 1u << 16 : 0);
 	else if (off == g->cr)
 		*v = t->cr;
 	else if (off == g->opt)
@@ -635,6 +708,73 @@ static int nrf_reg_write(struct dapsim_target *t, uint32_t off, uint32_t v)
 		}
 		return 0;
 	}
+	return 0;
+}
+
+/* ---- STM32L0 (RM0377 chapter 3): the NVM interface ---- */
+
+#define L0_US	3200	/* a word or a page (L073); the L152 gives its own */
+
+/* PEKEYR opens PECR (PELOCK), PRGKEYR then the program memory (PRGLOCK). */
+static int l0_reg_write(struct dapsim_target *t, uint32_t off, uint32_t v)
+{
+	switch (off) {
+	case 0x04:	/* PECR: lock bits are set by writing 1, cleared by keys */
+		if (t->cr & 1) {
+			violation(t, "FLASH_PECR written while PELOCK (0x%08x ignored)", v);
+			return 0;
+		}
+		if (v & 1)
+			t->n.relocks++;
+		t->cr = (t->cr & 7) | (v & 0x71F);
+		return 0;
+	case 0x0C:
+		return keyr_write2(t, 1, 0x89ABCDEFu, 0x02030405u, v, "FLASH_PEKEYR");
+	case 0x10:
+		if (t->cr & 1) {
+			violation(t, "FLASH_PRGKEYR written while PELOCK");
+			return -1;
+		}
+		return keyr_write2(t, 2, 0x8C9DAEBFu, 0x13141516u, v, "FLASH_PRGKEYR");
+	case 0x18: t->sr &= ~(v & 0x32F00u); return 0;
+	}
+	return 0;
+}
+
+static int l0_reg_read(struct dapsim_target *t, uint32_t off, uint32_t *v)
+{
+	if (off == 0x04)
+		*v = t->cr;
+	else if (off == 0x18)	/* BSY, else READY */
+		*v = t->sr | (busy(t) ? 1u : 8u);
+	return 0;
+}
+
+/* Words only; with ERASE and PROG the write erases its page instead. */
+static int l0_flash_write(struct dapsim_target *t, uint32_t addr, int size, uint32_t v)
+{
+	uint32_t off = addr - t->c->flash_base;
+
+	if (t->cr & 3) {
+		violation(t, "write to flash 0x%08x while PECR is locked (0x%x)", addr, t->cr);
+		t->sr |= 1u << 8;	/* WRPERR */
+		return -1;
+	}
+	if (size != 4) {
+		violation(t, "%d-byte write to flash (words only here)", size);
+		t->sr |= 1u << 10;	/* SIZERR */
+		return 0;
+	}
+	if ((t->cr & 0x208) == 0x208) {
+		memset(t->flash + (off & ~(t->c->page - 1)), 0, t->c->page);	/* to 0 */
+		t->n.erases++;
+	} else {
+		if (rd32(t->flash + off))
+			violation(t, "word 0x%08x programmed twice without erase", addr);
+		wr32(t->flash + off, v);
+		t->n.programs++;
+	}
+	set_busy(t, chip_us(t->c->prog_us, L0_US));
 	return 0;
 }
 
@@ -757,6 +897,8 @@ static int flashctl_read(struct dapsim_target *t, uint32_t off, uint32_t *v)
 		return stm32_reg_read(t, &l4_regs, off, v);
 	case CTL_H7:
 		return h7_reg_read(t, off, v);
+	case CTL_L0:
+		return l0_reg_read(t, off, v);
 	case CTL_NRF:
 		if (off == 0x400 || off == 0x408)
 			*v = !busy(t);
@@ -774,6 +916,7 @@ static int flashctl_write(struct dapsim_target *t, uint32_t off, uint32_t v)
 	case CTL_L4: return stm32_reg_write(t, &l4_regs, off, v);
 	case CTL_NRF: return nrf_reg_write(t, off, v);
 	case CTL_H7: return h7_reg_write(t, off, v);
+	case CTL_L0: return l0_reg_write(t, off, v);
 	}
 	return 0;
 }
@@ -942,6 +1085,7 @@ int dapsim_bus_write(struct dapsim_target *t, uint32_t addr, int size, uint32_t 
 		case CTL_L4: return l4_flash_write(t, addr, size, v);
 		case CTL_NRF: return nrf_flash_write(t, addr, size, v);
 		case CTL_H7: return h7_flash_write(t, addr, size, v);
+		case CTL_L0: return l0_flash_write(t, addr, size, v);
 		}
 	}
 	if ((p = direct(t, addr, size, &ro))) {
@@ -1200,6 +1344,7 @@ static int cpu_read(void *ctx, uint32_t addr, int size, uint32_t *v)
 	int status = addr >= t->c->regs && off < 0x1000 &&
 		     (t->c->ctl == CTL_NRF ? off == 0x400 || off == 0x408
 		      : t->c->ctl == CTL_H7 ? (off & 0xFF) == 0x10
+		      : t->c->ctl == CTL_L0 ? off == 0x18
 		      : off == (t->c->ctl == CTL_F4 ? 0x0Cu : 0x10u));
 
 	if (status && busy(t))

@@ -28,6 +28,8 @@ struct dapsim_target *dapsim_target_new(const char *model);
 void dapsim_target_free(struct dapsim_target *t);
 /* Size of the model's flash. */
 uint32_t dapsim_flash_size(const struct dapsim_target *t);
+/* What erased flash reads as: 0x00 on the STM32L0, else 0xFF. */
+int dapsim_flash_erased(const struct dapsim_target *t);
 /* Keep flash (dapsim_flash_size bytes) and the nRF UICR (4 KiB) in memory
  * the caller owns (a file mapped shared, so that flash outlives a
  * process); their contents are used as they are. Then a power-on reset. */
