@@ -14,6 +14,18 @@ start_microbit || { stop_microbit; echo "Bail out! QEMU micro:bit did not start"
 PTY=$(cat microbit.pty)
 KEY=$(echo "${PTY#/dev/}" | tr / _)
 
+# backup_once DIR: a backup, once more when the first failed. The emulated
+# micro:bit drops input bytes when the host machine is busy (its UART has no
+# flow control and QEMU falls behind); mpf-fs then reports the loss and must
+# claim nothing: the failed record carries an error and no backup, and its
+# folder is not left behind.
+backup_once() {
+	fs --timeout 30 backup "$1" "$PTY" && return 0
+	jq -e ".error and (.backup == null)" out >/dev/null && ! test -e "$1/$KEY" || return 1
+	say "first backup failed (nothing claimed): $(jq -r .error.message out)"
+	fs --timeout 30 backup "$1" "$PTY"
+}
+
 mkdir -p src/files
 printf 'from microbit import *\ndisplay.scroll("hi")\n' >src/files/main.py
 : >src/files/empty.txt
@@ -37,7 +49,7 @@ test_expect_success 'ls' '
 '
 
 test_expect_success 'backup: the same bytes; the record and the manifest claim adler32 from the board, sha256 only of the copy' '
-	fs --timeout 30 backup bk "$PTY" &&
+	backup_once bk &&
 	test "$(jq -c "[.backup.files, .backup.check]" out)" = "[4,\"adler32\"]" &&
 	diff -r src/files bk/$KEY/files &&
 	test "$(jq -r .check bk/$KEY/manifest.json)" = adler32 &&
@@ -60,7 +72,7 @@ test_expect_success 'format --yes removes every file' '
 test_expect_success 'the backup restored gives the same files back, the board left at its friendly REPL' '
 	fs --timeout 30 restore bk "$PTY" &&
 	test "$(jq .restore.files out)" = 4 &&
-	fs backup bk2 "$PTY" &&
+	backup_once bk2 &&
 	diff -r src/files bk2/$KEY/files &&
 	mpf-info "$PTY" </dev/null >out && test "$(json_field out version)" = 1.9.2
 '
