@@ -1,8 +1,8 @@
 /* bootloader.c - mpf-bootloader: put boards into their bootloader and find
  * the bootloader device each one becomes. Sources: MicroPython's
  * machine.bootloader() documentation, the 1200-baud touch of the Arduino
- * CDC bootloaders, Microsoft's UF2 README (INFO_UF2.TXT); our summary is
- * doc/boards.md section 5 and doc/protocols.md section 3.3.
+ * CDC bootloaders, Microsoft's UF2 specification (INFO_UF2.TXT); our
+ * summary: doc/boards.md 5, doc/protocols.md 3.3.
  */
 #include "applet.h"
 #include "bootloader.h"
@@ -38,7 +38,7 @@ static const struct mpf_opt bl_opts[] = {
 	OPT_END(),
 };
 
-/* Shared by the parallel jobs. Boards enter their bootloaders together
+/* Held in common by the parallel jobs. Boards enter their bootloaders together
  * and each device goes to the board the evidence says (mpf_boot_pick);
  * only boards the evidence could not tell apart (mpf_boot_conflict) wait
  * for one another. */
