@@ -5,17 +5,19 @@
 
 #include "probe.h"
 
-static void violation(struct dapsim_probe *p, const char *fmt, ...)
+void dapsim_violation(unsigned long *count, const char *who, const char *fmt, ...)
 {
 	va_list ap;
 
-	p->violations++;
-	fputs("dapsim: probe: ", stderr);
+	(*count)++;
+	fprintf(stderr, "dapsim: %s: ", who);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
 }
+
+#define violation(p, ...) dapsim_violation(&(p)->violations, "probe", __VA_ARGS__)
 
 static uint32_t get16(const uint8_t *b) { return b[0] | (uint32_t)b[1] << 8; }
 static uint32_t get32(const uint8_t *b) { return get16(b) | get16(b + 2) << 16; }

@@ -1,5 +1,4 @@
 /* stlink.c - the ST-LINK firmware model (see stlink.h). */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -17,17 +16,7 @@
 #define DATA_MAX	0xFFFC
 #define CSW_DEFAULT	0xA2000000u	/* HPROT1, MasterType debug, DbgSwEnable */
 
-static void violation(struct dapsim_stlink *s, const char *fmt, ...)
-{
-	va_list ap;
-
-	s->violations++;
-	fputs("dapsim: stlink: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
+#define violation(s, ...) dapsim_violation(&(s)->violations, "stlink", __VA_ARGS__)
 
 static uint32_t get16(const uint8_t *b) { return b[0] | (uint32_t)b[1] << 8; }
 static uint32_t get32(const uint8_t *b) { return get16(b) | get16(b + 2) << 16; }

@@ -71,4 +71,9 @@ struct dapsim_counts {
 };
 const struct dapsim_counts *dapsim_counts(const struct dapsim_target *t);
 
+/* A probe model's protocol violation: counted in *count, told on stderr
+ * as "dapsim: WHO: ..." (the probe models share it). */
+void dapsim_violation(unsigned long *count, const char *who, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 #endif
