@@ -334,7 +334,7 @@ struct dapsim_target *dapsim_target_new(const char *model)
 	} else if (c->ctl == CTL_L4) {
 		wr32(t->info + 0x7590, 0x00210045);
 		wr32(t->info + 0x75E0, c->flash_size / 1024);	/* flash size register */
-	} else {
+	} else if (c->ctl == CTL_NRF) {
 		wr32(t->info + 0x10, 4096);		/* CODEPAGESIZE */
 		wr32(t->info + 0x14, 256);		/* CODESIZE */
 		wr32(t->info + 0x100, 0x52840);		/* INFO.PART */
@@ -1462,19 +1462,18 @@ void dapsim_swd_sequence(struct dapsim_target *t, const uint8_t *out, unsigned n
 }
 
 /* Whether a multidrop DP takes part in this transfer: 0 yes, else the
- * ACK the line gives (none). */
+ * ACK the line gives (none: nobody drives it). */
 static int multidrop_gate(struct dapsim_target *t, uint8_t req, uint32_t *data)
 {
 	if (t->dormant || !t->swd || t->sel == -1)
 		return 7;	/* dormant or deselected: the DP does not drive the line */
 	if (t->sel != -2)
 		return 0;
-	if (req == 0x0C) {	/* TARGETSEL as a DAP_Transfer: the write is not ACKed */
+	/* TARGETSEL as a DAP_Transfer: the write is not ACKed; anything else
+	 * gets no answer either: an RP2040 DP answers only once TARGETSEL
+	 * named it (RP2040 datasheet 2.3.4) */
+	if (req == 0x0C)
 		targetsel(t, *data);
-		return 7;
-	}
-	dapsim_violation(&t->n.violations, t->c->name, "transfer after a line reset without "
-			 "TARGETSEL: every DP on the multidrop bus answers at once");
 	return 7;
 }
 
