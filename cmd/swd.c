@@ -167,7 +167,8 @@ static json_t *target_json(const struct session *s)
 	json_object_set_new(o, "family", json_string(w->t.drv->name));
 	set_hex32(o, "idcode", w->t.idcode);
 	set_hex32(o, "flash_base", w->t.flash_base);
-	json_object_set_new(o, "flash_size", json_integer(w->t.flash_size));
+	if (w->t.flash_size)	/* an RP2040's is known only once its core is halted */
+		json_object_set_new(o, "flash_size", json_integer(w->t.flash_size));
 	json_object_set_new(o, "frequency", json_integer(s->link.stlink ? s->link.st.hz : s->hz));
 	if (s->link.stlink) {
 		char v[32];
@@ -183,9 +184,40 @@ static json_t *target_json(const struct session *s)
 
 /* What an address-taking flasher can write: files that carry their
  * addresses (a DfuSe file's elements included) and raw binaries. A UF2 or
- * an ESP image is meant for another method and is refused naming it. */
+ * an ESP image is meant for another method and is refused naming it,
+ * except a UF2 whose every block is for a family some driver writes
+ * (mpf_target.uf2_family: the RP2040's); that it is the attached part's is
+ * checked once the target is known (uf2_for_target). */
 #define SWD_TAKES (MPF_IMAGE_TAKES(MPF_IMAGE_BIN) | MPF_IMAGE_TAKES(MPF_IMAGE_HEX) | \
 		   MPF_IMAGE_TAKES(MPF_IMAGE_ELF) | MPF_IMAGE_TAKES(MPF_IMAGE_DFUSE))
+static const uint32_t swd_uf2_families[] = { 0xE48BFF56u /* RP2040 */ };
+
+static unsigned swd_takes(const struct mpf_image *img)
+{
+	size_t i, k, ok = 0;
+
+	for (i = 0; img->fmt == MPF_IMAGE_UF2 && i < img->nfamily; i++)
+		for (k = 0; k < sizeof(swd_uf2_families) / sizeof(swd_uf2_families[0]); k++)
+			ok += img->family[i] == swd_uf2_families[k];
+	return SWD_TAKES | (img->nfamily && ok == img->nfamily ? MPF_IMAGE_TAKES(MPF_IMAGE_UF2) : 0);
+}
+
+static int uf2_for_target(const struct mpf_image *img, const struct mpf_target *t,
+			  const char *id, struct mpf_buf *err)
+{
+	struct mpf_buf what = MPF_BUF_INIT;
+	size_t i;
+	int rc = MPF_OK;
+
+	for (i = 0; img->fmt == MPF_IMAGE_UF2 && i < img->nfamily && rc >= 0; i++)
+		if (img->family[i] != t->uf2_family) {
+			mpf_image_describe(img, &what);
+			rc = mpf_errf(err, MPF_ERR_MISMATCH, "%s is %s, but the target is %s: "
+				      "nothing written", id, what.buf, t->name);
+		}
+	mpf_buf_release(&what);
+	return rc;
+}
 
 /* The image of a record or of the command line, read and checked before
  * the probe is opened: a raw binary goes at --address, or at the start of
@@ -194,8 +226,8 @@ static int load_image(const char *file, struct mpf_image *img, struct mpf_buf *e
 {
 	int rc = mpf_image_load(file, o_address.v, img, err);
 
-	if (rc >= 0 && (rc = mpf_image_accept(img, file, SWD_TAKES, err)) >= 0 && img->n &&
-	    img->seg[img->n - 1].alt)
+	if (rc >= 0 && (rc = mpf_image_accept(img, file, swd_takes(img), err)) >= 0 && img->n &&
+	    img->fmt == MPF_IMAGE_DFUSE && img->seg[img->n - 1].alt)
 		rc = mpf_errf(err, MPF_ERR_FORMAT, "%s has a DfuSe target for alt setting %d, "
 			      "memory other than the main flash: write it with mpf-dfu", file,
 			      img->seg[img->n - 1].alt);
@@ -237,6 +269,8 @@ static int flash_image(struct session *s, struct mpf_record *r, struct mpf_image
 	int rc, written, touched;
 
 	place_image(img, &s->swd.t);
+	if ((rc = uf2_for_target(img, &s->swd.t, id, err)) < 0)
+		return rc;
 	rc = mpf_flash_write_image(&s->swd.a, &s->swd.t, img, on_progress, &g, err);
 	touched = g.phase != NULL;	/* erasing or writing began */
 	prog_end(&g, rc >= 0);

@@ -14,7 +14,7 @@
 #define CHUNK 65536	/* bytes per program/verify step (progress granularity) */
 
 const struct mpf_flash_driver *const mpf_flash_drivers[] = {
-	&mpf_flash_nrf52, &mpf_flash_stm32f4, &mpf_flash_stm32l4, &mpf_flash_stm32h7,
+	&mpf_flash_rp2040, &mpf_flash_nrf52, &mpf_flash_stm32f4, &mpf_flash_stm32l4, &mpf_flash_stm32h7,
 	&mpf_flash_stm32l0, NULL,
 };
 

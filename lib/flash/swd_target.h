@@ -27,6 +27,8 @@ struct mpf_target {
 	uint32_t bank_size;	/* > 0: dual bank, bank 2 at flash_base + bank_size */
 	uint32_t regs;		/* flash controller base */
 	int erased_zero;	/* erased flash reads 0x00 (STM32L0/L1), else 0xFF */
+	uint32_t uf2_family;	/* the UF2 family its images carry (RP2040); 0 none */
+	uint32_t rom[8];	/* RP2040: the boot ROM functions flash_rp2.c calls */
 };
 
 struct mpf_flash_driver {
@@ -47,7 +49,7 @@ struct mpf_flash_driver {
 };
 
 extern const struct mpf_flash_driver mpf_flash_stm32f4, mpf_flash_stm32l4,
-	mpf_flash_stm32h7, mpf_flash_stm32l0, mpf_flash_nrf52;
+	mpf_flash_stm32h7, mpf_flash_stm32l0, mpf_flash_nrf52, mpf_flash_rp2040;
 /* NULL-terminated, in detection order */
 extern const struct mpf_flash_driver *const mpf_flash_drivers[];
 
