@@ -1432,16 +1432,17 @@ void dapsim_swd_sequence(struct dapsim_target *t, const uint8_t *out, unsigned n
 {
 	uint32_t v;
 	unsigned i, par = 0;
+	int listens = pins_are_swd(t) && t->swd && !t->dormant;
 
 	if (in) {
 		memset(in, 0xFF, (n + 7) / 8);
-		if (t->tsel_pos != 1 || n != 5)
+		if ((t->tsel_pos != 1 || n != 5) && listens)
 			dapsim_violation(&t->n.violations, t->c->name, "DAP_SWD_Sequence reads %u "
 					 "cycles outside a TARGETSEL write", n);
 		t->tsel_pos = t->tsel_pos == 1 && n == 5 ? 2 : 0;
 		return;
 	}
-	if (n == 8 && out[0] == 0x99 && pins_are_swd(t) && t->swd) {
+	if (n == 8 && out[0] == 0x99) {
 		t->tsel_pos = 1;
 		return;
 	}
@@ -1450,10 +1451,10 @@ void dapsim_swd_sequence(struct dapsim_target *t, const uint8_t *out, unsigned n
 		v = out[0] | (uint32_t)out[1] << 8 | (uint32_t)out[2] << 16 | (uint32_t)out[3] << 24;
 		for (i = 0; i < 33; i++)
 			par ^= (i < 32 ? v >> i : out[4]) & 1;
-		if (par)
+		if (par && listens)
 			dapsim_violation(&t->n.violations, t->c->name, "TARGETSEL 0x%08x with a "
 					 "parity error", v);
-		else if (t->c->targetid)
+		else if (t->c->targetid && listens)
 			targetsel(t, v);
 		return;
 	}
