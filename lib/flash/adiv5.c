@@ -127,7 +127,7 @@ static int mpf_adiv5_line_reset(struct mpf_adiv5 *a, struct mpf_buf *err)
 	return read_dpidr(a, err);
 }
 
-/* Multidrop SWD (ADIv5.2 B4.3.4, B5.3.4; doc/protocols.md 4.8): a DP
+/* Multidrop SWD (ADIv5.2 B4.3.4, B5.3.4; doc/protocols.md 4.3): a DP
  * awake in SWD is sent to dormant (line reset, SWD-to-dormant 0xE3BC),
  * then every DP is woken (8 cycles high, the 128-bit selection alert, 4
  * low, the SWD activation code 0x1A), a line reset is followed by the

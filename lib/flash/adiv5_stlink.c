@@ -30,7 +30,7 @@ static void latch(struct mpf_adiv5 *a, int rc, struct mpf_buf *e)
 	mpf_buf_release(e);
 }
 
-/* ST-LINK firmware sends no TARGETSEL (doc/protocols.md 4.8): say so
+/* ST-LINK firmware sends no TARGETSEL (doc/protocols.md 4.3): say so
  * when no target answers. */
 static int no_answer(int rc, struct mpf_buf *err)
 {

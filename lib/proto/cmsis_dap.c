@@ -224,7 +224,7 @@ int mpf_dap_swj_sequence(struct mpf_dap *d, unsigned bits, const uint8_t *data,
  * it, so the probe must not look for an ACK as DAP_Transfer would: the
  * request (start, DP write of A 0xC, parity 0, stop, park: 0x99), five
  * cycles read (turnaround, ACK, turnaround), then the 32 data bits and
- * their parity driven (ADIv5.2 B4.3.4; doc/protocols.md 4.8). */
+ * their parity driven (ADIv5.2 B4.3.4; doc/protocols.md 4.3). */
 int mpf_dap_targetsel(struct mpf_dap *d, uint32_t v, struct mpf_buf *err)
 {
 	uint8_t req[11] = { DAP_SWD_SEQUENCE, 3, 8, 0x99, 0x80 | 5, 33 };
