@@ -39,10 +39,12 @@ test_expect_success USBSIM '.bin at an address: touched sectors erased, written,
 	test "$(usbsim_count violation)" = 0
 '
 
-test_expect_success USBSIM 'a UF2 for the RP2040 goes to its addresses' '
+test_expect_success USBSIM 'a UF2 for the RP2040 goes to its addresses; whole 64 KiB blocks are erased as blocks' '
 	head -c 70000 /dev/urandom >u.bin &&
 	mpf-uf2 convert --family RP2040 --base 0x10040000 u.bin u.uf2 &&
+	before=$(erases) &&
 	usbsim mpf-swd write u.uf2 -o jsonl >rec &&
+	test $(($(erases) - before)) = 3 &&
 	test "$(json_field rec flashed.ok)" = true &&
 	test "$(json_field rec flashed.bytes)" = 70144 &&
 	usbsim mpf-swd read 0x10040000 70000 back.bin >/dev/null &&

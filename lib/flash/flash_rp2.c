@@ -174,22 +174,27 @@ static int rp2_detect(struct mpf_adiv5 *a, struct mpf_target *t, struct mpf_buf 
 	return rc < 0 ? rc : 1;
 }
 
-/* flash_range_erase(offset, count, block size, block command): one 4 KiB
- * sector (W25Q16JV tSE 45 ms typical, 400 ms at most). */
+/* flash_range_erase(offset, count, block size, block command) over
+ * consecutive sectors: the ROM takes 64 KiB blocks (D8h) where whole
+ * aligned ones fit, 4 KiB sectors elsewhere (W25Q16JV: sector 45 ms
+ * typical, 400 ms at most; 64 KiB block 150 ms, 2 s at most). */
+static int rp2_erase_range(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t addr,
+			   uint32_t len, struct mpf_buf *err)
+{
+	uint32_t arg[4] = { addr - XIP_BASE, len, 0x10000, 0xD8 };
+
+	return rom_call(a, t, RE, arg, 4, 400 * (len / SECTOR) + 1000, err);
+}
+
 static int rp2_erase(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t addr,
 		     struct mpf_buf *err)
 {
-	uint32_t arg[4] = { addr - XIP_BASE, SECTOR, 0x10000, 0xD8 };
-
-	return rom_call(a, t, RE, arg, 4, 1000, err);
+	return rp2_erase_range(a, t, addr, SECTOR, err);
 }
 
-/* The whole chip by 64 KiB blocks (D8h; tBE2 150 ms typical, 2 s at most). */
 static int rp2_mass_erase(struct mpf_adiv5 *a, const struct mpf_target *t, struct mpf_buf *err)
 {
-	uint32_t arg[4] = { 0, t->flash_size, 0x10000, 0xD8 };
-
-	return rom_call(a, t, RE, arg, 4, 2000 * (t->flash_size >> 16) + 1000, err);
+	return rp2_erase_range(a, t, XIP_BASE, t->flash_size, err);
 }
 
 /* Whole pages staged in SRAM, then flash_range_program(offset, data,
@@ -215,5 +220,6 @@ static int rp2_program(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t
 const struct mpf_flash_driver mpf_flash_rp2040 = {
 	.name = "rp2040", .desc = "RP2040 (QSPI flash through the boot ROM)",
 	.detect = rp2_detect, .unlock = rp2_unlock, .erase = rp2_erase,
-	.mass_erase = rp2_mass_erase, .program = rp2_program, .lock = rp2_lock,
+	.mass_erase = rp2_mass_erase, .erase_range = rp2_erase_range, .program = rp2_program,
+	.lock = rp2_lock,
 };

@@ -41,6 +41,10 @@ struct mpf_flash_driver {
 	int (*erase)(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t addr,
 		     struct mpf_buf *err);
 	int (*mass_erase)(struct mpf_adiv5 *a, const struct mpf_target *t, struct mpf_buf *err);
+	/* optional: whole sectors [addr, addr + len) in one operation (the
+	 * part then erases by its largest blocks that fit) */
+	int (*erase_range)(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t addr,
+			   uint32_t len, struct mpf_buf *err);
 	/* words into erased flash at addr; n a multiple of unit/4 */
 	int (*program)(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t addr,
 		       uint32_t *words, uint32_t n, struct mpf_buf *err);
