@@ -20,9 +20,15 @@ oocd() {
 
 usbsim_devices "cmsisdap:serial=OOCDRP:target=rp2040"
 
+# No "reset" after verify: openocd checks the image with a CRC routine in
+# the work area, then puts the area's saved contents back and resumes the
+# core where the routine stopped, so the core runs on through SRAM into a
+# fault until the reset request lands, as a real RP2040 would (a HardFault);
+# the model reports every core fault, and whether this one happens depends
+# on how fast the reset follows.
 test_expect_success USBSIM,OPENOCD 'openocd programs and verifies the simulated RP2040' '
 	head -c 70000 /dev/urandom >x.bin &&
-	oocd -c "program x.bin 0x10000000 verify reset exit" &&
+	oocd -c "program x.bin 0x10000000 verify exit" &&
 	grep "SWD DPIDR 0x0bc12477, DLPIDR 0x00000001" out &&
 	grep "SWD DPIDR 0x0bc12477, DLPIDR 0x10000001" out &&
 	grep "Found flash device .win w25q16jv. (ID 0x001540ef)" out &&

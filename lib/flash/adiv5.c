@@ -185,13 +185,36 @@ static int select_target(struct mpf_adiv5 *a, struct mpf_buf *err)
 	return rc;
 }
 
+/* A DPv3 debug port is ADIv6: its APs sit at addresses, not APSEL
+ * numbers, which mpf-swd does not speak. Refused, naming the part by its
+ * TARGETID (DP bank 2) where that is known (doc/protocols.md 4.3). */
+static int adiv6_refuse(struct mpf_adiv5 *a, struct mpf_buf *err)
+{
+	uint32_t tid = 0;
+
+	if (((a->dpidr >> 12) & 0xF) < 3)
+		return MPF_OK;
+	mpf_dap_q_write(a->dap, DP_REQ(DP_SELECT), 2);
+	mpf_dap_q_read(a->dap, DP_REQ(DP_CTRL_STAT), &tid);
+	mpf_dap_q_write(a->dap, DP_REQ(DP_SELECT), 0);
+	mpf_dap_run(a->dap, NULL);
+	forget(a);
+	if ((tid & 0x0FFFFFFFu) == 0x00040927u)
+		return mpf_errf(err, MPF_ERR_SUPP, "the target is an RP2350 (TARGETID 0x%08x): its "
+				"ADIv6 debug port, in front of its Arm and its RISC-V cores alike, is "
+				"not supported by mpf-swd; flash it with mpf-uf2 through its BOOTSEL "
+				"drive", tid);
+	return mpf_errf(err, MPF_ERR_SUPP, "the target has an ADIv6 debug port (DPIDR 0x%08x, "
+			"TARGETID 0x%08x), which mpf-swd does not support", a->dpidr, tid);
+}
+
 static int dap_connect(struct mpf_adiv5 *a, struct mpf_buf *err)
 {
 	int64_t deadline;
 	uint32_t cs = 0;
 	int rc;
 
-	if ((rc = select_target(a, err)) < 0)
+	if ((rc = select_target(a, err)) < 0 || (rc = adiv6_refuse(a, err)) < 0)
 		return rc;
 	mpf_dap_q_write(a->dap, DP_REQ(DP_ABORT), ABORT_CLEAR_ALL);
 	mpf_dap_q_write(a->dap, DP_REQ(DP_SELECT), 0);

@@ -36,7 +36,9 @@ struct chip {
 					 * (the G0 adds CFGBSY, RM0444) */
 	int one_bank;			/* L4 controller: MER1 erases all */
 	uint32_t fsize_at;		/* L0 controller: F_SIZE offset in info */
-	uint32_t targetid;		/* SWD multidrop (DPv2): TARGETID; 0 single-drop */
+	uint32_t targetid;		/* DPv2 and later: TARGETID (DP bank 2) */
+	int multidrop;			/* dormant at power-up, answers only after TARGETSEL */
+	int dp_only;			/* only the debug port is modelled, no AP */
 };
 
 static const struct chip chips[] = {
@@ -83,7 +85,13 @@ static const struct chip chips[] = {
 	 * flash is written by the boot ROM's functions (rp2.c) */
 	{ "rp2040", CTL_RP2, 0x0BC12477, 0x410CC601, 0x04770031, 0,
 	  0x10000000, 0x200000, 4096, 0x20000000, 0x42000, 0, 0,
-	  0, 0, 0, 0, .wrap = 0x400, .targetid = 0x01002927 },
+	  0, 0, 0, 0, .wrap = 0x400, .targetid = 0x01002927, .multidrop = 1 },
+	/* RP2350 (Raspberry Pi Pico 2): an ADIv6 debug port (DPv3) in front
+	 * of its Arm and RISC-V cores; only the DP is modelled, enough for a
+	 * host to tell what it is: an AP access is a violation */
+	{ "rp2350", CTL_RP2, 0x4C013477, 0, 0, 0,
+	  0x10000000, 0x400000, 4096, 0x20000000, 0x82000, 0, 0,
+	  0, 0, 0, 0, .wrap = 0x400, .targetid = 0x00040927, .dp_only = 1 },
 };
 
 #define SCRATCH_MAX 65536	/* words of peripheral/PPB space remembered */
@@ -313,7 +321,7 @@ struct dapsim_target *dapsim_target_new(const char *model)
 	t->scratch = calloc(SCRATCH_MAX, sizeof(*t->scratch));
 	t->own_mem = 1;
 	t->nreset = 1;
-	if (c->targetid) {
+	if (c->multidrop) {
 		t->other = calloc(1, sizeof(*t->other));
 		t->dormant = 1;	/* multidrop DPs wake up dormant */
 	}
@@ -1247,7 +1255,7 @@ void dapsim_swj_sequence(struct dapsim_target *t, const uint8_t *bits, unsigned 
 	for (i = 0; i < n; i++) {
 		int b = bits[i / 8] >> (i % 8) & 1;
 
-		if (t->c->targetid && dormant_bit(t, b))
+		if (t->c->multidrop && dormant_bit(t, b))
 			continue;
 		if (b) {
 			if (++t->ones == 50) {	/* a line reset */
@@ -1369,6 +1377,10 @@ static int ap_access(struct dapsim_target *t, uint8_t a32, int rnw, uint32_t *da
 	}
 	if (ap == 1 && t->c->ctl == CTL_NRF)
 		return ctrl_ap(t, reg, rnw, data);
+	if (t->c->dp_only) {
+		violation(t, "AP access through an ADIv5 SELECT: the ADIv6 APs are not modelled");
+		return 4;
+	}
 	if (ap != 0) {
 		if (rnw)
 			*data = 0;	/* no AP there: reads as zero */
@@ -1454,7 +1466,7 @@ void dapsim_swd_sequence(struct dapsim_target *t, const uint8_t *out, unsigned n
 		if (par && listens)
 			dapsim_violation(&t->n.violations, t->c->name, "TARGETSEL 0x%08x with a "
 					 "parity error", v);
-		else if (t->c->targetid && listens)
+		else if (t->c->multidrop && listens)
 			targetsel(t, v);
 		return;
 	}
@@ -1519,7 +1531,7 @@ int dapsim_transfer(struct dapsim_target *t, uint8_t req, uint32_t *data, uint64
 		t->now = now_us;
 	if (!pins_are_swd(t))
 		return 7;	/* nobody listens on a GPIO */
-	if (t->c->targetid && (ack = multidrop_gate(t, req & 0xF, data)))
+	if (t->c->multidrop && (ack = multidrop_gate(t, req & 0xF, data)))
 		return ack;
 	if (!t->swd) {
 		violation(t, "SWD transfer before the JTAG-to-SWD sequence");
