@@ -13,6 +13,12 @@ multidrop target, is refused with a clear message.'
 mkimage=$(mpf_sim mkimage)
 
 erases() { usbsim_count "RP2040A event: erase [0-9]"; }
+# written BYTES: the record in ./rec says BYTES were written and read back
+written() {
+	test "$(json_field rec flashed.ok)" = true &&
+	test "$(json_field rec flashed.verified)" = true &&
+	test "$(json_field rec flashed.bytes)" = "$1"
+}
 
 usbsim_devices "cmsisdap:serial=RP2040A:target=rp2040:time_scale=0.01"
 
@@ -30,8 +36,7 @@ test_expect_success USBSIM '.bin at an address: touched sectors erased, written,
 	head -c 10000 /dev/urandom >a.bin &&
 	before=$(erases) &&
 	usbsim mpf-swd --address 0x10013000 write a.bin -o jsonl >rec &&
-	test "$(json_field rec flashed.ok)" = true &&
-	test "$(json_field rec flashed.verified)" = true &&
+	written 10000 &&
 	test "$(json_field rec swd.flash_size)" = 2097152 &&
 	test $(($(erases) - before)) = 3 &&
 	usbsim mpf-swd read 0x10013000 10000 back.bin >/dev/null &&
@@ -45,8 +50,7 @@ test_expect_success USBSIM 'a UF2 for the RP2040 goes to its addresses; whole 64
 	before=$(erases) &&
 	usbsim mpf-swd write u.uf2 -o jsonl >rec &&
 	test $(($(erases) - before)) = 3 &&
-	test "$(json_field rec flashed.ok)" = true &&
-	test "$(json_field rec flashed.bytes)" = 70144 &&
+	written 70144 &&
 	usbsim mpf-swd read 0x10040000 70000 back.bin >/dev/null &&
 	cmp u.bin back.bin &&
 	test "$(usbsim_count violation)" = 0
@@ -65,7 +69,7 @@ test_expect_success USBSIM '.elf segments go to their load addresses' '
 	head -c 1000 /dev/urandom >data.bin &&
 	"$mkimage" elf fw.elf 0x10080000:text.bin 0x10080bba:data.bin@0x20000000 &&
 	usbsim mpf-swd write fw.elf -o jsonl >rec &&
-	test "$(json_field rec flashed.bytes)" = 4001 &&
+	written 4001 &&
 	usbsim mpf-swd read 0x10080000 4002 back.bin >/dev/null &&
 	head -c 3001 back.bin | cmp - text.bin &&
 	tail -c 1000 back.bin | cmp - data.bin &&

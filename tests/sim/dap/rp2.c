@@ -284,16 +284,6 @@ int dapsim_rp2_native(struct dapsim_rp2 *r, uint32_t *regs, uint64_t *now, uint6
 
 /* ---- the bus ---- */
 
-static uint32_t lanes(const uint8_t *p, uint32_t addr, int size)
-{
-	uint32_t v = 0;
-	int i;
-
-	for (i = 0; i < size; i++)
-		v |= (uint32_t)p[i] << (8 * ((addr + i) & 3));
-	return v;
-}
-
 static int xip_read(struct dapsim_rp2 *r, uint32_t addr, int size, uint32_t *v, uint64_t now)
 {
 	uint32_t off = addr & 0x00FFFFFFu;
@@ -309,7 +299,7 @@ static int xip_read(struct dapsim_rp2 *r, uint32_t addr, int size, uint32_t *v, 
 		bad(r, "cached XIP read after programming without flash_flush_cache%s", "");
 		return -1;
 	}
-	*v = lanes(r->flash + off % r->size, addr, size);
+	*v = dapsim_lane_get(r->flash + off % r->size, addr, size);
 	return 0;
 }
 
@@ -357,7 +347,7 @@ static int ssi_access(struct dapsim_rp2 *r, uint32_t off, int rd, uint32_t *v)
 int dapsim_rp2_read(struct dapsim_rp2 *r, uint32_t addr, int size, uint32_t *v, uint64_t now)
 {
 	if (addr < ROM_SIZE) {
-		*v = lanes(r->rom + addr, addr, size);
+		*v = dapsim_lane_get(r->rom + addr, addr, size);
 		return 0;
 	}
 	if (addr >= XIP_BASE && addr < XIP_END)

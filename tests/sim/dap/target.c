@@ -204,7 +204,7 @@ static void wr32(uint8_t *p, uint32_t v)
 	p[0] = v; p[1] = v >> 8; p[2] = v >> 16; p[3] = v >> 24;
 }
 
-static uint32_t lane_get(const uint8_t *p, uint32_t addr, int size)
+uint32_t dapsim_lane_get(const uint8_t *p, uint32_t addr, int size)
 {
 	uint32_t v = 0;
 	int i;
@@ -1164,7 +1164,7 @@ int dapsim_bus_read(struct dapsim_target *t, uint32_t addr, int size, uint32_t *
 	if ((in_flash(t, addr) || is_nrf_uicr(t, addr)) && busy(t))
 		return 1;	/* reads of flash wait for the operation */
 	if ((p = direct(t, addr, size, &ro))) {
-		*v = lane_get(p, addr, size);
+		*v = dapsim_lane_get(p, addr, size);
 		return 0;
 	}
 	return periph_read(t, addr & ~3u, v);

@@ -63,6 +63,8 @@ void dapsim_run(struct dapsim_target *t, uint64_t now_us, unsigned max);
 int dapsim_bus_read(struct dapsim_target *t, uint32_t addr, int size, uint32_t *v);
 int dapsim_bus_write(struct dapsim_target *t, uint32_t addr, int size, uint32_t v);
 
+/* size bytes from p (addr's byte lanes) as the bus returns them. */
+uint32_t dapsim_lane_get(const uint8_t *p, uint32_t addr, int size);
 /* Direct access for tests: memory as the bus sees it (no side effects). */
 int dapsim_peek(struct dapsim_target *t, uint32_t addr, uint8_t *out, size_t len);
 int dapsim_poke(struct dapsim_target *t, uint32_t addr, const uint8_t *in, size_t len);
