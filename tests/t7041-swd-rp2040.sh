@@ -85,6 +85,17 @@ test_expect_success USBSIM 'erase --all empties the chip by 64 KiB blocks' '
 	test "$(od -An -tx1 e.bin | tr -d " \n")" = ffffffffffffffffffffffffffffffff
 '
 
+test_expect_success USBSIM 'a CMSIS-DAP v1 probe (HID, 64-byte reports): list names it, write and read back' '
+	usbsim_devices "cmsisdap1:serial=RPV1:target=rp2040:time_scale=0.01" &&
+	usbsim mpf-swd list -o jsonl >rec &&
+	test "$(json_field rec swd.target)" = RP2040 &&
+	usbsim mpf-swd write a.bin -o jsonl >rec &&
+	written 10000 &&
+	usbsim mpf-swd read 0x10000000 10000 back.bin >/dev/null &&
+	cmp a.bin back.bin &&
+	test "$(usbsim_count violation)" = 0
+'
+
 test_expect_success USBSIM 'a UF2 for the RP2040 is not written to an STM32' '
 	usbsim_devices "cmsisdap:serial=F4RP:target=stm32f405:time_scale=0.01" &&
 	test_expect_code 1 usbsim mpf-swd write u.uf2 -o jsonl >rec &&
