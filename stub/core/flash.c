@@ -23,7 +23,6 @@ static struct {
 	uint32_t erased;	/* erased from start's sector up to here */
 	uint32_t blocks, block_size, seq;	/* seq: the next block expected */
 	int err;		/* the first error, told at the next reply */
-	int acked;		/* the block being inflated was answered */
 	int done;		/* the compressed stream ended */
 	uint32_t bufaddr;	/* the sector buf holds */
 	uint8_t buf[SECTOR];
@@ -42,16 +41,16 @@ static int erase_sector_keep(uint32_t a, uint32_t lo, uint32_t hi)
 {
 	int keep = a < lo || a + SECTOR > hi;
 
-	if (keep && plat_flash_read(a, tmp, SECTOR))
+	if (keep && flash_read(a, tmp, SECTOR))
 		return E_FAILED_SPI_OP;
-	if (plat_flash_erase_sector(a))
+	if (flash_erase(a, SECTOR))
 		return E_FAILED_SPI_OP;
 	if (!keep)
 		return 0;
 	lo = lo > a ? lo - a : 0;
 	hi = min32(hi - a, SECTOR);
 	memset(tmp + lo, 0xFF, hi - lo);	/* programming 0xFF changes nothing */
-	return plat_flash_write(a, tmp, SECTOR) ? E_FAILED_SPI_OP : 0;
+	return flash_write(a, tmp, SECTOR);
 }
 
 static int erase_to(uint32_t upto)
@@ -61,7 +60,7 @@ static int erase_to(uint32_t upto)
 		int e;
 
 		if (a % BLOCK64 == 0 && a >= w.start && a + BLOCK64 <= w.end) {
-			if (plat_flash_erase_block(a))
+			if (flash_erase(a, BLOCK64))
 				return E_FAILED_SPI_OP;
 			w.erased += BLOCK64;
 		} else {
@@ -84,7 +83,7 @@ static int program(void)
 		return 0;
 	if ((e = erase_to(min32(w.bufaddr + SECTOR, (w.end + SECTOR - 1) & ~(SECTOR - 1)))) != 0)
 		return e;
-	return plat_flash_write(lo, w.buf + (lo - w.bufaddr), hi - lo) ? E_FAILED_SPI_OP : 0;
+	return flash_write(lo, w.buf + (lo - w.bufaddr), hi - lo);
 }
 
 static int sink(const uint8_t *p, uint32_t n)
@@ -228,15 +227,13 @@ static int defl_out(struct inflate_io *io, const uint8_t *p, uint32_t n)
 static void ack_block(void)
 {
 	reply(OP_FLASH_DEFL_DATA, 0, 0, 0, E_OK);
-	w.acked = 1;
 }
 
-/* The inflater wants the next block. Answer the one it finished (when
- * bytes are polled, the host waited for that), read the next request: a
- * good next block feeds it (answered at once when bytes are queued by
- * interrupt, so the host sends the one after while this is programmed);
- * a bad one is refused and its resend awaited; anything else ends the
- * write and is served by the loop. */
+/* The inflater wants the next block: read the next request. A good next
+ * block feeds it and is answered at once, so the host sends the one
+ * after while this one is programmed (received meanwhile, busy.c); a bad
+ * one is refused and its resend awaited; anything else ends the write
+ * and is served by the loop. */
 static int defl_more(struct inflate_io *io)
 {
 	for (;;) {
@@ -245,8 +242,6 @@ static int defl_more(struct inflate_io *io)
 		struct req r;
 		int e;
 
-		if (!w.acked)
-			ack_block();
 		if ((n = next_request(&f)) == SLIP_EOF)
 			return E_NOT_ENOUGH_DATA;
 		if (parse_request(f, n, &r) != E_OK || r.op != OP_FLASH_DEFL_DATA) {
@@ -260,9 +255,7 @@ static int defl_more(struct inflate_io *io)
 		w.seq++;
 		io->in = r.d + DATA_HDR;
 		io->in_len = get32(r.d);
-		w.acked = 0;
-		if (plat_rx_buffered)
-			ack_block();
+		ack_block();
 		return 0;
 	}
 }
@@ -283,9 +276,7 @@ static int cmd_defl_data(const struct req *r, struct answer *a)
 	w.seq++;
 	io.in = r->d + DATA_HDR;
 	io.in_len = get32(r->d);
-	w.acked = 0;
-	if (plat_rx_buffered)
-		ack_block();
+	ack_block();
 	e = inflate_zlib(&io);
 	w.done = 1;
 	if (!e && io.in_len)
@@ -293,7 +284,7 @@ static int cmd_defl_data(const struct req *r, struct answer *a)
 	if (!e)
 		e = program();
 	w.err = e;
-	return w.acked ? ANSWERED : e;
+	return ANSWERED;	/* told at the next reply: the next block's or the end's */
 }
 
 const struct cmd flash_cmds[] = {

@@ -47,7 +47,7 @@ static int rx_wait(void)
 {
 	int c;
 
-	while ((c = plat_rx()) == -1)
+	while ((c = rx_byte()) == -1)
 		;
 	return c;
 }

@@ -27,8 +27,6 @@ static int bad_flash_ops, auto_ack, left_loader = -1;
 static uint32_t acked_bytes, baud_set;
 static struct mpf_slip tx_slip;
 
-const int plat_rx_buffered = 1;
-
 int plat_rx(void)
 {
 	if (rx_pos >= rx.len)	/* the end of the input: stub_run returns */
@@ -112,16 +110,25 @@ int plat_flash_erase_block(uint32_t addr)
 	return 0;
 }
 
-int plat_flash_write(uint32_t addr, const void *p, uint32_t len)
+/* A program is at most FLASH_PROGRAM_MAX bytes within one page. */
+int plat_flash_program(uint32_t addr, const void *p, uint32_t len)
 {
 	const uint8_t *s = p;
 	uint32_t i;
 
-	if (!flash_ok(addr, len, 4))
+	if (!flash_ok(addr, len, 4) || len > FLASH_PROGRAM_MAX ||
+	    addr / FLASH_PAGE != (addr + len - 1) / FLASH_PAGE) {
+		bad_flash_ops++;
 		return -1;
+	}
 	for (i = 0; i < len; i++)
 		flash[addr + i] &= s[i];	/* NOR: programming only clears bits */
 	return 0;
+}
+
+int plat_flash_busy(void)
+{
+	return 0;	/* done at once: every byte of the input is already there */
 }
 
 int plat_flash_read(uint32_t addr, void *p, uint32_t len)
