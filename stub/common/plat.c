@@ -103,9 +103,12 @@ int plat_flash_set_size(uint32_t bytes)
  * (the chip's TRM, SPI chapter, "SPI_CMD_REG"; the same bits on every
  * controller here): the controller clears the bit when it has sent the
  * command, the flash then works on its own, and RDSR's WIP bit (status
- * bit 0) says when it is done. Each erase and program needs WREN first. */
+ * bit 0) says when it is done. Each erase and program needs WREN first
+ * (doc/protocols.md section 1.14). */
 #define SPI_CMD (SPI_BASE + 0x00)
 #define SPI_ADDR (SPI_BASE + 0x04)	/* for PP: address [23:0], length [31:24] */
+#define SPI_CTRL (SPI_BASE + 0x08)	/* 0: command, address, data on one line */
+#define SPI_USER1 (SPI_BASE + SPI_USER1_OFF)	/* address length - 1 in [31:26] */
 #define SPI_STATUS (SPI_BASE + SPI_RD_STATUS)
 #define SPI_W0 (SPI_BASE + SPI_W0_OFF)
 enum {
@@ -120,11 +123,20 @@ static void spi_cmd(uint32_t cmd)
 		;
 }
 
+/* WREN, then the command with a 24-bit address, on one line (the ROM may
+ * have left a 32-bit address and dual or quad reads set up: those are
+ * its read's, given back after). */
 static int spi_start(uint32_t cmd, uint32_t addr)
 {
+	uint32_t ctrl = REG(SPI_CTRL), user1 = REG(SPI_USER1);
+
+	REG(SPI_CTRL) = 0;
+	REG(SPI_USER1) = (user1 & 0x03FFFFFFu) | 23u << 26;
 	spi_cmd(CMD_WREN);
 	REG(SPI_ADDR) = addr;
 	spi_cmd(cmd);
+	REG(SPI_USER1) = user1;
+	REG(SPI_CTRL) = ctrl;
 	return 0;
 }
 

@@ -5,7 +5,7 @@
  * the stub must take bytes while the flash works: every erase and
  * program is only started by the platform (stub.h), and while the chip
  * says it is busy the UART is drained into a ring here, which the SLIP
- * decoder reads before the UART.
+ * decoder reads before the UART (doc/protocols.md section 1.14).
  *
  * Why not the ROM's flash functions and a receive interrupt: the ROM's
  * functions wait for the flash themselves, so bytes could then only be

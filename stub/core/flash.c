@@ -36,10 +36,12 @@ int in_flash(uint32_t addr, uint32_t len)
 	return addr <= flash_size && len <= flash_size - addr;
 }
 
-/* Erase the sector at a, keeping its bytes outside [lo, hi). */
+/* Erase the sector at a, keeping its bytes outside [lo, hi): those are
+ * programmed back, in the words that hold them (the region's bytes in
+ * those words are 0xFF, which programming leaves erased). */
 static int erase_sector_keep(uint32_t a, uint32_t lo, uint32_t hi)
 {
-	int keep = a < lo || a + SECTOR > hi;
+	int keep = a < lo || a + SECTOR > hi, e;
 
 	if (keep && flash_read(a, tmp, SECTOR))
 		return E_FAILED_SPI_OP;
@@ -49,8 +51,14 @@ static int erase_sector_keep(uint32_t a, uint32_t lo, uint32_t hi)
 		return 0;
 	lo = lo > a ? lo - a : 0;
 	hi = min32(hi - a, SECTOR);
-	memset(tmp + lo, 0xFF, hi - lo);	/* programming 0xFF changes nothing */
-	return flash_write(a, tmp, SECTOR);
+	memset(tmp + lo, 0xFF, hi - lo);
+	lo = (lo + 3) & ~3u;
+	hi &= ~3u;
+	if (lo >= hi)
+		return flash_write(a, tmp, SECTOR);
+	if (lo && (e = flash_write(a, tmp, lo)) != 0)
+		return e;
+	return hi < SECTOR ? flash_write(a + hi, tmp + hi, SECTOR - hi) : 0;
 }
 
 static int erase_to(uint32_t upto)
@@ -174,7 +182,8 @@ static int check_block(const struct req *r, uint8_t mode)
 	return seq == w.seq ? E_OK : E_BAD_DATA_LEN;
 }
 
-/* Plain blocks: the host pads the last one with 0xFF past the region. */
+/* Plain blocks, answered on receipt (a failure to program one is told
+ * at the next reply); the host pads the last one with 0xFF past the region. */
 static int cmd_flash_data(const struct req *r, struct answer *a)
 {
 	int e = check_block(r, OP_FLASH_BEGIN);
@@ -184,9 +193,10 @@ static int cmd_flash_data(const struct req *r, struct answer *a)
 	if (e)
 		return e;
 	w.seq++;
+	reply(r->op, 0, 0, 0, (uint8_t)w.err);	/* on receipt: the next one comes while this programs */
 	if (!w.err)
 		w.err = sink(r->d + DATA_HDR, min32(get32(r->d), w.end - w.pos));
-	return w.err;
+	return ANSWERED;
 }
 
 /* FLASH_END, FLASH_DEFL_END: program the last sector; then 0 reboots,

@@ -11,9 +11,10 @@
 
 /* SPI1, the controller the ROM drives the flash with (TRM chapter "SPI
  * Controller", register summary: SPI1 at 0x3FF42000, SPI_RD_STATUS_REG
- * 0x10, SPI_W0_REG 0x80). */
+ * 0x10, SPI_USER1_REG 0x20, SPI_W0_REG 0x80). */
 #define SPI_BASE 0x3FF42000u
 #define SPI_RD_STATUS 0x10
+#define SPI_USER1_OFF 0x20
 #define SPI_W0_OFF 0x80
 
 #define ROM_DELAY_US 0x40008534		/* ets_delay_us */

@@ -8,10 +8,11 @@
 
 /* SPI1, the controller the ROM drives the flash with (TRM chapter "SPI0
  * and SPI1 Controllers" register summary: SPI1 at 0x60002000,
- * SPI_MEM_RD_STATUS_REG 0x2C, SPI_MEM_W0_REG 0x58; SPI_MEM_ADDR_REG holds
- * a program's length in [31:24]). */
+ * SPI_MEM_USER1_REG 0x1C, SPI_MEM_RD_STATUS_REG 0x2C, SPI_MEM_W0_REG
+ * 0x58; SPI_MEM_ADDR_REG holds a program's length in [31:24]). */
 #define SPI_BASE 0x60002000u
 #define SPI_RD_STATUS 0x2C
+#define SPI_USER1_OFF 0x1C
 #define SPI_W0_OFF 0x58
 
 #define ROM_DELAY_US 0x40000050		/* ets_delay_us */

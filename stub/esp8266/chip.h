@@ -9,9 +9,11 @@
 #define UART_DIV_MASK 0xFFFFFu
 
 /* SPI0, the flash controller (ESP8266 Technical Reference, "SPI
- * Registers": base 0x60000200, SPI_RD_STATUS 0x10, SPI_W0 0x40). */
+ * Registers": base 0x60000200, SPI_RD_STATUS 0x10,
+ * SPI_USER1 0x20, SPI_W0 0x40). */
 #define SPI_BASE 0x60000200u
 #define SPI_RD_STATUS 0x10
+#define SPI_USER1_OFF 0x20
 #define SPI_W0_OFF 0x40
 
 #define ROM_DELAY_US 0x40002ecc		/* ets_delay_us */
