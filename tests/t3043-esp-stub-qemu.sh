@@ -61,6 +61,15 @@ test_expect_success ESP_QEMU,ESP_STUB_ESP32,SOCAT,JQ 'ESP32: the ROM switches to
 	test "$(qflash 105536 $((4194304 - 105536)) | tr -d "\377" | wc -c)" = 0
 '
 
+test_expect_success ESP_QEMU,ESP_STUB_C3,SOCAT,JQ 'ESP32-C3: plain blocks (--no-compress) through the stub, the last one in flash before the verifying MD5' '
+	esp_qemu_start esp32c3 &&
+	qready &&
+	q --no-compress write 0x10000 fw.bin -o jsonl >out &&
+	test "$(jq -r .flashed.loader out)" = stub &&
+	test "$(jq -r .flashed.verified out)" = true &&
+	qflash 65536 200000 | cmp - fw.bin
+'
+
 # A flash full of other data: the stub erases and programs by the SPI
 # controller's registers, sector by sector and in 64 KiB blocks; the
 # bytes before the image and after its last sector must stay.

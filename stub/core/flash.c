@@ -196,6 +196,8 @@ static int cmd_flash_data(const struct req *r, struct answer *a)
 	reply(r->op, 0, 0, 0, (uint8_t)w.err);	/* on receipt: the next one comes while this programs */
 	if (!w.err)
 		w.err = sink(r->d + DATA_HDR, min32(get32(r->d), w.end - w.pos));
+	if (!w.err && w.pos == w.end)
+		w.err = program();	/* hosts verify without a FLASH_END */
 	return ANSWERED;
 }
 
@@ -207,8 +209,8 @@ static int end(const struct req *r, uint8_t mode)
 
 	if (!e && mode == OP_FLASH_DEFL_BEGIN && (!w.done || w.pos != w.end))
 		e = E_NOT_ENOUGH_DATA;
-	if (!e && mode == OP_FLASH_BEGIN)
-		e = program();	/* the inflater did it when its stream ended */
+	if (!e && mode == OP_FLASH_BEGIN && w.pos != w.end)
+		e = program();	/* the last block and the inflater's end did it */
 	w.mode = 0;
 	if (r->len >= 4 && !get32(r->d)) {
 		reply(r->op, 0, 0, 0, (uint8_t)e);
