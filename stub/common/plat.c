@@ -27,10 +27,15 @@ uint32_t rom_call(uint32_t fn, uint32_t a, uint32_t b, uint32_t c, uint32_t d);
 #define ROM(fn, a, b, c, d) ((rom_fn)(fn))(a, b, c, d, 0)
 #endif
 
+/* The count is read once for all the bytes it says are there: a
+ * register read less per byte. */
 int plat_rx(void)
 {
-	if (!(REG(UART_STATUS) & UART_CNT))
+	static uint32_t avail;
+
+	if (!avail && !(avail = REG(UART_STATUS) & UART_CNT))
 		return -1;
+	avail--;
 	return (int)(REG(UART_FIFO) & 0xFF);
 }
 
