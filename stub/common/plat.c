@@ -112,7 +112,6 @@ int plat_flash_set_size(uint32_t bytes)
  * (doc/protocols.md section 1.14). */
 #define SPI_CMD (SPI_BASE + 0x00)
 #define SPI_ADDR (SPI_BASE + 0x04)	/* for PP: address [23:0], length [31:24] */
-#define SPI_CTRL (SPI_BASE + 0x08)	/* 0: command, address, data on one line */
 #define SPI_USER1 (SPI_BASE + SPI_USER1_OFF)	/* address length - 1 in [31:26] */
 #define SPI_STATUS (SPI_BASE + SPI_RD_STATUS)
 #define SPI_W0 (SPI_BASE + SPI_W0_OFF)
@@ -128,20 +127,17 @@ static void spi_cmd(uint32_t cmd)
 		;
 }
 
-/* WREN, then the command with a 24-bit address, on one line (the ROM may
- * have left a 32-bit address and dual or quad reads set up: those are
- * its read's, given back after). */
+/* WREN, then the command with a 24-bit address (the C3's ROM leaves a
+ * 32-bit one set up for its own reads: given back after). */
 static int spi_start(uint32_t cmd, uint32_t addr)
 {
-	uint32_t ctrl = REG(SPI_CTRL), user1 = REG(SPI_USER1);
+	uint32_t user1 = REG(SPI_USER1);
 
-	REG(SPI_CTRL) = 0;
 	REG(SPI_USER1) = (user1 & 0x03FFFFFFu) | 23u << 26;
 	spi_cmd(CMD_WREN);
 	REG(SPI_ADDR) = addr;
 	spi_cmd(cmd);
 	REG(SPI_USER1) = user1;
-	REG(SPI_CTRL) = ctrl;
 	return 0;
 }
 
