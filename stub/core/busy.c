@@ -28,7 +28,7 @@ static uint32_t head, tail, queued;
 
 /* Move what the UART has received into the ring (a full ring leaves it
  * in the UART: a host sends only one block ahead, which fits). */
-void rx_pump(void)
+static void rx_pump(void)
 {
 	int c;
 

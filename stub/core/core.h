@@ -47,7 +47,6 @@ void slip_frame(const uint8_t *p, uint32_t n);
 int32_t slip_recv(uint8_t *buf, uint32_t max);
 
 /* Receiving while the flash is busy (busy.c). */
-void rx_pump(void);
 int rx_byte(void);
 int flash_erase(uint32_t addr, uint32_t size);	/* size 0: the whole chip */
 int flash_write(uint32_t addr, const uint8_t *p, uint32_t n);
