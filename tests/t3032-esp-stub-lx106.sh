@@ -9,7 +9,7 @@ test_expect_success PYTHON,QEMU_LX106 'the stub core answers on the lx106 as the
 	python3 "$MPF_SRC/tests/stub-lx106/session.py" qemu-system-xtensa \
 		"$MPF_BUILD/stub/lx106-core.elf" >out &&
 	cat out &&
-	test $(grep -c "^ok" out) = 6
+	test $(grep -c "^ok" out) = 7
 '
 
 test_done

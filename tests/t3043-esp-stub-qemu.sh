@@ -1,5 +1,5 @@
 #!/bin/sh
-test_description='mpf-esp through our stub on the real ESP32-C3 and ESP32 ROMs under QEMU: write, read back, erase a region, byte for byte in the emulated flash with the bytes around intact; the ROM path beside it'
+test_description='mpf-esp through our stub on the real ESP32-C3 and ESP32 ROMs under QEMU: write, read back, erase a region, byte for byte in the emulated flash with the bytes around intact (also over a flash full of other data); the ROM path beside it'
 . "${MPF_SRC:-.}/tests/lib.sh"
 . "$MPF_SRC/tests/sim/esp-sim.sh"
 
@@ -59,6 +59,42 @@ test_expect_success ESP_QEMU,ESP_STUB_ESP32,SOCAT,JQ 'ESP32: the ROM switches to
 	qflash 65536 40000 | cmp - e32.bin &&
 	test "$(qflash 0 65536 | tr -d "\377" | wc -c)" = 0 &&
 	test "$(qflash 105536 $((4194304 - 105536)) | tr -d "\377" | wc -c)" = 0
+'
+
+test_expect_success ESP_QEMU,ESP_STUB_C3,SOCAT,JQ 'ESP32-C3: plain blocks (--no-compress) through the stub, the last one in flash before the verifying MD5' '
+	esp_qemu_start esp32c3 &&
+	qready &&
+	q --no-compress write 0x10000 fw.bin -o jsonl >out &&
+	test "$(jq -r .flashed.loader out)" = stub &&
+	test "$(jq -r .flashed.verified out)" = true &&
+	qflash 65536 200000 | cmp - fw.bin
+'
+
+# A flash full of other data: the stub erases and programs by the SPI
+# controller's registers, sector by sector and in 64 KiB blocks; the
+# bytes before the image and after its last sector must stay.
+# around CHIP OFFSET SIZE
+around() {
+	head -c 4194304 /dev/urandom >old.bin &&
+	esp_mkimage --chip $1 --size $3 >img.bin &&
+	ESP32_FLASH=$PWD/old.bin ESP32C3_FLASH=$PWD/old.bin esp_qemu_start $1 &&
+	qready &&
+	q write $2 img.bin -o jsonl >out &&
+	test "$(jq -r .flashed.loader out)" = stub &&
+	test "$(jq -r .flashed.verified out)" = true &&
+	end=$(( ($2 + $3 + 4095) / 4096 * 4096 )) &&
+	qflash 0 $2 | cmp - $(head -c $2 old.bin >before; echo before) &&
+	qflash $2 $3 | cmp - img.bin &&
+	test "$(qflash $(($2 + $3)) $((end - $2 - $3)) | tr -d "\377" | wc -c)" = 0 &&
+	qflash $end $((4194304 - end)) | cmp - $(tail -c +$((end + 1)) old.bin >after; echo after)
+}
+
+test_expect_success ESP_QEMU,ESP_STUB_C3,SOCAT,JQ 'ESP32-C3: over other data, only the image and the rest of its last sector change' '
+	around esp32c3 0x1f000 150001
+'
+
+test_expect_success ESP_QEMU,ESP_STUB_ESP32,SOCAT,JQ 'ESP32: over other data, only the image and the rest of its last sector change' '
+	around esp32 0x1f000 150001
 '
 
 test_done

@@ -46,6 +46,12 @@ void slip_end(void);
 void slip_frame(const uint8_t *p, uint32_t n);
 int32_t slip_recv(uint8_t *buf, uint32_t max);
 
+/* Receiving while the flash is busy (busy.c). */
+int rx_byte(void);
+int flash_erase(uint32_t addr, uint32_t size);	/* size 0: the whole chip */
+int flash_write(uint32_t addr, const uint8_t *p, uint32_t n);
+int flash_read(uint32_t addr, void *p, uint32_t n);
+
 static inline uint32_t get32(const uint8_t *p)
 {
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;

@@ -23,7 +23,6 @@ static struct {
 	uint32_t erased;	/* erased from start's sector up to here */
 	uint32_t blocks, block_size, seq;	/* seq: the next block expected */
 	int err;		/* the first error, told at the next reply */
-	int acked;		/* the block being inflated was answered */
 	int done;		/* the compressed stream ended */
 	uint32_t bufaddr;	/* the sector buf holds */
 	uint8_t buf[SECTOR];
@@ -37,21 +36,29 @@ int in_flash(uint32_t addr, uint32_t len)
 	return addr <= flash_size && len <= flash_size - addr;
 }
 
-/* Erase the sector at a, keeping its bytes outside [lo, hi). */
+/* Erase the sector at a, keeping its bytes outside [lo, hi): those are
+ * programmed back, in the words that hold them (the region's bytes in
+ * those words are 0xFF, which programming leaves erased). */
 static int erase_sector_keep(uint32_t a, uint32_t lo, uint32_t hi)
 {
-	int keep = a < lo || a + SECTOR > hi;
+	int keep = a < lo || a + SECTOR > hi, e;
 
-	if (keep && plat_flash_read(a, tmp, SECTOR))
+	if (keep && flash_read(a, tmp, SECTOR))
 		return E_FAILED_SPI_OP;
-	if (plat_flash_erase_sector(a))
+	if (flash_erase(a, SECTOR))
 		return E_FAILED_SPI_OP;
 	if (!keep)
 		return 0;
 	lo = lo > a ? lo - a : 0;
 	hi = min32(hi - a, SECTOR);
-	memset(tmp + lo, 0xFF, hi - lo);	/* programming 0xFF changes nothing */
-	return plat_flash_write(a, tmp, SECTOR) ? E_FAILED_SPI_OP : 0;
+	memset(tmp + lo, 0xFF, hi - lo);
+	lo = (lo + 3) & ~3u;
+	hi &= ~3u;
+	if (lo >= hi)
+		return flash_write(a, tmp, SECTOR);
+	if (lo && (e = flash_write(a, tmp, lo)) != 0)
+		return e;
+	return hi < SECTOR ? flash_write(a + hi, tmp + hi, SECTOR - hi) : 0;
 }
 
 static int erase_to(uint32_t upto)
@@ -61,7 +68,7 @@ static int erase_to(uint32_t upto)
 		int e;
 
 		if (a % BLOCK64 == 0 && a >= w.start && a + BLOCK64 <= w.end) {
-			if (plat_flash_erase_block(a))
+			if (flash_erase(a, BLOCK64))
 				return E_FAILED_SPI_OP;
 			w.erased += BLOCK64;
 		} else {
@@ -84,7 +91,7 @@ static int program(void)
 		return 0;
 	if ((e = erase_to(min32(w.bufaddr + SECTOR, (w.end + SECTOR - 1) & ~(SECTOR - 1)))) != 0)
 		return e;
-	return plat_flash_write(lo, w.buf + (lo - w.bufaddr), hi - lo) ? E_FAILED_SPI_OP : 0;
+	return flash_write(lo, w.buf + (lo - w.bufaddr), hi - lo);
 }
 
 static int sink(const uint8_t *p, uint32_t n)
@@ -175,7 +182,8 @@ static int check_block(const struct req *r, uint8_t mode)
 	return seq == w.seq ? E_OK : E_BAD_DATA_LEN;
 }
 
-/* Plain blocks: the host pads the last one with 0xFF past the region. */
+/* Plain blocks, answered on receipt (a failure to program one is told
+ * at the next reply); the host pads the last one with 0xFF past the region. */
 static int cmd_flash_data(const struct req *r, struct answer *a)
 {
 	int e = check_block(r, OP_FLASH_BEGIN);
@@ -185,9 +193,12 @@ static int cmd_flash_data(const struct req *r, struct answer *a)
 	if (e)
 		return e;
 	w.seq++;
+	reply(r->op, 0, 0, 0, (uint8_t)w.err);	/* on receipt: the next one comes while this programs */
 	if (!w.err)
 		w.err = sink(r->d + DATA_HDR, min32(get32(r->d), w.end - w.pos));
-	return w.err;
+	if (!w.err && w.pos == w.end)
+		w.err = program();	/* hosts verify without a FLASH_END */
+	return ANSWERED;
 }
 
 /* FLASH_END, FLASH_DEFL_END: program the last sector; then 0 reboots,
@@ -198,8 +209,8 @@ static int end(const struct req *r, uint8_t mode)
 
 	if (!e && mode == OP_FLASH_DEFL_BEGIN && (!w.done || w.pos != w.end))
 		e = E_NOT_ENOUGH_DATA;
-	if (!e && mode == OP_FLASH_BEGIN)
-		e = program();	/* the inflater did it when its stream ended */
+	if (!e && mode == OP_FLASH_BEGIN && w.pos != w.end)
+		e = program();	/* the last block and the inflater's end did it */
 	w.mode = 0;
 	if (r->len >= 4 && !get32(r->d)) {
 		reply(r->op, 0, 0, 0, (uint8_t)e);
@@ -228,15 +239,13 @@ static int defl_out(struct inflate_io *io, const uint8_t *p, uint32_t n)
 static void ack_block(void)
 {
 	reply(OP_FLASH_DEFL_DATA, 0, 0, 0, E_OK);
-	w.acked = 1;
 }
 
-/* The inflater wants the next block. Answer the one it finished (when
- * bytes are polled, the host waited for that), read the next request: a
- * good next block feeds it (answered at once when bytes are queued by
- * interrupt, so the host sends the one after while this is programmed);
- * a bad one is refused and its resend awaited; anything else ends the
- * write and is served by the loop. */
+/* The inflater wants the next block: read the next request. A good next
+ * block feeds it and is answered at once, so the host sends the one
+ * after while this one is programmed (received meanwhile, busy.c); a bad
+ * one is refused and its resend awaited; anything else ends the write
+ * and is served by the loop. */
 static int defl_more(struct inflate_io *io)
 {
 	for (;;) {
@@ -245,8 +254,6 @@ static int defl_more(struct inflate_io *io)
 		struct req r;
 		int e;
 
-		if (!w.acked)
-			ack_block();
 		if ((n = next_request(&f)) == SLIP_EOF)
 			return E_NOT_ENOUGH_DATA;
 		if (parse_request(f, n, &r) != E_OK || r.op != OP_FLASH_DEFL_DATA) {
@@ -260,9 +267,7 @@ static int defl_more(struct inflate_io *io)
 		w.seq++;
 		io->in = r.d + DATA_HDR;
 		io->in_len = get32(r.d);
-		w.acked = 0;
-		if (plat_rx_buffered)
-			ack_block();
+		ack_block();
 		return 0;
 	}
 }
@@ -283,9 +288,7 @@ static int cmd_defl_data(const struct req *r, struct answer *a)
 	w.seq++;
 	io.in = r->d + DATA_HDR;
 	io.in_len = get32(r->d);
-	w.acked = 0;
-	if (plat_rx_buffered)
-		ack_block();
+	ack_block();
 	e = inflate_zlib(&io);
 	w.done = 1;
 	if (!e && io.in_len)
@@ -293,7 +296,7 @@ static int cmd_defl_data(const struct req *r, struct answer *a)
 	if (!e)
 		e = program();
 	w.err = e;
-	return w.acked ? ANSWERED : e;
+	return ANSWERED;	/* told at the next reply: the next block's or the end's */
 }
 
 const struct cmd flash_cmds[] = {

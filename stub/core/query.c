@@ -25,7 +25,7 @@ static const uint8_t *read_any(uint32_t addr, uint32_t n)
 {
 	uint32_t skew = addr & 3;
 
-	if (plat_flash_read(addr - skew, tmp, (n + skew + 3) & ~3u))
+	if (flash_read(addr - skew, tmp, (n + skew + 3) & ~3u))
 		return 0;
 	return tmp + skew;
 }
@@ -65,7 +65,7 @@ static int take_acks(uint32_t *acked, int wait)
 	static int esc;
 
 	for (;;) {
-		int c = plat_rx();
+		int c = rx_byte();
 
 		if (c < 0 && !wait)
 			return 0;
@@ -130,7 +130,7 @@ static int cmd_read_flash(const struct req *r, struct answer *a)
 
 static int cmd_erase_flash(const struct req *r, struct answer *a)
 {
-	return plat_flash_erase_chip() ? E_FAILED_SPI_OP : E_OK;
+	return flash_erase(0, 0);
 }
 
 /* Offset and size, both whole sectors. */
@@ -143,7 +143,7 @@ static int cmd_erase_region(const struct req *r, struct answer *a)
 	while (len) {
 		int big = addr % BLOCK64 == 0 && len >= BLOCK64;
 
-		if (big ? plat_flash_erase_block(addr) : plat_flash_erase_sector(addr))
+		if (flash_erase(addr, big ? BLOCK64 : SECTOR))
 			return E_FAILED_SPI_OP;
 		addr += big ? BLOCK64 : SECTOR;
 		len -= big ? BLOCK64 : SECTOR;

@@ -43,12 +43,26 @@ void slip_frame(const uint8_t *p, uint32_t n)
 	slip_end();
 }
 
+/* Waiting for a byte, look at the UART every microsecond or so, not
+ * back to back: a byte takes 10 us at 921600 baud and the FIFO holds
+ * 128. The pause is plain instructions, no device register and no cycle
+ * counter: under QEMU with -icount each of those ends a translation
+ * block, the guest's clock then falls behind the host's, and the
+ * emulated UART, paced on the guest's clock, lets the input in slower. */
+static void rx_pause(void)
+{
+	int i;
+
+	for (i = 0; i < 64; i++)
+		__asm__ volatile("");
+}
+
 static int rx_wait(void)
 {
 	int c;
 
-	while ((c = plat_rx()) == -1)
-		;
+	while ((c = rx_byte()) == -1)
+		rx_pause();
 	return c;
 }
 

@@ -21,11 +21,6 @@ int plat_rx(void);
 void plat_tx(const uint8_t *p, uint32_t n);
 /* Wait until everything sent has left the wire. */
 void plat_tx_drain(void);
-/* 1 when received bytes are queued by an interrupt while the core is
- * busy (the core then acknowledges data blocks on receipt and programs
- * them while the next one arrives), 0 when bytes must be polled (it
- * then answers a block only once it is programmed, so the host waits). */
-extern const int plat_rx_buffered;
 
 /* Switch the UART from old_baud (the rate now) to new_baud. */
 void plat_set_baud(uint32_t new_baud, uint32_t old_baud);
@@ -33,15 +28,22 @@ uint32_t plat_read_reg(uint32_t addr);
 void plat_write_reg(uint32_t addr, uint32_t value);
 void plat_delay_us(uint32_t us);
 
-/* SPI flash; 0 on success. Addresses and lengths of write and read are
- * multiples of 4, erase addresses sector (4 KiB) or block (64 KiB)
- * aligned. */
+/* SPI flash; 0 on success. Erase and program only start the operation
+ * and return: the core then polls plat_flash_busy() and drains the UART
+ * meanwhile (core/busy.c), and starts nothing while it is busy. Erase
+ * addresses are sector (4 KiB) or block (64 KiB) aligned; a program
+ * takes whole words, at most FLASH_PROGRAM_MAX bytes within one page;
+ * reads whole words. */
+#define FLASH_PAGE 256u
+#define FLASH_PROGRAM_MAX 64u	/* the SPI controllers' 16 data registers */
 int plat_flash_attach(uint32_t pins);
 int plat_flash_set_size(uint32_t bytes);
 int plat_flash_erase_chip(void);
 int plat_flash_erase_sector(uint32_t addr);
 int plat_flash_erase_block(uint32_t addr);
-int plat_flash_write(uint32_t addr, const void *p, uint32_t len);
+int plat_flash_program(uint32_t addr, const void *p, uint32_t len);
+/* 1 while an erase or program is in progress, 0 when the flash is idle. */
+int plat_flash_busy(void);
 int plat_flash_read(uint32_t addr, void *p, uint32_t len);
 /* Leave the loader: 0 reboots, 1 runs the firmware in flash. */
 void plat_leave(int run_user_code);

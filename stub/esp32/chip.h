@@ -9,11 +9,15 @@
 #define UART_DIV_MASK 0xFFFFFu
 #define ROM_WINDOWED 1
 
+/* SPI1, the controller the ROM drives the flash with (TRM chapter "SPI
+ * Controller", register summary: SPI1 at 0x3FF42000, SPI_RD_STATUS_REG
+ * 0x10, SPI_USER1_REG 0x20, SPI_W0_REG 0x80). */
+#define SPI_BASE 0x3FF42000u
+#define SPI_RD_STATUS 0x10
+#define SPI_USER1_OFF 0x20
+#define SPI_W0_OFF 0x80
+
 #define ROM_DELAY_US 0x40008534		/* ets_delay_us */
-#define ROM_ERASE_CHIP 0x40062c14	/* esp_rom_spiflash_erase_chip */
-#define ROM_ERASE_BLOCK 0x40062c4c	/* esp_rom_spiflash_erase_block(block) */
-#define ROM_ERASE_SECTOR 0x40062ccc	/* esp_rom_spiflash_erase_sector(sector) */
-#define ROM_WRITE 0x40062d50		/* esp_rom_spiflash_write(addr, src, len) */
 #define ROM_READ 0x40062ed8		/* esp_rom_spiflash_read(addr, dst, len) */
 #define ROM_UNLOCK 0			/* ESP-IDF never uses the ROM's own */
 #define ROM_ATTACH 0x40062a6c		/* esp_rom_spiflash_attach(pins, legacy) */

@@ -6,11 +6,16 @@
 #define UART_FRAG 1			/* CLKDIV: integer [11:0], sixteenths [23:20] */
 #define UART_DIV_MASK 0xFFFu
 
+/* SPI1, the controller the ROM drives the flash with (TRM chapter "SPI0
+ * and SPI1 Controllers" register summary: SPI1 at 0x60002000,
+ * SPI_MEM_USER1_REG 0x1C, SPI_MEM_RD_STATUS_REG 0x2C, SPI_MEM_W0_REG
+ * 0x58; SPI_MEM_ADDR_REG holds a program's length in [31:24]). */
+#define SPI_BASE 0x60002000u
+#define SPI_RD_STATUS 0x2C
+#define SPI_USER1_OFF 0x1C
+#define SPI_W0_OFF 0x58
+
 #define ROM_DELAY_US 0x40000050		/* ets_delay_us */
-#define ROM_ERASE_CHIP 0x40000120	/* esp_rom_spiflash_erase_chip */
-#define ROM_ERASE_BLOCK 0x40000124	/* esp_rom_spiflash_erase_block(block) */
-#define ROM_ERASE_SECTOR 0x40000128	/* esp_rom_spiflash_erase_sector(sector) */
-#define ROM_WRITE 0x4000012c		/* esp_rom_spiflash_write(addr, src, len) */
 #define ROM_READ 0x40000130		/* esp_rom_spiflash_read(addr, dst, len) */
 #define ROM_UNLOCK 0x40000140		/* esp_rom_spiflash_unlock */
 #define ROM_ATTACH 0x40000164		/* esp_rom_spiflash_attach(pins, legacy) */

@@ -8,11 +8,15 @@
 #define UART_FRAG 0
 #define UART_DIV_MASK 0xFFFFFu
 
+/* SPI0, the flash controller (ESP8266 Technical Reference, "SPI
+ * Registers": base 0x60000200, SPI_RD_STATUS 0x10,
+ * SPI_USER1 0x20, SPI_W0 0x40). */
+#define SPI_BASE 0x60000200u
+#define SPI_RD_STATUS 0x10
+#define SPI_USER1_OFF 0x20
+#define SPI_W0_OFF 0x40
+
 #define ROM_DELAY_US 0x40002ecc		/* ets_delay_us */
-#define ROM_ERASE_CHIP 0x40004984	/* SPIEraseChip */
-#define ROM_ERASE_BLOCK 0x400049b4	/* SPIEraseBlock(block) */
-#define ROM_ERASE_SECTOR 0x40004a00	/* SPIEraseSector(sector) */
-#define ROM_WRITE 0x40004a4c		/* SPIWrite(addr, src, len) */
 #define ROM_READ 0x40004b1c		/* SPIRead(addr, dst, len) */
 #define ROM_UNLOCK 0x40004878		/* SPIUnlock */
 #define ROM_ATTACH 0x40004644		/* spi_flash_attach(void) */

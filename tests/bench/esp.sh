@@ -3,12 +3,10 @@
 # hardware is: the UART at baud/10 both ways, and (--flash-timing) the
 # datasheet flash times: 64 KiB block erase 150 ms, 4 KiB sector 45 ms,
 # page program 0.7 ms per 256 bytes, the stub's MD5 reading at 10 MB/s.
-# Through the simulator's stub model (default: 16 KiB blocks acknowledged
-# on receipt and programmed while the next arrives, erase as it goes, as
-# the documented stub protocol allows; mpf's own stub in stub/ still
-# acknowledges a block after programming it, so these stub figures are
-# the protocol's, ahead of our stub's until it receives by interrupt) and
-# through the ROM loader (--no-stub: 1 KiB blocks answered after
+# Through the simulator's stub model (default: paced as mpf's own stub in
+# stub/ runs: 16 KiB blocks acknowledged on receipt and programmed while
+# the next arrives, which the stub receives while the flash is busy;
+# erase as it goes) and through the ROM loader (--no-stub: 1 KiB blocks answered after
 # programming, the region erased up front), side by side in one run.
 # Image: 1,555,136 bytes of mixed random/repetitive content that
 # deflates to about 1,020,000 bytes, as the esptool reference image
@@ -86,7 +84,7 @@ run() {
 	ms=$1 frac=$2 total=$3 wire=$4 z=$5 turn=$6 loader=$7 verified=$8
 	load=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null)
 	timing=$(case "$simopts" in *flash-timing*) echo "flash timing on" ;; *) echo "flash timing OFF: not a physical figure" ;; esac)
-	echo "esp_${label}_total: $total s ($chip, 1555136 bytes at $baud baud through the $loader loader, verified $verified, reset to verify included; $SIMFIG, $timing$([ "$loader" = stub ] && echo "; the stub model acknowledges on receipt, ahead of mpf's own stub"); median of $runs, load average $load)"
+	echo "esp_${label}_total: $total s ($chip, 1555136 bytes at $baud baud through the $loader loader, verified $verified, reset to verify included; $SIMFIG, $timing$([ "$loader" = stub ] && echo "; the stub model paced as stub/ runs"); median of $runs, load average $load)"
 	echo "esp_${label}_wire_fraction: $frac (wire limit $(echo "$wire $baud" | awk '{ printf "%.2f", $1 * 10 / $2 }') s for $wire bytes on the wire, $z deflated, / data phase $(echo "$ms" | awk '{ printf "%.2f", $1 / 1000 }') s; $SIMFIG, $timing)"
 	blocks=$(( (z + 1023) / 1024 ))
 	[ "$loader" = stub ] && blocks=$(( (z + 16383) / 16384 ))

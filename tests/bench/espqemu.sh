@@ -8,8 +8,8 @@
 # Image: a quarter of esp.sh's (388,784 bytes of the same mixed content),
 # written at 0x10000 at 460800 baud on a freshly started chip each time;
 # the flash is compared with the image afterwards.
-# esp_case LABEL MPF_ESP_OPTIONS... adds one line per chip; a flasher stub
-# line goes beside the ROM ones as another esp_case.
+# esp_case LABEL MPF_ESP_OPTIONS... adds one line per chip; the ROM path
+# comes first, so the stub lines' ratio is the stub's time over the ROM's.
 . "$MPF_SRC/tests/bench/lib.sh"
 peer=${ESP_QEMU_DIR:-$MPF_SRC/../shared/peers/esp-qemu}
 if ! [ -x "$peer/run-esp32.sh" ] || ! "$peer/bin/qemu-system-xtensa" --version >/dev/null 2>&1; then
@@ -54,5 +54,7 @@ esp_case() {
 	done
 }
 
-esp_case rom_deflate
-esp_case rom_plain --no-compress
+esp_case rom_deflate --no-stub
+esp_case rom_plain --no-stub --no-compress
+esp_case stub_deflate
+esp_case stub_plain --no-compress

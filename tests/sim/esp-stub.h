@@ -4,12 +4,14 @@
  *
  * A chip whose ROM has taken MEM_BEGIN/MEM_DATA/MEM_END with an entry
  * point runs what it was given: it says "OHAI" and from then on answers
- * as a flasher stub does (doc/protocols.md 1.14): two status bytes,
- * FLASH_BEGIN and FLASH_DEFL_BEGIN with blocks up to 16 KiB, each
+ * as our flasher stub does (stub/, doc/protocols.md 1.14): two status
+ * bytes, FLASH_BEGIN and FLASH_DEFL_BEGIN with blocks up to 16 KiB, each
  * acknowledged on receipt and programmed while the next one arrives
- * (one block programs while one is received: a block is taken once the
- * one before it is in flash), sectors erased as the data reaches them
- * (64 KiB blocks where a whole one is written), ERASE_FLASH,
+ * (the stub drains the UART while the flash is busy; one block programs
+ * while one is received: a block is taken once the one before it is in
+ * flash), sectors erased as the data reaches them (64 KiB blocks where
+ * the region covers a whole one; the last sector read and its bytes
+ * past the region programmed back), ERASE_FLASH,
  * ERASE_REGION, READ_FLASH with acknowledgements and a closing MD5,
  * SPI_FLASH_MD5 as 16 raw bytes, CHANGE_BAUDRATE with the current rate
  * as second word. Paced like the chip: the UART at baud/10, the flash
@@ -135,19 +137,25 @@ static void cmd_mem(uint8_t op, const uint8_t *d, size_t len, uint32_t chk)
 /* ---- writing ------------------------------------------------------------ */
 
 /* Erase what [addr, addr+n) reaches and is not erased yet: a 64 KiB block
- * where the write covers a whole one, else a sector (called by program()). */
+ * where the region covers a whole one, else a sector (called by
+ * program()). As the stub does (stub/core/flash.c), the last sector, when
+ * the region ends inside it, is read first and its bytes past the region
+ * are programmed back. */
 static void stub_erase_ahead(uint64_t addr, size_t n)
 {
+	uint32_t end = st.off + st.size;
+
 	if (!st.on || !st.wmode)
 		return;
 	if (addr + n > st.erase_end)
 		violation("data past the %u bytes FLASH_BEGIN announced at 0x%x", st.size, st.off);
 	while (st.erased_to < addr + n) {
-		uint32_t k = st.erased_to % 0x10000 == 0 && st.erase_end - st.erased_to >= 0x10000
-				     ? 16 : 1;
+		uint32_t k = st.erased_to % 0x10000 == 0 && end - st.erased_to >= 0x10000 ? 16 : 1;
 
 		erase_sectors(st.erased_to / 0x1000, k);
 		st.erased_to += k * 0x1000;
+		if (opt.flash_timing && st.erased_to > end)	/* read at 10 MB/s, program the rest */
+			busy_us(0x1000 / 10 + (long long)(st.erased_to - (end & ~3u)) * 700 / 256);
 	}
 }
 
@@ -246,8 +254,9 @@ static void stub_data(uint8_t op, const uint8_t *d, size_t len, uint32_t chk)
 	s.busy_t = opt.pace ? &st.flash_t : NULL;
 	if (op == MPF_ESP_FLASH_DEFL_DATA)
 		e = stub_inflate(d + 16, n);
-	else
-		program(st.off + (uint64_t)st.seq * st.bsize, d + 16, n);
+	else	/* the padding past the region is not programmed */
+		program(st.off + (uint64_t)st.seq * st.bsize, d + 16,
+			n < st.size - st.seq * st.bsize ? n : st.size - st.seq * st.bsize);
 	s.busy_t = NULL;
 	s.rom_t = start;
 	logf_("stub %s seq=%u len=%u", op == MPF_ESP_FLASH_DATA ? "FLASH_DATA" : "FLASH_DEFL_DATA",

@@ -5,13 +5,14 @@ core) over its semihosted UART, as a host drives the stub (esptool
 
     session.py QEMU ELF
 
-The fake flash starts as (address * 7 + 3) & 0xFF (tests/stub-lx106/plat.c).
+The fake flash starts as (address * 7 + 3) & 0xFF; the UART and the flash
+are paced on the guest's clock (tests/stub-lx106/plat.c).
 Prints one line per check; exits 1 on the first failure."""
-import hashlib, os, random, struct, subprocess, sys, zlib
+import hashlib, os, random, signal, struct, subprocess, sys, zlib
 
 qemu, elf = sys.argv[1], sys.argv[2]
 p = subprocess.Popen([qemu, "-M", "sim", "-cpu", "lx106", "-display", "none", "-serial", "none",
-                      "-monitor", "none", "-semihosting", "-device",
+                      "-monitor", "none", "-semihosting", "-icount", "shift=3", "-device",
                       "loader,file=%s,cpu-num=0" % elf],
                      stdin=subprocess.PIPE, stdout=subprocess.PIPE)
 
@@ -19,6 +20,10 @@ def fail(msg):
     print("error: " + msg)
     p.kill()
     sys.exit(1)
+
+# a stub that lost bytes waits for the rest of a frame for ever
+signal.signal(signal.SIGALRM, lambda *_: fail("no answer in 120 s"))
+signal.alarm(120)
 
 def slip(b):
     return b"\xc0" + b.replace(b"\xdb", b"\xdb\xdd").replace(b"\xc0", b"\xdb\xdc") + b"\xc0"
@@ -104,15 +109,46 @@ if value != 0x40001000 ^ 0x5A5A5A5A:
 cmd(0x55, expect_error=0xFF)
 print("ok SYNC, READ_REG, unknown command")
 
+def reg(a):
+    return cmd(0x0A, words(a))[0]
+
+def produced_before(z):
+    """Bytes the blocks before each 16 KiB block of z inflate to."""
+    d, out, n = zlib.decompressobj(), [], 0
+    for i in range(0, len(z), 0x4000):
+        out.append(n)
+        n += len(d.decompress(z[i:i + 0x4000]))
+    return out
+
+cmd(0x0F, words(921600, 115200))
 random.seed(1)
 img = bytes(random.getrandbits(8) for _ in range(60000)) + b"esp8266 " * 12000
 addr, size = 0x10123, len(img)
 cmd(0x0B, words(0, 1 << 20, 0x10000, 0x1000, 0x100, 0xFFFF))
-defl_write(addr, size, zlib.compress(img, 9))
+z = zlib.compress(img, 9)
+defl_write(addr, size, z)
 _, md = cmd(0x13, words(addr, size, 0, 0))
 if md != hashlib.md5(img).digest():
     fail("SPI_FLASH_MD5 does not match the image")
-print("ok FLASH_DEFL of %d bytes at 0x%x in 16 KiB blocks, MD5 matches" % (size, addr))
+print("ok FLASH_DEFL of %d bytes at 0x%x in 16 KiB blocks at 921600, MD5 matches" % (size, addr))
+
+# Each block answered on receipt: when its reply went out, no more was
+# programmed than the blocks before it inflate to (plus the first
+# sector, whose bytes before the region are programmed back whole);
+# the next block came in while the flash was busy, and none was lost.
+acks, lost, busy_rx = reg(0xAC00), reg(0x1057), reg(0xB5B5)
+before = produced_before(z)
+if acks != len(before):
+    fail("%d FLASH_DEFL_DATA replies for %d blocks" % (acks, len(before)))
+for k, n in enumerate(before):
+    at = reg(0xAC04 + 4 * k)
+    if at > n + 0x1000:
+        fail("block %d answered after %d bytes were programmed; the blocks before it "
+             "make %d: it was programmed before it was acknowledged" % (k, at, n))
+if lost or not busy_rx:
+    fail("%d bytes lost to the receive FIFO, %d taken while the flash was busy" % (lost, busy_rx))
+print("ok every block acknowledged before it was programmed, %d bytes received while the "
+      "flash was busy, none lost" % busy_rx)
 lo, hi = addr - 0x2123, addr + size + 0x1000
 back = read_flash(lo, hi - lo)
 if back != pattern(lo, addr - lo) + img + pattern(addr + size, hi - addr - size):
