@@ -1,7 +1,9 @@
 /* flash_stm32.c - STM32 flash controllers at register level: F2/F4/F7,
- * L4/G4/G0, H7 and L0/L1 (ST RM0090, RM0351, RM0440, RM0444, RM0433,
- * RM0377 and RM0038, "Embedded Flash memory", as OpenOCD stm32f2x.c,
- * stm32l4x.c, stm32h7x.c, stm32lx.c apply them; doc/protocols.md 5.1-5.4, 5.6). STM32s of other families are refused by name.
+ * L4/G4/G0, H7, L0/L1 and F0/F1/F3 (ST RM0090, RM0351, RM0440, RM0444,
+ * RM0433, RM0377, RM0038, RM0008, RM0091 and RM0316, "Embedded Flash
+ * memory", as OpenOCD stm32f2x.c, stm32l4x.c, stm32h7x.c, stm32lx.c,
+ * stm32f1x.c apply them; doc/protocols.md 5.1-5.4, 5.6, 5.7). STM32s of
+ * other families are refused by name.
  *
  * Programming streams words straight into flash through the MEM-AP: while
  * the controller is busy the AHB stalls the next write, which the probe
@@ -121,6 +123,54 @@ static const struct stm32_part l1_parts[] = {
 	  .fsize_reg = 0x1FF800CC, .sector0 = 256, .ram_size = 0x8000 },
 	{ .dev = 0x437, .name = "STM32L1 Cat.5/6", .cpus = "STM32L15,STM32L16",
 	  .fsize_reg = 0x1FF800CC, .sector0 = 256, .ram_size = 0x14000 },
+	{ 0 }
+};
+
+/* F1 (RM0008), F3 (RM0316) and F0 (RM0091): the FPEC, half-word
+ * programming. The F1 XL density (0x430), whose second bank has its own
+ * registers, is refused by name below. */
+static const struct stm32_part f1_parts[] = {
+	{ .dev = 0x412, .name = "STM32F10x low density", .cpus = "STM32F101,STM32F102,STM32F103",
+	  .fsize_reg = 0x1FFFF7E0, .sector0 = 1024, .ram_size = 0x2800 },
+	{ .dev = 0x410, .name = "STM32F10x medium density",
+	  .cpus = "STM32F101,STM32F102,STM32F103",
+	  .fsize_reg = 0x1FFFF7E0, .sector0 = 1024, .ram_size = 0x5000 },
+	{ .dev = 0x414, .name = "STM32F10x high density", .cpus = "STM32F101,STM32F103",
+	  .fsize_reg = 0x1FFFF7E0, .sector0 = 2048, .ram_size = 0x10000 },
+	{ .dev = 0x418, .name = "STM32F105/107", .cpus = "STM32F105,STM32F107",
+	  .fsize_reg = 0x1FFFF7E0, .sector0 = 2048, .ram_size = 0x10000 },
+	{ .dev = 0x420, .name = "STM32F100 low/medium density", .cpus = "STM32F100",
+	  .fsize_reg = 0x1FFFF7E0, .sector0 = 1024, .ram_size = 0x2000 },
+	{ .dev = 0x428, .name = "STM32F100 high density", .cpus = "STM32F100",
+	  .fsize_reg = 0x1FFFF7E0, .sector0 = 2048, .ram_size = 0x8000 },
+	{ 0 }
+};
+
+static const struct stm32_part f3_parts[] = {
+	{ .dev = 0x422, .name = "STM32F302xB/C, F303xB/C", .cpus = "STM32F302,STM32F303,STM32F358",
+	  .fsize_reg = 0x1FFFF7CC, .sector0 = 2048, .ram_size = 0xA000 },
+	{ .dev = 0x438, .name = "STM32F303x6/8, F334", .cpus = "STM32F303,STM32F334,STM32F328",
+	  .fsize_reg = 0x1FFFF7CC, .sector0 = 2048, .ram_size = 0x3000 },
+	{ .dev = 0x439, .name = "STM32F301, F302x6/8", .cpus = "STM32F301,STM32F302,STM32F318",
+	  .fsize_reg = 0x1FFFF7CC, .sector0 = 2048, .ram_size = 0x4000 },
+	{ .dev = 0x446, .name = "STM32F302xD/E, F303xD/E", .cpus = "STM32F302,STM32F303,STM32F398",
+	  .fsize_reg = 0x1FFFF7CC, .sector0 = 2048, .ram_size = 0x10000 },
+	{ .dev = 0x432, .name = "STM32F37x", .cpus = "STM32F37,STM32F38",
+	  .fsize_reg = 0x1FFFF7CC, .sector0 = 2048, .ram_size = 0x8000 },
+	{ 0 }
+};
+
+static const struct stm32_part f0_parts[] = {
+	{ .dev = 0x444, .name = "STM32F03x", .cpus = "STM32F030,STM32F031,STM32F038",
+	  .fsize_reg = 0x1FFFF7CC, .sector0 = 1024, .ram_size = 0x1000 },
+	{ .dev = 0x445, .name = "STM32F04x, F070x6", .cpus = "STM32F04,STM32F070",
+	  .fsize_reg = 0x1FFFF7CC, .sector0 = 1024, .ram_size = 0x1800 },
+	{ .dev = 0x440, .name = "STM32F05x, F030x8", .cpus = "STM32F05,STM32F030",
+	  .fsize_reg = 0x1FFFF7CC, .sector0 = 1024, .ram_size = 0x2000 },
+	{ .dev = 0x448, .name = "STM32F07x", .cpus = "STM32F07",
+	  .fsize_reg = 0x1FFFF7CC, .sector0 = 2048, .ram_size = 0x4000 },
+	{ .dev = 0x442, .name = "STM32F09x, F030xC", .cpus = "STM32F09,STM32F030",
+	  .fsize_reg = 0x1FFFF7CC, .sector0 = 2048, .ram_size = 0x8000 },
 	{ 0 }
 };
 
@@ -543,14 +593,7 @@ const struct mpf_flash_driver mpf_flash_stm32l0 = {
  * refused by its name, never handed to the driver of a neighbouring family
  * (doc/protocols.md 5.1). */
 static const struct { uint16_t dev; const char *name; } undriven[] = {
-	{ 0x440, "STM32F05x" }, { 0x442, "STM32F09x" }, { 0x444, "STM32F03x" },
-	{ 0x445, "STM32F04x" }, { 0x448, "STM32F07x" },
-	{ 0x410, "STM32F10x medium density" }, { 0x412, "STM32F10x low density" },
-	{ 0x414, "STM32F10x high density" }, { 0x418, "STM32F105/107" },
 	{ 0x430, "STM32F10x XL density" },
-	{ 0x422, "STM32F302xB/C, F303xB/C" }, { 0x432, "STM32F37x" },
-	{ 0x438, "STM32F303x6/8, F334" }, { 0x439, "STM32F301, F302x6/8" },
-	{ 0x446, "STM32F302xD/E, F303xD/E" },
 	{ 0x467, "STM32G0B0/B1/C1" },
 	{ 0x436, "STM32L1 Cat.3 (384 KiB)/Cat.4" },
 	{ 0x472, "STM32L55x/56x" }, { 0x482, "STM32U575/585" }, { 0x481, "STM32U59x/5Ax" },
@@ -701,4 +744,113 @@ const struct mpf_flash_driver mpf_flash_stm32h7 = {
 	.name = "stm32h7", .desc = "STM32H74x/75x/72x/73x (sectors)",
 	.detect = h7_detect, .unlock = h7_unlock, .erase = h7_erase,
 	.mass_erase = h7_mass_erase, .program = h7_program, .lock = h7_lock,
+};
+
+/* ---- F0/F1/F3: the FPEC (RM0008 3.3, RM0091 3.2, RM0316 4.2; doc/protocols.md section 5.7) ---- */
+#define F1_KEYR(t)	((t)->regs + 0x04)
+#define F1_SR(t)	((t)->regs + 0x0C)
+#define F1_CR(t)	((t)->regs + 0x10)
+#define F1_AR(t)	((t)->regs + 0x14)
+#define F1_CR_PG	(1u << 0)
+#define F1_CR_PER	(1u << 1)
+#define F1_CR_MER	(1u << 2)
+#define F1_CR_STRT	(1u << 6)
+#define F1_CR_LOCK	(1u << 7)
+#define F1_SR_BSY	(1u << 0)
+#define F1_SR_ERR	0x14u	/* PGERR WRPRTERR */
+#define F1_SR_EOP	(1u << 5)
+
+static int f1_detect(struct mpf_adiv5 *a, struct mpf_target *t, struct mpf_buf *err)
+{
+	const struct stm32_part *p;
+	int rc = stm32_ident(a, f1_parts, DBGMCU_IDCODE, t, &p, err);
+
+	if (!rc)
+		rc = stm32_ident(a, f3_parts, DBGMCU_IDCODE, t, &p, err);
+	if (!rc)
+		rc = stm32_ident(a, f0_parts, DBGMCU_IDCODE_M0, t, &p, err);
+	if (rc <= 0)
+		return rc;
+	t->regs = 0x40022000;
+	t->unit = 4;
+	t->page = p->sector0;
+	return 1;
+}
+
+/* Waits for BSY, then leaves CR with neither PER nor MER set. */
+static int f1_start(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t cr, unsigned ms,
+		    const char *what, uint32_t addr, struct mpf_buf *err)
+{
+	uint32_t sr;
+	int rc;
+
+	mpf_adiv5_q_write32(a, F1_SR(t), F1_SR_ERR | F1_SR_EOP);
+	mpf_adiv5_q_write32(a, F1_CR(t), cr);
+	if (cr & F1_CR_PER)
+		mpf_adiv5_q_write32(a, F1_AR(t), addr);
+	mpf_adiv5_q_write32(a, F1_CR(t), cr | F1_CR_STRT);
+	if ((rc = mpf_adiv5_run(a, err)) < 0)
+		return rc;
+	rc = mpf_target_wait(a, F1_SR(t), F1_SR_BSY, 0, ms, what, &sr, err);
+	if (rc >= 0)
+		rc = mpf_adiv5_write32(a, F1_CR(t), 0, err);
+	return rc < 0 ? rc : sr_check(sr, F1_SR_ERR, what, addr, err);
+}
+
+/* A page takes 20-40 ms (DS5319, DS9826, DS9118 "Flash memory characteristics"). */
+static int f1_erase(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t addr,
+		    struct mpf_buf *err)
+{
+	return f1_start(a, t, F1_CR_PER, 1000, "page erase", addr, err);
+}
+
+static int f1_mass_erase(struct mpf_adiv5 *a, const struct mpf_target *t, struct mpf_buf *err)
+{
+	return f1_start(a, t, F1_CR_MER, 10000, "mass erase", t->flash_base, err);
+}
+
+/* Half-words only (a wider write is a bus error), each followed by a
+ * value-match poll of BSY the probe runs, as the manuals program them;
+ * half-words still erased (0xFFFF) are left alone. */
+static int f1_program(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t addr,
+		      uint32_t *words, uint32_t n, struct mpf_buf *err)
+{
+	uint32_t sr = 0, i;
+	int rc;
+
+	mpf_adiv5_q_write32(a, F1_SR(t), F1_SR_ERR | F1_SR_EOP);
+	mpf_adiv5_q_write32(a, F1_CR(t), F1_CR_PG);
+	for (i = 0; i < 2 * n; i++) {
+		uint16_t h = (uint16_t)(words[i / 2] >> (16 * (i & 1)));
+
+		if (h == 0xFFFF)
+			continue;
+		mpf_adiv5_q_write16(a, addr + 2 * i, h);
+		mpf_adiv5_q_poll32(a, F1_SR(t), F1_SR_BSY, 0);
+	}
+	mpf_adiv5_q_read32(a, F1_SR(t), &sr);
+	mpf_adiv5_q_write32(a, F1_CR(t), 0);
+	if ((rc = mpf_adiv5_run(a, err)) < 0)
+		return rc;
+	return sr_check(sr, F1_SR_ERR, "programming", addr, err);
+}
+
+/* The probe's half-word access is checked first: nothing is erased by a
+ * probe that could not program it back. */
+static int f1_unlock(struct mpf_adiv5 *a, const struct mpf_target *t, struct mpf_buf *err)
+{
+	int rc = mpf_adiv5_mem16(a, err);
+
+	return rc < 0 ? rc : unlock(a, F1_KEYR(t), F1_CR(t), F1_CR_LOCK, err);
+}
+
+static int f1_lock(struct mpf_adiv5 *a, const struct mpf_target *t, struct mpf_buf *err)
+{
+	return mpf_adiv5_write32(a, F1_CR(t), F1_CR_LOCK, err);
+}
+
+const struct mpf_flash_driver mpf_flash_stm32f1 = {
+	.name = "stm32f1", .desc = "STM32F0/F1/F3 (pages, half-words)",
+	.detect = f1_detect, .unlock = f1_unlock, .erase = f1_erase,
+	.mass_erase = f1_mass_erase, .program = f1_program, .lock = f1_lock,
 };

@@ -8,7 +8,9 @@
  * nRF52840 word 41 us, page 85 ms, erase all 200 ms;
  * STM32G071 (DS12232 "Flash memory characteristics") double word 85 us,
  * page 22 ms, mass 22.1 ms; STM32L073 (DS10685) word or 128-byte page
- * 3.2 ms, flash erased to 0.
+ * 3.2 ms, flash erased to 0; STM32F103 (DS5319) half-word 52.5 us, F072
+ * and F303 (DS9826, DS9118) 53.5 us, page and mass erase 20-40 ms, taken
+ * at 40 (the sheets give no typical) (doc/protocols.md section 5.7).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -18,7 +20,7 @@
 #include "target.h"
 #include "thumb.h"
 
-enum ctl { CTL_F4, CTL_L4, CTL_NRF, CTL_H7, CTL_L0 };
+enum ctl { CTL_F4, CTL_L4, CTL_NRF, CTL_H7, CTL_L0, CTL_F1 };
 
 struct chip {
 	const char *name;
@@ -34,7 +36,7 @@ struct chip {
 	uint32_t sr_busy;		/* L4 SR bits while busy: 0 for BSY alone
 					 * (the G0 adds CFGBSY, RM0444) */
 	int one_bank;			/* L4 controller: MER1 erases all */
-	uint32_t fsize_at;		/* L0 controller: F_SIZE offset in info */
+	uint32_t fsize_at;		/* L0, F1 controllers: F_SIZE offset in info */
 };
 
 static const struct chip chips[] = {
@@ -70,6 +72,25 @@ static const struct chip chips[] = {
 	  0x08000000, 0x80000, 256, 0x20000000, 0x14000, 0, 0,
 	  0x1FF80000, 0x1000, 0x40023C00, 0xE0042000, .wrap = 0x1000, .fsize_at = 0xCC,
 	  .prog_us = 3280 },
+	/* STM32F103RB (NUCLEO-F103RB, medium density): the FPEC at 0x40022000,
+	 * 128 x 1 KiB pages, half-words only, behind a Cortex-M3 (RM0008);
+	 * F_SIZE at 0x1FFFF7E0 */
+	{ "stm32f103", CTL_F1, 0x1BA01477, 0x411FC231, 0x14770011, 0x20036410,
+	  0x08000000, 0x20000, 1024, 0x20000000, 0x5000, 0, 0,
+	  0x1FFFF000, 0x1000, 0x40022000, 0xE0042000, .wrap = 0x1000, .fsize_at = 0x7E0,
+	  .prog_us = 53, .page_us = 40000, .mass_us = 40000, .sr_busy = 1 },
+	/* STM32F072RB (NUCLEO-F072RB): the same FPEC behind a Cortex-M0, 64 x
+	 * 2 KiB pages, DBGMCU on the APB (RM0091); F_SIZE at 0x1FFFF7CC */
+	{ "stm32f072", CTL_F1, 0x0BB11477, 0x410CC200, 0x04770021, 0x20006448,
+	  0x08000000, 0x20000, 2048, 0x20000000, 0x4000, 0, 0,
+	  0x1FFFF000, 0x1000, 0x40022000, 0x40015800, .wrap = 0x400, .fsize_at = 0x7CC,
+	  .prog_us = 54, .page_us = 40000, .mass_us = 40000, .sr_busy = 1 },
+	/* STM32F303RE (NUCLEO-F303RE): the FPEC behind a Cortex-M4, 256 x 2 KiB
+	 * pages (RM0316) */
+	{ "stm32f303", CTL_F1, 0x2BA01477, 0x410FC241, 0x24770011, 0x10036446,
+	  0x08000000, 0x80000, 2048, 0x20000000, 0x10000, 0x10000000, 0x4000,
+	  0x1FFFF000, 0x1000, 0x40022000, 0xE0042000, .wrap = 0x1000, .fsize_at = 0x7CC,
+	  .prog_us = 54, .page_us = 40000, .mass_us = 40000, .sr_busy = 1 },
 	/* STM32L552 (NUCLEO-L552ZE-Q): a part mpf-swd has no driver for; its
 	 * DBGMCU_IDCODE is at 0xE0044000 (RM0438) */
 	{ "stm32l552", CTL_L4, 0x0BE12477, 0x410FD213, 0x14770015, 0x10006472,
@@ -106,6 +127,7 @@ struct dapsim_target {
 	/* flash controller */
 	uint64_t busy_until;
 	uint32_t cr, sr, optr;
+	uint32_t ar;			/* F1 FLASH_AR: the page to erase */
 	int keyseq;			/* KEYR: 0, 1 after KEY1, 2 locked until reset */
 	int prgseq;			/* L0 PRGKEYR, the same way */
 	int dw_pending;
@@ -191,6 +213,8 @@ static void sysreset(struct dapsim_target *t)
 	t->cr = t->c->ctl == CTL_F4 ? 0x80000000u : 0xC0000000u;	/* LOCK (| OPTLOCK) */
 	if (t->c->ctl == CTL_L0)
 		t->cr = 7;	/* PECR: PELOCK PRGLOCK OPTLOCK */
+	if (t->c->ctl == CTL_F1)
+		t->cr = 0x80;	/* LOCK */
 	t->sr = 0;
 	t->keyseq = t->prgseq = 0;
 	t->dw_pending = 0;
@@ -237,15 +261,16 @@ struct dapsim_target *dapsim_target_new(const char *model)
 	t->scratch = calloc(SCRATCH_MAX, sizeof(*t->scratch));
 	t->own_mem = 1;
 	t->nreset = 1;
-	/* reset values: F4 OPTCR; L476 OPTR with DUALBANK set */
-	t->optr = c->ctl == CTL_F4 ? 0x0FFFAAEDu : 0xFFEFF8AAu;
+	/* reset values: F4 OPTCR; L476 OPTR with DUALBANK set; F1 OBR, no
+	 * read protection */
+	t->optr = c->ctl == CTL_F4 ? 0x0FFFAAEDu : c->ctl == CTL_F1 ? 0x03FFFFFCu : 0xFFEFF8AAu;
 	if (c->ctl == CTL_F4) {
 		memset(t->info + 0x7800, 0xFF, 0x210);	/* OTP */
 		wr32(t->info + 0x7A10, 0x00330021);	/* unique id */
 		wr32(t->info + 0x7A20, 0x0400u << 16);	/* flash size: 1024 KiB at 0x1FFF7A22 */
 	} else if (c->ctl == CTL_H7) {
 		wr32(t->info + 0x880, 0x0800);		/* flash size: 2048 KiB at 0x1FF1E880 */
-	} else if (c->ctl == CTL_L0) {
+	} else if (c->ctl == CTL_L0 || c->ctl == CTL_F1) {
 		wr32(t->info + c->fsize_at, c->flash_size / 1024);	/* F_SIZE */
 	} else if (c->ctl == CTL_L4) {
 		wr32(t->info + 0x7590, 0x00210045);
@@ -618,19 +643,22 @@ static int l4_flash_write(struct dapsim_target *t, uint32_t addr, int size, uint
  * bits a 1 clears), CR and the option register (RM0090 3.9, RM0351 3.7);
  * a CR write is each family's own. */
 struct stm32_flash_regs {
-	uint32_t keyr, sr, sr_clear, cr, opt;
+	uint32_t keyr, sr, sr_clear, cr, opt, lock;
 	void (*cr_write)(struct dapsim_target *t, uint32_t v);
 };
 
-static const struct stm32_flash_regs f4_regs = { 0x04, 0x0C, 0x1F3u, 0x10, 0x14, f4_cr_write };
-static const struct stm32_flash_regs l4_regs = { 0x08, 0x10, 0xC3FBu, 0x14, 0x20, l4_cr_write };
+static const struct stm32_flash_regs f4_regs = { 0x04, 0x0C, 0x1F3u, 0x10, 0x14, 0x80000000u, f4_cr_write };
+static const struct stm32_flash_regs l4_regs = { 0x08, 0x10, 0xC3FBu, 0x14, 0x20, 0x80000000u, l4_cr_write };
+static void f1_cr_write(struct dapsim_target *t, uint32_t v);
+/* F0/F1/F3 (RM0008 3.4): OBR as the option register; AR is the FPEC's own */
+static const struct stm32_flash_regs f1_regs = { 0x04, 0x0C, 0x34u, 0x10, 0x1C, 0x80u, f1_cr_write };
 
 /* Other registers (ACR, OPTKEYR, option writes) are accepted, not modelled. */
 static int stm32_reg_write(struct dapsim_target *t, const struct stm32_flash_regs *g,
 			   uint32_t off, uint32_t v)
 {
 	if (off == g->keyr)
-		return keyr_write(t, &t->keyseq, &t->cr, 0x80000000u, v, "FLASH_KEYR");
+		return keyr_write(t, &t->keyseq, &t->cr, g->lock, v, "FLASH_KEYR");
 	if (off == g->sr)
 		t->sr &= ~(v & g->sr_clear);
 	else if (off == g->cr)
@@ -778,6 +806,71 @@ static int l0_flash_write(struct dapsim_target *t, uint32_t addr, int size, uint
 	return 0;
 }
 
+/* ---- STM32F0/F1/F3 (RM0008 3.3, RM0091 3.2, RM0316 4.2): the FPEC ---- */
+
+/* STRT starts what PER (with the page in AR) or MER asks for. */
+static void f1_cr_write(struct dapsim_target *t, uint32_t v)
+{
+	uint32_t off = t->ar - t->c->flash_base;
+
+	if (t->cr & 0x80) {
+		if (v & ~0x80u)
+			violation(t, "FLASH_CR written while locked (0x%08x ignored)", v);
+		return;
+	}
+	t->cr = v & 0x1637u;
+	if (v & 0x80) {
+		t->cr |= 0x80;
+		t->n.relocks++;
+	}
+	if (!(v & 0x40))
+		return;
+	if (busy(t)) {
+		violation(t, "FLASH_CR.STRT while BSY");
+		return;
+	}
+	if (v & 4) {				/* MER */
+		memset(t->flash, 0xFF, t->c->flash_size);
+		t->n.mass_erases++;
+		set_busy(t, t->c->mass_us);
+	} else if (v & 2) {			/* PER */
+		if (!in_flash(t, t->ar)) {
+			violation(t, "page erase at FLASH_AR 0x%08x: not in flash", t->ar);
+			return;
+		}
+		memset(t->flash + (off & ~(t->c->page - 1)), 0xFF, t->c->page);
+		t->n.erases++;
+		set_busy(t, t->c->page_us);
+	} else {
+		violation(t, "FLASH_CR.STRT without PER or MER");
+	}
+}
+
+/* Half-words only: a wider write is a bus error; a half-word not erased
+ * takes only 0x0000, else PGERR. */
+static int f1_flash_write(struct dapsim_target *t, uint32_t addr, int size, uint32_t v)
+{
+	uint8_t *p = t->flash + (addr - t->c->flash_base), b[2];
+
+	if (!(t->cr & 1)) {
+		violation(t, "write to flash 0x%08x without FLASH_CR.PG", addr);
+		return -1;
+	}
+	if (size != 2) {
+		violation(t, "%d-byte write to flash (half-words only)", size);
+		return -1;
+	}
+	lane_put(b, addr, 2, v);
+	if ((p[0] != 0xFF || p[1] != 0xFF) && (b[0] || b[1])) {
+		violation(t, "half-word 0x%08x programmed twice without erase", addr);
+		t->sr |= 1u << 2;	/* PGERR */
+		return 0;
+	}
+	flash_and(t, addr, b, 2);
+	set_busy(t, t->c->prog_us);
+	return 0;
+}
+
 /* ---- STM32H7 (RM0433): two banks, 256-bit flash words ---- */
 
 #define H7_PROG_US	100
@@ -899,6 +992,8 @@ static int flashctl_read(struct dapsim_target *t, uint32_t off, uint32_t *v)
 		return h7_reg_read(t, off, v);
 	case CTL_L0:
 		return l0_reg_read(t, off, v);
+	case CTL_F1:
+		return stm32_reg_read(t, &f1_regs, off, v);
 	case CTL_NRF:
 		if (off == 0x400 || off == 0x408)
 			*v = !busy(t);
@@ -917,6 +1012,10 @@ static int flashctl_write(struct dapsim_target *t, uint32_t off, uint32_t v)
 	case CTL_NRF: return nrf_reg_write(t, off, v);
 	case CTL_H7: return h7_reg_write(t, off, v);
 	case CTL_L0: return l0_reg_write(t, off, v);
+	case CTL_F1:
+		if (off == 0x14)
+			t->ar = v;
+		return off == 0x14 ? 0 : stm32_reg_write(t, &f1_regs, off, v);
 	}
 	return 0;
 }
@@ -1086,6 +1185,7 @@ int dapsim_bus_write(struct dapsim_target *t, uint32_t addr, int size, uint32_t 
 		case CTL_NRF: return nrf_flash_write(t, addr, size, v);
 		case CTL_H7: return h7_flash_write(t, addr, size, v);
 		case CTL_L0: return l0_flash_write(t, addr, size, v);
+		case CTL_F1: return f1_flash_write(t, addr, size, v);
 		}
 	}
 	if ((p = direct(t, addr, size, &ro))) {

@@ -8,6 +8,8 @@
  *   nrf52840   NVMC, 256 x 4 KiB pages, CTRL-AP (ERASEALL, APPROTECT)
  *   stm32h743  H7 controller, 2 banks of 8 x 128 KiB sectors, 256-bit flash
  *              words through a write buffer; Cortex-M7 with a 1 KiB TAR window
+ *   stm32f103, stm32f072, stm32f303
+ *              the FPEC: 1 or 2 KiB pages erased through AR, half-words only
  *
  * Pure: transactions in, ACKs and values out, time passed in (us). Protocol
  * violations (AP access before power-up, no DPIDR read after line reset,
