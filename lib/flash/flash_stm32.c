@@ -1,9 +1,9 @@
 /* flash_stm32.c - STM32 flash controllers at register level: F2/F4/F7,
- * L4/G4/G0, H7, L0/L1 and F0/F1/F3 (ST RM0090, RM0351, RM0440, RM0444,
+ * L4/G4/G0, H7, L0/L1, F0/F1/F3 and H5 (ST RM0090, RM0351, RM0440, RM0444,
  * RM0433, RM0377, RM0038, RM0008, RM0091 and RM0316, "Embedded Flash
  * memory", as OpenOCD stm32f2x.c, stm32l4x.c, stm32h7x.c, stm32lx.c,
- * stm32f1x.c apply them; doc/protocols.md 5.1-5.4, 5.6, 5.7). STM32s of
- * other families are refused by name.
+ * stm32f1x.c apply them; doc/protocols.md 5.1-5.4, 5.6, 5.7), and H5
+ * (RM0481, 5.8). STM32s of other families are refused by name.
  *
  * Programming streams words straight into flash through the MEM-AP: while
  * the controller is busy the AHB stalls the next write, which the probe
@@ -22,6 +22,7 @@
 #define DBGMCU_IDCODE		0xE0042000u
 #define DBGMCU_IDCODE_H7	0x5C001000u
 #define DBGMCU_IDCODE_M0	0x40015800u	/* Cortex-M0/M0+ parts: F0, G0, L0 */
+#define DBGMCU_IDCODE_H5	0x44024000u
 
 struct stm32_part {
 	uint16_t dev;
@@ -171,6 +172,14 @@ static const struct stm32_part f0_parts[] = {
 	  .fsize_reg = 0x1FFFF7CC, .sector0 = 2048, .ram_size = 0x4000 },
 	{ .dev = 0x442, .name = "STM32F09x, F030xC", .cpus = "STM32F09,STM32F030",
 	  .fsize_reg = 0x1FFFF7CC, .sector0 = 2048, .ram_size = 0x8000 },
+	{ 0 }
+};
+
+/* H5 (RM0481): two banks of 8 KiB sectors, each half the flash; the
+ * H503 (0x474) and H52x/53x (0x478) are refused by name below. */
+static const struct stm32_part h5_parts[] = {
+	{ .dev = 0x484, .name = "STM32H562/563/573", .cpus = "STM32H562,STM32H563,STM32H573",
+	  .fsize_reg = 0x08FFF80C, .sector0 = 8192, .ram_size = 0xA0000, .dual = 1 },
 	{ 0 }
 };
 
@@ -597,14 +606,15 @@ static const struct { uint16_t dev; const char *name; } undriven[] = {
 	{ 0x467, "STM32G0B0/B1/C1" },
 	{ 0x436, "STM32L1 Cat.3 (384 KiB)/Cat.4" },
 	{ 0x472, "STM32L55x/56x" }, { 0x482, "STM32U575/585" }, { 0x481, "STM32U59x/5Ax" },
-	{ 0x476, "STM32U5Fx/5Gx" }, { 0x484, "STM32H562/563/573" }, { 0x478, "STM32H503" },
+	{ 0x476, "STM32U5Fx/5Gx" }, { 0x474, "STM32H503" }, { 0x478, "STM32H52x/53x" },
 	{ 0x497, "STM32WLE5/WL55" }, { 0x495, "STM32WB55/35" }, { 0x496, "STM32WB50/30" },
 	{ 0x480, "STM32H7A3/7B3" }, { 0x485, "STM32H7R/7S" },
 };
 
 /* Where the families keep DBGMCU_IDCODE: F1/F3/L1/WB/WL with F4 and L4;
  * F0/G0/L0; U5/L5; H5. */
-static const uint32_t idcode_regs[] = { DBGMCU_IDCODE, DBGMCU_IDCODE_M0, 0xE0044000u, 0x44024000u };
+static const uint32_t idcode_regs[] = { DBGMCU_IDCODE, DBGMCU_IDCODE_M0, 0xE0044000u,
+					DBGMCU_IDCODE_H5 };
 
 /* Called when no driver took the target: if a DBGMCU reads an STM32 device
  * id, the part is named and refused. 0 when nothing reads as one, or, with
@@ -853,4 +863,122 @@ const struct mpf_flash_driver mpf_flash_stm32f1 = {
 	.name = "stm32f1", .desc = "STM32F0/F1/F3 (pages, half-words)",
 	.detect = f1_detect, .unlock = f1_unlock, .erase = f1_erase,
 	.mass_erase = f1_mass_erase, .program = f1_program, .lock = f1_lock,
+};
+
+/* ---- H5: the non-secure registers (RM0481 chapter 7; doc/protocols.md section 5.8) ---- */
+#define H5_NSKEYR	0x04
+#define H5_OPTCR	0x1C
+#define H5_NSSR		0x20
+#define H5_NSCR		0x28
+#define H5_NSCCR	0x30
+#define H5_OPTSR2_CUR	0x70
+#define H5_CR_LOCK	(1u << 0)
+#define H5_CR_PG	(1u << 1)
+#define H5_CR_SER	(1u << 2)
+#define H5_CR_STRT	(1u << 5)
+#define H5_CR_MER	(1u << 15)
+#define H5_CR_BKSEL	(1u << 31)
+#define H5_SR_BUSY	0xBu		/* BSY WBNE DBNE */
+#define H5_SR_ERR	0x00FE0000u	/* WRPERR PGSERR STRBERR INCERR OBKERR OBKWERR OPTCHANGEERR */
+#define H5_OPTCR_SWAP	(1u << 31)
+#define H5_TZEN_OFF	0xC3u
+
+/* With TrustZone on, the non-secure interface reaches only the sectors
+ * left non-secure: such a part is refused rather than half written. */
+static int h5_detect(struct mpf_adiv5 *a, struct mpf_target *t, struct mpf_buf *err)
+{
+	const struct stm32_part *p;
+	uint32_t optsr2;
+	int rc = stm32_ident(a, h5_parts, DBGMCU_IDCODE_H5, t, &p, err);
+
+	if (rc <= 0)
+		return rc;
+	t->regs = 0x40022000;
+	if ((rc = mpf_adiv5_read32(a, t->regs + H5_OPTSR2_CUR, &optsr2, err)) < 0)
+		return rc;
+	if (optsr2 >> 24 != H5_TZEN_OFF)
+		return mpf_errf(err, MPF_ERR_NODEV, "%s has TrustZone on (OPTSR2 TZEN 0x%02x): "
+				"mpf-swd programs through the non-secure flash interface only: "
+				"refused", p->name, optsr2 >> 24);
+	t->unit = 16;	/* 128-bit quad-word */
+	t->page = p->sector0;
+	t->bank_size = t->flash_size / 2;
+	return 1;
+}
+
+static int h5_wait(struct mpf_adiv5 *a, const struct mpf_target *t, unsigned ms, const char *what,
+		   uint32_t addr, struct mpf_buf *err)
+{
+	uint32_t sr;
+	int rc = mpf_target_wait(a, t->regs + H5_NSSR, H5_SR_BUSY, 0, ms, what, &sr, err);
+
+	return rc < 0 ? rc : sr_check(sr, H5_SR_ERR, what, addr, err);
+}
+
+static int h5_start(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t cr, unsigned ms,
+		    const char *what, uint32_t addr, struct mpf_buf *err)
+{
+	int rc;
+
+	mpf_adiv5_q_write32(a, t->regs + H5_NSCCR, H5_SR_ERR);
+	mpf_adiv5_q_write32(a, t->regs + H5_NSCR, cr);
+	mpf_adiv5_q_write32(a, t->regs + H5_NSCR, cr | H5_CR_STRT);
+	if ((rc = mpf_adiv5_run(a, err)) < 0 || (rc = h5_wait(a, t, ms, what, addr, err)) < 0)
+		return rc;
+	return mpf_adiv5_write32(a, t->regs + H5_NSCR, 0, err);
+}
+
+/* BKSEL names the physical bank: with the banks swapped (OPTCR.SWAP_BANK,
+ * left as it is), the second half of the address space is bank 1. */
+static int h5_erase(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t addr,
+		    struct mpf_buf *err)
+{
+	uint32_t off = addr - t->flash_base, optcr, bank = off >= t->bank_size;
+	int rc = mpf_adiv5_read32(a, t->regs + H5_OPTCR, &optcr, err);
+
+	if (rc < 0)
+		return rc;
+	bank ^= !!(optcr & H5_OPTCR_SWAP);
+	return h5_start(a, t, H5_CR_SER | (bank ? H5_CR_BKSEL : 0) |
+			((off % t->bank_size) / t->page) << 6, 1000, "sector erase", addr, err);
+}
+
+static int h5_mass_erase(struct mpf_adiv5 *a, const struct mpf_target *t, struct mpf_buf *err)
+{
+	return h5_start(a, t, H5_CR_MER, 30000, "mass erase", t->flash_base, err);
+}
+
+/* Quad-words through the write buffer, streamed: the AHB holds a write
+ * while the previous quad-word programs. */
+static int h5_program(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t addr,
+		      uint32_t *words, uint32_t n, struct mpf_buf *err)
+{
+	uint32_t sr = 0;
+	int rc;
+
+	mpf_adiv5_q_write32(a, t->regs + H5_NSCCR, H5_SR_ERR);
+	mpf_adiv5_q_write32(a, t->regs + H5_NSCR, H5_CR_PG);
+	mpf_adiv5_q_write(a, addr, words, n);
+	mpf_adiv5_q_poll32(a, t->regs + H5_NSSR, H5_SR_BUSY, 0);
+	mpf_adiv5_q_read32(a, t->regs + H5_NSSR, &sr);
+	mpf_adiv5_q_write32(a, t->regs + H5_NSCR, 0);
+	if ((rc = mpf_adiv5_run(a, err)) < 0)
+		return rc;
+	return sr_check(sr, H5_SR_ERR, "programming", addr, err);
+}
+
+static int h5_unlock(struct mpf_adiv5 *a, const struct mpf_target *t, struct mpf_buf *err)
+{
+	return unlock(a, t->regs + H5_NSKEYR, t->regs + H5_NSCR, H5_CR_LOCK, err);
+}
+
+static int h5_lock(struct mpf_adiv5 *a, const struct mpf_target *t, struct mpf_buf *err)
+{
+	return mpf_adiv5_write32(a, t->regs + H5_NSCR, H5_CR_LOCK, err);
+}
+
+const struct mpf_flash_driver mpf_flash_stm32h5 = {
+	.name = "stm32h5", .desc = "STM32H562/563/573 (8 KiB sectors, two banks)",
+	.detect = h5_detect, .unlock = h5_unlock, .erase = h5_erase,
+	.mass_erase = h5_mass_erase, .program = h5_program, .lock = h5_lock,
 };

@@ -10,7 +10,8 @@
  * page 22 ms, mass 22.1 ms; STM32L073 (DS10685) word or 128-byte page
  * 3.2 ms, flash erased to 0; STM32F103 (DS5319) half-word 52.5 us, F072
  * and F303 (DS9826, DS9118) 53.5 us, page and mass erase 20-40 ms, taken
- * at 40 (the sheets give no typical) (doc/protocols.md section 5.7).
+ * at 40 (the sheets give no typical) (doc/protocols.md section 5.7);
+ * STM32H563 quad-word 50 us, 8 KiB sector 2 ms, mass erase 100 ms.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -20,7 +21,7 @@
 #include "target.h"
 #include "thumb.h"
 
-enum ctl { CTL_F4, CTL_L4, CTL_NRF, CTL_H7, CTL_L0, CTL_F1 };
+enum ctl { CTL_F4, CTL_L4, CTL_NRF, CTL_H7, CTL_L0, CTL_F1, CTL_H5 };
 
 struct chip {
 	const char *name;
@@ -36,7 +37,9 @@ struct chip {
 	uint32_t sr_busy;		/* L4 SR bits while busy: 0 for BSY alone
 					 * (the G0 adds CFGBSY, RM0444) */
 	int one_bank;			/* L4 controller: MER1 erases all */
-	uint32_t fsize_at;		/* L0, F1 controllers: F_SIZE offset in info */
+	uint32_t fsize_at;		/* L0, F1, H5 controllers: F_SIZE offset in info */
+	uint8_t sys_ap;			/* the core's MEM-AP; when not 0, AP 0 is the
+					 * debug APB (STM32H5) */
 };
 
 static const struct chip chips[] = {
@@ -91,6 +94,13 @@ static const struct chip chips[] = {
 	  0x08000000, 0x80000, 2048, 0x20000000, 0x10000, 0x10000000, 0x4000,
 	  0x1FFFF000, 0x1000, 0x40022000, 0xE0042000, .wrap = 0x1000, .fsize_at = 0x7CC,
 	  .prog_us = 54, .page_us = 40000, .mass_us = 40000, .sr_busy = 1 },
+	/* STM32H563ZI (NUCLEO-H563ZI): Cortex-M33 behind AP 1, the debug APB at
+	 * AP 0 (RM0481); two banks of 128 x 8 KiB sectors, 128-bit quad-words
+	 * through one write buffer; FLASHSIZE at 0x08FFF80C */
+	{ "stm32h563", CTL_H5, 0x0BE12477, 0x410FD214, 0x14770015, 0x10016484,
+	  0x08000000, 0x200000, 8192, 0x20000000, 0xA0000, 0, 0,
+	  0x08FFF000, 0x1000, 0x40022000, 0x44024000, .wrap = 0x400, .fsize_at = 0x80C,
+	  .prog_us = 50, .page_us = 2000, .mass_us = 100000, .sys_ap = 1 },
 	/* STM32L552 (NUCLEO-L552ZE-Q): a part mpf-swd has no driver for; its
 	 * DBGMCU_IDCODE is at 0xE0044000 (RM0438) */
 	{ "stm32l552", CTL_L4, 0x0BE12477, 0x410FD213, 0x14770015, 0x10006472,
@@ -143,6 +153,8 @@ struct dapsim_target {
 		uint32_t wb_mask;	/* bytes written */
 	} h7[2];
 	int approtect;			/* AHB-AP closed */
+	int tzen;			/* H5: TrustZone on */
+	uint32_t apb_tar;		/* H5: TAR of the debug APB-AP */
 	int own_mem;			/* flash and uicr are ours to free */
 	int swd_off;			/* the application turns the SWD pins into GPIOs */
 	uint64_t eraseall_until;
@@ -221,7 +233,7 @@ static void sysreset(struct dapsim_target *t)
 	t->busy_until = 0;
 	t->nvmc_config = 0;
 	memset(t->h7, 0, sizeof(t->h7));
-	t->h7[0].cr = t->h7[1].cr = 0x31;	/* LOCK, PSIZE x64 */
+	t->h7[0].cr = t->h7[1].cr = t->c->ctl == CTL_H5 ? 1 : 0x31;	/* LOCK (H7: PSIZE x64) */
 	t->h7[0].wb_addr = t->h7[1].wb_addr = ~0u;
 	memset(t->regs, 0, sizeof(t->regs));
 	t->regs[13] = t->regs[17] = rd32(t->flash);
@@ -270,7 +282,7 @@ struct dapsim_target *dapsim_target_new(const char *model)
 		wr32(t->info + 0x7A20, 0x0400u << 16);	/* flash size: 1024 KiB at 0x1FFF7A22 */
 	} else if (c->ctl == CTL_H7) {
 		wr32(t->info + 0x880, 0x0800);		/* flash size: 2048 KiB at 0x1FF1E880 */
-	} else if (c->ctl == CTL_L0 || c->ctl == CTL_F1) {
+	} else if (c->ctl == CTL_L0 || c->ctl == CTL_F1 || c->ctl == CTL_H5) {
 		wr32(t->info + c->fsize_at, c->flash_size / 1024);	/* F_SIZE */
 	} else if (c->ctl == CTL_L4) {
 		wr32(t->info + 0x7590, 0x00210045);
@@ -331,6 +343,12 @@ void dapsim_target_protect(struct dapsim_target *t)
 {
 	wr32(t->uicr + 0x208, 0);
 	t->approtect = t->c->ctl == CTL_NRF;
+	t->tzen = t->c->ctl == CTL_H5;
+}
+
+void dapsim_target_swap_banks(struct dapsim_target *t)
+{
+	t->optr |= 0x80000000u;
 }
 
 const char *dapsim_model(const struct dapsim_target *t) { return t->c->name; }
@@ -945,8 +963,9 @@ static int h7_reg_read(struct dapsim_target *t, uint32_t off, uint32_t *v)
  * flash word programs it. A word for another flash word first is INCERR. */
 static int h7_flash_write(struct dapsim_target *t, uint32_t addr, int size, uint32_t v)
 {
-	struct h7bank *k = h7_bank_of(t, addr);
-	uint32_t fw = addr & ~31u, i;
+	int h5 = t->c->ctl == CTL_H5;	/* one buffer of 16 bytes for both banks */
+	struct h7bank *k = h5 ? &t->h7[0] : h7_bank_of(t, addr);
+	uint32_t n = h5 ? 16 : 32, fw = addr & ~(n - 1), full = h5 ? 0xFFFFu : 0xFFFFFFFFu, i;
 	uint8_t *p;
 
 	if (!(k->cr & 2)) {
@@ -965,18 +984,85 @@ static int h7_flash_write(struct dapsim_target *t, uint32_t addr, int size, uint
 		k->wb_mask = 0;
 		memset(k->wb, 0xFF, 32);
 	}
-	lane_put(k->wb + (addr & 31), addr, size, v);
-	k->wb_mask |= ((1u << size) - 1) << (addr & 31);
-	if (k->wb_mask != 0xFFFFFFFFu)
+	lane_put(k->wb + (addr & (n - 1)), addr, size, v);
+	k->wb_mask |= ((1u << size) - 1) << (addr & (n - 1));
+	if (k->wb_mask != full)
 		return 0;
 	p = t->flash + (fw - t->c->flash_base);
-	for (i = 0; i < 32 && p[i] == 0xFF; i++)
+	for (i = 0; i < n && p[i] == 0xFF; i++)
 		;
-	if (i < 32)
+	if (i < n)
 		violation(t, "flash word 0x%08x programmed twice without erase (ECC)", fw);
-	flash_and(t, fw, k->wb, 32);
+	flash_and(t, fw, k->wb, (int)n);
 	k->wb_addr = ~0u;
-	k->busy_until = t->now + H7_PROG_US;
+	k->busy_until = t->now + chip_us(t->c->prog_us, H7_PROG_US);
+	return 0;
+}
+
+/* ---- STM32H5 (RM0481 chapter 7): the non-secure registers ---- */
+
+/* BKSEL picks the physical bank: swapped banks (OPTCR.SWAP_BANK) put
+ * bank 1 in the second half of the address space. */
+static void h5_cr_write(struct dapsim_target *t, uint32_t v)
+{
+	struct h7bank *k = &t->h7[0];
+	uint32_t half = t->c->flash_size / 2, snb = (v >> 6) & 0x7F;
+	uint32_t at = ((v >> 31) ^ (t->optr >> 31)) * half;
+
+	if (k->cr & 1) {
+		if (v & ~1u)
+			violation(t, "FLASH_NSCR written while locked (0x%08x ignored)", v);
+		return;
+	}
+	k->cr = v & ~(1u << 5);
+	if (v & 1)
+		t->n.relocks++;
+	if (!(v & (1u << 5)))
+		return;
+	if (t->now < k->busy_until) {
+		violation(t, "FLASH_NSCR.STRT while busy");
+		return;
+	}
+	if (v & (1u << 15)) {			/* MER */
+		memset(t->flash, 0xFF, t->c->flash_size);
+		t->n.mass_erases++;
+		k->busy_until = t->now + t->c->mass_us;
+	} else if ((v & 4) && snb * t->c->page < half) {	/* SER */
+		memset(t->flash + at + snb * t->c->page, 0xFF, t->c->page);
+		t->n.erases++;
+		k->busy_until = t->now + t->c->page_us;
+	} else {
+		violation(t, "FLASH_NSCR.STRT without a sector or MER (0x%08x)", v);
+		k->sr |= 1u << 18;		/* PGSERR */
+	}
+}
+
+static int h5_reg_write(struct dapsim_target *t, uint32_t off, uint32_t v)
+{
+	struct h7bank *k = &t->h7[0];
+
+	switch (off) {
+	case 0x04: return keyr_write(t, &k->keyseq, &k->cr, 1u, v, "FLASH_NSKEYR");
+	case 0x28: h5_cr_write(t, v); return 0;
+	case 0x30: k->sr &= ~(v & 0x00FF0000u); return 0;	/* NSCCR */
+	}
+	return 0;
+}
+
+/* OPTCR, OPTSR_CUR: SWAP_BANK; product state open (0xED); OPTSR2_CUR:
+ * TZEN 0xC3 off, 0xB4 on. */
+static int h5_reg_read(struct dapsim_target *t, uint32_t off, uint32_t *v)
+{
+	struct h7bank *k = &t->h7[0];
+
+	switch (off) {
+	case 0x1C: *v = (t->optr & 0x80000000u) | 1; break;
+	case 0x20: *v = k->sr | (t->now < k->busy_until) | (k->wb_addr != ~0u ? 2u : 0); break;
+	case 0x28: *v = k->cr; break;
+	case 0x50: *v = (t->optr & 0x80000000u) | 0xED00u; break;
+	case 0x70: *v = (t->tzen ? 0xB4u : 0xC3u) << 24; break;
+	default: *v = 0;
+	}
 	return 0;
 }
 
@@ -994,6 +1080,8 @@ static int flashctl_read(struct dapsim_target *t, uint32_t off, uint32_t *v)
 		return l0_reg_read(t, off, v);
 	case CTL_F1:
 		return stm32_reg_read(t, &f1_regs, off, v);
+	case CTL_H5:
+		return h5_reg_read(t, off, v);
 	case CTL_NRF:
 		if (off == 0x400 || off == 0x408)
 			*v = !busy(t);
@@ -1012,6 +1100,7 @@ static int flashctl_write(struct dapsim_target *t, uint32_t off, uint32_t v)
 	case CTL_NRF: return nrf_reg_write(t, off, v);
 	case CTL_H7: return h7_reg_write(t, off, v);
 	case CTL_L0: return l0_reg_write(t, off, v);
+	case CTL_H5: return h5_reg_write(t, off, v);
 	case CTL_F1:
 		if (off == 0x14)
 			t->ar = v;
@@ -1183,7 +1272,7 @@ int dapsim_bus_write(struct dapsim_target *t, uint32_t addr, int size, uint32_t 
 		case CTL_F4: return f4_flash_write(t, addr, size, v);
 		case CTL_L4: return l4_flash_write(t, addr, size, v);
 		case CTL_NRF: return nrf_flash_write(t, addr, size, v);
-		case CTL_H7: return h7_flash_write(t, addr, size, v);
+		case CTL_H7: case CTL_H5: return h7_flash_write(t, addr, size, v);
 		case CTL_L0: return l0_flash_write(t, addr, size, v);
 		case CTL_F1: return f1_flash_write(t, addr, size, v);
 		}
@@ -1325,6 +1414,20 @@ static int ctrl_ap(struct dapsim_target *t, uint8_t reg, int rnw, uint32_t *data
 	return 1;
 }
 
+/* The STM32H5's AP 0, an APB-AP onto the debug components: DBGMCU_IDCODE
+ * reads at 0xE0044000 there (RM0481 "Debug support"), the rest as zero. */
+static int debug_apb(struct dapsim_target *t, uint8_t reg, int rnw, uint32_t *data)
+{
+	if (!rnw) {
+		if (reg == 0x04)
+			t->apb_tar = *data;
+		return 1;
+	}
+	*data = reg == 0xFC ? 0x54770002u : reg == 0x04 ? t->apb_tar :
+		reg == 0x0C && t->apb_tar == 0xE0044000u ? t->c->dbgmcu : 0;
+	return 1;
+}
+
 static int ap_access(struct dapsim_target *t, uint8_t a32, int rnw, uint32_t *data)
 {
 	uint8_t ap = t->select >> 24, reg = (t->select & 0xF0) | a32;
@@ -1338,7 +1441,9 @@ static int ap_access(struct dapsim_target *t, uint8_t a32, int rnw, uint32_t *da
 	}
 	if (ap == 1 && t->c->ctl == CTL_NRF)
 		return ctrl_ap(t, reg, rnw, data);
-	if (ap != 0) {
+	if (ap == 0 && t->c->sys_ap)
+		return debug_apb(t, reg, rnw, data);
+	if (ap != t->c->sys_ap) {
 		if (rnw)
 			*data = 0;	/* no AP there: reads as zero */
 		return 1;

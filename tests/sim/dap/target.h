@@ -10,6 +10,8 @@
  *              words through a write buffer; Cortex-M7 with a 1 KiB TAR window
  *   stm32f103, stm32f072, stm32f303
  *              the FPEC: 1 or 2 KiB pages erased through AR, half-words only
+ *   stm32h563  H5 non-secure interface, 2 banks of 128 x 8 KiB sectors, 128-bit
+ *              quad-words; the core behind AP 1, the debug APB at AP 0
  *
  * Pure: transactions in, ACKs and values out, time passed in (us). Protocol
  * violations (AP access before power-up, no DPIDR read after line reset,
@@ -36,8 +38,13 @@ int dapsim_flash_erased(const struct dapsim_target *t);
  * the caller owns (a file mapped shared, so that flash outlives a
  * process); their contents are used as they are. Then a power-on reset. */
 void dapsim_target_use_memory(struct dapsim_target *t, uint8_t *flash, uint8_t *uicr);
-/* Lock the nRF52 (UICR.APPROTECT = 0, effective from the next reset). */
+/* Lock the nRF52 (UICR.APPROTECT = 0, effective from the next reset);
+ * on the STM32H5, turn TrustZone on. */
 void dapsim_target_protect(struct dapsim_target *t);
+
+/* The option bytes swap the flash banks (STM32H5 SWAP_BANK): the second
+ * half of the address space is bank 1. */
+void dapsim_target_swap_banks(struct dapsim_target *t);
 
 /* The application reconfigures the SWD pins (a "bricked" board): the
  * debug port only answers under reset or with the core halted. */
