@@ -2,8 +2,8 @@
  * L4/G4/G0, H7, L0/L1, F0/F1/F3 and H5 (ST RM0090, RM0351, RM0440, RM0444,
  * RM0433, RM0377, RM0038, RM0008, RM0091 and RM0316, "Embedded Flash
  * memory", as OpenOCD stm32f2x.c, stm32l4x.c, stm32h7x.c, stm32lx.c,
- * stm32f1x.c apply them; doc/protocols.md 5.1-5.4, 5.6, 5.7), and H5
- * (RM0481, 5.8). STM32s of other families are refused by name.
+ * stm32f1x.c apply them; doc/protocols.md 5.1-5.4, 5.6, 5.7), H5 and U5
+ * (RM0481, RM0456; 5.8, 5.9). STM32s of other families are refused by name.
  *
  * Programming streams words straight into flash through the MEM-AP: while
  * the controller is busy the AHB stalls the next write, which the probe
@@ -23,6 +23,7 @@
 #define DBGMCU_IDCODE_H7	0x5C001000u
 #define DBGMCU_IDCODE_M0	0x40015800u	/* Cortex-M0/M0+ parts: F0, G0, L0 */
 #define DBGMCU_IDCODE_H5	0x44024000u
+#define DBGMCU_IDCODE_U5	0xE0044000u
 
 struct stm32_part {
 	uint16_t dev;
@@ -180,6 +181,20 @@ static const struct stm32_part f0_parts[] = {
 static const struct stm32_part h5_parts[] = {
 	{ .dev = 0x484, .name = "STM32H562/563/573", .cpus = "STM32H562,STM32H563,STM32H573",
 	  .fsize_reg = 0x08FFF80C, .sector0 = 8192, .ram_size = 0xA0000, .dual = 1 },
+	{ 0 }
+};
+
+/* U5 (RM0456): the L4 controller in its non-secure layout, 8 KiB pages,
+ * 128-bit quad-words; 0x455 (U535/545) and 0x476 as the others. */
+static const struct stm32_part u5_parts[] = {
+	{ .dev = 0x482, .name = "STM32U575/585", .cpus = "STM32U575,STM32U585",
+	  .fsize_reg = 0x0BFA07A0, .sector0 = 8192, .ram_size = 0xC0000, .dual = 2 },
+	{ .dev = 0x481, .name = "STM32U59x/5Ax", .cpus = "STM32U59,STM32U5A",
+	  .fsize_reg = 0x0BFA07A0, .sector0 = 8192, .ram_size = 0x270000, .dual = 2 },
+	{ .dev = 0x476, .name = "STM32U5Fx/5Gx", .cpus = "STM32U5F,STM32U5G",
+	  .fsize_reg = 0x0BFA07A0, .sector0 = 8192, .ram_size = 0x2F0000, .dual = 2 },
+	{ .dev = 0x455, .name = "STM32U535/545", .cpus = "STM32U535,STM32U545",
+	  .fsize_reg = 0x0BFA07A0, .sector0 = 8192, .ram_size = 0x40000, .dual = 2 },
 	{ 0 }
 };
 
@@ -374,9 +389,10 @@ const struct mpf_flash_driver mpf_flash_stm32f4 = {
 };
 
 /* ---- L4/G4 ---- */
+/* the U5 keeps the same bits in NSSR +0x20 and NSCR +0x28 (RM0456 7.9) */
 #define L4_KEYR(t)	((t)->regs + 0x08)
-#define L4_SR(t)	((t)->regs + 0x10)
-#define L4_CR(t)	((t)->regs + 0x14)
+#define L4_SR(t)	((t)->regs + ((t)->ns_regs ? 0x20 : 0x10))
+#define L4_CR(t)	((t)->regs + ((t)->ns_regs ? 0x28 : 0x14))
 #define L4_OPTR(t)	((t)->regs + 0x20)
 #define L4_CR_PG	(1u << 0)
 #define L4_CR_PER	(1u << 1)
@@ -386,6 +402,8 @@ const struct mpf_flash_driver mpf_flash_stm32f4 = {
 #define L4_CR_STRT	(1u << 16)
 #define L4_CR_LOCK	(1u << 31)
 #define L4_SR_BSY	(5u << 16)	/* BSY; CFGBSY on the G0, reserved (0) on L4/G4 */
+#define U5_SR_BSY	(1u << 16)	/* bit 18 is OEM1LOCK there */
+#define L4_BSY(t)	((t)->ns_regs ? U5_SR_BSY : L4_SR_BSY)
 #define L4_SR_ERR	0xC3FAu	/* OPERR PROGERR WRPERR PGAERR SIZERR PGSERR MISSERR FASTERR RDERR OPTVERR */
 
 static int l4_detect(struct mpf_adiv5 *a, struct mpf_target *t, struct mpf_buf *err)
@@ -415,7 +433,7 @@ static int l4_wait(struct mpf_adiv5 *a, const struct mpf_target *t, unsigned ms,
 		   uint32_t addr, struct mpf_buf *err)
 {
 	uint32_t sr;
-	int rc = mpf_target_wait(a, L4_SR(t), L4_SR_BSY, 0, ms, what, &sr, err);
+	int rc = mpf_target_wait(a, L4_SR(t), L4_BSY(t), 0, ms, what, &sr, err);
 
 	return rc < 0 ? rc : sr_check(sr, L4_SR_ERR, what, addr, err);
 }
@@ -462,7 +480,7 @@ static int l4_program(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t 
 	mpf_adiv5_q_write32(a, L4_SR(t), L4_SR_ERR);
 	mpf_adiv5_q_write32(a, L4_CR(t), L4_CR_PG);
 	mpf_adiv5_q_write(a, addr, words, n);
-	mpf_adiv5_q_poll32(a, L4_SR(t), L4_SR_BSY, 0);
+	mpf_adiv5_q_poll32(a, L4_SR(t), L4_BSY(t), 0);
 	mpf_adiv5_q_read32(a, L4_SR(t), &sr);
 	mpf_adiv5_q_write32(a, L4_CR(t), 0);
 	if ((rc = mpf_adiv5_run(a, err)) < 0)
@@ -605,15 +623,14 @@ static const struct { uint16_t dev; const char *name; } undriven[] = {
 	{ 0x430, "STM32F10x XL density" },
 	{ 0x467, "STM32G0B0/B1/C1" },
 	{ 0x436, "STM32L1 Cat.3 (384 KiB)/Cat.4" },
-	{ 0x472, "STM32L55x/56x" }, { 0x482, "STM32U575/585" }, { 0x481, "STM32U59x/5Ax" },
-	{ 0x476, "STM32U5Fx/5Gx" }, { 0x474, "STM32H503" }, { 0x478, "STM32H52x/53x" },
+	{ 0x472, "STM32L55x/56x" }, { 0x474, "STM32H503" }, { 0x478, "STM32H52x/53x" },
 	{ 0x497, "STM32WLE5/WL55" }, { 0x495, "STM32WB55/35" }, { 0x496, "STM32WB50/30" },
 	{ 0x480, "STM32H7A3/7B3" }, { 0x485, "STM32H7R/7S" },
 };
 
 /* Where the families keep DBGMCU_IDCODE: F1/F3/L1/WB/WL with F4 and L4;
  * F0/G0/L0; U5/L5; H5. */
-static const uint32_t idcode_regs[] = { DBGMCU_IDCODE, DBGMCU_IDCODE_M0, 0xE0044000u,
+static const uint32_t idcode_regs[] = { DBGMCU_IDCODE, DBGMCU_IDCODE_M0, DBGMCU_IDCODE_U5,
 					DBGMCU_IDCODE_H5 };
 
 /* Called when no driver took the target: if a DBGMCU reads an STM32 device
@@ -981,4 +998,47 @@ const struct mpf_flash_driver mpf_flash_stm32h5 = {
 	.name = "stm32h5", .desc = "STM32H562/563/573 (8 KiB sectors, two banks)",
 	.detect = h5_detect, .unlock = h5_unlock, .erase = h5_erase,
 	.mass_erase = h5_mass_erase, .program = h5_program, .lock = h5_lock,
+};
+
+/* ---- U5: the L4 operations on the non-secure registers (RM0456 chapter 7;
+ * doc/protocols.md section 5.9) ---- */
+#define U5_OPTR		0x40
+#define U5_OPTR_SWAP	(1u << 20)
+#define U5_OPTR_DUAL	(1u << 21)
+#define U5_OPTR_TZEN	(1u << 31)
+
+/* Dual bank on the parts of the largest size of their line, else as
+ * OPTR.DUALBANK says. TrustZone on (the non-secure interface reaches only
+ * non-secure pages) and swapped banks are refused: nothing is written to
+ * a bank other than the one the address means. */
+static int u5_detect(struct mpf_adiv5 *a, struct mpf_target *t, struct mpf_buf *err)
+{
+	static const uint32_t max_kib[] = { 0x482, 2048, 0x481, 4096, 0x476, 4096, 0x455, 512 };
+	const struct stm32_part *p;
+	uint32_t optr, i;
+	int rc = stm32_ident(a, u5_parts, DBGMCU_IDCODE_U5, t, &p, err);
+
+	if (rc <= 0)
+		return rc;
+	t->regs = 0x40022000;
+	if ((rc = mpf_adiv5_read32(a, t->regs + U5_OPTR, &optr, err)) < 0)
+		return rc;
+	if (optr & (U5_OPTR_TZEN | U5_OPTR_SWAP))
+		return mpf_errf(err, MPF_ERR_NODEV, "%s has %s (OPTR 0x%08x): refused", p->name,
+				optr & U5_OPTR_TZEN ? "TrustZone on" : "its flash banks swapped",
+				optr);
+	t->ns_regs = 1;
+	t->unit = 16;	/* 128-bit quad-word */
+	t->page = p->sector0;
+	for (i = 0; i < sizeof(max_kib) / sizeof(max_kib[0]); i += 2)
+		if (max_kib[i] == p->dev &&
+		    ((optr & U5_OPTR_DUAL) || t->flash_size == max_kib[i + 1] * 1024))
+			t->bank_size = t->flash_size / 2;
+	return 1;
+}
+
+const struct mpf_flash_driver mpf_flash_stm32u5 = {
+	.name = "stm32u5", .desc = "STM32U5 (8 KiB pages, quad-words)",
+	.detect = u5_detect, .unlock = l4_unlock, .erase = l4_erase,
+	.mass_erase = l4_mass_erase, .program = l4_program, .lock = l4_lock,
 };

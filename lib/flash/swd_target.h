@@ -27,6 +27,7 @@ struct mpf_target {
 	uint32_t bank_size;	/* > 0: dual bank, bank 2 at flash_base + bank_size */
 	uint32_t regs;		/* flash controller base */
 	int erased_zero;	/* erased flash reads 0x00 (STM32L0/L1), else 0xFF */
+	int ns_regs;		/* L4-style controller in the U5 non-secure layout */
 };
 
 struct mpf_flash_driver {
@@ -48,7 +49,7 @@ struct mpf_flash_driver {
 
 extern const struct mpf_flash_driver mpf_flash_stm32f4, mpf_flash_stm32l4,
 	mpf_flash_stm32h7, mpf_flash_stm32l0, mpf_flash_stm32f1, mpf_flash_stm32h5,
-	mpf_flash_nrf52;
+	mpf_flash_stm32u5, mpf_flash_nrf52;
 /* NULL-terminated, in detection order */
 extern const struct mpf_flash_driver *const mpf_flash_drivers[];
 

@@ -11,7 +11,8 @@
  * 3.2 ms, flash erased to 0; STM32F103 (DS5319) half-word 52.5 us, F072
  * and F303 (DS9826, DS9118) 53.5 us, page and mass erase 20-40 ms, taken
  * at 40 (the sheets give no typical) (doc/protocols.md section 5.7);
- * STM32H563 quad-word 50 us, 8 KiB sector 2 ms, mass erase 100 ms.
+ * STM32H563 quad-word 50 us, 8 KiB sector 2 ms, mass erase 100 ms;
+ * STM32U575 quad-word 118 us, 8 KiB page and mass erase 1.5 ms.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -40,6 +41,8 @@ struct chip {
 	uint32_t fsize_at;		/* L0, F1, H5 controllers: F_SIZE offset in info */
 	uint8_t sys_ap;			/* the core's MEM-AP; when not 0, AP 0 is the
 					 * debug APB (STM32H5) */
+	int ns_regs;			/* L4 controller in the U5 non-secure layout,
+					 * 128-bit quad-words */
 };
 
 static const struct chip chips[] = {
@@ -101,6 +104,14 @@ static const struct chip chips[] = {
 	  0x08000000, 0x200000, 8192, 0x20000000, 0xA0000, 0, 0,
 	  0x08FFF000, 0x1000, 0x40022000, 0x44024000, .wrap = 0x400, .fsize_at = 0x80C,
 	  .prog_us = 50, .page_us = 2000, .mass_us = 100000, .sys_ap = 1 },
+	/* STM32U575ZI (NUCLEO-U575ZI-Q): the L4 controller in its non-secure
+	 * layout (NSKEYR +0x08, NSSR +0x20, NSCR +0x28, OPTR +0x40), two banks of
+	 * 128 x 8 KiB pages, 128-bit quad-words; DBGMCU at 0xE0044000, FLASHSIZE
+	 * at 0x0BFA07A0 (RM0456) */
+	{ "stm32u575", CTL_L4, 0x0BE12477, 0x410FD214, 0x14770015, 0x20016482,
+	  0x08000000, 0x200000, 8192, 0x20000000, 0xC0000, 0, 0,
+	  0x0BFA0000, 0x1000, 0x40022000, 0xE0044000, .wrap = 0x400, .prog_us = 118,
+	  .page_us = 1500, .mass_us = 1500, .ns_regs = 1, .fsize_at = 0x7A0 },
 	/* STM32L552 (NUCLEO-L552ZE-Q): a part mpf-swd has no driver for; its
 	 * DBGMCU_IDCODE is at 0xE0044000 (RM0438) */
 	{ "stm32l552", CTL_L4, 0x0BE12477, 0x410FD213, 0x14770015, 0x10006472,
@@ -140,8 +151,9 @@ struct dapsim_target {
 	uint32_t ar;			/* F1 FLASH_AR: the page to erase */
 	int keyseq;			/* KEYR: 0, 1 after KEY1, 2 locked until reset */
 	int prgseq;			/* L0 PRGKEYR, the same way */
-	int dw_pending;
-	uint32_t dw_addr, dw_lo;
+	int dw_pending;			/* L4: words of the unit written so far */
+	uint32_t dw_addr;
+	uint8_t dw_buf[16];
 	uint32_t nvmc_config;
 	/* H7: per bank CR, SR, key state, 256-bit write buffer */
 	struct h7bank {
@@ -276,13 +288,15 @@ struct dapsim_target *dapsim_target_new(const char *model)
 	/* reset values: F4 OPTCR; L476 OPTR with DUALBANK set; F1 OBR, no
 	 * read protection */
 	t->optr = c->ctl == CTL_F4 ? 0x0FFFAAEDu : c->ctl == CTL_F1 ? 0x03FFFFFCu : 0xFFEFF8AAu;
+	if (c->ns_regs)
+		t->optr = 0x7FEFF8AAu;	/* U5: TZEN off, DUALBANK, banks not swapped */
 	if (c->ctl == CTL_F4) {
 		memset(t->info + 0x7800, 0xFF, 0x210);	/* OTP */
 		wr32(t->info + 0x7A10, 0x00330021);	/* unique id */
 		wr32(t->info + 0x7A20, 0x0400u << 16);	/* flash size: 1024 KiB at 0x1FFF7A22 */
 	} else if (c->ctl == CTL_H7) {
 		wr32(t->info + 0x880, 0x0800);		/* flash size: 2048 KiB at 0x1FF1E880 */
-	} else if (c->ctl == CTL_L0 || c->ctl == CTL_F1 || c->ctl == CTL_H5) {
+	} else if (c->fsize_at) {
 		wr32(t->info + c->fsize_at, c->flash_size / 1024);	/* F_SIZE */
 	} else if (c->ctl == CTL_L4) {
 		wr32(t->info + 0x7590, 0x00210045);
@@ -344,11 +358,13 @@ void dapsim_target_protect(struct dapsim_target *t)
 	wr32(t->uicr + 0x208, 0);
 	t->approtect = t->c->ctl == CTL_NRF;
 	t->tzen = t->c->ctl == CTL_H5;
+	if (t->c->ns_regs)
+		t->optr |= 1u << 31;	/* U5 OPTR.TZEN */
 }
 
 void dapsim_target_swap_banks(struct dapsim_target *t)
 {
-	t->optr |= 0x80000000u;
+	t->optr |= t->c->ns_regs ? 1u << 20 : 1u << 31;	/* U5 OPTR; H5 OPTCR */
 }
 
 const char *dapsim_model(const struct dapsim_target *t) { return t->c->name; }
@@ -597,13 +613,13 @@ static void l4_cr_write(struct dapsim_target *t, uint32_t v)
 		t->n.mass_erases++;
 		set_busy(t, chip_us(t->c->mass_us, 22000));
 	} else if (v & (1u << 1)) {		/* PER */
-		base = (v & (1u << 11) ? bank : 0) + page * 2048;
+		base = (v & (1u << 11) ? bank : 0) + page * t->c->page;
 		if (base >= t->c->flash_size) {
 			violation(t, "page erase of page %u: no such page", page);
 			t->sr |= 1u << 7;	/* PGSERR */
 			return;
 		}
-		memset(t->flash + base, 0xFF, 2048);
+		memset(t->flash + base, 0xFF, t->c->page);
 		t->n.erases++;
 		set_busy(t, chip_us(t->c->page_us, 22000));
 	} else {
@@ -611,11 +627,12 @@ static void l4_cr_write(struct dapsim_target *t, uint32_t v)
 	}
 }
 
-/* L4: 64-bit double words, two word writes in a row to an erased double
- * word; anything else is SIZERR / PGAERR / PROGERR / PGSERR. */
+/* L4: 64-bit double words (U5: 128-bit quad-words), word writes in a row
+ * to an erased unit; anything else is SIZERR / PGAERR / PROGERR / PGSERR. */
 static int l4_flash_write(struct dapsim_target *t, uint32_t addr, int size, uint32_t v)
 {
-	uint8_t b[8];
+	uint32_t unit = t->c->ns_regs ? 16 : 8, i;
+	uint8_t *p;
 
 	if (!(t->cr & 1)) {
 		violation(t, "write to flash 0x%08x without FLASH_CR.PG", addr);
@@ -623,36 +640,36 @@ static int l4_flash_write(struct dapsim_target *t, uint32_t addr, int size, uint
 		return 0;
 	}
 	if (size != 4) {
-		violation(t, "%d-byte write to flash (double words only)", size);
+		violation(t, "%d-byte write to flash (whole %u-byte units only)", size, unit);
 		t->sr |= 1u << 6;
 		return 0;
 	}
-	if (!t->dw_pending) {
-		if (addr & 7) {
-			violation(t, "flash double word starts at 0x%08x (not 8-aligned)", addr);
-			t->sr |= 1u << 5;
-			return 0;
-		}
-		t->dw_pending = 1;
-		t->dw_addr = addr;
-		t->dw_lo = v;
-		return 0;
-	}
-	t->dw_pending = 0;
-	if (addr != t->dw_addr + 4) {
-		violation(t, "second word at 0x%08x does not follow 0x%08x", addr, t->dw_addr);
+	if (!t->dw_pending && (addr & (unit - 1))) {
+		violation(t, "flash unit starts at 0x%08x (not %u-aligned)", addr, unit);
 		t->sr |= 1u << 5;
 		return 0;
 	}
-	if (rd32(t->flash + (t->dw_addr - t->c->flash_base)) != 0xFFFFFFFFu ||
-	    rd32(t->flash + (addr - t->c->flash_base)) != 0xFFFFFFFFu) {
-		violation(t, "double word 0x%08x programmed twice without erase", t->dw_addr);
+	if (t->dw_pending && addr != t->dw_addr + 4 * t->dw_pending) {
+		violation(t, "word at 0x%08x does not follow 0x%08x", addr, t->dw_addr);
+		t->dw_pending = 0;
+		t->sr |= 1u << 5;
+		return 0;
+	}
+	if (!t->dw_pending)
+		t->dw_addr = addr;
+	wr32(t->dw_buf + 4 * t->dw_pending++, v);
+	if (4u * t->dw_pending < unit)
+		return 0;
+	t->dw_pending = 0;
+	p = t->flash + (t->dw_addr - t->c->flash_base);
+	for (i = 0; i < unit && p[i] == 0xFF; i++)
+		;
+	if (i < unit) {
+		violation(t, "flash unit 0x%08x programmed twice without erase", t->dw_addr);
 		t->sr |= 1u << 3;	/* PROGERR */
 		return 0;
 	}
-	wr32(b, t->dw_lo);
-	wr32(b + 4, v);
-	flash_and(t, t->dw_addr, b, 8);
+	flash_and(t, t->dw_addr, t->dw_buf, (int)unit);
 	set_busy(t, chip_us(t->c->prog_us, L4_PROG_US));
 	return 0;
 }
@@ -667,6 +684,9 @@ struct stm32_flash_regs {
 
 static const struct stm32_flash_regs f4_regs = { 0x04, 0x0C, 0x1F3u, 0x10, 0x14, 0x80000000u, f4_cr_write };
 static const struct stm32_flash_regs l4_regs = { 0x08, 0x10, 0xC3FBu, 0x14, 0x20, 0x80000000u, l4_cr_write };
+/* U5 (RM0456 7.9): NSKEYR, NSSR (errors 0x20FA and EOP), NSCR, OPTR */
+static const struct stm32_flash_regs u5_regs = { 0x08, 0x20, 0x20FBu, 0x28, 0x40, 0x80000000u,
+						 l4_cr_write };
 static void f1_cr_write(struct dapsim_target *t, uint32_t v);
 /* F0/F1/F3 (RM0008 3.4): OBR as the option register; AR is the FPEC's own */
 static const struct stm32_flash_regs f1_regs = { 0x04, 0x0C, 0x34u, 0x10, 0x1C, 0x80u, f1_cr_write };
@@ -1073,7 +1093,7 @@ static int flashctl_read(struct dapsim_target *t, uint32_t off, uint32_t *v)
 	case CTL_F4:
 		return stm32_reg_read(t, &f4_regs, off, v);
 	case CTL_L4:
-		return stm32_reg_read(t, &l4_regs, off, v);
+		return stm32_reg_read(t, t->c->ns_regs ? &u5_regs : &l4_regs, off, v);
 	case CTL_H7:
 		return h7_reg_read(t, off, v);
 	case CTL_L0:
@@ -1096,7 +1116,7 @@ static int flashctl_write(struct dapsim_target *t, uint32_t off, uint32_t v)
 {
 	switch (t->c->ctl) {
 	case CTL_F4: return stm32_reg_write(t, &f4_regs, off, v);
-	case CTL_L4: return stm32_reg_write(t, &l4_regs, off, v);
+	case CTL_L4: return stm32_reg_write(t, t->c->ns_regs ? &u5_regs : &l4_regs, off, v);
 	case CTL_NRF: return nrf_reg_write(t, off, v);
 	case CTL_H7: return h7_reg_write(t, off, v);
 	case CTL_L0: return l0_reg_write(t, off, v);

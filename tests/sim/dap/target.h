@@ -12,6 +12,8 @@
  *              the FPEC: 1 or 2 KiB pages erased through AR, half-words only
  *   stm32h563  H5 non-secure interface, 2 banks of 128 x 8 KiB sectors, 128-bit
  *              quad-words; the core behind AP 1, the debug APB at AP 0
+ *   stm32u575  L4 controller in the U5 non-secure layout, 2 banks of 128 x
+ *              8 KiB pages, 128-bit quad-words
  *
  * Pure: transactions in, ACKs and values out, time passed in (us). Protocol
  * violations (AP access before power-up, no DPIDR read after line reset,
@@ -39,11 +41,11 @@ int dapsim_flash_erased(const struct dapsim_target *t);
  * process); their contents are used as they are. Then a power-on reset. */
 void dapsim_target_use_memory(struct dapsim_target *t, uint8_t *flash, uint8_t *uicr);
 /* Lock the nRF52 (UICR.APPROTECT = 0, effective from the next reset);
- * on the STM32H5, turn TrustZone on. */
+ * on the STM32H5 and U5, turn TrustZone on. */
 void dapsim_target_protect(struct dapsim_target *t);
 
-/* The option bytes swap the flash banks (STM32H5 SWAP_BANK): the second
- * half of the address space is bank 1. */
+/* The option bytes swap the flash banks (STM32H5, U5 SWAP_BANK): the
+ * second half of the address space is bank 1. */
 void dapsim_target_swap_banks(struct dapsim_target *t);
 
 /* The application reconfigures the SWD pins (a "bricked" board): the

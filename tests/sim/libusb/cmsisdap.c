@@ -20,8 +20,8 @@
  *   packet_count=N    DAP packet count (default 4)
  *   time_scale=F      multiply flash busy times (default 1; 0.01 = 100x faster)
  *   protect=1         nRF52: APPROTECT set in UICR when the state is created;
- *                     STM32H5: TrustZone on
- *   swap_bank=1       STM32H5: the option bytes swap the flash banks
+ *                     STM32H5, U5: TrustZone on
+ *   swap_bank=1       STM32H5, U5: the option bytes swap the flash banks
  *   unplug_after=N    the probe drops off the bus after its Nth command
  *   execute=0         firmware without DAP_ExecuteCommands (replies 0xFF)
  *   swd_off=1         the application turns the SWD pins into GPIOs: the
