@@ -2,8 +2,9 @@
  * L4/G4/G0, H7, L0/L1, F0/F1/F3 and H5 (ST RM0090, RM0351, RM0440, RM0444,
  * RM0433, RM0377, RM0038, RM0008, RM0091 and RM0316, "Embedded Flash
  * memory", as OpenOCD stm32f2x.c, stm32l4x.c, stm32h7x.c, stm32lx.c,
- * stm32f1x.c apply them; doc/protocols.md 5.1-5.4, 5.6, 5.7), H5 and U5
- * (RM0481, RM0456; 5.8, 5.9). STM32s of other families are refused by name.
+ * stm32f1x.c apply them; doc/protocols.md 5.1-5.4, 5.6, 5.7), H5, U5, WL
+ * and WB (RM0481, RM0456, RM0461, RM0434; 5.8-5.10). STM32s of other
+ * families are refused by name.
  *
  * Programming streams words straight into flash through the MEM-AP: while
  * the controller is busy the AHB stalls the next write, which the probe
@@ -15,6 +16,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "log.h"
 #include "swd_target.h"
 
 #define KEY1 0x45670123u
@@ -195,6 +197,23 @@ static const struct stm32_part u5_parts[] = {
 	  .fsize_reg = 0x0BFA07A0, .sector0 = 8192, .ram_size = 0x2F0000, .dual = 2 },
 	{ .dev = 0x455, .name = "STM32U535/545", .cpus = "STM32U535,STM32U545",
 	  .fsize_reg = 0x0BFA07A0, .sector0 = 8192, .ram_size = 0x40000, .dual = 2 },
+	{ 0 }
+};
+
+/* WL (RM0461) and WB (RM0434): the L4 controller at 0x58004000, one bank. */
+static const struct stm32_part wl_parts[] = {
+	{ .dev = 0x497, .name = "STM32WLE5/WL55", .cpus = "STM32WLE5,STM32WLE4,STM32WL55,STM32WL54",
+	  .fsize_reg = 0x1FFF75E0, .sector0 = 2048, .ram_size = 0x10000 },
+	{ 0 }
+};
+
+static const struct stm32_part wb_parts[] = {
+	{ .dev = 0x495, .name = "STM32WB50/55", .cpus = "STM32WB50,STM32WB55",
+	  .fsize_reg = 0x1FFF75E0, .sector0 = 4096, .ram_size = 0x30000 },
+	{ .dev = 0x496, .name = "STM32WB30/35", .cpus = "STM32WB30,STM32WB35",
+	  .fsize_reg = 0x1FFF75E0, .sector0 = 4096, .ram_size = 0x8000 },
+	{ .dev = 0x494, .name = "STM32WB10/15", .cpus = "STM32WB10,STM32WB15",
+	  .fsize_reg = 0x1FFF75E0, .sector0 = 2048, .ram_size = 0x3000 },
 	{ 0 }
 };
 
@@ -403,7 +422,9 @@ const struct mpf_flash_driver mpf_flash_stm32f4 = {
 #define L4_CR_LOCK	(1u << 31)
 #define L4_SR_BSY	(5u << 16)	/* BSY; CFGBSY on the G0, reserved (0) on L4/G4 */
 #define U5_SR_BSY	(1u << 16)	/* bit 18 is OEM1LOCK there */
-#define L4_BSY(t)	((t)->ns_regs ? U5_SR_BSY : L4_SR_BSY)
+#define WB_FLASH	0x58004000u	/* the WB and WL controller */
+#define WB_SR_BSY	(0xDu << 16)	/* BSY, CFGBSY, PESD (CPU2 holds flash operations) */
+#define L4_BSY(t)	((t)->ns_regs ? U5_SR_BSY : (t)->regs == WB_FLASH ? WB_SR_BSY : L4_SR_BSY)
 #define L4_SR_ERR	0xC3FAu	/* OPERR PROGERR WRPERR PGAERR SIZERR PGSERR MISSERR FASTERR RDERR OPTVERR */
 
 static int l4_detect(struct mpf_adiv5 *a, struct mpf_target *t, struct mpf_buf *err)
@@ -624,7 +645,6 @@ static const struct { uint16_t dev; const char *name; } undriven[] = {
 	{ 0x467, "STM32G0B0/B1/C1" },
 	{ 0x436, "STM32L1 Cat.3 (384 KiB)/Cat.4" },
 	{ 0x472, "STM32L55x/56x" }, { 0x474, "STM32H503" }, { 0x478, "STM32H52x/53x" },
-	{ 0x497, "STM32WLE5/WL55" }, { 0x495, "STM32WB55/35" }, { 0x496, "STM32WB50/30" },
 	{ 0x480, "STM32H7A3/7B3" }, { 0x485, "STM32H7R/7S" },
 };
 
@@ -1041,4 +1061,110 @@ const struct mpf_flash_driver mpf_flash_stm32u5 = {
 	.name = "stm32u5", .desc = "STM32U5 (8 KiB pages, quad-words)",
 	.detect = u5_detect, .unlock = l4_unlock, .erase = l4_erase,
 	.mass_erase = l4_mass_erase, .program = l4_program, .lock = l4_lock,
+};
+
+/* ---- WL and WB: the L4 operations at 0x58004000 (RM0461, RM0434 chapter 3;
+ * doc/protocols.md section 5.10) ---- */
+#define WB_SFR		0x80	/* FLASH_SFR */
+#define WB_SFR_FSD	(1u << 8)
+#define WB_SR_PESD	(1u << 19)
+#define WL_OPTR_ESE	(1u << 8)
+
+/* With OPTR.ESE the WL55's CPU2 owns a secure part of the flash: such a
+ * part is refused rather than half written. */
+static int wl_detect(struct mpf_adiv5 *a, struct mpf_target *t, struct mpf_buf *err)
+{
+	const struct stm32_part *p;
+	uint32_t optr;
+	int rc = stm32_ident(a, wl_parts, DBGMCU_IDCODE, t, &p, err);
+
+	if (rc <= 0)
+		return rc;
+	t->regs = WB_FLASH;
+	if ((rc = mpf_adiv5_read32(a, L4_OPTR(t), &optr, err)) < 0)
+		return rc;
+	if (optr & WL_OPTR_ESE)
+		return mpf_errf(err, MPF_ERR_NODEV, "%s has CPU2 security on (OPTR.ESE; OPTR "
+				"0x%08x): refused", p->name, optr);
+	t->unit = 8;
+	t->page = p->sector0;
+	return 1;
+}
+
+/* The pages from FLASH_SFR.SFSA on are CPU2's (its wireless stack and
+ * FUS; secure, a CPU1 write there is WRPERR) unless FSD is set: the
+ * flash mpf-swd writes ends where they begin. */
+static int wb_detect(struct mpf_adiv5 *a, struct mpf_target *t, struct mpf_buf *err)
+{
+	const struct stm32_part *p;
+	uint32_t sfr;
+	int rc = stm32_ident(a, wb_parts, DBGMCU_IDCODE, t, &p, err);
+
+	if (rc <= 0)
+		return rc;
+	t->regs = WB_FLASH;
+	t->unit = 8;
+	t->page = p->sector0;
+	if ((rc = mpf_adiv5_read32(a, t->regs + WB_SFR, &sfr, err)) < 0)
+		return rc;
+	if (!(sfr & WB_SFR_FSD) && (sfr & 0xFF) * t->page < t->flash_size) {
+		mpf_info("%s: flash from 0x%08x on is CPU2's (FLASH_SFR.SFSA %u): left alone",
+			 p->name, t->flash_base + (sfr & 0xFF) * t->page, sfr & 0xFF);
+		t->flash_size = (sfr & 0xFF) * t->page;
+	}
+	return 1;
+}
+
+/* CPU2 suspends CPU1's flash operations with SR.PESD while it needs the
+ * flash: nothing is started until it lets go. */
+static int wb_pesd(struct mpf_adiv5 *a, const struct mpf_target *t, struct mpf_buf *err)
+{
+	return mpf_target_wait(a, L4_SR(t), WB_SR_PESD, 0, 5000, "CPU2's flash suspension (PESD)",
+			       NULL, err);
+}
+
+static int wb_erase(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t addr,
+		    struct mpf_buf *err)
+{
+	int rc = wb_pesd(a, t, err);
+
+	return rc < 0 ? rc : l4_erase(a, t, addr, err);
+}
+
+/* Page by page: a mass erase would reach into CPU2's pages. */
+static int wb_mass_erase(struct mpf_adiv5 *a, const struct mpf_target *t, struct mpf_buf *err)
+{
+	uint32_t off;
+	int rc = MPF_OK;
+
+	for (off = 0; off < t->flash_size && rc >= 0; off += t->page)
+		rc = wb_erase(a, t, t->flash_base + off, err);
+	return rc;
+}
+
+static int wb_program(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t addr,
+		      uint32_t *words, uint32_t n, struct mpf_buf *err)
+{
+	int rc = wb_pesd(a, t, err);
+
+	return rc < 0 ? rc : l4_program(a, t, addr, words, n, err);
+}
+
+static int wl_mass_erase(struct mpf_adiv5 *a, const struct mpf_target *t, struct mpf_buf *err)
+{
+	int rc = wb_pesd(a, t, err);
+
+	return rc < 0 ? rc : l4_mass_erase(a, t, err);
+}
+
+const struct mpf_flash_driver mpf_flash_stm32wl = {
+	.name = "stm32wl", .desc = "STM32WL (2 KiB pages)",
+	.detect = wl_detect, .unlock = l4_unlock, .erase = wb_erase,
+	.mass_erase = wl_mass_erase, .program = wb_program, .lock = l4_lock,
+};
+
+const struct mpf_flash_driver mpf_flash_stm32wb = {
+	.name = "stm32wb", .desc = "STM32WB (pages below CPU2's)",
+	.detect = wb_detect, .unlock = l4_unlock, .erase = wb_erase,
+	.mass_erase = wb_mass_erase, .program = wb_program, .lock = l4_lock,
 };

@@ -12,7 +12,8 @@
  * and F303 (DS9826, DS9118) 53.5 us, page and mass erase 20-40 ms, taken
  * at 40 (the sheets give no typical) (doc/protocols.md section 5.7);
  * STM32H563 quad-word 50 us, 8 KiB sector 2 ms, mass erase 100 ms;
- * STM32U575 quad-word 118 us, 8 KiB page and mass erase 1.5 ms.
+ * STM32U575 quad-word 118 us, 8 KiB page and mass erase 1.5 ms; STM32WL55
+ * and WB55 double word 82 us, page 22 ms (doc/protocols.md section 5.10).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -43,6 +44,7 @@ struct chip {
 					 * debug APB (STM32H5) */
 	int ns_regs;			/* L4 controller in the U5 non-secure layout,
 					 * 128-bit quad-words */
+	uint32_t sfr;			/* WB FLASH_SFR: where CPU2's pages start */
 };
 
 static const struct chip chips[] = {
@@ -112,6 +114,20 @@ static const struct chip chips[] = {
 	  0x08000000, 0x200000, 8192, 0x20000000, 0xC0000, 0, 0,
 	  0x0BFA0000, 0x1000, 0x40022000, 0xE0044000, .wrap = 0x400, .prog_us = 118,
 	  .page_us = 1500, .mass_us = 1500, .ns_regs = 1, .fsize_at = 0x7A0 },
+	/* STM32WL55JC (NUCLEO-WL55JC1): the L4 controller at 0x58004000 with
+	 * CFGBSY, one bank of 128 x 2 KiB pages (RM0461) */
+	{ "stm32wl55", CTL_L4, 0x2BA01477, 0x410FC241, 0x24770011, 0x10066497,
+	  0x08000000, 0x40000, 2048, 0x20000000, 0x10000, 0, 0,
+	  0x1FFF0000, 0x10000, 0x58004000, 0xE0042000, .wrap = 0x1000, .prog_us = 82,
+	  .page_us = 22000, .mass_us = 22100, .sr_busy = 5u << 16, .one_bank = 1 },
+	/* STM32WB55RG (NUCLEO-WB55RG): the same at 0x58004000, 256 x 4 KiB
+	 * pages of which CPU2's wireless stack holds those from FLASH_SFR.SFSA
+	 * 0xE0 on (RM0434) */
+	{ "stm32wb55", CTL_L4, 0x2BA01477, 0x410FC241, 0x24770011, 0x20016495,
+	  0x08000000, 0x100000, 4096, 0x20000000, 0x30000, 0, 0,
+	  0x1FFF0000, 0x10000, 0x58004000, 0xE0042000, .wrap = 0x1000, .prog_us = 82,
+	  .page_us = 22000, .mass_us = 22100, .sr_busy = 5u << 16, .one_bank = 1,
+	  .sfr = 0x000000E0 },
 	/* STM32L552 (NUCLEO-L552ZE-Q): a part mpf-swd has no driver for; its
 	 * DBGMCU_IDCODE is at 0xE0044000 (RM0438) */
 	{ "stm32l552", CTL_L4, 0x0BE12477, 0x410FD213, 0x14770015, 0x10006472,
@@ -166,6 +182,8 @@ struct dapsim_target {
 	} h7[2];
 	int approtect;			/* AHB-AP closed */
 	int tzen;			/* H5: TrustZone on */
+	uint64_t pesd_us, pesd_until;	/* WB: CPU2 suspends flash operations
+					 * for pesd_us from the first access */
 	uint32_t apb_tar;		/* H5: TAR of the debug APB-AP */
 	int own_mem;			/* flash and uicr are ours to free */
 	int swd_off;			/* the application turns the SWD pins into GPIOs */
@@ -360,6 +378,11 @@ void dapsim_target_protect(struct dapsim_target *t)
 	t->tzen = t->c->ctl == CTL_H5;
 	if (t->c->ns_regs)
 		t->optr |= 1u << 31;	/* U5 OPTR.TZEN */
+}
+
+void dapsim_target_cpu2_pes(struct dapsim_target *t, uint64_t us)
+{
+	t->pesd_us = us;
 }
 
 void dapsim_target_swap_banks(struct dapsim_target *t)
@@ -581,6 +604,15 @@ static int keyr_write2(struct dapsim_target *t, uint32_t lock, uint32_t key1, ui
 	return 0;
 }
 
+/* WB: the pages from FLASH_SFR.SFSA on are CPU2's; CPU1 gets WRPERR. */
+static int cpu2_page(struct dapsim_target *t, uint32_t addr)
+{
+	if (!t->c->sfr || addr - t->c->flash_base < (t->c->sfr & 0xFF) * t->c->page)
+		return 0;
+	violation(t, "CPU1 access to CPU2's secure flash at 0x%08x (WRPERR)", addr);
+	return 1;
+}
+
 static void l4_cr_write(struct dapsim_target *t, uint32_t v)
 {
 	uint32_t bank = t->c->flash_size / (t->c->one_bank ? 1 : 2), page = (v >> 3) & 0xFF, base;
@@ -600,9 +632,18 @@ static void l4_cr_write(struct dapsim_target *t, uint32_t v)
 		violation(t, "FLASH_CR.STRT while BSY");
 		return;
 	}
+	if (t->now < t->pesd_until) {
+		violation(t, "FLASH_CR.STRT while CPU2 holds flash operations (PESD)");
+		return;
+	}
 	if (t->sr & 0x3FA) {
 		violation(t, "FLASH_CR.STRT with error flags set (SR 0x%08x)", t->sr);
 		t->sr |= 1u << 7;
+		return;
+	}
+	if (t->c->sfr && (v & ((1u << 2) | (1u << 15)))) {
+		violation(t, "mass erase with CPU2's secure pages present (WRPERR)");
+		t->sr |= 1u << 4;
 		return;
 	}
 	if (v & ((1u << 2) | (1u << 15))) {	/* MER1 / MER2 */
@@ -614,6 +655,10 @@ static void l4_cr_write(struct dapsim_target *t, uint32_t v)
 		set_busy(t, chip_us(t->c->mass_us, 22000));
 	} else if (v & (1u << 1)) {		/* PER */
 		base = (v & (1u << 11) ? bank : 0) + page * t->c->page;
+		if (cpu2_page(t, t->c->flash_base + base)) {
+			t->sr |= 1u << 4;	/* WRPERR */
+			return;
+		}
 		if (base >= t->c->flash_size) {
 			violation(t, "page erase of page %u: no such page", page);
 			t->sr |= 1u << 7;	/* PGSERR */
@@ -637,6 +682,14 @@ static int l4_flash_write(struct dapsim_target *t, uint32_t addr, int size, uint
 	if (!(t->cr & 1)) {
 		violation(t, "write to flash 0x%08x without FLASH_CR.PG", addr);
 		t->sr |= 1u << 7;
+		return 0;
+	}
+	if (t->now < t->pesd_until) {
+		violation(t, "write to flash 0x%08x while CPU2 holds flash operations (PESD)", addr);
+		return 0;
+	}
+	if (cpu2_page(t, addr)) {
+		t->sr |= 1u << 4;
 		return 0;
 	}
 	if (size != 4) {
@@ -708,7 +761,10 @@ static int stm32_reg_read(struct dapsim_target *t, const struct stm32_flash_regs
 			  uint32_t off, uint32_t *v)
 {
 	if (off == g->sr)
-		*v = t->sr | (busy(t) ? t->c->sr_busy ? t->c->sr_busy : 1u << 16 : 0);
+		*v = t->sr | (busy(t) ? t->c->sr_busy ? t->c->sr_busy : 1u << 16 : 0) |
+		     (t->now < t->pesd_until ? 1u << 19 : 0);
+	else if (off == 0x80 && t->c->sfr)
+		*v = t->c->sfr;
 	else if (off == g->cr)
 		*v = t->cr;
 	else if (off == g->opt)
@@ -1086,9 +1142,19 @@ static int h5_reg_read(struct dapsim_target *t, uint32_t off, uint32_t *v)
 	return 0;
 }
 
+/* CPU2 takes the flash for a while when the debugger first looks. */
+static void cpu2_arm(struct dapsim_target *t)
+{
+	if (t->pesd_us) {
+		t->pesd_until = t->now + t->pesd_us;
+		t->pesd_us = 0;
+	}
+}
+
 static int flashctl_read(struct dapsim_target *t, uint32_t off, uint32_t *v)
 {
 	*v = 0;
+	cpu2_arm(t);
 	switch (t->c->ctl) {
 	case CTL_F4:
 		return stm32_reg_read(t, &f4_regs, off, v);

@@ -14,6 +14,9 @@
  *              quad-words; the core behind AP 1, the debug APB at AP 0
  *   stm32u575  L4 controller in the U5 non-secure layout, 2 banks of 128 x
  *              8 KiB pages, 128-bit quad-words
+ *   stm32wl55, stm32wb55
+ *              L4 controller at 0x58004000; the WB's pages from SFSA are
+ *              CPU2's, and CPU2 may hold operations (PESD)
  *
  * Pure: transactions in, ACKs and values out, time passed in (us). Protocol
  * violations (AP access before power-up, no DPIDR read after line reset,
@@ -47,6 +50,10 @@ void dapsim_target_protect(struct dapsim_target *t);
 /* The option bytes swap the flash banks (STM32H5, U5 SWAP_BANK): the
  * second half of the address space is bank 1. */
 void dapsim_target_swap_banks(struct dapsim_target *t);
+
+/* STM32WB: CPU2 suspends CPU1's flash operations (SR.PESD) for us from
+ * the first access to the flash controller. */
+void dapsim_target_cpu2_pes(struct dapsim_target *t, uint64_t us);
 
 /* The application reconfigures the SWD pins (a "bricked" board): the
  * debug port only answers under reset or with the core halted. */
