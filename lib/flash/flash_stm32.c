@@ -300,6 +300,8 @@ static int sr_check(uint32_t sr, uint32_t mask, const char *what, uint32_t addr,
 #define F4_KEYR(t)	((t)->regs + 0x04)
 #define F4_SR(t)	((t)->regs + 0x0C)
 #define F4_CR(t)	((t)->regs + 0x10)
+#define F4_OPTCR(t)	((t)->regs + 0x14)
+#define F7_OPTCR_NDBANK	(1u << 29)
 #define F4_CR_PG	(1u << 0)
 #define F4_CR_SER	(1u << 1)
 #define F4_CR_MER	(1u << 2)
@@ -309,6 +311,24 @@ static int sr_check(uint32_t sr, uint32_t mask, const char *what, uint32_t addr,
 #define F4_CR_LOCK	(1u << 31)
 #define F4_SR_BSY	(1u << 16)
 #define F4_SR_ERR	0x1F2u	/* OPERR WRPERR PGAERR PGPERR PGSERR RDERR */
+
+/* F76x/77x (RM0410 3.3.2, 3.7.6): OPTCR.nDBANK clear splits the flash into
+ * two banks, each laid out as a 16 KiB-sector F4 bank, bank 2 from half
+ * way (sectors 12-23, SNB 16-27); set, one bank of 32 KiB sectors. The
+ * option is read, never changed. */
+static int f7_banks(struct mpf_adiv5 *a, struct mpf_target *t, struct mpf_buf *err)
+{
+	uint32_t optcr;
+	int rc = mpf_adiv5_read32(a, F4_OPTCR(t), &optcr, err);
+
+	if (rc < 0)
+		return rc;
+	if (!(optcr & F7_OPTCR_NDBANK)) {
+		t->sector0 = 16384;
+		t->bank_size = t->flash_size / 2;
+	}
+	return 1;
+}
 
 static int f4_detect(struct mpf_adiv5 *a, struct mpf_target *t, struct mpf_buf *err)
 {
@@ -322,7 +342,7 @@ static int f4_detect(struct mpf_adiv5 *a, struct mpf_target *t, struct mpf_buf *
 	t->sector0 = p->sector0;
 	/* 2 MiB F42x/F469: bank 2 repeats the layout at 0x08100000 */
 	t->bank_size = p->dual && t->flash_size == 2 * 1024 * 1024 ? t->flash_size / 2 : 0;
-	return 1;
+	return p->dev == 0x451 ? f7_banks(a, t, err) : 1;
 }
 
 static uint32_t f4_snb(const struct mpf_target *t, uint32_t addr)
@@ -680,8 +700,12 @@ int mpf_stm32_refuse(struct mpf_adiv5 *a, int named_only, struct mpf_buf *err)
 }
 
 /* ---- H7 (H74x/75x, H72x/73x) ---- */
-#define H7_BANK(t, addr) ((t)->regs + ((t)->bank_size && (addr) - (t)->flash_base >= \
-				       (t)->bank_size ? 0x100 : 0))
+/* the registers of the bank behind addr: with the banks swapped
+ * (OPTCR.SWAP_BANK, RM0433 4.3.13), bank 2 is the lower half */
+#define H7_BANK(t, addr) ((t)->regs + (((t)->bank_size && (addr) - (t)->flash_base >= \
+					(t)->bank_size) != (t)->swapped ? 0x100 : 0))
+#define H7_OPTCR	0x18
+#define H7_OPTCR_SWAP	(1u << 31)
 #define H7_KEYR	0x04
 #define H7_CR	0x0C
 #define H7_SR	0x10
@@ -699,6 +723,7 @@ int mpf_stm32_refuse(struct mpf_adiv5 *a, int named_only, struct mpf_buf *err)
 static int h7_detect(struct mpf_adiv5 *a, struct mpf_target *t, struct mpf_buf *err)
 {
 	const struct stm32_part *p;
+	uint32_t optcr = 0;
 	int rc = stm32_ident(a, h7_parts, DBGMCU_IDCODE_H7, t, &p, err);
 
 	if (rc <= 0)
@@ -708,6 +733,9 @@ static int h7_detect(struct mpf_adiv5 *a, struct mpf_target *t, struct mpf_buf *
 	t->page = p->sector0;
 	t->ram_base = 0x24000000;	/* AXI SRAM */
 	t->bank_size = p->dual && t->flash_size > 0x100000 ? t->flash_size / 2 : 0;
+	if (t->bank_size && (rc = mpf_adiv5_read32(a, t->regs + H7_OPTCR, &optcr, err)) < 0)
+		return rc;
+	t->swapped = t->bank_size && (optcr & H7_OPTCR_SWAP);
 	return 1;
 }
 

@@ -28,6 +28,7 @@ struct mpf_target {
 	uint32_t regs;		/* flash controller base */
 	int erased_zero;	/* erased flash reads 0x00 (STM32L0/L1), else 0xFF */
 	int ns_regs;		/* L4-style controller in the U5 non-secure layout */
+	int swapped;		/* H7: option bytes swap the banks (bank 2 first) */
 };
 
 struct mpf_flash_driver {

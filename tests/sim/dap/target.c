@@ -13,7 +13,8 @@
  * at 40 (the sheets give no typical) (doc/protocols.md section 5.7);
  * STM32H563 quad-word 50 us, 8 KiB sector 2 ms, mass erase 100 ms;
  * STM32U575 quad-word 118 us, 8 KiB page and mass erase 1.5 ms; STM32WL55
- * and WB55 double word 82 us, page 22 ms (doc/protocols.md section 5.10).
+ * and WB55 double word 82 us, page 22 ms (doc/protocols.md section 5.10);
+ * STM32F767 in dual-bank mode at the F405's times.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -45,6 +46,8 @@ struct chip {
 	int ns_regs;			/* L4 controller in the U5 non-secure layout,
 					 * 128-bit quad-words */
 	uint32_t sfr;			/* WB FLASH_SFR: where CPU2's pages start */
+	int dual;			/* F4 controller: two banks of F405 layout,
+					 * SNB 16-27 the second (F76x nDBANK clear) */
 };
 
 static const struct chip chips[] = {
@@ -128,6 +131,13 @@ static const struct chip chips[] = {
 	  0x1FFF0000, 0x10000, 0x58004000, 0xE0042000, .wrap = 0x1000, .prog_us = 82,
 	  .page_us = 22000, .mass_us = 22100, .sr_busy = 5u << 16, .one_bank = 1,
 	  .sfr = 0x000000E0 },
+	/* STM32F767ZI (NUCLEO-F767ZI) with OPTCR.nDBANK clear: two banks of 4 x
+	 * 16 KiB, 64 KiB and 7 x 128 KiB sectors, bank 2 at 0x08100000 (RM0410
+	 * 3.3.2); Cortex-M7; FLASH_SIZE at 0x1FF0F442 */
+	{ "stm32f767", CTL_F4, 0x5BA02477, 0x411FC270, 0x74770001, 0x10016451,
+	  0x08000000, 0x200000, 0, 0x20000000, 0x80000, 0, 0,
+	  0x1FF0F000, 0x1000, 0x40023C00, 0xE0042000, .wrap = 0x400, .fsize_at = 0x442,
+	  .dual = 1 },
 	/* STM32L552 (NUCLEO-L552ZE-Q): a part mpf-swd has no driver for; its
 	 * DBGMCU_IDCODE is at 0xE0044000 (RM0438) */
 	{ "stm32l552", CTL_L4, 0x0BE12477, 0x410FD213, 0x14770015, 0x10006472,
@@ -308,14 +318,17 @@ struct dapsim_target *dapsim_target_new(const char *model)
 	t->optr = c->ctl == CTL_F4 ? 0x0FFFAAEDu : c->ctl == CTL_F1 ? 0x03FFFFFCu : 0xFFEFF8AAu;
 	if (c->ns_regs)
 		t->optr = 0x7FEFF8AAu;	/* U5: TZEN off, DUALBANK, banks not swapped */
-	if (c->ctl == CTL_F4) {
+	if (c->ctl == CTL_H5 || c->ctl == CTL_H7)
+		t->optr = 0;		/* OPTCR: banks not swapped */
+	if (c->ctl == CTL_F4 && !c->fsize_at) {
 		memset(t->info + 0x7800, 0xFF, 0x210);	/* OTP */
 		wr32(t->info + 0x7A10, 0x00330021);	/* unique id */
 		wr32(t->info + 0x7A20, 0x0400u << 16);	/* flash size: 1024 KiB at 0x1FFF7A22 */
 	} else if (c->ctl == CTL_H7) {
 		wr32(t->info + 0x880, 0x0800);		/* flash size: 2048 KiB at 0x1FF1E880 */
 	} else if (c->fsize_at) {
-		wr32(t->info + c->fsize_at, c->flash_size / 1024);	/* F_SIZE */
+		t->info[c->fsize_at] = (uint8_t)(c->flash_size / 1024);	/* F_SIZE, u16 */
+		t->info[c->fsize_at + 1] = (uint8_t)(c->flash_size / 1024 >> 8);
 	} else if (c->ctl == CTL_L4) {
 		wr32(t->info + 0x7590, 0x00210045);
 		wr32(t->info + 0x75E0, c->flash_size / 1024);	/* flash size register */
@@ -504,14 +517,14 @@ static uint64_t f4_sector_us(uint32_t snb, uint32_t *start, uint32_t *size)
 
 static void f4_cr_write(struct dapsim_target *t, uint32_t v)
 {
-	uint32_t start, size, snb = (v >> 3) & 0x1F;
+	uint32_t start, size, snb = (v >> 3) & 0x1F, half = t->c->flash_size / 2;
 
 	if (t->cr & 0x80000000u) {
 		if (v != 0x80000000u)	/* locking again is harmless */
 			violation(t, "FLASH_CR written while locked (0x%08x ignored)", v);
 		return;
 	}
-	t->cr = v & 0x8001837Fu;
+	t->cr = v & 0x800183FFu;
 	if (v & 0x80000000u)
 		t->n.relocks++;
 	if (!(v & (1u << 16)))
@@ -521,18 +534,21 @@ static void f4_cr_write(struct dapsim_target *t, uint32_t v)
 		violation(t, "FLASH_CR.STRT while BSY");
 		return;
 	}
-	if (v & (1u << 2)) {			/* MER */
-		memset(t->flash, 0xFF, t->c->flash_size);
+	if (v & ((1u << 2) | (1u << 15))) {	/* MER, MER2 (bank 2 of a dual bank) */
+		if (v & (1u << 2))
+			memset(t->flash, 0xFF, t->c->dual ? half : t->c->flash_size);
+		if (t->c->dual && (v & (1u << 15)))
+			memset(t->flash + half, 0xFF, half);
 		t->n.mass_erases++;
 		set_busy(t, 8000000);
 	} else if (v & (1u << 1)) {		/* SER */
-		if (snb > 11) {
+		if ((snb & 15) > 11 || (snb > 15 && !t->c->dual)) {
 			violation(t, "sector erase of SNB %u: no such sector", snb);
 			t->sr |= 1u << 7;	/* PGSERR */
 			return;
 		}
-		set_busy(t, f4_sector_us(snb, &start, &size));
-		memset(t->flash + start, 0xFF, size);
+		set_busy(t, f4_sector_us(snb & 15, &start, &size));
+		memset(t->flash + (snb > 15 ? half : 0) + start, 0xFF, size);
 		t->n.erases++;
 	} else {
 		t->sr |= 1u << 7;
@@ -971,9 +987,15 @@ static int f1_flash_write(struct dapsim_target *t, uint32_t addr, int size, uint
 #define H7_SECTOR_US	2000000
 #define H7_BANK_US	8000000
 
+/* SWAP_BANK (RM0433 4.3.13) puts bank 2 in the lower half. */
+static int h7_swapped(const struct dapsim_target *t)
+{
+	return t->c->ctl == CTL_H7 && (t->optr >> 31);
+}
+
 static struct h7bank *h7_bank_of(struct dapsim_target *t, uint32_t addr)
 {
-	return &t->h7[addr - t->c->flash_base >= t->c->flash_size / 2];
+	return &t->h7[(addr - t->c->flash_base >= t->c->flash_size / 2) ^ h7_swapped(t)];
 }
 
 static void h7_cr_write(struct dapsim_target *t, int b, uint32_t v)
@@ -996,11 +1018,11 @@ static void h7_cr_write(struct dapsim_target *t, int b, uint32_t v)
 		return;
 	}
 	if (v & (1u << 3)) {			/* BER */
-		memset(t->flash + b * half, 0xFF, half);
+		memset(t->flash + (b ^ h7_swapped(t)) * half, 0xFF, half);
 		t->n.mass_erases++;
 		k->busy_until = t->now + H7_BANK_US;
 	} else if (v & (1u << 2)) {		/* SER */
-		memset(t->flash + b * half + snb * t->c->page, 0xFF, t->c->page);
+		memset(t->flash + (b ^ h7_swapped(t)) * half + snb * t->c->page, 0xFF, t->c->page);
 		t->n.erases++;
 		k->busy_until = t->now + H7_SECTOR_US;
 	} else {
@@ -1029,6 +1051,7 @@ static int h7_reg_read(struct dapsim_target *t, uint32_t off, uint32_t *v)
 
 	switch (off & 0xFF) {
 	case 0x0C: *v = k->cr; break;
+	case 0x18: *v = (t->optr & 0x80000000u) | 1; break;	/* OPTCR: SWAP_BANK, OPTLOCK */
 	case 0x10: *v = k->sr | (bsy ? 5u : 0) | (k->wb_addr != ~0u ? 2u : 0); break;
 	default: *v = 0;
 	}

@@ -14,6 +14,7 @@
  *              quad-words; the core behind AP 1, the debug APB at AP 0
  *   stm32u575  L4 controller in the U5 non-secure layout, 2 banks of 128 x
  *              8 KiB pages, 128-bit quad-words
+ *   stm32f767  F4 controller with nDBANK clear: two banks of the F405 layout
  *   stm32wl55, stm32wb55
  *              L4 controller at 0x58004000; the WB's pages from SFSA are
  *              CPU2's, and CPU2 may hold operations (PESD)
@@ -47,8 +48,8 @@ void dapsim_target_use_memory(struct dapsim_target *t, uint8_t *flash, uint8_t *
  * on the STM32H5 and U5, turn TrustZone on. */
 void dapsim_target_protect(struct dapsim_target *t);
 
-/* The option bytes swap the flash banks (STM32H5, U5 SWAP_BANK): the
- * second half of the address space is bank 1. */
+/* The option bytes swap the flash banks (STM32H5, U5, H7 SWAP_BANK):
+ * the second half of the address space is bank 1. */
 void dapsim_target_swap_banks(struct dapsim_target *t);
 
 /* STM32WB: CPU2 suspends CPU1's flash operations (SR.PESD) for us from

@@ -21,7 +21,7 @@
  *   time_scale=F      multiply flash busy times (default 1; 0.01 = 100x faster)
  *   protect=1         nRF52: APPROTECT set in UICR when the state is created;
  *                     STM32H5, U5: TrustZone on
- *   swap_bank=1       STM32H5, U5: the option bytes swap the flash banks
+ *   swap_bank=1       STM32H5, U5, H7: the option bytes swap the flash banks
  *   c2_pes=MS         STM32WB: CPU2 holds flash operations (PESD) for MS ms
  *   unplug_after=N    the probe drops off the bus after its Nth command
  *   execute=0         firmware without DAP_ExecuteCommands (replies 0xFF)
