@@ -1,4 +1,4 @@
-/* swd.c - mpf-swd: program STM32 and nRF52 boards through a CMSIS-DAP or
+/* swd.c - mpf-swd: program STM32, nRF51 and nRF52 boards through a CMSIS-DAP or
  * ST-LINK debug probe over SWD, register-level, without Python or CMSIS packs
  * (Arm CMSIS-DAP, ADIv5; doc/protocols.md 4-5; lib/proto/cmsis_dap, stlink,
  * lib/flash/adiv5, cortex_m, swd_target).
@@ -634,7 +634,7 @@ static const char *const swd_conflicts[] = { "all address", NULL };
 
 const struct mpf_applet swd_applet = {
 	.name = "swd",
-	.summary = "program STM32 and nRF52 boards through a CMSIS-DAP or ST-LINK probe (SWD)",
+	.summary = "program STM32, nRF51 and nRF52 boards through a CMSIS-DAP or ST-LINK probe (SWD)",
 	.usage = "mpf-swd [options] < records",
 	.description =
 		"mpf-swd talks to a CMSIS-DAP debug probe (v2 over USB bulk endpoints, or v1 "
@@ -643,11 +643,12 @@ const struct mpf_applet swd_applet = {
 		"programs the target's flash at register level: STM32F2/F4/F7, "
 		"STM32L4/G4/G0, STM32L0/L1, STM32F0/F1/F3, STM32H5, STM32U5, STM32WL, STM32WB (the "
 		"pages below its radio core's) and STM32H74x/72x through their flash controllers, "
-		"nRF52 through the NVMC. It needs no bootloader on the board, so it also revives boards "
+		"nRF51 and nRF52 through the NVMC. It needs no bootloader on the board, so it also "
+		"revives boards "
 		"whose firmware is broken.\n"
 		"\n"
 		"The target is identified by its DBGMCU idcode and flash size register "
-		"(STM32) or FICR (nRF52); --target picks the flash driver instead. An STM32 of "
+		"(STM32) or FICR (nRF51, nRF52); --target picks the flash driver instead. An STM32 of "
 		"another family is refused by the name its device id gives, never programmed "
 		"by a neighbouring family's driver. write "
 		"knows a file by its content, not its name, and takes .elf (PT_LOAD segments "

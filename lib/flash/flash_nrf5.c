@@ -1,7 +1,8 @@
 /* flash_nrf5.c - nRF52 NVMC programming and APPROTECT recovery through the
  * CTRL-AP (nRF52840 Product Specification, NVMC and CTRL-AP chapters, as
  * OpenOCD nrf5.c and pyOCD target_nRF52.py apply them; doc/protocols.md
- * 5.5).
+ * 5.5), and the nRF51's NVMC, the same at 1 KiB pages (nRF51 Series
+ * Reference Manual; 5.11).
  */
 #include <stdio.h>
 #include <string.h>
@@ -203,5 +204,54 @@ static int nrf_lock(struct mpf_adiv5 *a, const struct mpf_target *t, struct mpf_
 const struct mpf_flash_driver mpf_flash_nrf52 = {
 	.name = "nrf52", .desc = "nRF52 (NVMC pages)",
 	.detect = nrf_detect, .unlock = nrf_unlock, .erase = nrf_erase,
+	.mass_erase = nrf_mass_erase, .program = nrf_program, .lock = nrf_lock,
+};
+
+/* ---- nRF51 (micro:bit v1): no CTRL-AP; FICR CONFIGID, UICR RBPCONF ---- */
+#define CM_CPUID_ADDR	0xE000ED00u
+#define FICR_CONFIGID	(FICR + 0x05C)
+#define FICR_NUMRAMBLOCK (FICR + 0x034)
+#define FICR_SIZERAMBLOCKS (FICR + 0x038)
+#define UICR_RBPCONF	0x10001004u
+
+/* A Cortex-M0 whose FICR gives 1 KiB code pages. Read-back protection of
+ * everything (RBPCONF.PALL) hides the flash from the debugger: such a part
+ * is refused (only an NVMC ERASEALL opens it, and that erases all). */
+static int nrf51_detect(struct mpf_adiv5 *a, struct mpf_target *t, struct mpf_buf *err)
+{
+	uint32_t cpuid = 0, pgsz = 0, npg = 0, hwid = 0, nram = 0, ramblk = 0, rbp = 0;
+	int rc = mpf_adiv5_read32(a, CM_CPUID_ADDR, &cpuid, err);
+
+	if (rc < 0 || ((cpuid >> 4) & 0xFFF) != 0xC20)
+		return rc < 0 ? rc : 0;
+	mpf_adiv5_q_read32(a, FICR_CODEPAGESIZE, &pgsz);
+	mpf_adiv5_q_read32(a, FICR_CODESIZE, &npg);
+	mpf_adiv5_q_read32(a, FICR_CONFIGID, &hwid);
+	mpf_adiv5_q_read32(a, FICR_NUMRAMBLOCK, &nram);
+	mpf_adiv5_q_read32(a, FICR_SIZERAMBLOCKS, &ramblk);
+	mpf_adiv5_q_read32(a, UICR_RBPCONF, &rbp);
+	if ((rc = mpf_adiv5_run(a, err)) < 0)
+		return rc == MPF_ERR_PROTO ? 0 : rc;
+	if (pgsz != 1024 || !npg || npg > 256)
+		return 0;
+	if ((rbp & 0xFF00) != 0xFF00)
+		return mpf_errf(err, MPF_ERR_PERM, "nRF51 (HWID 0x%04x) has read-back protection "
+				"of all flash (UICR RBPCONF 0x%08x): refused", hwid & 0xFFFF, rbp);
+	snprintf(t->name, sizeof(t->name), "nRF51 (HWID 0x%04x)", hwid & 0xFFFF);
+	t->cpus = "NRF51";
+	t->idcode = hwid & 0xFFFF;
+	t->flash_base = 0;
+	t->flash_size = pgsz * npg;
+	t->page = pgsz;
+	t->unit = 4;
+	t->regs = NVMC;
+	t->ram_base = 0x20000000;
+	t->ram_size = nram <= 4 && ramblk <= 0x8000 ? nram * ramblk : 0;
+	return 1;
+}
+
+const struct mpf_flash_driver mpf_flash_nrf51 = {
+	.name = "nrf51", .desc = "nRF51 (NVMC, 1 KiB pages)",
+	.detect = nrf51_detect, .unlock = nrf_unlock, .erase = nrf_erase,
 	.mass_erase = nrf_mass_erase, .program = nrf_program, .lock = nrf_lock,
 };

@@ -821,7 +821,8 @@ const struct mpf_flash_driver mpf_flash_stm32h7 = {
 	.mass_erase = h7_mass_erase, .program = h7_program, .lock = h7_lock,
 };
 
-/* ---- F0/F1/F3: the FPEC (RM0008 3.3, RM0091 3.2, RM0316 4.2; doc/protocols.md section 5.7) ---- */
+/* ---- F0/F1/F3: the FPEC (RM0008 3.3, RM0091 3.2, RM0316 4.2;
+ * doc/protocols.md section 5.7) ---- */
 #define F1_KEYR(t)	((t)->regs + 0x04)
 #define F1_SR(t)	((t)->regs + 0x0C)
 #define F1_CR(t)	((t)->regs + 0x10)

@@ -14,7 +14,8 @@
  * STM32H563 quad-word 50 us, 8 KiB sector 2 ms, mass erase 100 ms;
  * STM32U575 quad-word 118 us, 8 KiB page and mass erase 1.5 ms; STM32WL55
  * and WB55 double word 82 us, page 22 ms (doc/protocols.md section 5.10);
- * STM32F767 in dual-bank mode at the F405's times.
+ * STM32F767 in dual-bank mode at the F405's times; nRF51822 word 41 us,
+ * page and erase all 21 ms (doc/protocols.md section 5.11).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -48,6 +49,7 @@ struct chip {
 	uint32_t sfr;			/* WB FLASH_SFR: where CPU2's pages start */
 	int dual;			/* F4 controller: two banks of F405 layout,
 					 * SNB 16-27 the second (F76x nDBANK clear) */
+	int nrf51;			/* NVMC without a CTRL-AP; UICR RBPCONF */
 };
 
 static const struct chip chips[] = {
@@ -60,6 +62,12 @@ static const struct chip chips[] = {
 	{ "nrf52840", CTL_NRF, 0x2BA01477, 0x410FC241, 0x24770011, 0,
 	  0x00000000, 0x100000, 4096, 0x20000000, 0x40000, 0, 0,
 	  0x10000000, 0x1000, 0x4001E000, 0, .wrap = 0x1000 },
+	/* nRF51822 QFAA (micro:bit v1): Cortex-M0, 256 x 1 KiB pages, no
+	 * CTRL-AP (nRF51 Series Reference Manual) */
+	{ "nrf51822", CTL_NRF, 0x0BB11477, 0x410CC200, 0x04770021, 0,
+	  0x00000000, 0x40000, 1024, 0x20000000, 0x4000, 0, 0,
+	  0x10000000, 0x1000, 0x4001E000, 0, .wrap = 0x400, .prog_us = 41,
+	  .page_us = 21000, .mass_us = 21000, .nrf51 = 1 },
 	/* STM32H743: Cortex-M7 whose AHB-AP increments TAR within 1 KiB only;
 	 * AXI SRAM as the main RAM, DTCM as the second */
 	{ "stm32h743", CTL_H7, 0x6BA02477, 0x411FC271, 0x84770001, 0x10036450,
@@ -286,7 +294,7 @@ static void sysreset(struct dapsim_target *t)
 	t->halted = (t->dhcsr_c & 1) && (t->demcr & 1);
 	if (t->halted)
 		t->dhcsr_c |= 2;
-	if (t->c->ctl == CTL_NRF)
+	if (t->c->ctl == CTL_NRF && !t->c->nrf51)
 		t->approtect = rd32(t->uicr + 0x208) != 0xFFFFFFFFu;
 }
 
@@ -332,6 +340,13 @@ struct dapsim_target *dapsim_target_new(const char *model)
 	} else if (c->ctl == CTL_L4) {
 		wr32(t->info + 0x7590, 0x00210045);
 		wr32(t->info + 0x75E0, c->flash_size / 1024);	/* flash size register */
+	} else if (c->nrf51) {
+		wr32(t->info + 0x10, 1024);		/* CODEPAGESIZE */
+		wr32(t->info + 0x14, 256);		/* CODESIZE */
+		wr32(t->info + 0x34, 2);		/* NUMRAMBLOCK */
+		wr32(t->info + 0x38, 0x2000);		/* SIZERAMBLOCKS */
+		wr32(t->info + 0x5C, 0xFFFF0087);	/* CONFIGID: HWID */
+		wr32(t->info + 0x100, 0xFFFFFFFF);	/* no INFO.PART */
 	} else {
 		wr32(t->info + 0x10, 4096);		/* CODEPAGESIZE */
 		wr32(t->info + 0x14, 256);		/* CODESIZE */
@@ -386,6 +401,10 @@ void dapsim_target_use_memory(struct dapsim_target *t, uint8_t *flash, uint8_t *
 
 void dapsim_target_protect(struct dapsim_target *t)
 {
+	if (t->c->nrf51) {
+		wr32(t->uicr + 0x004, 0xFFFF00FFu);	/* RBPCONF: PALL on */
+		return;
+	}
 	wr32(t->uicr + 0x208, 0);
 	t->approtect = t->c->ctl == CTL_NRF;
 	t->tzen = t->c->ctl == CTL_H5;
@@ -751,14 +770,17 @@ struct stm32_flash_regs {
 	void (*cr_write)(struct dapsim_target *t, uint32_t v);
 };
 
-static const struct stm32_flash_regs f4_regs = { 0x04, 0x0C, 0x1F3u, 0x10, 0x14, 0x80000000u, f4_cr_write };
-static const struct stm32_flash_regs l4_regs = { 0x08, 0x10, 0xC3FBu, 0x14, 0x20, 0x80000000u, l4_cr_write };
+static const struct stm32_flash_regs f4_regs = { 0x04, 0x0C, 0x1F3u, 0x10, 0x14, 0x80000000u,
+						 f4_cr_write };
+static const struct stm32_flash_regs l4_regs = { 0x08, 0x10, 0xC3FBu, 0x14, 0x20, 0x80000000u,
+						 l4_cr_write };
 /* U5 (RM0456 7.9): NSKEYR, NSSR (errors 0x20FA and EOP), NSCR, OPTR */
 static const struct stm32_flash_regs u5_regs = { 0x08, 0x20, 0x20FBu, 0x28, 0x40, 0x80000000u,
 						 l4_cr_write };
 static void f1_cr_write(struct dapsim_target *t, uint32_t v);
 /* F0/F1/F3 (RM0008 3.4): OBR as the option register; AR is the FPEC's own */
-static const struct stm32_flash_regs f1_regs = { 0x04, 0x0C, 0x34u, 0x10, 0x1C, 0x80u, f1_cr_write };
+static const struct stm32_flash_regs f1_regs = { 0x04, 0x0C, 0x34u, 0x10, 0x1C, 0x80u,
+						 f1_cr_write };
 
 /* Other registers (ACR, OPTKEYR, option writes) are accepted, not modelled. */
 static int stm32_reg_write(struct dapsim_target *t, const struct stm32_flash_regs *g,
@@ -808,7 +830,7 @@ static int nrf_flash_write(struct dapsim_target *t, uint32_t addr, int size, uin
 	} else {
 		flash_and(t, addr, b, 4);
 	}
-	set_busy(t, NRF_PROG_US);
+	set_busy(t, chip_us(t->c->prog_us, NRF_PROG_US));
 	return 0;
 }
 
@@ -828,18 +850,18 @@ static int nrf_reg_write(struct dapsim_target *t, uint32_t off, uint32_t v)
 			return 0;
 		}
 		if (off == 0x508) {
-			if (!in_flash(t, v) || (v & 0xFFF)) {
+			if (!in_flash(t, v) || (v & (t->c->page - 1))) {
 				violation(t, "ERASEPAGE 0x%08x is not a page", v);
 				return 0;
 			}
-			memset(t->flash + v, 0xFF, 4096);
+			memset(t->flash + v, 0xFF, t->c->page);
 			t->n.erases++;
-			set_busy(t, 85000);
+			set_busy(t, chip_us(t->c->page_us, 85000));
 		} else if (off == 0x50C && (v & 1)) {
 			memset(t->flash, 0xFF, t->c->flash_size);
 			memset(t->uicr, 0xFF, 0x1000);
 			t->n.mass_erases++;
-			set_busy(t, 200000);
+			set_busy(t, chip_us(t->c->mass_us, 200000));
 		} else if (off == 0x514 && (v & 1)) {
 			memset(t->uicr, 0xFF, 0x1000);
 			set_busy(t, 85000);
@@ -1548,7 +1570,7 @@ static int ap_access(struct dapsim_target *t, uint8_t a32, int rnw, uint32_t *da
 		t->ctrl |= 1u << 5;
 		return 4;
 	}
-	if (ap == 1 && t->c->ctl == CTL_NRF)
+	if (ap == 1 && t->c->ctl == CTL_NRF && !t->c->nrf51)
 		return ctrl_ap(t, reg, rnw, data);
 	if (ap == 0 && t->c->sys_ap)
 		return debug_apb(t, reg, rnw, data);

@@ -14,6 +14,7 @@
  *              quad-words; the core behind AP 1, the debug APB at AP 0
  *   stm32u575  L4 controller in the U5 non-secure layout, 2 banks of 128 x
  *              8 KiB pages, 128-bit quad-words
+ *   nrf51822   NVMC at 1 KiB pages, no CTRL-AP (micro:bit v1)
  *   stm32f767  F4 controller with nDBANK clear: two banks of the F405 layout
  *   stm32wl55, stm32wb55
  *              L4 controller at 0x58004000; the WB's pages from SFSA are
@@ -45,7 +46,8 @@ int dapsim_flash_erased(const struct dapsim_target *t);
  * process); their contents are used as they are. Then a power-on reset. */
 void dapsim_target_use_memory(struct dapsim_target *t, uint8_t *flash, uint8_t *uicr);
 /* Lock the nRF52 (UICR.APPROTECT = 0, effective from the next reset);
- * on the STM32H5 and U5, turn TrustZone on. */
+ * on the STM32H5 and U5, turn TrustZone on; on the nRF51, set read-back
+ * protection of all flash (UICR RBPCONF.PALL). */
 void dapsim_target_protect(struct dapsim_target *t);
 
 /* The option bytes swap the flash banks (STM32H5, U5, H7 SWAP_BANK):
