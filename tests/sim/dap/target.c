@@ -15,7 +15,8 @@
  * STM32U575 quad-word 118 us, 8 KiB page and mass erase 1.5 ms; STM32WL55
  * and WB55 double word 82 us, page 22 ms (doc/protocols.md section 5.10);
  * STM32F767 in dual-bank mode at the F405's times; nRF51822 word 41 us,
- * page and erase all 21 ms (doc/protocols.md section 5.11).
+ * page and erase all 21 ms (doc/protocols.md section 5.11); nRF5340 word
+ * 41 us, page 85 ms, erase all 170 ms (5.12).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -50,6 +51,9 @@ struct chip {
 	int dual;			/* F4 controller: two banks of F405 layout,
 					 * SNB 16-27 the second (F76x nDBANK clear) */
 	int nrf51;			/* NVMC without a CTRL-AP; UICR RBPCONF */
+	int nrf53;			/* nRF5340 application core: FICR at 0x00FF0000,
+					 * pages erased by a word of ones, no CTRL-AP
+					 * at AP 1 (the network core's AHB-AP) */
 };
 
 static const struct chip chips[] = {
@@ -68,6 +72,12 @@ static const struct chip chips[] = {
 	  0x00000000, 0x40000, 1024, 0x20000000, 0x4000, 0, 0,
 	  0x10000000, 0x1000, 0x4001E000, 0, .wrap = 0x400, .prog_us = 41,
 	  .page_us = 21000, .mass_us = 21000, .nrf51 = 1 },
+	/* nRF5340 application core: Cortex-M33, 256 x 4 KiB pages, NVMC at
+	 * 0x50039000 (nRF5340 Product Specification) */
+	{ "nrf5340", CTL_NRF, 0x6BA02477, 0x410FD214, 0x84770001, 0,
+	  0x00000000, 0x100000, 4096, 0x20000000, 0x80000, 0, 0,
+	  0x00FF0000, 0x1000, 0x50039000, 0, .wrap = 0x400, .prog_us = 41,
+	  .page_us = 85000, .mass_us = 170000, .nrf53 = 1 },
 	/* STM32H743: Cortex-M7 whose AHB-AP increments TAR within 1 KiB only;
 	 * AXI SRAM as the main RAM, DTCM as the second */
 	{ "stm32h743", CTL_H7, 0x6BA02477, 0x411FC271, 0x84770001, 0x10036450,
@@ -294,7 +304,7 @@ static void sysreset(struct dapsim_target *t)
 	t->halted = (t->dhcsr_c & 1) && (t->demcr & 1);
 	if (t->halted)
 		t->dhcsr_c |= 2;
-	if (t->c->ctl == CTL_NRF && !t->c->nrf51)
+	if (t->c->ctl == CTL_NRF && !t->c->nrf51 && !t->c->nrf53)
 		t->approtect = rd32(t->uicr + 0x208) != 0xFFFFFFFFu;
 }
 
@@ -340,6 +350,11 @@ struct dapsim_target *dapsim_target_new(const char *model)
 	} else if (c->ctl == CTL_L4) {
 		wr32(t->info + 0x7590, 0x00210045);
 		wr32(t->info + 0x75E0, c->flash_size / 1024);	/* flash size register */
+	} else if (c->nrf53) {
+		wr32(t->info + 0x20C, 0x5340);		/* INFO.PART */
+		wr32(t->info + 0x218, 512);		/* INFO.RAM (KiB) */
+		wr32(t->info + 0x220, 4096);		/* INFO.CODEPAGESIZE */
+		wr32(t->info + 0x224, 256);		/* INFO.CODESIZE */
 	} else if (c->nrf51) {
 		wr32(t->info + 0x10, 1024);		/* CODEPAGESIZE */
 		wr32(t->info + 0x14, 256);		/* CODESIZE */
@@ -814,6 +829,12 @@ static int nrf_flash_write(struct dapsim_target *t, uint32_t addr, int size, uin
 {
 	uint8_t b[4], *p;
 
+	if (t->c->nrf53 && t->nvmc_config == 2 && v == 0xFFFFFFFFu && !(addr & (t->c->page - 1))) {
+		memset(t->flash + addr, 0xFF, t->c->page);	/* a page erase */
+		t->n.erases++;
+		set_busy(t, t->c->page_us);
+		return 0;
+	}
 	if (t->nvmc_config != 1) {
 		violation(t, "write to flash 0x%08x with NVMC.CONFIG %u (not WEN)", addr, t->nvmc_config);
 		return -1;
@@ -850,6 +871,10 @@ static int nrf_reg_write(struct dapsim_target *t, uint32_t off, uint32_t v)
 			return 0;
 		}
 		if (off == 0x508) {
+			if (t->c->nrf53) {
+				violation(t, "ERASEPAGE written: the nRF5340 NVMC has none");
+				return 0;
+			}
 			if (!in_flash(t, v) || (v & (t->c->page - 1))) {
 				violation(t, "ERASEPAGE 0x%08x is not a page", v);
 				return 0;
@@ -1570,7 +1595,7 @@ static int ap_access(struct dapsim_target *t, uint8_t a32, int rnw, uint32_t *da
 		t->ctrl |= 1u << 5;
 		return 4;
 	}
-	if (ap == 1 && t->c->ctl == CTL_NRF && !t->c->nrf51)
+	if (ap == 1 && t->c->ctl == CTL_NRF && !t->c->nrf51 && !t->c->nrf53)
 		return ctrl_ap(t, reg, rnw, data);
 	if (ap == 0 && t->c->sys_ap)
 		return debug_apb(t, reg, rnw, data);

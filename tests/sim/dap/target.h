@@ -15,6 +15,8 @@
  *   stm32u575  L4 controller in the U5 non-secure layout, 2 banks of 128 x
  *              8 KiB pages, 128-bit quad-words
  *   nrf51822   NVMC at 1 KiB pages, no CTRL-AP (micro:bit v1)
+ *   nrf5340    application core: NVMC at 0x50039000, pages erased by a word
+ *              of ones
  *   stm32f767  F4 controller with nDBANK clear: two banks of the F405 layout
  *   stm32wl55, stm32wb55
  *              L4 controller at 0x58004000; the WB's pages from SFSA are

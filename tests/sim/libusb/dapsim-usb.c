@@ -15,7 +15,7 @@ int dapsim_usb_target(struct usbsim_dev *dev, struct dapsim_usb *u)
 		fprintf(stderr, "usbsim: %s: target=%s: want stm32f405, stm32l476, nrf52840, "
 			"stm32h743, stm32g071, stm32l073, stm32l152, stm32f103, stm32f072, "
 			"stm32f303, stm32h563, stm32u575, stm32wl55, stm32wb55, "
-			"stm32f767, nrf51822 or stm32l552\n", dev->name, model);
+			"stm32f767, nrf51822, nrf5340 or stm32l552\n", dev->name, model);
 		return -1;
 	}
 	flash = usbsim_state_map(dev, "flash", dapsim_flash_size(u->t), dapsim_flash_erased(u->t),
