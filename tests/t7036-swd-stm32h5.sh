@@ -11,6 +11,7 @@ the bank the address means, and a part with TrustZone on is refused
 before anything is erased.'
 . "${MPF_SRC:-.}/tests/lib.sh"
 . "$MPF_SRC/tests/sim/libusb/env.sh"
+. "$MPF_SRC/tests/sim/dap/banks.sh"
 
 erases() { usbsim_count "erase [0-9]"; }
 ffs() { test "$(tr -d "\377" <"$1" | wc -c)" = 0; }
@@ -24,33 +25,14 @@ test_expect_success USBSIM 'info finds the core behind AP 1 and names the part' 
 	grep -q "\"flash_size\":2097152" rec
 '
 
-# 20001 bytes from 0x080FF000: the last sector of bank 1, two of bank 2
-test_expect_success USBSIM 'write across the banks verifies and erases three sectors' '
-	head -c 20001 /dev/urandom >fw.bin &&
-	before=$(erases) &&
-	usbsim mpf-swd --address 0x080FF000 write fw.bin -o jsonl >rec &&
-	test "$(json_field rec flashed.verified)" = true &&
-	test $(($(erases) - before)) = 3 &&
-	usbsim mpf-swd read 0x080FF000 20001 back.bin >/dev/null &&
-	cmp fw.bin back.bin &&
-	test "$(usbsim_count violation)" = 0
-'
-
-test_expect_success USBSIM 'a sector of bank 2 is erased there, bank 1 keeps its own' '
-	head -c 4096 /dev/urandom >b1.bin &&
-	usbsim mpf-swd --address 0x08000000 write b1.bin >/dev/null &&
-	usbsim mpf-swd --address 0x08100000 erase >/dev/null &&
-	usbsim mpf-swd read 0x08100000 8192 s.bin >/dev/null && ffs s.bin &&
-	usbsim mpf-swd read 0x08000000 4096 back.bin >/dev/null && cmp b1.bin back.bin &&
-	usbsim mpf-swd read 0x08102000 4096 back.bin >/dev/null &&
-	dd if=fw.bin bs=4096 skip=3 count=1 2>/dev/null | cmp - back.bin
-'
+# bank 1 from 0x080F0000: eight 8 KiB sectors; bank 2 to 0x08120000: sixteen
+banks_across stm32h563 24
 
 test_expect_success USBSIM 'erase --all empties both banks' '
 	usbsim mpf-swd erase --all >/dev/null &&
 	test "$(usbsim_count "mass erase")" = 1 &&
 	usbsim mpf-swd read 0x08000000 4096 back.bin >/dev/null && ffs back.bin &&
-	usbsim mpf-swd read 0x080FF000 20001 back.bin >/dev/null && ffs back.bin
+	usbsim mpf-swd read 0x080F0000 196608 back.bin >/dev/null && ffs back.bin
 '
 
 usbsim_devices "cmsisdap:serial=H5SWAP:target=stm32h563:swap_bank=1:time_scale=0.01"
@@ -67,9 +49,9 @@ for st in "3:fw=7" "2.1:fw=40"; do
 	usbsim_devices "stlink:version=${st%%:*}:${st#*:}:serial=STLH5${st%%:*}:target=stm32h563:time_scale=0.01"
 
 	test_expect_success USBSIM "through an ST-LINK/V${st%%:*} (${st#*:}): memory through AP 1" '
-		usbsim mpf-swd --address 0x080FF000 write fw.bin -o jsonl >rec &&
+		usbsim mpf-swd --address 0x080F0000 write fw.bin -o jsonl >rec &&
 		test "$(json_field rec flashed.verified)" = true &&
-		usbsim mpf-swd read 0x080FF000 20001 back.bin >/dev/null &&
+		usbsim mpf-swd read 0x080F0000 196608 back.bin >/dev/null &&
 		cmp fw.bin back.bin &&
 		test "$(usbsim_count violation)" = 0
 	'

@@ -11,34 +11,9 @@ read and left as it is.'
 . "${MPF_SRC:-.}/tests/lib.sh"
 . "$MPF_SRC/tests/sim/libusb/env.sh"
 
-erases() { usbsim_count "erase [0-9]"; }
+. "$MPF_SRC/tests/sim/dap/banks.sh"
+
 ffs() { test "$(tr -d "\377" <"$1" | wc -c)" = 0; }
-
-# across MODEL SECTORS_ERASED: 0x30000 bytes from 0x080F0000 (the last
-# sector of bank 1, the first sectors of bank 2)
-across() {
-	test_expect_success USBSIM "$1: an image across both banks is written and verified" "
-		head -c 196608 /dev/urandom >fw.bin &&
-		before=\$(erases) &&
-		usbsim mpf-swd --address 0x080F0000 write fw.bin -o jsonl >rec &&
-		test \"\$(json_field rec flashed.verified)\" = true &&
-		test \$((\$(erases) - before)) = $2 &&
-		usbsim mpf-swd read 0x080F0000 196608 back.bin >/dev/null &&
-		cmp fw.bin back.bin &&
-		test \"\$(usbsim_count violation)\" = 0
-	"
-
-	test_expect_success USBSIM "$1: a sector of bank 2 is erased there, bank 1 keeps its own" "
-		head -c 4096 /dev/urandom >b1.bin &&
-		usbsim mpf-swd --address 0x08000000 write b1.bin >/dev/null &&
-		usbsim mpf-swd --address 0x08100000 erase >/dev/null &&
-		usbsim mpf-swd read 0x08100000 4096 s.bin >/dev/null && ffs s.bin &&
-		usbsim mpf-swd read 0x08000000 4096 back.bin >/dev/null && cmp b1.bin back.bin &&
-		usbsim mpf-swd read 0x080F0000 65536 back.bin >/dev/null &&
-		head -c 65536 fw.bin | cmp - back.bin &&
-		test \"\$(usbsim_count violation)\" = 0
-	"
-}
 
 usbsim_devices "cmsisdap:serial=F7:target=stm32f767:time_scale=0.001"
 
@@ -50,7 +25,7 @@ test_expect_success USBSIM 'stm32f767: info names the part and its 2 MiB' '
 '
 
 # bank 1 sector 11 (128 KiB), bank 2 sectors 0-4 (4 x 16 KiB, 64 KiB)
-across stm32f767 6
+banks_across stm32f767 6
 
 test_expect_success USBSIM 'stm32f767: erase --all erases both banks at once' '
 	usbsim mpf-swd erase --all >/dev/null &&
@@ -61,12 +36,12 @@ test_expect_success USBSIM 'stm32f767: erase --all erases both banks at once' '
 
 usbsim_devices "cmsisdap:serial=H7:target=stm32h743:time_scale=0.001"
 # bank 1 sector 7, bank 2 sector 0
-across stm32h743 2
+banks_across stm32h743 2
 
 usbsim_devices "cmsisdap:serial=H7SWAP:target=stm32h743:swap_bank=1:time_scale=0.001"
-across "stm32h743 with SWAP_BANK" 2
+banks_across "stm32h743 with SWAP_BANK" 2
 
 usbsim_devices "stlink:version=3:serial=STLF7:target=stm32f767:time_scale=0.001"
-across "stm32f767 through an ST-LINK/V3" 6
+banks_across "stm32f767 through an ST-LINK/V3" 6
 
 test_done

@@ -100,6 +100,23 @@ int mpf_nrf52_recover(struct mpf_adiv5 *a, struct mpf_buf *err)
 	return MPF_OK;
 }
 
+/* What every nRF detect fills in: flash from 0 in pages, RAM at
+ * 0x20000000 (ram_size in bytes), the NVMC at regs; returns 1. */
+static int nrf_target(struct mpf_target *t, const char *cpus, uint32_t id, uint32_t pgsz,
+		      uint32_t npg, uint32_t ram_size, uint32_t regs)
+{
+	t->cpus = cpus;
+	t->idcode = id;
+	t->flash_base = 0;
+	t->flash_size = pgsz * npg;
+	t->page = pgsz;
+	t->unit = 4;
+	t->regs = regs;
+	t->ram_base = 0x20000000;
+	t->ram_size = ram_size;
+	return 1;
+}
+
 static int nrf_detect(struct mpf_adiv5 *a, struct mpf_target *t, struct mpf_buf *err)
 {
 	uint32_t part, pgsz, npg, ram, variant;
@@ -123,16 +140,7 @@ static int nrf_detect(struct mpf_adiv5 *a, struct mpf_target *t, struct mpf_buf 
 		return mpf_errf(err, MPF_ERR_PROTO, "nRF%x FICR: implausible flash geometry "
 				"%u pages of %u bytes", part, npg, pgsz);
 	snprintf(t->name, sizeof(t->name), "nRF%x", part);
-	t->cpus = parts[i].cpus;
-	t->idcode = part;
-	t->flash_base = 0;
-	t->flash_size = pgsz * npg;
-	t->page = pgsz;
-	t->unit = 4;
-	t->regs = NVMC;
-	t->ram_base = 0x20000000;
-	t->ram_size = ram < 0x10000 ? ram * 1024 : 0;
-	return 1;
+	return nrf_target(t, parts[i].cpus, part, pgsz, npg, ram < 0x10000 ? ram * 1024 : 0, NVMC);
 }
 
 static int nvmc_wait(struct mpf_adiv5 *a, const struct mpf_target *t, unsigned ms,
@@ -239,16 +247,8 @@ static int nrf51_detect(struct mpf_adiv5 *a, struct mpf_target *t, struct mpf_bu
 		return mpf_errf(err, MPF_ERR_PERM, "nRF51 (HWID 0x%04x) has read-back protection "
 				"of all flash (UICR RBPCONF 0x%08x): refused", hwid & 0xFFFF, rbp);
 	snprintf(t->name, sizeof(t->name), "nRF51 (HWID 0x%04x)", hwid & 0xFFFF);
-	t->cpus = "NRF51";
-	t->idcode = hwid & 0xFFFF;
-	t->flash_base = 0;
-	t->flash_size = pgsz * npg;
-	t->page = pgsz;
-	t->unit = 4;
-	t->regs = NVMC;
-	t->ram_base = 0x20000000;
-	t->ram_size = nram <= 4 && ramblk <= 0x8000 ? nram * ramblk : 0;
-	return 1;
+	return nrf_target(t, "NRF51", hwid & 0xFFFF, pgsz, npg,
+			  nram <= 4 && ramblk <= 0x8000 ? nram * ramblk : 0, NVMC);
 }
 
 const struct mpf_flash_driver mpf_flash_nrf51 = {
@@ -286,16 +286,8 @@ static int nrf53_detect(struct mpf_adiv5 *a, struct mpf_target *t, struct mpf_bu
 		return mpf_errf(err, MPF_ERR_PROTO, "nRF5340 FICR: implausible flash geometry "
 				"%u pages of %u bytes", npg, pgsz);
 	snprintf(t->name, sizeof(t->name), "nRF5340 application core");
-	t->cpus = "NRF5340";
-	t->idcode = part;
-	t->flash_base = 0;
-	t->flash_size = pgsz * npg;
-	t->page = pgsz;
-	t->unit = 4;
-	t->regs = NRF53_NVMC;
-	t->ram_base = 0x20000000;
-	t->ram_size = ram < 0x10000 ? ram * 1024 : 0;
-	return 1;
+	return nrf_target(t, "NRF5340", part, pgsz, npg, ram < 0x10000 ? ram * 1024 : 0,
+			  NRF53_NVMC);
 }
 
 /* No ERASEPAGE: with CONFIG at erase, a word of 0xFFFFFFFF written at the
