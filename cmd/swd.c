@@ -1,4 +1,4 @@
-/* swd.c - mpf-swd: program STM32, nRF52 and RP2040 boards through a CMSIS-DAP or
+/* swd.c - mpf-swd: program STM32, nRF51/52/53 and RP2040 boards through a CMSIS-DAP or
  * ST-LINK debug probe over SWD, register-level, without Python or CMSIS packs
  * (Arm CMSIS-DAP, ADIv5; doc/protocols.md 4-5; lib/proto/cmsis_dap, stlink,
  * lib/flash/adiv5, cortex_m, swd_target).
@@ -668,20 +668,22 @@ static const char *const swd_conflicts[] = { "all address", NULL };
 
 const struct mpf_applet swd_applet = {
 	.name = "swd",
-	.summary = "program STM32 and nRF52 boards through a CMSIS-DAP or ST-LINK probe (SWD)",
+	.summary = "program STM32, nRF51 and nRF52 boards through a CMSIS-DAP or ST-LINK probe (SWD)",
 	.usage = "mpf-swd [options] < records",
 	.description =
 		"mpf-swd talks to a CMSIS-DAP debug probe (v2 over USB bulk endpoints, or v1 "
 		"over HID) or an ST-LINK (V2, the V2-1 of Nucleo and Discovery boards, V3 and "
 		"V3MINIE, in ST's own protocol: the probe does memory access itself) and "
-		"programs the target's flash at register level: STM32F2/F4/F7, "
-		"STM32L4/G4/G0, STM32L0/L1 and STM32H74x/72x through their flash controllers, "
-		"nRF52 through the NVMC, and the RP2040's QSPI flash through its boot ROM's "
-		"flash functions, called on core 0. It needs no bootloader on the board, so it "
-		"also revives boards whose firmware is broken.\n"
+		"programs the target's flash at register level: STM32F2/F4/F7 (F76x in either "
+		"bank mode), STM32L4/G4/G0, STM32L0/L1, STM32F0/F1/F3, STM32H5, STM32U5, STM32WL, "
+		"STM32WB (the pages below its radio core's) and STM32H74x/72x through their flash "
+		"controllers, nRF51, nRF52 and the nRF5340 application core through the NVMC, and the "
+		"RP2040's QSPI flash through its boot ROM's flash functions, called on core 0. "
+		"It needs no bootloader on the board, so it also revives boards whose firmware "
+		"is broken.\n"
 		"\n"
 		"The target is identified by its DBGMCU idcode and flash size register "
-		"(STM32) or FICR (nRF52); --target picks the flash driver instead. An STM32 of "
+		"(STM32) or FICR (nRF); --target picks the flash driver instead. An STM32 of "
 		"another family is refused by the name its device id gives, never programmed "
 		"by a neighbouring family's driver. write "
 		"knows a file by its content, not its name, and takes .elf (PT_LOAD segments "

@@ -379,15 +379,20 @@ int mpf_adiv5_mem_ap(struct mpf_adiv5 *a, uint8_t ap, struct mpf_buf *err)
 	return MPF_OK;
 }
 
-static void q_csw_tar(struct mpf_adiv5 *a, uint32_t addr)
+static void q_csw_size_tar(struct mpf_adiv5 *a, uint32_t addr, uint32_t size)
 {
-	uint32_t csw = CSW_AHB_DEFAULT | CSW_ADDRINC_SINGLE | CSW_SIZE32;
+	uint32_t csw = CSW_AHB_DEFAULT | CSW_ADDRINC_SINGLE | size;
 
 	if (a->csw != csw)
 		mpf_adiv5_q_ap_write(a, a->ap, AP_CSW, csw);
 	if (a->tar != addr)
 		mpf_adiv5_q_ap_write(a, a->ap, AP_TAR, addr);
 	q_select(a, a->ap, AP_DRW);
+}
+
+static void q_csw_tar(struct mpf_adiv5 *a, uint32_t addr)
+{
+	q_csw_size_tar(a, addr, CSW_SIZE32);
 }
 
 /* TAR after n word accesses from addr: it wraps inside the window. */
@@ -448,6 +453,20 @@ static void dap_q_mem(struct mpf_adiv5 *a, uint32_t addr, uint32_t *words, uint3
 void mpf_adiv5_q_write(struct mpf_adiv5 *a, uint32_t addr, uint32_t *words, uint32_t n)
 {
 	a->ops->q_mem(a, addr, words, n, 0);
+}
+
+/* The half-word goes in the lanes of its address; TAR then moves by two
+ * within the window. */
+static void dap_q_write16(struct mpf_adiv5 *a, uint32_t addr, uint16_t v)
+{
+	q_csw_size_tar(a, addr, CSW_SIZE16);
+	mpf_dap_q_write(a->dap, AP_REQ(AP_DRW), (uint32_t)v << (8 * (addr & 2)));
+	a->tar = (addr & ~(a->wrap - 1)) | ((addr + 2) & (a->wrap - 1));
+}
+
+void mpf_adiv5_q_write16(struct mpf_adiv5 *a, uint32_t addr, uint16_t v)
+{
+	a->ops->q_write16(a, addr, v);
 }
 
 static void mpf_adiv5_q_read(struct mpf_adiv5 *a, uint32_t addr, uint32_t *words, uint32_t n)
@@ -530,6 +549,7 @@ static const struct mpf_adiv5_ops dap_ops = {
 	.q_ap_poll = dap_q_ap_poll,
 	.q_mem = dap_q_mem,
 	.q_poll32 = dap_q_poll32,
+	.q_write16 = dap_q_write16,
 	.run = run,
 	.nreset = dap_nreset,
 	.disconnect = dap_disconnect,

@@ -43,6 +43,7 @@
 #define AP_BASE	0xF8
 #define AP_IDR	0xFC
 
+#define CSW_SIZE16	0x1
 #define CSW_SIZE32	0x2
 #define CSW_ADDRINC_SINGLE 0x10
 #define CSW_DEVICEEN	(1u << 6)
@@ -67,6 +68,7 @@ struct mpf_adiv5_ops {
 			  uint32_t match);
 	void (*q_mem)(struct mpf_adiv5 *a, uint32_t addr, uint32_t *words, uint32_t n, int rd);
 	void (*q_poll32)(struct mpf_adiv5 *a, uint32_t addr, uint32_t mask, uint32_t match);
+	void (*q_write16)(struct mpf_adiv5 *a, uint32_t addr, uint16_t v);
 	int (*run)(struct mpf_adiv5 *a, struct mpf_buf *err);
 	/* nRESET: 0 held low, 1 released */
 	int (*nreset)(struct mpf_adiv5 *a, int level, struct mpf_buf *err);
@@ -126,6 +128,13 @@ void mpf_adiv5_q_read32(struct mpf_adiv5 *a, uint32_t addr, uint32_t *v);
 /* Queue a read that the probe repeats until (value & mask) == match. */
 void mpf_adiv5_q_poll32(struct mpf_adiv5 *a, uint32_t addr, uint32_t mask, uint32_t match);
 void mpf_adiv5_q_write(struct mpf_adiv5 *a, uint32_t addr, uint32_t *words, uint32_t n);
+/* One half-word access (addr 2-byte aligned): the MEM-AP at CSW size 16,
+ * the value in the byte lanes of its address (ADIv5 C2.2.4). For flash
+ * controllers that take half-words only (STM32F0/F1/F3). */
+void mpf_adiv5_q_write16(struct mpf_adiv5 *a, uint32_t addr, uint16_t v);
+/* MPF_OK when the probe can make 16-bit accesses, else MPF_ERR_SUPP
+ * saying why (asked before anything is erased). */
+int mpf_adiv5_mem16(struct mpf_adiv5 *a, struct mpf_buf *err);
 int mpf_adiv5_read32(struct mpf_adiv5 *a, uint32_t addr, uint32_t *v, struct mpf_buf *err);
 int mpf_adiv5_write32(struct mpf_adiv5 *a, uint32_t addr, uint32_t v, struct mpf_buf *err);
 int mpf_adiv5_read(struct mpf_adiv5 *a, uint32_t addr, uint32_t *words, uint32_t n,

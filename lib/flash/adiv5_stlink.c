@@ -176,6 +176,25 @@ static void st_q_mem(struct mpf_adiv5 *a, uint32_t addr, uint32_t *words, uint32
 	latch(a, rc, &e);
 }
 
+/* The 16-bit memory command (firmware V2 J26 and later, every V3); older
+ * firmware is refused by the probe layer with its version. */
+static void st_q_write16(struct mpf_adiv5 *a, uint32_t addr, uint16_t v)
+{
+	struct mpf_buf e = MPF_BUF_INIT;
+	uint8_t b[2] = { (uint8_t)v, (uint8_t)(v >> 8) };
+
+	if (a->q_rc < 0)
+		return;
+	latch(a, mpf_stlink_write(a->st, a->ap, addr, b, 2, 2, &e), &e);
+}
+
+/* A CMSIS-DAP probe sets CSW itself; an ST-LINK's firmware must have the
+ * command: an empty write asks the probe layer's own check. */
+int mpf_adiv5_mem16(struct mpf_adiv5 *a, struct mpf_buf *err)
+{
+	return a->st ? mpf_stlink_write(a->st, a->ap, 0, NULL, 0, 2, err) : MPF_OK;
+}
+
 static int st_run(struct mpf_adiv5 *a, struct mpf_buf *err)
 {
 	int rc = a->q_rc;
@@ -209,6 +228,7 @@ static const struct mpf_adiv5_ops stlink_ops = {
 	.q_ap_poll = st_q_ap_poll,
 	.q_mem = st_q_mem,
 	.q_poll32 = st_q_poll32,
+	.q_write16 = st_q_write16,
 	.run = st_run,
 	.nreset = st_nreset,
 	.disconnect = st_disconnect,

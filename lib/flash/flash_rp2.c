@@ -7,7 +7,7 @@
  * address in r7 and stops at a breakpoint when it returns: connect the
  * QSPI pads (IF), leave XIP (EX), erase (RE) and program (RP), then flush
  * the XIP cache (FC) and enter XIP again (CX) so that flash reads back at
- * 0x10000000 (RP2040 datasheet 2.8.3 and 2.3.4; doc/protocols.md 5.7).
+ * 0x10000000 (RP2040 datasheet 2.8.3 and 2.3.4; doc/protocols.md 5.13).
  */
 #include <stdio.h>
 #include <string.h>

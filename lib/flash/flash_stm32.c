@@ -1,7 +1,10 @@
 /* flash_stm32.c - STM32 flash controllers at register level: F2/F4/F7,
- * L4/G4/G0, H7 and L0/L1 (ST RM0090, RM0351, RM0440, RM0444, RM0433,
- * RM0377 and RM0038, "Embedded Flash memory", as OpenOCD stm32f2x.c,
- * stm32l4x.c, stm32h7x.c, stm32lx.c apply them; doc/protocols.md 5.1-5.4, 5.6). STM32s of other families are refused by name.
+ * L4/G4/G0, H7, L0/L1, F0/F1/F3 and H5 (ST RM0090, RM0351, RM0440, RM0444,
+ * RM0433, RM0377, RM0038, RM0008, RM0091 and RM0316, "Embedded Flash
+ * memory", as OpenOCD stm32f2x.c, stm32l4x.c, stm32h7x.c, stm32lx.c,
+ * stm32f1x.c apply them; doc/protocols.md 5.1-5.4, 5.6, 5.7), H5, U5, WL
+ * and WB (RM0481, RM0456, RM0461, RM0434; 5.8-5.10). STM32s of other
+ * families are refused by name.
  *
  * Programming streams words straight into flash through the MEM-AP: while
  * the controller is busy the AHB stalls the next write, which the probe
@@ -13,6 +16,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "log.h"
 #include "swd_target.h"
 
 #define KEY1 0x45670123u
@@ -20,6 +24,8 @@
 #define DBGMCU_IDCODE		0xE0042000u
 #define DBGMCU_IDCODE_H7	0x5C001000u
 #define DBGMCU_IDCODE_M0	0x40015800u	/* Cortex-M0/M0+ parts: F0, G0, L0 */
+#define DBGMCU_IDCODE_H5	0x44024000u
+#define DBGMCU_IDCODE_U5	0xE0044000u
 
 struct stm32_part {
 	uint16_t dev;
@@ -124,6 +130,93 @@ static const struct stm32_part l1_parts[] = {
 	{ 0 }
 };
 
+/* F1 (RM0008), F3 (RM0316) and F0 (RM0091): the FPEC, half-word
+ * programming. The F1 XL density (0x430), whose second bank has its own
+ * registers, is refused by name below. */
+static const struct stm32_part f1_parts[] = {
+	{ .dev = 0x412, .name = "STM32F10x low density", .cpus = "STM32F101,STM32F102,STM32F103",
+	  .fsize_reg = 0x1FFFF7E0, .sector0 = 1024, .ram_size = 0x2800 },
+	{ .dev = 0x410, .name = "STM32F10x medium density",
+	  .cpus = "STM32F101,STM32F102,STM32F103",
+	  .fsize_reg = 0x1FFFF7E0, .sector0 = 1024, .ram_size = 0x5000 },
+	{ .dev = 0x414, .name = "STM32F10x high density", .cpus = "STM32F101,STM32F103",
+	  .fsize_reg = 0x1FFFF7E0, .sector0 = 2048, .ram_size = 0x10000 },
+	{ .dev = 0x418, .name = "STM32F105/107", .cpus = "STM32F105,STM32F107",
+	  .fsize_reg = 0x1FFFF7E0, .sector0 = 2048, .ram_size = 0x10000 },
+	{ .dev = 0x420, .name = "STM32F100 low/medium density", .cpus = "STM32F100",
+	  .fsize_reg = 0x1FFFF7E0, .sector0 = 1024, .ram_size = 0x2000 },
+	{ .dev = 0x428, .name = "STM32F100 high density", .cpus = "STM32F100",
+	  .fsize_reg = 0x1FFFF7E0, .sector0 = 2048, .ram_size = 0x8000 },
+	{ 0 }
+};
+
+static const struct stm32_part f3_parts[] = {
+	{ .dev = 0x422, .name = "STM32F302xB/C, F303xB/C", .cpus = "STM32F302,STM32F303,STM32F358",
+	  .fsize_reg = 0x1FFFF7CC, .sector0 = 2048, .ram_size = 0xA000 },
+	{ .dev = 0x438, .name = "STM32F303x6/8, F334", .cpus = "STM32F303,STM32F334,STM32F328",
+	  .fsize_reg = 0x1FFFF7CC, .sector0 = 2048, .ram_size = 0x3000 },
+	{ .dev = 0x439, .name = "STM32F301, F302x6/8", .cpus = "STM32F301,STM32F302,STM32F318",
+	  .fsize_reg = 0x1FFFF7CC, .sector0 = 2048, .ram_size = 0x4000 },
+	{ .dev = 0x446, .name = "STM32F302xD/E, F303xD/E", .cpus = "STM32F302,STM32F303,STM32F398",
+	  .fsize_reg = 0x1FFFF7CC, .sector0 = 2048, .ram_size = 0x10000 },
+	{ .dev = 0x432, .name = "STM32F37x", .cpus = "STM32F37,STM32F38",
+	  .fsize_reg = 0x1FFFF7CC, .sector0 = 2048, .ram_size = 0x8000 },
+	{ 0 }
+};
+
+static const struct stm32_part f0_parts[] = {
+	{ .dev = 0x444, .name = "STM32F03x", .cpus = "STM32F030,STM32F031,STM32F038",
+	  .fsize_reg = 0x1FFFF7CC, .sector0 = 1024, .ram_size = 0x1000 },
+	{ .dev = 0x445, .name = "STM32F04x, F070x6", .cpus = "STM32F04,STM32F070",
+	  .fsize_reg = 0x1FFFF7CC, .sector0 = 1024, .ram_size = 0x1800 },
+	{ .dev = 0x440, .name = "STM32F05x, F030x8", .cpus = "STM32F05,STM32F030",
+	  .fsize_reg = 0x1FFFF7CC, .sector0 = 1024, .ram_size = 0x2000 },
+	{ .dev = 0x448, .name = "STM32F07x", .cpus = "STM32F07",
+	  .fsize_reg = 0x1FFFF7CC, .sector0 = 2048, .ram_size = 0x4000 },
+	{ .dev = 0x442, .name = "STM32F09x, F030xC", .cpus = "STM32F09,STM32F030",
+	  .fsize_reg = 0x1FFFF7CC, .sector0 = 2048, .ram_size = 0x8000 },
+	{ 0 }
+};
+
+/* H5 (RM0481): two banks of 8 KiB sectors, each half the flash; the
+ * H503 (0x474) and H52x/53x (0x478) are refused by name below. */
+static const struct stm32_part h5_parts[] = {
+	{ .dev = 0x484, .name = "STM32H562/563/573", .cpus = "STM32H562,STM32H563,STM32H573",
+	  .fsize_reg = 0x08FFF80C, .sector0 = 8192, .ram_size = 0xA0000, .dual = 1 },
+	{ 0 }
+};
+
+/* U5 (RM0456): the L4 controller in its non-secure layout, 8 KiB pages,
+ * 128-bit quad-words; 0x455 (U535/545) and 0x476 as the others. */
+static const struct stm32_part u5_parts[] = {
+	{ .dev = 0x482, .name = "STM32U575/585", .cpus = "STM32U575,STM32U585",
+	  .fsize_reg = 0x0BFA07A0, .sector0 = 8192, .ram_size = 0xC0000, .dual = 2 },
+	{ .dev = 0x481, .name = "STM32U59x/5Ax", .cpus = "STM32U59,STM32U5A",
+	  .fsize_reg = 0x0BFA07A0, .sector0 = 8192, .ram_size = 0x270000, .dual = 2 },
+	{ .dev = 0x476, .name = "STM32U5Fx/5Gx", .cpus = "STM32U5F,STM32U5G",
+	  .fsize_reg = 0x0BFA07A0, .sector0 = 8192, .ram_size = 0x2F0000, .dual = 2 },
+	{ .dev = 0x455, .name = "STM32U535/545", .cpus = "STM32U535,STM32U545",
+	  .fsize_reg = 0x0BFA07A0, .sector0 = 8192, .ram_size = 0x40000, .dual = 2 },
+	{ 0 }
+};
+
+/* WL (RM0461) and WB (RM0434): the L4 controller at 0x58004000, one bank. */
+static const struct stm32_part wl_parts[] = {
+	{ .dev = 0x497, .name = "STM32WLE5/WL55", .cpus = "STM32WLE5,STM32WLE4,STM32WL55,STM32WL54",
+	  .fsize_reg = 0x1FFF75E0, .sector0 = 2048, .ram_size = 0x10000 },
+	{ 0 }
+};
+
+static const struct stm32_part wb_parts[] = {
+	{ .dev = 0x495, .name = "STM32WB50/55", .cpus = "STM32WB50,STM32WB55",
+	  .fsize_reg = 0x1FFF75E0, .sector0 = 4096, .ram_size = 0x30000 },
+	{ .dev = 0x496, .name = "STM32WB30/35", .cpus = "STM32WB30,STM32WB35",
+	  .fsize_reg = 0x1FFF75E0, .sector0 = 4096, .ram_size = 0x8000 },
+	{ .dev = 0x494, .name = "STM32WB10/15", .cpus = "STM32WB10,STM32WB15",
+	  .fsize_reg = 0x1FFF75E0, .sector0 = 2048, .ram_size = 0x3000 },
+	{ 0 }
+};
+
 static const struct stm32_part h7_parts[] = {
 	{ .dev = 0x450, .name = "STM32H74x/75x",
 	  .cpus = "STM32H742,STM32H743,STM32H745,STM32H747,STM32H750,STM32H753,STM32H755,STM32H757",
@@ -207,6 +300,8 @@ static int sr_check(uint32_t sr, uint32_t mask, const char *what, uint32_t addr,
 #define F4_KEYR(t)	((t)->regs + 0x04)
 #define F4_SR(t)	((t)->regs + 0x0C)
 #define F4_CR(t)	((t)->regs + 0x10)
+#define F4_OPTCR(t)	((t)->regs + 0x14)
+#define F7_OPTCR_NDBANK	(1u << 29)
 #define F4_CR_PG	(1u << 0)
 #define F4_CR_SER	(1u << 1)
 #define F4_CR_MER	(1u << 2)
@@ -216,6 +311,24 @@ static int sr_check(uint32_t sr, uint32_t mask, const char *what, uint32_t addr,
 #define F4_CR_LOCK	(1u << 31)
 #define F4_SR_BSY	(1u << 16)
 #define F4_SR_ERR	0x1F2u	/* OPERR WRPERR PGAERR PGPERR PGSERR RDERR */
+
+/* F76x/77x (RM0410 3.3.2, 3.7.6): OPTCR.nDBANK clear splits the flash into
+ * two banks, each laid out as a 16 KiB-sector F4 bank, bank 2 from half
+ * way (sectors 12-23, SNB 16-27); set, one bank of 32 KiB sectors. The
+ * option is read, never changed. */
+static int f7_banks(struct mpf_adiv5 *a, struct mpf_target *t, struct mpf_buf *err)
+{
+	uint32_t optcr;
+	int rc = mpf_adiv5_read32(a, F4_OPTCR(t), &optcr, err);
+
+	if (rc < 0)
+		return rc;
+	if (!(optcr & F7_OPTCR_NDBANK)) {
+		t->sector0 = 16384;
+		t->bank_size = t->flash_size / 2;
+	}
+	return 1;
+}
 
 static int f4_detect(struct mpf_adiv5 *a, struct mpf_target *t, struct mpf_buf *err)
 {
@@ -229,7 +342,7 @@ static int f4_detect(struct mpf_adiv5 *a, struct mpf_target *t, struct mpf_buf *
 	t->sector0 = p->sector0;
 	/* 2 MiB F42x/F469: bank 2 repeats the layout at 0x08100000 */
 	t->bank_size = p->dual && t->flash_size == 2 * 1024 * 1024 ? t->flash_size / 2 : 0;
-	return 1;
+	return p->dev == 0x451 ? f7_banks(a, t, err) : 1;
 }
 
 static uint32_t f4_snb(const struct mpf_target *t, uint32_t addr)
@@ -315,9 +428,10 @@ const struct mpf_flash_driver mpf_flash_stm32f4 = {
 };
 
 /* ---- L4/G4 ---- */
+/* the U5 keeps the same bits in NSSR +0x20 and NSCR +0x28 (RM0456 7.9) */
 #define L4_KEYR(t)	((t)->regs + 0x08)
-#define L4_SR(t)	((t)->regs + 0x10)
-#define L4_CR(t)	((t)->regs + 0x14)
+#define L4_SR(t)	((t)->regs + ((t)->ns_regs ? 0x20 : 0x10))
+#define L4_CR(t)	((t)->regs + ((t)->ns_regs ? 0x28 : 0x14))
 #define L4_OPTR(t)	((t)->regs + 0x20)
 #define L4_CR_PG	(1u << 0)
 #define L4_CR_PER	(1u << 1)
@@ -327,6 +441,10 @@ const struct mpf_flash_driver mpf_flash_stm32f4 = {
 #define L4_CR_STRT	(1u << 16)
 #define L4_CR_LOCK	(1u << 31)
 #define L4_SR_BSY	(5u << 16)	/* BSY; CFGBSY on the G0, reserved (0) on L4/G4 */
+#define U5_SR_BSY	(1u << 16)	/* bit 18 is OEM1LOCK there */
+#define WB_FLASH	0x58004000u	/* the WB and WL controller */
+#define WB_SR_BSY	(0xDu << 16)	/* BSY, CFGBSY, PESD (CPU2 holds flash operations) */
+#define L4_BSY(t)	((t)->ns_regs ? U5_SR_BSY : (t)->regs == WB_FLASH ? WB_SR_BSY : L4_SR_BSY)
 #define L4_SR_ERR	0xC3FAu	/* OPERR PROGERR WRPERR PGAERR SIZERR PGSERR MISSERR FASTERR RDERR OPTVERR */
 
 static int l4_detect(struct mpf_adiv5 *a, struct mpf_target *t, struct mpf_buf *err)
@@ -356,7 +474,7 @@ static int l4_wait(struct mpf_adiv5 *a, const struct mpf_target *t, unsigned ms,
 		   uint32_t addr, struct mpf_buf *err)
 {
 	uint32_t sr;
-	int rc = mpf_target_wait(a, L4_SR(t), L4_SR_BSY, 0, ms, what, &sr, err);
+	int rc = mpf_target_wait(a, L4_SR(t), L4_BSY(t), 0, ms, what, &sr, err);
 
 	return rc < 0 ? rc : sr_check(sr, L4_SR_ERR, what, addr, err);
 }
@@ -403,7 +521,7 @@ static int l4_program(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t 
 	mpf_adiv5_q_write32(a, L4_SR(t), L4_SR_ERR);
 	mpf_adiv5_q_write32(a, L4_CR(t), L4_CR_PG);
 	mpf_adiv5_q_write(a, addr, words, n);
-	mpf_adiv5_q_poll32(a, L4_SR(t), L4_SR_BSY, 0);
+	mpf_adiv5_q_poll32(a, L4_SR(t), L4_BSY(t), 0);
 	mpf_adiv5_q_read32(a, L4_SR(t), &sr);
 	mpf_adiv5_q_write32(a, L4_CR(t), 0);
 	if ((rc = mpf_adiv5_run(a, err)) < 0)
@@ -543,25 +661,17 @@ const struct mpf_flash_driver mpf_flash_stm32l0 = {
  * refused by its name, never handed to the driver of a neighbouring family
  * (doc/protocols.md 5.1). */
 static const struct { uint16_t dev; const char *name; } undriven[] = {
-	{ 0x440, "STM32F05x" }, { 0x442, "STM32F09x" }, { 0x444, "STM32F03x" },
-	{ 0x445, "STM32F04x" }, { 0x448, "STM32F07x" },
-	{ 0x410, "STM32F10x medium density" }, { 0x412, "STM32F10x low density" },
-	{ 0x414, "STM32F10x high density" }, { 0x418, "STM32F105/107" },
 	{ 0x430, "STM32F10x XL density" },
-	{ 0x422, "STM32F302xB/C, F303xB/C" }, { 0x432, "STM32F37x" },
-	{ 0x438, "STM32F303x6/8, F334" }, { 0x439, "STM32F301, F302x6/8" },
-	{ 0x446, "STM32F302xD/E, F303xD/E" },
 	{ 0x467, "STM32G0B0/B1/C1" },
 	{ 0x436, "STM32L1 Cat.3 (384 KiB)/Cat.4" },
-	{ 0x472, "STM32L55x/56x" }, { 0x482, "STM32U575/585" }, { 0x481, "STM32U59x/5Ax" },
-	{ 0x476, "STM32U5Fx/5Gx" }, { 0x484, "STM32H562/563/573" }, { 0x478, "STM32H503" },
-	{ 0x497, "STM32WLE5/WL55" }, { 0x495, "STM32WB55/35" }, { 0x496, "STM32WB50/30" },
+	{ 0x472, "STM32L55x/56x" }, { 0x474, "STM32H503" }, { 0x478, "STM32H52x/53x" },
 	{ 0x480, "STM32H7A3/7B3" }, { 0x485, "STM32H7R/7S" },
 };
 
 /* Where the families keep DBGMCU_IDCODE: F1/F3/L1/WB/WL with F4 and L4;
  * F0/G0/L0; U5/L5; H5. */
-static const uint32_t idcode_regs[] = { DBGMCU_IDCODE, DBGMCU_IDCODE_M0, 0xE0044000u, 0x44024000u };
+static const uint32_t idcode_regs[] = { DBGMCU_IDCODE, DBGMCU_IDCODE_M0, DBGMCU_IDCODE_U5,
+					DBGMCU_IDCODE_H5 };
 
 /* Called when no driver took the target: if a DBGMCU reads an STM32 device
  * id, the part is named and refused. 0 when nothing reads as one, or, with
@@ -590,8 +700,12 @@ int mpf_stm32_refuse(struct mpf_adiv5 *a, int named_only, struct mpf_buf *err)
 }
 
 /* ---- H7 (H74x/75x, H72x/73x) ---- */
-#define H7_BANK(t, addr) ((t)->regs + ((t)->bank_size && (addr) - (t)->flash_base >= \
-				       (t)->bank_size ? 0x100 : 0))
+/* the registers of the bank behind addr: with the banks swapped
+ * (OPTCR.SWAP_BANK, RM0433 4.3.13), bank 2 is the lower half */
+#define H7_BANK(t, addr) ((t)->regs + (((t)->bank_size && (addr) - (t)->flash_base >= \
+					(t)->bank_size) != (t)->swapped ? 0x100 : 0))
+#define H7_OPTCR	0x18
+#define H7_OPTCR_SWAP	(1u << 31)
 #define H7_KEYR	0x04
 #define H7_CR	0x0C
 #define H7_SR	0x10
@@ -609,6 +723,7 @@ int mpf_stm32_refuse(struct mpf_adiv5 *a, int named_only, struct mpf_buf *err)
 static int h7_detect(struct mpf_adiv5 *a, struct mpf_target *t, struct mpf_buf *err)
 {
 	const struct stm32_part *p;
+	uint32_t optcr = 0;
 	int rc = stm32_ident(a, h7_parts, DBGMCU_IDCODE_H7, t, &p, err);
 
 	if (rc <= 0)
@@ -618,6 +733,9 @@ static int h7_detect(struct mpf_adiv5 *a, struct mpf_target *t, struct mpf_buf *
 	t->page = p->sector0;
 	t->ram_base = 0x24000000;	/* AXI SRAM */
 	t->bank_size = p->dual && t->flash_size > 0x100000 ? t->flash_size / 2 : 0;
+	if (t->bank_size && (rc = mpf_adiv5_read32(a, t->regs + H7_OPTCR, &optcr, err)) < 0)
+		return rc;
+	t->swapped = t->bank_size && (optcr & H7_OPTCR_SWAP);
 	return 1;
 }
 
@@ -701,4 +819,381 @@ const struct mpf_flash_driver mpf_flash_stm32h7 = {
 	.name = "stm32h7", .desc = "STM32H74x/75x/72x/73x (sectors)",
 	.detect = h7_detect, .unlock = h7_unlock, .erase = h7_erase,
 	.mass_erase = h7_mass_erase, .program = h7_program, .lock = h7_lock,
+};
+
+/* ---- F0/F1/F3: the FPEC (RM0008 3.3, RM0091 3.2, RM0316 4.2;
+ * doc/protocols.md section 5.7) ---- */
+#define F1_KEYR(t)	((t)->regs + 0x04)
+#define F1_SR(t)	((t)->regs + 0x0C)
+#define F1_CR(t)	((t)->regs + 0x10)
+#define F1_AR(t)	((t)->regs + 0x14)
+#define F1_CR_PG	(1u << 0)
+#define F1_CR_PER	(1u << 1)
+#define F1_CR_MER	(1u << 2)
+#define F1_CR_STRT	(1u << 6)
+#define F1_CR_LOCK	(1u << 7)
+#define F1_SR_BSY	(1u << 0)
+#define F1_SR_ERR	0x14u	/* PGERR WRPRTERR */
+#define F1_SR_EOP	(1u << 5)
+
+static int f1_detect(struct mpf_adiv5 *a, struct mpf_target *t, struct mpf_buf *err)
+{
+	const struct stm32_part *p;
+	int rc = stm32_ident(a, f1_parts, DBGMCU_IDCODE, t, &p, err);
+
+	if (!rc)
+		rc = stm32_ident(a, f3_parts, DBGMCU_IDCODE, t, &p, err);
+	if (!rc)
+		rc = stm32_ident(a, f0_parts, DBGMCU_IDCODE_M0, t, &p, err);
+	if (rc <= 0)
+		return rc;
+	t->regs = 0x40022000;
+	t->unit = 4;
+	t->page = p->sector0;
+	return 1;
+}
+
+/* Waits for BSY, then leaves CR with neither PER nor MER set. */
+static int f1_start(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t cr, unsigned ms,
+		    const char *what, uint32_t addr, struct mpf_buf *err)
+{
+	uint32_t sr;
+	int rc;
+
+	mpf_adiv5_q_write32(a, F1_SR(t), F1_SR_ERR | F1_SR_EOP);
+	mpf_adiv5_q_write32(a, F1_CR(t), cr);
+	if (cr & F1_CR_PER)
+		mpf_adiv5_q_write32(a, F1_AR(t), addr);
+	mpf_adiv5_q_write32(a, F1_CR(t), cr | F1_CR_STRT);
+	if ((rc = mpf_adiv5_run(a, err)) < 0)
+		return rc;
+	rc = mpf_target_wait(a, F1_SR(t), F1_SR_BSY, 0, ms, what, &sr, err);
+	if (rc >= 0)
+		rc = mpf_adiv5_write32(a, F1_CR(t), 0, err);
+	return rc < 0 ? rc : sr_check(sr, F1_SR_ERR, what, addr, err);
+}
+
+/* A page takes 20-40 ms (DS5319, DS9826, DS9118 "Flash memory characteristics"). */
+static int f1_erase(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t addr,
+		    struct mpf_buf *err)
+{
+	return f1_start(a, t, F1_CR_PER, 1000, "page erase", addr, err);
+}
+
+static int f1_mass_erase(struct mpf_adiv5 *a, const struct mpf_target *t, struct mpf_buf *err)
+{
+	return f1_start(a, t, F1_CR_MER, 10000, "mass erase", t->flash_base, err);
+}
+
+/* Half-words only (a wider write is a bus error), each followed by a
+ * value-match poll of BSY the probe runs, as the manuals program them;
+ * half-words still erased (0xFFFF) are left alone. */
+static int f1_program(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t addr,
+		      uint32_t *words, uint32_t n, struct mpf_buf *err)
+{
+	uint32_t sr = 0, i;
+	int rc;
+
+	mpf_adiv5_q_write32(a, F1_SR(t), F1_SR_ERR | F1_SR_EOP);
+	mpf_adiv5_q_write32(a, F1_CR(t), F1_CR_PG);
+	for (i = 0; i < 2 * n; i++) {
+		uint16_t h = (uint16_t)(words[i / 2] >> (16 * (i & 1)));
+
+		if (h == 0xFFFF)
+			continue;
+		mpf_adiv5_q_write16(a, addr + 2 * i, h);
+		mpf_adiv5_q_poll32(a, F1_SR(t), F1_SR_BSY, 0);
+	}
+	mpf_adiv5_q_read32(a, F1_SR(t), &sr);
+	mpf_adiv5_q_write32(a, F1_CR(t), 0);
+	if ((rc = mpf_adiv5_run(a, err)) < 0)
+		return rc;
+	return sr_check(sr, F1_SR_ERR, "programming", addr, err);
+}
+
+/* The probe's half-word access is checked first: nothing is erased by a
+ * probe that could not program it back. */
+static int f1_unlock(struct mpf_adiv5 *a, const struct mpf_target *t, struct mpf_buf *err)
+{
+	int rc = mpf_adiv5_mem16(a, err);
+
+	return rc < 0 ? rc : unlock(a, F1_KEYR(t), F1_CR(t), F1_CR_LOCK, err);
+}
+
+static int f1_lock(struct mpf_adiv5 *a, const struct mpf_target *t, struct mpf_buf *err)
+{
+	return mpf_adiv5_write32(a, F1_CR(t), F1_CR_LOCK, err);
+}
+
+const struct mpf_flash_driver mpf_flash_stm32f1 = {
+	.name = "stm32f1", .desc = "STM32F0/F1/F3 (pages, half-words)",
+	.detect = f1_detect, .unlock = f1_unlock, .erase = f1_erase,
+	.mass_erase = f1_mass_erase, .program = f1_program, .lock = f1_lock,
+};
+
+/* ---- H5: the non-secure registers (RM0481 chapter 7; doc/protocols.md section 5.8) ---- */
+#define H5_NSKEYR	0x04
+#define H5_OPTCR	0x1C
+#define H5_NSSR		0x20
+#define H5_NSCR		0x28
+#define H5_NSCCR	0x30
+#define H5_OPTSR2_CUR	0x70
+#define H5_CR_LOCK	(1u << 0)
+#define H5_CR_PG	(1u << 1)
+#define H5_CR_SER	(1u << 2)
+#define H5_CR_STRT	(1u << 5)
+#define H5_CR_MER	(1u << 15)
+#define H5_CR_BKSEL	(1u << 31)
+#define H5_SR_BUSY	0xBu		/* BSY WBNE DBNE */
+#define H5_SR_ERR	0x00FE0000u	/* WRPERR PGSERR STRBERR INCERR OBKERR OBKWERR OPTCHANGEERR */
+#define H5_OPTCR_SWAP	(1u << 31)
+#define H5_TZEN_OFF	0xC3u
+
+/* With TrustZone on, the non-secure interface reaches only the sectors
+ * left non-secure: such a part is refused rather than half written. */
+static int h5_detect(struct mpf_adiv5 *a, struct mpf_target *t, struct mpf_buf *err)
+{
+	const struct stm32_part *p;
+	uint32_t optsr2;
+	int rc = stm32_ident(a, h5_parts, DBGMCU_IDCODE_H5, t, &p, err);
+
+	if (rc <= 0)
+		return rc;
+	t->regs = 0x40022000;
+	if ((rc = mpf_adiv5_read32(a, t->regs + H5_OPTSR2_CUR, &optsr2, err)) < 0)
+		return rc;
+	if (optsr2 >> 24 != H5_TZEN_OFF)
+		return mpf_errf(err, MPF_ERR_NODEV, "%s has TrustZone on (OPTSR2 TZEN 0x%02x): "
+				"mpf-swd programs through the non-secure flash interface only: "
+				"refused", p->name, optsr2 >> 24);
+	t->unit = 16;	/* 128-bit quad-word */
+	t->page = p->sector0;
+	t->bank_size = t->flash_size / 2;
+	return 1;
+}
+
+static int h5_wait(struct mpf_adiv5 *a, const struct mpf_target *t, unsigned ms, const char *what,
+		   uint32_t addr, struct mpf_buf *err)
+{
+	uint32_t sr;
+	int rc = mpf_target_wait(a, t->regs + H5_NSSR, H5_SR_BUSY, 0, ms, what, &sr, err);
+
+	return rc < 0 ? rc : sr_check(sr, H5_SR_ERR, what, addr, err);
+}
+
+static int h5_start(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t cr, unsigned ms,
+		    const char *what, uint32_t addr, struct mpf_buf *err)
+{
+	int rc;
+
+	mpf_adiv5_q_write32(a, t->regs + H5_NSCCR, H5_SR_ERR);
+	mpf_adiv5_q_write32(a, t->regs + H5_NSCR, cr);
+	mpf_adiv5_q_write32(a, t->regs + H5_NSCR, cr | H5_CR_STRT);
+	if ((rc = mpf_adiv5_run(a, err)) < 0 || (rc = h5_wait(a, t, ms, what, addr, err)) < 0)
+		return rc;
+	return mpf_adiv5_write32(a, t->regs + H5_NSCR, 0, err);
+}
+
+/* BKSEL names the physical bank: with the banks swapped (OPTCR.SWAP_BANK,
+ * left as it is), the second half of the address space is bank 1. */
+static int h5_erase(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t addr,
+		    struct mpf_buf *err)
+{
+	uint32_t off = addr - t->flash_base, optcr, bank = off >= t->bank_size;
+	int rc = mpf_adiv5_read32(a, t->regs + H5_OPTCR, &optcr, err);
+
+	if (rc < 0)
+		return rc;
+	bank ^= !!(optcr & H5_OPTCR_SWAP);
+	return h5_start(a, t, H5_CR_SER | (bank ? H5_CR_BKSEL : 0) |
+			((off % t->bank_size) / t->page) << 6, 1000, "sector erase", addr, err);
+}
+
+static int h5_mass_erase(struct mpf_adiv5 *a, const struct mpf_target *t, struct mpf_buf *err)
+{
+	return h5_start(a, t, H5_CR_MER, 30000, "mass erase", t->flash_base, err);
+}
+
+/* Quad-words through the write buffer, streamed: the AHB holds a write
+ * while the previous quad-word programs. */
+static int h5_program(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t addr,
+		      uint32_t *words, uint32_t n, struct mpf_buf *err)
+{
+	uint32_t sr = 0;
+	int rc;
+
+	mpf_adiv5_q_write32(a, t->regs + H5_NSCCR, H5_SR_ERR);
+	mpf_adiv5_q_write32(a, t->regs + H5_NSCR, H5_CR_PG);
+	mpf_adiv5_q_write(a, addr, words, n);
+	mpf_adiv5_q_poll32(a, t->regs + H5_NSSR, H5_SR_BUSY, 0);
+	mpf_adiv5_q_read32(a, t->regs + H5_NSSR, &sr);
+	mpf_adiv5_q_write32(a, t->regs + H5_NSCR, 0);
+	if ((rc = mpf_adiv5_run(a, err)) < 0)
+		return rc;
+	return sr_check(sr, H5_SR_ERR, "programming", addr, err);
+}
+
+static int h5_unlock(struct mpf_adiv5 *a, const struct mpf_target *t, struct mpf_buf *err)
+{
+	return unlock(a, t->regs + H5_NSKEYR, t->regs + H5_NSCR, H5_CR_LOCK, err);
+}
+
+static int h5_lock(struct mpf_adiv5 *a, const struct mpf_target *t, struct mpf_buf *err)
+{
+	return mpf_adiv5_write32(a, t->regs + H5_NSCR, H5_CR_LOCK, err);
+}
+
+const struct mpf_flash_driver mpf_flash_stm32h5 = {
+	.name = "stm32h5", .desc = "STM32H562/563/573 (8 KiB sectors, two banks)",
+	.detect = h5_detect, .unlock = h5_unlock, .erase = h5_erase,
+	.mass_erase = h5_mass_erase, .program = h5_program, .lock = h5_lock,
+};
+
+/* ---- U5: the L4 operations on the non-secure registers (RM0456 chapter 7;
+ * doc/protocols.md section 5.9) ---- */
+#define U5_OPTR		0x40
+#define U5_OPTR_SWAP	(1u << 20)
+#define U5_OPTR_DUAL	(1u << 21)
+#define U5_OPTR_TZEN	(1u << 31)
+
+/* Dual bank on the parts of the largest size of their line, else as
+ * OPTR.DUALBANK says. TrustZone on (the non-secure interface reaches only
+ * non-secure pages) and swapped banks are refused: nothing is written to
+ * a bank other than the one the address means. */
+static int u5_detect(struct mpf_adiv5 *a, struct mpf_target *t, struct mpf_buf *err)
+{
+	static const uint32_t max_kib[] = { 0x482, 2048, 0x481, 4096, 0x476, 4096, 0x455, 512 };
+	const struct stm32_part *p;
+	uint32_t optr, i;
+	int rc = stm32_ident(a, u5_parts, DBGMCU_IDCODE_U5, t, &p, err);
+
+	if (rc <= 0)
+		return rc;
+	t->regs = 0x40022000;
+	if ((rc = mpf_adiv5_read32(a, t->regs + U5_OPTR, &optr, err)) < 0)
+		return rc;
+	if (optr & (U5_OPTR_TZEN | U5_OPTR_SWAP))
+		return mpf_errf(err, MPF_ERR_NODEV, "%s has %s (OPTR 0x%08x): refused", p->name,
+				optr & U5_OPTR_TZEN ? "TrustZone on" : "its flash banks swapped",
+				optr);
+	t->ns_regs = 1;
+	t->unit = 16;	/* 128-bit quad-word */
+	t->page = p->sector0;
+	for (i = 0; i < sizeof(max_kib) / sizeof(max_kib[0]); i += 2)
+		if (max_kib[i] == p->dev &&
+		    ((optr & U5_OPTR_DUAL) || t->flash_size == max_kib[i + 1] * 1024))
+			t->bank_size = t->flash_size / 2;
+	return 1;
+}
+
+const struct mpf_flash_driver mpf_flash_stm32u5 = {
+	.name = "stm32u5", .desc = "STM32U5 (8 KiB pages, quad-words)",
+	.detect = u5_detect, .unlock = l4_unlock, .erase = l4_erase,
+	.mass_erase = l4_mass_erase, .program = l4_program, .lock = l4_lock,
+};
+
+/* ---- WL and WB: the L4 operations at 0x58004000 (RM0461, RM0434 chapter 3;
+ * doc/protocols.md section 5.10) ---- */
+#define WB_SFR		0x80	/* FLASH_SFR */
+#define WB_SFR_FSD	(1u << 8)
+#define WB_SR_PESD	(1u << 19)
+#define WL_OPTR_ESE	(1u << 8)
+
+/* With OPTR.ESE the WL55's CPU2 owns a secure part of the flash: such a
+ * part is refused rather than half written. */
+static int wl_detect(struct mpf_adiv5 *a, struct mpf_target *t, struct mpf_buf *err)
+{
+	const struct stm32_part *p;
+	uint32_t optr;
+	int rc = stm32_ident(a, wl_parts, DBGMCU_IDCODE, t, &p, err);
+
+	if (rc <= 0)
+		return rc;
+	t->regs = WB_FLASH;
+	if ((rc = mpf_adiv5_read32(a, L4_OPTR(t), &optr, err)) < 0)
+		return rc;
+	if (optr & WL_OPTR_ESE)
+		return mpf_errf(err, MPF_ERR_NODEV, "%s has CPU2 security on (OPTR.ESE; OPTR "
+				"0x%08x): refused", p->name, optr);
+	t->unit = 8;
+	t->page = p->sector0;
+	return 1;
+}
+
+/* The pages from FLASH_SFR.SFSA on are CPU2's (its wireless stack and
+ * FUS; secure, a CPU1 write there is WRPERR) unless FSD is set: the
+ * flash mpf-swd writes ends where they begin. */
+static int wb_detect(struct mpf_adiv5 *a, struct mpf_target *t, struct mpf_buf *err)
+{
+	const struct stm32_part *p;
+	uint32_t sfr;
+	int rc = stm32_ident(a, wb_parts, DBGMCU_IDCODE, t, &p, err);
+
+	if (rc <= 0)
+		return rc;
+	t->regs = WB_FLASH;
+	t->unit = 8;
+	t->page = p->sector0;
+	if ((rc = mpf_adiv5_read32(a, t->regs + WB_SFR, &sfr, err)) < 0)
+		return rc;
+	if (!(sfr & WB_SFR_FSD) && (sfr & 0xFF) * t->page < t->flash_size) {
+		mpf_info("%s: flash from 0x%08x on is CPU2's (FLASH_SFR.SFSA %u): left alone",
+			 p->name, t->flash_base + (sfr & 0xFF) * t->page, sfr & 0xFF);
+		t->flash_size = (sfr & 0xFF) * t->page;
+	}
+	return 1;
+}
+
+/* CPU2 suspends CPU1's flash operations with SR.PESD while it needs the
+ * flash: nothing is started until it lets go. */
+static int wb_pesd(struct mpf_adiv5 *a, const struct mpf_target *t, struct mpf_buf *err)
+{
+	return mpf_target_wait(a, L4_SR(t), WB_SR_PESD, 0, 5000, "CPU2's flash suspension (PESD)",
+			       NULL, err);
+}
+
+static int wb_erase(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t addr,
+		    struct mpf_buf *err)
+{
+	int rc = wb_pesd(a, t, err);
+
+	return rc < 0 ? rc : l4_erase(a, t, addr, err);
+}
+
+/* Page by page: a mass erase would reach into CPU2's pages. */
+static int wb_mass_erase(struct mpf_adiv5 *a, const struct mpf_target *t, struct mpf_buf *err)
+{
+	uint32_t off;
+	int rc = MPF_OK;
+
+	for (off = 0; off < t->flash_size && rc >= 0; off += t->page)
+		rc = wb_erase(a, t, t->flash_base + off, err);
+	return rc;
+}
+
+static int wb_program(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t addr,
+		      uint32_t *words, uint32_t n, struct mpf_buf *err)
+{
+	int rc = wb_pesd(a, t, err);
+
+	return rc < 0 ? rc : l4_program(a, t, addr, words, n, err);
+}
+
+static int wl_mass_erase(struct mpf_adiv5 *a, const struct mpf_target *t, struct mpf_buf *err)
+{
+	int rc = wb_pesd(a, t, err);
+
+	return rc < 0 ? rc : l4_mass_erase(a, t, err);
+}
+
+const struct mpf_flash_driver mpf_flash_stm32wl = {
+	.name = "stm32wl", .desc = "STM32WL (2 KiB pages)",
+	.detect = wl_detect, .unlock = l4_unlock, .erase = wb_erase,
+	.mass_erase = wl_mass_erase, .program = wb_program, .lock = l4_lock,
+};
+
+const struct mpf_flash_driver mpf_flash_stm32wb = {
+	.name = "stm32wb", .desc = "STM32WB (pages below CPU2's)",
+	.detect = wb_detect, .unlock = l4_unlock, .erase = wb_erase,
+	.mass_erase = wb_mass_erase, .program = wb_program, .lock = l4_lock,
 };

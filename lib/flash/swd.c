@@ -47,6 +47,31 @@ release:
 	return rc;
 }
 
+/* The MEM-AP of the core: AP 0 on most parts; the STM32H5 keeps its debug
+ * APB there and the core's AHB-AP at AP 1 (RM0481 "Debug support"), so
+ * AP 1 is taken when CPUID does not read as an Arm core through AP 0. */
+static int system_ap(struct mpf_swd *s, struct mpf_buf *err)
+{
+	uint32_t cpuid = 0;
+	int rc;
+
+	if ((rc = mpf_adiv5_mem_ap(&s->a, 0, err)) >= 0)
+		rc = mpf_adiv5_read32(&s->a, CM_CPUID, &s->cpuid, err);
+	if (rc >= 0 && s->cpuid >> 24 == 0x41)
+		return rc;
+	if (mpf_adiv5_mem_ap(&s->a, 1, NULL) < 0)
+		return rc < 0 ? rc : mpf_adiv5_mem_ap(&s->a, 0, err);
+	/* a MEM-AP at 1: what keeps us from the core there is the answer */
+	if (err)
+		mpf_buf_reset(err);
+	if ((rc = mpf_adiv5_read32(&s->a, CM_CPUID, &cpuid, err)) < 0)
+		return rc;
+	if (cpuid >> 24 != 0x41)
+		return mpf_adiv5_mem_ap(&s->a, 0, err);
+	s->cpuid = cpuid;
+	return MPF_OK;
+}
+
 int mpf_swd_attach(struct mpf_swd *s, struct mpf_probe_link *l, const struct mpf_swd_opts *o,
 		   struct mpf_buf *err)
 {
@@ -73,9 +98,7 @@ int mpf_swd_attach(struct mpf_swd *s, struct mpf_probe_link *l, const struct mpf
 		return rc;
 	if ((rc = nrf_protection(s, o, err)) < 0)
 		return rc;
-	if ((rc = mpf_adiv5_mem_ap(&s->a, 0, err)) < 0)
-		return rc;
-	if ((rc = mpf_adiv5_read32(&s->a, CM_CPUID, &s->cpuid, err)) < 0)
+	if ((rc = system_ap(s, err)) < 0)
 		return rc;
 	if (o->halt && (rc = mpf_cm_reset_halt(&s->a, err)) < 0)
 		return rc;

@@ -29,6 +29,8 @@ struct mpf_target {
 	int erased_zero;	/* erased flash reads 0x00 (STM32L0/L1), else 0xFF */
 	uint32_t uf2_family;	/* the UF2 family its images carry (RP2040); 0 none */
 	uint32_t rom[8];	/* RP2040: the boot ROM functions flash_rp2.c calls */
+	int ns_regs;		/* L4-style controller in the U5 non-secure layout */
+	int swapped;		/* H7: option bytes swap the banks (bank 2 first) */
 };
 
 struct mpf_flash_driver {
@@ -53,7 +55,9 @@ struct mpf_flash_driver {
 };
 
 extern const struct mpf_flash_driver mpf_flash_stm32f4, mpf_flash_stm32l4,
-	mpf_flash_stm32h7, mpf_flash_stm32l0, mpf_flash_nrf52, mpf_flash_rp2040;
+	mpf_flash_stm32h7, mpf_flash_stm32l0, mpf_flash_stm32f1, mpf_flash_stm32h5,
+	mpf_flash_stm32u5, mpf_flash_stm32wl, mpf_flash_stm32wb, mpf_flash_nrf52,
+	mpf_flash_nrf51, mpf_flash_nrf53, mpf_flash_rp2040;
 /* NULL-terminated, in detection order */
 extern const struct mpf_flash_driver *const mpf_flash_drivers[];
 

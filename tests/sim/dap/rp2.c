@@ -8,7 +8,7 @@
  * 'DT'/'DE'), 4.10 (SSI DR0 at 0x60), 2.19.6.3 (GPIO_QSPI_SS_CTRL OUTOVER
  * at 0x4001800C). W25Q16JV datasheet: JEDEC ID EF 40 15, typical times
  * tPP 0.4 ms, tSE (4 KiB) 45 ms, tBE1 (32 KiB) 120 ms, tBE2 (64 KiB)
- * 150 ms. doc/protocols.md 5.7.
+ * 150 ms. doc/protocols.md 5.13.
  */
 #include <stdlib.h>
 #include <string.h>

@@ -6,7 +6,7 @@
  * ROM code here: when a core reaches one of their table addresses, a
  * native handler does what the datasheet says the function does, taking
  * the flash chip's typical page program and erase times (W25Q16JV
- * datasheet, AC electrical characteristics; doc/protocols.md 5.7).
+ * datasheet, AC electrical characteristics; doc/protocols.md 5.13).
  * Calls out of order (erase before flash_exit_xip, XIP reads before
  * flash_flush_cache or flash_enter_cmd_xip) are protocol violations.
  */

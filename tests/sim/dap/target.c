@@ -8,7 +8,15 @@
  * nRF52840 word 41 us, page 85 ms, erase all 200 ms;
  * STM32G071 (DS12232 "Flash memory characteristics") double word 85 us,
  * page 22 ms, mass 22.1 ms; STM32L073 (DS10685) word or 128-byte page
- * 3.2 ms, flash erased to 0.
+ * 3.2 ms, flash erased to 0; STM32F103 (DS5319) half-word 52.5 us, F072
+ * and F303 (DS9826, DS9118) 53.5 us, page and mass erase 20-40 ms, taken
+ * at 40 (the sheets give no typical) (doc/protocols.md section 5.7);
+ * STM32H563 quad-word 50 us, 8 KiB sector 2 ms, mass erase 100 ms;
+ * STM32U575 quad-word 118 us, 8 KiB page and mass erase 1.5 ms; STM32WL55
+ * and WB55 double word 82 us, page 22 ms (doc/protocols.md section 5.10);
+ * STM32F767 in dual-bank mode at the F405's times; nRF51822 word 41 us,
+ * page and erase all 21 ms (doc/protocols.md section 5.11); nRF5340 word
+ * 41 us, page 85 ms, erase all 170 ms (5.12).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -19,7 +27,7 @@
 #include "target.h"
 #include "thumb.h"
 
-enum ctl { CTL_F4, CTL_L4, CTL_NRF, CTL_H7, CTL_L0, CTL_RP2 };
+enum ctl { CTL_F4, CTL_L4, CTL_NRF, CTL_H7, CTL_L0, CTL_RP2, CTL_F1, CTL_H5 };
 
 struct chip {
 	const char *name;
@@ -35,10 +43,21 @@ struct chip {
 	uint32_t sr_busy;		/* L4 SR bits while busy: 0 for BSY alone
 					 * (the G0 adds CFGBSY, RM0444) */
 	int one_bank;			/* L4 controller: MER1 erases all */
-	uint32_t fsize_at;		/* L0 controller: F_SIZE offset in info */
+	uint32_t fsize_at;		/* L0, F1, H5 controllers: F_SIZE offset in info */
 	uint32_t targetid;		/* DPv2 and later: TARGETID (DP bank 2) */
 	int multidrop;			/* dormant at power-up, answers only after TARGETSEL */
 	int dp_only;			/* only the debug port is modelled, no AP */
+	uint8_t sys_ap;			/* the core's MEM-AP; when not 0, AP 0 is the
+					 * debug APB (STM32H5) */
+	int ns_regs;			/* L4 controller in the U5 non-secure layout,
+					 * 128-bit quad-words */
+	uint32_t sfr;			/* WB FLASH_SFR: where CPU2's pages start */
+	int dual;			/* F4 controller: two banks of F405 layout,
+					 * SNB 16-27 the second (F76x nDBANK clear) */
+	int nrf51;			/* NVMC without a CTRL-AP; UICR RBPCONF */
+	int nrf53;			/* nRF5340 application core: FICR at 0x00FF0000,
+					 * pages erased by a word of ones, no CTRL-AP
+					 * at AP 1 (the network core's AHB-AP) */
 };
 
 static const struct chip chips[] = {
@@ -51,6 +70,18 @@ static const struct chip chips[] = {
 	{ "nrf52840", CTL_NRF, 0x2BA01477, 0x410FC241, 0x24770011, 0,
 	  0x00000000, 0x100000, 4096, 0x20000000, 0x40000, 0, 0,
 	  0x10000000, 0x1000, 0x4001E000, 0, .wrap = 0x1000 },
+	/* nRF51822 QFAA (micro:bit v1): Cortex-M0, 256 x 1 KiB pages, no
+	 * CTRL-AP (nRF51 Series Reference Manual) */
+	{ "nrf51822", CTL_NRF, 0x0BB11477, 0x410CC200, 0x04770021, 0,
+	  0x00000000, 0x40000, 1024, 0x20000000, 0x4000, 0, 0,
+	  0x10000000, 0x1000, 0x4001E000, 0, .wrap = 0x400, .prog_us = 41,
+	  .page_us = 21000, .mass_us = 21000, .nrf51 = 1 },
+	/* nRF5340 application core: Cortex-M33, 256 x 4 KiB pages, NVMC at
+	 * 0x50039000 (nRF5340 Product Specification) */
+	{ "nrf5340", CTL_NRF, 0x6BA02477, 0x410FD214, 0x84770001, 0,
+	  0x00000000, 0x100000, 4096, 0x20000000, 0x80000, 0, 0,
+	  0x00FF0000, 0x1000, 0x50039000, 0, .wrap = 0x400, .prog_us = 41,
+	  .page_us = 85000, .mass_us = 170000, .nrf53 = 1 },
 	/* STM32H743: Cortex-M7 whose AHB-AP increments TAR within 1 KiB only;
 	 * AXI SRAM as the main RAM, DTCM as the second */
 	{ "stm32h743", CTL_H7, 0x6BA02477, 0x411FC271, 0x84770001, 0x10036450,
@@ -74,6 +105,61 @@ static const struct chip chips[] = {
 	  0x08000000, 0x80000, 256, 0x20000000, 0x14000, 0, 0,
 	  0x1FF80000, 0x1000, 0x40023C00, 0xE0042000, .wrap = 0x1000, .fsize_at = 0xCC,
 	  .prog_us = 3280 },
+	/* STM32F103RB (NUCLEO-F103RB, medium density): the FPEC at 0x40022000,
+	 * 128 x 1 KiB pages, half-words only, behind a Cortex-M3 (RM0008);
+	 * F_SIZE at 0x1FFFF7E0 */
+	{ "stm32f103", CTL_F1, 0x1BA01477, 0x411FC231, 0x14770011, 0x20036410,
+	  0x08000000, 0x20000, 1024, 0x20000000, 0x5000, 0, 0,
+	  0x1FFFF000, 0x1000, 0x40022000, 0xE0042000, .wrap = 0x1000, .fsize_at = 0x7E0,
+	  .prog_us = 53, .page_us = 40000, .mass_us = 40000, .sr_busy = 1 },
+	/* STM32F072RB (NUCLEO-F072RB): the same FPEC behind a Cortex-M0, 64 x
+	 * 2 KiB pages, DBGMCU on the APB (RM0091); F_SIZE at 0x1FFFF7CC */
+	{ "stm32f072", CTL_F1, 0x0BB11477, 0x410CC200, 0x04770021, 0x20006448,
+	  0x08000000, 0x20000, 2048, 0x20000000, 0x4000, 0, 0,
+	  0x1FFFF000, 0x1000, 0x40022000, 0x40015800, .wrap = 0x400, .fsize_at = 0x7CC,
+	  .prog_us = 54, .page_us = 40000, .mass_us = 40000, .sr_busy = 1 },
+	/* STM32F303RE (NUCLEO-F303RE): the FPEC behind a Cortex-M4, 256 x 2 KiB
+	 * pages (RM0316) */
+	{ "stm32f303", CTL_F1, 0x2BA01477, 0x410FC241, 0x24770011, 0x10036446,
+	  0x08000000, 0x80000, 2048, 0x20000000, 0x10000, 0x10000000, 0x4000,
+	  0x1FFFF000, 0x1000, 0x40022000, 0xE0042000, .wrap = 0x1000, .fsize_at = 0x7CC,
+	  .prog_us = 54, .page_us = 40000, .mass_us = 40000, .sr_busy = 1 },
+	/* STM32H563ZI (NUCLEO-H563ZI): Cortex-M33 behind AP 1, the debug APB at
+	 * AP 0 (RM0481); two banks of 128 x 8 KiB sectors, 128-bit quad-words
+	 * through one write buffer; FLASHSIZE at 0x08FFF80C */
+	{ "stm32h563", CTL_H5, 0x0BE12477, 0x410FD214, 0x14770015, 0x10016484,
+	  0x08000000, 0x200000, 8192, 0x20000000, 0xA0000, 0, 0,
+	  0x08FFF000, 0x1000, 0x40022000, 0x44024000, .wrap = 0x400, .fsize_at = 0x80C,
+	  .prog_us = 50, .page_us = 2000, .mass_us = 100000, .sys_ap = 1 },
+	/* STM32U575ZI (NUCLEO-U575ZI-Q): the L4 controller in its non-secure
+	 * layout (NSKEYR +0x08, NSSR +0x20, NSCR +0x28, OPTR +0x40), two banks of
+	 * 128 x 8 KiB pages, 128-bit quad-words; DBGMCU at 0xE0044000, FLASHSIZE
+	 * at 0x0BFA07A0 (RM0456) */
+	{ "stm32u575", CTL_L4, 0x0BE12477, 0x410FD214, 0x14770015, 0x20016482,
+	  0x08000000, 0x200000, 8192, 0x20000000, 0xC0000, 0, 0,
+	  0x0BFA0000, 0x1000, 0x40022000, 0xE0044000, .wrap = 0x400, .prog_us = 118,
+	  .page_us = 1500, .mass_us = 1500, .ns_regs = 1, .fsize_at = 0x7A0 },
+	/* STM32WL55JC (NUCLEO-WL55JC1): the L4 controller at 0x58004000 with
+	 * CFGBSY, one bank of 128 x 2 KiB pages (RM0461) */
+	{ "stm32wl55", CTL_L4, 0x2BA01477, 0x410FC241, 0x24770011, 0x10066497,
+	  0x08000000, 0x40000, 2048, 0x20000000, 0x10000, 0, 0,
+	  0x1FFF0000, 0x10000, 0x58004000, 0xE0042000, .wrap = 0x1000, .prog_us = 82,
+	  .page_us = 22000, .mass_us = 22100, .sr_busy = 5u << 16, .one_bank = 1 },
+	/* STM32WB55RG (NUCLEO-WB55RG): the same at 0x58004000, 256 x 4 KiB
+	 * pages of which CPU2's wireless stack holds those from FLASH_SFR.SFSA
+	 * 0xE0 on (RM0434) */
+	{ "stm32wb55", CTL_L4, 0x2BA01477, 0x410FC241, 0x24770011, 0x20016495,
+	  0x08000000, 0x100000, 4096, 0x20000000, 0x30000, 0, 0,
+	  0x1FFF0000, 0x10000, 0x58004000, 0xE0042000, .wrap = 0x1000, .prog_us = 82,
+	  .page_us = 22000, .mass_us = 22100, .sr_busy = 5u << 16, .one_bank = 1,
+	  .sfr = 0x000000E0 },
+	/* STM32F767ZI (NUCLEO-F767ZI) with OPTCR.nDBANK clear: two banks of 4 x
+	 * 16 KiB, 64 KiB and 7 x 128 KiB sectors, bank 2 at 0x08100000 (RM0410
+	 * 3.3.2); Cortex-M7; FLASH_SIZE at 0x1FF0F442 */
+	{ "stm32f767", CTL_F4, 0x5BA02477, 0x411FC270, 0x74770001, 0x10016451,
+	  0x08000000, 0x200000, 0, 0x20000000, 0x80000, 0, 0,
+	  0x1FF0F000, 0x1000, 0x40023C00, 0xE0042000, .wrap = 0x400, .fsize_at = 0x442,
+	  .dual = 1 },
 	/* STM32L552 (NUCLEO-L552ZE-Q): a part mpf-swd has no driver for; its
 	 * DBGMCU_IDCODE is at 0xE0044000 (RM0438) */
 	{ "stm32l552", CTL_L4, 0x0BE12477, 0x410FD213, 0x14770015, 0x10006472,
@@ -133,10 +219,12 @@ struct dapsim_target {
 	/* flash controller */
 	uint64_t busy_until;
 	uint32_t cr, sr, optr;
+	uint32_t ar;			/* F1 FLASH_AR: the page to erase */
 	int keyseq;			/* KEYR: 0, 1 after KEY1, 2 locked until reset */
 	int prgseq;			/* L0 PRGKEYR, the same way */
-	int dw_pending;
-	uint32_t dw_addr, dw_lo;
+	int dw_pending;			/* L4: words of the unit written so far */
+	uint32_t dw_addr;
+	uint8_t dw_buf[16];
 	uint32_t nvmc_config;
 	/* H7: per bank CR, SR, key state, 256-bit write buffer */
 	struct h7bank {
@@ -148,6 +236,10 @@ struct dapsim_target {
 		uint32_t wb_mask;	/* bytes written */
 	} h7[2];
 	int approtect;			/* AHB-AP closed */
+	int tzen;			/* H5: TrustZone on */
+	uint64_t pesd_us, pesd_until;	/* WB: CPU2 suspends flash operations
+					 * for pesd_us from the first access */
+	uint32_t apb_tar;		/* H5: TAR of the debug APB-AP */
 	int own_mem;			/* flash and uicr are ours to free */
 	int swd_off;			/* the application turns the SWD pins into GPIOs */
 	uint64_t eraseall_until;
@@ -278,13 +370,15 @@ static void sysreset(struct dapsim_target *t)
 	t->cr = t->c->ctl == CTL_F4 ? 0x80000000u : 0xC0000000u;	/* LOCK (| OPTLOCK) */
 	if (t->c->ctl == CTL_L0)
 		t->cr = 7;	/* PECR: PELOCK PRGLOCK OPTLOCK */
+	if (t->c->ctl == CTL_F1)
+		t->cr = 0x80;	/* LOCK */
 	t->sr = 0;
 	t->keyseq = t->prgseq = 0;
 	t->dw_pending = 0;
 	t->busy_until = 0;
 	t->nvmc_config = 0;
 	memset(t->h7, 0, sizeof(t->h7));
-	t->h7[0].cr = t->h7[1].cr = 0x31;	/* LOCK, PSIZE x64 */
+	t->h7[0].cr = t->h7[1].cr = t->c->ctl == CTL_H5 ? 1 : 0x31;	/* LOCK (H7: PSIZE x64) */
 	t->h7[0].wb_addr = t->h7[1].wb_addr = ~0u;
 	core_reset(t);
 	if (t->other) {		/* SYSRESETREQ resets both cores of an RP2040 */
@@ -294,7 +388,7 @@ static void sysreset(struct dapsim_target *t)
 	}
 	if (t->rp2)
 		dapsim_rp2_reset(t->rp2);
-	if (t->c->ctl == CTL_NRF)
+	if (t->c->ctl == CTL_NRF && !t->c->nrf51 && !t->c->nrf53)
 		t->approtect = rd32(t->uicr + 0x208) != 0xFFFFFFFFu;
 }
 
@@ -329,19 +423,37 @@ struct dapsim_target *dapsim_target_new(const char *model)
 		t->rp2 = dapsim_rp2_new(t, &t->n);
 		dapsim_rp2_memory(t->rp2, t->flash, c->flash_size);
 	}
-	/* reset values: F4 OPTCR; L476 OPTR with DUALBANK set */
-	t->optr = c->ctl == CTL_F4 ? 0x0FFFAAEDu : 0xFFEFF8AAu;
-	if (c->ctl == CTL_F4) {
+	/* reset values: F4 OPTCR; L476 OPTR with DUALBANK set; F1 OBR, no
+	 * read protection */
+	t->optr = c->ctl == CTL_F4 ? 0x0FFFAAEDu : c->ctl == CTL_F1 ? 0x03FFFFFCu : 0xFFEFF8AAu;
+	if (c->ns_regs)
+		t->optr = 0x7FEFF8AAu;	/* U5: TZEN off, DUALBANK, banks not swapped */
+	if (c->ctl == CTL_H5 || c->ctl == CTL_H7)
+		t->optr = 0;		/* OPTCR: banks not swapped */
+	if (c->ctl == CTL_F4 && !c->fsize_at) {
 		memset(t->info + 0x7800, 0xFF, 0x210);	/* OTP */
 		wr32(t->info + 0x7A10, 0x00330021);	/* unique id */
 		wr32(t->info + 0x7A20, 0x0400u << 16);	/* flash size: 1024 KiB at 0x1FFF7A22 */
 	} else if (c->ctl == CTL_H7) {
 		wr32(t->info + 0x880, 0x0800);		/* flash size: 2048 KiB at 0x1FF1E880 */
-	} else if (c->ctl == CTL_L0) {
-		wr32(t->info + c->fsize_at, c->flash_size / 1024);	/* F_SIZE */
+	} else if (c->fsize_at) {
+		t->info[c->fsize_at] = (uint8_t)(c->flash_size / 1024);	/* F_SIZE, u16 */
+		t->info[c->fsize_at + 1] = (uint8_t)(c->flash_size / 1024 >> 8);
 	} else if (c->ctl == CTL_L4) {
 		wr32(t->info + 0x7590, 0x00210045);
 		wr32(t->info + 0x75E0, c->flash_size / 1024);	/* flash size register */
+	} else if (c->nrf53) {
+		wr32(t->info + 0x20C, 0x5340);		/* INFO.PART */
+		wr32(t->info + 0x218, 512);		/* INFO.RAM (KiB) */
+		wr32(t->info + 0x220, 4096);		/* INFO.CODEPAGESIZE */
+		wr32(t->info + 0x224, 256);		/* INFO.CODESIZE */
+	} else if (c->nrf51) {
+		wr32(t->info + 0x10, 1024);		/* CODEPAGESIZE */
+		wr32(t->info + 0x14, 256);		/* CODESIZE */
+		wr32(t->info + 0x34, 2);		/* NUMRAMBLOCK */
+		wr32(t->info + 0x38, 0x2000);		/* SIZERAMBLOCKS */
+		wr32(t->info + 0x5C, 0xFFFF0087);	/* CONFIGID: HWID */
+		wr32(t->info + 0x100, 0xFFFFFFFF);	/* no INFO.PART */
 	} else if (c->ctl == CTL_NRF) {
 		wr32(t->info + 0x10, 4096);		/* CODEPAGESIZE */
 		wr32(t->info + 0x14, 256);		/* CODESIZE */
@@ -401,8 +513,25 @@ void dapsim_target_use_memory(struct dapsim_target *t, uint8_t *flash, uint8_t *
 
 void dapsim_target_protect(struct dapsim_target *t)
 {
+	if (t->c->nrf51) {
+		wr32(t->uicr + 0x004, 0xFFFF00FFu);	/* RBPCONF: PALL on */
+		return;
+	}
 	wr32(t->uicr + 0x208, 0);
 	t->approtect = t->c->ctl == CTL_NRF;
+	t->tzen = t->c->ctl == CTL_H5;
+	if (t->c->ns_regs)
+		t->optr |= 1u << 31;	/* U5 OPTR.TZEN */
+}
+
+void dapsim_target_cpu2_pes(struct dapsim_target *t, uint64_t us)
+{
+	t->pesd_us = us;
+}
+
+void dapsim_target_swap_banks(struct dapsim_target *t)
+{
+	t->optr |= t->c->ns_regs ? 1u << 20 : 1u << 31;	/* U5 OPTR; H5 OPTCR */
 }
 
 const char *dapsim_model(const struct dapsim_target *t) { return t->c->name; }
@@ -519,14 +648,14 @@ static uint64_t f4_sector_us(uint32_t snb, uint32_t *start, uint32_t *size)
 
 static void f4_cr_write(struct dapsim_target *t, uint32_t v)
 {
-	uint32_t start, size, snb = (v >> 3) & 0x1F;
+	uint32_t start, size, snb = (v >> 3) & 0x1F, half = t->c->flash_size / 2;
 
 	if (t->cr & 0x80000000u) {
 		if (v != 0x80000000u)	/* locking again is harmless */
 			violation(t, "FLASH_CR written while locked (0x%08x ignored)", v);
 		return;
 	}
-	t->cr = v & 0x8001837Fu;
+	t->cr = v & 0x800183FFu;
 	if (v & 0x80000000u)
 		t->n.relocks++;
 	if (!(v & (1u << 16)))
@@ -536,18 +665,21 @@ static void f4_cr_write(struct dapsim_target *t, uint32_t v)
 		violation(t, "FLASH_CR.STRT while BSY");
 		return;
 	}
-	if (v & (1u << 2)) {			/* MER */
-		memset(t->flash, 0xFF, t->c->flash_size);
+	if (v & ((1u << 2) | (1u << 15))) {	/* MER, MER2 (bank 2 of a dual bank) */
+		if (v & (1u << 2))
+			memset(t->flash, 0xFF, t->c->dual ? half : t->c->flash_size);
+		if (t->c->dual && (v & (1u << 15)))
+			memset(t->flash + half, 0xFF, half);
 		t->n.mass_erases++;
 		set_busy(t, 8000000);
 	} else if (v & (1u << 1)) {		/* SER */
-		if (snb > 11) {
+		if ((snb & 15) > 11 || (snb > 15 && !t->c->dual)) {
 			violation(t, "sector erase of SNB %u: no such sector", snb);
 			t->sr |= 1u << 7;	/* PGSERR */
 			return;
 		}
-		set_busy(t, f4_sector_us(snb, &start, &size));
-		memset(t->flash + start, 0xFF, size);
+		set_busy(t, f4_sector_us(snb & 15, &start, &size));
+		memset(t->flash + (snb > 15 ? half : 0) + start, 0xFF, size);
 		t->n.erases++;
 	} else {
 		t->sr |= 1u << 7;
@@ -619,6 +751,15 @@ static int keyr_write2(struct dapsim_target *t, uint32_t lock, uint32_t key1, ui
 	return 0;
 }
 
+/* WB: the pages from FLASH_SFR.SFSA on are CPU2's; CPU1 gets WRPERR. */
+static int cpu2_page(struct dapsim_target *t, uint32_t addr)
+{
+	if (!t->c->sfr || addr - t->c->flash_base < (t->c->sfr & 0xFF) * t->c->page)
+		return 0;
+	violation(t, "CPU1 access to CPU2's secure flash at 0x%08x (WRPERR)", addr);
+	return 1;
+}
+
 static void l4_cr_write(struct dapsim_target *t, uint32_t v)
 {
 	uint32_t bank = t->c->flash_size / (t->c->one_bank ? 1 : 2), page = (v >> 3) & 0xFF, base;
@@ -638,9 +779,18 @@ static void l4_cr_write(struct dapsim_target *t, uint32_t v)
 		violation(t, "FLASH_CR.STRT while BSY");
 		return;
 	}
+	if (t->now < t->pesd_until) {
+		violation(t, "FLASH_CR.STRT while CPU2 holds flash operations (PESD)");
+		return;
+	}
 	if (t->sr & 0x3FA) {
 		violation(t, "FLASH_CR.STRT with error flags set (SR 0x%08x)", t->sr);
 		t->sr |= 1u << 7;
+		return;
+	}
+	if (t->c->sfr && (v & ((1u << 2) | (1u << 15)))) {
+		violation(t, "mass erase with CPU2's secure pages present (WRPERR)");
+		t->sr |= 1u << 4;
 		return;
 	}
 	if (v & ((1u << 2) | (1u << 15))) {	/* MER1 / MER2 */
@@ -651,13 +801,17 @@ static void l4_cr_write(struct dapsim_target *t, uint32_t v)
 		t->n.mass_erases++;
 		set_busy(t, chip_us(t->c->mass_us, 22000));
 	} else if (v & (1u << 1)) {		/* PER */
-		base = (v & (1u << 11) ? bank : 0) + page * 2048;
+		base = (v & (1u << 11) ? bank : 0) + page * t->c->page;
+		if (cpu2_page(t, t->c->flash_base + base)) {
+			t->sr |= 1u << 4;	/* WRPERR */
+			return;
+		}
 		if (base >= t->c->flash_size) {
 			violation(t, "page erase of page %u: no such page", page);
 			t->sr |= 1u << 7;	/* PGSERR */
 			return;
 		}
-		memset(t->flash + base, 0xFF, 2048);
+		memset(t->flash + base, 0xFF, t->c->page);
 		t->n.erases++;
 		set_busy(t, chip_us(t->c->page_us, 22000));
 	} else {
@@ -665,48 +819,57 @@ static void l4_cr_write(struct dapsim_target *t, uint32_t v)
 	}
 }
 
-/* L4: 64-bit double words, two word writes in a row to an erased double
- * word; anything else is SIZERR / PGAERR / PROGERR / PGSERR. */
+/* L4: 64-bit double words (U5: 128-bit quad-words), word writes in a row
+ * to an erased unit; anything else is SIZERR / PGAERR / PROGERR / PGSERR. */
 static int l4_flash_write(struct dapsim_target *t, uint32_t addr, int size, uint32_t v)
 {
-	uint8_t b[8];
+	uint32_t unit = t->c->ns_regs ? 16 : 8, i;
+	uint8_t *p;
 
 	if (!(t->cr & 1)) {
 		violation(t, "write to flash 0x%08x without FLASH_CR.PG", addr);
 		t->sr |= 1u << 7;
 		return 0;
 	}
+	if (t->now < t->pesd_until) {
+		violation(t, "write to flash 0x%08x while CPU2 holds flash operations (PESD)", addr);
+		return 0;
+	}
+	if (cpu2_page(t, addr)) {
+		t->sr |= 1u << 4;
+		return 0;
+	}
 	if (size != 4) {
-		violation(t, "%d-byte write to flash (double words only)", size);
+		violation(t, "%d-byte write to flash (whole %u-byte units only)", size, unit);
 		t->sr |= 1u << 6;
 		return 0;
 	}
-	if (!t->dw_pending) {
-		if (addr & 7) {
-			violation(t, "flash double word starts at 0x%08x (not 8-aligned)", addr);
-			t->sr |= 1u << 5;
-			return 0;
-		}
-		t->dw_pending = 1;
-		t->dw_addr = addr;
-		t->dw_lo = v;
-		return 0;
-	}
-	t->dw_pending = 0;
-	if (addr != t->dw_addr + 4) {
-		violation(t, "second word at 0x%08x does not follow 0x%08x", addr, t->dw_addr);
+	if (!t->dw_pending && (addr & (unit - 1))) {
+		violation(t, "flash unit starts at 0x%08x (not %u-aligned)", addr, unit);
 		t->sr |= 1u << 5;
 		return 0;
 	}
-	if (rd32(t->flash + (t->dw_addr - t->c->flash_base)) != 0xFFFFFFFFu ||
-	    rd32(t->flash + (addr - t->c->flash_base)) != 0xFFFFFFFFu) {
-		violation(t, "double word 0x%08x programmed twice without erase", t->dw_addr);
+	if (t->dw_pending && addr != t->dw_addr + 4 * t->dw_pending) {
+		violation(t, "word at 0x%08x does not follow 0x%08x", addr, t->dw_addr);
+		t->dw_pending = 0;
+		t->sr |= 1u << 5;
+		return 0;
+	}
+	if (!t->dw_pending)
+		t->dw_addr = addr;
+	wr32(t->dw_buf + 4 * t->dw_pending++, v);
+	if (4u * t->dw_pending < unit)
+		return 0;
+	t->dw_pending = 0;
+	p = t->flash + (t->dw_addr - t->c->flash_base);
+	for (i = 0; i < unit && p[i] == 0xFF; i++)
+		;
+	if (i < unit) {
+		violation(t, "flash unit 0x%08x programmed twice without erase", t->dw_addr);
 		t->sr |= 1u << 3;	/* PROGERR */
 		return 0;
 	}
-	wr32(b, t->dw_lo);
-	wr32(b + 4, v);
-	flash_and(t, t->dw_addr, b, 8);
+	flash_and(t, t->dw_addr, t->dw_buf, (int)unit);
 	set_busy(t, chip_us(t->c->prog_us, L4_PROG_US));
 	return 0;
 }
@@ -715,19 +878,28 @@ static int l4_flash_write(struct dapsim_target *t, uint32_t addr, int size, uint
  * bits a 1 clears), CR and the option register (RM0090 3.9, RM0351 3.7);
  * a CR write is each family's own. */
 struct stm32_flash_regs {
-	uint32_t keyr, sr, sr_clear, cr, opt;
+	uint32_t keyr, sr, sr_clear, cr, opt, lock;
 	void (*cr_write)(struct dapsim_target *t, uint32_t v);
 };
 
-static const struct stm32_flash_regs f4_regs = { 0x04, 0x0C, 0x1F3u, 0x10, 0x14, f4_cr_write };
-static const struct stm32_flash_regs l4_regs = { 0x08, 0x10, 0xC3FBu, 0x14, 0x20, l4_cr_write };
+static const struct stm32_flash_regs f4_regs = { 0x04, 0x0C, 0x1F3u, 0x10, 0x14, 0x80000000u,
+						 f4_cr_write };
+static const struct stm32_flash_regs l4_regs = { 0x08, 0x10, 0xC3FBu, 0x14, 0x20, 0x80000000u,
+						 l4_cr_write };
+/* U5 (RM0456 7.9): NSKEYR, NSSR (errors 0x20FA and EOP), NSCR, OPTR */
+static const struct stm32_flash_regs u5_regs = { 0x08, 0x20, 0x20FBu, 0x28, 0x40, 0x80000000u,
+						 l4_cr_write };
+static void f1_cr_write(struct dapsim_target *t, uint32_t v);
+/* F0/F1/F3 (RM0008 3.4): OBR as the option register; AR is the FPEC's own */
+static const struct stm32_flash_regs f1_regs = { 0x04, 0x0C, 0x34u, 0x10, 0x1C, 0x80u,
+						 f1_cr_write };
 
 /* Other registers (ACR, OPTKEYR, option writes) are accepted, not modelled. */
 static int stm32_reg_write(struct dapsim_target *t, const struct stm32_flash_regs *g,
 			   uint32_t off, uint32_t v)
 {
 	if (off == g->keyr)
-		return keyr_write(t, &t->keyseq, &t->cr, 0x80000000u, v, "FLASH_KEYR");
+		return keyr_write(t, &t->keyseq, &t->cr, g->lock, v, "FLASH_KEYR");
 	if (off == g->sr)
 		t->sr &= ~(v & g->sr_clear);
 	else if (off == g->cr)
@@ -739,7 +911,10 @@ static int stm32_reg_read(struct dapsim_target *t, const struct stm32_flash_regs
 			  uint32_t off, uint32_t *v)
 {
 	if (off == g->sr)
-		*v = t->sr | (busy(t) ? t->c->sr_busy ? t->c->sr_busy : 1u << 16 : 0);
+		*v = t->sr | (busy(t) ? t->c->sr_busy ? t->c->sr_busy : 1u << 16 : 0) |
+		     (t->now < t->pesd_until ? 1u << 19 : 0);
+	else if (off == 0x80 && t->c->sfr)
+		*v = t->c->sfr;
 	else if (off == g->cr)
 		*v = t->cr;
 	else if (off == g->opt)
@@ -751,6 +926,12 @@ static int nrf_flash_write(struct dapsim_target *t, uint32_t addr, int size, uin
 {
 	uint8_t b[4], *p;
 
+	if (t->c->nrf53 && t->nvmc_config == 2 && v == 0xFFFFFFFFu && !(addr & (t->c->page - 1))) {
+		memset(t->flash + addr, 0xFF, t->c->page);	/* a page erase */
+		t->n.erases++;
+		set_busy(t, t->c->page_us);
+		return 0;
+	}
 	if (t->nvmc_config != 1) {
 		violation(t, "write to flash 0x%08x with NVMC.CONFIG %u (not WEN)", addr, t->nvmc_config);
 		return -1;
@@ -767,7 +948,7 @@ static int nrf_flash_write(struct dapsim_target *t, uint32_t addr, int size, uin
 	} else {
 		flash_and(t, addr, b, 4);
 	}
-	set_busy(t, NRF_PROG_US);
+	set_busy(t, chip_us(t->c->prog_us, NRF_PROG_US));
 	return 0;
 }
 
@@ -787,18 +968,22 @@ static int nrf_reg_write(struct dapsim_target *t, uint32_t off, uint32_t v)
 			return 0;
 		}
 		if (off == 0x508) {
-			if (!in_flash(t, v) || (v & 0xFFF)) {
+			if (t->c->nrf53) {
+				violation(t, "ERASEPAGE written: the nRF5340 NVMC has none");
+				return 0;
+			}
+			if (!in_flash(t, v) || (v & (t->c->page - 1))) {
 				violation(t, "ERASEPAGE 0x%08x is not a page", v);
 				return 0;
 			}
-			memset(t->flash + v, 0xFF, 4096);
+			memset(t->flash + v, 0xFF, t->c->page);
 			t->n.erases++;
-			set_busy(t, 85000);
+			set_busy(t, chip_us(t->c->page_us, 85000));
 		} else if (off == 0x50C && (v & 1)) {
 			memset(t->flash, 0xFF, t->c->flash_size);
 			memset(t->uicr, 0xFF, 0x1000);
 			t->n.mass_erases++;
-			set_busy(t, 200000);
+			set_busy(t, chip_us(t->c->mass_us, 200000));
 		} else if (off == 0x514 && (v & 1)) {
 			memset(t->uicr, 0xFF, 0x1000);
 			set_busy(t, 85000);
@@ -875,15 +1060,86 @@ static int l0_flash_write(struct dapsim_target *t, uint32_t addr, int size, uint
 	return 0;
 }
 
+/* ---- STM32F0/F1/F3 (RM0008 3.3, RM0091 3.2, RM0316 4.2): the FPEC ---- */
+
+/* STRT starts what PER (with the page in AR) or MER asks for. */
+static void f1_cr_write(struct dapsim_target *t, uint32_t v)
+{
+	uint32_t off = t->ar - t->c->flash_base;
+
+	if (t->cr & 0x80) {
+		if (v & ~0x80u)
+			violation(t, "FLASH_CR written while locked (0x%08x ignored)", v);
+		return;
+	}
+	t->cr = v & 0x1637u;
+	if (v & 0x80) {
+		t->cr |= 0x80;
+		t->n.relocks++;
+	}
+	if (!(v & 0x40))
+		return;
+	if (busy(t)) {
+		violation(t, "FLASH_CR.STRT while BSY");
+		return;
+	}
+	if (v & 4) {				/* MER */
+		memset(t->flash, 0xFF, t->c->flash_size);
+		t->n.mass_erases++;
+		set_busy(t, t->c->mass_us);
+	} else if (v & 2) {			/* PER */
+		if (!in_flash(t, t->ar)) {
+			violation(t, "page erase at FLASH_AR 0x%08x: not in flash", t->ar);
+			return;
+		}
+		memset(t->flash + (off & ~(t->c->page - 1)), 0xFF, t->c->page);
+		t->n.erases++;
+		set_busy(t, t->c->page_us);
+	} else {
+		violation(t, "FLASH_CR.STRT without PER or MER");
+	}
+}
+
+/* Half-words only: a wider write is a bus error; a half-word not erased
+ * takes only 0x0000, else PGERR. */
+static int f1_flash_write(struct dapsim_target *t, uint32_t addr, int size, uint32_t v)
+{
+	uint8_t *p = t->flash + (addr - t->c->flash_base), b[2];
+
+	if (!(t->cr & 1)) {
+		violation(t, "write to flash 0x%08x without FLASH_CR.PG", addr);
+		return -1;
+	}
+	if (size != 2) {
+		violation(t, "%d-byte write to flash (half-words only)", size);
+		return -1;
+	}
+	lane_put(b, addr, 2, v);
+	if ((p[0] != 0xFF || p[1] != 0xFF) && (b[0] || b[1])) {
+		violation(t, "half-word 0x%08x programmed twice without erase", addr);
+		t->sr |= 1u << 2;	/* PGERR */
+		return 0;
+	}
+	flash_and(t, addr, b, 2);
+	set_busy(t, t->c->prog_us);
+	return 0;
+}
+
 /* ---- STM32H7 (RM0433): two banks, 256-bit flash words ---- */
 
 #define H7_PROG_US	100
 #define H7_SECTOR_US	2000000
 #define H7_BANK_US	8000000
 
+/* SWAP_BANK (RM0433 4.3.13) puts bank 2 in the lower half. */
+static int h7_swapped(const struct dapsim_target *t)
+{
+	return t->c->ctl == CTL_H7 && (t->optr >> 31);
+}
+
 static struct h7bank *h7_bank_of(struct dapsim_target *t, uint32_t addr)
 {
-	return &t->h7[addr - t->c->flash_base >= t->c->flash_size / 2];
+	return &t->h7[(addr - t->c->flash_base >= t->c->flash_size / 2) ^ h7_swapped(t)];
 }
 
 static void h7_cr_write(struct dapsim_target *t, int b, uint32_t v)
@@ -906,11 +1162,11 @@ static void h7_cr_write(struct dapsim_target *t, int b, uint32_t v)
 		return;
 	}
 	if (v & (1u << 3)) {			/* BER */
-		memset(t->flash + b * half, 0xFF, half);
+		memset(t->flash + (b ^ h7_swapped(t)) * half, 0xFF, half);
 		t->n.mass_erases++;
 		k->busy_until = t->now + H7_BANK_US;
 	} else if (v & (1u << 2)) {		/* SER */
-		memset(t->flash + b * half + snb * t->c->page, 0xFF, t->c->page);
+		memset(t->flash + (b ^ h7_swapped(t)) * half + snb * t->c->page, 0xFF, t->c->page);
 		t->n.erases++;
 		k->busy_until = t->now + H7_SECTOR_US;
 	} else {
@@ -939,6 +1195,7 @@ static int h7_reg_read(struct dapsim_target *t, uint32_t off, uint32_t *v)
 
 	switch (off & 0xFF) {
 	case 0x0C: *v = k->cr; break;
+	case 0x18: *v = (t->optr & 0x80000000u) | 1; break;	/* OPTCR: SWAP_BANK, OPTLOCK */
 	case 0x10: *v = k->sr | (bsy ? 5u : 0) | (k->wb_addr != ~0u ? 2u : 0); break;
 	default: *v = 0;
 	}
@@ -949,8 +1206,9 @@ static int h7_reg_read(struct dapsim_target *t, uint32_t off, uint32_t *v)
  * flash word programs it. A word for another flash word first is INCERR. */
 static int h7_flash_write(struct dapsim_target *t, uint32_t addr, int size, uint32_t v)
 {
-	struct h7bank *k = h7_bank_of(t, addr);
-	uint32_t fw = addr & ~31u, i;
+	int h5 = t->c->ctl == CTL_H5;	/* one buffer of 16 bytes for both banks */
+	struct h7bank *k = h5 ? &t->h7[0] : h7_bank_of(t, addr);
+	uint32_t n = h5 ? 16 : 32, fw = addr & ~(n - 1), full = h5 ? 0xFFFFu : 0xFFFFFFFFu, i;
 	uint8_t *p;
 
 	if (!(k->cr & 2)) {
@@ -969,35 +1227,116 @@ static int h7_flash_write(struct dapsim_target *t, uint32_t addr, int size, uint
 		k->wb_mask = 0;
 		memset(k->wb, 0xFF, 32);
 	}
-	lane_put(k->wb + (addr & 31), addr, size, v);
-	k->wb_mask |= ((1u << size) - 1) << (addr & 31);
-	if (k->wb_mask != 0xFFFFFFFFu)
+	lane_put(k->wb + (addr & (n - 1)), addr, size, v);
+	k->wb_mask |= ((1u << size) - 1) << (addr & (n - 1));
+	if (k->wb_mask != full)
 		return 0;
 	p = t->flash + (fw - t->c->flash_base);
-	for (i = 0; i < 32 && p[i] == 0xFF; i++)
+	for (i = 0; i < n && p[i] == 0xFF; i++)
 		;
-	if (i < 32)
+	if (i < n)
 		violation(t, "flash word 0x%08x programmed twice without erase (ECC)", fw);
-	flash_and(t, fw, k->wb, 32);
+	flash_and(t, fw, k->wb, (int)n);
 	k->wb_addr = ~0u;
-	k->busy_until = t->now + H7_PROG_US;
+	k->busy_until = t->now + chip_us(t->c->prog_us, H7_PROG_US);
 	return 0;
+}
+
+/* ---- STM32H5 (RM0481 chapter 7): the non-secure registers ---- */
+
+/* BKSEL picks the physical bank: swapped banks (OPTCR.SWAP_BANK) put
+ * bank 1 in the second half of the address space. */
+static void h5_cr_write(struct dapsim_target *t, uint32_t v)
+{
+	struct h7bank *k = &t->h7[0];
+	uint32_t half = t->c->flash_size / 2, snb = (v >> 6) & 0x7F;
+	uint32_t at = ((v >> 31) ^ (t->optr >> 31)) * half;
+
+	if (k->cr & 1) {
+		if (v & ~1u)
+			violation(t, "FLASH_NSCR written while locked (0x%08x ignored)", v);
+		return;
+	}
+	k->cr = v & ~(1u << 5);
+	if (v & 1)
+		t->n.relocks++;
+	if (!(v & (1u << 5)))
+		return;
+	if (t->now < k->busy_until) {
+		violation(t, "FLASH_NSCR.STRT while busy");
+		return;
+	}
+	if (v & (1u << 15)) {			/* MER */
+		memset(t->flash, 0xFF, t->c->flash_size);
+		t->n.mass_erases++;
+		k->busy_until = t->now + t->c->mass_us;
+	} else if ((v & 4) && snb * t->c->page < half) {	/* SER */
+		memset(t->flash + at + snb * t->c->page, 0xFF, t->c->page);
+		t->n.erases++;
+		k->busy_until = t->now + t->c->page_us;
+	} else {
+		violation(t, "FLASH_NSCR.STRT without a sector or MER (0x%08x)", v);
+		k->sr |= 1u << 18;		/* PGSERR */
+	}
+}
+
+static int h5_reg_write(struct dapsim_target *t, uint32_t off, uint32_t v)
+{
+	struct h7bank *k = &t->h7[0];
+
+	switch (off) {
+	case 0x04: return keyr_write(t, &k->keyseq, &k->cr, 1u, v, "FLASH_NSKEYR");
+	case 0x28: h5_cr_write(t, v); return 0;
+	case 0x30: k->sr &= ~(v & 0x00FF0000u); return 0;	/* NSCCR */
+	}
+	return 0;
+}
+
+/* OPTCR, OPTSR_CUR: SWAP_BANK; product state open (0xED); OPTSR2_CUR:
+ * TZEN 0xC3 off, 0xB4 on. */
+static int h5_reg_read(struct dapsim_target *t, uint32_t off, uint32_t *v)
+{
+	struct h7bank *k = &t->h7[0];
+
+	switch (off) {
+	case 0x1C: *v = (t->optr & 0x80000000u) | 1; break;
+	case 0x20: *v = k->sr | (t->now < k->busy_until) | (k->wb_addr != ~0u ? 2u : 0); break;
+	case 0x28: *v = k->cr; break;
+	case 0x50: *v = (t->optr & 0x80000000u) | 0xED00u; break;
+	case 0x70: *v = (t->tzen ? 0xB4u : 0xC3u) << 24; break;
+	default: *v = 0;
+	}
+	return 0;
+}
+
+/* CPU2 takes the flash for a while when the debugger first looks. */
+static void cpu2_arm(struct dapsim_target *t)
+{
+	if (t->pesd_us) {
+		t->pesd_until = t->now + t->pesd_us;
+		t->pesd_us = 0;
+	}
 }
 
 static int flashctl_read(struct dapsim_target *t, uint32_t off, uint32_t *v)
 {
 	*v = 0;
+	cpu2_arm(t);
 	switch (t->c->ctl) {
 	case CTL_F4:
 		return stm32_reg_read(t, &f4_regs, off, v);
 	case CTL_L4:
-		return stm32_reg_read(t, &l4_regs, off, v);
+		return stm32_reg_read(t, t->c->ns_regs ? &u5_regs : &l4_regs, off, v);
 	case CTL_H7:
 		return h7_reg_read(t, off, v);
 	case CTL_L0:
 		return l0_reg_read(t, off, v);
 	case CTL_RP2:
 		return -1;	/* no flash controller: the ROM writes the flash */
+	case CTL_F1:
+		return stm32_reg_read(t, &f1_regs, off, v);
+	case CTL_H5:
+		return h5_reg_read(t, off, v);
 	case CTL_NRF:
 		if (off == 0x400 || off == 0x408)
 			*v = !busy(t);
@@ -1012,11 +1351,16 @@ static int flashctl_write(struct dapsim_target *t, uint32_t off, uint32_t v)
 {
 	switch (t->c->ctl) {
 	case CTL_F4: return stm32_reg_write(t, &f4_regs, off, v);
-	case CTL_L4: return stm32_reg_write(t, &l4_regs, off, v);
+	case CTL_L4: return stm32_reg_write(t, t->c->ns_regs ? &u5_regs : &l4_regs, off, v);
 	case CTL_NRF: return nrf_reg_write(t, off, v);
 	case CTL_H7: return h7_reg_write(t, off, v);
 	case CTL_L0: return l0_reg_write(t, off, v);
 	case CTL_RP2: return -1;
+	case CTL_H5: return h5_reg_write(t, off, v);
+	case CTL_F1:
+		if (off == 0x14)
+			t->ar = v;
+		return off == 0x14 ? 0 : stm32_reg_write(t, &f1_regs, off, v);
 	}
 	return 0;
 }
@@ -1190,9 +1534,10 @@ int dapsim_bus_write(struct dapsim_target *t, uint32_t addr, int size, uint32_t 
 		case CTL_F4: return f4_flash_write(t, addr, size, v);
 		case CTL_L4: return l4_flash_write(t, addr, size, v);
 		case CTL_NRF: return nrf_flash_write(t, addr, size, v);
-		case CTL_H7: return h7_flash_write(t, addr, size, v);
+		case CTL_H7: case CTL_H5: return h7_flash_write(t, addr, size, v);
 		case CTL_L0: return l0_flash_write(t, addr, size, v);
 		case CTL_RP2: return -1;
+		case CTL_F1: return f1_flash_write(t, addr, size, v);
 		}
 	}
 	if ((p = direct(t, addr, size, &ro))) {
@@ -1364,6 +1709,20 @@ static int ctrl_ap(struct dapsim_target *t, uint8_t reg, int rnw, uint32_t *data
 	return 1;
 }
 
+/* The STM32H5's AP 0, an APB-AP onto the debug components: DBGMCU_IDCODE
+ * reads at 0xE0044000 there (RM0481 "Debug support"), the rest as zero. */
+static int debug_apb(struct dapsim_target *t, uint8_t reg, int rnw, uint32_t *data)
+{
+	if (!rnw) {
+		if (reg == 0x04)
+			t->apb_tar = *data;
+		return 1;
+	}
+	*data = reg == 0xFC ? 0x54770002u : reg == 0x04 ? t->apb_tar :
+		reg == 0x0C && t->apb_tar == 0xE0044000u ? t->c->dbgmcu : 0;
+	return 1;
+}
+
 static int ap_access(struct dapsim_target *t, uint8_t a32, int rnw, uint32_t *data)
 {
 	uint8_t ap = t->select >> 24, reg = (t->select & 0xF0) | a32;
@@ -1375,13 +1734,15 @@ static int ap_access(struct dapsim_target *t, uint8_t a32, int rnw, uint32_t *da
 		t->ctrl |= 1u << 5;
 		return 4;
 	}
-	if (ap == 1 && t->c->ctl == CTL_NRF)
+	if (ap == 1 && t->c->ctl == CTL_NRF && !t->c->nrf51 && !t->c->nrf53)
 		return ctrl_ap(t, reg, rnw, data);
 	if (t->c->dp_only) {
 		violation(t, "AP access through an ADIv5 SELECT: the ADIv6 APs are not modelled");
 		return 4;
 	}
-	if (ap != 0) {
+	if (ap == 0 && t->c->sys_ap)
+		return debug_apb(t, reg, rnw, data);
+	if (ap != t->c->sys_ap) {
 		if (rnw)
 			*data = 0;	/* no AP there: reads as zero */
 		return 1;

@@ -8,6 +8,19 @@
  *   nrf52840   NVMC, 256 x 4 KiB pages, CTRL-AP (ERASEALL, APPROTECT)
  *   stm32h743  H7 controller, 2 banks of 8 x 128 KiB sectors, 256-bit flash
  *              words through a write buffer; Cortex-M7 with a 1 KiB TAR window
+ *   stm32f103, stm32f072, stm32f303
+ *              the FPEC: 1 or 2 KiB pages erased through AR, half-words only
+ *   stm32h563  H5 non-secure interface, 2 banks of 128 x 8 KiB sectors, 128-bit
+ *              quad-words; the core behind AP 1, the debug APB at AP 0
+ *   stm32u575  L4 controller in the U5 non-secure layout, 2 banks of 128 x
+ *              8 KiB pages, 128-bit quad-words
+ *   nrf51822   NVMC at 1 KiB pages, no CTRL-AP (micro:bit v1)
+ *   nrf5340    application core: NVMC at 0x50039000, pages erased by a word
+ *              of ones
+ *   stm32f767  F4 controller with nDBANK clear: two banks of the F405 layout
+ *   stm32wl55, stm32wb55
+ *              L4 controller at 0x58004000; the WB's pages from SFSA are
+ *              CPU2's, and CPU2 may hold operations (PESD)
  *
  * Pure: transactions in, ACKs and values out, time passed in (us). Protocol
  * violations (AP access before power-up, no DPIDR read after line reset,
@@ -35,8 +48,18 @@ int dapsim_flash_erased(const struct dapsim_target *t);
  * the caller owns (a file mapped shared, so that flash outlives a
  * process); their contents are used as they are. Then a power-on reset. */
 void dapsim_target_use_memory(struct dapsim_target *t, uint8_t *flash, uint8_t *uicr);
-/* Lock the nRF52 (UICR.APPROTECT = 0, effective from the next reset). */
+/* Lock the nRF52 (UICR.APPROTECT = 0, effective from the next reset);
+ * on the STM32H5 and U5, turn TrustZone on; on the nRF51, set read-back
+ * protection of all flash (UICR RBPCONF.PALL). */
 void dapsim_target_protect(struct dapsim_target *t);
+
+/* The option bytes swap the flash banks (STM32H5, U5, H7 SWAP_BANK):
+ * the second half of the address space is bank 1. */
+void dapsim_target_swap_banks(struct dapsim_target *t);
+
+/* STM32WB: CPU2 suspends CPU1's flash operations (SR.PESD) for us from
+ * the first access to the flash controller. */
+void dapsim_target_cpu2_pes(struct dapsim_target *t, uint64_t us);
 
 /* The application reconfigures the SWD pins (a "bricked" board): the
  * debug port only answers under reset or with the core halted. */

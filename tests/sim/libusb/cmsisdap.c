@@ -20,7 +20,10 @@
  *   packet_size=N     DAP packet size reported (v2: 64..1024, default 512)
  *   packet_count=N    DAP packet count (default 4)
  *   time_scale=F      multiply flash busy times (default 1; 0.01 = 100x faster)
- *   protect=1         nRF52: APPROTECT set in UICR when the state is created
+ *   protect=1         nRF52: APPROTECT set in UICR when the state is created;
+ *                     STM32H5, U5: TrustZone on
+ *   swap_bank=1       STM32H5, U5, H7: the option bytes swap the flash banks
+ *   c2_pes=MS         STM32WB: CPU2 holds flash operations (PESD) for MS ms
  *   unplug_after=N    the probe drops off the bus after its Nth command
  *   execute=0         firmware without DAP_ExecuteCommands (replies 0xFF)
  *   swd_off=1         the application turns the SWD pins into GPIOs: the
@@ -60,7 +63,8 @@ struct dap {
 
 static const char *const keys[] = {
 	"serial", "target", "packet_size", "packet_count", "time_scale", "protect",
-	"unplug_after", "swd_off", "execute", NULL,
+	"unplug_after", "swd_off", "execute", "swap_bank", "c2_pes",
+	NULL,
 };
 
 /* A vendor-defined HID report: 64 bytes in, 64 bytes out, no report id. */
