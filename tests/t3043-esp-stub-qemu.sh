@@ -5,9 +5,12 @@ test_description='mpf-esp through our stub on the real ESP32-C3 and ESP32 ROMs u
 
 # a session on the emulated chip (the ESP32 takes seconds to boot its ROM):
 # no DTR/RTS there; reset it after, so
-# that the next one meets the ROM loader again
+# that the next one meets the ROM loader again. The emulated UART paces
+# host-to-chip bytes at the rate the chip set (the peer's README, "UART
+# pacing"): sessions go at 2 Mbaud unless a case asks for a rate.
 q() {
-	mpf-esp --serial "$ESPQ_PTY" --before no-reset --after no-reset --connect-attempts 15 "$@" &&
+	mpf-esp --serial "$ESPQ_PTY" --before no-reset --after no-reset --connect-attempts 15 \
+		--baud 2000000 "$@" &&
 	echo system_reset | socat - UNIX-CONNECT:"$ESPQ_MON" >/dev/null && sleep 0.5
 }
 # until the emulated ROM answers (the ESP32 machine boots slowly on a
@@ -53,7 +56,7 @@ test_expect_success ESP_QEMU,ESP_STUB_ESP32,SOCAT,JQ 'ESP32: the ROM switches to
 	esp_qemu_start esp32 &&
 	esp_mkimage --chip esp32 --size 40000 >e32.bin &&
 	qready &&
-	q write 0x10000 e32.bin -o jsonl >out &&
+	q --baud 460800 write 0x10000 e32.bin -o jsonl >out &&
 	test "$(jq -r .flashed.loader out)" = stub &&
 	test "$(jq -r .flashed.verified out)" = true &&
 	qflash 65536 40000 | cmp - e32.bin &&
