@@ -10,8 +10,9 @@
 #   stub/xtensa/   the Xtensa entry code and the windowed-ABI ROM call shim
 #
 # The Xtensa chips are built with the ESP8266's lx106 compiler: call0
-# code using only core instructions, which the ESP32's LX6 runs too; the
-# ESP32 ROM's windowed functions are reached through romcall.S.
+# code using only core instructions, which the ESP32's LX6 and the
+# S3's LX7 run too; their ROMs' windowed functions are reached through
+# romcall.S.
 
 STUB_B := $(B)/stub
 STUB_CORE := $(wildcard stub/core/*.c)
@@ -24,7 +25,7 @@ STUB_RV_CHIPS := esp32c3
 STUB_RV_FLAGS := -march=rv32imc -mabi=ilp32 -mno-relax -msmall-data-limit=0 -Wl,--no-relax
 STUB_HAVE_RV := $(shell command -v $(STUB_RV)gcc 2>/dev/null)
 STUB_XT := xtensa-lx106-elf-
-STUB_XT_CHIPS := esp32 esp8266
+STUB_XT_CHIPS := esp32 esp32s3 esp8266
 STUB_XT_FLAGS := -mtext-section-literals -mlongcalls -mno-serialize-volatile
 STUB_HAVE_XT := $(shell command -v $(STUB_XT)gcc 2>/dev/null)
 STUB_PLAT := stub/common/plat.c

@@ -108,6 +108,12 @@ static const struct mpf_esp_rev rev_p4 = {
 #define NEWER .rom = ROM_NEWER, .status_len = 4, .sizes = sizes_esp32, \
 		.mac_kind = MPF_ESP_MAC_EFUSE
 
+/* Where a loaded program may go while the ROM loader runs: the chip's
+ * SRAM past any cache, below the buffers and data the ROM uses in
+ * download mode (doc/protocols.md 1.14), as the instruction bus and as
+ * the data bus see it. */
+#define RAM(ilo, ihi, dlo, dhi) .stub_ram = { { ilo, ihi }, { dlo, dhi } }
+
 #define IMAGE_ONLY(n, k, id, boot, f) { .name = n, .key = k, .chip_id = id, \
 		.boot_offset = boot, .status_len = 4, .sizes = sizes_esp32, .freqs = f, .features = "" }
 
@@ -120,6 +126,7 @@ const struct mpf_esp_chip mpf_esp_chips[] = {
 		.spi_w0 = 0x40,
 		.mac_kind = MPF_ESP_MAC_ESP8266, .mac_reg = 0x3FF00050,
 		.sizes = sizes_esp8266, .freqs = freqs_esp32, .features = "WiFi",
+		RAM(0x40100000, 0x40108000, 0x3FFE8000, 0x3FFFC000),
 	},
 	{
 		.name = "ESP32", .key = "esp32", .chip_id = 0, .magic = { 0x00F01D83 },
@@ -127,6 +134,7 @@ const struct mpf_esp_chip mpf_esp_chips[] = {
 		.spi_base = 0x3FF42000, SPI_OLD,
 		.mac_kind = MPF_ESP_MAC_ESP32, .mac_reg = 0x3FF5A000,
 		.sizes = sizes_esp32, .freqs = freqs_esp32, .features = "WiFi, BT",
+		RAM(0x40080000, 0x400A0000, 0x3FFC8000, 0x3FFE0000),
 	},
 	{
 		.name = "ESP32-S2", .key = "esp32s2", .chip_id = 2, .magic = { 0x000007C6 },
@@ -139,6 +147,7 @@ const struct mpf_esp_chip mpf_esp_chips[] = {
 		.boot_offset = 0x0, NEWER, .spi_base = 0x60002000, SPI_NEW,
 		.mac_reg = 0x60007044, .freqs = freqs_esp32, .features = "WiFi, BLE",
 		.usj_wdt = &wdt_s3, .rev = &rev_s3, .otg = &otg_s3,
+		RAM(0x40378000, 0x403C7E00, 0x3FC88000, 0x3FCD7E00),
 	},
 	{
 		.name = "ESP32-C3", .key = "esp32c3", .chip_id = 5,
@@ -146,6 +155,7 @@ const struct mpf_esp_chip mpf_esp_chips[] = {
 		.boot_offset = 0x0, NEWER, .spi_base = 0x60002000, SPI_NEW,
 		.mac_reg = 0x60008844, .freqs = freqs_esp32, .features = "WiFi, BLE",
 		.boot_strap_gpio = 9, .usj_wdt = &wdt_c3, .rev = &rev_c3,
+		RAM(0x40380000, 0x403CAE00, 0x3FC80000, 0x3FCCAE00),
 	},
 	{
 		.name = "ESP32-C2", .key = "esp32c2", .chip_id = 12,
@@ -223,6 +233,16 @@ const struct mpf_esp_chip *mpf_esp_chip_by_magic(uint32_t magic)
 			if (mpf_esp_chips[i].magic[j] == magic)
 				return &mpf_esp_chips[i];
 	return NULL;
+}
+
+int mpf_esp_ram_holds(const struct mpf_esp_chip *c, uint32_t addr, uint32_t len)
+{
+	const struct mpf_esp_span *r;
+
+	for (r = c->stub_ram; r < c->stub_ram + 2; r++)
+		if (r->hi && addr >= r->lo && (uint64_t)addr + len <= r->hi)
+			return 1;
+	return 0;
 }
 
 const struct mpf_esp_chip *mpf_esp_chip_by_id(int chip_id)

@@ -67,6 +67,11 @@ static void mem_begin(const uint8_t *d, size_t len)
 	    st.mem_blocks != (st.mem_size + st.mem_bsize - 1) / st.mem_bsize)
 		violation("MEM_BEGIN size %u, %u blocks of %u (at most 0x1800 each)", st.mem_size,
 			  st.mem_blocks, st.mem_bsize);
+	/* the ROM takes any address; code put where the ROM keeps its own
+	 * buffers, or past the chip's RAM, would not run (doc/protocols.md 1.14) */
+	if (!mpf_esp_ram_holds(opt.chip, word(d, 3), st.mem_size))
+		violation("MEM_BEGIN puts %u bytes at 0x%08x, outside the RAM the %s ROM leaves "
+			  "to loaded code", st.mem_size, word(d, 3), opt.chip->name);
 	st.mem_seq = 0, st.mem_live = 1;
 	logf_("MEM_BEGIN size=%u blocks=%u addr=0x%x", st.mem_size, st.mem_blocks, word(d, 3));
 	ok(MPF_ESP_MEM_BEGIN, 0);
