@@ -3,8 +3,9 @@
  * doc/protocols.md 1), as a pipeline filter or alone.
  *
  * Flash work goes through mpf's own flasher stub, loaded into the chip's
- * RAM, where one was built for the chip (esp_stub.h); --no-stub and
- * Secure Download Mode keep to the commands the chip's mask ROM has.
+ * RAM, where one was built for the chip (esp_stub.h); --no-stub, Secure
+ * Download Mode and the chip's own USB ports keep to the commands the
+ * chip's mask ROM has.
  * Checks that can refuse a job (wrong chip, image for another chip, region
  * past the end of flash) all run before the first erase, so a refused job
  * leaves the flash as it was. */
@@ -569,8 +570,9 @@ static int fall_back(struct job *j, struct mpf_esp *e, int why, const char *msg,
 }
 
 /* Flash work goes through our stub (doc/protocols.md 1.14) unless
- * --no-stub, no stub was built for the chip, or the chip is in Secure
- * Download Mode, where the ROM refuses MEM_* (1.4). info needs none. */
+ * --no-stub, no stub was built for the chip, the chip is in Secure
+ * Download Mode, where the ROM refuses MEM_* (1.4), or the port is the
+ * chip's own USB: the stub speaks on UART0 only. info needs none. */
 static int start_stub(struct job *j, struct mpf_esp *e, struct mpf_buf *err)
 {
 	const struct mpf_esp_stub *s = mpf_esp_stub_for(e->chip);
@@ -580,10 +582,11 @@ static int start_stub(struct job *j, struct mpf_esp *e, struct mpf_buf *err)
 	j->loader = "rom";
 	if (o_no_stub || j->op == OP_INFO)
 		return 0;
-	if (e->secure_download || !s) {
+	if (e->secure_download || !s || mpf_esp_on_usb(e)) {
 		mpf_info("%s: %s: flashing through the ROM loader", j->port, e->secure_download
 			 ? "Secure Download Mode (the ROM loads no code into RAM)"
-			 : "no flasher stub for this chip");
+			 : !s ? "no flasher stub for this chip"
+			 : "the chip's own USB port (the flasher stub speaks on UART0 only)");
 		return 0;
 	}
 	/* the upload goes at --baud where the ROM can switch; the stub keeps
@@ -1188,7 +1191,9 @@ const struct mpf_applet esp_applet = {
 		"the ESP8266 compressed writes, baud changes and MD5 verification. A stub that "
 		"does not start is reported as a warning (in the record too) and the job goes "
 		"on through the ROM loader; chips in Secure Download Mode, whose ROM loads no "
-		"code, and --no-stub stay on the ROM loader: erasing through FLASH_BEGIN, "
+		"code, chips on their own USB port (USB-Serial/JTAG or the ROM's USB-OTG; the "
+		"stub speaks on UART0 only) and --no-stub stay on the ROM loader: erasing "
+		"through FLASH_BEGIN, "
 		"reading through READ_FLASH_SLOW (64 bytes per round trip, ESP32 family "
 		"only); the ESP8266 ROM can neither read nor verify. --baud is held to what "
 		"the port's USB-UART adapter runs (CP2102 921600, CP2102N 3 Mbaud, CH340 2 "

@@ -18,6 +18,7 @@
  *
  * --stub-crash: the upload is taken but the stub never greets, and the
  * chip answers nothing until a SYNC (the reset the host makes before it).
+ * So it is on --usb-jtag and --usb-otg: our stub speaks on UART0 only.
  */
 
 #define STUB_BLOCK_MAX 0x4000
@@ -117,8 +118,9 @@ static void mem_end(const uint8_t *d, size_t len)
 	if (!st.mem_got)
 		violation("MEM_END runs 0x%08x, but nothing was loaded", word(d, 1));
 	logf_("stub loaded (%u bytes), entry 0x%08x%s", st.mem_got, word(d, 1),
-	      opt.stub_crash ? ": it crashes" : "");
-	if (opt.stub_crash) {
+	      opt.stub_crash ? ": it crashes"
+	      : opt.usb_jtag || opt.usb_otg ? ": it speaks on UART0, not this USB port" : "");
+	if (opt.stub_crash || opt.usb_jtag || opt.usb_otg) {
 		st.dead = 1;
 		return;
 	}
