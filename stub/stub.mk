@@ -25,7 +25,7 @@ STUB_RV_CHIPS := esp32c3
 STUB_RV_FLAGS := -march=rv32imc -mabi=ilp32 -mno-relax -msmall-data-limit=0 -Wl,--no-relax
 STUB_HAVE_RV := $(shell command -v $(STUB_RV)gcc 2>/dev/null)
 STUB_XT := xtensa-lx106-elf-
-STUB_XT_CHIPS := esp32 esp32s3 esp8266
+STUB_XT_CHIPS := esp32 esp32s2 esp32s3 esp8266
 STUB_XT_FLAGS := -mtext-section-literals -mlongcalls -mno-serialize-volatile
 STUB_HAVE_XT := $(shell command -v $(STUB_XT)gcc 2>/dev/null)
 STUB_PLAT := stub/common/plat.c

@@ -14,6 +14,7 @@ test_lazy_prereq STUB_RISCV 'command -v riscv64-unknown-elf-gcc'
 # must stay in.
 chips='
 s3	esp32s3	XTENSA	0x40378000 0x403C7E00 0x3FC88000 0x3FCD7E00
+s2	esp32s2	XTENSA	0x40028000 0x4006AB00 0x3FFB8000 0x3FFEAB00
 '
 
 # in_ram ADDR LEN ILO IHI DLO DHI: [ADDR, ADDR+LEN) in one of the windows

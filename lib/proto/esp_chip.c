@@ -141,6 +141,7 @@ const struct mpf_esp_chip mpf_esp_chips[] = {
 		.boot_offset = 0x1000, NEWER, .spi_base = 0x3F402000, SPI_NEW,
 		.mac_reg = 0x3F41A044, .freqs = freqs_esp32, .features = "WiFi",
 		.rev = &rev_s2, .otg = &otg_s2,
+		RAM(0x40028000, 0x4006AB00, 0x3FFB8000, 0x3FFEAB00),
 	},
 	{
 		.name = "ESP32-S3", .key = "esp32s3", .chip_id = 9, .magic = { 0x00000009 },
