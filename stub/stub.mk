@@ -6,7 +6,7 @@
 #   stub/core/     the portable core (SLIP, inflate, MD5, command loop)
 #   stub/common/   the platform on a chip: UART registers, ROM flash calls
 #   stub/CHIP/     one chip's facts (chip.h) and memory layout (stub.ld)
-#   stub/riscv/    the RISC-V entry code
+#   stub/riscv/    the RISC-V entry code and sections
 #   stub/xtensa/   the Xtensa entry code and the windowed-ABI ROM call shim
 #
 # The Xtensa chips are built with the ESP8266's lx106 compiler: call0
@@ -21,7 +21,7 @@ STUB_CFLAGS := -std=c11 -Os -g -Wall -Wextra -Wno-unused-parameter -ffreestandin
 	-fno-common -ffunction-sections -fdata-sections -Istub/core -Wl,--gc-sections
 
 STUB_RV := riscv64-unknown-elf-
-STUB_RV_CHIPS := esp32c3
+STUB_RV_CHIPS := esp32c3 esp32c6
 STUB_RV_FLAGS := -march=rv32imc -mabi=ilp32 -mno-relax -msmall-data-limit=0 -Wl,--no-relax
 STUB_HAVE_RV := $(shell command -v $(STUB_RV)gcc 2>/dev/null)
 STUB_XT := xtensa-lx106-elf-
@@ -44,10 +44,10 @@ STUB_MISSING += $(STUB_XT_CHIPS) ($(STUB_XT)gcc)
 endif
 STUB_ELFS := $(foreach i,$(STUB_IMAGES),$(word 2,$(subst :, ,$(i))))
 
-$(STUB_RV_CHIPS:%=$(STUB_B)/%.elf): $(STUB_B)/%.elf: stub/%/chip.h stub/%/stub.ld \
+$(STUB_RV_CHIPS:%=$(STUB_B)/%.elf): $(STUB_B)/%.elf: stub/%/chip.h stub/%/stub.ld stub/riscv/riscv.ld \
 		stub/riscv/start.S $(STUB_PLAT) $(STUB_CORE) $(STUB_HDRS)
 	@mkdir -p $(@D)
-	$(STUB_RV)gcc $(STUB_CFLAGS) $(STUB_RV_FLAGS) -Istub/$* -T stub/$*/stub.ld -o $@ \
+	$(STUB_RV)gcc $(STUB_CFLAGS) $(STUB_RV_FLAGS) -Istub/$* -Lstub/riscv -T stub/$*/stub.ld -o $@ \
 		stub/riscv/start.S $(STUB_CORE) $(STUB_PLAT) -lgcc
 
 $(STUB_XT_CHIPS:%=$(STUB_B)/%.elf): $(STUB_B)/%.elf: stub/%/chip.h stub/%/stub.ld stub/xtensa/xtensa.ld \

@@ -170,6 +170,7 @@ const struct mpf_esp_chip mpf_esp_chips[] = {
 		.boot_offset = 0x0, NEWER, .spi_base = 0x60003000, SPI_NEW,
 		.mac_reg = 0x600B0844, .freqs = freqs_c6, .features = "WiFi 6, BT 5, IEEE802.15.4",
 		.boot_strap_gpio = 9, .usj_wdt = &wdt_c6, .rev = &rev_c6,
+		RAM(0x40800000, 0x4086AD08, 0x40800000, 0x4086AD08),
 	},
 	{
 		.name = "ESP32-H2", .key = "esp32h2", .chip_id = 16, .magic = { 0xD7B73E80 },

@@ -1,0 +1,41 @@
+/* chip.h - ESP32-C6 facts for stub/common/plat.c. UART0: ESP32-C6
+ * Technical Reference Manual, chapter "UART Controller (UART, LP_UART,
+ * UHCI)"; SPI1: chapter "SPI Controller (SPI)"; the interrupt matrix:
+ * chapter "Interrupt Matrix (INTMTX)"; memory: chapter "System and
+ * Memory". The mask ROM's functions: ESP-IDF components/esp_rom/
+ * esp32c6/ld/esp32c6.rom.ld (esp32c6.rom.api.ld maps
+ * esp_rom_spiflash_attach to spi_flash_attach), called directly.
+ *
+ * RAM (stub.ld): HP SRAM at 0x40800000-0x4087FFFF, one address for code
+ * and data; the ROM's download buffers start at 0x4086AD08, its stack
+ * and data run to the end (ESP-IDF bootloader.memory.ld, "ROM static
+ * data usage"): the stub stays below. */
+#define UART_BASE 0x60000000u
+#define UART_CNT_BITS 8			/* RX count [7:0], TX count [23:16] */
+#define UART_FRAG 1			/* CLKDIV_SYNC: integer [11:0], sixteenths [23:20] */
+#define UART_DIV_MASK 0xFFFu
+#define UART_REG_UPDATE 0x98		/* REG_UPDATE: bit 0 set, cleared when taken */
+
+#define ROM_DELAY_US 0x40000040		/* ets_delay_us */
+#define ROM_ERASE_CHIP 0x40000124	/* esp_rom_spiflash_erase_chip */
+#define ROM_ERASE_BLOCK 0x40000148	/* esp_rom_spiflash_erase_block(block) */
+#define ROM_ERASE_SECTOR 0x40000144	/* esp_rom_spiflash_erase_sector(sector) */
+#define ROM_WRITE 0x4000014c		/* esp_rom_spiflash_write(addr, src, len) */
+#define ROM_READ 0x40000150		/* esp_rom_spiflash_read(addr, dst, len) */
+#define ROM_UNLOCK 0x40000154		/* esp_rom_spiflash_unlock */
+#define ROM_ATTACH 0x400001dc		/* spi_flash_attach(pins, legacy) */
+#define ROM_FLASHCHIP 0			/* the size goes through config_param: */
+#define ROM_CONFIG_PARAM 0x40000160	/* esp_rom_spiflash_config_param(id, size, ...) */
+
+/* Not used by the polling stub; for one that receives by interrupt. */
+#define SPI_MEM_BASE 0x60003000u	/* SPI1, the flash the ROM's functions drive */
+#define UART_IRQ_RAW 0x04		/* raw, masked (+0x08), enable +0x0C, clear +0x10 */
+#define UART_IRQ_RXFULL (1u << 0)	/* RXFIFO_FULL */
+#define UART_IRQ_RXTOUT (1u << 8)	/* RXFIFO_TOUT */
+#define UART_RXFULL_REG 0x24		/* CONF1: RXFIFO_FULL_THRHD [7:0] */
+#define UART_TOUT_EN_REG 0x64		/* TOUT_CONF_SYNC: RX_TOUT_EN bit 0 */
+#define UART_TOUT_EN_BIT (1u << 0)
+#define UART_TOUT_REG 0x64		/* TOUT_CONF_SYNC: RX_TOUT_THRHD [11:2], in bit times */
+#define UART_TOUT_SHIFT 2
+#define UART0_IRQ_SOURCE 43		/* interrupt matrix source */
+#define UART0_IRQ_MAP 0x600100ACu	/* INTMTX_CORE0_UART0_INTR_MAP_REG */
