@@ -21,7 +21,7 @@ STUB_CFLAGS := -std=c11 -Os -g -Wall -Wextra -Wno-unused-parameter -ffreestandin
 	-fno-common -ffunction-sections -fdata-sections -Istub/core -Wl,--gc-sections
 
 STUB_RV := riscv64-unknown-elf-
-STUB_RV_CHIPS := esp32c3 esp32c6
+STUB_RV_CHIPS := esp32c3 esp32c6 esp32h2
 STUB_RV_FLAGS := -march=rv32imc -mabi=ilp32 -mno-relax -msmall-data-limit=0 -Wl,--no-relax
 STUB_HAVE_RV := $(shell command -v $(STUB_RV)gcc 2>/dev/null)
 STUB_XT := xtensa-lx106-elf-
@@ -44,7 +44,7 @@ STUB_MISSING += $(STUB_XT_CHIPS) ($(STUB_XT)gcc)
 endif
 STUB_ELFS := $(foreach i,$(STUB_IMAGES),$(word 2,$(subst :, ,$(i))))
 
-$(STUB_RV_CHIPS:%=$(STUB_B)/%.elf): $(STUB_B)/%.elf: stub/%/chip.h stub/%/stub.ld stub/riscv/riscv.ld \
+$(STUB_RV_CHIPS:%=$(STUB_B)/%.elf): $(STUB_B)/%.elf: stub/%/chip.h stub/%/stub.ld stub/riscv/riscv.ld stub/riscv/uart-c6.h \
 		stub/riscv/start.S $(STUB_PLAT) $(STUB_CORE) $(STUB_HDRS)
 	@mkdir -p $(@D)
 	$(STUB_RV)gcc $(STUB_CFLAGS) $(STUB_RV_FLAGS) -Istub/$* -Lstub/riscv -T stub/$*/stub.ld -o $@ \

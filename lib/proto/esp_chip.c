@@ -177,6 +177,7 @@ const struct mpf_esp_chip mpf_esp_chips[] = {
 		.boot_offset = 0x0, NEWER, .spi_base = 0x60003000, SPI_NEW,
 		.mac_reg = 0x600B0844, .freqs = freqs_h2, .features = "BLE, IEEE802.15.4",
 		.boot_strap_gpio = 9, .usj_wdt = &wdt_h2, .rev = &rev_h2,
+		RAM(0x40800000, 0x4083BA78, 0x40800000, 0x4083BA78),
 	},
 	/* C5 and P4 have no magic value: GET_SECURITY_INFO names them */
 	{

@@ -11,10 +11,7 @@
  * and data run to the end (ESP-IDF bootloader.memory.ld, "ROM static
  * data usage"): the stub stays below. */
 #define UART_BASE 0x60000000u
-#define UART_CNT_BITS 8			/* RX count [7:0], TX count [23:16] */
-#define UART_FRAG 1			/* CLKDIV_SYNC: integer [11:0], sixteenths [23:20] */
-#define UART_DIV_MASK 0xFFFu
-#define UART_REG_UPDATE 0x98		/* REG_UPDATE: bit 0 set, cleared when taken */
+#include "../riscv/uart-c6.h"
 
 #define ROM_DELAY_US 0x40000040		/* ets_delay_us */
 #define ROM_ERASE_CHIP 0x40000124	/* esp_rom_spiflash_erase_chip */
@@ -29,13 +26,5 @@
 
 /* Not used by the polling stub; for one that receives by interrupt. */
 #define SPI_MEM_BASE 0x60003000u	/* SPI1, the flash the ROM's functions drive */
-#define UART_IRQ_RAW 0x04		/* raw, masked (+0x08), enable +0x0C, clear +0x10 */
-#define UART_IRQ_RXFULL (1u << 0)	/* RXFIFO_FULL */
-#define UART_IRQ_RXTOUT (1u << 8)	/* RXFIFO_TOUT */
-#define UART_RXFULL_REG 0x24		/* CONF1: RXFIFO_FULL_THRHD [7:0] */
-#define UART_TOUT_EN_REG 0x64		/* TOUT_CONF_SYNC: RX_TOUT_EN bit 0 */
-#define UART_TOUT_EN_BIT (1u << 0)
-#define UART_TOUT_REG 0x64		/* TOUT_CONF_SYNC: RX_TOUT_THRHD [11:2], in bit times */
-#define UART_TOUT_SHIFT 2
 #define UART0_IRQ_SOURCE 43		/* interrupt matrix source */
 #define UART0_IRQ_MAP 0x600100ACu	/* INTMTX_CORE0_UART0_INTR_MAP_REG */
