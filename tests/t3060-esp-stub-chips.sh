@@ -9,14 +9,16 @@ test_lazy_prereq STUB_XTENSA 'command -v xtensa-lx106-elf-gcc'
 test_lazy_prereq STUB_RISCV 'command -v riscv64-unknown-elf-gcc'
 
 # One row per chip: a short name, its key, the compiler it is built with,
-# and the RAM its ROM leaves to loaded code as lib/proto/esp_chip.c says
+# the RAM its ROM leaves to loaded code as lib/proto/esp_chip.c says
 # (instruction view, data view; doc/protocols.md 1.14), which the upload
-# must stay in.
+# must stay in, and options for the simulated chip.
 chips='
 s3	esp32s3	XTENSA	0x40378000 0x403C7E00 0x3FC88000 0x3FCD7E00
 s2	esp32s2	XTENSA	0x40028000 0x4006AB00 0x3FFB8000 0x3FFEAB00
 c6	esp32c6	RISCV	0x40800000 0x4086AD08 0x40800000 0x4086AD08
 h2	esp32h2	RISCV	0x40800000 0x4083BA78 0x40800000 0x4083BA78
+c2	esp32c2	RISCV	0x40380000 0x403AB264 0x3FCA0000 0x3FCCB264
+c2x	esp32c2	RISCV	0x40380000 0x403AB264 0x3FCA0000 0x3FCCB264 --xtal 26
 '
 
 # in_ram ADDR LEN ILO IHI DLO DHI: [ADDR, ADDR+LEN) in one of the windows
@@ -26,17 +28,18 @@ in_ram() {
 	{ [ $_a -ge $(($5)) ] && [ $_e -le $(($6)) ]; }
 }
 
-while read -r tag key cc ram; do
+while read -r tag key cc ilo ihi dlo dhi opts; do
 	[ -n "$tag" ] || continue
 	P=STUB_$cc
+	ram="$ilo $ihi $dlo $dhi"
 
-	test_expect_success "$P,JQ" "$key: setup: an image, a flash holding other data" "
+	test_expect_success "$P,JQ" "$key${opts:+ $opts}: setup: an image, a flash holding other data" "
 		esp_mkimage --chip $key --size 200000 --seed 3 >$tag.bin &&
 		head -c 4194304 /dev/zero | tr '\\000' '\\132' >$tag.flash &&
-		esp_sim_start $tag --chip $key --flash-size 4MB
+		esp_sim_start $tag --chip $key --flash-size 4MB $opts
 	"
 
-	test_expect_success "$P,JQ" "$key: the stub is uploaded into free RAM, greets and writes deflated" "
+	test_expect_success "$P,JQ" "$key${opts:+ $opts}: the stub is uploaded into free RAM, greets and writes deflated" "
 		mpf-esp -v --serial $tag.tty write 0x10000 $tag.bin -o jsonl >out 2>err &&
 		test \"\$(jq -r .flashed.loader out)\" = stub &&
 		test \"\$(jq -r .flashed.verified out)\" = true &&
@@ -54,7 +57,7 @@ while read -r tag key cc ram; do
 		esp_sim_clean $tag
 	"
 
-	test_expect_success "$P" "$key: the stub reads the image back" "
+	test_expect_success "$P" "$key${opts:+ $opts}: the stub reads the image back" "
 		: >$tag.log &&
 		mpf-esp --serial $tag.tty read 0x10000 200000 back.bin -o jsonl >out &&
 		grep 'stub READ_FLASH 0x10000+0x30d40' $tag.log &&

@@ -164,6 +164,7 @@ const struct mpf_esp_chip mpf_esp_chips[] = {
 		.boot_offset = 0x0, NEWER, .spi_base = 0x60002000, SPI_NEW,
 		.mac_reg = 0x60008840, .freqs = freqs_c2, .features = "WiFi, BLE",
 		.boot_strap_gpio = 9, .xtal_clkdiv_reg = 0x60000014, .rev = &rev_c2,
+		RAM(0x40380000, 0x403AB264, 0x3FCA0000, 0x3FCCB264),
 	},
 	{
 		.name = "ESP32-C6", .key = "esp32c6", .chip_id = 13, .magic = { 0x2CE0806F },
