@@ -187,6 +187,7 @@ const struct mpf_esp_chip mpf_esp_chips[] = {
 		.mac_reg = 0x600B4844, .freqs = freqs_c5,
 		.features = "WiFi 6 (dual-band), BT 5, IEEE802.15.4",
 		.boot_strap_gpio = 28, .usj_wdt = &wdt_c6, .rev = &rev_c5,
+		RAM(0x40800000, 0x4084E5A0, 0x40800000, 0x4084E5A0),
 	},
 	{
 		.name = "ESP32-P4", .key = "esp32p4", .chip_id = 18,
