@@ -1176,8 +1176,8 @@ const struct mpf_applet esp_applet = {
 	.cmd_options = "--serial PORT [options]",
 	.description =
 		"mpf-esp speaks Espressif's serial ROM loader protocol directly to the mask "
-		"ROM of ESP8266, ESP32, ESP32-S2, S3, C2, C3, C6, H2, C5 and P4 chips. It resets "
-		"the board into the loader with the DTR/RTS sequences esptool uses (tight, "
+		"ROM of ESP8266, ESP32, ESP32-S2, S3, C2, C3, C6, H2, C5, C61 and P4 chips. It "
+		"resets the board into the loader with the DTR/RTS sequences esptool uses (tight, "
 		"classic, USB-Serial/JTAG), syncs, detects the chip, attaches and sizes the "
 		"flash (JEDEC id), switches to --baud and writes deflate-compressed blocks, "
 		"then checks every region with an MD5 computed on the chip.\n"

@@ -20,6 +20,7 @@ h2	esp32h2	RISCV	0x40800000 0x4083BA78 0x40800000 0x4083BA78
 c2	esp32c2	RISCV	0x40380000 0x403AB264 0x3FCA0000 0x3FCCB264
 c2x	esp32c2	RISCV	0x40380000 0x403AB264 0x3FCA0000 0x3FCCB264 --xtal 26
 c5	esp32c5	RISCV	0x40800000 0x4084E5A0 0x40800000 0x4084E5A0
+c61	esp32c61	RISCV	0x40800000 0x4083E670 0x40800000 0x4083E670
 '
 
 # in_ram ADDR LEN ILO IHI DLO DHI: [ADDR, ADDR+LEN) in one of the windows
@@ -69,5 +70,18 @@ while read -r tag key cc ilo ihi dlo dhi opts; do
 done <<EOT
 $chips
 EOT
+
+test_expect_success JQ 'the ESP32-C61 ROM loader: found by its chip id, written and verified with --no-stub' '
+	esp_mkimage --chip esp32c61 --size 100000 >c61rom.bin &&
+	esp_sim_start c61rom --chip esp32c61 &&
+	test_when_finished "esp_sim_stop c61rom" &&
+	mpf-esp --serial c61rom.tty info -o jsonl >out &&
+	test "$(jq -r .esp.chip out)" = ESP32-C61 &&
+	mpf-esp --no-stub --serial c61rom.tty write 0x10000 c61rom.bin -o jsonl >out &&
+	test "$(jq -r .flashed.loader out)" = rom &&
+	test "$(jq -r .flashed.verified out)" = true &&
+	flash_at c61rom 65536 100000 | cmp - c61rom.bin &&
+	esp_sim_clean c61rom
+'
 
 test_done

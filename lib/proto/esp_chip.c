@@ -92,7 +92,7 @@ static const struct mpf_esp_rev rev_c6 = {
 	{ F(3, 22, 2, 0), NONE }, { F(3, 18, 4, 0), NONE }, 0 };
 static const struct mpf_esp_rev rev_h2 = {
 	{ F(3, 21, 2, 0), NONE }, { F(3, 18, 3, 0), NONE }, 0 };
-static const struct mpf_esp_rev rev_c5 = {
+static const struct mpf_esp_rev rev_c5 = {	/* and the C61 */
 	{ F(2, 4, 2, 0), NONE }, { F(2, 0, 4, 0), NONE }, 0 };
 static const struct mpf_esp_rev rev_p4 = {
 	{ F(2, 4, 2, 0), F(2, 23, 1, 2) }, { F(2, 0, 4, 0), NONE }, 0 };
@@ -180,7 +180,7 @@ const struct mpf_esp_chip mpf_esp_chips[] = {
 		.boot_strap_gpio = 9, .usj_wdt = &wdt_h2, .rev = &rev_h2,
 		RAM(0x40800000, 0x4083BA78, 0x40800000, 0x4083BA78),
 	},
-	/* C5 and P4 have no magic value: GET_SECURITY_INFO names them */
+	/* C5, C61 and P4 have no magic value: GET_SECURITY_INFO names them */
 	{
 		.name = "ESP32-C5", .key = "esp32c5", .chip_id = 23,
 		.boot_offset = 0x2000, NEWER, .spi_base = 0x60003000, SPI_NEW,
@@ -188,6 +188,13 @@ const struct mpf_esp_chip mpf_esp_chips[] = {
 		.features = "WiFi 6 (dual-band), BT 5, IEEE802.15.4",
 		.boot_strap_gpio = 28, .usj_wdt = &wdt_c6, .rev = &rev_c5,
 		RAM(0x40800000, 0x4084E5A0, 0x40800000, 0x4084E5A0),
+	},
+	{	/* the C6's loader and watchdogs (esptool targets/esp32c61.py) */
+		.name = "ESP32-C61", .key = "esp32c61", .chip_id = 20,
+		.boot_offset = 0x0, NEWER, .spi_base = 0x60003000, SPI_NEW,
+		.mac_reg = 0x600B4844, .freqs = freqs_c5, .features = "WiFi 6, BLE 5",
+		.boot_strap_gpio = 9, .usj_wdt = &wdt_c6, .rev = &rev_c5,
+		RAM(0x40800000, 0x4083E670, 0x40800000, 0x4083E670),
 	},
 	{
 		.name = "ESP32-P4", .key = "esp32p4", .chip_id = 18,
@@ -198,7 +205,6 @@ const struct mpf_esp_chip mpf_esp_chips[] = {
 	/* Chips whose images mpf-esp knows (esptool targets/: IMAGE_CHIP_ID,
 	 * BOOTLOADER_FLASH_OFFSET, FLASH_FREQUENCY, each file's own or its
 	 * parent class's), not yet their ROM loader: .rom is 0. */
-	IMAGE_ONLY("ESP32-C61", "esp32c61", 20, 0x0, freqs_c5),
 	IMAGE_ONLY("ESP32-H21", "esp32h21", 25, 0x0, freqs_h2),
 	IMAGE_ONLY("ESP32-H4", "esp32h4", 28, 0x2000, freqs_h2),
 	IMAGE_ONLY("ESP32-E22", "esp32e22", 31, 0x0, freqs_esp32),
