@@ -21,7 +21,7 @@ STUB_CFLAGS := -std=c11 -Os -g -Wall -Wextra -Wno-unused-parameter -ffreestandin
 	-fno-common -ffunction-sections -fdata-sections -Istub/core -Wl,--gc-sections
 
 STUB_RV := riscv64-unknown-elf-
-STUB_RV_CHIPS := esp32c2 esp32c3 esp32c5 esp32c6 esp32c61 esp32h2
+STUB_RV_CHIPS := esp32c2 esp32c3 esp32c5 esp32c6 esp32c61 esp32h2 esp32p4
 STUB_RV_FLAGS := -march=rv32imc -mabi=ilp32 -mno-relax -msmall-data-limit=0 -Wl,--no-relax
 STUB_HAVE_RV := $(shell command -v $(STUB_RV)gcc 2>/dev/null)
 STUB_XT := xtensa-lx106-elf-

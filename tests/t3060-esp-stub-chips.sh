@@ -21,6 +21,7 @@ c2	esp32c2	RISCV	0x40380000 0x403AB264 0x3FCA0000 0x3FCCB264
 c2x	esp32c2	RISCV	0x40380000 0x403AB264 0x3FCA0000 0x3FCCB264 --xtal 26
 c5	esp32c5	RISCV	0x40800000 0x4084E5A0 0x40800000 0x4084E5A0
 c61	esp32c61	RISCV	0x40800000 0x4083E670 0x40800000 0x4083E670
+p4	esp32p4	RISCV	0x4FF40000 0x4FFA96B8 0x4FF40000 0x4FFA96B8 --rev 300
 '
 
 # in_ram ADDR LEN ILO IHI DLO DHI: [ADDR, ADDR+LEN) in one of the windows
@@ -70,6 +71,19 @@ while read -r tag key cc ilo ihi dlo dhi opts; do
 done <<EOT
 $chips
 EOT
+
+test_expect_success STUB_RISCV,JQ 'an ESP32-P4 before v3.0 stays on the ROM loader: its ROM keeps the RAM the stub goes to' '
+	esp_mkimage --chip esp32p4 --size 100000 >p4v1.bin &&
+	esp_sim_start p4v1 --chip esp32p4 --rev 100 &&
+	test_when_finished "esp_sim_stop p4v1" &&
+	mpf-esp -v --serial p4v1.tty write 0x10000 p4v1.bin -o jsonl >out 2>err &&
+	test "$(jq -r .flashed.loader out)" = rom &&
+	test "$(jq -r .flashed.verified out)" = true &&
+	! grep MEM_ p4v1.log &&
+	grep "chip revision whose ROM keeps the stub" err &&
+	flash_at p4v1 65536 100000 | cmp - p4v1.bin &&
+	esp_sim_clean p4v1
+'
 
 test_expect_success JQ 'the ESP32-C61 ROM loader: found by its chip id, written and verified with --no-stub' '
 	esp_mkimage --chip esp32c61 --size 100000 >c61rom.bin &&

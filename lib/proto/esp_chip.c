@@ -201,6 +201,7 @@ const struct mpf_esp_chip mpf_esp_chips[] = {
 		.boot_offset = 0x2000, NEWER, .spi_base = 0x5008D000, SPI_NEW,
 		.mac_reg = 0x5012D044, .freqs = freqs_esp32, .features = "High-Performance MCU",
 		.boot_strap_gpio = 35, .usj_wdt = &wdt_p4, .rev = &rev_p4, .otg = &otg_p4,
+		RAM(0x4FF40000, 0x4FFA96B8, 0x4FF40000, 0x4FFA96B8), .stub_min_rev = 300,
 	},
 	/* Chips whose images mpf-esp knows (esptool targets/: IMAGE_CHIP_ID,
 	 * BOOTLOADER_FLASH_OFFSET, FLASH_FREQUENCY, each file's own or its

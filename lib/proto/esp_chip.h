@@ -106,6 +106,7 @@ struct mpf_esp_chip {
 	 * the instruction and the data bus (doc/protocols.md 1.14); none
 	 * (hi 0): the chip stays on its ROM loader */
 	struct mpf_esp_span stub_ram[2];
+	int stub_min_rev;	/* stub_ram holds from this revision on (major*100+minor) */
 };
 
 #define MPF_ESP_CHIP_DETECT_MAGIC_REG 0x40001000u
