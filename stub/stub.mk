@@ -50,6 +50,9 @@ $(STUB_RV_CHIPS:%=$(STUB_B)/%.elf): $(STUB_B)/%.elf: stub/%/chip.h stub/%/stub.l
 	$(STUB_RV)gcc $(STUB_CFLAGS) $(STUB_RV_FLAGS) -Istub/$* -Lstub/riscv -T stub/$*/stub.ld -o $@ \
 		stub/riscv/start.S $(STUB_CORE) $(STUB_PLAT) -lgcc
 
+# the C61's chip.h is the C5's with another interrupt source
+$(STUB_B)/esp32c61.elf: stub/esp32c5/chip.h
+
 $(STUB_XT_CHIPS:%=$(STUB_B)/%.elf): $(STUB_B)/%.elf: stub/%/chip.h stub/%/stub.ld stub/xtensa/xtensa.ld \
 		stub/xtensa/start.S stub/xtensa/romcall.S stub/xtensa/udiv.c $(STUB_PLAT) \
 		$(STUB_CORE) $(STUB_HDRS)

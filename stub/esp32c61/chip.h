@@ -1,32 +1,23 @@
 /* chip.h - ESP32-C61 facts for stub/common/plat.c. UART0: ESP32-C61
- * Technical Reference Manual, chapter "UART Controller (UART)"
- * (the C6 generation's layout, uart-c6.h); SPI1: chapter "SPI
- * Controller (SPI)"; the interrupt matrix: chapter "Interrupt Matrix
- * (INTMTX)"; memory: chapter "System and Memory". The mask ROM's
- * functions: ESP-IDF components/esp_rom/esp32c61/ld/esp32c61.rom.ld
- * (esp32c61.rom.api.ld maps esp_rom_spiflash_attach to spi_flash_attach;
- * esp32c61.rom.eco4.ld, for revision 1.1 on, moves none of these), called
- * directly.
+ * Technical Reference Manual, chapter "UART Controller (UART)" (the C6
+ * generation's layout, uart-c6.h); SPI1: chapter "SPI Controller (SPI)";
+ * the interrupt matrix: chapter "Interrupt Matrix (INTMTX)"; memory:
+ * chapter "System and Memory".
+ *
+ * The mask ROM's functions are where the C5's are: ESP-IDF
+ * components/esp_rom/esp32c61/ld/esp32c61.rom.ld gives the same
+ * addresses as esp32c5.rom.ld for ets_delay_us, esp_rom_spiflash_* and
+ * spi_flash_attach (esp32c61.rom.eco4.ld, for revision 1.1 on, moves
+ * none of them), and UART0 and SPI1 are at the same addresses, so the
+ * C5's chip.h serves; only the interrupt source differs.
  *
  * RAM (stub.ld): HP SRAM at 0x40800000-0x4084FFFF, one address for code
  * and data; the ROM's download buffers start at 0x4083E670, its stack
  * and data run to the end (ESP-IDF bootloader.memory.ld, "ROM static
  * data usage"): the stub stays below. */
-#define UART_BASE 0x60000000u
-#include "../riscv/uart-c6.h"
+#include "../esp32c5/chip.h"
 
-#define ROM_DELAY_US 0x4000003c		/* ets_delay_us */
-#define ROM_ERASE_CHIP 0x40000134	/* esp_rom_spiflash_erase_chip */
-#define ROM_ERASE_BLOCK 0x40000158	/* esp_rom_spiflash_erase_block(block) */
-#define ROM_ERASE_SECTOR 0x40000154	/* esp_rom_spiflash_erase_sector(sector) */
-#define ROM_WRITE 0x4000015c		/* esp_rom_spiflash_write(addr, src, len) */
-#define ROM_READ 0x40000160		/* esp_rom_spiflash_read(addr, dst, len) */
-#define ROM_UNLOCK 0x40000164		/* esp_rom_spiflash_unlock */
-#define ROM_ATTACH 0x400001f0		/* spi_flash_attach(pins, legacy) */
-#define ROM_FLASHCHIP 0			/* the size goes through config_param: */
-#define ROM_CONFIG_PARAM 0x40000170	/* esp_rom_spiflash_config_param(id, size, ...) */
-
-/* Not used by the polling stub; for one that receives by interrupt. */
-#define SPI_MEM_BASE 0x60003000u	/* SPI1, the flash the ROM's functions drive */
+#undef UART0_IRQ_SOURCE
+#undef UART0_IRQ_MAP
 #define UART0_IRQ_SOURCE 40		/* interrupt matrix source */
 #define UART0_IRQ_MAP 0x600100A0u	/* INTERRUPT_CORE0_UART0_INTR_MAP_REG */
