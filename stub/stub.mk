@@ -44,8 +44,8 @@ STUB_MISSING += $(STUB_XT_CHIPS) ($(STUB_XT)gcc)
 endif
 STUB_ELFS := $(foreach i,$(STUB_IMAGES),$(word 2,$(subst :, ,$(i))))
 
-$(STUB_RV_CHIPS:%=$(STUB_B)/%.elf): $(STUB_B)/%.elf: stub/%/chip.h stub/%/stub.ld stub/riscv/riscv.ld stub/riscv/uart-c6.h \
-		stub/riscv/start.S $(STUB_PLAT) $(STUB_CORE) $(STUB_HDRS)
+$(STUB_RV_CHIPS:%=$(STUB_B)/%.elf): $(STUB_B)/%.elf: stub/%/chip.h stub/%/stub.ld stub/newer.h \
+		stub/riscv/riscv.ld stub/riscv/uart-c6.h stub/riscv/start.S $(STUB_PLAT) $(STUB_CORE) $(STUB_HDRS)
 	@mkdir -p $(@D)
 	$(STUB_RV)gcc $(STUB_CFLAGS) $(STUB_RV_FLAGS) -Istub/$* -Lstub/riscv -T stub/$*/stub.ld -o $@ \
 		stub/riscv/start.S $(STUB_CORE) $(STUB_PLAT) -lgcc
@@ -53,7 +53,7 @@ $(STUB_RV_CHIPS:%=$(STUB_B)/%.elf): $(STUB_B)/%.elf: stub/%/chip.h stub/%/stub.l
 # the C61's chip.h is the C5's with another interrupt source
 $(STUB_B)/esp32c61.elf: stub/esp32c5/chip.h
 
-$(STUB_XT_CHIPS:%=$(STUB_B)/%.elf): $(STUB_B)/%.elf: stub/%/chip.h stub/%/stub.ld stub/xtensa/xtensa.ld \
+$(STUB_XT_CHIPS:%=$(STUB_B)/%.elf): $(STUB_B)/%.elf: stub/%/chip.h stub/%/stub.ld stub/newer.h stub/xtensa/xtensa.ld \
 		stub/xtensa/start.S stub/xtensa/romcall.S stub/xtensa/udiv.c $(STUB_PLAT) \
 		$(STUB_CORE) $(STUB_HDRS)
 	@mkdir -p $(@D)

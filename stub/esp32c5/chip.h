@@ -1,7 +1,7 @@
 /* chip.h - ESP32-C5 facts for stub/common/plat.c. UART0: ESP32-C5
  * Technical Reference Manual, chapter "UART Controller (UART, LP_UART, UHCI)"
- * (the C6 generation's layout, uart-c6.h); SPI1: chapter "SPI
- * Controller (SPI)"; the interrupt matrix: chapter "Interrupt Matrix
+ * (the C6 generation's layout, uart-c6.h); the
+ * interrupt matrix: chapter "Interrupt Matrix
  * (INTMTX)"; memory: chapter "System and Memory". The mask ROM's
  * functions: ESP-IDF components/esp_rom/esp32c5/ld/esp32c5.rom.ld
  * (esp32c5.rom.api.ld maps esp_rom_spiflash_attach to spi_flash_attach;
@@ -26,7 +26,12 @@
 #define ROM_FLASHCHIP 0			/* the size goes through config_param: */
 #define ROM_CONFIG_PARAM 0x40000170	/* esp_rom_spiflash_config_param(id, size, ...) */
 
+/* SPI1, the controller the ROM drives the flash with, laid out as the
+ * C3's (newer.h;
+ * ESP-IDF components/soc/esp32c5/register/soc/spi1_mem_reg.h). */
+#define SPI_BASE 0x60003000u
+#include "../newer.h"
+
 /* Not used by the polling stub; for one that receives by interrupt. */
-#define SPI_MEM_BASE 0x60003000u	/* SPI1, the flash the ROM's functions drive */
 #define UART0_IRQ_SOURCE 47		/* interrupt matrix source */
 #define UART0_IRQ_MAP 0x600100BCu	/* INTERRUPT_CORE0_UART0_INTR_MAP_REG */

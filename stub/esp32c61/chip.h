@@ -1,8 +1,7 @@
 /* chip.h - ESP32-C61 facts for stub/common/plat.c. UART0: ESP32-C61
  * Technical Reference Manual, chapter "UART Controller (UART)" (the C6
- * generation's layout, uart-c6.h); SPI1: chapter "SPI Controller (SPI)";
- * the interrupt matrix: chapter "Interrupt Matrix (INTMTX)"; memory:
- * chapter "System and Memory".
+ * generation's layout, uart-c6.h); the interrupt matrix: chapter
+ * "Interrupt Matrix (INTMTX)"; memory: chapter "System and Memory".
  *
  * The mask ROM's functions are where the C5's are: ESP-IDF
  * components/esp_rom/esp32c61/ld/esp32c61.rom.ld gives the same

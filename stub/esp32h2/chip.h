@@ -1,7 +1,7 @@
 /* chip.h - ESP32-H2 facts for stub/common/plat.c. UART0: ESP32-H2
  * Technical Reference Manual, chapter "UART Controller (UART, UHCI)"
- * (the C6 generation's layout, uart-c6.h); SPI1: chapter "SPI
- * Controller (SPI)"; the interrupt matrix: chapter "Interrupt Matrix
+ * (the C6 generation's layout, uart-c6.h); the
+ * interrupt matrix: chapter "Interrupt Matrix
  * (INTMTX)"; memory: chapter "System and Memory". The mask ROM's
  * functions: ESP-IDF components/esp_rom/esp32h2/ld/esp32h2.rom.ld
  * (esp32h2.rom.api.ld maps esp_rom_spiflash_attach to spi_flash_attach),
@@ -25,7 +25,12 @@
 #define ROM_FLASHCHIP 0			/* the size goes through config_param: */
 #define ROM_CONFIG_PARAM 0x40000158	/* esp_rom_spiflash_config_param(id, size, ...) */
 
+/* SPI1, the controller the ROM drives the flash with, laid out as the
+ * C3's (newer.h;
+ * ESP-IDF components/soc/esp32h2/register/soc/spi_mem_reg.h). */
+#define SPI_BASE 0x60003000u
+#include "../newer.h"
+
 /* Not used by the polling stub; for one that receives by interrupt. */
-#define SPI_MEM_BASE 0x60003000u	/* SPI1, the flash the ROM's functions drive */
 #define UART0_IRQ_SOURCE 33		/* interrupt matrix source */
 #define UART0_IRQ_MAP 0x60010084u	/* INTMTX_CORE0_UART0_INTR_MAP_REG */

@@ -1,7 +1,6 @@
 /* chip.h - ESP32-P4 facts for stub/common/plat.c. UART0: ESP32-P4
  * Technical Reference Manual, chapter "UART Controller (UART)" (the C6
- * generation's layout, uart-c6.h, at 0x500CA000); SPI1: chapter "SPI
- * Controller (SPI)" (the flash's, FLASH_SPI1); the interrupt matrix:
+ * generation's layout, uart-c6.h, at 0x500CA000); the interrupt matrix:
  * chapter "Interrupt Matrix (INTMTX)"; memory: chapter "System and
  * Memory". The mask ROM's functions: ESP-IDF components/esp_rom/esp32p4/
  * ld/esp32p4.rom.ld, at the same addresses in esp32p4.rom.eco0_4.ld (the
@@ -30,7 +29,12 @@
 #define ROM_FLASHCHIP 0			/* the size goes through config_param: */
 #define ROM_CONFIG_PARAM 0x4fc00168	/* esp_rom_spiflash_config_param(id, size, ...) */
 
+/* SPI1, the controller the ROM drives the flash with, laid out as the
+ * C3's (newer.h;
+ * ESP-IDF components/soc/esp32p4/register/hw_ver3/soc/spi1_mem_c_reg.h). */
+#define SPI_BASE 0x5008D000u
+#include "../newer.h"
+
 /* Not used by the polling stub; for one that receives by interrupt. */
-#define SPI_MEM_BASE 0x5008D000u	/* FLASH_SPI1, the flash the ROM's functions drive */
 #define UART0_IRQ_SOURCE 31		/* interrupt matrix source */
 #define UART0_IRQ_MAP 0x500D607Cu	/* INTERRUPT_CORE0_UART0_INT_MAP_REG */

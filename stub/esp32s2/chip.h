@@ -1,6 +1,6 @@
 /* chip.h - ESP32-S2 facts for stub/common/plat.c. UART0: ESP32-S2
- * Technical Reference Manual, chapter "UART Controller (UART)"; SPI1:
- * chapter "SPI Controller (SPI)"; the interrupt matrix: chapter
+ * Technical Reference Manual, chapter "UART Controller (UART)";
+ * the interrupt matrix: chapter
  * "Interrupt Matrix (INTERRUPT)"; memory and the two peripheral buses:
  * chapter "System and Memory". The mask ROM's functions: ESP-IDF
  * components/esp_rom/esp32s2/ld/esp32s2.rom.ld (the SPI* names, which
@@ -33,11 +33,13 @@
 #define ROM_FLASHCHIP 0x3FFFFD3Cu
 #define ROM_CONFIG_PARAM 0
 
+/* SPI1, the controller the ROM drives the flash with, laid out as the
+ * C3's (newer.h;
+ * ESP-IDF components/soc/esp32s2/register/soc/spi_mem_reg.h). */
+#define SPI_BASE 0x3F402000u
+#include "../newer.h"
+
 /* Not used by the polling stub; for one that receives by interrupt. */
-#define SPI_MEM_BASE 0x3F402000u	/* SPI1, the flash the ROM's functions drive */
-#define UART_IRQ_RAW 0x04		/* raw, masked (+0x08), enable +0x0C, clear +0x10 */
-#define UART_IRQ_RXFULL (1u << 0)	/* RXFIFO_FULL */
-#define UART_IRQ_RXTOUT (1u << 8)	/* RXFIFO_TOUT */
 #define UART_RXFULL_REG 0x24		/* CONF1: RXFIFO_FULL_THRHD [8:0] */
 #define UART_TOUT_EN_REG 0x24		/* CONF1: RX_TOUT_EN bit 31 */
 #define UART_TOUT_EN_BIT (1u << 31)

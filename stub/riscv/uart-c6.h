@@ -7,9 +7,6 @@
 #define UART_REG_UPDATE 0x98		/* REG_UPDATE: bit 0 set, cleared when taken */
 
 /* Not used by the polling stub; for one that receives by interrupt. */
-#define UART_IRQ_RAW 0x04		/* raw, masked (+0x08), enable +0x0C, clear +0x10 */
-#define UART_IRQ_RXFULL (1u << 0)	/* RXFIFO_FULL */
-#define UART_IRQ_RXTOUT (1u << 8)	/* RXFIFO_TOUT */
 #define UART_RXFULL_REG 0x24		/* CONF1: RXFIFO_FULL_THRHD [7:0] */
 #define UART_TOUT_EN_REG 0x64		/* TOUT_CONF_SYNC: RX_TOUT_EN bit 0 */
 #define UART_TOUT_EN_BIT (1u << 0)
