@@ -3,8 +3,9 @@
  * doc/protocols.md 1), as a pipeline filter or alone.
  *
  * Flash work goes through mpf's own flasher stub, loaded into the chip's
- * RAM, where one was built for the chip (esp_stub.h); --no-stub and
- * Secure Download Mode keep to the commands the chip's mask ROM has.
+ * RAM, where one was built for the chip (esp_stub.h); --no-stub, Secure
+ * Download Mode and the chip's own USB ports keep to the commands the
+ * chip's mask ROM has.
  * Checks that can refuse a job (wrong chip, image for another chip, region
  * past the end of flash) all run before the first erase, so a refused job
  * leaves the flash as it was. */
@@ -568,22 +569,40 @@ static int fall_back(struct job *j, struct mpf_esp *e, int why, const char *msg,
 	return check_chip(j, e->chip, err);
 }
 
+/* Why the chip cannot take our stub, or NULL when it can. */
+static const char *no_stub_why(struct job *j, struct mpf_esp *e, const struct mpf_esp_stub *s)
+{
+	if (e->secure_download)
+		return "Secure Download Mode (the ROM loads no code into RAM)";
+	if (!s)
+		return "no flasher stub for this chip";
+	if (mpf_esp_on_usb(e))
+		return "the chip's own USB port (the flasher stub speaks on UART0 only)";
+	if (!e->chip->stub_min_rev)
+		return NULL;
+	j->rev = -2;	/* read now, before plan_write reads it again for the images */
+	if (chip_rev(j, e) < e->chip->stub_min_rev)
+		return "a chip revision whose ROM keeps the stub's RAM (or revision unknown)";
+	return NULL;
+}
+
 /* Flash work goes through our stub (doc/protocols.md 1.14) unless
- * --no-stub, no stub was built for the chip, or the chip is in Secure
- * Download Mode, where the ROM refuses MEM_* (1.4). info needs none. */
+ * --no-stub, no stub was built for the chip, the chip is in Secure
+ * Download Mode, where the ROM refuses MEM_* (1.4), the port is the
+ * chip's own USB (the stub speaks on UART0 only), or the chip is of a
+ * revision whose ROM uses the RAM the stub goes to. info needs none. */
 static int start_stub(struct job *j, struct mpf_esp *e, struct mpf_buf *err)
 {
 	const struct mpf_esp_stub *s = mpf_esp_stub_for(e->chip);
 	struct mpf_buf why = MPF_BUF_INIT;
+	const char *no;
 	int r;
 
 	j->loader = "rom";
 	if (o_no_stub || j->op == OP_INFO)
 		return 0;
-	if (e->secure_download || !s) {
-		mpf_info("%s: %s: flashing through the ROM loader", j->port, e->secure_download
-			 ? "Secure Download Mode (the ROM loads no code into RAM)"
-			 : "no flasher stub for this chip");
+	if ((no = no_stub_why(j, e, s))) {
+		mpf_info("%s: %s: flashing through the ROM loader", j->port, no);
 		return 0;
 	}
 	/* the upload goes at --baud where the ROM can switch; the stub keeps
@@ -1173,8 +1192,8 @@ const struct mpf_applet esp_applet = {
 	.cmd_options = "--serial PORT [options]",
 	.description =
 		"mpf-esp speaks Espressif's serial ROM loader protocol directly to the mask "
-		"ROM of ESP8266, ESP32, ESP32-S2, S3, C2, C3, C6, H2, C5 and P4 chips. It resets "
-		"the board into the loader with the DTR/RTS sequences esptool uses (tight, "
+		"ROM of ESP8266, ESP32, ESP32-S2, S3, C2, C3, C6, H2, C5, C61 and P4 chips. It "
+		"resets the board into the loader with the DTR/RTS sequences esptool uses (tight, "
 		"classic, USB-Serial/JTAG), syncs, detects the chip, attaches and sizes the "
 		"flash (JEDEC id), switches to --baud and writes deflate-compressed blocks, "
 		"then checks every region with an MD5 computed on the chip.\n"
@@ -1188,7 +1207,10 @@ const struct mpf_applet esp_applet = {
 		"the ESP8266 compressed writes, baud changes and MD5 verification. A stub that "
 		"does not start is reported as a warning (in the record too) and the job goes "
 		"on through the ROM loader; chips in Secure Download Mode, whose ROM loads no "
-		"code, and --no-stub stay on the ROM loader: erasing through FLASH_BEGIN, "
+		"code, chips on their own USB port (USB-Serial/JTAG or the ROM's USB-OTG; the "
+		"stub speaks on UART0 only), ESP32-P4 chips before v3.0 (whose ROM uses the "
+		"stub's RAM) and --no-stub stay on the ROM loader: erasing "
+		"through FLASH_BEGIN, "
 		"reading through READ_FLASH_SLOW (64 bytes per round trip, ESP32 family "
 		"only); the ESP8266 ROM can neither read nor verify. --baud is held to what "
 		"the port's USB-UART adapter runs (CP2102 921600, CP2102N 3 Mbaud, CH340 2 "

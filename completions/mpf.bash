@@ -59,7 +59,7 @@ _mpf_arg() {
 	--baud) echo '' ;;
 	--before) echo 'default usb-reset no-reset' ;;
 	--after) echo 'hard-reset no-reset' ;;
-	--chip) echo 'esp8266 esp32 esp32s2 esp32s3 esp32c3 esp32c2 esp32c6 esp32h2 esp32c5 esp32p4 esp32c61 esp32h21 esp32h4 esp32e22 esp32s31' ;;
+	--chip) echo 'esp8266 esp32 esp32s2 esp32s3 esp32c3 esp32c2 esp32c6 esp32h2 esp32c5 esp32c61 esp32p4 esp32h21 esp32h4 esp32e22 esp32s31' ;;
 	--flash-mode) echo 'keep qio qout dio dout' ;;
 	--flash-freq) echo 'keep 80m 40m 26m 20m 60m 30m 15m 48m 24m 16m 12m' ;;
 	--flash-size) echo 'keep detect 512KB 256KB 1MB 2MB 4MB 2MB-c1 4MB-c1 8MB 16MB 32MB 64MB 128MB' ;;

@@ -6,12 +6,13 @@
 #   stub/core/     the portable core (SLIP, inflate, MD5, command loop)
 #   stub/common/   the platform on a chip: UART registers, ROM flash calls
 #   stub/CHIP/     one chip's facts (chip.h) and memory layout (stub.ld)
-#   stub/riscv/    the RISC-V entry code
+#   stub/riscv/    the RISC-V entry code and sections
 #   stub/xtensa/   the Xtensa entry code and the windowed-ABI ROM call shim
 #
 # The Xtensa chips are built with the ESP8266's lx106 compiler: call0
-# code using only core instructions, which the ESP32's LX6 runs too; the
-# ESP32 ROM's windowed functions are reached through romcall.S.
+# code using only core instructions, which the ESP32's LX6 and the
+# S3's LX7 run too; their ROMs' windowed functions are reached through
+# romcall.S.
 
 STUB_B := $(B)/stub
 STUB_CORE := $(wildcard stub/core/*.c)
@@ -20,11 +21,11 @@ STUB_CFLAGS := -std=c11 -Os -g -Wall -Wextra -Wno-unused-parameter -ffreestandin
 	-fno-common -ffunction-sections -fdata-sections -Istub/core -Wl,--gc-sections
 
 STUB_RV := riscv64-unknown-elf-
-STUB_RV_CHIPS := esp32c3
+STUB_RV_CHIPS := esp32c2 esp32c3 esp32c5 esp32c6 esp32c61 esp32h2 esp32p4
 STUB_RV_FLAGS := -march=rv32imc -mabi=ilp32 -mno-relax -msmall-data-limit=0 -Wl,--no-relax
 STUB_HAVE_RV := $(shell command -v $(STUB_RV)gcc 2>/dev/null)
 STUB_XT := xtensa-lx106-elf-
-STUB_XT_CHIPS := esp32 esp8266
+STUB_XT_CHIPS := esp32 esp32s2 esp32s3 esp8266
 STUB_XT_FLAGS := -mtext-section-literals -mlongcalls -mno-serialize-volatile
 STUB_HAVE_XT := $(shell command -v $(STUB_XT)gcc 2>/dev/null)
 STUB_PLAT := stub/common/plat.c
@@ -43,13 +44,16 @@ STUB_MISSING += $(STUB_XT_CHIPS) ($(STUB_XT)gcc)
 endif
 STUB_ELFS := $(foreach i,$(STUB_IMAGES),$(word 2,$(subst :, ,$(i))))
 
-$(STUB_RV_CHIPS:%=$(STUB_B)/%.elf): $(STUB_B)/%.elf: stub/%/chip.h stub/%/stub.ld \
-		stub/riscv/start.S $(STUB_PLAT) $(STUB_CORE) $(STUB_HDRS)
+$(STUB_RV_CHIPS:%=$(STUB_B)/%.elf): $(STUB_B)/%.elf: stub/%/chip.h stub/%/stub.ld stub/newer.h \
+		stub/riscv/riscv.ld stub/riscv/uart-c6.h stub/riscv/start.S $(STUB_PLAT) $(STUB_CORE) $(STUB_HDRS)
 	@mkdir -p $(@D)
-	$(STUB_RV)gcc $(STUB_CFLAGS) $(STUB_RV_FLAGS) -Istub/$* -T stub/$*/stub.ld -o $@ \
+	$(STUB_RV)gcc $(STUB_CFLAGS) $(STUB_RV_FLAGS) -Istub/$* -Lstub/riscv -T stub/$*/stub.ld -o $@ \
 		stub/riscv/start.S $(STUB_CORE) $(STUB_PLAT) -lgcc
 
-$(STUB_XT_CHIPS:%=$(STUB_B)/%.elf): $(STUB_B)/%.elf: stub/%/chip.h stub/%/stub.ld stub/xtensa/xtensa.ld \
+# the C61's chip.h is the C5's with another interrupt source
+$(STUB_B)/esp32c61.elf: stub/esp32c5/chip.h
+
+$(STUB_XT_CHIPS:%=$(STUB_B)/%.elf): $(STUB_B)/%.elf: stub/%/chip.h stub/%/stub.ld stub/newer.h stub/xtensa/xtensa.ld \
 		stub/xtensa/start.S stub/xtensa/romcall.S stub/xtensa/udiv.c $(STUB_PLAT) \
 		$(STUB_CORE) $(STUB_HDRS)
 	@mkdir -p $(@D)

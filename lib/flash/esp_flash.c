@@ -1255,6 +1255,11 @@ static int mpf_esp_on_usb_otg(const struct mpf_esp *e)
 	return e->chip && e->chip->otg && e->o.usb_pid && e->o.usb_pid == e->chip->chip_id;
 }
 
+int mpf_esp_on_usb(const struct mpf_esp *e)
+{
+	return e->o.usb_jtag || mpf_esp_on_usb_otg(e);
+}
+
 static int write_reg_mask(struct mpf_esp *e, uint32_t addr, uint32_t val, uint32_t mask,
 			  struct mpf_buf *err)
 {
@@ -1307,7 +1312,7 @@ static int otg_reset(struct mpf_esp *e, int *done)
 
 int mpf_esp_hard_reset(struct mpf_esp *e)
 {
-	int usb = e->o.usb_jtag || mpf_esp_on_usb_otg(e), r, done;
+	int usb = mpf_esp_on_usb(e), r, done;
 
 	if (mpf_esp_on_usb_otg(e) && e->synced && !e->secure_download &&
 	    otg_reset(e, &done) == 0 && done)

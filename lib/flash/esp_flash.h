@@ -145,5 +145,8 @@ int mpf_esp_next_frame(struct mpf_esp *e, int timeout_ms, struct mpf_buf *err);
 /* Leave the loader and run the firmware: RTS pulse (1.9); on the ROM's
  * USB-OTG port, where RTS resets nothing, an RTC watchdog reset. */
 int mpf_esp_hard_reset(struct mpf_esp *e);
+/* The port is one of the chip's own USB ports (its USB-Serial/JTAG, or
+ * the ROM's USB-OTG CDC, known after detect), not a UART bridge. */
+int mpf_esp_on_usb(const struct mpf_esp *e);
 
 #endif

@@ -28,8 +28,16 @@ const struct mpf_esp_stub *mpf_esp_stub_for(const struct mpf_esp_chip *chip)
 
 	for (s = mpf_esp_stub_images; chip && s->chip; s++)
 		if (!strcmp(s->chip, chip->key))
-			return s;
-	return NULL;
+			break;
+	if (!chip || !s->chip)
+		return NULL;
+	if (!mpf_esp_ram_holds(chip, s->text_addr, s->text_len) ||
+	    s->ram_end < s->data_addr || !mpf_esp_ram_holds(chip, s->data_addr, s->ram_end - s->data_addr)) {
+		mpf_debug("the %s stub (0x%08x, 0x%08x-0x%08x) is outside the RAM its ROM leaves free",
+			  chip->name, s->text_addr, s->data_addr, s->ram_end);
+		return NULL;
+	}
+	return s;
 }
 
 /* One segment: MEM_BEGIN, then MEM_DATA blocks of 0x1800 bytes. */

@@ -28,9 +28,11 @@ struct mpf_esp_stub {
 	uint32_t data_addr;	/* data RAM: constants, initialised data */
 	const uint8_t *data;
 	uint32_t data_len;
+	uint32_t ram_end;	/* its .bss and stack run from the data up to here */
 };
 
-/* The stub built for chip, NULL when there is none. */
+/* The stub built for chip, NULL when there is none or it would not lie
+ * in the RAM the chip's ROM leaves to loaded code (esp_chip.h). */
 const struct mpf_esp_stub *mpf_esp_stub_for(const struct mpf_esp_chip *chip);
 
 /* Upload s with MEM_BEGIN/MEM_DATA/MEM_END, start it and wait for its

@@ -92,7 +92,7 @@ static const struct mpf_esp_rev rev_c6 = {
 	{ F(3, 22, 2, 0), NONE }, { F(3, 18, 4, 0), NONE }, 0 };
 static const struct mpf_esp_rev rev_h2 = {
 	{ F(3, 21, 2, 0), NONE }, { F(3, 18, 3, 0), NONE }, 0 };
-static const struct mpf_esp_rev rev_c5 = {
+static const struct mpf_esp_rev rev_c5 = {	/* and the C61 */
 	{ F(2, 4, 2, 0), NONE }, { F(2, 0, 4, 0), NONE }, 0 };
 static const struct mpf_esp_rev rev_p4 = {
 	{ F(2, 4, 2, 0), F(2, 23, 1, 2) }, { F(2, 0, 4, 0), NONE }, 0 };
@@ -108,6 +108,12 @@ static const struct mpf_esp_rev rev_p4 = {
 #define NEWER .rom = ROM_NEWER, .status_len = 4, .sizes = sizes_esp32, \
 		.mac_kind = MPF_ESP_MAC_EFUSE
 
+/* Where a loaded program may go while the ROM loader runs: the chip's
+ * SRAM past any cache, below the buffers and data the ROM uses in
+ * download mode (doc/protocols.md 1.14), as the instruction bus and as
+ * the data bus see it. */
+#define RAM(ilo, ihi, dlo, dhi) .stub_ram = { { ilo, ihi }, { dlo, dhi } }
+
 #define IMAGE_ONLY(n, k, id, boot, f) { .name = n, .key = k, .chip_id = id, \
 		.boot_offset = boot, .status_len = 4, .sizes = sizes_esp32, .freqs = f, .features = "" }
 
@@ -120,6 +126,7 @@ const struct mpf_esp_chip mpf_esp_chips[] = {
 		.spi_w0 = 0x40,
 		.mac_kind = MPF_ESP_MAC_ESP8266, .mac_reg = 0x3FF00050,
 		.sizes = sizes_esp8266, .freqs = freqs_esp32, .features = "WiFi",
+		RAM(0x40100000, 0x40108000, 0x3FFE8000, 0x3FFFC000),
 	},
 	{
 		.name = "ESP32", .key = "esp32", .chip_id = 0, .magic = { 0x00F01D83 },
@@ -127,18 +134,21 @@ const struct mpf_esp_chip mpf_esp_chips[] = {
 		.spi_base = 0x3FF42000, SPI_OLD,
 		.mac_kind = MPF_ESP_MAC_ESP32, .mac_reg = 0x3FF5A000,
 		.sizes = sizes_esp32, .freqs = freqs_esp32, .features = "WiFi, BT",
+		RAM(0x40080000, 0x400A0000, 0x3FFC8000, 0x3FFE0000),
 	},
 	{
 		.name = "ESP32-S2", .key = "esp32s2", .chip_id = 2, .magic = { 0x000007C6 },
 		.boot_offset = 0x1000, NEWER, .spi_base = 0x3F402000, SPI_NEW,
 		.mac_reg = 0x3F41A044, .freqs = freqs_esp32, .features = "WiFi",
 		.rev = &rev_s2, .otg = &otg_s2,
+		RAM(0x40028000, 0x4006AB00, 0x3FFB8000, 0x3FFEAB00),
 	},
 	{
 		.name = "ESP32-S3", .key = "esp32s3", .chip_id = 9, .magic = { 0x00000009 },
 		.boot_offset = 0x0, NEWER, .spi_base = 0x60002000, SPI_NEW,
 		.mac_reg = 0x60007044, .freqs = freqs_esp32, .features = "WiFi, BLE",
 		.usj_wdt = &wdt_s3, .rev = &rev_s3, .otg = &otg_s3,
+		RAM(0x40378000, 0x403C7E00, 0x3FC88000, 0x3FCD7E00),
 	},
 	{
 		.name = "ESP32-C3", .key = "esp32c3", .chip_id = 5,
@@ -146,6 +156,7 @@ const struct mpf_esp_chip mpf_esp_chips[] = {
 		.boot_offset = 0x0, NEWER, .spi_base = 0x60002000, SPI_NEW,
 		.mac_reg = 0x60008844, .freqs = freqs_esp32, .features = "WiFi, BLE",
 		.boot_strap_gpio = 9, .usj_wdt = &wdt_c3, .rev = &rev_c3,
+		RAM(0x40380000, 0x403CAE00, 0x3FC80000, 0x3FCCAE00),
 	},
 	{
 		.name = "ESP32-C2", .key = "esp32c2", .chip_id = 12,
@@ -153,37 +164,48 @@ const struct mpf_esp_chip mpf_esp_chips[] = {
 		.boot_offset = 0x0, NEWER, .spi_base = 0x60002000, SPI_NEW,
 		.mac_reg = 0x60008840, .freqs = freqs_c2, .features = "WiFi, BLE",
 		.boot_strap_gpio = 9, .xtal_clkdiv_reg = 0x60000014, .rev = &rev_c2,
+		RAM(0x40380000, 0x403AB264, 0x3FCA0000, 0x3FCCB264),
 	},
 	{
 		.name = "ESP32-C6", .key = "esp32c6", .chip_id = 13, .magic = { 0x2CE0806F },
 		.boot_offset = 0x0, NEWER, .spi_base = 0x60003000, SPI_NEW,
 		.mac_reg = 0x600B0844, .freqs = freqs_c6, .features = "WiFi 6, BT 5, IEEE802.15.4",
 		.boot_strap_gpio = 9, .usj_wdt = &wdt_c6, .rev = &rev_c6,
+		RAM(0x40800000, 0x4086AD08, 0x40800000, 0x4086AD08),
 	},
 	{
 		.name = "ESP32-H2", .key = "esp32h2", .chip_id = 16, .magic = { 0xD7B73E80 },
 		.boot_offset = 0x0, NEWER, .spi_base = 0x60003000, SPI_NEW,
 		.mac_reg = 0x600B0844, .freqs = freqs_h2, .features = "BLE, IEEE802.15.4",
 		.boot_strap_gpio = 9, .usj_wdt = &wdt_h2, .rev = &rev_h2,
+		RAM(0x40800000, 0x4083BA78, 0x40800000, 0x4083BA78),
 	},
-	/* C5 and P4 have no magic value: GET_SECURITY_INFO names them */
+	/* C5, C61 and P4 have no magic value: GET_SECURITY_INFO names them */
 	{
 		.name = "ESP32-C5", .key = "esp32c5", .chip_id = 23,
 		.boot_offset = 0x2000, NEWER, .spi_base = 0x60003000, SPI_NEW,
 		.mac_reg = 0x600B4844, .freqs = freqs_c5,
 		.features = "WiFi 6 (dual-band), BT 5, IEEE802.15.4",
 		.boot_strap_gpio = 28, .usj_wdt = &wdt_c6, .rev = &rev_c5,
+		RAM(0x40800000, 0x4084E5A0, 0x40800000, 0x4084E5A0),
+	},
+	{	/* the C6's loader and watchdogs (esptool targets/esp32c61.py) */
+		.name = "ESP32-C61", .key = "esp32c61", .chip_id = 20,
+		.boot_offset = 0x0, NEWER, .spi_base = 0x60003000, SPI_NEW,
+		.mac_reg = 0x600B4844, .freqs = freqs_c5, .features = "WiFi 6, BLE 5",
+		.boot_strap_gpio = 9, .usj_wdt = &wdt_c6, .rev = &rev_c5,
+		RAM(0x40800000, 0x4083E670, 0x40800000, 0x4083E670),
 	},
 	{
 		.name = "ESP32-P4", .key = "esp32p4", .chip_id = 18,
 		.boot_offset = 0x2000, NEWER, .spi_base = 0x5008D000, SPI_NEW,
 		.mac_reg = 0x5012D044, .freqs = freqs_esp32, .features = "High-Performance MCU",
 		.boot_strap_gpio = 35, .usj_wdt = &wdt_p4, .rev = &rev_p4, .otg = &otg_p4,
+		RAM(0x4FF40000, 0x4FFA96B8, 0x4FF40000, 0x4FFA96B8), .stub_min_rev = 300,
 	},
 	/* Chips whose images mpf-esp knows (esptool targets/: IMAGE_CHIP_ID,
 	 * BOOTLOADER_FLASH_OFFSET, FLASH_FREQUENCY, each file's own or its
 	 * parent class's), not yet their ROM loader: .rom is 0. */
-	IMAGE_ONLY("ESP32-C61", "esp32c61", 20, 0x0, freqs_c5),
 	IMAGE_ONLY("ESP32-H21", "esp32h21", 25, 0x0, freqs_h2),
 	IMAGE_ONLY("ESP32-H4", "esp32h4", 28, 0x2000, freqs_h2),
 	IMAGE_ONLY("ESP32-E22", "esp32e22", 31, 0x0, freqs_esp32),
@@ -223,6 +245,16 @@ const struct mpf_esp_chip *mpf_esp_chip_by_magic(uint32_t magic)
 			if (mpf_esp_chips[i].magic[j] == magic)
 				return &mpf_esp_chips[i];
 	return NULL;
+}
+
+int mpf_esp_ram_holds(const struct mpf_esp_chip *c, uint32_t addr, uint32_t len)
+{
+	const struct mpf_esp_span *r;
+
+	for (r = c->stub_ram; r < c->stub_ram + 2; r++)
+		if (r->hi && addr >= r->lo && (uint64_t)addr + len <= r->hi)
+			return 1;
+	return 0;
 }
 
 const struct mpf_esp_chip *mpf_esp_chip_by_id(int chip_id)

@@ -74,6 +74,11 @@ struct mpf_esp_otg {
 	int always_wdt;		/* P4: always the watchdog */
 };
 
+/* A window of RAM, [lo, hi). */
+struct mpf_esp_span {
+	uint32_t lo, hi;
+};
+
 struct mpf_esp_chip {
 	const char *name;	/* "ESP32-S3": as the user and esptool say it */
 	const char *key;	/* "esp32s3": --chip, and a record's cpu compared loosely */
@@ -97,6 +102,11 @@ struct mpf_esp_chip {
 	uint32_t xtal_clkdiv_reg;
 	const struct mpf_esp_rev *rev;	/* NULL: ESP32 (its own rule) and ESP8266 */
 	const struct mpf_esp_otg *otg;	/* has a ROM USB-OTG CDC port */
+	/* RAM the ROM loader leaves to code loaded with MEM_*, seen through
+	 * the instruction and the data bus (doc/protocols.md 1.14); none
+	 * (hi 0): the chip stays on its ROM loader */
+	struct mpf_esp_span stub_ram[2];
+	int stub_min_rev;	/* stub_ram holds from this revision on (major*100+minor) */
 };
 
 #define MPF_ESP_CHIP_DETECT_MAGIC_REG 0x40001000u
@@ -105,6 +115,8 @@ extern const struct mpf_esp_chip mpf_esp_chips[];
 extern const size_t mpf_esp_nchips;
 
 const struct mpf_esp_chip *mpf_esp_chip_by_magic(uint32_t magic);
+/* 1 when [addr, addr + len) lies in one of c's stub_ram windows. */
+int mpf_esp_ram_holds(const struct mpf_esp_chip *c, uint32_t addr, uint32_t len);
 const struct mpf_esp_chip *mpf_esp_chip_by_id(int chip_id);
 /* By key or name, loosely: "esp32s3", "ESP32-S3", "ESP32S3", a record's
  * cpu field ("ESP32S3", "ESP8266") and part numbers ("ESP32-S2FN4R2",

@@ -71,6 +71,12 @@ void plat_set_baud(uint32_t new_baud, uint32_t old_baud)
 		d = (v & UART_DIV_MASK) * old_baud / new_baud;
 		REG(UART_CLKDIV) = (v & ~UART_DIV_MASK) | d;
 	}
+#ifdef UART_REG_UPDATE
+	/* the newer UARTs take it into their own clock domain when told to */
+	REG(UART_BASE + UART_REG_UPDATE) = 1;
+	while (REG(UART_BASE + UART_REG_UPDATE) & 1)
+		;
+#endif
 }
 
 uint32_t plat_read_reg(uint32_t addr)

@@ -20,6 +20,7 @@
  *
  * --stub-crash: the upload is taken but the stub never greets, and the
  * chip answers nothing until a SYNC (the reset the host makes before it).
+ * So it is on --usb-jtag and --usb-otg: our stub speaks on UART0 only.
  */
 
 #define STUB_BLOCK_MAX 0x4000
@@ -69,6 +70,11 @@ static void mem_begin(const uint8_t *d, size_t len)
 	    st.mem_blocks != (st.mem_size + st.mem_bsize - 1) / st.mem_bsize)
 		violation("MEM_BEGIN size %u, %u blocks of %u (at most 0x1800 each)", st.mem_size,
 			  st.mem_blocks, st.mem_bsize);
+	/* the ROM takes any address; code put where the ROM keeps its own
+	 * buffers, or past the chip's RAM, would not run (doc/protocols.md 1.14) */
+	if (!mpf_esp_ram_holds(opt.chip, word(d, 3), st.mem_size))
+		violation("MEM_BEGIN puts %u bytes at 0x%08x, outside the RAM the %s ROM leaves "
+			  "to loaded code", st.mem_size, word(d, 3), opt.chip->name);
 	st.mem_seq = 0, st.mem_live = 1;
 	logf_("MEM_BEGIN size=%u blocks=%u addr=0x%x", st.mem_size, st.mem_blocks, word(d, 3));
 	ok(MPF_ESP_MEM_BEGIN, 0);
@@ -114,8 +120,9 @@ static void mem_end(const uint8_t *d, size_t len)
 	if (!st.mem_got)
 		violation("MEM_END runs 0x%08x, but nothing was loaded", word(d, 1));
 	logf_("stub loaded (%u bytes), entry 0x%08x%s", st.mem_got, word(d, 1),
-	      opt.stub_crash ? ": it crashes" : "");
-	if (opt.stub_crash) {
+	      opt.stub_crash ? ": it crashes"
+	      : opt.usb_jtag || opt.usb_otg ? ": it speaks on UART0, not this USB port" : "");
+	if (opt.stub_crash || opt.usb_jtag || opt.usb_otg) {
 		st.dead = 1;
 		return;
 	}

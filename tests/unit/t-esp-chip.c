@@ -142,6 +142,21 @@ static void t_revision(void)
 	check(mpf_esp_chip_by_name("esp32")->rev == NULL);
 }
 
+/* The RAM windows a stub may be loaded into (doc/protocols.md 1.14):
+ * inside one view, never across the end of one or into the ROM's own. */
+static void t_stub_ram(void)
+{
+	const struct mpf_esp_chip *s3 = mpf_esp_chip_by_name("esp32s3");
+
+	check(mpf_esp_ram_holds(s3, 0x40378000, 0x8000));
+	check(mpf_esp_ram_holds(s3, 0x3FC90000, 0x40000));
+	check(mpf_esp_ram_holds(s3, 0x3FCD7000, 0xE00));
+	check(!mpf_esp_ram_holds(s3, 0x3FCD7000, 0xE01));	/* the ROM's download buffers */
+	check(!mpf_esp_ram_holds(s3, 0x40370000, 0x100));	/* instruction cache */
+	check(!mpf_esp_ram_holds(s3, 0xFFFFFF00, 0x200));	/* wraps */
+	check(!mpf_esp_ram_holds(mpf_esp_chip_by_name("esp32h21"), 0x40800000, 4));
+}
+
 int main(void)
 {
 	TEST(t_lookup(), "chips by magic value, chip id and name");
@@ -151,5 +166,6 @@ int main(void)
 	TEST(t_codes(), "image header size and frequency codes per chip");
 	TEST(t_jedec(), "JEDEC capacity bytes to sizes");
 	TEST(t_revision(), "chip revisions from eFuse words, per chip");
+	TEST(t_stub_ram(), "the RAM each chip's ROM leaves to a stub");
 	return test_done();
 }
