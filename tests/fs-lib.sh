@@ -23,6 +23,21 @@ start_mps2_lfs() {
 	mount_ramdisk "$(cat mps2.pty)"
 }
 
+# mps2_lfs_for_test: the board of a test file: skip without the MicroPython
+# tarball, the ARM compiler, QEMU, jq or python3, else start_mps2_lfs until
+# the test exits; its pty in $PTY, held open on fd 3 for the whole file
+# (QEMU looks for a new client once a second).
+mps2_lfs_for_test() {
+	test_have_prereq QEMU_MPS2 || skip_all "no MicroPython source tarball, arm-none-eabi-gcc or qemu-system-arm"
+	test_have_prereq JQ || skip_all "jq missing"
+	command -v python3 >/dev/null || skip_all "python3 missing"
+	trap 'stop_mps2' EXIT
+	trap 'exit 1' HUP INT TERM PIPE
+	start_mps2_lfs || { stop_mps2; echo "Bail out! QEMU mps2-an385 with littlefs did not start"; exit 1; }
+	PTY=$(cat mps2.pty)
+	exec 3<>"$PTY"
+}
+
 # mount_ramdisk PORT: make and mount the RAM disk (again after a reset or
 # a format).
 # Its block device is exposed as a port's flash is (esp8266's frozen

@@ -4,17 +4,8 @@ test_description='mpf-fs against real modern MicroPython (QEMU mps2-an385 with l
 . "$MPF_SRC/tests/info-lib.sh"
 . "$MPF_SRC/tests/fs-lib.sh"
 
-test_have_prereq QEMU_MPS2 || skip_all "no MicroPython source tarball, arm-none-eabi-gcc or qemu-system-arm"
-test_have_prereq JQ || skip_all "jq missing"
-command -v python3 >/dev/null || skip_all "python3 missing"
-
-trap 'stop_mps2' EXIT
-trap 'exit 1' HUP INT TERM PIPE
-start_mps2_lfs || { stop_mps2; echo "Bail out! QEMU mps2-an385 with littlefs did not start"; exit 1; }
-PTY=$(cat mps2.pty)
+mps2_lfs_for_test
 KEY=$(echo "${PTY#/dev/}" | tr / _)
-# held open for the whole file: QEMU looks for a new client once a second
-exec 3<>"$PTY"
 
 # The files a user keeps on a board: the heap is 140 KiB (the port's
 # MICROPY_HEAP_SIZE), big.bin is larger.

@@ -4,15 +4,7 @@ test_description='mpf-fs format against real MicroPython (QEMU mps2-an385, littl
 . "$MPF_SRC/tests/info-lib.sh"
 . "$MPF_SRC/tests/fs-lib.sh"
 
-test_have_prereq QEMU_MPS2 || skip_all "no MicroPython source tarball, arm-none-eabi-gcc or qemu-system-arm"
-test_have_prereq JQ || skip_all "jq missing"
-command -v python3 >/dev/null || skip_all "python3 missing"
-
-trap 'stop_mps2' EXIT
-trap 'exit 1' HUP INT TERM PIPE
-start_mps2_lfs || { stop_mps2; echo "Bail out! QEMU mps2-an385 with littlefs did not start"; exit 1; }
-PTY=$(cat mps2.pty)
-exec 3<>"$PTY"
+mps2_lfs_for_test
 
 # on_board CODE: run CODE on the board, its output on stdout
 on_board() {
