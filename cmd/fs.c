@@ -1,6 +1,6 @@
 /* fs.c - mpf-fs: a board's own files over the raw REPL (the session of
  * mpf-info): back them up, restore them, list them, make the file system
- * afresh (doc/boards.md section 9).
+ * afresh (doc/boards.md section 10).
  * Every file is read or written in chunks and checked on the board and on
  * disk (doc/protocols.md section 6.1); a backup is complete when its
  * manifest exists, and only then does the record claim it. */

@@ -127,7 +127,7 @@ const char mpf_fs_mkfs_script[] =
 	" _os.chdir(m)\n";
 
 /* How each port finds its block device and makes its file system, as its
- * boot code does (doc/boards.md section 9); the last row, for any other
+ * boot code does (doc/boards.md section 10); the last row, for any other
  * board, takes the block device a port's flashbdev module exposes and the
  * file system mounted at / or /flash. */
 static const struct mpf_fs_port {

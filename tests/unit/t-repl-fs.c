@@ -121,7 +121,7 @@ static void t_adler32(void)
 	check_uint(mpf_adler32(mpf_adler32(1, b, 1000), b + 1000, 1048), ==, 0x4138fc2e);
 }
 
-/* _mpf_mnt's output (doc/boards.md section 9): the port's block device,
+/* _mpf_mnt's output (doc/boards.md section 10): the port's block device,
  * the class mounted (or the port's where the boot mounts nothing else),
  * the port's own class on a board too old to list its mounts */
 static void t_mkfs_plan(void)
