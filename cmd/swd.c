@@ -1,4 +1,4 @@
-/* swd.c - mpf-swd: program STM32 and nRF52 boards through a CMSIS-DAP or
+/* swd.c - mpf-swd: program STM32, nRF52 and RP2040 boards through a CMSIS-DAP or
  * ST-LINK debug probe over SWD, register-level, without Python or CMSIS packs
  * (Arm CMSIS-DAP, ADIv5; doc/protocols.md 4-5; lib/proto/cmsis_dap, stlink,
  * lib/flash/adiv5, cortex_m, swd_target).
@@ -167,7 +167,8 @@ static json_t *target_json(const struct session *s)
 	json_object_set_new(o, "family", json_string(w->t.drv->name));
 	set_hex32(o, "idcode", w->t.idcode);
 	set_hex32(o, "flash_base", w->t.flash_base);
-	json_object_set_new(o, "flash_size", json_integer(w->t.flash_size));
+	if (w->t.flash_size)	/* an RP2040's is known only once its core is halted */
+		json_object_set_new(o, "flash_size", json_integer(w->t.flash_size));
 	json_object_set_new(o, "frequency", json_integer(s->link.stlink ? s->link.st.hz : s->hz));
 	if (s->link.stlink) {
 		char v[32];
@@ -183,9 +184,40 @@ static json_t *target_json(const struct session *s)
 
 /* What an address-taking flasher can write: files that carry their
  * addresses (a DfuSe file's elements included) and raw binaries. A UF2 or
- * an ESP image is meant for another method and is refused naming it. */
+ * an ESP image is meant for another method and is refused naming it,
+ * except a UF2 whose every block is for a family some driver writes
+ * (mpf_target.uf2_family: the RP2040's); that it is the attached part's is
+ * checked once the target is known (uf2_for_target). */
 #define SWD_TAKES (MPF_IMAGE_TAKES(MPF_IMAGE_BIN) | MPF_IMAGE_TAKES(MPF_IMAGE_HEX) | \
 		   MPF_IMAGE_TAKES(MPF_IMAGE_ELF) | MPF_IMAGE_TAKES(MPF_IMAGE_DFUSE))
+static const uint32_t swd_uf2_families[] = { 0xE48BFF56u /* RP2040 */ };
+
+static unsigned swd_takes(const struct mpf_image *img)
+{
+	size_t i, k, ok = 0;
+
+	for (i = 0; img->fmt == MPF_IMAGE_UF2 && i < img->nfamily; i++)
+		for (k = 0; k < sizeof(swd_uf2_families) / sizeof(swd_uf2_families[0]); k++)
+			ok += img->family[i] == swd_uf2_families[k];
+	return SWD_TAKES | (img->nfamily && ok == img->nfamily ? MPF_IMAGE_TAKES(MPF_IMAGE_UF2) : 0);
+}
+
+static int uf2_for_target(const struct mpf_image *img, const struct mpf_target *t,
+			  const char *id, struct mpf_buf *err)
+{
+	struct mpf_buf what = MPF_BUF_INIT;
+	size_t i;
+	int rc = MPF_OK;
+
+	for (i = 0; img->fmt == MPF_IMAGE_UF2 && i < img->nfamily && rc >= 0; i++)
+		if (img->family[i] != t->uf2_family) {
+			mpf_image_describe(img, &what);
+			rc = mpf_errf(err, MPF_ERR_MISMATCH, "%s is %s, but the target is %s: "
+				      "nothing written", id, what.buf, t->name);
+		}
+	mpf_buf_release(&what);
+	return rc;
+}
 
 /* The image of a record or of the command line, read and checked before
  * the probe is opened: a raw binary goes at --address, or at the start of
@@ -194,8 +226,8 @@ static int load_image(const char *file, struct mpf_image *img, struct mpf_buf *e
 {
 	int rc = mpf_image_load(file, o_address.v, img, err);
 
-	if (rc >= 0 && (rc = mpf_image_accept(img, file, SWD_TAKES, err)) >= 0 && img->n &&
-	    img->seg[img->n - 1].alt)
+	if (rc >= 0 && (rc = mpf_image_accept(img, file, swd_takes(img), err)) >= 0 && img->n &&
+	    img->fmt == MPF_IMAGE_DFUSE && img->seg[img->n - 1].alt)
 		rc = mpf_errf(err, MPF_ERR_FORMAT, "%s has a DfuSe target for alt setting %d, "
 			      "memory other than the main flash: write it with mpf-dfu", file,
 			      img->seg[img->n - 1].alt);
@@ -237,6 +269,8 @@ static int flash_image(struct session *s, struct mpf_record *r, struct mpf_image
 	int rc, written, touched;
 
 	place_image(img, &s->swd.t);
+	if ((rc = uf2_for_target(img, &s->swd.t, id, err)) < 0)
+		return rc;
 	rc = mpf_flash_write_image(&s->swd.a, &s->swd.t, img, on_progress, &g, err);
 	touched = g.phase != NULL;	/* erasing or writing began */
 	prog_end(&g, rc >= 0);
@@ -642,8 +676,9 @@ const struct mpf_applet swd_applet = {
 		"V3MINIE, in ST's own protocol: the probe does memory access itself) and "
 		"programs the target's flash at register level: STM32F2/F4/F7, "
 		"STM32L4/G4/G0, STM32L0/L1 and STM32H74x/72x through their flash controllers, "
-		"nRF52 through the NVMC. It needs no bootloader on the board, so it also revives boards "
-		"whose firmware is broken.\n"
+		"nRF52 through the NVMC, and the RP2040's QSPI flash through its boot ROM's "
+		"flash functions, called on core 0. It needs no bootloader on the board, so it "
+		"also revives boards whose firmware is broken.\n"
 		"\n"
 		"The target is identified by its DBGMCU idcode and flash size register "
 		"(STM32) or FICR (nRF52); --target picks the flash driver instead. An STM32 of "
@@ -653,8 +688,9 @@ const struct mpf_applet swd_applet = {
 		"at their load addresses), Intel .hex, a DfuSe .dfu (its elements at their "
 		"addresses), or a raw .bin placed at --address (default: the start of flash; "
 		"a DFU suffix and a TI Stellaris or NXP LPC prefix are not written). A UF2 "
-		"file or an ESP image is refused before the probe is opened, naming the "
-		"applet that flashes it. Only the sectors "
+		"file is written only when its family is the RP2040's and the target is one; "
+		"a UF2 of another family or an ESP image is refused before the probe is "
+		"opened, naming the applet that flashes it. Only the sectors "
 		"or pages the image touches are erased; everything written is read back and "
 		"compared, then the target is reset and runs (--no-reset leaves it halted).\n"
 		"\n"
@@ -665,6 +701,17 @@ const struct mpf_applet swd_applet = {
 		"is given, which mass-erases it through the CTRL-AP: all flash and UICR are "
 		"lost (through an ST-LINK this needs firmware V2 J24 or later, or any V3: "
 		"older ones reach AP 0 only).\n"
+		"\n"
+		"An RP2040 sits on a multidrop SWD bus and answers only once selected: when "
+		"nothing answers a plain line reset, its debug ports are woken from dormant "
+		"and core 0's is selected with a TARGETSEL write (DAP_SWD_Sequence, so the "
+		"probe needs CMSIS-DAP 1.2 or later, as the Raspberry Pi Debug Probe has). An "
+		"ST-LINK cannot send TARGETSEL and is refused. Flash is erased in 4 KiB sectors "
+		"and programmed in 256-byte pages by the ROM's functions, then read back "
+		"through the XIP window at 0x10000000; the flash size comes from the chip's "
+		"JEDEC ID, read with the core halted, so info and read, which leave the core "
+		"running, do not report it. An RP2350 is refused by name, for its Arm and "
+		"RISC-V cores alike: its debug port is ADIv6, which mpf-swd does not speak.\n"
 		"\n"
 		"list shows every probe (stlink_version 2 or 3, or dap_version) and, where a "
 		"target answers, its name, family and core in swd; it only looks: a target "
@@ -696,6 +743,9 @@ const struct mpf_applet swd_applet = {
 		"\n"
 		"$ mpf-swd --address 0x08000000 write firmware.bin\n"
 		"Flash a raw binary at the start of STM32 flash.\n"
+		"\n"
+		"$ mpf-swd write firmware.uf2\n"
+		"Flash a MicroPython UF2 onto an RP2040 (Raspberry Pi Pico) through a Debug Probe.\n"
 		"\n"
 		"$ mpf-swd --unlock erase --all\n"
 		"Recover a protected nRF52 and erase it.\n"

@@ -131,7 +131,7 @@ _mpf_arg() {
 	swd) case $2 in
 	--probe) echo '' ;;
 	--frequency) echo '' ;;
-	--target|-t) echo 'nrf52 stm32f4 stm32l4 stm32h7 stm32l0' ;;
+	--target|-t) echo 'nrf52 stm32f4 stm32l4 stm32h7 stm32l0 rp2040' ;;
 	--address) echo '@hex' ;;
 	--jobs|-j) echo '' ;;
 	--timeout) echo '' ;;

@@ -349,7 +349,7 @@ complete -c mpf -n '__fish_seen_subcommand_from scan' -l progress -x -a 'auto ba
 # mpf-swd
 complete -c mpf-swd -l probe -x -d 'the probe with this USB serial, or the one whose serial or product contains it'
 complete -c mpf-swd -l frequency -x -d 'SWD clock, e.g. 4M, 1000k (default 4M)'
-complete -c mpf-swd -l target -s t -x -a 'nrf52 stm32f4 stm32l4 stm32h7 stm32l0' -d 'use this flash driver instead of detecting the part'
+complete -c mpf-swd -l target -s t -x -a 'nrf52 stm32f4 stm32l4 stm32h7 stm32l0 rp2040' -d 'use this flash driver instead of detecting the part'
 complete -c mpf-swd -l unlock -d 'nRF52: mass-erase a protected chip (APPROTECT) through the CTRL-AP'
 complete -c mpf-swd -l address -x -d 'where a raw .bin goes (default: the start of flash)'
 complete -c mpf-swd -l all -d 'erase: the whole flash (mass erase)'
@@ -372,7 +372,7 @@ complete -c mpf-swd -n __fish_use_subcommand -a read -d 'read target memory into
 complete -c mpf-swd -n __fish_use_subcommand -a reset -d 'reset the target and let it run'
 complete -c mpf -n '__fish_seen_subcommand_from swd' -l probe -x -d 'the probe with this USB serial, or the one whose serial or product contains it'
 complete -c mpf -n '__fish_seen_subcommand_from swd' -l frequency -x -d 'SWD clock, e.g. 4M, 1000k (default 4M)'
-complete -c mpf -n '__fish_seen_subcommand_from swd' -l target -s t -x -a 'nrf52 stm32f4 stm32l4 stm32h7 stm32l0' -d 'use this flash driver instead of detecting the part'
+complete -c mpf -n '__fish_seen_subcommand_from swd' -l target -s t -x -a 'nrf52 stm32f4 stm32l4 stm32h7 stm32l0 rp2040' -d 'use this flash driver instead of detecting the part'
 complete -c mpf -n '__fish_seen_subcommand_from swd' -l unlock -d 'nRF52: mass-erase a protected chip (APPROTECT) through the CTRL-AP'
 complete -c mpf -n '__fish_seen_subcommand_from swd' -l address -x -d 'where a raw .bin goes (default: the start of flash)'
 complete -c mpf -n '__fish_seen_subcommand_from swd' -l all -d 'erase: the whole flash (mass erase)'

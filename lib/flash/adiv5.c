@@ -90,6 +90,24 @@ static void bits_add(uint8_t *seq, unsigned *pos, uint32_t v, unsigned n)
 			seq[*pos / 8] |= 1u << (*pos % 8);
 }
 
+/* After a line reset (and TARGETSEL) the first transfer must read DPIDR. */
+static int read_dpidr(struct mpf_adiv5 *a, struct mpf_buf *err)
+{
+	int rc;
+
+	forget(a);
+	mpf_dap_q_read(a->dap, DP_REQ(DP_DPIDR), &a->dpidr);
+	if ((rc = mpf_dap_run(a->dap, err)) < 0) {
+		if (err) {
+			mpf_buf_reset(err);
+			mpf_buf_addf(err, "no SWD target answers (DPIDR read: %s); check wiring, "
+				     "target power and --frequency", mpf_dap_ack_name(a->dap->last_resp));
+		}
+		return MPF_ERR_NODEV;
+	}
+	return MPF_OK;
+}
+
 /* Line reset, JTAG-to-SWD, line reset, idle, then DPIDR. */
 static int mpf_adiv5_line_reset(struct mpf_adiv5 *a, struct mpf_buf *err)
 {
@@ -106,18 +124,88 @@ static int mpf_adiv5_line_reset(struct mpf_adiv5 *a, struct mpf_buf *err)
 	bits_add(seq, &pos, 0, 8);
 	if ((rc = mpf_dap_swj_sequence(a->dap, pos, seq, err)) < 0)
 		return rc;
-	forget(a);
-	/* after a line reset the first transfer must read DPIDR */
-	mpf_dap_q_read(a->dap, DP_REQ(DP_DPIDR), &a->dpidr);
-	if ((rc = mpf_dap_run(a->dap, err)) < 0) {
-		if (err) {
-			mpf_buf_reset(err);
-			mpf_buf_addf(err, "no SWD target answers (DPIDR read: %s); check wiring, "
-				     "target power and --frequency", mpf_dap_ack_name(a->dap->last_resp));
+	return read_dpidr(a, err);
+}
+
+/* Multidrop SWD (ADIv5.2 B4.3.4, B5.3.4; doc/protocols.md 4.3): a DP
+ * awake in SWD is sent to dormant (line reset, SWD-to-dormant 0xE3BC),
+ * then every DP is woken (8 cycles high, the 128-bit selection alert, 4
+ * low, the SWD activation code 0x1A), a line reset is followed by the
+ * TARGETSEL write naming one DP, and DPIDR is read. */
+static int multidrop_select(struct mpf_adiv5 *a, uint32_t targetsel, struct mpf_buf *err)
+{
+	static const uint32_t alert[4] = { 0x6209F392, 0x86852D95, 0xE3DDAFE9, 0x19BC0EA2 };
+	uint8_t seq[32] = { 0 }, reset[8] = { 0 };
+	unsigned pos = 0, rpos = 0, i;
+	int rc;
+
+	bits_add(seq, &pos, ~0u, 32);
+	bits_add(seq, &pos, ~0u, 19);
+	bits_add(seq, &pos, 0xE3BC, 16);
+	bits_add(seq, &pos, 0xFF, 8);
+	for (i = 0; i < 4; i++)
+		bits_add(seq, &pos, alert[i], 32);
+	bits_add(seq, &pos, 0, 4);
+	bits_add(seq, &pos, 0x1A, 8);
+	bits_add(reset, &rpos, ~0u, 32);
+	bits_add(reset, &rpos, ~0u, 19);
+	bits_add(reset, &rpos, 0, 2);
+	if ((rc = mpf_dap_swj_sequence(a->dap, pos, seq, err)) < 0 ||
+	    (rc = mpf_dap_swj_sequence(a->dap, rpos, reset, err)) < 0 ||
+	    (rc = mpf_dap_targetsel(a->dap, targetsel, err)) < 0)
+		return rc;
+	return read_dpidr(a, err);
+}
+
+/* The DPs of multidrop parts tried when nothing answers a plain line
+ * reset: RP2040 core 0 (RP2040 datasheet 2.3.4). */
+static const uint32_t multidrop_ids[] = { 0x01002927 };
+
+/* A plain SWD target, else the first multidrop DP that answers (kept in
+ * a->targetsel: a line reset later must select it again). */
+static int select_target(struct mpf_adiv5 *a, struct mpf_buf *err)
+{
+	size_t i;
+	int rc;
+
+	if (a->targetsel)
+		return multidrop_select(a, a->targetsel, err);
+	if ((rc = mpf_adiv5_line_reset(a, err)) != MPF_ERR_NODEV)
+		return rc;
+	for (i = 0; i < sizeof(multidrop_ids) / sizeof(multidrop_ids[0]); i++) {
+		int rc2 = multidrop_select(a, multidrop_ids[i], NULL);
+
+		if (rc2 >= 0) {
+			a->targetsel = multidrop_ids[i];
+			if (err)
+				mpf_buf_reset(err);
+			return rc2;
 		}
-		return MPF_ERR_NODEV;
 	}
-	return MPF_OK;
+	return rc;
+}
+
+/* A DPv3 debug port is ADIv6: its APs sit at addresses, not APSEL
+ * numbers, which mpf-swd does not speak. Refused, naming the part by its
+ * TARGETID (DP bank 2) where that is known (doc/protocols.md 4.3). */
+static int adiv6_refuse(struct mpf_adiv5 *a, struct mpf_buf *err)
+{
+	uint32_t tid = 0;
+
+	if (((a->dpidr >> 12) & 0xF) < 3)
+		return MPF_OK;
+	mpf_dap_q_write(a->dap, DP_REQ(DP_SELECT), 2);
+	mpf_dap_q_read(a->dap, DP_REQ(DP_CTRL_STAT), &tid);
+	mpf_dap_q_write(a->dap, DP_REQ(DP_SELECT), 0);
+	mpf_dap_run(a->dap, NULL);
+	forget(a);
+	if ((tid & 0x0FFFFFFFu) == 0x00040927u)
+		return mpf_errf(err, MPF_ERR_SUPP, "the target is an RP2350 (TARGETID 0x%08x): its "
+				"ADIv6 debug port, in front of its Arm and its RISC-V cores alike, is "
+				"not supported by mpf-swd; flash it with mpf-uf2 through its BOOTSEL "
+				"drive", tid);
+	return mpf_errf(err, MPF_ERR_SUPP, "the target has an ADIv6 debug port (DPIDR 0x%08x, "
+			"TARGETID 0x%08x), which mpf-swd does not support", a->dpidr, tid);
 }
 
 static int dap_connect(struct mpf_adiv5 *a, struct mpf_buf *err)
@@ -126,7 +214,7 @@ static int dap_connect(struct mpf_adiv5 *a, struct mpf_buf *err)
 	uint32_t cs = 0;
 	int rc;
 
-	if ((rc = mpf_adiv5_line_reset(a, err)) < 0)
+	if ((rc = select_target(a, err)) < 0 || (rc = adiv6_refuse(a, err)) < 0)
 		return rc;
 	mpf_dap_q_write(a->dap, DP_REQ(DP_ABORT), ABORT_CLEAR_ALL);
 	mpf_dap_q_write(a->dap, DP_REQ(DP_SELECT), 0);

@@ -81,6 +81,7 @@ struct mpf_adiv5 {
 	char q_msg[256];
 	uint32_t match_mask;		/* CMSIS-DAP: the value-match mask set, ~0 unknown */
 	uint32_t dpidr;
+	uint32_t targetsel;	/* multidrop: the DP selected (TARGETSEL), 0 single-drop */
 	uint32_t select;	/* cached SELECT, ~0 when unknown */
 	uint32_t csw;		/* cached CSW of the MEM-AP, ~0 when unknown */
 	uint32_t tar;		/* cached TAR, ~0 when unknown */

@@ -30,6 +30,17 @@ static void latch(struct mpf_adiv5 *a, int rc, struct mpf_buf *e)
 	mpf_buf_release(e);
 }
 
+/* ST-LINK firmware sends no TARGETSEL (doc/protocols.md 4.3): say so
+ * when no target answers. */
+static int no_answer(int rc, struct mpf_buf *err)
+{
+	if (rc < 0 && err)
+		mpf_buf_addstr(err, "; a part on a multidrop SWD bus, such as the RP2040, does not "
+			       "answer through an ST-LINK, which cannot select it: use a CMSIS-DAP "
+			       "probe");
+	return rc;
+}
+
 static int st_setup(struct mpf_adiv5 *a, uint32_t hz, struct mpf_buf *err)
 {
 	struct mpf_stlink *st = a->st;
@@ -48,7 +59,7 @@ static int st_setup(struct mpf_adiv5 *a, uint32_t hz, struct mpf_buf *err)
 	/* the clock is set before SWD is entered: the probe connects at it */
 	if ((rc = mpf_stlink_leave_mode(st, err)) < 0 || (rc = mpf_stlink_clock(st, hz, err)) < 0)
 		return rc;
-	return mpf_stlink_enter_swd(st, err);
+	return no_answer(mpf_stlink_enter_swd(st, err), err);
 }
 
 static int st_connect(struct mpf_adiv5 *a, struct mpf_buf *err)
@@ -59,7 +70,7 @@ static int st_connect(struct mpf_adiv5 *a, struct mpf_buf *err)
 	if (rc < 0 && mpf_stlink_enter_swd(a->st, NULL) >= 0)
 		rc = mpf_stlink_dpidr(a->st, &a->dpidr, err);
 	a->q_rc = 0;
-	return rc;
+	return no_answer(rc, err);
 }
 
 /* The firmware clears sticky errors itself on its next access; where

@@ -15,7 +15,7 @@
 
 const struct mpf_flash_driver *const mpf_flash_drivers[] = {
 	&mpf_flash_nrf52, &mpf_flash_stm32f4, &mpf_flash_stm32l4, &mpf_flash_stm32h7,
-	&mpf_flash_stm32l0, NULL,
+	&mpf_flash_stm32l0, &mpf_flash_rp2040, NULL,
 };
 
 const struct mpf_flash_driver *mpf_flash_driver_find(const char *name)
@@ -253,6 +253,31 @@ static size_t make_blocks(const struct mpf_target *t, const struct mpf_image *im
 	return n;
 }
 
+/* A driver with erase_range erases each block's sectors in one call, the
+ * sectors shared with the block before it left out. */
+static int erase_ranges(struct mpf_adiv5 *a, const struct mpf_target *t, const struct block *b,
+			size_t n, mpf_flash_progress_fn fn, void *ctx, struct mpf_buf *err)
+{
+	uint64_t erased_to = 0;
+	uint32_t first, last, size;
+	size_t i;
+	int rc = MPF_OK;
+
+	for (i = 0; i < n && rc >= 0 && (rc = stopped(err)) >= 0; i++) {
+		mpf_target_sector(t, b[i].addr, &first, &size);
+		mpf_target_sector(t, (uint32_t)(b[i].addr + b[i].len - 1), &last, &size);
+		if (first < erased_to)
+			first = (uint32_t)erased_to;
+		erased_to = (uint64_t)last + size;
+		report(fn, ctx, "erase", i, n);
+		if (first < erased_to)
+			rc = t->drv->erase_range(a, t, first, (uint32_t)(erased_to - first), err);
+	}
+	if (rc >= 0)
+		report(fn, ctx, "erase", n, n);
+	return rc;
+}
+
 static int erase_blocks(struct mpf_adiv5 *a, const struct mpf_target *t, const struct block *b,
 			size_t n, mpf_flash_progress_fn fn, void *ctx, struct mpf_buf *err)
 {
@@ -320,7 +345,7 @@ int mpf_flash_write_image(struct mpf_adiv5 *a, const struct mpf_target *t,
 	if (rc >= 0)
 		rc = t->drv->unlock(a, t, err);
 	if (rc >= 0)
-		rc = erase_blocks(a, t, b, n, fn, ctx, err);
+		rc = (t->drv->erase_range ? erase_ranges : erase_blocks)(a, t, b, n, fn, ctx, err);
 	for (i = 0; i < n && rc >= 0; i++)
 		rc = program(a, t, b[i].addr, b[i].data, b[i].len, fn, ctx, err);
 	t->drv->lock(a, t, NULL);

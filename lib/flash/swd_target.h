@@ -27,6 +27,8 @@ struct mpf_target {
 	uint32_t bank_size;	/* > 0: dual bank, bank 2 at flash_base + bank_size */
 	uint32_t regs;		/* flash controller base */
 	int erased_zero;	/* erased flash reads 0x00 (STM32L0/L1), else 0xFF */
+	uint32_t uf2_family;	/* the UF2 family its images carry (RP2040); 0 none */
+	uint32_t rom[8];	/* RP2040: the boot ROM functions flash_rp2.c calls */
 };
 
 struct mpf_flash_driver {
@@ -39,6 +41,10 @@ struct mpf_flash_driver {
 	int (*erase)(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t addr,
 		     struct mpf_buf *err);
 	int (*mass_erase)(struct mpf_adiv5 *a, const struct mpf_target *t, struct mpf_buf *err);
+	/* optional: whole sectors [addr, addr + len) in one operation (the
+	 * part then erases by its largest blocks that fit) */
+	int (*erase_range)(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t addr,
+			   uint32_t len, struct mpf_buf *err);
 	/* words into erased flash at addr; n a multiple of unit/4 */
 	int (*program)(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t addr,
 		       uint32_t *words, uint32_t n, struct mpf_buf *err);
@@ -47,7 +53,7 @@ struct mpf_flash_driver {
 };
 
 extern const struct mpf_flash_driver mpf_flash_stm32f4, mpf_flash_stm32l4,
-	mpf_flash_stm32h7, mpf_flash_stm32l0, mpf_flash_nrf52;
+	mpf_flash_stm32h7, mpf_flash_stm32l0, mpf_flash_nrf52, mpf_flash_rp2040;
 /* NULL-terminated, in detection order */
 extern const struct mpf_flash_driver *const mpf_flash_drivers[];
 

@@ -220,6 +220,23 @@ int mpf_dap_swj_sequence(struct mpf_dap *d, unsigned bits, const uint8_t *data,
 	return cmd_status(d, req, 2 + (bits + 7) / 8, "DAP_SWJ_Sequence", err);
 }
 
+/* A TARGETSEL write as DAP_SWD_Sequence (CMSIS-DAP 1.2): no target ACKs
+ * it, so the probe must not look for an ACK as DAP_Transfer would: the
+ * request (start, DP write of A 0xC, parity 0, stop, park: 0x99), five
+ * cycles read (turnaround, ACK, turnaround), then the 32 data bits and
+ * their parity driven (ADIv5.2 B4.3.4; doc/protocols.md 4.3). */
+int mpf_dap_targetsel(struct mpf_dap *d, uint32_t v, struct mpf_buf *err)
+{
+	uint8_t req[11] = { DAP_SWD_SEQUENCE, 3, 8, 0x99, 0x80 | 5, 33 };
+	unsigned i, par = 0;
+
+	put32(req + 6, v);
+	for (i = 0; i < 32; i++)
+		par ^= v >> i & 1;
+	req[10] = (uint8_t)par;
+	return cmd_status(d, req, sizeof(req), "DAP_SWD_Sequence (SWD multidrop TARGETSEL)", err);
+}
+
 int mpf_dap_transfer_configure(struct mpf_dap *d, uint8_t idle, uint16_t wait_retry,
 			       uint16_t match_retry, struct mpf_buf *err)
 {

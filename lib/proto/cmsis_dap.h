@@ -29,7 +29,8 @@ enum {
 	DAP_TRANSFER_CONFIGURE = 0x04, DAP_TRANSFER = 0x05, DAP_TRANSFER_BLOCK = 0x06,
 	DAP_TRANSFER_ABORT = 0x07, DAP_WRITE_ABORT = 0x08, DAP_DELAY = 0x09,
 	DAP_RESET_TARGET = 0x0A, DAP_SWJ_PINS = 0x10, DAP_SWJ_CLOCK = 0x11,
-	DAP_SWJ_SEQUENCE = 0x12, DAP_SWD_CONFIGURE = 0x13, DAP_EXECUTE_COMMANDS = 0x7F,
+	DAP_SWJ_SEQUENCE = 0x12, DAP_SWD_CONFIGURE = 0x13, DAP_SWD_SEQUENCE = 0x1D,
+	DAP_EXECUTE_COMMANDS = 0x7F,
 };
 enum {
 	DAP_ID_VENDOR = 1, DAP_ID_PRODUCT = 2, DAP_ID_SERIAL = 3, DAP_ID_PROTOCOL = 4,
@@ -110,6 +111,8 @@ int mpf_dap_clock(struct mpf_dap *d, uint32_t hz, struct mpf_buf *err);
 /* bits 1..256 of data, LSB first */
 int mpf_dap_swj_sequence(struct mpf_dap *d, unsigned bits, const uint8_t *data,
 			 struct mpf_buf *err);
+/* Write TARGETSEL (multidrop SWD) with DAP_SWD_Sequence. */
+int mpf_dap_targetsel(struct mpf_dap *d, uint32_t v, struct mpf_buf *err);
 int mpf_dap_transfer_configure(struct mpf_dap *d, uint8_t idle, uint16_t wait_retry,
 			       uint16_t match_retry, struct mpf_buf *err);
 int mpf_dap_swd_configure(struct mpf_dap *d, uint8_t cfg, struct mpf_buf *err);

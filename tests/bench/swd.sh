@@ -67,3 +67,35 @@ n=$(packets); min=$(minimum 64)
 echo "swd_roundtrips_v1: $(ratio "$n" $kib) per KiB (mpf-swd write+verify over HID, 64-byte reports; minimum $min; $(ratio "$n" "$(awk -v m="$min" -v k=$kib 'BEGIN{print m*k}')") x minimum)"
 t0=$(now_ms); mpf_write cmsisdap1 "time_scale=1:latency_us=1000"; t1=$(now_ms)
 echo "swd_write_f405_v1: $((kib * 1024 * 1000 / (t1 - t0))) B/s ($kib KiB over CMSIS-DAP v1 HID, 64-byte reports x4, 1 ms/transfer (full-speed frame), real flash times: $((t1 - t0)) ms)"
+
+# RP2040 (Raspberry Pi Pico): 1 MiB through the boot ROM's flash functions
+# on the RP2040 model, the W25Q16JV's typical times (64 KiB block erase
+# 150 ms, 256-byte page 0.4 ms), 125 us per USB transfer, the SWD wire
+# paced at the clock each host sets: mpf-swd 4 MHz, openocd 5 MHz (the
+# "adapter speed 5000" of Raspberry Pi's getting-started guide; the stock
+# target/rp2040.cfg sets none). Both write the same .bin at 0x10000000,
+# verify and reset.
+rpkib=1024
+head -c $((rpkib * 1024)) /dev/urandom >"$tmp/rp.bin"
+t0=$(now_ms)
+MPF_USBSIM="cmsisdap:serial=RPB:target=rp2040:time_scale=1:latency_us=125" \
+	sim mpf-swd write "$tmp/rp.bin" -o jsonl >"$tmp/rec" 2>/dev/null
+t1=$(now_ms)
+if grep -q '"verified":true' "$tmp/rec"; then
+	echo "swd_write_rp2040: $((rpkib * 1024 * 1000 / (t1 - t0))) B/s ($rpkib KiB .bin: erase 16 blocks + program through the boot ROM + verify by read-back + reset, CMSIS-DAP v2, 125 us/transfer, W25Q16JV typical times: $((t1 - t0)) ms)"
+else
+	echo "swd_write_rp2040: failed"
+fi
+if command -v openocd >/dev/null; then
+	t0=$(now_ms)
+	MPF_USBSIM="cmsisdap:serial=RPO:target=rp2040:time_scale=1:latency_us=125" \
+		sim openocd -c "gdb_port disabled; tcl_port disabled; telnet_port disabled" \
+		-f interface/cmsis-dap.cfg -f target/rp2040.cfg -c "adapter speed 5000" \
+		-c "program $tmp/rp.bin 0x10000000 verify reset exit" >"$tmp/oocd" 2>&1
+	t1=$(now_ms)
+	if grep -q "Verified OK" "$tmp/oocd"; then
+		echo "swd_write_rp2040_openocd: $((rpkib * 1024 * 1000 / (t1 - t0))) B/s (openocd 0.12 program ... verify reset exit with target/rp2040.cfg, same image and simulator: $((t1 - t0)) ms including its start-up)"
+	else
+		echo "swd_write_rp2040_openocd: failed"
+	fi
+fi

@@ -316,6 +316,38 @@ static void t_elf(void)
 	check_int(rc, ==, MPF_ERR_FORMAT);
 }
 
+/* RP2040: no answer to a plain line reset; multidrop selection of core 0,
+ * kept for the next connect; flash written through the boot ROM calls. */
+static void t_rp2040(void)
+{
+	uint8_t ones[7] = { 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x03 }, data[8192], back[8192];
+	uint32_t v = 0, i;
+	int rc = attach("rp2040", 512, 4, 1);
+
+	if (!check_int(rc, ==, 0))
+		return;
+	check_uint(swd.a.targetsel, ==, 0x01002927u);
+	check_str(swd.t.drv->name, "rp2040");
+	check_uint(swd.t.flash_size, ==, 0x200000u);
+	for (i = 0; i < sizeof(data); i++)
+		data[i] = (uint8_t)(i * 7 + 3);
+	rc = mpf_flash_write(&swd.a, &swd.t, 0x10001000, data, sizeof(data), NULL, NULL, &err);
+	check_int(rc, ==, 0);
+	check_int(dapsim_peek(tgt, 0x10001000, back, sizeof(back)), ==, 0);
+	check(!memcmp(data, back, sizeof(data)));
+	check_uint(dapsim_counts(tgt)->erases, ==, 2);
+	/* a line reset without TARGETSEL: no DP answers */
+	dapsim_swj_sequence(tgt, ones, 51);
+	check_int(dapsim_transfer(tgt, 0x02, &v, 0), ==, 7);
+	/* connecting again selects core 0 again */
+	rc = mpf_adiv5_connect(&swd.a, &err);
+	check_int(rc, ==, 0);
+	rc = mpf_adiv5_read32(&swd.a, 0x10, &v, &err);
+	check_int(rc, ==, 0);
+	check_uint(v & 0xFFFFFF, ==, 0x01754Du);
+	check_uint(dapsim_counts(tgt)->violations, ==, 0);
+}
+
 int main(void)
 {
 	TEST(t_packing(), "transfers pack into full packets, pipelined to the packet count");
@@ -331,6 +363,7 @@ int main(void)
 	TEST(t_wrong_key(), "a wrong flash key locks the controller until reset");
 	TEST(t_nrf_protect(), "protected nRF52: refused without --unlock, erased with it");
 	TEST(t_elf(), "ELF PT_LOAD segments at their load addresses, bounds checked");
+	TEST(t_rp2040(), "RP2040: multidrop selection, flash through the boot ROM, verify");
 	dapsim_target_free(tgt);
 	mpf_dap_release(dapp);
 	mpf_buf_release(&err);

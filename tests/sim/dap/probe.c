@@ -243,6 +243,35 @@ static size_t status(uint8_t *r, int ok)
 
 static size_t command(struct dapsim_probe *p, const uint8_t *q, size_t len, uint8_t *r);
 
+/* DAP_SWD_Sequence: [0x1D, count, (info, output data)...] -> [0x1D,
+ * status, input data...]; info bits 0-5 cycles (0: 64), bit 7 input. */
+static size_t swd_sequence(struct dapsim_probe *p, const uint8_t *q, size_t len, uint8_t *r)
+{
+	size_t at = 2, out = 2;
+	unsigned k;
+
+	if (len < 2)
+		return violation(p, "short DAP_SWD_Sequence"), status(r, 0);
+	for (k = 0; k < q[1]; k++) {
+		unsigned n = at < len ? (q[at] & 0x3F ? q[at] & 0x3F : 64) : 0;
+		int input = at < len && (q[at] & 0x80);
+
+		if (!n || (!input && at + 1 + (n + 7) / 8 > len) || out + (n + 7) / 8 > p->packet_size)
+			return violation(p, "DAP_SWD_Sequence %u of %u is malformed", k + 1, q[1]),
+			       status(r, 0);
+		if (input) {
+			dapsim_swd_sequence(p->target, NULL, n, r + out);
+			out += (n + 7) / 8;
+			at++;
+		} else {
+			dapsim_swd_sequence(p->target, q + at + 1, n, NULL);
+			at += 1 + (n + 7) / 8;
+		}
+	}
+	r[1] = 0;
+	return out;
+}
+
 /* DAP_ExecuteCommands: [0x7F, n, command...] -> [0x7F, n, reply...] */
 static size_t execute(struct dapsim_probe *p, const uint8_t *q, size_t len, uint8_t *r)
 {
@@ -344,6 +373,7 @@ static size_t command(struct dapsim_probe *p, const uint8_t *q, size_t len, uint
 		dapsim_swj_sequence(p->target, q + 2, bits);
 		return status(r, 1);
 	}
+	case 0x1D: return swd_sequence(p, q, len, r);
 	case 0x13:
 		if (len < 2)
 			return violation(p, "short DAP_SWD_Configure"), status(r, 0);

@@ -15,10 +15,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rp2.h"
 #include "target.h"
 #include "thumb.h"
 
-enum ctl { CTL_F4, CTL_L4, CTL_NRF, CTL_H7, CTL_L0 };
+enum ctl { CTL_F4, CTL_L4, CTL_NRF, CTL_H7, CTL_L0, CTL_RP2 };
 
 struct chip {
 	const char *name;
@@ -35,6 +36,9 @@ struct chip {
 					 * (the G0 adds CFGBSY, RM0444) */
 	int one_bank;			/* L4 controller: MER1 erases all */
 	uint32_t fsize_at;		/* L0 controller: F_SIZE offset in info */
+	uint32_t targetid;		/* DPv2 and later: TARGETID (DP bank 2) */
+	int multidrop;			/* dormant at power-up, answers only after TARGETSEL */
+	int dp_only;			/* only the debug port is modelled, no AP */
 };
 
 static const struct chip chips[] = {
@@ -75,9 +79,32 @@ static const struct chip chips[] = {
 	{ "stm32l552", CTL_L4, 0x0BE12477, 0x410FD213, 0x14770015, 0x10006472,
 	  0x08000000, 0x80000, 2048, 0x20000000, 0x40000, 0, 0,
 	  0x0BFA0000, 0x10000, 0x40022000, 0xE0044000, 0x400, .one_bank = 1 },
+	/* RP2040 (Raspberry Pi Pico): two Cortex-M0+ cores, each behind its
+	 * own DP on one multidrop SWD bus (TARGETSEL instance 0 and 1), the
+	 * 2 MiB W25Q16JV behind the SSI's XIP window, 264 KiB of SRAM; its
+	 * flash is written by the boot ROM's functions (rp2.c) */
+	{ "rp2040", CTL_RP2, 0x0BC12477, 0x410CC601, 0x04770031, 0,
+	  0x10000000, 0x200000, 4096, 0x20000000, 0x42000, 0, 0,
+	  0, 0, 0, 0, .wrap = 0x400, .targetid = 0x01002927, .multidrop = 1 },
+	/* RP2350 (Raspberry Pi Pico 2): an ADIv6 debug port (DPv3) in front
+	 * of its Arm and RISC-V cores; only the DP is modelled, enough for a
+	 * host to tell what it is: an AP access is a violation */
+	{ "rp2350", CTL_RP2, 0x4C013477, 0, 0, 0,
+	  0x10000000, 0x400000, 4096, 0x20000000, 0x82000, 0, 0,
+	  0, 0, 0, 0, .wrap = 0x400, .targetid = 0x00040927, .dp_only = 1 },
 };
 
 #define SCRATCH_MAX 65536	/* words of peripheral/PPB space remembered */
+
+/* What each DP of a multidrop bus and the core behind it keep for
+ * themselves: the other core's copy waits here while one is selected. */
+struct core_side {
+	uint32_t ctrl, select, last_ap_read, csw, tar;
+	int halted, lockup, reset_st, retire;
+	uint32_t dhcsr_c, demcr, dcrdr;
+	uint32_t regs[0x60];
+	struct thumb_cpu cpu;
+};
 
 struct dapsim_target {
 	const struct chip *c;
@@ -125,6 +152,16 @@ struct dapsim_target {
 	int swd_off;			/* the application turns the SWD pins into GPIOs */
 	uint64_t eraseall_until;
 	uint32_t ctrl_reset;
+	/* multidrop (ADIv5.2 B4.3.4, B5.3.4): dormant until the selection
+	 * alert and SWD activation code; after a line reset no DP answers
+	 * until TARGETSEL names one (sel -2), a DP not named stays silent
+	 * (sel -1) until the next line reset */
+	int dormant, sel, alert;
+	uint64_t seq_lo, seq_hi;	/* the last 128 bits on SWDIO */
+	int tsel_pos;			/* TARGETSEL through DAP_SWD_Sequence */
+	int core;			/* the instance whose state is loaded */
+	struct core_side *other;
+	struct dapsim_rp2 *rp2;
 };
 
 static void violation(struct dapsim_target *t, const char *fmt, ...)
@@ -167,7 +204,7 @@ static void wr32(uint8_t *p, uint32_t v)
 	p[0] = v; p[1] = v >> 8; p[2] = v >> 16; p[3] = v >> 24;
 }
 
-static uint32_t lane_get(const uint8_t *p, uint32_t addr, int size)
+uint32_t dapsim_lane_get(const uint8_t *p, uint32_t addr, int size)
 {
 	uint32_t v = 0;
 	int i;
@@ -185,6 +222,56 @@ static void lane_put(uint8_t *p, uint32_t addr, int size, uint32_t v)
 		p[i] = v >> (8 * ((addr + i) & 3));
 }
 
+#define SWAP(a, b) do { \
+		unsigned char tmp_[sizeof(a)]; \
+		memcpy(tmp_, &(a), sizeof(a)); \
+		memcpy(&(a), &(b), sizeof(a)); \
+		memcpy(&(b), tmp_, sizeof(a)); \
+	} while (0)
+
+/* Load the other DP and core of a multidrop bus, saving this one's. */
+static void core_swap(struct dapsim_target *t)
+{
+	struct core_side *o = t->other;
+
+	SWAP(t->ctrl, o->ctrl);
+	SWAP(t->select, o->select);
+	SWAP(t->last_ap_read, o->last_ap_read);
+	SWAP(t->csw, o->csw);
+	SWAP(t->tar, o->tar);
+	SWAP(t->halted, o->halted);
+	SWAP(t->lockup, o->lockup);
+	SWAP(t->reset_st, o->reset_st);
+	SWAP(t->retire, o->retire);
+	SWAP(t->dhcsr_c, o->dhcsr_c);
+	SWAP(t->demcr, o->demcr);
+	SWAP(t->dcrdr, o->dcrdr);
+	SWAP(t->regs, o->regs);
+	SWAP(t->cpu, o->cpu);
+	t->core ^= 1;
+}
+
+static void core_reset(struct dapsim_target *t)
+{
+	uint32_t sp = rd32(t->flash), pc = rd32(t->flash + 4);
+
+	if (t->rp2) {		/* the vectors are the boot ROM's */
+		dapsim_rp2_read(t->rp2, 0, 4, &sp, 0);
+		dapsim_rp2_read(t->rp2, 4, 4, &pc, 0);
+	}
+	memset(t->regs, 0, sizeof(t->regs));
+	t->regs[13] = t->regs[17] = sp;
+	t->regs[15] = pc & ~1u;
+	t->regs[16] = 0x01000000;
+	t->reset_st = 1;
+	t->lockup = 0;
+	t->cpu.running = 0;
+	/* the core is caught at the reset vector when asked, else it runs */
+	t->halted = (t->dhcsr_c & 1) && (t->demcr & 1);
+	if (t->halted)
+		t->dhcsr_c |= 2;
+}
+
 static void sysreset(struct dapsim_target *t)
 {
 	t->n.resets++;
@@ -199,17 +286,14 @@ static void sysreset(struct dapsim_target *t)
 	memset(t->h7, 0, sizeof(t->h7));
 	t->h7[0].cr = t->h7[1].cr = 0x31;	/* LOCK, PSIZE x64 */
 	t->h7[0].wb_addr = t->h7[1].wb_addr = ~0u;
-	memset(t->regs, 0, sizeof(t->regs));
-	t->regs[13] = t->regs[17] = rd32(t->flash);
-	t->regs[15] = rd32(t->flash + 4) & ~1u;
-	t->regs[16] = 0x01000000;
-	t->reset_st = 1;
-	t->lockup = 0;
-	t->cpu.running = 0;
-	/* the core is caught at the reset vector when asked, else it runs */
-	t->halted = (t->dhcsr_c & 1) && (t->demcr & 1);
-	if (t->halted)
-		t->dhcsr_c |= 2;
+	core_reset(t);
+	if (t->other) {		/* SYSRESETREQ resets both cores of an RP2040 */
+		core_swap(t);
+		core_reset(t);
+		core_swap(t);
+	}
+	if (t->rp2)
+		dapsim_rp2_reset(t->rp2);
 	if (t->c->ctl == CTL_NRF)
 		t->approtect = rd32(t->uicr + 0x208) != 0xFFFFFFFFu;
 }
@@ -237,6 +321,14 @@ struct dapsim_target *dapsim_target_new(const char *model)
 	t->scratch = calloc(SCRATCH_MAX, sizeof(*t->scratch));
 	t->own_mem = 1;
 	t->nreset = 1;
+	if (c->multidrop) {
+		t->other = calloc(1, sizeof(*t->other));
+		t->dormant = 1;	/* multidrop DPs wake up dormant */
+	}
+	if (c->ctl == CTL_RP2) {
+		t->rp2 = dapsim_rp2_new(t, &t->n);
+		dapsim_rp2_memory(t->rp2, t->flash, c->flash_size);
+	}
 	/* reset values: F4 OPTCR; L476 OPTR with DUALBANK set */
 	t->optr = c->ctl == CTL_F4 ? 0x0FFFAAEDu : 0xFFEFF8AAu;
 	if (c->ctl == CTL_F4) {
@@ -250,7 +342,7 @@ struct dapsim_target *dapsim_target_new(const char *model)
 	} else if (c->ctl == CTL_L4) {
 		wr32(t->info + 0x7590, 0x00210045);
 		wr32(t->info + 0x75E0, c->flash_size / 1024);	/* flash size register */
-	} else {
+	} else if (c->ctl == CTL_NRF) {
 		wr32(t->info + 0x10, 4096);		/* CODEPAGESIZE */
 		wr32(t->info + 0x14, 256);		/* CODESIZE */
 		wr32(t->info + 0x100, 0x52840);		/* INFO.PART */
@@ -276,6 +368,9 @@ void dapsim_target_free(struct dapsim_target *t)
 	free(t->ram2);
 	free(t->info);
 	free(t->scratch);
+	free(t->other);
+	if (t->rp2)
+		dapsim_rp2_free(t->rp2);
 	free(t);
 }
 
@@ -298,6 +393,8 @@ void dapsim_target_use_memory(struct dapsim_target *t, uint8_t *flash, uint8_t *
 	t->own_mem = 0;
 	t->flash = flash;
 	t->uicr = uicr;
+	if (t->rp2)
+		dapsim_rp2_memory(t->rp2, flash, t->c->flash_size);
 	sysreset(t);
 	t->n.resets = 0;
 }
@@ -899,6 +996,8 @@ static int flashctl_read(struct dapsim_target *t, uint32_t off, uint32_t *v)
 		return h7_reg_read(t, off, v);
 	case CTL_L0:
 		return l0_reg_read(t, off, v);
+	case CTL_RP2:
+		return -1;	/* no flash controller: the ROM writes the flash */
 	case CTL_NRF:
 		if (off == 0x400 || off == 0x408)
 			*v = !busy(t);
@@ -917,6 +1016,7 @@ static int flashctl_write(struct dapsim_target *t, uint32_t off, uint32_t v)
 	case CTL_NRF: return nrf_reg_write(t, off, v);
 	case CTL_H7: return h7_reg_write(t, off, v);
 	case CTL_L0: return l0_reg_write(t, off, v);
+	case CTL_RP2: return -1;
 	}
 	return 0;
 }
@@ -946,7 +1046,8 @@ static void dhcsr_write(struct dapsim_target *t, uint32_t v)
 		/* code in RAM (a debugger's algorithm) is interpreted; the
 		 * application in flash runs unsimulated */
 		if ((pc >= t->c->ram_base && pc - t->c->ram_base < t->c->ram_size) ||
-		    (t->ram2 && pc >= t->c->ram2_base && pc - t->c->ram2_base < t->c->ram2_size)) {
+		    (t->ram2 && pc >= t->c->ram2_base && pc - t->c->ram2_base < t->c->ram2_size) ||
+		    (t->rp2 && dapsim_rp2_in_rom(pc))) {
 			thumb_resume(&t->cpu, t->regs);
 		}
 	}
@@ -1053,15 +1154,17 @@ static int periph_write(struct dapsim_target *t, uint32_t addr, uint32_t v)
 /* 0 ok, -1 bus fault, 1 stall (the AHB holds the access: WAIT on the DP) */
 int dapsim_bus_read(struct dapsim_target *t, uint32_t addr, int size, uint32_t *v)
 {
-	int ro;
+	int ro, rc;
 	uint8_t *p;
 
 	if (addr & (size - 1))
 		return -1;
+	if (t->rp2 && (rc = dapsim_rp2_read(t->rp2, addr, size, v, t->now)) != RP2_NOT_MINE)
+		return rc;
 	if ((in_flash(t, addr) || is_nrf_uicr(t, addr)) && busy(t))
 		return 1;	/* reads of flash wait for the operation */
 	if ((p = direct(t, addr, size, &ro))) {
-		*v = lane_get(p, addr, size);
+		*v = dapsim_lane_get(p, addr, size);
 		return 0;
 	}
 	return periph_read(t, addr & ~3u, v);
@@ -1072,9 +1175,12 @@ int dapsim_bus_write(struct dapsim_target *t, uint32_t addr, int size, uint32_t 
 	int ro;
 	uint8_t *p;
 	uint32_t old, mask;
+	int rc;
 
 	if (addr & (size - 1))
 		return -1;
+	if (t->rp2 && (rc = dapsim_rp2_write(t->rp2, addr, size, v, t->now)) != RP2_NOT_MINE)
+		return rc;
 	if (in_flash(t, addr) || is_nrf_uicr(t, addr)) {
 		if (busy(t)) {
 			t->n.stalls++;
@@ -1086,6 +1192,7 @@ int dapsim_bus_write(struct dapsim_target *t, uint32_t addr, int size, uint32_t 
 		case CTL_NRF: return nrf_flash_write(t, addr, size, v);
 		case CTL_H7: return h7_flash_write(t, addr, size, v);
 		case CTL_L0: return l0_flash_write(t, addr, size, v);
+		case CTL_RP2: return -1;
 		}
 	}
 	if ((p = direct(t, addr, size, &ro))) {
@@ -1110,6 +1217,35 @@ static int pins_are_swd(const struct dapsim_target *t)
 	return !t->swd_off || !t->nreset || t->halted || t->cpu.running;
 }
 
+/* A multidrop DP's dormant state (ADIv5.2 B5.3.4): SWD-to-dormant 0xE3BC
+ * or JTAG-to-dormant 0x33BBBBBA (31 bits) puts it there; the 128-bit
+ * selection alert, 4 low cycles and the SWD activation code 0x1A wake it
+ * (a line reset then selects SWD). 1 when the bit was the dormant
+ * state's (the DP ignores it otherwise). */
+static int dormant_bit(struct dapsim_target *t, int b)
+{
+	t->seq_lo = t->seq_lo >> 1 | (t->seq_hi & 1) << 63;
+	t->seq_hi = t->seq_hi >> 1 | (uint64_t)b << 63;
+	if (!t->dormant) {
+		if ((t->seq_hi >> 48) == 0xE3BC || (t->seq_hi >> 33) == 0x33BBBBBAu) {
+			t->dormant = 1;
+			t->swd = t->armed = t->alert = 0;
+		}
+		return 0;
+	}
+	if (t->alert && ++t->alert == 13) {
+		t->alert = 0;
+		if ((t->seq_hi >> 56) == 0x1A) {
+			t->dormant = 0;
+			t->armed = 1;
+			t->ones = 0;
+		}
+	} else if (t->seq_hi == 0x19BC0EA2E3DDAFE9ull && t->seq_lo == 0x86852D956209F392ull) {
+		t->alert = 1;
+	}
+	return 1;
+}
+
 void dapsim_swj_sequence(struct dapsim_target *t, const uint8_t *bits, unsigned n)
 {
 	unsigned i;
@@ -1119,12 +1255,15 @@ void dapsim_swj_sequence(struct dapsim_target *t, const uint8_t *bits, unsigned 
 	for (i = 0; i < n; i++) {
 		int b = bits[i / 8] >> (i % 8) & 1;
 
+		if (t->c->multidrop && dormant_bit(t, b))
+			continue;
 		if (b) {
 			if (++t->ones == 50) {	/* a line reset */
 				if (t->armed)
 					t->swd = 1;
 				if (t->swd)
 					t->need_dpidr = 1;
+				t->sel = -2;
 			}
 		} else {
 			t->ones = 0;
@@ -1238,6 +1377,10 @@ static int ap_access(struct dapsim_target *t, uint8_t a32, int rnw, uint32_t *da
 	}
 	if (ap == 1 && t->c->ctl == CTL_NRF)
 		return ctrl_ap(t, reg, rnw, data);
+	if (t->c->dp_only) {
+		violation(t, "AP access through an ADIv5 SELECT: the ADIv6 APs are not modelled");
+		return 4;
+	}
 	if (ap != 0) {
 		if (rnw)
 			*data = 0;	/* no AP there: reads as zero */
@@ -1275,6 +1418,78 @@ static int ap_access(struct dapsim_target *t, uint8_t a32, int rnw, uint32_t *da
 	return 1;
 }
 
+/* TARGETSEL after a line reset (ADIv5.2 B4.3.4): the DP whose TARGETID
+ * and instance it names answers from now on, every other one stays
+ * silent until the next line reset. RP2040: instance 0 and 1 are the
+ * cores; the rescue DP (instance 15) is not modelled. */
+static void targetsel(struct dapsim_target *t, uint32_t v)
+{
+	unsigned inst = v >> 28;
+
+	if (t->sel != -2)
+		dapsim_violation(&t->n.violations, t->c->name, "TARGETSEL 0x%08x not straight "
+				 "after a line reset", v);
+	t->sel = -1;
+	if ((v & 0x0FFFFFFFu) != t->c->targetid || inst > 1 || t->dormant)
+		return;
+	if ((int)inst != t->core)
+		core_swap(t);
+	t->sel = (int)inst;
+}
+
+/* DAP_SWD_Sequence segments: a TARGETSEL write is its request (0x99),
+ * five cycles nobody drives (read as 1: the line is pulled up) and 33
+ * bits of data and parity. Other output only clocks the line. */
+void dapsim_swd_sequence(struct dapsim_target *t, const uint8_t *out, unsigned n, uint8_t *in)
+{
+	uint32_t v;
+	unsigned i, par = 0;
+	int listens = pins_are_swd(t) && t->swd && !t->dormant;
+
+	if (in) {
+		memset(in, 0xFF, (n + 7) / 8);
+		if ((t->tsel_pos != 1 || n != 5) && listens)
+			dapsim_violation(&t->n.violations, t->c->name, "DAP_SWD_Sequence reads %u "
+					 "cycles outside a TARGETSEL write", n);
+		t->tsel_pos = t->tsel_pos == 1 && n == 5 ? 2 : 0;
+		return;
+	}
+	if (n == 8 && out[0] == 0x99) {
+		t->tsel_pos = 1;
+		return;
+	}
+	if (t->tsel_pos == 2 && n == 33) {
+		t->tsel_pos = 0;
+		v = out[0] | (uint32_t)out[1] << 8 | (uint32_t)out[2] << 16 | (uint32_t)out[3] << 24;
+		for (i = 0; i < 33; i++)
+			par ^= (i < 32 ? v >> i : out[4]) & 1;
+		if (par && listens)
+			dapsim_violation(&t->n.violations, t->c->name, "TARGETSEL 0x%08x with a "
+					 "parity error", v);
+		else if (t->c->multidrop && listens)
+			targetsel(t, v);
+		return;
+	}
+	t->tsel_pos = 0;
+	dapsim_swj_sequence(t, out, n);
+}
+
+/* Whether a multidrop DP takes part in this transfer: 0 yes, else the
+ * ACK the line gives (none: nobody drives it). */
+static int multidrop_gate(struct dapsim_target *t, uint8_t req, uint32_t *data)
+{
+	if (t->dormant || !t->swd || t->sel == -1)
+		return 7;	/* dormant or deselected: the DP does not drive the line */
+	if (t->sel != -2)
+		return 0;
+	/* TARGETSEL as a DAP_Transfer: the write is not ACKed; anything else
+	 * gets no answer either: an RP2040 DP answers only once TARGETSEL
+	 * named it (RP2040 datasheet 2.3.4) */
+	if (req == 0x0C)
+		targetsel(t, *data);
+	return 7;
+}
+
 static int dp_access(struct dapsim_target *t, uint8_t a32, int rnw, uint32_t *data)
 {
 	if (!rnw) {
@@ -1295,7 +1510,11 @@ static int dp_access(struct dapsim_target *t, uint8_t a32, int rnw, uint32_t *da
 	}
 	switch (a32) {
 	case 0x0: *data = t->c->dpidr; break;
-	case 0x4: *data = (t->select & 0xF) ? 0 : t->ctrl | 0x40; break;
+	case 0x4:	/* DPBANKSEL 0 CTRL/STAT, 2 TARGETID, 3 DLPIDR */
+		*data = (t->select & 0xF) == 0 ? t->ctrl | 0x40
+		      : (t->select & 0xF) == 2 ? t->c->targetid
+		      : (t->select & 0xF) == 3 && t->c->targetid ? (uint32_t)t->core << 28 | 1 : 0;
+		break;
 	case 0x8: *data = t->last_ap_read; break;
 	case 0xC: *data = t->last_ap_read; break;
 	}
@@ -1312,6 +1531,8 @@ int dapsim_transfer(struct dapsim_target *t, uint8_t req, uint32_t *data, uint64
 		t->now = now_us;
 	if (!pins_are_swd(t))
 		return 7;	/* nobody listens on a GPIO */
+	if (t->c->multidrop && (ack = multidrop_gate(t, req & 0xF, data)))
+		return ack;
 	if (!t->swd) {
 		violation(t, "SWD transfer before the JTAG-to-SWD sequence");
 		return 7;
@@ -1357,6 +1578,14 @@ static int cpu_write(void *ctx, uint32_t addr, int size, uint32_t v)
 	return dapsim_bus_write(ctx, addr, size, v);
 }
 
+/* The RP2040 ROM's flash functions run natively (rp2.c). */
+static int cpu_native(void *ctx, uint32_t *regs, uint64_t *now_us, uint64_t limit_us)
+{
+	struct dapsim_target *t = ctx;
+
+	return dapsim_rp2_native(t->rp2, regs, now_us, limit_us);
+}
+
 void dapsim_run(struct dapsim_target *t, uint64_t now_us, unsigned max)
 {
 	int rc;
@@ -1365,6 +1594,7 @@ void dapsim_run(struct dapsim_target *t, uint64_t now_us, unsigned max)
 		return;
 	t->cpu.read = cpu_read;
 	t->cpu.write = cpu_write;
+	t->cpu.native = t->rp2 ? cpu_native : NULL;
 	t->cpu.ctx = t;
 	t->run_limit = now_us;
 	/* the core keeps real time as far as max instructions allow; an

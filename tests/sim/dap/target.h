@@ -23,7 +23,8 @@
 
 struct dapsim_target;
 
-/* model: "stm32f405", "stm32l476", "nrf52840", "stm32h743"; NULL if unknown */
+/* model: "stm32f405", "stm32l476", "nrf52840", "stm32h743", ..., "rp2040";
+ * NULL if unknown */
 struct dapsim_target *dapsim_target_new(const char *model);
 void dapsim_target_free(struct dapsim_target *t);
 /* Size of the model's flash. */
@@ -43,6 +44,9 @@ void dapsim_target_swd_off(struct dapsim_target *t);
 
 /* Bits clocked on SWDIO with SWCLK (SWJ_Sequence), LSB first. */
 void dapsim_swj_sequence(struct dapsim_target *t, const uint8_t *bits, unsigned n);
+/* DAP_SWD_Sequence: n output bits (in NULL), or n input bits read into
+ * in: how a host writes TARGETSEL to select one DP of a multidrop bus. */
+void dapsim_swd_sequence(struct dapsim_target *t, const uint8_t *out, unsigned n, uint8_t *in);
 /* nRESET pin: 0 asserted (held in reset), 1 released. */
 void dapsim_set_nreset(struct dapsim_target *t, int level);
 /* One SWD transaction: req bits 0 APnDP, 1 RnW, 2-3 A[3:2]. Returns the
@@ -59,6 +63,8 @@ void dapsim_run(struct dapsim_target *t, uint64_t now_us, unsigned max);
 int dapsim_bus_read(struct dapsim_target *t, uint32_t addr, int size, uint32_t *v);
 int dapsim_bus_write(struct dapsim_target *t, uint32_t addr, int size, uint32_t v);
 
+/* size bytes from p (addr's byte lanes) as the bus returns them. */
+uint32_t dapsim_lane_get(const uint8_t *p, uint32_t addr, int size);
 /* Direct access for tests: memory as the bus sees it (no side effects). */
 int dapsim_peek(struct dapsim_target *t, uint32_t addr, uint8_t *out, size_t len);
 int dapsim_poke(struct dapsim_target *t, uint32_t addr, const uint8_t *in, size_t len);

@@ -294,6 +294,13 @@ static int exec16(struct thumb_cpu *c, uint32_t *r, uint16_t op, uint32_t pc)
 			r[n] = base + 4 * popcount16(list);
 		return rc2;
 	}
+	if ((op & 0xFF87) == 0x4780) {		/* BLX Rm */
+		uint32_t to = r[(op >> 3) & 15];
+
+		r[14] = r[PC] | 1;
+		r[PC] = to & ~1u;
+		return OK;
+	}
 	if ((op & 0xFF80) == 0x4700) {		/* BX Rm */
 		r[PC] = r[(op >> 3) & 15] & ~1u;
 		return OK;
@@ -490,6 +497,8 @@ int thumb_step(struct thumb_cpu *c, uint32_t *regs, unsigned max, uint64_t *now_
 			c->sub = 0;
 			(*now_us)++;
 		}
+		if (c->native && c->native(c->ctx, regs, now_us, limit_us))
+			continue;
 		if (load(c, pc, 2, 0, &hw) != OK)
 			goto fault;
 		wide = (hw >> 11) >= 0x1D;

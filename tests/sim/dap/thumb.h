@@ -18,6 +18,9 @@ struct thumb_cpu {
 	int (*read)(void *ctx, uint32_t addr, int size, uint32_t *v);
 	int (*write)(void *ctx, uint32_t addr, int size, uint32_t v);
 	void *ctx;
+	/* code run natively (a boot ROM's functions): 1 when the core at
+	 * regs[15] was handled, 0 to interpret it; may be NULL */
+	int (*native)(void *ctx, uint32_t *regs, uint64_t *now_us, uint64_t limit_us);
 	/* idle detection: a backward branch taken again and again with no
 	 * store in between is a loop waiting for the host */
 	uint32_t loop_pc;

@@ -15,7 +15,8 @@
  *
  * Options (MPF_USBSIM="cmsisdap:KEY=VAL:..."):
  *   serial=S          iSerialNumber (default DAPSIM0001 / DAPSIM1001)
- *   target=M          stm32f405 (default), stm32l476, nrf52840, stm32h743
+ *   target=M          stm32f405 (default), stm32l476, nrf52840, stm32h743, rp2040,
+ *                     rp2350 (its debug port only)
  *   packet_size=N     DAP packet size reported (v2: 64..1024, default 512)
  *   packet_count=N    DAP packet count (default 4)
  *   time_scale=F      multiply flash busy times (default 1; 0.01 = 100x faster)

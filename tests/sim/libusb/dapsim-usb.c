@@ -13,7 +13,7 @@ int dapsim_usb_target(struct usbsim_dev *dev, struct dapsim_usb *u)
 
 	if (!(u->t = dapsim_target_new(model))) {
 		fprintf(stderr, "usbsim: %s: target=%s: want stm32f405, stm32l476, nrf52840, "
-			"stm32h743, stm32g071, stm32l073, stm32l152 or stm32l552\n", dev->name, model);
+			"stm32h743, stm32g071, stm32l073, stm32l152, stm32l552, rp2040 or rp2350\n", dev->name, model);
 		return -1;
 	}
 	flash = usbsim_state_map(dev, "flash", dapsim_flash_size(u->t), dapsim_flash_erased(u->t),

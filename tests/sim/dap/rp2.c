@@ -1,0 +1,382 @@
+/* rp2.c - the RP2040 boot ROM, SSI and QSPI flash (see rp2.h).
+ *
+ * Facts: RP2040 datasheet 2.8.3 (ROM layout: initial SP and reset vector,
+ * 'M' 'u' magic and version at 0x10, 16-bit pointers to the function
+ * table at 0x14, the data table at 0x16 and rom_table_lookup at 0x18; the
+ * table as two-character codes with 16-bit addresses, ending in 0; the
+ * flash functions and their alignment rules), 2.3.4 (debug trampoline
+ * 'DT'/'DE'), 4.10 (SSI DR0 at 0x60), 2.19.6.3 (GPIO_QSPI_SS_CTRL OUTOVER
+ * at 0x4001800C). W25Q16JV datasheet: JEDEC ID EF 40 15, typical times
+ * tPP 0.4 ms, tSE (4 KiB) 45 ms, tBE1 (32 KiB) 120 ms, tBE2 (64 KiB)
+ * 150 ms. doc/protocols.md 5.7.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "rp2.h"
+
+#define ROM_SIZE	0x4000
+#define XIP_BASE	0x10000000u
+#define XIP_END		0x14000000u	/* cached, no-allocate, no-cache, no-cache-no-alloc aliases */
+#define SSI_BASE	0x18000000u
+#define SSI_DR0		0x60
+#define SSI_SR		0x28
+#define QSPI_SS_CTRL	0x4001800Cu
+#define OUTOVER_LOW	2
+#define OUTOVER_HIGH	3
+
+#define FUNC_TABLE	0x0040
+#define DATA_TABLE	0x0080
+#define LOOKUP_FN	0x00C0
+#define HANG		0x00E0
+#define TRAMPOLINE	0x0100
+#define NATIVE		0x0200	/* handler i at NATIVE + 4 i */
+
+struct dapsim_rp2;
+typedef uint64_t (*rom_fn)(struct dapsim_rp2 *r, uint32_t *regs);
+
+struct dapsim_rp2 {
+	struct dapsim_target *t;
+	struct dapsim_counts *n;
+	uint8_t rom[ROM_SIZE];
+	uint8_t *flash;
+	uint32_t size;
+	int connected;		/* connect_internal_flash: the pads are the SSI's */
+	int xip;		/* flash_enter_cmd_xip: reads through the XIP window work */
+	int stale;		/* programmed or erased since the last flash_flush_cache */
+	uint32_t ss_ctrl;	/* GPIO_QSPI_SS_CTRL */
+	/* one SPI transaction while CSn is forced low: command, bytes so far */
+	int spi_pos;
+	uint8_t spi_cmd;
+	uint8_t rx[16];
+	unsigned rx_n;
+	/* a ROM function in progress: its index, when it returns */
+	int busy_fn;
+	uint64_t busy_until;
+};
+
+static void bad(struct dapsim_rp2 *r, const char *fmt, const char *arg)
+{
+	dapsim_violation(&r->n->violations, "rp2040", fmt, arg);
+}
+
+static void put16(uint8_t *p, uint16_t v) { p[0] = v; p[1] = v >> 8; }
+static void put32(uint8_t *p, uint32_t v) { put16(p, v); put16(p + 2, v >> 16); }
+
+/* ---- the flash functions (datasheet 2.8.3.1.3) ---- */
+
+static int serial_mode(struct dapsim_rp2 *r, const char *fn)
+{
+	if (r->connected && !r->xip)
+		return 1;
+	dapsim_violation(&r->n->violations, "rp2040", "%s with the flash %s", fn, r->connected ?
+			 "in XIP mode (no flash_exit_xip)" : "not connected (no connect_internal_flash)");
+	return 0;
+}
+
+static uint64_t fn_connect(struct dapsim_rp2 *r, uint32_t *regs)
+{
+	r->connected = 1;
+	return 5;
+}
+
+static uint64_t fn_exit_xip(struct dapsim_rp2 *r, uint32_t *regs)
+{
+	if (!r->connected)
+		bad(r, "flash_exit_xip before %s: the QSPI pads are not the SSI's",
+		    "connect_internal_flash");
+	r->xip = 0;
+	r->ss_ctrl = (r->ss_ctrl & ~0x300u) | OUTOVER_HIGH << 8;	/* CSn left forced high */
+	return 20;
+}
+
+/* flash_range_erase(addr, count, block_size, block_cmd): 4 KiB sectors,
+ * or block_cmd over block_size where a whole aligned block fits. */
+static uint64_t fn_erase(struct dapsim_rp2 *r, uint32_t *regs)
+{
+	uint32_t addr = regs[0], count = regs[1], bs = regs[2], cmd = regs[3] & 0xFF;
+	uint64_t us = 0;
+
+	if (!serial_mode(r, "flash_range_erase"))
+		return 5;
+	if (addr % 4096 || count % 4096 || (uint64_t)addr + count > r->size) {
+		bad(r, "flash_range_erase of a range that is not whole sectors of the flash%s", "");
+		return 5;
+	}
+	if (bs && !((bs == 65536 && cmd == 0xD8) || (bs == 32768 && cmd == 0x52))) {
+		bad(r, "flash_range_erase with a block size and command the %s does not have",
+		    "W25Q16JV");
+		return 5;
+	}
+	while (count) {
+		uint32_t n = bs && addr % bs == 0 && count >= bs ? bs : 4096;
+
+		memset(r->flash + addr, 0xFF, n);
+		us += n == 65536 ? 150000 : n == 32768 ? 120000 : 45000;
+		r->n->erases++;
+		addr += n;
+		count -= n;
+	}
+	r->stale = 1;
+	return us;
+}
+
+/* flash_range_program(addr, data, count): whole 256-byte pages. */
+static uint64_t fn_program(struct dapsim_rp2 *r, uint32_t *regs)
+{
+	uint32_t addr = regs[0], count = regs[2], i;
+	uint8_t *buf;
+
+	if (!serial_mode(r, "flash_range_program"))
+		return 5;
+	if (addr % 256 || count % 256 || (uint64_t)addr + count > r->size) {
+		bad(r, "flash_range_program of a range that is not whole pages of the flash%s", "");
+		return 5;
+	}
+	buf = malloc(count ? count : 1);
+	if (dapsim_peek(r->t, regs[1], buf, count) < 0) {
+		bad(r, "flash_range_program from data outside RAM, ROM or flash%s", "");
+		free(buf);
+		return 5;
+	}
+	for (i = 0; i < count; i++)
+		r->flash[addr + i] &= buf[i];	/* programming only clears bits */
+	free(buf);
+	r->n->programs += count / 256;
+	r->stale = 1;
+	return (uint64_t)count / 256 * 400;
+}
+
+static uint64_t fn_flush(struct dapsim_rp2 *r, uint32_t *regs)
+{
+	r->stale = 0;
+	r->ss_ctrl &= ~0x300u;	/* CSn back to the SSI */
+	return 10;
+}
+
+static uint64_t fn_enter_xip(struct dapsim_rp2 *r, uint32_t *regs)
+{
+	if (!r->connected)
+		bad(r, "flash_enter_cmd_xip before %s", "connect_internal_flash");
+	r->xip = 1;
+	return 10;
+}
+
+static const struct {
+	char code[2];
+	rom_fn fn;
+} fns[] = {
+	{ "IF", fn_connect }, { "EX", fn_exit_xip }, { "RE", fn_erase },
+	{ "RP", fn_program }, { "FC", fn_flush }, { "CX", fn_enter_xip },
+};
+#define NFNS (sizeof(fns) / sizeof(fns[0]))
+
+/* ---- the ROM image ---- */
+
+static void build_rom(uint8_t *rom)
+{
+	uint32_t at = FUNC_TABLE;
+	size_t i;
+
+	put32(rom + 0x00, 0x20042000);		/* initial SP: top of SRAM */
+	put32(rom + 0x04, HANG | 1);		/* reset: the ROM's boot path, not modelled */
+	put32(rom + 0x08, HANG | 1);
+	put32(rom + 0x0C, HANG | 1);
+	rom[0x10] = 'M';
+	rom[0x11] = 'u';
+	rom[0x12] = 1;
+	rom[0x13] = 3;				/* B2 */
+	put16(rom + 0x14, FUNC_TABLE);
+	put16(rom + 0x16, DATA_TABLE);
+	put16(rom + 0x18, LOOKUP_FN | 1);
+	put16(rom + LOOKUP_FN, 0x4770);		/* bx lr: run natively */
+	put16(rom + HANG, 0xE7FE);		/* b . */
+	put16(rom + TRAMPOLINE, 0x47B8);	/* DT: blx r7 */
+	put16(rom + TRAMPOLINE + 2, 0xBE00);	/* DE: bkpt #0 */
+	put16(rom + TRAMPOLINE + 4, 0xE7FC);	/* b DT */
+	put16(rom + at, 'D' | 'T' << 8);
+	put16(rom + at + 2, TRAMPOLINE | 1);
+	put16(rom + at + 4, 'D' | 'E' << 8);
+	put16(rom + at + 6, (TRAMPOLINE + 2) | 1);
+	for (at += 8, i = 0; i < NFNS; i++, at += 4) {
+		put16(rom + at, (uint16_t)(fns[i].code[0] | fns[i].code[1] << 8));
+		put16(rom + at + 2, (uint16_t)((NATIVE + 4 * i) | 1));
+		put16(rom + NATIVE + 4 * i, 0x4770);
+	}
+}
+
+struct dapsim_rp2 *dapsim_rp2_new(struct dapsim_target *t, struct dapsim_counts *n)
+{
+	struct dapsim_rp2 *r = calloc(1, sizeof(*r));
+
+	r->t = t;
+	r->n = n;
+	build_rom(r->rom);
+	r->connected = r->xip = 1;	/* as the second stage boot left it */
+	r->busy_fn = -1;
+	return r;
+}
+
+void dapsim_rp2_free(struct dapsim_rp2 *r)
+{
+	free(r);
+}
+
+void dapsim_rp2_memory(struct dapsim_rp2 *r, uint8_t *flash, uint32_t size)
+{
+	r->flash = flash;
+	r->size = size;
+}
+
+void dapsim_rp2_reset(struct dapsim_rp2 *r)
+{
+	r->busy_fn = -1;
+}
+
+int dapsim_rp2_in_rom(uint32_t addr)
+{
+	return addr < ROM_SIZE;
+}
+
+/* rom_table_lookup(table, code): the entry's address, 0 when absent */
+static void lookup(struct dapsim_rp2 *r, uint32_t *regs)
+{
+	uint32_t p = regs[0], code = regs[1] & 0xFFFF;
+
+	regs[0] = 0;
+	for (; p + 4 <= ROM_SIZE; p += 4) {
+		uint16_t c = (uint16_t)(r->rom[p] | r->rom[p + 1] << 8);
+
+		if (!c)
+			break;
+		if (c == code) {
+			regs[0] = r->rom[p + 2] | r->rom[p + 3] << 8;
+			break;
+		}
+	}
+}
+
+int dapsim_rp2_native(struct dapsim_rp2 *r, uint32_t *regs, uint64_t *now, uint64_t limit)
+{
+	uint32_t pc = regs[15];
+	int i = pc >= NATIVE && pc < NATIVE + 4 * NFNS && !(pc % 4) ? (int)((pc - NATIVE) / 4) : -1;
+
+	if (pc == LOOKUP_FN) {
+		lookup(r, regs);
+		regs[15] = regs[14] & ~1u;
+		return 1;
+	}
+	if (i < 0)
+		return 0;
+	if (r->busy_fn != i) {
+		r->busy_fn = i;
+		r->busy_until = *now + fns[i].fn(r, regs);
+	}
+	if (*now < r->busy_until) {
+		*now = r->busy_until < limit ? r->busy_until : limit;
+		return 1;
+	}
+	r->busy_fn = -1;
+	regs[0] = 0;
+	regs[15] = regs[14] & ~1u;
+	return 1;
+}
+
+/* ---- the bus ---- */
+
+static int xip_read(struct dapsim_rp2 *r, uint32_t addr, int size, uint32_t *v, uint64_t now)
+{
+	uint32_t off = addr & 0x00FFFFFFu;
+
+	if (r->busy_fn >= 0 && now < r->busy_until)
+		return 1;
+	if (!r->xip || !r->connected) {
+		dapsim_violation(&r->n->violations, "rp2040", "XIP read at 0x%08x with the flash "
+				 "in serial mode (no flash_enter_cmd_xip)", addr);
+		return -1;
+	}
+	if (r->stale && addr < 0x12000000u) {
+		bad(r, "cached XIP read after programming without flash_flush_cache%s", "");
+		return -1;
+	}
+	*v = dapsim_lane_get(r->flash + off % r->size, addr, size);
+	return 0;
+}
+
+/* SPI bytes while CSn is forced low: 9Fh answers the JEDEC ID. */
+static uint8_t spi_byte(struct dapsim_rp2 *r, uint8_t out)
+{
+	static const uint8_t jedec[] = { 0xEF, 0x40, 0x15 };
+	int pos = r->spi_pos++;
+
+	if (pos == 0) {
+		r->spi_cmd = out;
+		return 0xFF;
+	}
+	if (r->spi_cmd == 0x9F && pos <= 3)
+		return jedec[pos - 1];
+	return 0xFF;
+}
+
+static int ssi_access(struct dapsim_rp2 *r, uint32_t off, int rd, uint32_t *v)
+{
+	if (off == SSI_SR && rd) {
+		*v = 0x6 | (r->rx_n ? 0x8 : 0);	/* TFNF, TFE, RFNE */
+		return 0;
+	}
+	if (off != SSI_DR0) {
+		if (rd)
+			*v = 0;
+		return 0;
+	}
+	if (r->xip) {
+		bad(r, "SSI DR0 %s with the SSI in XIP mode (no flash_exit_xip)", rd ? "read" : "write");
+		return -1;
+	}
+	if (rd) {
+		*v = r->rx_n ? r->rx[0] : 0;
+		if (r->rx_n)
+			memmove(r->rx, r->rx + 1, --r->rx_n);
+		return 0;
+	}
+	if (r->rx_n < sizeof(r->rx))
+		r->rx[r->rx_n++] = ((r->ss_ctrl >> 8) & 3) == OUTOVER_LOW ? spi_byte(r, (uint8_t)*v) : 0xFF;
+	return 0;
+}
+
+int dapsim_rp2_read(struct dapsim_rp2 *r, uint32_t addr, int size, uint32_t *v, uint64_t now)
+{
+	if (addr < ROM_SIZE) {
+		*v = dapsim_lane_get(r->rom + addr, addr, size);
+		return 0;
+	}
+	if (addr >= XIP_BASE && addr < XIP_END)
+		return xip_read(r, addr, size, v, now);
+	if (addr >= SSI_BASE && addr < SSI_BASE + 0x100)
+		return ssi_access(r, addr & 0xFC, 1, v);
+	if ((addr & ~3u) == QSPI_SS_CTRL) {
+		*v = r->ss_ctrl;
+		return 0;
+	}
+	return RP2_NOT_MINE;
+}
+
+int dapsim_rp2_write(struct dapsim_rp2 *r, uint32_t addr, int size, uint32_t v, uint64_t now)
+{
+	if (addr < ROM_SIZE)
+		return -1;
+	if (addr >= XIP_BASE && addr < XIP_END) {
+		dapsim_violation(&r->n->violations, "rp2040", "write to the XIP window at 0x%08x: "
+				 "flash is written through the ROM functions", addr);
+		return -1;
+	}
+	if (addr >= SSI_BASE && addr < SSI_BASE + 0x100)
+		return ssi_access(r, addr & 0xFC, 0, &v);
+	if ((addr & ~3u) == QSPI_SS_CTRL) {
+		if (((v >> 8) & 3) != OUTOVER_LOW)
+			r->spi_pos = 0;	/* CSn high ends the transaction */
+		r->ss_ctrl = v;
+		return 0;
+	}
+	return RP2_NOT_MINE;
+}
