@@ -25,7 +25,7 @@
 
 static int o_update, o_list, o_force, o_retries = 3, o_custom, o_dirty;
 static struct mpf_strlist o_ports, o_boards;
-static const char *o_mirror, *o_add, *o_variant, *o_version, *o_commit;
+static const char *o_mirror, *o_add, *o_remove, *o_variant, *o_version, *o_commit;
 
 static const struct mpf_opt fetch_opts[] = {
 	OPT_BOOL('u', "update", &o_update, "refresh the catalogue from the mirror"),
@@ -36,6 +36,8 @@ static const struct mpf_opt fetch_opts[] = {
 	OPT_STRING(0, "mirror", &o_mirror, "URL",
 		   "firmware site (default MPF_MIRROR, else https://micropython.org/); file:// allowed"),
 	OPT_FILE(0, "add", &o_add, "FILE", "register a local or custom firmware build"),
+	OPT_STRING(0, "remove", &o_remove, "FILE",
+		   "unregister a build registered with --add (downloads stay)"),
 	OPT_STRING(0, "variant", &o_variant, "VARIANT", "with --add: the board variant"),
 	OPT_STRING(0, "version", &o_version, "X.Y.Z",
 		   "with --add: the firmware version; with --list: only this version"),
@@ -165,6 +167,27 @@ static int add(struct mpf_catalog *c, struct mpf_record **recs, size_t *nrec)
 	return 0;
 }
 
+/* The file need not exist any more: its row is what goes. */
+static int remove_build(struct mpf_catalog *c)
+{
+	struct mpf_buf err = MPF_BUF_INIT;
+	char real[PATH_MAX];
+	const char *f = realpath(o_remove, real) ? real : o_remove;
+	int r;
+
+	if (*f != '/')
+		mpf_usage_error("%s: %s (give the path it was registered as)", o_remove,
+				strerror(errno));
+	r = mpf_db_fw_remove(c->db, f, &err);
+	if (r < 0)
+		mpf_die(mpf_exit_for_err(r), "%s", mpf_buf_str(&err));
+	if (r)
+		mpf_info("unregistered %s", f);
+	else
+		mpf_info("%s was not registered", f);
+	return 0;
+}
+
 /* A catalogue row's record goes out as it is read (nothing to run on it,
  * so no job and no thread); stop once stdout is gone or on a signal. */
 static int emit(struct mpf_record *rec, void *ctx)
@@ -215,9 +238,9 @@ static int fetch_main(int argc, char **argv)
 
 	if (argc > 0)
 		mpf_usage_error("unexpected argument '%s'", argv[0]);
-	if (o_update + o_list + !!o_add > 1)
-		mpf_usage_error("--update, --list and --add are separate jobs: give one");
-	if (!o_update && !o_list && !o_add && isatty(STDIN_FILENO))
+	if (o_update + o_list + !!o_add + !!o_remove > 1)
+		mpf_usage_error("--update, --list, --add and --remove are separate jobs: give one");
+	if (!o_update && !o_list && !o_add && !o_remove && isatty(STDIN_FILENO))
 		mpf_usage_error("nothing to do: give --update, --list or --add FILE, or pipe "
 				"records from mpf-pick");
 	if (o_add && o_boards.n > 1)
@@ -239,6 +262,8 @@ static int fetch_main(int argc, char **argv)
 		r = update(&c);
 	} else if (o_list) {
 		r = list(&c, columns);
+	} else if (o_remove) {
+		r = remove_build(&c);
 	} else if (o_add) {
 		f.wants = NULL;
 		f.run = nothing;
@@ -265,7 +290,8 @@ const struct mpf_applet fetch_applet = {
 	.usage = "mpf-fetch --update [--port PORT]... [--board BOARD]...\n"
 		 "mpf-pick ... | mpf-fetch [--force]\n"
 		 "mpf-fetch --list [--board BOARD] [--port PORT] [--version X]\n"
-		 "mpf-fetch --add FILE [--board B] [--variant V] [--version X] [--port P] [--commit C]",
+		 "mpf-fetch --add FILE [--board B] [--variant V] [--version X] [--port P] [--commit C]\n"
+		 "mpf-fetch --remove FILE",
 	.description =
 		"mpf-fetch keeps the firmware catalogue, an sqlite database shared with "
 		"mpf-pick and mpf-info ($MPF_HOME/mpf.db, else $XDG_DATA_HOME/mpf/mpf.db), "
@@ -295,7 +321,9 @@ const struct mpf_applet fetch_applet = {
 		"and the version from the image's banner, unless given; the file must be a "
 		"firmware image for that port (a UF2 of its family, an ESP image...). With --commit "
 		"it is a build from a source tree (source \"build\", as mpf-build registers "
-		"them), and the record's firmware carries commit and dirty. --list prints the "
+		"them), and the record's firmware carries commit and dirty. --remove FILE "
+		"unregisters such a build (the file itself is left alone; it need not exist "
+		"any more); the catalogue's downloads are never removed this way. --list prints the "
 		"catalogue; its records pipe into mpf-fetch to download them.\n"
 		"\n"
 		"The mirror is --mirror, else MPF_MIRROR, else https://micropython.org/. A "

@@ -1,5 +1,6 @@
 /* fs.c - mpf-fs: a board's own files over the raw REPL (the session of
- * mpf-info): back them up, restore them, list them, remove them all.
+ * mpf-info): back them up, restore them, list them, make the file system
+ * afresh (doc/boards.md section 10).
  * Every file is read or written in chunks and checked on the board and on
  * disk (doc/protocols.md section 6.1); a backup is complete when its
  * manifest exists, and only then does the record claim it. */
@@ -28,7 +29,7 @@
 static int o_yes, o_no_raw_paste, o_baud = 115200;
 
 static const struct mpf_opt fs_opts[] = {
-	OPT_BOOL(0, "yes", &o_yes, "format: really remove every file on the boards"),
+	OPT_BOOL(0, "yes", &o_yes, "format: really make the boards' file systems afresh"),
 	OPT_INT(0, "baud", &o_baud, "N", 300, 4000000, "serial speed (default 115200; USB ports ignore it)"),
 	OPT_BOOL(0, "no-raw-paste", &o_no_raw_paste,
 		 "send code in plain raw mode even where the board offers raw-paste mode"),
@@ -660,44 +661,93 @@ static int ls(struct sess *s, struct mpf_record *rec)
 	return 0;
 }
 
-/* What format cannot remove: mount points, the directories at the top
- * of a tree. */
-static size_t left_over(const struct mpf_fs_entry *e, size_t n)
+/* The entries format is to remove: every one under mount m (all of them
+ * for "/"), or with no m every one but the mount points, the directories
+ * at the top of a tree (removing one would only unmount it). */
+static size_t to_remove(const struct mpf_fs_entry *e, size_t n, const char *m)
 {
-	size_t i, left = 0;
+	size_t i, k = 0, ml = m ? strlen(m) : 0;
 
 	for (i = 0; i < n; i++)
-		left += !e[i].dir || strchr(e[i].path + 1, '/');
-	return left;
+		if (!m)
+			k += !e[i].dir || strchr(e[i].path + 1, '/');
+		else
+			k += ml == 1 || (!strncmp(e[i].path, m, ml) && e[i].path[ml] == '/');
+	return k;
 }
 
-/* Remove everything, then list again: "formatted" only when nothing is
- * left. */
-static int format(struct sess *s, struct mpf_record *rec)
+static int count_entries(struct sess *s, const char *m, size_t *k)
 {
-	struct mpf_fs_entry *e = NULL;
-	size_t before = 0, after = 0, n;
+	struct mpf_fs_entry *e;
+	size_t n;
 	int x = list_board(s, &e, &n);
 
 	if (x >= 0) {
-		before = left_over(e, n);
+		*k = to_remove(e, n, m);
 		mpf_fs_entries_free(e, n);
 	}
+	return x;
+}
+
+/* The table's block device on the board: 1, or 0 when the board lacks
+ * it (an error before anything changed: format then removes every
+ * file), or an error. */
+static int find_bdev(struct sess *s, const struct mpf_fs_mkfs *p)
+{
+	int x;
+
+	mpf_buf_reset(&s->code);
+	mpf_buf_addf(&s->code, "_mpf_bd=%s", p->bdev);
+	x = run(s, s->code.buf);
+	if (x != MPF_ERR_FAIL)
+		return x < 0 ? x : 1;
+	mpf_debug("%s: no block device for a fresh file system (%s): removing every file",
+		  s->port, mpf_buf_str(&s->err));
+	return 0;
+}
+
+/* Which way: 1 a fresh file system where the port's table (or the
+ * board's flashbdev module) gives its block device, 0 every file
+ * removed, or an error. */
+static int format_how(struct sess *s, struct mpf_fs_mkfs *p)
+{
+	int x = run(s, mpf_fs_format_script);
+
+	memset(p, 0, sizeof(*p));
+	if (x >= 0 && s->tree)
+		x = run(s, mpf_fs_mkfs_script);
+	if (x >= 0 && s->tree && (x = run(s, "_mpf_mnt()")) >= 0 &&
+	    mpf_fs_mkfs_plan(mpf_buf_str(&s->out), p))
+		x = find_bdev(s, p);
+	return x;
+}
+
+/* Recreate the file system, or remove every file, then list again:
+ * "format" is claimed only when nothing is left of it. */
+static int format(struct sess *s, struct mpf_record *rec)
+{
+	struct mpf_fs_mkfs p;
+	size_t before = 0, after = 0;
+	int mk = format_how(s, &p), x = mk;
+	const char *m = mk > 0 ? p.mount : NULL;
+
 	if (x >= 0)
-		x = run(s, mpf_fs_format_script);
-	if (x >= 0)
-		x = run(s, "_mpf_fmt()");
-	if (x >= 0)
-		x = list_board(s, &e, &n);
-	if (x >= 0) {
-		after = left_over(e, n);
-		mpf_fs_entries_free(e, n);
+		x = count_entries(s, m, &before);
+	if (mk > 0) {
+		mpf_buf_reset(&s->code);
+		mpf_buf_addf(&s->code, "_mpf_mkfs('%s',_mpf_bd,'%s',{%s})", p.mount, p.fs, p.args);
 	}
+	if (x >= 0)
+		x = run(s, mk > 0 ? s->code.buf : "_mpf_fmt()");
+	if (x >= 0)
+		x = count_entries(s, m, &after);
 	if (x >= 0 && after)
-		x = mpf_errf(&s->err, MPF_ERR_MISMATCH, "%zu entries are left after removing them",
-			     after);
+		x = mpf_errf(&s->err, MPF_ERR_MISMATCH, "%zu entries are left after %s", after,
+			     m ? "making a fresh file system" : "removing them");
 	if (x >= 0)
-		mpf_rec_set(rec, "formatted", json_pack("{s:I}", "removed", (json_int_t)before));
+		mpf_rec_set(rec, "format", json_pack("{s:s,s:s?,s:s?,s:I}", "how",
+			    m ? "mkfs" : "files-deleted", "fs", m ? p.fs : p.seen[0] ?
+			    p.seen : s->tree ? NULL : "flat", "mount", m, "removed", (json_int_t)before));
 	return x;
 }
 
@@ -824,7 +874,7 @@ static const char *first_int(const struct mpf_record *r, const char *const *fiel
 static const char *count_cell(const struct mpf_record *r, struct mpf_buf *out)
 {
 	static const char *const fields[] = { "backup.files", "restore.files", "fs.files",
-					      "formatted.removed", NULL };
+					      "format.removed", NULL };
 
 	return first_int(r, fields, out);
 }
@@ -884,7 +934,7 @@ static int cmd_ls(int argc, char **argv)
 static int cmd_format(int argc, char **argv)
 {
 	if (!o_yes)
-		mpf_usage_error("format removes every file on the board: say --yes");
+		mpf_usage_error("format loses every file on the board: say --yes");
 	fs_op = FS_FORMAT;
 	return fs_boards(argc, argv);
 }
@@ -915,7 +965,7 @@ static const struct mpf_subcmd fs_subcmds[] = {
 	       "write a backup back to each board, then check every file as the board reads it"),
 	SUBCMD("ls", "[PORT...]", 0, -1, cmd_ls, "list every file and directory of each board"),
 	SUBCMD("format", "[PORT...]", 0, -1, cmd_format,
-	       "remove every file and directory of each board (needs --yes)"),
+	       "make each board's file system afresh, or remove every file (needs --yes)"),
 	SUBCMD_END(),
 };
 
@@ -953,10 +1003,21 @@ const struct mpf_applet fs_applet = {
 		"does not hold are left alone. The record gains restore {dir, files, bytes, "
 		"check, seconds}; a failed restore's error names the backup, which is kept.\n"
 		"\n"
-		"ls adds fs {layout, check, files, bytes, entries}. format removes every file "
-		"and directory (mount points stay; the file system itself is not rebuilt), "
-		"lists again and adds formatted {removed} only when nothing is left; it needs "
-		"--yes.\n"
+		"ls adds fs {layout, check, files, bytes, entries}.\n"
+		"\n"
+		"format (only with --yes) makes the board's flash file system afresh, as its "
+		"port's boot does on a blank flash: the block device from the port's module "
+		"(rp2.Flash(), esp32's vfs partition, esp8266's flashbdev, pyb.Flash() for FAT "
+		"and pyb.Flash(start=0) for littlefs on a pyboard, samd.Flash(), mimxrt.Flash(), "
+		"nrf.Flash(), renesas.Flash()), or on any other board the block device a "
+		"flashbdev module exposes; the class of the file system mounted there (FAT or "
+		"littlefs, with the port's littlefs arguments; the port's own where its boot "
+		"mounts nothing else); unmounted, mkfs, mounted again where it was. Other file "
+		"systems (an SD card) are left alone. Where no block device is known (the "
+		"micro:bit's flat file system, a board without such a module) every file and "
+		"directory is removed instead (mount points stay). Either way the board is "
+		"listed again and the record gains format {how: \"mkfs\" or \"files-deleted\", "
+		"fs, mount, removed} only when nothing is left.\n"
 		"\n"
 		"Boards are the ports named after the command, or serial records on stdin "
 		"(others pass through), all at once (-j). --timeout bounds each exchange with "
@@ -975,7 +1036,7 @@ const struct mpf_applet fs_applet = {
 		"Every file and directory of a board.\n"
 		"\n"
 		"$ mpf-fs --yes format /dev/ttyACM0\n"
-		"Remove every file of a board (as mpflash's erase).\n"
+		"Make a board's file system afresh (as mpflash's erase).\n"
 		"\n"
 		"$ mpf-update --keep-files\n"
 		"Flash every board, its files backed up before and restored after.",

@@ -166,6 +166,7 @@ complete -c mpf-fetch -l port -s p -x -a 'rp2|esp32|esp8266|stm32|samd|nrf|mimxr
 complete -c mpf-fetch -l board -s b -x -d 'with --update or --list: only this board (repeatable); with --add: the board'
 complete -c mpf-fetch -l mirror -x -d 'firmware site (default MPF_MIRROR, else https://micropython.org/); file:// allowed'
 complete -c mpf-fetch -l add -r -F -d 'register a local or custom firmware build'
+complete -c mpf-fetch -l remove -x -d 'unregister a build registered with --add (downloads stay)'
 complete -c mpf-fetch -l variant -x -d 'with --add: the board variant'
 complete -c mpf-fetch -l version -x -d 'with --add: the firmware version; with --list: only this version'
 complete -c mpf-fetch -l custom -d 'with --add: register as a custom build even if the name looks official'
@@ -188,6 +189,7 @@ complete -c mpf -n '__fish_seen_subcommand_from fetch' -l port -s p -x -a 'rp2|e
 complete -c mpf -n '__fish_seen_subcommand_from fetch' -l board -s b -x -d 'with --update or --list: only this board (repeatable); with --add: the board'
 complete -c mpf -n '__fish_seen_subcommand_from fetch' -l mirror -x -d 'firmware site (default MPF_MIRROR, else https://micropython.org/); file:// allowed'
 complete -c mpf -n '__fish_seen_subcommand_from fetch' -l add -r -F -d 'register a local or custom firmware build'
+complete -c mpf -n '__fish_seen_subcommand_from fetch' -l remove -x -d 'unregister a build registered with --add (downloads stay)'
 complete -c mpf -n '__fish_seen_subcommand_from fetch' -l variant -x -d 'with --add: the board variant'
 complete -c mpf -n '__fish_seen_subcommand_from fetch' -l version -x -d 'with --add: the firmware version; with --list: only this version'
 complete -c mpf -n '__fish_seen_subcommand_from fetch' -l custom -d 'with --add: register as a custom build even if the name looks official'
@@ -207,7 +209,7 @@ complete -c mpf -n '__fish_seen_subcommand_from fetch' -l output -s o -x -a 'jso
 complete -c mpf -n '__fish_seen_subcommand_from fetch' -l progress -x -a 'auto bar json none' -d 'progress on stderr (default: auto, a bar on a terminal)'
 
 # mpf-fs
-complete -c mpf-fs -l yes -d 'format: really remove every file on the boards'
+complete -c mpf-fs -l yes -d 'format: really make the boards\' file systems afresh'
 complete -c mpf-fs -l baud -x -d 'serial speed (default 115200; USB ports ignore it)'
 complete -c mpf-fs -l no-raw-paste -d 'send code in plain raw mode even where the board offers raw-paste mode'
 complete -c mpf-fs -l retry-errors -d 'act on records that carry an error instead of passing them on'
@@ -223,8 +225,8 @@ complete -c mpf-fs -l progress -x -a 'auto bar json none' -d 'progress on stderr
 complete -c mpf-fs -n __fish_use_subcommand -a backup -d 'copy every file and directory of each board into DIR/KEY, checked, with a manifest'
 complete -c mpf-fs -n __fish_use_subcommand -a restore -d 'write a backup back to each board, then check every file as the board reads it'
 complete -c mpf-fs -n __fish_use_subcommand -a ls -d 'list every file and directory of each board'
-complete -c mpf-fs -n __fish_use_subcommand -a format -d 'remove every file and directory of each board (needs --yes)'
-complete -c mpf -n '__fish_seen_subcommand_from fs' -l yes -d 'format: really remove every file on the boards'
+complete -c mpf-fs -n __fish_use_subcommand -a format -d 'make each board\'s file system afresh, or remove every file (needs --yes)'
+complete -c mpf -n '__fish_seen_subcommand_from fs' -l yes -d 'format: really make the boards\' file systems afresh'
 complete -c mpf -n '__fish_seen_subcommand_from fs' -l baud -x -d 'serial speed (default 115200; USB ports ignore it)'
 complete -c mpf -n '__fish_seen_subcommand_from fs' -l no-raw-paste -d 'send code in plain raw mode even where the board offers raw-paste mode'
 complete -c mpf -n '__fish_seen_subcommand_from fs' -l retry-errors -d 'act on records that carry an error instead of passing them on'
@@ -240,7 +242,7 @@ complete -c mpf -n '__fish_seen_subcommand_from fs' -l progress -x -a 'auto bar 
 complete -c mpf -n '__fish_seen_subcommand_from fs' -a backup -d 'copy every file and directory of each board into DIR/KEY, checked, with a manifest'
 complete -c mpf -n '__fish_seen_subcommand_from fs' -a restore -d 'write a backup back to each board, then check every file as the board reads it'
 complete -c mpf -n '__fish_seen_subcommand_from fs' -a ls -d 'list every file and directory of each board'
-complete -c mpf -n '__fish_seen_subcommand_from fs' -a format -d 'remove every file and directory of each board (needs --yes)'
+complete -c mpf -n '__fish_seen_subcommand_from fs' -a format -d 'make each board\'s file system afresh, or remove every file (needs --yes)'
 
 # mpf-info
 complete -c mpf-info -l reset -d 'soft-reset the board (Ctrl-D) before identifying it; by default it is left as found'

@@ -23,23 +23,48 @@ start_mps2_lfs() {
 	mount_ramdisk "$(cat mps2.pty)"
 }
 
-# mount_ramdisk PORT: make and mount the RAM disk (again after a reset).
+# mps2_lfs_for_test: the board of a test file: skip without the MicroPython
+# tarball, the ARM compiler, QEMU, jq or python3, else start_mps2_lfs until
+# the test exits; its pty in $PTY, held open on fd 3 for the whole file
+# (QEMU looks for a new client once a second).
+mps2_lfs_for_test() {
+	test_have_prereq QEMU_MPS2 || skip_all "no MicroPython source tarball, arm-none-eabi-gcc or qemu-system-arm"
+	test_have_prereq JQ || skip_all "jq missing"
+	command -v python3 >/dev/null || skip_all "python3 missing"
+	trap 'stop_mps2' EXIT
+	trap 'exit 1' HUP INT TERM PIPE
+	start_mps2_lfs || { stop_mps2; echo "Bail out! QEMU mps2-an385 with littlefs did not start"; exit 1; }
+	PTY=$(cat mps2.pty)
+	exec 3<>"$PTY"
+}
+
+# mount_ramdisk PORT: make and mount the RAM disk (again after a reset or
+# a format).
+# Its block device is exposed as a port's flash is (esp8266's frozen
+# flashbdev module: flashbdev.bdev), so mpf-fs format makes a fresh file
+# system there; it counts the file systems started on it (ioctl 1, INIT:
+# littlefs's mkfs and each mount) in bdev.inits.
 mount_ramdisk() {
 	cat >ramdisk.py <<-\EOT
-	import vfs,uctypes
+	import vfs,uctypes,sys
 	class RAMBD:
-	 def __init__(s,a,n,bs):s.m=uctypes.bytearray_at(a,n*bs);s.bs=bs;s.n=n
+	 def __init__(s,a,n,bs):s.m=uctypes.bytearray_at(a,n*bs);s.bs=bs;s.n=n;s.inits=0
 	 def readblocks(s,b,buf,off=0):
 	  a=b*s.bs+off;buf[:]=s.m[a:a+len(buf)]
 	 def writeblocks(s,b,buf,off=0):
 	  a=b*s.bs+off;s.m[a:a+len(buf)]=buf
 	 def ioctl(s,op,arg):
+	  if op==1:s.inits+=1
 	  if op==4:return s.n
 	  if op==5:return s.bs
 	  if op==6:return 0
+	try:vfs.umount('/flash')
+	except OSError:pass
 	bd=RAMBD(0x21000000,256,4096)
 	vfs.VfsLfs2.mkfs(bd,readsize=1024,progsize=1024,lookahead=256)
 	vfs.mount(vfs.VfsLfs2(bd,readsize=1024,progsize=1024,lookahead=256),'/flash')
+	class flashbdev:bdev=bd
+	sys.modules['flashbdev']=flashbdev
 	EOT
 	# the first reply after QEMU finds its client may take a second
 	wait_for 30 "$(mpf_sim mpf-test-tool)" repl-run "$1" ramdisk.py 10000 >/dev/null

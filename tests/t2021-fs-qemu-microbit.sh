@@ -63,9 +63,9 @@ test_expect_success 'a backup of a tree is refused on a flat file system, nothin
 	mpf-fs ls "$PTY" </dev/null >out && test "$(jq .fs.files out)" = 4
 '
 
-test_expect_success 'format --yes removes every file' '
+test_expect_success 'format --yes removes every file (a flat file system: no block device to make one afresh on)' '
 	fs --yes format "$PTY" &&
-	test "$(jq .formatted.removed out)" = 4 &&
+	test "$(jq -c "[.format.how, .format.fs, .format.removed]" out)" = "[\"files-deleted\",\"flat\",4]" &&
 	mpf-fs ls "$PTY" </dev/null >out && test "$(jq .fs.files out)" = 0
 '
 

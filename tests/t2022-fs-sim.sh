@@ -34,7 +34,7 @@ test_expect_success 'records in, records out: two boards backed up at once, each
 test_expect_success 'format empties both; restore over the backup records puts each board'"'"'s files back' '
 	start_sim s --count 2 --fs "$PWD/fs" &&
 	records | mpf-fs --keep-order --yes format >fmt &&
-	test "$(jq -c .formatted.removed fmt | tr -d "\n")" = "3null2" &&
+	test "$(jq -c "[.format.how, .format.removed]" fmt | tr -d "\n")" = "[\"mkfs\",4][null,null][\"mkfs\",3]" &&
 	test -z "$(find fs0 fs1 -type f)" &&
 	jq -c "del(.backup.files)" out | mpf-fs --keep-order restore bk >res &&
 	cat res &&

@@ -525,6 +525,18 @@ int mpf_db_fw_add(struct mpf_db *db, const struct mpf_fw *fw, struct mpf_buf *er
 	return run(db, st, err, "registering a build");
 }
 
+int mpf_db_fw_remove(struct mpf_db *db, const char *file, struct mpf_buf *err)
+{
+	sqlite3_stmt *st = prep(db, "DELETE FROM firmware WHERE file = ? AND url IS NULL", err);
+	int r;
+
+	if (!st)
+		return MPF_ERR_IO;
+	bind_text(st, 1, file);
+	r = run(db, st, err, "unregistering a build");
+	return r ? r : sqlite3_changes(db->h);
+}
+
 int mpf_db_fw_set_file(struct mpf_db *db, const char *url, const char *file, const char *sha256,
 		       int64_t size, struct mpf_buf *err)
 {

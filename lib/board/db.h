@@ -87,6 +87,9 @@ int mpf_db_fw_listed(struct mpf_db *db, const struct mpf_fw *fw, const char *pag
 int mpf_db_fw_prune(struct mpf_db *db, const char *page, int64_t gen, struct mpf_buf *err);
 /* Register a local or custom build (keyed by its file). */
 int mpf_db_fw_add(struct mpf_db *db, const struct mpf_fw *fw, struct mpf_buf *err);
+/* Unregister the local, custom or source build whose file is file (rows
+ * of downloads are kept); returns the rows removed. */
+int mpf_db_fw_remove(struct mpf_db *db, const char *file, struct mpf_buf *err);
 /* Record the downloaded file of url. */
 int mpf_db_fw_set_file(struct mpf_db *db, const char *url, const char *file,
 		       const char *sha256, int64_t size, struct mpf_buf *err);

@@ -101,12 +101,118 @@ const char mpf_fs_format_script[] =
 	" else:\n"
 	"  for n in _os.listdir():_os.remove(n)\n";
 
+/* _mpf_mnt: sys.platform and
+ * every mount with its file system's type (vfs.mount() without
+ * arguments, MicroPython 1.20 on; vfs, or os before 1.23). _mpf_mkfs:
+ * a fresh file system of class c on block device b at m, as the port's
+ * boot does it; the one mounted before goes back when that fails. */
+const char mpf_fs_mkfs_script[] =
+	"def _v():\n"
+	" try:return __import__('vfs')\n"
+	" except ImportError:return _os\n"
+	"def _mpf_mnt():\n"
+	" print('P',__import__('sys').platform)\n"
+	" try:\n"
+	"  for f,m in _v().mount():print('M',m,type(f).__name__)\n"
+	" except Exception:pass\n"
+	"def _mpf_mkfs(m,b,c,k):\n"
+	" v=_v();c=getattr(v,c)\n"
+	" try:o=[f for f,p in v.mount() if p==m]\n"
+	" except Exception:o=[]\n"
+	" v.umount(m)\n"
+	" try:c.mkfs(b,**k);v.mount(c(b,**k),m)\n"
+	" except:\n"
+	"  if o:v.mount(o[0],m)\n"
+	"  raise\n"
+	" _os.chdir(m)\n";
+
+/* How each port finds its block device and makes its file system, as its
+ * boot code does (doc/boards.md section 10); the last row, for any other
+ * board, takes the block device a port's flashbdev module exposes and the
+ * file system mounted at / or /flash. */
+static const struct mpf_fs_port {
+	const char *platform;	/* sys.platform; NULL: any board */
+	const char *mount;	/* NULL: "/" or "/flash", whichever is mounted */
+	const char *bdev;	/* the block device, for littlefs */
+	const char *bdev_fat;	/* for FAT, where it differs */
+	const char *fs;		/* what the port makes on a blank flash */
+	const char *lfs_args;	/* littlefs's arguments, for mkfs and mount */
+	const char *boots;	/* the classes its boot mounts; NULL: any it finds */
+} fs_ports[] = {
+	{ "rp2", "/", "__import__('rp2').Flash()", NULL, "VfsLfs2", "'progsize':256", " VfsLfs2 " },
+	{ "esp32", "/", "(lambda P:P.find(P.TYPE_DATA,label='vfs') or "
+	  "P.find(P.TYPE_DATA,label='ffat',block_size=512))(__import__('esp32').Partition)[0]",
+	  NULL, "VfsLfs2", "", NULL },
+	{ "esp8266", "/", "__import__('flashbdev').bdev", NULL, "VfsLfs2", "", NULL },
+	{ "pyboard", "/flash", "__import__('pyb').Flash(start=0)", "__import__('pyb').Flash()",
+	  "VfsFat", "", NULL },
+	{ "samd", "/", "__import__('samd').Flash()", NULL, "VfsLfs2", "'progsize':256",
+	  " VfsLfs2 VfsLfs1 " },
+	{ "mimxrt", "/flash", "__import__('mimxrt').Flash()", NULL, "VfsLfs2", "'progsize':256",
+	  " VfsLfs2 " },
+	{ "nrf", "/flash", "__import__('nrf').Flash()", NULL, "VfsLfs2", "", NULL },
+	{ "renesas-ra", "/flash", "__import__('renesas').Flash(start=0)",
+	  "__import__('renesas').Flash()", "VfsFat", "", NULL },
+	{ NULL, NULL, "__import__('flashbdev').bdev", NULL, NULL, "", NULL },
+};
+
+static int is_fs_class(const char *c)
+{
+	return !strcmp(c, "VfsLfs2") || !strcmp(c, "VfsLfs1") || !strcmp(c, "VfsFat");
+}
+
+/* The type of the file system _mpf_mnt printed for mount point m, or "". */
+static const char *mounted(const char *out, const char *m, char *buf, size_t cap)
+{
+	const char *p = out;
+	char mp[64], t[32];
+
+	for (; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+		if (sscanf(p, "M %63s %31s", mp, t) == 2 && !strcmp(mp, m)) {
+			snprintf(buf, cap, "%s", t);
+			return buf;
+		}
+	return "";
+}
+
+int mpf_fs_mkfs_plan(const char *out, struct mpf_fs_mkfs *plan)
+{
+	const struct mpf_fs_port *r = fs_ports;
+	char platform[32] = "", t[32], word[40];
+	const char *have, *m;
+
+	memset(plan, 0, sizeof(*plan));
+	if (sscanf(out, "P %31s", platform) != 1)
+		return 0;
+	while (r->platform && strcmp(r->platform, platform))
+		r++;
+	m = r->mount;
+	if (!m)
+		m = *mounted(out, "/", t, sizeof(t)) ? "/" : "/flash";
+	have = mounted(out, m, t, sizeof(t));
+	snprintf(plan->seen, sizeof(plan->seen), "%s", have);
+	/* a board too old to list its mounts: the port's own file system */
+	if (!*have && r->fs && !strstr(out, "\nM "))
+		have = r->fs;
+	snprintf(plan->fs, sizeof(plan->fs), "%s", have);
+	if (!is_fs_class(have))
+		return 0;	/* not mounted there, or neither FAT nor littlefs */
+	snprintf(plan->mount, sizeof(plan->mount), "%s", m);
+	snprintf(word, sizeof(word), " %s ", have);
+	if (r->boots && !strstr(r->boots, word))	/* the next boot would make its own */
+		snprintf(plan->fs, sizeof(plan->fs), "%s", r->fs);
+	plan->fat = !strcmp(plan->fs, "VfsFat");
+	plan->bdev = plan->fat && r->bdev_fat ? r->bdev_fat : r->bdev;
+	plan->args = plan->fat ? "" : r->lfs_args;
+	return 1;
+}
+
 /* Every name the helper defines, removed with a collection after: the
  * micro:bit cannot compile the helper while an earlier one still holds
  * its heap, and a board is left as it was found. */
 const char mpf_fs_cleanup_script[] =
 	"[globals().pop(n,None) for n in ('_os','_gc','_h','_b','_t','_A','_H','_x','_s','_p','_l',"
-	"'_w','_f','_o','_r','_mpf_id','_mpf_ls','_mpf_ro','_mpf_rd','_mpf_wo','_mpf_w',"
+	"'_w','_f','_o','_r','_v','_mpf_bd','_mpf_mnt','_mpf_mkfs','_mpf_id','_mpf_ls','_mpf_ro','_mpf_rd','_mpf_wo','_mpf_w',"
 	"'_mpf_wa','_mpf_wc','_mpf_sum','_mpf_md','_mpf_fmt')]\n"
 	"__import__('gc').collect()\n";
 

@@ -30,6 +30,14 @@
  *   _mpf_sum(b'path')  "S <size> <check>" of the file as the board reads it
  *   _mpf_md(b'path')   make a directory (one that exists is kept)
  *   _mpf_fmt()         remove every file and directory (mount points stay)
+ *   _mpf_mnt()         "P <sys.platform>", then "M <mount point> <class>"
+ *                      for each mounted file system (MicroPython 1.20 on)
+ *   _mpf_mkfs('/flash',_mpf_bd,'VfsLfs2',{'progsize':256})
+ *                      unmount, make a fresh file system on the block
+ *                      device _mpf_bd, mount it (mpf_fs_mkfs_plan says
+ *                      which; _mpf_bd is set first, alone, so a board
+ *                      without that block device fails before anything
+ *                      is unmounted)
  *
  * Each call that reads or writes ends with a collection: the micro:bit's
  * heap, fragmented, fails to compile the next short call otherwise.
@@ -51,8 +59,26 @@
 extern const char *const mpf_fs_script[];
 /* Removes every name the helper defined (before it, after it). */
 extern const char mpf_fs_cleanup_script[];
-/* Defines _mpf_fmt: sent by the format command alone, which is rare. */
+/* Define _mpf_fmt, and _mpf_mnt and _mpf_mkfs (a tree's only: the
+ * micro:bit's heap is small): sent by the format command alone. */
 extern const char mpf_fs_format_script[];
+extern const char mpf_fs_mkfs_script[];
+
+/* A fresh file system for a board: where, which class, the block device
+ * (Python code) and littlefs's keyword arguments ("'progsize':256"). */
+struct mpf_fs_mkfs {
+	char mount[64], fs[32];
+	char seen[32];		/* the class mounted there, as the board said; "" */
+	const char *bdev, *args;
+	int fat;
+};
+
+/* From _mpf_mnt's output (NUL-terminated): 1 and the plan when the board's
+ * port is in the table (or it has a flashbdev module) and its file system
+ * is FAT or littlefs, mounted where the port mounts it; else 0 (format
+ * then removes every file instead; plan->seen still names the class
+ * mounted where the board said). */
+int mpf_fs_mkfs_plan(const char *out, struct mpf_fs_mkfs *plan);
 
 /* One entry of _mpf_ls: path (its bytes, NUL-terminated, plen long). */
 struct mpf_fs_entry {

@@ -6,8 +6,8 @@ median() {
 }
 
 # median_ms N CMD...: run CMD N times, print the median wall time in ms
-# (with three decimals).
-median_ms() {
+# (with three decimals). A subshell: its counters are not the caller's.
+median_ms() (
 	_n=$1
 	shift
 	_i=0
@@ -18,7 +18,7 @@ median_ms() {
 		echo $(( (_e - _s) / 1000 ))
 		_i=$((_i + 1))
 	done | median | awk '{ printf "%.3f\n", $1 / 1000 }'
-}
+)
 
 # bench_tmp VAR: make a scratch directory, store its path in VAR and remove
 # it when the benchmark exits. (Not $(bench_tmp): a trap set in a command

@@ -107,6 +107,16 @@
  *   --fs-wipe N    a flash (back from the UF2 or DFU bootloader) empties
  *                  the file system, which then holds N bytes at most (a
  *                  new layout; 0: no limit): writes past it fail (ENOSPC)
+ *   --fs-class C   the class of the file system mounted (VfsFat,
+ *                  VfsLfs2), where the port's boot made another
+ * The rp2, esp32 and pyboard profiles model their port's flash file
+ * system (port_fss: where its boot mounts it, the block device behind it):
+ * mpf-fs format's fresh file system (_mpf_mnt, _mpf_bd=..., _mpf_mkfs)
+ * is taken only on the block device the port has, with the arguments its
+ * boot uses; anything else raises, as a board would, and code that
+ * reaches mkfs with a wrong block device or arguments is a violation.
+ * Other profiles list no mounts (as MicroPython before 1.20) and have no
+ * block device module.
  *
  * An ESP32 behind a USB-UART with the auto-reset circuit, with --esp-rom:
  *   --esp-rom PATH the ESP ROM loader simulator (build/sim/esp-rom)
@@ -253,7 +263,7 @@ static struct {
 	const struct profile *p;
 	int count, busy, busy_catch, chatter, silent, vanish, raise, no_paste, verbose;
 	int baud, exec_ms, boot_ms, drop, late_raw, late_friendly;
-	const char *toml, *drop_error, *dfu, *fs, *fs_eio;
+	const char *toml, *drop_error, *dfu, *fs, *fs_eio, *fs_class;
 	int fs_wipe;			/* -1: no --fs-wipe */
 	const char *link, *uf2, *flash, *drive_sim;	/* the bootloader round trip */
 	const char *drive_args[16];
@@ -294,6 +304,7 @@ struct board {
 	FILE *fsf;		/* the file _mpf_ro or _mpf_wo opened */
 	EVP_MD_CTX *fsh;	/* the sha256 of what _mpf_rd read */
 	long long fs_cap;	/* bytes the file system holds, 0: no limit */
+	const struct port_bdev *bd;	/* _mpf_bd: the block device the code named */
 	char *own_s[4];
 };
 
@@ -497,6 +508,95 @@ static int run_bootloader(struct board *b, const char *code)
 }
 
 /* ---- the board's files (--fs) ---- */
+
+/* A port's flash file system as its boot code makes it (MicroPython's
+ * ports/rp2/modules/_boot.py, ports/esp32/modules/flashbdev.py and
+ * inisetup.py, ports/stm32/main.c and factoryreset.c): the block devices
+ * its modules give, each with the classes a boot would mount from it. */
+static const struct port_bdev {
+	const char *platform, *mount;	/* sys.platform, where the boot mounts it */
+	const char *fs;			/* what the boot makes on a blank flash */
+	const char *code;		/* Python that gives the block device */
+	const char *classes;		/* ' VfsLfs2 VfsFat ': what it may hold */
+	const char *lfs_args;		/* littlefs's arguments there */
+} port_bdevs[] = {
+	{ "rp2", "/", "VfsLfs2", "__import__('rp2').Flash()", " VfsLfs2 ", "'progsize':256" },
+	{ "esp32", "/", "VfsLfs2", "(lambda P:P.find(P.TYPE_DATA,label='vfs') or "
+	  "P.find(P.TYPE_DATA,label='ffat',block_size=512))(__import__('esp32').Partition)[0]",
+	  " VfsLfs2 VfsFat ", "" },
+	{ "pyboard", "/flash", "VfsFat", "__import__('pyb').Flash()", " VfsFat ", "" },
+	{ "pyboard", "/flash", "VfsFat", "__import__('pyb').Flash(start=0)", " VfsLfs2 VfsLfs1 ", "" },
+};
+
+static const struct port_bdev *port_fs(const struct board *b)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(port_bdevs) / sizeof(port_bdevs[0]); i++)
+		if (!strcmp(port_bdevs[i].platform, b->p->platform))
+			return &port_bdevs[i];
+	return NULL;
+}
+
+/* _mpf_mnt(): the platform, and the port's mount (none for the others) */
+static void fs_mounts(struct board *b)
+{
+	const struct port_bdev *pb = port_fs(b);
+	char line[160];
+
+	snprintf(line, sizeof(line), "P %s\r\n", b->p->platform);
+	outs(b, line);
+	if (pb) {
+		snprintf(line, sizeof(line), "M %s %s\r\n", pb->mount,
+			 opt.fs_class ? opt.fs_class : pb->fs);
+		outs(b, line);
+	}
+	outs(b, "\x04");
+}
+
+/* _mpf_bd=CODE: a block device only where the port has one */
+static void fs_bdev(struct board *b, const char *code)
+{
+	size_t i;
+
+	b->bd = NULL;
+	for (i = 0; i < sizeof(port_bdevs) / sizeof(port_bdevs[0]); i++)
+		if (!strcmp(port_bdevs[i].platform, b->p->platform) &&
+		    !strcmp(port_bdevs[i].code, code + 8))
+			b->bd = &port_bdevs[i];
+	outs(b, "\x04");
+	if (!b->bd)
+		traceback(b, "<stdin>", port_fs(b) ? "AttributeError: no such block device" :
+			  "ImportError: no module named the block device's");
+}
+
+static int fs_rm_all(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	if (ftw->level == 0)
+		return 0;
+	return type == FTW_DP ? rmdir(path) : unlink(path);
+}
+
+/* _mpf_mkfs('M',_mpf_bd,'CLASS',{ARGS}): what the port's boot would do */
+static void fs_mkfs(struct board *b, const char *code)
+{
+	char m[64] = "", cls[32] = "", args[64] = "", want[64], dir[8192];
+	const struct port_bdev *pb = b->bd;
+
+	sscanf(code, "_mpf_mkfs('%63[^']',_mpf_bd,'%31[^']',{%63[^}]}", m, cls, args);
+	snprintf(want, sizeof(want), " %s ", cls);
+	if (!pb || strcmp(m, pb->mount) || !strstr(pb->classes, want) ||
+	    strcmp(args, strcmp(cls, "VfsFat") ? pb->lfs_args : "")) {
+		violation(b, "mkfs the port's boot would not do: %s", code);
+		outs(b, "\x04");
+		traceback(b, "<stdin>", "OSError: [Errno 19] ENODEV");
+		return;
+	}
+	snprintf(dir, sizeof(dir), "%s%s", b->fs, strcmp(m, "/") ? m : "");
+	nftw(dir, fs_rm_all, 16, FTW_DEPTH | FTW_PHYS);
+	note(b, "mkfs %s on %s at %s", cls, pb->code, m);
+	outs(b, "\x04");
+}
 
 /* The path of fn(b'PATH'...) in code, under the board's folder. */
 static int fs_arg(struct board *b, const char *code, const char *fn, char *out, size_t cap)
@@ -718,6 +818,12 @@ static int run_fs(struct board *b, const char *code)
 			fclose(b->fsf);
 		b->fsf = NULL;
 		outs(b, "\x04");
+	} else if (strstr(code, "_mpf_mnt()")) {
+		fs_mounts(b);
+	} else if (!strncmp(code, "_mpf_bd=", 8)) {
+		fs_bdev(b, code);
+	} else if (!strncmp(code, "_mpf_mkfs(", 10)) {
+		fs_mkfs(b, code);
 	} else if (strstr(code, "_mpf_fmt()")) {
 		nftw(b->fs, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 		outs(b, "\x04");
@@ -1363,6 +1469,7 @@ static void parse_args(int argc, char **argv)
 		{ "--flash", &opt.flash }, { "--drive-sim", &opt.drive_sim },
 		{ "--esp-rom", &opt.esp_rom }, { "--drop-error", &opt.drop_error },
 		{ "--dfu", &opt.dfu }, { "--fs", &opt.fs }, { "--fs-eio", &opt.fs_eio },
+		{ "--fs-class", &opt.fs_class },
 	};
 	int i;
 	size_t k;

@@ -121,6 +121,41 @@ static void t_adler32(void)
 	check_uint(mpf_adler32(mpf_adler32(1, b, 1000), b + 1000, 1048), ==, 0x4138fc2e);
 }
 
+/* _mpf_mnt's output (doc/boards.md section 10): the port's block device,
+ * the class mounted (or the port's where the boot mounts nothing else),
+ * the port's own class on a board too old to list its mounts */
+static void t_mkfs_plan(void)
+{
+	struct mpf_fs_mkfs p;
+
+	check_int(mpf_fs_mkfs_plan("P rp2\r\nM / VfsLfs2\r\n", &p), ==, 1);
+	check_str(p.mount, "/");
+	check_str(p.fs, "VfsLfs2");
+	check_str(p.bdev, "__import__('rp2').Flash()");
+	check_str(p.args, "'progsize':256");
+	check_int(mpf_fs_mkfs_plan("P rp2\r\nM / VfsFat\r\n", &p), ==, 1);
+	check_str(p.fs, "VfsLfs2");
+	check_str(p.seen, "VfsFat");
+	check_int(mpf_fs_mkfs_plan("P pyboard\r\nM /flash VfsFat\r\nM /sd VfsFat\r\n", &p), ==, 1);
+	check_str(p.bdev, "__import__('pyb').Flash()");
+	check_str(p.args, "");
+	check_int(mpf_fs_mkfs_plan("P pyboard\r\nM /flash VfsLfs2\r\n", &p), ==, 1);
+	check_str(p.bdev, "__import__('pyb').Flash(start=0)");
+	check_int(mpf_fs_mkfs_plan("P mimxrt\r\n", &p), ==, 1);
+	check_str(p.mount, "/flash");
+	check_str(p.seen, "");
+	/* any other board: its flashbdev module, the class mounted at / or /flash */
+	check_int(mpf_fs_mkfs_plan("P qemu\r\nM /flash VfsLfs2\r\n", &p), ==, 1);
+	check_str(p.bdev, "__import__('flashbdev').bdev");
+	check_str(p.mount, "/flash");
+	check_int(mpf_fs_mkfs_plan("P qemu\r\n", &p), ==, 0);
+	/* not mounted where the port mounts it, a ROM, no platform */
+	check_int(mpf_fs_mkfs_plan("P pyboard\r\nM /sd VfsFat\r\n", &p), ==, 0);
+	check_int(mpf_fs_mkfs_plan("P unix\r\nM / VfsPosix\r\n", &p), ==, 0);
+	check_str(p.seen, "VfsPosix");
+	check_int(mpf_fs_mkfs_plan("", &p), ==, 0);
+}
+
 int main(void)
 {
 	TEST(t_ls_flat(), "the micro:bit's listing: spaces and UTF-8 in names");
@@ -129,5 +164,6 @@ int main(void)
 	TEST(t_pylit(), "bytes literals as repr() writes them, both ways");
 	TEST(t_b64(), "base64 both ways, padding, refusals");
 	TEST(t_adler32(), "Adler-32 as the board's helper computes it, in pieces too");
+	TEST(t_mkfs_plan(), "a fresh file system per port, from the board's mounts");
 	return test_done();
 }
