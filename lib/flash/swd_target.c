@@ -7,7 +7,9 @@
 #include <strings.h>
 
 #include "clock.h"
+#include "cortex_m.h"
 #include "err.h"
+#include "flash_algo.h"
 #include "log.h"
 #include "swd_target.h"
 
@@ -307,25 +309,66 @@ static int mpf_flash_verify(struct mpf_adiv5 *a, uint32_t addr, const uint8_t *d
 	return rc;
 }
 
-int mpf_flash_write_image(struct mpf_adiv5 *a, const struct mpf_target *t,
-			  const struct mpf_image *img, mpf_flash_progress_fn fn, void *ctx,
-			  struct mpf_buf *err)
+/* Program and verify through our routine in target RAM: CRC-32 on the
+ * target against the host's, nothing read back (doc/protocols.md section 5.7). */
+static int algo_write(struct mpf_adiv5 *a, const struct mpf_target *t,
+		      const struct mpf_algo_image *img, const struct block *b, size_t n,
+		      mpf_flash_progress_fn fn, void *ctx, struct mpf_buf *err)
 {
+	struct mpf_algo g;
+	size_t i;
+	int rc = mpf_algo_start(&g, a, t, img, err), stop;
+
+	if (rc < 0) {	/* the core is left halted, not running half-loaded code */
+		mpf_adiv5_write32(a, CM_DHCSR, DHCSR_KEY | DHCSR_C_DEBUGEN | DHCSR_C_HALT, NULL);
+		return rc;
+	}
+	for (i = 0; i < n && rc >= 0; i++)
+		rc = mpf_algo_program(&g, b[i].addr, b[i].data, b[i].len, fn, ctx, err);
+	for (i = 0; i < n && rc >= 0; i++) {
+		report(fn, ctx, "verify", 0, b[i].len);
+		if ((rc = mpf_algo_verify(&g, b[i].addr, b[i].data, b[i].len, err)) >= 0)
+			report(fn, ctx, "verify", b[i].len, b[i].len);
+	}
+	stop = mpf_algo_stop(&g, rc < 0 ? NULL : err);
+	return rc < 0 ? rc : stop;
+}
+
+static int host_write(struct mpf_adiv5 *a, const struct mpf_target *t, const struct block *b,
+		      size_t n, mpf_flash_progress_fn fn, void *ctx, struct mpf_buf *err)
+{
+	size_t i;
+	int rc = MPF_OK;
+
+	for (i = 0; i < n && rc >= 0; i++)
+		rc = program(a, t, b[i].addr, b[i].data, b[i].len, fn, ctx, err);
+	for (i = 0; i < n && rc >= 0; i++)
+		rc = mpf_flash_verify(a, b[i].addr, b[i].data, b[i].len, fn, ctx, err);
+	return rc;
+}
+
+int mpf_flash_write_image(struct mpf_adiv5 *a, const struct mpf_target *t,
+			  const struct mpf_image *img, struct mpf_flash_how *how,
+			  mpf_flash_progress_fn fn, void *ctx, struct mpf_buf *err)
+{
+	const struct mpf_algo_image *alg = how && how->host_only ? NULL : mpf_algo_find(t);
 	struct block *b;
 	size_t n = make_blocks(t, img, &b), i;
 	int rc = n ? MPF_OK : mpf_errf(err, MPF_ERR_ARG, "nothing to write");
 
+	if (how)
+		how->algorithm = alg != NULL;
 	for (i = 0; i < n && rc >= 0; i++)
 		rc = check_range(t, b[i].addr, b[i].len, err);
 	if (rc >= 0)
 		rc = t->drv->unlock(a, t, err);
 	if (rc >= 0)
 		rc = erase_blocks(a, t, b, n, fn, ctx, err);
-	for (i = 0; i < n && rc >= 0; i++)
-		rc = program(a, t, b[i].addr, b[i].data, b[i].len, fn, ctx, err);
+	if (rc >= 0 && alg)
+		rc = algo_write(a, t, alg, b, n, fn, ctx, err);
+	else if (rc >= 0)
+		rc = host_write(a, t, b, n, fn, ctx, err);
 	t->drv->lock(a, t, NULL);
-	for (i = 0; i < n && rc >= 0; i++)
-		rc = mpf_flash_verify(a, b[i].addr, b[i].data, b[i].len, fn, ctx, err);
 	for (i = 0; i < n; i++)
 		free(b[i].data);
 	free(b);
@@ -333,13 +376,13 @@ int mpf_flash_write_image(struct mpf_adiv5 *a, const struct mpf_target *t,
 }
 
 int mpf_flash_write(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t addr,
-		    const uint8_t *data, size_t len, mpf_flash_progress_fn fn, void *ctx,
-		    struct mpf_buf *err)
+		    const uint8_t *data, size_t len, struct mpf_flash_how *how,
+		    mpf_flash_progress_fn fn, void *ctx, struct mpf_buf *err)
 {
 	struct mpf_image_seg seg = { addr, (uint8_t *)data, len };
 	struct mpf_image img = { .seg = &seg, .n = 1, .format = "bin" };
 
-	return mpf_flash_write_image(a, t, &img, fn, ctx, err);
+	return mpf_flash_write_image(a, t, &img, how, fn, ctx, err);
 }
 
 int mpf_mem_read(struct mpf_adiv5 *a, uint32_t addr, uint8_t *out, size_t len,

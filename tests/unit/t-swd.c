@@ -181,7 +181,7 @@ static void flash_roundtrip(const char *model, const char *name, uint32_t base, 
 	if (!check_int(rc, ==, 0))
 		return;
 	check_str(swd.t.name, name);
-	rc = mpf_flash_write(&swd.a, &swd.t, base, img, len, NULL, NULL, &err);
+	rc = mpf_flash_write(&swd.a, &swd.t, base, img, len, NULL, NULL, NULL, &err);
 	if (!check_int(rc, ==, 0))
 		test_msg("%s", mpf_buf_str(&err));
 	rc = dapsim_peek(tgt, base, back, len);

@@ -1366,6 +1366,9 @@ void dapsim_run(struct dapsim_target *t, uint64_t now_us, unsigned max)
 	t->cpu.read = cpu_read;
 	t->cpu.write = cpu_write;
 	t->cpu.ctx = t;
+	t->cpu.ram = t->ram;
+	t->cpu.ram_base = t->c->ram_base;
+	t->cpu.ram_size = t->c->ram_size;
 	t->run_limit = now_us;
 	/* the core keeps real time as far as max instructions allow; an
 	 * interpreter slower than the part loses the rest of the slice */

@@ -1,5 +1,6 @@
 /* thumb.c - the Thumb subset interpreter (ARMv7-M ARM, A5/A7 encodings). */
 #include <stdio.h>
+#include <string.h>
 
 #include "thumb.h"
 
@@ -83,13 +84,40 @@ static int bus(struct thumb_cpu *c, int rc, const char *doing, uint32_t addr)
 	return OK;
 }
 
+/* RAM the target handed over for direct access (a plain memory: no side
+ * effects, never busy), or NULL. */
+static uint8_t *fast(const struct thumb_cpu *c, uint32_t addr, int size)
+{
+	if (!c->ram || (addr & (size - 1)) || addr - c->ram_base > c->ram_size - 4)
+		return NULL;
+	return c->ram + (addr - c->ram_base);
+}
+
+/* Before the first access through the bus in an instruction (the only
+ * kind that can stall, and none has changed a register yet but the PC):
+ * the registers to go back to if it stalls. */
+static void snapshot(struct thumb_cpu *c)
+{
+	if (!c->saved) {
+		memcpy(c->save, c->regs, sizeof(c->save));
+		c->saved = 1;
+	}
+}
+
 static int load(struct thumb_cpu *c, uint32_t addr, int size, int sign, uint32_t *v)
 {
-	int rc = bus(c, c->read(c->ctx, addr, size, v), "reading", addr);
+	uint8_t *p = fast(c, addr, size);
+	int rc;
 
-	if (rc != OK)
-		return rc;
-	*v >>= 8 * (addr & 3);
+	if (p) {
+		*v = size == 1 ? p[0] : size == 2 ? (uint32_t)(p[0] | p[1] << 8)
+			: p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+	} else {
+		snapshot(c);
+		if ((rc = bus(c, c->read(c->ctx, addr, size, v), "reading", addr)) != OK)
+			return rc;
+		*v >>= 8 * (addr & 3);
+	}
 	if (size < 4)
 		*v &= (1u << (8 * size)) - 1;
 	if (sign && size < 4 && (*v & (1u << (8 * size - 1))))
@@ -99,9 +127,17 @@ static int load(struct thumb_cpu *c, uint32_t addr, int size, int sign, uint32_t
 
 static int store(struct thumb_cpu *c, uint32_t addr, int size, uint32_t v)
 {
-	int rc = c->write(c->ctx, addr, size, v << (8 * (addr & 3)));
+	uint8_t *p = fast(c, addr, size);
+	int rc, i;
 
 	c->stored = 1;
+	if (p) {
+		for (i = 0; i < size; i++)
+			p[i] = (uint8_t)(v >> (8 * i));
+		return OK;
+	}
+	snapshot(c);
+	rc = c->write(c->ctx, addr, size, v << (8 * (addr & 3)));
 	return bus(c, rc, "writing", addr);
 }
 
@@ -483,13 +519,15 @@ int thumb_step(struct thumb_cpu *c, uint32_t *regs, unsigned max, uint64_t *now_
 	unsigned i;
 
 	for (i = 0; i < max && c->running && *now_us < limit_us; i++) {
-		uint32_t pc = regs[PC], hw, hw2 = 0, save[17];
+		uint32_t pc = regs[PC], hw, hw2 = 0;
 		int wide, rc, exec = 1, k;
 
 		if (++c->sub == 100) {
 			c->sub = 0;
 			(*now_us)++;
 		}
+		c->regs = regs;
+		c->saved = 0;
 		if (load(c, pc, 2, 0, &hw) != OK)
 			goto fault;
 		wide = (hw >> 11) >= 0x1D;
@@ -497,20 +535,24 @@ int thumb_step(struct thumb_cpu *c, uint32_t *regs, unsigned max, uint64_t *now_
 			goto fault;
 		if (c->it && (hw & 0xFF00) != 0xBF00)
 			exec = cond_pass(regs, c->it >> 4);
-		for (k = 0; k < 17; k++)
-			save[k] = regs[k];
 		regs[PC] = pc + (wide ? 4 : 2);
 		rc = !exec ? OK : wide ? exec32(c, regs, hw << 16 | hw2, pc) : exec16(c, regs, (uint16_t)hw, pc);
 		if (rc == STALL) {	/* the bus held the access: try again later */
-			for (k = 0; k < 17; k++)
-				regs[k] = save[k];
+			memcpy(regs, c->save, sizeof(c->save));
+			regs[PC] = pc;
 			(*now_us)++;
 			continue;
 		}
 		if (c->it && (hw & 0xFF00) != 0xBF00)
 			it_advance(c);	/* an IT itself applies from the next instruction */
 		if (rc == OK && regs[PC] < pc) {	/* a backward branch */
-			if (regs[PC] == c->loop_pc && !c->stored) {
+			uint32_t sum = 0;
+
+			/* the same registers as the last time round: a loop
+			 * computing something (a CRC) changes them each time */
+			for (k = 0; k < 13; k++)
+				sum = (sum ^ regs[k]) * 16777619u;
+			if (regs[PC] == c->loop_pc && !c->stored && sum == c->loop_sum) {
 				if (++c->loop_count > 64) {
 					/* waiting for the host to fill the FIFO:
 					 * the core idles to the end of its slice */
@@ -522,6 +564,7 @@ int thumb_step(struct thumb_cpu *c, uint32_t *regs, unsigned max, uint64_t *now_
 				c->loop_pc = regs[PC];
 				c->loop_count = 0;
 			}
+			c->loop_sum = sum;
 			c->stored = 0;
 		}
 		if (rc == BKPT) {

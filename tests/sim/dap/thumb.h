@@ -18,9 +18,18 @@ struct thumb_cpu {
 	int (*read)(void *ctx, uint32_t addr, int size, uint32_t *v);
 	int (*write)(void *ctx, uint32_t addr, int size, uint32_t v);
 	void *ctx;
+	/* plain RAM read and written directly, not through read/write
+	 * (the interpreter's speed is the simulated core's) */
+	uint8_t *ram;
+	uint32_t ram_base, ram_size;
+	/* the registers as the current instruction found them, taken before
+	 * its first bus access (saved): put back when that access stalls */
+	uint32_t *regs, save[17];
+	int saved;
 	/* idle detection: a backward branch taken again and again with no
-	 * store in between is a loop waiting for the host */
-	uint32_t loop_pc;
+	 * store in between and the same registers is a loop waiting for the
+	 * host */
+	uint32_t loop_pc, loop_sum;
 	unsigned loop_count;
 	int stored;
 	const char *why;
