@@ -258,10 +258,7 @@ int mpf_algo_stop(struct mpf_algo *g, struct mpf_buf *err)
 		rc = post(g, ALGO_EXIT, 0, 0, NULL, err);
 	if (rc >= 0)
 		rc = mpf_adiv5_wait32(g->a, CM_DHCSR, DHCSR_S_HALT, DHCSR_S_HALT, 500, NULL, err);
-	/* whatever happened, the core is halted again, not left running */
-	if (rc < 0)
-		mpf_adiv5_write32(g->a, CM_DHCSR, DHCSR_KEY | DHCSR_C_DEBUGEN | DHCSR_C_HALT, NULL);
 	if (rc == MPF_ERR_TIMEOUT)
-		rc = mpf_errf(err, rc, "the flash routine did not stop");
+		rc = mpf_errf(err, rc, "the flash routine did not stop at its breakpoint");
 	return rc;
 }

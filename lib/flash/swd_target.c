@@ -317,12 +317,8 @@ static int algo_write(struct mpf_adiv5 *a, const struct mpf_target *t,
 {
 	struct mpf_algo g;
 	size_t i;
-	int rc = mpf_algo_start(&g, a, t, img, err), stop;
+	int rc = mpf_algo_start(&g, a, t, img, err);
 
-	if (rc < 0) {	/* the core is left halted, not running half-loaded code */
-		mpf_adiv5_write32(a, CM_DHCSR, DHCSR_KEY | DHCSR_C_DEBUGEN | DHCSR_C_HALT, NULL);
-		return rc;
-	}
 	for (i = 0; i < n && rc >= 0; i++)
 		rc = mpf_algo_program(&g, b[i].addr, b[i].data, b[i].len, fn, ctx, err);
 	for (i = 0; i < n && rc >= 0; i++) {
@@ -330,8 +326,14 @@ static int algo_write(struct mpf_adiv5 *a, const struct mpf_target *t,
 		if ((rc = mpf_algo_verify(&g, b[i].addr, b[i].data, b[i].len, err)) >= 0)
 			report(fn, ctx, "verify", b[i].len, b[i].len);
 	}
-	stop = mpf_algo_stop(&g, rc < 0 ? NULL : err);
-	return rc < 0 ? rc : stop;
+	if (rc >= 0)
+		return mpf_algo_stop(&g, err);
+	/* After a failure one write halts the core wherever it is: no
+	 * half-loaded or stray routine runs. Not when the probe's link is
+	 * what failed: nothing more goes through it. */
+	if (rc != MPF_ERR_IO && rc != MPF_ERR_NODEV)
+		mpf_adiv5_write32(a, CM_DHCSR, DHCSR_KEY | DHCSR_C_DEBUGEN | DHCSR_C_HALT, NULL);
+	return rc;
 }
 
 static int host_write(struct mpf_adiv5 *a, const struct mpf_target *t, const struct block *b,

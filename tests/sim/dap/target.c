@@ -123,6 +123,8 @@ struct dapsim_target {
 	int approtect;			/* AHB-AP closed */
 	int own_mem;			/* flash and uicr are ours to free */
 	int swd_off;			/* the application turns the SWD pins into GPIOs */
+	uint32_t cpu_corrupt;		/* flash byte the core programs with bit 0
+					 * flipped (a wrong routine), 0 none */
 	uint64_t eraseall_until;
 	uint32_t ctrl_reset;
 };
@@ -1153,6 +1155,11 @@ void dapsim_set_nreset(struct dapsim_target *t, int level)
 	t->nreset = level;
 }
 
+void dapsim_target_cpu_corrupt(struct dapsim_target *t, uint32_t addr)
+{
+	t->cpu_corrupt = addr;
+}
+
 void dapsim_target_swd_off(struct dapsim_target *t)
 {
 	t->swd_off = 1;
@@ -1354,6 +1361,11 @@ static int cpu_read(void *ctx, uint32_t addr, int size, uint32_t *v)
 
 static int cpu_write(void *ctx, uint32_t addr, int size, uint32_t v)
 {
+	struct dapsim_target *t = ctx;
+	uint32_t k = t->cpu_corrupt;
+
+	if (k && in_flash(t, addr) && k >= addr && k - addr < (uint32_t)size)
+		v ^= 1u << (8 * (k & 3));
 	return dapsim_bus_write(ctx, addr, size, v);
 }
 

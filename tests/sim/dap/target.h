@@ -37,6 +37,10 @@ void dapsim_target_use_memory(struct dapsim_target *t, uint8_t *flash, uint8_t *
 /* Lock the nRF52 (UICR.APPROTECT = 0, effective from the next reset). */
 void dapsim_target_protect(struct dapsim_target *t);
 
+/* A wrong flash routine: what the core (not the debugger) programs into
+ * the flash byte at addr has bit 0 flipped. */
+void dapsim_target_cpu_corrupt(struct dapsim_target *t, uint32_t addr);
+
 /* The application reconfigures the SWD pins (a "bricked" board): the
  * debug port only answers under reset or with the core halted. */
 void dapsim_target_swd_off(struct dapsim_target *t);

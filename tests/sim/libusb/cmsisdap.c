@@ -22,6 +22,8 @@
  *   protect=1         nRF52: APPROTECT set in UICR when the state is created
  *   unplug_after=N    the probe drops off the bus after its Nth command
  *   execute=0         firmware without DAP_ExecuteCommands (replies 0xFF)
+ *   cpu_corrupt=ADDR  a wrong flash routine: the flash byte at ADDR, when the
+ *                     core programs it (not the debugger), gets bit 0 flipped
  *   swd_off=1         the application turns the SWD pins into GPIOs: the
  *                     target answers only under reset (connect under reset)
  * Flash (and UICR) persist in $MPF_USBSIM_STATE as MODEL-SERIAL.flash/.uicr.
@@ -59,7 +61,7 @@ struct dap {
 
 static const char *const keys[] = {
 	"serial", "target", "packet_size", "packet_count", "time_scale", "protect",
-	"unplug_after", "swd_off", "execute", NULL,
+	"unplug_after", "swd_off", "execute", "cpu_corrupt", NULL,
 };
 
 /* A vendor-defined HID report: 64 bytes in, 64 bytes out, no report id. */
