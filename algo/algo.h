@@ -27,7 +27,8 @@ struct algo_slot {
 	uint32_t len;		/* PROGRAM: a multiple of the programming unit */
 	uint32_t buf;		/* PROGRAM: where the data waits in RAM */
 	uint32_t status;	/* 0 done; else the controller's error bits */
-	uint32_t result;	/* CRC: the register after the last byte (no final xor) */
+	uint32_t result;	/* CRC: the register after the last word (no final xor):
+				 * the reflected CRC-32, or the CRC unit's (algo_ctl) */
 };
 
 struct algo_ctl {
@@ -36,6 +37,9 @@ struct algo_ctl {
 	uint32_t flash_base;
 	uint32_t bank_size;	/* > 0: bank 2 at flash_base + bank_size */
 	uint32_t table;		/* 1 KiB of RAM for the CRC table */
+	/* an STM32 CRC calculation unit to use instead of the table (0: none),
+	 * and the RCC register and bit that clock it */
+	uint32_t crc_unit, crc_enr, crc_bit;
 };
 
 /* Status of a command the routine does not know. */

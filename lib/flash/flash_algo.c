@@ -31,6 +31,47 @@ static const struct mpf_algo_image mpf_algo_images[] = { { .family = NULL } };
 			 offsetof(struct algo_slot, f))
 #define XPSR_T		(1u << 24)
 
+/* The CRC calculation unit of a family, and the RCC register and bit
+ * that clock it: F2/F4/F7 (RM0090 4.4 and 7.3.10 RCC_AHB1ENR.CRCEN), H7
+ * (RM0433 21.4 and 8.7.43 RCC_AHB4ENR.CRCEN). Other families compute the
+ * CRC in software. */
+static const struct crc_unit {
+	const char *family;
+	uint32_t base, enr, bit;
+} crc_units[] = {
+	{ "stm32f4", 0x40023000, 0x40023830, 1u << 12 },
+	{ "stm32h7", 0x58024C00, 0x580244E0, 1u << 19 },
+};
+
+static const struct crc_unit *crc_unit_of(const struct mpf_target *t)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(crc_units) / sizeof(crc_units[0]); i++)
+		if (!strcmp(crc_units[i].family, t->drv->name))
+			return &crc_units[i];
+	return NULL;
+}
+
+/* What the CRC unit computes over data: 32-bit little-endian words fed
+ * most significant bit first, polynomial 0x04C11DB7, all ones to start. */
+static uint32_t crc_words(const uint8_t *p, size_t len)
+{
+	uint32_t t[256], crc = 0xFFFFFFFFu, c, i;
+	size_t n;
+	int k;
+
+	for (i = 0; i < 256; i++) {
+		for (c = i << 24, k = 0; k < 8; k++)
+			c = c & 0x80000000u ? c << 1 ^ 0x04C11DB7u : c << 1;
+		t[i] = c;
+	}
+	for (n = 0; n + 4 <= len; n += 4)
+		for (k = 3; k >= 0; k--)
+			crc = crc << 8 ^ t[(crc >> 24 ^ p[n + k]) & 0xFF];
+	return crc;
+}
+
 static uint32_t round_up(uint32_t v, uint32_t to)
 {
 	return (v + to - 1) / to * to;
@@ -90,6 +131,11 @@ static int load(struct mpf_algo *g, const struct mpf_algo_image *img, struct mpf
 	c->flash_base = t->flash_base;
 	c->bank_size = t->bank_size;
 	c->table = g->ctl + round_up(sizeof(struct algo_ctl), 8);
+	if ((g->crc = crc_unit_of(t))) {
+		c->crc_unit = g->crc->base;
+		c->crc_enr = g->crc->enr;
+		c->crc_bit = g->crc->bit;
+	}
 	g->buf_size = buf_size(t, img);
 	g->buf[0] = t->ram_base + fixed_size(img);
 	g->buf[1] = g->buf[0] + g->buf_size;
@@ -240,13 +286,14 @@ int mpf_algo_verify(struct mpf_algo *g, uint32_t addr, const uint8_t *data, size
 
 	if (rc >= 0)
 		rc = post(g, ALGO_CRC, addr, (uint32_t)len, NULL, err);
-	want = mpf_dfu_crc32(data, len);	/* while the target computes its own */
+	/* while the target computes its own */
+	want = g->crc ? crc_words(data, len) : mpf_dfu_crc32(data, len);
 	if (rc >= 0)
 		rc = slot_wait(g, g->next ^ 1, slot_ms((uint32_t)len), &crc, err);
 	if (rc >= 0 && crc != want)
 		rc = mpf_errf(err, MPF_ERR_MISMATCH, "verify failed: CRC-32 of 0x%08x..0x%08zx "
-			      "on the target 0x%08x, of the image 0x%08x", addr, addr + len,
-			      ~crc, ~want);
+			      "on the target 0x%08x, of the image 0x%08x%s", addr, addr + len,
+			      crc, want, g->crc ? " (the CRC unit's)" : "");
 	return rc;
 }
 

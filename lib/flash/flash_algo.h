@@ -10,6 +10,8 @@
 #include "swd_target.h"
 
 /* One routine, as scripts/gen-algo-table writes them from algo/. */
+struct crc_unit;
+
 struct mpf_algo_image {
 	const char *family;	/* the flash driver's name */
 	uint32_t entry;		/* where it is linked and entered: the RAM base */
@@ -26,6 +28,7 @@ struct mpf_algo {
 	unsigned next;		/* the slot the next command goes to */
 	int busy[2];		/* a command sits in that slot */
 	uint32_t slot_addr[2];	/* what it was for (error messages) */
+	const struct crc_unit *crc;	/* the CRC unit it uses, NULL: software */
 };
 
 /* The routine for t, or NULL when its family has none or its RAM is too

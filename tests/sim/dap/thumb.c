@@ -520,7 +520,7 @@ int thumb_step(struct thumb_cpu *c, uint32_t *regs, unsigned max, uint64_t *now_
 
 	for (i = 0; i < max && c->running && *now_us < limit_us; i++) {
 		uint32_t pc = regs[PC], hw, hw2 = 0;
-		int wide, rc, exec = 1, k;
+		int wide, rc, exec = 1;
 
 		if (++c->sub == 100) {
 			c->sub = 0;
@@ -546,13 +546,10 @@ int thumb_step(struct thumb_cpu *c, uint32_t *regs, unsigned max, uint64_t *now_
 		if (c->it && (hw & 0xFF00) != 0xBF00)
 			it_advance(c);	/* an IT itself applies from the next instruction */
 		if (rc == OK && regs[PC] < pc) {	/* a backward branch */
-			uint32_t sum = 0;
-
 			/* the same registers as the last time round: a loop
 			 * computing something (a CRC) changes them each time */
-			for (k = 0; k < 13; k++)
-				sum = (sum ^ regs[k]) * 16777619u;
-			if (regs[PC] == c->loop_pc && !c->stored && sum == c->loop_sum) {
+			if (regs[PC] == c->loop_pc && !c->stored &&
+			    !memcmp(c->loop_regs, regs, sizeof(c->loop_regs))) {
 				if (++c->loop_count > 64) {
 					/* waiting for the host to fill the FIFO:
 					 * the core idles to the end of its slice */
@@ -563,8 +560,8 @@ int thumb_step(struct thumb_cpu *c, uint32_t *regs, unsigned max, uint64_t *now_
 			} else {
 				c->loop_pc = regs[PC];
 				c->loop_count = 0;
+				memcpy(c->loop_regs, regs, sizeof(c->loop_regs));
 			}
-			c->loop_sum = sum;
 			c->stored = 0;
 		}
 		if (rc == BKPT) {

@@ -29,7 +29,7 @@ struct thumb_cpu {
 	/* idle detection: a backward branch taken again and again with no
 	 * store in between and the same registers is a loop waiting for the
 	 * host */
-	uint32_t loop_pc, loop_sum;
+	uint32_t loop_pc, loop_regs[13];
 	unsigned loop_count;
 	int stored;
 	const char *why;
