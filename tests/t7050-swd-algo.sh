@@ -8,7 +8,8 @@ interpreter: the record says via "algorithm" and verify "crc32", and
 what a second process reads back equals the image. --no-algorithm
 programs and reads back from the host. A routine that programs one bit
 wrong (the model flips it) fails the write on the CRC and claims
-nothing; the host path on the same model is unaffected.'
+nothing; the host path on the same model is unaffected. An image that
+covers a whole bank has that bank erased at once.'
 . "${MPF_SRC:-.}/tests/lib.sh"
 . "$MPF_SRC/tests/sim/libusb/env.sh"
 
@@ -61,11 +62,31 @@ check_algo() {
 	"
 }
 
+# bank_erase MODEL ADDR KIB SECTORS: an image covering a whole bank erases
+# that bank at once (one "mass erase" event) and only SECTORS sectors besides
+bank_erase() {
+	model=$1 addr=$2 kib=$3 sectors=$4
+	usbsim_devices "cmsisdap:serial=$model-bank:target=$model:time_scale=0.01"
+	test_expect_success USBSIM "$model: an image covering a bank erases the bank at once" "
+		head -c $((kib * 1024)) /dev/urandom >big.bin &&
+		: >\"\$MPF_USBSIM_LOG\" &&
+		usbsim mpf-swd --address $addr write big.bin -o jsonl >rec &&
+		test \"\$(json_field rec flashed.ok)\" = true &&
+		test \"\$(usbsim_count 'mass erase')\" = 1 &&
+		test \"\$(usbsim_count 'erase [0-9]')\" = $sectors &&
+		usbsim mpf-swd read $addr $((kib * 1024)) back.bin >/dev/null &&
+		cmp big.bin back.bin
+	"
+}
+
 check_algo stm32f405 0x08004000 70000
 # 64 KiB before the end of bank 1 to 64 KiB into bank 2
 check_algo stm32h743 0x080f0000 131072
 check_algo nrf52840 0x00010000 40000
 check_algo stm32l476 0x08080000 20000
 check_algo stm32g071 0x08001000 9000
+# bank 1 of the H743 and one 128 KiB sector of bank 2; all of the F405
+bank_erase stm32h743 0x08000000 1152 1
+bank_erase stm32f405 0x08000000 1024 0
 
 test_done

@@ -255,22 +255,71 @@ static size_t make_blocks(const struct mpf_target *t, const struct mpf_image *im
 	return n;
 }
 
+/* Bank k of t: [*start, *end); the whole flash is bank 0 of a single-bank part. */
+static unsigned bank_range(const struct mpf_target *t, unsigned k, uint64_t *start, uint64_t *end)
+{
+	uint32_t size = t->bank_size ? t->bank_size : t->flash_size;
+
+	*start = t->flash_base + (uint64_t)k * size;
+	*end = *start + size;
+	return t->bank_size ? 2 : 1;
+}
+
+/* 1 when a block touches every sector of bank k. */
+static int bank_touched(const struct mpf_target *t, const struct block *b, size_t n, unsigned k)
+{
+	uint64_t pos, end;
+	uint32_t s, size;
+	size_t i;
+
+	bank_range(t, k, &pos, &end);
+	for (; pos < end; pos = (uint64_t)s + size) {
+		mpf_target_sector(t, (uint32_t)pos, &s, &size);
+		for (i = 0; i < n && !(b[i].addr < (uint64_t)s + size && b[i].addr + b[i].len > s); i++)
+			;
+		if (i == n)
+			return 0;
+	}
+	return 1;
+}
+
+/* The largest unit that fits: a bank whose every sector the image touches
+ * is erased at once (where the controller can), in a fraction of the time
+ * its sectors one by one take. erased[k]: bank k is done. */
+static int erase_banks(struct mpf_adiv5 *a, const struct mpf_target *t, const struct block *b,
+		       size_t n, int *erased, struct mpf_buf *err)
+{
+	uint64_t start, end;
+	unsigned k, banks = bank_range(t, 0, &start, &end);
+	int rc = MPF_OK;
+
+	for (k = 0; k < banks && rc >= 0; k++)
+		if (t->drv->bank_erase && bank_touched(t, b, n, k) && (rc = stopped(err)) >= 0) {
+			rc = t->drv->bank_erase(a, t, k, err);
+			erased[k] = rc >= 0;
+		}
+	return rc;
+}
+
 static int erase_blocks(struct mpf_adiv5 *a, const struct mpf_target *t, const struct block *b,
 			size_t n, mpf_flash_progress_fn fn, void *ctx, struct mpf_buf *err)
 {
 	uint64_t erased_to = 0, total = 0, done = 0;
 	uint32_t start, size;
 	size_t i;
-	int rc = MPF_OK;
+	int erased[2] = { 0, 0 }, rc;
 
 	for (i = 0; i < n; i++)
 		total += b[i].len;
+	report(fn, ctx, "erase", 0, total);
+	rc = erase_banks(a, t, b, n, erased, err);
 	for (i = 0; i < n && rc >= 0; i++) {
 		uint64_t pos = b[i].addr, end = (uint64_t)b[i].addr + b[i].len;
 
 		while (pos < end && rc >= 0 && (rc = stopped(err)) >= 0) {
 			mpf_target_sector(t, (uint32_t)pos, &start, &size);
-			if ((uint64_t)start + size > erased_to) {
+			if ((uint64_t)start + size > erased_to &&
+			    !erased[t->bank_size && start - t->flash_base >= t->bank_size]) {
 				report(fn, ctx, "erase", done, total);
 				rc = t->drv->erase(a, t, start, err);
 				erased_to = (uint64_t)start + size;

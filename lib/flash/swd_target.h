@@ -39,6 +39,10 @@ struct mpf_flash_driver {
 	int (*erase)(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t addr,
 		     struct mpf_buf *err);
 	int (*mass_erase)(struct mpf_adiv5 *a, const struct mpf_target *t, struct mpf_buf *err);
+	/* erase bank 0 or 1 of the main flash (0 alone: all of it when
+	 * bank_size is 0), nothing else; NULL: by sectors only */
+	int (*bank_erase)(struct mpf_adiv5 *a, const struct mpf_target *t, unsigned bank,
+			  struct mpf_buf *err);
 	/* words into erased flash at addr; n a multiple of unit/4 */
 	int (*program)(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t addr,
 		       uint32_t *words, uint32_t n, struct mpf_buf *err);
