@@ -52,34 +52,36 @@ oocd_job() {	# MODEL CFG BASE
 	return $rc
 }
 
-# one MODEL KIB BASE OPENOCD_CFG FLOOR_US_PER_KIB
+# one MODEL KIB BASE OPENOCD_CFG FLOOR_US_PER_KIB HZ [only]: with "only",
+# no host-path or openocd run
 one() {
-	model=$1 kib=$2 base=$3 cfg=$4 floor=$5
+	model=$1 kib=$2 base=$3 cfg=$4 floor=$5 hz=$6 only=${7:-}
 	head -c $((kib * 1024)) /dev/urandom >"$tmp/$model.bin"
-	mpf_job "$model" "$kib" "$base"
+	mpf_job "$model" "$kib" "$base" --frequency "$hz"
 	if [ "$(field .flashed.ok)" != true ]; then
-		echo "algo_$model: mpf-swd failed: $(field .error.message)"
+		echo "algo_${model}_$hz: mpf-swd failed: $(field .error.message)"
 		return
 	fi
 	w=$(field .flashed.phases.write) v=$(field .flashed.phases.verify)
 	e=$(field .flashed.phases.erase)
-	echo "algo_${model}_write: $(calc %.0f "$kib * 1024 / $w / 1000") KB/s" \
-		"($kib KiB through the routine, via $(field .flashed.via); $(calc %.2f "$kib * $floor / 1e6 / $w") of the flash's program-time floor of $(calc %.0f "1024 / $floor * 1e6 / 1000") KB/s; write phase $w s)"
-	echo "algo_${model}_verify: $(calc %.1f "100 * $v / $w") % of the write time" \
+	echo "algo_${model}_${hz}_write: $(calc %.0f "$kib * 1024 / $w / 1000") KB/s" \
+		"($kib KiB through the routine at SWD $hz, via $(field .flashed.via); $(calc %.2f "$kib * $floor / 1e6 / $w") of the flash's program-time floor of $(calc %.0f "1024 / $floor * 1e6 / 1000") KB/s; write phase $w s)"
+	echo "algo_${model}_${hz}_verify: $(calc %.1f "100 * $v / $w") % of the write time" \
 		"(CRC-32 on the target, verify $(field .flashed.verify): $v s)"
-	echo "algo_${model}_job: $(calc %.0f "$kib * 1024 / $ms") KB/s" \
+	echo "algo_${model}_${hz}_job: $(calc %.0f "$kib * 1024 / $ms") KB/s" \
 		"(mpf-swd write, erase $e s + write + verify + reset, $ms ms wall)"
-	mpf_job "$model" "$kib" "$base" --no-algorithm
+	[ -z "$only" ] || return 0
+	mpf_job "$model" "$kib" "$base" --frequency "$hz" --no-algorithm
 	hw=$(field .flashed.phases.write) hv=$(field .flashed.phases.verify)
-	echo "algo_${model}_host_job: $(calc %.0f "$kib * 1024 / $ms") KB/s" \
+	echo "algo_${model}_${hz}_host_job: $(calc %.0f "$kib * 1024 / $ms") KB/s" \
 		"(mpf-swd --no-algorithm: write $hw s, read-back verify $hv s, $ms ms wall)"
 	if ! command -v openocd >/dev/null; then
-		echo "algo_${model}_openocd: skipped (no openocd)"
+		echo "algo_${model}_${hz}_openocd: skipped (no openocd)"
 	elif oocd_job "$model" "$cfg" "$base"; then
-		echo "algo_${model}_openocd_job: $(calc %.0f "$kib * 1024 / $ms") KB/s" \
+		echo "algo_${model}_${hz}_openocd_job: $(calc %.0f "$kib * 1024 / $ms") KB/s" \
 			"(openocd program ... verify reset exit with target/$cfg, same image and simulator, $ms ms wall including its start-up)"
 	else
-		echo "algo_${model}_openocd_job: openocd failed ($(grep -m1 -i error "$tmp/oocd"))"
+		echo "algo_${model}_${hz}_openocd_job: openocd failed ($(grep -m1 -i error "$tmp/oocd"))"
 	fi
 }
 
@@ -88,6 +90,9 @@ if ! command -v jq >/dev/null; then
 	exit 0
 fi
 # floor: microseconds to program 1 KiB (256 words of 16 us; 32 flash words of 100 us; 256 of 41 us)
-one stm32f405 512 0x08000000 stm32f4x.cfg 4096
-one stm32h743 1024 0x08000000 stm32h7x.cfg 3200
-one nrf52840 512 0x0 nrf52.cfg 10496
+# (the H743's floor, 320 KB/s, is what a 4 MHz SWD wire carries at best:
+# it is fed at 8 MHz as well)
+one stm32f405 512 0x08000000 stm32f4x.cfg 4096 4M
+one stm32h743 1024 0x08000000 stm32h7x.cfg 3200 4M
+one stm32h743 1024 0x08000000 stm32h7x.cfg 3200 8M only
+one nrf52840 512 0x0 nrf52.cfg 10496 4M
