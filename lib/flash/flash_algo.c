@@ -233,7 +233,8 @@ static int post(struct mpf_algo *g, uint32_t cmd, uint32_t addr, uint32_t len,
 	return MPF_OK;
 }
 
-int mpf_algo_drain(struct mpf_algo *g, struct mpf_buf *err)
+/* Every command done: MPF_OK or the first one's failure. */
+static int drain(struct mpf_algo *g, struct mpf_buf *err)
 {
 	int rc = slot_wait(g, g->next, slot_ms(g->buf_size), NULL, err);
 
@@ -272,7 +273,7 @@ int mpf_algo_program(struct mpf_algo *g, uint32_t addr, const uint8_t *data, siz
 		off += n;
 	}
 	if (rc >= 0)
-		rc = mpf_algo_drain(g, err);
+		rc = drain(g, err);
 	if (rc >= 0 && fn)
 		fn(ctx, "write", len, len);
 	return rc;
@@ -282,7 +283,7 @@ int mpf_algo_verify(struct mpf_algo *g, uint32_t addr, const uint8_t *data, size
 		    struct mpf_buf *err)
 {
 	uint32_t crc = 0, want = 0;
-	int rc = mpf_algo_drain(g, err);
+	int rc = drain(g, err);
 
 	if (rc >= 0)
 		rc = post(g, ALGO_CRC, addr, (uint32_t)len, NULL, err);
@@ -299,7 +300,7 @@ int mpf_algo_verify(struct mpf_algo *g, uint32_t addr, const uint8_t *data, size
 
 int mpf_algo_stop(struct mpf_algo *g, struct mpf_buf *err)
 {
-	int rc = mpf_algo_drain(g, err);
+	int rc = drain(g, err);
 
 	if (rc >= 0)
 		rc = post(g, ALGO_EXIT, 0, 0, NULL, err);

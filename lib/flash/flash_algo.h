@@ -40,8 +40,6 @@ int mpf_algo_start(struct mpf_algo *g, struct mpf_adiv5 *a, const struct mpf_tar
 /* Program len bytes (whole programming units) at addr, erased before. */
 int mpf_algo_program(struct mpf_algo *g, uint32_t addr, const uint8_t *data, size_t len,
 		     mpf_flash_progress_fn fn, void *ctx, struct mpf_buf *err);
-/* Every command done: MPF_OK or the first one's failure. */
-int mpf_algo_drain(struct mpf_algo *g, struct mpf_buf *err);
 /* Compare the CRC-32 the target computes over [addr, addr+len) with the
  * host's over data: MPF_ERR_MISMATCH when they differ. */
 int mpf_algo_verify(struct mpf_algo *g, uint32_t addr, const uint8_t *data, size_t len,

@@ -16,14 +16,7 @@
 # (--no-algorithm) and openocd. Phase times are from mpf-swd's record
 # (flashed.phases); whole jobs are wall time of the process.
 . "$MPF_SRC/tests/bench/lib.sh"
-lib=$MPF_BUILD/sim/libusb
-if ! [ -e "$lib/libusb-1.0.so.0" ]; then
-	echo "algo: skipped (the libusb simulator is not built)"
-	exit 0
-fi
-bench_tmp tmp
-export MPF_USBSIM_STATE=$tmp/state MPF_USBSIM_LOG=$tmp/log
-mkdir -p "$MPF_USBSIM_STATE"
+usbsim_bench algo
 
 sim() { LD_LIBRARY_PATH=$lib "$@"; }
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
