@@ -397,6 +397,21 @@ static int alu(struct thumb_cpu *c, uint32_t *r, uint32_t op, uint32_t m, int ca
 	return OK;
 }
 
+static int divide(uint32_t *r, uint32_t op)
+{
+	uint32_t n = r[(op >> 16) & 15], m = r[op & 15], *d = &r[(op >> 8) & 15];
+
+	if (!m)
+		*d = 0;
+	else if (op & 0x00200000u)		/* UDIV */
+		*d = n / m;
+	else if (n == 0x80000000u && m == 0xFFFFFFFFu)
+		*d = n;				/* the one overflow: INT_MIN / -1 */
+	else
+		*d = (uint32_t)((int32_t)n / (int32_t)m);
+	return OK;
+}
+
 static int exec32(struct thumb_cpu *c, uint32_t *r, uint32_t op, uint32_t pc)
 {
 	unsigned rn = (op >> 16) & 15, rt = (op >> 12) & 15;
@@ -404,6 +419,12 @@ static int exec32(struct thumb_cpu *c, uint32_t *r, uint32_t op, uint32_t pc)
 
 	if ((op & 0xFFF0FFF0u) == 0xF3B08F40u)	/* DSB/DMB/ISB */
 		return OK;
+	if ((op & 0xFFD0F0F0u) == 0xFB90F0F0u)	/* UDIV/SDIV (a divisor of 0 gives 0) */
+		return divide(r, op);
+	if ((op & 0xFFF0F0F0u) == 0xFB00F000u) {	/* MUL.W */
+		r[(op >> 8) & 15] = r[rn] * r[op & 15];
+		return OK;
+	}
 	if ((op & 0xFE400000u) == 0xE8000000u && ((op >> 23) & 3) == 1) {	/* LDMIA/STMIA.W */
 		unsigned list = op & 0xFFFF, w = (op >> 21) & 1, l = (op >> 20) & 1;
 		uint32_t base = r[rn];
