@@ -75,7 +75,7 @@ SIMS := $(SIM_SRCS:tests/sim/%.c=$(B)/sim/%)
 CHECK_DEPS :=
 SCRIPTS := $(filter-out scripts/install-deps scripts/gen-%,$(wildcard scripts/mpf-*))
 
--include $(wildcard lib/*/*.mk cmd/*.mk stub/*.mk tests/*.mk tests/sim/*/sim.mk)
+-include $(wildcard lib/*/*.mk cmd/*.mk stub/*.mk algo/*.mk tests/*.mk tests/sim/*/sim.mk)
 
 .PHONY: all check test unit demo bench docs man completions install uninstall deb \
 	deps check-deps clean install-udev udev-rules valgrind build-for-tests build-for-demo FORCE

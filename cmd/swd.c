@@ -26,7 +26,7 @@
 
 static const char *o_probe, *o_target;
 static struct mpf_u32 o_frequency = { MPF_SWD_DEFAULT_HZ }, o_address;
-static int o_unlock, o_all, o_no_reset;
+static int o_unlock, o_all, o_no_reset, o_no_algorithm;
 
 /* --target: the flash driver table's names */
 static const char *target_word(int i)
@@ -52,6 +52,8 @@ static const struct mpf_opt swd_opts[] = {
 		 "where a raw .bin goes (default: the start of flash)"),
 	OPT_BOOL(0, "all", &o_all, "erase: the whole flash (mass erase)"),
 	OPT_BOOL(0, "no-reset", &o_no_reset, "leave the core halted after writing or erasing"),
+	OPT_BOOL(0, "no-algorithm", &o_no_algorithm,
+		 "write: program and read back from the host, not through a routine in target RAM"),
 	OPT_END(),
 };
 
@@ -130,7 +132,22 @@ struct prog {
 	struct mpf_progress *p;
 	const char *phase;
 	uint64_t written;	/* bytes programmed so far (phase "write") */
+	int64_t since;		/* when the phase began */
+	json_t *phases;		/* seconds each phase took (NULL: not timed) */
 };
+
+/* The phase that ends now: its seconds into g->phases (summed when it
+ * comes back, as verify does once per block). */
+static void phase_time(struct prog *g)
+{
+	double s = (double)(mpf_now_ms() - g->since) / 1000.0;
+	json_t *o;
+
+	if (!g->phase || !g->phases)
+		return;
+	o = json_object_get(g->phases, g->phase);
+	json_object_set_new(g->phases, g->phase, json_real(s + (o ? json_real_value(o) : 0)));
+}
 
 static void on_progress(void *ctx, const char *phase, uint64_t done, uint64_t total)
 {
@@ -139,8 +156,10 @@ static void on_progress(void *ctx, const char *phase, uint64_t done, uint64_t to
 	if (g->phase != phase && (!g->phase || strcmp(g->phase, phase))) {
 		if (g->p)
 			mpf_progress_end(g->p, 1);
+		phase_time(g);
 		g->p = mpf_progress_begin(g->id, phase, total);
 		g->phase = phase;
+		g->since = mpf_now_ms();
 	}
 	if (!strcmp(phase, "write") && done > g->written)
 		g->written = done;
@@ -151,7 +170,9 @@ static void prog_end(struct prog *g, int ok)
 {
 	if (g->p)
 		mpf_progress_end(g->p, ok);
+	phase_time(g);
 	g->p = NULL;
+	g->phase = NULL;
 }
 
 static json_t *target_json(const struct session *s)
@@ -246,7 +267,8 @@ static void place_image(struct mpf_image *img, const struct mpf_target *t)
 }
 
 static void set_flashed(struct mpf_record *r, const struct session *s, size_t bytes,
-			int64_t t0, int ok, int verified)
+			int64_t t0, int ok, int verified, const struct mpf_flash_how *how,
+			json_t *phases)
 {
 	json_t *f = json_object();
 
@@ -255,7 +277,10 @@ static void set_flashed(struct mpf_record *r, const struct session *s, size_t by
 	json_object_set_new(f, "bytes", json_integer((json_int_t)bytes));
 	json_object_set_new(f, "seconds", json_real((double)(mpf_now_ms() - t0) / 1000.0));
 	json_object_set_new(f, "verified", json_boolean(verified));
-	json_object_set_new(f, "verify", json_string(verified ? "readback" : "none"));
+	json_object_set_new(f, "verify", json_string(!verified ? "none" : how->algorithm ?
+						       "crc32" : "readback"));
+	json_object_set_new(f, "via", json_string(how->algorithm ? "algorithm" : "host"));
+	json_object_set_new(f, "phases", phases);
 	json_object_set_new(f, "target", json_string(s->swd.t.name));
 	mpf_rec_set(r, "flashed", f);
 }
@@ -264,17 +289,18 @@ static void set_flashed(struct mpf_record *r, const struct session *s, size_t by
 static int flash_image(struct session *s, struct mpf_record *r, struct mpf_image *img,
 		       const char *id, struct mpf_buf *err)
 {
-	struct prog g = { id, NULL, NULL, 0 };
+	struct prog g = { id, NULL, NULL, 0, 0, json_object() };
+	struct mpf_flash_how how = { .host_only = o_no_algorithm };
 	int64_t t0 = mpf_now_ms();
 	int rc, written, touched;
 
 	place_image(img, &s->swd.t);
 	if ((rc = uf2_for_target(img, &s->swd.t, id, err)) < 0)
 		return rc;
-	rc = mpf_flash_write_image(&s->swd.a, &s->swd.t, img, on_progress, &g, err);
+	rc = mpf_flash_write_image(&s->swd.a, &s->swd.t, img, &how, on_progress, &g, err);
 	touched = g.phase != NULL;	/* erasing or writing began */
 	prog_end(&g, rc >= 0);
-	written = rc >= 0;	/* programmed and read back equal */
+	written = rc >= 0;	/* programmed and checked equal */
 	if (rc >= 0 && !o_no_reset) {
 		rc = mpf_cm_reset_run(&s->swd.a, err);
 		s->released = 1;
@@ -282,7 +308,7 @@ static int flash_image(struct session *s, struct mpf_record *r, struct mpf_image
 	/* After a failure, say what the flash holds: the bytes programmed
 	 * before it, not the image size (the rest is erased or old). */
 	set_flashed(r, s, written ? mpf_image_size(img) : (size_t)g.written, t0, rc >= 0,
-		    written);
+		    written, &how, g.phases);
 	if (!written && touched)
 		mpf_flash_incomplete(r, "swd");
 	return rc;
@@ -693,8 +719,19 @@ const struct mpf_applet swd_applet = {
 		"file is written only when its family is the RP2040's and the target is one; "
 		"a UF2 of another family or an ESP image is refused before the probe is "
 		"opened, naming the applet that flashes it. Only the sectors "
-		"or pages the image touches are erased; everything written is read back and "
-		"compared, then the target is reset and runs (--no-reset leaves it halted).\n"
+		"or pages the image touches are erased (a bank the image covers in full is "
+		"erased at once, where the controller can), then the target is reset and runs "
+		"(--no-reset leaves it halted).\n"
+		"\n"
+		"Where the part's flash controller has one (STM32F2/F4/F7, H7, L4/G4/G0, "
+		"nRF52) and its RAM holds it, a small routine of mpf's own is loaded into the "
+		"target's RAM and programs the flash there, from one RAM buffer while the "
+		"probe fills the other; the verify is a CRC-32 the routine computes over the "
+		"flash (on the STM32F2/F4/F7 and H7 with the part's CRC unit), compared with the "
+		"image's. Other parts, and --no-algorithm, are programmed word by word from "
+		"the host and everything written is read back and compared. The record says "
+		"which: flashed.via \"algorithm\" or \"host\", flashed.verify \"crc32\" or "
+		"\"readback\", and flashed.phases the seconds of erase, write and verify.\n"
 		"\n"
 		"A target that does not answer (firmware that turned the SWD pins into GPIOs "
 		"or sleeps deeply) is reached by connecting under reset: nRESET is held low "

@@ -11,7 +11,7 @@ _mpf_opts() {
 	info) echo ' --reset --baud --no-raw-paste --script --ignore -i --retry-errors --keep-order --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	pick) echo ' --version -V --board -b --as --variant --port -p --method -m --custom --from --force -f --explain --retry-errors --keep-order --help -h --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	scan) echo ' --serial -s --ignore -i --kind -k --ports-from --bluetooth --all --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
-	swd) echo ' --probe --frequency --target -t --unlock --address --all --no-reset --retry-errors --keep-order --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
+	swd) echo ' --probe --frequency --target -t --unlock --address --all --no-reset --no-algorithm --retry-errors --keep-order --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	uf2) echo ' --drive --device --raw --force --no-wait --family --base --retry-errors --keep-order --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	esac
 }

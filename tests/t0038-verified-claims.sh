@@ -19,10 +19,12 @@ test_expect_success USBSIM,JQ 'mpf-dfu: read back, or nothing claimed with --no-
 	test "$(claim out)" = "true	false	none"
 '
 
-test_expect_success USBSIM,JQ 'mpf-swd: read back' '
+test_expect_success USBSIM,JQ 'mpf-swd: a CRC-32 on the target, or read back with --no-algorithm' '
 	usbsim_devices "cmsisdap:serial=F4:target=stm32f405:time_scale=0.01" &&
 	head -c 4096 /dev/urandom >fw.bin &&
 	usbsim mpf-swd write fw.bin -o jsonl >out &&
+	test "$(claim out)" = "true	true	crc32" &&
+	usbsim mpf-swd --no-algorithm write fw.bin -o jsonl >out &&
 	test "$(claim out)" = "true	true	readback"
 '
 

@@ -380,9 +380,10 @@ static int f4_erase(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t ad
 	return f4_wait(a, t, 10000, "sector erase", addr, err);
 }
 
-static int f4_mass_erase(struct mpf_adiv5 *a, const struct mpf_target *t, struct mpf_buf *err)
+static int f4_mer(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t mer,
+		  struct mpf_buf *err)
 {
-	uint32_t cr = F4_CR_MER | F4_CR_PSIZE32 | (t->bank_size ? F4_CR_MER1 : 0);
+	uint32_t cr = mer | F4_CR_PSIZE32;
 	int rc;
 
 	mpf_adiv5_q_write32(a, F4_SR(t), F4_SR_ERR);
@@ -391,6 +392,18 @@ static int f4_mass_erase(struct mpf_adiv5 *a, const struct mpf_target *t, struct
 	if ((rc = mpf_adiv5_run(a, err)) < 0)
 		return rc;
 	return f4_wait(a, t, 33000, "mass erase", t->flash_base, err);
+}
+
+static int f4_mass_erase(struct mpf_adiv5 *a, const struct mpf_target *t, struct mpf_buf *err)
+{
+	return f4_mer(a, t, F4_CR_MER | (t->bank_size ? F4_CR_MER1 : 0), err);
+}
+
+/* MER erases bank 1 (all of a single-bank part), MER1 bank 2 (RM0090 3.9.8) */
+static int f4_bank_erase(struct mpf_adiv5 *a, const struct mpf_target *t, unsigned bank,
+			 struct mpf_buf *err)
+{
+	return f4_mer(a, t, bank ? F4_CR_MER1 : F4_CR_MER, err);
 }
 
 /* PSIZE x32: the 2.7-3.6 V range every MicroPython board runs in. */
@@ -424,7 +437,8 @@ static int f4_lock(struct mpf_adiv5 *a, const struct mpf_target *t, struct mpf_b
 const struct mpf_flash_driver mpf_flash_stm32f4 = {
 	.name = "stm32f4", .desc = "STM32F2/F4/F7 (sectors)",
 	.detect = f4_detect, .unlock = f4_unlock, .erase = f4_erase,
-	.mass_erase = f4_mass_erase, .program = f4_program, .lock = f4_lock,
+	.mass_erase = f4_mass_erase, .bank_erase = f4_bank_erase, .program = f4_program,
+	.lock = f4_lock,
 };
 
 /* ---- L4/G4 ---- */
@@ -764,20 +778,28 @@ static int h7_erase(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t ad
 	return h7_wait(a, bank, 10000, "sector erase", addr, err);	/* ~2 s per 128 KiB */
 }
 
+/* BER erases one bank (RM0433 4.3.10) */
+static int h7_bank_erase(struct mpf_adiv5 *a, const struct mpf_target *t, unsigned b,
+			 struct mpf_buf *err)
+{
+	uint32_t bank = t->regs + 0x100 * b;
+	int rc;
+
+	mpf_adiv5_q_write32(a, bank + H7_CCR, H7_SR_ERR);
+	mpf_adiv5_q_write32(a, bank + H7_CR, H7_CR_BER | H7_CR_PSIZE32);
+	mpf_adiv5_q_write32(a, bank + H7_CR, H7_CR_BER | H7_CR_PSIZE32 | H7_CR_START);
+	if ((rc = mpf_adiv5_run(a, err)) < 0)
+		return rc;
+	return h7_wait(a, bank, 40000, "bank erase", t->flash_base + b * t->bank_size, err);
+}
+
 static int h7_mass_erase(struct mpf_adiv5 *a, const struct mpf_target *t, struct mpf_buf *err)
 {
-	uint32_t b;
+	unsigned b;
 	int rc = MPF_OK;
 
-	for (b = 0; b < (t->bank_size ? 2u : 1u) && rc >= 0; b++) {
-		uint32_t bank = t->regs + 0x100 * b;
-
-		mpf_adiv5_q_write32(a, bank + H7_CCR, H7_SR_ERR);
-		mpf_adiv5_q_write32(a, bank + H7_CR, H7_CR_BER | H7_CR_PSIZE32);
-		mpf_adiv5_q_write32(a, bank + H7_CR, H7_CR_BER | H7_CR_PSIZE32 | H7_CR_START);
-		if ((rc = mpf_adiv5_run(a, err)) >= 0)
-			rc = h7_wait(a, bank, 40000, "bank erase", t->flash_base, err);
-	}
+	for (b = 0; b < (t->bank_size ? 2u : 1u) && rc >= 0; b++)
+		rc = h7_bank_erase(a, t, b, err);
 	return rc;
 }
 
@@ -818,7 +840,8 @@ static int h7_lock(struct mpf_adiv5 *a, const struct mpf_target *t, struct mpf_b
 const struct mpf_flash_driver mpf_flash_stm32h7 = {
 	.name = "stm32h7", .desc = "STM32H74x/75x/72x/73x (sectors)",
 	.detect = h7_detect, .unlock = h7_unlock, .erase = h7_erase,
-	.mass_erase = h7_mass_erase, .program = h7_program, .lock = h7_lock,
+	.mass_erase = h7_mass_erase, .bank_erase = h7_bank_erase, .program = h7_program,
+	.lock = h7_lock,
 };
 
 /* ---- F0/F1/F3: the FPEC (RM0008 3.3, RM0091 3.2, RM0316 4.2;

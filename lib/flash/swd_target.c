@@ -7,7 +7,9 @@
 #include <strings.h>
 
 #include "clock.h"
+#include "cortex_m.h"
 #include "err.h"
+#include "flash_algo.h"
 #include "log.h"
 #include "swd_target.h"
 
@@ -280,22 +282,71 @@ static int erase_ranges(struct mpf_adiv5 *a, const struct mpf_target *t, const s
 	return rc;
 }
 
+/* Bank k of t: [*start, *end); the whole flash is bank 0 of a single-bank part. */
+static unsigned bank_range(const struct mpf_target *t, unsigned k, uint64_t *start, uint64_t *end)
+{
+	uint32_t size = t->bank_size ? t->bank_size : t->flash_size;
+
+	*start = t->flash_base + (uint64_t)k * size;
+	*end = *start + size;
+	return t->bank_size ? 2 : 1;
+}
+
+/* 1 when a block touches every sector of bank k. */
+static int bank_touched(const struct mpf_target *t, const struct block *b, size_t n, unsigned k)
+{
+	uint64_t pos, end;
+	uint32_t s, size;
+	size_t i;
+
+	bank_range(t, k, &pos, &end);
+	for (; pos < end; pos = (uint64_t)s + size) {
+		mpf_target_sector(t, (uint32_t)pos, &s, &size);
+		for (i = 0; i < n && !(b[i].addr < (uint64_t)s + size && b[i].addr + b[i].len > s); i++)
+			;
+		if (i == n)
+			return 0;
+	}
+	return 1;
+}
+
+/* The largest unit that fits: a bank whose every sector the image touches
+ * is erased at once (where the controller can), in a fraction of the time
+ * its sectors one by one take. erased[k]: bank k is done. */
+static int erase_banks(struct mpf_adiv5 *a, const struct mpf_target *t, const struct block *b,
+		       size_t n, int *erased, struct mpf_buf *err)
+{
+	uint64_t start, end;
+	unsigned k, banks = bank_range(t, 0, &start, &end);
+	int rc = MPF_OK;
+
+	for (k = 0; k < banks && rc >= 0; k++)
+		if (t->drv->bank_erase && bank_touched(t, b, n, k) && (rc = stopped(err)) >= 0) {
+			rc = t->drv->bank_erase(a, t, k, err);
+			erased[k] = rc >= 0;
+		}
+	return rc;
+}
+
 static int erase_blocks(struct mpf_adiv5 *a, const struct mpf_target *t, const struct block *b,
 			size_t n, mpf_flash_progress_fn fn, void *ctx, struct mpf_buf *err)
 {
 	uint64_t erased_to = 0, total = 0, done = 0;
 	uint32_t start, size;
 	size_t i;
-	int rc = MPF_OK;
+	int erased[2] = { 0, 0 }, rc;
 
 	for (i = 0; i < n; i++)
 		total += b[i].len;
+	report(fn, ctx, "erase", 0, total);
+	rc = erase_banks(a, t, b, n, erased, err);
 	for (i = 0; i < n && rc >= 0; i++) {
 		uint64_t pos = b[i].addr, end = (uint64_t)b[i].addr + b[i].len;
 
 		while (pos < end && rc >= 0 && (rc = stopped(err)) >= 0) {
 			mpf_target_sector(t, (uint32_t)pos, &start, &size);
-			if ((uint64_t)start + size > erased_to) {
+			if ((uint64_t)start + size > erased_to &&
+			    !erased[t->bank_size && start - t->flash_base >= t->bank_size]) {
 				report(fn, ctx, "erase", done, total);
 				rc = t->drv->erase(a, t, start, err);
 				erased_to = (uint64_t)start + size;
@@ -334,24 +385,69 @@ static int mpf_flash_verify(struct mpf_adiv5 *a, uint32_t addr, const uint8_t *d
 	return rc;
 }
 
-int mpf_flash_write_image(struct mpf_adiv5 *a, const struct mpf_target *t,
-			  const struct mpf_image *img, mpf_flash_progress_fn fn, void *ctx,
-			  struct mpf_buf *err)
+/* Program and verify through our routine in target RAM: CRC-32 on the
+ * target against the host's, nothing read back (doc/protocols.md section 5.7). */
+static int algo_write(struct mpf_adiv5 *a, const struct mpf_target *t,
+		      const struct mpf_algo_image *img, const struct block *b, size_t n,
+		      mpf_flash_progress_fn fn, void *ctx, struct mpf_buf *err)
 {
+	struct mpf_algo g;
+	size_t i;
+	int rc = mpf_algo_start(&g, a, t, img, err);
+
+	for (i = 0; i < n && rc >= 0; i++)
+		rc = mpf_algo_program(&g, b[i].addr, b[i].data, b[i].len, fn, ctx, err);
+	for (i = 0; i < n && rc >= 0; i++) {
+		report(fn, ctx, "verify", 0, b[i].len);
+		if ((rc = mpf_algo_verify(&g, b[i].addr, b[i].data, b[i].len, err)) >= 0)
+			report(fn, ctx, "verify", b[i].len, b[i].len);
+	}
+	if (rc >= 0)
+		return mpf_algo_stop(&g, err);
+	/* After a failure one write halts the core wherever it is: no
+	 * half-loaded or stray routine runs. Not when the probe's link is
+	 * what failed: nothing more goes through it. */
+	if (rc != MPF_ERR_IO && rc != MPF_ERR_NODEV)
+		mpf_adiv5_write32(a, CM_DHCSR, DHCSR_KEY | DHCSR_C_DEBUGEN | DHCSR_C_HALT, NULL);
+	return rc;
+}
+
+static int host_write(struct mpf_adiv5 *a, const struct mpf_target *t, const struct block *b,
+		      size_t n, mpf_flash_progress_fn fn, void *ctx, struct mpf_buf *err)
+{
+	size_t i;
+	int rc = MPF_OK;
+
+	for (i = 0; i < n && rc >= 0; i++)
+		rc = program(a, t, b[i].addr, b[i].data, b[i].len, fn, ctx, err);
+	return rc;
+}
+
+int mpf_flash_write_image(struct mpf_adiv5 *a, const struct mpf_target *t,
+			  const struct mpf_image *img, struct mpf_flash_how *how,
+			  mpf_flash_progress_fn fn, void *ctx, struct mpf_buf *err)
+{
+	const struct mpf_algo_image *alg = how && how->host_only ? NULL : mpf_algo_find(t);
 	struct block *b;
 	size_t n = make_blocks(t, img, &b), i;
 	int rc = n ? MPF_OK : mpf_errf(err, MPF_ERR_ARG, "nothing to write");
 
+	if (how)
+		how->algorithm = alg != NULL;
 	for (i = 0; i < n && rc >= 0; i++)
 		rc = check_range(t, b[i].addr, b[i].len, err);
 	if (rc >= 0)
 		rc = t->drv->unlock(a, t, err);
 	if (rc >= 0)
 		rc = (t->drv->erase_range ? erase_ranges : erase_blocks)(a, t, b, n, fn, ctx, err);
-	for (i = 0; i < n && rc >= 0; i++)
-		rc = program(a, t, b[i].addr, b[i].data, b[i].len, fn, ctx, err);
+	if (rc >= 0 && alg)
+		rc = algo_write(a, t, alg, b, n, fn, ctx, err);
+	else if (rc >= 0)
+		rc = host_write(a, t, b, n, fn, ctx, err);
 	t->drv->lock(a, t, NULL);
-	for (i = 0; i < n && rc >= 0; i++)
+	/* read back once the part reads its flash again (the RP2040's
+	 * lock puts the flash back in XIP mode) */
+	for (i = 0; i < n && rc >= 0 && !alg; i++)
 		rc = mpf_flash_verify(a, b[i].addr, b[i].data, b[i].len, fn, ctx, err);
 	for (i = 0; i < n; i++)
 		free(b[i].data);
@@ -360,13 +456,13 @@ int mpf_flash_write_image(struct mpf_adiv5 *a, const struct mpf_target *t,
 }
 
 int mpf_flash_write(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t addr,
-		    const uint8_t *data, size_t len, mpf_flash_progress_fn fn, void *ctx,
-		    struct mpf_buf *err)
+		    const uint8_t *data, size_t len, struct mpf_flash_how *how,
+		    mpf_flash_progress_fn fn, void *ctx, struct mpf_buf *err)
 {
 	struct mpf_image_seg seg = { addr, (uint8_t *)data, len };
 	struct mpf_image img = { .seg = &seg, .n = 1, .format = "bin" };
 
-	return mpf_flash_write_image(a, t, &img, fn, ctx, err);
+	return mpf_flash_write_image(a, t, &img, how, fn, ctx, err);
 }
 
 int mpf_mem_read(struct mpf_adiv5 *a, uint32_t addr, uint8_t *out, size_t len,

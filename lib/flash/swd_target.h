@@ -47,6 +47,10 @@ struct mpf_flash_driver {
 	 * part then erases by its largest blocks that fit) */
 	int (*erase_range)(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t addr,
 			   uint32_t len, struct mpf_buf *err);
+	/* erase bank 0 or 1 of the main flash (0 alone: all of it when
+	 * bank_size is 0), nothing else; NULL: by sectors only */
+	int (*bank_erase)(struct mpf_adiv5 *a, const struct mpf_target *t, unsigned bank,
+			  struct mpf_buf *err);
 	/* words into erased flash at addr; n a multiple of unit/4 */
 	int (*program)(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t addr,
 		       uint32_t *words, uint32_t n, struct mpf_buf *err);
@@ -76,16 +80,25 @@ int mpf_target_matches_cpu(const struct mpf_target *t, const char *cpu);
 /* Progress of long operations: phase "erase", "write", "verify". */
 typedef void (*mpf_flash_progress_fn)(void *ctx, const char *phase, uint64_t done, uint64_t total);
 
-/* Erase the touched sectors, program, verify by read-back. data is
- * padded with 0xFF to the programming unit. */
+/* How a write is done: asked for by the caller, told back. */
+struct mpf_flash_how {
+	int host_only;		/* in: program and verify from the host */
+	int algorithm;		/* out: our routine in target RAM programmed and
+				 * verified (CRC-32 on the target) */
+};
+
+/* Erase the touched sectors, program, verify: through our routine in
+ * target RAM where the family has one and RAM holds it (flash_algo.h),
+ * else from the host with a read-back. data is padded with 0xFF to the
+ * programming unit. how may be NULL. */
 int mpf_flash_write(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t addr,
-		    const uint8_t *data, size_t len, mpf_flash_progress_fn fn, void *ctx,
-		    struct mpf_buf *err);
+		    const uint8_t *data, size_t len, struct mpf_flash_how *how,
+		    mpf_flash_progress_fn fn, void *ctx, struct mpf_buf *err);
 /* The same for every segment of an image: the sectors touched by any
  * segment are erased once, before anything is programmed. */
 int mpf_flash_write_image(struct mpf_adiv5 *a, const struct mpf_target *t,
-			  const struct mpf_image *img, mpf_flash_progress_fn fn, void *ctx,
-			  struct mpf_buf *err);
+			  const struct mpf_image *img, struct mpf_flash_how *how,
+			  mpf_flash_progress_fn fn, void *ctx, struct mpf_buf *err);
 /* Erase [addr, addr+len) rounded out to whole sectors. */
 int mpf_flash_erase(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t addr,
 		    size_t len, mpf_flash_progress_fn fn, void *ctx, struct mpf_buf *err);

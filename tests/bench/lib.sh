@@ -51,3 +51,17 @@ hold_pty() {
 	sleep 100000 <>"$1" &
 	pids="$pids $!"
 }
+
+# usbsim_bench NAME: the libusb simulator for an SWD benchmark: sets lib
+# (its folder) and tmp (a scratch directory holding the simulated flash and
+# the trace), or says NAME is skipped and exits when it is not built.
+usbsim_bench() {
+	lib=$MPF_BUILD/sim/libusb
+	if ! [ -e "$lib/libusb-1.0.so.0" ]; then
+		echo "$1: skipped (the libusb simulator is not built)"
+		exit 0
+	fi
+	bench_tmp tmp
+	export MPF_USBSIM_STATE=$tmp/state MPF_USBSIM_LOG=$tmp/log
+	mkdir -p "$MPF_USBSIM_STATE"
+}

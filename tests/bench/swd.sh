@@ -11,14 +11,7 @@
 # only data movement is counted; the minimum a packet size allows is the
 # image carried in full DAP_TransferBlock packets, out and back (verify).
 . "$MPF_SRC/tests/bench/lib.sh"
-lib=$MPF_BUILD/sim/libusb
-if ! [ -e "$lib/libusb-1.0.so.0" ]; then
-	echo "swd: skipped (the libusb simulator is not built)"
-	exit 0
-fi
-bench_tmp tmp
-export MPF_USBSIM_STATE=$tmp/state MPF_USBSIM_LOG=$tmp/log
-mkdir -p "$MPF_USBSIM_STATE"
+usbsim_bench swd
 kib=256
 head -c $((kib * 1024)) /dev/urandom >"$tmp/fw.bin"
 

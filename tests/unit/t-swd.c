@@ -6,6 +6,7 @@
 #include "cortex_m.h"
 #include "dapsim-io.h"
 #include "elf.h"
+#include "flash_algo.h"
 #include "nrf52.h"
 #include "swd.h"
 #include "test-lib.h"
@@ -181,7 +182,7 @@ static void flash_roundtrip(const char *model, const char *name, uint32_t base, 
 	if (!check_int(rc, ==, 0))
 		return;
 	check_str(swd.t.name, name);
-	rc = mpf_flash_write(&swd.a, &swd.t, base, img, len, NULL, NULL, &err);
+	rc = mpf_flash_write(&swd.a, &swd.t, base, img, len, NULL, NULL, NULL, &err);
 	if (!check_int(rc, ==, 0))
 		test_msg("%s", mpf_buf_str(&err));
 	rc = dapsim_peek(tgt, base, back, len);
@@ -219,6 +220,82 @@ static void t_h743(void)
 	flash_roundtrip("stm32h743", "STM32H74x/75x", 0x080FF000, 9000, 2);
 	check_int(swd.a.wrap, ==, 0x400);
 	check_int(swd.t.bank_size, ==, 1024 * 1024);
+}
+
+static uint8_t *random_image(size_t len)
+{
+	uint8_t *img = malloc(len);
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		img[i] = (uint8_t)(rand() >> 7);
+	return img;
+}
+
+/* Our routine programs and CRC-checks; a part whose RAM cannot hold it
+ * and two 1 KiB buffers is programmed from the host. */
+static void t_algo_ram(void)
+{
+	struct mpf_flash_how how = { 0 };
+	uint8_t *img = random_image(20000), back[20000];
+	uint32_t ram;
+	int rc;
+
+	if (!check_int(attach("stm32f405", 512, 4, 1), ==, 0))
+		goto out;
+	check(mpf_algo_find(&swd.t) != NULL);
+	rc = mpf_flash_write(&swd.a, &swd.t, 0x08008000, img, 20000, &how, NULL, NULL, &err);
+	check_int(rc, ==, 0);
+	check_int(how.algorithm, ==, 1);
+	ram = swd.t.ram_size;
+	swd.t.ram_size = 3 * 1024;	/* a routine, its mailbox, table and stack, one buffer */
+	check(mpf_algo_find(&swd.t) == NULL);
+	img[0] ^= 0xFF;
+	rc = mpf_flash_write(&swd.a, &swd.t, 0x08008000, img, 20000, &how, NULL, NULL, &err);
+	check_int(rc, ==, 0);
+	check_int(how.algorithm, ==, 0);
+	dapsim_peek(tgt, 0x08008000, back, 20000);
+	check_mem(img, back, 20000);
+	swd.t.ram_size = ram;
+	how.host_only = 1;	/* --no-algorithm */
+	img[1] ^= 0xFF;
+	rc = mpf_flash_write(&swd.a, &swd.t, 0x08008000, img, 20000, &how, NULL, NULL, &err);
+	check_int(rc, ==, 0);
+	check_int(how.algorithm, ==, 0);
+	check_int(dapsim_counts(tgt)->violations, ==, 0);
+out:
+	free(img);
+}
+
+/* One word of the loaded routine's CRC table corrupted on the target: the
+ * verify must fail, naming both CRCs. */
+static void t_algo_corrupt(void)
+{
+	struct mpf_algo g;
+	const struct mpf_algo_image *alg;
+	uint8_t *img = random_image(4096), bad[4];
+	int rc;
+
+	if (!check_int(attach("nrf52840", 512, 4, 1), ==, 0) ||
+	    !check((alg = mpf_algo_find(&swd.t)) != NULL))
+		goto out;
+	check_int(mpf_flash_erase(&swd.a, &swd.t, 0x2000, 4096, NULL, NULL, &err), ==, 0);
+	rc = mpf_algo_start(&g, &swd.a, &swd.t, alg, &err);
+	check_int(rc, ==, 0);
+	check_int(mpf_algo_program(&g, 0x2000, img, 4096, NULL, NULL, &err), ==, 0);
+	check_int(mpf_algo_verify(&g, 0x2000, img, 4096, &err), ==, 0);
+	/* the table follows the mailbox; its entry 0x80 flipped */
+	dapsim_peek(tgt, g.ctl + 64 + 0x80 * 4, bad, 4);
+	bad[0] ^= 1;
+	dapsim_poke(tgt, g.ctl + 64 + 0x80 * 4, bad, 4);
+	mpf_buf_reset(&err);
+	rc = mpf_algo_verify(&g, 0x2000, img, 4096, &err);
+	check_int(rc, ==, MPF_ERR_MISMATCH);
+	check(strstr(mpf_buf_str(&err), "CRC-32") != NULL);
+	check_int(mpf_algo_stop(&g, &err), ==, 0);
+	check(dapsim_halted(tgt));
+out:
+	free(img);
 }
 
 static void t_cpu_match(void)
@@ -331,7 +408,7 @@ static void t_rp2040(void)
 	check_uint(swd.t.flash_size, ==, 0x200000u);
 	for (i = 0; i < sizeof(data); i++)
 		data[i] = (uint8_t)(i * 7 + 3);
-	rc = mpf_flash_write(&swd.a, &swd.t, 0x10001000, data, sizeof(data), NULL, NULL, &err);
+	rc = mpf_flash_write(&swd.a, &swd.t, 0x10001000, data, sizeof(data), NULL, NULL, NULL, &err);
 	check_int(rc, ==, 0);
 	check_int(dapsim_peek(tgt, 0x10001000, back, sizeof(back)), ==, 0);
 	check(!memcmp(data, back, sizeof(data)));
@@ -359,6 +436,8 @@ int main(void)
 	TEST(t_l476(), "STM32L476: bank 2 pages, double words, verify");
 	TEST(t_nrf52840(), "nRF52840: NVMC pages and words, verify");
 	TEST(t_h743(), "STM32H743: two banks, 256-bit flash words, 1 KiB TAR window, verify");
+	TEST(t_algo_ram(), "our routine in RAM programs; too little RAM or --no-algorithm: the host");
+	TEST(t_algo_corrupt(), "a corrupted CRC table of the loaded routine fails the verify");
 	TEST(t_cpu_match(), "target matches the record's cpu by part prefix");
 	TEST(t_wrong_key(), "a wrong flash key locks the controller until reset");
 	TEST(t_nrf_protect(), "protected nRF52: refused without --unlock, erased with it");

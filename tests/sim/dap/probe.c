@@ -312,7 +312,7 @@ static size_t command(struct dapsim_probe *p, const uint8_t *q, size_t len, uint
 {
 	p->commands++;
 	memset(r, 0, p->packet_size);
-	dapsim_run(p->target, now(p), 200000);
+	dapsim_run(p->target, now(p), DAPSIM_SLICE);
 	if (!len) {
 		violation(p, "empty command packet");
 		r[0] = 0xFF;

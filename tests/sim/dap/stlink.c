@@ -513,7 +513,7 @@ static size_t debug_cmd(struct dapsim_stlink *s, const uint8_t *c, const uint8_t
 static size_t run_cmd(struct dapsim_stlink *s, const uint8_t *c, const uint8_t *data, uint8_t *r)
 {
 	s->commands++;
-	dapsim_run(s->t, now(s), 200000);
+	dapsim_run(s->t, now(s), DAPSIM_SLICE);
 	if (!dapsim_stlink_has(s, c[0], c[1])) {
 		violation(s, "command 0x%02x 0x%02x is not in firmware V%dJ%d", c[0], c[1],
 			  s->version, s->jtag);

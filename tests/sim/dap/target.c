@@ -58,12 +58,16 @@ struct chip {
 	int nrf53;			/* nRF5340 application core: FICR at 0x00FF0000,
 					 * pages erased by a word of ones, no CTRL-AP
 					 * at AP 1 (the network core's AHB-AP) */
+	/* the CRC calculation unit and the RCC register and bit that clock it
+	 * (RM0090 4 and 7.3.10, RM0433 21 and 8.7.43); 0: none modelled */
+	uint32_t crc, crc_enr, crc_bit;
 };
 
 static const struct chip chips[] = {
 	{ "stm32f405", CTL_F4, 0x2BA01477, 0x410FC241, 0x24770011, 0x10076413,
 	  0x08000000, 0x100000, 0, 0x20000000, 0x20000, 0x10000000, 0x10000,
-	  0x1FFF0000, 0x10000, 0x40023C00, 0xE0042000, .wrap = 0x1000 },
+	  0x1FFF0000, 0x10000, 0x40023C00, 0xE0042000, .wrap = 0x1000,
+	  .crc = 0x40023000, .crc_enr = 0x40023830, .crc_bit = 1u << 12 },
 	{ "stm32l476", CTL_L4, 0x2BA01477, 0x410FC241, 0x24770011, 0x10076415,
 	  0x08000000, 0x100000, 2048, 0x20000000, 0x18000, 0x10000000, 0x8000,
 	  0x1FFF0000, 0x10000, 0x40022000, 0xE0042000, .wrap = 0x1000 },
@@ -86,7 +90,8 @@ static const struct chip chips[] = {
 	 * AXI SRAM as the main RAM, DTCM as the second */
 	{ "stm32h743", CTL_H7, 0x6BA02477, 0x411FC271, 0x84770001, 0x10036450,
 	  0x08000000, 0x200000, 0x20000, 0x24000000, 0x80000, 0x20000000, 0x20000,
-	  0x1FF1E000, 0x1000, 0x52002000, 0x5C001000, .wrap = 0x400 },
+	  0x1FF1E000, 0x1000, 0x52002000, 0x5C001000, .wrap = 0x400,
+	  .crc = 0x58024C00, .crc_enr = 0x580244E0, .crc_bit = 1u << 19 },
 	/* STM32G071RB (NUCLEO-G071RB): the L4 controller behind a Cortex-M0+,
 	 * DBGMCU on the APB (RM0444) */
 	{ "stm32g071", CTL_L4, 0x0BC11477, 0x410CC601, 0x04770031, 0x10006460,
@@ -242,6 +247,9 @@ struct dapsim_target {
 	uint32_t apb_tar;		/* H5: TAR of the debug APB-AP */
 	int own_mem;			/* flash and uicr are ours to free */
 	int swd_off;			/* the application turns the SWD pins into GPIOs */
+	uint32_t crc_dr;		/* the CRC unit's register */
+	uint32_t cpu_corrupt;		/* flash byte the core programs with bit 0
+					 * flipped (a wrong routine), 0 none */
 	uint64_t eraseall_until;
 	uint32_t ctrl_reset;
 	/* multidrop (ADIv5.2 B4.3.4, B5.3.4): dormant until the selection
@@ -407,6 +415,7 @@ struct dapsim_target *dapsim_target_new(const char *model)
 	t->c = c;
 	t->flash = malloc(c->flash_size);
 	memset(t->flash, dapsim_flash_erased(t), c->flash_size);
+	t->crc_dr = 0xFFFFFFFFu;
 	t->ram = calloc(1, c->ram_size);
 	t->ram2 = c->ram2_size ? calloc(1, c->ram2_size) : NULL;
 	t->info = calloc(1, c->info_size);
@@ -1458,10 +1467,45 @@ static int scs_write(struct dapsim_target *t, uint32_t addr, uint32_t v)
 	return 0;
 }
 
+/* The CRC unit at its reset values (CRC-32 polynomial 0x04C11DB7, initial
+ * value all ones, words in as they are, most significant bit first, no
+ * reversal): DR +0 takes a word and reads the result, IDR +4 is scratch,
+ * CR +8 bit 0 resets DR. Unclocked (its RCC bit clear) it does nothing.
+ * 0 when addr is not the unit's. */
+static int crc_unit(struct dapsim_target *t, uint32_t addr, uint32_t *rd, uint32_t wv)
+{
+	uint32_t off = addr - t->c->crc, *en;
+	int k;
+
+	if (!t->c->crc || off > 0x08)
+		return 0;
+	en = scratch(t, t->c->crc_enr, 0);
+	if (!en || !(*en & t->c->crc_bit)) {
+		if (rd)
+			*rd = 0;
+		return 1;
+	}
+	if (off == 0x00 && rd) {
+		*rd = t->crc_dr;
+	} else if (off == 0x00) {
+		t->crc_dr ^= wv;
+		for (k = 0; k < 32; k++)
+			t->crc_dr = t->crc_dr & 0x80000000u ? t->crc_dr << 1 ^ 0x04C11DB7u
+							     : t->crc_dr << 1;
+	} else if (off == 0x08 && !rd && (wv & 1)) {
+		t->crc_dr = 0xFFFFFFFFu;
+	} else {
+		return 0;	/* IDR: plain scratch */
+	}
+	return 1;
+}
+
 static int periph_read(struct dapsim_target *t, uint32_t addr, uint32_t *v)
 {
 	uint32_t *s;
 
+	if (crc_unit(t, addr, v, 0))
+		return 0;
 	if (addr >= t->c->regs && addr < t->c->regs + 0x1000)
 		return flashctl_read(t, addr - t->c->regs, v);
 	if (addr >= 0xE0000000u && addr < 0xE0100000u)
@@ -1480,6 +1524,8 @@ static int periph_write(struct dapsim_target *t, uint32_t addr, uint32_t v)
 {
 	uint32_t *s;
 
+	if (crc_unit(t, addr, NULL, v))
+		return 0;
 	if (addr >= t->c->regs && addr < t->c->regs + 0x1000)
 		return flashctl_write(t, addr - t->c->regs, v);
 	if ((addr >= 0xE0000000u && addr < 0xE0100000u) ||
@@ -1635,6 +1681,11 @@ void dapsim_set_nreset(struct dapsim_target *t, int level)
 		t->reset_st = 1;
 	}
 	t->nreset = level;
+}
+
+void dapsim_target_cpu_corrupt(struct dapsim_target *t, uint32_t addr)
+{
+	t->cpu_corrupt = addr;
 }
 
 void dapsim_target_swd_off(struct dapsim_target *t)
@@ -1929,13 +1980,24 @@ static int cpu_read(void *ctx, uint32_t addr, int size, uint32_t *v)
 		      : t->c->ctl == CTL_L0 ? off == 0x18
 		      : off == (t->c->ctl == CTL_F4 ? 0x0Cu : 0x10u));
 
-	if (status && busy(t))
-		t->now = t->busy_until < t->run_limit ? t->busy_until : t->run_limit;
+	if (status && busy(t)) {
+		/* the H7 banks keep their own busy time */
+		uint64_t end = t->busy_until;
+
+		end = t->h7[0].busy_until > end ? t->h7[0].busy_until : end;
+		end = t->h7[1].busy_until > end ? t->h7[1].busy_until : end;
+		t->now = end < t->run_limit ? end : t->run_limit;
+	}
 	return dapsim_bus_read(ctx, addr, size, v);
 }
 
 static int cpu_write(void *ctx, uint32_t addr, int size, uint32_t v)
 {
+	struct dapsim_target *t = ctx;
+	uint32_t k = t->cpu_corrupt;
+
+	if (k && in_flash(t, addr) && k >= addr && k - addr < (uint32_t)size)
+		v ^= 1u << (8 * (k & 3));
 	return dapsim_bus_write(ctx, addr, size, v);
 }
 
@@ -1957,6 +2019,9 @@ void dapsim_run(struct dapsim_target *t, uint64_t now_us, unsigned max)
 	t->cpu.write = cpu_write;
 	t->cpu.native = t->rp2 ? cpu_native : NULL;
 	t->cpu.ctx = t;
+	t->cpu.ram = t->ram;
+	t->cpu.ram_base = t->c->ram_base;
+	t->cpu.ram_size = t->c->ram_size;
 	t->run_limit = now_us;
 	/* the core keeps real time as far as max instructions allow; an
 	 * interpreter slower than the part loses the rest of the slice */

@@ -61,6 +61,10 @@ void dapsim_target_swap_banks(struct dapsim_target *t);
  * the first access to the flash controller. */
 void dapsim_target_cpu2_pes(struct dapsim_target *t, uint64_t us);
 
+/* A wrong flash routine: what the core (not the debugger) programs into
+ * the flash byte at addr has bit 0 flipped. */
+void dapsim_target_cpu_corrupt(struct dapsim_target *t, uint32_t addr);
+
 /* The application reconfigures the SWD pins (a "bricked" board): the
  * debug port only answers under reset or with the core halted. */
 void dapsim_target_swd_off(struct dapsim_target *t);
@@ -79,6 +83,9 @@ int dapsim_transfer(struct dapsim_target *t, uint8_t req, uint32_t *data, uint64
  * most max instructions: the probe gives it a large slice per command and
  * every transaction a small one, so the core keeps up with the host
  * without one transfer costing milliseconds of real time. */
+#define DAPSIM_SLICE 2000000	/* per command: 20 ms of the core, the most a
+				 * host polling every millisecond on a busy
+				 * machine leaves between two commands */
 void dapsim_run(struct dapsim_target *t, uint64_t now_us, unsigned max);
 
 /* The bus as the MEM-AP sees it: 0 ok, -1 bus fault, 1 stall. size 1, 2, 4;

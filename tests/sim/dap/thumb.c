@@ -1,5 +1,6 @@
 /* thumb.c - the Thumb subset interpreter (ARMv7-M ARM, A5/A7 encodings). */
 #include <stdio.h>
+#include <string.h>
 
 #include "thumb.h"
 
@@ -83,13 +84,40 @@ static int bus(struct thumb_cpu *c, int rc, const char *doing, uint32_t addr)
 	return OK;
 }
 
+/* RAM the target handed over for direct access (a plain memory: no side
+ * effects, never busy), or NULL. */
+static uint8_t *fast(const struct thumb_cpu *c, uint32_t addr, int size)
+{
+	if (!c->ram || (addr & (size - 1)) || addr - c->ram_base > c->ram_size - 4)
+		return NULL;
+	return c->ram + (addr - c->ram_base);
+}
+
+/* Before the first access through the bus in an instruction (the only
+ * kind that can stall, and none has changed a register yet but the PC):
+ * the registers to go back to if it stalls. */
+static void snapshot(struct thumb_cpu *c)
+{
+	if (!c->saved) {
+		memcpy(c->save, c->regs, sizeof(c->save));
+		c->saved = 1;
+	}
+}
+
 static int load(struct thumb_cpu *c, uint32_t addr, int size, int sign, uint32_t *v)
 {
-	int rc = bus(c, c->read(c->ctx, addr, size, v), "reading", addr);
+	uint8_t *p = fast(c, addr, size);
+	int rc;
 
-	if (rc != OK)
-		return rc;
-	*v >>= 8 * (addr & 3);
+	if (p) {
+		*v = size == 1 ? p[0] : size == 2 ? (uint32_t)(p[0] | p[1] << 8)
+			: p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+	} else {
+		snapshot(c);
+		if ((rc = bus(c, c->read(c->ctx, addr, size, v), "reading", addr)) != OK)
+			return rc;
+		*v >>= 8 * (addr & 3);
+	}
 	if (size < 4)
 		*v &= (1u << (8 * size)) - 1;
 	if (sign && size < 4 && (*v & (1u << (8 * size - 1))))
@@ -99,9 +127,17 @@ static int load(struct thumb_cpu *c, uint32_t addr, int size, int sign, uint32_t
 
 static int store(struct thumb_cpu *c, uint32_t addr, int size, uint32_t v)
 {
-	int rc = c->write(c->ctx, addr, size, v << (8 * (addr & 3)));
+	uint8_t *p = fast(c, addr, size);
+	int rc, i;
 
 	c->stored = 1;
+	if (p) {
+		for (i = 0; i < size; i++)
+			p[i] = (uint8_t)(v >> (8 * i));
+		return OK;
+	}
+	snapshot(c);
+	rc = c->write(c->ctx, addr, size, v << (8 * (addr & 3)));
 	return bus(c, rc, "writing", addr);
 }
 
@@ -368,6 +404,21 @@ static int alu(struct thumb_cpu *c, uint32_t *r, uint32_t op, uint32_t m, int ca
 	return OK;
 }
 
+static int divide(uint32_t *r, uint32_t op)
+{
+	uint32_t n = r[(op >> 16) & 15], m = r[op & 15], *d = &r[(op >> 8) & 15];
+
+	if (!m)
+		*d = 0;
+	else if (op & 0x00200000u)		/* UDIV */
+		*d = n / m;
+	else if (n == 0x80000000u && m == 0xFFFFFFFFu)
+		*d = n;				/* the one overflow: INT_MIN / -1 */
+	else
+		*d = (uint32_t)((int32_t)n / (int32_t)m);
+	return OK;
+}
+
 static int exec32(struct thumb_cpu *c, uint32_t *r, uint32_t op, uint32_t pc)
 {
 	unsigned rn = (op >> 16) & 15, rt = (op >> 12) & 15;
@@ -375,6 +426,12 @@ static int exec32(struct thumb_cpu *c, uint32_t *r, uint32_t op, uint32_t pc)
 
 	if ((op & 0xFFF0FFF0u) == 0xF3B08F40u)	/* DSB/DMB/ISB */
 		return OK;
+	if ((op & 0xFFD0F0F0u) == 0xFB90F0F0u)	/* UDIV/SDIV (a divisor of 0 gives 0) */
+		return divide(r, op);
+	if ((op & 0xFFF0F0F0u) == 0xFB00F000u) {	/* MUL.W */
+		r[(op >> 8) & 15] = r[rn] * r[op & 15];
+		return OK;
+	}
 	if ((op & 0xFE400000u) == 0xE8000000u && ((op >> 23) & 3) == 1) {	/* LDMIA/STMIA.W */
 		unsigned list = op & 0xFFFF, w = (op >> 21) & 1, l = (op >> 20) & 1;
 		uint32_t base = r[rn];
@@ -490,8 +547,8 @@ int thumb_step(struct thumb_cpu *c, uint32_t *regs, unsigned max, uint64_t *now_
 	unsigned i;
 
 	for (i = 0; i < max && c->running && *now_us < limit_us; i++) {
-		uint32_t pc = regs[PC], hw, hw2 = 0, save[17];
-		int wide, rc, exec = 1, k;
+		uint32_t pc = regs[PC], hw, hw2 = 0;
+		int wide, rc, exec = 1;
 
 		if (++c->sub == 100) {
 			c->sub = 0;
@@ -499,6 +556,8 @@ int thumb_step(struct thumb_cpu *c, uint32_t *regs, unsigned max, uint64_t *now_
 		}
 		if (c->native && c->native(c->ctx, regs, now_us, limit_us))
 			continue;
+		c->regs = regs;
+		c->saved = 0;
 		if (load(c, pc, 2, 0, &hw) != OK)
 			goto fault;
 		wide = (hw >> 11) >= 0x1D;
@@ -506,20 +565,21 @@ int thumb_step(struct thumb_cpu *c, uint32_t *regs, unsigned max, uint64_t *now_
 			goto fault;
 		if (c->it && (hw & 0xFF00) != 0xBF00)
 			exec = cond_pass(regs, c->it >> 4);
-		for (k = 0; k < 17; k++)
-			save[k] = regs[k];
 		regs[PC] = pc + (wide ? 4 : 2);
 		rc = !exec ? OK : wide ? exec32(c, regs, hw << 16 | hw2, pc) : exec16(c, regs, (uint16_t)hw, pc);
 		if (rc == STALL) {	/* the bus held the access: try again later */
-			for (k = 0; k < 17; k++)
-				regs[k] = save[k];
+			memcpy(regs, c->save, sizeof(c->save));
+			regs[PC] = pc;
 			(*now_us)++;
 			continue;
 		}
 		if (c->it && (hw & 0xFF00) != 0xBF00)
 			it_advance(c);	/* an IT itself applies from the next instruction */
 		if (rc == OK && regs[PC] < pc) {	/* a backward branch */
-			if (regs[PC] == c->loop_pc && !c->stored) {
+			/* the same registers as the last time round: a loop
+			 * computing something (a CRC) changes them each time */
+			if (regs[PC] == c->loop_pc && !c->stored &&
+			    !memcmp(c->loop_regs, regs, sizeof(c->loop_regs))) {
 				if (++c->loop_count > 64) {
 					/* waiting for the host to fill the FIFO:
 					 * the core idles to the end of its slice */
@@ -530,6 +590,7 @@ int thumb_step(struct thumb_cpu *c, uint32_t *regs, unsigned max, uint64_t *now_
 			} else {
 				c->loop_pc = regs[PC];
 				c->loop_count = 0;
+				memcpy(c->loop_regs, regs, sizeof(c->loop_regs));
 			}
 			c->stored = 0;
 		}

@@ -21,9 +21,18 @@ struct thumb_cpu {
 	/* code run natively (a boot ROM's functions): 1 when the core at
 	 * regs[15] was handled, 0 to interpret it; may be NULL */
 	int (*native)(void *ctx, uint32_t *regs, uint64_t *now_us, uint64_t limit_us);
+	/* plain RAM read and written directly, not through read/write
+	 * (the interpreter's speed is the simulated core's) */
+	uint8_t *ram;
+	uint32_t ram_base, ram_size;
+	/* the registers as the current instruction found them, taken before
+	 * its first bus access (saved): put back when that access stalls */
+	uint32_t *regs, save[17];
+	int saved;
 	/* idle detection: a backward branch taken again and again with no
-	 * store in between is a loop waiting for the host */
-	uint32_t loop_pc;
+	 * store in between and the same registers is a loop waiting for the
+	 * host */
+	uint32_t loop_pc, loop_regs[13];
 	unsigned loop_count;
 	int stored;
 	const char *why;

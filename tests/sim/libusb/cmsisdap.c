@@ -26,6 +26,8 @@
  *   c2_pes=MS         STM32WB: CPU2 holds flash operations (PESD) for MS ms
  *   unplug_after=N    the probe drops off the bus after its Nth command
  *   execute=0         firmware without DAP_ExecuteCommands (replies 0xFF)
+ *   cpu_corrupt=ADDR  a wrong flash routine: the flash byte at ADDR, when the
+ *                     core programs it (not the debugger), gets bit 0 flipped
  *   swd_off=1         the application turns the SWD pins into GPIOs: the
  *                     target answers only under reset (connect under reset)
  * Flash (and UICR) persist in $MPF_USBSIM_STATE as MODEL-SERIAL.flash/.uicr.
@@ -63,7 +65,7 @@ struct dap {
 
 static const char *const keys[] = {
 	"serial", "target", "packet_size", "packet_count", "time_scale", "protect",
-	"unplug_after", "swd_off", "execute", "swap_bank", "c2_pes",
+	"unplug_after", "swd_off", "execute", "swap_bank", "c2_pes", "cpu_corrupt",
 	NULL,
 };
 

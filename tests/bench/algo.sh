@@ -1,0 +1,91 @@
+# algo.sh - mpf-swd through its flash routines in target RAM against its
+# host-driven path and openocd's `program ... verify`, on the CMSIS-DAP
+# simulator in the same run.
+#
+# The simulated probe is paced like the hardware: every USB transfer costs
+# 125 us (a high-speed microframe), the SWD wire 46 clock cycles a transfer
+# at the clock the host sets, and flash programming and erase take the
+# datasheets' typical times (time_scale=1): STM32F405 16 us a 32-bit word,
+# STM32H743 100 us a 256-bit flash word, nRF52840 41 us a word. The
+# simulated core runs 100 Thumb instructions a microsecond.
+#
+# For each part: the write phase's rate against the flash's own floor
+# (the image's words times the time one takes), the verify's share of the
+# write time, and the whole job (connect, erase, write, verify, reset) in
+# KB/s for mpf-swd through the routine, mpf-swd from the host
+# (--no-algorithm) and openocd. Phase times are from mpf-swd's record
+# (flashed.phases); whole jobs are wall time of the process.
+. "$MPF_SRC/tests/bench/lib.sh"
+usbsim_bench algo
+
+sim() { LD_LIBRARY_PATH=$lib "$@"; }
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+field() { jq -r "$1" "$tmp/rec"; }
+calc() { awk "BEGIN { printf \"$1\", $2 }"; }
+
+# mpf_job MODEL KIB BASE OPTS...: write, leaves the record in rec and the ms in $ms
+mpf_job() {
+	model=$1 kib=$2 base=$3
+	shift 3
+	t0=$(now_ms)
+	MPF_USBSIM="cmsisdap:serial=$model:target=$model:time_scale=1:latency_us=125" \
+		sim mpf-swd "$@" --address "$base" write "$tmp/$model.bin" -o jsonl >"$tmp/rec" 2>/dev/null
+	ms=$(( $(now_ms) - t0 ))
+}
+
+oocd_job() {	# MODEL CFG BASE
+	t0=$(now_ms)
+	MPF_USBSIM="cmsisdap:serial=$1:target=$1:time_scale=1:latency_us=125" \
+		sim openocd -c "gdb_port disabled; tcl_port disabled; telnet_port disabled" \
+		-f interface/cmsis-dap.cfg -f "target/$2" \
+		-c "program $tmp/$1.bin $3 verify reset exit" >"$tmp/oocd" 2>&1 &&
+	grep -q "Verified OK" "$tmp/oocd"
+	rc=$?
+	ms=$(( $(now_ms) - t0 ))
+	return $rc
+}
+
+# one MODEL KIB BASE OPENOCD_CFG FLOOR_US_PER_KIB HZ [only]: with "only",
+# no host-path or openocd run
+one() {
+	model=$1 kib=$2 base=$3 cfg=$4 floor=$5 hz=$6 only=${7:-}
+	head -c $((kib * 1024)) /dev/urandom >"$tmp/$model.bin"
+	mpf_job "$model" "$kib" "$base" --frequency "$hz"
+	if [ "$(field .flashed.ok)" != true ]; then
+		echo "algo_${model}_$hz: mpf-swd failed: $(field .error.message)"
+		return
+	fi
+	w=$(field .flashed.phases.write) v=$(field .flashed.phases.verify)
+	e=$(field .flashed.phases.erase)
+	echo "algo_${model}_${hz}_write: $(calc %.0f "$kib * 1024 / $w / 1000") KB/s" \
+		"($kib KiB through the routine at SWD $hz, via $(field .flashed.via); $(calc %.2f "$kib * $floor / 1e6 / $w") of the flash's program-time floor of $(calc %.0f "1024 / $floor * 1e6 / 1000") KB/s; write phase $w s)"
+	echo "algo_${model}_${hz}_verify: $(calc %.1f "100 * $v / $w") % of the write time" \
+		"(CRC-32 on the target, verify $(field .flashed.verify): $v s)"
+	echo "algo_${model}_${hz}_job: $(calc %.0f "$kib * 1024 / $ms") KB/s" \
+		"(mpf-swd write, erase $e s + write + verify + reset, $ms ms wall)"
+	[ -z "$only" ] || return 0
+	mpf_job "$model" "$kib" "$base" --frequency "$hz" --no-algorithm
+	hw=$(field .flashed.phases.write) hv=$(field .flashed.phases.verify)
+	echo "algo_${model}_${hz}_host_job: $(calc %.0f "$kib * 1024 / $ms") KB/s" \
+		"(mpf-swd --no-algorithm: write $hw s, read-back verify $hv s, $ms ms wall)"
+	if ! command -v openocd >/dev/null; then
+		echo "algo_${model}_${hz}_openocd: skipped (no openocd)"
+	elif oocd_job "$model" "$cfg" "$base"; then
+		echo "algo_${model}_${hz}_openocd_job: $(calc %.0f "$kib * 1024 / $ms") KB/s" \
+			"(openocd program ... verify reset exit with target/$cfg, same image and simulator, $ms ms wall including its start-up)"
+	else
+		echo "algo_${model}_${hz}_openocd_job: openocd failed ($(grep -m1 -i error "$tmp/oocd"))"
+	fi
+}
+
+if ! command -v jq >/dev/null; then
+	echo "algo: skipped (no jq)"
+	exit 0
+fi
+# floor: microseconds to program 1 KiB (256 words of 16 us; 32 flash words of 100 us; 256 of 41 us)
+# (the H743's floor, 320 KB/s, is what a 4 MHz SWD wire carries at best:
+# it is fed at 8 MHz as well)
+one stm32f405 512 0x08000000 stm32f4x.cfg 4096 4M
+one stm32h743 1024 0x08000000 stm32h7x.cfg 3200 4M
+one stm32h743 1024 0x08000000 stm32h7x.cfg 3200 8M only
+one nrf52840 512 0x0 nrf52.cfg 10496 4M
