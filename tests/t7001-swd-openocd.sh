@@ -11,21 +11,12 @@ openocd wrote, and openocd verifies what mpf-swd wrote.'
 . "${MPF_SRC:-.}/tests/lib.sh"
 . "$MPF_SRC/tests/sim/libusb/env.sh"
 
-# oocd CONFIG CMD...: openocd through the simulated probe, with the stock
-# interface configuration and target/CONFIG; its output in ./out
-oocd() {
-	_cfg=$1 &&
-	shift &&
-	usbsim openocd -c "gdb_port disabled; tcl_port disabled; telnet_port disabled" \
-		-f interface/cmsis-dap.cfg -f "target/$_cfg" "$@" >out 2>&1
-}
-
 # oocd_programs SERIAL TARGET CONFIG ADDR ERASES: openocd programs and
 # verifies x.bin at ADDR on a probe with the TARGET model, which sees
 # ERASES erases and no violation; mpf-swd reads the same bytes back
 oocd_programs() {
 	usbsim_devices "cmsisdap:serial=$1:target=$2" &&
-	oocd "$3" -c "program x.bin $4 verify reset exit" &&
+	usbsim_openocd "$3" -c "program x.bin $4 verify reset exit" &&
 	grep "Verified OK" out &&
 	test "$(usbsim_count "$1 event: erase [0-9]")" = "$5" &&
 	test "$(usbsim_count "$1 violation")" = 0 &&
@@ -37,7 +28,7 @@ usbsim_devices "cmsisdap:serial=OOCD01"
 
 test_expect_success USBSIM,OPENOCD 'openocd programs, verifies and resets the simulated STM32F405' '
 	head -c 20000 /dev/urandom >x.bin &&
-	oocd stm32f4x.cfg -c "program x.bin 0x08000000 verify reset exit" &&
+	usbsim_openocd stm32f4x.cfg -c "program x.bin 0x08000000 verify reset exit" &&
 	grep "SWD DPIDR 0x2ba01477" out &&
 	grep "Cortex-M4 r0p1 processor detected" out &&
 	grep "device id = 0x10076413" out &&
@@ -57,7 +48,7 @@ test_expect_success USBSIM,OPENOCD 'openocd verifies what mpf-swd wrote' '
 	head -c 30000 /dev/urandom >z.bin &&
 	usbsim mpf-swd write z.bin -o jsonl >rec &&
 	test "$(json_field rec flashed.ok)" = true &&
-	oocd stm32f4x.cfg -c "init; reset halt; puts [capture {verify_image z.bin 0x08000000}]; exit" &&
+	usbsim_openocd stm32f4x.cfg -c "init; reset halt; puts [capture {verify_image z.bin 0x08000000}]; exit" &&
 	grep "verified 30000 bytes" out &&
 	test "$(usbsim_count violation)" = 0 || {
 		cat rec; tail -n 15 out; grep violation "$MPF_USBSIM_LOG"; false

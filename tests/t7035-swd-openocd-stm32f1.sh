@@ -8,21 +8,13 @@ verifies what mpf-swd wrote.'
 . "${MPF_SRC:-.}/tests/lib.sh"
 . "$MPF_SRC/tests/sim/libusb/env.sh"
 
-# oocd CONFIG CMD...: openocd through the simulated probe; output in ./out
-oocd() {
-	_cfg=$1 &&
-	shift &&
-	usbsim openocd -c "gdb_port disabled; tcl_port disabled; telnet_port disabled" \
-		-f interface/cmsis-dap.cfg -f "target/$_cfg" "$@" >out 2>&1
-}
-
 # both_ways MODEL CONFIG DEVICE_ID
 both_ways() {
 	usbsim_devices "cmsisdap:serial=OO$1:target=$1"
 
 	test_expect_success USBSIM,OPENOCD "openocd programs and verifies the simulated $1" "
 		head -c 20000 /dev/urandom >x.bin &&
-		oocd $2 -c 'program x.bin 0x08000000 verify reset exit' &&
+		usbsim_openocd $2 -c 'program x.bin 0x08000000 verify reset exit' &&
 		grep 'device id = $3' out &&
 		grep 'Verified OK' out &&
 		test \"\$(usbsim_count violation)\" = 0 &&
@@ -34,7 +26,7 @@ both_ways() {
 		head -c 30001 /dev/urandom >z.bin &&
 		usbsim mpf-swd --address 0x08000400 write z.bin -o jsonl >rec &&
 		test \"\$(json_field rec flashed.ok)\" = true &&
-		oocd $2 -c 'init; reset halt; puts [capture {verify_image z.bin 0x08000400}]; exit' &&
+		usbsim_openocd $2 -c 'init; reset halt; puts [capture {verify_image z.bin 0x08000400}]; exit' &&
 		grep 'verified 30001 bytes' out &&
 		test \"\$(usbsim_count violation)\" = 0 || {
 			cat rec; tail -n 15 out; grep violation \"\$MPF_USBSIM_LOG\"; false

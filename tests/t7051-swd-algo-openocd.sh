@@ -9,18 +9,10 @@ openocd'"'"'s verify_image, with its own CRC algorithm on the core, agrees.'
 . "${MPF_SRC:-.}/tests/lib.sh"
 . "$MPF_SRC/tests/sim/libusb/env.sh"
 
-# oocd CONFIG CMD...: openocd through the simulated probe; its output in ./out
-oocd() {
-	_cfg=$1 &&
-	shift &&
-	usbsim openocd -c "gdb_port disabled; tcl_port disabled; telnet_port disabled" \
-		-f interface/cmsis-dap.cfg -f "target/$_cfg" "$@" >out 2>&1
-}
-
 test_expect_success USBSIM,OPENOCD 'openocd programs and verifies the simulated STM32H743' '
 	usbsim_devices "cmsisdap:serial=OOH7:target=stm32h743:time_scale=0.01" &&
 	head -c 70000 /dev/urandom >x.bin &&
-	oocd stm32h7x.cfg -c "program x.bin 0x08000000 verify reset exit" &&
+	usbsim_openocd stm32h7x.cfg -c "program x.bin 0x08000000 verify reset exit" &&
 	grep "Verified OK" out &&
 	test "$(usbsim_count violation)" = 0 &&
 	usbsim mpf-swd read 0x08000000 70000 y.bin >/dev/null &&
@@ -34,7 +26,7 @@ mpf_then_oocd() {
 		head -c 50000 /dev/urandom >z.bin &&
 		usbsim mpf-swd --address $3 write z.bin -o jsonl >rec &&
 		test \"\$(json_field rec flashed.via)\" = algorithm &&
-		oocd $2 -c \"init; reset halt; puts [capture {verify_image z.bin $3}]; exit\" &&
+		usbsim_openocd $2 -c \"init; reset halt; puts [capture {verify_image z.bin $3}]; exit\" &&
 		grep \"verified 50000 bytes\" out &&
 		test \"\$(usbsim_count violation)\" = 0 || { tail -n 15 out; false; }
 	"

@@ -17,6 +17,16 @@ usbsim_devices() { MPF_USBSIM=$1; export MPF_USBSIM; }
 # usbsim CMD...: CMD with the simulator in place of libusb.
 usbsim() { LD_LIBRARY_PATH=$USBSIM_LIB_DIR${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH} "$@"; }
 
+# usbsim_openocd CONFIG CMD...: Debian's openocd through the simulated
+# CMSIS-DAP probe, with the stock interface configuration and
+# target/CONFIG; its output in ./out
+usbsim_openocd() {
+	_cfg=$1 &&
+	shift &&
+	usbsim openocd -c "gdb_port disabled; tcl_port disabled; telnet_port disabled" \
+		-f interface/cmsis-dap.cfg -f "target/$_cfg" "$@" >out 2>&1
+}
+
 # usbsim_reset: forget every device's state and the trace.
 usbsim_reset() { rm -rf "$MPF_USBSIM_STATE" "$MPF_USBSIM_LOG" && mkdir -p "$MPF_USBSIM_STATE"; }
 
