@@ -75,8 +75,8 @@ one() {
 		echo "algo_${model}_${hz}_openocd_job: $(calc %.0f "$kib * 1024 / $ms") KB/s" \
 			"(openocd program ... verify reset exit with target/$cfg, same image and simulator, $ms ms wall including its start-up)"
 	elif [ "$ms" -ge $((OOCD_LIMIT * 1000)) ]; then
-		# openocd's nRF5 loader crawls on the simulator (about 1 KB/s),
-		# which says more about the model than about openocd: no figure
+		# a run this slow says more about the model than about
+		# openocd: no figure
 		echo "algo_${model}_${hz}_openocd_job: no figure (openocd had not finished after $OOCD_LIMIT s on the simulator)"
 	else
 		echo "algo_${model}_${hz}_openocd_job: openocd failed ($(grep -m1 -i error "$tmp/oocd"))"

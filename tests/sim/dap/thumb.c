@@ -130,15 +130,19 @@ static int store(struct thumb_cpu *c, uint32_t addr, int size, uint32_t v)
 	uint8_t *p = fast(c, addr, size);
 	int rc, i;
 
-	c->stored = 1;
 	if (p) {
 		for (i = 0; i < size; i++)
 			p[i] = (uint8_t)(v >> (8 * i));
-		return OK;
+	} else {
+		snapshot(c);
+		rc = c->write(c->ctx, addr, size, v << (8 * (addr & 3)));
+		if ((rc = bus(c, rc, "writing", addr)) != OK)
+			return rc;
 	}
-	snapshot(c);
-	rc = c->write(c->ctx, addr, size, v << (8 * (addr & 3)));
-	return bus(c, rc, "writing", addr);
+	/* what a loop round stored, in order: the same stores round after
+	 * round (a watchdog fed while waiting) leave it idle */
+	c->stores = (c->stores * 31 + addr) * 31 + v;
+	return OK;
 }
 
 /* LDM/STM/PUSH/POP (l: a load): list is a register bitmap, base the
@@ -576,9 +580,10 @@ int thumb_step(struct thumb_cpu *c, uint32_t *regs, unsigned max, uint64_t *now_
 		if (c->it && (hw & 0xFF00) != 0xBF00)
 			it_advance(c);	/* an IT itself applies from the next instruction */
 		if (rc == OK && regs[PC] < pc) {	/* a backward branch */
-			/* the same registers as the last time round: a loop
-			 * computing something (a CRC) changes them each time */
-			if (regs[PC] == c->loop_pc && !c->stored &&
+			/* the same registers and stores as the last time
+			 * round: a loop computing something (a CRC) changes
+			 * them each time */
+			if (regs[PC] == c->loop_pc && c->stores == c->loop_stores &&
 			    !memcmp(c->loop_regs, regs, sizeof(c->loop_regs))) {
 				if (++c->loop_count > 64) {
 					/* waiting for the host to fill the FIFO:
@@ -592,7 +597,8 @@ int thumb_step(struct thumb_cpu *c, uint32_t *regs, unsigned max, uint64_t *now_
 				c->loop_count = 0;
 				memcpy(c->loop_regs, regs, sizeof(c->loop_regs));
 			}
-			c->stored = 0;
+			c->loop_stores = c->stores;
+			c->stores = 0;
 		}
 		if (rc == BKPT) {
 			regs[PC] = pc;

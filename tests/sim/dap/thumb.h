@@ -29,12 +29,13 @@ struct thumb_cpu {
 	 * its first bus access (saved): put back when that access stalls */
 	uint32_t *regs, save[17];
 	int saved;
-	/* idle detection: a backward branch taken again and again with no
-	 * store in between and the same registers is a loop waiting for the
-	 * host */
+	/* idle detection: a backward branch taken again and again with the
+	 * same registers and the same stores in between (none, or a watchdog
+	 * fed each round: openocd's nRF5 loader) is a loop waiting for the
+	 * host; stores is a hash of the round's (address, value) pairs */
 	uint32_t loop_pc, loop_regs[13];
 	unsigned loop_count;
-	int stored;
+	uint32_t stores, loop_stores;
 	const char *why;
 	char whybuf[80];
 };
