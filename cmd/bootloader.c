@@ -1,8 +1,8 @@
 /* bootloader.c - mpf-bootloader: put boards into their bootloader and find
- * the bootloader device each one becomes. Sources: MicroPython's
- * machine.bootloader() documentation, the 1200-baud touch of the Arduino
- * CDC bootloaders, Microsoft's UF2 specification (INFO_UF2.TXT); our
- * summary: doc/boards.md 5, doc/protocols.md 3.3.
+ * the bootloader device each one becomes: how each port enters its
+ * bootloader is doc/boards.md section 5 (machine.bootloader(), the
+ * 1200-baud touch, BOOTSEL), which drive is which board doc/boards.md
+ * section 5.1, and the drives' INFO_UF2.TXT doc/protocols.md section 3.1.
  */
 #include "applet.h"
 #include "bootloader.h"

@@ -1,7 +1,7 @@
 /* dfu.c - mpf-dfu: USB DFU 1.1 and ST DfuSe flashing over libusb, built on
- * lib/proto/dfu, lib/proto/dfuse and lib/flash/dfu_flash. Sources: the
- * USB-IF Device Firmware Upgrade specification 1.1, ST's AN3156 (DfuSe
- * commands) and UM0391 (.dfu files); our summary: doc/protocols.md 2. */
+ * lib/proto/dfu, lib/proto/dfuse and lib/flash/dfu_flash. The protocol,
+ * its DfuSe extensions and the .dfu file are doc/protocols.md section 2
+ * (from the USB DFU 1.1 class specification, ST AN3156 and ST UM0391). */
 #include "applet.h"
 #include "bootloader.h"
 #include "dfu_flash.h"
