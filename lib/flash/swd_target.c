@@ -412,17 +412,6 @@ static int algo_write(struct mpf_adiv5 *a, const struct mpf_target *t,
 	return rc;
 }
 
-static int host_write(struct mpf_adiv5 *a, const struct mpf_target *t, const struct block *b,
-		      size_t n, mpf_flash_progress_fn fn, void *ctx, struct mpf_buf *err)
-{
-	size_t i;
-	int rc = MPF_OK;
-
-	for (i = 0; i < n && rc >= 0; i++)
-		rc = program(a, t, b[i].addr, b[i].data, b[i].len, fn, ctx, err);
-	return rc;
-}
-
 int mpf_flash_write_image(struct mpf_adiv5 *a, const struct mpf_target *t,
 			  const struct mpf_image *img, struct mpf_flash_how *how,
 			  mpf_flash_progress_fn fn, void *ctx, struct mpf_buf *err)
@@ -442,8 +431,8 @@ int mpf_flash_write_image(struct mpf_adiv5 *a, const struct mpf_target *t,
 		rc = (t->drv->erase_range ? erase_ranges : erase_blocks)(a, t, b, n, fn, ctx, err);
 	if (rc >= 0 && alg)
 		rc = algo_write(a, t, alg, b, n, fn, ctx, err);
-	else if (rc >= 0)
-		rc = host_write(a, t, b, n, fn, ctx, err);
+	for (i = 0; i < n && rc >= 0 && !alg; i++)
+		rc = program(a, t, b[i].addr, b[i].data, b[i].len, fn, ctx, err);
 	t->drv->lock(a, t, NULL);
 	/* read back once the part reads its flash again (the RP2040's
 	 * lock puts the flash back in XIP mode) */
