@@ -63,14 +63,26 @@ test_expect_success 'a backup of a tree is refused on a flat file system, nothin
 	mpf-fs ls "$PTY" </dev/null >out && test "$(jq .fs.files out)" = 4
 '
 
+# once_more FIELD: after a failed run (in out), only when it claimed no FIELD
+# and said why: the dropped-input case of backup_once, for any operation.
+once_more() {
+	jq -e ".error and (.$1 == null)" out >/dev/null || return 1
+	say "first $1 failed (nothing claimed): $(jq -r .error.message out)"
+}
+
 test_expect_success 'format --yes removes every file (a flat file system: no block device to make one afresh on)' '
-	fs --yes format "$PTY" &&
-	test "$(jq -c "[.format.how, .format.fs, .format.removed]" out)" = "[\"files-deleted\",\"flat\",4]" &&
+	if fs --yes format "$PTY"; then
+		test "$(jq -c "[.format.how, .format.fs, .format.removed]" out)" = "[\"files-deleted\",\"flat\",4]"
+	else
+		once_more format && fs --yes format "$PTY" &&
+		test "$(jq -c "[.format.how, .format.fs]" out)" = "[\"files-deleted\",\"flat\"]"
+	fi &&
 	mpf-fs ls "$PTY" </dev/null >out && test "$(jq .fs.files out)" = 0
 '
 
 test_expect_success 'the backup restored gives the same files back, the board left at its friendly REPL' '
-	fs --timeout 30 restore bk "$PTY" &&
+	{ fs --timeout 30 restore bk "$PTY" ||
+	  { once_more restore && fs --timeout 30 restore bk "$PTY"; }; } &&
 	test "$(jq .restore.files out)" = 4 &&
 	backup_once bk2 &&
 	diff -r src/files bk2/$KEY/files &&
