@@ -211,7 +211,21 @@ static json_t *target_json(const struct session *s)
  * checked once the target is known (uf2_for_target). */
 #define SWD_TAKES (MPF_IMAGE_TAKES(MPF_IMAGE_BIN) | MPF_IMAGE_TAKES(MPF_IMAGE_HEX) | \
 		   MPF_IMAGE_TAKES(MPF_IMAGE_ELF) | MPF_IMAGE_TAKES(MPF_IMAGE_DFUSE))
-static const uint32_t swd_uf2_families[] = { 0xE48BFF56u /* RP2040 */ };
+static const uint32_t swd_uf2_families[] = {
+	0xE48BFF56u /* RP2040 */, 0xE48BFF59u /* RP2350_ARM_S */, 0xE48BFF5Bu /* RP2350_ARM_NS */,
+	0xE48BFF5Au /* RP2350_RISCV */, 0xE48BFF57u /* RP2XXX_ABSOLUTE */, 0xE48BFF58u /* RP2XXX_DATA */,
+};
+
+/* 1 when family is one t's flash takes. */
+static int target_takes(const struct mpf_target *t, uint32_t family)
+{
+	const uint32_t *f;
+
+	for (f = t->uf2_more; f && *f; f++)
+		if (*f == family)
+			return 1;
+	return family == t->uf2_family;
+}
 
 static unsigned swd_takes(const struct mpf_image *img)
 {
@@ -231,7 +245,7 @@ static int uf2_for_target(const struct mpf_image *img, const struct mpf_target *
 	int rc = MPF_OK;
 
 	for (i = 0; img->fmt == MPF_IMAGE_UF2 && i < img->nfamily && rc >= 0; i++)
-		if (img->family[i] != t->uf2_family) {
+		if (!target_takes(t, img->family[i])) {
 			mpf_image_describe(img, &what);
 			rc = mpf_errf(err, MPF_ERR_MISMATCH, "%s is %s, but the target is %s: "
 				      "nothing written", id, what.buf, t->name);

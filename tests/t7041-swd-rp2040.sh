@@ -57,11 +57,19 @@ test_expect_success USBSIM 'a UF2 for the RP2040 goes to its addresses; whole 64
 '
 
 test_expect_success USBSIM 'a UF2 for another family is refused before the probe is opened' '
-	mpf-uf2 convert --family RP2350_ARM_S u.bin r.uf2 &&
+	mpf-uf2 convert --family ESP32S3 --base 0x10000 u.bin r.uf2 &&
 	before=$(usbsim_count "RP2040A open") &&
 	test_expect_code 65 usbsim mpf-swd write r.uf2 2>err &&
-	grep "r.uf2 is a UF2 file for RP2350_ARM_S: flash it with mpf-uf2" err &&
+	grep "r.uf2 is a UF2 file for ESP32S3: flash it with mpf-uf2" err &&
 	test "$(usbsim_count "RP2040A open")" = "$before"
+'
+
+test_expect_success USBSIM 'a UF2 for the RP2350 is refused once the target reads as an RP2040, nothing erased' '
+	mpf-uf2 convert --family RP2350_ARM_S u.bin r.uf2 &&
+	before=$(erases) &&
+	test_expect_code 1 usbsim mpf-swd write r.uf2 -o jsonl >rec &&
+	grep "r.uf2 is a UF2 file for RP2350_ARM_S, but the target is RP2040" rec &&
+	test "$(erases)" = "$before"
 '
 
 test_expect_success USBSIM '.elf segments go to their load addresses' '
@@ -106,7 +114,7 @@ test_expect_success USBSIM 'a UF2 for the RP2040 is not written to an STM32' '
 test_expect_success USBSIM 'an ST-LINK cannot select the RP2040: a clear refusal' '
 	usbsim_devices "stlink:serial=STRP:target=rp2040" &&
 	test_expect_code 1 usbsim mpf-swd info -o jsonl >rec &&
-	grep "multidrop SWD bus, such as the RP2040, does not answer through an ST-LINK" rec
+	grep "multidrop SWD bus, such as the RP2040, or dormant at power-up" rec
 '
 
 test_done

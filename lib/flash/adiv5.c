@@ -158,8 +158,9 @@ static int multidrop_select(struct mpf_adiv5 *a, uint32_t targetsel, struct mpf_
 }
 
 /* The DPs of multidrop parts tried when nothing answers a plain line
- * reset: RP2040 core 0 (RP2040 datasheet 2.3.4). */
-static const uint32_t multidrop_ids[] = { 0x01002927 };
+ * reset: RP2040 core 0 (RP2040 datasheet 2.3.4), the RP2350's one DP,
+ * instance 0 (RP2350 datasheet 3.5.1; doc/protocols.md 4.3). */
+static const uint32_t multidrop_ids[] = { 0x01002927, 0x00040927 };
 
 /* A plain SWD target, else the first multidrop DP that answers (kept in
  * a->targetsel: a line reset later must select it again). */
@@ -185,13 +186,34 @@ static int select_target(struct mpf_adiv5 *a, struct mpf_buf *err)
 	return rc;
 }
 
-/* A DPv3 debug port is ADIv6: its APs sit at addresses, not APSEL
- * numbers, which mpf-swd does not speak. Refused, naming the part by its
- * TARGETID (DP bank 2) where that is known (doc/protocols.md 4.3). */
-static int adiv6_refuse(struct mpf_adiv5 *a, struct mpf_buf *err)
+uint32_t mpf_adiv5_ap_select(int v6, uint32_t ap, uint8_t reg)
+{
+	if (v6)
+		return (ap + 0xD00u + reg) & ~0xFu;
+	return ap << 24 | (reg & 0xF0u);
+}
+
+/* ADIv6 parts by TARGETID, with where their APs sit (mpf_adiv5.aps):
+ * the RP2350's core 0 and core 1 AHB5 MEM-APs, the RISC-V Debug Module's
+ * APB-AP and the RP-AP (RP2350 datasheet 3.5.2, 3.5.3, 3.5.10). */
+static const struct {
+	uint32_t targetid;
+	uint32_t aps[4];
+	unsigned nap;
+} v6_parts[] = {
+	{ 0x00040927, { 0x2000, 0x4000, 0xA000, 0x80000 }, 4 },
+};
+
+/* A DPv3 debug port is ADIv6: its APs sit at addresses found by walking
+ * the ROM table at the DP's BASEPTR, which mpf-swd does not do. A part
+ * whose AP addresses are known by its TARGETID (DP bank 2) is taken;
+ * any other is refused naming what is missing (doc/protocols.md 4.3). */
+static int adiv6_parts(struct mpf_adiv5 *a, struct mpf_buf *err)
 {
 	uint32_t tid = 0;
+	size_t i;
 
+	a->aps = NULL;
 	if (((a->dpidr >> 12) & 0xF) < 3)
 		return MPF_OK;
 	mpf_dap_q_write(a->dap, DP_REQ(DP_SELECT), 2);
@@ -199,13 +221,15 @@ static int adiv6_refuse(struct mpf_adiv5 *a, struct mpf_buf *err)
 	mpf_dap_q_write(a->dap, DP_REQ(DP_SELECT), 0);
 	mpf_dap_run(a->dap, NULL);
 	forget(a);
-	if ((tid & 0x0FFFFFFFu) == 0x00040927u)
-		return mpf_errf(err, MPF_ERR_SUPP, "the target is an RP2350 (TARGETID 0x%08x): its "
-				"ADIv6 debug port, in front of its Arm and its RISC-V cores alike, is "
-				"not supported by mpf-swd; flash it with mpf-uf2 through its BOOTSEL "
-				"drive", tid);
+	for (i = 0; i < sizeof(v6_parts) / sizeof(v6_parts[0]); i++)
+		if ((tid & 0x0FFFFFFFu) == v6_parts[i].targetid) {
+			a->aps = v6_parts[i].aps;
+			a->nap = v6_parts[i].nap;
+			return MPF_OK;
+		}
 	return mpf_errf(err, MPF_ERR_SUPP, "the target has an ADIv6 debug port (DPIDR 0x%08x, "
-			"TARGETID 0x%08x), which mpf-swd does not support", a->dpidr, tid);
+			"TARGETID 0x%08x) whose access ports mpf-swd cannot find: it knows them "
+			"only for the RP2350, and does not walk the ADIv6 ROM table", a->dpidr, tid);
 }
 
 static int dap_connect(struct mpf_adiv5 *a, struct mpf_buf *err)
@@ -214,7 +238,7 @@ static int dap_connect(struct mpf_adiv5 *a, struct mpf_buf *err)
 	uint32_t cs = 0;
 	int rc;
 
-	if ((rc = select_target(a, err)) < 0 || (rc = adiv6_refuse(a, err)) < 0)
+	if ((rc = select_target(a, err)) < 0 || (rc = adiv6_parts(a, err)) < 0)
 		return rc;
 	mpf_dap_q_write(a->dap, DP_REQ(DP_ABORT), ABORT_CLEAR_ALL);
 	mpf_dap_q_write(a->dap, DP_REQ(DP_SELECT), 0);
@@ -257,9 +281,12 @@ static int dap_recover(struct mpf_adiv5 *a, struct mpf_buf *err)
 	return MPF_OK;
 }
 
+/* An AP number past the part's list selects nothing an AP answers on:
+ * the address after its last one (ADIv6). */
 static void q_select(struct mpf_adiv5 *a, uint8_t ap, uint8_t reg)
 {
-	uint32_t sel = (uint32_t)ap << 24 | (reg & 0xF0);
+	uint32_t base = !a->aps ? ap : ap < a->nap ? a->aps[ap] : a->aps[a->nap - 1] + 0x1000;
+	uint32_t sel = mpf_adiv5_ap_select(a->aps != NULL, base, reg);
 
 	if (sel != a->select) {
 		mpf_dap_q_write(a->dap, DP_REQ(DP_SELECT), sel);
@@ -356,6 +383,26 @@ int mpf_adiv5_ap_write(struct mpf_adiv5 *a, uint8_t ap, uint8_t reg, uint32_t v,
 	return mpf_adiv5_run(a, err);
 }
 
+/* An ADIv6 MEM-AP says in CSW whether the part lets it reach the bus at
+ * all (DeviceEn, bit 6) and with Secure accesses (SDeviceEn, bit 23),
+ * which the RP2350 ties to its OTP debug locks (RP2350 datasheet
+ * 3.5.9.1): the boot ROM's flash functions run Secure, so both must be
+ * set. */
+static int v6_enabled(struct mpf_adiv5 *a, struct mpf_buf *err)
+{
+	uint32_t csw = 0;
+	int rc = mpf_adiv5_ap_read(a, a->ap, AP_CSW, &csw, err);
+
+	if (rc < 0 || ((csw & CSW_DEVICEEN) && (csw & CSW_SDEVICEEN)))
+		return rc;
+	return mpf_errf(err, MPF_ERR_PERM, "the MEM-AP at 0x%x does not reach the %sbus (CSW "
+			"0x%08x, %s clear): the part disables %sdebug; on an RP2350 that is OTP "
+			"CRIT1.%sDEBUG_DISABLE, or a debug key in OTP not given through the RP-AP",
+			a->aps[a->ap], csw & CSW_DEVICEEN ? "Secure " : "", csw,
+			csw & CSW_DEVICEEN ? "SDeviceEn" : "DeviceEn",
+			csw & CSW_DEVICEEN ? "Secure " : "", csw & CSW_DEVICEEN ? "SECURE_" : "");
+}
+
 /* The auto-increment window by AP identity (pyOCD ap.py): the AHB-AP of
  * Cortex-M3/M4 (IDR 0x24770011) increments across 4 KiB, others 1 KiB. */
 int mpf_adiv5_mem_ap(struct mpf_adiv5 *a, uint8_t ap, struct mpf_buf *err)
@@ -376,7 +423,7 @@ int mpf_adiv5_mem_ap(struct mpf_adiv5 *a, uint8_t ap, struct mpf_buf *err)
 	a->ap = ap;
 	a->csw = a->tar = ~0u;
 	a->wrap = (a->ap_idr & 0x0FFFFFFF) == 0x04770011 ? 0x1000 : 0x400;
-	return MPF_OK;
+	return a->aps ? v6_enabled(a, err) : MPF_OK;
 }
 
 static void q_csw_size_tar(struct mpf_adiv5 *a, uint32_t addr, uint32_t size)

@@ -47,6 +47,7 @@
 #define CSW_SIZE32	0x2
 #define CSW_ADDRINC_SINGLE 0x10
 #define CSW_DEVICEEN	(1u << 6)
+#define CSW_SDEVICEEN	(1u << 23)	/* ADIv6 AHB5 MEM-AP: Secure access allowed */
 /* HPROT1 (privileged) | MasterType debug | DbgSwEnable: what the AHB-AP of
  * a Cortex-M expects from a debugger (OpenOCD's default). */
 #define CSW_AHB_DEFAULT	0xA2000000u
@@ -88,9 +89,20 @@ struct mpf_adiv5 {
 	uint32_t csw;		/* cached CSW of the MEM-AP, ~0 when unknown */
 	uint32_t tar;		/* cached TAR, ~0 when unknown */
 	uint8_t ap;		/* the MEM-AP in use */
+	/* ADIv6 (a DPv3): where AP n sits in the debug address space (aps[n],
+	 * nap of them), from the part's datasheet; NULL on ADIv5 */
+	const uint32_t *aps;
+	unsigned nap;
 	uint32_t wrap;		/* auto-increment window of that AP */
 	uint32_t ap_idr;
 };
+
+/* The SELECT value that reaches register reg (A[3:2] its bits 3:2) of
+ * an AP: on ADIv5 APSEL in bits 31:24 and the register's bank in 7:4; on
+ * ADIv6 (v6, ap the AP's base address) the register's address bits 31:4,
+ * where a MEM-AP keeps the ADIv5 registers at 0xD00-0xDFF (ADIv6.0 B2.2,
+ * C2.6; doc/protocols.md 4.3). DPBANKSEL (bits 3:0) is 0 in both. */
+uint32_t mpf_adiv5_ap_select(int v6, uint32_t ap, uint8_t reg);
 
 /* Caches unknown, 1 KiB window, the probe's operations (for backends). */
 void mpf_adiv5_init_ops(struct mpf_adiv5 *a, const struct mpf_adiv5_ops *ops);

@@ -35,9 +35,9 @@ static void latch(struct mpf_adiv5 *a, int rc, struct mpf_buf *e)
 static int no_answer(int rc, struct mpf_buf *err)
 {
 	if (rc < 0 && err)
-		mpf_buf_addstr(err, "; a part on a multidrop SWD bus, such as the RP2040, does not "
-			       "answer through an ST-LINK, which cannot select it: use a CMSIS-DAP "
-			       "probe");
+		mpf_buf_addstr(err, "; a part on a multidrop SWD bus, such as the RP2040, or "
+			       "dormant at power-up, such as the RP2350, does not answer through an "
+			       "ST-LINK, which can neither select nor wake it: use a CMSIS-DAP probe");
 	return rc;
 }
 

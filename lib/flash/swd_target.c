@@ -19,7 +19,7 @@ const struct mpf_flash_driver *const mpf_flash_drivers[] = {
 	&mpf_flash_nrf52, &mpf_flash_stm32f4, &mpf_flash_stm32l4, &mpf_flash_stm32h7,
 	&mpf_flash_stm32l0, &mpf_flash_stm32f1, &mpf_flash_stm32h5, &mpf_flash_stm32u5,
 	&mpf_flash_stm32wl, &mpf_flash_stm32wb, &mpf_flash_nrf51, &mpf_flash_nrf53,
-	&mpf_flash_rp2040, NULL,
+	&mpf_flash_rp2040, &mpf_flash_rp2350, NULL,
 };
 
 const struct mpf_flash_driver *mpf_flash_driver_find(const char *name)

@@ -28,7 +28,8 @@ struct mpf_target {
 	uint32_t regs;		/* flash controller base */
 	int erased_zero;	/* erased flash reads 0x00 (STM32L0/L1), else 0xFF */
 	uint32_t uf2_family;	/* the UF2 family its images carry (RP2040); 0 none */
-	uint32_t rom[8];	/* RP2040: the boot ROM functions flash_rp2.c calls */
+	const uint32_t *uf2_more; /* others its flash takes (0-terminated), or NULL */
+	uint32_t rom[8];	/* RP2040, RP2350: the boot ROM functions called */
 	int ns_regs;		/* L4-style controller in the U5 non-secure layout */
 	int swapped;		/* H7: option bytes swap the banks (bank 2 first) */
 };
@@ -61,7 +62,7 @@ struct mpf_flash_driver {
 extern const struct mpf_flash_driver mpf_flash_stm32f4, mpf_flash_stm32l4,
 	mpf_flash_stm32h7, mpf_flash_stm32l0, mpf_flash_stm32f1, mpf_flash_stm32h5,
 	mpf_flash_stm32u5, mpf_flash_stm32wl, mpf_flash_stm32wb, mpf_flash_nrf52,
-	mpf_flash_nrf51, mpf_flash_nrf53, mpf_flash_rp2040;
+	mpf_flash_nrf51, mpf_flash_nrf53, mpf_flash_rp2040, mpf_flash_rp2350;
 /* NULL-terminated, in detection order */
 extern const struct mpf_flash_driver *const mpf_flash_drivers[];
 

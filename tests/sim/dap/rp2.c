@@ -9,13 +9,24 @@
  * at 0x4001800C). W25Q16JV datasheet: JEDEC ID EF 40 15, typical times
  * tPP 0.4 ms, tSE (4 KiB) 45 ms, tBE1 (32 KiB) 120 ms, tBE2 (64 KiB)
  * 150 ms. doc/protocols.md 5.13.
+ *
+ * The RP2350 (rp2350 set): RP2350 datasheet 5.4.1 (the magic 'M' 'u' 2 at
+ * 0x10, the ROM version at 0x13, 16-bit pointers to the ROM table at 0x14
+ * and to rom_table_lookup at 0x16; the table's entries a code, a flags
+ * halfword and one halfword per flag set, lowest flag first; the lookup
+ * takes a code and a flags mask), 5.4.8 (the flash functions, and
+ * flash_reset_address_trans 'RA'), 3.6.3 (the functions use the RCP,
+ * which faults until enabled in CPACR and seeded), 12.14 (QMI DIRECT_CSR,
+ * DIRECT_TX, DIRECT_RX at 0x400D0000), 12.10.1 (SYSINFO CHIP_ID and
+ * PACKAGE_SEL at 0x40000000). No debug trampoline. W25Q32JV: JEDEC ID EF
+ * 40 16, the W25Q16JV's times. doc/protocols.md 5.15.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "rp2.h"
 
-#define ROM_SIZE	0x4000
+#define ROM_SIZE	0x8000	/* the RP2040's is 16 KiB, the RP2350's 32 */
 #define XIP_BASE	0x10000000u
 #define XIP_END		0x14000000u	/* cached, no-allocate, no-cache, no-cache-no-alloc aliases */
 #define SSI_BASE	0x18000000u
@@ -31,11 +42,22 @@
 #define HANG		0x00E0
 #define TRAMPOLINE	0x0100
 #define NATIVE		0x0200	/* handler i at NATIVE + 4 i */
+#define V2_TABLE	0x7E00	/* RP2350: shared with RISC-V, at the ROM's end */
+#define V2_RISCV	0x7F00	/* RISC-V entries (never run here) */
+#define RT_RISCV	0x01
+#define RT_ARM_SEC	0x04
+#define QMI_BASE	0x400D0000u	/* DIRECT_CSR, DIRECT_TX, DIRECT_RX */
+#define QMI_EN		(1u << 0)
+#define QMI_CS0N	(1u << 2)
+#define QMI_NOPUSH	(1u << 20)
+#define SYSINFO		0x40000000u
 
 struct dapsim_rp2;
 typedef uint64_t (*rom_fn)(struct dapsim_rp2 *r, uint32_t *regs);
 
 struct dapsim_rp2 {
+	int rp2350;
+	const char *who;
 	struct dapsim_target *t;
 	struct dapsim_counts *n;
 	uint8_t rom[ROM_SIZE];
@@ -45,6 +67,7 @@ struct dapsim_rp2 {
 	int xip;		/* flash_enter_cmd_xip: reads through the XIP window work */
 	int stale;		/* programmed or erased since the last flash_flush_cache */
 	uint32_t ss_ctrl;	/* GPIO_QSPI_SS_CTRL */
+	uint32_t qmi_csr;	/* RP2350 QMI DIRECT_CSR */
 	/* one SPI transaction while CSn is forced low: command, bytes so far */
 	int spi_pos;
 	uint8_t spi_cmd;
@@ -57,7 +80,7 @@ struct dapsim_rp2 {
 
 static void bad(struct dapsim_rp2 *r, const char *fmt, const char *arg)
 {
-	dapsim_violation(&r->n->violations, "rp2040", fmt, arg);
+	dapsim_violation(&r->n->violations, r->who, fmt, arg);
 }
 
 static void put16(uint8_t *p, uint16_t v) { p[0] = v; p[1] = v >> 8; }
@@ -69,7 +92,7 @@ static int serial_mode(struct dapsim_rp2 *r, const char *fn)
 {
 	if (r->connected && !r->xip)
 		return 1;
-	dapsim_violation(&r->n->violations, "rp2040", "%s with the flash %s", fn, r->connected ?
+	dapsim_violation(&r->n->violations, r->who, "%s with the flash %s", fn, r->connected ?
 			 "in XIP mode (no flash_exit_xip)" : "not connected (no connect_internal_flash)");
 	return 0;
 }
@@ -162,35 +185,49 @@ static uint64_t fn_enter_xip(struct dapsim_rp2 *r, uint32_t *regs)
 	return 10;
 }
 
+/* RP2350: the XIP address translation back to its reset mapping */
+static uint64_t fn_reset_trans(struct dapsim_rp2 *r, uint32_t *regs)
+{
+	return 2;
+}
+
+/* the RP2350's ROM has them all, the RP2040's all but the last */
 static const struct {
 	char code[2];
 	rom_fn fn;
 } fns[] = {
 	{ "IF", fn_connect }, { "EX", fn_exit_xip }, { "RE", fn_erase },
 	{ "RP", fn_program }, { "FC", fn_flush }, { "CX", fn_enter_xip },
+	{ "RA", fn_reset_trans },
 };
 #define NFNS (sizeof(fns) / sizeof(fns[0]))
+#define NFNS_RP2040 6
 
 /* ---- the ROM image ---- */
+
+static void build_vectors(uint8_t *rom, uint32_t sp)
+{
+	put32(rom + 0x00, sp);			/* initial SP: top of SRAM */
+	put32(rom + 0x04, HANG | 1);		/* reset: the ROM's boot path, not modelled */
+	put32(rom + 0x08, HANG | 1);
+	put32(rom + 0x0C, HANG | 1);
+	rom[0x10] = 'M';
+	rom[0x11] = 'u';
+	put16(rom + LOOKUP_FN, 0x4770);		/* bx lr: run natively */
+	put16(rom + HANG, 0xE7FE);		/* b . */
+}
 
 static void build_rom(uint8_t *rom)
 {
 	uint32_t at = FUNC_TABLE;
 	size_t i;
 
-	put32(rom + 0x00, 0x20042000);		/* initial SP: top of SRAM */
-	put32(rom + 0x04, HANG | 1);		/* reset: the ROM's boot path, not modelled */
-	put32(rom + 0x08, HANG | 1);
-	put32(rom + 0x0C, HANG | 1);
-	rom[0x10] = 'M';
-	rom[0x11] = 'u';
+	build_vectors(rom, 0x20042000);
 	rom[0x12] = 1;
 	rom[0x13] = 3;				/* B2 */
 	put16(rom + 0x14, FUNC_TABLE);
 	put16(rom + 0x16, DATA_TABLE);
 	put16(rom + 0x18, LOOKUP_FN | 1);
-	put16(rom + LOOKUP_FN, 0x4770);		/* bx lr: run natively */
-	put16(rom + HANG, 0xE7FE);		/* b . */
 	put16(rom + TRAMPOLINE, 0x47B8);	/* DT: blx r7 */
 	put16(rom + TRAMPOLINE + 2, 0xBE00);	/* DE: bkpt #0 */
 	put16(rom + TRAMPOLINE + 4, 0xE7FC);	/* b DT */
@@ -198,20 +235,46 @@ static void build_rom(uint8_t *rom)
 	put16(rom + at + 2, TRAMPOLINE | 1);
 	put16(rom + at + 4, 'D' | 'E' << 8);
 	put16(rom + at + 6, (TRAMPOLINE + 2) | 1);
-	for (at += 8, i = 0; i < NFNS; i++, at += 4) {
+	for (at += 8, i = 0; i < NFNS_RP2040; i++, at += 4) {
 		put16(rom + at, (uint16_t)(fns[i].code[0] | fns[i].code[1] << 8));
 		put16(rom + at + 2, (uint16_t)((NATIVE + 4 * i) | 1));
 		put16(rom + NATIVE + 4 * i, 0x4770);
 	}
 }
 
-struct dapsim_rp2 *dapsim_rp2_new(struct dapsim_target *t, struct dapsim_counts *n)
+/* The RP2350's: each function with a RISC-V and a Secure Arm entry. */
+static void build_rom_v2(uint8_t *rom)
+{
+	uint32_t at = V2_TABLE;
+	size_t i;
+
+	build_vectors(rom, 0x20082000);
+	rom[0x12] = 2;
+	rom[0x13] = 2;				/* A2 */
+	put16(rom + 0x14, V2_TABLE);
+	put16(rom + 0x16, LOOKUP_FN | 1);
+	put16(rom + 0x18, HANG | 1);		/* rom_table_lookup_entry: not modelled */
+	for (i = 0; i < NFNS; i++, at += 8) {
+		put16(rom + at, (uint16_t)(fns[i].code[0] | fns[i].code[1] << 8));
+		put16(rom + at + 2, RT_RISCV | RT_ARM_SEC);
+		put16(rom + at + 4, (uint16_t)(V2_RISCV + 4 * i));
+		put16(rom + at + 6, (uint16_t)((NATIVE + 4 * i) | 1));
+		put16(rom + NATIVE + 4 * i, 0x4770);
+	}
+}
+
+struct dapsim_rp2 *dapsim_rp2_new(struct dapsim_target *t, struct dapsim_counts *n, int rp2350)
 {
 	struct dapsim_rp2 *r = calloc(1, sizeof(*r));
 
 	r->t = t;
 	r->n = n;
-	build_rom(r->rom);
+	r->rp2350 = rp2350;
+	r->who = rp2350 ? "rp2350" : "rp2040";
+	if (rp2350)
+		build_rom_v2(r->rom);
+	else
+		build_rom(r->rom);
 	r->connected = r->xip = 1;	/* as the second stage boot left it */
 	r->busy_fn = -1;
 	return r;
@@ -256,18 +319,53 @@ static void lookup(struct dapsim_rp2 *r, uint32_t *regs)
 	}
 }
 
-int dapsim_rp2_native(struct dapsim_rp2 *r, uint32_t *regs, uint64_t *now, uint64_t limit)
+static uint16_t rom16(const struct dapsim_rp2 *r, uint32_t p)
 {
-	uint32_t pc = regs[15];
-	int i = pc >= NATIVE && pc < NATIVE + 4 * NFNS && !(pc % 4) ? (int)((pc - NATIVE) / 4) : -1;
+	return p + 2 <= ROM_SIZE ? (uint16_t)(r->rom[p] | r->rom[p + 1] << 8) : 0;
+}
+
+/* RP2350 rom_table_lookup(code, mask): the halfword of the entry's
+ * lowest flag that the mask has, 0 when no entry has one */
+static void lookup_v2(struct dapsim_rp2 *r, uint32_t *regs)
+{
+	uint32_t p = rom16(r, 0x14), code = regs[0] & 0xFFFF, mask = regs[1] & 0xFFFF;
+	uint16_t c, flags;
+	unsigned b;
+
+	regs[0] = 0;
+	while ((c = rom16(r, p))) {
+		flags = rom16(r, p + 2);
+		p += 4;
+		for (b = 0; b < 16; b++) {
+			if (!(flags >> b & 1))
+				continue;
+			if (c == code && (mask >> b & 1)) {
+				regs[0] = rom16(r, p);
+				return;
+			}
+			p += 2;
+		}
+	}
+}
+
+int dapsim_rp2_native(struct dapsim_rp2 *r, uint32_t *regs, uint64_t *now, uint64_t limit,
+		      int rcp_ready)
+{
+	uint32_t pc = regs[15], nf = r->rp2350 ? NFNS : NFNS_RP2040;
+	int i = pc >= NATIVE && pc < NATIVE + 4 * nf && !(pc % 4) ? (int)((pc - NATIVE) / 4) : -1;
 
 	if (pc == LOOKUP_FN) {
-		lookup(r, regs);
+		if (r->rp2350)
+			lookup_v2(r, regs);
+		else
+			lookup(r, regs);
 		regs[15] = regs[14] & ~1u;
 		return 1;
 	}
 	if (i < 0)
 		return 0;
+	if (r->rp2350 && !rcp_ready)
+		return -1;	/* the function's first RCP instruction faults */
 	if (r->busy_fn != i) {
 		r->busy_fn = i;
 		r->busy_until = *now + fns[i].fn(r, regs);
@@ -291,7 +389,7 @@ static int xip_read(struct dapsim_rp2 *r, uint32_t addr, int size, uint32_t *v, 
 	if (r->busy_fn >= 0 && now < r->busy_until)
 		return 1;
 	if (!r->xip || !r->connected) {
-		dapsim_violation(&r->n->violations, "rp2040", "XIP read at 0x%08x with the flash "
+		dapsim_violation(&r->n->violations, r->who, "XIP read at 0x%08x with the flash "
 				 "in serial mode (no flash_enter_cmd_xip)", addr);
 		return -1;
 	}
@@ -306,8 +404,11 @@ static int xip_read(struct dapsim_rp2 *r, uint32_t addr, int size, uint32_t *v, 
 /* SPI bytes while CSn is forced low: 9Fh answers the JEDEC ID. */
 static uint8_t spi_byte(struct dapsim_rp2 *r, uint8_t out)
 {
-	static const uint8_t jedec[] = { 0xEF, 0x40, 0x15 };
+	uint8_t jedec[] = { 0xEF, 0x40, 0 };
 	int pos = r->spi_pos++;
+
+	while (jedec[2] < 31 && (1u << jedec[2]) < r->size)
+		jedec[2]++;		/* capacity: 2^n bytes */
 
 	if (pos == 0) {
 		r->spi_cmd = out;
@@ -344,6 +445,51 @@ static int ssi_access(struct dapsim_rp2 *r, uint32_t off, int rd, uint32_t *v)
 	return 0;
 }
 
+/* RP2350 QMI direct mode: bytes through DIRECT_TX while EN is set, each
+ * answered into DIRECT_RX unless NOPUSH; ASSERT_CS0N holds CSn low. */
+static int qmi_access(struct dapsim_rp2 *r, uint32_t off, int rd, uint32_t *v)
+{
+	uint8_t in;
+
+	if (off == 0 && rd) {
+		*v = r->qmi_csr | 1u << 11 | (r->rx_n ? 0 : 1u << 16);	/* TXEMPTY, RXEMPTY */
+	} else if (off == 0) {
+		if (!(*v & QMI_CS0N))
+			r->spi_pos = 0;	/* CSn high ends the transaction */
+		r->qmi_csr = *v & (QMI_EN | QMI_CS0N);
+	} else if (off == 8 && rd) {
+		*v = r->rx_n ? r->rx[0] : 0;
+		if (r->rx_n)
+			memmove(r->rx, r->rx + 1, --r->rx_n);
+	} else if (off == 4 && !rd) {
+		if (!(r->qmi_csr & QMI_EN)) {
+			bad(r, "QMI DIRECT_TX write with direct mode off (DIRECT_CSR.EN clear)%s", "");
+			return -1;
+		}
+		in = r->qmi_csr & QMI_CS0N ? spi_byte(r, (uint8_t)*v) : 0xFF;
+		if (!(*v & QMI_NOPUSH) && r->rx_n < sizeof(r->rx))
+			r->rx[r->rx_n++] = in;
+	} else if (rd) {
+		*v = 0;
+	}
+	return 0;
+}
+
+/* The RP2350's own registers: QMI, SYSINFO CHIP_ID (revision A2, part
+ * 0x0004, Raspberry Pi's JEP106 code 0x493) and PACKAGE_SEL (1: the
+ * QFN-60 RP2350A). */
+static int rp2350_regs(struct dapsim_rp2 *r, uint32_t addr, int rd, uint32_t *v)
+{
+	if (addr >= QMI_BASE && addr < QMI_BASE + 0x10)
+		return qmi_access(r, addr & 0xC, rd, v);
+	if (addr == SYSINFO || addr == SYSINFO + 4) {
+		if (rd)
+			*v = addr == SYSINFO ? 0x20004927u : 1;
+		return rd ? 0 : -1;
+	}
+	return RP2_NOT_MINE;
+}
+
 int dapsim_rp2_read(struct dapsim_rp2 *r, uint32_t addr, int size, uint32_t *v, uint64_t now)
 {
 	if (addr < ROM_SIZE) {
@@ -352,6 +498,8 @@ int dapsim_rp2_read(struct dapsim_rp2 *r, uint32_t addr, int size, uint32_t *v, 
 	}
 	if (addr >= XIP_BASE && addr < XIP_END)
 		return xip_read(r, addr, size, v, now);
+	if (r->rp2350)
+		return rp2350_regs(r, addr & ~3u, 1, v);
 	if (addr >= SSI_BASE && addr < SSI_BASE + 0x100)
 		return ssi_access(r, addr & 0xFC, 1, v);
 	if ((addr & ~3u) == QSPI_SS_CTRL) {
@@ -366,10 +514,12 @@ int dapsim_rp2_write(struct dapsim_rp2 *r, uint32_t addr, int size, uint32_t v, 
 	if (addr < ROM_SIZE)
 		return -1;
 	if (addr >= XIP_BASE && addr < XIP_END) {
-		dapsim_violation(&r->n->violations, "rp2040", "write to the XIP window at 0x%08x: "
+		dapsim_violation(&r->n->violations, r->who, "write to the XIP window at 0x%08x: "
 				 "flash is written through the ROM functions", addr);
 		return -1;
 	}
+	if (r->rp2350)
+		return rp2350_regs(r, addr & ~3u, 0, &v);
 	if (addr >= SSI_BASE && addr < SSI_BASE + 0x100)
 		return ssi_access(r, addr & 0xFC, 0, &v);
 	if ((addr & ~3u) == QSPI_SS_CTRL) {

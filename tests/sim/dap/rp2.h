@@ -21,8 +21,9 @@
 
 struct dapsim_rp2;
 
-/* The chip's ROM, SSI and flash; n counts erases, programs, violations. */
-struct dapsim_rp2 *dapsim_rp2_new(struct dapsim_target *t, struct dapsim_counts *n);
+/* The chip's ROM, SSI and flash; n counts erases, programs, violations.
+ * rp2350: the RP2350's ROM table, QMI and SYSINFO instead (rp2.c). */
+struct dapsim_rp2 *dapsim_rp2_new(struct dapsim_target *t, struct dapsim_counts *n, int rp2350);
 void dapsim_rp2_free(struct dapsim_rp2 *r);
 /* The flash chip's contents (size bytes, the caller's memory). */
 void dapsim_rp2_memory(struct dapsim_rp2 *r, uint8_t *flash, uint32_t size);
@@ -34,8 +35,11 @@ int dapsim_rp2_read(struct dapsim_rp2 *r, uint32_t addr, int size, uint32_t *v, 
 int dapsim_rp2_write(struct dapsim_rp2 *r, uint32_t addr, int size, uint32_t v, uint64_t now);
 /* A core about to execute at regs[15]: 1 when that is a ROM function run
  * natively (it returns to lr once its flash time has passed, *now moving
- * on towards limit meanwhile), 0 for code the interpreter runs. */
-int dapsim_rp2_native(struct dapsim_rp2 *r, uint32_t *regs, uint64_t *now, uint64_t limit);
+ * on towards limit meanwhile), 0 for code the interpreter runs, -1 when
+ * an RP2350 ROM function is reached with the RCP not ready (rcp_ready 0:
+ * its first RCP instruction faults). */
+int dapsim_rp2_native(struct dapsim_rp2 *r, uint32_t *regs, uint64_t *now, uint64_t limit,
+		      int rcp_ready);
 /* 1 when addr is in the boot ROM (the core interprets it). */
 int dapsim_rp2_in_rom(uint32_t addr);
 

@@ -46,7 +46,8 @@ struct chip {
 	uint32_t fsize_at;		/* L0, F1, H5 controllers: F_SIZE offset in info */
 	uint32_t targetid;		/* DPv2 and later: TARGETID (DP bank 2) */
 	int multidrop;			/* dormant at power-up, answers only after TARGETSEL */
-	int dp_only;			/* only the debug port is modelled, no AP */
+	int v6;				/* ADIv6 (DPv3): APs at debug addresses, core 0's
+					 * MEM-AP at 0x2000 (RP2350) */
 	uint8_t sys_ap;			/* the core's MEM-AP; when not 0, AP 0 is the
 					 * debug APB (STM32H5) */
 	int ns_regs;			/* L4 controller in the U5 non-secure layout,
@@ -177,12 +178,16 @@ static const struct chip chips[] = {
 	{ "rp2040", CTL_RP2, 0x0BC12477, 0x410CC601, 0x04770031, 0,
 	  0x10000000, 0x200000, 4096, 0x20000000, 0x42000, 0, 0,
 	  0, 0, 0, 0, .wrap = 0x400, .targetid = 0x01002927, .multidrop = 1 },
-	/* RP2350 (Raspberry Pi Pico 2): an ADIv6 debug port (DPv3) in front
-	 * of its Arm and RISC-V cores; only the DP is modelled, enough for a
-	 * host to tell what it is: an AP access is a violation */
-	{ "rp2350", CTL_RP2, 0x4C013477, 0, 0, 0,
+	/* RP2350A (Raspberry Pi Pico 2): one ADIv6 debug port (DPv3), dormant
+	 * at power-up, multidrop instance 0, in front of the core 0 and core 1
+	 * AHB5 MEM-APs at 0x2000 and 0x4000, the RISC-V Debug Module's APB-AP
+	 * at 0xA000 and the RP-AP at 0x80000 (RP2350 datasheet 3.5); core 0 a
+	 * Cortex-M33 r1p0; the 4 MiB W25Q32JV behind the QMI, 520 KiB of SRAM.
+	 * The MEM-AP's IDR is the model's own (the datasheet does not give it):
+	 * an AHB5 MEM-AP by its class and type */
+	{ "rp2350", CTL_RP2, 0x4C013477, 0x411FD210, 0x14770015, 0,
 	  0x10000000, 0x400000, 4096, 0x20000000, 0x82000, 0, 0,
-	  0, 0, 0, 0, .wrap = 0x400, .targetid = 0x00040927, .dp_only = 1 },
+	  0, 0, 0, 0, .wrap = 0x400, .targetid = 0x00040927, .multidrop = 1, .v6 = 1 },
 };
 
 #define SCRATCH_MAX 65536	/* words of peripheral/PPB space remembered */
@@ -262,6 +267,10 @@ struct dapsim_target {
 	int core;			/* the instance whose state is loaded */
 	struct core_side *other;
 	struct dapsim_rp2 *rp2;
+	/* RP2350 */
+	uint32_t rp_ctrl;		/* RP-AP CTRL */
+	int riscv;			/* the cores run RISC-V: the Arm ones are held */
+	int rcp_seeded;			/* the RCP's canary seeds are set */
 };
 
 static void violation(struct dapsim_target *t, const char *fmt, ...)
@@ -396,7 +405,14 @@ static void sysreset(struct dapsim_target *t)
 	}
 	if (t->rp2)
 		dapsim_rp2_reset(t->rp2);
-	if (t->c->ctl == CTL_NRF && !t->c->nrf51 && !t->c->nrf53)
+	if (t->c->v6) {		/* the RCP starts unseeded, CPACR cleared */
+		uint32_t *cpacr = scratch(t, 0xE000ED88u, 0);
+
+		t->rcp_seeded = 0;
+		if (cpacr)
+			*cpacr = 0;
+	}
+	if ((t->c->ctl == CTL_NRF && !t->c->nrf51 && !t->c->nrf53) || t->c->v6)
 		t->approtect = rd32(t->uicr + 0x208) != 0xFFFFFFFFu;
 }
 
@@ -425,11 +441,11 @@ struct dapsim_target *dapsim_target_new(const char *model)
 	t->own_mem = 1;
 	t->nreset = 1;
 	if (c->multidrop) {
-		t->other = calloc(1, sizeof(*t->other));
+		t->other = c->v6 ? NULL : calloc(1, sizeof(*t->other));
 		t->dormant = 1;	/* multidrop DPs wake up dormant */
 	}
 	if (c->ctl == CTL_RP2) {
-		t->rp2 = dapsim_rp2_new(t, &t->n);
+		t->rp2 = dapsim_rp2_new(t, &t->n, c->v6);
 		dapsim_rp2_memory(t->rp2, t->flash, c->flash_size);
 	}
 	/* reset values: F4 OPTCR; L476 OPTR with DUALBANK set; F1 OBR, no
@@ -527,7 +543,8 @@ void dapsim_target_protect(struct dapsim_target *t)
 		return;
 	}
 	wr32(t->uicr + 0x208, 0);
-	t->approtect = t->c->ctl == CTL_NRF;
+	/* RP2350: OTP CRIT1.DEBUG_DISABLE (datasheet 3.5.9.1) */
+	t->approtect = t->c->ctl == CTL_NRF || t->c->v6;
 	t->tzen = t->c->ctl == CTL_H5;
 	if (t->c->ns_regs)
 		t->optr |= 1u << 31;	/* U5 OPTR.TZEN */
@@ -1381,6 +1398,8 @@ static void dhcsr_write(struct dapsim_target *t, uint32_t v)
 	if ((v >> 16) != 0xA05F)
 		return;		/* DBGKEY missing: ignored, as the core does */
 	t->dhcsr_c = v & 0x2F;
+	if (t->riscv)
+		return;		/* held in reset: nothing runs or halts */
 	if (!(v & 1)) {
 		t->halted = 0;
 		t->cpu.running = 0;	/* runs the (unsimulated) application */
@@ -1414,6 +1433,10 @@ static int scs_read(struct dapsim_target *t, uint32_t addr, uint32_t *v)
 	case 0xE000ED00: *v = t->c->cpuid; return 0;
 	case 0xE000ED0C: *v = 0xFA050000u; return 0;
 	case 0xE000EDF0:
+		if (t->riscv) {		/* the Arm core is held in reset */
+			*v = t->dhcsr_c | 1u << 25;
+			return 0;
+		}
 		*v = t->dhcsr_c | 1u << 16 | (t->halted ? 1u << 17 : 0) | (t->lockup ? 1u << 19 : 0) |
 		     (t->retire ? 1u << 24 : 0) | (t->reset_st ? 1u << 25 : 0);
 		t->reset_st = 0;	/* S_RESET_ST and S_RETIRE_ST clear on read */
@@ -1440,7 +1463,7 @@ static int scs_write(struct dapsim_target *t, uint32_t addr, uint32_t v)
 
 	switch (addr) {
 	case 0xE000ED0C:
-		if ((v >> 16) == 0x05FA && (v & 4))
+		if ((v >> 16) == 0x05FA && (v & 4) && !t->riscv)
 			sysreset(t);
 		return 0;
 	case 0xE000EDF0: dhcsr_write(t, v); return 0;
@@ -1688,6 +1711,11 @@ void dapsim_target_cpu_corrupt(struct dapsim_target *t, uint32_t addr)
 	t->cpu_corrupt = addr;
 }
 
+void dapsim_target_riscv(struct dapsim_target *t)
+{
+	t->riscv = t->c->v6;
+}
+
 void dapsim_target_swd_off(struct dapsim_target *t)
 {
 	t->swd_off = 1;
@@ -1696,7 +1724,7 @@ void dapsim_target_swd_off(struct dapsim_target *t)
 
 static int mem_ap_enabled(struct dapsim_target *t)
 {
-	return !(t->c->ctl == CTL_NRF && t->approtect);
+	return !((t->c->ctl == CTL_NRF || t->c->v6) && t->approtect);
 }
 
 static int size_of_csw(uint32_t csw)
@@ -1774,6 +1802,53 @@ static int debug_apb(struct dapsim_target *t, uint8_t reg, int rnw, uint32_t *da
 	return 1;
 }
 
+/* The RP-AP (RP2350 datasheet 3.5.10): CTRL.RESCUE_RESTART set and
+ * cleared is a rescue reset: the whole chip but the DP and the RP-AP, the
+ * boot ROM then halting core 0 in the Arm architecture (3.5.8). */
+static int rp_ap(struct dapsim_target *t, uint32_t off, int rnw, uint32_t *data)
+{
+	if (rnw) {
+		*data = off == 0xDFC ? 0x0A77000Du : off == 0 ? t->rp_ctrl : 0;
+		return 1;
+	}
+	if (off == 0) {
+		if ((t->rp_ctrl >> 31) && !(*data >> 31)) {
+			sysreset(t);
+			t->riscv = 0;
+			t->halted = 1;
+			t->dhcsr_c |= 3;
+		}
+		t->rp_ctrl = *data & 0xC000007Fu;
+	}
+	return 1;
+}
+
+/* An ADIv6 access: SELECT[31:4] and A[3:2] are a debug address. Core 0's
+ * MEM-AP keeps its registers at 0xD00-0xDFF of its 4 KiB (*reg then, 0
+ * returned); 1 or 4 is the ACK of an access handled here. Where no AP
+ * sits (an ADIv5 SELECT with APSEL in bits 31:24 lands there) the access
+ * is refused: a violation and a FAULT. */
+static int v6_ap(struct dapsim_target *t, uint8_t a32, int rnw, uint32_t *data, uint8_t *reg)
+{
+	uint32_t addr = (t->select & ~0xFu) | a32, base = addr & ~0xFFFu, off = addr & 0xFFF;
+
+	if (base == 0x2000 && off >= 0xD00) {
+		*reg = (uint8_t)(off - 0xD00);
+		return 0;
+	}
+	if (base == 0x80000)
+		return rp_ap(t, off, rnw, data);
+	if (base == 0x2000 || base == 0x4000 || base == 0xA000) {
+		if (rnw)	/* core 1's MEM-AP and the RISC-V DM's APB-AP: IDR only */
+			*data = off != 0xDFC ? 0 : base == 0xA000 ? 0x34770006u : t->c->ap_idr;
+		return 1;
+	}
+	violation(t, "AP access at debug address 0x%08x, where no AP is (SELECT 0x%08x)",
+		  addr, t->select);
+	t->ctrl |= 1u << 5;
+	return 4;
+}
+
 static int ap_access(struct dapsim_target *t, uint8_t a32, int rnw, uint32_t *data)
 {
 	uint8_t ap = t->select >> 24, reg = (t->select & 0xF0) | a32;
@@ -1787,10 +1862,8 @@ static int ap_access(struct dapsim_target *t, uint8_t a32, int rnw, uint32_t *da
 	}
 	if (ap == 1 && t->c->ctl == CTL_NRF && !t->c->nrf51 && !t->c->nrf53)
 		return ctrl_ap(t, reg, rnw, data);
-	if (t->c->dp_only) {
-		violation(t, "AP access through an ADIv5 SELECT: the ADIv6 APs are not modelled");
-		return 4;
-	}
+	if (t->c->v6 && (ap = v6_ap(t, a32, rnw, data, &reg)) != 0)
+		return ap == 1 ? 1 : 4;
 	if (ap == 0 && t->c->sys_ap)
 		return debug_apb(t, reg, rnw, data);
 	if (ap != t->c->sys_ap) {
@@ -1801,7 +1874,8 @@ static int ap_access(struct dapsim_target *t, uint8_t a32, int rnw, uint32_t *da
 	switch (reg) {
 	case 0x00:
 		if (rnw) {
-			*data = t->csw | (mem_ap_enabled(t) ? 1u << 6 : 0);
+			/* DeviceEn; on ADIv6 SDeviceEn too (RP2350 3.5.9.1) */
+			*data = t->csw | (!mem_ap_enabled(t) ? 0 : t->c->v6 ? 1u << 23 | 1u << 6 : 1u << 6);
 		} else {
 			/* packed transfers are not implemented: AddrInc 2 reads back as off */
 			t->csw = *data & 0xFF00FF37u;
@@ -1833,7 +1907,8 @@ static int ap_access(struct dapsim_target *t, uint8_t a32, int rnw, uint32_t *da
 /* TARGETSEL after a line reset (ADIv5.2 B4.3.4): the DP whose TARGETID
  * and instance it names answers from now on, every other one stays
  * silent until the next line reset. RP2040: instance 0 and 1 are the
- * cores; the rescue DP (instance 15) is not modelled. */
+ * cores; the rescue DP (instance 15) is not modelled. RP2350: one DP,
+ * instance 0. */
 static void targetsel(struct dapsim_target *t, uint32_t v)
 {
 	unsigned inst = v >> 28;
@@ -1842,7 +1917,7 @@ static void targetsel(struct dapsim_target *t, uint32_t v)
 		dapsim_violation(&t->n.violations, t->c->name, "TARGETSEL 0x%08x not straight "
 				 "after a line reset", v);
 	t->sel = -1;
-	if ((v & 0x0FFFFFFFu) != t->c->targetid || inst > 1 || t->dormant)
+	if ((v & 0x0FFFFFFFu) != t->c->targetid || inst > (t->other ? 1u : 0u) || t->dormant)
 		return;
 	if ((int)inst != t->core)
 		core_swap(t);
@@ -2001,12 +2076,48 @@ static int cpu_write(void *ctx, uint32_t addr, int size, uint32_t v)
 	return dapsim_bus_write(ctx, addr, size, v);
 }
 
-/* The RP2040 ROM's flash functions run natively (rp2.c). */
+/* Whether core 0 may use the RP2350's RCP (coprocessor 7): enabled in
+ * CPACR (bits 15:14, ARMv8-M D1.2.8), else every RCP instruction faults. */
+static int rcp_enabled(struct dapsim_target *t)
+{
+	uint32_t *cpacr = scratch(t, 0xE000ED88u, 0);
+
+	return cpacr && ((*cpacr >> 14) & 3);
+}
+
+/* The RP2040 and RP2350 ROMs' flash functions run natively (rp2.c); the
+ * RP2350's need the RCP enabled and seeded (RP2350 datasheet 3.6.3). */
 static int cpu_native(void *ctx, uint32_t *regs, uint64_t *now_us, uint64_t limit_us)
 {
 	struct dapsim_target *t = ctx;
+	int rc = dapsim_rp2_native(t->rp2, regs, now_us, limit_us,
+				   !t->c->v6 || (rcp_enabled(t) && t->rcp_seeded));
 
-	return dapsim_rp2_native(t->rp2, regs, now_us, limit_us);
+	if (rc < 0)
+		t->cpu.why = "a boot ROM function with the RCP not enabled and seeded";
+	return rc;
+}
+
+/* The RCP instructions a debugger's code uses (RP2350 datasheet 3.6.3):
+ * MRC p7, #1, APSR_nzcv, c0, c0, #0 reads whether the seeds are set into
+ * N; MCRR p7, #8, Rt, Rt2, c0 and c1 set them, once (twice faults). */
+static int cpu_cp(void *ctx, uint32_t op, uint32_t *regs)
+{
+	struct dapsim_target *t = ctx;
+
+	if (!t->c->v6 || ((op >> 8) & 15) != 7 || !rcp_enabled(t))
+		return -1;
+	if ((op & 0xFFFFFFFFu) == 0xEE30F710u) {
+		regs[16] = (regs[16] & 0x0FFFFFFFu) | (t->rcp_seeded ? 0x80000000u : 0);
+		return 0;
+	}
+	if ((op & 0xFFF00FFEu) == 0xEC400780u) {
+		if (t->rcp_seeded && !(op & 1))
+			return -1;
+		t->rcp_seeded = 1;
+		return 0;
+	}
+	return -1;
 }
 
 void dapsim_run(struct dapsim_target *t, uint64_t now_us, unsigned max)
@@ -2018,6 +2129,7 @@ void dapsim_run(struct dapsim_target *t, uint64_t now_us, unsigned max)
 	t->cpu.read = cpu_read;
 	t->cpu.write = cpu_write;
 	t->cpu.native = t->rp2 ? cpu_native : NULL;
+	t->cpu.cp = cpu_cp;
 	t->cpu.ctx = t;
 	t->cpu.ram = t->ram;
 	t->cpu.ram_base = t->c->ram_base;

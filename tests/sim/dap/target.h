@@ -49,6 +49,8 @@ int dapsim_flash_erased(const struct dapsim_target *t);
  * process); their contents are used as they are. Then a power-on reset. */
 void dapsim_target_use_memory(struct dapsim_target *t, uint8_t *flash, uint8_t *uicr);
 /* Lock the nRF52 (UICR.APPROTECT = 0, effective from the next reset);
+ * on the RP2350, debug disabled in OTP (CRIT1.DEBUG_DISABLE: the MEM-APs'
+ * CSW.DeviceEn reads 0, their accesses fail);
  * on the STM32H5 and U5, turn TrustZone on; on the nRF51, set read-back
  * protection of all flash (UICR RBPCONF.PALL). */
 void dapsim_target_protect(struct dapsim_target *t);
@@ -68,6 +70,10 @@ void dapsim_target_cpu_corrupt(struct dapsim_target *t, uint32_t addr);
 /* The application reconfigures the SWD pins (a "bricked" board): the
  * debug port only answers under reset or with the core halted. */
 void dapsim_target_swd_off(struct dapsim_target *t);
+
+/* RP2350: the cores run RISC-V firmware; the Arm cores are held in reset
+ * (DHCSR S_RESET_ST, no halt) until a rescue reset through the RP-AP. */
+void dapsim_target_riscv(struct dapsim_target *t);
 
 /* Bits clocked on SWDIO with SWCLK (SWJ_Sequence), LSB first. */
 void dapsim_swj_sequence(struct dapsim_target *t, const uint8_t *bits, unsigned n);

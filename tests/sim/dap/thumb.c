@@ -430,6 +430,13 @@ static int exec32(struct thumb_cpu *c, uint32_t *r, uint32_t op, uint32_t pc)
 
 	if ((op & 0xFFF0FFF0u) == 0xF3B08F40u)	/* DSB/DMB/ISB */
 		return OK;
+	/* MCR/MRC (T1, T2) and MCRR/MRRC (T1, T2) */
+	if ((op & 0xEF000010u) == 0xEE000010u || (op & 0xEFE00000u) == 0xEC400000u) {
+		if (c->cp && c->cp(c->ctx, op, r) == 0)
+			return OK;
+		c->why = "coprocessor access faults (NOCP)";
+		return FAULT;
+	}
 	if ((op & 0xFFD0F0F0u) == 0xFB90F0F0u)	/* UDIV/SDIV (a divisor of 0 gives 0) */
 		return divide(r, op);
 	if ((op & 0xFFF0F0F0u) == 0xFB00F000u) {	/* MUL.W */
@@ -558,8 +565,11 @@ int thumb_step(struct thumb_cpu *c, uint32_t *regs, unsigned max, uint64_t *now_
 			c->sub = 0;
 			(*now_us)++;
 		}
-		if (c->native && c->native(c->ctx, regs, now_us, limit_us))
+		if (c->native && (rc = c->native(c->ctx, regs, now_us, limit_us)) != 0) {
+			if (rc < 0)
+				goto fault;
 			continue;
+		}
 		c->regs = regs;
 		c->saved = 0;
 		if (load(c, pc, 2, 0, &hw) != OK)

@@ -19,8 +19,13 @@ struct thumb_cpu {
 	int (*write)(void *ctx, uint32_t addr, int size, uint32_t v);
 	void *ctx;
 	/* code run natively (a boot ROM's functions): 1 when the core at
-	 * regs[15] was handled, 0 to interpret it; may be NULL */
+	 * regs[15] was handled, 0 to interpret it, -1 when the core faults
+	 * there (why set); may be NULL */
 	int (*native)(void *ctx, uint32_t *regs, uint64_t *now_us, uint64_t limit_us);
+	/* a coprocessor register transfer (MRC, MCR, MCRR, MRRC: ARMv8-M
+	 * C2.4): 0 done, -1 the core faults (no such coprocessor, or not
+	 * enabled in CPACR); NULL: every one faults */
+	int (*cp)(void *ctx, uint32_t op, uint32_t *regs);
 	/* plain RAM read and written directly, not through read/write
 	 * (the interpreter's speed is the simulated core's) */
 	uint8_t *ram;

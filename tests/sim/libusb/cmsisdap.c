@@ -16,12 +16,14 @@
  * Options (MPF_USBSIM="cmsisdap:KEY=VAL:..."):
  *   serial=S          iSerialNumber (default DAPSIM0001 / DAPSIM1001)
  *   target=M          stm32f405 (default), stm32l476, nrf52840, stm32h743, rp2040,
- *                     rp2350 (its debug port only)
+ *                     rp2350, ...
  *   packet_size=N     DAP packet size reported (v2: 64..1024, default 512)
  *   packet_count=N    DAP packet count (default 4)
  *   time_scale=F      multiply flash busy times (default 1; 0.01 = 100x faster)
  *   protect=1         nRF52: APPROTECT set in UICR when the state is created;
- *                     STM32H5, U5: TrustZone on
+ *                     STM32H5, U5: TrustZone on; RP2350: debug disabled in OTP
+ *   riscv=1           RP2350: the cores run RISC-V firmware, the Arm cores are
+ *                     held in reset until a rescue reset
  *   swap_bank=1       STM32H5, U5, H7: the option bytes swap the flash banks
  *   c2_pes=MS         STM32WB: CPU2 holds flash operations (PESD) for MS ms
  *   unplug_after=N    the probe drops off the bus after its Nth command
@@ -66,7 +68,7 @@ struct dap {
 static const char *const keys[] = {
 	"serial", "target", "packet_size", "packet_count", "time_scale", "protect",
 	"unplug_after", "swd_off", "execute", "swap_bank", "c2_pes", "cpu_corrupt",
-	NULL,
+	"riscv", NULL,
 };
 
 /* A vendor-defined HID report: 64 bytes in, 64 bytes out, no report id. */

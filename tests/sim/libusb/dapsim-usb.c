@@ -33,6 +33,8 @@ int dapsim_usb_target(struct usbsim_dev *dev, struct dapsim_usb *u)
 	dapsim_target_cpu_corrupt(u->t, (uint32_t)usbsim_opt_int(dev, "cpu_corrupt", 0));
 	if (usbsim_opt_int(dev, "swd_off", 0))
 		dapsim_target_swd_off(u->t);
+	if (usbsim_opt_int(dev, "riscv", 0))
+		dapsim_target_riscv(u->t);
 	u->scale = usbsim_opt_double(dev, "time_scale", 1.0);
 	return 0;
 }

@@ -46,7 +46,7 @@ struct st {
 };
 
 static const char *const keys[] = {
-	"version", "fw", "serial", "target", "time_scale", "protect", "swd_off",
+	"version", "fw", "serial", "target", "time_scale", "protect", "swd_off", "riscv",
 	"swap_bank", "c2_pes", "cpu_corrupt", NULL,
 };
 
