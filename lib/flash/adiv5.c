@@ -376,6 +376,16 @@ int mpf_adiv5_ap_read(struct mpf_adiv5 *a, uint8_t ap, uint8_t reg, uint32_t *v,
 	return mpf_adiv5_run(a, err);
 }
 
+int mpf_adiv5_v6_write(struct mpf_adiv5 *a, uint32_t addr, uint32_t v, struct mpf_buf *err)
+{
+	if (!a->aps || !a->dap)
+		return mpf_errf(err, MPF_ERR_SUPP, "no ADIv6 debug port to write 0x%08x on", addr);
+	a->select = addr & ~0xFu;
+	mpf_dap_q_write(a->dap, DP_REQ(DP_SELECT), a->select);
+	mpf_dap_q_write(a->dap, AP_REQ(addr & 0xC), v);
+	return run(a, err);
+}
+
 int mpf_adiv5_ap_write(struct mpf_adiv5 *a, uint8_t ap, uint8_t reg, uint32_t v,
 		       struct mpf_buf *err)
 {

@@ -124,6 +124,9 @@ int mpf_adiv5_ap_read(struct mpf_adiv5 *a, uint8_t ap, uint8_t reg, uint32_t *v,
 		      struct mpf_buf *err);
 int mpf_adiv5_ap_write(struct mpf_adiv5 *a, uint8_t ap, uint8_t reg, uint32_t v,
 		       struct mpf_buf *err);
+/* ADIv6: write the AP register at debug address addr (one outside a
+ * MEM-AP's register block, such as the RP2350's RP-AP CTRL). */
+int mpf_adiv5_v6_write(struct mpf_adiv5 *a, uint32_t addr, uint32_t v, struct mpf_buf *err);
 /* Queue form (run with mpf_adiv5_run). */
 void mpf_adiv5_q_ap_write(struct mpf_adiv5 *a, uint8_t ap, uint8_t reg, uint32_t v);
 /* Queue reads of an AP register until (value & mask) == match. */

@@ -33,6 +33,7 @@
 #define SYSINFO_PACKAGE	0x40000004u
 #define ACCESSCTRL_LOCK	0x40060000u
 #define ACCESSCTRL_CFGRESET 0x40060008u
+#define RP_AP_CTRL	0x80000u	/* debug address */
 #define QMI_DIRECT_CSR	0x400D0000u
 #define QMI_DIRECT_TX	0x400D0004u
 #define QMI_DIRECT_RX	0x400D0008u
@@ -292,6 +293,30 @@ static int rp2350_program(struct mpf_adiv5 *a, const struct mpf_target *t, uint3
 		addr += 4 * k;
 		words += k;
 		n -= k;
+	}
+	return MPF_OK;
+}
+
+/* The RP-AP's CTRL.RESCUE_RESTART set, then cleared: the whole chip but
+ * the DP and the RP-AP restarts, and the boot ROM halts core 0 before any
+ * firmware runs, in the Arm architecture unless OTP makes RISC-V the
+ * default (RP2350 datasheet 3.5.8, 3.5.10, 3.9). Then the DP is brought
+ * up again and core 0's MEM-AP taken; the core must read as halted. */
+int mpf_rp2350_rescue(struct mpf_adiv5 *a, struct mpf_buf *err)
+{
+	uint32_t dhcsr = 0;
+	int rc;
+
+	if ((rc = mpf_adiv5_v6_write(a, RP_AP_CTRL, 1u << 31, err)) < 0 ||
+	    (rc = mpf_adiv5_v6_write(a, RP_AP_CTRL, 0, err)) < 0)
+		return rc;
+	if ((rc = mpf_adiv5_connect(a, err)) < 0 || (rc = mpf_adiv5_mem_ap(a, 0, err)) < 0 ||
+	    (rc = mpf_adiv5_wait32(a, CM_DHCSR, DHCSR_S_HALT, DHCSR_S_HALT, 500, &dhcsr, err)) < 0) {
+		if (rc == MPF_ERR_TIMEOUT)
+			return mpf_errf(err, rc, "the RP2350's Arm core 0 did not halt in the boot ROM "
+					"after a rescue reset (DHCSR 0x%08x): OTP may make RISC-V its "
+					"default architecture, which mpf-swd does not debug", dhcsr);
+		return rc;
 	}
 	return MPF_OK;
 }

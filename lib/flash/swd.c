@@ -7,6 +7,7 @@
 #include "log.h"
 #include "nrf52.h"
 #include "swd.h"
+#include "swd_target.h"
 
 static int nrf_protection(struct mpf_swd *s, const struct mpf_swd_opts *o, struct mpf_buf *err)
 {
@@ -72,6 +73,26 @@ static int system_ap(struct mpf_swd *s, struct mpf_buf *err)
 	return MPF_OK;
 }
 
+/* An RP2350 that runs RISC-V firmware holds its Arm cores in reset
+ * (DHCSR.S_RESET_ST stays set): they neither halt nor reset. A rescue
+ * reset through its RP-AP brings core 0 up halted in the boot ROM, as an
+ * Arm core (RP2350 datasheet 3.5.8, 3.9); the flash is then written
+ * through it whatever architecture its images are for. */
+static int reset_halt(struct mpf_swd *s, struct mpf_buf *err)
+{
+	uint32_t dhcsr = 0;
+	int rc = mpf_cm_reset_halt(&s->a, err);
+
+	if (rc != MPF_ERR_TIMEOUT || !s->a.aps ||
+	    mpf_adiv5_read32(&s->a, CM_DHCSR, &dhcsr, NULL) < 0 || !(dhcsr & DHCSR_S_RESET_ST))
+		return rc;
+	mpf_info("the Arm cores are held in reset (RISC-V firmware runs?): rescue reset through "
+		 "the RP2350's RP-AP");
+	if (err)
+		mpf_buf_reset(err);
+	return mpf_rp2350_rescue(&s->a, err);
+}
+
 int mpf_swd_attach(struct mpf_swd *s, struct mpf_probe_link *l, const struct mpf_swd_opts *o,
 		   struct mpf_buf *err)
 {
@@ -100,7 +121,7 @@ int mpf_swd_attach(struct mpf_swd *s, struct mpf_probe_link *l, const struct mpf
 		return rc;
 	if ((rc = system_ap(s, err)) < 0)
 		return rc;
-	if (o->halt && (rc = mpf_cm_reset_halt(&s->a, err)) < 0)
+	if (o->halt && (rc = reset_halt(s, err)) < 0)
 		return rc;
 	return mpf_target_detect(&s->a, drv, &s->t, err);
 }

@@ -63,6 +63,8 @@ extern const struct mpf_flash_driver mpf_flash_stm32f4, mpf_flash_stm32l4,
 	mpf_flash_stm32h7, mpf_flash_stm32l0, mpf_flash_stm32f1, mpf_flash_stm32h5,
 	mpf_flash_stm32u5, mpf_flash_stm32wl, mpf_flash_stm32wb, mpf_flash_nrf52,
 	mpf_flash_nrf51, mpf_flash_nrf53, mpf_flash_rp2040, mpf_flash_rp2350;
+/* RP2350: a rescue reset, core 0 then halted in the boot ROM (Arm). */
+int mpf_rp2350_rescue(struct mpf_adiv5 *a, struct mpf_buf *err);
 /* NULL-terminated, in detection order */
 extern const struct mpf_flash_driver *const mpf_flash_drivers[];
 
