@@ -31,3 +31,4 @@ $(B)/tests/unit/t-stlink: $(DAPSIM_LIB)
 
 # the libusb simulator links the models in (its rule links all of $^)
 $(B)/sim/libusb/libusb-1.0.so.0: $(DAPSIM_PIC_OBJS)
+$(B)/tests/unit/t-adiv6: $(DAPSIM_LIB)
