@@ -269,6 +269,7 @@ struct dapsim_target {
 	struct dapsim_rp2 *rp2;
 	/* RP2350 */
 	uint32_t rp_ctrl;		/* RP-AP CTRL */
+	uint32_t select1;		/* DPv3 SELECT1: address bits 63:32 */
 	int riscv;			/* the cores run RISC-V: the Arm ones are held */
 	int rcp_seeded;			/* the RCP's canary seeds are set */
 };
@@ -1832,6 +1833,8 @@ static int v6_ap(struct dapsim_target *t, uint8_t a32, int rnw, uint32_t *data, 
 {
 	uint32_t addr = (t->select & ~0xFu) | a32, base = addr & ~0xFFFu, off = addr & 0xFFF;
 
+	if (t->select1)
+		base = ~0u;	/* above 4 GiB: nothing */
 	if (base == 0x2000 && off >= 0xD00) {
 		*reg = (uint8_t)(off - 0xD00);
 		return 0;
@@ -1987,7 +1990,12 @@ static int dp_access(struct dapsim_target *t, uint8_t a32, int rnw, uint32_t *da
 			if (*data & 0x10) t->ctrl &= ~(1u << 1);
 			if (*data & 0x02) t->ctrl &= ~(1u << 4);
 			return 1;
-		case 0x4:	/* the power requests are acknowledged at once */
+		case 0x4:	/* CTRL/STAT in bank 0 only; DPv3 bank 5: SELECT1 */
+			if ((t->select & 0xF) == 5 && t->c->v6)
+				t->select1 = *data;
+			if (t->select & 0xF)
+				return 1;
+			/* the power requests are acknowledged at once */
 			t->ctrl = (t->ctrl & 0x000000B2u) | (*data & 0x54000F01u);
 			t->ctrl |= (*data & 0x50000000u) << 1 | (*data & 0x04000000u) << 1;
 			return 1;
@@ -1996,11 +2004,16 @@ static int dp_access(struct dapsim_target *t, uint8_t a32, int rnw, uint32_t *da
 		return 1;	/* TARGETSEL: single-drop, ignored */
 	}
 	switch (a32) {
-	case 0x0: *data = t->c->dpidr; break;
+	case 0x0:	/* DPv3 bank 1 DPIDR1: ASIZE 32 bits; banks 2, 3
+			 * BASEPTR0/1: no ROM table pointer given (the model's) */
+		*data = !t->c->v6 || !(t->select & 0xF) ? t->c->dpidr
+		      : (t->select & 0xF) == 1 ? 0x20 : 0;
+		break;
 	case 0x4:	/* DPBANKSEL 0 CTRL/STAT, 2 TARGETID, 3 DLPIDR */
 		*data = (t->select & 0xF) == 0 ? t->ctrl | 0x40
 		      : (t->select & 0xF) == 2 ? t->c->targetid
-		      : (t->select & 0xF) == 3 && t->c->targetid ? (uint32_t)t->core << 28 | 1 : 0;
+		      : (t->select & 0xF) == 3 && t->c->targetid ? (uint32_t)t->core << 28 | 1
+		      : (t->select & 0xF) == 5 && t->c->v6 ? t->select1 : 0;
 		break;
 	case 0x8: *data = t->last_ap_read; break;
 	case 0xC: *data = t->last_ap_read; break;
