@@ -158,7 +158,7 @@ static int rom_lookup(struct mpf_adiv5 *a, struct mpf_target *t, struct mpf_buf 
 }
 
 /* The flash chip's JEDEC ID (9Fh) through the QMI's direct mode with
- * CS0 asserted (RP2350 datasheet 12.14); the size from its capacity byte. */
+ * CS0 asserted (RP2350 datasheet 12.14.5); the size from its capacity byte. */
 static int flash_size(struct mpf_adiv5 *a, struct mpf_target *t, struct mpf_buf *err)
 {
 	uint32_t csr = 0, id[4], i;
@@ -207,7 +207,7 @@ static const uint32_t rp2350_families[] = {
 
 /* SYSINFO CHIP_ID: revision 31:28, part 27:12 (0x0004 for the RP2350),
  * Raspberry Pi's JEP106 code in 11:1; PACKAGE_SEL bit 0 set for the
- * QFN-60 RP2350A, clear for the QFN-80 RP2350B (RP2350 datasheet 12.10.1). */
+ * QFN-60 RP2350A, clear for the QFN-80 RP2350B (RP2350 datasheet 12.15.1). */
 static int rp2350_name(struct mpf_adiv5 *a, struct mpf_target *t, struct mpf_buf *err)
 {
 	uint32_t id = 0, pkg = 0;

@@ -17,8 +17,9 @@
  * takes a code and a flags mask), 5.4.8 (the flash functions, and
  * flash_reset_address_trans 'RA'), 3.6.3 (the functions use the RCP,
  * which faults until enabled in CPACR and seeded), 12.14 (QMI DIRECT_CSR,
- * DIRECT_TX, DIRECT_RX at 0x400D0000), 12.10.1 (SYSINFO CHIP_ID and
- * PACKAGE_SEL at 0x40000000). No debug trampoline. W25Q32JV: JEDEC ID EF
+ * DIRECT_TX, DIRECT_RX at 0x400D0000), 12.15.1 (SYSINFO CHIP_ID and
+ * PACKAGE_SEL at 0x40000000), 12.14.5 (direct mode cuts the XIP window
+ * off: a read there faults). No debug trampoline. W25Q32JV: JEDEC ID EF
  * 40 16, the W25Q16JV's times. doc/protocols.md 5.15.
  */
 #include <stdlib.h>
@@ -388,6 +389,10 @@ static int xip_read(struct dapsim_rp2 *r, uint32_t addr, int size, uint32_t *v, 
 
 	if (r->busy_fn >= 0 && now < r->busy_until)
 		return 1;
+	if (r->rp2350 && (r->qmi_csr & QMI_EN)) {
+		bad(r, "XIP read with the QMI in direct mode (DIRECT_CSR.EN set)%s", "");
+		return -1;
+	}
 	if (!r->xip || !r->connected) {
 		dapsim_violation(&r->n->violations, r->who, "XIP read at 0x%08x with the flash "
 				 "in serial mode (no flash_enter_cmd_xip)", addr);

@@ -1975,9 +1975,14 @@ static int multidrop_gate(struct dapsim_target *t, uint8_t req, uint32_t *data)
 	/* TARGETSEL as a DAP_Transfer: the write is not ACKed; anything else
 	 * gets no answer either: an RP2040 DP answers only once TARGETSEL
 	 * named it (RP2040 datasheet 2.3.4) */
-	if (req == 0x0C)
+	if (req == 0x0C) {
 		targetsel(t, *data);
-	return 7;
+		return 7;
+	}
+	if (t->other)
+		return 7;
+	t->sel = 0;	/* the RP2350's one DP answers without TARGETSEL too */
+	return 0;
 }
 
 static int dp_access(struct dapsim_target *t, uint8_t a32, int rnw, uint32_t *data)
