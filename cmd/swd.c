@@ -1,4 +1,4 @@
-/* swd.c - mpf-swd: program STM32, nRF51/52/53 and RP2040 boards through a CMSIS-DAP or
+/* swd.c - mpf-swd: program STM32, nRF51/52/53 and RP2040/RP2350 boards through a CMSIS-DAP or
  * ST-LINK debug probe over SWD, register-level, without Python or CMSIS packs
  * (Arm CMSIS-DAP, ADIv5; doc/protocols.md 4-5; lib/proto/cmsis_dap, stlink,
  * lib/flash/adiv5, cortex_m, swd_target).
@@ -708,7 +708,7 @@ static const char *const swd_conflicts[] = { "all address", NULL };
 
 const struct mpf_applet swd_applet = {
 	.name = "swd",
-	.summary = "program STM32, nRF51 and nRF52 boards through a CMSIS-DAP or ST-LINK probe (SWD)",
+	.summary = "program STM32, nRF51/52/53 and RP2040/RP2350 boards through a CMSIS-DAP or ST-LINK probe (SWD)",
 	.usage = "mpf-swd [options] < records",
 	.description =
 		"mpf-swd talks to a CMSIS-DAP debug probe (v2 over USB bulk endpoints, or v1 "
@@ -718,7 +718,8 @@ const struct mpf_applet swd_applet = {
 		"bank mode), STM32L4/G4/G0, STM32L0/L1, STM32F0/F1/F3, STM32H5, STM32U5, STM32WL, "
 		"STM32WB (the pages below its radio core's) and STM32H74x/72x through their flash "
 		"controllers, nRF51, nRF52 and the nRF5340 application core through the NVMC, and the "
-		"RP2040's QSPI flash through its boot ROM's flash functions, called on core 0. "
+		"RP2040's and RP2350's QSPI flash through their boot ROMs' flash functions, "
+		"called on core 0 (the RP2350's Arm core). "
 		"It needs no bootloader on the board, so it also revives boards whose firmware "
 		"is broken.\n"
 		"\n"
@@ -730,8 +731,13 @@ const struct mpf_applet swd_applet = {
 		"at their load addresses), Intel .hex, a DfuSe .dfu (its elements at their "
 		"addresses), or a raw .bin placed at --address (default: the start of flash; "
 		"a DFU suffix and a TI Stellaris or NXP LPC prefix are not written). A UF2 "
-		"file is written only when its family is the RP2040's and the target is one; "
-		"a UF2 of another family or an ESP image is refused before the probe is "
+		"file is written only when its family is one the target's flash takes: "
+		"RP2040 on an RP2040; on an RP2350 RP2350_ARM_S, RP2350_ARM_NS, "
+		"RP2XXX_ABSOLUTE, RP2XXX_DATA and RP2350_RISCV too, since the flash holds "
+		"images of either architecture and the boot ROM starts each on the cores it "
+		"is for (MicroPython's RPI_PICO2-RISCV firmware is written like any other); "
+		"a family no driver takes is refused before anything is erased, and "
+		"a UF2 of another chip or an ESP image is refused before the probe is "
 		"opened, naming the applet that flashes it. Only the sectors "
 		"or pages the image touches are erased (a bank the image covers in full is "
 		"erased at once, where the controller can), then the target is reset and runs "
@@ -763,8 +769,22 @@ const struct mpf_applet swd_applet = {
 		"and programmed in 256-byte pages by the ROM's functions, then read back "
 		"through the XIP window at 0x10000000; the flash size comes from the chip's "
 		"JEDEC ID, read with the core halted, so info and read, which leave the core "
-		"running, do not report it. An RP2350 is refused by name, for its Arm and "
-		"RISC-V cores alike: its debug port is ADIv6, which mpf-swd does not speak.\n"
+		"running, do not report it.\n"
+		"\n"
+		"An RP2350 has one ADIv6 debug port, dormant at power-up like the RP2040's "
+		"and selected the same way, with its access ports at debug addresses (core "
+		"0's Arm MEM-AP at 0x2000); it is named RP2350A or RP2350B by its SYSINFO "
+		"CHIP_ID and package (an RP2354, which has flash in the package, reads as "
+		"an RP2350: the chip id does not tell them apart). Its boot ROM's functions "
+		"are looked up with rom_table_lookup and called on Arm core 0, after a stub "
+		"of mpf's own seeds the redundancy coprocessor they need. When the board "
+		"runs RISC-V firmware the Arm cores are held in reset: a rescue reset through "
+		"the RP-AP brings core 0 up halted in the boot ROM and the flash is written "
+		"through it, whichever architecture the image is for; the RISC-V cores "
+		"themselves are never debugged. A part whose OTP disables debug (or Secure "
+		"debug, which the ROM's functions need) is refused with what its access port "
+		"says, as is any other ADIv6 part, whose access ports mpf-swd does not look "
+		"for.\n"
 		"\n"
 		"list shows every probe (stlink_version 2 or 3, or dap_version) and, where a "
 		"target answers, its name, family and core in swd; it only looks: a target "

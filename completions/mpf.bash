@@ -131,7 +131,7 @@ _mpf_arg() {
 	swd) case $2 in
 	--probe) echo '' ;;
 	--frequency) echo '' ;;
-	--target|-t) echo 'nrf52 stm32f4 stm32l4 stm32h7 stm32l0 stm32f1 stm32h5 stm32u5 stm32wl stm32wb nrf51 nrf53 rp2040' ;;
+	--target|-t) echo 'nrf52 stm32f4 stm32l4 stm32h7 stm32l0 stm32f1 stm32h5 stm32u5 stm32wl stm32wb nrf51 nrf53 rp2040 rp2350' ;;
 	--address) echo '@hex' ;;
 	--jobs|-j) echo '' ;;
 	--timeout) echo '' ;;

@@ -9,7 +9,7 @@ complete -c mpf -f -n __fish_use_subcommand -a fs -d 'back up, restore, list and
 complete -c mpf -f -n __fish_use_subcommand -a info -d 'identify MicroPython boards over the raw REPL, all ports at once'
 complete -c mpf -f -n __fish_use_subcommand -a pick -d 'choose the firmware and flash method for each board'
 complete -c mpf -f -n __fish_use_subcommand -a scan -d 'list serial ports, USB DFU devices, UF2 drives and debug probes'
-complete -c mpf -f -n __fish_use_subcommand -a swd -d 'program STM32, nRF51 and nRF52 boards through a CMSIS-DAP or ST-LINK probe (SWD)'
+complete -c mpf -f -n __fish_use_subcommand -a swd -d 'program STM32, nRF51/52/53 and RP2040/RP2350 boards through a CMSIS-DAP or ST-LINK probe (SWD)'
 complete -c mpf -f -n __fish_use_subcommand -a uf2 -d 'copy UF2 images onto UF2 bootloader drives and .hex/.bin onto DAPLink drives; check and make UF2 files'
 
 # mpf-bootloader
@@ -349,7 +349,7 @@ complete -c mpf -n '__fish_seen_subcommand_from scan' -l progress -x -a 'auto ba
 # mpf-swd
 complete -c mpf-swd -l probe -x -d 'the probe with this USB serial, or the one whose serial or product contains it'
 complete -c mpf-swd -l frequency -x -d 'SWD clock, e.g. 4M, 1000k (default 4M)'
-complete -c mpf-swd -l target -s t -x -a 'nrf52 stm32f4 stm32l4 stm32h7 stm32l0 stm32f1 stm32h5 stm32u5 stm32wl stm32wb nrf51 nrf53 rp2040' -d 'use this flash driver instead of detecting the part'
+complete -c mpf-swd -l target -s t -x -a 'nrf52 stm32f4 stm32l4 stm32h7 stm32l0 stm32f1 stm32h5 stm32u5 stm32wl stm32wb nrf51 nrf53 rp2040 rp2350' -d 'use this flash driver instead of detecting the part'
 complete -c mpf-swd -l unlock -d 'nRF52: mass-erase a protected chip (APPROTECT) through the CTRL-AP'
 complete -c mpf-swd -l address -x -d 'where a raw .bin goes (default: the start of flash)'
 complete -c mpf-swd -l all -d 'erase: the whole flash (mass erase)'
@@ -373,7 +373,7 @@ complete -c mpf-swd -n __fish_use_subcommand -a read -d 'read target memory into
 complete -c mpf-swd -n __fish_use_subcommand -a reset -d 'reset the target and let it run'
 complete -c mpf -n '__fish_seen_subcommand_from swd' -l probe -x -d 'the probe with this USB serial, or the one whose serial or product contains it'
 complete -c mpf -n '__fish_seen_subcommand_from swd' -l frequency -x -d 'SWD clock, e.g. 4M, 1000k (default 4M)'
-complete -c mpf -n '__fish_seen_subcommand_from swd' -l target -s t -x -a 'nrf52 stm32f4 stm32l4 stm32h7 stm32l0 stm32f1 stm32h5 stm32u5 stm32wl stm32wb nrf51 nrf53 rp2040' -d 'use this flash driver instead of detecting the part'
+complete -c mpf -n '__fish_seen_subcommand_from swd' -l target -s t -x -a 'nrf52 stm32f4 stm32l4 stm32h7 stm32l0 stm32f1 stm32h5 stm32u5 stm32wl stm32wb nrf51 nrf53 rp2040 rp2350' -d 'use this flash driver instead of detecting the part'
 complete -c mpf -n '__fish_seen_subcommand_from swd' -l unlock -d 'nRF52: mass-erase a protected chip (APPROTECT) through the CTRL-AP'
 complete -c mpf -n '__fish_seen_subcommand_from swd' -l address -x -d 'where a raw .bin goes (default: the start of flash)'
 complete -c mpf -n '__fish_seen_subcommand_from swd' -l all -d 'erase: the whole flash (mass erase)'

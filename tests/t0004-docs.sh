@@ -95,7 +95,7 @@ test_expect_success BASH 'bash completion: subcommands and choices from the driv
 	test_cmp want out &&
 	complete_words mpf-esp --chip esp32s >out && printf "%s\n" esp32s2 esp32s3 esp32s31 >want &&
 	test_cmp want out &&
-	complete_words mpf-swd --target "" >out && printf "%s\n" nrf52 stm32f4 stm32l4 stm32h7 stm32l0 stm32f1 stm32h5 stm32u5 stm32wl stm32wb nrf51 nrf53 rp2040 >want &&
+	complete_words mpf-swd --target "" >out && printf "%s\n" nrf52 stm32f4 stm32l4 stm32h7 stm32l0 stm32f1 stm32h5 stm32u5 stm32wl stm32wb nrf51 nrf53 rp2040 rp2350 >want &&
 	test_cmp want out &&
 	complete_words mpf-uf2 --family RP2350_A >out &&
 	printf "%s\n" RP2350_ARM_NS RP2350_ARM_S >want && test_cmp want out

@@ -2,7 +2,8 @@
  * operations behind it (the ST-LINK ones are in adiv5_stlink.c).
  *
  * Facts: ARM ADIv5 (IHI 0031) B5 (SWD line setup, as pyOCD swj.py does it)
- * and B2, C2 (DP/AP registers, the TAR window); doc/protocols.md 4.3-4.4.
+ * and B2, C2 (DP/AP registers, the TAR window); ARM ADIv6 (IHI 0074) B2, C2
+ * (APs at debug addresses); doc/protocols.md 4.3-4.4.
  */
 #include <stdlib.h>
 #include <string.h>

@@ -1,6 +1,8 @@
 /* adiv5.h - ARM Debug Interface v5 through a debug probe: SWD line setup,
  * the debug port, access ports and MEM-AP memory access (doc/protocols.md
- * 4.3-4.4), the interface every layer above the probe uses.
+ * 4.3-4.4), the interface every layer above the probe uses. An ADIv6 debug
+ * port (the RP2350's) is taken the same way: only how an AP register is
+ * addressed differs (mpf_adiv5_ap_select).
  *
  * Two kinds of probe sit behind it (struct mpf_adiv5_ops). A CMSIS-DAP
  * probe moves raw DP/AP transfers: memory transfers are planned around the
@@ -100,8 +102,8 @@ struct mpf_adiv5 {
 /* The SELECT value that reaches register reg (A[3:2] its bits 3:2) of
  * an AP: on ADIv5 APSEL in bits 31:24 and the register's bank in 7:4; on
  * ADIv6 (v6, ap the AP's base address) the register's address bits 31:4,
- * where a MEM-AP keeps the ADIv5 registers at 0xD00-0xDFF (ADIv6.0 B2.2,
- * C2.6; doc/protocols.md 4.3). DPBANKSEL (bits 3:0) is 0 in both. */
+ * where a MEM-AP keeps the ADIv5 registers at 0xD00-0xDFF (ADIv6.0
+ * chapters B2 and C2; doc/protocols.md 4.3). DPBANKSEL (bits 3:0) is 0 in both. */
 uint32_t mpf_adiv5_ap_select(int v6, uint32_t ap, uint8_t reg);
 
 /* Caches unknown, 1 KiB window, the probe's operations (for backends). */
