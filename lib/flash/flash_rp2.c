@@ -14,7 +14,7 @@
 
 #include "cortex_m.h"
 #include "err.h"
-#include "swd_target.h"
+#include "flash_rp2.h"
 
 #define ROM_MAGIC	0x10		/* 'M' 'u' 1, then the ROM version */
 #define ROM_FUNC_TABLE	0x14		/* 16-bit pointer */
@@ -28,9 +28,10 @@
 #define PAGE		256
 #define RP2040_TARGETID	0x01002927u
 
-/* The table codes, in the order of struct mpf_target.rom[]. */
-enum { DT, DE, IF, EX, RE, RP, FC, CX, NFN };
-static const char codes[NFN][3] = { "DT", "DE", "IF", "EX", "RE", "RP", "FC", "CX" };
+enum { DT = RP2_DT, DE = RP2_DE, IF = RP2_IF, EX = RP2_EX, RE = RP2_RE, RP = RP2_RP, FC = RP2_FC,
+       CX = RP2_CX, RA = RP2_RA };
+const char mpf_rp2_codes[RP2_NFN][3] = { "DT", "DE", "IF", "EX", "RE", "RP", "FC", "CX", "RA" };
+#define codes mpf_rp2_codes
 
 /* Every function of codes[] from the ROM's table; MPF_ERR_PROTO names a
  * missing one. */
@@ -49,7 +50,8 @@ static int rom_lookup(struct mpf_adiv5 *a, struct mpf_target *t, struct mpf_buf 
 	at = hdr[4] | hdr[5] << 8;
 	if ((rc = mpf_mem_read(a, at, tab, sizeof(tab), NULL, NULL, err)) < 0)
 		return rc;
-	for (k = 0; k < NFN; k++) {
+	t->rom[RA] = 0;		/* the RP2040 has no address translation */
+	for (k = 0; k < RA; k++) {
 		t->rom[k] = 0;
 		for (i = 0; i + 4 <= sizeof(tab) && (tab[i] | tab[i + 1]); i += 4)
 			if (tab[i] == codes[k][0] && tab[i + 1] == codes[k][1])
@@ -61,28 +63,19 @@ static int rom_lookup(struct mpf_adiv5 *a, struct mpf_target *t, struct mpf_buf 
 	return MPF_OK;
 }
 
-static void q_reg_write(struct mpf_adiv5 *a, unsigned reg, uint32_t v)
+void mpf_rp2_q_reg(struct mpf_adiv5 *a, unsigned reg, uint32_t v)
 {
 	mpf_adiv5_q_write32(a, CM_DCRDR, v);
 	mpf_adiv5_q_write32(a, CM_DCRSR, (1u << 16) | reg);
 	mpf_adiv5_q_poll32(a, CM_DHCSR, DHCSR_S_REGRDY, DHCSR_S_REGRDY);
 }
 
-/* Call ROM function fn with up to four arguments on the halted core: the
- * trampoline (DT) calls r7 and halts at its breakpoint (DE). */
-static int rom_call(struct mpf_adiv5 *a, const struct mpf_target *t, int fn, const uint32_t *arg,
-		    unsigned n, unsigned ms, struct mpf_buf *err)
+int mpf_rp2_run_to(struct mpf_adiv5 *a, uint32_t bkpt, unsigned ms, const char *what,
+		   struct mpf_buf *err)
 {
 	uint32_t pc = 0, v = 0;
-	unsigned i;
 	int rc;
 
-	for (i = 0; i < 4; i++)
-		q_reg_write(a, i, i < n ? arg[i] : 0);
-	q_reg_write(a, 7, t->rom[fn]);
-	q_reg_write(a, 13, STACK_TOP);
-	q_reg_write(a, 15, t->rom[DT] & ~1u);
-	q_reg_write(a, 16, 0x01000000);		/* xPSR: Thumb */
 	mpf_adiv5_q_write32(a, CM_DHCSR, DHCSR_KEY | DHCSR_C_DEBUGEN | DHCSR_C_HALT |
 			    DHCSR_C_MASKINTS);
 	mpf_adiv5_q_write32(a, CM_DHCSR, DHCSR_KEY | DHCSR_C_DEBUGEN | DHCSR_C_MASKINTS);
@@ -91,14 +84,44 @@ static int rom_call(struct mpf_adiv5 *a, const struct mpf_target *t, int fn, con
 	rc = mpf_adiv5_wait32(a, CM_DHCSR, DHCSR_S_HALT, DHCSR_S_HALT, ms, &v, err);
 	if (rc == MPF_ERR_TIMEOUT) {
 		mpf_adiv5_write32(a, CM_DHCSR, DHCSR_KEY | DHCSR_C_DEBUGEN | DHCSR_C_HALT, NULL);
-		return mpf_errf(err, rc, "the boot ROM's '%s' function did not return within %u ms",
-				codes[fn], ms);
+		return mpf_errf(err, rc, "%s did not return within %u ms", what, ms);
 	}
 	if (rc < 0 || (rc = mpf_cm_reg_read(a, 15, &pc, err)) < 0)
 		return rc;
-	if (pc != (t->rom[DE] & ~1u))
-		return mpf_errf(err, MPF_ERR_FAIL, "the boot ROM's '%s' function stopped at 0x%08x, "
-				"not at its return breakpoint (DHCSR 0x%08x)", codes[fn], pc, v);
+	if (pc != (bkpt & ~1u))
+		return mpf_errf(err, MPF_ERR_FAIL, "%s stopped at 0x%08x, not at its return "
+				"breakpoint (DHCSR 0x%08x)", what, pc, v);
+	return MPF_OK;
+}
+
+/* Call ROM function fn with up to four arguments on the halted core: the
+ * trampoline (DT) calls r7 and halts at its breakpoint (DE); a ROM without
+ * one (the RP2350's) through flash_rp2350.c. */
+static int rom_call(struct mpf_adiv5 *a, const struct mpf_target *t, int fn, const uint32_t *arg,
+		    unsigned n, unsigned ms, struct mpf_buf *err)
+{
+	char what[40];
+	unsigned i;
+
+	if (!t->rom[DT])
+		return mpf_rp2350_call(a, t->rom[fn], codes[fn], arg, n, ms, err);
+	for (i = 0; i < 4; i++)
+		mpf_rp2_q_reg(a, i, i < n ? arg[i] : 0);
+	mpf_rp2_q_reg(a, 7, t->rom[fn]);
+	mpf_rp2_q_reg(a, 13, STACK_TOP);
+	mpf_rp2_q_reg(a, 15, t->rom[DT] & ~1u);
+	mpf_rp2_q_reg(a, 16, 0x01000000);		/* xPSR: Thumb */
+	snprintf(what, sizeof(what), "the boot ROM's '%s' function", codes[fn]);
+	return mpf_rp2_run_to(a, t->rom[DE], ms, what, err);
+}
+
+int mpf_rp2_jedec_size(struct mpf_target *t, const uint32_t *id, struct mpf_buf *err)
+{
+	if ((id[3] & 0xFF) < 16 || (id[3] & 0xFF) > 24)
+		return mpf_errf(err, MPF_ERR_PROTO, "the %s's flash chip answers JEDEC ID "
+				"%02x %02x %02x: no flash, or not one mpf knows the size of",
+				t->cpus, id[1] & 0xFF, id[2] & 0xFF, id[3] & 0xFF);
+	t->flash_size = 1u << (id[3] & 0xFF);
 	return MPF_OK;
 }
 
@@ -120,12 +143,7 @@ static int flash_size(struct mpf_adiv5 *a, struct mpf_target *t, struct mpf_buf 
 	mpf_adiv5_q_write32(a, QSPI_SS_CTRL, (ctrl & ~0x300u) | 3u << 8);
 	if ((rc = mpf_adiv5_run(a, err)) < 0)
 		return rc;
-	if ((id[3] & 0xFF) < 16 || (id[3] & 0xFF) > 24)
-		return mpf_errf(err, MPF_ERR_PROTO, "the RP2040's flash chip answers JEDEC ID "
-				"%02x %02x %02x: no flash, or not one mpf knows the size of",
-				id[1] & 0xFF, id[2] & 0xFF, id[3] & 0xFF);
-	t->flash_size = 1u << (id[3] & 0xFF);
-	return MPF_OK;
+	return mpf_rp2_jedec_size(t, id, err);
 }
 
 static int rp2_unlock(struct mpf_adiv5 *a, const struct mpf_target *t, struct mpf_buf *err)
@@ -135,10 +153,13 @@ static int rp2_unlock(struct mpf_adiv5 *a, const struct mpf_target *t, struct mp
 	return rc < 0 ? rc : rom_call(a, t, EX, NULL, 0, 100, err);
 }
 
+/* The RP2350 also puts the XIP address translation back (RA). */
 static int rp2_lock(struct mpf_adiv5 *a, const struct mpf_target *t, struct mpf_buf *err)
 {
 	int rc = rom_call(a, t, FC, NULL, 0, 100, err);
 
+	if (rc >= 0 && t->rom[RA])
+		rc = rom_call(a, t, RA, NULL, 0, 100, err);
 	return rc < 0 ? rc : rom_call(a, t, CX, NULL, 0, 100, err);
 }
 
@@ -220,6 +241,13 @@ static int rp2_program(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t
 const struct mpf_flash_driver mpf_flash_rp2040 = {
 	.name = "rp2040", .desc = "RP2040 (QSPI flash through the boot ROM)",
 	.detect = rp2_detect, .unlock = rp2_unlock, .erase = rp2_erase,
+	.mass_erase = rp2_mass_erase, .erase_range = rp2_erase_range, .program = rp2_program,
+	.lock = rp2_lock,
+};
+
+const struct mpf_flash_driver mpf_flash_rp2350 = {
+	.name = "rp2350", .desc = "RP2350 Arm core 0 (QSPI flash through the boot ROM)",
+	.detect = mpf_rp2350_detect, .unlock = rp2_unlock, .erase = rp2_erase,
 	.mass_erase = rp2_mass_erase, .erase_range = rp2_erase_range, .program = rp2_program,
 	.lock = rp2_lock,
 };

@@ -7,18 +7,19 @@
  * halted core with the return address on a breakpoint of ours in SRAM:
  * the RP2350 ROM has no debug trampoline. Its functions use the
  * redundancy coprocessor (RCP), which a core caught at its reset vector
- * has neither enabled nor seeded: a stub of ours does both first. Then:
- * connect (IF), leave XIP (EX), erase (RE), program (RP), flush the cache
- * (FC), undo any XIP address translation (RA) and enter XIP (CX), so that
- * flash reads back at 0x10000000 (RP2350 datasheet 5.4.1, 5.4.8, 3.6.3;
- * doc/protocols.md 5.15).
+ * has neither enabled nor seeded: a stub of ours does both first. The
+ * steps after that are the RP2040's (flash_rp2.c): connect (IF), leave
+ * XIP (EX), erase (RE), program (RP), flush the cache (FC), undo any XIP
+ * address translation (RA) and enter XIP (CX), so that flash reads back
+ * at 0x10000000 (RP2350 datasheet 5.4.1, 5.4.8, 3.6.3; doc/protocols.md
+ * 5.15).
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "cortex_m.h"
 #include "err.h"
-#include "swd_target.h"
+#include "flash_rp2.h"
 
 #define ROM_MAGIC	0x10		/* 'M' 'u' 2, then the ROM version */
 #define ROM_LOOKUP	0x16		/* 16-bit pointer to rom_table_lookup */
@@ -28,7 +29,6 @@
 #define SRAM_SIZE	0x82000u
 #define STUB		0x20080000u	/* SCRATCH_X: our stub; the stack below it */
 #define STUB_BKPT	(STUB + 14)
-#define BUF_MAX		0x10000u	/* data staged at SRAM for flash_range_program */
 #define SYSINFO_CHIP_ID	0x40000000u
 #define SYSINFO_PACKAGE	0x40000004u
 #define ACCESSCTRL_LOCK	0x40060000u
@@ -42,10 +42,7 @@
 #define REG_MSPLIM_S	0x1C		/* DCRSR REGSEL (ARMv8-M C1.6.3) */
 #define SECTOR		4096
 #define PAGE		256
-
-/* The table codes, in the order of struct mpf_target.rom[]. */
-enum { IF, EX, RE, RP, FC, RA, CX, NFN };
-static const char codes[NFN][3] = { "IF", "EX", "RE", "RP", "FC", "RA", "CX" };
+#define NLOOKUP		(RP2_NFN - RP2_IF)	/* IF..RA: no trampoline to look up */
 
 /* MRC p7, #1, APSR_nzcv, c0, c0, #0 (N: the RCP is seeded); BMI to the
  * breakpoint; MCRR p7, #8, r0, r0, c0 and c1 (seed it); BKPT #0. As
@@ -54,52 +51,33 @@ static const uint16_t rcp_stub[] = {
 	0xEE30, 0xF710, 0xD403, 0xEC40, 0x0780, 0xEC40, 0x0781, 0xBE00,
 };
 
-static void q_reg(struct mpf_adiv5 *a, unsigned reg, uint32_t v)
-{
-	mpf_adiv5_q_write32(a, CM_DCRDR, v);
-	mpf_adiv5_q_write32(a, CM_DCRSR, (1u << 16) | reg);
-	mpf_adiv5_q_poll32(a, CM_DHCSR, DHCSR_S_REGRDY, DHCSR_S_REGRDY);
-}
-
 /* Run the halted core from pc with r0-r3 = arg[0..n) and lr on our
  * breakpoint until it halts there, within ms; r0 then in *r0. */
 static int core_call(struct mpf_adiv5 *a, uint32_t pc, const uint32_t *arg, unsigned n,
 		     unsigned ms, const char *what, uint32_t *r0, struct mpf_buf *err)
 {
-	uint32_t at = 0, v = 0;
 	unsigned i;
 	int rc;
 
 	for (i = 0; i < 4; i++)
-		q_reg(a, i, i < n ? arg[i] : 0);
-	q_reg(a, 13, STUB);
-	q_reg(a, REG_MSPLIM_S, 0);	/* a stack limit the firmware left */
-	q_reg(a, 14, STUB_BKPT | 1);
-	q_reg(a, 15, pc & ~1u);
-	q_reg(a, 16, 0x01000000);	/* xPSR: Thumb */
-	mpf_adiv5_q_write32(a, CM_DHCSR, DHCSR_KEY | DHCSR_C_DEBUGEN | DHCSR_C_MASKINTS);
-	if ((rc = mpf_adiv5_run(a, err)) < 0)
+		mpf_rp2_q_reg(a, i, i < n ? arg[i] : 0);
+	mpf_rp2_q_reg(a, 13, STUB);
+	mpf_rp2_q_reg(a, REG_MSPLIM_S, 0);	/* a stack limit the firmware left */
+	mpf_rp2_q_reg(a, 14, STUB_BKPT | 1);
+	mpf_rp2_q_reg(a, 15, pc & ~1u);
+	mpf_rp2_q_reg(a, 16, 0x01000000);	/* xPSR: Thumb */
+	if ((rc = mpf_rp2_run_to(a, STUB_BKPT, ms, what, err)) < 0)
 		return rc;
-	rc = mpf_adiv5_wait32(a, CM_DHCSR, DHCSR_S_HALT, DHCSR_S_HALT, ms, &v, err);
-	if (rc == MPF_ERR_TIMEOUT) {
-		mpf_adiv5_write32(a, CM_DHCSR, DHCSR_KEY | DHCSR_C_DEBUGEN | DHCSR_C_HALT, NULL);
-		return mpf_errf(err, rc, "the RP2350's %s did not return within %u ms", what, ms);
-	}
-	if (rc < 0 || (rc = mpf_cm_reg_read(a, 15, &at, err)) < 0)
-		return rc;
-	if (at != STUB_BKPT)
-		return mpf_errf(err, MPF_ERR_FAIL, "the RP2350's %s stopped at 0x%08x, not at its "
-				"return breakpoint (DHCSR 0x%08x)", what, at, v);
 	return r0 ? mpf_cm_reg_read(a, 0, r0, err) : MPF_OK;
 }
 
-static int rom_call(struct mpf_adiv5 *a, const struct mpf_target *t, int fn, const uint32_t *arg,
+int mpf_rp2350_call(struct mpf_adiv5 *a, uint32_t pc, const char *code, const uint32_t *arg,
 		    unsigned n, unsigned ms, struct mpf_buf *err)
 {
 	char what[40];
 
-	snprintf(what, sizeof(what), "boot ROM function '%s'", codes[fn]);
-	return core_call(a, t->rom[fn], arg, n, ms, what, NULL, err);
+	snprintf(what, sizeof(what), "the RP2350 boot ROM's '%s' function", code);
+	return core_call(a, pc, arg, n, ms, what, NULL, err);
 }
 
 /* What a debugger sets up before the first ROM call (RP2350 datasheet
@@ -127,7 +105,7 @@ static int rp2350_prepare(struct mpf_adiv5 *a, struct mpf_buf *err)
 	mpf_adiv5_q_write(a, STUB, stub, sizeof(stub) / 4);
 	if ((rc = mpf_adiv5_run(a, err)) < 0)
 		return rc;
-	return core_call(a, STUB, (uint32_t[]){ 0x2350A5A5u }, 1, 100, "RCP set-up", NULL, err);
+	return core_call(a, STUB, (uint32_t[]){ 0x2350A5A5u }, 1, 100, "the RCP set-up stub", NULL, err);
 }
 
 /* Each function of codes[] through rom_table_lookup(code, flags) on the
@@ -145,14 +123,15 @@ static int rom_lookup(struct mpf_adiv5 *a, struct mpf_target *t, struct mpf_buf 
 		return mpf_errf(err, MPF_ERR_PROTO, "no RP2350 boot ROM at 0 (magic %02x %02x %02x)",
 				hdr[0], hdr[1], hdr[2]);
 	fn = hdr[6] | hdr[7] << 8;
-	for (k = 0; k < NFN; k++) {
-		arg[0] = (uint32_t)codes[k][0] | (uint32_t)codes[k][1] << 8;
+	t->rom[RP2_DT] = t->rom[RP2_DE] = 0;
+	for (k = RP2_IF; k < RP2_IF + NLOOKUP; k++) {
+		arg[0] = (uint32_t)mpf_rp2_codes[k][0] | (uint32_t)mpf_rp2_codes[k][1] << 8;
 		arg[1] = RT_FLAG_FUNC_ARM_SEC;
-		if ((rc = core_call(a, fn, arg, 2, 100, "rom_table_lookup", &t->rom[k], err)) < 0)
+		if ((rc = core_call(a, fn, arg, 2, 100, "the RP2350's rom_table_lookup", &t->rom[k], err)) < 0)
 			return rc;
 		if (!t->rom[k])
 			return mpf_errf(err, MPF_ERR_PROTO, "the RP2350 boot ROM (version %u) has no "
-					"Secure Arm '%s' function", hdr[3], codes[k]);
+					"Secure Arm '%s' function", hdr[3], mpf_rp2_codes[k]);
 	}
 	return MPF_OK;
 }
@@ -174,28 +153,7 @@ static int flash_size(struct mpf_adiv5 *a, struct mpf_target *t, struct mpf_buf 
 	mpf_adiv5_q_write32(a, QMI_DIRECT_CSR, csr & ~(1u | 1u << 2));
 	if ((rc = mpf_adiv5_run(a, err)) < 0)
 		return rc;
-	if ((id[3] & 0xFF) < 16 || (id[3] & 0xFF) > 24)
-		return mpf_errf(err, MPF_ERR_PROTO, "the RP2350's flash chip answers JEDEC ID "
-				"%02x %02x %02x: no flash, or not one mpf knows the size of",
-				id[1] & 0xFF, id[2] & 0xFF, id[3] & 0xFF);
-	t->flash_size = 1u << (id[3] & 0xFF);
-	return MPF_OK;
-}
-
-static int rp2350_unlock(struct mpf_adiv5 *a, const struct mpf_target *t, struct mpf_buf *err)
-{
-	int rc = rom_call(a, t, IF, NULL, 0, 100, err);
-
-	return rc < 0 ? rc : rom_call(a, t, EX, NULL, 0, 100, err);
-}
-
-static int rp2350_lock(struct mpf_adiv5 *a, const struct mpf_target *t, struct mpf_buf *err)
-{
-	int rc = rom_call(a, t, FC, NULL, 0, 100, err);
-
-	if (rc >= 0)
-		rc = rom_call(a, t, RA, NULL, 0, 100, err);
-	return rc < 0 ? rc : rom_call(a, t, CX, NULL, 0, 100, err);
+	return mpf_rp2_jedec_size(t, id, err);
 }
 
 /* The UF2 families an RP2350's flash takes besides the Secure Arm one:
@@ -229,7 +187,7 @@ static int rp2350_name(struct mpf_adiv5 *a, struct mpf_target *t, struct mpf_buf
  * size comes from the chip's ID, read through ROM calls on the halted
  * core. A running core (mpf-swd info, read) is left alone: the size stays
  * unknown (0) then. */
-static int rp2350_detect(struct mpf_adiv5 *a, struct mpf_target *t, struct mpf_buf *err)
+int mpf_rp2350_detect(struct mpf_adiv5 *a, struct mpf_target *t, struct mpf_buf *err)
 {
 	uint32_t dhcsr = 0;
 	int rc;
@@ -248,53 +206,11 @@ static int rp2350_detect(struct mpf_adiv5 *a, struct mpf_target *t, struct mpf_b
 		return rc < 0 ? rc : 1;
 	if ((rc = rp2350_prepare(a, err)) < 0 || (rc = rom_lookup(a, t, err)) < 0)
 		return rc;
-	if ((rc = rp2350_unlock(a, t, err)) >= 0)
+	if ((rc = mpf_flash_rp2350.unlock(a, t, err)) >= 0)
 		rc = flash_size(a, t, err);
-	if (rp2350_lock(a, t, rc < 0 ? NULL : err) < 0 && rc >= 0)
+	if (mpf_flash_rp2350.lock(a, t, rc < 0 ? NULL : err) < 0 && rc >= 0)
 		rc = MPF_ERR_IO;
 	return rc < 0 ? rc : 1;
-}
-
-/* flash_range_erase(offset, count, block size, block command): 64 KiB
- * blocks (D8h) where whole aligned ones fit, 4 KiB sectors elsewhere
- * (W25Q32JV: sector 45 ms typical, 400 ms at most). */
-static int rp2350_erase_range(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t addr,
-			      uint32_t len, struct mpf_buf *err)
-{
-	uint32_t arg[4] = { addr - XIP_BASE, len, 0x10000, 0xD8 };
-
-	return rom_call(a, t, RE, arg, 4, 400 * (len / SECTOR) + 1000, err);
-}
-
-static int rp2350_erase(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t addr,
-			struct mpf_buf *err)
-{
-	return rp2350_erase_range(a, t, addr, SECTOR, err);
-}
-
-static int rp2350_mass_erase(struct mpf_adiv5 *a, const struct mpf_target *t, struct mpf_buf *err)
-{
-	return rp2350_erase_range(a, t, XIP_BASE, t->flash_size, err);
-}
-
-/* Whole pages staged in SRAM, then flash_range_program(offset, data,
- * count) (tPP 0.4 ms typical, 3 ms at most, per 256-byte page). */
-static int rp2350_program(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t addr,
-			  uint32_t *words, uint32_t n, struct mpf_buf *err)
-{
-	while (n) {
-		uint32_t k = n * 4 > BUF_MAX ? BUF_MAX / 4 : n;
-		uint32_t arg[3] = { addr - XIP_BASE, SRAM, 4 * k };
-		int rc;
-
-		if ((rc = mpf_adiv5_write(a, SRAM, words, k, err)) < 0 ||
-		    (rc = rom_call(a, t, RP, arg, 3, 100 + 3 * (4 * k / PAGE), err)) < 0)
-			return rc;
-		addr += 4 * k;
-		words += k;
-		n -= k;
-	}
-	return MPF_OK;
 }
 
 /* The RP-AP's CTRL.RESCUE_RESTART set, then cleared: the whole chip but
@@ -320,10 +236,3 @@ int mpf_rp2350_rescue(struct mpf_adiv5 *a, struct mpf_buf *err)
 	}
 	return MPF_OK;
 }
-
-const struct mpf_flash_driver mpf_flash_rp2350 = {
-	.name = "rp2350", .desc = "RP2350 Arm core 0 (QSPI flash through the boot ROM)",
-	.detect = rp2350_detect, .unlock = rp2350_unlock, .erase = rp2350_erase,
-	.mass_erase = rp2350_mass_erase, .erase_range = rp2350_erase_range,
-	.program = rp2350_program, .lock = rp2350_lock,
-};

@@ -29,7 +29,7 @@ struct mpf_target {
 	int erased_zero;	/* erased flash reads 0x00 (STM32L0/L1), else 0xFF */
 	uint32_t uf2_family;	/* the UF2 family its images carry (RP2040); 0 none */
 	const uint32_t *uf2_more; /* others its flash takes (0-terminated), or NULL */
-	uint32_t rom[8];	/* RP2040, RP2350: the boot ROM functions called */
+	uint32_t rom[9];	/* RP2040, RP2350: the boot ROM functions called */
 	int ns_regs;		/* L4-style controller in the U5 non-secure layout */
 	int swapped;		/* H7: option bytes swap the banks (bank 2 first) */
 };
