@@ -92,3 +92,18 @@ if command -v openocd >/dev/null; then
 		echo "swd_write_rp2040_openocd: failed"
 	fi
 fi
+
+# RP2350 (Raspberry Pi Pico 2): the same 1 MiB on the RP2350 model, through
+# its ADIv6 MEM-AP at 0x2000 and the boot ROM functions rom_table_lookup
+# returns, called on Arm core 0; the W25Q32's times are the W25Q16JV's
+# (16 blocks of 64 KiB at 150 ms + 4096 pages at 0.4 ms: a 4.04 s floor).
+# openocd 0.12 has no RP2350 flash driver, so there is no peer figure.
+t0=$(now_ms)
+MPF_USBSIM="cmsisdap:serial=RP2B:target=rp2350:time_scale=1:latency_us=125" \
+	sim mpf-swd write "$tmp/rp.bin" -o jsonl >"$tmp/rec" 2>/dev/null
+t1=$(now_ms)
+if grep -q '"verified":true' "$tmp/rec"; then
+	echo "swd_write_rp2350: $((rpkib * 1024 * 1000 / (t1 - t0))) B/s ($rpkib KiB .bin: erase 16 blocks + program through the boot ROM + verify by read-back + reset, CMSIS-DAP v2, 125 us/transfer, W25Q16JV typical times (4.04 s floor): $((t1 - t0)) ms)"
+else
+	echo "swd_write_rp2350: failed"
+fi
