@@ -23,7 +23,7 @@ nothing_wrong() { test "$(usbsim_count "violation|core fault")" = 0; }
 
 usbsim_devices "cmsisdap:serial=PICO2:target=rp2350:time_scale=0.01"
 
-test_expect_success USBSIM 'info names the RP2350A by its CHIP_ID and package, core running' '
+test_expect_success USBSIM 'info and list name the RP2350A by its CHIP_ID and package, core running' '
 	usbsim mpf-swd info -o jsonl >rec &&
 	test "$(json_field rec swd.target)" = RP2350A &&
 	test "$(json_field rec swd.family)" = rp2350 &&
@@ -32,6 +32,9 @@ test_expect_success USBSIM 'info names the RP2350A by its CHIP_ID and package, c
 	test "$(json_field rec swd.idcode)" = 0x20004927 &&
 	test -z "$(json_field rec swd.flash_size)" &&
 	test "$(usbsim_count "PICO2 event: reset")" = 0 &&
+	usbsim mpf-swd list -o jsonl >rec &&
+	test "$(json_field rec swd.target)" = RP2350A &&
+	test "$(json_field rec swd.core)" = Cortex-M33 &&
 	nothing_wrong
 '
 
