@@ -94,7 +94,7 @@ ADDR .0x1g. is no address @ mpf-dfu read 0x1g 1M fifo
 expects an address @ mpf-swd --address 1M write fifo
 out of range @ mpf-swd --frequency 10 info
 expects a frequency @ mpf-swd --frequency fast info
-takes one of .nrf52|stm32f4|stm32l4|stm32h7|stm32l0|stm32f1|stm32h5|stm32u5|stm32wl|stm32wb|nrf51|nrf53|rp2040., not .stm32f9. @ mpf-swd --target stm32f9 info
+takes one of .nrf52|stm32f4|stm32l4|stm32h7|stm32l0|stm32f1|stm32h5|stm32u5|stm32wl|stm32wb|nrf51|nrf53|rp2040|rp2350., not .stm32f9. @ mpf-swd --target stm32f9 info
 SIZE .1X. is no size @ mpf-swd read 0x08000000 1X fifo
 ADDR .-1. is no address @ mpf-swd read -- -1 16 fifo
 past the 4 GiB @ mpf-swd read 0xffffff00 1M fifo
