@@ -55,6 +55,16 @@ test_expect_success USBSIM 'debug disabled in OTP: refused with what the MEM-AP 
 	nothing_wrong
 '
 
+test_expect_success USBSIM 'Secure debug disabled in OTP: refused naming SDeviceEn, nothing erased' '
+	usbsim_devices "cmsisdap:serial=SLOCKED:target=rp2350:time_scale=0.01:protect=2" &&
+	test_expect_code 1 usbsim mpf-swd write r.bin -o jsonl >rec &&
+	test "$(json_field rec error.code)" = permission &&
+	grep "does not reach the Secure bus (CSW 0x[0-9a-f]*, SDeviceEn clear)" rec &&
+	grep "OTP CRIT1.SECURE_DEBUG_DISABLE" rec &&
+	test "$(erases SLOCKED)" = 0 &&
+	nothing_wrong
+'
+
 test_expect_success USBSIM 'an ST-LINK cannot wake the RP2350: a clear refusal' '
 	usbsim_devices "stlink:serial=STRP2:target=rp2350" &&
 	test_expect_code 1 usbsim mpf-swd info -o jsonl >rec &&

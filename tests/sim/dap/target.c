@@ -413,8 +413,11 @@ static void sysreset(struct dapsim_target *t)
 		if (cpacr)
 			*cpacr = 0;
 	}
-	if ((t->c->ctl == CTL_NRF && !t->c->nrf51 && !t->c->nrf53) || t->c->v6)
+	if (t->c->ctl == CTL_NRF && !t->c->nrf51 && !t->c->nrf53)
 		t->approtect = rd32(t->uicr + 0x208) != 0xFFFFFFFFu;
+	if (t->c->v6)		/* the UICR word stands for the RP2350's OTP CRIT1 */
+		t->approtect = rd32(t->uicr + 0x208) == 0xFFFFFFFFu ? 0
+			     : rd32(t->uicr + 0x208) ? 2 : 1;
 }
 
 struct dapsim_target *dapsim_target_new(const char *model)
@@ -554,6 +557,14 @@ void dapsim_target_protect(struct dapsim_target *t)
 void dapsim_target_cpu2_pes(struct dapsim_target *t, uint64_t us)
 {
 	t->pesd_us = us;
+}
+
+void dapsim_target_protect_secure(struct dapsim_target *t)
+{
+	if (t->c->v6) {
+		wr32(t->uicr + 0x208, 0x5EC);
+		t->approtect = 2;
+	}
 }
 
 void dapsim_target_swap_banks(struct dapsim_target *t)
@@ -1725,7 +1736,7 @@ void dapsim_target_swd_off(struct dapsim_target *t)
 
 static int mem_ap_enabled(struct dapsim_target *t)
 {
-	return !((t->c->ctl == CTL_NRF || t->c->v6) && t->approtect);
+	return !((t->c->ctl == CTL_NRF || t->c->v6) && t->approtect == 1);
 }
 
 static int size_of_csw(uint32_t csw)
@@ -1746,7 +1757,8 @@ static int mem_access(struct dapsim_target *t, uint32_t addr, int rnw, uint32_t 
 {
 	int size = size_of_csw(t->csw), rc;
 
-	if (!mem_ap_enabled(t)) {
+	/* no access at all, or (Secure debug disabled) no Secure one */
+	if (!mem_ap_enabled(t) || (t->c->v6 && t->approtect == 2 && !(t->csw & (1u << 30)))) {
 		t->ctrl |= 1u << 5;
 		return 4;
 	}
@@ -1878,7 +1890,8 @@ static int ap_access(struct dapsim_target *t, uint8_t a32, int rnw, uint32_t *da
 	case 0x00:
 		if (rnw) {
 			/* DeviceEn; on ADIv6 SDeviceEn too (RP2350 3.5.9.1) */
-			*data = t->csw | (!mem_ap_enabled(t) ? 0 : t->c->v6 ? 1u << 23 | 1u << 6 : 1u << 6);
+			*data = t->csw | (!mem_ap_enabled(t) ? 0 : !t->c->v6 ? 1u << 6
+					  : t->approtect ? 1u << 6 : 1u << 23 | 1u << 6);
 		} else {
 			/* packed transfers are not implemented: AddrInc 2 reads back as off */
 			t->csw = *data & 0xFF00FF37u;

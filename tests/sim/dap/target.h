@@ -55,6 +55,10 @@ void dapsim_target_use_memory(struct dapsim_target *t, uint8_t *flash, uint8_t *
  * protection of all flash (UICR RBPCONF.PALL). */
 void dapsim_target_protect(struct dapsim_target *t);
 
+/* RP2350: Secure debug disabled in OTP (CRIT1.SECURE_DEBUG_DISABLE): the
+ * MEM-APs' CSW.SDeviceEn reads 0 and their Secure accesses fail. */
+void dapsim_target_protect_secure(struct dapsim_target *t);
+
 /* The option bytes swap the flash banks (STM32H5, U5, H7 SWAP_BANK):
  * the second half of the address space is bank 1. */
 void dapsim_target_swap_banks(struct dapsim_target *t);

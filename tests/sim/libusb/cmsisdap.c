@@ -22,6 +22,7 @@
  *   time_scale=F      multiply flash busy times (default 1; 0.01 = 100x faster)
  *   protect=1         nRF52: APPROTECT set in UICR when the state is created;
  *                     STM32H5, U5: TrustZone on; RP2350: debug disabled in OTP
+ *                     (protect=2: Secure debug only)
  *   riscv=1           RP2350: the cores run RISC-V firmware, the Arm cores are
  *                     held in reset until a rescue reset
  *   swap_bank=1       STM32H5, U5, H7: the option bytes swap the flash banks

@@ -24,7 +24,9 @@ int dapsim_usb_target(struct usbsim_dev *dev, struct dapsim_usb *u)
 	if (!flash || !uicr)
 		return -1;
 	dapsim_target_use_memory(u->t, flash, uicr);
-	if (fresh_u && usbsim_opt_int(dev, "protect", 0))
+	if (fresh_u && usbsim_opt_int(dev, "protect", 0) == 2)
+		dapsim_target_protect_secure(u->t);
+	else if (fresh_u && usbsim_opt_int(dev, "protect", 0))
 		dapsim_target_protect(u->t);
 	if (usbsim_opt_int(dev, "c2_pes", 0))
 		dapsim_target_cpu2_pes(u->t, (uint64_t)usbsim_opt_int(dev, "c2_pes", 0) * 1000);
