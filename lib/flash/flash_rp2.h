@@ -1,5 +1,5 @@
 /* flash_rp2.h - what the RP2040 and RP2350 drivers share: the boot ROM
- * functions they call, by two-letter code (doc/protocols.md 5.13, 5.15),
+ * functions they call, by two-letter code (doc/protocols.md 5.13, 5.16),
  * and the RP2350's own call and detection (flash_rp2350.c), whose erase,
  * program and XIP steps are the RP2040's (flash_rp2.c).
  */

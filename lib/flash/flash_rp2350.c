@@ -12,7 +12,7 @@
  * XIP (EX), erase (RE), program (RP), flush the cache (FC), undo any XIP
  * address translation (RA) and enter XIP (CX), so that flash reads back
  * at 0x10000000 (RP2350 datasheet 5.4.1, 5.4.8, 3.6.3; doc/protocols.md
- * 5.15).
+ * 5.16).
  */
 #include <stdio.h>
 #include <string.h>

@@ -20,7 +20,7 @@
  * DIRECT_TX, DIRECT_RX at 0x400D0000), 12.15.1 (SYSINFO CHIP_ID and
  * PACKAGE_SEL at 0x40000000), 12.14.5 (direct mode cuts the XIP window
  * off: a read there faults). No debug trampoline. W25Q32JV: JEDEC ID EF
- * 40 16, the W25Q16JV's times. doc/protocols.md 5.15.
+ * 40 16, the W25Q16JV's times. doc/protocols.md 5.16.
  */
 #include <stdlib.h>
 #include <string.h>
