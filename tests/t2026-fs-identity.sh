@@ -1,0 +1,78 @@
+#!/bin/sh
+test_description='mpf-fs restore writes a backup only onto the board it came from: the manifest records the board'"'"'s machine.unique_id(), and a board that differs is refused before anything is written, unless --any-board'
+. "${MPF_SRC:-.}/tests/lib.sh"
+. "$MPF_SRC/tests/info-lib.sh"
+. "$MPF_SRC/tests/fs-lib.sh"
+
+test_have_prereq JQ || skip_all "jq missing"
+
+UID_A=e6614c311b3c8a2b
+UID_B=e6614c311b3c1234
+# two boards, A (fs0) and B (fs1), with different files
+boards() {
+	rm -rf fs0 fs1 && mkdir -p fs0/flash/lib fs1/flash &&
+	printf 'print("A")\n' >fs0/flash/main.py && printf 'X=1\n' >fs0/flash/lib/x.py &&
+	printf 'print("B")\n' >fs1/flash/main.py && printf 'B=1\n' >fs1/flash/b.cfg &&
+	rm -rf orig0 orig1 && cp -r fs0 orig0 && cp -r fs1 orig1 &&
+	start_sim s --count 2 --fs "$PWD/fs" --unique-id "$UID_A,$UID_B"
+}
+key() { pty_of s "$1" | sed 's|^/dev/||; s|/|_|g'; }
+
+test_expect_success 'the backup'"'"'s manifest records the board'"'"'s unique_id and the time' '
+	boards &&
+	fs backup bk "$(pty_of s 1)" &&
+	json_field out backup.dir >bkA &&
+	m=$(cat bkA)/manifest.json &&
+	test "$(jq -r .identity.unique_id $m)" = $UID_A &&
+	jq -r .time $m | grep -q "^20[0-9][0-9]-[01][0-9]-[0-3][0-9]T[0-9:]*Z$" &&
+	stop_sim s
+'
+
+test_expect_success 'A'"'"'s backup onto B is refused, naming both unique_ids and --any-board; B is untouched' '
+	boards &&
+	test_expect_code 1 mpf-fs restore "$(cat bkA)" "$(pty_of s 2)" </dev/null >out &&
+	cat out &&
+	test "$(json_field out error.code)" = mismatch &&
+	json_field out error.message | grep "unique_id is $UID_B, the backup.s is $UID_A" |
+		grep -q -- --any-board &&
+	test -z "$(json_field out restore)" &&
+	diff -r orig1 fs1 &&
+	stop_sim s
+'
+
+test_expect_success 'A'"'"'s backup onto A: written, and the record says the unique_id was checked' '
+	boards && rm -rf fs0/flash/* &&
+	fs restore "$(cat bkA)" "$(pty_of s 1)" &&
+	test "$(jq -c ".restore.identity" out)" = \
+		"{\"checked\":\"unique_id\",\"board\":\"$UID_A\",\"backup\":\"$UID_A\",\"same\":true}" &&
+	diff -r orig0 fs0 &&
+	stop_sim s
+'
+
+test_expect_success '--any-board writes A'"'"'s backup onto B, and says whose it was' '
+	boards &&
+	mpf-fs --any-board restore "$(cat bkA)" "$(pty_of s 2)" </dev/null >out 2>err &&
+	cat out err &&
+	test "$(jq -c "[.restore.files, .restore.identity.checked, .restore.identity.same]" out)" = \
+		"[2,\"unique_id\",false]" &&
+	grep -q "another board" err &&
+	diff -r orig0/flash/lib fs1/flash/lib && diff orig0/flash/main.py fs1/flash/main.py &&
+	stop_sim s
+'
+
+test_expect_success 'boards whose ports were swapped (keys from port names): each refuses the other'"'"'s backup' '
+	boards &&
+	rm -rf bk2 && printf "{\"serial\":\"%s\"}\n{\"serial\":\"%s\"}\n" "$(pty_of s 1)" "$(pty_of s 2)" |
+		mpf-fs backup bk2 >out &&
+	test "$(jq -r .backup.dir out | wc -l)" = 2 &&
+	mv "bk2/$(key 1)" bk2/tmp && mv "bk2/$(key 2)" "bk2/$(key 1)" && mv bk2/tmp "bk2/$(key 2)" &&
+	rm -rf fs0/flash/* fs1/flash/* && mkdir -p e0 e1 &&
+	printf "{\"serial\":\"%s\"}\n{\"serial\":\"%s\"}\n" "$(pty_of s 1)" "$(pty_of s 2)" |
+		test_expect_code 1 mpf-fs restore bk2 >out &&
+	cat out &&
+	test "$(jq -r .error.code out)" = "$(printf "mismatch\nmismatch")" &&
+	diff -r e0 fs0/flash && diff -r e1 fs1/flash &&
+	stop_sim s
+'
+
+test_done
