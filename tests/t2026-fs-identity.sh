@@ -18,12 +18,13 @@ boards() {
 }
 key() { pty_of s "$1" | sed 's|^/dev/||; s|/|_|g'; }
 
-test_expect_success 'the backup'"'"'s manifest records the board'"'"'s unique_id and the time' '
+test_expect_success 'the backup'"'"'s manifest records the board'"'"'s unique_id, what mpf-info said of it, and the time' '
 	boards &&
-	fs backup bk "$(pty_of s 1)" &&
+	mpf-info "$(pty_of s 1)" | mpf-fs backup bk >out &&
 	json_field out backup.dir >bkA &&
 	m=$(cat bkA)/manifest.json &&
-	test "$(jq -r .identity.unique_id $m)" = $UID_A &&
+	test "$(jq -c "[.identity.unique_id, .identity.port, .identity.version, .identity.board_id]" $m)" = \
+		"[\"$UID_A\",\"rp2\",\"1.24.1\",\"RPI_PICO_W\"]" &&
 	jq -r .time $m | grep -q "^20[0-9][0-9]-[01][0-9]-[0-3][0-9]T[0-9:]*Z$" &&
 	stop_sim s
 '
