@@ -63,7 +63,7 @@ extern const char *const mpf_fs_script[];
 /* Removes every name the helper defined (before it, after it). */
 extern const char mpf_fs_cleanup_script[];
 /* Prints the board's machine.unique_id() (after the helper, whose _x it
- * uses); mpf_fs_parse_uid reads the reply. The names it looks up are
+ * uses; doc/protocols.md section 6.1); mpf_fs_parse_uid reads the reply. The names it looks up are
  * printed back: a byte lost from them in plain raw mode would otherwise
  * read as a board without unique_id. */
 extern const char mpf_fs_uid_script[];
