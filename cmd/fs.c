@@ -17,6 +17,7 @@
 #include "scan.h"
 #include "transport.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -885,8 +886,80 @@ static void claim(struct sess *s, struct mpf_record *rec, const char *what, cons
 					 (double)(mpf_now_ms() - t0) / 1000.0));
 }
 
+/* The unique_id a backup's manifest records, or NULL; *man holds it. */
+static const char *manifest_uid(const char *dir, json_t **man)
+{
+	struct mpf_buf text = MPF_BUF_INIT, err = MPF_BUF_INIT;
+	char *m = mpf_xasprintf("%s/" MANIFEST, dir);
+
+	*man = NULL;
+	if (mpf_load_file(m, MANIFEST_MAX, &text, &err) >= 0)
+		*man = json_loadb(text.buf, text.len, 0, NULL);
+	free(m);
+	mpf_buf_release(&text);
+	mpf_buf_release(&err);
+	return json_string_value(json_object_get(json_object_get(*man, "identity"), "unique_id"));
+}
+
+/* The one backup in DIR of the board with this unique_id: a board keyed
+ * by its port's name that sits on another port now. NULL when there is
+ * none, or more than one (which is meant is then unknown). */
+static char *find_by_uid(const char *uid)
+{
+	DIR *d = opendir(fs_dir);
+	struct dirent *e;
+	char *found = NULL, *dir;
+	const char *u;
+	json_t *man;
+	int n = 0;
+
+	while (d && (e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;	/* ".", "..", a backup under way */
+		dir = mpf_xasprintf("%s/%s", fs_dir, e->d_name);
+		u = manifest_uid(dir, &man);
+		if (u && !strcmp(u, uid) && ++n == 1)
+			found = mpf_xstrdup(dir);
+		json_decref(man);
+		free(dir);
+	}
+	if (d)
+		closedir(d);
+	if (n > 1)
+		mpf_warn("%s holds %d backups of the board %s: name the one to restore", fs_dir, n, uid);
+	if (n == 1)
+		return found;
+	free(found);
+	return NULL;
+}
+
+/* Restore after the identity check; where DIR/KEY holds another board's
+ * backup, this board's own backup in DIR, when it has one, instead. */
+static int restore_checked(struct sess *s, struct plan *p)
+{
+	int x = check_identity(s, p);
+	char *own = NULL;
+
+	if (p->via == VIA_KEY && s->uid[0] && json_is_false(json_object_get(s->ident, "same")))
+		own = find_by_uid(s->uid);
+	if (own) {
+		mpf_info("%s: %s holds another board's backup; this board's is %s", s->port,
+			 p->root, own);
+		plan_release(p);
+		memset(p, 0, sizeof(*p));
+		p->root = own;
+		p->via = VIA_KEY;
+		json_decref(s->ident);
+		s->ident = NULL;
+		mpf_buf_reset(&s->err);
+		if ((x = plan_load(p, &s->err)) >= 0)
+			x = check_identity(s, p);
+	}
+	return x < 0 ? x : restore(s, p);
+}
+
 static int session(struct mpf_transport *t, struct mpf_record *rec, const char *port,
-		   const struct plan *p, const char *final)
+		   struct plan *p, const char *final)
 {
 	struct sess s;
 	int64_t t0 = mpf_now_ms();
@@ -902,8 +975,7 @@ static int session(struct mpf_transport *t, struct mpf_record *rec, const char *
 		x = format(&s, rec);
 	else if (x >= 0 && fs_op == FS_BACKUP && (x = backup(&s, rec, final)) >= 0)
 		claim(&s, rec, "backup", final, t0);
-	else if (x >= 0 && fs_op == FS_RESTORE && (x = check_identity(&s, p)) >= 0 &&
-		 (x = restore(&s, p)) >= 0) {
+	else if (x >= 0 && fs_op == FS_RESTORE && (x = restore_checked(&s, p)) >= 0) {
 		claim(&s, rec, "restore", p->root, t0);
 		json_object_set(mpf_rec_get(rec, "restore"), "identity", s.ident);
 	}
@@ -1172,7 +1244,10 @@ const struct mpf_applet fs_applet = {
 		"read on it, where the board and the manifest both have one, else its USB "
 		"serial number (as the OS reports it now, not as an older record says). A board "
 		"that differs is refused before anything is written, with an error naming both "
-		"(code mismatch); --any-board writes the backup there all the same. Where "
+		"(code mismatch), unless DIR/KEY held it and DIR holds one backup whose "
+		"manifest records this board's unique_id (a board keyed by a port name that "
+		"sits on another port now): that one is restored instead. --any-board writes "
+		"the backup there all the same. Where "
 		"neither can be compared (a backup made before mpf-fs recorded identities, a "
 		"board with neither), the restore goes on with a warning, except DIR itself "
 		"given to several boards (ports named, or records on stdin, all read first), "

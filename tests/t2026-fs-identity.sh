@@ -17,6 +17,7 @@ boards() {
 	start_sim s --count 2 --fs "$PWD/fs" --unique-id "$UID_A,$UID_B"
 }
 key() { pty_of s "$1" | sed 's|^/dev/||; s|/|_|g'; }
+records() { printf '{"kind":"serial","serial":"%s"}\n' "$(pty_of s 1)" "$(pty_of s 2)"; }
 
 test_expect_success 'the backup'"'"'s manifest records the board'"'"'s unique_id, what mpf-info said of it, and the time' '
 	boards &&
@@ -61,18 +62,43 @@ test_expect_success '--any-board writes A'"'"'s backup onto B, and says whose it
 	stop_sim s
 '
 
-test_expect_success 'boards whose ports were swapped (keys from port names): each refuses the other'"'"'s backup' '
+test_expect_success 'boards whose ports were swapped (keys from port names): each gets its own backup, found by its unique_id' '
 	boards &&
-	rm -rf bk2 && printf "{\"serial\":\"%s\"}\n{\"serial\":\"%s\"}\n" "$(pty_of s 1)" "$(pty_of s 2)" |
-		mpf-fs backup bk2 >out &&
+	rm -rf bk2 && records | mpf-fs backup bk2 >out &&
 	test "$(jq -r .backup.dir out | wc -l)" = 2 &&
 	mv "bk2/$(key 1)" bk2/tmp && mv "bk2/$(key 2)" "bk2/$(key 1)" && mv bk2/tmp "bk2/$(key 2)" &&
-	rm -rf fs0/flash/* fs1/flash/* && mkdir -p e0 e1 &&
-	printf "{\"serial\":\"%s\"}\n{\"serial\":\"%s\"}\n" "$(pty_of s 1)" "$(pty_of s 2)" |
-		test_expect_code 1 mpf-fs restore bk2 >out &&
+	rm -rf fs0/flash/* fs1/flash/* &&
+	records | mpf-fs --keep-order restore bk2 >out &&
 	cat out &&
-	test "$(jq -r .error.code out)" = "$(printf "mismatch\nmismatch")" &&
-	diff -r e0 fs0/flash && diff -r e1 fs1/flash &&
+	test "$(jq -r "[.restore.dir, .restore.identity.same] | @tsv" out)" = \
+		"$(printf "bk2/$(key 2)\ttrue\nbk2/$(key 1)\ttrue")" &&
+	diff -r orig0 fs0 && diff -r orig1 fs1 &&
+	stop_sim s
+'
+
+test_expect_success 'a port'"'"'s key holding another board'"'"'s backup, and none of its own: refused, nothing written' '
+	boards &&
+	rm -rf bk3 && records | mpf-fs backup bk3 >out &&
+	rm -rf "bk3/$(key 2)" && mv "bk3/$(key 1)" "bk3/$(key 2)" &&
+	rm -rf fs1/flash/* && mkdir -p e1 &&
+	records | test_expect_code 1 mpf-fs --keep-order restore bk3 >out &&
+	cat out &&
+	test "$(jq -c "[.restore, .error.code]" out | tr -d "\n")" = "[null,null][null,\"mismatch\"]" &&
+	diff -r orig0 fs0 && diff -r e1 fs1/flash &&
+	stop_sim s
+'
+
+test_expect_success 'two backups of the board in DIR: which is meant is unknown, so neither is written' '
+	boards &&
+	rm -rf bk4 && records | mpf-fs backup bk4 >out &&
+	mv "bk4/$(key 1)" bk4/tmp && mv "bk4/$(key 2)" "bk4/$(key 1)" && mv bk4/tmp "bk4/$(key 2)" &&
+	cp -r "bk4/$(key 2)" bk4/copy && rm -rf fs0/flash/* && mkdir -p e0 &&
+	printf "{\"kind\":\"serial\",\"serial\":\"%s\"}\n" "$(pty_of s 1)" |
+		test_expect_code 1 mpf-fs restore bk4 >out 2>err &&
+	cat out err &&
+	grep -q "holds 2 backups of the board $UID_A" err &&
+	test "$(json_field out error.code)" = mismatch &&
+	diff -r e0 fs0/flash &&
 	stop_sim s
 '
 
