@@ -934,17 +934,23 @@ static char *find_by_uid(const char *uid)
 }
 
 /* Restore after the identity check; where DIR/KEY holds another board's
- * backup, this board's own backup in DIR, when it has one, instead. */
+ * backup, or a port named has none there, this board's own backup in DIR
+ * (by its unique_id), when it has one, instead. */
 static int restore_checked(struct sess *s, struct plan *p)
 {
-	int x = check_identity(s, p);
+	int x = p->root ? check_identity(s, p) : 0;
 	char *own = NULL;
 
-	if (p->via == VIA_KEY && s->uid[0] && json_is_false(json_object_get(s->ident, "same")))
+	if (s->uid[0] && (!p->root || (p->via == VIA_KEY &&
+				       json_is_false(json_object_get(s->ident, "same")))))
 		own = find_by_uid(s->uid);
+	if (!p->root && !own)
+		return mpf_errf(&s->err, MPF_ERR_ARG, "no backup for this board in '%s' (by its "
+				"port's name, USB serial number or unique_id%s%s)", fs_dir,
+				s->uid[0] ? " " : "", s->uid);
 	if (own) {
-		mpf_info("%s: %s holds another board's backup; this board's is %s", s->port,
-			 p->root, own);
+		mpf_info("%s: this board's backup, by its unique_id: %s%s%s", s->port, own,
+			 p->root ? "; another board's is in " : "", p->root ? p->root : "");
 		plan_release(p);
 		memset(p, 0, sizeof(*p));
 		p->root = own;
@@ -981,15 +987,15 @@ static int session(struct mpf_transport *t, struct mpf_record *rec, const char *
 	}
 	if (x < 0)
 		mpf_rec_set_error(rec, err_code(x), "%s: %s%s%s", port, mpf_buf_str(&s.err),
-				  fs_op == FS_RESTORE ? "; the backup is kept in " : "",
-				  fs_op == FS_RESTORE ? p->root : "");
+				  fs_op == FS_RESTORE && p->root ? "; the backup is kept in " : "",
+				  fs_op == FS_RESTORE && p->root ? p->root : "");
 	sess_close(&s, x < 0);
 	return x;
 }
 
 /* What must hold before the port is opened: a backup not there yet (one
  * is never replaced), a restore's backup found whole. */
-static int prepare(struct mpf_record *rec, struct plan *p, char **final)
+static int prepare(struct mpf_record *rec, struct plan *p, char **final, int named)
 {
 	struct mpf_buf err = MPF_BUF_INIT;
 	char *key;
@@ -1006,8 +1012,10 @@ static int prepare(struct mpf_record *rec, struct plan *p, char **final)
 			x = mpf_mkdir_parents(*final, &err);
 	} else if (fs_op == FS_RESTORE) {
 		p->root = find_backup(rec, &p->via);
-		x = p->root ? plan_load(p, &err) :
-			mpf_errf(&err, MPF_ERR_ARG, "no backup for this board in '%s'", fs_dir);
+		if (p->root)
+			x = plan_load(p, &err);
+		else if (!named)	/* a port named: its unique_id may find one */
+			x = mpf_errf(&err, MPF_ERR_ARG, "no backup for this board in '%s'", fs_dir);
 	}
 	if (x < 0)
 		mpf_rec_set_error(rec, mpf_err_name(x), "%s: %s", mpf_rec_str(rec, "serial"),
@@ -1023,7 +1031,7 @@ static int fs_run(struct mpf_record *rec, void *ctx)
 	struct mpf_transport *t;
 	struct plan p = { 0 };
 	char *final = NULL;
-	int x = prepare(rec, &p, &final);
+	int x = prepare(rec, &p, &final, ctx != NULL);
 
 	if (x >= 0 && (x = mpf_transport_open(port, o_baud, &t, &err)) < 0)
 		mpf_rec_set_error(rec, mpf_err_name(x), "%s", err.buf);
@@ -1246,8 +1254,9 @@ const struct mpf_applet fs_applet = {
 		"that differs is refused before anything is written, with an error naming both "
 		"(code mismatch), unless DIR/KEY held it and DIR holds one backup whose "
 		"manifest records this board's unique_id (a board keyed by a port name that "
-		"sits on another port now): that one is restored instead. --any-board writes "
-		"the backup there all the same. Where "
+		"sits on another port now): that one is restored instead, as it is for a port "
+		"named that has no DIR/KEY. --any-board writes the backup there all the same. "
+		"Where "
 		"neither can be compared (a backup made before mpf-fs recorded identities, a "
 		"board with neither), the restore goes on with a warning, except DIR itself "
 		"given to several boards (ports named, or records on stdin, all read first), "

@@ -88,6 +88,19 @@ test_expect_success 'a port'"'"'s key holding another board'"'"'s backup, and no
 	stop_sim s
 '
 
+test_expect_success 'a port named without a backup under its name: the board'"'"'s own, by its unique_id; none: an error' '
+	boards &&
+	rm -rf bk5 && mpf-fs backup bk5 "$(pty_of s 1)" </dev/null >out &&
+	mv "bk5/$(key 1)" bk5/moved && rm -rf fs0/flash/* && mkdir -p e1 && rm -rf fs1/flash/* &&
+	fs restore bk5 "$(pty_of s 1)" &&
+	test "$(jq -c "[.restore.dir, .restore.identity.same]" out)" = "[\"bk5/moved\",true]" &&
+	diff -r orig0 fs0 &&
+	test_expect_code 1 mpf-fs restore bk5 "$(pty_of s 2)" </dev/null >out &&
+	json_field out error.message | grep -q "no backup for this board in .bk5. (.*unique_id $UID_B)" &&
+	diff -r e1 fs1/flash &&
+	stop_sim s
+'
+
 test_expect_success 'two backups of the board in DIR: which is meant is unknown, so neither is written' '
 	boards &&
 	rm -rf bk4 && records | mpf-fs backup bk4 >out &&
