@@ -53,6 +53,16 @@ void dapsim_target_use_memory(struct dapsim_target *t, uint8_t *flash, uint8_t *
  * protection of all flash (UICR RBPCONF.PALL). */
 void dapsim_target_protect(struct dapsim_target *t);
 
+/* The STM32 option register the flash driver reads (F4 OPTCR, L4/G4/WL/WB
+ * OPTR, U5 OPTR, H5/H7 OPTCR) takes v, as option bytes loaded at reset. */
+void dapsim_target_set_options(struct dapsim_target *t, uint32_t v);
+
+/* DBGMCU_IDCODE reads idcode and the flash size register flash_kib, as
+ * another part of the model's family would answer; the flash itself and
+ * its controller stay the model's. How a test holds the drivers' part
+ * tables against the manuals without a model per part. */
+void dapsim_target_present(struct dapsim_target *t, uint32_t idcode, uint32_t flash_kib);
+
 /* The option bytes swap the flash banks (STM32H5, U5, H7 SWAP_BANK):
  * the second half of the address space is bank 1. */
 void dapsim_target_swap_banks(struct dapsim_target *t);
