@@ -174,14 +174,16 @@ static const struct chip chips[] = {
 	{ "stm32f429zi", CTL_F4, 0x2BA01477, 0x410FC241, 0x24770011, 0x20016419,
 	  0x08000000, 0x200000, 0, 0x20000000, 0x30000, 0x10000000, 0x10000,
 	  0x1FFF0000, 0x10000, 0x40023C00, 0xE0042000, .wrap = 0x1000, .fsize_at = 0x7A22,
-	  .dual = 1 },
+	  .dual = 1,
+	  .crc = 0x40023000, .crc_enr = 0x40023830, .crc_bit = 1u << 12 },
 	/* STM32F429ZG (1 MiB): one bank of 4 x 16 KiB, 64 KiB and 7 x 128 KiB
 	 * sectors, or, with OPTCR.DB1M set, two banks of 4 x 16 KiB, 64 KiB and
 	 * 3 x 128 KiB, bank 2 at 0x08080000 as sectors 12-19 (RM0090 3.3, Table 7) */
 	{ "stm32f429zg", CTL_F4, 0x2BA01477, 0x410FC241, 0x24770011, 0x20016419,
 	  0x08000000, 0x100000, 0, 0x20000000, 0x30000, 0x10000000, 0x10000,
 	  0x1FFF0000, 0x10000, 0x40023C00, 0xE0042000, .wrap = 0x1000, .fsize_at = 0x7A22,
-	  .dual = 2 },
+	  .dual = 2,
+	  .crc = 0x40023000, .crc_enr = 0x40023830, .crc_bit = 1u << 12 },
 	/* STM32L476RE (512 KiB) with OPTR.DUALBANK clear: one bank of 256 x 2 KiB
 	 * pages, page numbers 0-255 without BKER (RM0351 3.3.1, 3.7.8) */
 	{ "stm32l476re", CTL_L4, 0x2BA01477, 0x410FC241, 0x24770011, 0x10076415,
