@@ -3,8 +3,8 @@
  * RM0433, RM0377, RM0038, RM0008, RM0091 and RM0316, "Embedded Flash
  * memory", as OpenOCD stm32f2x.c, stm32l4x.c, stm32h7x.c, stm32lx.c,
  * stm32f1x.c apply them; doc/protocols.md 5.1-5.4, 5.6, 5.7), H5, U5, WL
- * and WB (RM0481, RM0456, RM0461, RM0434; 5.8-5.10). STM32s of other
- * families are refused by name.
+ * and WB (RM0481, RM0456, RM0461, RM0434; 5.8-5.10); the rows' sources
+ * in 5.15. STM32s of other families are refused by name.
  *
  * Programming streams words straight into flash through the MEM-AP: while
  * the controller is busy the AHB stalls the next write, which the probe
@@ -733,6 +733,7 @@ static const struct { uint16_t dev; const char *name; } undriven[] = {
 	{ 0x430, "STM32F10x XL density" },
 	{ 0x467, "STM32G0B0/B1/C1" },
 	{ 0x436, "STM32L1 Cat.3 (384 KiB)/Cat.4" },
+	{ 0x470, "STM32L4R/L4S" }, { 0x471, "STM32L4P/L4Q" },
 	{ 0x472, "STM32L55x/56x" }, { 0x474, "STM32H503" }, { 0x478, "STM32H52x/53x" },
 	{ 0x480, "STM32H7A3/7B3" }, { 0x485, "STM32H7R/7S" },
 };

@@ -81,6 +81,9 @@ static const struct part parts[] = {
 	{ "stm32l476", 0x435, 256, NOOPT, "STM32L43x/44x", 0, 0, 2 * KIB, 0xC000 },
 	{ "stm32l476", 0x462, 512, NOOPT, "STM32L45x/46x", 0, 0, 2 * KIB, 0x20000 },
 	{ "stm32l476", 0x464, 128, NOOPT, "STM32L41x/42x", 0, 0, 2 * KIB, 0xA000 },
+	/* L4+ (RM0432): 8 KiB pages, DBANK and DB1M; no driver */
+	{ "stm32l476", 0x470, 2048, NOOPT, "STM32L4R/L4S (DEV_ID 0x470)", 1 },
+	{ "stm32l476", 0x471, 1024, NOOPT, "STM32L4P/L4Q (DEV_ID 0x471)", 1 },
 	/* G4: RM0440 3.3.1 and 3.7.8 (OPTR.DBANK bit 22; bank 2 of the 256 and
 	 * 128 KiB parts at 0x08040000, a gap after bank 1) */
 	{ "stm32l476", 0x469, 512, L4OPT(22, 1), "STM32G47x/48x", 0, 256 * KIB, 2 * KIB, 0x20000,
