@@ -19,31 +19,34 @@ ffs() { test "$(tr -d "\377" <"$1" | wc -c)" = 0; }
 # keeps ADDR LEN FILE: the flash at ADDR reads back as FILE
 keeps() { usbsim mpf-swd read "$1" "$2" back.bin >/dev/null && cmp "$3" back.bin; }
 
-# beside NAME: writes NAME.lo and NAME.hi at 0x0807C000 and 0x080A0000
-# (both banks' neighbours of 0x08080000), then a 16 KiB image at
-# 0x08080000, and checks the neighbours
+# beside LO AT HI NLO NAT NHI ERASES: NLO random bytes at LO and NHI at HI
+# (the neighbours), then an image of NAT bytes at AT, which must take
+# ERASES erases and leave the neighbours as they were
 beside() {
-	head -c 16384 /dev/urandom >lo.bin &&
-	head -c 16384 /dev/urandom >hi.bin &&
-	head -c 16384 /dev/urandom >fw.bin &&
-	usbsim mpf-swd --address 0x0807C000 write lo.bin >/dev/null &&
-	usbsim mpf-swd --address 0x080A0000 write hi.bin >/dev/null &&
+	head -c "$4" /dev/urandom >lo.bin &&
+	head -c "$5" /dev/urandom >fw.bin &&
+	head -c "$6" /dev/urandom >hi.bin &&
+	usbsim mpf-swd --address "$1" write lo.bin >/dev/null &&
+	usbsim mpf-swd --address "$3" write hi.bin >/dev/null &&
 	before=$(usbsim_count "erase [0-9]") &&
-	usbsim mpf-swd --address 0x08080000 write fw.bin -o jsonl >rec &&
+	usbsim mpf-swd --address "$2" write fw.bin -o jsonl >rec &&
 	test "$(json_field rec flashed.verified)" = true &&
-	test $(($(usbsim_count "erase [0-9]") - before)) = 1 &&
-	keeps 0x08080000 16384 fw.bin &&
-	keeps 0x0807C000 16384 lo.bin &&
-	keeps 0x080A0000 16384 hi.bin &&
+	test $(($(usbsim_count "erase [0-9]") - before)) = "$7" &&
+	keeps "$2" "$5" fw.bin &&
+	keeps "$1" "$4" lo.bin &&
+	keeps "$3" "$6" hi.bin &&
 	test "$(usbsim_count violation)" = 0
 }
+
+# the neighbours of 0x08080000 in both banks' layouts
+beside_f429() { beside 0x0807C000 0x08080000 0x080A0000 16384 16384 16384 1; }
 
 usbsim_devices "cmsisdap:serial=ZG:target=stm32f429zg:time_scale=0.001"
 
 test_expect_success USBSIM 'stm32f429zg, DB1M clear: one bank, 0x08080000 is the 128 KiB sector 8' '
 	usbsim mpf-swd info -o jsonl >rec &&
 	test "$(json_field rec swd.target)" = STM32F42x/43x &&
-	beside &&
+	beside_f429 &&
 	usbsim mpf-swd read 0x08084000 114688 rest.bin >/dev/null && ffs rest.bin
 '
 
@@ -52,7 +55,7 @@ usbsim_devices "cmsisdap:serial=ZGDB:target=stm32f429zg:options=0x4FFFAAED:time_
 test_expect_success USBSIM 'stm32f429zg, DB1M set: 0x08080000 is bank 2 sector 12, 16 KiB' '
 	head -c 65536 /dev/urandom >s13.bin &&
 	usbsim mpf-swd --address 0x08084000 write s13.bin >/dev/null &&
-	beside &&
+	beside_f429 &&
 	keeps 0x08084000 65536 s13.bin
 '
 
@@ -69,18 +72,7 @@ banks_across stm32f429zi 6
 usbsim_devices "cmsisdap:serial=L4RE:target=stm32l476re:time_scale=0.001"
 
 test_expect_success USBSIM 'stm32l476re, DUALBANK clear: 0x08040000 is page 128 of one bank' '
-	head -c 2048 /dev/urandom >lo.bin &&
-	head -c 2048 /dev/urandom >hi.bin &&
-	head -c 4096 /dev/urandom >fw.bin &&
-	usbsim mpf-swd --address 0x0803F800 write lo.bin >/dev/null &&
-	usbsim mpf-swd --address 0x08041000 write hi.bin >/dev/null &&
-	before=$(usbsim_count "erase [0-9]") &&
-	usbsim mpf-swd --address 0x08040000 write fw.bin -o jsonl >rec &&
-	test "$(json_field rec flashed.verified)" = true &&
-	test $(($(usbsim_count "erase [0-9]") - before)) = 2 &&
-	keeps 0x0803F800 2048 lo.bin &&
-	keeps 0x08041000 2048 hi.bin &&
-	test "$(usbsim_count violation)" = 0
+	beside 0x0803F800 0x08040000 0x08041000 2048 4096 2048 2
 '
 
 test_done

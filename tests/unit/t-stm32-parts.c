@@ -39,6 +39,8 @@ static const struct part parts[] = {
 	  M + 0x20000, M + 0x20000, 128 * KIB },
 	{ "stm32f405", 0x419, 2048, F4OPT(0), "STM32F42x/43x", 0, 1024 * KIB, 16 * KIB, 0x30000,
 	  M + 0x110000, M + 0x110000, 64 * KIB },
+	{ "stm32f405", 0x419, 2048, F4OPT(1), "STM32F42x/43x", 0, 1024 * KIB, 16 * KIB, 0x30000,
+	  M + 0x100000, M + 0x100000, 16 * KIB },
 	{ "stm32f405", 0x419, 1024, F4OPT(0), "STM32F42x/43x", 0, 0, 16 * KIB, 0x30000,
 	  M + 0x80000, M + 0x80000, 128 * KIB },
 	{ "stm32f405", 0x419, 1024, F4OPT(1), "STM32F42x/43x", 0, 512 * KIB, 16 * KIB, 0x30000,
