@@ -16,7 +16,8 @@
  * and WB55 double word 82 us, page 22 ms (doc/protocols.md section 5.10);
  * STM32F767 in dual-bank mode at the F405's times; nRF51822 word 41 us,
  * page and erase all 21 ms (doc/protocols.md section 5.11); nRF5340 word
- * 41 us, page 85 ms, erase all 170 ms (5.12).
+ * 43 us, page 87.5 ms, erase all 173 ms (its Product Specification's NVMC
+ * electrical specification, with the HFXO; 5.12, 5.15).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -87,8 +88,8 @@ static const struct chip chips[] = {
 	 * 0x50039000 (nRF5340 Product Specification) */
 	{ "nrf5340", CTL_NRF, 0x6BA02477, 0x410FD214, 0x84770001, 0,
 	  0x00000000, 0x100000, 4096, 0x20000000, 0x80000, 0, 0,
-	  0x00FF0000, 0x1000, 0x50039000, 0, .wrap = 0x400, .prog_us = 41,
-	  .page_us = 85000, .mass_us = 170000, .nrf53 = 1 },
+	  0x00FF0000, 0x1000, 0x50039000, 0, .wrap = 0x400, .prog_us = 43,
+	  .page_us = 87500, .mass_us = 173000, .nrf53 = 1 },
 	/* STM32H743: Cortex-M7 whose AHB-AP increments TAR within 1 KiB only;
 	 * AXI SRAM as the main RAM, DTCM as the second */
 	{ "stm32h743", CTL_H7, 0x6BA02477, 0x411FC271, 0x84770001, 0x10036450,
