@@ -9,7 +9,9 @@ one bank of 256 pages numbered 0-255 (RM0351 3.3.1, 3.7.8). An image
 written at 0x08080000 (or 0x08040000) erases the sector or pages under it
 in the layout the option bytes choose, and what the user did not ask to
 write, beside it, reads back as it was; erase --all empties both banks.
-The 2 MiB STM32F429ZI is always two banks, bank 2 at 0x08100000.'
+The 2 MiB STM32F429ZI is always two banks, bank 2 at 0x08100000; an
+STM32F767 with OPTCR.nDBANK set is one bank of 32, 128 and 256 KiB sectors
+(RM0410 3.3.1).'
 . "${MPF_SRC:-.}/tests/lib.sh"
 . "$MPF_SRC/tests/sim/libusb/env.sh"
 . "$MPF_SRC/tests/sim/dap/banks.sh"
@@ -68,6 +70,13 @@ test_expect_success USBSIM 'stm32f429zg, DB1M set: erase --all empties both bank
 usbsim_devices "cmsisdap:serial=ZI:target=stm32f429zi:time_scale=0.001"
 # bank 1 sector 11 (128 KiB), bank 2 sectors 12-16 (4 x 16 KiB, 64 KiB)
 banks_across stm32f429zi 6
+
+usbsim_devices "cmsisdap:serial=F7SB:target=stm32f767:options=0x2FFFAAED:time_scale=0.001"
+
+test_expect_success USBSIM 'stm32f767, nDBANK set: one bank, 0x08100000 is the 256 KiB sector 8' '
+	beside 0x080FC000 0x08100000 0x08140000 16384 16384 16384 1 &&
+	usbsim mpf-swd read 0x08104000 245760 rest.bin >/dev/null && ffs rest.bin
+'
 
 usbsim_devices "cmsisdap:serial=L4RE:target=stm32l476re:time_scale=0.001"
 

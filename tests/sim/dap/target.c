@@ -54,9 +54,11 @@ struct chip {
 					 * 128-bit quad-words */
 	uint32_t sfr;			/* WB FLASH_SFR: where CPU2's pages start */
 	int dual;			/* F4 controller: 1, two banks of F405 layout,
-					 * SNB 16-27 the second (F76x nDBANK clear);
-					 * 2, so when OPTCR.DB1M (bit 30) is set
-					 * (1 MiB F42x/43x, RM0090 3.5.3) */
+					 * SNB 16-27 the second; 2, so when OPTCR.DB1M
+					 * (bit 30) is set (1 MiB F42x/43x, RM0090 3.4);
+					 * 3, so when OPTCR.nDBANK (bit 29) is clear,
+					 * else one bank of the layout at twice the size
+					 * (F76x/77x, RM0410 3.3.1) */
 	uint32_t opt_set, opt_clr;	/* option register bits off the family's reset */
 	int nrf51;			/* NVMC without a CTRL-AP; UICR RBPCONF */
 	int nrf53;			/* nRF5340 application core: FICR at 0x00FF0000,
@@ -164,11 +166,12 @@ static const struct chip chips[] = {
 	  .sfr = 0x000000E0 },
 	/* STM32F767ZI (NUCLEO-F767ZI) with OPTCR.nDBANK clear: two banks of 4 x
 	 * 16 KiB, 64 KiB and 7 x 128 KiB sectors, bank 2 at 0x08100000 (RM0410
-	 * 3.3.2); Cortex-M7; FLASH_SIZE at 0x1FF0F442 */
+	 * 3.3.2); with it set (options=), one bank of 4 x 32 KiB, 128 KiB and
+	 * 7 x 256 KiB; Cortex-M7; FLASH_SIZE at 0x1FF0F442 */
 	{ "stm32f767", CTL_F4, 0x5BA02477, 0x411FC270, 0x74770001, 0x10016451,
 	  0x08000000, 0x200000, 0, 0x20000000, 0x80000, 0, 0,
 	  0x1FF0F000, 0x1000, 0x40023C00, 0xE0042000, .wrap = 0x400, .fsize_at = 0x442,
-	  .dual = 1 },
+	  .dual = 3, .crc = 0x40023000, .crc_enr = 0x40023830, .crc_bit = 1u << 12 },
 	/* STM32F429ZI (2 MiB): two banks of the F405 layout, bank 2 at
 	 * 0x08100000 erased by SNB 16-27 (RM0090 3.3, Table 6); 192 KiB of SRAM
 	 * from 0x20000000 (DS9405) */
@@ -712,14 +715,23 @@ static uint64_t f4_sector_us(uint32_t snb, uint32_t *start, uint32_t *size)
 /* The F4 controller's bank 2, 0 when there is one bank. */
 static uint32_t f4_bank2(const struct dapsim_target *t)
 {
-	if (t->c->dual == 1 || (t->c->dual == 2 && (t->optr & (1u << 30))))
+	if (t->c->dual == 1 || (t->c->dual == 2 && (t->optr & (1u << 30))) ||
+	    (t->c->dual == 3 && !(t->optr & (1u << 29))))
 		return t->c->flash_size / 2;
 	return 0;
+}
+
+/* 2 for the F76x's single-bank sectors (32, 128, 256 KiB), else 1; the
+ * doubled sectors take twice the F405's times (no datasheet figure). */
+static unsigned f4_scale(const struct dapsim_target *t)
+{
+	return t->c->dual == 3 && (t->optr & (1u << 29)) ? 2 : 1;
 }
 
 static void f4_cr_write(struct dapsim_target *t, uint32_t v)
 {
 	uint32_t start, size, snb = (v >> 3) & 0x1F, half = f4_bank2(t);
+	unsigned k = f4_scale(t);
 
 	if (t->cr & 0x80000000u) {
 		if (v != 0x80000000u)	/* locking again is harmless */
@@ -744,8 +756,10 @@ static void f4_cr_write(struct dapsim_target *t, uint32_t v)
 		t->n.mass_erases++;
 		set_busy(t, 8000000);
 	} else if (v & (1u << 1)) {		/* SER */
-		uint64_t us = f4_sector_us(snb & 15, &start, &size);
+		uint64_t us = f4_sector_us(snb & 15, &start, &size) * k;
 
+		start *= k;
+		size *= k;
 		if ((snb & 15) > 11 || (snb > 15 && !half) ||
 		    start + size > (half ? half : t->c->flash_size)) {
 			violation(t, "sector erase of SNB %u: no such sector", snb);

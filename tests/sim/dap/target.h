@@ -17,7 +17,12 @@
  *   nrf51822   NVMC at 1 KiB pages, no CTRL-AP (micro:bit v1)
  *   nrf5340    application core: NVMC at 0x50039000, pages erased by a word
  *              of ones
- *   stm32f767  F4 controller with nDBANK clear: two banks of the F405 layout
+ *   stm32f767  F4 controller with nDBANK clear: two banks of the F405 layout;
+ *              set, one bank of 32/128/256 KiB sectors
+ *   stm32f429zi, stm32f429zg
+ *              F4 controller, 2 MiB in two banks; 1 MiB, two banks with DB1M
+ *   stm32l476re
+ *              L4 controller, 512 KiB in one bank of 256 pages (DUALBANK clear)
  *   stm32wl55, stm32wb55
  *              L4 controller at 0x58004000; the WB's pages from SFSA are
  *              CPU2's, and CPU2 may hold operations (PESD)
