@@ -23,6 +23,7 @@
  *   protect=1         nRF52: APPROTECT set in UICR when the state is created;
  *                     STM32H5, U5: TrustZone on
  *   swap_bank=1       STM32H5, U5, H7: the option bytes swap the flash banks
+ *   options=V         STM32: the option register the flash driver reads is V
  *   c2_pes=MS         STM32WB: CPU2 holds flash operations (PESD) for MS ms
  *   unplug_after=N    the probe drops off the bus after its Nth command
  *   execute=0         firmware without DAP_ExecuteCommands (replies 0xFF)
@@ -66,7 +67,7 @@ struct dap {
 static const char *const keys[] = {
 	"serial", "target", "packet_size", "packet_count", "time_scale", "protect",
 	"unplug_after", "swd_off", "execute", "swap_bank", "c2_pes", "cpu_corrupt",
-	NULL,
+	"options", NULL,
 };
 
 /* A vendor-defined HID report: 64 bytes in, 64 bytes out, no report id. */
