@@ -277,7 +277,7 @@ static void set_flashed(struct mpf_record *r, const struct session *s, size_t by
 	json_object_set_new(f, "bytes", json_integer((json_int_t)bytes));
 	json_object_set_new(f, "seconds", json_real((double)(mpf_now_ms() - t0) / 1000.0));
 	json_object_set_new(f, "verified", json_boolean(verified));
-	json_object_set_new(f, "verify", json_string(!verified ? "none" : how->algorithm ?
+	json_object_set_new(f, "verify", json_string(!verified ? "none" : how->crc ?
 						       "crc32" : "readback"));
 	json_object_set_new(f, "via", json_string(how->algorithm ? "algorithm" : "host"));
 	json_object_set_new(f, "phases", phases);

@@ -110,6 +110,24 @@ const struct mpf_algo_image *mpf_algo_find(const struct mpf_target *t)
 	return NULL;
 }
 
+/* The verify alone needs no buffers: code, mailbox, table and stack.
+ * The routine without a controller comes first; a family's own routine
+ * serves where that one is not linked at the part's RAM (the H7's AXI
+ * SRAM). */
+const struct mpf_algo_image *mpf_algo_find_crc(const struct mpf_target *t)
+{
+	static const char *const want[] = { "crc", NULL };
+	const struct mpf_algo_image *img;
+	size_t k;
+
+	for (k = 0; k < 2; k++)
+		for (img = mpf_algo_images; img->family; img++)
+			if (!strcmp(img->family, want[k] ? want[k] : t->drv->name) &&
+			    img->entry == t->ram_base && t->ram_size >= fixed_size(img))
+				return img;
+	return NULL;
+}
+
 static int reg_write(struct mpf_adiv5 *a, unsigned reg, uint32_t v, struct mpf_buf *err)
 {
 	uint32_t last = 0;

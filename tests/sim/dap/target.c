@@ -164,7 +164,7 @@ static const struct chip chips[] = {
 	{ "stm32f767", CTL_F4, 0x5BA02477, 0x411FC270, 0x74770001, 0x10016451,
 	  0x08000000, 0x200000, 0, 0x20000000, 0x80000, 0, 0,
 	  0x1FF0F000, 0x1000, 0x40023C00, 0xE0042000, .wrap = 0x400, .fsize_at = 0x442,
-	  .dual = 1 },
+	  .dual = 1, .crc = 0x40023000, .crc_enr = 0x40023830, .crc_bit = 1u << 12 },
 	/* STM32L552 (NUCLEO-L552ZE-Q): a part mpf-swd has no driver for; its
 	 * DBGMCU_IDCODE is at 0xE0044000 (RM0438) */
 	{ "stm32l552", CTL_L4, 0x0BE12477, 0x410FD213, 0x14770015, 0x10006472,
@@ -250,6 +250,8 @@ struct dapsim_target {
 	uint32_t crc_dr;		/* the CRC unit's register */
 	uint32_t cpu_corrupt;		/* flash byte the core programs with bit 0
 					 * flipped (a wrong routine), 0 none */
+	uint32_t stuck;			/* flash byte whose bit 0 reads 0 (a worn
+					 * cell), 0 none */
 	uint64_t eraseall_until;
 	uint32_t ctrl_reset;
 	/* multidrop (ADIv5.2 B4.3.4, B5.3.4): dormant until the selection
@@ -1542,7 +1544,7 @@ static int periph_write(struct dapsim_target *t, uint32_t addr, uint32_t v)
 /* ---- the bus, as the MEM-AP (and the simulated core) see it ---- */
 
 /* 0 ok, -1 bus fault, 1 stall (the AHB holds the access: WAIT on the DP) */
-int dapsim_bus_read(struct dapsim_target *t, uint32_t addr, int size, uint32_t *v)
+static int bus_read(struct dapsim_target *t, uint32_t addr, int size, uint32_t *v)
 {
 	int ro, rc;
 	uint8_t *p;
@@ -1558,6 +1560,17 @@ int dapsim_bus_read(struct dapsim_target *t, uint32_t addr, int size, uint32_t *
 		return 0;
 	}
 	return periph_read(t, addr & ~3u, v);
+}
+
+/* A worn cell reads wrong to the core and the debugger alike. */
+int dapsim_bus_read(struct dapsim_target *t, uint32_t addr, int size, uint32_t *v)
+{
+	uint32_t k = t->stuck;
+	int rc = bus_read(t, addr, size, v);
+
+	if (!rc && k && k >= addr && k - addr < (uint32_t)size)
+		*v &= ~(1u << (8 * (k & 3)));
+	return rc;
 }
 
 int dapsim_bus_write(struct dapsim_target *t, uint32_t addr, int size, uint32_t v)
@@ -1686,6 +1699,11 @@ void dapsim_set_nreset(struct dapsim_target *t, int level)
 void dapsim_target_cpu_corrupt(struct dapsim_target *t, uint32_t addr)
 {
 	t->cpu_corrupt = addr;
+}
+
+void dapsim_target_stuck(struct dapsim_target *t, uint32_t addr)
+{
+	t->stuck = addr;
 }
 
 void dapsim_target_swd_off(struct dapsim_target *t)
