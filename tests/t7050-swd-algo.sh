@@ -7,8 +7,8 @@ written through the routine, which the simulator runs on its Thumb
 interpreter: the record says via "algorithm" and verify "crc32", and
 what a second process reads back equals the image. --no-algorithm
 programs and reads back from the host. A routine that programs one bit
-wrong (the model flips it) fails the write on the CRC and claims
-nothing; the host path on the same model is unaffected. An image that
+wrong (the model flips it) fails the write on the CRC, read back to name
+the byte, and claims nothing; the host path on the same model is unaffected. An image that
 covers a whole bank has that bank erased at once.'
 . "${MPF_SRC:-.}/tests/lib.sh"
 . "$MPF_SRC/tests/sim/libusb/env.sh"
@@ -50,6 +50,7 @@ check_algo() {
 		test \"\$(jq -r .flashed.ok rec)\" = false &&
 		test \"\$(jq -r .flashed.verified rec)\" = false &&
 		test \"\$(json_field rec error.code)\" = mismatch &&
+		json_field rec error.message | grep -q '^verify failed at $bad: wrote ' &&
 		usbsim mpf-swd read $addr $len back.bin >/dev/null &&
 		! cmp -s $model.bin back.bin
 	"
