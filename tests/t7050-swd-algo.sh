@@ -12,6 +12,7 @@ the byte, and claims nothing; the host path on the same model is unaffected. An 
 covers a whole bank has that bank erased at once.'
 . "${MPF_SRC:-.}/tests/lib.sh"
 . "$MPF_SRC/tests/sim/libusb/env.sh"
+. "$MPF_SRC/tests/sim/dap/written.sh"
 
 # check_algo MODEL ADDR LEN
 check_algo() {
@@ -20,15 +21,7 @@ check_algo() {
 
 	test_expect_success USBSIM "$model: written through the routine, CRC-32 on the target" "
 		head -c $len /dev/urandom >$model.bin &&
-		usbsim mpf-swd --address $addr write $model.bin -o jsonl >rec &&
-		{ cat rec; grep violation \"\$MPF_USBSIM_LOG\" || :; } >&2 &&
-		test \"\$(json_field rec flashed.ok)\" = true &&
-		test \"\$(json_field rec flashed.via)\" = algorithm &&
-		test \"\$(json_field rec flashed.verify)\" = crc32 &&
-		test \"\$(json_field rec flashed.bytes)\" = $len &&
-		usbsim mpf-swd read $addr $len back.bin >/dev/null &&
-		cmp $model.bin back.bin &&
-		test \"\$(usbsim_count violation)\" = 0
+		swd_written algorithm $addr $model.bin
 	"
 
 	test_expect_success USBSIM "$model: --no-algorithm programs and reads back from the host" "

@@ -13,6 +13,7 @@ is then read back so that the error names the byte, as the read-back
 verify does.'
 . "${MPF_SRC:-.}/tests/lib.sh"
 . "$MPF_SRC/tests/sim/libusb/env.sh"
+. "$MPF_SRC/tests/sim/dap/written.sh"
 
 # check_crc NAME DEVICE ADDR LEN: DEVICE is the usbsim device string
 # without its stuck= option
@@ -22,15 +23,7 @@ check_crc() {
 
 	test_expect_success USBSIM "$name: programmed from the host, CRC-32 on the target" "
 		head -c $len /dev/urandom >img.bin &&
-		usbsim mpf-swd --address $addr write img.bin -o jsonl >rec &&
-		{ cat rec; grep violation \"\$MPF_USBSIM_LOG\" || :; } >&2 &&
-		test \"\$(json_field rec flashed.ok)\" = true &&
-		test \"\$(json_field rec flashed.via)\" = host &&
-		test \"\$(json_field rec flashed.verify)\" = crc32 &&
-		test \"\$(json_field rec flashed.bytes)\" = $len &&
-		usbsim mpf-swd read $addr $len back.bin >/dev/null &&
-		cmp img.bin back.bin &&
-		test \"\$(usbsim_count violation)\" = 0
+		swd_written host $addr img.bin
 	"
 
 	test_expect_success USBSIM "$name: --no-algorithm reads back" "
