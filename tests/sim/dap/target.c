@@ -280,6 +280,8 @@ struct dapsim_target {
 	uint32_t crc_dr;		/* the CRC unit's register */
 	uint32_t cpu_corrupt;		/* flash byte the core programs with bit 0
 					 * flipped (a wrong routine), 0 none */
+	uint32_t stuck;			/* flash byte whose bit 0 reads 0 (a worn
+					 * cell), 0 none */
 	uint64_t eraseall_until;
 	uint32_t ctrl_reset;
 	/* multidrop (ADIv5.2 B4.3.4, B5.3.4): dormant until the selection
@@ -1621,7 +1623,7 @@ static int periph_write(struct dapsim_target *t, uint32_t addr, uint32_t v)
 /* ---- the bus, as the MEM-AP (and the simulated core) see it ---- */
 
 /* 0 ok, -1 bus fault, 1 stall (the AHB holds the access: WAIT on the DP) */
-int dapsim_bus_read(struct dapsim_target *t, uint32_t addr, int size, uint32_t *v)
+static int bus_read(struct dapsim_target *t, uint32_t addr, int size, uint32_t *v)
 {
 	int ro, rc;
 	uint8_t *p;
@@ -1637,6 +1639,17 @@ int dapsim_bus_read(struct dapsim_target *t, uint32_t addr, int size, uint32_t *
 		return 0;
 	}
 	return periph_read(t, addr & ~3u, v);
+}
+
+/* A worn cell reads wrong to the core and the debugger alike. */
+int dapsim_bus_read(struct dapsim_target *t, uint32_t addr, int size, uint32_t *v)
+{
+	uint32_t k = t->stuck;
+	int rc = bus_read(t, addr, size, v);
+
+	if (!rc && k && k >= addr && k - addr < (uint32_t)size)
+		*v &= ~(1u << (8 * (k & 3)));
+	return rc;
 }
 
 int dapsim_bus_write(struct dapsim_target *t, uint32_t addr, int size, uint32_t v)
@@ -1765,6 +1778,11 @@ void dapsim_set_nreset(struct dapsim_target *t, int level)
 void dapsim_target_cpu_corrupt(struct dapsim_target *t, uint32_t addr)
 {
 	t->cpu_corrupt = addr;
+}
+
+void dapsim_target_stuck(struct dapsim_target *t, uint32_t addr)
+{
+	t->stuck = addr;
 }
 
 void dapsim_target_swd_off(struct dapsim_target *t)

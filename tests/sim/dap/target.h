@@ -80,6 +80,10 @@ void dapsim_target_cpu2_pes(struct dapsim_target *t, uint64_t us);
  * the flash byte at addr has bit 0 flipped. */
 void dapsim_target_cpu_corrupt(struct dapsim_target *t, uint32_t addr);
 
+/* A worn flash cell: bit 0 of the byte at addr reads 0, to the core and
+ * the debugger alike, whatever was programmed. */
+void dapsim_target_stuck(struct dapsim_target *t, uint32_t addr);
+
 /* The application reconfigures the SWD pins (a "bricked" board): the
  * debug port only answers under reset or with the core halted. */
 void dapsim_target_swd_off(struct dapsim_target *t);

@@ -34,6 +34,7 @@ int dapsim_usb_target(struct usbsim_dev *dev, struct dapsim_usb *u)
 	if (usbsim_opt_int(dev, "swap_bank", 0))
 		dapsim_target_swap_banks(u->t);
 	dapsim_target_cpu_corrupt(u->t, (uint32_t)usbsim_opt_int(dev, "cpu_corrupt", 0));
+	dapsim_target_stuck(u->t, (uint32_t)usbsim_opt_int(dev, "stuck", 0));
 	if (usbsim_opt_int(dev, "swd_off", 0))
 		dapsim_target_swd_off(u->t);
 	u->scale = usbsim_opt_double(dev, "time_scale", 1.0);
