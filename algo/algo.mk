@@ -9,6 +9,8 @@
 #   algo/algo.h     the mailbox, read by the routines and by the host
 #   algo/core.c     the mailbox loop and CRC-32, in every image
 #   algo/FAMILY.c   one controller's program routine
+#   algo/crc.c      no controller: the CRC-32 verify alone, for the parts
+#                   the host programs
 
 ALGO_B := $(B)/algo
 ALGO_CC := arm-none-eabi-
@@ -16,7 +18,8 @@ ALGO_HAVE := $(shell command -v $(ALGO_CC)gcc 2>/dev/null)
 ALGO_CFLAGS := -std=c11 -Os -g -Wall -Wextra -mcpu=cortex-m0 -mthumb -ffreestanding \
 	-fno-builtin -nostdlib -fno-common -ffunction-sections -Ialgo -Wl,--gc-sections
 # family:RAM base (where the routine is loaded and linked)
-ALGO_FAMILIES := stm32f4:0x20000000 stm32h7:0x24000000 stm32l4:0x20000000 nrf52:0x20000000
+ALGO_FAMILIES := stm32f4:0x20000000 stm32h7:0x24000000 stm32l4:0x20000000 nrf52:0x20000000 \
+	crc:0x20000000
 ALGO_ELFS := $(foreach f,$(ALGO_FAMILIES),$(ALGO_B)/$(word 1,$(subst :, ,$(f))).elf)
 
 ifneq ($(ALGO_HAVE),)

@@ -14,8 +14,10 @@
 #include "log.h"
 #include "repl.h"
 #include "repl_fs.h"
+#include "scan.h"
 #include "transport.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -24,15 +26,19 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
-static int o_yes, o_no_raw_paste, o_baud = 115200;
+static int o_yes, o_no_raw_paste, o_any_board, o_baud = 115200;
 
 static const struct mpf_opt fs_opts[] = {
 	OPT_BOOL(0, "yes", &o_yes, "format: really make the boards' file systems afresh"),
 	OPT_INT(0, "baud", &o_baud, "N", 300, 4000000, "serial speed (default 115200; USB ports ignore it)"),
 	OPT_BOOL(0, "no-raw-paste", &o_no_raw_paste,
 		 "send code in plain raw mode even where the board offers raw-paste mode"),
+	OPT_BOOL(0, "any-board", &o_any_board,
+		 "restore: write the backup onto the board the record names even when it is not "
+		 "the board backed up, or onto several boards from one backup"),
 	OPT_END(),
 };
 
@@ -40,6 +46,7 @@ enum fs_op { FS_LS, FS_BACKUP, FS_RESTORE, FS_FORMAT };
 
 static enum fs_op fs_op;
 static const char *fs_dir;	/* the DIR operand of backup and restore */
+static size_t fs_nboards;	/* restore from DIR itself: the boards it goes to */
 
 #define MANIFEST "manifest.json"
 #define MANIFEST_MAX ((size_t)64 << 20)
@@ -53,6 +60,8 @@ struct sess {
 	int tmo;
 	struct mpf_buf out, code, err;
 	long long files, bytes;
+	char uid[80], usb[128];	/* machine.unique_id(), USB serial number; "" */
+	json_t *ident;		/* restore: what was checked */
 };
 
 /* Bytes per line and lines per call when reading; bytes per call when
@@ -169,6 +178,25 @@ static int sess_open(struct sess *s, struct mpf_transport *t, const char *port)
 	return x;
 }
 
+/* The board's machine.unique_id() into s->uid ("" where it has none); a
+ * reply that lost bytes on the way, once more slowly. */
+static int read_uid(struct sess *s)
+{
+	int i, x = 0;
+
+	for (i = 0; i < 2; i++) {
+		if ((x = run(s, mpf_fs_uid_script)) < 0)
+			return x;
+		x = mpf_fs_parse_uid(mpf_buf_str(&s->out), s->uid, sizeof(s->uid), &s->err);
+		if (x >= 0 || s->r.paste == 1)
+			break;
+		mpf_debug("%s: %s, asking again more slowly", s->port, s->err.buf);
+		s->r.chunk = 8;
+		s->r.chunk_gap_ms = 5;
+	}
+	return x < 0 ? x : 0;
+}
+
 static void sess_close(struct sess *s, int failed)
 {
 	struct mpf_buf e = MPF_BUF_INIT;
@@ -182,6 +210,7 @@ static void sess_close(struct sess *s, int failed)
 	mpf_buf_release(&s->out);
 	mpf_buf_release(&s->code);
 	mpf_buf_release(&s->err);
+	json_decref(s->ident);
 }
 
 static int list_board(struct sess *s, struct mpf_fs_entry **e, size_t *n)
@@ -291,14 +320,29 @@ static void remove_tree(const char *path)
 	nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
+/* The USB serial number of the device behind the record's port as the
+ * OS sees it now (a record may be older than the last replug), else the
+ * record's (a port over the network); "" for none. */
+static void usb_serial(const struct mpf_record *rec, char *out, size_t cap)
+{
+	const char *port = mpf_rec_str(rec, "serial"), *r = mpf_rec_str(rec, "usb_serial");
+	char loc[64];
+
+	if (!port || strstr(port, "://") ||
+	    !mpf_tty_usb_identity(getenv("MPF_TEST_SYSFS"), port, out, cap, loc, sizeof(loc)))
+		snprintf(out, cap, "%s", r ? r : "");
+}
+
 /* The folder of this board's backup under DIR: the USB serial number
  * (it survives a flash), else the port's name; [A-Za-z0-9._-] only. */
 static char *board_key(const struct mpf_record *rec)
 {
-	const char *k = mpf_rec_str(rec, "usb_serial");
+	char usb[128];
+	const char *k = usb;
 	char *s, *c;
 
-	if (!k || !*k)
+	usb_serial(rec, usb, sizeof(usb));
+	if (!*k)
 		k = mpf_rec_str(rec, "serial");
 	if (!strncmp(k, "/dev/", 5))
 		k += 5;
@@ -409,9 +453,41 @@ static int backup_entry(struct sess *s, const struct mpf_fs_entry *e, const char
 	return x;
 }
 
-static int write_manifest(struct sess *s, const char *root, json_t *list)
+/* What the board backed up is known by, for restore to compare: its
+ * unique_id and USB serial number, and what its record says of it
+ * (mpf(7), RECORDS). */
+static json_t *identity_json(const struct sess *s, const struct mpf_record *rec)
 {
-	json_t *m = json_pack("{s:s,s:s,s:s,s:s,s:o}", "format", "mpf-fs 1", "serial", s->port,
+	static const char *const fields[] = { "vid", "pid", "board", "board_id", "variant", "port",
+					      "version", NULL };
+	const char *const *f;
+	json_t *j = json_object();
+
+	if (s->uid[0])
+		json_object_set_new(j, "unique_id", json_string(s->uid));
+	if (s->usb[0])
+		json_object_set_new(j, "usb_serial", json_string(s->usb));
+	for (f = fields; *f; f++)
+		if (mpf_rec_get(rec, *f))
+			json_object_set_new(j, *f, json_deep_copy(mpf_rec_get(rec, *f)));
+	return j;
+}
+
+static json_t *utc_now(void)
+{
+	char b[32];
+	time_t t = time(NULL);
+	struct tm tm;
+
+	strftime(b, sizeof(b), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&t, &tm));
+	return json_string(b);
+}
+
+static int write_manifest(struct sess *s, const struct mpf_record *rec, const char *root,
+			  json_t *list)
+{
+	json_t *m = json_pack("{s:s,s:s,s:o,s:o,s:s,s:s,s:o}", "format", "mpf-fs 1", "serial",
+			      s->port, "time", utc_now(), "identity", identity_json(s, rec),
 			      "layout", s->tree ? "tree" : "flat", "check", check_name(s),
 			      "entries", json_incref(list));
 	char *text = json_dumps(m, JSON_INDENT(1)), *path = mpf_xasprintf("%s/" MANIFEST, root);
@@ -449,7 +525,7 @@ static int backup(struct sess *s, struct mpf_record *rec, const char *final)
 		if ((x = backup_entry(s, &e[i], tmp, list)) < 0 && !strstr(s->err.buf, e[i].path))
 			name_file(&s->err, e[i].path);
 	if (x >= 0)
-		x = write_manifest(s, tmp, list);
+		x = write_manifest(s, rec, tmp, list);
 	if (x >= 0 && rename(tmp, final) < 0)
 		x = mpf_errf(&s->err, MPF_ERR_IO, "cannot rename '%s': %s", tmp, strerror(errno));
 	if (x < 0)
@@ -464,9 +540,13 @@ static int backup(struct sess *s, struct mpf_record *rec, const char *final)
 
 /* ---- restore ---- */
 
+/* Where a backup was found: the one the record names, DIR itself, DIR/KEY. */
+enum via { VIA_RECORD, VIA_DIR, VIA_KEY };
+
 /* The manifest of a backup, its root, and each file's checks on disk. */
 struct plan {
 	char *root;
+	enum via via;
 	json_t *man, *entries;
 	struct check *c;
 	long long bytes;
@@ -489,16 +569,16 @@ static int has_manifest(const char *dir)
 }
 
 /* Where this board's backup is: the one its record names (mpf-fs backup
- * upstream), DIR itself, or DIR/KEY. NULL when there is none. */
-static char *find_backup(const struct mpf_record *rec)
+ * upstream), DIR itself, or DIR/KEY (*via says which). NULL when there is
+ * none. */
+static char *find_backup(const struct mpf_record *rec, enum via *via)
 {
 	const char *named = mpf_rec_str(rec, "backup.dir");
 	char *key, *d;
 
-	if (named && has_manifest(named))
-		return mpf_xstrdup(named);
-	if (has_manifest(fs_dir))
-		return mpf_xstrdup(fs_dir);
+	*via = named && has_manifest(named) ? VIA_RECORD : has_manifest(fs_dir) ? VIA_DIR : VIA_KEY;
+	if (*via != VIA_KEY)
+		return mpf_xstrdup(*via == VIA_RECORD ? named : fs_dir);
 	key = board_key(rec);
 	d = mpf_xasprintf("%s/%s", fs_dir, key);
 	free(key);
@@ -594,6 +674,46 @@ static int is_dir(json_t *e)
 	const char *t = entry_str(e, "type");
 
 	return t && !strcmp(t, "dir");
+}
+
+/* Is the board in hand the one backed up? Its unique_id, else its USB
+ * serial number, where the backup and the board both have it: a board
+ * that differs is refused before anything is written, unless --any-board.
+ * Where neither can be compared, a backup found for this board (its
+ * record's, DIR/KEY) goes on with a warning, and DIR itself only when
+ * it goes to one board. s->ident says what was compared. */
+static int check_identity(struct sess *s, const struct plan *p)
+{
+	static const char *const kinds[] = { "unique_id", "usb_serial" };
+	const char *mine[] = { s->uid, s->usb }, *theirs;
+	json_t *id = json_object_get(p->man, "identity");
+	int i, same;
+
+	for (i = 0; i < 2; i++) {
+		theirs = json_string_value(json_object_get(id, kinds[i]));
+		if (!theirs || !*theirs || !*mine[i])
+			continue;
+		same = !strcmp(theirs, mine[i]);
+		s->ident = json_pack("{s:s,s:s,s:s,s:b}", "checked", kinds[i], "board", mine[i],
+				     "backup", theirs, "same", same);
+		if (!same && !o_any_board)
+			return mpf_errf(&s->err, MPF_ERR_MISMATCH, "not the board backed up: its %s "
+					"is %s, the backup's is %s; nothing written (--any-board "
+					"restores it all the same)", kinds[i], mine[i], theirs);
+		if (!same)
+			mpf_warn("%s: --any-board: restoring a backup of another board (its %s is %s, "
+				 "the backup's is %s)", s->port, kinds[i], mine[i], theirs);
+		return 0;
+	}
+	s->ident = json_pack("{s:s}", "checked", "none");
+	if (p->via == VIA_DIR && fs_nboards > 1 && !o_any_board)
+		return mpf_errf(&s->err, MPF_ERR_ARG, "cannot tell which of the %zu boards is the "
+				"one backed up (no unique_id or USB serial number known on both "
+				"sides): name its port, or say --any-board to restore it onto each",
+				fs_nboards);
+	mpf_warn("%s: could not check that this is the board backed up in '%s': no unique_id or "
+		 "USB serial number known on both sides", s->port, p->root);
+	return 0;
 }
 
 static int restore(struct sess *s, const struct plan *p)
@@ -766,32 +886,116 @@ static void claim(struct sess *s, struct mpf_record *rec, const char *what, cons
 					 (double)(mpf_now_ms() - t0) / 1000.0));
 }
 
+/* The unique_id a backup's manifest records, or NULL; *man holds it. */
+static const char *manifest_uid(const char *dir, json_t **man)
+{
+	struct mpf_buf text = MPF_BUF_INIT, err = MPF_BUF_INIT;
+	char *m = mpf_xasprintf("%s/" MANIFEST, dir);
+
+	*man = NULL;
+	if (mpf_load_file(m, MANIFEST_MAX, &text, &err) >= 0)
+		*man = json_loadb(text.buf, text.len, 0, NULL);
+	free(m);
+	mpf_buf_release(&text);
+	mpf_buf_release(&err);
+	return json_string_value(json_object_get(json_object_get(*man, "identity"), "unique_id"));
+}
+
+/* The one backup in DIR of the board with this unique_id: a board keyed
+ * by its port's name that sits on another port now. NULL when there is
+ * none, or more than one (which is meant is then unknown). */
+static char *find_by_uid(const char *uid)
+{
+	DIR *d = opendir(fs_dir);
+	struct dirent *e;
+	char *found = NULL, *dir;
+	const char *u;
+	json_t *man;
+	int n = 0;
+
+	while (d && (e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;	/* ".", "..", a backup under way */
+		dir = mpf_xasprintf("%s/%s", fs_dir, e->d_name);
+		u = manifest_uid(dir, &man);
+		if (u && !strcmp(u, uid) && ++n == 1)
+			found = mpf_xstrdup(dir);
+		json_decref(man);
+		free(dir);
+	}
+	if (d)
+		closedir(d);
+	if (n > 1)
+		mpf_warn("%s holds %d backups of the board %s: name the one to restore", fs_dir, n, uid);
+	if (n == 1)
+		return found;
+	free(found);
+	return NULL;
+}
+
+/* Restore after the identity check; where DIR/KEY holds another board's
+ * backup, or a port named has none there, this board's own backup in DIR
+ * (by its unique_id), when it has one, instead. */
+static int restore_checked(struct sess *s, struct plan *p)
+{
+	int x = p->root ? check_identity(s, p) : 0;
+	char *own = NULL;
+
+	if (s->uid[0] && (!p->root || (p->via == VIA_KEY &&
+				       json_is_false(json_object_get(s->ident, "same")))))
+		own = find_by_uid(s->uid);
+	if (!p->root && !own)
+		return mpf_errf(&s->err, MPF_ERR_ARG, "no backup for this board in '%s' (by its "
+				"port's name, USB serial number or unique_id%s%s)", fs_dir,
+				s->uid[0] ? " " : "", s->uid);
+	if (own) {
+		mpf_info("%s: this board's backup, by its unique_id: %s%s%s", s->port, own,
+			 p->root ? "; another board's is in " : "", p->root ? p->root : "");
+		plan_release(p);
+		memset(p, 0, sizeof(*p));
+		p->root = own;
+		p->via = VIA_KEY;
+		json_decref(s->ident);
+		s->ident = NULL;
+		mpf_buf_reset(&s->err);
+		if ((x = plan_load(p, &s->err)) >= 0)
+			x = check_identity(s, p);
+	}
+	return x < 0 ? x : restore(s, p);
+}
+
 static int session(struct mpf_transport *t, struct mpf_record *rec, const char *port,
-		   const struct plan *p, const char *final)
+		   struct plan *p, const char *final)
 {
 	struct sess s;
 	int64_t t0 = mpf_now_ms();
 	int x = sess_open(&s, t, port);
 
+	if (x >= 0 && (fs_op == FS_BACKUP || fs_op == FS_RESTORE)) {
+		usb_serial(rec, s.usb, sizeof(s.usb));
+		x = read_uid(&s);
+	}
 	if (x >= 0 && fs_op == FS_LS)
 		x = ls(&s, rec);
 	else if (x >= 0 && fs_op == FS_FORMAT)
 		x = format(&s, rec);
 	else if (x >= 0 && fs_op == FS_BACKUP && (x = backup(&s, rec, final)) >= 0)
 		claim(&s, rec, "backup", final, t0);
-	else if (x >= 0 && fs_op == FS_RESTORE && (x = restore(&s, p)) >= 0)
+	else if (x >= 0 && fs_op == FS_RESTORE && (x = restore_checked(&s, p)) >= 0) {
 		claim(&s, rec, "restore", p->root, t0);
+		json_object_set(mpf_rec_get(rec, "restore"), "identity", s.ident);
+	}
 	if (x < 0)
 		mpf_rec_set_error(rec, err_code(x), "%s: %s%s%s", port, mpf_buf_str(&s.err),
-				  fs_op == FS_RESTORE ? "; the backup is kept in " : "",
-				  fs_op == FS_RESTORE ? p->root : "");
+				  fs_op == FS_RESTORE && p->root ? "; the backup is kept in " : "",
+				  fs_op == FS_RESTORE && p->root ? p->root : "");
 	sess_close(&s, x < 0);
 	return x;
 }
 
 /* What must hold before the port is opened: a backup not there yet (one
  * is never replaced), a restore's backup found whole. */
-static int prepare(struct mpf_record *rec, struct plan *p, char **final)
+static int prepare(struct mpf_record *rec, struct plan *p, char **final, int named)
 {
 	struct mpf_buf err = MPF_BUF_INIT;
 	char *key;
@@ -807,9 +1011,11 @@ static int prepare(struct mpf_record *rec, struct plan *p, char **final)
 		else
 			x = mpf_mkdir_parents(*final, &err);
 	} else if (fs_op == FS_RESTORE) {
-		p->root = find_backup(rec);
-		x = p->root ? plan_load(p, &err) :
-			mpf_errf(&err, MPF_ERR_ARG, "no backup for this board in '%s'", fs_dir);
+		p->root = find_backup(rec, &p->via);
+		if (p->root)
+			x = plan_load(p, &err);
+		else if (!named)	/* a port named: its unique_id may find one */
+			x = mpf_errf(&err, MPF_ERR_ARG, "no backup for this board in '%s'", fs_dir);
 	}
 	if (x < 0)
 		mpf_rec_set_error(rec, mpf_err_name(x), "%s: %s", mpf_rec_str(rec, "serial"),
@@ -825,7 +1031,7 @@ static int fs_run(struct mpf_record *rec, void *ctx)
 	struct mpf_transport *t;
 	struct plan p = { 0 };
 	char *final = NULL;
-	int x = prepare(rec, &p, &final);
+	int x = prepare(rec, &p, &final, ctx != NULL);
 
 	if (x >= 0 && (x = mpf_transport_open(port, o_baud, &t, &err)) < 0)
 		mpf_rec_set_error(rec, mpf_err_name(x), "%s", err.buf);
@@ -846,13 +1052,14 @@ static int fs_run(struct mpf_record *rec, void *ctx)
 static int fs_wants(const struct mpf_record *rec, void *ctx)
 {
 	const char *kind = mpf_rec_str(rec, "kind");
+	enum via via;
 	char *found;
 
 	if (!mpf_rec_str(rec, "serial") || (kind && strcmp(kind, "serial")))
 		return 0;
 	if (fs_op != FS_RESTORE || ctx)
 		return 1;
-	found = find_backup(rec);
+	found = find_backup(rec, &via);
 	free(found);
 	return found != NULL;
 }
@@ -902,7 +1109,45 @@ static const struct mpf_column columns[] = {
 	{ NULL, NULL, NULL, 0 },
 };
 
-/* The boards: the ports named, else records on stdin. */
+/* Restore from DIR itself over records: all of them read first, so the
+ * boards the backup would go to are counted before any is written. */
+static int filter_counted(const struct mpf_filter *f)
+{
+	struct mpf_buf err = MPF_BUF_INIT;
+	struct mpf_record *recs = NULL;
+	struct mpf_jsonl p;
+	char buf[65536];
+	size_t n = 0;
+	ssize_t k;
+	int r, st = 0;
+
+	mpf_jsonl_init(&p, "stdin");
+	while ((k = read(STDIN_FILENO, buf, sizeof(buf))) != 0)
+		if (k > 0)
+			mpf_jsonl_feed(&p, buf, (size_t)k);
+		else if (errno != EINTR)
+			mpf_die(MPF_EXIT_IOERR, "cannot read stdin: %s", strerror(errno));
+	mpf_jsonl_finish(&p);
+	recs = mpf_xrealloc(recs, sizeof(*recs));
+	while ((r = mpf_jsonl_next(&p, &recs[n], &err)) != 0) {
+		if (r < 0) {
+			mpf_error("%s", err.buf);
+			mpf_buf_reset(&err);
+			st = MPF_EXIT_FAIL;
+			continue;
+		}
+		fs_nboards += fs_wants(&recs[n], NULL);
+		recs = mpf_xrealloc(recs, (++n + 1) * sizeof(*recs));
+	}
+	mpf_jsonl_release(&p);
+	mpf_buf_release(&err);
+	r = mpf_filter_list(f, recs, n);
+	free(recs);
+	return r ? r : st;
+}
+
+/* The boards: the ports named (their USB identity from the OS), else
+ * records on stdin. */
 static int fs_boards(int argc, char **argv)
 {
 	struct mpf_filter f = { .wants = fs_wants, .run = fs_run, .columns = columns };
@@ -912,14 +1157,14 @@ static int fs_boards(int argc, char **argv)
 	if (!argc) {
 		if (isatty(STDIN_FILENO))
 			mpf_usage_error("name the boards' ports, or pipe records (mpf-scan | mpf-fs ...)");
+		if (fs_op == FS_RESTORE && has_manifest(fs_dir))
+			return filter_counted(&f);
 		return mpf_filter_fd(&f, STDIN_FILENO, "stdin");
 	}
+	fs_nboards = (size_t)argc;
 	f.ctx = recs = mpf_xcalloc((size_t)argc, sizeof(*recs));
-	for (i = 0; i < argc; i++) {
-		mpf_record_init(&recs[i]);
-		mpf_rec_set_str(&recs[i], "kind", "serial");
-		mpf_rec_set_str(&recs[i], "serial", argv[i]);
-	}
+	for (i = 0; i < argc; i++)
+		mpf_scan_port(argv[i], &recs[i]);
 	i = mpf_filter_list(&f, recs, (size_t)argc);
 	free(recs);
 	return i;
@@ -982,7 +1227,8 @@ const struct mpf_applet fs_applet = {
 		"micro:bit's flat file system (MicroPython 1.9) too.\n"
 		"\n"
 		"backup copies every file and directory into DIR/KEY, where KEY is the board's "
-		"USB serial number (it survives a flash), else its port's name. Files are read "
+		"USB serial number as the OS reports it now (it survives a flash), else its "
+		"port's name. Files are read "
 		"in chunks (the board never holds a whole file), and each is checked twice: the "
 		"board computes a check of what it read, mpf computes the same over the copy "
 		"as it is on disk, and they must agree. The check is SHA-256 where the board "
@@ -992,16 +1238,35 @@ const struct mpf_applet fs_applet = {
 		"its size, SHA-256 and Adler-32 as on disk; it is written last and the folder "
 		"takes its name only then, so a backup that stopped part way (a board that "
 		"reset, a port that went away) leaves nothing and claims nothing. An existing "
-		"DIR/KEY is never replaced. The record gains backup {dir, files, bytes, check, "
+		"DIR/KEY is never replaced. The manifest also says when (time, UTC) and which "
+		"board: identity {unique_id: machine.unique_id() read on the board, in hex "
+		"(none where the board lacks it, as MicroPython on QEMU's mps2-an385); "
+		"usb_serial; and vid, pid, board, board_id, variant, port and version as the "
+		"record has them}. The record gains backup {dir, files, bytes, check, "
 		"seconds}.\n"
 		"\n"
 		"restore takes the backup a record names (backup.dir, from mpf-fs backup "
 		"upstream), else DIR when it holds a manifest, else DIR/KEY. Every file of the "
 		"backup is first checked on disk against its manifest (a damaged backup writes "
-		"nothing); then directories are made, files written in chunks and each read "
+		"nothing). Then the board is checked to be the one backed up: its unique_id, "
+		"read on it, where the board and the manifest both have one, else its USB "
+		"serial number (as the OS reports it now, not as an older record says). A board "
+		"that differs is refused before anything is written, with an error naming both "
+		"(code mismatch), unless DIR/KEY held it and DIR holds one backup whose "
+		"manifest records this board's unique_id (a board keyed by a port name that "
+		"sits on another port now): that one is restored instead, as it is for a port "
+		"named that has no DIR/KEY. --any-board writes the backup there all the same. "
+		"Where "
+		"neither can be compared (a backup made before mpf-fs recorded identities, a "
+		"board with neither), the restore goes on with a warning, except DIR itself "
+		"given to several boards (ports named, or records on stdin, all read first), "
+		"which is refused for each unless --any-board. Then directories are made, "
+		"files written in chunks and each read "
 		"back by the board: its size and check must be the backup's. Files the backup "
 		"does not hold are left alone. The record gains restore {dir, files, bytes, "
-		"check, seconds}; a failed restore's error names the backup, which is kept.\n"
+		"check, seconds, identity {checked: \"unique_id\", \"usb_serial\" or \"none\", "
+		"board, backup, same}}; a failed restore's error names the backup, which is "
+		"kept.\n"
 		"\n"
 		"ls adds fs {layout, check, files, bytes, entries}.\n"
 		"\n"
@@ -1030,7 +1295,10 @@ const struct mpf_applet fs_applet = {
 		"Back up every board at once.\n"
 		"\n"
 		"$ mpf-fs restore ~/boards/e6614c311b3c8a2b /dev/ttyACM0\n"
-		"Put a backup back on a board.\n"
+		"Put a backup back on the board it came from.\n"
+		"\n"
+		"$ mpf-fs --any-board restore ~/boards/e6614c311b3c8a2b /dev/ttyACM1\n"
+		"Put it on another board (a replacement).\n"
 		"\n"
 		"$ mpf-fs ls /dev/ttyACM0 | jq -r '.fs.entries[].path'\n"
 		"Every file and directory of a board.\n"

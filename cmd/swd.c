@@ -291,7 +291,7 @@ static void set_flashed(struct mpf_record *r, const struct session *s, size_t by
 	json_object_set_new(f, "bytes", json_integer((json_int_t)bytes));
 	json_object_set_new(f, "seconds", json_real((double)(mpf_now_ms() - t0) / 1000.0));
 	json_object_set_new(f, "verified", json_boolean(verified));
-	json_object_set_new(f, "verify", json_string(!verified ? "none" : how->algorithm ?
+	json_object_set_new(f, "verify", json_string(!verified ? "none" : how->crc ?
 						       "crc32" : "readback"));
 	json_object_set_new(f, "via", json_string(how->algorithm ? "algorithm" : "host"));
 	json_object_set_new(f, "phases", phases);
@@ -748,8 +748,12 @@ const struct mpf_applet swd_applet = {
 		"target's RAM and programs the flash there, from one RAM buffer while the "
 		"probe fills the other; the verify is a CRC-32 the routine computes over the "
 		"flash (on the STM32F2/F4/F7 and H7 with the part's CRC unit), compared with the "
-		"image's. Other parts, and --no-algorithm, are programmed word by word from "
-		"the host and everything written is read back and compared. The record says "
+		"image's. Other parts (the RP2040 through its boot ROM), and --no-algorithm, "
+		"are programmed word by word from the host; what the host programmed is then "
+		"checked by the same CRC-32, computed by a verify-only routine of mpf's loaded "
+		"into the part's RAM, or, with --no-algorithm and where RAM cannot hold that "
+		"routine, read back and compared byte for byte. A block whose CRC differs is "
+		"read back, so that the error names the first wrong byte. The record says "
 		"which: flashed.via \"algorithm\" or \"host\", flashed.verify \"crc32\" or "
 		"\"readback\", and flashed.phases the seconds of erase, write and verify.\n"
 		"\n"

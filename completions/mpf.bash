@@ -7,7 +7,7 @@ _mpf_opts() {
 	dfu) echo ' --device -d --alt -a --address --erase-all --verify --leave --force --vid --pid --wait --retry-errors --keep-order --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	esp) echo ' --serial -s --baud --before --after --chip --erase-all --skip-unchanged --no-compress --no-stub --force --flash-mode --flash-freq --flash-size --connect-attempts --retry-errors --keep-order --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	fetch) echo ' --update -u --port -p --board -b --mirror --add --remove --variant --version --custom --commit --dirty --list -l --force -f --retries --retry-errors --keep-order --help -h --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
-	fs) echo ' --yes --baud --no-raw-paste --retry-errors --keep-order --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
+	fs) echo ' --yes --baud --no-raw-paste --any-board --retry-errors --keep-order --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	info) echo ' --reset --baud --no-raw-paste --script --ignore -i --retry-errors --keep-order --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	pick) echo ' --version -V --board -b --as --variant --port -p --method -m --custom --from --force -f --explain --retry-errors --keep-order --help -h --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;
 	scan) echo ' --serial -s --ignore -i --kind -k --ports-from --bluetooth --all --help -h --version --quiet -q --verbose -v --jobs -j --timeout --output -o --progress ' ;;

@@ -53,7 +53,9 @@ test_expect_success 'backup: the same bytes; the record and the manifest claim a
 	test "$(jq -c "[.backup.files, .backup.check]" out)" = "[4,\"adler32\"]" &&
 	diff -r src/files bk/$KEY/files &&
 	test "$(jq -r .check bk/$KEY/manifest.json)" = adler32 &&
-	test "$(jq -r .layout bk/$KEY/manifest.json)" = flat
+	test "$(jq -r .layout bk/$KEY/manifest.json)" = flat &&
+	# the micro:bit'"'"'s machine.unique_id(): its nRF51 FICR DEVICEID, 8 bytes
+	jq -r .identity.unique_id bk/$KEY/manifest.json | grep -q "^[0-9a-f]\{16\}$"
 '
 
 test_expect_success 'a backup of a tree is refused on a flat file system, nothing written' '
@@ -83,7 +85,8 @@ test_expect_success 'format --yes removes every file (a flat file system: no blo
 test_expect_success 'the backup restored gives the same files back, the board left at its friendly REPL' '
 	{ fs --timeout 30 restore bk "$PTY" ||
 	  { once_more restore && fs --timeout 30 restore bk "$PTY"; }; } &&
-	test "$(jq .restore.files out)" = 4 &&
+	test "$(jq -c "[.restore.files, .restore.identity.checked, .restore.identity.same]" out)" = \
+		"[4,\"unique_id\",true]" &&
 	backup_once bk2 &&
 	diff -r src/files bk2/$KEY/files &&
 	mpf-info "$PTY" </dev/null >out && test "$(json_field out version)" = 1.9.2

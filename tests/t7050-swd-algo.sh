@@ -7,11 +7,12 @@ written through the routine, which the simulator runs on its Thumb
 interpreter: the record says via "algorithm" and verify "crc32", and
 what a second process reads back equals the image. --no-algorithm
 programs and reads back from the host. A routine that programs one bit
-wrong (the model flips it) fails the write on the CRC and claims
-nothing; the host path on the same model is unaffected. An image that
+wrong (the model flips it) fails the write on the CRC, read back to name
+the byte, and claims nothing; the host path on the same model is unaffected. An image that
 covers a whole bank has that bank erased at once.'
 . "${MPF_SRC:-.}/tests/lib.sh"
 . "$MPF_SRC/tests/sim/libusb/env.sh"
+. "$MPF_SRC/tests/sim/dap/written.sh"
 
 # check_algo MODEL ADDR LEN
 check_algo() {
@@ -20,15 +21,7 @@ check_algo() {
 
 	test_expect_success USBSIM "$model: written through the routine, CRC-32 on the target" "
 		head -c $len /dev/urandom >$model.bin &&
-		usbsim mpf-swd --address $addr write $model.bin -o jsonl >rec &&
-		{ cat rec; grep violation \"\$MPF_USBSIM_LOG\" || :; } >&2 &&
-		test \"\$(json_field rec flashed.ok)\" = true &&
-		test \"\$(json_field rec flashed.via)\" = algorithm &&
-		test \"\$(json_field rec flashed.verify)\" = crc32 &&
-		test \"\$(json_field rec flashed.bytes)\" = $len &&
-		usbsim mpf-swd read $addr $len back.bin >/dev/null &&
-		cmp $model.bin back.bin &&
-		test \"\$(usbsim_count violation)\" = 0
+		swd_written algorithm $addr $model.bin
 	"
 
 	test_expect_success USBSIM "$model: --no-algorithm programs and reads back from the host" "
@@ -50,6 +43,7 @@ check_algo() {
 		test \"\$(jq -r .flashed.ok rec)\" = false &&
 		test \"\$(jq -r .flashed.verified rec)\" = false &&
 		test \"\$(json_field rec error.code)\" = mismatch &&
+		json_field rec error.message | grep -q '^verify failed at $bad: wrote ' &&
 		usbsim mpf-swd read $addr $len back.bin >/dev/null &&
 		! cmp -s $model.bin back.bin
 	"

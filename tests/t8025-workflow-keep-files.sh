@@ -1,5 +1,5 @@
 #!/bin/sh
-test_description='mpf-update --keep-files: a pyboard (REPL simulator, its DFU bootloader a simulated USB device) whose flash wipes its files gets them back; a board whose backup fails is not flashed; a failed restore keeps the backup and names it'
+test_description='mpf-update --keep-files: a pyboard (REPL simulator, its DFU bootloader a simulated USB device) whose flash wipes its files gets them back, checked to be the board backed up by its unique_id; a board whose backup fails is not flashed; a failed restore keeps the backup and names it'
 . "${MPF_SRC:-.}/tests/lib.sh"
 . "$MPF_SRC/tests/info-lib.sh"
 
@@ -36,13 +36,14 @@ pyboard() {
 backups() { find .local/state/mpf/backup -name manifest.json 2>/dev/null; }
 
 test_expect_success 'the files are backed up, the board flashed (its files wiped) and restored, the backup removed' '
-	pyboard a --fs-wipe 0 &&
+	pyboard a --fs-wipe 0 --unique-id 3f0024000d51353532383931 &&
 	mpf-update --keep-files --serial "$PWD/a.tty" -o jsonl >out 2>err ||
 		{ cat out err a.err; false; } &&
 	cat out &&
 	test "$(json_field out flashed.ok)" = true &&
 	test "$(json_field out version)" = 1.25.0 &&
 	test "$(jq -c "[.backup.files, .restore.files, .restore.check]" out)" = "[3,3,\"sha256\"]" &&
+	test "$(jq -c "[.restore.identity.checked, .restore.identity.same]" out)" = "[\"unique_id\",true]" &&
 	grep -q "the flash wiped the file system" a.err &&
 	diff -r a.orig a.fs &&
 	test -z "$(backups)" &&

@@ -94,6 +94,19 @@ static uint32_t buf_size(const struct mpf_target *t, const struct mpf_algo_image
 	return b > BUF_MAX ? BUF_MAX : b;
 }
 
+/* family's routine linked at t's RAM, when that RAM holds its code,
+ * mailbox, table and stack */
+static const struct mpf_algo_image *image_at(const char *family, const struct mpf_target *t)
+{
+	const struct mpf_algo_image *img;
+
+	for (img = mpf_algo_images; img->family; img++)
+		if (!strcmp(img->family, family) && img->entry == t->ram_base &&
+		    t->ram_size >= fixed_size(img))
+			return img;
+	return NULL;
+}
+
 const struct mpf_algo_image *mpf_algo_find(const struct mpf_target *t)
 {
 	const struct mpf_algo_image *img;
@@ -103,11 +116,18 @@ const struct mpf_algo_image *mpf_algo_find(const struct mpf_target *t)
 	 * register set go through the host's driver */
 	if (t->swapped || (t->bank_size && !strcmp(t->drv->name, "stm32f4")))
 		return NULL;
-	for (img = mpf_algo_images; img->family; img++)
-		if (!strcmp(img->family, t->drv->name) && img->entry == t->ram_base &&
-		    buf_size(t, img) >= BUF_MIN)
-			return img;
-	return NULL;
+	img = image_at(t->drv->name, t);
+	return img && buf_size(t, img) >= BUF_MIN ? img : NULL;
+}
+
+/* The verify alone needs no buffers. The routine without a controller
+ * comes first; a family's own serves where that one is not linked at
+ * the part's RAM (the H7's AXI SRAM). */
+const struct mpf_algo_image *mpf_algo_find_crc(const struct mpf_target *t)
+{
+	const struct mpf_algo_image *img = image_at("crc", t);
+
+	return img ? img : image_at(t->drv->name, t);
 }
 
 static int reg_write(struct mpf_adiv5 *a, unsigned reg, uint32_t v, struct mpf_buf *err)

@@ -34,6 +34,11 @@ struct mpf_algo {
 /* The routine for t, or NULL when its family has none or its RAM is too
  * small (then the host programs). */
 const struct mpf_algo_image *mpf_algo_find(const struct mpf_target *t);
+/* The routine that verifies t's flash by CRC-32 when the host programmed
+ * it (a family without a routine of its own, or RAM too small for the
+ * buffers), or NULL when none is linked at t's RAM or that RAM cannot
+ * hold it (then the host reads back). */
+const struct mpf_algo_image *mpf_algo_find_crc(const struct mpf_target *t);
 /* Load it and start the halted core in it. */
 int mpf_algo_start(struct mpf_algo *g, struct mpf_adiv5 *a, const struct mpf_target *t,
 		   const struct mpf_algo_image *img, struct mpf_buf *err);

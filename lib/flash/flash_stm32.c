@@ -3,8 +3,8 @@
  * RM0433, RM0377, RM0038, RM0008, RM0091 and RM0316, "Embedded Flash
  * memory", as OpenOCD stm32f2x.c, stm32l4x.c, stm32h7x.c, stm32lx.c,
  * stm32f1x.c apply them; doc/protocols.md 5.1-5.4, 5.6, 5.7), H5, U5, WL
- * and WB (RM0481, RM0456, RM0461, RM0434; 5.8-5.10). STM32s of other
- * families are refused by name.
+ * and WB (RM0481, RM0456, RM0461, RM0434; 5.8-5.10); the rows' sources
+ * in 5.15. STM32s of other families are refused by name.
  *
  * Programming streams words straight into flash through the MEM-AP: while
  * the controller is busy the AHB stalls the next write, which the probe
@@ -27,23 +27,40 @@
 #define DBGMCU_IDCODE_H5	0x44024000u
 #define DBGMCU_IDCODE_U5	0xE0044000u
 
+/* How a line's flash splits into two banks (doc/protocols.md section 5.15):
+ * bank 2 always starts half way through the flash mpf writes, so a layout
+ * with a gap between the banks is refused rather than mapped. */
+enum stm32_dual {
+	ONE_BANK,
+	TWO_BANKS,	/* always, each half the flash */
+	OPT_OR_MAX,	/* at the line's largest size, or when the option bit is set */
+	DB1M,		/* at the largest size; at half of it when the option bit is set */
+	OPT_GAP_BELOW_MAX,	/* when the option bit is set; below the largest size
+				 * bank 2 starts at half the largest size: refused */
+	MAX_ELSE_GAP,	/* at the largest size; one bank of one sector at 128 KiB;
+			 * between, bank 2 starts at half the largest size: refused */
+};
+
 struct stm32_part {
 	uint16_t dev;
 	const char *name, *cpus;
 	uint32_t fsize_reg;	/* u16 KiB */
 	uint32_t sector0;	/* F2/F4/F7 first-sector size; L4/G4/H7 page or sector size */
-	uint32_t ram_size;
-	int dual;		/* 1: dual bank at half the flash; 2: from option bytes */
+	uint32_t ram_size;	/* the smallest of the line, from ram_base */
+	enum stm32_dual dual;
+	uint32_t max_kib;	/* the largest flash of the line, where dual needs it */
+	uint32_t dual_bit;	/* the option bit dual reads, in the family's register */
 };
 
 static const struct stm32_part f4_parts[] = {
 	{ .dev = 0x411, .name = "STM32F2xx", .cpus = "STM32F2",
-	  .fsize_reg = 0x1FFF7A22, .sector0 = 16384, .ram_size = 0x20000 },
+	  .fsize_reg = 0x1FFF7A22, .sector0 = 16384, .ram_size = 0xC000 },
 	{ .dev = 0x413, .name = "STM32F405/407/415/417",
 	  .cpus = "STM32F405,STM32F407,STM32F415,STM32F417",
 	  .fsize_reg = 0x1FFF7A22, .sector0 = 16384, .ram_size = 0x20000 },
 	{ .dev = 0x419, .name = "STM32F42x/43x", .cpus = "STM32F427,STM32F429,STM32F437,STM32F439",
-	  .fsize_reg = 0x1FFF7A22, .sector0 = 16384, .ram_size = 0x30000, .dual = 1 },
+	  .fsize_reg = 0x1FFF7A22, .sector0 = 16384, .ram_size = 0x30000, .dual = DB1M,
+	  .max_kib = 2048, .dual_bit = 1u << 30 },
 	{ .dev = 0x423, .name = "STM32F401xB/C", .cpus = "STM32F401",
 	  .fsize_reg = 0x1FFF7A22, .sector0 = 16384, .ram_size = 0x10000 },
 	{ .dev = 0x433, .name = "STM32F401xD/E", .cpus = "STM32F401",
@@ -59,7 +76,8 @@ static const struct stm32_part f4_parts[] = {
 	{ .dev = 0x463, .name = "STM32F413/423", .cpus = "STM32F413,STM32F423",
 	  .fsize_reg = 0x1FFF7A22, .sector0 = 16384, .ram_size = 0x50000 },
 	{ .dev = 0x434, .name = "STM32F469/479", .cpus = "STM32F469,STM32F479",
-	  .fsize_reg = 0x1FFF7A22, .sector0 = 16384, .ram_size = 0x60000, .dual = 1 },
+	  .fsize_reg = 0x1FFF7A22, .sector0 = 16384, .ram_size = 0x50000, .dual = DB1M,
+	  .max_kib = 2048, .dual_bit = 1u << 30 },
 	{ .dev = 0x449, .name = "STM32F74x/75x", .cpus = "STM32F745,STM32F746,STM32F756",
 	  .fsize_reg = 0x1FF0F442, .sector0 = 32768, .ram_size = 0x50000 },
 	{ .dev = 0x451, .name = "STM32F76x/77x",
@@ -73,7 +91,8 @@ static const struct stm32_part f4_parts[] = {
 
 static const struct stm32_part l4_parts[] = {
 	{ .dev = 0x415, .name = "STM32L47x/48x", .cpus = "STM32L47,STM32L48",
-	  .fsize_reg = 0x1FFF75E0, .sector0 = 2048, .ram_size = 0x18000, .dual = 1 },
+	  .fsize_reg = 0x1FFF75E0, .sector0 = 2048, .ram_size = 0x18000, .dual = OPT_OR_MAX,
+	  .max_kib = 1024, .dual_bit = 1u << 21 },
 	{ .dev = 0x435, .name = "STM32L43x/44x", .cpus = "STM32L43,STM32L44",
 	  .fsize_reg = 0x1FFF75E0, .sector0 = 2048, .ram_size = 0xC000 },
 	{ .dev = 0x462, .name = "STM32L45x/46x", .cpus = "STM32L45,STM32L46",
@@ -81,11 +100,13 @@ static const struct stm32_part l4_parts[] = {
 	{ .dev = 0x464, .name = "STM32L41x/42x", .cpus = "STM32L41,STM32L42",
 	  .fsize_reg = 0x1FFF75E0, .sector0 = 2048, .ram_size = 0xA000 },
 	{ .dev = 0x461, .name = "STM32L49x/4Ax", .cpus = "STM32L49,STM32L4A",
-	  .fsize_reg = 0x1FFF75E0, .sector0 = 2048, .ram_size = 0x40000, .dual = 2 },
+	  .fsize_reg = 0x1FFF75E0, .sector0 = 2048, .ram_size = 0x40000, .dual = OPT_OR_MAX,
+	  .max_kib = 1024, .dual_bit = 1u << 21 },
 	{ .dev = 0x468, .name = "STM32G43x/44x", .cpus = "STM32G43,STM32G44",
 	  .fsize_reg = 0x1FFF75E0, .sector0 = 2048, .ram_size = 0x8000 },
 	{ .dev = 0x469, .name = "STM32G47x/48x", .cpus = "STM32G47,STM32G48",
-	  .fsize_reg = 0x1FFF75E0, .sector0 = 4096, .ram_size = 0x20000, .dual = 2 },
+	  .fsize_reg = 0x1FFF75E0, .sector0 = 4096, .ram_size = 0x20000,
+	  .dual = OPT_GAP_BELOW_MAX, .max_kib = 512, .dual_bit = 1u << 22 },
 	{ .dev = 0x479, .name = "STM32G49x/4Ax", .cpus = "STM32G49,STM32G4A",
 	  .fsize_reg = 0x1FFF75E0, .sector0 = 2048, .ram_size = 0x1C000 },
 	{ 0 }
@@ -120,13 +141,13 @@ static const struct stm32_part l0_parts[] = {
 
 static const struct stm32_part l1_parts[] = {
 	{ .dev = 0x416, .name = "STM32L1 Cat.1", .cpus = "STM32L100,STM32L15",
-	  .fsize_reg = 0x1FF8004C, .sector0 = 256, .ram_size = 0x2800 },
+	  .fsize_reg = 0x1FF8004C, .sector0 = 256, .ram_size = 0x1000 },
 	{ .dev = 0x429, .name = "STM32L1 Cat.2", .cpus = "STM32L100,STM32L15",
 	  .fsize_reg = 0x1FF8004C, .sector0 = 256, .ram_size = 0x8000 },
 	{ .dev = 0x427, .name = "STM32L1 Cat.3", .cpus = "STM32L100,STM32L15,STM32L16",
-	  .fsize_reg = 0x1FF800CC, .sector0 = 256, .ram_size = 0x8000 },
+	  .fsize_reg = 0x1FF800CC, .sector0 = 256, .ram_size = 0x4000 },
 	{ .dev = 0x437, .name = "STM32L1 Cat.5/6", .cpus = "STM32L15,STM32L16",
-	  .fsize_reg = 0x1FF800CC, .sector0 = 256, .ram_size = 0x14000 },
+	  .fsize_reg = 0x1FF800CC, .sector0 = 256, .ram_size = 0xC000 },
 	{ 0 }
 };
 
@@ -135,24 +156,24 @@ static const struct stm32_part l1_parts[] = {
  * registers, is refused by name below. */
 static const struct stm32_part f1_parts[] = {
 	{ .dev = 0x412, .name = "STM32F10x low density", .cpus = "STM32F101,STM32F102,STM32F103",
-	  .fsize_reg = 0x1FFFF7E0, .sector0 = 1024, .ram_size = 0x2800 },
+	  .fsize_reg = 0x1FFFF7E0, .sector0 = 1024, .ram_size = 0x1000 },
 	{ .dev = 0x410, .name = "STM32F10x medium density",
 	  .cpus = "STM32F101,STM32F102,STM32F103",
-	  .fsize_reg = 0x1FFFF7E0, .sector0 = 1024, .ram_size = 0x5000 },
+	  .fsize_reg = 0x1FFFF7E0, .sector0 = 1024, .ram_size = 0x2800 },
 	{ .dev = 0x414, .name = "STM32F10x high density", .cpus = "STM32F101,STM32F103",
-	  .fsize_reg = 0x1FFFF7E0, .sector0 = 2048, .ram_size = 0x10000 },
+	  .fsize_reg = 0x1FFFF7E0, .sector0 = 2048, .ram_size = 0x8000 },
 	{ .dev = 0x418, .name = "STM32F105/107", .cpus = "STM32F105,STM32F107",
 	  .fsize_reg = 0x1FFFF7E0, .sector0 = 2048, .ram_size = 0x10000 },
 	{ .dev = 0x420, .name = "STM32F100 low/medium density", .cpus = "STM32F100",
-	  .fsize_reg = 0x1FFFF7E0, .sector0 = 1024, .ram_size = 0x2000 },
+	  .fsize_reg = 0x1FFFF7E0, .sector0 = 1024, .ram_size = 0x1000 },
 	{ .dev = 0x428, .name = "STM32F100 high density", .cpus = "STM32F100",
-	  .fsize_reg = 0x1FFFF7E0, .sector0 = 2048, .ram_size = 0x8000 },
+	  .fsize_reg = 0x1FFFF7E0, .sector0 = 2048, .ram_size = 0x6000 },
 	{ 0 }
 };
 
 static const struct stm32_part f3_parts[] = {
 	{ .dev = 0x422, .name = "STM32F302xB/C, F303xB/C", .cpus = "STM32F302,STM32F303,STM32F358",
-	  .fsize_reg = 0x1FFFF7CC, .sector0 = 2048, .ram_size = 0xA000 },
+	  .fsize_reg = 0x1FFFF7CC, .sector0 = 2048, .ram_size = 0x8000 },
 	{ .dev = 0x438, .name = "STM32F303x6/8, F334", .cpus = "STM32F303,STM32F334,STM32F328",
 	  .fsize_reg = 0x1FFFF7CC, .sector0 = 2048, .ram_size = 0x3000 },
 	{ .dev = 0x439, .name = "STM32F301, F302x6/8", .cpus = "STM32F301,STM32F302,STM32F318",
@@ -160,7 +181,7 @@ static const struct stm32_part f3_parts[] = {
 	{ .dev = 0x446, .name = "STM32F302xD/E, F303xD/E", .cpus = "STM32F302,STM32F303,STM32F398",
 	  .fsize_reg = 0x1FFFF7CC, .sector0 = 2048, .ram_size = 0x10000 },
 	{ .dev = 0x432, .name = "STM32F37x", .cpus = "STM32F37,STM32F38",
-	  .fsize_reg = 0x1FFFF7CC, .sector0 = 2048, .ram_size = 0x8000 },
+	  .fsize_reg = 0x1FFFF7CC, .sector0 = 2048, .ram_size = 0x4000 },
 	{ 0 }
 };
 
@@ -182,7 +203,7 @@ static const struct stm32_part f0_parts[] = {
  * H503 (0x474) and H52x/53x (0x478) are refused by name below. */
 static const struct stm32_part h5_parts[] = {
 	{ .dev = 0x484, .name = "STM32H562/563/573", .cpus = "STM32H562,STM32H563,STM32H573",
-	  .fsize_reg = 0x08FFF80C, .sector0 = 8192, .ram_size = 0xA0000, .dual = 1 },
+	  .fsize_reg = 0x08FFF80C, .sector0 = 8192, .ram_size = 0xA0000, .dual = TWO_BANKS },
 	{ 0 }
 };
 
@@ -190,20 +211,24 @@ static const struct stm32_part h5_parts[] = {
  * 128-bit quad-words; 0x455 (U535/545) and 0x476 as the others. */
 static const struct stm32_part u5_parts[] = {
 	{ .dev = 0x482, .name = "STM32U575/585", .cpus = "STM32U575,STM32U585",
-	  .fsize_reg = 0x0BFA07A0, .sector0 = 8192, .ram_size = 0xC0000, .dual = 2 },
+	  .fsize_reg = 0x0BFA07A0, .sector0 = 8192, .ram_size = 0xC0000, .dual = OPT_OR_MAX,
+	  .max_kib = 2048, .dual_bit = 1u << 21 },
 	{ .dev = 0x481, .name = "STM32U59x/5Ax", .cpus = "STM32U59,STM32U5A",
-	  .fsize_reg = 0x0BFA07A0, .sector0 = 8192, .ram_size = 0x270000, .dual = 2 },
+	  .fsize_reg = 0x0BFA07A0, .sector0 = 8192, .ram_size = 0x270000, .dual = OPT_OR_MAX,
+	  .max_kib = 4096, .dual_bit = 1u << 21 },
 	{ .dev = 0x476, .name = "STM32U5Fx/5Gx", .cpus = "STM32U5F,STM32U5G",
-	  .fsize_reg = 0x0BFA07A0, .sector0 = 8192, .ram_size = 0x2F0000, .dual = 2 },
+	  .fsize_reg = 0x0BFA07A0, .sector0 = 8192, .ram_size = 0x2F0000, .dual = OPT_OR_MAX,
+	  .max_kib = 4096, .dual_bit = 1u << 21 },
 	{ .dev = 0x455, .name = "STM32U535/545", .cpus = "STM32U535,STM32U545",
-	  .fsize_reg = 0x0BFA07A0, .sector0 = 8192, .ram_size = 0x40000, .dual = 2 },
+	  .fsize_reg = 0x0BFA07A0, .sector0 = 8192, .ram_size = 0x40000, .dual = OPT_OR_MAX,
+	  .max_kib = 512, .dual_bit = 1u << 21 },
 	{ 0 }
 };
 
 /* WL (RM0461) and WB (RM0434): the L4 controller at 0x58004000, one bank. */
 static const struct stm32_part wl_parts[] = {
 	{ .dev = 0x497, .name = "STM32WLE5/WL55", .cpus = "STM32WLE5,STM32WLE4,STM32WL55,STM32WL54",
-	  .fsize_reg = 0x1FFF75E0, .sector0 = 2048, .ram_size = 0x10000 },
+	  .fsize_reg = 0x1FFF75E0, .sector0 = 2048, .ram_size = 0x5000 },
 	{ 0 }
 };
 
@@ -220,7 +245,8 @@ static const struct stm32_part wb_parts[] = {
 static const struct stm32_part h7_parts[] = {
 	{ .dev = 0x450, .name = "STM32H74x/75x",
 	  .cpus = "STM32H742,STM32H743,STM32H745,STM32H747,STM32H750,STM32H753,STM32H755,STM32H757",
-	  .fsize_reg = 0x1FF1E880, .sector0 = 0x20000, .ram_size = 0x20000, .dual = 1 },
+	  .fsize_reg = 0x1FF1E880, .sector0 = 0x20000, .ram_size = 0x20000, .dual = MAX_ELSE_GAP,
+	  .max_kib = 2048 },
 	{ .dev = 0x483, .name = "STM32H72x/73x",
 	  .cpus = "STM32H723,STM32H725,STM32H730,STM32H733,STM32H735",
 	  .fsize_reg = 0x1FF1E880, .sector0 = 0x20000, .ram_size = 0x20000 },
@@ -260,6 +286,32 @@ static int stm32_ident(struct mpf_adiv5 *a, const struct stm32_part *table, uint
 	t->flash_size = fs * 1024;
 	t->ram_base = 0x20000000;
 	t->ram_size = (*part)->ram_size;
+	return 1;
+}
+
+/* Sets bank_size from the line's rule and opt, its option register as read
+ * (0 where the rule reads none); 1, or the part refused when its banks are
+ * not the two halves of the flash. */
+static int stm32_banks(const struct stm32_part *p, uint32_t opt, struct mpf_target *t,
+		       struct mpf_buf *err)
+{
+	uint32_t kib = t->flash_size / 1024;
+	int set = !!(opt & p->dual_bit), banks = 1;
+
+	switch (p->dual) {
+	case ONE_BANK: banks = 1; break;
+	case TWO_BANKS: banks = 2; break;
+	case OPT_OR_MAX: banks = kib == p->max_kib || set ? 2 : 1; break;
+	case DB1M: banks = kib == p->max_kib || (set && 2 * kib == p->max_kib) ? 2 : set ? 0 : 1;
+		break;
+	case OPT_GAP_BELOW_MAX: banks = !set ? 1 : kib == p->max_kib ? 2 : 0; break;
+	case MAX_ELSE_GAP: banks = kib == p->max_kib ? 2 : kib == 128 ? 1 : 0; break;
+	}
+	if (!banks)
+		return mpf_errf(err, MPF_ERR_NODEV, "%s with %u KiB (option register 0x%08x): its "
+				"second bank does not start half way through the flash; mpf-swd "
+				"does not map that layout: refused", p->name, kib, opt);
+	t->bank_size = banks == 2 ? t->flash_size / 2 : 0;
 	return 1;
 }
 
@@ -333,6 +385,7 @@ static int f7_banks(struct mpf_adiv5 *a, struct mpf_target *t, struct mpf_buf *e
 static int f4_detect(struct mpf_adiv5 *a, struct mpf_target *t, struct mpf_buf *err)
 {
 	const struct stm32_part *p;
+	uint32_t optcr = 0;
 	int rc = stm32_ident(a, f4_parts, DBGMCU_IDCODE, t, &p, err);
 
 	if (rc <= 0)
@@ -340,9 +393,12 @@ static int f4_detect(struct mpf_adiv5 *a, struct mpf_target *t, struct mpf_buf *
 	t->regs = 0x40023C00;
 	t->unit = 4;
 	t->sector0 = p->sector0;
-	/* 2 MiB F42x/F469: bank 2 repeats the layout at 0x08100000 */
-	t->bank_size = p->dual && t->flash_size == 2 * 1024 * 1024 ? t->flash_size / 2 : 0;
-	return p->dev == 0x451 ? f7_banks(a, t, err) : 1;
+	if (p->dev == 0x451)
+		return f7_banks(a, t, err);
+	/* F42x/43x, F469/479: bank 2 repeats the bank 1 layout from half way */
+	if (p->dual == DB1M && (rc = mpf_adiv5_read32(a, F4_OPTCR(t), &optcr, err)) < 0)
+		return rc;
+	return stm32_banks(p, optcr, t, err);
 }
 
 static uint32_t f4_snb(const struct mpf_target *t, uint32_t addr)
@@ -474,13 +530,12 @@ static int l4_detect(struct mpf_adiv5 *a, struct mpf_target *t, struct mpf_buf *
 	t->regs = 0x40022000;
 	t->unit = 8;
 	t->page = p->sector0;
-	if (p->dual == 2 && (rc = mpf_adiv5_read32(a, L4_OPTR(t), &optr, err)) < 0)
+	if (p->dual != ONE_BANK && (rc = mpf_adiv5_read32(a, L4_OPTR(t), &optr, err)) < 0)
 		return rc;
-	if (p->dual == 1 || (p->dev == 0x461 && (optr & (1u << 21))) ||
-	    (p->dev == 0x469 && (optr & (1u << 22)))) {
-		t->bank_size = t->flash_size / 2;
+	if ((rc = stm32_banks(p, optr, t, err)) < 0)
+		return rc;
+	if (t->bank_size)
 		t->page = 2048;	/* G47x/48x: 2 KiB pages in dual-bank mode */
-	}
 	return 1;
 }
 
@@ -678,14 +733,15 @@ static const struct { uint16_t dev; const char *name; } undriven[] = {
 	{ 0x430, "STM32F10x XL density" },
 	{ 0x467, "STM32G0B0/B1/C1" },
 	{ 0x436, "STM32L1 Cat.3 (384 KiB)/Cat.4" },
+	{ 0x470, "STM32L4R/L4S" }, { 0x471, "STM32L4P/L4Q" },
 	{ 0x472, "STM32L55x/56x" }, { 0x474, "STM32H503" }, { 0x478, "STM32H52x/53x" },
 	{ 0x480, "STM32H7A3/7B3" }, { 0x485, "STM32H7R/7S" },
 };
 
 /* Where the families keep DBGMCU_IDCODE: F1/F3/L1/WB/WL with F4 and L4;
- * F0/G0/L0; U5/L5; H5. */
+ * F0/G0/L0; U5/L5; H5; H7. */
 static const uint32_t idcode_regs[] = { DBGMCU_IDCODE, DBGMCU_IDCODE_M0, DBGMCU_IDCODE_U5,
-					DBGMCU_IDCODE_H5 };
+					DBGMCU_IDCODE_H5, DBGMCU_IDCODE_H7 };
 
 /* Called when no driver took the target: if a DBGMCU reads an STM32 device
  * id, the part is named and refused. 0 when nothing reads as one, or, with
@@ -746,7 +802,8 @@ static int h7_detect(struct mpf_adiv5 *a, struct mpf_target *t, struct mpf_buf *
 	t->unit = 32;	/* 256-bit flash word */
 	t->page = p->sector0;
 	t->ram_base = 0x24000000;	/* AXI SRAM */
-	t->bank_size = p->dual && t->flash_size > 0x100000 ? t->flash_size / 2 : 0;
+	if ((rc = stm32_banks(p, 0, t, err)) < 0)
+		return rc;
 	if (t->bank_size && (rc = mpf_adiv5_read32(a, t->regs + H7_OPTCR, &optcr, err)) < 0)
 		return rc;
 	t->swapped = t->bank_size && (optcr & H7_OPTCR_SWAP);
@@ -991,8 +1048,7 @@ static int h5_detect(struct mpf_adiv5 *a, struct mpf_target *t, struct mpf_buf *
 				"refused", p->name, optsr2 >> 24);
 	t->unit = 16;	/* 128-bit quad-word */
 	t->page = p->sector0;
-	t->bank_size = t->flash_size / 2;
-	return 1;
+	return stm32_banks(p, 0, t, err);
 }
 
 static int h5_wait(struct mpf_adiv5 *a, const struct mpf_target *t, unsigned ms, const char *what,
@@ -1076,7 +1132,6 @@ const struct mpf_flash_driver mpf_flash_stm32h5 = {
  * doc/protocols.md section 5.9) ---- */
 #define U5_OPTR		0x40
 #define U5_OPTR_SWAP	(1u << 20)
-#define U5_OPTR_DUAL	(1u << 21)
 #define U5_OPTR_TZEN	(1u << 31)
 
 /* Dual bank on the parts of the largest size of their line, else as
@@ -1085,9 +1140,8 @@ const struct mpf_flash_driver mpf_flash_stm32h5 = {
  * a bank other than the one the address means. */
 static int u5_detect(struct mpf_adiv5 *a, struct mpf_target *t, struct mpf_buf *err)
 {
-	static const uint32_t max_kib[] = { 0x482, 2048, 0x481, 4096, 0x476, 4096, 0x455, 512 };
 	const struct stm32_part *p;
-	uint32_t optr, i;
+	uint32_t optr;
 	int rc = stm32_ident(a, u5_parts, DBGMCU_IDCODE_U5, t, &p, err);
 
 	if (rc <= 0)
@@ -1102,11 +1156,7 @@ static int u5_detect(struct mpf_adiv5 *a, struct mpf_target *t, struct mpf_buf *
 	t->ns_regs = 1;
 	t->unit = 16;	/* 128-bit quad-word */
 	t->page = p->sector0;
-	for (i = 0; i < sizeof(max_kib) / sizeof(max_kib[0]); i += 2)
-		if (max_kib[i] == p->dev &&
-		    ((optr & U5_OPTR_DUAL) || t->flash_size == max_kib[i + 1] * 1024))
-			t->bank_size = t->flash_size / 2;
-	return 1;
+	return stm32_banks(p, optr, t, err);
 }
 
 const struct mpf_flash_driver mpf_flash_stm32u5 = {

@@ -385,21 +385,47 @@ static int mpf_flash_verify(struct mpf_adiv5 *a, uint32_t addr, const uint8_t *d
 	return rc;
 }
 
-/* Program and verify through our routine in target RAM: CRC-32 on the
- * target against the host's, nothing read back (doc/protocols.md section 5.7). */
-static int algo_write(struct mpf_adiv5 *a, const struct mpf_target *t,
-		      const struct mpf_algo_image *img, const struct block *b, size_t n,
-		      mpf_flash_progress_fn fn, void *ctx, struct mpf_buf *err)
+/* A block whose CRC on the target differs is read back, so that the error
+ * names its first wrong byte as a read-back verify does. Where every
+ * byte reads as the image, the CRC's own error stands, saying so. */
+static int locate(struct mpf_adiv5 *a, const struct block *b, mpf_flash_progress_fn fn,
+		  void *ctx, struct mpf_buf *err)
+{
+	struct mpf_buf why = MPF_BUF_INIT;
+	int rc = mpf_flash_verify(a, b->addr, b->data, b->len, fn, ctx, &why);
+
+	if (rc < 0) {
+		mpf_errf(err, rc, "%s", mpf_buf_str(&why));
+	} else {
+		rc = MPF_ERR_MISMATCH;
+		if (err)
+			mpf_buf_addstr(err, "; read back, every byte equals the image: the "
+				       "routine or its RAM is at fault");
+	}
+	mpf_buf_release(&why);
+	return rc;
+}
+
+/* Run our routine img in target RAM (doc/protocols.md section 5.14):
+ * program the blocks through it when it is to program, then verify each
+ * by CRC-32 on the target against the host's, nothing read back unless
+ * they differ. */
+static int algo_run(struct mpf_adiv5 *a, const struct mpf_target *t,
+		    const struct mpf_algo_image *img, int programs, const struct block *b,
+		    size_t n, mpf_flash_progress_fn fn, void *ctx, struct mpf_buf *err)
 {
 	struct mpf_algo g;
 	size_t i;
 	int rc = mpf_algo_start(&g, a, t, img, err);
 
-	for (i = 0; i < n && rc >= 0; i++)
+	for (i = 0; i < n && rc >= 0 && programs; i++)
 		rc = mpf_algo_program(&g, b[i].addr, b[i].data, b[i].len, fn, ctx, err);
 	for (i = 0; i < n && rc >= 0; i++) {
 		report(fn, ctx, "verify", 0, b[i].len);
-		if ((rc = mpf_algo_verify(&g, b[i].addr, b[i].data, b[i].len, err)) >= 0)
+		rc = mpf_algo_verify(&g, b[i].addr, b[i].data, b[i].len, err);
+		if (rc == MPF_ERR_MISMATCH)
+			rc = locate(a, &b[i], fn, ctx, err);
+		else if (rc >= 0)
 			report(fn, ctx, "verify", b[i].len, b[i].len);
 	}
 	if (rc >= 0)
@@ -416,13 +442,17 @@ int mpf_flash_write_image(struct mpf_adiv5 *a, const struct mpf_target *t,
 			  const struct mpf_image *img, struct mpf_flash_how *how,
 			  mpf_flash_progress_fn fn, void *ctx, struct mpf_buf *err)
 {
-	const struct mpf_algo_image *alg = how && how->host_only ? NULL : mpf_algo_find(t);
+	int host = how && how->host_only;
+	const struct mpf_algo_image *alg = host ? NULL : mpf_algo_find(t);
+	const struct mpf_algo_image *crc = host || alg ? NULL : mpf_algo_find_crc(t);
 	struct block *b;
 	size_t n = make_blocks(t, img, &b), i;
 	int rc = n ? MPF_OK : mpf_errf(err, MPF_ERR_ARG, "nothing to write");
 
-	if (how)
+	if (how) {
 		how->algorithm = alg != NULL;
+		how->crc = alg || crc;
+	}
 	for (i = 0; i < n && rc >= 0; i++)
 		rc = check_range(t, b[i].addr, b[i].len, err);
 	if (rc >= 0)
@@ -430,13 +460,16 @@ int mpf_flash_write_image(struct mpf_adiv5 *a, const struct mpf_target *t,
 	if (rc >= 0)
 		rc = (t->drv->erase_range ? erase_ranges : erase_blocks)(a, t, b, n, fn, ctx, err);
 	if (rc >= 0 && alg)
-		rc = algo_write(a, t, alg, b, n, fn, ctx, err);
+		rc = algo_run(a, t, alg, 1, b, n, fn, ctx, err);
 	for (i = 0; i < n && rc >= 0 && !alg; i++)
 		rc = program(a, t, b[i].addr, b[i].data, b[i].len, fn, ctx, err);
 	t->drv->lock(a, t, NULL);
-	/* read back once the part reads its flash again (the RP2040's
-	 * lock puts the flash back in XIP mode) */
-	for (i = 0; i < n && rc >= 0 && !alg; i++)
+	/* what the host programmed is checked once the part reads its flash
+	 * again (the RP2040's lock puts the flash back in XIP mode): by a
+	 * CRC on the target where RAM holds the routine, else read back */
+	if (rc >= 0 && crc)
+		rc = algo_run(a, t, crc, 0, b, n, fn, ctx, err);
+	for (i = 0; i < n && rc >= 0 && !alg && !crc; i++)
 		rc = mpf_flash_verify(a, b[i].addr, b[i].data, b[i].len, fn, ctx, err);
 	for (i = 0; i < n; i++)
 		free(b[i].data);

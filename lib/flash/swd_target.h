@@ -86,14 +86,16 @@ typedef void (*mpf_flash_progress_fn)(void *ctx, const char *phase, uint64_t don
 /* How a write is done: asked for by the caller, told back. */
 struct mpf_flash_how {
 	int host_only;		/* in: program and verify from the host */
-	int algorithm;		/* out: our routine in target RAM programmed and
-				 * verified (CRC-32 on the target) */
+	int algorithm;		/* out: our routine in target RAM programmed */
+	int crc;		/* out: verified by CRC-32 on the target (a
+				 * routine of ours in its RAM), else read back */
 };
 
 /* Erase the touched sectors, program, verify: through our routine in
  * target RAM where the family has one and RAM holds it (flash_algo.h),
- * else from the host with a read-back. data is padded with 0xFF to the
- * programming unit. how may be NULL. */
+ * else from the host; the verify is a CRC-32 on the target wherever a
+ * routine of ours fits its RAM, else a read-back. data is padded with
+ * 0xFF to the programming unit. how may be NULL. */
 int mpf_flash_write(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t addr,
 		    const uint8_t *data, size_t len, struct mpf_flash_how *how,
 		    mpf_flash_progress_fn fn, void *ctx, struct mpf_buf *err);

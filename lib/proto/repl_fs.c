@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+static const char hexdig[] = "0123456789abcdef";
+
 const char *const mpf_fs_script[] = {
 	"import os as _os,gc as _gc\n"
 	"try:\n"
@@ -84,6 +86,32 @@ const char *const mpf_fs_script[] = {
 	" except OSError:pass\n",
 	NULL,
 };
+
+const char mpf_fs_uid_script[] =
+	"_u=['machine','unique_id','-']\n"
+	"try:_u[2]=_x(getattr(__import__(_u[0]),_u[1])())\n"
+	"except (ImportError,AttributeError):pass\n"
+	"print('U',_u[0],_u[1],_u[2])\n"
+	"del _u\n";
+
+int mpf_fs_parse_uid(const char *out, char *uid, size_t cap, struct mpf_buf *err)
+{
+	char mod[16], fn[16], v[130];
+	size_t n;
+
+	uid[0] = '\0';
+	if (sscanf(out, "U %15s %15s %129s", mod, fn, v) != 3 || strcmp(mod, "machine") ||
+	    strcmp(fn, "unique_id"))
+		return mpf_errf(err, MPF_ERR_PROTO, "the board's unique_id did not arrive whole: "
+				"'%.60s'", out);
+	if (!strcmp(v, "-"))
+		return 0;
+	n = strlen(v);
+	if (n % 2 || n >= cap || strspn(v, hexdig) != n)
+		return mpf_errf(err, MPF_ERR_PROTO, "the board's unique_id is not hex: '%s'", v);
+	memcpy(uid, v, n + 1);
+	return 1;
+}
 
 /* Every file and directory, deepest first; mount points (the top level)
  * stay, since removing one only unmounts it. */
@@ -212,11 +240,9 @@ int mpf_fs_mkfs_plan(const char *out, struct mpf_fs_mkfs *plan)
  * its heap, and a board is left as it was found. */
 const char mpf_fs_cleanup_script[] =
 	"[globals().pop(n,None) for n in ('_os','_gc','_h','_b','_t','_A','_H','_x','_s','_p','_l',"
-	"'_w','_f','_o','_r','_v','_mpf_bd','_mpf_mnt','_mpf_mkfs','_mpf_id','_mpf_ls','_mpf_ro','_mpf_rd','_mpf_wo','_mpf_w',"
+	"'_w','_f','_o','_r','_v','_u','_mpf_bd','_mpf_mnt','_mpf_mkfs','_mpf_id','_mpf_ls','_mpf_ro','_mpf_rd','_mpf_wo','_mpf_w',"
 	"'_mpf_wa','_mpf_wc','_mpf_sum','_mpf_md','_mpf_fmt')]\n"
 	"__import__('gc').collect()\n";
-
-static const char hexdig[] = "0123456789abcdef";
 
 static int hexval(int c)
 {

@@ -29,6 +29,9 @@
  *   _mpf_wc()          close
  *   _mpf_sum(b'path')  "S <size> <check>" of the file as the board reads it
  *   _mpf_md(b'path')   make a directory (one that exists is kept)
+ *   mpf_fs_uid_script  "U machine unique_id HEX": the board's
+ *                      machine.unique_id() in hex, or "-" where the board
+ *                      has no machine module or no unique_id in it
  *   _mpf_fmt()         remove every file and directory (mount points stay)
  *   _mpf_mnt()         "P <sys.platform>", then "M <mount point> <class>"
  *                      for each mounted file system (MicroPython 1.20 on)
@@ -59,6 +62,16 @@
 extern const char *const mpf_fs_script[];
 /* Removes every name the helper defined (before it, after it). */
 extern const char mpf_fs_cleanup_script[];
+/* Prints the board's machine.unique_id() (after the helper, whose _x it
+ * uses; doc/protocols.md section 6.1); mpf_fs_parse_uid reads the reply. The names it looks up are
+ * printed back: a byte lost from them in plain raw mode would otherwise
+ * read as a board without unique_id. */
+extern const char mpf_fs_uid_script[];
+/* From the reply (NUL-terminated): 1 and the unique id in hex in uid, 0
+ * when the board has none (uid ""), MPF_ERR_PROTO with a message in err
+ * when the reply did not arrive whole. */
+int mpf_fs_parse_uid(const char *out, char *uid, size_t cap, struct mpf_buf *err);
+
 /* Define _mpf_fmt, and _mpf_mnt and _mpf_mkfs (a tree's only: the
  * micro:bit's heap is small): sent by the format command alone. */
 extern const char mpf_fs_format_script[];

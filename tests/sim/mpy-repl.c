@@ -109,6 +109,9 @@
  *                  new layout; 0: no limit): writes past it fail (ENOSPC)
  *   --fs-class C   the class of the file system mounted (VfsFat,
  *                  VfsLfs2), where the port's boot made another
+ *   --unique-id HEX[,HEX...]  machine.unique_id() of each board in turn
+ *                  (mpf-fs reads it with mpf_fs_uid_script); "-", or a
+ *                  board past the list, has none (as the mps2 port)
  * The rp2, esp32 and pyboard profiles model their port's flash file
  * system (port_fss: where its boot mounts it, the block device behind it):
  * mpf-fs format's fresh file system (_mpf_mnt, _mpf_bd=..., _mpf_mkfs)
@@ -263,7 +266,7 @@ static struct {
 	const struct profile *p;
 	int count, busy, busy_catch, chatter, silent, vanish, raise, no_paste, verbose;
 	int baud, exec_ms, boot_ms, drop, late_raw, late_friendly;
-	const char *toml, *drop_error, *dfu, *fs, *fs_eio, *fs_class;
+	const char *toml, *drop_error, *dfu, *fs, *fs_eio, *fs_class, *unique_id;
 	int fs_wipe;			/* -1: no --fs-wipe */
 	const char *link, *uf2, *flash, *drive_sim;	/* the bootloader round trip */
 	const char *drive_args[16];
@@ -306,6 +309,7 @@ struct board {
 	long long fs_cap;	/* bytes the file system holds, 0: no limit */
 	const struct port_bdev *bd;	/* _mpf_bd: the block device the code named */
 	char *own_s[4];
+	char uid[80];		/* --unique-id: this board's, "" for none */
 };
 
 static long long now_ms(void)
@@ -843,6 +847,28 @@ static int run_fs(struct board *b, const char *code)
 	return 0;
 }
 
+/* mpf_fs_uid_script: the board's machine.unique_id() in hex, or "-". */
+static int run_uid(struct board *b, const char *code)
+{
+	char line[128];
+
+	snprintf(line, sizeof(line), "U machine unique_id %s\r\n\x04", b->uid[0] ? b->uid : "-");
+	outs(b, line);
+	return 0;
+}
+
+/* Board i's --unique-id: the i-th of the list. */
+static void board_uid(struct board *b)
+{
+	const char *p = opt.unique_id;
+	int i;
+
+	for (i = 0; p && i < b->idx; i++)
+		p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL;
+	if (p && *p != '-')
+		snprintf(b->uid, sizeof(b->uid), "%.*s", (int)strcspn(p, ","), p);
+}
+
 static const struct code_handler {
 	const char *match;	/* a substring of the code */
 	/* writes stdout, 0x04, stderr; returns 1 when the board left */
@@ -851,6 +877,7 @@ static const struct code_handler {
 	{ "_mpf_", run_fs },	/* first: the helper holds "pass" and "print(" */
 	{ "import os as _os", run_fs },	/* the helper's first part */
 	{ "machine.bootloader()", run_bootloader },
+	{ "'unique_id'", run_uid },
 	{ "print('mpf1'", run_ident },
 	{ "1/0", run_zerodiv },
 	{ "print(1)", run_print1 },
@@ -1469,7 +1496,7 @@ static void parse_args(int argc, char **argv)
 		{ "--flash", &opt.flash }, { "--drive-sim", &opt.drive_sim },
 		{ "--esp-rom", &opt.esp_rom }, { "--drop-error", &opt.drop_error },
 		{ "--dfu", &opt.dfu }, { "--fs", &opt.fs }, { "--fs-eio", &opt.fs_eio },
-		{ "--fs-class", &opt.fs_class },
+		{ "--fs-class", &opt.fs_class }, { "--unique-id", &opt.unique_id },
 	};
 	int i;
 	size_t k;
@@ -1641,6 +1668,7 @@ int main(int argc, char **argv)
 		per_board(bs[i].flash, sizeof(bs[i].flash), opt.flash, i);
 		per_board(bs[i].dfu, sizeof(bs[i].dfu), opt.dfu, i);
 		per_board(bs[i].fs, sizeof(bs[i].fs), opt.fs, i);
+		board_uid(&bs[i]);
 		if (open_board(&bs[i]) < 0) {
 			perror("mpy-repl: cannot make a pty");
 			return 1;

@@ -156,6 +156,34 @@ static void t_mkfs_plan(void)
 	check_int(mpf_fs_mkfs_plan("", &p), ==, 0);
 }
 
+/* mpf_fs_uid_script's reply: the micro:bit's (QEMU's nRF51 FICR), the
+ * mps2's (no unique_id), and replies that lost bytes on the way */
+static void t_uid(void)
+{
+	static const char *const bad[] = {
+		"U machine unique_i 0300000078563412\r\n", "U machin unique_id -\r\n",
+		"U machine unique_id\r\n", "U machine unique_id 030000007856341\r\n",
+		"U machine unique_id 03000000785634zz\r\n", "", "Traceback\r\n",
+	};
+	struct mpf_buf err = MPF_BUF_INIT;
+	char uid[80];
+	size_t i;
+
+	check_int(mpf_fs_parse_uid("U machine unique_id 0300000078563412\r\n", uid, sizeof(uid),
+				   &err), ==, 1);
+	check_str(uid, "0300000078563412");
+	check_int(mpf_fs_parse_uid("U machine unique_id -\r\n", uid, sizeof(uid), &err), ==, 0);
+	check_str(uid, "");
+	check_int(mpf_fs_parse_uid("U machine unique_id 0300000078563412\r\n", uid, 16, &err), ==,
+		  MPF_ERR_PROTO);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		mpf_buf_reset(&err);
+		check_int(mpf_fs_parse_uid(bad[i], uid, sizeof(uid), &err), ==, MPF_ERR_PROTO);
+		check_str(uid, "");
+	}
+	mpf_buf_release(&err);
+}
+
 int main(void)
 {
 	TEST(t_ls_flat(), "the micro:bit's listing: spaces and UTF-8 in names");
@@ -164,6 +192,7 @@ int main(void)
 	TEST(t_pylit(), "bytes literals as repr() writes them, both ways");
 	TEST(t_b64(), "base64 both ways, padding, refusals");
 	TEST(t_adler32(), "Adler-32 as the board's helper computes it, in pieces too");
+	TEST(t_uid(), "the board's unique_id, or none, and replies that lost bytes");
 	TEST(t_mkfs_plan(), "a fresh file system per port, from the board's mounts");
 	return test_done();
 }

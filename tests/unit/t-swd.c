@@ -233,7 +233,8 @@ static uint8_t *random_image(size_t len)
 }
 
 /* Our routine programs and CRC-checks; a part whose RAM cannot hold it
- * and two 1 KiB buffers is programmed from the host. */
+ * and two 1 KiB buffers is programmed from the host and CRC-checked by
+ * the verify-only routine, read back where RAM cannot hold even that. */
 static void t_algo_ram(void)
 {
 	struct mpf_flash_how how = { 0 };
@@ -254,14 +255,24 @@ static void t_algo_ram(void)
 	rc = mpf_flash_write(&swd.a, &swd.t, 0x08008000, img, 20000, &how, NULL, NULL, &err);
 	check_int(rc, ==, 0);
 	check_int(how.algorithm, ==, 0);
+	check_int(how.crc, ==, 1);
 	dapsim_peek(tgt, 0x08008000, back, 20000);
 	check_mem(img, back, 20000);
+	swd.t.ram_size = 1024;	/* not the verify-only routine's code, table and stack */
+	check(mpf_algo_find_crc(&swd.t) == NULL);
+	img[2] ^= 0xFF;
+	rc = mpf_flash_write(&swd.a, &swd.t, 0x08008000, img, 20000, &how, NULL, NULL, &err);
+	check_int(rc, ==, 0);
+	check_int(how.crc, ==, 0);
 	swd.t.ram_size = ram;
 	how.host_only = 1;	/* --no-algorithm */
 	img[1] ^= 0xFF;
 	rc = mpf_flash_write(&swd.a, &swd.t, 0x08008000, img, 20000, &how, NULL, NULL, &err);
 	check_int(rc, ==, 0);
 	check_int(how.algorithm, ==, 0);
+	check_int(how.crc, ==, 0);
+	dapsim_peek(tgt, 0x08008000, back, 20000);
+	check_mem(img, back, 20000);
 	check_int(dapsim_counts(tgt)->violations, ==, 0);
 out:
 	free(img);
@@ -398,6 +409,7 @@ static void t_elf(void)
 static void t_rp2040(void)
 {
 	uint8_t ones[7] = { 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x03 }, data[8192], back[8192];
+	struct mpf_flash_how how = { 0 };
 	uint32_t v = 0, i;
 	int rc = attach("rp2040", 512, 4, 1);
 
@@ -408,8 +420,9 @@ static void t_rp2040(void)
 	check_uint(swd.t.flash_size, ==, 0x200000u);
 	for (i = 0; i < sizeof(data); i++)
 		data[i] = (uint8_t)(i * 7 + 3);
-	rc = mpf_flash_write(&swd.a, &swd.t, 0x10001000, data, sizeof(data), NULL, NULL, NULL, &err);
+	rc = mpf_flash_write(&swd.a, &swd.t, 0x10001000, data, sizeof(data), &how, NULL, NULL, &err);
 	check_int(rc, ==, 0);
+	check_int(how.crc, ==, 1);	/* the verify-only routine, over XIP flash */
 	check_int(dapsim_peek(tgt, 0x10001000, back, sizeof(back)), ==, 0);
 	check(!memcmp(data, back, sizeof(data)));
 	check_uint(dapsim_counts(tgt)->erases, ==, 2);

@@ -28,6 +28,8 @@ SIMS += $(DAPSIM_LIB)
 # unit tests that drive the models in-process
 $(B)/tests/unit/t-swd: $(DAPSIM_LIB)
 $(B)/tests/unit/t-stlink: $(DAPSIM_LIB)
+$(B)/tests/unit/t-stm32-parts: $(DAPSIM_LIB)
+$(B)/tests/unit/t-flash-times: $(DAPSIM_LIB)
 
 # the libusb simulator links the models in (its rule links all of $^)
 $(B)/sim/libusb/libusb-1.0.so.0: $(DAPSIM_PIC_OBJS)

@@ -16,7 +16,8 @@
  * and WB55 double word 82 us, page 22 ms (doc/protocols.md section 5.10);
  * STM32F767 in dual-bank mode at the F405's times; nRF51822 word 41 us,
  * page and erase all 21 ms (doc/protocols.md section 5.11); nRF5340 word
- * 41 us, page 85 ms, erase all 170 ms (5.12).
+ * 43 us, page 87.5 ms, erase all 173 ms (its Product Specification's NVMC
+ * electrical specification, with the HFXO; 5.12, 5.15).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -53,8 +54,13 @@ struct chip {
 	int ns_regs;			/* L4 controller in the U5 non-secure layout,
 					 * 128-bit quad-words */
 	uint32_t sfr;			/* WB FLASH_SFR: where CPU2's pages start */
-	int dual;			/* F4 controller: two banks of F405 layout,
-					 * SNB 16-27 the second (F76x nDBANK clear) */
+	int dual;			/* F4 controller: 1, two banks of F405 layout,
+					 * SNB 16-27 the second; 2, so when OPTCR.DB1M
+					 * (bit 30) is set (1 MiB F42x/43x, RM0090 3.4);
+					 * 3, so when OPTCR.nDBANK (bit 29) is clear,
+					 * else one bank of the layout at twice the size
+					 * (F76x/77x, RM0410 3.3.1) */
+	uint32_t opt_set, opt_clr;	/* option register bits off the family's reset */
 	int nrf51;			/* NVMC without a CTRL-AP; UICR RBPCONF */
 	int nrf53;			/* nRF5340 application core: FICR at 0x00FF0000,
 					 * pages erased by a word of ones, no CTRL-AP
@@ -85,8 +91,8 @@ static const struct chip chips[] = {
 	 * 0x50039000 (nRF5340 Product Specification) */
 	{ "nrf5340", CTL_NRF, 0x6BA02477, 0x410FD214, 0x84770001, 0,
 	  0x00000000, 0x100000, 4096, 0x20000000, 0x80000, 0, 0,
-	  0x00FF0000, 0x1000, 0x50039000, 0, .wrap = 0x400, .prog_us = 41,
-	  .page_us = 85000, .mass_us = 170000, .nrf53 = 1 },
+	  0x00FF0000, 0x1000, 0x50039000, 0, .wrap = 0x400, .prog_us = 43,
+	  .page_us = 87500, .mass_us = 173000, .nrf53 = 1 },
 	/* STM32H743: Cortex-M7 whose AHB-AP increments TAR within 1 KiB only;
 	 * AXI SRAM as the main RAM, DTCM as the second */
 	{ "stm32h743", CTL_H7, 0x6BA02477, 0x411FC271, 0x84770001, 0x10036450,
@@ -161,11 +167,34 @@ static const struct chip chips[] = {
 	  .sfr = 0x000000E0 },
 	/* STM32F767ZI (NUCLEO-F767ZI) with OPTCR.nDBANK clear: two banks of 4 x
 	 * 16 KiB, 64 KiB and 7 x 128 KiB sectors, bank 2 at 0x08100000 (RM0410
-	 * 3.3.2); Cortex-M7; FLASH_SIZE at 0x1FF0F442 */
+	 * 3.3.2); with it set (options=), one bank of 4 x 32 KiB, 128 KiB and
+	 * 7 x 256 KiB; Cortex-M7; FLASH_SIZE at 0x1FF0F442 */
 	{ "stm32f767", CTL_F4, 0x5BA02477, 0x411FC270, 0x74770001, 0x10016451,
 	  0x08000000, 0x200000, 0, 0x20000000, 0x80000, 0, 0,
 	  0x1FF0F000, 0x1000, 0x40023C00, 0xE0042000, .wrap = 0x400, .fsize_at = 0x442,
-	  .dual = 1 },
+	  .dual = 3, .crc = 0x40023000, .crc_enr = 0x40023830, .crc_bit = 1u << 12 },
+	/* STM32F429ZI (2 MiB): two banks of the F405 layout, bank 2 at
+	 * 0x08100000 erased by SNB 16-27 (RM0090 3.3, Table 6); 192 KiB of SRAM
+	 * from 0x20000000 (DS9405) */
+	{ "stm32f429zi", CTL_F4, 0x2BA01477, 0x410FC241, 0x24770011, 0x20016419,
+	  0x08000000, 0x200000, 0, 0x20000000, 0x30000, 0x10000000, 0x10000,
+	  0x1FFF0000, 0x10000, 0x40023C00, 0xE0042000, .wrap = 0x1000, .fsize_at = 0x7A22,
+	  .dual = 1,
+	  .crc = 0x40023000, .crc_enr = 0x40023830, .crc_bit = 1u << 12 },
+	/* STM32F429ZG (1 MiB): one bank of 4 x 16 KiB, 64 KiB and 7 x 128 KiB
+	 * sectors, or, with OPTCR.DB1M set, two banks of 4 x 16 KiB, 64 KiB and
+	 * 3 x 128 KiB, bank 2 at 0x08080000 as sectors 12-19 (RM0090 3.3, Table 7) */
+	{ "stm32f429zg", CTL_F4, 0x2BA01477, 0x410FC241, 0x24770011, 0x20016419,
+	  0x08000000, 0x100000, 0, 0x20000000, 0x30000, 0x10000000, 0x10000,
+	  0x1FFF0000, 0x10000, 0x40023C00, 0xE0042000, .wrap = 0x1000, .fsize_at = 0x7A22,
+	  .dual = 2,
+	  .crc = 0x40023000, .crc_enr = 0x40023830, .crc_bit = 1u << 12 },
+	/* STM32L476RE (512 KiB) with OPTR.DUALBANK clear: one bank of 256 x 2 KiB
+	 * pages, page numbers 0-255 without BKER (RM0351 3.3.1, 3.7.8) */
+	{ "stm32l476re", CTL_L4, 0x2BA01477, 0x410FC241, 0x24770011, 0x10076415,
+	  0x08000000, 0x80000, 2048, 0x20000000, 0x18000, 0x10000000, 0x8000,
+	  0x1FFF0000, 0x10000, 0x40022000, 0xE0042000, .wrap = 0x1000, .one_bank = 1,
+	  .opt_clr = 1u << 21 },
 	/* STM32L552 (NUCLEO-L552ZE-Q): a part mpf-swd has no driver for; its
 	 * DBGMCU_IDCODE is at 0xE0044000 (RM0438) */
 	{ "stm32l552", CTL_L4, 0x0BE12477, 0x410FD213, 0x14770015, 0x10006472,
@@ -206,6 +235,7 @@ struct dapsim_target {
 	const struct chip *c;
 	struct dapsim_counts n;
 	uint8_t *flash, *ram, *ram2, *info, *uicr;
+	uint32_t idcode;		/* DBGMCU_IDCODE as read */
 	struct { uint32_t addr, val; } *scratch;
 	size_t nscratch;
 	uint64_t now;
@@ -255,6 +285,8 @@ struct dapsim_target {
 	uint32_t crc_dr;		/* the CRC unit's register */
 	uint32_t cpu_corrupt;		/* flash byte the core programs with bit 0
 					 * flipped (a wrong routine), 0 none */
+	uint32_t stuck;			/* flash byte whose bit 0 reads 0 (a worn
+					 * cell), 0 none */
 	uint64_t eraseall_until;
 	uint32_t ctrl_reset;
 	/* multidrop (ADIv5.2 B4.3.4, B5.3.4): dormant until the selection
@@ -459,6 +491,8 @@ struct dapsim_target *dapsim_target_new(const char *model)
 		t->optr = 0x7FEFF8AAu;	/* U5: TZEN off, DUALBANK, banks not swapped */
 	if (c->ctl == CTL_H5 || c->ctl == CTL_H7)
 		t->optr = 0;		/* OPTCR: banks not swapped */
+	t->optr = (t->optr | c->opt_set) & ~c->opt_clr;
+	t->idcode = c->dbgmcu;
 	if (c->ctl == CTL_F4 && !c->fsize_at) {
 		memset(t->info + 0x7800, 0xFF, 0x210);	/* OTP */
 		wr32(t->info + 0x7A10, 0x00330021);	/* unique id */
@@ -564,6 +598,31 @@ void dapsim_target_protect_secure(struct dapsim_target *t)
 	if (t->c->v6) {
 		wr32(t->uicr + 0x208, 0x5EC);
 		t->approtect = 2;
+	}
+}
+
+void dapsim_target_set_options(struct dapsim_target *t, uint32_t v)
+{
+	t->optr = v;
+}
+
+/* Where the model keeps the STM32 flash size register (u16 KiB), as an
+ * offset into its system memory block; 0: none. */
+static uint32_t fsize_off(const struct chip *c)
+{
+	if (c->fsize_at)
+		return c->fsize_at;
+	return c->ctl == CTL_F4 ? 0x7A22 : c->ctl == CTL_H7 ? 0x880 : c->ctl == CTL_L4 ? 0x75E0 : 0;
+}
+
+void dapsim_target_present(struct dapsim_target *t, uint32_t idcode, uint32_t flash_kib)
+{
+	uint32_t off = fsize_off(t->c);
+
+	t->idcode = idcode;
+	if (off) {
+		t->info[off] = (uint8_t)flash_kib;
+		t->info[off + 1] = (uint8_t)(flash_kib >> 8);
 	}
 }
 
@@ -684,9 +743,26 @@ static uint64_t f4_sector_us(uint32_t snb, uint32_t *start, uint32_t *size)
 	return 1000000;
 }
 
+/* The F4 controller's bank 2, 0 when there is one bank. */
+static uint32_t f4_bank2(const struct dapsim_target *t)
+{
+	if (t->c->dual == 1 || (t->c->dual == 2 && (t->optr & (1u << 30))) ||
+	    (t->c->dual == 3 && !(t->optr & (1u << 29))))
+		return t->c->flash_size / 2;
+	return 0;
+}
+
+/* 2 for the F76x's single-bank sectors (32, 128, 256 KiB), else 1; the
+ * doubled sectors take twice the F405's times (no datasheet figure). */
+static unsigned f4_scale(const struct dapsim_target *t)
+{
+	return t->c->dual == 3 && (t->optr & (1u << 29)) ? 2 : 1;
+}
+
 static void f4_cr_write(struct dapsim_target *t, uint32_t v)
 {
-	uint32_t start, size, snb = (v >> 3) & 0x1F, half = t->c->flash_size / 2;
+	uint32_t start, size, snb = (v >> 3) & 0x1F, half = f4_bank2(t);
+	unsigned k = f4_scale(t);
 
 	if (t->cr & 0x80000000u) {
 		if (v != 0x80000000u)	/* locking again is harmless */
@@ -705,18 +781,23 @@ static void f4_cr_write(struct dapsim_target *t, uint32_t v)
 	}
 	if (v & ((1u << 2) | (1u << 15))) {	/* MER, MER2 (bank 2 of a dual bank) */
 		if (v & (1u << 2))
-			memset(t->flash, 0xFF, t->c->dual ? half : t->c->flash_size);
-		if (t->c->dual && (v & (1u << 15)))
+			memset(t->flash, 0xFF, half ? half : t->c->flash_size);
+		if (half && (v & (1u << 15)))
 			memset(t->flash + half, 0xFF, half);
 		t->n.mass_erases++;
 		set_busy(t, 8000000);
 	} else if (v & (1u << 1)) {		/* SER */
-		if ((snb & 15) > 11 || (snb > 15 && !t->c->dual)) {
+		uint64_t us = f4_sector_us(snb & 15, &start, &size) * k;
+
+		start *= k;
+		size *= k;
+		if ((snb & 15) > 11 || (snb > 15 && !half) ||
+		    start + size > (half ? half : t->c->flash_size)) {
 			violation(t, "sector erase of SNB %u: no such sector", snb);
 			t->sr |= 1u << 7;	/* PGSERR */
 			return;
 		}
-		set_busy(t, f4_sector_us(snb & 15, &start, &size));
+		set_busy(t, us);
 		memset(t->flash + (snb > 15 ? half : 0) + start, 0xFF, size);
 		t->n.erases++;
 	} else {
@@ -1460,7 +1541,7 @@ static int scs_read(struct dapsim_target *t, uint32_t addr, uint32_t *v)
 	case 0xE000EF44: *v = 0x11000011; return 0;	/* MVFR1 */
 	}
 	if (t->c->dbgmcu && addr == t->c->dbgmcu_addr) {
-		*v = t->c->dbgmcu;
+		*v = t->idcode;
 		return 0;
 	}
 	s = scratch(t, addr, 0);
@@ -1577,7 +1658,7 @@ static int periph_write(struct dapsim_target *t, uint32_t addr, uint32_t v)
 /* ---- the bus, as the MEM-AP (and the simulated core) see it ---- */
 
 /* 0 ok, -1 bus fault, 1 stall (the AHB holds the access: WAIT on the DP) */
-int dapsim_bus_read(struct dapsim_target *t, uint32_t addr, int size, uint32_t *v)
+static int bus_read(struct dapsim_target *t, uint32_t addr, int size, uint32_t *v)
 {
 	int ro, rc;
 	uint8_t *p;
@@ -1593,6 +1674,17 @@ int dapsim_bus_read(struct dapsim_target *t, uint32_t addr, int size, uint32_t *
 		return 0;
 	}
 	return periph_read(t, addr & ~3u, v);
+}
+
+/* A worn cell reads wrong to the core and the debugger alike. */
+int dapsim_bus_read(struct dapsim_target *t, uint32_t addr, int size, uint32_t *v)
+{
+	uint32_t k = t->stuck;
+	int rc = bus_read(t, addr, size, v);
+
+	if (!rc && k && k >= addr && k - addr < (uint32_t)size)
+		*v &= ~(1u << (8 * (k & 3)));
+	return rc;
 }
 
 int dapsim_bus_write(struct dapsim_target *t, uint32_t addr, int size, uint32_t v)
@@ -1728,6 +1820,11 @@ void dapsim_target_riscv(struct dapsim_target *t)
 	t->riscv = t->c->v6;
 }
 
+void dapsim_target_stuck(struct dapsim_target *t, uint32_t addr)
+{
+	t->stuck = addr;
+}
+
 void dapsim_target_swd_off(struct dapsim_target *t)
 {
 	t->swd_off = 1;
@@ -1811,7 +1908,7 @@ static int debug_apb(struct dapsim_target *t, uint8_t reg, int rnw, uint32_t *da
 		return 1;
 	}
 	*data = reg == 0xFC ? 0x54770002u : reg == 0x04 ? t->apb_tar :
-		reg == 0x0C && t->apb_tar == 0xE0044000u ? t->c->dbgmcu : 0;
+		reg == 0x0C && t->apb_tar == 0xE0044000u ? t->idcode : 0;
 	return 1;
 }
 

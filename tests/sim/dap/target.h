@@ -17,7 +17,12 @@
  *   nrf51822   NVMC at 1 KiB pages, no CTRL-AP (micro:bit v1)
  *   nrf5340    application core: NVMC at 0x50039000, pages erased by a word
  *              of ones
- *   stm32f767  F4 controller with nDBANK clear: two banks of the F405 layout
+ *   stm32f767  F4 controller with nDBANK clear: two banks of the F405 layout;
+ *              set, one bank of 32/128/256 KiB sectors
+ *   stm32f429zi, stm32f429zg
+ *              F4 controller, 2 MiB in two banks; 1 MiB, two banks with DB1M
+ *   stm32l476re
+ *              L4 controller, 512 KiB in one bank of 256 pages (DUALBANK clear)
  *   stm32wl55, stm32wb55
  *              L4 controller at 0x58004000; the WB's pages from SFSA are
  *              CPU2's, and CPU2 may hold operations (PESD)
@@ -59,6 +64,16 @@ void dapsim_target_protect(struct dapsim_target *t);
  * MEM-APs' CSW.SDeviceEn reads 0 and their Secure accesses fail. */
 void dapsim_target_protect_secure(struct dapsim_target *t);
 
+/* The STM32 option register the flash driver reads (F4 OPTCR, L4/G4/WL/WB
+ * OPTR, U5 OPTR, H5/H7 OPTCR) takes v, as option bytes loaded at reset. */
+void dapsim_target_set_options(struct dapsim_target *t, uint32_t v);
+
+/* DBGMCU_IDCODE reads idcode and the flash size register flash_kib, as
+ * another part of the model's family would answer; the flash itself and
+ * its controller stay the model's. How a test holds the drivers' part
+ * tables against the manuals without a model per part. */
+void dapsim_target_present(struct dapsim_target *t, uint32_t idcode, uint32_t flash_kib);
+
 /* The option bytes swap the flash banks (STM32H5, U5, H7 SWAP_BANK):
  * the second half of the address space is bank 1. */
 void dapsim_target_swap_banks(struct dapsim_target *t);
@@ -70,6 +85,10 @@ void dapsim_target_cpu2_pes(struct dapsim_target *t, uint64_t us);
 /* A wrong flash routine: what the core (not the debugger) programs into
  * the flash byte at addr has bit 0 flipped. */
 void dapsim_target_cpu_corrupt(struct dapsim_target *t, uint32_t addr);
+
+/* A worn flash cell: bit 0 of the byte at addr reads 0, to the core and
+ * the debugger alike, whatever was programmed. */
+void dapsim_target_stuck(struct dapsim_target *t, uint32_t addr);
 
 /* The application reconfigures the SWD pins (a "bricked" board): the
  * debug port only answers under reset or with the core halted. */

@@ -26,11 +26,14 @@
  *   riscv=1           RP2350: the cores run RISC-V firmware, the Arm cores are
  *                     held in reset until a rescue reset
  *   swap_bank=1       STM32H5, U5, H7: the option bytes swap the flash banks
+ *   options=V         STM32: the option register the flash driver reads is V
  *   c2_pes=MS         STM32WB: CPU2 holds flash operations (PESD) for MS ms
  *   unplug_after=N    the probe drops off the bus after its Nth command
  *   execute=0         firmware without DAP_ExecuteCommands (replies 0xFF)
  *   cpu_corrupt=ADDR  a wrong flash routine: the flash byte at ADDR, when the
  *                     core programs it (not the debugger), gets bit 0 flipped
+ *   stuck=ADDR        a worn flash cell: bit 0 of the byte at ADDR reads 0, to
+ *                     the core and the debugger, whatever was programmed
  *   swd_off=1         the application turns the SWD pins into GPIOs: the
  *                     target answers only under reset (connect under reset)
  * Flash (and UICR) persist in $MPF_USBSIM_STATE as MODEL-SERIAL.flash/.uicr.
@@ -69,7 +72,7 @@ struct dap {
 static const char *const keys[] = {
 	"serial", "target", "packet_size", "packet_count", "time_scale", "protect",
 	"unplug_after", "swd_off", "execute", "swap_bank", "c2_pes", "cpu_corrupt",
-	"riscv", NULL,
+	"options", "stuck", "riscv", NULL,
 };
 
 /* A vendor-defined HID report: 64 bytes in, 64 bytes out, no report id. */

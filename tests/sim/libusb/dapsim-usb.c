@@ -15,7 +15,8 @@ int dapsim_usb_target(struct usbsim_dev *dev, struct dapsim_usb *u)
 		fprintf(stderr, "usbsim: %s: target=%s: want stm32f405, stm32l476, nrf52840, "
 			"stm32h743, stm32g071, stm32l073, stm32l152, stm32f103, stm32f072, "
 			"stm32f303, stm32h563, stm32u575, stm32wl55, stm32wb55, "
-			"stm32f767, nrf51822, nrf5340, stm32l552, rp2040 or rp2350\n", dev->name, model);
+			"stm32f767, stm32f429zi, stm32f429zg, stm32l476re, nrf51822, nrf5340, "
+			"stm32l552, rp2040 or rp2350\n", dev->name, model);
 		return -1;
 	}
 	flash = usbsim_state_map(dev, "flash", dapsim_flash_size(u->t), dapsim_flash_erased(u->t),
@@ -30,9 +31,12 @@ int dapsim_usb_target(struct usbsim_dev *dev, struct dapsim_usb *u)
 		dapsim_target_protect(u->t);
 	if (usbsim_opt_int(dev, "c2_pes", 0))
 		dapsim_target_cpu2_pes(u->t, (uint64_t)usbsim_opt_int(dev, "c2_pes", 0) * 1000);
+	if (usbsim_opt(dev, "options", NULL))
+		dapsim_target_set_options(u->t, (uint32_t)usbsim_opt_int(dev, "options", 0));
 	if (usbsim_opt_int(dev, "swap_bank", 0))
 		dapsim_target_swap_banks(u->t);
 	dapsim_target_cpu_corrupt(u->t, (uint32_t)usbsim_opt_int(dev, "cpu_corrupt", 0));
+	dapsim_target_stuck(u->t, (uint32_t)usbsim_opt_int(dev, "stuck", 0));
 	if (usbsim_opt_int(dev, "swd_off", 0))
 		dapsim_target_swd_off(u->t);
 	if (usbsim_opt_int(dev, "riscv", 0))
