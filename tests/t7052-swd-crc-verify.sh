@@ -1,7 +1,7 @@
 #!/bin/sh
 test_description='mpf-swd verifies what the host programmed by a CRC-32 on the target
 
-Parts whose flash controller has no routine of ours (RP2040, nRF51,
+Parts whose flash controller has no routine of ours (RP2040, RP2350, nRF51,
 STM32F0/F1/H5/L0), or whose bank layout the routines do not program
 (STM32F76x dual bank, STM32H7 with swapped banks), are programmed from
 the host; the write is then checked by our verify-only routine, run on
@@ -57,6 +57,7 @@ check_crc() {
 }
 
 check_crc rp2040 "cmsisdap:serial=RP:target=rp2040:time_scale=0.01" 0x10013000 9000
+check_crc rp2350 "cmsisdap:serial=RP2:target=rp2350:time_scale=0.01" 0x10013000 9000
 check_crc nrf51822 "cmsisdap:serial=N51:target=nrf51822:time_scale=0.01" 0x00008000 9000
 check_crc stm32f072 "cmsisdap:serial=F0:target=stm32f072:time_scale=0.01" 0x08004000 9000
 check_crc stm32f103 "cmsisdap:serial=F1:target=stm32f103:time_scale=0.01" 0x08004000 9000
