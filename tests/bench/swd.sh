@@ -103,7 +103,7 @@ MPF_USBSIM="cmsisdap:serial=RP2B:target=rp2350:time_scale=1:latency_us=125" \
 	sim mpf-swd write "$tmp/rp.bin" -o jsonl >"$tmp/rec" 2>/dev/null
 t1=$(now_ms)
 if grep -q '"verified":true' "$tmp/rec"; then
-	echo "swd_write_rp2350: $((rpkib * 1024 * 1000 / (t1 - t0))) B/s ($rpkib KiB .bin: erase 16 blocks + program through the boot ROM + verify by CRC-32 on the core + reset, CMSIS-DAP v2, 125 us/transfer, W25Q16JV typical times (4.04 s floor): $((t1 - t0)) ms)"
+	echo "swd_write_rp2350: $((rpkib * 1024 * 1000 / (t1 - t0))) B/s ($rpkib KiB .bin: erase 16 blocks + program through the boot ROM + verify ($(sed -n 's/.*"verify":"\([a-z0-9]*\)".*/\1/p' "$tmp/rec")) + reset, CMSIS-DAP v2, 125 us/transfer, W25Q16JV typical times (4.04 s floor): $((t1 - t0)) ms)"
 else
 	echo "swd_write_rp2350: failed"
 fi
