@@ -45,24 +45,25 @@ test_expect_success USBSIM 'RISC-V firmware running: a rescue reset, then writte
 	nothing_wrong
 '
 
-test_expect_success USBSIM 'debug disabled in OTP: refused with what the MEM-AP says, nothing erased' '
-	usbsim_devices "cmsisdap:serial=LOCKED:target=rp2350:time_scale=0.01:protect=1" &&
+# refused_locked SERIAL PROTECT WHAT: a write to an RP2350 whose OTP sets
+# PROTECT (1 debug, 2 Secure debug disabled) fails naming WHAT, erasing nothing
+refused_locked() {
+	usbsim_devices "cmsisdap:serial=$1:target=rp2350:time_scale=0.01:protect=$2" &&
 	test_expect_code 1 usbsim mpf-swd write r.bin -o jsonl >rec &&
 	test "$(json_field rec error.code)" = permission &&
-	grep "MEM-AP at 0x2000 does not reach the bus (CSW 0x[0-9a-f]*, DeviceEn clear)" rec &&
-	grep "OTP CRIT1.DEBUG_DISABLE" rec &&
-	test "$(erases LOCKED)" = 0 &&
+	grep "$3" rec &&
+	test "$(erases "$1")" = 0 &&
 	nothing_wrong
+}
+
+test_expect_success USBSIM 'debug disabled in OTP: refused with what the MEM-AP says, nothing erased' '
+	refused_locked LOCKED 1 "at 0x2000 does not reach the bus (CSW 0x[0-9a-f]*, DeviceEn clear)" &&
+	grep "OTP CRIT1.DEBUG_DISABLE" rec
 '
 
 test_expect_success USBSIM 'Secure debug disabled in OTP: refused naming SDeviceEn, nothing erased' '
-	usbsim_devices "cmsisdap:serial=SLOCKED:target=rp2350:time_scale=0.01:protect=2" &&
-	test_expect_code 1 usbsim mpf-swd write r.bin -o jsonl >rec &&
-	test "$(json_field rec error.code)" = permission &&
-	grep "does not reach the Secure bus (CSW 0x[0-9a-f]*, SDeviceEn clear)" rec &&
-	grep "OTP CRIT1.SECURE_DEBUG_DISABLE" rec &&
-	test "$(erases SLOCKED)" = 0 &&
-	nothing_wrong
+	refused_locked SLOCKED 2 "the Secure bus (CSW 0x[0-9a-f]*, SDeviceEn clear)" &&
+	grep "OTP CRIT1.SECURE_DEBUG_DISABLE" rec
 '
 
 test_expect_success USBSIM 'an ST-LINK cannot wake the RP2350: a clear refusal' '
