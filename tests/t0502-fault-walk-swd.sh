@@ -9,9 +9,9 @@ verify-only routine, whose load, run and stop are walked too. Each run
 must end with the image in flash (read back by a second process) and
 flashed.ok true, or with an error record, exit 1 and flashed.ok false;
 the run after the last transfer must succeed on the target the failures
-left (never locked up, never left halted for good). On the F405 the
-probe model sees no more commands in flight than it takes; the F072'"'"'s
-host programming loop is not held to that after a failed IN transfer.'
+left (never locked up, never left halted for good). On both the probe
+model sees no more commands in flight than it takes, a failed IN
+transfer (whose reply the probe still holds) included.'
 . "${MPF_SRC:-.}/tests/lib.sh"
 . "$MPF_SRC/tests/sim/libusb/env.sh"
 . "$MPF_SRC/tests/lib-faultwalk.sh"
@@ -50,5 +50,5 @@ walk() {
 }
 
 walk stm32f405 0x08000000 1024 strict
-walk stm32f072 0x08004000 2048
+walk stm32f072 0x08004000 2048 strict
 test_done
