@@ -481,46 +481,53 @@ static void t_failed_read(void)
 	check_int(io.probe.violations, ==, 0);
 }
 
-/* The STM32F072 is programmed from the host, half-word by half-word:
- * a failed reply read at any point of a write ends it with an error, the
- * next write works, and the probe never holds more than it takes. */
-static void t_failed_read_walk(void)
+/* A failed reply read at each point of a write ends it with an error (or
+ * with the image written, where nothing needed that reply), the probe
+ * never holding more than it takes nor the target seeing a stray access
+ * (a routine still programming when the controller is relocked); the
+ * next write works. sr, bsy: the flash status register and its busy bit,
+ * waited on before the next write, as a later run would find it. */
+static void failed_read_walk(const char *model, uint32_t addr, uint32_t sr, uint32_t bsy)
 {
 	uint8_t *img = pattern(2048, 3), *back = malloc(2048);
 	unsigned long total, k;
-	int rc = attach("stm32f072", 64, 4, 1);
+	int rc = attach(model, 64, 4, 1);
 
 	if (!check_int(rc, ==, 0))
 		goto out;
 	io.reads = 0;
-	check_int(mpf_flash_write(&swd.a, &swd.t, 0x08004000, img, 2048, NULL, NULL, NULL, &err),
-		  ==, 0);
+	check_int(mpf_flash_write(&swd.a, &swd.t, addr, img, 2048, NULL, NULL, NULL, &err), ==, 0);
 	total = io.reads;
 	for (k = 1; k <= total; k++) {
 		io.fail_read = io.reads + k;
 		io.max_inflight = 0;
 		img[0] = (uint8_t)k;
-		rc = mpf_flash_write(&swd.a, &swd.t, 0x08004000, img, 2048, NULL, NULL, NULL, &err);
-		if (!check_int(io.max_inflight, <=, 4))
-			test_msg("reply read %lu of %lu failing", k, total);
-		/* a read whose answer nothing needed (relocking) may fail
-		 * unnoticed: then the image must be there */
-		if (rc == 0 && (dapsim_peek(tgt, 0x08004000, back, 2048) || memcmp(img, back, 2048)))
+		rc = mpf_flash_write(&swd.a, &swd.t, addr, img, 2048, NULL, NULL, NULL, &err);
+		if (rc == 0 && (dapsim_peek(tgt, addr, back, 2048) || memcmp(img, back, 2048)))
 			check_int(rc, <, 0);
-		/* a page erase the failed write started ends first (FLASH_SR.BSY) */
-		check_int(mpf_target_wait(&swd.a, 0x4002200C, 1, 0, 1000, "erase", NULL, &err), ==, 0);
+		if (!check_int(io.max_inflight, <=, 4) ||
+		    !check_int(dapsim_counts(tgt)->violations, ==, 0))
+			test_msg("%s: reply read %lu of %lu failing", model, k, total);
+		check_int(mpf_target_wait(&swd.a, sr, bsy, 0, 1000, "erase", NULL, &err), ==, 0);
 		img[1] = (uint8_t)k;
-		rc = mpf_flash_write(&swd.a, &swd.t, 0x08004000, img, 2048, NULL, NULL, NULL, &err);
+		rc = mpf_flash_write(&swd.a, &swd.t, addr, img, 2048, NULL, NULL, NULL, &err);
 		if (!check_int(rc, ==, 0))
 			test_msg("after reply read %lu of %lu failed: %s", k, total, mpf_buf_str(&err));
-		check_int(dapsim_peek(tgt, 0x08004000, back, 2048), ==, 0);
+		check_int(dapsim_peek(tgt, addr, back, 2048), ==, 0);
 		check_mem(img, back, 2048);
 	}
 	check_int(io.probe.violations, ==, 0);
-	check_int(dapsim_counts(tgt)->violations, ==, 0);
 out:
 	free(img);
 	free(back);
+}
+
+/* The STM32F072 is programmed from the host, half-word by half-word; the
+ * STM32F405 by our routine in its RAM. */
+static void t_failed_read_walk(void)
+{
+	failed_read_walk("stm32f072", 0x08004000, 0x4002200C, 1u << 0);
+	failed_read_walk("stm32f405", 0x08004000, 0x40023C0C, 1u << 16);
 }
 
 int main(void)
@@ -542,7 +549,7 @@ int main(void)
 	TEST(t_elf(), "ELF PT_LOAD segments at their load addresses, bounds checked");
 	TEST(t_rp2040(), "RP2040: multidrop selection, flash through the boot ROM, verify");
 	TEST(t_failed_read(), "replies left in the probe by a failed read are drained, in step");
-	TEST(t_failed_read_walk(), "STM32F072 host programming: a failed reply read at every point");
+	TEST(t_failed_read_walk(), "a failed reply read at every point of a write: host (F072), routine (F405)");
 	dapsim_target_free(tgt);
 	mpf_dap_release(dapp);
 	mpf_buf_release(&err);
