@@ -431,9 +431,11 @@ static int algo_run(struct mpf_adiv5 *a, const struct mpf_target *t,
 	if (rc >= 0)
 		return mpf_algo_stop(&g, err);
 	/* After a failure one write halts the core wherever it is: no
-	 * half-loaded or stray routine runs. Not when the probe's link is
-	 * what failed: nothing more goes through it. */
-	if (rc != MPF_ERR_IO && rc != MPF_ERR_NODEV)
+	 * half-loaded or stray routine runs, nor one still programming when
+	 * the controller is relocked. A failed USB transfer too: the probe
+	 * may well take the next command once its replies are read (see
+	 * cmsis_dap.h); not when it is gone. */
+	if (rc != MPF_ERR_NODEV)
 		mpf_adiv5_write32(a, CM_DHCSR, DHCSR_KEY | DHCSR_C_DEBUGEN | DHCSR_C_HALT, NULL);
 	return rc;
 }

@@ -9,7 +9,7 @@
 #include "cmsis_dap.h"
 #include "err.h"
 
-#define MAX_INFLIGHT 32
+#define MAX_INFLIGHT MPF_DAP_MAX_INFLIGHT
 
 static void put16(uint8_t *p, uint32_t v) { p[0] = v; p[1] = v >> 8; }
 static void put32(uint8_t *p, uint32_t v) { put16(p, v); put16(p + 2, v >> 16); }
@@ -52,30 +52,81 @@ unsigned mpf_dap_block_max(unsigned packet_size, int read)
 	return read ? (packet_size - 4) / 4 : (packet_size - 5) / 4;
 }
 
-static int send(struct mpf_dap *d, const uint8_t *pkt, size_t len, struct mpf_buf *err)
+/* The probe keeps the reply to a command whose reply read failed (a
+ * timeout, a transfer lost on the bus): it is owed until read. */
+static void owe(struct mpf_dap *d, uint8_t cmd)
 {
-	int rc = d->io.write(d->io.ctx, pkt, len, d->timeout_ms, err);
-
-	if (rc < 0)
-		return rc;
-	d->stats.packets++;
-	d->stats.bytes_out += len;
-	return MPF_OK;
+	if (d->nowed < MAX_INFLIGHT)
+		d->owed[d->nowed++] = cmd;
 }
 
-static int recv(struct mpf_dap *d, uint8_t cmd, uint8_t *resp, size_t cap, struct mpf_buf *err)
+/* One reply packet; when the read fails, the reply to cmd is owed. */
+static int reply(struct mpf_dap *d, uint8_t cmd, uint8_t *resp, size_t cap, struct mpf_buf *err)
 {
 	int n = d->io.read(d->io.ctx, resp, cap, d->timeout_ms, err);
 
-	if (n < 0)
+	if (n < 0) {
+		owe(d, cmd);
 		return n;
+	}
 	d->stats.bytes_in += n;
+	return n;
+}
+
+/* A reply echoes its command id (doc/protocols.md 4.2). */
+static int check_id(uint8_t cmd, const uint8_t *resp, int n, struct mpf_buf *err)
+{
 	if (n < 1)
 		return mpf_errf(err, MPF_ERR_PROTO, "probe sent an empty reply to command 0x%02x", cmd);
 	if (resp[0] != cmd)
 		return mpf_errf(err, MPF_ERR_PROTO, "probe replied 0x%02x to command 0x%02x%s",
 				resp[0], cmd, resp[0] == 0xFF ? " (command not implemented)" : "");
 	return n;
+}
+
+static int recv(struct mpf_dap *d, uint8_t cmd, uint8_t *resp, size_t cap, struct mpf_buf *err)
+{
+	int n = reply(d, cmd, resp, cap, err);
+
+	return n < 0 ? n : check_id(cmd, resp, n, err);
+}
+
+/* The replies owed are read and dropped, oldest first, each checked
+ * against its command's id: until then they take the probe's buffers
+ * (its packet count) and the next reply read would be an old one. A
+ * probe that does not give them back is out of step: nothing more is
+ * sent that an old reply could seem to answer (doc/protocols.md 4.1). */
+static int drain(struct mpf_dap *d, struct mpf_buf *err)
+{
+	uint8_t r[1024], cmd;
+	int n = MPF_OK;
+
+	while (d->nowed && !d->lost) {
+		cmd = d->owed[0];
+		memmove(d->owed, d->owed + 1, --d->nowed);
+		if ((n = recv(d, cmd, r, sizeof(r), err)) < 0)
+			d->lost = 1;
+	}
+	if (n < 0)
+		return n;
+	if (d->lost)
+		return mpf_errf(err, MPF_ERR_IO, "the probe is out of step: a reply to an earlier "
+				"command never came back");
+	return MPF_OK;
+}
+
+/* A command goes out once the replies owed are in. */
+static int send(struct mpf_dap *d, const uint8_t *pkt, size_t len, struct mpf_buf *err)
+{
+	int rc = drain(d, err);
+
+	if (rc < 0)
+		return rc;
+	if ((rc = d->io.write(d->io.ctx, pkt, len, d->timeout_ms, err)) < 0)
+		return rc;
+	d->stats.packets++;
+	d->stats.bytes_out += len;
+	return MPF_OK;
 }
 
 /* One command, one reply (the queue must be empty). Returns the reply
@@ -152,7 +203,7 @@ static int probe_execute(struct mpf_dap *d, struct mpf_buf *err)
 
 	if (rc < 0)
 		return rc;
-	if ((n = d->io.read(d->io.ctx, r, sizeof(r), d->timeout_ms, err)) < 0)
+	if ((n = reply(d, DAP_EXECUTE_COMMANDS, r, sizeof(r), err)) < 0)
 		return n;
 	d->exec = n >= 4 && r[0] == DAP_EXECUTE_COMMANDS && r[1] == 1 && r[2] == DAP_INFO &&
 		  r[3] == 1;
@@ -529,6 +580,15 @@ static uint8_t pkt_cmd(const struct pkt *p)
 	return p->wrapped ? DAP_EXECUTE_COMMANDS : p->part[0].block ? DAP_TRANSFER_BLOCK : DAP_TRANSFER;
 }
 
+/* A reply read failed: it and the replies behind it are owed. */
+static void owe_rest(struct mpf_dap *d, const struct pkt *fly, size_t head, size_t count)
+{
+	size_t k;
+
+	for (k = 1; k < count; k++)
+		owe(d, pkt_cmd(&fly[(head + k) % MAX_INFLIGHT]));
+}
+
 int mpf_dap_run(struct mpf_dap *d, struct mpf_buf *err)
 {
 	struct pkt fly[MAX_INFLIGHT];
@@ -542,20 +602,20 @@ int mpf_dap_run(struct mpf_dap *d, struct mpf_buf *err)
 			struct pkt *p = &fly[(head + count) % MAX_INFLIGHT];
 			size_t len = build(d, &i, &off, p, buf);
 
-			if ((rc = send(d, buf, len, err)) < 0)
-				break;	/* replies to what is in flight may never come */
-			count++;
+			/* after a failed send, what is in flight is still read */
+			if ((rc = send(d, buf, len, err)) == MPF_OK)
+				count++;
 			continue;
 		}
-		n = recv(d, pkt_cmd(&fly[head]), resp, sizeof(resp), rc == MPF_OK ? err : NULL);
+		n = reply(d, pkt_cmd(&fly[head]), resp, sizeof(resp), rc == MPF_OK ? err : NULL);
 		if (n < 0) {
-			if (rc == MPF_OK)
-				rc = n;
-			if (n != MPF_ERR_PROTO)
-				break;	/* transport gone: do not wait for the rest */
-		} else if (rc == MPF_OK) {
-			rc = decode(d, &fly[head], resp, n, err);
+			owe_rest(d, fly, head, count);
+			rc = rc == MPF_OK ? n : rc;
+			break;
 		}
+		n = check_id(pkt_cmd(&fly[head]), resp, n, rc == MPF_OK ? err : NULL);
+		if (rc == MPF_OK)
+			rc = n < 0 ? n : decode(d, &fly[head], resp, n, err);
 		head = (head + 1) % MAX_INFLIGHT;
 		count--;
 	}

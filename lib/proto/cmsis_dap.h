@@ -15,6 +15,13 @@
  * DAP_ExecuteCommands, a packet one command would leave part empty carries
  * the following commands too, so a block's end, the next TAR write and the
  * next block's start share a packet.
+ *
+ * A reply whose read failed is still owed: the probe holds it, and the
+ * replies to what was in flight behind it, in its buffers. They are read
+ * and dropped, each checked against its command id, before the next
+ * command goes out, so the probe never holds more than its packet count
+ * and no old reply answers a new command; a probe that does not give them
+ * back is out of step, and every later command fails.
  */
 #ifndef MPF_CMSIS_DAP_H
 #define MPF_CMSIS_DAP_H
@@ -38,6 +45,8 @@ enum {
 	DAP_ID_CAPABILITIES = 0xF0, DAP_ID_PACKET_COUNT = 0xFE, DAP_ID_PACKET_SIZE = 0xFF,
 };
 #define DAP_OK 0x00
+/* commands kept in flight at most, whatever the probe's packet count */
+#define MPF_DAP_MAX_INFLIGHT 32
 #define DAP_ERROR 0xFF
 
 /* Transfer request byte (section 4.2). */
@@ -96,6 +105,12 @@ struct mpf_dap {
 	/* after a failed run: the response byte and the op that failed */
 	uint8_t last_resp;
 	size_t fail_op;
+	/* Replies the probe still owes (their reads failed or were given
+	 * up), by command id: read and dropped before the next command;
+	 * lost: they never came, the link is out of step for good. */
+	uint8_t owed[MPF_DAP_MAX_INFLIGHT];
+	unsigned nowed;
+	int lost;
 	struct mpf_dap_stats stats;
 };
 

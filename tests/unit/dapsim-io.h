@@ -17,7 +17,11 @@ struct dapsim_io {
 	size_t qlen[64];
 	unsigned head, count, max_inflight;
 	int unplug_after;	/* > 0: fail every packet after this many */
-	unsigned long sent;
+	unsigned long sent, reads;
+	/* > 0: the read with this number fails with a timeout, the reply
+	 * left in the probe (or, with lose_reply, gone with the transfer) */
+	unsigned long fail_read;
+	int lose_reply;
 };
 
 static uint64_t dapsim_io_clock(void *ctx)
@@ -54,7 +58,11 @@ static int dapsim_io_read(void *ctx, uint8_t *pkt, size_t cap, int timeout_ms, s
 	struct dapsim_io *io = ctx;
 	size_t n;
 
-	if (!io->count)
+	if (++io->reads == io->fail_read && io->count && io->lose_reply) {
+		io->head = (io->head + 1) % 64;
+		io->count--;
+	}
+	if (!io->count || io->reads == io->fail_read)
 		return mpf_errf(err, MPF_ERR_TIMEOUT, "no reply within %d ms", timeout_ms);
 	n = io->qlen[io->head] < cap ? io->qlen[io->head] : cap;
 	memcpy(pkt, io->q[io->head], n);

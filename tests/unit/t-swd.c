@@ -438,6 +438,98 @@ static void t_rp2040(void)
 	check_uint(dapsim_counts(tgt)->violations, ==, 0);
 }
 
+/* A reply read that fails leaves the reply, and those behind it, in the
+ * probe: they are read and dropped before the next command, so the probe
+ * never holds more than its packet count and no old reply answers a new
+ * command. */
+static void t_failed_read(void)
+{
+	uint32_t w[600], v = 0, i;
+	int rc = attach("stm32f405", 64, 4, 0);
+
+	if (!check_int(rc, ==, 0))
+		return;
+	for (i = 0; i < 600; i++)
+		w[i] = i * 2654435761u;
+	check_int(mpf_adiv5_write(&swd.a, 0x20000000, w, 600, &err), ==, 0);
+	/* the second reply of a long write: three more in flight behind it */
+	io.fail_read = io.reads + 2;
+	io.max_inflight = 0;
+	rc = mpf_adiv5_write(&swd.a, 0x20001000, w, 600, &err);
+	check_int(rc, ==, MPF_ERR_TIMEOUT);
+	check_int(dapp->nowed, ==, 4);
+	rc = mpf_adiv5_read32(&swd.a, 0x20000000 + 4 * 123, &v, &err);
+	check_int(rc, ==, 0);
+	check_uint(v, ==, w[123]);
+	check_int(io.max_inflight, <=, 4);
+	/* the last reply of a read: the next read must not take it for its own */
+	io.fail_read = io.reads + 1;
+	check_int(mpf_adiv5_read32(&swd.a, 0x20000000 + 4 * 7, &v, &err), ==, MPF_ERR_TIMEOUT);
+	rc = mpf_adiv5_read32(&swd.a, 0x20000000 + 4 * 8, &v, &err);
+	check_int(rc, ==, 0);
+	check_uint(v, ==, w[8]);
+	check_int(dapp->nowed, ==, 0);
+	/* a reply gone with its transfer: out of step, nothing more is sent */
+	io.fail_read = io.reads + 1;
+	io.lose_reply = 1;
+	check_int(mpf_adiv5_read32(&swd.a, 0x20000000, &v, &err), ==, MPF_ERR_TIMEOUT);
+	i = (uint32_t)io.sent;
+	check_int(mpf_adiv5_read32(&swd.a, 0x20000000, &v, &err), <, 0);
+	check_int(mpf_adiv5_read32(&swd.a, 0x20000000, &v, &err), ==, MPF_ERR_IO);
+	check(strstr(mpf_buf_str(&err), "out of step") != NULL);
+	check_int(io.sent, ==, i);
+	check_int(io.probe.violations, ==, 0);
+}
+
+/* A failed reply read at each point of a write ends it with an error (or
+ * with the image written, where nothing needed that reply), the probe
+ * never holding more than it takes nor the target seeing a stray access
+ * (a routine still programming when the controller is relocked); the
+ * next write works. sr, bsy: the flash status register and its busy bit,
+ * waited on before the next write, as a later run would find it. */
+static void failed_read_walk(const char *model, uint32_t addr, uint32_t sr, uint32_t bsy)
+{
+	uint8_t *img = pattern(2048, 3), *back = malloc(2048);
+	unsigned long total, k;
+	int rc = attach(model, 64, 4, 1);
+
+	if (!check_int(rc, ==, 0))
+		goto out;
+	io.reads = 0;
+	check_int(mpf_flash_write(&swd.a, &swd.t, addr, img, 2048, NULL, NULL, NULL, &err), ==, 0);
+	total = io.reads;
+	for (k = 1; k <= total; k++) {
+		io.fail_read = io.reads + k;
+		io.max_inflight = 0;
+		img[0] = (uint8_t)k;
+		rc = mpf_flash_write(&swd.a, &swd.t, addr, img, 2048, NULL, NULL, NULL, &err);
+		if (rc == 0 && (dapsim_peek(tgt, addr, back, 2048) || memcmp(img, back, 2048)))
+			check_int(rc, <, 0);
+		if (!check_int(io.max_inflight, <=, 4) ||
+		    !check_int(dapsim_counts(tgt)->violations, ==, 0))
+			test_msg("%s: reply read %lu of %lu failing", model, k, total);
+		check_int(mpf_target_wait(&swd.a, sr, bsy, 0, 1000, "erase", NULL, &err), ==, 0);
+		img[1] = (uint8_t)k;
+		rc = mpf_flash_write(&swd.a, &swd.t, addr, img, 2048, NULL, NULL, NULL, &err);
+		if (!check_int(rc, ==, 0))
+			test_msg("after reply read %lu of %lu failed: %s", k, total, mpf_buf_str(&err));
+		check_int(dapsim_peek(tgt, addr, back, 2048), ==, 0);
+		check_mem(img, back, 2048);
+	}
+	check_int(io.probe.violations, ==, 0);
+out:
+	free(img);
+	free(back);
+}
+
+/* The STM32F072 is programmed from the host, half-word by half-word; the
+ * STM32F405 by our routine in its RAM. */
+static void t_failed_read_walk(void)
+{
+	failed_read_walk("stm32f072", 0x08004000, 0x4002200C, 1u << 0);
+	failed_read_walk("stm32f405", 0x08004000, 0x40023C0C, 1u << 16);
+}
+
 int main(void)
 {
 	TEST(t_packing(), "transfers pack into full packets, pipelined to the packet count");
@@ -456,6 +548,8 @@ int main(void)
 	TEST(t_nrf_protect(), "protected nRF52: refused without --unlock, erased with it");
 	TEST(t_elf(), "ELF PT_LOAD segments at their load addresses, bounds checked");
 	TEST(t_rp2040(), "RP2040: multidrop selection, flash through the boot ROM, verify");
+	TEST(t_failed_read(), "replies left in the probe by a failed read are drained, in step");
+	TEST(t_failed_read_walk(), "a failed reply read at every point of a write: host (F072), routine (F405)");
 	dapsim_target_free(tgt);
 	mpf_dap_release(dapp);
 	mpf_buf_release(&err);
