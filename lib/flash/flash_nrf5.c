@@ -143,37 +143,57 @@ static int nrf_detect(struct mpf_adiv5 *a, struct mpf_target *t, struct mpf_buf 
 	return nrf_target(t, parts[i].cpus, part, pgsz, npg, ram < 0x10000 ? ram * 1024 : 0, NVMC);
 }
 
+/* Bounds well past the nRF52840 PS maxima (doc/protocols.md section 5.5) */
+#define PAGE_MS		1000
+#define ERASEALL_MS	15000
+
 static int nvmc_wait(struct mpf_adiv5 *a, const struct mpf_target *t, unsigned ms,
 		     const char *what, struct mpf_buf *err)
 {
 	return mpf_target_wait(a, NVMC_READY(t), 1, 1, ms, what, NULL, err);
 }
 
+/* CONFIG set once READY: it must not change while a write or an erase
+ * runs (doc/protocols.md section 5.5), which one may still do after a
+ * failed transfer, or one a session before left. When READY does not come
+ * within ms (the probe gone, the part wedged) CONFIG is left as it is. */
+static int nvmc_config(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t config,
+		       unsigned ms, struct mpf_buf *err)
+{
+	int rc = nvmc_wait(a, t, ms, "the NVMC operation", err);
+
+	return rc < 0 ? rc : mpf_adiv5_write32(a, NVMC_CONFIG(t), config, err);
+}
+
+static int nvmc_read_only(struct mpf_adiv5 *a, const struct mpf_target *t, unsigned ms,
+			  struct mpf_buf *err)
+{
+	return nvmc_config(a, t, CONFIG_REN, ms, err);
+}
+
+/* CONFIG at erase, v written to reg starts it, and CONFIG back to
+ * read-only once it is done (within ms). */
+static int nvmc_erase(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t reg, uint32_t v,
+		      unsigned ms, const char *what, struct mpf_buf *err)
+{
+	int rc = nvmc_config(a, t, CONFIG_EEN, ERASEALL_MS, err);
+
+	if (rc < 0 || (rc = mpf_adiv5_write32(a, reg, v, err)) < 0)
+		return rc;
+	rc = nvmc_wait(a, t, ms, what, err);
+	nvmc_read_only(a, t, ms, NULL);
+	return rc;
+}
+
 static int nrf_erase(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t addr,
 		     struct mpf_buf *err)
 {
-	int rc;
-
-	mpf_adiv5_q_write32(a, NVMC_CONFIG(t), CONFIG_EEN);
-	mpf_adiv5_q_write32(a, NVMC_ERASEPAGE(t), addr);
-	if ((rc = mpf_adiv5_run(a, err)) < 0)
-		return rc;
-	rc = nvmc_wait(a, t, 1000, "page erase", err);	/* 85 ms max on nRF52840 */
-	mpf_adiv5_write32(a, NVMC_CONFIG(t), CONFIG_REN, NULL);
-	return rc;
+	return nvmc_erase(a, t, NVMC_ERASEPAGE(t), addr, PAGE_MS, "page erase", err);
 }
 
 static int nrf_mass_erase(struct mpf_adiv5 *a, const struct mpf_target *t, struct mpf_buf *err)
 {
-	int rc;
-
-	mpf_adiv5_q_write32(a, NVMC_CONFIG(t), CONFIG_EEN);
-	mpf_adiv5_q_write32(a, NVMC_ERASEALL(t), 1);
-	if ((rc = mpf_adiv5_run(a, err)) < 0)
-		return rc;
-	rc = nvmc_wait(a, t, 15000, "erase all", err);
-	mpf_adiv5_write32(a, NVMC_CONFIG(t), CONFIG_REN, NULL);
-	return rc;
+	return nvmc_erase(a, t, NVMC_ERASEALL(t), 1, ERASEALL_MS, "erase all", err);
 }
 
 /* The NVMC wants READY before each word (41 us per word on nRF52840).
@@ -195,7 +215,7 @@ static int nrf_program(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t
 		mpf_adiv5_q_ap_poll(a, a->ap, AP_DRW, 1, 1);
 	}
 	rc = mpf_adiv5_run(a, err);
-	mpf_adiv5_write32(a, NVMC_CONFIG(t), CONFIG_REN, rc < 0 ? NULL : err);
+	nvmc_read_only(a, t, PAGE_MS, rc < 0 ? NULL : err);
 	return rc;
 }
 
@@ -205,9 +225,10 @@ static int nrf_unlock(struct mpf_adiv5 *a, const struct mpf_target *t, struct mp
 	return MPF_OK;
 }
 
+/* After a failure an erase of all may still run. */
 static int nrf_lock(struct mpf_adiv5 *a, const struct mpf_target *t, struct mpf_buf *err)
 {
-	return mpf_adiv5_write32(a, NVMC_CONFIG(t), CONFIG_REN, err);
+	return nvmc_read_only(a, t, ERASEALL_MS, err);
 }
 
 const struct mpf_flash_driver mpf_flash_nrf52 = {
@@ -295,15 +316,7 @@ static int nrf53_detect(struct mpf_adiv5 *a, struct mpf_target *t, struct mpf_bu
 static int nrf53_erase(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t addr,
 		       struct mpf_buf *err)
 {
-	int rc;
-
-	mpf_adiv5_q_write32(a, NVMC_CONFIG(t), CONFIG_EEN);
-	mpf_adiv5_q_write32(a, addr, 0xFFFFFFFFu);
-	if ((rc = mpf_adiv5_run(a, err)) < 0)
-		return rc;
-	rc = nvmc_wait(a, t, 1000, "page erase", err);
-	mpf_adiv5_write32(a, NVMC_CONFIG(t), CONFIG_REN, NULL);
-	return rc;
+	return nvmc_erase(a, t, addr, 0xFFFFFFFFu, PAGE_MS, "page erase", err);
 }
 
 const struct mpf_flash_driver mpf_flash_nrf53 = {
