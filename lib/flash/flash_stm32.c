@@ -348,6 +348,16 @@ static int sr_check(uint32_t sr, uint32_t mask, const char *what, uint32_t addr,
 			sr, (sr & (1u << 4)) ? " (write protected)" : "");
 }
 
+/* Every erase starts on an idle controller: each family's program and
+ * erase sequence begins by checking that BSY is clear (RM0008 3.3.4 and
+ * 3.3.5; doc/protocols.md section 5.7). A failed or cut-short session may
+ * have left an erase running, as long as the family's mass erase (ms). */
+static int idle(struct mpf_adiv5 *a, uint32_t sr, uint32_t bsy, unsigned ms, struct mpf_buf *err)
+{
+	return mpf_target_wait(a, sr, bsy, 0, ms, "the flash operation already running", NULL,
+			       err);
+}
+
 /* ---- F2/F4/F7 ---- */
 #define F4_KEYR(t)	((t)->regs + 0x04)
 #define F4_SR(t)	((t)->regs + 0x0C)
@@ -363,6 +373,7 @@ static int sr_check(uint32_t sr, uint32_t mask, const char *what, uint32_t addr,
 #define F4_CR_LOCK	(1u << 31)
 #define F4_SR_BSY	(1u << 16)
 #define F4_SR_ERR	0x1F2u	/* OPERR WRPERR PGAERR PGPERR PGSERR RDERR */
+#define F4_MASS_MS	33000
 
 /* F76x/77x (RM0410 3.3.2, 3.7.6): OPTCR.nDBANK clear splits the flash into
  * two banks, each laid out as a 16 KiB-sector F4 bank, bank 2 from half
@@ -425,8 +436,10 @@ static int f4_wait(struct mpf_adiv5 *a, const struct mpf_target *t, unsigned ms,
 static int f4_erase(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t addr,
 		    struct mpf_buf *err)
 {
-	int rc;
+	int rc = idle(a, F4_SR(t), F4_SR_BSY, F4_MASS_MS, err);
 
+	if (rc < 0)
+		return rc;
 	mpf_adiv5_q_write32(a, F4_SR(t), F4_SR_ERR);
 	mpf_adiv5_q_write32(a, F4_CR(t), F4_CR_SER | F4_CR_PSIZE32 | f4_snb(t, addr) << 3);
 	mpf_adiv5_q_write32(a, F4_CR(t), F4_CR_SER | F4_CR_PSIZE32 | f4_snb(t, addr) << 3 | F4_CR_STRT);
@@ -440,14 +453,16 @@ static int f4_mer(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t mer,
 		  struct mpf_buf *err)
 {
 	uint32_t cr = mer | F4_CR_PSIZE32;
-	int rc;
+	int rc = idle(a, F4_SR(t), F4_SR_BSY, F4_MASS_MS, err);
 
+	if (rc < 0)
+		return rc;
 	mpf_adiv5_q_write32(a, F4_SR(t), F4_SR_ERR);
 	mpf_adiv5_q_write32(a, F4_CR(t), cr);
 	mpf_adiv5_q_write32(a, F4_CR(t), cr | F4_CR_STRT);
 	if ((rc = mpf_adiv5_run(a, err)) < 0)
 		return rc;
-	return f4_wait(a, t, 33000, "mass erase", t->flash_base, err);
+	return f4_wait(a, t, F4_MASS_MS, "mass erase", t->flash_base, err);
 }
 
 static int f4_mass_erase(struct mpf_adiv5 *a, const struct mpf_target *t, struct mpf_buf *err)
@@ -515,6 +530,7 @@ const struct mpf_flash_driver mpf_flash_stm32f4 = {
 #define WB_FLASH	0x58004000u	/* the WB and WL controller */
 #define WB_SR_BSY	(0xDu << 16)	/* BSY, CFGBSY, PESD (CPU2 holds flash operations) */
 #define L4_BSY(t)	((t)->ns_regs ? U5_SR_BSY : (t)->regs == WB_FLASH ? WB_SR_BSY : L4_SR_BSY)
+#define L4_MASS_MS	30000
 #define L4_SR_ERR	0xC3FAu	/* OPERR PROGERR WRPERR PGAERR SIZERR PGSERR MISSERR FASTERR RDERR OPTVERR */
 
 static int l4_detect(struct mpf_adiv5 *a, struct mpf_target *t, struct mpf_buf *err)
@@ -559,6 +575,8 @@ static int l4_erase(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t ad
 		cr |= L4_CR_BKER;
 	}
 	cr |= (off / t->page) << 3;
+	if ((rc = idle(a, L4_SR(t), L4_BSY(t), L4_MASS_MS, err)) < 0)
+		return rc;
 	mpf_adiv5_q_write32(a, L4_SR(t), L4_SR_ERR);
 	mpf_adiv5_q_write32(a, L4_CR(t), cr);
 	mpf_adiv5_q_write32(a, L4_CR(t), cr | L4_CR_STRT);
@@ -570,14 +588,16 @@ static int l4_erase(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t ad
 static int l4_mass_erase(struct mpf_adiv5 *a, const struct mpf_target *t, struct mpf_buf *err)
 {
 	uint32_t cr = L4_CR_MER1 | (t->bank_size ? L4_CR_MER2 : 0);
-	int rc;
+	int rc = idle(a, L4_SR(t), L4_BSY(t), L4_MASS_MS, err);
 
+	if (rc < 0)
+		return rc;
 	mpf_adiv5_q_write32(a, L4_SR(t), L4_SR_ERR);
 	mpf_adiv5_q_write32(a, L4_CR(t), cr);
 	mpf_adiv5_q_write32(a, L4_CR(t), cr | L4_CR_STRT);
 	if ((rc = mpf_adiv5_run(a, err)) < 0)
 		return rc;
-	return l4_wait(a, t, 30000, "mass erase", t->flash_base, err);
+	return l4_wait(a, t, L4_MASS_MS, "mass erase", t->flash_base, err);
 }
 
 /* Double words: two consecutive 32-bit writes each. */
@@ -659,8 +679,10 @@ static int l0_wait(struct mpf_adiv5 *a, const struct mpf_target *t, const char *
 static int l0_erase(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t addr,
 		    struct mpf_buf *err)
 {
-	int rc;
+	int rc = idle(a, L0_SR(t), L0_SR_BSY, 100, err);
 
+	if (rc < 0)
+		return rc;
 	mpf_adiv5_q_write32(a, L0_SR(t), L0_SR_ERR);
 	mpf_adiv5_q_write32(a, L0_PECR(t), L0_PECR_ERASE | L0_PECR_PROG);
 	mpf_adiv5_q_write32(a, addr, 0);
@@ -788,6 +810,7 @@ int mpf_stm32_refuse(struct mpf_adiv5 *a, int named_only, struct mpf_buf *err)
 #define H7_CR_START	(1u << 7)
 #define H7_SR_BSY	(1u << 0)
 #define H7_SR_QW	(1u << 2)
+#define H7_BANK_MS	40000
 #define H7_SR_ERR	0x07EE0000u	/* WRPERR PGSERR STRBERR INCERR OPERR RDPERR RDSERR SNECCERR DBECCERR */
 
 static int h7_detect(struct mpf_adiv5 *a, struct mpf_target *t, struct mpf_buf *err)
@@ -827,6 +850,8 @@ static int h7_erase(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t ad
 	int rc;
 
 	cr = H7_CR_SER | H7_CR_PSIZE32 | snb << 8;
+	if ((rc = idle(a, bank + H7_SR, H7_SR_BSY | H7_SR_QW, H7_BANK_MS, err)) < 0)
+		return rc;
 	mpf_adiv5_q_write32(a, bank + H7_CCR, H7_SR_ERR);
 	mpf_adiv5_q_write32(a, bank + H7_CR, cr);
 	mpf_adiv5_q_write32(a, bank + H7_CR, cr | H7_CR_START);
@@ -840,14 +865,16 @@ static int h7_bank_erase(struct mpf_adiv5 *a, const struct mpf_target *t, unsign
 			 struct mpf_buf *err)
 {
 	uint32_t bank = t->regs + 0x100 * b;
-	int rc;
+	int rc = idle(a, bank + H7_SR, H7_SR_BSY | H7_SR_QW, H7_BANK_MS, err);
 
+	if (rc < 0)
+		return rc;
 	mpf_adiv5_q_write32(a, bank + H7_CCR, H7_SR_ERR);
 	mpf_adiv5_q_write32(a, bank + H7_CR, H7_CR_BER | H7_CR_PSIZE32);
 	mpf_adiv5_q_write32(a, bank + H7_CR, H7_CR_BER | H7_CR_PSIZE32 | H7_CR_START);
 	if ((rc = mpf_adiv5_run(a, err)) < 0)
 		return rc;
-	return h7_wait(a, bank, 40000, "bank erase", t->flash_base + b * t->bank_size, err);
+	return h7_wait(a, bank, H7_BANK_MS, "bank erase", t->flash_base + b * t->bank_size, err);
 }
 
 static int h7_mass_erase(struct mpf_adiv5 *a, const struct mpf_target *t, struct mpf_buf *err)
@@ -915,6 +942,7 @@ const struct mpf_flash_driver mpf_flash_stm32h7 = {
 #define F1_SR_BSY	(1u << 0)
 #define F1_SR_ERR	0x14u	/* PGERR WRPRTERR */
 #define F1_SR_EOP	(1u << 5)
+#define F1_MASS_MS	10000
 
 static int f1_detect(struct mpf_adiv5 *a, struct mpf_target *t, struct mpf_buf *err)
 {
@@ -933,13 +961,16 @@ static int f1_detect(struct mpf_adiv5 *a, struct mpf_target *t, struct mpf_buf *
 	return 1;
 }
 
-/* Waits for BSY, then leaves CR with neither PER nor MER set. */
+/* Starts on an idle FPEC, waits for BSY, then leaves CR with neither PER
+ * nor MER set. */
 static int f1_start(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t cr, unsigned ms,
 		    const char *what, uint32_t addr, struct mpf_buf *err)
 {
 	uint32_t sr;
-	int rc;
+	int rc = idle(a, F1_SR(t), F1_SR_BSY, F1_MASS_MS, err);
 
+	if (rc < 0)
+		return rc;
 	mpf_adiv5_q_write32(a, F1_SR(t), F1_SR_ERR | F1_SR_EOP);
 	mpf_adiv5_q_write32(a, F1_CR(t), cr);
 	if (cr & F1_CR_PER)
@@ -962,7 +993,7 @@ static int f1_erase(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t ad
 
 static int f1_mass_erase(struct mpf_adiv5 *a, const struct mpf_target *t, struct mpf_buf *err)
 {
-	return f1_start(a, t, F1_CR_MER, 10000, "mass erase", t->flash_base, err);
+	return f1_start(a, t, F1_CR_MER, F1_MASS_MS, "mass erase", t->flash_base, err);
 }
 
 /* Half-words only (a wider write is a bus error), each followed by a
@@ -1025,6 +1056,7 @@ const struct mpf_flash_driver mpf_flash_stm32f1 = {
 #define H5_CR_MER	(1u << 15)
 #define H5_CR_BKSEL	(1u << 31)
 #define H5_SR_BUSY	0xBu		/* BSY WBNE DBNE */
+#define H5_MASS_MS	30000
 #define H5_SR_ERR	0x00FE0000u	/* WRPERR PGSERR STRBERR INCERR OBKERR OBKWERR OPTCHANGEERR */
 #define H5_OPTCR_SWAP	(1u << 31)
 #define H5_TZEN_OFF	0xC3u
@@ -1063,8 +1095,10 @@ static int h5_wait(struct mpf_adiv5 *a, const struct mpf_target *t, unsigned ms,
 static int h5_start(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t cr, unsigned ms,
 		    const char *what, uint32_t addr, struct mpf_buf *err)
 {
-	int rc;
+	int rc = idle(a, t->regs + H5_NSSR, H5_SR_BUSY, H5_MASS_MS, err);
 
+	if (rc < 0)
+		return rc;
 	mpf_adiv5_q_write32(a, t->regs + H5_NSCCR, H5_SR_ERR);
 	mpf_adiv5_q_write32(a, t->regs + H5_NSCR, cr);
 	mpf_adiv5_q_write32(a, t->regs + H5_NSCR, cr | H5_CR_STRT);
@@ -1090,7 +1124,7 @@ static int h5_erase(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t ad
 
 static int h5_mass_erase(struct mpf_adiv5 *a, const struct mpf_target *t, struct mpf_buf *err)
 {
-	return h5_start(a, t, H5_CR_MER, 30000, "mass erase", t->flash_base, err);
+	return h5_start(a, t, H5_CR_MER, H5_MASS_MS, "mass erase", t->flash_base, err);
 }
 
 /* Quad-words through the write buffer, streamed: the AHB holds a write
