@@ -64,6 +64,15 @@ static int reset_halt(struct mpf_adiv5 *a, struct mpf_buf *err)
 	return mpf_adiv5_write32(a, CM_DEMCR, demcr & ~DEMCR_VC_CORERESET, err);
 }
 
+/* DCRSR and DCRDR are for a halted core only (ARMv7-M C1.6.3): the halt
+ * is asked for, then S_HALT waited for. */
+int mpf_cm_halt(struct mpf_adiv5 *a, unsigned ms, struct mpf_buf *err)
+{
+	int rc = mpf_adiv5_write32(a, CM_DHCSR, DHCSR_KEY | DHCSR_C_DEBUGEN | DHCSR_C_HALT, err);
+
+	return rc < 0 ? rc : wait_dhcsr(a, DHCSR_S_HALT, DHCSR_S_HALT, ms, "halt", err);
+}
+
 int mpf_cm_reset_halt(struct mpf_adiv5 *a, struct mpf_buf *err)
 {
 	return reset_halt(a, err);

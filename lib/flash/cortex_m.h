@@ -32,6 +32,8 @@ const char *mpf_cm_core_name(uint32_t cpuid);
 
 /* System reset with the core caught at the reset vector (VC_CORERESET). */
 int mpf_cm_reset_halt(struct mpf_adiv5 *a, struct mpf_buf *err);
+/* Halt the core where it is, S_HALT within ms. */
+int mpf_cm_halt(struct mpf_adiv5 *a, unsigned ms, struct mpf_buf *err);
 /* System reset and run; the target may be unreachable afterwards (its
  * firmware runs), which is not an error. */
 int mpf_cm_reset_run(struct mpf_adiv5 *a, struct mpf_buf *err);

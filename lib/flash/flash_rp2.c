@@ -70,6 +70,20 @@ void mpf_rp2_q_reg(struct mpf_adiv5 *a, unsigned reg, uint32_t v)
 	mpf_adiv5_q_poll32(a, CM_DHCSR, DHCSR_S_REGRDY, DHCSR_S_REGRDY);
 }
 
+/* After a failed transfer the function may be running (the reply that
+ * said it started lost): it is given its time to return to the breakpoint,
+ * so that no flash operation is cut short, else halted; either way the
+ * core is halted before its registers are touched again. Not with the
+ * probe gone. */
+static void rp2_stop(struct mpf_adiv5 *a, int rc, unsigned ms)
+{
+	uint32_t v;
+
+	if (rc != MPF_ERR_NODEV &&
+	    mpf_adiv5_wait32(a, CM_DHCSR, DHCSR_S_HALT, DHCSR_S_HALT, ms, &v, NULL) < 0)
+		mpf_cm_halt(a, 100, NULL);
+}
+
 int mpf_rp2_run_to(struct mpf_adiv5 *a, uint32_t bkpt, unsigned ms, const char *what,
 		   struct mpf_buf *err)
 {
@@ -79,13 +93,14 @@ int mpf_rp2_run_to(struct mpf_adiv5 *a, uint32_t bkpt, unsigned ms, const char *
 	mpf_adiv5_q_write32(a, CM_DHCSR, DHCSR_KEY | DHCSR_C_DEBUGEN | DHCSR_C_HALT |
 			    DHCSR_C_MASKINTS);
 	mpf_adiv5_q_write32(a, CM_DHCSR, DHCSR_KEY | DHCSR_C_DEBUGEN | DHCSR_C_MASKINTS);
-	if ((rc = mpf_adiv5_run(a, err)) < 0)
-		return rc;
-	rc = mpf_adiv5_wait32(a, CM_DHCSR, DHCSR_S_HALT, DHCSR_S_HALT, ms, &v, err);
+	if ((rc = mpf_adiv5_run(a, err)) >= 0)
+		rc = mpf_adiv5_wait32(a, CM_DHCSR, DHCSR_S_HALT, DHCSR_S_HALT, ms, &v, err);
 	if (rc == MPF_ERR_TIMEOUT) {
-		mpf_adiv5_write32(a, CM_DHCSR, DHCSR_KEY | DHCSR_C_DEBUGEN | DHCSR_C_HALT, NULL);
+		mpf_cm_halt(a, 100, NULL);
 		return mpf_errf(err, rc, "%s did not return within %u ms", what, ms);
 	}
+	if (rc < 0)
+		rp2_stop(a, rc, ms);
 	if (rc < 0 || (rc = mpf_cm_reg_read(a, 15, &pc, err)) < 0)
 		return rc;
 	if (pc != (bkpt & ~1u))
