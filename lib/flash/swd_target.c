@@ -449,7 +449,7 @@ int mpf_flash_write_image(struct mpf_adiv5 *a, const struct mpf_target *t,
 	const struct mpf_algo_image *crc = host || alg ? NULL : mpf_algo_find_crc(t);
 	struct block *b;
 	size_t n = make_blocks(t, img, &b), i;
-	int rc = n ? MPF_OK : mpf_errf(err, MPF_ERR_ARG, "nothing to write");
+	int rc = n ? MPF_OK : mpf_errf(err, MPF_ERR_ARG, "nothing to write"), lrc;
 
 	if (how) {
 		how->algorithm = alg != NULL;
@@ -465,10 +465,13 @@ int mpf_flash_write_image(struct mpf_adiv5 *a, const struct mpf_target *t,
 		rc = algo_run(a, t, alg, 1, b, n, fn, ctx, err);
 	for (i = 0; i < n && rc >= 0 && !alg; i++)
 		rc = program(a, t, b[i].addr, b[i].data, b[i].len, fn, ctx, err);
-	t->drv->lock(a, t, NULL);
 	/* what the host programmed is checked once the part reads its flash
-	 * again (the RP2040's lock puts the flash back in XIP mode): by a
-	 * CRC on the target where RAM holds the routine, else read back */
+	 * again (the RP2040's lock puts the flash back in XIP mode; where that
+	 * fails, nothing reads it): by a CRC on the target where RAM holds the
+	 * routine, else read back */
+	lrc = t->drv->lock(a, t, rc < 0 ? NULL : err);
+	if (rc >= 0)
+		rc = lrc;
 	if (rc >= 0 && crc)
 		rc = algo_run(a, t, crc, 0, b, n, fn, ctx, err);
 	for (i = 0; i < n && rc >= 0 && !alg && !crc; i++)
