@@ -1,9 +1,10 @@
 # lib-faultwalk.sh - sourced by the fault-walk tests (t05NN) after tests/lib.sh.
 #
-# fault_walk OP BOUND [every]: run the test's walk_run function once per N
+# fault_walk OP BOUND [every|K]: run the test's walk_run function once per N
 # with MPF_FAULT=OP:N for N = 1, 2, ... 20, then in steps of a quarter (so
 # a walk of a few thousand operations stays about 45 runs), or with
-# "every" for each N, up to BOUND, and once more at BOUND + 1. walk_run writes the record to out, stderr to err
+# "every" for each N, or with a number K for each Kth N, up to BOUND, and
+# once more at BOUND + 1. walk_run writes the record to out, stderr to err
 # and returns the exit code. Every run must end in one of two ways:
 #   success: exit 0 and the test's walk_ok check (data really arrived);
 #   failure: a non-zero exit, an error record with code and message, and
@@ -33,7 +34,11 @@ fault_walk() {
 			fails=$((fails + 1))
 		fi
 		test $n -gt $bound && break
-		if test $n -lt 20 || test -n "${3-}"; then n=$((n + 1)); else n=$((n + n / 4)); fi
+		case $n:${3-} in
+		[0-9]:* | 1[0-9]:* | *:every) n=$((n + 1)) ;;
+		*:[1-9]*) n=$((n + $3)) ;;
+		*) n=$((n + n / 4)) ;;
+		esac
 		test $n -gt $bound && n=$((bound + 1))
 	done
 	test $rc = 0 || { echo "MPF_FAULT=$op:$n (past the bound $bound) did not succeed"; return 1; }

@@ -4,7 +4,8 @@ test_description='mpf-swd when things go wrong
 A probe pulled out halfway through a write, a protected nRF52 with and
 without --unlock, an ambiguous --probe, no probe at all: each ends in a
 clear error (in the record, exit 1, or a sysexits code before any record)
-and never in a silent partial success.'
+and never in a silent partial success; an erase a session before left
+running is waited for, never started over.'
 . "${MPF_SRC:-.}/tests/lib.sh"
 . "$MPF_SRC/tests/sim/libusb/env.sh"
 
@@ -111,6 +112,25 @@ test_expect_success USBSIM '--frequency and --target reach the probe and the dri
 	grep -q "expects a frequency" err && test ! -s out &&
 	test "$(usbsim_count " open")" = 0
 '
+
+# An erase a session before left running (the probe unplugged under it,
+# the board not reset; flash_busy=MS): the next write starts nothing while the
+# controller is busy, it waits (BSY, or the NVMC's READY) and then writes.
+busy_write() {
+	usbsim_devices "cmsisdap:serial=BUSY:target=$1:flash_busy=150" &&
+	: >"$MPF_USBSIM_LOG" &&
+	head -c 2048 /dev/urandom >b.bin &&
+	usbsim mpf-swd --address $2 write b.bin -o jsonl >out &&
+	test "$(json_field out flashed.ok)" = true &&
+	test "$(usbsim_count violation)" = 0 &&
+	usbsim mpf-swd read $2 2048 back.bin >/dev/null && cmp b.bin back.bin
+}
+for m in stm32f405:0x08004000 stm32l476:0x08004000 stm32g071:0x08004000 \
+	 stm32f103:0x08004000 stm32f072:0x08004000 nrf52840:0x10000; do
+	test_expect_success USBSIM,JQ "${m%%:*}: an erase left running is waited for" "
+		busy_write ${m%%:*} ${m#*:}
+	"
+done
 
 test_expect_success USBSIM 'bad arguments are usage errors' '
 	test_expect_code 2 mpf-swd read 0x0 &&

@@ -279,6 +279,8 @@ struct dapsim_target {
 	int tzen;			/* H5: TrustZone on */
 	uint64_t pesd_us, pesd_until;	/* WB: CPU2 suspends flash operations
 					 * for pesd_us from the first access */
+	uint64_t left_busy_us;		/* an erase a session before left running:
+					 * busy for that long from the first access */
 	uint32_t apb_tar;		/* H5: TAR of the debug APB-AP */
 	int own_mem;			/* flash and uicr are ours to free */
 	int swd_off;			/* the application turns the SWD pins into GPIOs */
@@ -1437,10 +1439,20 @@ static void cpu2_arm(struct dapsim_target *t)
 	}
 }
 
+/* The erase left running shows from the first access to the controller. */
+static void left_busy_arm(struct dapsim_target *t)
+{
+	if (t->left_busy_us) {
+		set_busy(t, t->left_busy_us);
+		t->left_busy_us = 0;
+	}
+}
+
 static int flashctl_read(struct dapsim_target *t, uint32_t off, uint32_t *v)
 {
 	*v = 0;
 	cpu2_arm(t);
+	left_busy_arm(t);
 	switch (t->c->ctl) {
 	case CTL_F4:
 		return stm32_reg_read(t, &f4_regs, off, v);
@@ -1468,6 +1480,7 @@ static int flashctl_read(struct dapsim_target *t, uint32_t off, uint32_t *v)
 
 static int flashctl_write(struct dapsim_target *t, uint32_t off, uint32_t v)
 {
+	left_busy_arm(t);
 	switch (t->c->ctl) {
 	case CTL_F4: return stm32_reg_write(t, &f4_regs, off, v);
 	case CTL_L4: return stm32_reg_write(t, t->c->ns_regs ? &u5_regs : &l4_regs, off, v);
@@ -1818,6 +1831,11 @@ void dapsim_target_cpu_corrupt(struct dapsim_target *t, uint32_t addr)
 void dapsim_target_riscv(struct dapsim_target *t)
 {
 	t->riscv = t->c->v6;
+}
+
+void dapsim_target_left_busy(struct dapsim_target *t, uint64_t us)
+{
+	t->left_busy_us = us;
 }
 
 void dapsim_target_stuck(struct dapsim_target *t, uint32_t addr)

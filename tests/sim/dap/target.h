@@ -90,6 +90,10 @@ void dapsim_target_cpu_corrupt(struct dapsim_target *t, uint32_t addr);
  * the debugger alike, whatever was programmed. */
 void dapsim_target_stuck(struct dapsim_target *t, uint32_t addr);
 
+/* An erase a session before left running (the probe unplugged under it):
+ * the flash controller is busy for us from the first access to it. */
+void dapsim_target_left_busy(struct dapsim_target *t, uint64_t us);
+
 /* The application reconfigures the SWD pins (a "bricked" board): the
  * debug port only answers under reset or with the core halted. */
 void dapsim_target_swd_off(struct dapsim_target *t);

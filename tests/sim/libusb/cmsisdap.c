@@ -28,6 +28,8 @@
  *   swap_bank=1       STM32H5, U5, H7: the option bytes swap the flash banks
  *   options=V         STM32: the option register the flash driver reads is V
  *   c2_pes=MS         STM32WB: CPU2 holds flash operations (PESD) for MS ms
+ *   flash_busy=MS     an erase a session before left running: the flash
+ *                     controller is busy for MS ms from the first access
  *   unplug_after=N    the probe drops off the bus after its Nth command
  *   execute=0         firmware without DAP_ExecuteCommands (replies 0xFF)
  *   cpu_corrupt=ADDR  a wrong flash routine: the flash byte at ADDR, when the
@@ -72,7 +74,7 @@ struct dap {
 static const char *const keys[] = {
 	"serial", "target", "packet_size", "packet_count", "time_scale", "protect",
 	"unplug_after", "swd_off", "execute", "swap_bank", "c2_pes", "cpu_corrupt",
-	"options", "stuck", "riscv", NULL,
+	"options", "stuck", "riscv", "flash_busy", NULL,
 };
 
 /* A vendor-defined HID report: 64 bytes in, 64 bytes out, no report id. */

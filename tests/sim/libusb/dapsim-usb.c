@@ -37,6 +37,7 @@ int dapsim_usb_target(struct usbsim_dev *dev, struct dapsim_usb *u)
 		dapsim_target_swap_banks(u->t);
 	dapsim_target_cpu_corrupt(u->t, (uint32_t)usbsim_opt_int(dev, "cpu_corrupt", 0));
 	dapsim_target_stuck(u->t, (uint32_t)usbsim_opt_int(dev, "stuck", 0));
+	dapsim_target_left_busy(u->t, (uint64_t)usbsim_opt_int(dev, "flash_busy", 0) * 1000);
 	if (usbsim_opt_int(dev, "swd_off", 0))
 		dapsim_target_swd_off(u->t);
 	if (usbsim_opt_int(dev, "riscv", 0))

@@ -21,7 +21,7 @@
  *   target=M          stm32f405 (default), stm32l476, nrf52840, stm32h743
  *   time_scale=F      multiply flash busy times and wire time (default 1)
  *   protect=1, swd_off=1, swap_bank=1, c2_pes=MS, cpu_corrupt=ADDR, options=V,
- *   stuck=ADDR
+ *   stuck=ADDR, flash_busy=MS
  *                     as for cmsisdap
  * Flash persists in $MPF_USBSIM_STATE as stlink-SERIAL.flash.
  */
@@ -49,7 +49,7 @@ struct st {
 
 static const char *const keys[] = {
 	"version", "fw", "serial", "target", "time_scale", "protect", "swd_off", "riscv",
-	"swap_bank", "c2_pes", "cpu_corrupt", "options", "stuck", NULL,
+	"swap_bank", "c2_pes", "cpu_corrupt", "options", "stuck", "flash_busy", NULL,
 };
 
 static void put16(uint8_t *b, unsigned v) { b[0] = v & 0xFF; b[1] = (v >> 8) & 0xFF; }
