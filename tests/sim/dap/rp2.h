@@ -40,6 +40,8 @@ int dapsim_rp2_write(struct dapsim_rp2 *r, uint32_t addr, int size, uint32_t v, 
  * its first RCP instruction faults). */
 int dapsim_rp2_native(struct dapsim_rp2 *r, uint32_t *regs, uint64_t *now, uint64_t limit,
 		      int rcp_ready);
+/* The chip's core clock (clk_sys) after a debugger's reset, in Hz. */
+uint32_t dapsim_rp2_clk_hz(const struct dapsim_rp2 *r);
 /* 1 when addr is in the boot ROM (the core interprets it). */
 int dapsim_rp2_in_rom(uint32_t addr);
 

@@ -2257,6 +2257,7 @@ void dapsim_run(struct dapsim_target *t, uint64_t now_us, unsigned max)
 	t->cpu.read = cpu_read;
 	t->cpu.write = cpu_write;
 	t->cpu.native = t->rp2 ? cpu_native : NULL;
+	t->cpu.hz = t->rp2 ? dapsim_rp2_clk_hz(t->rp2) : 0;
 	t->cpu.cp = cpu_cp;
 	t->cpu.ctx = t;
 	t->cpu.ram = t->ram;
