@@ -632,6 +632,11 @@ void dapsim_target_swap_banks(struct dapsim_target *t)
 }
 
 const char *dapsim_model(const struct dapsim_target *t) { return t->c->name; }
+uint64_t dapsim_now(const struct dapsim_target *t)
+{
+	return t->now;
+}
+
 int dapsim_halted(const struct dapsim_target *t) { return t->halted; }
 const struct dapsim_counts *dapsim_counts(const struct dapsim_target *t) { return &t->n; }
 

@@ -128,6 +128,8 @@ uint32_t dapsim_lane_get(const uint8_t *p, uint32_t addr, int size);
 int dapsim_peek(struct dapsim_target *t, uint32_t addr, uint8_t *out, size_t len);
 int dapsim_poke(struct dapsim_target *t, uint32_t addr, const uint8_t *in, size_t len);
 int dapsim_halted(const struct dapsim_target *t);
+/* The model's own clock, in microseconds: time as the target saw it. */
+uint64_t dapsim_now(const struct dapsim_target *t);
 const char *dapsim_model(const struct dapsim_target *t);
 /* Counters for tests: program operations, erase operations, resets. */
 struct dapsim_counts {
