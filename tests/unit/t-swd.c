@@ -454,11 +454,11 @@ static uint64_t xip_read_us(uint32_t addr, uint32_t len)
 
 /* XIP reads pay a 03h line fetch per 8 bytes at the boot ROM's SPI clock
  * from clk_sys on the ring oscillator: 96 bits x 6 / 6.5 MHz on the
- * RP2040, 96 x 12 / 11 MHz on the RP2350; what the cache holds is free. */
+ * RP2040, 96 x 12 / 13 MHz on the RP2350; what the cache holds is free. */
 static void t_rp2_xip_pace(void)
 {
 	static const struct { const char *model; uint64_t line_us; } c[] = {
-		{ "rp2040", 89 }, { "rp2350", 105 },
+		{ "rp2040", 89 }, { "rp2350", 89 },
 	};
 	size_t i;
 

@@ -21,6 +21,10 @@
  * PACKAGE_SEL at 0x40000000), 12.14.5 (direct mode cuts the XIP window
  * off: a read there faults). No debug trampoline. W25Q32JV: JEDEC ID EF
  * 40 16, the W25Q16JV's times. doc/protocols.md 5.16.
+ *
+ * The pace (clocks[]): the core at clk_sys, the ROM's SPI transfers and
+ * the XIP cache's line fetches at the divider the ROM sets; the same for
+ * any code that calls the ROM or reads XIP (doc/protocols.md 5.13, 5.16).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -68,9 +72,10 @@ static const struct rp2_clock {
 	/* RP2040 2.16.2: ROSC typical 6.5 MHz (1.8 to 12); boot ROM SSI
 	 * BAUDR 6; 2 x 2048 rounds of a 3-cycle loop */
 	{ 6500000, 6, 12288 },
-	/* RP2350 8.3: ROSC about 11 MHz (the boot ROM's comments assume
-	 * 12); boot ROM QMI CLKDIV 12; 2 x 50 us at its 23 MHz ROSC maximum */
-	{ 11000000, 12, 2300 },
+	/* RP2350 boot ROM: clk_sys from the ROSC at its reset divider
+	 * typically 13 MHz (3.6 to 22.6); QMI CLKDIV 12; 2 x 50 us at the
+	 * 23 MHz it takes as the ROSC's most */
+	{ 13000000, 12, 2300 },
 };
 
 struct dapsim_rp2;
@@ -98,6 +103,7 @@ struct dapsim_rp2 {
 	int busy_fn;
 	uint64_t busy_until;
 	const struct rp2_clock *clk;
+	uint32_t clk_hz;	/* clk_sys: the table's unless set */
 	/* the XIP cache: line number + 1 per slot, 0 empty; the line being
 	 * fetched (number + 1) and when it is in */
 	uint32_t tag[XIP_LINES];
@@ -113,7 +119,7 @@ static void bad(struct dapsim_rp2 *r, const char *fmt, const char *arg)
 /* microseconds, rounded up, for n clk_sys cycles */
 static uint64_t cycles_us(const struct dapsim_rp2 *r, uint64_t n)
 {
-	return (n * 1000000 + r->clk->clk_hz - 1) / r->clk->clk_hz;
+	return (n * 1000000 + r->clk_hz - 1) / r->clk_hz;
 }
 
 /* bits shifted over the flash's one data line at SCK */
@@ -314,6 +320,7 @@ struct dapsim_rp2 *dapsim_rp2_new(struct dapsim_target *t, struct dapsim_counts 
 	r->n = n;
 	r->rp2350 = rp2350;
 	r->clk = &clocks[!!rp2350];
+	r->clk_hz = r->clk->clk_hz;
 	r->who = rp2350 ? "rp2350" : "rp2040";
 	if (rp2350)
 		build_rom_v2(r->rom);
@@ -342,7 +349,12 @@ void dapsim_rp2_reset(struct dapsim_rp2 *r)
 
 uint32_t dapsim_rp2_clk_hz(const struct dapsim_rp2 *r)
 {
-	return r->clk->clk_hz;
+	return r->clk_hz;
+}
+
+void dapsim_rp2_clock(struct dapsim_rp2 *r, uint32_t hz)
+{
+	r->clk_hz = hz;
 }
 
 int dapsim_rp2_in_rom(uint32_t addr)

@@ -1825,6 +1825,12 @@ void dapsim_target_riscv(struct dapsim_target *t)
 	t->riscv = t->c->v6;
 }
 
+void dapsim_target_clock(struct dapsim_target *t, uint32_t hz)
+{
+	if (t->rp2)
+		dapsim_rp2_clock(t->rp2, hz);
+}
+
 void dapsim_target_stuck(struct dapsim_target *t, uint32_t addr)
 {
 	t->stuck = addr;

@@ -93,6 +93,9 @@ void dapsim_target_stuck(struct dapsim_target *t, uint32_t addr);
 /* The application reconfigures the SWD pins (a "bricked" board): the
  * debug port only answers under reset or with the core halted. */
 void dapsim_target_swd_off(struct dapsim_target *t);
+/* RP2040, RP2350: clk_sys at hz instead of the ring oscillator's typical
+ * frequency (the core, the ROM's SPI clock and XIP fetches follow it). */
+void dapsim_target_clock(struct dapsim_target *t, uint32_t hz);
 
 /* RP2350: the cores run RISC-V firmware; the Arm cores are held in reset
  * (DHCSR S_RESET_ST, no halt) until a rescue reset through the RP-AP. */
