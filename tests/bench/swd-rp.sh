@@ -66,7 +66,7 @@ vs() {
 
 for clk in rosc pll; do
 	o="target=rp2040"
-	[ $clk = pll ] && o="$o:clk_mhz=125"
+	[ $clk = pll ] && o="$o:clk_khz=125000"
 	rp_write "swd_write_rp2040_$clk" "$o"; crc=$ms
 	rp_write "swd_write_rp2040_${clk}_readback" "$o" --no-algorithm; rb=$ms
 	oocd_write "swd_write_rp2040_${clk}_openocd" "$o"

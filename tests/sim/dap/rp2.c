@@ -104,6 +104,7 @@ struct dapsim_rp2 {
 	uint64_t busy_until;
 	const struct rp2_clock *clk;
 	uint32_t clk_hz;	/* clk_sys: the table's unless set */
+	uint32_t tpp_us;	/* the chip's page program time: typical unless set */
 	/* the XIP cache: line number + 1 per slot, 0 empty; the line being
 	 * fetched (number + 1) and when it is in */
 	uint32_t tag[XIP_LINES];
@@ -215,7 +216,7 @@ static uint64_t fn_program(struct dapsim_rp2 *r, uint32_t *regs)
 	r->n->programs += count / 256;
 	r->stale = 1;
 	/* a page: 06h; 02h, address, 256 bytes; 05h and its status, then tPP */
-	return (uint64_t)count / 256 * 400 + spi_us(r, (uint64_t)count / 256 * (1 + 4 + 256 + 2) * 8);
+	return (uint64_t)count / 256 * r->tpp_us + spi_us(r, (uint64_t)count / 256 * (1 + 4 + 256 + 2) * 8);
 }
 
 static uint64_t fn_flush(struct dapsim_rp2 *r, uint32_t *regs)
@@ -321,6 +322,7 @@ struct dapsim_rp2 *dapsim_rp2_new(struct dapsim_target *t, struct dapsim_counts 
 	r->rp2350 = rp2350;
 	r->clk = &clocks[!!rp2350];
 	r->clk_hz = r->clk->clk_hz;
+	r->tpp_us = 400;
 	r->who = rp2350 ? "rp2350" : "rp2040";
 	if (rp2350)
 		build_rom_v2(r->rom);
@@ -352,9 +354,12 @@ uint32_t dapsim_rp2_clk_hz(const struct dapsim_rp2 *r)
 	return r->clk_hz;
 }
 
-void dapsim_rp2_clock(struct dapsim_rp2 *r, uint32_t hz)
+void dapsim_rp2_clock(struct dapsim_rp2 *r, uint32_t hz, uint32_t tpp_us)
 {
-	r->clk_hz = hz;
+	if (hz)
+		r->clk_hz = hz;
+	if (tpp_us)
+		r->tpp_us = tpp_us;
 }
 
 int dapsim_rp2_in_rom(uint32_t addr)

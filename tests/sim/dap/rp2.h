@@ -44,8 +44,8 @@ int dapsim_rp2_native(struct dapsim_rp2 *r, uint32_t *regs, uint64_t *now, uint6
 		      int rcp_ready);
 /* The chip's core clock (clk_sys) after a debugger's reset, in Hz. */
 uint32_t dapsim_rp2_clk_hz(const struct dapsim_rp2 *r);
-/* clk_sys at hz from now on. */
-void dapsim_rp2_clock(struct dapsim_rp2 *r, uint32_t hz);
+/* clk_sys at hz, pages programmed in tpp_us, from now on (0: unchanged). */
+void dapsim_rp2_clock(struct dapsim_rp2 *r, uint32_t hz, uint32_t tpp_us);
 /* 1 when addr is in the boot ROM (the core interprets it). */
 int dapsim_rp2_in_rom(uint32_t addr);
 

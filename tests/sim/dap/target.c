@@ -1825,10 +1825,10 @@ void dapsim_target_riscv(struct dapsim_target *t)
 	t->riscv = t->c->v6;
 }
 
-void dapsim_target_clock(struct dapsim_target *t, uint32_t hz)
+void dapsim_target_clock(struct dapsim_target *t, uint32_t hz, uint32_t tpp_us)
 {
 	if (t->rp2)
-		dapsim_rp2_clock(t->rp2, hz);
+		dapsim_rp2_clock(t->rp2, hz, tpp_us);
 }
 
 void dapsim_target_stuck(struct dapsim_target *t, uint32_t addr)

@@ -94,8 +94,10 @@ void dapsim_target_stuck(struct dapsim_target *t, uint32_t addr);
  * debug port only answers under reset or with the core halted. */
 void dapsim_target_swd_off(struct dapsim_target *t);
 /* RP2040, RP2350: clk_sys at hz instead of the ring oscillator's typical
- * frequency (the core, the ROM's SPI clock and XIP fetches follow it). */
-void dapsim_target_clock(struct dapsim_target *t, uint32_t hz);
+ * frequency (the core, the ROM's SPI clock and XIP fetches follow it), and
+ * the flash chip's page program time tpp_us instead of its typical 0.4 ms;
+ * 0 leaves either as it is. */
+void dapsim_target_clock(struct dapsim_target *t, uint32_t hz, uint32_t tpp_us);
 
 /* RP2350: the cores run RISC-V firmware; the Arm cores are held in reset
  * (DHCSR S_RESET_ST, no halt) until a rescue reset through the RP-AP. */
