@@ -18,7 +18,7 @@ oocd() {
 		"$@" >out 2>&1
 }
 
-usbsim_devices "cmsisdap:serial=OOCDRP:target=rp2040"
+usbsim_devices "cmsisdap:serial=OOCDRP:target=rp2040:time_scale=0.1"
 
 # No "reset" after verify: openocd checks the image with a CRC routine in
 # the work area, then puts the area's saved contents back and resumes the

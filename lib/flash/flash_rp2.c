@@ -26,6 +26,11 @@
 #define BUF_MAX		0x10000u	/* data staged at SRAM for flash_range_program */
 #define SECTOR		4096
 #define PAGE		256
+/* a page program at most: tPP 3 ms, and its 263 bytes (06h; 02h, address,
+ * data; 05h, status) at the ROM's SPI clock from the slowest ring
+ * oscillator, 1.8 MHz / 6 on the RP2040, 3.6 MHz / 12 on the RP2350:
+ * 7 ms (doc/protocols.md 5.13, 5.16) */
+#define PAGE_MS		10
 #define RP2040_TARGETID	0x01002927u
 
 enum { DT = RP2_DT, DE = RP2_DE, IF = RP2_IF, EX = RP2_EX, RE = RP2_RE, RP = RP2_RP, FC = RP2_FC,
@@ -234,7 +239,7 @@ static int rp2_mass_erase(struct mpf_adiv5 *a, const struct mpf_target *t, struc
 }
 
 /* Whole pages staged in SRAM, then flash_range_program(offset, data,
- * count) (tPP 0.4 ms typical, 3 ms at most, per 256-byte page). */
+ * count), given PAGE_MS a page. */
 static int rp2_program(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t addr,
 		       uint32_t *words, uint32_t n, struct mpf_buf *err)
 {
@@ -244,7 +249,7 @@ static int rp2_program(struct mpf_adiv5 *a, const struct mpf_target *t, uint32_t
 		int rc;
 
 		if ((rc = mpf_adiv5_write(a, SRAM, words, k, err)) < 0 ||
-		    (rc = rom_call(a, t, RP, arg, 3, 100 + 3 * (4 * k / PAGE), err)) < 0)
+		    (rc = rom_call(a, t, RP, arg, 3, 100 + PAGE_MS * (4 * k / PAGE), err)) < 0)
 			return rc;
 		addr += 4 * k;
 		words += k;

@@ -16,12 +16,11 @@
 # (--no-algorithm) and openocd. Phase times are from mpf-swd's record
 # (flashed.phases); whole jobs are wall time of the process.
 #
-# For parts the host programs (the RP2040 through its boot ROM, 1 MiB
-# with the W25Q16JV's typical times: 64 KiB block erase 150 ms, page 0.4
-# ms; the STM32F103's FPEC, 53 us a half-word): the verify's share of the
-# write time by the CRC-32 of the verify-only routine on the target
-# against reading every byte back (--no-algorithm), one after the other
-# on the same simulator.
+# For a part the host programs (the STM32F103's FPEC, 53 us a half-word):
+# the verify's share of the write time by the CRC-32 of the verify-only
+# routine on the target against reading every byte back (--no-algorithm),
+# one after the other on the same simulator. The RP2040 and RP2350, whose
+# models run at their own clocks, are in swd-rp.sh.
 . "$MPF_SRC/tests/bench/lib.sh"
 usbsim_bench algo
 
@@ -123,5 +122,4 @@ host_verify() {
 	done
 }
 
-host_verify rp2040 1024 0x10000000
 host_verify stm32f103 128 0x08000000

@@ -7,6 +7,7 @@
 #include "dapsim-io.h"
 #include "elf.h"
 #include "flash_algo.h"
+#include "flash_rp2.h"
 #include "nrf52.h"
 #include "swd.h"
 #include "test-lib.h"
@@ -530,6 +531,63 @@ static void t_failed_read_walk(void)
 	failed_read_walk("stm32f405", 0x08004000, 0x40023C0C, 1u << 16);
 }
 
+/* Model time for the core to read len bytes at addr word by word, the
+ * model's clock moved on 1 us at a time while the bus holds a read. */
+static uint64_t xip_read_us(uint32_t addr, uint32_t len)
+{
+	uint64_t t0 = dapsim_now(tgt), now = t0;
+	uint32_t a, v;
+
+	for (a = addr; a < addr + len; a += 4)
+		while (dapsim_bus_read(tgt, a, 4, &v) == 1)
+			dapsim_transfer(tgt, 0x0E, &v, ++now);	/* DP RDBUFF: the clock only */
+	return now - t0;
+}
+
+/* XIP reads pay a 03h line fetch per 8 bytes at the boot ROM's SPI clock
+ * from clk_sys on the ring oscillator: 96 bits x 6 / 6.5 MHz on the
+ * RP2040, 96 x 12 / 13 MHz on the RP2350; what the cache holds is free. */
+static void t_rp2_xip_pace(void)
+{
+	static const struct { const char *model; uint64_t line_us; } c[] = {
+		{ "rp2040", 89 }, { "rp2350", 89 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		if (!check_int(attach(c[i].model, 512, 4, 1), ==, 0))
+			return;
+		check_uint(xip_read_us(0x10000000, 65536), ==, 65536 / 8 * c[i].line_us);
+		check_uint(xip_read_us(0x10000000, 16384), ==, 16384 / 8 * c[i].line_us);
+		check_uint(xip_read_us(0x10000000, 16384), ==, 0);	/* all hits */
+		check_uint(xip_read_us(0x13000000, 64), ==, 16 * c[i].line_us);	/* uncached */
+		check_uint(dapsim_counts(tgt)->violations, ==, 0);
+	}
+}
+
+/* The core runs at clk_sys: a SUBS/BNE loop of 3 cycles a round, 6500
+ * rounds, takes 3 ms at the RP2040's 6.5 MHz (0.2 ms at 100 per us). */
+static void t_rp2_core_pace(void)
+{
+	static const uint8_t loop[] = { 0x01, 0x38, 0xFD, 0xD1, 0x00, 0xBE };	/* subs; bne; bkpt */
+	uint64_t t0, now;
+
+	if (!check_int(attach("rp2040", 512, 4, 1), ==, 0))
+		return;
+	check_int(dapsim_poke(tgt, 0x20000000, loop, sizeof(loop)), ==, 0);
+	mpf_rp2_q_reg(&swd.a, 0, 6500);
+	mpf_rp2_q_reg(&swd.a, 15, 0x20000000);
+	mpf_adiv5_q_write32(&swd.a, CM_DHCSR, DHCSR_KEY | DHCSR_C_DEBUGEN | DHCSR_C_MASKINTS);
+	if (!check_int(mpf_adiv5_run(&swd.a, &err), ==, 0))
+		return;
+	t0 = now = dapsim_now(tgt);
+	while (!dapsim_halted(tgt) && now - t0 < 100000)
+		dapsim_run(tgt, now += 10, 1000000);
+	check(dapsim_halted(tgt));
+	check_uint(now - t0, >=, 2900);
+	check_uint(now - t0, <=, 3100);
+}
+
 int main(void)
 {
 	TEST(t_packing(), "transfers pack into full packets, pipelined to the packet count");
@@ -550,6 +608,8 @@ int main(void)
 	TEST(t_rp2040(), "RP2040: multidrop selection, flash through the boot ROM, verify");
 	TEST(t_failed_read(), "replies left in the probe by a failed read are drained, in step");
 	TEST(t_failed_read_walk(), "a failed reply read at every point of a write: host (F072), routine (F405)");
+	TEST(t_rp2_xip_pace(), "RP2040/RP2350 model: XIP cache misses cost a 03h fetch at the ROM's SCK");
+	TEST(t_rp2_core_pace(), "RP2040 model: the core runs at its ring oscillator's clock");
 	dapsim_target_free(tgt);
 	mpf_dap_release(dapp);
 	mpf_buf_release(&err);

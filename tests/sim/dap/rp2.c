@@ -21,6 +21,10 @@
  * PACKAGE_SEL at 0x40000000), 12.14.5 (direct mode cuts the XIP window
  * off: a read there faults). No debug trampoline. W25Q32JV: JEDEC ID EF
  * 40 16, the W25Q16JV's times. doc/protocols.md 5.16.
+ *
+ * The pace (clocks[]): the core at clk_sys, the ROM's SPI transfers and
+ * the XIP cache's line fetches at the divider the ROM sets; the same for
+ * any code that calls the ROM or reads XIP (doc/protocols.md 5.13, 5.16).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +56,27 @@
 #define QMI_CS0N	(1u << 2)
 #define QMI_NOPUSH	(1u << 20)
 #define SYSINFO		0x40000000u
+#define XIP_LINE	8		/* bytes a cache miss fetches */
+#define XIP_LINES	(16384 / XIP_LINE)	/* a 16 KiB cache, direct-mapped here */
+
+/* What paces the chip once a debugger has reset and halted it
+ * (doc/protocols.md 5.13, 5.16): clk_sys from the ring oscillator at its
+ * typical frequency, the SPI clock the boot ROM's flash functions divide
+ * from it, and the cycles flash_exit_xip waits for the pad pulls. The
+ * model takes the same times whoever's code calls the ROM or reads XIP. */
+static const struct rp2_clock {
+	uint32_t clk_hz;	/* clk_sys */
+	unsigned spi_div;	/* SCK = clk_sys / spi_div */
+	unsigned exit_cycles;	/* flash_exit_xip's two delay loops */
+} clocks[2] = {
+	/* RP2040 2.16.2: ROSC typical 6.5 MHz (1.8 to 12); boot ROM SSI
+	 * BAUDR 6; 2 x 2048 rounds of a 3-cycle loop */
+	{ 6500000, 6, 12288 },
+	/* RP2350 boot ROM: clk_sys from the ROSC at its reset divider
+	 * typically 13 MHz (3.6 to 22.6); QMI CLKDIV 12; 2 x 50 us at the
+	 * 23 MHz it takes as the ROSC's most */
+	{ 13000000, 12, 2300 },
+};
 
 struct dapsim_rp2;
 typedef uint64_t (*rom_fn)(struct dapsim_rp2 *r, uint32_t *regs);
@@ -77,11 +102,31 @@ struct dapsim_rp2 {
 	/* a ROM function in progress: its index, when it returns */
 	int busy_fn;
 	uint64_t busy_until;
+	const struct rp2_clock *clk;
+	uint32_t clk_hz;	/* clk_sys: the table's unless set */
+	uint32_t tpp_us;	/* the chip's page program time: typical unless set */
+	/* the XIP cache: line number + 1 per slot, 0 empty; the line being
+	 * fetched (number + 1) and when it is in */
+	uint32_t tag[XIP_LINES];
+	uint32_t fill_line;
+	uint64_t fill_until;
 };
 
 static void bad(struct dapsim_rp2 *r, const char *fmt, const char *arg)
 {
 	dapsim_violation(&r->n->violations, r->who, fmt, arg);
+}
+
+/* microseconds, rounded up, for n clk_sys cycles */
+static uint64_t cycles_us(const struct dapsim_rp2 *r, uint64_t n)
+{
+	return (n * 1000000 + r->clk_hz - 1) / r->clk_hz;
+}
+
+/* bits shifted over the flash's one data line at SCK */
+static uint64_t spi_us(const struct dapsim_rp2 *r, uint64_t bits)
+{
+	return cycles_us(r, bits * r->clk->spi_div);
 }
 
 static void put16(uint8_t *p, uint16_t v) { p[0] = v; p[1] = v >> 8; }
@@ -111,7 +156,8 @@ static uint64_t fn_exit_xip(struct dapsim_rp2 *r, uint32_t *regs)
 		    "connect_internal_flash");
 	r->xip = 0;
 	r->ss_ctrl = (r->ss_ctrl & ~0x300u) | OUTOVER_HIGH << 8;	/* CSn left forced high */
-	return 20;
+	/* 32 clocks with CSn high, 32 low, then FFh FFh */
+	return cycles_us(r, r->clk->exit_cycles) + spi_us(r, 32 + 32 + 16);
 }
 
 /* flash_range_erase(addr, count, block_size, block_cmd): 4 KiB sectors,
@@ -137,6 +183,7 @@ static uint64_t fn_erase(struct dapsim_rp2 *r, uint32_t *regs)
 
 		memset(r->flash + addr, 0xFF, n);
 		us += n == 65536 ? 150000 : n == 32768 ? 120000 : 45000;
+		us += spi_us(r, (1 + 4 + 2) * 8);	/* 06h; command, address; 05h, status */
 		r->n->erases++;
 		addr += n;
 		count -= n;
@@ -168,12 +215,14 @@ static uint64_t fn_program(struct dapsim_rp2 *r, uint32_t *regs)
 	free(buf);
 	r->n->programs += count / 256;
 	r->stale = 1;
-	return (uint64_t)count / 256 * 400;
+	/* a page: 06h; 02h, address, 256 bytes; 05h and its status, then tPP */
+	return (uint64_t)count / 256 * r->tpp_us + spi_us(r, (uint64_t)count / 256 * (1 + 4 + 256 + 2) * 8);
 }
 
 static uint64_t fn_flush(struct dapsim_rp2 *r, uint32_t *regs)
 {
 	r->stale = 0;
+	memset(r->tag, 0, sizeof(r->tag));
 	r->ss_ctrl &= ~0x300u;	/* CSn back to the SSI */
 	return 10;
 }
@@ -271,6 +320,9 @@ struct dapsim_rp2 *dapsim_rp2_new(struct dapsim_target *t, struct dapsim_counts 
 	r->t = t;
 	r->n = n;
 	r->rp2350 = rp2350;
+	r->clk = &clocks[!!rp2350];
+	r->clk_hz = r->clk->clk_hz;
+	r->tpp_us = 400;
 	r->who = rp2350 ? "rp2350" : "rp2040";
 	if (rp2350)
 		build_rom_v2(r->rom);
@@ -295,6 +347,19 @@ void dapsim_rp2_memory(struct dapsim_rp2 *r, uint8_t *flash, uint32_t size)
 void dapsim_rp2_reset(struct dapsim_rp2 *r)
 {
 	r->busy_fn = -1;
+}
+
+uint32_t dapsim_rp2_clk_hz(const struct dapsim_rp2 *r)
+{
+	return r->clk_hz;
+}
+
+void dapsim_rp2_clock(struct dapsim_rp2 *r, uint32_t hz, uint32_t tpp_us)
+{
+	if (hz)
+		r->clk_hz = hz;
+	if (tpp_us)
+		r->tpp_us = tpp_us;
 }
 
 int dapsim_rp2_in_rom(uint32_t addr)
@@ -383,6 +448,29 @@ int dapsim_rp2_native(struct dapsim_rp2 *r, uint32_t *regs, uint64_t *now, uint6
 
 /* ---- the bus ---- */
 
+/* An XIP read: 0 when its line is in (a hit, or a fetch done), 1 while
+ * the line is fetched: 03h, a 24-bit address and the line's bits at SCK
+ * (the mode flash_enter_cmd_xip leaves). The cached alias (0x10...) looks
+ * up and allocates, no-allocate (0x11...) only looks up, the uncached
+ * ones (0x12..., 0x13...) fetch every time. */
+static int xip_fetch(struct dapsim_rp2 *r, uint32_t addr, uint64_t now)
+{
+	uint32_t line = (addr & 0x00FFFFFFu) / XIP_LINE, slot = line % XIP_LINES;
+
+	if (addr < 0x12000000u && r->tag[slot] == line + 1)
+		return 0;
+	if (r->fill_line != line + 1) {
+		r->fill_line = line + 1;
+		r->fill_until = now + spi_us(r, 8 + 24 + XIP_LINE * 8);
+	}
+	if (now < r->fill_until)
+		return 1;
+	r->fill_line = 0;
+	if (addr < 0x11000000u)
+		r->tag[slot] = line + 1;
+	return 0;
+}
+
 static int xip_read(struct dapsim_rp2 *r, uint32_t addr, int size, uint32_t *v, uint64_t now)
 {
 	uint32_t off = addr & 0x00FFFFFFu;
@@ -402,6 +490,8 @@ static int xip_read(struct dapsim_rp2 *r, uint32_t addr, int size, uint32_t *v, 
 		bad(r, "cached XIP read after programming without flash_flush_cache%s", "");
 		return -1;
 	}
+	if (xip_fetch(r, addr, now))
+		return 1;
 	*v = dapsim_lane_get(r->flash + off % r->size, addr, size);
 	return 0;
 }

@@ -6,7 +6,9 @@
  * ROM code here: when a core reaches one of their table addresses, a
  * native handler does what the datasheet says the function does, taking
  * the flash chip's typical page program and erase times (W25Q16JV
- * datasheet, AC electrical characteristics; doc/protocols.md 5.13).
+ * datasheet, AC electrical characteristics; doc/protocols.md 5.13) and the
+ * SPI bytes they shift at the ROM's clock divider; XIP reads wait for the
+ * cache's line fetches; the core runs at clk_sys (the ring oscillator).
  * Calls out of order (erase before flash_exit_xip, XIP reads before
  * flash_flush_cache or flash_enter_cmd_xip) are protocol violations.
  */
@@ -40,6 +42,10 @@ int dapsim_rp2_write(struct dapsim_rp2 *r, uint32_t addr, int size, uint32_t v, 
  * its first RCP instruction faults). */
 int dapsim_rp2_native(struct dapsim_rp2 *r, uint32_t *regs, uint64_t *now, uint64_t limit,
 		      int rcp_ready);
+/* The chip's core clock (clk_sys) after a debugger's reset, in Hz. */
+uint32_t dapsim_rp2_clk_hz(const struct dapsim_rp2 *r);
+/* clk_sys at hz, pages programmed in tpp_us, from now on (0: unchanged). */
+void dapsim_rp2_clock(struct dapsim_rp2 *r, uint32_t hz, uint32_t tpp_us);
 /* 1 when addr is in the boot ROM (the core interprets it). */
 int dapsim_rp2_in_rom(uint32_t addr);
 

@@ -634,6 +634,11 @@ void dapsim_target_swap_banks(struct dapsim_target *t)
 }
 
 const char *dapsim_model(const struct dapsim_target *t) { return t->c->name; }
+uint64_t dapsim_now(const struct dapsim_target *t)
+{
+	return t->now;
+}
+
 int dapsim_halted(const struct dapsim_target *t) { return t->halted; }
 const struct dapsim_counts *dapsim_counts(const struct dapsim_target *t) { return &t->n; }
 
@@ -1838,6 +1843,12 @@ void dapsim_target_left_busy(struct dapsim_target *t, uint64_t us)
 	t->left_busy_us = us;
 }
 
+void dapsim_target_clock(struct dapsim_target *t, uint32_t hz, uint32_t tpp_us)
+{
+	if (t->rp2)
+		dapsim_rp2_clock(t->rp2, hz, tpp_us);
+}
+
 void dapsim_target_stuck(struct dapsim_target *t, uint32_t addr)
 {
 	t->stuck = addr;
@@ -2275,6 +2286,7 @@ void dapsim_run(struct dapsim_target *t, uint64_t now_us, unsigned max)
 	t->cpu.read = cpu_read;
 	t->cpu.write = cpu_write;
 	t->cpu.native = t->rp2 ? cpu_native : NULL;
+	t->cpu.hz = t->rp2 ? dapsim_rp2_clk_hz(t->rp2) : 0;
 	t->cpu.cp = cpu_cp;
 	t->cpu.ctx = t;
 	t->cpu.ram = t->ram;

@@ -97,6 +97,11 @@ void dapsim_target_left_busy(struct dapsim_target *t, uint64_t us);
 /* The application reconfigures the SWD pins (a "bricked" board): the
  * debug port only answers under reset or with the core halted. */
 void dapsim_target_swd_off(struct dapsim_target *t);
+/* RP2040, RP2350: clk_sys at hz instead of the ring oscillator's typical
+ * frequency (the core, the ROM's SPI clock and XIP fetches follow it), and
+ * the flash chip's page program time tpp_us instead of its typical 0.4 ms;
+ * 0 leaves either as it is. */
+void dapsim_target_clock(struct dapsim_target *t, uint32_t hz, uint32_t tpp_us);
 
 /* RP2350: the cores run RISC-V firmware; the Arm cores are held in reset
  * (DHCSR S_RESET_ST, no halt) until a rescue reset through the RP-AP. */
@@ -132,6 +137,8 @@ uint32_t dapsim_lane_get(const uint8_t *p, uint32_t addr, int size);
 int dapsim_peek(struct dapsim_target *t, uint32_t addr, uint8_t *out, size_t len);
 int dapsim_poke(struct dapsim_target *t, uint32_t addr, const uint8_t *in, size_t len);
 int dapsim_halted(const struct dapsim_target *t);
+/* The model's own clock, in microseconds: time as the target saw it. */
+uint64_t dapsim_now(const struct dapsim_target *t);
 const char *dapsim_model(const struct dapsim_target *t);
 /* Counters for tests: program operations, erase operations, resets. */
 struct dapsim_counts {

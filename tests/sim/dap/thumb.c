@@ -109,6 +109,7 @@ static int load(struct thumb_cpu *c, uint32_t addr, int size, int sign, uint32_t
 	uint8_t *p = fast(c, addr, size);
 	int rc;
 
+	c->mem++;
 	if (p) {
 		*v = size == 1 ? p[0] : size == 2 ? (uint32_t)(p[0] | p[1] << 8)
 			: p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
@@ -130,6 +131,7 @@ static int store(struct thumb_cpu *c, uint32_t addr, int size, uint32_t v)
 	uint8_t *p = fast(c, addr, size);
 	int rc, i;
 
+	c->mem++;
 	if (p) {
 		for (i = 0; i < size; i++)
 			p[i] = (uint8_t)(v >> (8 * i));
@@ -552,6 +554,15 @@ static void it_advance(struct thumb_cpu *c)
 		c->it = (c->it & 0xE0) | ((c->it << 1) & 0x1F);
 }
 
+/* cycles more of the core's time: at c->hz, or 100 per us */
+static void tick(struct thumb_cpu *c, unsigned cycles, uint64_t *now_us)
+{
+	uint64_t hz = c->hz ? c->hz : 100000000u;
+
+	for (c->sub += cycles * 1000000ull; c->sub >= hz; c->sub -= hz)
+		(*now_us)++;
+}
+
 int thumb_step(struct thumb_cpu *c, uint32_t *regs, unsigned max, uint64_t *now_us,
 	       uint64_t limit_us)
 {
@@ -561,10 +572,7 @@ int thumb_step(struct thumb_cpu *c, uint32_t *regs, unsigned max, uint64_t *now_
 		uint32_t pc = regs[PC], hw, hw2 = 0;
 		int wide, rc, exec = 1;
 
-		if (++c->sub == 100) {
-			c->sub = 0;
-			(*now_us)++;
-		}
+		tick(c, 1, now_us);
 		if (c->native && (rc = c->native(c->ctx, regs, now_us, limit_us)) != 0) {
 			if (rc < 0)
 				goto fault;
@@ -577,6 +585,7 @@ int thumb_step(struct thumb_cpu *c, uint32_t *regs, unsigned max, uint64_t *now_
 		wide = (hw >> 11) >= 0x1D;
 		if (wide && load(c, pc + 2, 2, 0, &hw2) != OK)
 			goto fault;
+		c->mem = 0;
 		if (c->it && (hw & 0xFF00) != 0xBF00)
 			exec = cond_pass(regs, c->it >> 4);
 		regs[PC] = pc + (wide ? 4 : 2);
@@ -589,6 +598,8 @@ int thumb_step(struct thumb_cpu *c, uint32_t *regs, unsigned max, uint64_t *now_
 		}
 		if (c->it && (hw & 0xFF00) != 0xBF00)
 			it_advance(c);	/* an IT itself applies from the next instruction */
+		if (c->hz)
+			tick(c, c->mem + (regs[PC] != pc + (wide ? 4u : 2u)), now_us);
 		if (rc == OK && regs[PC] < pc) {	/* a backward branch */
 			/* the same registers and stores as the last time
 			 * round: a loop computing something (a CRC) changes

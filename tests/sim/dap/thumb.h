@@ -13,7 +13,13 @@ enum { THUMB_RUNNING, THUMB_BKPT, THUMB_FAULT };
 struct thumb_cpu {
 	int running;
 	uint8_t it;		/* ITSTATE */
-	unsigned sub;		/* instructions in the current microsecond */
+	/* the core clock: 0 keeps the old pace of 100 instructions per us;
+	 * else each instruction costs 1 cycle, 1 more per data access and
+	 * 1 more when it branches (Cortex-M0+ TRM 3.3: LDR and STR 2, LDM
+	 * and PUSH 1 + n, taken branches 2, BL 3), at hz cycles a second */
+	uint32_t hz;
+	uint64_t sub;		/* time within the current microsecond */
+	unsigned mem;		/* data accesses of the current instruction */
 	/* 0 ok, -1 bus fault, 1 stall */
 	int (*read)(void *ctx, uint32_t addr, int size, uint32_t *v);
 	int (*write)(void *ctx, uint32_t addr, int size, uint32_t v);
@@ -48,7 +54,8 @@ struct thumb_cpu {
 /* regs: r0-r15 then xPSR at 16 (the DCRSR numbering). */
 void thumb_resume(struct thumb_cpu *c, uint32_t *regs);
 /* Execute up to max instructions while *now_us < limit_us, advancing
- * *now_us (100 instructions per us; a stalled access waits 1 us). */
+ * *now_us (at the core clock hz, or 100 instructions per us; a stalled
+ * access waits 1 us). */
 int thumb_step(struct thumb_cpu *c, uint32_t *regs, unsigned max, uint64_t *now_us,
 	       uint64_t limit_us);
 

@@ -36,6 +36,11 @@
  *                     core programs it (not the debugger), gets bit 0 flipped
  *   stuck=ADDR        a worn flash cell: bit 0 of the byte at ADDR reads 0, to
  *                     the core and the debugger, whatever was programmed
+ *   clk_khz=N         RP2040, RP2350: clk_sys at N kHz (default: the ring
+ *                     oscillator's typical frequency; 125000: the PLL
+ *                     the firmware set, if a reset left it running)
+ *   tpp_us=N          RP2040, RP2350: the flash chip programs a page in N us
+ *                     (default 400, the W25Q16JV's typical; 3000 its most)
  *   swd_off=1         the application turns the SWD pins into GPIOs: the
  *                     target answers only under reset (connect under reset)
  * Flash (and UICR) persist in $MPF_USBSIM_STATE as MODEL-SERIAL.flash/.uicr.
@@ -74,7 +79,7 @@ struct dap {
 static const char *const keys[] = {
 	"serial", "target", "packet_size", "packet_count", "time_scale", "protect",
 	"unplug_after", "swd_off", "execute", "swap_bank", "c2_pes", "cpu_corrupt",
-	"options", "stuck", "riscv", "flash_busy", NULL,
+	"options", "stuck", "riscv", "clk_khz", "tpp_us", "flash_busy", NULL,
 };
 
 /* A vendor-defined HID report: 64 bytes in, 64 bytes out, no report id. */

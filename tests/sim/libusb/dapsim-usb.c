@@ -42,6 +42,8 @@ int dapsim_usb_target(struct usbsim_dev *dev, struct dapsim_usb *u)
 		dapsim_target_swd_off(u->t);
 	if (usbsim_opt_int(dev, "riscv", 0))
 		dapsim_target_riscv(u->t);
+	dapsim_target_clock(u->t, (uint32_t)usbsim_opt_int(dev, "clk_khz", 0) * 1000u,
+			    (uint32_t)usbsim_opt_int(dev, "tpp_us", 0));
 	u->scale = usbsim_opt_double(dev, "time_scale", 1.0);
 	return 0;
 }
