@@ -68,6 +68,9 @@ struct chip {
 	/* the CRC calculation unit and the RCC register and bit that clock it
 	 * (RM0090 4 and 7.3.10, RM0433 21 and 8.7.43); 0: none modelled */
 	uint32_t crc, crc_enr, crc_bit;
+	/* RCC_CFGR: SWS (bits 3:2) follows SW (bits 1:0) when the clock
+	 * switch is done (RM0377 7.3.3, RM0038 6.3.3); 0: plain scratch */
+	uint32_t rcc_cfgr;
 };
 
 static const struct chip chips[] = {
@@ -109,14 +112,15 @@ static const struct chip chips[] = {
 	 * to 0, DBGMCU on the APB (RM0377); F_SIZE at 0x1FF8007C */
 	{ "stm32l073", CTL_L0, 0x0BC11477, 0x410CC601, 0x04770031, 0x20086447,
 	  0x08000000, 0x30000, 128, 0x20000000, 0x5000, 0, 0,
-	  0x1FF80000, 0x1000, 0x40022000, 0x40015800, .wrap = 0x400, .fsize_at = 0x7C },
+	  0x1FF80000, 0x1000, 0x40022000, 0x40015800, .wrap = 0x400, .fsize_at = 0x7C,
+	  .rcc_cfgr = 0x4002100C },
 	/* STM32L152RE (NUCLEO-L152RE, Cat.5): the same NVM interface at
 	 * 0x40023C00 with 256-byte pages behind a Cortex-M3 (RM0038); F_SIZE at
 	 * 0x1FF800CC; word and page 3.28 ms (DS10181 STM32L151xE/L152xE) */
 	{ "stm32l152", CTL_L0, 0x2BA01477, 0x412FC231, 0x24770011, 0x10186437,
 	  0x08000000, 0x80000, 256, 0x20000000, 0x14000, 0, 0,
 	  0x1FF80000, 0x1000, 0x40023C00, 0xE0042000, .wrap = 0x1000, .fsize_at = 0xCC,
-	  .prog_us = 3280 },
+	  .prog_us = 3280, .rcc_cfgr = 0x40023808 },
 	/* STM32F103RB (NUCLEO-F103RB, medium density): the FPEC at 0x40022000,
 	 * 128 x 1 KiB pages, half-words only, behind a Cortex-M3 (RM0008);
 	 * F_SIZE at 0x1FFFF7E0 */
@@ -1653,6 +1657,8 @@ static int periph_write(struct dapsim_target *t, uint32_t addr, uint32_t v)
 	    (t->c->dbgmcu && addr == t->c->dbgmcu_addr))
 		return scs_write(t, addr, v);
 	if (addr >= 0x40000000u && addr < 0x60000000u) {
+		if (t->c->rcc_cfgr && addr == t->c->rcc_cfgr)
+			v = (v & ~0xCu) | (v & 3u) << 2;	/* switched at once */
 		if ((s = scratch(t, addr, 1)))
 			*s = v;
 		return 0;
