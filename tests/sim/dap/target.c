@@ -82,10 +82,10 @@ struct ready_rule {
 	uint32_t addr, ctl, rdy;
 };
 
-/* RCC_CFGR SWS (bits 3:2) reports SW (bits 1:0) (RM0377 and RM0038, RCC_CFGR) */
+/* RCC_CFGR SWS (bits 3:2) reports SW (bits 1:0) (doc/protocols.md section 5.6) */
 static const struct ready_rule l0_ready[] = { { 0x4002100C, 0x3, 0xC }, { 0 } };
 static const struct ready_rule l1_ready[] = { { 0x40023808, 0x3, 0xC }, { 0 } };
-/* RM0456: PWR_VOSR VOSRDY (bit 15), BOOSTRDY (14) for BOOSTEN (18);
+/* doc/protocols.md section 5.9: PWR_VOSR VOSRDY (bit 15), BOOSTRDY (14) for BOOSTEN (18);
  * RCC_CR PLL1RDY (25) for PLL1ON (24); RCC_CFGR1 SWS for SW */
 static const struct ready_rule u5_ready[] = {
 	{ 0x4602080C, 0, 1u << 15 }, { 0x4602080C, 1u << 18, 1u << 14 },
