@@ -74,6 +74,23 @@ check_nvm() {
 	"
 }
 
+# openocd's stm32l0.cfg and stm32l1.cfg switch SYSCLK to HSI16 (HSI) in
+# reset-init; stm32l0.cfg then waits for RCC_CFGR.SWS to report it, as
+# silicon does at once (RM0377 7.3.3)
+hsi_switch() {
+	model=$1 cfg=$2 cfgr=$3
+	usbsim_devices "cmsisdap:serial=$model:target=$model:time_scale=0.01"
+	test_expect_success USBSIM,OPENOCD "$model: openocd's reset init finds SYSCLK switched" "
+		usbsim timeout -s KILL 30 openocd -c 'gdb_port disabled; tcl_port disabled; telnet_port disabled' \\
+			-f interface/cmsis-dap.cfg -f target/$cfg \\
+			-c 'init; reset init; puts cfgr=[format 0x%x [mrw $cfgr]]; exit' >out 2>&1 &&
+		grep -E '^cfgr=0x[0-9a-f]*5\$' out
+	"
+}
+
+hsi_switch stm32l073 stm32l0.cfg 0x4002100c
+hsi_switch stm32l152 stm32l1.cfg 0x40023808
+
 check_nvm stm32l073 STM32L07x/08x Cortex-M0+ 196608 128 9
 check_nvm stm32l152 "STM32L1 Cat.5/6" Cortex-M3 524288 256 5
 

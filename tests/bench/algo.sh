@@ -16,6 +16,15 @@
 # (--no-algorithm) and openocd. Phase times are from mpf-swd's record
 # (flashed.phases); whole jobs are wall time of the process.
 #
+# The same three whole jobs for every other family openocd 0.12 programs
+# on the simulator (F1, F0, F3, L4, G0, WL, WB, U5, F7, nRF51), the image sized
+# to the part; where mpf-swd has no routine for the controller its default
+# path programs from the host and verifies by the CRC routine ("via").
+# No openocd figure: STM32L0/L1 (openocd's half-page writes fail verify on
+# the model, which programs by the word), L5 (the model's flash controller
+# is no L5 one: a part mpf-swd refuses), H5 and nRF5340 (no openocd 0.12
+# target configuration).
+#
 # For a part the host programs (the STM32F103's FPEC, 53 us a half-word):
 # the verify's share of the write time by the CRC-32 of the verify-only
 # routine on the target against reading every byte back (--no-algorithm),
@@ -65,7 +74,7 @@ one() {
 	w=$(field .flashed.phases.write) v=$(field .flashed.phases.verify)
 	e=$(field .flashed.phases.erase)
 	echo "algo_${model}_${hz}_write: $(calc %.0f "$kib * 1024 / $w / 1000") KB/s" \
-		"($kib KiB through the routine at SWD $hz, via $(field .flashed.via); $(calc %.2f "$kib * $floor / 1e6 / $w") of the flash's program-time floor of $(calc %.0f "1024 / $floor * 1e6 / 1000") KB/s; write phase $w s)"
+		"($kib KiB by mpf-swd's default path at SWD $hz, via $(field .flashed.via); $(calc %.2f "$kib * $floor / 1e6 / $w") of the flash's program-time floor of $(calc %.0f "1024 / $floor * 1e6 / 1000") KB/s; write phase $w s)"
 	echo "algo_${model}_${hz}_verify: $(calc %.1f "100 * $v / $w") % of the write time" \
 		"(CRC-32 on the target, verify $(field .flashed.verify): $v s)"
 	echo "algo_${model}_${hz}_job: $(calc %.0f "$kib * 1024 / $ms") KB/s" \
@@ -100,6 +109,22 @@ one stm32f405 512 0x08000000 stm32f4x.cfg 4096 4M
 one stm32h743 1024 0x08000000 stm32h7x.cfg 3200 4M
 one stm32h743 1024 0x08000000 stm32h7x.cfg 3200 8M only
 one nrf52840 512 0x0 nrf52.cfg 10496 4M
+
+# Every other family openocd 0.12 programs on the simulator, the image
+# sized to the part (or 512 KiB), same pacing: the FPEC's half-words 53-54 us
+# (F103, F072, F303: 512 a KiB), the L4 controller's double-words 82 us (85
+# on the G071: 128 a KiB), the U5's quad-words 118 us (64 a KiB), F7 words
+# 16 us, nRF51 words 41 us.
+one stm32f103 128 0x08000000 stm32f1x.cfg 27136 4M
+one stm32f072 128 0x08000000 stm32f0x.cfg 27648 4M
+one stm32f303 256 0x08000000 stm32f3x.cfg 27648 4M
+one stm32l476 512 0x08000000 stm32l4x.cfg 10496 4M
+one stm32g071 128 0x08000000 stm32g0x.cfg 10880 4M
+one stm32wl55 256 0x08000000 stm32wlx.cfg 10496 4M
+one stm32wb55 512 0x08000000 stm32wbx.cfg 10496 4M
+one stm32u575 512 0x08000000 stm32u5x.cfg 7552 4M
+one stm32f767 512 0x08000000 stm32f7x.cfg 4096 4M
+one nrf51822 256 0x0 nrf51.cfg 10496 4M
 
 # host_verify MODEL KIB BASE: the verify of what the host programmed, by a
 # CRC on the target and by read-back (--no-algorithm)

@@ -68,7 +68,31 @@ struct chip {
 	/* the CRC calculation unit and the RCC register and bit that clock it
 	 * (RM0090 4 and 7.3.10, RM0433 21 and 8.7.43); 0: none modelled */
 	uint32_t crc, crc_enr, crc_bit;
+	const struct ready_rule *ready;	/* clock and regulator status bits */
 };
+
+
+/* Status bits a register reports once what its control bits asked for is
+ * done: a clock switched, a PLL locked, a regulator settled. Silicon takes
+ * microseconds, a debugger's next read comes later, so the model reports
+ * them at once: on a write, rdy is set from ctl (moved to rdy's place), or
+ * always when ctl is 0. openocd's target scripts wait for them in
+ * reset-init. A row of zeros ends a list. */
+struct ready_rule {
+	uint32_t addr, ctl, rdy;
+};
+
+/* RCC_CFGR SWS (bits 3:2) reports SW (bits 1:0) (doc/protocols.md section 5.6) */
+static const struct ready_rule l0_ready[] = { { 0x4002100C, 0x3, 0xC }, { 0 } };
+static const struct ready_rule l1_ready[] = { { 0x40023808, 0x3, 0xC }, { 0 } };
+/* doc/protocols.md section 5.9: PWR_VOSR VOSRDY (bit 15), BOOSTRDY (14) for BOOSTEN (18);
+ * RCC_CR PLL1RDY (25) for PLL1ON (24); RCC_CFGR1 SWS for SW */
+static const struct ready_rule u5_ready[] = {
+	{ 0x4602080C, 0, 1u << 15 }, { 0x4602080C, 1u << 18, 1u << 14 },
+	{ 0x46020C00, 1u << 24, 1u << 25 }, { 0x46020C1C, 0x3, 0xC }, { 0 } };
+/* RM0438: RCC_CR PLLRDY (25) for PLLON (24); RCC_CFGR SWS for SW */
+static const struct ready_rule l5_ready[] = {
+	{ 0x40021000, 1u << 24, 1u << 25 }, { 0x40021008, 0x3, 0xC }, { 0 } };
 
 static const struct chip chips[] = {
 	{ "stm32f405", CTL_F4, 0x2BA01477, 0x410FC241, 0x24770011, 0x10076413,
@@ -109,14 +133,15 @@ static const struct chip chips[] = {
 	 * to 0, DBGMCU on the APB (RM0377); F_SIZE at 0x1FF8007C */
 	{ "stm32l073", CTL_L0, 0x0BC11477, 0x410CC601, 0x04770031, 0x20086447,
 	  0x08000000, 0x30000, 128, 0x20000000, 0x5000, 0, 0,
-	  0x1FF80000, 0x1000, 0x40022000, 0x40015800, .wrap = 0x400, .fsize_at = 0x7C },
+	  0x1FF80000, 0x1000, 0x40022000, 0x40015800, .wrap = 0x400, .fsize_at = 0x7C,
+	  .ready = l0_ready },
 	/* STM32L152RE (NUCLEO-L152RE, Cat.5): the same NVM interface at
 	 * 0x40023C00 with 256-byte pages behind a Cortex-M3 (RM0038); F_SIZE at
 	 * 0x1FF800CC; word and page 3.28 ms (DS10181 STM32L151xE/L152xE) */
 	{ "stm32l152", CTL_L0, 0x2BA01477, 0x412FC231, 0x24770011, 0x10186437,
 	  0x08000000, 0x80000, 256, 0x20000000, 0x14000, 0, 0,
 	  0x1FF80000, 0x1000, 0x40023C00, 0xE0042000, .wrap = 0x1000, .fsize_at = 0xCC,
-	  .prog_us = 3280 },
+	  .prog_us = 3280, .ready = l1_ready },
 	/* STM32F103RB (NUCLEO-F103RB, medium density): the FPEC at 0x40022000,
 	 * 128 x 1 KiB pages, half-words only, behind a Cortex-M3 (RM0008);
 	 * F_SIZE at 0x1FFFF7E0 */
@@ -150,7 +175,8 @@ static const struct chip chips[] = {
 	{ "stm32u575", CTL_L4, 0x0BE12477, 0x410FD214, 0x14770015, 0x20016482,
 	  0x08000000, 0x200000, 8192, 0x20000000, 0xC0000, 0, 0,
 	  0x0BFA0000, 0x1000, 0x40022000, 0xE0044000, .wrap = 0x400, .prog_us = 118,
-	  .page_us = 1500, .mass_us = 1500, .ns_regs = 1, .fsize_at = 0x7A0 },
+	  .page_us = 1500, .mass_us = 1500, .ns_regs = 1, .fsize_at = 0x7A0,
+	  .ready = u5_ready },
 	/* STM32WL55JC (NUCLEO-WL55JC1): the L4 controller at 0x58004000 with
 	 * CFGBSY, one bank of 128 x 2 KiB pages (RM0461) */
 	{ "stm32wl55", CTL_L4, 0x2BA01477, 0x410FC241, 0x24770011, 0x10066497,
@@ -199,7 +225,8 @@ static const struct chip chips[] = {
 	 * DBGMCU_IDCODE is at 0xE0044000 (RM0438) */
 	{ "stm32l552", CTL_L4, 0x0BE12477, 0x410FD213, 0x14770015, 0x10006472,
 	  0x08000000, 0x80000, 2048, 0x20000000, 0x40000, 0, 0,
-	  0x0BFA0000, 0x10000, 0x40022000, 0xE0044000, 0x400, .one_bank = 1 },
+	  0x0BFA0000, 0x10000, 0x40022000, 0xE0044000, 0x400, .one_bank = 1,
+	  .ready = l5_ready },
 	/* RP2040 (Raspberry Pi Pico): two Cortex-M0+ cores, each behind its
 	 * own DP on one multidrop SWD bus (TARGETSEL instance 0 and 1), the
 	 * 2 MiB W25Q16JV behind the SSI's XIP window, 264 KiB of SRAM; its
@@ -1634,6 +1661,27 @@ static int crc_unit(struct dapsim_target *t, uint32_t addr, uint32_t *rd, uint32
 	return 1;
 }
 
+/* A word written at addr with the status bits its rules report. */
+static uint32_t ready_bits(const struct ready_rule *r, uint32_t addr, uint32_t v)
+{
+	int sh;
+	uint32_t w;
+
+	for (; r && r->addr; r++) {
+		if (r->addr != addr)
+			continue;
+		v &= ~r->rdy;
+		if (!r->ctl) {
+			v |= r->rdy;
+			continue;
+		}
+		sh = __builtin_ctz(r->rdy) - __builtin_ctz(r->ctl);
+		w = v & r->ctl;
+		v |= (sh >= 0 ? w << sh : w >> -sh) & r->rdy;
+	}
+	return v;
+}
+
 static int periph_read(struct dapsim_target *t, uint32_t addr, uint32_t *v)
 {
 	uint32_t *s;
@@ -1666,6 +1714,7 @@ static int periph_write(struct dapsim_target *t, uint32_t addr, uint32_t v)
 	    (t->c->dbgmcu && addr == t->c->dbgmcu_addr))
 		return scs_write(t, addr, v);
 	if (addr >= 0x40000000u && addr < 0x60000000u) {
+		v = ready_bits(t->c->ready, addr, v);
 		if ((s = scratch(t, addr, 1)))
 			*s = v;
 		return 0;
