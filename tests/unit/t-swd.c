@@ -571,16 +571,26 @@ static void t_rp2_core_pace(void)
 {
 	static const uint8_t loop[] = { 0x01, 0x38, 0xFD, 0xD1, 0x00, 0xBE };	/* subs; bne; bkpt */
 	uint64_t t0, now;
+	uint32_t v;
 
 	if (!check_int(attach("rp2040", 512, 4, 1), ==, 0))
 		return;
 	check_int(dapsim_poke(tgt, 0x20000000, loop, sizeof(loop)), ==, 0);
 	mpf_rp2_q_reg(&swd.a, 0, 6500);
 	mpf_rp2_q_reg(&swd.a, 15, 0x20000000);
-	mpf_adiv5_q_write32(&swd.a, CM_DHCSR, DHCSR_KEY | DHCSR_C_DEBUGEN | DHCSR_C_MASKINTS);
 	if (!check_int(mpf_adiv5_run(&swd.a, &err), ==, 0))
 		return;
-	t0 = now = dapsim_now(tgt);
+	/* started by transfers of our own on the model's clock: the probe's
+	 * run the wall clock paces, and a loaded machine would let the core
+	 * run part of the loop before t0 */
+	t0 = now = dapsim_now(tgt) + 1;
+	v = 0;
+	check_int(dapsim_transfer(tgt, 0x08, &v, now), ==, 1);	/* DP SELECT: AP 0, bank 0 */
+	v = CM_DHCSR;
+	check_int(dapsim_transfer(tgt, 0x05, &v, now), ==, 1);	/* AP TAR */
+	v = DHCSR_KEY | DHCSR_C_DEBUGEN | DHCSR_C_MASKINTS;
+	check_int(dapsim_transfer(tgt, 0x0D, &v, now), ==, 1);	/* AP DRW */
+	check_int(dapsim_transfer(tgt, 0x0E, &v, now), ==, 1);	/* DP RDBUFF */
 	while (!dapsim_halted(tgt) && now - t0 < 100000)
 		dapsim_run(tgt, now += 10, 1000000);
 	check(dapsim_halted(tgt));
