@@ -40,6 +40,9 @@ struct algo_ctl {
 	/* an STM32 CRC calculation unit to use instead of the table (0: none),
 	 * and the RCC register and bit that clock it */
 	uint32_t crc_unit, crc_enr, crc_bit;
+	/* the status bits the controller is busy in where they differ from
+	 * the routine's own (the WL/WB add CPU2's suspension, PESD); 0: its own */
+	uint32_t busy;
 };
 
 /* Status of a command the routine does not know. */

@@ -743,7 +743,7 @@ const struct mpf_applet swd_applet = {
 		"erased at once, where the controller can), then the target is reset and runs "
 		"(--no-reset leaves it halted).\n"
 		"\n"
-		"Where the part's flash controller has one (STM32F2/F4/F7, H7, L4/G4/G0, "
+		"Where the part's flash controller has one (STM32F2/F4/F7, H7, L4/G4/G0/WL/WB, "
 		"nRF52) and its RAM holds it, a small routine of mpf's own is loaded into the "
 		"target's RAM and programs the flash there, from one RAM buffer while the "
 		"probe fills the other; the verify is a CRC-32 the routine computes over the "

@@ -5,7 +5,8 @@ Both keep the L4 flash controller at 0x58004000 (RM0461, RM0434) and their
 DBGMCU_IDCODE at 0xE0042000 (DEV_ID 0x497, 0x495); the WL55JC has 2 KiB
 pages, the WB55RG 4 KiB pages of which those from FLASH_SFR.SFSA on belong
 to CPU2 (its wireless stack): mpf-swd writes below them only and erases
-page by page. While CPU2 holds flash operations (SR.PESD) nothing is
+page by page. Both are programmed by the L4 routine in their RAM, which
+also waits on SR.PESD: while CPU2 holds flash operations nothing is
 started.'
 . "${MPF_SRC:-.}/tests/lib.sh"
 . "$MPF_SRC/tests/sim/libusb/env.sh"
@@ -29,6 +30,7 @@ check_wx() {
 		before=\$(erases) &&
 		usbsim mpf-swd --address 0x08010000 write fw.bin -o jsonl >rec &&
 		test \"\$(json_field rec flashed.verified)\" = true &&
+		test \"\$(json_field rec flashed.via)\" = algorithm &&
 		test \$((\$(erases) - before)) = \$(((9001 + $page - 1) / $page)) &&
 		usbsim mpf-swd read 0x08010000 9001 back.bin >/dev/null &&
 		cmp fw.bin back.bin &&
@@ -47,6 +49,7 @@ check_wx() {
 	test_expect_success USBSIM "$model: nothing starts while CPU2 holds the flash (PESD)" "
 		usbsim mpf-swd --address 0x08010000 write fw.bin -o jsonl >rec &&
 		test \"\$(json_field rec flashed.verified)\" = true &&
+		test \"\$(json_field rec flashed.via)\" = algorithm &&
 		test \"\$(usbsim_count violation)\" = 0
 	"
 }

@@ -94,6 +94,34 @@ static uint32_t buf_size(const struct mpf_target *t, const struct mpf_algo_image
 	return b > BUF_MAX ? BUF_MAX : b;
 }
 
+/* Drivers whose controller another family's routine programs, and the
+ * status bits it then waits on: the WL and WB keep the L4 controller at
+ * 0x58004000 and add CPU2's suspension, PESD (doc/protocols.md 5.10). */
+static const struct shared_routine {
+	const char *drv, *routine;
+	uint32_t busy;
+} shared[] = {
+	{ "stm32wl", "stm32l4", 0xDu << 16 },	/* BSY, CFGBSY, PESD */
+	{ "stm32wb", "stm32l4", 0xDu << 16 },
+};
+
+static const struct shared_routine *shared_of(const struct mpf_target *t)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(shared) / sizeof(shared[0]); i++)
+		if (!strcmp(shared[i].drv, t->drv->name))
+			return &shared[i];
+	return NULL;
+}
+
+static const char *routine_of(const struct mpf_target *t)
+{
+	const struct shared_routine *s = shared_of(t);
+
+	return s ? s->routine : t->drv->name;
+}
+
 /* family's routine linked at t's RAM, when that RAM holds its code,
  * mailbox, table and stack */
 static const struct mpf_algo_image *image_at(const char *family, const struct mpf_target *t)
@@ -116,7 +144,7 @@ const struct mpf_algo_image *mpf_algo_find(const struct mpf_target *t)
 	 * register set go through the host's driver */
 	if (t->swapped || (t->bank_size && !strcmp(t->drv->name, "stm32f4")))
 		return NULL;
-	img = image_at(t->drv->name, t);
+	img = image_at(routine_of(t), t);
 	return img && buf_size(t, img) >= BUF_MIN ? img : NULL;
 }
 
@@ -127,7 +155,7 @@ const struct mpf_algo_image *mpf_algo_find_crc(const struct mpf_target *t)
 {
 	const struct mpf_algo_image *img = image_at("crc", t);
 
-	return img ? img : image_at(t->drv->name, t);
+	return img ? img : image_at(routine_of(t), t);
 }
 
 static int reg_write(struct mpf_adiv5 *a, unsigned reg, uint32_t v, struct mpf_buf *err)
@@ -155,6 +183,7 @@ static int load(struct mpf_algo *g, const struct mpf_algo_image *img, struct mpf
 	c->regs = t->regs;
 	c->flash_base = t->flash_base;
 	c->bank_size = t->bank_size;
+	c->busy = shared_of(t) ? shared_of(t)->busy : 0;
 	c->table = g->ctl + round_up(sizeof(struct algo_ctl), 8);
 	if ((g->crc = crc_unit_of(t))) {
 		c->crc_unit = g->crc->base;
