@@ -109,4 +109,10 @@ board_files() { (cd "$1/files" && find . -type f -printf '%P %s\n' | LC_ALL=C so
 
 # fs ARGS...: mpf-fs ARGS with stdin closed, its records in out (and on
 # the test's output, so a failure shows them)
-fs() { mpf-fs "$@" </dev/null >out; _rc=$?; cat out; return $_rc; }
+# fs ARGS: mpf-fs with its records in out (and on stdout); a failure's
+# messages on stderr too, where prove shows them
+fs() {
+	mpf-fs "$@" </dev/null >out; _rc=$?; cat out
+	[ $_rc = 0 ] || jq -r '"mpf-fs \(.serial // ""): \(.error.message // "no error in the record")"' out >&2
+	return $_rc
+}
