@@ -192,8 +192,10 @@ int mpf_rp2350_detect(struct mpf_adiv5 *a, struct mpf_target *t, struct mpf_buf 
 	uint32_t dhcsr = 0;
 	int rc;
 
-	if (!a->aps || (rc = rp2350_name(a, t, err)) <= 0)
-		return a->aps ? rc : 0;
+	if (!a->aps)
+		return 0;
+	if ((rc = rp2350_name(a, t, err)) <= 0)
+		return rc;
 	t->flash_base = XIP_BASE;
 	t->flash_size = 0;
 	t->page = SECTOR;
