@@ -1,8 +1,9 @@
 /* bootloader.c - mpf-bootloader: put boards into their bootloader and find
  * the bootloader device each one becomes: how each port enters its
  * bootloader is doc/boards.md section 5 (machine.bootloader(), the
- * 1200-baud touch, BOOTSEL), which drive is which board doc/boards.md
- * section 5.1, and the drives' INFO_UF2.TXT doc/protocols.md section 3.1.
+ * 1200-baud touch, BOOTSEL), which drive is which board's is
+ * doc/boards.md section 5.1, and what a UF2 drive says of itself is
+ * doc/protocols.md section 3.1.
  */
 #include "applet.h"
 #include "bootloader.h"

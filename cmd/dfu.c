@@ -1,5 +1,5 @@
 /* dfu.c - mpf-dfu: USB DFU 1.1 and ST DfuSe flashing over libusb, built on
- * lib/proto/dfu, lib/proto/dfuse and lib/flash/dfu_flash. The protocol,
+ * lib/proto/dfu.c, lib/proto/dfuse.c and lib/flash/dfu_flash.c. The protocol,
  * its DfuSe extensions and the .dfu file are doc/protocols.md section 2
  * (from the USB DFU 1.1 class specification, ST AN3156 and ST UM0391). */
 #include "applet.h"
@@ -517,7 +517,7 @@ static void add_elements(struct mpf_dfuse_file *f, const struct make_arg *a,
 		t = &f->t[f->n++];
 		memset(t, 0, sizeof(*t));
 		t->alt = (uint8_t)a->alt;
-		snprintf(t->name, sizeof(t->name), "ST...");	/* as dfu.py and dfuse-pack */
+		snprintf(t->name, sizeof(t->name), "ST...");	/* doc/protocols.md section 2.4 */
 	}
 	t->el = mpf_xrealloc(t->el, (t->n + img->n) * sizeof(*t->el));
 	for (i = 0; i < img->n; i++)
