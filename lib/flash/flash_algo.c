@@ -35,22 +35,44 @@ static const struct mpf_algo_image mpf_algo_images[] = { { .family = NULL } };
  * that clock it: F2/F4/F7 (RM0090 4.4 and 7.3.10 RCC_AHB1ENR.CRCEN), H7
  * (RM0433 21.4 and 8.7.43 RCC_AHB4ENR.CRCEN). Other families compute the
  * CRC in software. */
-static const struct crc_unit {
-	const char *family;
+struct crc_unit {
 	uint32_t base, enr, bit;
-} crc_units[] = {
-	{ "stm32f4", 0x40023000, 0x40023830, 1u << 12 },
-	{ "stm32h7", 0x58024C00, 0x580244E0, 1u << 19 },
 };
 
-static const struct crc_unit *crc_unit_of(const struct mpf_target *t)
+static const struct crc_unit f4_crc = { 0x40023000, 0x40023830, 1u << 12 };
+static const struct crc_unit h7_crc = { 0x58024C00, 0x580244E0, 1u << 19 };
+
+/* What a flash driver's parts need of the routines where it is not the
+ * plain case (the routine of the driver's name, its own busy bits, the
+ * CRC in software): the WL and WB keep the L4 controller at 0x58004000
+ * and add CPU2's suspension, PESD, to its busy bits (doc/protocols.md
+ * 5.10). */
+static const struct drv_algo {
+	const char *drv, *routine;
+	uint32_t busy;
+	const struct crc_unit *crc;
+} drv_algos[] = {
+	{ "stm32f4", "stm32f4", 0, &f4_crc },
+	{ "stm32h7", "stm32h7", 0, &h7_crc },
+	{ "stm32wl", "stm32l4", 0xDu << 16, NULL },	/* BSY, CFGBSY, PESD */
+	{ "stm32wb", "stm32l4", 0xDu << 16, NULL },
+};
+
+static const struct drv_algo *drv_algo(const struct mpf_target *t)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(crc_units) / sizeof(crc_units[0]); i++)
-		if (!strcmp(crc_units[i].family, t->drv->name))
-			return &crc_units[i];
+	for (i = 0; i < sizeof(drv_algos) / sizeof(drv_algos[0]); i++)
+		if (!strcmp(drv_algos[i].drv, t->drv->name))
+			return &drv_algos[i];
 	return NULL;
+}
+
+static const char *routine_of(const struct mpf_target *t)
+{
+	const struct drv_algo *d = drv_algo(t);
+
+	return d ? d->routine : t->drv->name;
 }
 
 /* What the CRC unit computes over data: 32-bit little-endian words fed
@@ -92,34 +114,6 @@ static uint32_t buf_size(const struct mpf_target *t, const struct mpf_algo_image
 		return 0;
 	b = (t->ram_size - fixed) / 2 / 1024 * 1024;
 	return b > BUF_MAX ? BUF_MAX : b;
-}
-
-/* Drivers whose controller another family's routine programs, and the
- * status bits it then waits on: the WL and WB keep the L4 controller at
- * 0x58004000 and add CPU2's suspension, PESD (doc/protocols.md 5.10). */
-static const struct shared_routine {
-	const char *drv, *routine;
-	uint32_t busy;
-} shared[] = {
-	{ "stm32wl", "stm32l4", 0xDu << 16 },	/* BSY, CFGBSY, PESD */
-	{ "stm32wb", "stm32l4", 0xDu << 16 },
-};
-
-static const struct shared_routine *shared_of(const struct mpf_target *t)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(shared) / sizeof(shared[0]); i++)
-		if (!strcmp(shared[i].drv, t->drv->name))
-			return &shared[i];
-	return NULL;
-}
-
-static const char *routine_of(const struct mpf_target *t)
-{
-	const struct shared_routine *s = shared_of(t);
-
-	return s ? s->routine : t->drv->name;
 }
 
 /* family's routine linked at t's RAM, when that RAM holds its code,
@@ -183,9 +177,9 @@ static int load(struct mpf_algo *g, const struct mpf_algo_image *img, struct mpf
 	c->regs = t->regs;
 	c->flash_base = t->flash_base;
 	c->bank_size = t->bank_size;
-	c->busy = shared_of(t) ? shared_of(t)->busy : 0;
+	c->busy = drv_algo(t) ? drv_algo(t)->busy : 0;
 	c->table = g->ctl + round_up(sizeof(struct algo_ctl), 8);
-	if ((g->crc = crc_unit_of(t))) {
+	if ((g->crc = drv_algo(t) ? drv_algo(t)->crc : NULL)) {
 		c->crc_unit = g->crc->base;
 		c->crc_enr = g->crc->enr;
 		c->crc_bit = g->crc->bit;
